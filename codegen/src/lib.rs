@@ -1,37 +1,51 @@
 //! The Tencent Cloud SDK generator.
 //!
-//! The pipeline, one module per stage ([`generate`] runs them all):
+//! The pipeline, one module per stage ([`generate`] runs them all), each
+//! depending only on the stages before it:
 //! 1. [`spec`]: load the JSON spec files and check them against the schema;
-//! 2. [`resolve`]: a resolved model with final Rust names, types, encodings
-//!    and directions (input and output types) ([`naming`] decides names,
-//!    [`docs`] turns HTML into Markdown);
-//! 3. [`emit`]: Rust tokens with `quote`; [`emit_models`] writes the types,
-//!    most of the output, as text in a layout of its own;
-//! 4. [`render`]: format with prettyplease, add headers, return path → text.
+//! 2. [`resolve`]: build the [`model`] (types only): final Rust names
+//!    ([`resolve::naming`]), Rust types and directions (input and output
+//!    types), recursion boxing, pagination, streaming, waiters and error
+//!    codes ([`docs`] turns HTML into Markdown);
+//! 3. [`emit`]: one module per kind of generated file;
+//! 4. [`render`]: headers and formatting; returns path → text, which
+//!    [`files`] writes and compares.
 //!
-//! [`files`] writes and compares trees; [`import`] converts tccli's spec;
-//! [`diff`] reports what changed between two specs; [`crate_readme`] writes
-//! a published crate's README.
+//! [`tools`] holds what is not a stage: the tccli importer, the spec
+//! diff, the example-reply check and the README of a published crate. [`wire_names`] is shared with the
+//! runtime, file for file.
+//!
+//! # How generated files are written
+//!
+//! The type files (`models.rs`, `output.rs`: most of the output) are
+//! written as text in a layout of their own ([`emit::models`]): one item
+//! after another with a blank line between them, one field, argument or
+//! member per line, lines never wrapped, `#[rustfmt::skip]`. The other
+//! files (clients, mock, paginators, waiters, errors, streams) are
+//! `quote` tokens formatted by prettyplease in [`render`]. Both are
+//! deterministic: the same spec gives the same bytes.
+//!
+//! Why two: the types are about 85 % of the generated Rust and their shape
+//! is fixed, and parsing and formatting them through syn and prettyplease
+//! was 84 % of generation time, so they are text; the other files are
+//! small, varied and easier to read and review as `quote` templates. (The
+//! issue's aim of one writer for every file is not reached yet: the token
+//! files would move to the text writer next.)
 
-pub mod crate_readme;
-pub mod diff;
 pub mod docs;
 pub mod emit;
-pub mod emit_errors;
-pub mod emit_extras;
-pub mod emit_models;
-pub mod emit_paginators;
-pub mod emit_waiters;
-pub mod error_codes;
-pub mod example_check;
 pub mod files;
 pub mod generate;
-pub mod import;
-pub mod naming;
-pub mod paginate;
+pub mod model;
 pub mod parallel;
 pub mod render;
 pub mod resolve;
 pub mod spec;
-pub mod streaming;
-pub mod waiters;
+pub mod tools;
+/// The runtime's `wire_names.rs`, the same file: common params and
+/// read-only prefixes, one list each for generator and runtime.
+#[path = "../../runtime/src/wire_names.rs"]
+pub mod wire_names;
+
+pub use resolve::naming;
+pub use tools::{diff, example_check, import};

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 
 use crate::emit;
 use crate::files::FileTree;
-use crate::resolve::Crate;
+use crate::model::Crate;
 
 /// The version every generated crate is published at.
 pub const CRATE_VERSION: &str = "0.1.0";
@@ -65,31 +65,31 @@ pub fn crate_files(krate: &Crate) -> Result<FileTree, RenderError> {
         files.insert(module.join("mock_spec.json"), spec);
         files.insert(
             module.join("models.rs"),
-            header(&krate.service, "//") + &crate::emit_models::models_rs(version),
+            header(&krate.service, "//") + &emit::models::models_rs(version),
         );
-        if let Some(output) = crate::emit_models::output_rs(version) {
+        if let Some(output) = emit::models::output_rs(version) {
             files.insert(
-                module.join(format!("{}.rs", crate::resolve::OUTPUT_MODULE)),
+                module.join(format!("{}.rs", crate::model::OUTPUT_MODULE)),
                 header(&krate.service, "//") + &output,
             );
         }
         extra_files(krate, version, &module, &mut files)?;
     }
-    let pagination: Vec<(String, &crate::paginate::Pagination)> = krate
+    let pagination: Vec<(String, &crate::model::pagination::Pagination)> = krate
         .versions
         .iter()
         .map(|v| (v.module.clone(), &v.pagination))
         .collect();
     files.insert(
         dir.join("PAGINATORS.md"),
-        crate::paginate::report(&krate.service, &pagination),
+        emit::reports::paginators(&krate.service, &pagination),
     );
-    let streaming: Vec<(String, &crate::streaming::Streaming)> = krate
+    let streaming: Vec<(String, &crate::model::streaming::Streaming)> = krate
         .versions
         .iter()
         .map(|v| (v.module.clone(), &v.streaming))
         .collect();
-    if let Some(report) = crate::streaming::report(&krate.service, &streaming) {
+    if let Some(report) = emit::reports::streaming(&krate.service, &streaming) {
         files.insert(dir.join("STREAMING.md"), report);
     }
     Ok(files)
@@ -98,11 +98,20 @@ pub fn crate_files(krate: &Crate) -> Result<FileTree, RenderError> {
 /// Paginators, waiters and error codes of one version, when it has them.
 fn extra_files(
     krate: &Crate,
-    version: &crate::resolve::Version,
+    version: &crate::model::Version,
     module: &std::path::Path,
     files: &mut FileTree,
 ) -> Result<(), RenderError> {
-    for (name, tokens) in crate::emit_extras::files(krate, version) {
+    let extras = [
+        ("paginators.rs", emit::paginators::paginators_rs(version)),
+        ("streams.rs", emit::streams::streams_rs(version)),
+        ("waiters.rs", emit::waiters::waiters_rs(version)),
+        (
+            "errors.rs",
+            emit::errors::errors_rs(&krate.service, version),
+        ),
+    ];
+    for (name, tokens) in extras.into_iter().filter_map(|(n, t)| t.map(|t| (n, t))) {
         let path = format!("src/{}/{name}", version.module);
         files.insert(module.join(name), rust_file(krate, &path, tokens)?);
     }
@@ -125,8 +134,11 @@ fn cargo_toml(krate: &Crate) -> String {
          repository.workspace = true\n\
          \n\
          [features]\n\
+         # The reverse directions: requests read from JSON (strictly),\n\
+         # replies written as JSON, and `Client::invoke` (JSON in, JSON out).\n\
+         json = []\n\
          # A local endpoint that serves this crate's actions, for tests.\n\
-         mock = [\"dep:tencentcloud-mock\"]\n\
+         mock = [\"json\", \"dep:tencentcloud-mock\"]\n\
          \n\
          [dependencies]\n\
          tencentcloud-runtime.workspace = true\n\

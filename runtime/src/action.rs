@@ -17,21 +17,7 @@ pub struct Action {
     pub read_only: bool,
 }
 
-/// Name prefixes of actions that only read: `Describe…`, `Inquiry…`
-/// (price quotes), `Get…`, `List…`, `Query…`, `Check…`.
-pub const READ_ONLY_PREFIXES: [&str; 7] = [
-    "Describe", "Inquiry", "Inquire", "Get", "List", "Query", "Check",
-];
-
-/// Whether an action name reads only: one of [`READ_ONLY_PREFIXES`]
-/// followed by an upper-case letter (so `Getaway` is not `Get…`).
-pub fn is_read_only_name(name: &str) -> bool {
-    READ_ONLY_PREFIXES.iter().any(|prefix| {
-        name.strip_prefix(prefix)
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(|c| c.is_ascii_uppercase())
-    })
-}
+pub use crate::wire_names::{is_read_only_name, READ_ONLY_PREFIXES};
 
 impl Action {
     /// An action known only by name: treated as one that changes something

@@ -10,7 +10,9 @@ pub mod de;
 mod endpoint;
 pub mod error;
 pub mod input;
+pub mod lenient;
 pub mod limit;
+pub mod operation;
 pub mod paginate;
 pub mod params;
 mod reply;
@@ -21,6 +23,7 @@ pub mod sse;
 pub mod stream;
 mod transport;
 pub mod waiter;
+pub mod wire_names;
 
 pub use action::Action;
 pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};

@@ -16,20 +16,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::ser::{self, Impossible, Serialize};
 use serde_json::Value;
 
-/// Params every request may carry besides the action's own (v1 and legacy).
-pub const COMMON_PARAMS: [&str; 11] = [
-    "Action",
-    "Version",
-    "Region",
-    "Timestamp",
-    "Nonce",
-    "SecretId",
-    "Signature",
-    "SignatureMethod",
-    "Token",
-    "Language",
-    "RequestClient",
-];
+pub use crate::wire_names::COMMON_PARAMS;
 
 /// Flattens a JSON object into `(name, value)` params, in field order.
 /// Nulls are left out: an absent optional param is not sent. The client

@@ -33,25 +33,25 @@ fn cvm_run_describe_terminate() {
     );
     insta::assert_snapshot!(
         "cvm_three_actions_models",
-        tencentcloud_codegen::emit_models::models_rs(&version)
+        tencentcloud_codegen::emit::models::models_rs(&version)
     );
     // Types used in both directions (Placement, DataDisk, …) appear in
     // both files: exact in models.rs, lenient in output.rs.
     insta::assert_snapshot!(
         "cvm_three_actions_output",
-        tencentcloud_codegen::emit_models::output_rs(&version).expect("replies carry types")
+        tencentcloud_codegen::emit::models::output_rs(&version).expect("replies carry types")
     );
     insta::assert_snapshot!(
         "cvm_three_actions_paginators",
         render(
-            tencentcloud_codegen::emit_paginators::paginators_rs(&version)
+            tencentcloud_codegen::emit::paginators::paginators_rs(&version)
                 .expect("DescribeInstances is paginated")
         )
     );
     insta::assert_snapshot!(
         "cvm_three_actions_waiters",
         render(
-            tencentcloud_codegen::emit_waiters::waiters_rs(&version)
+            tencentcloud_codegen::emit::waiters::waiters_rs(&version)
                 .expect("InstancesGone polls DescribeInstances")
         )
     );
@@ -95,6 +95,6 @@ fn cvm_v2_run_describe_return() {
     );
     insta::assert_snapshot!(
         "cvm_v2_selected_actions_models",
-        tencentcloud_codegen::emit_models::models_rs(&version)
+        tencentcloud_codegen::emit::models::models_rs(&version)
     );
 }

@@ -24,8 +24,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tencentcloud_codegen::diff::SpecDiff;
 use tencentcloud_codegen::files::FileTree;
+use tencentcloud_codegen::tools::diff::SpecDiff;
 
 use crate::sources::Pin;
 
@@ -414,7 +414,7 @@ pub fn plan_manual(
 mod tests {
     use std::path::PathBuf;
 
-    use tencentcloud_codegen::diff::{diff_specs, load_spec_dir};
+    use tencentcloud_codegen::tools::diff::{diff_specs, load_spec_dir};
 
     use super::*;
 

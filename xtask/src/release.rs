@@ -14,11 +14,12 @@ use std::process::Command;
 use std::time::Instant;
 
 use serde::Deserialize;
-use tencentcloud_codegen::crate_readme::{self, ReadmeContext};
 use tencentcloud_codegen::files::{list_files, write_tree, FileTree};
-use tencentcloud_codegen::import::tccli_tree;
+use tencentcloud_codegen::generate;
 use tencentcloud_codegen::spec::DocLang;
-use tencentcloud_codegen::{diff, generate};
+use tencentcloud_codegen::tools::crate_readme::{self, ReadmeContext};
+use tencentcloud_codegen::tools::diff;
+use tencentcloud_codegen::tools::import::tccli_tree;
 
 use crate::ledger::{self, Entry, Ledger, Observed, Semver};
 use crate::sources::{self, Pin, Sources};

@@ -63,13 +63,7 @@ impl Client {
         &self,
         request: AddUserRequest,
     ) -> Result<AddUserResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddUser",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adds users to a user group
     ///
@@ -78,13 +72,7 @@ impl Client {
         &self,
         request: AddUserToGroupRequest,
     ) -> Result<AddUserToGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddUserToGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates a policy with a user group
     ///
@@ -93,13 +81,7 @@ impl Client {
         &self,
         request: AttachGroupPolicyRequest,
     ) -> Result<AttachGroupPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachGroupPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates a permission policy with a role
     ///
@@ -108,13 +90,7 @@ impl Client {
         &self,
         request: AttachRolePolicyRequest,
     ) -> Result<AttachRolePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachRolePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates a policy with a user
     ///
@@ -123,13 +99,7 @@ impl Client {
         &self,
         request: AttachUserPolicyRequest,
     ) -> Result<AttachUserPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachUserPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取数据流认证Token
     ///
@@ -138,13 +108,7 @@ impl Client {
         &self,
         request: BuildDataFlowAuthTokenRequest,
     ) -> Result<BuildDataFlowAuthTokenResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BuildDataFlowAuthToken",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Verifies a custom multi-factor Token
     ///
@@ -153,13 +117,7 @@ impl Client {
         &self,
         request: ConsumeCustomMfaTokenRequest,
     ) -> Result<ConsumeCustomMfaTokenResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ConsumeCustomMFAToken",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an access key
     ///
@@ -168,13 +126,7 @@ impl Client {
         &self,
         request: CreateAccessKeyRequest,
     ) -> Result<CreateAccessKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAccessKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a user group
     ///
@@ -183,13 +135,7 @@ impl Client {
         &self,
         request: CreateGroupRequest,
     ) -> Result<CreateGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建消息接收人
     ///
@@ -198,13 +144,7 @@ impl Client {
         &self,
         request: CreateMessageReceiverRequest,
     ) -> Result<CreateMessageReceiverResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateMessageReceiver",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates role OIDC configurations
     ///
@@ -213,13 +153,7 @@ impl Client {
         &self,
         request: CreateOidcConfigRequest,
     ) -> Result<CreateOidcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateOIDCConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a policy
     ///
@@ -228,13 +162,7 @@ impl Client {
         &self,
         request: CreatePolicyRequest,
     ) -> Result<CreatePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a policy version
     ///
@@ -243,13 +171,7 @@ impl Client {
         &self,
         request: CreatePolicyVersionRequest,
     ) -> Result<CreatePolicyVersionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePolicyVersion",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a role
     ///
@@ -258,13 +180,7 @@ impl Client {
         &self,
         request: CreateRoleRequest,
     ) -> Result<CreateRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRole",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a SAML identity provider
     ///
@@ -273,13 +189,7 @@ impl Client {
         &self,
         request: CreateSamlProviderRequest,
     ) -> Result<CreateSamlProviderResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSAMLProvider",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a service-linked role
     ///
@@ -288,13 +198,7 @@ impl Client {
         &self,
         request: CreateServiceLinkedRoleRequest,
     ) -> Result<CreateServiceLinkedRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateServiceLinkedRole",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 增加子账号登录IP策略
     ///
@@ -303,13 +207,7 @@ impl Client {
         &self,
         request: CreateSubAccountLoginIpPolicyRequest,
     ) -> Result<CreateSubAccountLoginIpPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSubAccountLoginIpPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates user OIDC configuration
     ///
@@ -318,13 +216,7 @@ impl Client {
         &self,
         request: CreateUserOidcConfigRequest,
     ) -> Result<CreateUserOidcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateUserOIDCConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates user SAML configurations
     ///
@@ -333,13 +225,7 @@ impl Client {
         &self,
         request: CreateUserSamlConfigRequest,
     ) -> Result<CreateUserSamlConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateUserSAMLConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an access key
     ///
@@ -349,13 +235,7 @@ impl Client {
         &self,
         request: DeleteAccessKeyRequest,
     ) -> Result<DeleteAccessKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAccessKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a user group
     ///
@@ -364,13 +244,7 @@ impl Client {
         &self,
         request: DeleteGroupRequest,
     ) -> Result<DeleteGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除消息接收人
     ///
@@ -379,13 +253,7 @@ impl Client {
         &self,
         request: DeleteMessageReceiverRequest,
     ) -> Result<DeleteMessageReceiverResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteMessageReceiver",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes OIDC IdPs
     ///
@@ -394,13 +262,7 @@ impl Client {
         &self,
         request: DeleteOidcConfigRequest,
     ) -> Result<DeleteOidcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteOIDCConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a policy
     ///
@@ -409,13 +271,7 @@ impl Client {
         &self,
         request: DeletePolicyRequest,
     ) -> Result<DeletePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a policy version
     ///
@@ -424,13 +280,7 @@ impl Client {
         &self,
         request: DeletePolicyVersionRequest,
     ) -> Result<DeletePolicyVersionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePolicyVersion",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a role
     ///
@@ -439,13 +289,7 @@ impl Client {
         &self,
         request: DeleteRoleRequest,
     ) -> Result<DeleteRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRole",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes role permission boundary
     ///
@@ -454,13 +298,7 @@ impl Client {
         &self,
         request: DeleteRolePermissionsBoundaryRequest,
     ) -> Result<DeleteRolePermissionsBoundaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRolePermissionsBoundary",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a SAML identity provider
     ///
@@ -469,13 +307,7 @@ impl Client {
         &self,
         request: DeleteSamlProviderRequest,
     ) -> Result<DeleteSamlProviderResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSAMLProvider",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a service-linked role
     ///
@@ -484,13 +316,7 @@ impl Client {
         &self,
         request: DeleteServiceLinkedRoleRequest,
     ) -> Result<DeleteServiceLinkedRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteServiceLinkedRole",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a sub-user
     ///
@@ -499,13 +325,7 @@ impl Client {
         &self,
         request: DeleteUserRequest,
     ) -> Result<DeleteUserResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteUser",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes user permission boundary
     ///
@@ -514,13 +334,7 @@ impl Client {
         &self,
         request: DeleteUserPermissionsBoundaryRequest,
     ) -> Result<DeleteUserPermissionsBoundaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteUserPermissionsBoundary",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries role OIDC configurations
     ///
@@ -529,13 +343,7 @@ impl Client {
         &self,
         request: DescribeOidcConfigRequest,
     ) -> Result<DescribeOidcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeOIDCConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets a role list
     ///
@@ -544,13 +352,7 @@ impl Client {
         &self,
         request: DescribeRoleListRequest,
     ) -> Result<DescribeRoleListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRoleList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户安全设置
     ///
@@ -559,13 +361,7 @@ impl Client {
         &self,
         request: DescribeSafeAuthFlagRequest,
     ) -> Result<DescribeSafeAuthFlagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSafeAuthFlag",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets a sub-account’s security settings
     ///
@@ -574,13 +370,7 @@ impl Client {
         &self,
         request: DescribeSafeAuthFlagCollRequest,
     ) -> Result<DescribeSafeAuthFlagCollResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSafeAuthFlagColl",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries security settings
     ///
@@ -589,13 +379,7 @@ impl Client {
         &self,
         request: DescribeSafeAuthFlagIntlRequest,
     ) -> Result<DescribeSafeAuthFlagIntlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSafeAuthFlagIntl",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries sub-users through sub-user UIN list
     ///
@@ -604,13 +388,7 @@ impl Client {
         &self,
         request: DescribeSubAccountsRequest,
     ) -> Result<DescribeSubAccountsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSubAccounts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries user OIDC configuration
     ///
@@ -619,13 +397,7 @@ impl Client {
         &self,
         request: DescribeUserOidcConfigRequest,
     ) -> Result<DescribeUserOidcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeUserOIDCConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries user SAML configurations
     ///
@@ -634,13 +406,7 @@ impl Client {
         &self,
         request: DescribeUserSamlConfigRequest,
     ) -> Result<DescribeUserSamlConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeUserSAMLConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unassociate a policy and a user group
     ///
@@ -649,13 +415,7 @@ impl Client {
         &self,
         request: DetachGroupPolicyRequest,
     ) -> Result<DetachGroupPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachGroupPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unassociates a policy and a role
     ///
@@ -664,13 +424,7 @@ impl Client {
         &self,
         request: DetachRolePolicyRequest,
     ) -> Result<DetachRolePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachRolePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unassociates a policy and a user
     ///
@@ -679,13 +433,7 @@ impl Client {
         &self,
         request: DetachUserPolicyRequest,
     ) -> Result<DetachUserPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachUserPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disables user SSO
     ///
@@ -694,13 +442,7 @@ impl Client {
         &self,
         request: DisableUserSsoRequest,
     ) -> Result<DisableUserSsoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisableUserSSO",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries account summary
     ///
@@ -709,13 +451,7 @@ impl Client {
         &self,
         request: GetAccountSummaryRequest,
     ) -> Result<GetAccountSummaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetAccountSummary",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets information associated with a custom multi-factor Token
     ///
@@ -724,13 +460,7 @@ impl Client {
         &self,
         request: GetCustomMfaTokenInfoRequest,
     ) -> Result<GetCustomMfaTokenInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetCustomMFATokenInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries user group details
     ///
@@ -739,13 +469,7 @@ impl Client {
         &self,
         request: GetGroupRequest,
     ) -> Result<GetGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetGroup",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Obtaining CAM Password Rules
     ///
@@ -754,13 +478,7 @@ impl Client {
         &self,
         request: GetPasswordRulesRequest,
     ) -> Result<GetPasswordRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetPasswordRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views policy details
     ///
@@ -769,13 +487,7 @@ impl Client {
         &self,
         request: GetPolicyRequest,
     ) -> Result<GetPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetPolicy",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries policy version details
     ///
@@ -784,13 +496,7 @@ impl Client {
         &self,
         request: GetPolicyVersionRequest,
     ) -> Result<GetPolicyVersionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetPolicyVersion",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets role details
     ///
@@ -799,13 +505,7 @@ impl Client {
         &self,
         request: GetRoleRequest,
     ) -> Result<GetRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetRole",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取角色权限边界
     ///
@@ -814,13 +514,7 @@ impl Client {
         &self,
         request: GetRolePermissionBoundaryRequest,
     ) -> Result<GetRolePermissionBoundaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetRolePermissionBoundary",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries SAML Identity provider details
     ///
@@ -829,13 +523,7 @@ impl Client {
         &self,
         request: GetSamlProviderRequest,
     ) -> Result<GetSamlProviderResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetSAMLProvider",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets a key’s recent usage details
     ///
@@ -844,13 +532,7 @@ impl Client {
         &self,
         request: GetSecurityLastUsedRequest,
     ) -> Result<GetSecurityLastUsedResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetSecurityLastUsed",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the status of the service-linked role deletion
     ///
@@ -859,13 +541,7 @@ impl Client {
         &self,
         request: GetServiceLinkedRoleDeletionStatusRequest,
     ) -> Result<GetServiceLinkedRoleDeletionStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetServiceLinkedRoleDeletionStatus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries sub-users
     ///
@@ -874,13 +550,7 @@ impl Client {
         &self,
         request: GetUserRequest,
     ) -> Result<GetUserResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetUser",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the user AppId
     ///
@@ -889,13 +559,7 @@ impl Client {
         &self,
         request: GetUserAppIdRequest,
     ) -> Result<GetUserAppIdResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetUserAppId",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取用户权限边界
     ///
@@ -904,13 +568,7 @@ impl Client {
         &self,
         request: GetUserPermissionBoundaryRequest,
     ) -> Result<GetUserPermissionBoundaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetUserPermissionBoundary",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists access keys
     ///
@@ -919,13 +577,7 @@ impl Client {
         &self,
         request: ListAccessKeysRequest,
     ) -> Result<ListAccessKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAccessKeys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询所有账号列表
     ///
@@ -934,13 +586,7 @@ impl Client {
         &self,
         request: ListAccountsRequest,
     ) -> Result<ListAccountsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAccounts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries policy list associated with a user group
     ///
@@ -949,13 +595,7 @@ impl Client {
         &self,
         request: ListAttachedGroupPoliciesRequest,
     ) -> Result<ListAttachedGroupPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAttachedGroupPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of policies associated with a role
     ///
@@ -964,13 +604,7 @@ impl Client {
         &self,
         request: ListAttachedRolePoliciesRequest,
     ) -> Result<ListAttachedRolePoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAttachedRolePolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists policies associated with the user (including those inherited from the user group)
     ///
@@ -979,13 +613,7 @@ impl Client {
         &self,
         request: ListAttachedUserAllPoliciesRequest,
     ) -> Result<ListAttachedUserAllPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAttachedUserAllPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries policy list associated with a sub-account
     ///
@@ -994,13 +622,7 @@ impl Client {
         &self,
         request: ListAttachedUserPoliciesRequest,
     ) -> Result<ListAttachedUserPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAttachedUserPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets collaborator list
     ///
@@ -1009,13 +631,7 @@ impl Client {
         &self,
         request: ListCollaboratorsRequest,
     ) -> Result<ListCollaboratorsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListCollaborators",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries entity list associated with a policy
     ///
@@ -1024,13 +640,7 @@ impl Client {
         &self,
         request: ListEntitiesForPolicyRequest,
     ) -> Result<ListEntitiesForPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListEntitiesForPolicy",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to query the list of user groups.
     ///
@@ -1039,13 +649,7 @@ impl Client {
         &self,
         request: ListGroupsRequest,
     ) -> Result<ListGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists user groups associated with a user
     ///
@@ -1054,13 +658,7 @@ impl Client {
         &self,
         request: ListGroupsForUserRequest,
     ) -> Result<ListGroupsForUserResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListGroupsForUser",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of policies
     ///
@@ -1069,13 +667,7 @@ impl Client {
         &self,
         request: ListPoliciesRequest,
     ) -> Result<ListPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取所有已授权服务
     ///
@@ -1084,13 +676,7 @@ impl Client {
         &self,
         request: ListPoliciesGrantingServiceAccessRequest,
     ) -> Result<ListPoliciesGrantingServiceAccessResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListPoliciesGrantingServiceAccess",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets a list of policy versions
     ///
@@ -1099,13 +685,7 @@ impl Client {
         &self,
         request: ListPolicyVersionsRequest,
     ) -> Result<ListPolicyVersionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListPolicyVersions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取消息接收人列表
     ///
@@ -1114,13 +694,7 @@ impl Client {
         &self,
         request: ListReceiverRequest,
     ) -> Result<ListReceiverResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListReceiver",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of SAML identity providers
     ///
@@ -1129,13 +703,7 @@ impl Client {
         &self,
         request: ListSamlProvidersRequest,
     ) -> Result<ListSamlProvidersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListSAMLProviders",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Pulls sub-users
     ///
@@ -1144,13 +712,7 @@ impl Client {
         &self,
         request: ListUsersRequest,
     ) -> Result<ListUsersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListUsers",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of users associated with a user group
     ///
@@ -1159,13 +721,7 @@ impl Client {
         &self,
         request: ListUsersForGroupRequest,
     ) -> Result<ListUsersForGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListUsersForGroup",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取企业微信子用户列表
     ///
@@ -1174,13 +730,7 @@ impl Client {
         &self,
         request: ListWeChatWorkSubAccountsRequest,
     ) -> Result<ListWeChatWorkSubAccountsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListWeChatWorkSubAccounts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets role permission boundary
     ///
@@ -1189,13 +739,7 @@ impl Client {
         &self,
         request: PutRolePermissionsBoundaryRequest,
     ) -> Result<PutRolePermissionsBoundaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "PutRolePermissionsBoundary",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets user permission boundary
     ///
@@ -1204,13 +748,7 @@ impl Client {
         &self,
         request: PutUserPermissionsBoundaryRequest,
     ) -> Result<PutUserPermissionsBoundaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "PutUserPermissionsBoundary",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes users from a user group
     ///
@@ -1219,13 +757,7 @@ impl Client {
         &self,
         request: RemoveUserFromGroupRequest,
     ) -> Result<RemoveUserFromGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RemoveUserFromGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets operative policy version
     ///
@@ -1234,13 +766,7 @@ impl Client {
         &self,
         request: SetDefaultPolicyVersionRequest,
     ) -> Result<SetDefaultPolicyVersionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetDefaultPolicyVersion",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets account verification for login and sensitive operations for sub-users.
     ///
@@ -1249,13 +775,7 @@ impl Client {
         &self,
         request: SetMfaFlagRequest,
     ) -> Result<SetMfaFlagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetMfaFlag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds tags to a role
     ///
@@ -1264,13 +784,7 @@ impl Client {
         &self,
         request: TagRoleRequest,
     ) -> Result<TagRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TagRole",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds tags from a role
     ///
@@ -1279,13 +793,7 @@ impl Client {
         &self,
         request: UntagRoleRequest,
     ) -> Result<UntagRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UntagRole",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates an access key
     ///
@@ -1294,13 +802,7 @@ impl Client {
         &self,
         request: UpdateAccessKeyRequest,
     ) -> Result<UpdateAccessKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateAccessKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the trust policy of a role
     ///
@@ -1309,13 +811,7 @@ impl Client {
         &self,
         request: UpdateAssumeRolePolicyRequest,
     ) -> Result<UpdateAssumeRolePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateAssumeRolePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates a user group
     ///
@@ -1324,13 +820,7 @@ impl Client {
         &self,
         request: UpdateGroupRequest,
     ) -> Result<UpdateGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies role OIDC configurations
     ///
@@ -1339,13 +829,7 @@ impl Client {
         &self,
         request: UpdateOidcConfigRequest,
     ) -> Result<UpdateOidcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateOIDCConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updating CAM Password Rules
     ///
@@ -1354,13 +838,7 @@ impl Client {
         &self,
         request: UpdatePasswordRulesRequest,
     ) -> Result<UpdatePasswordRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdatePasswordRules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates policy information
     ///
@@ -1370,13 +848,7 @@ impl Client {
         &self,
         request: UpdatePolicyRequest,
     ) -> Result<UpdatePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdatePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a role's login permissions
     ///
@@ -1385,13 +857,7 @@ impl Client {
         &self,
         request: UpdateRoleConsoleLoginRequest,
     ) -> Result<UpdateRoleConsoleLoginResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateRoleConsoleLogin",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the description of a role
     ///
@@ -1400,13 +866,7 @@ impl Client {
         &self,
         request: UpdateRoleDescriptionRequest,
     ) -> Result<UpdateRoleDescriptionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateRoleDescription",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改角色会话时长
     ///
@@ -1415,13 +875,7 @@ impl Client {
         &self,
         request: UpdateRoleSessionDurationRequest,
     ) -> Result<UpdateRoleSessionDurationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateRoleSessionDuration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates SAML identity provider information
     ///
@@ -1430,13 +884,7 @@ impl Client {
         &self,
         request: UpdateSamlProviderRequest,
     ) -> Result<UpdateSamlProviderResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateSAMLProvider",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates a sub-user
     ///
@@ -1445,13 +893,7 @@ impl Client {
         &self,
         request: UpdateUserRequest,
     ) -> Result<UpdateUserResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateUser",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies user OIDC configuration
     ///
@@ -1460,13 +902,7 @@ impl Client {
         &self,
         request: UpdateUserOidcConfigRequest,
     ) -> Result<UpdateUserOidcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateUserOIDCConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies user SAML configurations
     ///
@@ -1475,508 +911,971 @@ impl Client {
         &self,
         request: UpdateUserSamlConfigRequest,
     ) -> Result<UpdateUserSamlConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateUserSAMLConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "AddUser" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_user(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AddUserToGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_user_to_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachRolePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_role_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachUserPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_user_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BuildDataFlowAuthToken" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.build_data_flow_auth_token(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ConsumeCustomMFAToken" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.consume_custom_mfa_token(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAccessKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_access_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateMessageReceiver" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_message_receiver(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateOIDCConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_oidc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePolicyVersion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_policy_version(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSAMLProvider" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_saml_provider(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateServiceLinkedRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_service_linked_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSubAccountLoginIpPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_sub_account_login_ip_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateUserOIDCConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_user_oidc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateUserSAMLConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_user_saml_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAccessKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_access_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteMessageReceiver" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_message_receiver(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteOIDCConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_oidc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePolicyVersion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_policy_version(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRolePermissionsBoundary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_role_permissions_boundary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSAMLProvider" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_saml_provider(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteServiceLinkedRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_service_linked_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteUser" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_user(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteUserPermissionsBoundary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_user_permissions_boundary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeOIDCConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_oidc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRoleList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_role_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSafeAuthFlag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_safe_auth_flag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSafeAuthFlagColl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_safe_auth_flag_coll(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSafeAuthFlagIntl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_safe_auth_flag_intl(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSubAccounts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_sub_accounts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeUserOIDCConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_user_oidc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeUserSAMLConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_user_saml_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachRolePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_role_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachUserPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_user_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisableUserSSO" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disable_user_sso(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetAccountSummary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_account_summary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetCustomMFATokenInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_custom_mfa_token_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetPasswordRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_password_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetPolicyVersion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_policy_version(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetRolePermissionBoundary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_role_permission_boundary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetSAMLProvider" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_saml_provider(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetSecurityLastUsed" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_security_last_used(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetServiceLinkedRoleDeletionStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_service_linked_role_deletion_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetUser" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_user(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetUserAppId" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_user_app_id(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetUserPermissionBoundary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_user_permission_boundary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAccessKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_access_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAccounts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_accounts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAttachedGroupPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_attached_group_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAttachedRolePolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_attached_role_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAttachedUserAllPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_attached_user_all_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAttachedUserPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_attached_user_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListCollaborators" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_collaborators(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListEntitiesForPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_entities_for_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListGroupsForUser" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_groups_for_user(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListPoliciesGrantingServiceAccess" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_policies_granting_service_access(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListPolicyVersions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_policy_versions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListReceiver" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_receiver(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListSAMLProviders" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_saml_providers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListUsers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_users(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListUsersForGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_users_for_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListWeChatWorkSubAccounts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_we_chat_work_sub_accounts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "PutRolePermissionsBoundary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.put_role_permissions_boundary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "PutUserPermissionsBoundary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.put_user_permissions_boundary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RemoveUserFromGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.remove_user_from_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetDefaultPolicyVersion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_default_policy_version(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetMfaFlag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_mfa_flag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TagRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.tag_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UntagRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.untag_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateAccessKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_access_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateAssumeRolePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_assume_role_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateOIDCConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_oidc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdatePasswordRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_password_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdatePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateRoleConsoleLogin" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_role_console_login(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateRoleDescription" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_role_description(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateRoleSessionDuration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_role_session_duration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateSAMLProvider" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_saml_provider(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateUser" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_user(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateUserOIDCConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_user_oidc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateUserSAMLConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_user_saml_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for AddUserRequest {
+    type Output = AddUserResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddUser",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AddUserToGroupRequest {
+    type Output = AddUserToGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddUserToGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachGroupPolicyRequest {
+    type Output = AttachGroupPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachGroupPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachRolePolicyRequest {
+    type Output = AttachRolePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachRolePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachUserPolicyRequest {
+    type Output = AttachUserPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachUserPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BuildDataFlowAuthTokenRequest {
+    type Output = BuildDataFlowAuthTokenResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BuildDataFlowAuthToken",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ConsumeCustomMfaTokenRequest {
+    type Output = ConsumeCustomMfaTokenResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ConsumeCustomMFAToken",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAccessKeyRequest {
+    type Output = CreateAccessKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAccessKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateGroupRequest {
+    type Output = CreateGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateMessageReceiverRequest {
+    type Output = CreateMessageReceiverResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateMessageReceiver",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateOidcConfigRequest {
+    type Output = CreateOidcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateOIDCConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePolicyRequest {
+    type Output = CreatePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePolicyVersionRequest {
+    type Output = CreatePolicyVersionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePolicyVersion",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRoleRequest {
+    type Output = CreateRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRole",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSamlProviderRequest {
+    type Output = CreateSamlProviderResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSAMLProvider",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateServiceLinkedRoleRequest {
+    type Output = CreateServiceLinkedRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateServiceLinkedRole",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSubAccountLoginIpPolicyRequest {
+    type Output = CreateSubAccountLoginIpPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSubAccountLoginIpPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateUserOidcConfigRequest {
+    type Output = CreateUserOidcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateUserOIDCConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateUserSamlConfigRequest {
+    type Output = CreateUserSamlConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateUserSAMLConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAccessKeyRequest {
+    type Output = DeleteAccessKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAccessKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteGroupRequest {
+    type Output = DeleteGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteMessageReceiverRequest {
+    type Output = DeleteMessageReceiverResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteMessageReceiver",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteOidcConfigRequest {
+    type Output = DeleteOidcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteOIDCConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePolicyRequest {
+    type Output = DeletePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePolicyVersionRequest {
+    type Output = DeletePolicyVersionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePolicyVersion",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRoleRequest {
+    type Output = DeleteRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRole",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRolePermissionsBoundaryRequest {
+    type Output = DeleteRolePermissionsBoundaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRolePermissionsBoundary",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSamlProviderRequest {
+    type Output = DeleteSamlProviderResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSAMLProvider",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteServiceLinkedRoleRequest {
+    type Output = DeleteServiceLinkedRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteServiceLinkedRole",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteUserRequest {
+    type Output = DeleteUserResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteUser",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteUserPermissionsBoundaryRequest {
+    type Output = DeleteUserPermissionsBoundaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteUserPermissionsBoundary",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeOidcConfigRequest {
+    type Output = DescribeOidcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeOIDCConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRoleListRequest {
+    type Output = DescribeRoleListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRoleList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSafeAuthFlagRequest {
+    type Output = DescribeSafeAuthFlagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSafeAuthFlag",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSafeAuthFlagCollRequest {
+    type Output = DescribeSafeAuthFlagCollResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSafeAuthFlagColl",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSafeAuthFlagIntlRequest {
+    type Output = DescribeSafeAuthFlagIntlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSafeAuthFlagIntl",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSubAccountsRequest {
+    type Output = DescribeSubAccountsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSubAccounts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeUserOidcConfigRequest {
+    type Output = DescribeUserOidcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeUserOIDCConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeUserSamlConfigRequest {
+    type Output = DescribeUserSamlConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeUserSAMLConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DetachGroupPolicyRequest {
+    type Output = DetachGroupPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachGroupPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DetachRolePolicyRequest {
+    type Output = DetachRolePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachRolePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DetachUserPolicyRequest {
+    type Output = DetachUserPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachUserPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisableUserSsoRequest {
+    type Output = DisableUserSsoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisableUserSSO",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetAccountSummaryRequest {
+    type Output = GetAccountSummaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetAccountSummary",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetCustomMfaTokenInfoRequest {
+    type Output = GetCustomMfaTokenInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetCustomMFATokenInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetGroupRequest {
+    type Output = GetGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetGroup",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetPasswordRulesRequest {
+    type Output = GetPasswordRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetPasswordRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetPolicyRequest {
+    type Output = GetPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetPolicy",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetPolicyVersionRequest {
+    type Output = GetPolicyVersionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetPolicyVersion",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetRoleRequest {
+    type Output = GetRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetRole",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetRolePermissionBoundaryRequest {
+    type Output = GetRolePermissionBoundaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetRolePermissionBoundary",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetSamlProviderRequest {
+    type Output = GetSamlProviderResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetSAMLProvider",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetSecurityLastUsedRequest {
+    type Output = GetSecurityLastUsedResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetSecurityLastUsed",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetServiceLinkedRoleDeletionStatusRequest {
+    type Output = GetServiceLinkedRoleDeletionStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetServiceLinkedRoleDeletionStatus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetUserRequest {
+    type Output = GetUserResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetUser",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetUserAppIdRequest {
+    type Output = GetUserAppIdResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetUserAppId",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetUserPermissionBoundaryRequest {
+    type Output = GetUserPermissionBoundaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetUserPermissionBoundary",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAccessKeysRequest {
+    type Output = ListAccessKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAccessKeys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAccountsRequest {
+    type Output = ListAccountsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAccounts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAttachedGroupPoliciesRequest {
+    type Output = ListAttachedGroupPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAttachedGroupPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAttachedRolePoliciesRequest {
+    type Output = ListAttachedRolePoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAttachedRolePolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAttachedUserAllPoliciesRequest {
+    type Output = ListAttachedUserAllPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAttachedUserAllPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAttachedUserPoliciesRequest {
+    type Output = ListAttachedUserPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAttachedUserPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListCollaboratorsRequest {
+    type Output = ListCollaboratorsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListCollaborators",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListEntitiesForPolicyRequest {
+    type Output = ListEntitiesForPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListEntitiesForPolicy",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListGroupsRequest {
+    type Output = ListGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListGroupsForUserRequest {
+    type Output = ListGroupsForUserResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListGroupsForUser",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListPoliciesRequest {
+    type Output = ListPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListPoliciesGrantingServiceAccessRequest {
+    type Output = ListPoliciesGrantingServiceAccessResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListPoliciesGrantingServiceAccess",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListPolicyVersionsRequest {
+    type Output = ListPolicyVersionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListPolicyVersions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListReceiverRequest {
+    type Output = ListReceiverResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListReceiver",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListSamlProvidersRequest {
+    type Output = ListSamlProvidersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListSAMLProviders",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListUsersRequest {
+    type Output = ListUsersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListUsers",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListUsersForGroupRequest {
+    type Output = ListUsersForGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListUsersForGroup",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListWeChatWorkSubAccountsRequest {
+    type Output = ListWeChatWorkSubAccountsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListWeChatWorkSubAccounts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for PutRolePermissionsBoundaryRequest {
+    type Output = PutRolePermissionsBoundaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "PutRolePermissionsBoundary",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for PutUserPermissionsBoundaryRequest {
+    type Output = PutUserPermissionsBoundaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "PutUserPermissionsBoundary",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RemoveUserFromGroupRequest {
+    type Output = RemoveUserFromGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RemoveUserFromGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetDefaultPolicyVersionRequest {
+    type Output = SetDefaultPolicyVersionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetDefaultPolicyVersion",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetMfaFlagRequest {
+    type Output = SetMfaFlagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetMfaFlag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TagRoleRequest {
+    type Output = TagRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TagRole",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UntagRoleRequest {
+    type Output = UntagRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UntagRole",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateAccessKeyRequest {
+    type Output = UpdateAccessKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateAccessKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateAssumeRolePolicyRequest {
+    type Output = UpdateAssumeRolePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateAssumeRolePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateGroupRequest {
+    type Output = UpdateGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateOidcConfigRequest {
+    type Output = UpdateOidcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateOIDCConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdatePasswordRulesRequest {
+    type Output = UpdatePasswordRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdatePasswordRules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdatePolicyRequest {
+    type Output = UpdatePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdatePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateRoleConsoleLoginRequest {
+    type Output = UpdateRoleConsoleLoginResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateRoleConsoleLogin",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateRoleDescriptionRequest {
+    type Output = UpdateRoleDescriptionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateRoleDescription",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateRoleSessionDurationRequest {
+    type Output = UpdateRoleSessionDurationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateRoleSessionDuration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateSamlProviderRequest {
+    type Output = UpdateSamlProviderResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateSAMLProvider",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateUserRequest {
+    type Output = UpdateUserResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateUser",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateUserOidcConfigRequest {
+    type Output = UpdateUserOidcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateUserOIDCConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateUserSamlConfigRequest {
+    type Output = UpdateUserSamlConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateUserSAMLConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<AddUserRequest>(),
+    runtime::operation::Entry::of::<AddUserToGroupRequest>(),
+    runtime::operation::Entry::of::<AttachGroupPolicyRequest>(),
+    runtime::operation::Entry::of::<AttachRolePolicyRequest>(),
+    runtime::operation::Entry::of::<AttachUserPolicyRequest>(),
+    runtime::operation::Entry::of::<BuildDataFlowAuthTokenRequest>(),
+    runtime::operation::Entry::of::<ConsumeCustomMfaTokenRequest>(),
+    runtime::operation::Entry::of::<CreateAccessKeyRequest>(),
+    runtime::operation::Entry::of::<CreateGroupRequest>(),
+    runtime::operation::Entry::of::<CreateMessageReceiverRequest>(),
+    runtime::operation::Entry::of::<CreateOidcConfigRequest>(),
+    runtime::operation::Entry::of::<CreatePolicyRequest>(),
+    runtime::operation::Entry::of::<CreatePolicyVersionRequest>(),
+    runtime::operation::Entry::of::<CreateRoleRequest>(),
+    runtime::operation::Entry::of::<CreateSamlProviderRequest>(),
+    runtime::operation::Entry::of::<CreateServiceLinkedRoleRequest>(),
+    runtime::operation::Entry::of::<CreateSubAccountLoginIpPolicyRequest>(),
+    runtime::operation::Entry::of::<CreateUserOidcConfigRequest>(),
+    runtime::operation::Entry::of::<CreateUserSamlConfigRequest>(),
+    runtime::operation::Entry::of::<DeleteAccessKeyRequest>(),
+    runtime::operation::Entry::of::<DeleteGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteMessageReceiverRequest>(),
+    runtime::operation::Entry::of::<DeleteOidcConfigRequest>(),
+    runtime::operation::Entry::of::<DeletePolicyRequest>(),
+    runtime::operation::Entry::of::<DeletePolicyVersionRequest>(),
+    runtime::operation::Entry::of::<DeleteRoleRequest>(),
+    runtime::operation::Entry::of::<DeleteRolePermissionsBoundaryRequest>(),
+    runtime::operation::Entry::of::<DeleteSamlProviderRequest>(),
+    runtime::operation::Entry::of::<DeleteServiceLinkedRoleRequest>(),
+    runtime::operation::Entry::of::<DeleteUserRequest>(),
+    runtime::operation::Entry::of::<DeleteUserPermissionsBoundaryRequest>(),
+    runtime::operation::Entry::of::<DescribeOidcConfigRequest>(),
+    runtime::operation::Entry::of::<DescribeRoleListRequest>(),
+    runtime::operation::Entry::of::<DescribeSafeAuthFlagRequest>(),
+    runtime::operation::Entry::of::<DescribeSafeAuthFlagCollRequest>(),
+    runtime::operation::Entry::of::<DescribeSafeAuthFlagIntlRequest>(),
+    runtime::operation::Entry::of::<DescribeSubAccountsRequest>(),
+    runtime::operation::Entry::of::<DescribeUserOidcConfigRequest>(),
+    runtime::operation::Entry::of::<DescribeUserSamlConfigRequest>(),
+    runtime::operation::Entry::of::<DetachGroupPolicyRequest>(),
+    runtime::operation::Entry::of::<DetachRolePolicyRequest>(),
+    runtime::operation::Entry::of::<DetachUserPolicyRequest>(),
+    runtime::operation::Entry::of::<DisableUserSsoRequest>(),
+    runtime::operation::Entry::of::<GetAccountSummaryRequest>(),
+    runtime::operation::Entry::of::<GetCustomMfaTokenInfoRequest>(),
+    runtime::operation::Entry::of::<GetGroupRequest>(),
+    runtime::operation::Entry::of::<GetPasswordRulesRequest>(),
+    runtime::operation::Entry::of::<GetPolicyRequest>(),
+    runtime::operation::Entry::of::<GetPolicyVersionRequest>(),
+    runtime::operation::Entry::of::<GetRoleRequest>(),
+    runtime::operation::Entry::of::<GetRolePermissionBoundaryRequest>(),
+    runtime::operation::Entry::of::<GetSamlProviderRequest>(),
+    runtime::operation::Entry::of::<GetSecurityLastUsedRequest>(),
+    runtime::operation::Entry::of::<GetServiceLinkedRoleDeletionStatusRequest>(),
+    runtime::operation::Entry::of::<GetUserRequest>(),
+    runtime::operation::Entry::of::<GetUserAppIdRequest>(),
+    runtime::operation::Entry::of::<GetUserPermissionBoundaryRequest>(),
+    runtime::operation::Entry::of::<ListAccessKeysRequest>(),
+    runtime::operation::Entry::of::<ListAccountsRequest>(),
+    runtime::operation::Entry::of::<ListAttachedGroupPoliciesRequest>(),
+    runtime::operation::Entry::of::<ListAttachedRolePoliciesRequest>(),
+    runtime::operation::Entry::of::<ListAttachedUserAllPoliciesRequest>(),
+    runtime::operation::Entry::of::<ListAttachedUserPoliciesRequest>(),
+    runtime::operation::Entry::of::<ListCollaboratorsRequest>(),
+    runtime::operation::Entry::of::<ListEntitiesForPolicyRequest>(),
+    runtime::operation::Entry::of::<ListGroupsRequest>(),
+    runtime::operation::Entry::of::<ListGroupsForUserRequest>(),
+    runtime::operation::Entry::of::<ListPoliciesRequest>(),
+    runtime::operation::Entry::of::<ListPoliciesGrantingServiceAccessRequest>(),
+    runtime::operation::Entry::of::<ListPolicyVersionsRequest>(),
+    runtime::operation::Entry::of::<ListReceiverRequest>(),
+    runtime::operation::Entry::of::<ListSamlProvidersRequest>(),
+    runtime::operation::Entry::of::<ListUsersRequest>(),
+    runtime::operation::Entry::of::<ListUsersForGroupRequest>(),
+    runtime::operation::Entry::of::<ListWeChatWorkSubAccountsRequest>(),
+    runtime::operation::Entry::of::<PutRolePermissionsBoundaryRequest>(),
+    runtime::operation::Entry::of::<PutUserPermissionsBoundaryRequest>(),
+    runtime::operation::Entry::of::<RemoveUserFromGroupRequest>(),
+    runtime::operation::Entry::of::<SetDefaultPolicyVersionRequest>(),
+    runtime::operation::Entry::of::<SetMfaFlagRequest>(),
+    runtime::operation::Entry::of::<TagRoleRequest>(),
+    runtime::operation::Entry::of::<UntagRoleRequest>(),
+    runtime::operation::Entry::of::<UpdateAccessKeyRequest>(),
+    runtime::operation::Entry::of::<UpdateAssumeRolePolicyRequest>(),
+    runtime::operation::Entry::of::<UpdateGroupRequest>(),
+    runtime::operation::Entry::of::<UpdateOidcConfigRequest>(),
+    runtime::operation::Entry::of::<UpdatePasswordRulesRequest>(),
+    runtime::operation::Entry::of::<UpdatePolicyRequest>(),
+    runtime::operation::Entry::of::<UpdateRoleConsoleLoginRequest>(),
+    runtime::operation::Entry::of::<UpdateRoleDescriptionRequest>(),
+    runtime::operation::Entry::of::<UpdateRoleSessionDurationRequest>(),
+    runtime::operation::Entry::of::<UpdateSamlProviderRequest>(),
+    runtime::operation::Entry::of::<UpdateUserRequest>(),
+    runtime::operation::Entry::of::<UpdateUserOidcConfigRequest>(),
+    runtime::operation::Entry::of::<UpdateUserSamlConfigRequest>(),
+];

@@ -2,62 +2,67 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::add_user`](super::Client::add_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddUserRequest {
     /// Sub-user username.
     ///
     /// Required. Example: `Jack`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Sub-user remarks
     ///
     /// Example: `公司运营`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Whether or not the sub-user is allowed to log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Whether or not to generate keys for sub-users. 0: No; 1: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "UseApi", skip_serializing_if = "Option::is_none")]
     pub use_api: Option<u64>,
     /// Sub-user's console login password. If no password rules have been set, the password must have a minimum of 8 characters containing uppercase letters, lowercase letters, digits, and special characters by default. This parameter will be valid only when the sub-user is allowed to log in to the console. If it is not specified and console login is allowed, the system will automatically generate a random 32-character password that contains uppercase letters, lowercase letters, digits, and special characters.
     ///
     /// Example: `test123456`
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// If the sub-user needs to reset their password when they next log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `0`
-    #[serde(rename = "NeedResetPassword", skip_serializing_if = "Option::is_none")]
     pub need_reset_password: Option<u64>,
     /// Mobile number
     ///
     /// Example: `10086`
-    #[serde(rename = "PhoneNum", skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area Code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `12340qq.com`
-    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 impl AddUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Remark",
+        "ConsoleLogin",
+        "UseApi",
+        "Password",
+        "NeedResetPassword",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         AddUserRequest {
@@ -114,19 +119,10 @@ impl AddUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AddUserRequest {
     const NAME: &'static str = "AddUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Remark",
-        "ConsoleLogin",
-        "UseApi",
-        "Password",
-        "NeedResetPassword",
-        "PhoneNum",
-        "CountryCode",
-        "Email",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut remark = None;
@@ -165,126 +161,131 @@ impl input::Input for AddUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AddUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AddUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("UseApi", &self.use_api)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("NeedResetPassword", &self.need_reset_password)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::add_user`](super::Client::add_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AddUserResponse {
     /// Sub-user UIN
     ///
     /// Example: `100000546533`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user username
     ///
     /// Example: `Jack`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If the combination of input parameters indicates that a random password should be generated, the generated password is returned
     ///
     /// Example: `test123456`
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Sub-user's key ID
     ///
     /// Example: `faweffewagwaegawe`
-    #[serde(rename = "SecretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// Sub-user's secret key
     ///
     /// Example: `fawef23rjhiuaefhuaifhiuawef`
-    #[serde(rename = "SecretKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// Sub-user UID
     ///
     /// Example: `5648765`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// (Chinese only)
     ///
     /// 手机号验证地址。
     ///
     /// Example: `https://cloud.tencent.com/cam/verifyPhone?token=81bf4ca3537447af3bcba315cd2a12d1`
-    #[serde(rename = "PhoneNumVerifyLink", default, skip_serializing_if = "Option::is_none")]
     pub phone_num_verify_link: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AddUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddUserResponse {
-            uin: None,
-            name: None,
-            password: None,
-            secret_id: None,
-            secret_key: None,
-            uid: None,
-            phone_num_verify_link: None,
-            request_id: None,
+impl lenient::Reply for AddUserResponse {
+    const NAME: &'static str = "AddUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Password",
+        "SecretId",
+        "SecretKey",
+        "Uid",
+        "PhoneNumVerifyLink",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.password),
+            3 => lenient::value(map, &mut self.secret_id),
+            4 => lenient::value(map, &mut self.secret_key),
+            5 => lenient::scalar(map, &mut self.uid),
+            6 => lenient::value(map, &mut self.phone_num_verify_link),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
+}
+
+impl<'de> Deserialize<'de> for AddUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `SecretId`.
-    pub fn with_secret_id(mut self, secret_id: impl Into<String>) -> Self {
-        self.secret_id = Some(secret_id.into());
-        self
-    }
-    /// Sets `SecretKey`.
-    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret_key.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `PhoneNumVerifyLink`.
-    pub fn with_phone_num_verify_link(mut self, phone_num_verify_link: impl Into<String>) -> Self {
-        self.phone_num_verify_link = Some(phone_num_verify_link.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AddUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("SecretId", &self.secret_id)?;
+        fields.opt("SecretKey", &self.secret_key)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::add_user_to_group`](super::Client::add_user_to_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddUserToGroupRequest {
     /// The association between the user group ID and the sub-user UIN/UID.
     ///
     /// Required. Example: `[{"GroupId":10000002,"Uid":10000004}]`
-    #[serde(rename = "Info")]
     pub info: Vec<GroupIdOfUidInfo>,
 }
 
 impl AddUserToGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Info",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(info: impl IntoIterator<Item = GroupIdOfUidInfo>) -> Self {
         AddUserToGroupRequest {
@@ -293,11 +294,10 @@ impl AddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AddUserToGroupRequest {
     const NAME: &'static str = "AddUserToGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Info",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut info = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -312,52 +312,77 @@ impl input::Input for AddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AddUserToGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AddUserToGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddUserToGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Info", &self.info)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::add_user_to_group`](super::Client::add_user_to_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AddUserToGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AddUserToGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddUserToGroupResponse {
-            request_id: None,
+impl lenient::Reply for AddUserToGroupResponse {
+    const NAME: &'static str = "AddUserToGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AddUserToGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AddUserToGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddUserToGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::attach_group_policy`](super::Client::attach_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachGroupPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// User Group ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "AttachGroupId")]
     pub attach_group_id: u64,
 }
 
 impl AttachGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "AttachGroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, attach_group_id: u64) -> Self {
         AttachGroupPolicyRequest {
@@ -367,12 +392,10 @@ impl AttachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachGroupPolicyRequest {
     const NAME: &'static str = "AttachGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "AttachGroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut attach_group_id = None;
@@ -390,62 +413,88 @@ impl input::Input for AttachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AttachGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("AttachGroupId", &self.attach_group_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::attach_group_policy`](super::Client::attach_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachGroupPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AttachGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachGroupPolicyResponse {
-            request_id: None,
+impl lenient::Reply for AttachGroupPolicyResponse {
+    const NAME: &'static str = "AttachGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::attach_role_policy`](super::Client::attach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachRolePolicyRequest {
     /// Policy ID. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Role ID, used to specify a role. Input either `AttachRoleId` or `AttachRoleName`
     ///
     /// Example: `4611686018427397905`
-    #[serde(rename = "AttachRoleId", skip_serializing_if = "Option::is_none")]
     pub attach_role_id: Option<String>,
     /// Role name, used to specify a role. Input either `AttachRoleId` or `AttachRoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "AttachRoleName", skip_serializing_if = "Option::is_none")]
     pub attach_role_name: Option<String>,
     /// Policy name. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `policygen-test`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
 }
 
 impl AttachRolePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "AttachRoleId",
+        "AttachRoleName",
+        "PolicyName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         AttachRolePolicyRequest {
@@ -477,14 +526,10 @@ impl AttachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachRolePolicyRequest {
     const NAME: &'static str = "AttachRolePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "AttachRoleId",
-        "AttachRoleName",
-        "PolicyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut attach_role_id = None;
@@ -508,52 +553,80 @@ impl input::Input for AttachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachRolePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AttachRolePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachRolePolicyRequest", Self::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("AttachRoleId", &self.attach_role_id)?;
+        fields.opt("AttachRoleName", &self.attach_role_name)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::attach_role_policy`](super::Client::attach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AttachRolePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachRolePolicyResponse {
-            request_id: None,
+impl lenient::Reply for AttachRolePolicyResponse {
+    const NAME: &'static str = "AttachRolePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachRolePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachRolePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::attach_user_policy`](super::Client::attach_user_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachUserPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `524497`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Sub-account UIN
     ///
     /// Required. Example: `3449203261`
-    #[serde(rename = "AttachUin")]
     pub attach_uin: u64,
 }
 
 impl AttachUserPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "AttachUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, attach_uin: u64) -> Self {
         AttachUserPolicyRequest {
@@ -563,12 +636,10 @@ impl AttachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachUserPolicyRequest {
     const NAME: &'static str = "AttachUserPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "AttachUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut attach_uin = None;
@@ -586,57 +657,83 @@ impl input::Input for AttachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachUserPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AttachUserPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachUserPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("AttachUin", &self.attach_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::attach_user_policy`](super::Client::attach_user_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachUserPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AttachUserPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachUserPolicyResponse {
-            request_id: None,
+impl lenient::Reply for AttachUserPolicyResponse {
+    const NAME: &'static str = "AttachUserPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachUserPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachUserPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachUserPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::build_data_flow_auth_token`](super::Client::build_data_flow_auth_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BuildDataFlowAuthTokenRequest {
     /// (Chinese only) 资源ID
     ///
     /// Required. Example: `cbd-esq42`
-    #[serde(rename = "ResourceId")]
     pub resource_id: String,
     /// (Chinese only) 资源地域
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "ResourceRegion")]
     pub resource_region: String,
     /// (Chinese only) 资源用户名
     ///
     /// Required. Example: `readOnly`
-    #[serde(rename = "ResourceAccount")]
     pub resource_account: String,
 }
 
 impl BuildDataFlowAuthTokenRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "ResourceRegion",
+        "ResourceAccount",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(resource_id: impl Into<String>, resource_region: impl Into<String>, resource_account: impl Into<String>) -> Self {
         BuildDataFlowAuthTokenRequest {
@@ -647,13 +744,10 @@ impl BuildDataFlowAuthTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BuildDataFlowAuthTokenRequest {
     const NAME: &'static str = "BuildDataFlowAuthTokenRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ResourceId",
-        "ResourceRegion",
-        "ResourceAccount",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut resource_id = None;
         let mut resource_region = None;
@@ -674,59 +768,82 @@ impl input::Input for BuildDataFlowAuthTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BuildDataFlowAuthTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for BuildDataFlowAuthTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BuildDataFlowAuthTokenRequest", Self::FIELDS.len())?;
+        fields.plain("ResourceId", &self.resource_id)?;
+        fields.plain("ResourceRegion", &self.resource_region)?;
+        fields.plain("ResourceAccount", &self.resource_account)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::build_data_flow_auth_token`](super::Client::build_data_flow_auth_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BuildDataFlowAuthTokenResponse {
     /// (Chinese only) 认证凭据AuthToken信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"CurrentTime":1733802016,"LastRotationTimeCost":343,"NextRotationTime":10,"RotationMessage":"success","RotationStatus":"success","Token":"944a***mtHS"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::AuthToken>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl BuildDataFlowAuthTokenResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BuildDataFlowAuthTokenResponse {
-            credentials: None,
-            request_id: None,
+impl lenient::Reply for BuildDataFlowAuthTokenResponse {
+    const NAME: &'static str = "BuildDataFlowAuthTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Credentials`.
-    pub fn with_credentials(mut self, credentials: output::AuthToken) -> Self {
-        self.credentials = Some(credentials);
-        self
+}
+
+impl<'de> Deserialize<'de> for BuildDataFlowAuthTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BuildDataFlowAuthTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BuildDataFlowAuthTokenResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Credentials", &self.credentials)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::consume_custom_mfa_token`](super::Client::consume_custom_mfa_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumeCustomMfaTokenRequest {
     /// Custom multi-factor verification Token
     ///
     /// Required. Example: `mfa_1000000000-a6f836f1`
-    #[serde(rename = "MFAToken")]
     pub mfa_token: String,
 }
 
 impl ConsumeCustomMfaTokenRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MFAToken",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(mfa_token: impl Into<String>) -> Self {
         ConsumeCustomMfaTokenRequest {
@@ -735,11 +852,10 @@ impl ConsumeCustomMfaTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConsumeCustomMfaTokenRequest {
     const NAME: &'static str = "ConsumeCustomMfaTokenRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MFAToken",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut mfa_token = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -754,52 +870,77 @@ impl input::Input for ConsumeCustomMfaTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConsumeCustomMfaTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ConsumeCustomMfaTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConsumeCustomMfaTokenRequest", Self::FIELDS.len())?;
+        fields.plain("MFAToken", &self.mfa_token)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::consume_custom_mfa_token`](super::Client::consume_custom_mfa_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConsumeCustomMfaTokenResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ConsumeCustomMfaTokenResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConsumeCustomMfaTokenResponse {
-            request_id: None,
+impl lenient::Reply for ConsumeCustomMfaTokenResponse {
+    const NAME: &'static str = "ConsumeCustomMfaTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ConsumeCustomMfaTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConsumeCustomMfaTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConsumeCustomMfaTokenResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_access_key`](super::Client::create_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAccessKeyRequest {
     /// UIN of the specified user. If this parameter is left empty, the access key will be created for the current user by default.
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
     /// (Chinese only) 密钥描述，长度在1到1024之间，可包含大小写字符，数字以及特殊字符：=,.@:/-。 正则为：\[\\w+=,.@:/-\]*。
     ///
     /// Example: `备注`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl CreateAccessKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "Description",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateAccessKeyRequest {
@@ -819,12 +960,10 @@ impl CreateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAccessKeyRequest {
     const NAME: &'static str = "CreateAccessKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut description = None;
@@ -842,64 +981,86 @@ impl input::Input for CreateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAccessKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateAccessKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateAccessKeyRequest", Self::FIELDS.len())?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_access_key`](super::Client::create_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateAccessKeyResponse {
     /// Access key
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"AccessKeyId":"AKID***","SecretAccessKey":"iDVd***","Status":"Active","CreateTime":"2020-03-03 18:00:26"}`
-    #[serde(rename = "AccessKey", default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<output::AccessKeyDetail>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateAccessKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAccessKeyResponse {
-            access_key: None,
-            request_id: None,
+impl lenient::Reply for CreateAccessKeyResponse {
+    const NAME: &'static str = "CreateAccessKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKey",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_key),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `AccessKey`.
-    pub fn with_access_key(mut self, access_key: output::AccessKeyDetail) -> Self {
-        self.access_key = Some(access_key);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateAccessKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateAccessKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessKey", &self.access_key)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_group`](super::Client::create_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGroupRequest {
     /// User Group name
     ///
     /// Required. Example: `test1`
-    #[serde(rename = "GroupName")]
     pub group_name: String,
     /// User Group description
     ///
     /// Example: `test2`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
 impl CreateGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupName",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_name: impl Into<String>) -> Self {
         CreateGroupRequest {
@@ -914,12 +1075,10 @@ impl CreateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGroupRequest {
     const NAME: &'static str = "CreateGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupName",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_name = None;
         let mut remark = None;
@@ -937,48 +1096,67 @@ impl input::Input for CreateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupName", &self.group_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_group`](super::Client::create_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// User Group ID
     ///
     /// Example: `2020`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGroupResponse {
-            group_id: None,
-            request_id: None,
+impl lenient::Reply for CreateGroupResponse {
+    const NAME: &'static str = "CreateGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: u64) -> Self {
-        self.group_id = Some(group_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_message_receiver`](super::Client::create_message_receiver).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMessageReceiverRequest {
     /// (Chinese only)
@@ -986,39 +1164,42 @@ pub struct CreateMessageReceiverRequest {
     /// 消息接收人的用户名
     ///
     /// Required. Example: `用户`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only)
     ///
     /// 手机号国际区号，国内为86
     ///
     /// Required. Example: `86`
-    #[serde(rename = "CountryCode")]
     pub country_code: String,
     /// (Chinese only)
     ///
     /// 邮箱，例如：57 *****@qq.com
     ///
     /// Required. Example: `5732*****@qq.com`
-    #[serde(rename = "Email")]
     pub email: String,
     /// (Chinese only)
     ///
     /// 手机号码, 例如：132****2492
     ///
     /// Required. Example: `132****3769`
-    #[serde(rename = "PhoneNumber")]
     pub phone_number: String,
     /// (Chinese only)
     ///
     /// 消息接收人的备注，选填
     ///
     /// Example: `备注`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
 impl CreateMessageReceiverRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "CountryCode",
+        "Email",
+        "PhoneNumber",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, country_code: impl Into<String>, email: impl Into<String>, phone_number: impl Into<String>) -> Self {
         CreateMessageReceiverRequest {
@@ -1036,15 +1217,10 @@ impl CreateMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateMessageReceiverRequest {
     const NAME: &'static str = "CreateMessageReceiverRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "CountryCode",
-        "Email",
-        "PhoneNumber",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut country_code = None;
@@ -1071,14 +1247,27 @@ impl input::Input for CreateMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateMessageReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateMessageReceiverRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateMessageReceiverRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("CountryCode", &self.country_code)?;
+        fields.plain("Email", &self.email)?;
+        fields.plain("PhoneNumber", &self.phone_number)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_message_receiver`](super::Client::create_message_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateMessageReceiverResponse {
     /// (Chinese only)
@@ -1086,61 +1275,65 @@ pub struct CreateMessageReceiverResponse {
     /// 手机号验证地址。
     ///
     /// Example: `https://cloud.tencent.com/cam/verifyPhone?token=81bf4ca353744****************2d1`
-    #[serde(rename = "PhoneNumVerifyLink", default, skip_serializing_if = "Option::is_none")]
     pub phone_num_verify_link: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateMessageReceiverResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateMessageReceiverResponse {
-            phone_num_verify_link: None,
-            request_id: None,
+impl lenient::Reply for CreateMessageReceiverResponse {
+    const NAME: &'static str = "CreateMessageReceiverResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PhoneNumVerifyLink",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.phone_num_verify_link),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PhoneNumVerifyLink`.
-    pub fn with_phone_num_verify_link(mut self, phone_num_verify_link: impl Into<String>) -> Self {
-        self.phone_num_verify_link = Some(phone_num_verify_link.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateMessageReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateMessageReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateMessageReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PhoneNumVerifyLink", &self.phone_num_verify_link)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_oidc_config`](super::Client::create_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOidcConfigRequest {
     /// IdP URL.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID.
     ///
     /// Required. Example: `["61adcf00620c31e3ddbc9546"]`
-    #[serde(rename = "ClientId")]
     pub client_id: Vec<String>,
     /// Name.
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Public key for signature, which must be Base64-encoded.
     ///
     /// Required. Example: `baz****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Description.
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
@@ -1154,11 +1347,19 @@ pub struct CreateOidcConfigRequest {
     /// 默认值：0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
 impl CreateOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "Name",
+        "IdentityKey",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl IntoIterator<Item = impl Into<String>>, name: impl Into<String>, identity_key: impl Into<String>) -> Self {
         CreateOidcConfigRequest {
@@ -1182,16 +1383,10 @@ impl CreateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateOidcConfigRequest {
     const NAME: &'static str = "CreateOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "Name",
-        "IdentityKey",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -1221,60 +1416,90 @@ impl input::Input for CreateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_oidc_config`](super::Client::create_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateOidcConfigResponse {
-            request_id: None,
+impl lenient::Reply for CreateOidcConfigResponse {
+    const NAME: &'static str = "CreateOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_policy`](super::Client::create_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyRequest {
     /// Policy name
     ///
     /// Required. Example: `TestPolicyName`
-    #[serde(rename = "PolicyName")]
     pub policy_name: String,
     /// Policy document, such as `{"version":"2.0","statement":[{"action":"name/sts:AssumeRole","effect":"allow","principal":{"service":["cloudaudit.cloud.tencent.com","cls.cloud.tencent.com"]}}]}`, where `principal` is used to specify the resources that the role is authorized to access. For more information on this parameter, please see the `RoleInfo` output parameter of the [GetRole](https://intl.cloud.tencent.com/document/product/598/36221?from_cn_redirect=1) API
     ///
     /// Required. Example: `{"version":"2.0","statement":[{"effect":"allow","action":"cvm:Describe*","resource":"*"}]}`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Policy description
     ///
     /// Example: `测试描述信息`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 策略关联的标签列表
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 impl CreatePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyName",
+        "PolicyDocument",
+        "Description",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_name: impl Into<String>, policy_document: impl Into<String>) -> Self {
         CreatePolicyRequest {
@@ -1296,14 +1521,10 @@ impl CreatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePolicyRequest {
     const NAME: &'static str = "CreatePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyName",
-        "PolicyDocument",
-        "Description",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_name = None;
         let mut policy_document = None;
@@ -1327,68 +1548,92 @@ impl input::Input for CreatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreatePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreatePolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyName", &self.policy_name)?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_policy`](super::Client::create_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyResponse {
     /// ID of newly added policy
     ///
     /// Example: `12378`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreatePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePolicyResponse {
-            policy_id: None,
-            request_id: None,
+impl lenient::Reply for CreatePolicyResponse {
+    const NAME: &'static str = "CreatePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreatePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreatePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreatePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_policy_version`](super::Client::create_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// The policy document to use as the content for the new version
     ///
     /// Required. Example: `{"strategyInfo":{"version":"2.0","statement":[{"effect":"allow","action":["cam:GetRole"],"resource":["*"]}]}}`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Specifies whether to set this version as the default version
     ///
     /// Required. Example: `true`
-    #[serde(rename = "SetAsDefault")]
     pub set_as_default: bool,
 }
 
 impl CreatePolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyDocument",
+        "SetAsDefault",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, policy_document: impl Into<String>, set_as_default: bool) -> Self {
         CreatePolicyVersionRequest {
@@ -1399,13 +1644,10 @@ impl CreatePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreatePolicyVersionRequest {
     const NAME: &'static str = "CreatePolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "PolicyDocument",
-        "SetAsDefault",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut policy_document = None;
@@ -1426,84 +1668,107 @@ impl input::Input for CreatePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreatePolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreatePolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreatePolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.plain("SetAsDefault", &self.set_as_default)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_policy_version`](super::Client::create_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyVersionResponse {
     /// Policy version ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreatePolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatePolicyVersionResponse {
-            version_id: None,
-            request_id: None,
+impl lenient::Reply for CreatePolicyVersionResponse {
+    const NAME: &'static str = "CreatePolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "VersionId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.version_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `VersionId`.
-    pub fn with_version_id(mut self, version_id: u64) -> Self {
-        self.version_id = Some(version_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreatePolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreatePolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreatePolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VersionId", &self.version_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_role`](super::Client::create_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoleRequest {
     /// Role name
     ///
     /// Required. Example: `AdminRole`
-    #[serde(rename = "RoleName")]
     pub role_name: String,
     /// Policy document
     ///
     /// Required. Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22action%22%3A%22name%2Fsts%3AAssumeRole%22%2C%22effect%22%3A%22allow%22%2C%22principal%22%3A%7B%22service%22%3A%5B%22cloudaudit.cloud.tencent.com%22%2C%22cls.cloud.tencent.com%22%5D%7D%7D%5D%7D`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Role description
     ///
     /// Example: `管理角色`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether login is allowed. 1: yes, 0: no
     ///
     /// Example: `0`
-    #[serde(rename = "ConsoleLogin", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// The maximum validity period of the temporary key for creating a role (range: 0-43200)
     ///
     /// Example: `3600`
-    #[serde(rename = "SessionDuration", skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<u64>,
     /// Tags bound to the role.
     ///
     /// Example: `[{"Key":"管理人员","Value":"运营主管"}]`
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<RoleTags>>,
 }
 
 impl CreateRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleName",
+        "PolicyDocument",
+        "Description",
+        "ConsoleLogin",
+        "SessionDuration",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(role_name: impl Into<String>, policy_document: impl Into<String>) -> Self {
         CreateRoleRequest {
@@ -1537,16 +1802,10 @@ impl CreateRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateRoleRequest {
     const NAME: &'static str = "CreateRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleName",
-        "PolicyDocument",
-        "Description",
-        "ConsoleLogin",
-        "SessionDuration",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_name = None;
         let mut policy_document = None;
@@ -1576,69 +1835,95 @@ impl input::Input for CreateRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateRoleRequest", Self::FIELDS.len())?;
+        fields.plain("RoleName", &self.role_name)?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("SessionDuration", &self.session_duration)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_role`](super::Client::create_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateRoleResponse {
     /// Role ID
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `4611**************1`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateRoleResponse {
-            role_id: None,
-            request_id: None,
+impl lenient::Reply for CreateRoleResponse {
+    const NAME: &'static str = "CreateRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoleId`.
-    pub fn with_role_id(mut self, role_id: impl Into<String>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_saml_provider`](super::Client::create_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name")]
     pub name: String,
     /// SAML identity provider description
     ///
     /// Required. Example: `testProvider`
-    #[serde(rename = "Description")]
     pub description: String,
     /// SAML identity provider metadata document (Base64)
     ///
     /// Required. Example: `PD94bWwgdmVyc2lvbj0iMS4wIiBlbmNvZGluZz0iVVRGLTgiPz48bWQ6RW50aXR5RGVzY3JpcHRvciBlbnRpdHlJRD0iaHR0cDovL3d3dy5va3RhLmNvbS9leGsxa3F4bWNqUW1HQURNeTM1NyIgeG1sbnM6bWQ9InVybjpvYXNpczpuYW1lczp0YzpTQU1MOjIuMDptZXRhZGF0YSI%2BPG1kOklEUFNTT0Rlc2NyaXB0b3IgV2FudEF1dGhuUmVxdWVzdHNTaWduZWQ9ImZhbHNlIiBwcm90b2NvbFN1cHBvcnRFbnVtZXJhdGlvbj0idXJuOm9hc2lzOm5hbWVzOnRjOlNBTUw6Mi4wOnB%3D%3D`
-    #[serde(rename = "SAMLMetadataDocument")]
     pub saml_metadata_document: String,
 }
 
 impl CreateSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "SAMLMetadataDocument",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, description: impl Into<String>, saml_metadata_document: impl Into<String>) -> Self {
         CreateSamlProviderRequest {
@@ -1649,13 +1934,10 @@ impl CreateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSamlProviderRequest {
     const NAME: &'static str = "CreateSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Description",
-        "SAMLMetadataDocument",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut description = None;
@@ -1676,68 +1958,96 @@ impl input::Input for CreateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Description", &self.description)?;
+        fields.plain("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_saml_provider`](super::Client::create_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSamlProviderResponse {
     /// SAML identity provider resource descriptor
     ///
     /// Required. Example: `testProviderArn`
-    #[serde(rename = "ProviderArn", default, skip_serializing_if = "Option::is_none")]
     pub provider_arn: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateSamlProviderResponse {
-    /// With the fields a request must carry.
-    pub fn new(provider_arn: impl Into<String>) -> Self {
-        CreateSamlProviderResponse {
-            provider_arn: Some(provider_arn.into()),
-            request_id: None,
+impl lenient::Reply for CreateSamlProviderResponse {
+    const NAME: &'static str = "CreateSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderArn",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.provider_arn),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderArn", &self.provider_arn)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_service_linked_role`](super::Client::create_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleRequest {
     /// Authorized service, i.e., Tencent Cloud service entity with this role attached.
     ///
     /// Required. Example: `示例值：["cbsinit.cvm.cloud.tencent.com"]`
-    #[serde(rename = "QCSServiceName")]
     pub qcs_service_name: Vec<String>,
     /// Custom suffix. A string you provide, which is combined with the service-provided prefix to form the complete role name.
     ///
     /// Example: `forAdmin`
-    #[serde(rename = "CustomSuffix", skip_serializing_if = "Option::is_none")]
     pub custom_suffix: Option<String>,
     /// Role description.
     ///
     /// Example: `ccsLinkedRole`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tags bound to the role.
     ///
     /// Example: `[{"TagKey":"管理人员","TagValue":"运营主管"}]`
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<RoleTags>>,
 }
 
 impl CreateServiceLinkedRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "QCSServiceName",
+        "CustomSuffix",
+        "Description",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(qcs_service_name: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CreateServiceLinkedRoleRequest {
@@ -1764,14 +2074,10 @@ impl CreateServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateServiceLinkedRoleRequest {
     const NAME: &'static str = "CreateServiceLinkedRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "QCSServiceName",
-        "CustomSuffix",
-        "Description",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut qcs_service_name = None;
         let mut custom_suffix = None;
@@ -1795,76 +2101,100 @@ impl input::Input for CreateServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateServiceLinkedRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateServiceLinkedRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateServiceLinkedRoleRequest", Self::FIELDS.len())?;
+        fields.plain("QCSServiceName", &self.qcs_service_name)?;
+        fields.opt("CustomSuffix", &self.custom_suffix)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_service_linked_role`](super::Client::create_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleResponse {
     /// Role ID
     ///
     /// Example: `4611**************1`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateServiceLinkedRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateServiceLinkedRoleResponse {
-            role_id: None,
-            request_id: None,
+impl lenient::Reply for CreateServiceLinkedRoleResponse {
+    const NAME: &'static str = "CreateServiceLinkedRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoleId`.
-    pub fn with_role_id(mut self, role_id: impl Into<String>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateServiceLinkedRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateServiceLinkedRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateServiceLinkedRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_sub_account_login_ip_policy`](super::Client::create_sub_account_login_ip_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSubAccountLoginIpPolicyRequest {
     /// (Chinese only) IP策略集合
-    #[serde(rename = "IpPolicies", skip_serializing_if = "Option::is_none")]
     pub ip_policies: Option<Vec<IpPolicy>>,
     /// (Chinese only) 审批人类型，目前支持的类型有：SubAccountLoginLimitApproval（子账号登录限制审批）
     ///
     /// Example: `SubAccountLoginLimitApproval`
-    #[serde(rename = "ApproverType", skip_serializing_if = "Option::is_none")]
     pub approver_type: Option<String>,
     /// (Chinese only) 被添加为协助审批人的账号ID数组
     ///
     /// Example: `["20548499"]`
-    #[serde(rename = "ApproverUin", skip_serializing_if = "Option::is_none")]
     pub approver_uin: Option<Vec<u64>>,
     /// (Chinese only) 是否禁用策略：0：不禁用，1：禁用
     ///
     /// Example: `0`
-    #[serde(rename = "DisablePolicy", skip_serializing_if = "Option::is_none")]
     pub disable_policy: Option<u64>,
     /// (Chinese only) 策略类型：1：更新IP策略，2：设置异地登录校验校验规则
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyType", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<u64>,
 }
 
 impl CreateSubAccountLoginIpPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IpPolicies",
+        "ApproverType",
+        "ApproverUin",
+        "DisablePolicy",
+        "PolicyType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateSubAccountLoginIpPolicyRequest {
@@ -1902,15 +2232,10 @@ impl CreateSubAccountLoginIpPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSubAccountLoginIpPolicyRequest {
     const NAME: &'static str = "CreateSubAccountLoginIpPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IpPolicies",
-        "ApproverType",
-        "ApproverUin",
-        "DisablePolicy",
-        "PolicyType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_policies = None;
         let mut approver_type = None;
@@ -1937,93 +2262,122 @@ impl input::Input for CreateSubAccountLoginIpPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSubAccountLoginIpPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateSubAccountLoginIpPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSubAccountLoginIpPolicyRequest", Self::FIELDS.len())?;
+        fields.opt("IpPolicies", &self.ip_policies)?;
+        fields.opt("ApproverType", &self.approver_type)?;
+        fields.opt("ApproverUin", &self.approver_uin)?;
+        fields.opt("DisablePolicy", &self.disable_policy)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_sub_account_login_ip_policy`](super::Client::create_sub_account_login_ip_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSubAccountLoginIpPolicyResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateSubAccountLoginIpPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSubAccountLoginIpPolicyResponse {
-            request_id: None,
+impl lenient::Reply for CreateSubAccountLoginIpPolicyResponse {
+    const NAME: &'static str = "CreateSubAccountLoginIpPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateSubAccountLoginIpPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateSubAccountLoginIpPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSubAccountLoginIpPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_user_oidc_config`](super::Client::create_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserOidcConfigRequest {
     /// OpenID Connect IdP URL.
     /// It corresponds to the value of the `issuer` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID registered with the OpenID Connect IdP.
     ///
     /// Required. Example: `61adcf00620c31e3ddbc9546`
-    #[serde(rename = "ClientId")]
     pub client_id: String,
     /// OpenID Connect IdP authorization endpoint. It corresponds to the value of the `authorization_endpoint` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://console.authing.cn/console/get-started/61adcf00620c31e3d`
-    #[serde(rename = "AuthorizationEndpoint")]
     pub authorization_endpoint: String,
     /// Authorization response type, which is always `id_token`.
     ///
     /// Required. Example: `id_token`
-    #[serde(rename = "ResponseType")]
     pub response_type: String,
     /// Authorization response mode. Valid values: form_post (recommended); fragment.
     ///
     /// Required. Example: `fragment`
-    #[serde(rename = "ResponseMode")]
     pub response_mode: String,
     /// Mapping field name. It indicates which field in the `id_token` of the IdP is mapped to the username of a sub-user. It is usually the `sub` or `name` field
     ///
     /// Required. Example: `sub`
-    #[serde(rename = "MappingFiled")]
     pub mapping_filed: String,
     /// Signature public key, which is used to verify the OpenID Connect IdP's ID token and must be Base64-encoded. For the security of your account, we recommend you rotate it regularly.
     ///
     /// Required. Example: `baz****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Authorization information scope. Valid values: openid (default); email; profile.
     ///
     /// Example: `["openid"]`
-    #[serde(rename = "Scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
     /// Description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) OIDC公钥自动轮转开关（默认为0代表关闭，1代表开启）如果不传的话会默认置0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
 impl CreateUserOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "AuthorizationEndpoint",
+        "ResponseType",
+        "ResponseMode",
+        "MappingFiled",
+        "IdentityKey",
+        "Scope",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl Into<String>, authorization_endpoint: impl Into<String>, response_type: impl Into<String>, response_mode: impl Into<String>, mapping_filed: impl Into<String>, identity_key: impl Into<String>) -> Self {
         CreateUserOidcConfigRequest {
@@ -2056,20 +2410,10 @@ impl CreateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateUserOidcConfigRequest {
     const NAME: &'static str = "CreateUserOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "AuthorizationEndpoint",
-        "ResponseType",
-        "ResponseMode",
-        "MappingFiled",
-        "IdentityKey",
-        "Scope",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -2111,52 +2455,86 @@ impl input::Input for CreateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateUserOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateUserOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateUserOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("AuthorizationEndpoint", &self.authorization_endpoint)?;
+        fields.plain("ResponseType", &self.response_type)?;
+        fields.plain("ResponseMode", &self.response_mode)?;
+        fields.plain("MappingFiled", &self.mapping_filed)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Scope", &self.scope)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_user_oidc_config`](super::Client::create_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateUserOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateUserOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateUserOidcConfigResponse {
-            request_id: None,
+impl lenient::Reply for CreateUserOidcConfigResponse {
+    const NAME: &'static str = "CreateUserOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateUserOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateUserOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_user_saml_config`](super::Client::create_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserSamlConfigRequest {
     /// SAML metadata document, which must be Base64 encoded.
     ///
     /// Required. Example: `metadataDocumentDemo`
-    #[serde(rename = "SAMLMetadataDocument")]
     pub saml_metadata_document: String,
     /// (Chinese only) 辅助域名
     ///
     /// Example: `xx.com`
-    #[serde(rename = "AuxiliaryDomain", skip_serializing_if = "Option::is_none")]
     pub auxiliary_domain: Option<String>,
 }
 
 impl CreateUserSamlConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SAMLMetadataDocument",
+        "AuxiliaryDomain",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(saml_metadata_document: impl Into<String>) -> Self {
         CreateUserSamlConfigRequest {
@@ -2171,12 +2549,10 @@ impl CreateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateUserSamlConfigRequest {
     const NAME: &'static str = "CreateUserSamlConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SAMLMetadataDocument",
-        "AuxiliaryDomain",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut saml_metadata_document = None;
         let mut auxiliary_domain = None;
@@ -2194,52 +2570,78 @@ impl input::Input for CreateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateUserSamlConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateUserSamlConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateUserSamlConfigRequest", Self::FIELDS.len())?;
+        fields.plain("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.opt("AuxiliaryDomain", &self.auxiliary_domain)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_user_saml_config`](super::Client::create_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateUserSamlConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateUserSamlConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateUserSamlConfigResponse {
-            request_id: None,
+impl lenient::Reply for CreateUserSamlConfigResponse {
+    const NAME: &'static str = "CreateUserSamlConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateUserSamlConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateUserSamlConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_access_key`](super::Client::delete_access_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAccessKeyRequest {
     /// ID of the specified access key that needs to be deleted
     ///
     /// Required. Example: `AKID***`
-    #[serde(rename = "AccessKeyId")]
     pub access_key_id: String,
     /// UIN of the specified user. If this parameter is left empty, the access key will be deleted for the current user by default.
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
 impl DeleteAccessKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(access_key_id: impl Into<String>) -> Self {
         DeleteAccessKeyRequest {
@@ -2254,12 +2656,10 @@ impl DeleteAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAccessKeyRequest {
     const NAME: &'static str = "DeleteAccessKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AccessKeyId",
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut access_key_id = None;
         let mut target_uin = None;
@@ -2277,47 +2677,73 @@ impl input::Input for DeleteAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAccessKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteAccessKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteAccessKeyRequest", Self::FIELDS.len())?;
+        fields.plain("AccessKeyId", &self.access_key_id)?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_access_key`](super::Client::delete_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteAccessKeyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteAccessKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAccessKeyResponse {
-            request_id: None,
+impl lenient::Reply for DeleteAccessKeyResponse {
+    const NAME: &'static str = "DeleteAccessKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteAccessKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteAccessKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_group`](super::Client::delete_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGroupRequest {
     /// User Group ID
     ///
     /// Required. Example: `2020`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
 }
 
 impl DeleteGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         DeleteGroupRequest {
@@ -2326,11 +2752,10 @@ impl DeleteGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGroupRequest {
     const NAME: &'static str = "DeleteGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2345,47 +2770,72 @@ impl input::Input for DeleteGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_group`](super::Client::delete_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGroupResponse {
-            request_id: None,
+impl lenient::Reply for DeleteGroupResponse {
+    const NAME: &'static str = "DeleteGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_message_receiver`](super::Client::delete_message_receiver).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMessageReceiverRequest {
     /// (Chinese only) 消息接受者的名称
     ///
     /// Required. Example: `Jack`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
 impl DeleteMessageReceiverRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteMessageReceiverRequest {
@@ -2394,11 +2844,10 @@ impl DeleteMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteMessageReceiverRequest {
     const NAME: &'static str = "DeleteMessageReceiverRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2413,47 +2862,72 @@ impl input::Input for DeleteMessageReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteMessageReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteMessageReceiverRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteMessageReceiverRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_message_receiver`](super::Client::delete_message_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteMessageReceiverResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteMessageReceiverResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteMessageReceiverResponse {
-            request_id: None,
+impl lenient::Reply for DeleteMessageReceiverResponse {
+    const NAME: &'static str = "DeleteMessageReceiverResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteMessageReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteMessageReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteMessageReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_oidc_config`](super::Client::delete_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOidcConfigRequest {
     /// OIDC IdP name.
     ///
     /// Required. Example: `name`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
 impl DeleteOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteOidcConfigRequest {
@@ -2462,11 +2936,10 @@ impl DeleteOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteOidcConfigRequest {
     const NAME: &'static str = "DeleteOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2481,47 +2954,72 @@ impl input::Input for DeleteOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_oidc_config`](super::Client::delete_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteOidcConfigResponse {
-            request_id: None,
+impl lenient::Reply for DeleteOidcConfigResponse {
+    const NAME: &'static str = "DeleteOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_policy`](super::Client::delete_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyRequest {
     /// Array. Array elements are policy IDs. Policies can be deleted in a batch
     ///
     /// Required. Example: `[1000]`
-    #[serde(rename = "PolicyId")]
     pub policy_id: Vec<u64>,
 }
 
 impl DeletePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: impl IntoIterator<Item = u64>) -> Self {
         DeletePolicyRequest {
@@ -2530,11 +3028,10 @@ impl DeletePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePolicyRequest {
     const NAME: &'static str = "DeletePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2549,52 +3046,77 @@ impl input::Input for DeletePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeletePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeletePolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_policy`](super::Client::delete_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeletePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePolicyResponse {
-            request_id: None,
+impl lenient::Reply for DeletePolicyResponse {
+    const NAME: &'static str = "DeletePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeletePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeletePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeletePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_policy_version`](super::Client::delete_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Policy version ID
     ///
     /// Required. Example: `1`
-    #[serde(rename = "VersionId")]
     pub version_id: Vec<u64>,
 }
 
 impl DeletePolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "VersionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, version_id: impl IntoIterator<Item = u64>) -> Self {
         DeletePolicyVersionRequest {
@@ -2604,12 +3126,10 @@ impl DeletePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeletePolicyVersionRequest {
     const NAME: &'static str = "DeletePolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "VersionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut version_id = None;
@@ -2627,52 +3147,78 @@ impl input::Input for DeletePolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeletePolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeletePolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeletePolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("VersionId", &self.version_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_policy_version`](super::Client::delete_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeletePolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeletePolicyVersionResponse {
-            request_id: None,
+impl lenient::Reply for DeletePolicyVersionResponse {
+    const NAME: &'static str = "DeletePolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeletePolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeletePolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeletePolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_role_permissions_boundary`](super::Client::delete_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRolePermissionsBoundaryRequest {
     /// Role ID (either it or the role name must be entered)
     ///
     /// Example: `1234567`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name (either it or the role ID must be entered)
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl DeleteRolePermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DeleteRolePermissionsBoundaryRequest {
@@ -2692,12 +3238,10 @@ impl DeleteRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteRolePermissionsBoundaryRequest {
     const NAME: &'static str = "DeleteRolePermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         let mut role_name = None;
@@ -2715,52 +3259,78 @@ impl input::Input for DeleteRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteRolePermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteRolePermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteRolePermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_role_permissions_boundary`](super::Client::delete_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteRolePermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteRolePermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteRolePermissionsBoundaryResponse {
-            request_id: None,
+impl lenient::Reply for DeleteRolePermissionsBoundaryResponse {
+    const NAME: &'static str = "DeleteRolePermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteRolePermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteRolePermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteRolePermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_role`](super::Client::delete_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRoleRequest {
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427844696`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl DeleteRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DeleteRoleRequest {
@@ -2780,12 +3350,10 @@ impl DeleteRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteRoleRequest {
     const NAME: &'static str = "DeleteRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         let mut role_name = None;
@@ -2803,47 +3371,73 @@ impl input::Input for DeleteRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteRoleRequest", Self::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_role`](super::Client::delete_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteRoleResponse {
-            request_id: None,
+impl lenient::Reply for DeleteRoleResponse {
+    const NAME: &'static str = "DeleteRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_saml_provider`](super::Client::delete_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
 impl DeleteSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteSamlProviderRequest {
@@ -2852,11 +3446,10 @@ impl DeleteSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSamlProviderRequest {
     const NAME: &'static str = "DeleteSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2871,47 +3464,72 @@ impl input::Input for DeleteSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_saml_provider`](super::Client::delete_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSamlProviderResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteSamlProviderResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSamlProviderResponse {
-            request_id: None,
+impl lenient::Reply for DeleteSamlProviderResponse {
+    const NAME: &'static str = "DeleteSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_service_linked_role`](super::Client::delete_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteServiceLinkedRoleRequest {
     /// Name of the service-linked role to be deleted.
     ///
     /// Required. Example: `Qcs_Role`
-    #[serde(rename = "RoleName")]
     pub role_name: String,
 }
 
 impl DeleteServiceLinkedRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(role_name: impl Into<String>) -> Self {
         DeleteServiceLinkedRoleRequest {
@@ -2920,11 +3538,10 @@ impl DeleteServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteServiceLinkedRoleRequest {
     const NAME: &'static str = "DeleteServiceLinkedRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2939,53 +3556,79 @@ impl input::Input for DeleteServiceLinkedRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteServiceLinkedRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteServiceLinkedRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteServiceLinkedRoleRequest", Self::FIELDS.len())?;
+        fields.plain("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_service_linked_role`](super::Client::delete_service_linked_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceLinkedRoleResponse {
     /// Deletion task identifier, which can be used to check the status of a service-linked role deletion.
     ///
     /// Required. Example: `100`
-    #[serde(rename = "DeletionTaskId", default, skip_serializing_if = "Option::is_none")]
     pub deletion_task_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteServiceLinkedRoleResponse {
-    /// With the fields a request must carry.
-    pub fn new(deletion_task_id: impl Into<String>) -> Self {
-        DeleteServiceLinkedRoleResponse {
-            deletion_task_id: Some(deletion_task_id.into()),
-            request_id: None,
+impl lenient::Reply for DeleteServiceLinkedRoleResponse {
+    const NAME: &'static str = "DeleteServiceLinkedRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DeletionTaskId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.deletion_task_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteServiceLinkedRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteServiceLinkedRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteServiceLinkedRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DeletionTaskId", &self.deletion_task_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_user_permissions_boundary`](super::Client::delete_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserPermissionsBoundaryRequest {
     /// Sub-account `Uin`
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "TargetUin")]
     pub target_uin: i64,
 }
 
 impl DeleteUserPermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: i64) -> Self {
         DeleteUserPermissionsBoundaryRequest {
@@ -2994,11 +3637,10 @@ impl DeleteUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteUserPermissionsBoundaryRequest {
     const NAME: &'static str = "DeleteUserPermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3013,52 +3655,77 @@ impl input::Input for DeleteUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteUserPermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteUserPermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteUserPermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_user_permissions_boundary`](super::Client::delete_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteUserPermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteUserPermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteUserPermissionsBoundaryResponse {
-            request_id: None,
+impl lenient::Reply for DeleteUserPermissionsBoundaryResponse {
+    const NAME: &'static str = "DeleteUserPermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteUserPermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteUserPermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteUserPermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_user`](super::Client::delete_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteUserRequest {
     /// Sub-user username
     ///
     /// Required. Example: `test124`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Whether to forcibly delete the sub-user. The default input parameter is `0`. `0`: do not delete the user if the user has undeleted API keys; `1`: first delete the API keys then delete the user if the user has undeleted API keys. To delete API keys, you need to have cam:DeleteApiKey permission, which enables you to delete both enabled and disabled API keys. If you do not have this permission, you will not be able to delete API keys and the user.
     ///
     /// Example: `0`
-    #[serde(rename = "Force", skip_serializing_if = "Option::is_none")]
     pub force: Option<u64>,
 }
 
 impl DeleteUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Force",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DeleteUserRequest {
@@ -3073,12 +3740,10 @@ impl DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteUserRequest {
     const NAME: &'static str = "DeleteUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Force",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut force = None;
@@ -3096,47 +3761,73 @@ impl input::Input for DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Force", &self.force)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_user`](super::Client::delete_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteUserResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteUserResponse {
-            request_id: None,
+impl lenient::Reply for DeleteUserResponse {
+    const NAME: &'static str = "DeleteUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_oidc_config`](super::Client::describe_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOidcConfigRequest {
     /// Name.
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
 impl DescribeOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         DescribeOidcConfigRequest {
@@ -3145,11 +3836,10 @@ impl DescribeOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeOidcConfigRequest {
     const NAME: &'static str = "DescribeOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3164,50 +3854,52 @@ impl input::Input for DescribeOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_oidc_config`](super::Client::describe_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeOidcConfigResponse {
     /// IdP type. 11: Role IdP.
     ///
     /// Example: `11`
-    #[serde(rename = "ProviderType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<u64>,
     /// IdP URL.
     ///
     /// Example: `11`
-    #[serde(rename = "IdentityUrl", default, skip_serializing_if = "Option::is_none")]
     pub identity_url: Option<String>,
     /// Public key for signature.
     ///
     /// Example: `dgab***`
-    #[serde(rename = "IdentityKey", default, skip_serializing_if = "Option::is_none")]
     pub identity_key: Option<String>,
     /// Client ID.
     ///
     /// Example: `["sbzw***"]`
-    #[serde(rename = "ClientId", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub client_id: Vec<String>,
     /// Status. 0: Not set; 2: Disabled; 11: Enabled.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// Description.
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Name.
     ///
     /// Example: `OIDC`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
@@ -3221,95 +3913,86 @@ pub struct DescribeOidcConfigResponse {
     /// 默认值：0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOidcConfigResponse {
-            provider_type: None,
-            identity_url: None,
-            identity_key: None,
-            client_id: Vec::new(),
-            status: None,
-            description: None,
-            name: None,
-            auto_rotate_key: None,
-            request_id: None,
+impl lenient::Reply for DescribeOidcConfigResponse {
+    const NAME: &'static str = "DescribeOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderType",
+        "IdentityUrl",
+        "IdentityKey",
+        "ClientId",
+        "Status",
+        "Description",
+        "Name",
+        "AutoRotateKey",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.provider_type),
+            1 => lenient::value(map, &mut self.identity_url),
+            2 => lenient::value(map, &mut self.identity_key),
+            3 => lenient::list(map, &mut self.client_id),
+            4 => lenient::scalar(map, &mut self.status),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.name),
+            7 => lenient::scalar(map, &mut self.auto_rotate_key),
+            8 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ProviderType`.
-    pub fn with_provider_type(mut self, provider_type: u64) -> Self {
-        self.provider_type = Some(provider_type);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IdentityUrl`.
-    pub fn with_identity_url(mut self, identity_url: impl Into<String>) -> Self {
-        self.identity_url = Some(identity_url.into());
-        self
-    }
-    /// Sets `IdentityKey`.
-    pub fn with_identity_key(mut self, identity_key: impl Into<String>) -> Self {
-        self.identity_key = Some(identity_key.into());
-        self
-    }
-    /// Sets `ClientId`.
-    pub fn with_client_id(mut self, client_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.client_id = client_id.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `AutoRotateKey`.
-    pub fn with_auto_rotate_key(mut self, auto_rotate_key: u64) -> Self {
-        self.auto_rotate_key = Some(auto_rotate_key);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderType", &self.provider_type)?;
+        fields.opt("IdentityUrl", &self.identity_url)?;
+        fields.opt("IdentityKey", &self.identity_key)?;
+        fields.list("ClientId", &self.client_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_role_list`](super::Client::describe_role_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRoleListRequest {
     /// Page number, beginning from 1
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Page")]
     pub page: u64,
     /// Number of lines per page, no greater than 200
     ///
     /// Required. Example: `5`
-    #[serde(rename = "Rp")]
     pub rp: u64,
     /// A parameter used to filter the list of roles under a tag.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<RoleTags>>,
 }
 
 impl DescribeRoleListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "Rp",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(page: u64, rp: u64) -> Self {
         DescribeRoleListRequest {
@@ -3325,13 +4008,10 @@ impl DescribeRoleListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRoleListRequest {
     const NAME: &'static str = "DescribeRoleListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "Rp",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut rp = None;
@@ -3352,68 +4032,87 @@ impl input::Input for DescribeRoleListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRoleListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeRoleListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRoleListRequest", Self::FIELDS.len())?;
+        fields.plain("Page", &self.page)?;
+        fields.plain("Rp", &self.rp)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_role_list`](super::Client::describe_role_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeRoleListResponse {
     /// Role details list
     /// Note: This field may return null, indicating that no valid value was found.
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::RoleInfo>,
     /// Total number of roles
     ///
     /// Example: `14`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeRoleListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRoleListResponse {
-            list: Vec::new(),
-            total_num: None,
-            request_id: None,
+impl lenient::Reply for DescribeRoleListResponse {
+    const NAME: &'static str = "DescribeRoleListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "List",
+        "TotalNum",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.list),
+            1 => lenient::scalar(map, &mut self.total_num),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::RoleInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeRoleListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeRoleListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRoleListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("List", &self.list)?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_safe_auth_flag_coll`](super::Client::describe_safe_auth_flag_coll).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagCollRequest {
     /// Sub-account
     ///
     /// Required. Example: `100000000000`
-    #[serde(rename = "SubUin")]
     pub sub_uin: u64,
 }
 
 impl DescribeSafeAuthFlagCollRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SubUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sub_uin: u64) -> Self {
         DescribeSafeAuthFlagCollRequest {
@@ -3422,11 +4121,10 @@ impl DescribeSafeAuthFlagCollRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSafeAuthFlagCollRequest {
     const NAME: &'static str = "DescribeSafeAuthFlagCollRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SubUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sub_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3441,268 +4139,295 @@ impl input::Input for DescribeSafeAuthFlagCollRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSafeAuthFlagCollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSafeAuthFlagCollRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagCollRequest", Self::FIELDS.len())?;
+        fields.plain("SubUin", &self.sub_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_safe_auth_flag_coll`](super::Client::describe_safe_auth_flag_coll).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagCollResponse {
     /// Login protection settings
     ///
     /// Example: `{"Phone": 1,"Token": 0,"Stoken": 0,"Wechat": 0,"Custom": 0}`
-    #[serde(rename = "LoginFlag", default, skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<output::LoginActionFlag>,
     /// Sensitive operation protection settings
     ///
     /// Example: `{"Phone": 1,"Token": 0,"Stoken": 0,"Wechat": 0,"Custom": 0}`
-    #[serde(rename = "ActionFlag", default, skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<output::LoginActionFlag>,
     /// Suspicious login location protection settings
     ///
     /// Example: `{"VerifyFlag": 0,"NotifyPhone": 1,"NotifyEmail": 1,"NotifyWechat": 1,"Tips": 0}`
-    #[serde(rename = "OffsiteFlag", default, skip_serializing_if = "Option::is_none")]
     pub offsite_flag: Option<output::OffsiteFlag>,
     /// (Chinese only) 是否提示信任设备1 ：提示 0: 不提示
     ///
     /// Example: `1`
-    #[serde(rename = "PromptTrust", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_trust: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSafeAuthFlagCollResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSafeAuthFlagCollResponse {
-            login_flag: None,
-            action_flag: None,
-            offsite_flag: None,
-            prompt_trust: None,
-            request_id: None,
+impl lenient::Reply for DescribeSafeAuthFlagCollResponse {
+    const NAME: &'static str = "DescribeSafeAuthFlagCollResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LoginFlag",
+        "ActionFlag",
+        "OffsiteFlag",
+        "PromptTrust",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.login_flag),
+            1 => lenient::value(map, &mut self.action_flag),
+            2 => lenient::value(map, &mut self.offsite_flag),
+            3 => lenient::scalar(map, &mut self.prompt_trust),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoginFlag`.
-    pub fn with_login_flag(mut self, login_flag: output::LoginActionFlag) -> Self {
-        self.login_flag = Some(login_flag);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSafeAuthFlagCollResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ActionFlag`.
-    pub fn with_action_flag(mut self, action_flag: output::LoginActionFlag) -> Self {
-        self.action_flag = Some(action_flag);
-        self
-    }
-    /// Sets `OffsiteFlag`.
-    pub fn with_offsite_flag(mut self, offsite_flag: output::OffsiteFlag) -> Self {
-        self.offsite_flag = Some(offsite_flag);
-        self
-    }
-    /// Sets `PromptTrust`.
-    pub fn with_prompt_trust(mut self, prompt_trust: i64) -> Self {
-        self.prompt_trust = Some(prompt_trust);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSafeAuthFlagCollResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagCollResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.opt("OffsiteFlag", &self.offsite_flag)?;
+        fields.opt("PromptTrust", &self.prompt_trust)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_safe_auth_flag_intl`](super::Client::describe_safe_auth_flag_intl).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagIntlRequest {}
 
 impl DescribeSafeAuthFlagIntlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSafeAuthFlagIntlRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSafeAuthFlagIntlRequest {
     const NAME: &'static str = "DescribeSafeAuthFlagIntlRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeSafeAuthFlagIntlRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSafeAuthFlagIntlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSafeAuthFlagIntlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagIntlRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_safe_auth_flag_intl`](super::Client::describe_safe_auth_flag_intl).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagIntlResponse {
     /// Login protection settings
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":0,"Mail":0,"Wechat":0,"Custom":0,"U2FToken":0}`
-    #[serde(rename = "LoginFlag", default, skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<output::LoginActionFlagIntl>,
     /// Sensitive operation protection settings
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":0,"Mail":1,"Wechat":0,"Custom":0,"U2FToken":0}`
-    #[serde(rename = "ActionFlag", default, skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<output::LoginActionFlagIntl>,
     /// Suspicious login location protection settings
     ///
     /// Example: `{"VerifyFlag":1,"NotifyPhone":1,"NotifyEmail":1,"NotifyWechat":1,"Tips":0}`
-    #[serde(rename = "OffsiteFlag", default, skip_serializing_if = "Option::is_none")]
     pub offsite_flag: Option<output::OffsiteFlag>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSafeAuthFlagIntlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSafeAuthFlagIntlResponse {
-            login_flag: None,
-            action_flag: None,
-            offsite_flag: None,
-            request_id: None,
+impl lenient::Reply for DescribeSafeAuthFlagIntlResponse {
+    const NAME: &'static str = "DescribeSafeAuthFlagIntlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LoginFlag",
+        "ActionFlag",
+        "OffsiteFlag",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.login_flag),
+            1 => lenient::value(map, &mut self.action_flag),
+            2 => lenient::value(map, &mut self.offsite_flag),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoginFlag`.
-    pub fn with_login_flag(mut self, login_flag: output::LoginActionFlagIntl) -> Self {
-        self.login_flag = Some(login_flag);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSafeAuthFlagIntlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ActionFlag`.
-    pub fn with_action_flag(mut self, action_flag: output::LoginActionFlagIntl) -> Self {
-        self.action_flag = Some(action_flag);
-        self
-    }
-    /// Sets `OffsiteFlag`.
-    pub fn with_offsite_flag(mut self, offsite_flag: output::OffsiteFlag) -> Self {
-        self.offsite_flag = Some(offsite_flag);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSafeAuthFlagIntlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagIntlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.opt("OffsiteFlag", &self.offsite_flag)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_safe_auth_flag`](super::Client::describe_safe_auth_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagRequest {}
 
 impl DescribeSafeAuthFlagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSafeAuthFlagRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSafeAuthFlagRequest {
     const NAME: &'static str = "DescribeSafeAuthFlagRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeSafeAuthFlagRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSafeAuthFlagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSafeAuthFlagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSafeAuthFlagRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_safe_auth_flag`](super::Client::describe_safe_auth_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSafeAuthFlagResponse {
     /// (Chinese only) 登录保护设置
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":1,"Wechat":0,"Custom":0}`
-    #[serde(rename = "LoginFlag", default, skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<output::LoginActionFlag>,
     /// (Chinese only) 敏感操作保护设置
     ///
     /// Example: `{"Phone":0,"Token":0,"Stoken":1,"Wechat":0,"Custom":0}`
-    #[serde(rename = "ActionFlag", default, skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<output::LoginActionFlag>,
     /// (Chinese only) 异地登录保护设置
     ///
     /// Example: `{"VerifyFlag":0,"NotifyPhone":1,"NotifyEmail":1,"NotifyWechat":1,"Tips":0}`
-    #[serde(rename = "OffsiteFlag", default, skip_serializing_if = "Option::is_none")]
     pub offsite_flag: Option<output::OffsiteFlag>,
     /// (Chinese only) 是否提示信任设备：1: 提示 0: 不提示
     ///
     /// Example: `1`
-    #[serde(rename = "PromptTrust", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_trust: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSafeAuthFlagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSafeAuthFlagResponse {
-            login_flag: None,
-            action_flag: None,
-            offsite_flag: None,
-            prompt_trust: None,
-            request_id: None,
+impl lenient::Reply for DescribeSafeAuthFlagResponse {
+    const NAME: &'static str = "DescribeSafeAuthFlagResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LoginFlag",
+        "ActionFlag",
+        "OffsiteFlag",
+        "PromptTrust",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.login_flag),
+            1 => lenient::value(map, &mut self.action_flag),
+            2 => lenient::value(map, &mut self.offsite_flag),
+            3 => lenient::scalar(map, &mut self.prompt_trust),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoginFlag`.
-    pub fn with_login_flag(mut self, login_flag: output::LoginActionFlag) -> Self {
-        self.login_flag = Some(login_flag);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSafeAuthFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ActionFlag`.
-    pub fn with_action_flag(mut self, action_flag: output::LoginActionFlag) -> Self {
-        self.action_flag = Some(action_flag);
-        self
-    }
-    /// Sets `OffsiteFlag`.
-    pub fn with_offsite_flag(mut self, offsite_flag: output::OffsiteFlag) -> Self {
-        self.offsite_flag = Some(offsite_flag);
-        self
-    }
-    /// Sets `PromptTrust`.
-    pub fn with_prompt_trust(mut self, prompt_trust: u64) -> Self {
-        self.prompt_trust = Some(prompt_trust);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSafeAuthFlagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSafeAuthFlagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.opt("OffsiteFlag", &self.offsite_flag)?;
+        fields.opt("PromptTrust", &self.prompt_trust)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_sub_accounts`](super::Client::describe_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSubAccountsRequest {
     /// List of sub-user UINs. Up to 50 UINs are supported.
     ///
     /// Required. Example: `[12,23,34]`
-    #[serde(rename = "FilterSubAccountUin")]
     pub filter_sub_account_uin: Vec<u64>,
 }
 
 impl DescribeSubAccountsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "FilterSubAccountUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(filter_sub_account_uin: impl IntoIterator<Item = u64>) -> Self {
         DescribeSubAccountsRequest {
@@ -3711,11 +4436,10 @@ impl DescribeSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSubAccountsRequest {
     const NAME: &'static str = "DescribeSubAccountsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "FilterSubAccountUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filter_sub_account_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3730,328 +4454,335 @@ impl input::Input for DescribeSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSubAccountsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSubAccountsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSubAccountsRequest", Self::FIELDS.len())?;
+        fields.plain("FilterSubAccountUin", &self.filter_sub_account_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_sub_accounts`](super::Client::describe_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSubAccountsResponse {
     /// Sub-user list
     ///
     /// Example: `[{"Uid":1000000232,"Uin":100028712456,"Name":"cvm operation","UserType":2,"Remark":"","CreateTime":"2022-10-20 14:11:01","LastLoginIp":"","LastLoginTime":null}]`
-    #[serde(rename = "SubAccounts", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub sub_accounts: Vec<output::SubAccountUser>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSubAccountsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSubAccountsResponse {
-            sub_accounts: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeSubAccountsResponse {
+    const NAME: &'static str = "DescribeSubAccountsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SubAccounts",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.sub_accounts),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SubAccounts`.
-    pub fn with_sub_accounts(mut self, sub_accounts: impl IntoIterator<Item = output::SubAccountUser>) -> Self {
-        self.sub_accounts = sub_accounts.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSubAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSubAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSubAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SubAccounts", &self.sub_accounts)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_user_oidc_config`](super::Client::describe_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserOidcConfigRequest {}
 
 impl DescribeUserOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeUserOidcConfigRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeUserOidcConfigRequest {
     const NAME: &'static str = "DescribeUserOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeUserOidcConfigRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeUserOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeUserOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserOidcConfigRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_user_oidc_config`](super::Client::describe_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserOidcConfigResponse {
     /// IdP type. 12: user OIDC IdP
     ///
     /// Example: `11`
-    #[serde(rename = "ProviderType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<u64>,
     /// IdP URL
     ///
     /// Example: `http://test-idp.com`
-    #[serde(rename = "IdentityUrl", default, skip_serializing_if = "Option::is_none")]
     pub identity_url: Option<String>,
     /// Signature public key
     ///
     /// Example: `sdg****`
-    #[serde(rename = "IdentityKey", default, skip_serializing_if = "Option::is_none")]
     pub identity_key: Option<String>,
     /// Client ID
     ///
     /// Example: `dbw****`
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Status. 0: not set; 2: disabled; 11: enabled.
     ///
     /// Example: `11`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// Authorization endpoint
     ///
     /// Example: `http://test-endpoint.com`
-    #[serde(rename = "AuthorizationEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub authorization_endpoint: Option<String>,
     /// Authorization scope
     ///
     /// Example: `[ "openid" ]`
-    #[serde(rename = "Scope", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub scope: Vec<String>,
     /// Authorization response type
     ///
     /// Example: `id_token`
-    #[serde(rename = "ResponseType", default, skip_serializing_if = "Option::is_none")]
     pub response_type: Option<String>,
     /// Authorization response mode
     ///
     /// Example: `form_post`
-    #[serde(rename = "ResponseMode", default, skip_serializing_if = "Option::is_none")]
     pub response_mode: Option<String>,
     /// Mapping field name
     ///
     /// Example: `sub`
-    #[serde(rename = "MappingFiled", default, skip_serializing_if = "Option::is_none")]
     pub mapping_filed: Option<String>,
     /// Description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) OIDC公钥自动轮转开关（默认为0代表关闭，1代表开启）
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeUserOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserOidcConfigResponse {
-            provider_type: None,
-            identity_url: None,
-            identity_key: None,
-            client_id: None,
-            status: None,
-            authorization_endpoint: None,
-            scope: Vec::new(),
-            response_type: None,
-            response_mode: None,
-            mapping_filed: None,
-            description: None,
-            auto_rotate_key: None,
-            request_id: None,
+impl lenient::Reply for DescribeUserOidcConfigResponse {
+    const NAME: &'static str = "DescribeUserOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderType",
+        "IdentityUrl",
+        "IdentityKey",
+        "ClientId",
+        "Status",
+        "AuthorizationEndpoint",
+        "Scope",
+        "ResponseType",
+        "ResponseMode",
+        "MappingFiled",
+        "Description",
+        "AutoRotateKey",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.provider_type),
+            1 => lenient::value(map, &mut self.identity_url),
+            2 => lenient::value(map, &mut self.identity_key),
+            3 => lenient::value(map, &mut self.client_id),
+            4 => lenient::scalar(map, &mut self.status),
+            5 => lenient::value(map, &mut self.authorization_endpoint),
+            6 => lenient::list(map, &mut self.scope),
+            7 => lenient::value(map, &mut self.response_type),
+            8 => lenient::value(map, &mut self.response_mode),
+            9 => lenient::value(map, &mut self.mapping_filed),
+            10 => lenient::value(map, &mut self.description),
+            11 => lenient::scalar(map, &mut self.auto_rotate_key),
+            12 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ProviderType`.
-    pub fn with_provider_type(mut self, provider_type: u64) -> Self {
-        self.provider_type = Some(provider_type);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeUserOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IdentityUrl`.
-    pub fn with_identity_url(mut self, identity_url: impl Into<String>) -> Self {
-        self.identity_url = Some(identity_url.into());
-        self
-    }
-    /// Sets `IdentityKey`.
-    pub fn with_identity_key(mut self, identity_key: impl Into<String>) -> Self {
-        self.identity_key = Some(identity_key.into());
-        self
-    }
-    /// Sets `ClientId`.
-    pub fn with_client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `AuthorizationEndpoint`.
-    pub fn with_authorization_endpoint(mut self, authorization_endpoint: impl Into<String>) -> Self {
-        self.authorization_endpoint = Some(authorization_endpoint.into());
-        self
-    }
-    /// Sets `Scope`.
-    pub fn with_scope(mut self, scope: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.scope = scope.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResponseType`.
-    pub fn with_response_type(mut self, response_type: impl Into<String>) -> Self {
-        self.response_type = Some(response_type.into());
-        self
-    }
-    /// Sets `ResponseMode`.
-    pub fn with_response_mode(mut self, response_mode: impl Into<String>) -> Self {
-        self.response_mode = Some(response_mode.into());
-        self
-    }
-    /// Sets `MappingFiled`.
-    pub fn with_mapping_filed(mut self, mapping_filed: impl Into<String>) -> Self {
-        self.mapping_filed = Some(mapping_filed.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AutoRotateKey`.
-    pub fn with_auto_rotate_key(mut self, auto_rotate_key: u64) -> Self {
-        self.auto_rotate_key = Some(auto_rotate_key);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeUserOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderType", &self.provider_type)?;
+        fields.opt("IdentityUrl", &self.identity_url)?;
+        fields.opt("IdentityKey", &self.identity_key)?;
+        fields.opt("ClientId", &self.client_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("AuthorizationEndpoint", &self.authorization_endpoint)?;
+        fields.list("Scope", &self.scope)?;
+        fields.opt("ResponseType", &self.response_type)?;
+        fields.opt("ResponseMode", &self.response_mode)?;
+        fields.opt("MappingFiled", &self.mapping_filed)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_user_saml_config`](super::Client::describe_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserSamlConfigRequest {}
 
 impl DescribeUserSamlConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeUserSamlConfigRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeUserSamlConfigRequest {
     const NAME: &'static str = "DescribeUserSamlConfigRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeUserSamlConfigRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeUserSamlConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeUserSamlConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeUserSamlConfigRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_user_saml_config`](super::Client::describe_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserSamlConfigResponse {
     /// SAML metadata document.
     ///
     /// Example: `metadataDocumentDemo`
-    #[serde(rename = "SAMLMetadata", default, skip_serializing_if = "Option::is_none")]
     pub saml_metadata: Option<String>,
     /// Status. `0`: not set, `1`: enabled, `2`: disabled.
     ///
     /// Example: `11`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// (Chinese only) 辅助域名
     ///
     /// Example: `xx.com`
-    #[serde(rename = "AuxiliaryDomain", default, skip_serializing_if = "Option::is_none")]
     pub auxiliary_domain: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeUserSamlConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserSamlConfigResponse {
-            saml_metadata: None,
-            status: None,
-            auxiliary_domain: None,
-            request_id: None,
+impl lenient::Reply for DescribeUserSamlConfigResponse {
+    const NAME: &'static str = "DescribeUserSamlConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SAMLMetadata",
+        "Status",
+        "AuxiliaryDomain",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.saml_metadata),
+            1 => lenient::scalar(map, &mut self.status),
+            2 => lenient::value(map, &mut self.auxiliary_domain),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SAMLMetadata`.
-    pub fn with_saml_metadata(mut self, saml_metadata: impl Into<String>) -> Self {
-        self.saml_metadata = Some(saml_metadata.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeUserSamlConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `AuxiliaryDomain`.
-    pub fn with_auxiliary_domain(mut self, auxiliary_domain: impl Into<String>) -> Self {
-        self.auxiliary_domain = Some(auxiliary_domain.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeUserSamlConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SAMLMetadata", &self.saml_metadata)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("AuxiliaryDomain", &self.auxiliary_domain)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::detach_group_policy`](super::Client::detach_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DetachGroupPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// User Group ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "DetachGroupId")]
     pub detach_group_id: u64,
 }
 
 impl DetachGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "DetachGroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, detach_group_id: u64) -> Self {
         DetachGroupPolicyRequest {
@@ -4061,12 +4792,10 @@ impl DetachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachGroupPolicyRequest {
     const NAME: &'static str = "DetachGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "DetachGroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut detach_group_id = None;
@@ -4084,62 +4813,88 @@ impl input::Input for DetachGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DetachGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("DetachGroupId", &self.detach_group_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::detach_group_policy`](super::Client::detach_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DetachGroupPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DetachGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachGroupPolicyResponse {
-            request_id: None,
+impl lenient::Reply for DetachGroupPolicyResponse {
+    const NAME: &'static str = "DetachGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DetachGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DetachGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::detach_role_policy`](super::Client::detach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetachRolePolicyRequest {
     /// Policy ID. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Role ID, which is used to specify a role. The input parameter is either `DetachRoleId` or `DetachRoleName`.
     ///
     /// Example: `4611686018427397905`
-    #[serde(rename = "DetachRoleId", skip_serializing_if = "Option::is_none")]
     pub detach_role_id: Option<String>,
     /// Role name, which is used to specify a role. The input parameter is either `DetachRoleId` or `DetachRoleName`.
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "DetachRoleName", skip_serializing_if = "Option::is_none")]
     pub detach_role_name: Option<String>,
     /// Policy name. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `QCS_PolicyName`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
 }
 
 impl DetachRolePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "DetachRoleId",
+        "DetachRoleName",
+        "PolicyName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DetachRolePolicyRequest {
@@ -4171,14 +4926,10 @@ impl DetachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachRolePolicyRequest {
     const NAME: &'static str = "DetachRolePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "DetachRoleId",
-        "DetachRoleName",
-        "PolicyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut detach_role_id = None;
@@ -4202,52 +4953,80 @@ impl input::Input for DetachRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachRolePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DetachRolePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachRolePolicyRequest", Self::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("DetachRoleId", &self.detach_role_id)?;
+        fields.opt("DetachRoleName", &self.detach_role_name)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::detach_role_policy`](super::Client::detach_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DetachRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DetachRolePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachRolePolicyResponse {
-            request_id: None,
+impl lenient::Reply for DetachRolePolicyResponse {
+    const NAME: &'static str = "DetachRolePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DetachRolePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DetachRolePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::detach_user_policy`](super::Client::detach_user_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DetachUserPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Sub-account UIN
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "DetachUin")]
     pub detach_uin: u64,
 }
 
 impl DetachUserPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "DetachUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, detach_uin: u64) -> Self {
         DetachUserPolicyRequest {
@@ -4257,12 +5036,10 @@ impl DetachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachUserPolicyRequest {
     const NAME: &'static str = "DetachUserPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "DetachUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut detach_uin = None;
@@ -4280,224 +5057,268 @@ impl input::Input for DetachUserPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachUserPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DetachUserPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachUserPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("DetachUin", &self.detach_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::detach_user_policy`](super::Client::detach_user_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DetachUserPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DetachUserPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachUserPolicyResponse {
-            request_id: None,
+impl lenient::Reply for DetachUserPolicyResponse {
+    const NAME: &'static str = "DetachUserPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DetachUserPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DetachUserPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachUserPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::disable_user_sso`](super::Client::disable_user_sso).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisableUserSsoRequest {}
 
 impl DisableUserSsoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DisableUserSsoRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DisableUserSsoRequest {
     const NAME: &'static str = "DisableUserSsoRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DisableUserSsoRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DisableUserSsoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DisableUserSsoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DisableUserSsoRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::disable_user_sso`](super::Client::disable_user_sso).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisableUserSsoResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DisableUserSsoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisableUserSsoResponse {
-            request_id: None,
+impl lenient::Reply for DisableUserSsoResponse {
+    const NAME: &'static str = "DisableUserSsoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DisableUserSsoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DisableUserSsoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DisableUserSsoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_account_summary`](super::Client::get_account_summary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAccountSummaryRequest {}
 
 impl GetAccountSummaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetAccountSummaryRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetAccountSummaryRequest {
     const NAME: &'static str = "GetAccountSummaryRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetAccountSummaryRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetAccountSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetAccountSummaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetAccountSummaryRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::get_account_summary`](super::Client::get_account_summary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetAccountSummaryResponse {
     /// Number of policies
     ///
     /// Example: `1`
-    #[serde(rename = "Policies", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policies: Option<u64>,
     /// Number of roles
     ///
     /// Example: `1`
-    #[serde(rename = "Roles", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub roles: Option<u64>,
     /// Number of identity providers
     ///
     /// Deprecated. Example: `1`
-    #[serde(rename = "Idps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idps: Option<u64>,
     /// Number of sub-accounts
     ///
     /// Example: `1`
-    #[serde(rename = "User", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user: Option<u64>,
     /// Number of groups
     ///
     /// Example: `1`
-    #[serde(rename = "Group", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group: Option<u64>,
     /// Total number of grouped users
     ///
     /// Example: `1`
-    #[serde(rename = "Member", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub member: Option<u64>,
     /// (Chinese only) 身份提供商数。
     ///
     /// Example: `1`
-    #[serde(rename = "IdentityProviders", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub identity_providers: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetAccountSummaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetAccountSummaryResponse {
-            policies: None,
-            roles: None,
-            idps: None,
-            user: None,
-            group: None,
-            member: None,
-            identity_providers: None,
-            request_id: None,
+impl lenient::Reply for GetAccountSummaryResponse {
+    const NAME: &'static str = "GetAccountSummaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Policies",
+        "Roles",
+        "Idps",
+        "User",
+        "Group",
+        "Member",
+        "IdentityProviders",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policies),
+            1 => lenient::scalar(map, &mut self.roles),
+            2 => lenient::scalar(map, &mut self.idps),
+            3 => lenient::scalar(map, &mut self.user),
+            4 => lenient::scalar(map, &mut self.group),
+            5 => lenient::scalar(map, &mut self.member),
+            6 => lenient::scalar(map, &mut self.identity_providers),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Policies`.
-    pub fn with_policies(mut self, policies: u64) -> Self {
-        self.policies = Some(policies);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetAccountSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Roles`.
-    pub fn with_roles(mut self, roles: u64) -> Self {
-        self.roles = Some(roles);
-        self
-    }
-    /// Sets `Idps`.
-    pub fn with_idps(mut self, idps: u64) -> Self {
-        self.idps = Some(idps);
-        self
-    }
-    /// Sets `User`.
-    pub fn with_user(mut self, user: u64) -> Self {
-        self.user = Some(user);
-        self
-    }
-    /// Sets `Group`.
-    pub fn with_group(mut self, group: u64) -> Self {
-        self.group = Some(group);
-        self
-    }
-    /// Sets `Member`.
-    pub fn with_member(mut self, member: u64) -> Self {
-        self.member = Some(member);
-        self
-    }
-    /// Sets `IdentityProviders`.
-    pub fn with_identity_providers(mut self, identity_providers: u64) -> Self {
-        self.identity_providers = Some(identity_providers);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetAccountSummaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetAccountSummaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Policies", &self.policies)?;
+        fields.opt("Roles", &self.roles)?;
+        fields.opt("Idps", &self.idps)?;
+        fields.opt("User", &self.user)?;
+        fields.opt("Group", &self.group)?;
+        fields.opt("Member", &self.member)?;
+        fields.opt("IdentityProviders", &self.identity_providers)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_custom_mfa_token_info`](super::Client::get_custom_mfa_token_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomMfaTokenInfoRequest {
     /// Custom multi-factor verification Token
     ///
     /// Required. Example: `mfa_idc-100033287777-d70986da-24c7-1d5f-b6bd-0d2f94a571d0`
-    #[serde(rename = "MFAToken")]
     pub mfa_token: String,
 }
 
 impl GetCustomMfaTokenInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MFAToken",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(mfa_token: impl Into<String>) -> Self {
         GetCustomMfaTokenInfoRequest {
@@ -4506,11 +5327,10 @@ impl GetCustomMfaTokenInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetCustomMfaTokenInfoRequest {
     const NAME: &'static str = "GetCustomMfaTokenInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MFAToken",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut mfa_token = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4525,58 +5345,79 @@ impl input::Input for GetCustomMfaTokenInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetCustomMfaTokenInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetCustomMfaTokenInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetCustomMfaTokenInfoRequest", Self::FIELDS.len())?;
+        fields.plain("MFAToken", &self.mfa_token)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_custom_mfa_token_info`](super::Client::get_custom_mfa_token_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetCustomMfaTokenInfoResponse {
     /// Account ID corresponding to the custom multi-factor verification Token
     ///
     /// Example: `100033287777`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetCustomMfaTokenInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetCustomMfaTokenInfoResponse {
-            uin: None,
-            request_id: None,
+impl lenient::Reply for GetCustomMfaTokenInfoResponse {
+    const NAME: &'static str = "GetCustomMfaTokenInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetCustomMfaTokenInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetCustomMfaTokenInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetCustomMfaTokenInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_group`](super::Client::get_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupRequest {
     /// User Group ID
     ///
     /// Required. Example: `300001`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
 }
 
 impl GetGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         GetGroupRequest {
@@ -4585,11 +5426,10 @@ impl GetGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetGroupRequest {
     const NAME: &'static str = "GetGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4604,190 +5444,202 @@ impl input::Input for GetGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_group`](super::Client::get_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetGroupResponse {
     /// User Group ID
     ///
     /// Example: `300001`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// User Group name
     ///
     /// Example: `admin`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Number of members in the User Group
     ///
     /// Example: `1`
-    #[serde(rename = "GroupNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_num: Option<u64>,
     /// User Group description
     ///
     /// Example: `管理员`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Time User Group created
     ///
     /// Example: `2024-11-25 20:37:41`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// User Group member information
     ///
     /// Example: `{"Uid": 20000111}`
-    #[serde(rename = "UserInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_info: Vec<output::GroupMemberInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetGroupResponse {
-            group_id: None,
-            group_name: None,
-            group_num: None,
-            remark: None,
-            create_time: None,
-            user_info: Vec::new(),
-            request_id: None,
+impl lenient::Reply for GetGroupResponse {
+    const NAME: &'static str = "GetGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "GroupNum",
+        "Remark",
+        "CreateTime",
+        "UserInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::scalar(map, &mut self.group_num),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::value(map, &mut self.create_time),
+            5 => lenient::list(map, &mut self.user_info),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: u64) -> Self {
-        self.group_id = Some(group_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
-    /// Sets `GroupNum`.
-    pub fn with_group_num(mut self, group_num: u64) -> Self {
-        self.group_num = Some(group_num);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UserInfo`.
-    pub fn with_user_info(mut self, user_info: impl IntoIterator<Item = output::GroupMemberInfo>) -> Self {
-        self.user_info = user_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("GroupNum", &self.group_num)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("UserInfo", &self.user_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_password_rules`](super::Client::get_password_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPasswordRulesRequest {}
 
 impl GetPasswordRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetPasswordRulesRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetPasswordRulesRequest {
     const NAME: &'static str = "GetPasswordRulesRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetPasswordRulesRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetPasswordRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetPasswordRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetPasswordRulesRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::get_password_rules`](super::Client::get_password_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetPasswordRulesResponse {
     /// Console Password rules.
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<output::PassWordRule>,
     /// Modification time.
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Modifying user.
-    #[serde(rename = "Modifier", default, skip_serializing_if = "Option::is_none")]
     pub modifier: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetPasswordRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetPasswordRulesResponse {
-            rules: None,
-            update_time: None,
-            modifier: None,
-            request_id: None,
+impl lenient::Reply for GetPasswordRulesResponse {
+    const NAME: &'static str = "GetPasswordRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Rules",
+        "UpdateTime",
+        "Modifier",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rules),
+            1 => lenient::value(map, &mut self.update_time),
+            2 => lenient::value(map, &mut self.modifier),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: output::PassWordRule) -> Self {
-        self.rules = Some(rules);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetPasswordRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Modifier`.
-    pub fn with_modifier(mut self, modifier: impl Into<String>) -> Self {
-        self.modifier = Some(modifier.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetPasswordRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetPasswordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Rules", &self.rules)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Modifier", &self.modifier)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_policy`](super::Client::get_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `17698703`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
 }
 
 impl GetPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64) -> Self {
         GetPolicyRequest {
@@ -4796,11 +5648,10 @@ impl GetPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetPolicyRequest {
     const NAME: &'static str = "GetPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4815,157 +5666,146 @@ impl input::Input for GetPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_policy`](super::Client::get_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetPolicyResponse {
     /// Policy name
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `testPolicy`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Policy description
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `测试策略`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 1: Custom policy; 2: Preset policy
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `1`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<u64>,
     /// Time created
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2019-04-29 21:18:28`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Time of latest update
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2019-04-29 21:28:32`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Policy document
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `{\"version\":\"2.0\",\"statement\":[{\"effect\":\"allow\",\"action\":[\"name\\/cos:*\"],\"resource\":[\"*\"]}]}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// Remarks
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `这是一个测试策略`
-    #[serde(rename = "PresetAlias", default, skip_serializing_if = "Option::is_none")]
     pub preset_alias: Option<String>,
     /// Whether it is a service-linked policy
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "IsServiceLinkedRolePolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_service_linked_role_policy: Option<u64>,
     /// List of tags associated with the policy
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetPolicyResponse {
-            policy_name: None,
-            description: None,
-            type_: None,
-            add_time: None,
-            update_time: None,
-            policy_document: None,
-            preset_alias: None,
-            is_service_linked_role_policy: None,
-            tags: Vec::new(),
-            request_id: None,
+impl lenient::Reply for GetPolicyResponse {
+    const NAME: &'static str = "GetPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyName",
+        "Description",
+        "Type",
+        "AddTime",
+        "UpdateTime",
+        "PolicyDocument",
+        "PresetAlias",
+        "IsServiceLinkedRolePolicy",
+        "Tags",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::scalar(map, &mut self.type_),
+            3 => lenient::value(map, &mut self.add_time),
+            4 => lenient::value(map, &mut self.update_time),
+            5 => lenient::value(map, &mut self.policy_document),
+            6 => lenient::value(map, &mut self.preset_alias),
+            7 => lenient::scalar(map, &mut self.is_service_linked_role_policy),
+            8 => lenient::list(map, &mut self.tags),
+            9 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: u64) -> Self {
-        self.type_ = Some(type_);
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `PresetAlias`.
-    pub fn with_preset_alias(mut self, preset_alias: impl Into<String>) -> Self {
-        self.preset_alias = Some(preset_alias.into());
-        self
-    }
-    /// Sets `IsServiceLinkedRolePolicy`.
-    pub fn with_is_service_linked_role_policy(mut self, is_service_linked_role_policy: u64) -> Self {
-        self.is_service_linked_role_policy = Some(is_service_linked_role_policy);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("PresetAlias", &self.preset_alias)?;
+        fields.opt("IsServiceLinkedRolePolicy", &self.is_service_linked_role_policy)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_policy_version`](super::Client::get_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `17698703`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Policy version, which can be obtained through `ListPolicyVersions`.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "VersionId")]
     pub version_id: u64,
 }
 
 impl GetPolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "VersionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, version_id: u64) -> Self {
         GetPolicyVersionRequest {
@@ -4975,12 +5815,10 @@ impl GetPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetPolicyVersionRequest {
     const NAME: &'static str = "GetPolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "VersionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut version_id = None;
@@ -4998,59 +5836,81 @@ impl input::Input for GetPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetPolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetPolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetPolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("VersionId", &self.version_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_policy_version`](super::Client::get_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetPolicyVersionResponse {
     /// Policy version details
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `{"VersionId":2,"CreateDate":"2019-08-09T10:31:47Z","IsDefaultVersion":1,"Document":"{\"version\":\"2.0\",\"statement\":[{\"effect\":\"allow\",\"action\":[\"name\\/cos:*\"],\"resource\":[\"*\"]}]}"}`
-    #[serde(rename = "PolicyVersion", default, skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<output::PolicyVersionDetail>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetPolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetPolicyVersionResponse {
-            policy_version: None,
-            request_id: None,
+impl lenient::Reply for GetPolicyVersionResponse {
+    const NAME: &'static str = "GetPolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyVersion",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_version),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, policy_version: output::PolicyVersionDetail) -> Self {
-        self.policy_version = Some(policy_version);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetPolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetPolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetPolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyVersion", &self.policy_version)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_role_permission_boundary`](super::Client::get_role_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRolePermissionBoundaryRequest {
     /// (Chinese only) 角色ID
     ///
     /// Required. Example: `4611686018441258642`
-    #[serde(rename = "RoleId")]
     pub role_id: String,
 }
 
 impl GetRolePermissionBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(role_id: impl Into<String>) -> Self {
         GetRolePermissionBoundaryRequest {
@@ -5059,11 +5919,10 @@ impl GetRolePermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetRolePermissionBoundaryRequest {
     const NAME: &'static str = "GetRolePermissionBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5078,112 +5937,117 @@ impl input::Input for GetRolePermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetRolePermissionBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetRolePermissionBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetRolePermissionBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("RoleId", &self.role_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_role_permission_boundary`](super::Client::get_role_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetRolePermissionBoundaryResponse {
     /// (Chinese only) 策略ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4221356`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
     /// (Chinese only) 策略名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `QcloudCOSAccessForCLSRole`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// (Chinese only) 策略语法
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"strategyInfo":{"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*"}]}}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// (Chinese only) 策略类型：1.自定义策略，2.预设策略
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PolicyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<i64>,
     /// (Chinese only) 创建方式：1.按产品功能或项目权限创建，2.按策略语法创建，3.按策略生成器创建，4.按标签授权创建，5.按权限边界规则创建
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `5`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetRolePermissionBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetRolePermissionBoundaryResponse {
-            policy_id: None,
-            policy_name: None,
-            policy_document: None,
-            policy_type: None,
-            create_mode: None,
-            request_id: None,
+impl lenient::Reply for GetRolePermissionBoundaryResponse {
+    const NAME: &'static str = "GetRolePermissionBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "PolicyDocument",
+        "PolicyType",
+        "CreateMode",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.policy_document),
+            3 => lenient::scalar(map, &mut self.policy_type),
+            4 => lenient::scalar(map, &mut self.create_mode),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: i64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetRolePermissionBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: i64) -> Self {
-        self.policy_type = Some(policy_type);
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: i64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetRolePermissionBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetRolePermissionBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_role`](super::Client::get_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRoleRequest {
     /// Role ID, used to specify role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427844696`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCSRole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl GetRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         GetRoleRequest {
@@ -5203,12 +6067,10 @@ impl GetRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetRoleRequest {
     const NAME: &'static str = "GetRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_id = None;
         let mut role_name = None;
@@ -5226,58 +6088,80 @@ impl input::Input for GetRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetRoleRequest", Self::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_role`](super::Client::get_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetRoleResponse {
     /// Role details
     ///
     /// Example: `{"Response":{"RequestId":"3bfc64a0-8935-43f4-91f7-6d16c41886d8","RoleInfo":{"AddTime":"2024-10-15 14:08:20","ConsoleLogin":0,"DeletionTaskId":null,"Description":"1120","IsSelected":0,"PolicyDocument":"{\"version\":\"2.0\",\"statement\":[{\"action\":\"name/sts:AssumeRole\",\"effect\":\"allow\",\"principal\":{\"qcs\":\"qcs::cam::uin/100000000001:root\"}}]}","RoleArn":"qcs::cam::uin/100000000001:roleName/test_principal","RoleId":"4611000000000000001","RoleName":"test_principal","RoleType":"user","SessionDuration":7200,"Tags":[{"Key":"管理人员","Value":"运营主管"}],"UpdateTime":"2024-11-20 19:04:57"}}}`
-    #[serde(rename = "RoleInfo", default, skip_serializing_if = "Option::is_none")]
     pub role_info: Option<output::RoleInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetRoleResponse {
-            role_info: None,
-            request_id: None,
+impl lenient::Reply for GetRoleResponse {
+    const NAME: &'static str = "GetRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_info),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoleInfo`.
-    pub fn with_role_info(mut self, role_info: output::RoleInfo) -> Self {
-        self.role_info = Some(role_info);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleInfo", &self.role_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_saml_provider`](super::Client::get_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `okta`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
 impl GetSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         GetSamlProviderRequest {
@@ -5286,11 +6170,10 @@ impl GetSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetSamlProviderRequest {
     const NAME: &'static str = "GetSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5305,77 +6188,107 @@ impl input::Input for GetSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_saml_provider`](super::Client::get_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetSamlProviderResponse {
     /// SAML identity provider name
     ///
     /// Required. Example: `okta`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// SAML identity provider description
     ///
     /// Required. Example: `okta`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Time SAML identity provider created
     ///
     /// Required. Example: `2018-09-17 17:18:03`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Time SAML identity provider last modified
     ///
     /// Required. Example: `2018-09-17 17:18:03`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
     /// SAML identity provider metadata document
     ///
     /// Required. Example: `U0FNTE1ldGFkYXRh`
-    #[serde(rename = "SAMLMetadata", default, skip_serializing_if = "Option::is_none")]
     pub saml_metadata: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetSamlProviderResponse {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, description: impl Into<String>, create_time: impl Into<String>, modify_time: impl Into<String>, saml_metadata: impl Into<String>) -> Self {
-        GetSamlProviderResponse {
-            name: Some(name.into()),
-            description: Some(description.into()),
-            create_time: Some(create_time.into()),
-            modify_time: Some(modify_time.into()),
-            saml_metadata: Some(saml_metadata.into()),
-            request_id: None,
+impl lenient::Reply for GetSamlProviderResponse {
+    const NAME: &'static str = "GetSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "CreateTime",
+        "ModifyTime",
+        "SAMLMetadata",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.modify_time),
+            4 => lenient::value(map, &mut self.saml_metadata),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.opt("SAMLMetadata", &self.saml_metadata)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_security_last_used`](super::Client::get_security_last_used).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSecurityLastUsedRequest {
     /// Key ID list query. Up to 10 key IDs can be queried.
     ///
     /// Required. Example: `["id1","id2"]`
-    #[serde(rename = "SecretIdList")]
     pub secret_id_list: Vec<String>,
 }
 
 impl GetSecurityLastUsedRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecretIdList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(secret_id_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
         GetSecurityLastUsedRequest {
@@ -5384,11 +6297,10 @@ impl GetSecurityLastUsedRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetSecurityLastUsedRequest {
     const NAME: &'static str = "GetSecurityLastUsedRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SecretIdList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut secret_id_list = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5403,56 +6315,77 @@ impl input::Input for GetSecurityLastUsedRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetSecurityLastUsedRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetSecurityLastUsedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetSecurityLastUsedRequest", Self::FIELDS.len())?;
+        fields.plain("SecretIdList", &self.secret_id_list)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_security_last_used`](super::Client::get_security_last_used).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetSecurityLastUsedResponse {
     /// List of key ID’s recent usage records.
-    #[serde(rename = "SecretIdLastUsedRows", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub secret_id_last_used_rows: Vec<output::SecretIdLastUsed>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetSecurityLastUsedResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetSecurityLastUsedResponse {
-            secret_id_last_used_rows: Vec::new(),
-            request_id: None,
+impl lenient::Reply for GetSecurityLastUsedResponse {
+    const NAME: &'static str = "GetSecurityLastUsedResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SecretIdLastUsedRows",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.secret_id_last_used_rows),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SecretIdLastUsedRows`.
-    pub fn with_secret_id_last_used_rows(mut self, secret_id_last_used_rows: impl IntoIterator<Item = output::SecretIdLastUsed>) -> Self {
-        self.secret_id_last_used_rows = secret_id_last_used_rows.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for GetSecurityLastUsedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetSecurityLastUsedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetSecurityLastUsedResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SecretIdLastUsedRows", &self.secret_id_last_used_rows)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_service_linked_role_deletion_status`](super::Client::get_service_linked_role_deletion_status).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetServiceLinkedRoleDeletionStatusRequest {
     /// Deletion task ID
     ///
     /// Required. Example: `40082`
-    #[serde(rename = "DeletionTaskId")]
     pub deletion_task_id: String,
 }
 
 impl GetServiceLinkedRoleDeletionStatusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DeletionTaskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(deletion_task_id: impl Into<String>) -> Self {
         GetServiceLinkedRoleDeletionStatusRequest {
@@ -5461,11 +6394,10 @@ impl GetServiceLinkedRoleDeletionStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetServiceLinkedRoleDeletionStatusRequest {
     const NAME: &'static str = "GetServiceLinkedRoleDeletionStatusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DeletionTaskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut deletion_task_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5480,176 +6412,196 @@ impl input::Input for GetServiceLinkedRoleDeletionStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetServiceLinkedRoleDeletionStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetServiceLinkedRoleDeletionStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusRequest", Self::FIELDS.len())?;
+        fields.plain("DeletionTaskId", &self.deletion_task_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_service_linked_role_deletion_status`](super::Client::get_service_linked_role_deletion_status).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetServiceLinkedRoleDeletionStatusResponse {
     /// Status: NOT_STARTED, IN_PROGRESS, SUCCEEDED, FAILED
     ///
     /// Example: `SUCCEEDED`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Reasons why the deletion failed.
     ///
     /// Example: `ok`
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Service type
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `advisor`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Service name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `云顾问`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetServiceLinkedRoleDeletionStatusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetServiceLinkedRoleDeletionStatusResponse {
-            status: None,
-            reason: None,
-            service_type: None,
-            service_name: None,
-            request_id: None,
+impl lenient::Reply for GetServiceLinkedRoleDeletionStatusResponse {
+    const NAME: &'static str = "GetServiceLinkedRoleDeletionStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "Reason",
+        "ServiceType",
+        "ServiceName",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.reason),
+            2 => lenient::value(map, &mut self.service_type),
+            3 => lenient::value(map, &mut self.service_name),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetServiceLinkedRoleDeletionStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Reason`.
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn with_service_name(mut self, service_name: impl Into<String>) -> Self {
-        self.service_name = Some(service_name.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetServiceLinkedRoleDeletionStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetServiceLinkedRoleDeletionStatusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Reason", &self.reason)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_user_app_id`](super::Client::get_user_app_id).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUserAppIdRequest {}
 
 impl GetUserAppIdRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetUserAppIdRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetUserAppIdRequest {
     const NAME: &'static str = "GetUserAppIdRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetUserAppIdRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetUserAppIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetUserAppIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetUserAppIdRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::get_user_app_id`](super::Client::get_user_app_id).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetUserAppIdResponse {
     /// UIN of the current account.
     ///
     /// Example: `100000000000`
-    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
     pub uin: Option<String>,
     /// OwnerUin of the current account.
     ///
     /// Example: `100000000000`
-    #[serde(rename = "OwnerUin", default, skip_serializing_if = "Option::is_none")]
     pub owner_uin: Option<String>,
     /// AppId of the current account.
     ///
     /// Example: `1250000000`
-    #[serde(rename = "AppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetUserAppIdResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetUserAppIdResponse {
-            uin: None,
-            owner_uin: None,
-            app_id: None,
-            request_id: None,
+impl lenient::Reply for GetUserAppIdResponse {
+    const NAME: &'static str = "GetUserAppIdResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "OwnerUin",
+        "AppId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.owner_uin),
+            2 => lenient::scalar(map, &mut self.app_id),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: impl Into<String>) -> Self {
-        self.uin = Some(uin.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetUserAppIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OwnerUin`.
-    pub fn with_owner_uin(mut self, owner_uin: impl Into<String>) -> Self {
-        self.owner_uin = Some(owner_uin.into());
-        self
-    }
-    /// Sets `AppId`.
-    pub fn with_app_id(mut self, app_id: u64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetUserAppIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetUserAppIdResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("OwnerUin", &self.owner_uin)?;
+        fields.opt("AppId", &self.app_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_user_permission_boundary`](super::Client::get_user_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserPermissionBoundaryRequest {
     /// (Chinese only) 子账号Uin
     ///
     /// Required. Example: `100000546547`
-    #[serde(rename = "TargetUin")]
     pub target_uin: i64,
 }
 
 impl GetUserPermissionBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: i64) -> Self {
         GetUserPermissionBoundaryRequest {
@@ -5658,11 +6610,10 @@ impl GetUserPermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetUserPermissionBoundaryRequest {
     const NAME: &'static str = "GetUserPermissionBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5677,107 +6628,112 @@ impl input::Input for GetUserPermissionBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetUserPermissionBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetUserPermissionBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetUserPermissionBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_user_permission_boundary`](super::Client::get_user_permission_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetUserPermissionBoundaryResponse {
     /// (Chinese only) 策略ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `213465`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
     /// (Chinese only) 策略名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `QcloudCOSAccessForCLSRole`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// (Chinese only) 策略语法
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"strategyInfo":{"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*"}]}}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// (Chinese only) 策略类型：1.自定义策略，2.预设策略
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PolicyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<i64>,
     /// (Chinese only) 创建方式：1.按产品功能或项目权限创建，2.按策略语法创建，3.按策略生成器创建，4.按标签授权创建，5.按权限边界规则创建
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `5`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<i64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetUserPermissionBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetUserPermissionBoundaryResponse {
-            policy_id: None,
-            policy_name: None,
-            policy_document: None,
-            policy_type: None,
-            create_mode: None,
-            request_id: None,
+impl lenient::Reply for GetUserPermissionBoundaryResponse {
+    const NAME: &'static str = "GetUserPermissionBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "PolicyDocument",
+        "PolicyType",
+        "CreateMode",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.policy_document),
+            3 => lenient::scalar(map, &mut self.policy_type),
+            4 => lenient::scalar(map, &mut self.create_mode),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: i64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetUserPermissionBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: i64) -> Self {
-        self.policy_type = Some(policy_type);
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: i64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetUserPermissionBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetUserPermissionBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_user`](super::Client::get_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserRequest {
     /// Sub-user username
     ///
     /// Required. Example: `Jack`
-    #[serde(rename = "Name")]
     pub name: String,
 }
 
 impl GetUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         GetUserRequest {
@@ -5786,11 +6742,10 @@ impl GetUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetUserRequest {
     const NAME: &'static str = "GetUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5805,170 +6760,155 @@ impl input::Input for GetUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_user`](super::Client::get_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetUserResponse {
     /// Sub-user UIN
     ///
     /// Example: `100000546533`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user username
     ///
     /// Example: `Jack`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sub-user UID
     ///
     /// Example: `1001774`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user remarks
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Jack`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Whether the sub-user can log in to the console. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Mobile number
     ///
     /// Example: `10086`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `123@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Last login IP
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1.1.1.1`
-    #[serde(rename = "RecentlyLoginIP", default, skip_serializing_if = "Option::is_none")]
     pub recently_login_ip: Option<String>,
     /// Last login time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2023-02-27 14:59:08`
-    #[serde(rename = "RecentlyLoginTime", default, skip_serializing_if = "Option::is_none")]
     pub recently_login_time: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetUserResponse {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            recently_login_ip: None,
-            recently_login_time: None,
-            request_id: None,
+impl lenient::Reply for GetUserResponse {
+    const NAME: &'static str = "GetUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "RecentlyLoginIP",
+        "RecentlyLoginTime",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.recently_login_ip),
+            9 => lenient::value(map, &mut self.recently_login_time),
+            10 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `RecentlyLoginIP`.
-    pub fn with_recently_login_ip(mut self, recently_login_ip: impl Into<String>) -> Self {
-        self.recently_login_ip = Some(recently_login_ip.into());
-        self
-    }
-    /// Sets `RecentlyLoginTime`.
-    pub fn with_recently_login_time(mut self, recently_login_time: impl Into<String>) -> Self {
-        self.recently_login_time = Some(recently_login_time.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("RecentlyLoginIP", &self.recently_login_ip)?;
+        fields.opt("RecentlyLoginTime", &self.recently_login_time)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Information on the association between a sub-user and a User Group
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupIdOfUidInfo {
     /// User Group ID
     ///
     /// Required. Example: `1000122`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
     /// Sub-user UID
     ///
     /// Example: `1000121`
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user UIN. For UIN and UID, at least one of them is required.
     ///
     /// Example: `100003435`
-    #[serde(rename = "Uin", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
 }
 
 impl GroupIdOfUidInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "Uid",
+        "Uin",
+    ];
     /// With the fields a request must carry.
     pub fn new(group_id: u64) -> Self {
         GroupIdOfUidInfo {
@@ -5989,13 +6929,10 @@ impl GroupIdOfUidInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupIdOfUidInfo {
     const NAME: &'static str = "GroupIdOfUidInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-        "Uid",
-        "Uin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut uid = None;
@@ -6016,29 +6953,43 @@ impl input::Input for GroupIdOfUidInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupIdOfUidInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GroupIdOfUidInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GroupIdOfUidInfo", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) IP限制策略
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IpPolicy {
     /// (Chinese only) IP段
     ///
     /// Required.
-    #[serde(rename = "IP")]
     pub ip: String,
     /// (Chinese only) 策略效力，Allow或Deny
     ///
     /// Required.
-    #[serde(rename = "Effect")]
     pub effect: String,
 }
 
 impl IpPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "Effect",
+    ];
     /// With the fields a request must carry.
     pub fn new(ip: impl Into<String>, effect: impl Into<String>) -> Self {
         IpPolicy {
@@ -6048,12 +6999,10 @@ impl IpPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for IpPolicy {
     const NAME: &'static str = "IpPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "IP",
-        "Effect",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip = None;
         let mut effect = None;
@@ -6071,24 +7020,37 @@ impl input::Input for IpPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for IpPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for IpPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IpPolicy", Self::FIELDS.len())?;
+        fields.plain("IP", &self.ip)?;
+        fields.plain("Effect", &self.effect)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::list_access_keys`](super::Client::list_access_keys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAccessKeysRequest {
     /// `UIN` of the specified user. If this parameter is left empty, access keys of the current user will be listed by default
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
 impl ListAccessKeysRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListAccessKeysRequest {
@@ -6102,11 +7064,10 @@ impl ListAccessKeysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAccessKeysRequest {
     const NAME: &'static str = "ListAccessKeysRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6121,49 +7082,67 @@ impl input::Input for ListAccessKeysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAccessKeysRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListAccessKeysRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAccessKeysRequest", Self::FIELDS.len())?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_access_keys`](super::Client::list_access_keys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAccessKeysResponse {
     /// Access key list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AccessKeys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub access_keys: Vec<output::AccessKey>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListAccessKeysResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAccessKeysResponse {
-            access_keys: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListAccessKeysResponse {
+    const NAME: &'static str = "ListAccessKeysResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKeys",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.access_keys),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `AccessKeys`.
-    pub fn with_access_keys(mut self, access_keys: impl IntoIterator<Item = output::AccessKey>) -> Self {
-        self.access_keys = access_keys.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListAccessKeysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListAccessKeysResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAccessKeysResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AccessKeys", &self.access_keys)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_accounts`](super::Client::list_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAccountsRequest {
     /// (Chinese only)
@@ -6173,14 +7152,12 @@ pub struct ListAccountsRequest {
     /// 取值范围：\[1, 100\]
     ///
     /// Example: `2`
-    #[serde(rename = "MaxItems", skip_serializing_if = "Option::is_none")]
     pub max_items: Option<i64>,
     /// (Chinese only)
     ///
     /// 当请求的返回结果被截断时，可以使用Marker获取从当前截断位置之后的内容。
     ///
     /// Example: `K_0EkOfSbn84waAYY4l_aK0SvzlMsrhTd8RAXkOTgx0RzGU3lId6P3aWizBVn8qB`
-    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// (Chinese only)
     ///
@@ -6197,11 +7174,16 @@ pub struct ListAccountsRequest {
     /// - MessageReceiver： 消息接收者
     ///
     /// Example: `SubUser`
-    #[serde(rename = "UserType", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
 }
 
 impl ListAccountsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MaxItems",
+        "Marker",
+        "UserType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListAccountsRequest {
@@ -6227,13 +7209,10 @@ impl ListAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAccountsRequest {
     const NAME: &'static str = "ListAccountsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MaxItems",
-        "Marker",
-        "UserType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut max_items = None;
         let mut marker = None;
@@ -6254,99 +7233,114 @@ impl input::Input for ListAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAccountsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListAccountsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAccountsRequest", Self::FIELDS.len())?;
+        fields.opt("MaxItems", &self.max_items)?;
+        fields.opt("Marker", &self.marker)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_accounts`](super::Client::list_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAccountsResponse {
     /// (Chinese only)
     ///
     /// 子账号列表。
-    #[serde(rename = "Users", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<output::ListAllUser>,
     /// (Chinese only)
     ///
     /// 当IsTruncated为true时才有此字段，当返回true时，需要继续调用此接口，并且使用Marker获取截断后的内容 。
     ///
     /// Example: `K_0EkOfSbn84waAYY4l_aK0SvzlMsrhTd8RAXkOTgx0RzGU3lId6P3aWizBVn8qB`
-    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// (Chinese only)
     ///
     /// 请求返回结果是否被截断。
     ///
     /// Example: `false`
-    #[serde(rename = "IsTruncated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_truncated: Option<bool>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListAccountsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAccountsResponse {
-            users: Vec::new(),
-            marker: None,
-            is_truncated: None,
-            request_id: None,
+impl lenient::Reply for ListAccountsResponse {
+    const NAME: &'static str = "ListAccountsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Users",
+        "Marker",
+        "IsTruncated",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.users),
+            1 => lenient::value(map, &mut self.marker),
+            2 => lenient::scalar(map, &mut self.is_truncated),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Users`.
-    pub fn with_users(mut self, users: impl IntoIterator<Item = output::ListAllUser>) -> Self {
-        self.users = users.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Marker`.
-    pub fn with_marker(mut self, marker: impl Into<String>) -> Self {
-        self.marker = Some(marker.into());
-        self
-    }
-    /// Sets `IsTruncated`.
-    pub fn with_is_truncated(mut self, is_truncated: bool) -> Self {
-        self.is_truncated = Some(is_truncated);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Users", &self.users)?;
+        fields.opt("Marker", &self.marker)?;
+        fields.opt("IsTruncated", &self.is_truncated)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_attached_group_policies`](super::Client::list_attached_group_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedGroupPoliciesRequest {
     /// User group ID
     ///
     /// Required. Example: `3349`
-    #[serde(rename = "TargetGroupId")]
     pub target_group_id: u64,
     /// Page number, which starts from 1. Default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; 20 by default
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Search by keyword
     ///
     /// Example: `searchKey`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
 impl ListAttachedGroupPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "Page",
+        "Rp",
+        "Keyword",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_group_id: u64) -> Self {
         ListAttachedGroupPoliciesRequest {
@@ -6373,14 +7367,10 @@ impl ListAttachedGroupPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedGroupPoliciesRequest {
     const NAME: &'static str = "ListAttachedGroupPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetGroupId",
-        "Page",
-        "Rp",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_group_id = None;
         let mut page = None;
@@ -6404,94 +7394,114 @@ impl input::Input for ListAttachedGroupPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedGroupPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListAttachedGroupPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedGroupPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("TargetGroupId", &self.target_group_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_attached_group_policies`](super::Client::list_attached_group_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAttachedGroupPoliciesResponse {
     /// Total number of policies
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Policy list
     ///
     /// Example: `[{"OperateOwnerUin":"10001","PolicyName":"AdministratorAccess","Remark":"policy remark","OperateUinType":1,"CreateMode":1,"Deactived":1,"AddTime":"2020-09-22 00:00:00","PolicyType":"User","PolicyId":1,"DeactivedDetail":["bbs"],"OperateUin":"10001"}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachPolicyInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListAttachedGroupPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedGroupPoliciesResponse {
-            total_num: None,
-            list: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListAttachedGroupPoliciesResponse {
+    const NAME: &'static str = "ListAttachedGroupPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListAttachedGroupPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachPolicyInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListAttachedGroupPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedGroupPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_attached_role_policies`](super::Client::list_attached_role_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedRolePoliciesRequest {
     /// Page number, beginning from 1
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Page")]
     pub page: u64,
     /// Number of lines per page, no more than 200
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Rp")]
     pub rp: u64,
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427397905`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `dev_role`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Filter according to policy type. `User` indicates querying custom policies only. `QCS` indicates querying preset policies only
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyType", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// Search by keyword
     ///
     /// Example: `readonly`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
 impl ListAttachedRolePoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "Rp",
+        "RoleId",
+        "RoleName",
+        "PolicyType",
+        "Keyword",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(page: u64, rp: u64) -> Self {
         ListAttachedRolePoliciesRequest {
@@ -6525,16 +7535,10 @@ impl ListAttachedRolePoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedRolePoliciesRequest {
     const NAME: &'static str = "ListAttachedRolePoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "Rp",
-        "RoleId",
-        "RoleName",
-        "PolicyType",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut rp = None;
@@ -6564,94 +7568,116 @@ impl input::Input for ListAttachedRolePoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedRolePoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListAttachedRolePoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedRolePoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("Page", &self.page)?;
+        fields.plain("Rp", &self.rp)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_attached_role_policies`](super::Client::list_attached_role_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAttachedRolePoliciesResponse {
     /// List of policies associated with the role
     ///
     /// Example: `[{"PolicyName":"QcloudAccessForASRole","Description":"Free Access to AS Product","CreateMode":1,"Deactived":1,"AddTime":"2019-07-10 11:17:41","PolicyType":"QCS","PolicyId":13847366,"DeactivedDetail":["bbs"]}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachedPolicyOfRole>,
     /// Total number of policies associated with the role
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListAttachedRolePoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedRolePoliciesResponse {
-            list: Vec::new(),
-            total_num: None,
-            request_id: None,
+impl lenient::Reply for ListAttachedRolePoliciesResponse {
+    const NAME: &'static str = "ListAttachedRolePoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "List",
+        "TotalNum",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.list),
+            1 => lenient::scalar(map, &mut self.total_num),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachedPolicyOfRole>) -> Self {
-        self.list = list.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListAttachedRolePoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListAttachedRolePoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedRolePoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("List", &self.list)?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_attached_user_all_policies`](super::Client::list_attached_user_all_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedUserAllPoliciesRequest {
     /// Target user ID.
     ///
     /// Required. Example: `100020328651`
-    #[serde(rename = "TargetUin")]
     pub target_uin: u64,
     /// The number of policies displayed on each page. Value range: 1-200.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Rp")]
     pub rp: u64,
     /// Page number. Value range: 1-200.
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Page")]
     pub page: u64,
     /// `0`: return policies that are directly associated and inherited from the user group; `1`: return policies that are directly associated; `2`: return policies inherited from the user group.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "AttachType")]
     pub attach_type: u64,
     /// Policy type.
     ///
     /// Example: `1`
-    #[serde(rename = "StrategyType", skip_serializing_if = "Option::is_none")]
     pub strategy_type: Option<u64>,
     /// Keyword for searching.
     ///
     /// Example: `searchKey`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
 impl ListAttachedUserAllPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "Rp",
+        "Page",
+        "AttachType",
+        "StrategyType",
+        "Keyword",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: u64, rp: u64, page: u64, attach_type: u64) -> Self {
         ListAttachedUserAllPoliciesRequest {
@@ -6675,16 +7701,10 @@ impl ListAttachedUserAllPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedUserAllPoliciesRequest {
     const NAME: &'static str = "ListAttachedUserAllPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "Rp",
-        "Page",
-        "AttachType",
-        "StrategyType",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut rp = None;
@@ -6714,79 +7734,101 @@ impl input::Input for ListAttachedUserAllPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedUserAllPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListAttachedUserAllPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedUserAllPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.plain("Rp", &self.rp)?;
+        fields.plain("Page", &self.page)?;
+        fields.plain("AttachType", &self.attach_type)?;
+        fields.opt("StrategyType", &self.strategy_type)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_attached_user_all_policies`](super::Client::list_attached_user_all_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAttachedUserAllPoliciesResponse {
     /// Policy list.
     ///
     /// Example: `[{"AddTime":"2020-01-16 15:09:27","CreateMode":"2","Deactived":1,"DeactivedDetail":["consolesms"],"Description":"短信（SMS）全读写访问权限","Groups":[{"GroupId":93878,"GroupName":"系统运维"}],"PolicyId":"219064","PolicyName":"QcloudSMSFullAccess","StrategyType":"2"}]`
-    #[serde(rename = "PolicyList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_list: Vec<output::AttachedUserPolicy>,
     /// Total number of policies.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListAttachedUserAllPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedUserAllPoliciesResponse {
-            policy_list: Vec::new(),
-            total_num: None,
-            request_id: None,
+impl lenient::Reply for ListAttachedUserAllPoliciesResponse {
+    const NAME: &'static str = "ListAttachedUserAllPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyList",
+        "TotalNum",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.policy_list),
+            1 => lenient::scalar(map, &mut self.total_num),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyList`.
-    pub fn with_policy_list(mut self, policy_list: impl IntoIterator<Item = output::AttachedUserPolicy>) -> Self {
-        self.policy_list = policy_list.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListAttachedUserAllPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListAttachedUserAllPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedUserAllPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("PolicyList", &self.policy_list)?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_attached_user_policies`](super::Client::list_attached_user_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAttachedUserPoliciesRequest {
     /// Sub-account UIN
     ///
     /// Required. Example: `3449203261`
-    #[serde(rename = "TargetUin")]
     pub target_uin: u64,
     /// Page number, which starts from 1. Default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; 20 by default
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
 }
 
 impl ListAttachedUserPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "Page",
+        "Rp",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: u64) -> Self {
         ListAttachedUserPoliciesRequest {
@@ -6807,13 +7849,10 @@ impl ListAttachedUserPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListAttachedUserPoliciesRequest {
     const NAME: &'static str = "ListAttachedUserPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "Page",
-        "Rp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut page = None;
@@ -6834,74 +7873,93 @@ impl input::Input for ListAttachedUserPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListAttachedUserPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListAttachedUserPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedUserPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_attached_user_policies`](super::Client::list_attached_user_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAttachedUserPoliciesResponse {
     /// Total number of policies
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Policy list
     ///
     /// Example: `{"PolicyId":109360057,"PolicyName":"policygen-20220103141614","AddTime":"2022-01-03 10:38:28","CreateMode":3,"Remark":"cos policy","OperateOwnerUin":100008847111,"OperateUin":100008847111,"OperateUinType":0,"PolicyType":"User","Deactived":0,"DeactivedDetail":["bbs"]}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachPolicyInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListAttachedUserPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAttachedUserPoliciesResponse {
-            total_num: None,
-            list: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListAttachedUserPoliciesResponse {
+    const NAME: &'static str = "ListAttachedUserPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListAttachedUserPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachPolicyInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListAttachedUserPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAttachedUserPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_collaborators`](super::Client::list_collaborators).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListCollaboratorsRequest {
     /// Number of entries per page. Default value: 20
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Pagination start value. Default value: 0
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
 }
 
 impl ListCollaboratorsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Limit",
+        "Offset",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListCollaboratorsRequest {
@@ -6921,12 +7979,10 @@ impl ListCollaboratorsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListCollaboratorsRequest {
     const NAME: &'static str = "ListCollaboratorsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Limit",
-        "Offset",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut limit = None;
         let mut offset = None;
@@ -6944,84 +8000,102 @@ impl input::Input for ListCollaboratorsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListCollaboratorsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListCollaboratorsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListCollaboratorsRequest", Self::FIELDS.len())?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_collaborators`](super::Client::list_collaborators).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListCollaboratorsResponse {
     /// Total number
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Collaborator information
     ///
     /// Example: `[{"Uin":100000000001,"Name":"Jack","Uid":10000001,"Remark":"productUser","ConsoleLogin":1,"PhoneNum":"186****0001","CountryCode":"86","Email":"productUser@qq.com","CreateTime":"2023-06-01 10:53:48","NickName":"Jack"}]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::SubAccountInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListCollaboratorsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListCollaboratorsResponse {
-            total_num: None,
-            data: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListCollaboratorsResponse {
+    const NAME: &'static str = "ListCollaboratorsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "Data",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.data),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListCollaboratorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::SubAccountInfo>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListCollaboratorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListCollaboratorsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("Data", &self.data)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_entities_for_policy`](super::Client::list_entities_for_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyRequest {
     /// Policy ID
     ///
     /// Required. Example: `524497`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Page number, which starts from 1. Default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; 20 by default
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Valid values: `All`, `User`, `Group`, and `Role`. `All` means all entity types will be returned; `User` means only sub-accounts will be returned; `Group` means only User Groups will be returned; `Role` means only roles will be returned. `All` is the default value.
     ///
     /// Example: `All`
-    #[serde(rename = "EntityFilter", skip_serializing_if = "Option::is_none")]
     pub entity_filter: Option<String>,
 }
 
 impl ListEntitiesForPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "Page",
+        "Rp",
+        "EntityFilter",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64) -> Self {
         ListEntitiesForPolicyRequest {
@@ -7048,14 +8122,10 @@ impl ListEntitiesForPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListEntitiesForPolicyRequest {
     const NAME: &'static str = "ListEntitiesForPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "Page",
-        "Rp",
-        "EntityFilter",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut page = None;
@@ -7079,86 +8149,106 @@ impl input::Input for ListEntitiesForPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListEntitiesForPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListEntitiesForPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListEntitiesForPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("EntityFilter", &self.entity_filter)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_entities_for_policy`](super::Client::list_entities_for_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyResponse {
     /// Number of entities
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Entity list
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `[{"AttachmentTime":"2024-11-11T17:14:30+0800","Id":"1000001","Name":"product_user_policy","RelatedType":2,"Uin":0}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::AttachEntityOfPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListEntitiesForPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListEntitiesForPolicyResponse {
-            total_num: None,
-            list: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListEntitiesForPolicyResponse {
+    const NAME: &'static str = "ListEntitiesForPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListEntitiesForPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::AttachEntityOfPolicy>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListEntitiesForPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListEntitiesForPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_groups_for_user`](super::Client::list_groups_for_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsForUserRequest {
     /// Sub-user UID
     ///
     /// Example: `1001408`
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Number of entries per page; default is 20
     ///
     /// Example: `10`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Page number; default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Sub-account UIN
     ///
     /// Example: `10000001`
-    #[serde(rename = "SubUin", skip_serializing_if = "Option::is_none")]
     pub sub_uin: Option<u64>,
 }
 
 impl ListGroupsForUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Uid",
+        "Rp",
+        "Page",
+        "SubUin",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListGroupsForUserRequest {
@@ -7190,14 +8280,10 @@ impl ListGroupsForUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGroupsForUserRequest {
     const NAME: &'static str = "ListGroupsForUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Uid",
-        "Rp",
-        "Page",
-        "SubUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut uid = None;
         let mut rp = None;
@@ -7221,79 +8307,99 @@ impl input::Input for ListGroupsForUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGroupsForUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListGroupsForUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGroupsForUserRequest", Self::FIELDS.len())?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("SubUin", &self.sub_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_groups_for_user`](super::Client::list_groups_for_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGroupsForUserResponse {
     /// Total number of User Groups to which the sub-user has been added
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// User Group information
     ///
     /// Example: `[{"GroupId":100000000121,"GroupName":"CVM","CreateTime":"2023-06-25 11:42:00","Remark":"开发组"}]`
-    #[serde(rename = "GroupInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_info: Vec<output::GroupInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListGroupsForUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGroupsForUserResponse {
-            total_num: None,
-            group_info: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListGroupsForUserResponse {
+    const NAME: &'static str = "ListGroupsForUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "GroupInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.group_info),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListGroupsForUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GroupInfo`.
-    pub fn with_group_info(mut self, group_info: impl IntoIterator<Item = output::GroupInfo>) -> Self {
-        self.group_info = group_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGroupsForUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGroupsForUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("GroupInfo", &self.group_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_groups`](super::Client::list_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsRequest {
     /// Page number; default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; default is 20
     ///
     /// Example: `20`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Filter by User Group name
     ///
     /// Example: `IT`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
 impl ListGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "Rp",
+        "Keyword",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListGroupsRequest {
@@ -7319,13 +8425,10 @@ impl ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGroupsRequest {
     const NAME: &'static str = "ListGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "Rp",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut rp = None;
@@ -7346,84 +8449,103 @@ impl input::Input for ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGroupsRequest", Self::FIELDS.len())?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_groups`](super::Client::list_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGroupsResponse {
     /// Total number of User Groups
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// User group information array
     ///
     /// Example: `[{"GroupId": 2021,"GroupName": "IT","CreateTime": "2019-04-03 15:15:18","Remark": "IT"}]`
-    #[serde(rename = "GroupInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_info: Vec<output::GroupInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGroupsResponse {
-            total_num: None,
-            group_info: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListGroupsResponse {
+    const NAME: &'static str = "ListGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "GroupInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.group_info),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GroupInfo`.
-    pub fn with_group_info(mut self, group_info: impl IntoIterator<Item = output::GroupInfo>) -> Self {
-        self.group_info = group_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("GroupInfo", &self.group_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_policies_granting_service_access`](super::Client::list_policies_granting_service_access).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesGrantingServiceAccessRequest {
     /// (Chinese only) 子账号uin，与RoleId、GroupId三选一必传
     ///
     /// Example: `1000000001`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
     /// (Chinese only) 角色ID，与TargetUin、GroupId三选一必传
     ///
     /// Example: `4611000000000000`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<u64>,
     /// (Chinese only) 用户组ID，与TargetUin、RoleId三选一必传
     ///
     /// Example: `10000`
-    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// (Chinese only) 服务名，查看服务授权接口详情时需传该字段
     ///
     /// Example: `cam`
-    #[serde(rename = "ServiceType", skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
 }
 
 impl ListPoliciesGrantingServiceAccessRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "RoleId",
+        "GroupId",
+        "ServiceType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListPoliciesGrantingServiceAccessRequest {
@@ -7455,14 +8577,10 @@ impl ListPoliciesGrantingServiceAccessRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListPoliciesGrantingServiceAccessRequest {
     const NAME: &'static str = "ListPoliciesGrantingServiceAccessRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "RoleId",
-        "GroupId",
-        "ServiceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut role_id = None;
@@ -7486,73 +8604,97 @@ impl input::Input for ListPoliciesGrantingServiceAccessRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListPoliciesGrantingServiceAccessRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListPoliciesGrantingServiceAccessRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListPoliciesGrantingServiceAccessRequest", Self::FIELDS.len())?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_policies_granting_service_access`](super::Client::list_policies_granting_service_access).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesGrantingServiceAccessResponse {
     /// (Chinese only) 列表
     ///
     /// Example: `[{"Service":{"ServiceType":"cvm","ServiceName":"云服务器"},"Action":[{"Name":"AddInstanceInDeployGroup","Description":"新增实例部署组"}],"Policy":[{"PolicyId":"73019980","PolicyName":"policygen-20210xxxxxxx","PolicyDescription":"cvm custom policy","PolicyType":"Custom"}]}]`
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::ListGrantServiceAccessNode>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListPoliciesGrantingServiceAccessResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListPoliciesGrantingServiceAccessResponse {
-            list: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListPoliciesGrantingServiceAccessResponse {
+    const NAME: &'static str = "ListPoliciesGrantingServiceAccessResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "List",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.list),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::ListGrantServiceAccessNode>) -> Self {
-        self.list = list.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListPoliciesGrantingServiceAccessResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListPoliciesGrantingServiceAccessResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListPoliciesGrantingServiceAccessResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("List", &self.list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_policies`](super::Client::list_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesRequest {
     /// Number of entries per page: must be greater than 0 and no greater than 200. Default is 20
     ///
     /// Example: `1`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
     /// Page number. Starts from 1 and cannot be greater than 200. Default is 1
     ///
     /// Example: `10`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Valid values: `All`, `QCS`, and `Local`. `All` means all policies will be returned; `QCS` means only preset policies will be returned; `Local` means only custom policies will be returned. `All` is the default value
     ///
     /// Example: `All`
-    #[serde(rename = "Scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Filter by policy name
     ///
     /// Example: `name`
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 
 impl ListPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Rp",
+        "Page",
+        "Scope",
+        "Keyword",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListPoliciesRequest {
@@ -7584,14 +8726,10 @@ impl ListPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListPoliciesRequest {
     const NAME: &'static str = "ListPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Rp",
-        "Page",
-        "Scope",
-        "Keyword",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rp = None;
         let mut page = None;
@@ -7615,20 +8753,31 @@ impl input::Input for ListPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListPoliciesRequest", Self::FIELDS.len())?;
+        fields.opt("Rp", &self.rp)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Scope", &self.scope)?;
+        fields.opt("Keyword", &self.keyword)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_policies`](super::Client::list_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesResponse {
     /// Total number of policies
     ///
     /// Example: `239`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Policy array. Each array contains fields including `policyId`, `policyName`, `addTime`, `type`, `description`, and `createMode`.
     /// policyId: policy ID
@@ -7640,63 +8789,68 @@ pub struct ListPoliciesResponse {
     /// Attachments: number of associated users
     /// ServiceType: the product the policy is associated with
     /// IsAttached: this value should not be null when querying if a marked entity has been associated with a policy. 0 indicates that no policy has been associated, and 1 indicates that a policy has been associated
-    #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::StrategyInfo>,
     /// Reserved field
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `["scf"]`
-    #[serde(rename = "ServiceTypeList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_type_list: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListPoliciesResponse {
-            total_num: None,
-            list: Vec::new(),
-            service_type_list: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListPoliciesResponse {
+    const NAME: &'static str = "ListPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "List",
+        "ServiceTypeList",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.list),
+            2 => lenient::list(map, &mut self.service_type_list),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `List`.
-    pub fn with_list(mut self, list: impl IntoIterator<Item = output::StrategyInfo>) -> Self {
-        self.list = list.into_iter().collect();
-        self
-    }
-    /// Sets `ServiceTypeList`.
-    pub fn with_service_type_list(mut self, service_type_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_type_list = service_type_list.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("List", &self.list)?;
+        fields.list("ServiceTypeList", &self.service_type_list)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_policy_versions`](super::Client::list_policy_versions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListPolicyVersionsRequest {
     /// Policy ID
     ///
     /// Required. Example: `13847366`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
 }
 
 impl ListPolicyVersionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64) -> Self {
         ListPolicyVersionsRequest {
@@ -7705,11 +8859,10 @@ impl ListPolicyVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListPolicyVersionsRequest {
     const NAME: &'static str = "ListPolicyVersionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7724,64 +8877,85 @@ impl input::Input for ListPolicyVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListPolicyVersionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListPolicyVersionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListPolicyVersionsRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_policy_versions`](super::Client::list_policy_versions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListPolicyVersionsResponse {
     /// Policy version list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"VersionId":2,"CreateDate":"2019-08-09T10:31:47Z","IsDefaultVersion":1},{"VersionId":3,"CreateDate":"2019-08-09T10:31:47Z","IsDefaultVersion":0}]`
-    #[serde(rename = "Versions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<output::PolicyVersionItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListPolicyVersionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListPolicyVersionsResponse {
-            versions: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListPolicyVersionsResponse {
+    const NAME: &'static str = "ListPolicyVersionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Versions",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.versions),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Versions`.
-    pub fn with_versions(mut self, versions: impl IntoIterator<Item = output::PolicyVersionItem>) -> Self {
-        self.versions = versions.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListPolicyVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListPolicyVersionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListPolicyVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Versions", &self.versions)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_receiver`](super::Client::list_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListReceiverRequest {
     /// (Chinese only) 分页偏移量
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// (Chinese only) 分页限制数目
     ///
     /// Example: `12`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
 impl ListReceiverRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListReceiverRequest {
@@ -7801,12 +8975,10 @@ impl ListReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListReceiverRequest {
     const NAME: &'static str = "ListReceiverRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -7824,149 +8996,182 @@ impl input::Input for ListReceiverRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListReceiverRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListReceiverRequest", Self::FIELDS.len())?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_receiver`](super::Client::list_receiver).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListReceiverResponse {
     /// (Chinese only) 总数目
     ///
     /// Example: `12`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 联系人列表
     ///
     /// Example: `[{"Uid":100000121,"Name":"nick","Remark":"cvm","PhoneNumber":"+86 186****3509","PhoneFlag":1,"Email":"2054****@qq.com","EmailFlag":1,"IsReceiverOwner":1}]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<output::Receiver>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListReceiverResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListReceiverResponse {
-            total_count: None,
-            receivers: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListReceiverResponse {
+    const NAME: &'static str = "ListReceiverResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "Receivers",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.receivers),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Receivers`.
-    pub fn with_receivers(mut self, receivers: impl IntoIterator<Item = output::Receiver>) -> Self {
-        self.receivers = receivers.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListReceiverResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_saml_providers`](super::Client::list_saml_providers).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSamlProvidersRequest {}
 
 impl ListSamlProvidersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         ListSamlProvidersRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListSamlProvidersRequest {
     const NAME: &'static str = "ListSamlProvidersRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(ListSamlProvidersRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListSamlProvidersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListSamlProvidersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListSamlProvidersRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::list_saml_providers`](super::Client::list_saml_providers).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListSamlProvidersResponse {
     /// Total number of SAML identity providers
     ///
     /// Example: `5`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// List of SAML identity providers
-    #[serde(rename = "SAMLProviderSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub saml_provider_set: Vec<output::SamlProviderInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListSamlProvidersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListSamlProvidersResponse {
-            total_count: None,
-            saml_provider_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListSamlProvidersResponse {
+    const NAME: &'static str = "ListSamlProvidersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "SAMLProviderSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.saml_provider_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListSamlProvidersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SAMLProviderSet`.
-    pub fn with_saml_provider_set(mut self, saml_provider_set: impl IntoIterator<Item = output::SamlProviderInfo>) -> Self {
-        self.saml_provider_set = saml_provider_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListSamlProvidersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListSamlProvidersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("SAMLProviderSet", &self.saml_provider_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_users_for_group`](super::Client::list_users_for_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersForGroupRequest {
     /// User group ID
     ///
     /// Required. Example: `300001`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
     /// Page number; default is 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Number of entries per page; default is 20
     ///
     /// Example: `20`
-    #[serde(rename = "Rp", skip_serializing_if = "Option::is_none")]
     pub rp: Option<u64>,
 }
 
 impl ListUsersForGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "Page",
+        "Rp",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         ListUsersForGroupRequest {
@@ -7987,13 +9192,10 @@ impl ListUsersForGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListUsersForGroupRequest {
     const NAME: &'static str = "ListUsersForGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-        "Page",
-        "Rp",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut page = None;
@@ -8014,135 +9216,173 @@ impl input::Input for ListUsersForGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListUsersForGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListUsersForGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListUsersForGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("Rp", &self.rp)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_users_for_group`](super::Client::list_users_for_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListUsersForGroupResponse {
     /// Total number of users associated with the User Group
     ///
     /// Example: `1`
-    #[serde(rename = "TotalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<u64>,
     /// Sub-user information
     ///
     /// Example: `[{"Uid": 1001408,"Uin": 100000545998,"Name": "IT","PhoneNum": "","CountryCode": "86","PhoneFlag": 0,"Email": "","EmailFlag": 0,"UserType": 3,"CreateTime": "2018-04-24 15:36:26","IsReceiverOwner": 0}]`
-    #[serde(rename = "UserInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_info: Vec<output::GroupMemberInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListUsersForGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListUsersForGroupResponse {
-            total_num: None,
-            user_info: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListUsersForGroupResponse {
+    const NAME: &'static str = "ListUsersForGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNum",
+        "UserInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.user_info),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNum`.
-    pub fn with_total_num(mut self, total_num: u64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListUsersForGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UserInfo`.
-    pub fn with_user_info(mut self, user_info: impl IntoIterator<Item = output::GroupMemberInfo>) -> Self {
-        self.user_info = user_info.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListUsersForGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListUsersForGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNum", &self.total_num)?;
+        fields.list("UserInfo", &self.user_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_users`](super::Client::list_users).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListUsersRequest {}
 
 impl ListUsersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         ListUsersRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListUsersRequest {
     const NAME: &'static str = "ListUsersRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(ListUsersRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListUsersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ListUsersRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::list_users`](super::Client::list_users).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListUsersResponse {
     /// Sub-user information
     ///
     /// Example: `{"Uin":1000000121,"Name":"Jack","Uid":10000000121,"Remark":"development","ConsoleLogin":1,"PhoneNum":"151*****443","CountryCode":"86","Email":"13343****@qq.com","CreateTime":"2024-11-26 20:52:34","NickName":"Jack"}]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::SubAccountInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListUsersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListUsersResponse {
-            data: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ListUsersResponse {
+    const NAME: &'static str = "ListUsersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::SubAccountInfo>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListUsersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_we_chat_work_sub_accounts`](super::Client::list_we_chat_work_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListWeChatWorkSubAccountsRequest {
     /// (Chinese only) 偏移量
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Offset")]
     pub offset: u64,
     /// (Chinese only) 限制数目
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Limit")]
     pub limit: u64,
 }
 
 impl ListWeChatWorkSubAccountsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(offset: u64, limit: u64) -> Self {
         ListWeChatWorkSubAccountsRequest {
@@ -8152,12 +9392,10 @@ impl ListWeChatWorkSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListWeChatWorkSubAccountsRequest {
     const NAME: &'static str = "ListWeChatWorkSubAccountsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -8175,79 +9413,97 @@ impl input::Input for ListWeChatWorkSubAccountsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListWeChatWorkSubAccountsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListWeChatWorkSubAccountsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListWeChatWorkSubAccountsRequest", Self::FIELDS.len())?;
+        fields.plain("Offset", &self.offset)?;
+        fields.plain("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_we_chat_work_sub_accounts`](super::Client::list_we_chat_work_sub_accounts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListWeChatWorkSubAccountsResponse {
     /// (Chinese only) 企业微信子用户列表。
     ///
     /// Example: `[ {             "Uin": 1000005433333533,             "Name": "test124",             "Uid": 1001774,             "Remark": "account_test",             "ConsoleLogin": 1,             "PhoneNum": "10086",             "CountryCode": "86",             "Email": "123@qq.com",             "WeChatWorkUserId": "45657",             "CreateTime": "2020-10-10 00:00:00"         } ]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::WeChatWorkSubAccount>,
     /// (Chinese only) 总数目。
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListWeChatWorkSubAccountsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListWeChatWorkSubAccountsResponse {
-            data: Vec::new(),
-            total_count: None,
-            request_id: None,
+impl lenient::Reply for ListWeChatWorkSubAccountsResponse {
+    const NAME: &'static str = "ListWeChatWorkSubAccountsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::WeChatWorkSubAccount>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListWeChatWorkSubAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListWeChatWorkSubAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListWeChatWorkSubAccountsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginActionMfaFlag {
     /// Mobile phone
     ///
     /// Example: `1`
-    #[serde(rename = "Phone", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
     /// Soft token
     ///
     /// Example: `0`
-    #[serde(rename = "Stoken", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
     /// WeChat
     ///
     /// Example: `0`
-    #[serde(rename = "Wechat", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
 }
 
 impl LoginActionMfaFlag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Phone",
+        "Stoken",
+        "Wechat",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LoginActionMfaFlag {
@@ -8273,13 +9529,10 @@ impl LoginActionMfaFlag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LoginActionMfaFlag {
     const NAME: &'static str = "LoginActionMfaFlag";
-    const FIELDS: &'static [&'static str] = &[
-        "Phone",
-        "Stoken",
-        "Wechat",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut phone = None;
         let mut stoken = None;
@@ -8300,14 +9553,25 @@ impl input::Input for LoginActionMfaFlag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LoginActionMfaFlag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for LoginActionMfaFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoginActionMfaFlag", Self::FIELDS.len())?;
+        fields.opt("Phone", &self.phone)?;
+        fields.opt("Stoken", &self.stoken)?;
+        fields.opt("Wechat", &self.wechat)?;
+        fields.end()
+    }
+}
+
 /// Sub-account password policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PassWordRule {
     /// Minimum length required for the password.
@@ -8315,7 +9579,6 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MinimumLength", skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
     /// Types of characters the password must contain.
     /// A: Must contain uppercase letter
@@ -8326,28 +9589,24 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MustContain", skip_serializing_if = "Option::is_none")]
     pub must_contain: Option<String>,
     /// Password validity period in days, after which the password must be reset. 0 (no expiration)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ForcePasswordChange", skip_serializing_if = "Option::is_none")]
     pub force_password_change: Option<i64>,
     /// Number of previous passwords that cannot be reused.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ReusePasswordLimit", skip_serializing_if = "Option::is_none")]
     pub reuse_password_limit: Option<i64>,
     /// Maximum number of failed login attempts allowed within a one hour window.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RetryPasswordLimit", skip_serializing_if = "Option::is_none")]
     pub retry_password_limit: Option<i64>,
     /// Indicates whether a user can reset their own password after it has expired.
     /// 1: Yes, 2: No (Yes: After password expiration, sub-users are unable to log in and require administrator reset. No: After password expiration, sub-users can log in and are forced to change password based on old password.)
@@ -8355,11 +9614,19 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PasswordExpirationInvalidation", skip_serializing_if = "Option::is_none")]
     pub password_expiration_invalidation: Option<i64>,
 }
 
 impl PassWordRule {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MinimumLength",
+        "MustContain",
+        "ForcePasswordChange",
+        "ReusePasswordLimit",
+        "RetryPasswordLimit",
+        "PasswordExpirationInvalidation",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         PassWordRule {
@@ -8403,16 +9670,10 @@ impl PassWordRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PassWordRule {
     const NAME: &'static str = "PassWordRule";
-    const FIELDS: &'static [&'static str] = &[
-        "MinimumLength",
-        "MustContain",
-        "ForcePasswordChange",
-        "ReusePasswordLimit",
-        "RetryPasswordLimit",
-        "PasswordExpirationInvalidation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut minimum_length = None;
         let mut must_contain = None;
@@ -8442,34 +9703,51 @@ impl input::Input for PassWordRule {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PassWordRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for PassWordRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PassWordRule", Self::FIELDS.len())?;
+        fields.opt("MinimumLength", &self.minimum_length)?;
+        fields.opt("MustContain", &self.must_contain)?;
+        fields.opt("ForcePasswordChange", &self.force_password_change)?;
+        fields.opt("ReusePasswordLimit", &self.reuse_password_limit)?;
+        fields.opt("RetryPasswordLimit", &self.retry_password_limit)?;
+        fields.opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::put_role_permissions_boundary`](super::Client::put_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutRolePermissionsBoundaryRequest {
     /// Policy ID
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "PolicyId")]
     pub policy_id: i64,
     /// Role ID (either it or the role name must be entered)
     ///
     /// Example: `1234567`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name (either it or the role ID must be entered)
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl PutRolePermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: i64) -> Self {
         PutRolePermissionsBoundaryRequest {
@@ -8490,13 +9768,10 @@ impl PutRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PutRolePermissionsBoundaryRequest {
     const NAME: &'static str = "PutRolePermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut role_id = None;
@@ -8517,52 +9792,79 @@ impl input::Input for PutRolePermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PutRolePermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for PutRolePermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PutRolePermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::put_role_permissions_boundary`](super::Client::put_role_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PutRolePermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl PutRolePermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PutRolePermissionsBoundaryResponse {
-            request_id: None,
+impl lenient::Reply for PutRolePermissionsBoundaryResponse {
+    const NAME: &'static str = "PutRolePermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PutRolePermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PutRolePermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PutRolePermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::put_user_permissions_boundary`](super::Client::put_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutUserPermissionsBoundaryRequest {
     /// Sub-account `Uin`
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "TargetUin")]
     pub target_uin: i64,
     /// Policy ID
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "PolicyId")]
     pub policy_id: i64,
 }
 
 impl PutUserPermissionsBoundaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+        "PolicyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(target_uin: i64, policy_id: i64) -> Self {
         PutUserPermissionsBoundaryRequest {
@@ -8572,12 +9874,10 @@ impl PutUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PutUserPermissionsBoundaryRequest {
     const NAME: &'static str = "PutUserPermissionsBoundaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-        "PolicyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         let mut policy_id = None;
@@ -8595,47 +9895,73 @@ impl input::Input for PutUserPermissionsBoundaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PutUserPermissionsBoundaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for PutUserPermissionsBoundaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PutUserPermissionsBoundaryRequest", Self::FIELDS.len())?;
+        fields.plain("TargetUin", &self.target_uin)?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::put_user_permissions_boundary`](super::Client::put_user_permissions_boundary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PutUserPermissionsBoundaryResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl PutUserPermissionsBoundaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PutUserPermissionsBoundaryResponse {
-            request_id: None,
+impl lenient::Reply for PutUserPermissionsBoundaryResponse {
+    const NAME: &'static str = "PutUserPermissionsBoundaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PutUserPermissionsBoundaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PutUserPermissionsBoundaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PutUserPermissionsBoundaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::remove_user_from_group`](super::Client::remove_user_from_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveUserFromGroupRequest {
     /// The user’s UIN/UID to be deleted and the array corresponding to the user group ID.
     ///
     /// Required. Example: `[{"GroupId":1000000121,"Uid":1000000122}]`
-    #[serde(rename = "Info")]
     pub info: Vec<GroupIdOfUidInfo>,
 }
 
 impl RemoveUserFromGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Info",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(info: impl IntoIterator<Item = GroupIdOfUidInfo>) -> Self {
         RemoveUserFromGroupRequest {
@@ -8644,11 +9970,10 @@ impl RemoveUserFromGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoveUserFromGroupRequest {
     const NAME: &'static str = "RemoveUserFromGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Info",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut info = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8663,52 +9988,77 @@ impl input::Input for RemoveUserFromGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoveUserFromGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RemoveUserFromGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoveUserFromGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Info", &self.info)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::remove_user_from_group`](super::Client::remove_user_from_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoveUserFromGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RemoveUserFromGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoveUserFromGroupResponse {
-            request_id: None,
+impl lenient::Reply for RemoveUserFromGroupResponse {
+    const NAME: &'static str = "RemoveUserFromGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RemoveUserFromGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RemoveUserFromGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoveUserFromGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Role tag type
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleTags {
     /// Tag key.
     ///
     /// Required. Example: `TagKey`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value.
     ///
     /// Required. Example: `TagValue`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
 impl RoleTags {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         RoleTags {
@@ -8718,12 +10068,10 @@ impl RoleTags {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RoleTags {
     const NAME: &'static str = "RoleTags";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -8741,29 +10089,42 @@ impl input::Input for RoleTags {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RoleTags {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RoleTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RoleTags", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::set_default_policy_version`](super::Client::set_default_policy_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetDefaultPolicyVersionRequest {
     /// Policy ID
     ///
     /// Required. Example: `17698703`
-    #[serde(rename = "PolicyId")]
     pub policy_id: u64,
     /// Policy version, which can be obtained through `ListPolicyVersions`.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "VersionId")]
     pub version_id: u64,
 }
 
 impl SetDefaultPolicyVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "VersionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_id: u64, version_id: u64) -> Self {
         SetDefaultPolicyVersionRequest {
@@ -8773,12 +10134,10 @@ impl SetDefaultPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetDefaultPolicyVersionRequest {
     const NAME: &'static str = "SetDefaultPolicyVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "VersionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut version_id = None;
@@ -8796,57 +10155,83 @@ impl input::Input for SetDefaultPolicyVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetDefaultPolicyVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SetDefaultPolicyVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetDefaultPolicyVersionRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyId", &self.policy_id)?;
+        fields.plain("VersionId", &self.version_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::set_default_policy_version`](super::Client::set_default_policy_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetDefaultPolicyVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SetDefaultPolicyVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetDefaultPolicyVersionResponse {
-            request_id: None,
+impl lenient::Reply for SetDefaultPolicyVersionResponse {
+    const NAME: &'static str = "SetDefaultPolicyVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SetDefaultPolicyVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SetDefaultPolicyVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetDefaultPolicyVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::set_mfa_flag`](super::Client::set_mfa_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetMfaFlagRequest {
     /// Sets user UIN
     ///
     /// Example: `1234567`
-    #[serde(rename = "OpUin", skip_serializing_if = "Option::is_none")]
     pub op_uin: Option<u64>,
     /// Sets login protection
     ///
     /// Example: `{"Phone":1}`
-    #[serde(rename = "LoginFlag", skip_serializing_if = "Option::is_none")]
     pub login_flag: Option<LoginActionMfaFlag>,
     /// Sets operation protection
     ///
     /// Example: `{"Phone":1}`
-    #[serde(rename = "ActionFlag", skip_serializing_if = "Option::is_none")]
     pub action_flag: Option<LoginActionMfaFlag>,
 }
 
 impl SetMfaFlagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "OpUin",
+        "LoginFlag",
+        "ActionFlag",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SetMfaFlagRequest {
@@ -8872,13 +10257,10 @@ impl SetMfaFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetMfaFlagRequest {
     const NAME: &'static str = "SetMfaFlagRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "OpUin",
-        "LoginFlag",
-        "ActionFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut op_uin = None;
         let mut login_flag = None;
@@ -8899,52 +10281,79 @@ impl input::Input for SetMfaFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetMfaFlagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SetMfaFlagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetMfaFlagRequest", Self::FIELDS.len())?;
+        fields.opt("OpUin", &self.op_uin)?;
+        fields.opt("LoginFlag", &self.login_flag)?;
+        fields.opt("ActionFlag", &self.action_flag)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::set_mfa_flag`](super::Client::set_mfa_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetMfaFlagResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SetMfaFlagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetMfaFlagResponse {
-            request_id: None,
+impl lenient::Reply for SetMfaFlagResponse {
+    const NAME: &'static str = "SetMfaFlagResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SetMfaFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SetMfaFlagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetMfaFlagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 标签
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// (Chinese only) 标签键
     ///
     /// Required. Example: `region`
-    #[serde(rename = "Key")]
     pub key: String,
     /// (Chinese only) 标签值
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
 impl Tag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Tag {
@@ -8954,12 +10363,10 @@ impl Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tag {
     const NAME: &'static str = "Tag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -8977,34 +10384,47 @@ impl input::Input for Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::tag_role`](super::Client::tag_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TagRoleRequest {
     /// Tag.
     ///
     /// Required. Example: `[{"Key":"AKey","Value":"AValue"}]`
-    #[serde(rename = "Tags")]
     pub tags: Vec<RoleTags>,
     /// Role name. Specify either the role name or role ID.
     ///
     /// Example: `CAM_QCSRole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Role ID. Specify either the role ID or role name.
     ///
     /// Example: `46111234567890`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
 }
 
 impl TagRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Tags",
+        "RoleName",
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(tags: impl IntoIterator<Item = RoleTags>) -> Self {
         TagRoleRequest {
@@ -9025,13 +10445,10 @@ impl TagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TagRoleRequest {
     const NAME: &'static str = "TagRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Tags",
-        "RoleName",
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tags = None;
         let mut role_name = None;
@@ -9052,57 +10469,84 @@ impl input::Input for TagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TagRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TagRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagRoleRequest", Self::FIELDS.len())?;
+        fields.plain("Tags", &self.tags)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::tag_role`](super::Client::tag_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TagRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl TagRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TagRoleResponse {
-            request_id: None,
+impl lenient::Reply for TagRoleResponse {
+    const NAME: &'static str = "TagRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TagRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TagRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::untag_role`](super::Client::untag_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UntagRoleRequest {
     /// Tag key.
     ///
     /// Required. Example: `["AKey", "BKey"]`
-    #[serde(rename = "TagKeys")]
     pub tag_keys: Vec<String>,
     /// Role name. Specify either the role name or role ID.
     ///
     /// Example: `CAM_QCSRole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Role ID. Specify either the role ID or role name.
     ///
     /// Example: `46111234567890`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
 }
 
 impl UntagRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TagKeys",
+        "RoleName",
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(tag_keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UntagRoleRequest {
@@ -9123,13 +10567,10 @@ impl UntagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UntagRoleRequest {
     const NAME: &'static str = "UntagRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TagKeys",
-        "RoleName",
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tag_keys = None;
         let mut role_name = None;
@@ -9150,57 +10591,84 @@ impl input::Input for UntagRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UntagRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UntagRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UntagRoleRequest", Self::FIELDS.len())?;
+        fields.plain("TagKeys", &self.tag_keys)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::untag_role`](super::Client::untag_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UntagRoleResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UntagRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UntagRoleResponse {
-            request_id: None,
+impl lenient::Reply for UntagRoleResponse {
+    const NAME: &'static str = "UntagRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UntagRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UntagRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UntagRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_access_key`](super::Client::update_access_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccessKeyRequest {
     /// ID of the specified access key that needs to be updated
     ///
     /// Required. Example: `AKID***`
-    #[serde(rename = "AccessKeyId")]
     pub access_key_id: String,
     /// Key status. Valid values: `Active` (activated), `Inactive` (not activated).
     ///
     /// Required. Example: `Active`
-    #[serde(rename = "Status")]
     pub status: String,
     /// UIN of the specified user. If this parameter is left empty, the access key will be updated for the current user by default.
     ///
     /// Example: `100013065917`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
 impl UpdateAccessKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "Status",
+        "TargetUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(access_key_id: impl Into<String>, status: impl Into<String>) -> Self {
         UpdateAccessKeyRequest {
@@ -9216,13 +10684,10 @@ impl UpdateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateAccessKeyRequest {
     const NAME: &'static str = "UpdateAccessKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AccessKeyId",
-        "Status",
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut access_key_id = None;
         let mut status = None;
@@ -9243,57 +10708,84 @@ impl input::Input for UpdateAccessKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateAccessKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateAccessKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateAccessKeyRequest", Self::FIELDS.len())?;
+        fields.plain("AccessKeyId", &self.access_key_id)?;
+        fields.plain("Status", &self.status)?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_access_key`](super::Client::update_access_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateAccessKeyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateAccessKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateAccessKeyResponse {
-            request_id: None,
+impl lenient::Reply for UpdateAccessKeyResponse {
+    const NAME: &'static str = "UpdateAccessKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateAccessKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateAccessKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateAccessKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_assume_role_policy`](super::Client::update_assume_role_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAssumeRolePolicyRequest {
     /// Policy document
     ///
     /// Required. Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22action%22%3A%22name%2Fsts%3AAssumeRole%22%2C%22effect%22%3A%22allow%22%2C%22principal%22%3A%7B%22service%22%3A%5B%22cloudaudit.cloud.tencent.com%22%2C%22cls.cloud.tencent.com%22%5D%7D%7D%5D%7D`
-    #[serde(rename = "PolicyDocument")]
     pub policy_document: String,
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427731422`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl UpdateAssumeRolePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyDocument",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy_document: impl Into<String>) -> Self {
         UpdateAssumeRolePolicyRequest {
@@ -9314,13 +10806,10 @@ impl UpdateAssumeRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateAssumeRolePolicyRequest {
     const NAME: &'static str = "UpdateAssumeRolePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyDocument",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_document = None;
         let mut role_id = None;
@@ -9341,57 +10830,84 @@ impl input::Input for UpdateAssumeRolePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateAssumeRolePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateAssumeRolePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateAssumeRolePolicyRequest", Self::FIELDS.len())?;
+        fields.plain("PolicyDocument", &self.policy_document)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_assume_role_policy`](super::Client::update_assume_role_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateAssumeRolePolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateAssumeRolePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateAssumeRolePolicyResponse {
-            request_id: None,
+impl lenient::Reply for UpdateAssumeRolePolicyResponse {
+    const NAME: &'static str = "UpdateAssumeRolePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateAssumeRolePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateAssumeRolePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateAssumeRolePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_group`](super::Client::update_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGroupRequest {
     /// User Group ID
     ///
     /// Required. Example: `2020`
-    #[serde(rename = "GroupId")]
     pub group_id: u64,
     /// User Group name
     ///
     /// Example: `2020test`
-    #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// User Group description
     ///
     /// Example: `财务管理`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
 impl UpdateGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(group_id: u64) -> Self {
         UpdateGroupRequest {
@@ -9412,13 +10928,10 @@ impl UpdateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGroupRequest {
     const NAME: &'static str = "UpdateGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GroupId",
-        "GroupName",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut group_name = None;
@@ -9439,63 +10952,82 @@ impl input::Input for UpdateGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateGroupRequest", Self::FIELDS.len())?;
+        fields.plain("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_group`](super::Client::update_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGroupResponse {
-            request_id: None,
+impl lenient::Reply for UpdateGroupResponse {
+    const NAME: &'static str = "UpdateGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_oidc_config`](super::Client::update_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOidcConfigRequest {
     /// IdP URL.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID.
     ///
     /// Required. Example: `["61adcf00620c31e3ddbc9546"]`
-    #[serde(rename = "ClientId")]
     pub client_id: Vec<String>,
     /// Name.
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Public key for signature, which must be Base64-encoded.
     ///
     /// Required. Example: `dazw****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Description.
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
@@ -9509,11 +11041,19 @@ pub struct UpdateOidcConfigRequest {
     /// 默认值：0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
 impl UpdateOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "Name",
+        "IdentityKey",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl IntoIterator<Item = impl Into<String>>, name: impl Into<String>, identity_key: impl Into<String>) -> Self {
         UpdateOidcConfigRequest {
@@ -9537,16 +11077,10 @@ impl UpdateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateOidcConfigRequest {
     const NAME: &'static str = "UpdateOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "Name",
-        "IdentityKey",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -9576,47 +11110,77 @@ impl input::Input for UpdateOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_oidc_config`](super::Client::update_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateOidcConfigResponse {
-            request_id: None,
+impl lenient::Reply for UpdateOidcConfigResponse {
+    const NAME: &'static str = "UpdateOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_password_rules`](super::Client::update_password_rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePasswordRulesRequest {
     /// Password rules
     ///
     /// Required.
-    #[serde(rename = "Rules")]
     pub rules: PassWordRule,
 }
 
 impl UpdatePasswordRulesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Rules",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(rules: PassWordRule) -> Self {
         UpdatePasswordRulesRequest {
@@ -9625,11 +11189,10 @@ impl UpdatePasswordRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePasswordRulesRequest {
     const NAME: &'static str = "UpdatePasswordRulesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Rules",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut rules = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -9644,67 +11207,92 @@ impl input::Input for UpdatePasswordRulesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePasswordRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdatePasswordRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdatePasswordRulesRequest", Self::FIELDS.len())?;
+        fields.plain("Rules", &self.rules)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_password_rules`](super::Client::update_password_rules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdatePasswordRulesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdatePasswordRulesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePasswordRulesResponse {
-            request_id: None,
+impl lenient::Reply for UpdatePasswordRulesResponse {
+    const NAME: &'static str = "UpdatePasswordRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdatePasswordRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdatePasswordRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdatePasswordRulesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_policy`](super::Client::update_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
     /// Policy ID. Either `PolicyId` or `PolicyName` must be entered
     ///
     /// Example: `17698703`
-    #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name. Either `PolicyName` or `PolicyId` must be entered
     ///
     /// Example: `QCS_PolicyName`
-    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Policy description
     ///
     /// Example: `Policy_Description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Policy documentation, for example: `{"version":"2.0","statement":[{"action":"name/sts:AssumeRole","effect":"allow","principal":{"service":["cloudaudit.cloud.tencent.com","cls.cloud.tencent.com"]}}]}`, where `principal` is used to specify the service that is authorized to use the role. For more information about this parameter, see **RoleInfo** under **Output Parameters** in the [GetRole](https://intl.cloud.tencent.com/document/product/598/36221?from_cn_redirect=1).
     ///
     /// Example: `{"version":"2.0","statement":[{"effect":"allow","action":"cvm:Describe*","resource":"*"}]}`
-    #[serde(rename = "PolicyDocument", skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// Preset policy remark
     ///
     /// Example: `remark`
-    #[serde(rename = "Alias", skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
 }
 
 impl UpdatePolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "Description",
+        "PolicyDocument",
+        "Alias",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         UpdatePolicyRequest {
@@ -9742,15 +11330,10 @@ impl UpdatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdatePolicyRequest {
     const NAME: &'static str = "UpdatePolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PolicyId",
-        "PolicyName",
-        "Description",
-        "PolicyDocument",
-        "Alias",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy_id = None;
         let mut policy_name = None;
@@ -9777,69 +11360,94 @@ impl input::Input for UpdatePolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdatePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdatePolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdatePolicyRequest", Self::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("Alias", &self.alias)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_policy`](super::Client::update_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdatePolicyResponse {
     /// Policy ID, which will be returned only if the input parameter is `PolicyName`
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `10042`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdatePolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdatePolicyResponse {
-            policy_id: None,
-            request_id: None,
+impl lenient::Reply for UpdatePolicyResponse {
+    const NAME: &'static str = "UpdatePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdatePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdatePolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdatePolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_role_console_login`](super::Client::update_role_console_login).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleConsoleLoginRequest {
     /// Whether login is allowed. 1: yes, 0: no
     ///
     /// Required. Example: `1`
-    #[serde(rename = "ConsoleLogin")]
     pub console_login: i64,
     /// Role ID. Use either `RoleId` or `RoleName` as the input parameter.
     ///
     /// Example: `10000000947212312`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<i64>,
     /// Role name. Use either `RoleId` or `RoleName` as the input parameter.
     ///
     /// Example: `RoleNameConsole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl UpdateRoleConsoleLoginRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ConsoleLogin",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(console_login: i64) -> Self {
         UpdateRoleConsoleLoginRequest {
@@ -9860,13 +11468,10 @@ impl UpdateRoleConsoleLoginRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateRoleConsoleLoginRequest {
     const NAME: &'static str = "UpdateRoleConsoleLoginRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ConsoleLogin",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut console_login = None;
         let mut role_id = None;
@@ -9887,57 +11492,84 @@ impl input::Input for UpdateRoleConsoleLoginRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateRoleConsoleLoginRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateRoleConsoleLoginRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateRoleConsoleLoginRequest", Self::FIELDS.len())?;
+        fields.plain("ConsoleLogin", &self.console_login)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_role_console_login`](super::Client::update_role_console_login).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleConsoleLoginResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateRoleConsoleLoginResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateRoleConsoleLoginResponse {
-            request_id: None,
+impl lenient::Reply for UpdateRoleConsoleLoginResponse {
+    const NAME: &'static str = "UpdateRoleConsoleLoginResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateRoleConsoleLoginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateRoleConsoleLoginResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateRoleConsoleLoginResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_role_description`](super::Client::update_role_description).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleDescriptionRequest {
     /// Role description
     ///
     /// Required. Example: `abc234`
-    #[serde(rename = "Description")]
     pub description: String,
     /// Role ID, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `4611686018427731422`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name, used to specify a role. Input either `RoleId` or `RoleName`
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl UpdateRoleDescriptionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Description",
+        "RoleId",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(description: impl Into<String>) -> Self {
         UpdateRoleDescriptionRequest {
@@ -9958,13 +11590,10 @@ impl UpdateRoleDescriptionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateRoleDescriptionRequest {
     const NAME: &'static str = "UpdateRoleDescriptionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Description",
-        "RoleId",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut description = None;
         let mut role_id = None;
@@ -9985,57 +11614,84 @@ impl input::Input for UpdateRoleDescriptionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateRoleDescriptionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateRoleDescriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateRoleDescriptionRequest", Self::FIELDS.len())?;
+        fields.plain("Description", &self.description)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_role_description`](super::Client::update_role_description).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleDescriptionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateRoleDescriptionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateRoleDescriptionResponse {
-            request_id: None,
+impl lenient::Reply for UpdateRoleDescriptionResponse {
+    const NAME: &'static str = "UpdateRoleDescriptionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateRoleDescriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateRoleDescriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateRoleDescriptionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_role_session_duration`](super::Client::update_role_session_duration).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleSessionDurationRequest {
     /// (Chinese only) 时长(秒)
     ///
     /// Required. Example: `1234567`
-    #[serde(rename = "SessionDuration")]
     pub session_duration: u64,
     /// (Chinese only) 角色名(与角色ID必填一个)
     ///
     /// Example: `QCS_RoleName`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// (Chinese only) 角色ID(与角色名必填一个)
     ///
     /// Example: `1234567`
-    #[serde(rename = "RoleId", skip_serializing_if = "Option::is_none")]
     pub role_id: Option<u64>,
 }
 
 impl UpdateRoleSessionDurationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SessionDuration",
+        "RoleName",
+        "RoleId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(session_duration: u64) -> Self {
         UpdateRoleSessionDurationRequest {
@@ -10056,13 +11712,10 @@ impl UpdateRoleSessionDurationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateRoleSessionDurationRequest {
     const NAME: &'static str = "UpdateRoleSessionDurationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SessionDuration",
-        "RoleName",
-        "RoleId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut session_duration = None;
         let mut role_name = None;
@@ -10083,57 +11736,84 @@ impl input::Input for UpdateRoleSessionDurationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateRoleSessionDurationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateRoleSessionDurationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateRoleSessionDurationRequest", Self::FIELDS.len())?;
+        fields.plain("SessionDuration", &self.session_duration)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_role_session_duration`](super::Client::update_role_session_duration).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleSessionDurationResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateRoleSessionDurationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateRoleSessionDurationResponse {
-            request_id: None,
+impl lenient::Reply for UpdateRoleSessionDurationResponse {
+    const NAME: &'static str = "UpdateRoleSessionDurationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateRoleSessionDurationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateRoleSessionDurationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateRoleSessionDurationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_saml_provider`](super::Client::update_saml_provider).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSamlProviderRequest {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name")]
     pub name: String,
     /// SAML identity provider description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// SAML identity provider metadata document (Base64)
     ///
     /// Example: `PD94bWwgdmVyc2lvbj0iMS4wIi***`
-    #[serde(rename = "SAMLMetadataDocument", skip_serializing_if = "Option::is_none")]
     pub saml_metadata_document: Option<String>,
 }
 
 impl UpdateSamlProviderRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "SAMLMetadataDocument",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         UpdateSamlProviderRequest {
@@ -10154,13 +11834,10 @@ impl UpdateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateSamlProviderRequest {
     const NAME: &'static str = "UpdateSamlProviderRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Description",
-        "SAMLMetadataDocument",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut description = None;
@@ -10181,93 +11858,120 @@ impl input::Input for UpdateSamlProviderRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateSamlProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateSamlProviderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateSamlProviderRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_saml_provider`](super::Client::update_saml_provider).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateSamlProviderResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateSamlProviderResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateSamlProviderResponse {
-            request_id: None,
+impl lenient::Reply for UpdateSamlProviderResponse {
+    const NAME: &'static str = "UpdateSamlProviderResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateSamlProviderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateSamlProviderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateSamlProviderResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_user_oidc_config`](super::Client::update_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserOidcConfigRequest {
     /// OpenID Connect IdP URL.
     /// It corresponds to the value of the `issuer` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://xxx.qq.cn/oidc`
-    #[serde(rename = "IdentityUrl")]
     pub identity_url: String,
     /// Client ID registered with the OpenID Connect IdP.
     ///
     /// Required. Example: `61adcf00620c31e3ddbc9546`
-    #[serde(rename = "ClientId")]
     pub client_id: String,
     /// OpenID Connect IdP authorization endpoint. It corresponds to the value of the `authorization_endpoint` field in the `Openid-configuration` provided by the enterprise IdP.
     ///
     /// Required. Example: `https://console.authing.cn/console/get-started/61adcf00620c31e3d`
-    #[serde(rename = "AuthorizationEndpoint")]
     pub authorization_endpoint: String,
     /// Authorization response type, which is always `id_token`.
     ///
     /// Required. Example: `id_token`
-    #[serde(rename = "ResponseType")]
     pub response_type: String,
     /// Authorization response mode. Valid values: form_post (recommended); fragment.
     ///
     /// Required. Example: `fragment`
-    #[serde(rename = "ResponseMode")]
     pub response_mode: String,
     /// Mapping field name. It indicates which field in the `id_token` of the IdP is mapped to the username of a sub-user. It is usually the `sub` or `name` field
     ///
     /// Required. Example: `sub`
-    #[serde(rename = "MappingFiled")]
     pub mapping_filed: String,
     /// Signature public key, which is used to verify the OpenID Connect IdP's ID token and must be Base64-encoded. For the security of your account, we recommend you rotate it regularly.
     ///
     /// Required. Example: `ewog****`
-    #[serde(rename = "IdentityKey")]
     pub identity_key: String,
     /// Authorization information scope. Valid values: openid (default); email; profile.
     ///
     /// Example: `["openid"]`
-    #[serde(rename = "Scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
     /// Description
     ///
     /// Example: `this is description`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) OIDC公钥自动轮转开关（默认为0代表关闭，1代表开启）如果不传的话，会默认置0
     ///
     /// Example: `1`
-    #[serde(rename = "AutoRotateKey", skip_serializing_if = "Option::is_none")]
     pub auto_rotate_key: Option<u64>,
 }
 
 impl UpdateUserOidcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "IdentityUrl",
+        "ClientId",
+        "AuthorizationEndpoint",
+        "ResponseType",
+        "ResponseMode",
+        "MappingFiled",
+        "IdentityKey",
+        "Scope",
+        "Description",
+        "AutoRotateKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(identity_url: impl Into<String>, client_id: impl Into<String>, authorization_endpoint: impl Into<String>, response_type: impl Into<String>, response_mode: impl Into<String>, mapping_filed: impl Into<String>, identity_key: impl Into<String>) -> Self {
         UpdateUserOidcConfigRequest {
@@ -10300,20 +12004,10 @@ impl UpdateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateUserOidcConfigRequest {
     const NAME: &'static str = "UpdateUserOidcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "IdentityUrl",
-        "ClientId",
-        "AuthorizationEndpoint",
-        "ResponseType",
-        "ResponseMode",
-        "MappingFiled",
-        "IdentityKey",
-        "Scope",
-        "Description",
-        "AutoRotateKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut identity_url = None;
         let mut client_id = None;
@@ -10355,82 +12049,116 @@ impl input::Input for UpdateUserOidcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateUserOidcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateUserOidcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateUserOidcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("IdentityUrl", &self.identity_url)?;
+        fields.plain("ClientId", &self.client_id)?;
+        fields.plain("AuthorizationEndpoint", &self.authorization_endpoint)?;
+        fields.plain("ResponseType", &self.response_type)?;
+        fields.plain("ResponseMode", &self.response_mode)?;
+        fields.plain("MappingFiled", &self.mapping_filed)?;
+        fields.plain("IdentityKey", &self.identity_key)?;
+        fields.opt("Scope", &self.scope)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AutoRotateKey", &self.auto_rotate_key)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_user_oidc_config`](super::Client::update_user_oidc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateUserOidcConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateUserOidcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateUserOidcConfigResponse {
-            request_id: None,
+impl lenient::Reply for UpdateUserOidcConfigResponse {
+    const NAME: &'static str = "UpdateUserOidcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateUserOidcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateUserOidcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateUserOidcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_user`](super::Client::update_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserRequest {
     /// Sub-user username
     ///
     /// Required. Example: `jack`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Sub-user remarks
     ///
     /// Example: `财务管理`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Whether or not the sub-user is allowed to log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Sub-user's console login password. If no password rules have been set, the password must have a minimum of 8 characters containing uppercase letters, lowercase letters, digits, and special characters by default. This parameter will be valid only when the sub-user is allowed to log in to the console. If it is not specified and console login is allowed, the system will automatically generate a random 32-character password that contains uppercase letters, lowercase letters, digits, and special characters.
     ///
     /// Example: `password123456`
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// If the sub-user needs to reset their password when they next log in to the console. 0: No; 1: Yes.
     ///
     /// Example: `0`
-    #[serde(rename = "NeedResetPassword", skip_serializing_if = "Option::is_none")]
     pub need_reset_password: Option<u64>,
     /// Mobile number
     ///
     /// Example: `18888888888`
-    #[serde(rename = "PhoneNum", skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area Code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `123**0qq.com`
-    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 impl UpdateUserRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Remark",
+        "ConsoleLogin",
+        "Password",
+        "NeedResetPassword",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>) -> Self {
         UpdateUserRequest {
@@ -10481,18 +12209,10 @@ impl UpdateUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateUserRequest {
     const NAME: &'static str = "UpdateUserRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Remark",
-        "ConsoleLogin",
-        "Password",
-        "NeedResetPassword",
-        "PhoneNum",
-        "CountryCode",
-        "Email",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut remark = None;
@@ -10528,57 +12248,89 @@ impl input::Input for UpdateUserRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateUserRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("NeedResetPassword", &self.need_reset_password)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_user`](super::Client::update_user).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateUserResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateUserResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateUserResponse {
-            request_id: None,
+impl lenient::Reply for UpdateUserResponse {
+    const NAME: &'static str = "UpdateUserResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateUserResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_user_saml_config`](super::Client::update_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserSamlConfigRequest {
     /// Type of the modification operation. `enable`: enable, `disable`: disable, `updateSAML`: modify metadata document.
     ///
     /// Required. Example: `enable`
-    #[serde(rename = "Operate")]
     pub operate: String,
     /// Metadata document, which must be Base64 encoded. This parameter is required only when the value of `Operate` is `updateSAML`.
     ///
     /// Example: `metadataDocumentDemo`
-    #[serde(rename = "SAMLMetadataDocument", skip_serializing_if = "Option::is_none")]
     pub saml_metadata_document: Option<String>,
     /// (Chinese only) 辅助域名
     ///
     /// Example: `xx.com`
-    #[serde(rename = "AuxiliaryDomain", skip_serializing_if = "Option::is_none")]
     pub auxiliary_domain: Option<String>,
 }
 
 impl UpdateUserSamlConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Operate",
+        "SAMLMetadataDocument",
+        "AuxiliaryDomain",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(operate: impl Into<String>) -> Self {
         UpdateUserSamlConfigRequest {
@@ -10599,13 +12351,10 @@ impl UpdateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateUserSamlConfigRequest {
     const NAME: &'static str = "UpdateUserSamlConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Operate",
-        "SAMLMetadataDocument",
-        "AuxiliaryDomain",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut operate = None;
         let mut saml_metadata_document = None;
@@ -10626,31 +12375,55 @@ impl input::Input for UpdateUserSamlConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateUserSamlConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateUserSamlConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateUserSamlConfigRequest", Self::FIELDS.len())?;
+        fields.plain("Operate", &self.operate)?;
+        fields.opt("SAMLMetadataDocument", &self.saml_metadata_document)?;
+        fields.opt("AuxiliaryDomain", &self.auxiliary_domain)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_user_saml_config`](super::Client::update_user_saml_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateUserSamlConfigResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateUserSamlConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateUserSamlConfigResponse {
-            request_id: None,
+impl lenient::Reply for UpdateUserSamlConfigResponse {
+    const NAME: &'static str = "UpdateUserSamlConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateUserSamlConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateUserSamlConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateUserSamlConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }

@@ -2,894 +2,811 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// Access key list
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccessKey {
     /// Access key ID
     ///
     /// Example: `AccessKeyId`
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// Key status. Valid values: Active (activated), Inactive (not activated)
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-03-20 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 密钥描述
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `备注`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl AccessKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccessKey {
-            access_key_id: None,
-            status: None,
-            create_time: None,
-            description: None,
+impl lenient::Reply for AccessKey {
+    const NAME: &'static str = "AccessKey";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "Status",
+        "CreateTime",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_key_id),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `AccessKeyId`.
-    pub fn with_access_key_id(mut self, access_key_id: impl Into<String>) -> Self {
-        self.access_key_id = Some(access_key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AccessKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AccessKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AccessKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessKeyId", &self.access_key_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// Access key
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccessKeyDetail {
     /// Access key ID
     ///
     /// Example: `AKID***`
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// Access key, which is visible only when it is created. Keep it properly.
     ///
     /// Example: `iDVd***`
-    #[serde(rename = "SecretAccessKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
     /// Key status. Valid values: `Active` (activated), `Inactive` (not activated).
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Creation time
     ///
     /// Example: `2020-03-03 18:00:26`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 描述
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `readOnly权限`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl AccessKeyDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccessKeyDetail {
-            access_key_id: None,
-            secret_access_key: None,
-            status: None,
-            create_time: None,
-            description: None,
+impl lenient::Reply for AccessKeyDetail {
+    const NAME: &'static str = "AccessKeyDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessKeyId",
+        "SecretAccessKey",
+        "Status",
+        "CreateTime",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_key_id),
+            1 => lenient::value(map, &mut self.secret_access_key),
+            2 => lenient::value(map, &mut self.status),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `AccessKeyId`.
-    pub fn with_access_key_id(mut self, access_key_id: impl Into<String>) -> Self {
-        self.access_key_id = Some(access_key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AccessKeyDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SecretAccessKey`.
-    pub fn with_secret_access_key(mut self, secret_access_key: impl Into<String>) -> Self {
-        self.secret_access_key = Some(secret_access_key.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AccessKeyDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AccessKeyDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessKeyId", &self.access_key_id)?;
+        fields.opt("SecretAccessKey", &self.secret_access_key)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// The entity associated with the policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachEntityOfPolicy {
     /// Entity ID
     ///
     /// Example: `1000001`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Entity Name
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `TestPolicyName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Entity UIN
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `3449203261`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Type of entity association. 1: Associate by users; 2: Associate by User Groups
     ///
     /// Example: `1`
-    #[serde(rename = "RelatedType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub related_type: Option<u64>,
     /// Policy association time
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// Example: `2021-11-11 19:38:01`
-    #[serde(rename = "AttachmentTime", default, skip_serializing_if = "Option::is_none")]
     pub attachment_time: Option<String>,
 }
 
-impl AttachEntityOfPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachEntityOfPolicy {
-            id: None,
-            name: None,
-            uin: None,
-            related_type: None,
-            attachment_time: None,
+impl lenient::Reply for AttachEntityOfPolicy {
+    const NAME: &'static str = "AttachEntityOfPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "Uin",
+        "RelatedType",
+        "AttachmentTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uin),
+            3 => lenient::scalar(map, &mut self.related_type),
+            4 => lenient::value(map, &mut self.attachment_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachEntityOfPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `RelatedType`.
-    pub fn with_related_type(mut self, related_type: u64) -> Self {
-        self.related_type = Some(related_type);
-        self
-    }
-    /// Sets `AttachmentTime`.
-    pub fn with_attachment_time(mut self, attachment_time: impl Into<String>) -> Self {
-        self.attachment_time = Some(attachment_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachEntityOfPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachEntityOfPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("RelatedType", &self.related_type)?;
+        fields.opt("AttachmentTime", &self.attachment_time)?;
+        fields.end()
     }
 }
 
 /// Associated policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachPolicyInfo {
     /// Policy ID
     ///
     /// Example: `109360057`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `readOnlyPolicy`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Time created
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2022-01-03 10:38:28`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// How the policy was created: 1: Via console; 2: Via syntax
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `1`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
     /// Valid values: `user` and `QCS`
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `User`
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// Policy remarks
     ///
     /// Example: `备注`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Root account of the operator associating the policy
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100013065917`
-    #[serde(rename = "OperateOwnerUin", default, skip_serializing_if = "Option::is_none")]
     pub operate_owner_uin: Option<String>,
     /// The ID of the account associating the policy. If `UinType` is 0, this indicates that this is a sub-account `UIN`. If `UinType` is 1, this indicates this is a role ID
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "OperateUin", default, skip_serializing_if = "Option::is_none")]
     pub operate_uin: Option<String>,
     /// If `UinType` is 0, `OperateUin` indicates that this is a sub-account `UIN`. If `UinType` is 1, `OperateUin` indicates that this is a role ID
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "OperateUinType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_uin_type: Option<u64>,
     /// Queries if the policy has been deactivated
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `["ccs"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
 }
 
-impl AttachPolicyInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachPolicyInfo {
-            policy_id: None,
-            policy_name: None,
-            add_time: None,
-            create_mode: None,
-            policy_type: None,
-            remark: None,
-            operate_owner_uin: None,
-            operate_uin: None,
-            operate_uin_type: None,
-            deactived: None,
-            deactived_detail: Vec::new(),
+impl lenient::Reply for AttachPolicyInfo {
+    const NAME: &'static str = "AttachPolicyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "AddTime",
+        "CreateMode",
+        "PolicyType",
+        "Remark",
+        "OperateOwnerUin",
+        "OperateUin",
+        "OperateUinType",
+        "Deactived",
+        "DeactivedDetail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.add_time),
+            3 => lenient::scalar(map, &mut self.create_mode),
+            4 => lenient::value(map, &mut self.policy_type),
+            5 => lenient::value(map, &mut self.remark),
+            6 => lenient::value(map, &mut self.operate_owner_uin),
+            7 => lenient::value(map, &mut self.operate_uin),
+            8 => lenient::scalar(map, &mut self.operate_uin_type),
+            9 => lenient::scalar(map, &mut self.deactived),
+            10 => lenient::list(map, &mut self.deactived_detail),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachPolicyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: u64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: impl Into<String>) -> Self {
-        self.policy_type = Some(policy_type.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `OperateOwnerUin`.
-    pub fn with_operate_owner_uin(mut self, operate_owner_uin: impl Into<String>) -> Self {
-        self.operate_owner_uin = Some(operate_owner_uin.into());
-        self
-    }
-    /// Sets `OperateUin`.
-    pub fn with_operate_uin(mut self, operate_uin: impl Into<String>) -> Self {
-        self.operate_uin = Some(operate_uin.into());
-        self
-    }
-    /// Sets `OperateUinType`.
-    pub fn with_operate_uin_type(mut self, operate_uin_type: u64) -> Self {
-        self.operate_uin_type = Some(operate_uin_type);
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachPolicyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachPolicyInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("OperateOwnerUin", &self.operate_owner_uin)?;
+        fields.opt("OperateUin", &self.operate_uin)?;
+        fields.opt("OperateUinType", &self.operate_uin_type)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.end()
     }
 }
 
 /// Policy associated with the role
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachedPolicyOfRole {
     /// Policy ID
     ///
     /// Example: `9420`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name
     ///
     /// Example: `AdministratorAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Time of association
     ///
     /// Example: `2024-12-06 12:00:00`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Policy type. `User` indicates custom policy; `QCS` indicates preset policy
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `User`
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// Policy creation method. 1: indicates the policy was created based on product function or item permission; other values indicate the policy was created based on the policy syntax
     ///
     /// Example: `1`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
     /// Whether the product has been deprecated (0: no; 1: yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `["ccs"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
     /// Policy description
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `admin policy`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl AttachedPolicyOfRole {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachedPolicyOfRole {
-            policy_id: None,
-            policy_name: None,
-            add_time: None,
-            policy_type: None,
-            create_mode: None,
-            deactived: None,
-            deactived_detail: Vec::new(),
-            description: None,
+impl lenient::Reply for AttachedPolicyOfRole {
+    const NAME: &'static str = "AttachedPolicyOfRole";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "AddTime",
+        "PolicyType",
+        "CreateMode",
+        "Deactived",
+        "DeactivedDetail",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.add_time),
+            3 => lenient::value(map, &mut self.policy_type),
+            4 => lenient::scalar(map, &mut self.create_mode),
+            5 => lenient::scalar(map, &mut self.deactived),
+            6 => lenient::list(map, &mut self.deactived_detail),
+            7 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachedPolicyOfRole {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `PolicyType`.
-    pub fn with_policy_type(mut self, policy_type: impl Into<String>) -> Self {
-        self.policy_type = Some(policy_type.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: u64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachedPolicyOfRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachedPolicyOfRole", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// Details of policies associated with the user
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachedUserPolicy {
     /// Policy ID.
     ///
     /// Example: `219064`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Policy name.
     ///
     /// Example: `QcloudSMSFullAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Policy description.
     ///
     /// Example: `短信（SMS）全读写访问权限`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creation time.
     ///
     /// Example: `2020-01-16 15:09:27`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Policy type (`1`: custom policy; `2`: preset policy).
     ///
     /// Example: `2`
-    #[serde(rename = "StrategyType", default, skip_serializing_if = "Option::is_none")]
     pub strategy_type: Option<String>,
     /// Creation mode (`1`: create by product feature or project permission; other values: create by policy syntax).
     ///
     /// Example: `2`
-    #[serde(rename = "CreateMode", default, skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<String>,
     /// Information on policies inherited from the user group.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"GroupId":93878,"GroupName":"系统运维"}]`
-    #[serde(rename = "Groups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<output::AttachedUserPolicyGroupInfo>,
     /// Whether the product has been deprecated (`0`: no; `1`: yes).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["consolesms"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
 }
 
-impl AttachedUserPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachedUserPolicy {
-            policy_id: None,
-            policy_name: None,
-            description: None,
-            add_time: None,
-            strategy_type: None,
-            create_mode: None,
-            groups: Vec::new(),
-            deactived: None,
-            deactived_detail: Vec::new(),
+impl lenient::Reply for AttachedUserPolicy {
+    const NAME: &'static str = "AttachedUserPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "Description",
+        "AddTime",
+        "StrategyType",
+        "CreateMode",
+        "Groups",
+        "Deactived",
+        "DeactivedDetail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.add_time),
+            4 => lenient::value(map, &mut self.strategy_type),
+            5 => lenient::value(map, &mut self.create_mode),
+            6 => lenient::list(map, &mut self.groups),
+            7 => lenient::scalar(map, &mut self.deactived),
+            8 => lenient::list(map, &mut self.deactived_detail),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachedUserPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `StrategyType`.
-    pub fn with_strategy_type(mut self, strategy_type: impl Into<String>) -> Self {
-        self.strategy_type = Some(strategy_type.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: impl Into<String>) -> Self {
-        self.create_mode = Some(create_mode.into());
-        self
-    }
-    /// Sets `Groups`.
-    pub fn with_groups(mut self, groups: impl IntoIterator<Item = output::AttachedUserPolicyGroupInfo>) -> Self {
-        self.groups = groups.into_iter().collect();
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachedUserPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachedUserPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("StrategyType", &self.strategy_type)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.list("Groups", &self.groups)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.end()
     }
 }
 
 /// Information on policies that are associated with the user and inherited from the user group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachedUserPolicyGroupInfo {
     /// Group ID.
     ///
     /// Required. Example: `10012`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// Group name.
     ///
     /// Required. Example: `group_one`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
-impl AttachedUserPolicyGroupInfo {
-    /// With the fields a request must carry.
-    pub fn new(group_id: u64, group_name: impl Into<String>) -> Self {
-        AttachedUserPolicyGroupInfo {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
+impl lenient::Reply for AttachedUserPolicyGroupInfo {
+    const NAME: &'static str = "AttachedUserPolicyGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for AttachedUserPolicyGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachedUserPolicyGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachedUserPolicyGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 认证凭据Token
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AuthToken {
     /// (Chinese only) 认证Token
     ///
     /// Example: `Ad3**asf3`
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// (Chinese only) 服务器时间戳
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `987654321`
-    #[serde(rename = "CurrentTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_time: Option<i64>,
     /// (Chinese only) 毫秒时间戳，根据轮转周期准确计算得到
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1234567890`
-    #[serde(rename = "NextRotationTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub next_rotation_time: Option<i64>,
     /// (Chinese only) 毫秒，如果轮转失败则为 -1
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `150`
-    #[serde(rename = "LastRotationTimeCost", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_rotation_time_cost: Option<i64>,
     /// (Chinese only) 成功：success
     /// 失败：failed
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `success`
-    #[serde(rename = "RotationStatus", default, skip_serializing_if = "Option::is_none")]
     pub rotation_status: Option<String>,
     /// (Chinese only) 成功：success
     /// 失败：失败信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `success`
-    #[serde(rename = "RotationMessage", default, skip_serializing_if = "Option::is_none")]
     pub rotation_message: Option<String>,
 }
 
-impl AuthToken {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AuthToken {
-            token: None,
-            current_time: None,
-            next_rotation_time: None,
-            last_rotation_time_cost: None,
-            rotation_status: None,
-            rotation_message: None,
+impl lenient::Reply for AuthToken {
+    const NAME: &'static str = "AuthToken";
+    const FIELDS: &'static [&'static str] = &[
+        "Token",
+        "CurrentTime",
+        "NextRotationTime",
+        "LastRotationTimeCost",
+        "RotationStatus",
+        "RotationMessage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.token),
+            1 => lenient::scalar(map, &mut self.current_time),
+            2 => lenient::scalar(map, &mut self.next_rotation_time),
+            3 => lenient::scalar(map, &mut self.last_rotation_time_cost),
+            4 => lenient::value(map, &mut self.rotation_status),
+            5 => lenient::value(map, &mut self.rotation_message),
+            _ => Ok(()),
         }
     }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AuthToken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CurrentTime`.
-    pub fn with_current_time(mut self, current_time: i64) -> Self {
-        self.current_time = Some(current_time);
-        self
-    }
-    /// Sets `NextRotationTime`.
-    pub fn with_next_rotation_time(mut self, next_rotation_time: i64) -> Self {
-        self.next_rotation_time = Some(next_rotation_time);
-        self
-    }
-    /// Sets `LastRotationTimeCost`.
-    pub fn with_last_rotation_time_cost(mut self, last_rotation_time_cost: i64) -> Self {
-        self.last_rotation_time_cost = Some(last_rotation_time_cost);
-        self
-    }
-    /// Sets `RotationStatus`.
-    pub fn with_rotation_status(mut self, rotation_status: impl Into<String>) -> Self {
-        self.rotation_status = Some(rotation_status.into());
-        self
-    }
-    /// Sets `RotationMessage`.
-    pub fn with_rotation_message(mut self, rotation_message: impl Into<String>) -> Self {
-        self.rotation_message = Some(rotation_message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AuthToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AuthToken", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("CurrentTime", &self.current_time)?;
+        fields.opt("NextRotationTime", &self.next_rotation_time)?;
+        fields.opt("LastRotationTimeCost", &self.last_rotation_time_cost)?;
+        fields.opt("RotationStatus", &self.rotation_status)?;
+        fields.opt("RotationMessage", &self.rotation_message)?;
+        fields.end()
     }
 }
 
 /// User Group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GroupInfo {
     /// User group ID
     ///
     /// Example: `10000121`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     /// User Group name
     ///
     /// Example: `运营部门`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Time User Group created
     ///
     /// Example: `2024-12-12 12:12:12`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// User Group description
     ///
     /// Example: `运营部门`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
-impl GroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GroupInfo {
-            group_id: None,
-            group_name: None,
-            create_time: None,
-            remark: None,
+impl lenient::Reply for GroupInfo {
+    const NAME: &'static str = "GroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "CreateTime",
+        "Remark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.remark),
+            _ => Ok(()),
         }
     }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: u64) -> Self {
-        self.group_id = Some(group_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for GroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
 /// User Group user information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GroupMemberInfo {
     /// Sub-user UID
     ///
     /// Example: `100000001`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user UIN
     ///
     /// Example: `100000001`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user name
     ///
     /// Example: `userName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Mobile number
     ///
     /// Example: `13600000001`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Mobile number country/area code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Whether the mobile phone has been verified. `0`: No; `1`: Yes.
     ///
     /// Example: `0`
-    #[serde(rename = "PhoneFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_flag: Option<u64>,
     /// Email address
     ///
     /// Example: `email@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether the email has been verified. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "EmailFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub email_flag: Option<u64>,
     /// User type. `1`: Global collaborator; `2`: Project collaborator; `3`: Message recipient.
     ///
     /// Example: `1`
-    #[serde(rename = "UserType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<u64>,
     /// Time policy created
     ///
     /// Example: `2021-11-11 19:38:01`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Whether the user is the primary message recipient. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
-    #[serde(rename = "IsReceiverOwner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_receiver_owner: Option<u64>,
     /// (Chinese only) 昵称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `备注`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
-impl GroupMemberInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GroupMemberInfo {
-            uid: None,
-            uin: None,
-            name: None,
-            phone_num: None,
-            country_code: None,
-            phone_flag: None,
-            email: None,
-            email_flag: None,
-            user_type: None,
-            create_time: None,
-            is_receiver_owner: None,
-            remark: None,
+impl lenient::Reply for GroupMemberInfo {
+    const NAME: &'static str = "GroupMemberInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Uid",
+        "Uin",
+        "Name",
+        "PhoneNum",
+        "CountryCode",
+        "PhoneFlag",
+        "Email",
+        "EmailFlag",
+        "UserType",
+        "CreateTime",
+        "IsReceiverOwner",
+        "Remark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uid),
+            1 => lenient::scalar(map, &mut self.uin),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::value(map, &mut self.phone_num),
+            4 => lenient::value(map, &mut self.country_code),
+            5 => lenient::scalar(map, &mut self.phone_flag),
+            6 => lenient::value(map, &mut self.email),
+            7 => lenient::scalar(map, &mut self.email_flag),
+            8 => lenient::scalar(map, &mut self.user_type),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::scalar(map, &mut self.is_receiver_owner),
+            11 => lenient::value(map, &mut self.remark),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
+}
+
+impl<'de> Deserialize<'de> for GroupMemberInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `PhoneFlag`.
-    pub fn with_phone_flag(mut self, phone_flag: u64) -> Self {
-        self.phone_flag = Some(phone_flag);
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `EmailFlag`.
-    pub fn with_email_flag(mut self, email_flag: u64) -> Self {
-        self.email_flag = Some(email_flag);
-        self
-    }
-    /// Sets `UserType`.
-    pub fn with_user_type(mut self, user_type: u64) -> Self {
-        self.user_type = Some(user_type);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `IsReceiverOwner`.
-    pub fn with_is_receiver_owner(mut self, is_receiver_owner: u64) -> Self {
-        self.is_receiver_owner = Some(is_receiver_owner);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GroupMemberInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GroupMemberInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("PhoneFlag", &self.phone_flag)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("EmailFlag", &self.email_flag)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("IsReceiverOwner", &self.is_receiver_owner)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 账号详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListAllUser {
     /// (Chinese only)
@@ -897,56 +814,48 @@ pub struct ListAllUser {
     /// 子账号账号ID。
     ///
     /// Example: `0`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
     /// (Chinese only)
     ///
     /// 子账号用户名。
     ///
     /// Example: `5718565256@qq.com`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
     /// 子账号 UID。
     ///
     /// Example: `1004584`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
     /// (Chinese only)
     ///
     /// 子账号备注。
     ///
     /// Example: `34343`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only)
     ///
     /// 子账号能否登录控制台。
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<i64>,
     /// (Chinese only)
     ///
     /// 手机号。
     ///
     /// Example: `132****0828`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// (Chinese only)
     ///
     /// 区号。
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// (Chinese only)
     ///
     /// 邮箱。
     ///
     /// Example: `571******@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// (Chinese only)
     ///
@@ -955,7 +864,6 @@ pub struct ListAllUser {
     /// 参数格式：YYYY-MM-DD hh:mm:ss
     ///
     /// Example: `2023-07-11 18:50:19`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only)
     ///
@@ -973,496 +881,513 @@ pub struct ListAllUser {
     /// - Unknown： 未知
     ///
     /// Example: `Owner`
-    #[serde(rename = "UserType", default, skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
 }
 
-impl ListAllUser {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListAllUser {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            create_time: None,
-            user_type: None,
+impl lenient::Reply for ListAllUser {
+    const NAME: &'static str = "ListAllUser";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "CreateTime",
+        "UserType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.create_time),
+            9 => lenient::value(map, &mut self.user_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: i64) -> Self {
-        self.uin = Some(uin);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListAllUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: i64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: i64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UserType`.
-    pub fn with_user_type(mut self, user_type: impl Into<String>) -> Self {
-        self.user_type = Some(user_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListAllUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListAllUser", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) ListGrantServiceAccessAction节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessActionNode {
     /// (Chinese only) 接口名
     ///
     /// Required. Example: `DescribeInstances`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 接口描述
     ///
     /// Required. Example: `获取实例详情`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl ListGrantServiceAccessActionNode {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
-        ListGrantServiceAccessActionNode {
-            name: Some(name.into()),
-            description: Some(description.into()),
+impl lenient::Reply for ListGrantServiceAccessActionNode {
+    const NAME: &'static str = "ListGrantServiceAccessActionNode";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ListGrantServiceAccessActionNode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGrantServiceAccessActionNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessActionNode", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的List节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessNode {
     /// (Chinese only) 服务
     ///
     /// Example: `{"ServiceType":"cvm","ServiceName":"云服务器"}`
-    #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<output::ListGrantServiceAccessService>,
     /// (Chinese only) 接口信息
     ///
     /// Example: `{"Name":"AddInstanceInDeployGroup","Description":"新增实例部署组"}`
-    #[serde(rename = "Action", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub action: Vec<output::ListGrantServiceAccessActionNode>,
     /// (Chinese only) 授权的策略
     ///
     /// Example: `{"PolicyId":"73019980","PolicyName":"policygen-20210101","PolicyDescription":"cvm custom policy","PolicyType":"Custom"}`
-    #[serde(rename = "Policy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy: Vec<output::ListGrantServiceAccessPolicy>,
 }
 
-impl ListGrantServiceAccessNode {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGrantServiceAccessNode {
-            service: None,
-            action: Vec::new(),
-            policy: Vec::new(),
+impl lenient::Reply for ListGrantServiceAccessNode {
+    const NAME: &'static str = "ListGrantServiceAccessNode";
+    const FIELDS: &'static [&'static str] = &[
+        "Service",
+        "Action",
+        "Policy",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service),
+            1 => lenient::list(map, &mut self.action),
+            2 => lenient::list(map, &mut self.policy),
+            _ => Ok(()),
         }
     }
-    /// Sets `Service`.
-    pub fn with_service(mut self, service: output::ListGrantServiceAccessService) -> Self {
-        self.service = Some(service);
-        self
+}
+
+impl<'de> Deserialize<'de> for ListGrantServiceAccessNode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl IntoIterator<Item = output::ListGrantServiceAccessActionNode>) -> Self {
-        self.action = action.into_iter().collect();
-        self
-    }
-    /// Sets `Policy`.
-    pub fn with_policy(mut self, policy: impl IntoIterator<Item = output::ListGrantServiceAccessPolicy>) -> Self {
-        self.policy = policy.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGrantServiceAccessNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessNode", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Service", &self.service)?;
+        fields.list("Action", &self.action)?;
+        fields.list("Policy", &self.policy)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Policy节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessPolicy {
     /// (Chinese only) 策略ID
     ///
     /// Required. Example: `1`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// (Chinese only) 策略名
     ///
     /// Required. Example: `AdministratorAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// (Chinese only) 策略类型: Custom自定义策略，Presetting预设策略
     ///
     /// Required. Example: `Custom`
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// (Chinese only) 策略描述
     ///
     /// Required. Example: `全读写访问权限`
-    #[serde(rename = "PolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
 }
 
-impl ListGrantServiceAccessPolicy {
-    /// With the fields a request must carry.
-    pub fn new(policy_id: impl Into<String>, policy_name: impl Into<String>, policy_type: impl Into<String>, policy_description: impl Into<String>) -> Self {
-        ListGrantServiceAccessPolicy {
-            policy_id: Some(policy_id.into()),
-            policy_name: Some(policy_name.into()),
-            policy_type: Some(policy_type.into()),
-            policy_description: Some(policy_description.into()),
+impl lenient::Reply for ListGrantServiceAccessPolicy {
+    const NAME: &'static str = "ListGrantServiceAccessPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "PolicyType",
+        "PolicyDescription",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.policy_type),
+            3 => lenient::value(map, &mut self.policy_description),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ListGrantServiceAccessPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGrantServiceAccessPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PolicyType", &self.policy_type)?;
+        fields.opt("PolicyDescription", &self.policy_description)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Service节点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessService {
     /// (Chinese only) 服务
     ///
     /// Required. Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// (Chinese only) 服务名
     ///
     /// Required. Example: `云服务器`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
 }
 
-impl ListGrantServiceAccessService {
-    /// With the fields a request must carry.
-    pub fn new(service_type: impl Into<String>, service_name: impl Into<String>) -> Self {
-        ListGrantServiceAccessService {
-            service_type: Some(service_type.into()),
-            service_name: Some(service_name.into()),
+impl lenient::Reply for ListGrantServiceAccessService {
+    const NAME: &'static str = "ListGrantServiceAccessService";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceType",
+        "ServiceName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_type),
+            1 => lenient::value(map, &mut self.service_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ListGrantServiceAccessService {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGrantServiceAccessService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGrantServiceAccessService", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.end()
+    }
+}
+
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoginActionFlag {
     /// Phone
     ///
     /// Example: `1`
-    #[serde(rename = "Phone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
     /// Hard token
     ///
     /// Example: `0`
-    #[serde(rename = "Token", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token: Option<u64>,
     /// Soft token
     ///
     /// Example: `0`
-    #[serde(rename = "Stoken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
     /// WeChat
     ///
     /// Example: `0`
-    #[serde(rename = "Wechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
     /// Custom
     ///
     /// Example: `0`
-    #[serde(rename = "Custom", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom: Option<u64>,
     /// Mail
     ///
     /// Example: `0`
-    #[serde(rename = "Mail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mail: Option<u64>,
     /// U2F token
     ///
     /// Example: `0`
-    #[serde(rename = "U2FToken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub u2f_token: Option<u64>,
     /// (Chinese only)
     ///
     /// 0: 非passkey 校验 1: passkey校验
     ///
     /// Example: `0`
-    #[serde(rename = "Passkey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub passkey: Option<u64>,
 }
 
-impl LoginActionFlag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoginActionFlag {
-            phone: None,
-            token: None,
-            stoken: None,
-            wechat: None,
-            custom: None,
-            mail: None,
-            u2f_token: None,
-            passkey: None,
+impl lenient::Reply for LoginActionFlag {
+    const NAME: &'static str = "LoginActionFlag";
+    const FIELDS: &'static [&'static str] = &[
+        "Phone",
+        "Token",
+        "Stoken",
+        "Wechat",
+        "Custom",
+        "Mail",
+        "U2FToken",
+        "Passkey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.phone),
+            1 => lenient::scalar(map, &mut self.token),
+            2 => lenient::scalar(map, &mut self.stoken),
+            3 => lenient::scalar(map, &mut self.wechat),
+            4 => lenient::scalar(map, &mut self.custom),
+            5 => lenient::scalar(map, &mut self.mail),
+            6 => lenient::scalar(map, &mut self.u2f_token),
+            7 => lenient::scalar(map, &mut self.passkey),
+            _ => Ok(()),
         }
     }
-    /// Sets `Phone`.
-    pub fn with_phone(mut self, phone: u64) -> Self {
-        self.phone = Some(phone);
-        self
+}
+
+impl<'de> Deserialize<'de> for LoginActionFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: u64) -> Self {
-        self.token = Some(token);
-        self
-    }
-    /// Sets `Stoken`.
-    pub fn with_stoken(mut self, stoken: u64) -> Self {
-        self.stoken = Some(stoken);
-        self
-    }
-    /// Sets `Wechat`.
-    pub fn with_wechat(mut self, wechat: u64) -> Self {
-        self.wechat = Some(wechat);
-        self
-    }
-    /// Sets `Custom`.
-    pub fn with_custom(mut self, custom: u64) -> Self {
-        self.custom = Some(custom);
-        self
-    }
-    /// Sets `Mail`.
-    pub fn with_mail(mut self, mail: u64) -> Self {
-        self.mail = Some(mail);
-        self
-    }
-    /// Sets `U2FToken`.
-    pub fn with_u2f_token(mut self, u2f_token: u64) -> Self {
-        self.u2f_token = Some(u2f_token);
-        self
-    }
-    /// Sets `Passkey`.
-    pub fn with_passkey(mut self, passkey: u64) -> Self {
-        self.passkey = Some(passkey);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LoginActionFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoginActionFlag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Phone", &self.phone)?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("Stoken", &self.stoken)?;
+        fields.opt("Wechat", &self.wechat)?;
+        fields.opt("Custom", &self.custom)?;
+        fields.opt("Mail", &self.mail)?;
+        fields.opt("U2FToken", &self.u2f_token)?;
+        fields.opt("Passkey", &self.passkey)?;
+        fields.end()
     }
 }
 
 /// Login and sensitive operation flag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoginActionFlagIntl {
     /// Mobile number
     ///
     /// Example: `0`
-    #[serde(rename = "Phone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
     /// Hard token
     ///
     /// Example: `0`
-    #[serde(rename = "Token", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token: Option<u64>,
     /// Soft token
     ///
     /// Example: `0`
-    #[serde(rename = "Stoken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
     /// WeChat
     ///
     /// Example: `0`
-    #[serde(rename = "Wechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
     /// Custom
     ///
     /// Example: `0`
-    #[serde(rename = "Custom", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom: Option<u64>,
     /// Email
     ///
     /// Example: `0`
-    #[serde(rename = "Mail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mail: Option<u64>,
     /// (Chinese only)
     ///
     /// u2f硬件token
     ///
     /// Example: `0`
-    #[serde(rename = "U2FToken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub u2f_token: Option<u64>,
     /// (Chinese only)
     ///
     /// passkey通行密钥
     ///
     /// Example: `0`
-    #[serde(rename = "Passkey", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub passkey: Option<u64>,
 }
 
-impl LoginActionFlagIntl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoginActionFlagIntl {
-            phone: None,
-            token: None,
-            stoken: None,
-            wechat: None,
-            custom: None,
-            mail: None,
-            u2f_token: None,
-            passkey: None,
+impl lenient::Reply for LoginActionFlagIntl {
+    const NAME: &'static str = "LoginActionFlagIntl";
+    const FIELDS: &'static [&'static str] = &[
+        "Phone",
+        "Token",
+        "Stoken",
+        "Wechat",
+        "Custom",
+        "Mail",
+        "U2FToken",
+        "Passkey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.phone),
+            1 => lenient::scalar(map, &mut self.token),
+            2 => lenient::scalar(map, &mut self.stoken),
+            3 => lenient::scalar(map, &mut self.wechat),
+            4 => lenient::scalar(map, &mut self.custom),
+            5 => lenient::scalar(map, &mut self.mail),
+            6 => lenient::scalar(map, &mut self.u2f_token),
+            7 => lenient::scalar(map, &mut self.passkey),
+            _ => Ok(()),
         }
     }
-    /// Sets `Phone`.
-    pub fn with_phone(mut self, phone: u64) -> Self {
-        self.phone = Some(phone);
-        self
+}
+
+impl<'de> Deserialize<'de> for LoginActionFlagIntl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: u64) -> Self {
-        self.token = Some(token);
-        self
-    }
-    /// Sets `Stoken`.
-    pub fn with_stoken(mut self, stoken: u64) -> Self {
-        self.stoken = Some(stoken);
-        self
-    }
-    /// Sets `Wechat`.
-    pub fn with_wechat(mut self, wechat: u64) -> Self {
-        self.wechat = Some(wechat);
-        self
-    }
-    /// Sets `Custom`.
-    pub fn with_custom(mut self, custom: u64) -> Self {
-        self.custom = Some(custom);
-        self
-    }
-    /// Sets `Mail`.
-    pub fn with_mail(mut self, mail: u64) -> Self {
-        self.mail = Some(mail);
-        self
-    }
-    /// Sets `U2FToken`.
-    pub fn with_u2f_token(mut self, u2f_token: u64) -> Self {
-        self.u2f_token = Some(u2f_token);
-        self
-    }
-    /// Sets `Passkey`.
-    pub fn with_passkey(mut self, passkey: u64) -> Self {
-        self.passkey = Some(passkey);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LoginActionFlagIntl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoginActionFlagIntl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Phone", &self.phone)?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("Stoken", &self.stoken)?;
+        fields.opt("Wechat", &self.wechat)?;
+        fields.opt("Custom", &self.custom)?;
+        fields.opt("Mail", &self.mail)?;
+        fields.opt("U2FToken", &self.u2f_token)?;
+        fields.opt("Passkey", &self.passkey)?;
+        fields.end()
     }
 }
 
 /// Suspicious login location settings
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OffsiteFlag {
     /// Verification flag
     ///
     /// Example: `1`
-    #[serde(rename = "VerifyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub verify_flag: Option<u64>,
     /// Phone notification
     ///
     /// Example: `0`
-    #[serde(rename = "NotifyPhone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_phone: Option<u64>,
     /// Email notification
     ///
     /// Example: `0`
-    #[serde(rename = "NotifyEmail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_email: Option<i64>,
     /// WeChat notification
     ///
     /// Example: `0`
-    #[serde(rename = "NotifyWechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_wechat: Option<u64>,
     /// Alert
     ///
     /// Example: `0`
-    #[serde(rename = "Tips", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tips: Option<u64>,
 }
 
-impl OffsiteFlag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OffsiteFlag {
-            verify_flag: None,
-            notify_phone: None,
-            notify_email: None,
-            notify_wechat: None,
-            tips: None,
+impl lenient::Reply for OffsiteFlag {
+    const NAME: &'static str = "OffsiteFlag";
+    const FIELDS: &'static [&'static str] = &[
+        "VerifyFlag",
+        "NotifyPhone",
+        "NotifyEmail",
+        "NotifyWechat",
+        "Tips",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.verify_flag),
+            1 => lenient::scalar(map, &mut self.notify_phone),
+            2 => lenient::scalar(map, &mut self.notify_email),
+            3 => lenient::scalar(map, &mut self.notify_wechat),
+            4 => lenient::scalar(map, &mut self.tips),
+            _ => Ok(()),
         }
     }
-    /// Sets `VerifyFlag`.
-    pub fn with_verify_flag(mut self, verify_flag: u64) -> Self {
-        self.verify_flag = Some(verify_flag);
-        self
+}
+
+impl<'de> Deserialize<'de> for OffsiteFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NotifyPhone`.
-    pub fn with_notify_phone(mut self, notify_phone: u64) -> Self {
-        self.notify_phone = Some(notify_phone);
-        self
-    }
-    /// Sets `NotifyEmail`.
-    pub fn with_notify_email(mut self, notify_email: i64) -> Self {
-        self.notify_email = Some(notify_email);
-        self
-    }
-    /// Sets `NotifyWechat`.
-    pub fn with_notify_wechat(mut self, notify_wechat: u64) -> Self {
-        self.notify_wechat = Some(notify_wechat);
-        self
-    }
-    /// Sets `Tips`.
-    pub fn with_tips(mut self, tips: u64) -> Self {
-        self.tips = Some(tips);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for OffsiteFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "OffsiteFlag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VerifyFlag", &self.verify_flag)?;
+        fields.opt("NotifyPhone", &self.notify_phone)?;
+        fields.opt("NotifyEmail", &self.notify_email)?;
+        fields.opt("NotifyWechat", &self.notify_wechat)?;
+        fields.opt("Tips", &self.tips)?;
+        fields.end()
     }
 }
 
 /// Sub-account password policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PassWordRule {
     /// Minimum length required for the password.
@@ -1470,7 +1395,6 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MinimumLength", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
     /// Types of characters the password must contain.
     /// A: Must contain uppercase letter
@@ -1481,28 +1405,24 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MustContain", default, skip_serializing_if = "Option::is_none")]
     pub must_contain: Option<String>,
     /// Password validity period in days, after which the password must be reset. 0 (no expiration)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ForcePasswordChange", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub force_password_change: Option<i64>,
     /// Number of previous passwords that cannot be reused.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ReusePasswordLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reuse_password_limit: Option<i64>,
     /// Maximum number of failed login attempts allowed within a one hour window.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RetryPasswordLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_password_limit: Option<i64>,
     /// Indicates whether a user can reset their own password after it has expired.
     /// 1: Yes, 2: No (Yes: After password expiration, sub-users are unable to log in and require administrator reset. No: After password expiration, sub-users can log in and are forced to change password based on old password.)
@@ -1510,642 +1430,632 @@ pub struct PassWordRule {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PasswordExpirationInvalidation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub password_expiration_invalidation: Option<i64>,
 }
 
-impl PassWordRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PassWordRule {
-            minimum_length: None,
-            must_contain: None,
-            force_password_change: None,
-            reuse_password_limit: None,
-            retry_password_limit: None,
-            password_expiration_invalidation: None,
+impl lenient::Reply for PassWordRule {
+    const NAME: &'static str = "PassWordRule";
+    const FIELDS: &'static [&'static str] = &[
+        "MinimumLength",
+        "MustContain",
+        "ForcePasswordChange",
+        "ReusePasswordLimit",
+        "RetryPasswordLimit",
+        "PasswordExpirationInvalidation",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.minimum_length),
+            1 => lenient::value(map, &mut self.must_contain),
+            2 => lenient::scalar(map, &mut self.force_password_change),
+            3 => lenient::scalar(map, &mut self.reuse_password_limit),
+            4 => lenient::scalar(map, &mut self.retry_password_limit),
+            5 => lenient::scalar(map, &mut self.password_expiration_invalidation),
+            _ => Ok(()),
         }
     }
-    /// Sets `MinimumLength`.
-    pub fn with_minimum_length(mut self, minimum_length: i64) -> Self {
-        self.minimum_length = Some(minimum_length);
-        self
+}
+
+impl<'de> Deserialize<'de> for PassWordRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `MustContain`.
-    pub fn with_must_contain(mut self, must_contain: impl Into<String>) -> Self {
-        self.must_contain = Some(must_contain.into());
-        self
-    }
-    /// Sets `ForcePasswordChange`.
-    pub fn with_force_password_change(mut self, force_password_change: i64) -> Self {
-        self.force_password_change = Some(force_password_change);
-        self
-    }
-    /// Sets `ReusePasswordLimit`.
-    pub fn with_reuse_password_limit(mut self, reuse_password_limit: i64) -> Self {
-        self.reuse_password_limit = Some(reuse_password_limit);
-        self
-    }
-    /// Sets `RetryPasswordLimit`.
-    pub fn with_retry_password_limit(mut self, retry_password_limit: i64) -> Self {
-        self.retry_password_limit = Some(retry_password_limit);
-        self
-    }
-    /// Sets `PasswordExpirationInvalidation`.
-    pub fn with_password_expiration_invalidation(mut self, password_expiration_invalidation: i64) -> Self {
-        self.password_expiration_invalidation = Some(password_expiration_invalidation);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PassWordRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PassWordRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MinimumLength", &self.minimum_length)?;
+        fields.opt("MustContain", &self.must_contain)?;
+        fields.opt("ForcePasswordChange", &self.force_password_change)?;
+        fields.opt("ReusePasswordLimit", &self.reuse_password_limit)?;
+        fields.opt("RetryPasswordLimit", &self.retry_password_limit)?;
+        fields.opt("PasswordExpirationInvalidation", &self.password_expiration_invalidation)?;
+        fields.end()
     }
 }
 
 /// Policy version details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyVersionDetail {
     /// Policy version ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
     /// Policy version creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2019-08-09T10:31:47Z`
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
     /// Whether it is the operative version. 0: no, 1: yes
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<u64>,
     /// Policy syntax text
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"version":"2.0","statement":[{"effect":"allow","action":["name\/cos:*"],"resource":["*"]}]}`
-    #[serde(rename = "Document", default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
 }
 
-impl PolicyVersionDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PolicyVersionDetail {
-            version_id: None,
-            create_date: None,
-            is_default_version: None,
-            document: None,
+impl lenient::Reply for PolicyVersionDetail {
+    const NAME: &'static str = "PolicyVersionDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "VersionId",
+        "CreateDate",
+        "IsDefaultVersion",
+        "Document",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.version_id),
+            1 => lenient::value(map, &mut self.create_date),
+            2 => lenient::scalar(map, &mut self.is_default_version),
+            3 => lenient::value(map, &mut self.document),
+            _ => Ok(()),
         }
     }
-    /// Sets `VersionId`.
-    pub fn with_version_id(mut self, version_id: u64) -> Self {
-        self.version_id = Some(version_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for PolicyVersionDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreateDate`.
-    pub fn with_create_date(mut self, create_date: impl Into<String>) -> Self {
-        self.create_date = Some(create_date.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn with_is_default_version(mut self, is_default_version: u64) -> Self {
-        self.is_default_version = Some(is_default_version);
-        self
-    }
-    /// Sets `Document`.
-    pub fn with_document(mut self, document: impl Into<String>) -> Self {
-        self.document = Some(document.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PolicyVersionDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PolicyVersionDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VersionId", &self.version_id)?;
+        fields.opt("CreateDate", &self.create_date)?;
+        fields.opt("IsDefaultVersion", &self.is_default_version)?;
+        fields.opt("Document", &self.document)?;
+        fields.end()
     }
 }
 
 /// Policy version list element structure
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyVersionItem {
     /// Policy version ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `3`
-    #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
     /// Policy version creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2019-08-09T10:31:47Z`
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
     /// Whether it is the operative version. 0: no, 1: yes
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<i64>,
 }
 
-impl PolicyVersionItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PolicyVersionItem {
-            version_id: None,
-            create_date: None,
-            is_default_version: None,
+impl lenient::Reply for PolicyVersionItem {
+    const NAME: &'static str = "PolicyVersionItem";
+    const FIELDS: &'static [&'static str] = &[
+        "VersionId",
+        "CreateDate",
+        "IsDefaultVersion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.version_id),
+            1 => lenient::value(map, &mut self.create_date),
+            2 => lenient::scalar(map, &mut self.is_default_version),
+            _ => Ok(()),
         }
     }
-    /// Sets `VersionId`.
-    pub fn with_version_id(mut self, version_id: u64) -> Self {
-        self.version_id = Some(version_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for PolicyVersionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreateDate`.
-    pub fn with_create_date(mut self, create_date: impl Into<String>) -> Self {
-        self.create_date = Some(create_date.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn with_is_default_version(mut self, is_default_version: i64) -> Self {
-        self.is_default_version = Some(is_default_version);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PolicyVersionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PolicyVersionItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VersionId", &self.version_id)?;
+        fields.opt("CreateDate", &self.create_date)?;
+        fields.opt("IsDefaultVersion", &self.is_default_version)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 消息接收人信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Receiver {
     /// id
     ///
     /// Example: `100000121`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// (Chinese only) 名字
     ///
     /// Example: `Jack`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 备注
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Jack`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only) 手机号码
     ///
     /// Example: `132****0112`
-    #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// (Chinese only) 手机号码是否验证
     ///
     /// Example: `1`
-    #[serde(rename = "PhoneFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_flag: Option<i64>,
     /// (Chinese only) 邮箱
     ///
     /// Example: `57****@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// (Chinese only) 邮箱是否验证
     ///
     /// Example: `1`
-    #[serde(rename = "EmailFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub email_flag: Option<i64>,
     /// (Chinese only) 是否主联系人
     ///
     /// Example: `1`
-    #[serde(rename = "IsReceiverOwner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_receiver_owner: Option<i64>,
     /// (Chinese only) 是否允许微信接收通知
     ///
     /// Example: `1`
-    #[serde(rename = "WechatFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat_flag: Option<i64>,
     /// (Chinese only) 账号uin
     ///
     /// Example: `10000000121`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
     /// (Chinese only) 国家代码
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 
-impl Receiver {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Receiver {
-            uid: None,
-            name: None,
-            remark: None,
-            phone_number: None,
-            phone_flag: None,
-            email: None,
-            email_flag: None,
-            is_receiver_owner: None,
-            wechat_flag: None,
-            uin: None,
-            country_code: None,
+impl lenient::Reply for Receiver {
+    const NAME: &'static str = "Receiver";
+    const FIELDS: &'static [&'static str] = &[
+        "Uid",
+        "Name",
+        "Remark",
+        "PhoneNumber",
+        "PhoneFlag",
+        "Email",
+        "EmailFlag",
+        "IsReceiverOwner",
+        "WechatFlag",
+        "Uin",
+        "CountryCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uid),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.remark),
+            3 => lenient::value(map, &mut self.phone_number),
+            4 => lenient::scalar(map, &mut self.phone_flag),
+            5 => lenient::value(map, &mut self.email),
+            6 => lenient::scalar(map, &mut self.email_flag),
+            7 => lenient::scalar(map, &mut self.is_receiver_owner),
+            8 => lenient::scalar(map, &mut self.wechat_flag),
+            9 => lenient::scalar(map, &mut self.uin),
+            10 => lenient::value(map, &mut self.country_code),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
+}
+
+impl<'de> Deserialize<'de> for Receiver {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `PhoneNumber`.
-    pub fn with_phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.phone_number = Some(phone_number.into());
-        self
-    }
-    /// Sets `PhoneFlag`.
-    pub fn with_phone_flag(mut self, phone_flag: i64) -> Self {
-        self.phone_flag = Some(phone_flag);
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `EmailFlag`.
-    pub fn with_email_flag(mut self, email_flag: i64) -> Self {
-        self.email_flag = Some(email_flag);
-        self
-    }
-    /// Sets `IsReceiverOwner`.
-    pub fn with_is_receiver_owner(mut self, is_receiver_owner: i64) -> Self {
-        self.is_receiver_owner = Some(is_receiver_owner);
-        self
-    }
-    /// Sets `WechatFlag`.
-    pub fn with_wechat_flag(mut self, wechat_flag: i64) -> Self {
-        self.wechat_flag = Some(wechat_flag);
-        self
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: i64) -> Self {
-        self.uin = Some(uin);
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Receiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Receiver", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("PhoneNumber", &self.phone_number)?;
+        fields.opt("PhoneFlag", &self.phone_flag)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("EmailFlag", &self.email_flag)?;
+        fields.opt("IsReceiverOwner", &self.is_receiver_owner)?;
+        fields.opt("WechatFlag", &self.wechat_flag)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.end()
     }
 }
 
 /// Role details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RoleInfo {
     /// Role ID
     ///
     /// Example: `12`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Role name
     ///
     /// Example: `testRoleName`
-    #[serde(rename = "RoleName", default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Role policy document
     ///
     /// Example: `{\"version\":\"2.0\",\"statement\":[{\"action\":\"name/sts:AssumeRole\",\"effect\":\"allow\",\"principal\":{\"qcs\":\"qcs::cam::uin/100000000001:root\"}}]}`
-    #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
     /// Role description
     ///
     /// Example: `Description`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Time role created
     ///
     /// Example: `2020-01-01 01:01:01`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Time role last updated
     ///
     /// Example: `2020-01-01 01:01:01`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// If login is allowed for the role
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// User role. Valid values: `user`, `system`, `service_linked`
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `user`
-    #[serde(rename = "RoleType", default, skip_serializing_if = "Option::is_none")]
     pub role_type: Option<String>,
     /// Valid period
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `7200`
-    #[serde(rename = "SessionDuration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<u64>,
     /// Task identifier for deleting a service-linked role
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "DeletionTaskId", default, skip_serializing_if = "Option::is_none")]
     pub deletion_task_id: Option<String>,
     /// Tags.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Key":"管理人员","Value":"运营主管"}]`
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::RoleTags>,
     /// The Role Arn
     ///
     /// May be null. Example: `qcs::cam::uin/10001:roleName/test_uin`
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
 }
 
-impl RoleInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoleInfo {
-            role_id: None,
-            role_name: None,
-            policy_document: None,
-            description: None,
-            add_time: None,
-            update_time: None,
-            console_login: None,
-            role_type: None,
-            session_duration: None,
-            deletion_task_id: None,
-            tags: Vec::new(),
-            role_arn: None,
+impl lenient::Reply for RoleInfo {
+    const NAME: &'static str = "RoleInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "RoleId",
+        "RoleName",
+        "PolicyDocument",
+        "Description",
+        "AddTime",
+        "UpdateTime",
+        "ConsoleLogin",
+        "RoleType",
+        "SessionDuration",
+        "DeletionTaskId",
+        "Tags",
+        "RoleArn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role_id),
+            1 => lenient::value(map, &mut self.role_name),
+            2 => lenient::value(map, &mut self.policy_document),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.add_time),
+            5 => lenient::value(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.console_login),
+            7 => lenient::value(map, &mut self.role_type),
+            8 => lenient::scalar(map, &mut self.session_duration),
+            9 => lenient::value(map, &mut self.deletion_task_id),
+            10 => lenient::list(map, &mut self.tags),
+            11 => lenient::value(map, &mut self.role_arn),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoleId`.
-    pub fn with_role_id(mut self, role_id: impl Into<String>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RoleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoleName`.
-    pub fn with_role_name(mut self, role_name: impl Into<String>) -> Self {
-        self.role_name = Some(role_name.into());
-        self
-    }
-    /// Sets `PolicyDocument`.
-    pub fn with_policy_document(mut self, policy_document: impl Into<String>) -> Self {
-        self.policy_document = Some(policy_document.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `RoleType`.
-    pub fn with_role_type(mut self, role_type: impl Into<String>) -> Self {
-        self.role_type = Some(role_type.into());
-        self
-    }
-    /// Sets `SessionDuration`.
-    pub fn with_session_duration(mut self, session_duration: u64) -> Self {
-        self.session_duration = Some(session_duration);
-        self
-    }
-    /// Sets `DeletionTaskId`.
-    pub fn with_deletion_task_id(mut self, deletion_task_id: impl Into<String>) -> Self {
-        self.deletion_task_id = Some(deletion_task_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::RoleTags>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn with_role_arn(mut self, role_arn: impl Into<String>) -> Self {
-        self.role_arn = Some(role_arn.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RoleInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RoleInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoleId", &self.role_id)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.opt("PolicyDocument", &self.policy_document)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("RoleType", &self.role_type)?;
+        fields.opt("SessionDuration", &self.session_duration)?;
+        fields.opt("DeletionTaskId", &self.deletion_task_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("RoleArn", &self.role_arn)?;
+        fields.end()
     }
 }
 
 /// Role tag type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RoleTags {
     /// Tag key.
     ///
     /// Required. Example: `TagKey`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value.
     ///
     /// Required. Example: `TagValue`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl RoleTags {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        RoleTags {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for RoleTags {
+    const NAME: &'static str = "RoleTags";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for RoleTags {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RoleTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RoleTags", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// SAML identity provider
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SamlProviderInfo {
     /// SAML identity provider name
     ///
     /// Required. Example: `testName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// SAML identity provider description
     ///
     /// Required. Example: `testDescription`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Time SAML identity provider created
     ///
     /// Required. Example: `2024-10-01 10:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Time SAML identity provider last modified
     ///
     /// Required. Example: `2024-10-01 10:00:00`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
 }
 
-impl SamlProviderInfo {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, description: impl Into<String>, create_time: impl Into<String>, modify_time: impl Into<String>) -> Self {
-        SamlProviderInfo {
-            name: Some(name.into()),
-            description: Some(description.into()),
-            create_time: Some(create_time.into()),
-            modify_time: Some(modify_time.into()),
+impl lenient::Reply for SamlProviderInfo {
+    const NAME: &'static str = "SamlProviderInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Description",
+        "CreateTime",
+        "ModifyTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.create_time),
+            3 => lenient::value(map, &mut self.modify_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SamlProviderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SamlProviderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SamlProviderInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.end()
+    }
+}
+
 /// The last time the key was used.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecretIdLastUsed {
     /// Key ID.
     ///
     /// Required. Example: `Key`
-    #[serde(rename = "SecretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// The date when the key ID was last used (the value is obtained one day later).
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// Required. May be null. Example: `2021-03-20`
-    #[serde(rename = "LastUsedDate", default, skip_serializing_if = "Option::is_none")]
     pub last_used_date: Option<String>,
     /// The most recent date the key was accessed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1671435009849`
-    #[serde(rename = "LastSecretUsedDate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_secret_used_date: Option<u64>,
 }
 
-impl SecretIdLastUsed {
-    /// With the fields a request must carry.
-    pub fn new(secret_id: impl Into<String>, last_used_date: impl Into<String>, last_secret_used_date: u64) -> Self {
-        SecretIdLastUsed {
-            secret_id: Some(secret_id.into()),
-            last_used_date: Some(last_used_date.into()),
-            last_secret_used_date: Some(last_secret_used_date),
+impl lenient::Reply for SecretIdLastUsed {
+    const NAME: &'static str = "SecretIdLastUsed";
+    const FIELDS: &'static [&'static str] = &[
+        "SecretId",
+        "LastUsedDate",
+        "LastSecretUsedDate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.secret_id),
+            1 => lenient::value(map, &mut self.last_used_date),
+            2 => lenient::scalar(map, &mut self.last_secret_used_date),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SecretIdLastUsed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SecretIdLastUsed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SecretIdLastUsed", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecretId", &self.secret_id)?;
+        fields.opt("LastUsedDate", &self.last_used_date)?;
+        fields.opt("LastSecretUsedDate", &self.last_secret_used_date)?;
+        fields.end()
+    }
+}
+
 /// Policy information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StrategyInfo {
     /// Policy ID
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
     /// Policy name
     ///
     /// Example: `AdministratorAccess`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Time policy created
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2016-06-02 19:40:09`
-    #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// Policy type. 1: Custom policy; 2: Preset policy
     ///
     /// Example: `1`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<u64>,
     /// Policy description
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `该策略允许您管理账户内所有用户及其权限、财务相关的信息、云服务资产。`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How the policy was created: 1: Via console; 2: Via syntax
     ///
     /// Example: `1`
-    #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
     /// Number of associated users
     ///
     /// Example: `1`
-    #[serde(rename = "Attachments", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attachments: Option<u64>,
     /// Product associated with the policy
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `cam`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// This value should not be null when querying whether a marked entity has been associated with a policy. 0 indicates that no policy has been associated, while 1 indicates that a policy has been associated
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsAttached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_attached: Option<u64>,
     /// Queries if the policy has been deactivated
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
     /// List of deprecated products
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ccs"]`
-    #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
     /// The deletion task identifier used to check the deletion status of the service-linked role
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsServiceLinkedPolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_service_linked_policy: Option<u64>,
     /// The number of entities associated with the policy.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "AttachEntityCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_entity_count: Option<i64>,
     /// The number of entities associated with the permission boundary.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "AttachEntityBoundaryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_entity_boundary_count: Option<i64>,
     /// The last edited time.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2016-06-02 19:40:09`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// (Chinese only)
     ///
     /// 标签列表
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
@@ -2158,456 +2068,419 @@ pub struct StrategyInfo {
     /// - CloudProduct： 云产品权限
     ///
     /// Example: `Global`
-    #[serde(rename = "PermissionLevel", default, skip_serializing_if = "Option::is_none")]
     pub permission_level: Option<String>,
 }
 
-impl StrategyInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StrategyInfo {
-            policy_id: None,
-            policy_name: None,
-            add_time: None,
-            type_: None,
-            description: None,
-            create_mode: None,
-            attachments: None,
-            service_type: None,
-            is_attached: None,
-            deactived: None,
-            deactived_detail: Vec::new(),
-            is_service_linked_policy: None,
-            attach_entity_count: None,
-            attach_entity_boundary_count: None,
-            update_time: None,
-            tags: Vec::new(),
-            permission_level: None,
+impl lenient::Reply for StrategyInfo {
+    const NAME: &'static str = "StrategyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "AddTime",
+        "Type",
+        "Description",
+        "CreateMode",
+        "Attachments",
+        "ServiceType",
+        "IsAttached",
+        "Deactived",
+        "DeactivedDetail",
+        "IsServiceLinkedPolicy",
+        "AttachEntityCount",
+        "AttachEntityBoundaryCount",
+        "UpdateTime",
+        "Tags",
+        "PermissionLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.add_time),
+            3 => lenient::scalar(map, &mut self.type_),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::scalar(map, &mut self.create_mode),
+            6 => lenient::scalar(map, &mut self.attachments),
+            7 => lenient::value(map, &mut self.service_type),
+            8 => lenient::scalar(map, &mut self.is_attached),
+            9 => lenient::scalar(map, &mut self.deactived),
+            10 => lenient::list(map, &mut self.deactived_detail),
+            11 => lenient::scalar(map, &mut self.is_service_linked_policy),
+            12 => lenient::scalar(map, &mut self.attach_entity_count),
+            13 => lenient::scalar(map, &mut self.attach_entity_boundary_count),
+            14 => lenient::value(map, &mut self.update_time),
+            15 => lenient::list(map, &mut self.tags),
+            16 => lenient::value(map, &mut self.permission_level),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: u64) -> Self {
-        self.policy_id = Some(policy_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for StrategyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `AddTime`.
-    pub fn with_add_time(mut self, add_time: impl Into<String>) -> Self {
-        self.add_time = Some(add_time.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: u64) -> Self {
-        self.type_ = Some(type_);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreateMode`.
-    pub fn with_create_mode(mut self, create_mode: u64) -> Self {
-        self.create_mode = Some(create_mode);
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn with_attachments(mut self, attachments: u64) -> Self {
-        self.attachments = Some(attachments);
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `IsAttached`.
-    pub fn with_is_attached(mut self, is_attached: u64) -> Self {
-        self.is_attached = Some(is_attached);
-        self
-    }
-    /// Sets `Deactived`.
-    pub fn with_deactived(mut self, deactived: u64) -> Self {
-        self.deactived = Some(deactived);
-        self
-    }
-    /// Sets `DeactivedDetail`.
-    pub fn with_deactived_detail(mut self, deactived_detail: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deactived_detail = deactived_detail.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `IsServiceLinkedPolicy`.
-    pub fn with_is_service_linked_policy(mut self, is_service_linked_policy: u64) -> Self {
-        self.is_service_linked_policy = Some(is_service_linked_policy);
-        self
-    }
-    /// Sets `AttachEntityCount`.
-    pub fn with_attach_entity_count(mut self, attach_entity_count: i64) -> Self {
-        self.attach_entity_count = Some(attach_entity_count);
-        self
-    }
-    /// Sets `AttachEntityBoundaryCount`.
-    pub fn with_attach_entity_boundary_count(mut self, attach_entity_boundary_count: i64) -> Self {
-        self.attach_entity_boundary_count = Some(attach_entity_boundary_count);
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `PermissionLevel`.
-    pub fn with_permission_level(mut self, permission_level: impl Into<String>) -> Self {
-        self.permission_level = Some(permission_level.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StrategyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StrategyInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("AddTime", &self.add_time)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateMode", &self.create_mode)?;
+        fields.opt("Attachments", &self.attachments)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("IsAttached", &self.is_attached)?;
+        fields.opt("Deactived", &self.deactived)?;
+        fields.list("DeactivedDetail", &self.deactived_detail)?;
+        fields.opt("IsServiceLinkedPolicy", &self.is_service_linked_policy)?;
+        fields.opt("AttachEntityCount", &self.attach_entity_count)?;
+        fields.opt("AttachEntityBoundaryCount", &self.attach_entity_boundary_count)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("PermissionLevel", &self.permission_level)?;
+        fields.end()
     }
 }
 
 /// Sub-user information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubAccountInfo {
     /// Sub-user user ID
     ///
     /// Example: `123xxxxx`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user username
     ///
     /// Example: `名称`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sub-user UID
     ///
     /// Example: `123xxxxx`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user remarks
     ///
     /// Example: `备注`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// If sub-user can log in to the console
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// Mobile number
     ///
     /// Example: `151xxxx1001`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// Country/Area code
     ///
     /// Example: `86`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email
     ///
     /// Example: `123@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Creation time
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-12-09 11:39:46`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Nickname.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `昵称`
-    #[serde(rename = "NickName", default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
-impl SubAccountInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubAccountInfo {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            create_time: None,
-            nick_name: None,
+impl lenient::Reply for SubAccountInfo {
+    const NAME: &'static str = "SubAccountInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "CreateTime",
+        "NickName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.create_time),
+            9 => lenient::value(map, &mut self.nick_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
+}
+
+impl<'de> Deserialize<'de> for SubAccountInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `NickName`.
-    pub fn with_nick_name(mut self, nick_name: impl Into<String>) -> Self {
-        self.nick_name = Some(nick_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubAccountInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubAccountInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("NickName", &self.nick_name)?;
+        fields.end()
     }
 }
 
 /// Sub-user information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubAccountUser {
     /// Sub-user ID
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// Sub-user name
     ///
     /// Required. Example: `Name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sub-user UID. UID is the unique identifier of a user who is a message recipient, while UIN is a unique identifier of a user.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// Sub-user remarks
     ///
     /// Required. Example: `remark`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-02-01 08:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// User type (1: root account; 2: sub-user; 3: WeCom sub-user; 4: collaborator; 5: message recipient)
     ///
     /// Required. Example: `2`
-    #[serde(rename = "UserType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<u64>,
     /// (Chinese only) 最近登录IP
     ///
     /// Required. Example: `127.0.0.1`
-    #[serde(rename = "LastLoginIp", default, skip_serializing_if = "Option::is_none")]
     pub last_login_ip: Option<String>,
     /// (Chinese only) 最近登录时间，回参为空，即为未登录过控制台
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `2021-03-15 20:00:00`
-    #[serde(rename = "LastLoginTime", default, skip_serializing_if = "Option::is_none")]
     pub last_login_time: Option<String>,
 }
 
-impl SubAccountUser {
-    /// With the fields a request must carry.
-    pub fn new(uin: u64, name: impl Into<String>, uid: u64, remark: impl Into<String>, create_time: impl Into<String>, user_type: u64, last_login_ip: impl Into<String>, last_login_time: impl Into<String>) -> Self {
-        SubAccountUser {
-            uin: Some(uin),
-            name: Some(name.into()),
-            uid: Some(uid),
-            remark: Some(remark.into()),
-            create_time: Some(create_time.into()),
-            user_type: Some(user_type),
-            last_login_ip: Some(last_login_ip.into()),
-            last_login_time: Some(last_login_time.into()),
+impl lenient::Reply for SubAccountUser {
+    const NAME: &'static str = "SubAccountUser";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "CreateTime",
+        "UserType",
+        "LastLoginIp",
+        "LastLoginTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::value(map, &mut self.create_time),
+            5 => lenient::scalar(map, &mut self.user_type),
+            6 => lenient::value(map, &mut self.last_login_ip),
+            7 => lenient::value(map, &mut self.last_login_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SubAccountUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubAccountUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubAccountUser", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UserType", &self.user_type)?;
+        fields.opt("LastLoginIp", &self.last_login_ip)?;
+        fields.opt("LastLoginTime", &self.last_login_time)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 标签
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// (Chinese only) 标签键
     ///
     /// Required. Example: `region`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) 标签值
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 企业微信子用户
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WeChatWorkSubAccount {
     /// (Chinese only) 子用户用户 ID
     ///
     /// Example: `234234`
-    #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
     /// (Chinese only) 子用户用户名
     ///
     /// Example: `accountName`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 子用户 UID
     ///
     /// Example: `245423424`
-    #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
     /// (Chinese only) 备注
     ///
     /// Example: `测试账号`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only) 子用户能否登录控制台
     ///
     /// Example: `1`
-    #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
     /// (Chinese only) 手机号
     ///
     /// Example: `187******123`
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
     /// (Chinese only) 区号
     ///
     /// Example: `010`
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// (Chinese only) 邮箱
     ///
     /// Example: `123@qq.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// (Chinese only) 企业微信UserId
     ///
     /// Example: `23423424`
-    #[serde(rename = "WeChatWorkUserId", default, skip_serializing_if = "Option::is_none")]
     pub we_chat_work_user_id: Option<String>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2024-12-19 10:49:12`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
-impl WeChatWorkSubAccount {
-    /// With every field unset.
-    pub fn new() -> Self {
-        WeChatWorkSubAccount {
-            uin: None,
-            name: None,
-            uid: None,
-            remark: None,
-            console_login: None,
-            phone_num: None,
-            country_code: None,
-            email: None,
-            we_chat_work_user_id: None,
-            create_time: None,
+impl lenient::Reply for WeChatWorkSubAccount {
+    const NAME: &'static str = "WeChatWorkSubAccount";
+    const FIELDS: &'static [&'static str] = &[
+        "Uin",
+        "Name",
+        "Uid",
+        "Remark",
+        "ConsoleLogin",
+        "PhoneNum",
+        "CountryCode",
+        "Email",
+        "WeChatWorkUserId",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.uid),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::scalar(map, &mut self.console_login),
+            5 => lenient::value(map, &mut self.phone_num),
+            6 => lenient::value(map, &mut self.country_code),
+            7 => lenient::value(map, &mut self.email),
+            8 => lenient::value(map, &mut self.we_chat_work_user_id),
+            9 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: u64) -> Self {
-        self.uin = Some(uin);
-        self
+}
+
+impl<'de> Deserialize<'de> for WeChatWorkSubAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Uid`.
-    pub fn with_uid(mut self, uid: u64) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `ConsoleLogin`.
-    pub fn with_console_login(mut self, console_login: u64) -> Self {
-        self.console_login = Some(console_login);
-        self
-    }
-    /// Sets `PhoneNum`.
-    pub fn with_phone_num(mut self, phone_num: impl Into<String>) -> Self {
-        self.phone_num = Some(phone_num.into());
-        self
-    }
-    /// Sets `CountryCode`.
-    pub fn with_country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `WeChatWorkUserId`.
-    pub fn with_we_chat_work_user_id(mut self, we_chat_work_user_id: impl Into<String>) -> Self {
-        self.we_chat_work_user_id = Some(we_chat_work_user_id.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for WeChatWorkSubAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WeChatWorkSubAccount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Uin", &self.uin)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Uid", &self.uid)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ConsoleLogin", &self.console_login)?;
+        fields.opt("PhoneNum", &self.phone_num)?;
+        fields.opt("CountryCode", &self.country_code)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("WeChatWorkUserId", &self.we_chat_work_user_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }

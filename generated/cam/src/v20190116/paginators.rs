@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::list_receiver`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn list_receiver_paginator(
         &self,
         request: ListReceiverRequest,
@@ -79,6 +80,7 @@ impl Client {
     /// Pages through [`Client::list_we_chat_work_sub_accounts`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn list_we_chat_work_sub_accounts_paginator(
         &self,
         request: ListWeChatWorkSubAccountsRequest,

@@ -67,13 +67,7 @@ impl Client {
         &self,
         request: ApplyDiskBackupRequest,
     ) -> Result<ApplyDiskBackupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ApplyDiskBackup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Rolls back a snapshot
     ///
@@ -86,13 +80,7 @@ impl Client {
         &self,
         request: ApplySnapshotRequest,
     ) -> Result<ApplySnapshotResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ApplySnapshot",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Rollback a snapshot group
     ///
@@ -104,13 +92,7 @@ impl Client {
         &self,
         request: ApplySnapshotGroupRequest,
     ) -> Result<ApplySnapshotGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ApplySnapshotGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Mounting Cloud Disks
     ///
@@ -122,13 +104,7 @@ impl Client {
         &self,
         request: AttachDisksRequest,
     ) -> Result<AttachDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 挂载弹性单副本SSD硬盘
     ///
@@ -137,13 +113,7 @@ impl Client {
         &self,
         request: AttachRemoteDisksRequest,
     ) -> Result<AttachRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binding a Scheduled Snapshot Policy
     ///
@@ -155,13 +125,7 @@ impl Client {
         &self,
         request: BindAutoSnapshotPolicyRequest,
     ) -> Result<BindAutoSnapshotPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BindAutoSnapshotPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 自动快照策略的跨账号复制
     ///
@@ -170,13 +134,7 @@ impl Client {
         &self,
         request: CopyAutoSnapshotPolicyCrossAccountRequest,
     ) -> Result<CopyAutoSnapshotPolicyCrossAccountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CopyAutoSnapshotPolicyCrossAccount",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replicates a snapshot to another region
     ///
@@ -188,13 +146,7 @@ impl Client {
         &self,
         request: CopySnapshotCrossRegionsRequest,
     ) -> Result<CopySnapshotCrossRegionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CopySnapshotCrossRegions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creating a Scheduled Snapshot Policy
     ///
@@ -206,13 +158,7 @@ impl Client {
         &self,
         request: CreateAutoSnapshotPolicyRequest,
     ) -> Result<CreateAutoSnapshotPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAutoSnapshotPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a backup point for a cloud disk
     ///
@@ -221,13 +167,7 @@ impl Client {
         &self,
         request: CreateDiskBackupRequest,
     ) -> Result<CreateDiskBackupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDiskBackup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates cloud disks
     ///
@@ -239,13 +179,7 @@ impl Client {
         &self,
         request: CreateDisksRequest,
     ) -> Result<CreateDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDisks",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建弹性单副本SSD硬盘
     ///
@@ -254,13 +188,7 @@ impl Client {
         &self,
         request: CreateRemoteDisksRequest,
     ) -> Result<CreateRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a snapshot
     ///
@@ -273,13 +201,7 @@ impl Client {
         &self,
         request: CreateSnapshotRequest,
     ) -> Result<CreateSnapshotResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSnapshot",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Create a snapshot group
     ///
@@ -290,13 +212,7 @@ impl Client {
         &self,
         request: CreateSnapshotGroupRequest,
     ) -> Result<CreateSnapshotGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSnapshotGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deleting a Scheduled Snapshot Policy
     ///
@@ -307,13 +223,7 @@ impl Client {
         &self,
         request: DeleteAutoSnapshotPoliciesRequest,
     ) -> Result<DeleteAutoSnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAutoSnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the backup points of a cloud disk
     ///
@@ -322,13 +232,7 @@ impl Client {
         &self,
         request: DeleteDiskBackupsRequest,
     ) -> Result<DeleteDiskBackupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteDiskBackups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Delete a snapshot group
     ///
@@ -339,13 +243,7 @@ impl Client {
         &self,
         request: DeleteSnapshotGroupRequest,
     ) -> Result<DeleteSnapshotGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSnapshotGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a snapshot
     ///
@@ -357,13 +255,7 @@ impl Client {
         &self,
         request: DeleteSnapshotsRequest,
     ) -> Result<DeleteSnapshotsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSnapshots",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying a Scheduled Snapshot Policy
     ///
@@ -375,13 +267,7 @@ impl Client {
         &self,
         request: DescribeAutoSnapshotPoliciesRequest,
     ) -> Result<DescribeAutoSnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAutoSnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询 云服务器独享集群云硬盘统计信息
     ///
@@ -390,13 +276,7 @@ impl Client {
         &self,
         request: DescribeDedicatedClusterDiskStatisticsRequest,
     ) -> Result<DescribeDedicatedClusterDiskStatisticsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDedicatedClusterDiskStatistics",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying a Cloud Disk Associated Scheduled Snapshot Policy
     ///
@@ -405,13 +285,7 @@ impl Client {
         &self,
         request: DescribeDiskAssociatedAutoSnapshotPolicyRequest,
     ) -> Result<DescribeDiskAssociatedAutoSnapshotPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDiskAssociatedAutoSnapshotPolicy",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of backup points
     ///
@@ -423,13 +297,7 @@ impl Client {
         &self,
         request: DescribeDiskBackupsRequest,
     ) -> Result<DescribeDiskBackupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDiskBackups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries cloud disk quota
     ///
@@ -438,13 +306,7 @@ impl Client {
         &self,
         request: DescribeDiskConfigQuotaRequest,
     ) -> Result<DescribeDiskConfigQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDiskConfigQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// DescribeDiskStoragePool
     ///
@@ -456,13 +318,7 @@ impl Client {
         &self,
         request: DescribeDiskStoragePoolRequest,
     ) -> Result<DescribeDiskStoragePoolResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDiskStoragePool",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of cloud disks
     ///
@@ -474,13 +330,7 @@ impl Client {
         &self,
         request: DescribeDisksRequest,
     ) -> Result<DescribeDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDisks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the number of cloud disks associated to an instance
     ///
@@ -491,13 +341,7 @@ impl Client {
         &self,
         request: DescribeInstancesDiskNumRequest,
     ) -> Result<DescribeInstancesDiskNumResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstancesDiskNum",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询单副本SSD硬盘机型搭配配额
     ///
@@ -506,13 +350,7 @@ impl Client {
         &self,
         request: DescribeRemoteDiskConfigQuotaRequest,
     ) -> Result<DescribeRemoteDiskConfigQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRemoteDiskConfigQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询单副本SSD硬盘列表
     ///
@@ -521,13 +359,7 @@ impl Client {
         &self,
         request: DescribeRemoteDisksRequest,
     ) -> Result<DescribeRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询单副本SSD硬盘操作限制列表
     ///
@@ -536,13 +368,7 @@ impl Client {
         &self,
         request: DescribeRemoteDisksDeniedActionsRequest,
     ) -> Result<DescribeRemoteDisksDeniedActionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRemoteDisksDeniedActions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query a snapshot group list
     ///
@@ -553,13 +379,7 @@ impl Client {
         &self,
         request: DescribeSnapshotGroupsRequest,
     ) -> Result<DescribeSnapshotGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSnapshotGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query snapshot usage overview
     ///
@@ -568,13 +388,7 @@ impl Client {
         &self,
         request: DescribeSnapshotOverviewRequest,
     ) -> Result<DescribeSnapshotOverviewResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSnapshotOverview",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views snapshot sharing information
     ///
@@ -583,13 +397,7 @@ impl Client {
         &self,
         request: DescribeSnapshotSharePermissionRequest,
     ) -> Result<DescribeSnapshotSharePermissionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSnapshotSharePermission",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of snapshots
     ///
@@ -601,13 +409,7 @@ impl Client {
         &self,
         request: DescribeSnapshotsRequest,
     ) -> Result<DescribeSnapshotsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSnapshots",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unmounts cloud disks
     ///
@@ -619,13 +421,7 @@ impl Client {
         &self,
         request: DetachDisksRequest,
     ) -> Result<DetachDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 卸载弹性单副本SSD硬盘
     ///
@@ -634,13 +430,7 @@ impl Client {
         &self,
         request: DetachRemoteDisksRequest,
     ) -> Result<DetachRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets snapshot overview information
     ///
@@ -652,13 +442,7 @@ impl Client {
         &self,
         request: GetSnapOverviewRequest,
     ) -> Result<GetSnapOverviewResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetSnapOverview",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Reinitializes cloud disks
     ///
@@ -671,13 +455,7 @@ impl Client {
         &self,
         request: InitializeDisksRequest,
     ) -> Result<InitializeDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InitializeDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询创建弹性单副本SSD硬盘的价格
     ///
@@ -686,13 +464,7 @@ impl Client {
         &self,
         request: InquirePriceCreateRemoteDisksRequest,
     ) -> Result<InquirePriceCreateRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePriceCreateRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of a cloud disk after its backup point quota is modified
     ///
@@ -701,13 +473,7 @@ impl Client {
         &self,
         request: InquirePriceModifyDiskBackupQuotaRequest,
     ) -> Result<InquirePriceModifyDiskBackupQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePriceModifyDiskBackupQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price for adjusting the cloud disk’s extra performance
     ///
@@ -716,13 +482,7 @@ impl Client {
         &self,
         request: InquirePriceModifyDiskExtraPerformanceRequest,
     ) -> Result<InquirePriceModifyDiskExtraPerformanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePriceModifyDiskExtraPerformance",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询续费弹性单副本SSD硬盘的价格
     ///
@@ -731,13 +491,7 @@ impl Client {
         &self,
         request: InquirePriceRenewRemoteDisksRequest,
     ) -> Result<InquirePriceRenewRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePriceRenewRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating cloud disks
     ///
@@ -748,13 +502,7 @@ impl Client {
         &self,
         request: InquiryPriceCreateDisksRequest,
     ) -> Result<InquiryPriceCreateDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceCreateDisks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Renew a cloud block storage and check the price
     ///
@@ -766,13 +514,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewDisksRequest,
     ) -> Result<InquiryPriceRenewDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRenewDisks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Inquires the price for expanding the capacity of a cloud disk
     ///
@@ -781,13 +523,7 @@ impl Client {
         &self,
         request: InquiryPriceResizeDiskRequest,
     ) -> Result<InquiryPriceResizeDiskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceResizeDisk",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifying Scheduled Snapshot Policy Information
     ///
@@ -799,13 +535,7 @@ impl Client {
         &self,
         request: ModifyAutoSnapshotPolicyAttributeRequest,
     ) -> Result<ModifyAutoSnapshotPolicyAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAutoSnapshotPolicyAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies cloud disk attributes
     ///
@@ -816,13 +546,7 @@ impl Client {
         &self,
         request: ModifyDiskAttributesRequest,
     ) -> Result<ModifyDiskAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDiskAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the cloud disk backup point quota
     ///
@@ -831,13 +555,7 @@ impl Client {
         &self,
         request: ModifyDiskBackupQuotaRequest,
     ) -> Result<ModifyDiskBackupQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDiskBackupQuota",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the cloud disk’s extra performance
     ///
@@ -848,13 +566,7 @@ impl Client {
         &self,
         request: ModifyDiskExtraPerformanceRequest,
     ) -> Result<ModifyDiskExtraPerformanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDiskExtraPerformance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性云硬盘计费模式
     ///
@@ -865,13 +577,7 @@ impl Client {
         &self,
         request: ModifyDisksChargeTypeRequest,
     ) -> Result<ModifyDisksChargeTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDisksChargeType",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改云硬盘续费标识
     ///
@@ -880,13 +586,7 @@ impl Client {
         &self,
         request: ModifyDisksRenewFlagRequest,
     ) -> Result<ModifyDisksRenewFlagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDisksRenewFlag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改单副本SSD硬盘属性
     ///
@@ -895,13 +595,7 @@ impl Client {
         &self,
         request: ModifyRemoteDiskAttributesRequest,
     ) -> Result<ModifyRemoteDiskAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyRemoteDiskAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies snapshot information
     ///
@@ -913,13 +607,7 @@ impl Client {
         &self,
         request: ModifySnapshotAttributeRequest,
     ) -> Result<ModifySnapshotAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySnapshotAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies snapshot sharing information
     ///
@@ -934,13 +622,7 @@ impl Client {
         &self,
         request: ModifySnapshotsSharePermissionRequest,
     ) -> Result<ModifySnapshotsSharePermissionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySnapshotsSharePermission",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Renew a cloud block storage
     ///
@@ -951,13 +633,7 @@ impl Client {
         &self,
         request: RenewDiskRequest,
     ) -> Result<RenewDiskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewDisk",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费弹性单副本SSD硬盘
     ///
@@ -966,13 +642,7 @@ impl Client {
         &self,
         request: RenewRemoteDiskRequest,
     ) -> Result<RenewRemoteDiskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewRemoteDisk",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Expanding Cloud Disk Capacity
     ///
@@ -983,13 +653,7 @@ impl Client {
         &self,
         request: ResizeDiskRequest,
     ) -> Result<ResizeDiskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResizeDisk",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取创建弹性单副本SSD硬盘的订单参数
     ///
@@ -998,13 +662,7 @@ impl Client {
         &self,
         request: SwitchParameterCreateRemoteDisksRequest,
     ) -> Result<SwitchParameterCreateRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SwitchParameterCreateRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取续费弹性单副本SSD硬盘的订单参数
     ///
@@ -1013,13 +671,7 @@ impl Client {
         &self,
         request: SwitchParameterRenewRemoteDisksRequest,
     ) -> Result<SwitchParameterRenewRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SwitchParameterRenewRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Returns a cloud disk
     ///
@@ -1032,13 +684,7 @@ impl Client {
         &self,
         request: TerminateDisksRequest,
     ) -> Result<TerminateDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TerminateDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 销毁弹性单副本SSD硬盘
     ///
@@ -1047,13 +693,7 @@ impl Client {
         &self,
         request: TerminateRemoteDisksRequest,
     ) -> Result<TerminateRemoteDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TerminateRemoteDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinding a Scheduled Snapshot Policy
     ///
@@ -1065,345 +705,631 @@ impl Client {
         &self,
         request: UnbindAutoSnapshotPolicyRequest,
     ) -> Result<UnbindAutoSnapshotPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnbindAutoSnapshotPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "ApplyDiskBackup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.apply_disk_backup(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ApplySnapshot" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.apply_snapshot(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ApplySnapshotGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.apply_snapshot_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BindAutoSnapshotPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.bind_auto_snapshot_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CopyAutoSnapshotPolicyCrossAccount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.copy_auto_snapshot_policy_cross_account(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CopySnapshotCrossRegions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.copy_snapshot_cross_regions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAutoSnapshotPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_auto_snapshot_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDiskBackup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_disk_backup(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSnapshot" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_snapshot(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSnapshotGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_snapshot_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAutoSnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_auto_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteDiskBackups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_disk_backups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSnapshotGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_snapshot_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSnapshots" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_snapshots(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAutoSnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_auto_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDedicatedClusterDiskStatistics" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_dedicated_cluster_disk_statistics(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDiskAssociatedAutoSnapshotPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_disk_associated_auto_snapshot_policy(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDiskBackups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_disk_backups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDiskConfigQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_disk_config_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDiskStoragePool" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_disk_storage_pool(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstancesDiskNum" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances_disk_num(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRemoteDiskConfigQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_remote_disk_config_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRemoteDisksDeniedActions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_remote_disks_denied_actions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSnapshotGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_snapshot_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSnapshotOverview" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_snapshot_overview(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSnapshotSharePermission" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_snapshot_share_permission(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSnapshots" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_snapshots(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetSnapOverview" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.get_snap_overview(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InitializeDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.initialize_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePriceCreateRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquire_price_create_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePriceModifyDiskBackupQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquire_price_modify_disk_backup_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePriceModifyDiskExtraPerformance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquire_price_modify_disk_extra_performance(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePriceRenewRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquire_price_renew_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceCreateDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_create_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRenewDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_renew_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceResizeDisk" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_resize_disk(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAutoSnapshotPolicyAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_auto_snapshot_policy_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDiskAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_disk_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDiskBackupQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_disk_backup_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDiskExtraPerformance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_disk_extra_performance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDisksChargeType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_disks_charge_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDisksRenewFlag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_disks_renew_flag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyRemoteDiskAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_remote_disk_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySnapshotAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_snapshot_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySnapshotsSharePermission" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_snapshots_share_permission(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewDisk" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_disk(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewRemoteDisk" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_remote_disk(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResizeDisk" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.resize_disk(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SwitchParameterCreateRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.switch_parameter_create_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SwitchParameterRenewRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.switch_parameter_renew_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TerminateDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.terminate_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TerminateRemoteDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.terminate_remote_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnbindAutoSnapshotPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unbind_auto_snapshot_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for ApplyDiskBackupRequest {
+    type Output = ApplyDiskBackupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ApplyDiskBackup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ApplySnapshotRequest {
+    type Output = ApplySnapshotResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ApplySnapshot",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ApplySnapshotGroupRequest {
+    type Output = ApplySnapshotGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ApplySnapshotGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachDisksRequest {
+    type Output = AttachDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachRemoteDisksRequest {
+    type Output = AttachRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BindAutoSnapshotPolicyRequest {
+    type Output = BindAutoSnapshotPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BindAutoSnapshotPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CopyAutoSnapshotPolicyCrossAccountRequest {
+    type Output = CopyAutoSnapshotPolicyCrossAccountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CopyAutoSnapshotPolicyCrossAccount",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CopySnapshotCrossRegionsRequest {
+    type Output = CopySnapshotCrossRegionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CopySnapshotCrossRegions",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAutoSnapshotPolicyRequest {
+    type Output = CreateAutoSnapshotPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAutoSnapshotPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDiskBackupRequest {
+    type Output = CreateDiskBackupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDiskBackup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDisksRequest {
+    type Output = CreateDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDisks",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRemoteDisksRequest {
+    type Output = CreateRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSnapshotRequest {
+    type Output = CreateSnapshotResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSnapshot",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSnapshotGroupRequest {
+    type Output = CreateSnapshotGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSnapshotGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAutoSnapshotPoliciesRequest {
+    type Output = DeleteAutoSnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAutoSnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteDiskBackupsRequest {
+    type Output = DeleteDiskBackupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteDiskBackups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSnapshotGroupRequest {
+    type Output = DeleteSnapshotGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSnapshotGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSnapshotsRequest {
+    type Output = DeleteSnapshotsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSnapshots",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAutoSnapshotPoliciesRequest {
+    type Output = DescribeAutoSnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAutoSnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDedicatedClusterDiskStatisticsRequest {
+    type Output = DescribeDedicatedClusterDiskStatisticsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDedicatedClusterDiskStatistics",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
+    type Output = DescribeDiskAssociatedAutoSnapshotPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDiskAssociatedAutoSnapshotPolicy",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDiskBackupsRequest {
+    type Output = DescribeDiskBackupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDiskBackups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDiskConfigQuotaRequest {
+    type Output = DescribeDiskConfigQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDiskConfigQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDiskStoragePoolRequest {
+    type Output = DescribeDiskStoragePoolResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDiskStoragePool",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDisksRequest {
+    type Output = DescribeDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDisks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesDiskNumRequest {
+    type Output = DescribeInstancesDiskNumResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstancesDiskNum",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRemoteDiskConfigQuotaRequest {
+    type Output = DescribeRemoteDiskConfigQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRemoteDiskConfigQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRemoteDisksRequest {
+    type Output = DescribeRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRemoteDisksDeniedActionsRequest {
+    type Output = DescribeRemoteDisksDeniedActionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRemoteDisksDeniedActions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSnapshotGroupsRequest {
+    type Output = DescribeSnapshotGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSnapshotGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSnapshotOverviewRequest {
+    type Output = DescribeSnapshotOverviewResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSnapshotOverview",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSnapshotSharePermissionRequest {
+    type Output = DescribeSnapshotSharePermissionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSnapshotSharePermission",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSnapshotsRequest {
+    type Output = DescribeSnapshotsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSnapshots",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DetachDisksRequest {
+    type Output = DetachDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DetachRemoteDisksRequest {
+    type Output = DetachRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetSnapOverviewRequest {
+    type Output = GetSnapOverviewResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetSnapOverview",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InitializeDisksRequest {
+    type Output = InitializeDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InitializeDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for InquirePriceCreateRemoteDisksRequest {
+    type Output = InquirePriceCreateRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePriceCreateRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquirePriceModifyDiskBackupQuotaRequest {
+    type Output = InquirePriceModifyDiskBackupQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePriceModifyDiskBackupQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquirePriceModifyDiskExtraPerformanceRequest {
+    type Output = InquirePriceModifyDiskExtraPerformanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePriceModifyDiskExtraPerformance",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquirePriceRenewRemoteDisksRequest {
+    type Output = InquirePriceRenewRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePriceRenewRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceCreateDisksRequest {
+    type Output = InquiryPriceCreateDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceCreateDisks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRenewDisksRequest {
+    type Output = InquiryPriceRenewDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRenewDisks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceResizeDiskRequest {
+    type Output = InquiryPriceResizeDiskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceResizeDisk",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ModifyAutoSnapshotPolicyAttributeRequest {
+    type Output = ModifyAutoSnapshotPolicyAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAutoSnapshotPolicyAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDiskAttributesRequest {
+    type Output = ModifyDiskAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDiskAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDiskBackupQuotaRequest {
+    type Output = ModifyDiskBackupQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDiskBackupQuota",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDiskExtraPerformanceRequest {
+    type Output = ModifyDiskExtraPerformanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDiskExtraPerformance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDisksChargeTypeRequest {
+    type Output = ModifyDisksChargeTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDisksChargeType",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDisksRenewFlagRequest {
+    type Output = ModifyDisksRenewFlagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDisksRenewFlag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyRemoteDiskAttributesRequest {
+    type Output = ModifyRemoteDiskAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyRemoteDiskAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySnapshotAttributeRequest {
+    type Output = ModifySnapshotAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySnapshotAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySnapshotsSharePermissionRequest {
+    type Output = ModifySnapshotsSharePermissionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySnapshotsSharePermission",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewDiskRequest {
+    type Output = RenewDiskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewDisk",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewRemoteDiskRequest {
+    type Output = RenewRemoteDiskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewRemoteDisk",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResizeDiskRequest {
+    type Output = ResizeDiskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResizeDisk",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SwitchParameterCreateRemoteDisksRequest {
+    type Output = SwitchParameterCreateRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SwitchParameterCreateRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SwitchParameterRenewRemoteDisksRequest {
+    type Output = SwitchParameterRenewRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SwitchParameterRenewRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TerminateDisksRequest {
+    type Output = TerminateDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TerminateDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TerminateRemoteDisksRequest {
+    type Output = TerminateRemoteDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TerminateRemoteDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnbindAutoSnapshotPolicyRequest {
+    type Output = UnbindAutoSnapshotPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnbindAutoSnapshotPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<ApplyDiskBackupRequest>(),
+    runtime::operation::Entry::of::<ApplySnapshotRequest>(),
+    runtime::operation::Entry::of::<ApplySnapshotGroupRequest>(),
+    runtime::operation::Entry::of::<AttachDisksRequest>(),
+    runtime::operation::Entry::of::<AttachRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<BindAutoSnapshotPolicyRequest>(),
+    runtime::operation::Entry::of::<CopyAutoSnapshotPolicyCrossAccountRequest>(),
+    runtime::operation::Entry::of::<CopySnapshotCrossRegionsRequest>(),
+    runtime::operation::Entry::of::<CreateAutoSnapshotPolicyRequest>(),
+    runtime::operation::Entry::of::<CreateDiskBackupRequest>(),
+    runtime::operation::Entry::of::<CreateDisksRequest>(),
+    runtime::operation::Entry::of::<CreateRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<CreateSnapshotRequest>(),
+    runtime::operation::Entry::of::<CreateSnapshotGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteAutoSnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<DeleteDiskBackupsRequest>(),
+    runtime::operation::Entry::of::<DeleteSnapshotGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteSnapshotsRequest>(),
+    runtime::operation::Entry::of::<DescribeAutoSnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<DescribeDedicatedClusterDiskStatisticsRequest>(),
+    runtime::operation::Entry::of::<DescribeDiskAssociatedAutoSnapshotPolicyRequest>(),
+    runtime::operation::Entry::of::<DescribeDiskBackupsRequest>(),
+    runtime::operation::Entry::of::<DescribeDiskConfigQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeDiskStoragePoolRequest>(),
+    runtime::operation::Entry::of::<DescribeDisksRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesDiskNumRequest>(),
+    runtime::operation::Entry::of::<DescribeRemoteDiskConfigQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<DescribeRemoteDisksDeniedActionsRequest>(),
+    runtime::operation::Entry::of::<DescribeSnapshotGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribeSnapshotOverviewRequest>(),
+    runtime::operation::Entry::of::<DescribeSnapshotSharePermissionRequest>(),
+    runtime::operation::Entry::of::<DescribeSnapshotsRequest>(),
+    runtime::operation::Entry::of::<DetachDisksRequest>(),
+    runtime::operation::Entry::of::<DetachRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<GetSnapOverviewRequest>(),
+    runtime::operation::Entry::of::<InitializeDisksRequest>(),
+    runtime::operation::Entry::of::<InquirePriceCreateRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<InquirePriceModifyDiskBackupQuotaRequest>(),
+    runtime::operation::Entry::of::<InquirePriceModifyDiskExtraPerformanceRequest>(),
+    runtime::operation::Entry::of::<InquirePriceRenewRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceCreateDisksRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRenewDisksRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceResizeDiskRequest>(),
+    runtime::operation::Entry::of::<ModifyAutoSnapshotPolicyAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyDiskAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyDiskBackupQuotaRequest>(),
+    runtime::operation::Entry::of::<ModifyDiskExtraPerformanceRequest>(),
+    runtime::operation::Entry::of::<ModifyDisksChargeTypeRequest>(),
+    runtime::operation::Entry::of::<ModifyDisksRenewFlagRequest>(),
+    runtime::operation::Entry::of::<ModifyRemoteDiskAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifySnapshotAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifySnapshotsSharePermissionRequest>(),
+    runtime::operation::Entry::of::<RenewDiskRequest>(),
+    runtime::operation::Entry::of::<RenewRemoteDiskRequest>(),
+    runtime::operation::Entry::of::<ResizeDiskRequest>(),
+    runtime::operation::Entry::of::<SwitchParameterCreateRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<SwitchParameterRenewRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<TerminateDisksRequest>(),
+    runtime::operation::Entry::of::<TerminateRemoteDisksRequest>(),
+    runtime::operation::Entry::of::<UnbindAutoSnapshotPolicyRequest>(),
+];

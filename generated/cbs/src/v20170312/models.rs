@@ -2,27 +2,32 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// This parameter is used for the snapshot group rollback API input, representing the cloud disks and snapshot list to be rolled back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyDisk {
     /// Specifies the snapshot ID associated with the snapshot group.
     ///
     /// Required. Example: `snap-cznei4gl`
-    #[serde(rename = "SnapshotId")]
     pub snapshot_id: String,
     /// Specifies the original cloud disk ID of the snapshot associated with the snapshot group.
     ///
     /// Required. Example: `disk-1ly0wu8c`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
 }
 
 impl ApplyDisk {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+        "DiskId",
+    ];
     /// With the fields a request must carry.
     pub fn new(snapshot_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
         ApplyDisk {
@@ -32,12 +37,10 @@ impl ApplyDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ApplyDisk {
     const NAME: &'static str = "ApplyDisk";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotId",
-        "DiskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_id = None;
         let mut disk_id = None;
@@ -55,39 +58,52 @@ impl input::Input for ApplyDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ApplyDisk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ApplyDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApplyDisk", Self::FIELDS.len())?;
+        fields.plain("SnapshotId", &self.snapshot_id)?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::apply_disk_backup`](super::Client::apply_disk_backup).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyDiskBackupRequest {
     /// Cloud disk backup point ID. can be queried through the [DescribeDiskBackups](https://www.tencentcloud.com/document/product/362/80278?from_cn_redirect=1) api.
     ///
     /// Required. Example: `dbp-xxxxxxxx`
-    #[serde(rename = "DiskBackupId")]
     pub disk_backup_id: String,
     /// Original cloud disk ID of the backup point. can be queried through the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api.
     ///
     /// Required. Example: `disk-xxxxxxxx`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
     /// Specifies whether to enable automatic shutdown before rolling back the CBS backup point. defaults to FALSE, which means no automatic shutdown.
     ///
     /// Example: `false`
-    #[serde(rename = "AutoStopInstance", skip_serializing_if = "Option::is_none")]
     pub auto_stop_instance: Option<bool>,
     /// Whether to automatically start after rolling back the cloud disk backup point, default to FALSE, means do not auto boot. the AutoStartInstance parameter can only be set to true when AutoStopInstance is true.
     ///
     /// Example: `false`
-    #[serde(rename = "AutoStartInstance", skip_serializing_if = "Option::is_none")]
     pub auto_start_instance: Option<bool>,
 }
 
 impl ApplyDiskBackupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskBackupId",
+        "DiskId",
+        "AutoStopInstance",
+        "AutoStartInstance",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_backup_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
         ApplyDiskBackupRequest {
@@ -109,14 +125,10 @@ impl ApplyDiskBackupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ApplyDiskBackupRequest {
     const NAME: &'static str = "ApplyDiskBackupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskBackupId",
-        "DiskId",
-        "AutoStopInstance",
-        "AutoStartInstance",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_backup_id = None;
         let mut disk_id = None;
@@ -140,62 +152,90 @@ impl input::Input for ApplyDiskBackupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ApplyDiskBackupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ApplyDiskBackupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApplyDiskBackupRequest", Self::FIELDS.len())?;
+        fields.plain("DiskBackupId", &self.disk_backup_id)?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.opt("AutoStopInstance", &self.auto_stop_instance)?;
+        fields.opt("AutoStartInstance", &self.auto_start_instance)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::apply_disk_backup`](super::Client::apply_disk_backup).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApplyDiskBackupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ApplyDiskBackupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ApplyDiskBackupResponse {
-            request_id: None,
+impl lenient::Reply for ApplyDiskBackupResponse {
+    const NAME: &'static str = "ApplyDiskBackupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ApplyDiskBackupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ApplyDiskBackupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApplyDiskBackupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::apply_snapshot_group`](super::Client::apply_snapshot_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplySnapshotGroupRequest {
     /// Specifies the snapshot group ID rolled back.
     ///
     /// Required. Example: `csnap-csoplz7u`
-    #[serde(rename = "SnapshotGroupId")]
     pub snapshot_group_id: String,
     /// Specifies the snapshot ID associated with the rollback snapshot group and the original cloud disk ID list of the corresponding snapshot.
     ///
     /// Required.
-    #[serde(rename = "ApplyDisks")]
     pub apply_disks: Vec<ApplyDisk>,
     /// Specifies whether to perform automatic shutdown before rollback.
     ///
     /// Example: `false`
-    #[serde(rename = "AutoStopInstance", skip_serializing_if = "Option::is_none")]
     pub auto_stop_instance: Option<bool>,
     /// Specifies whether to automatically start after completion.
     ///
     /// Example: `false`
-    #[serde(rename = "AutoStartInstance", skip_serializing_if = "Option::is_none")]
     pub auto_start_instance: Option<bool>,
 }
 
 impl ApplySnapshotGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotGroupId",
+        "ApplyDisks",
+        "AutoStopInstance",
+        "AutoStartInstance",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(snapshot_group_id: impl Into<String>, apply_disks: impl IntoIterator<Item = ApplyDisk>) -> Self {
         ApplySnapshotGroupRequest {
@@ -217,14 +257,10 @@ impl ApplySnapshotGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ApplySnapshotGroupRequest {
     const NAME: &'static str = "ApplySnapshotGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotGroupId",
-        "ApplyDisks",
-        "AutoStopInstance",
-        "AutoStartInstance",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_group_id = None;
         let mut apply_disks = None;
@@ -248,63 +284,91 @@ impl input::Input for ApplySnapshotGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ApplySnapshotGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ApplySnapshotGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApplySnapshotGroupRequest", Self::FIELDS.len())?;
+        fields.plain("SnapshotGroupId", &self.snapshot_group_id)?;
+        fields.plain("ApplyDisks", &self.apply_disks)?;
+        fields.opt("AutoStopInstance", &self.auto_stop_instance)?;
+        fields.opt("AutoStartInstance", &self.auto_start_instance)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::apply_snapshot_group`](super::Client::apply_snapshot_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApplySnapshotGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ApplySnapshotGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ApplySnapshotGroupResponse {
-            request_id: None,
+impl lenient::Reply for ApplySnapshotGroupResponse {
+    const NAME: &'static str = "ApplySnapshotGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ApplySnapshotGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ApplySnapshotGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApplySnapshotGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::apply_snapshot`](super::Client::apply_snapshot).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplySnapshotRequest {
     /// Snapshot ID, which can be queried via [DescribeSnapshots](https://intl.cloud.tencent.com/document/product/362/15647?from_cn_redirect=1).
     ///
     /// Required. Example: `snap-3xvkxxmp`
-    #[serde(rename = "SnapshotId")]
     pub snapshot_id: String,
     /// ID of the original cloud disk corresponding to the snapshot, which can be queried via the API [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1).
     ///
     /// Required. Example: `disk-ouxaxxt2`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
     /// Specifies whether to perform automatic shutdown before rolling back. only supports rolling back snapshots to mounted cbs.
     /// Specifies whether AutoStartInstance can be set to true when this parameter is true.
     ///
     /// Example: `False`
-    #[serde(rename = "AutoStopInstance", skip_serializing_if = "Option::is_none")]
     pub auto_stop_instance: Option<bool>,
     /// Specifies whether to automatically start after completion. only supports rolling back snapshots to mounted cbs. this parameter requires simultaneous parameter passing of AutoStopInstance.
     ///
     /// Example: `False`
-    #[serde(rename = "AutoStartInstance", skip_serializing_if = "Option::is_none")]
     pub auto_start_instance: Option<bool>,
 }
 
 impl ApplySnapshotRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+        "DiskId",
+        "AutoStopInstance",
+        "AutoStartInstance",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(snapshot_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
         ApplySnapshotRequest {
@@ -326,14 +390,10 @@ impl ApplySnapshotRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ApplySnapshotRequest {
     const NAME: &'static str = "ApplySnapshotRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotId",
-        "DiskId",
-        "AutoStopInstance",
-        "AutoStartInstance",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_id = None;
         let mut disk_id = None;
@@ -357,53 +417,75 @@ impl input::Input for ApplySnapshotRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ApplySnapshotRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ApplySnapshotRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApplySnapshotRequest", Self::FIELDS.len())?;
+        fields.plain("SnapshotId", &self.snapshot_id)?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.opt("AutoStopInstance", &self.auto_stop_instance)?;
+        fields.opt("AutoStartInstance", &self.auto_start_instance)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::apply_snapshot`](super::Client::apply_snapshot).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApplySnapshotResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ApplySnapshotResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ApplySnapshotResponse {
-            request_id: None,
+impl lenient::Reply for ApplySnapshotResponse {
+    const NAME: &'static str = "ApplySnapshotResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ApplySnapshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ApplySnapshotResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApplySnapshotResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::attach_disks`](super::Client::attach_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachDisksRequest {
     /// ID of the CVM instance on which the cloud disk will be mounted. It can be queried via the API [DescribeInstances](https://intl.cloud.tencent.com/document/product/213/15728?from_cn_redirect=1).
     ///
     /// Required. Example: `ins-9oxguxa`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// ID of the elastic cloud disk to be mounted, which can be queried through the API [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1). A maximum of 10 elastic cloud disks can be mounted in a single request.
     ///
     /// Required. Example: `["disk-l7mxexxc"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// Optional parameter. If this is not passed only the mount operation is executed. If `True` is passed, the cloud disk will be configured to be terminated when the server it is mounted to is terminated. This is only valid for pay-as-you-go cloud disks.
     ///
     /// Example: `TRUE`
-    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// Optional parameter, used to control the mount mode used in cloud disk mounting, currently only applicable to blackstone bare metal model. valid values:
     ///
@@ -413,11 +495,17 @@ pub struct AttachDisksRequest {
     /// .
     ///
     /// Example: `PF`
-    #[serde(rename = "AttachMode", skip_serializing_if = "Option::is_none")]
     pub attach_mode: Option<String>,
 }
 
 impl AttachDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DiskIds",
+        "DeleteWithInstance",
+        "AttachMode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         AttachDisksRequest {
@@ -439,14 +527,10 @@ impl AttachDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachDisksRequest {
     const NAME: &'static str = "AttachDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DiskIds",
-        "DeleteWithInstance",
-        "AttachMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut disk_ids = None;
@@ -470,37 +554,62 @@ impl input::Input for AttachDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AttachDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachDisksRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("AttachMode", &self.attach_mode)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::attach_disks`](super::Client::attach_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachDisksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AttachDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachDisksResponse {
-            request_id: None,
+impl lenient::Reply for AttachDisksResponse {
+    const NAME: &'static str = "AttachDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::attach_remote_disks`](super::Client::attach_remote_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachRemoteDisksRequest {
     /// (Chinese only)
@@ -508,18 +617,21 @@ pub struct AttachRemoteDisksRequest {
     /// 指定待挂载单副本SSD硬盘的CVM实例。
     ///
     /// Required. Example: `ins-1v6br72e`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only)
     ///
     /// 一个或多个待挂载的单副本SSD硬盘ID。
     ///
     /// Required. Example: `["rdisk-1ztsk0jr"]`
-    #[serde(rename = "RemoteDiskIds")]
     pub remote_disk_ids: Vec<String>,
 }
 
 impl AttachRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "RemoteDiskIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         AttachRemoteDisksRequest {
@@ -529,12 +641,10 @@ impl AttachRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachRemoteDisksRequest {
     const NAME: &'static str = "AttachRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "RemoteDiskIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut remote_disk_ids = None;
@@ -552,57 +662,83 @@ impl input::Input for AttachRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AttachRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("RemoteDiskIds", &self.remote_disk_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::attach_remote_disks`](super::Client::attach_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AttachRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for AttachRemoteDisksResponse {
+    const NAME: &'static str = "AttachRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes how a newly purchased cloud disk is initialized and attached to a CVM instance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AutoMountConfiguration {
     /// ID of the instance to which the cloud disk is attached.
     ///
     /// Required. Example: `["ins-abcdefgh"]`
-    #[serde(rename = "InstanceId")]
     pub instance_id: Vec<String>,
     /// Mount point in the instance.
     ///
     /// Example: `["/mnt/datadisk0"]`
-    #[serde(rename = "MountPoint", skip_serializing_if = "Option::is_none")]
     pub mount_point: Option<Vec<String>>,
     /// File system type. Valid values: `ext4`, `xfs`.
     ///
     /// Example: `ext4`
-    #[serde(rename = "FileSystemType", skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
 }
 
 impl AutoMountConfiguration {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "MountPoint",
+        "FileSystemType",
+    ];
     /// With the fields a request must carry.
     pub fn new(instance_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         AutoMountConfiguration {
@@ -623,13 +759,10 @@ impl AutoMountConfiguration {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AutoMountConfiguration {
     const NAME: &'static str = "AutoMountConfiguration";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "MountPoint",
-        "FileSystemType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut mount_point = None;
@@ -650,29 +783,43 @@ impl input::Input for AutoMountConfiguration {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AutoMountConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AutoMountConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AutoMountConfiguration", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("MountPoint", &self.mount_point)?;
+        fields.opt("FileSystemType", &self.file_system_type)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::bind_auto_snapshot_policy`](super::Client::bind_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindAutoSnapshotPolicyRequest {
     /// Specifies the ID of the regular snapshot policy to bind. query via the DescribeAutoSnapshotPolicies api (<https://www.tencentcloud.com/document/api/362/33556?from_cn_redirect=1>).
     ///
     /// Required. Example: `asp-6xtxct37`
-    #[serde(rename = "AutoSnapshotPolicyId")]
     pub auto_snapshot_policy_id: String,
     /// List of cloud disk IDs to be bound. Maximum of 80 cloud disks can be bound per request.
     ///
     /// Example: `["disk-l7mxexxc"]`
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
 
 impl BindAutoSnapshotPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyId",
+        "DiskIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
         BindAutoSnapshotPolicyRequest {
@@ -687,12 +834,10 @@ impl BindAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BindAutoSnapshotPolicyRequest {
     const NAME: &'static str = "BindAutoSnapshotPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AutoSnapshotPolicyId",
-        "DiskIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut auto_snapshot_policy_id = None;
         let mut disk_ids = None;
@@ -710,52 +855,78 @@ impl input::Input for BindAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BindAutoSnapshotPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for BindAutoSnapshotPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BindAutoSnapshotPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.opt("DiskIds", &self.disk_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::bind_auto_snapshot_policy`](super::Client::bind_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BindAutoSnapshotPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl BindAutoSnapshotPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindAutoSnapshotPolicyResponse {
-            request_id: None,
+impl lenient::Reply for BindAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "BindAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BindAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BindAutoSnapshotPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BindAutoSnapshotPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::copy_auto_snapshot_policy_cross_account`](super::Client::copy_auto_snapshot_policy_cross_account).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyAutoSnapshotPolicyCrossAccountRequest {
     /// (Chinese only) 要备份的定期快照策略ID列表
     ///
     /// Required. Example: `["asp-ljylgbyo"]`
-    #[serde(rename = "AutoSnapshotPolicyIds")]
     pub auto_snapshot_policy_ids: Vec<String>,
     /// (Chinese only) 目标账户uin
     ///
     /// Required. Example: `597568700`
-    #[serde(rename = "TargetAccountUin")]
     pub target_account_uin: String,
 }
 
 impl CopyAutoSnapshotPolicyCrossAccountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyIds",
+        "TargetAccountUin",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>, target_account_uin: impl Into<String>) -> Self {
         CopyAutoSnapshotPolicyCrossAccountRequest {
@@ -765,12 +936,10 @@ impl CopyAutoSnapshotPolicyCrossAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CopyAutoSnapshotPolicyCrossAccountRequest {
     const NAME: &'static str = "CopyAutoSnapshotPolicyCrossAccountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AutoSnapshotPolicyIds",
-        "TargetAccountUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut auto_snapshot_policy_ids = None;
         let mut target_account_uin = None;
@@ -788,80 +957,98 @@ impl input::Input for CopyAutoSnapshotPolicyCrossAccountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CopyAutoSnapshotPolicyCrossAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CopyAutoSnapshotPolicyCrossAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CopyAutoSnapshotPolicyCrossAccountRequest", Self::FIELDS.len())?;
+        fields.plain("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        fields.plain("TargetAccountUin", &self.target_account_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::copy_auto_snapshot_policy_cross_account`](super::Client::copy_auto_snapshot_policy_cross_account).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CopyAutoSnapshotPolicyCrossAccountResponse {
     /// (Chinese only) 已备份的定期快照策略ID列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["asp-ljylgbyo"]`
-    #[serde(rename = "AutoSnapshotPolicyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub auto_snapshot_policy_ids: Vec<String>,
     /// (Chinese only) 目标账户uin
     ///
     /// Example: `597568700`
-    #[serde(rename = "TargetAccountUin", default, skip_serializing_if = "Option::is_none")]
     pub target_account_uin: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CopyAutoSnapshotPolicyCrossAccountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CopyAutoSnapshotPolicyCrossAccountResponse {
-            auto_snapshot_policy_ids: Vec::new(),
-            target_account_uin: None,
-            request_id: None,
+impl lenient::Reply for CopyAutoSnapshotPolicyCrossAccountResponse {
+    const NAME: &'static str = "CopyAutoSnapshotPolicyCrossAccountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyIds",
+        "TargetAccountUin",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.auto_snapshot_policy_ids),
+            1 => lenient::value(map, &mut self.target_account_uin),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `AutoSnapshotPolicyIds`.
-    pub fn with_auto_snapshot_policy_ids(mut self, auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.auto_snapshot_policy_ids = auto_snapshot_policy_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CopyAutoSnapshotPolicyCrossAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TargetAccountUin`.
-    pub fn with_target_account_uin(mut self, target_account_uin: impl Into<String>) -> Self {
-        self.target_account_uin = Some(target_account_uin.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CopyAutoSnapshotPolicyCrossAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CopyAutoSnapshotPolicyCrossAccountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        fields.opt("TargetAccountUin", &self.target_account_uin)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::copy_snapshot_cross_regions`](super::Client::copy_snapshot_cross_regions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopySnapshotCrossRegionsRequest {
     /// Destination regions of the replication task. You can query the value of regions by calling [DescribeRegions](https://www.tencentcloud.com/document/product/1271/71925) API. Note that you can only specify regions that support snapshots.
     ///
     /// Required. Example: `["ap-beijing"]`
-    #[serde(rename = "DestinationRegions")]
     pub destination_regions: Vec<String>,
     /// Snapshot ID, which can be queried via the [DescribeSnapshots](https://intl.cloud.tencent.com/document/product/362/15647?from_cn_redirect=1) API.
     ///
     /// Example: `snap-ckgjwkqh`
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Name of the snapshot replica. If it is not specified, it defaults to Copied \[source snapshot ID from \[region name\]
     ///
     /// Example: `snap-hfdadhusads`
-    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
 
 impl CopySnapshotCrossRegionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DestinationRegions",
+        "SnapshotId",
+        "SnapshotName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(destination_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CopySnapshotCrossRegionsRequest {
@@ -882,13 +1069,10 @@ impl CopySnapshotCrossRegionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CopySnapshotCrossRegionsRequest {
     const NAME: &'static str = "CopySnapshotCrossRegionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DestinationRegions",
-        "SnapshotId",
-        "SnapshotName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut destination_regions = None;
         let mut snapshot_id = None;
@@ -909,81 +1093,104 @@ impl input::Input for CopySnapshotCrossRegionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CopySnapshotCrossRegionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CopySnapshotCrossRegionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CopySnapshotCrossRegionsRequest", Self::FIELDS.len())?;
+        fields.plain("DestinationRegions", &self.destination_regions)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("SnapshotName", &self.snapshot_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::copy_snapshot_cross_regions`](super::Client::copy_snapshot_cross_regions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CopySnapshotCrossRegionsResponse {
     /// Result of the cross-region replication task. The ID of the new snapshot replica is returned if the request succeeds. Otherwise `Error` is returned.
-    #[serde(rename = "SnapshotCopyResultSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_copy_result_set: Vec<output::SnapshotCopyResult>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CopySnapshotCrossRegionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CopySnapshotCrossRegionsResponse {
-            snapshot_copy_result_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for CopySnapshotCrossRegionsResponse {
+    const NAME: &'static str = "CopySnapshotCrossRegionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotCopyResultSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.snapshot_copy_result_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotCopyResultSet`.
-    pub fn with_snapshot_copy_result_set(mut self, snapshot_copy_result_set: impl IntoIterator<Item = output::SnapshotCopyResult>) -> Self {
-        self.snapshot_copy_result_set = snapshot_copy_result_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CopySnapshotCrossRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CopySnapshotCrossRegionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CopySnapshotCrossRegionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SnapshotCopyResultSet", &self.snapshot_copy_result_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_auto_snapshot_policy`](super::Client::create_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAutoSnapshotPolicyRequest {
     /// The policy for executing the scheduled snapshot.
     ///
     /// Required.
-    #[serde(rename = "Policy")]
     pub policy: Vec<Policy>,
     /// Whether to create an execution policy for the scheduled snapshot. TRUE: Only the time of the initial backup needs to be obtained, and no scheduled snapshot policy is actually created. FALSE: Create. The default value is FALSE.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Whether or not the scheduled snapshot policy is activated. FALSE: Not activated. TRUE: Activated. The default value is TRUE.
     ///
     /// Example: `false`
-    #[serde(rename = "IsActivated", skip_serializing_if = "Option::is_none")]
     pub is_activated: Option<bool>,
     /// The name of the scheduled snapshot policy to be created. If it is left empty, the default is 'Not named'. The maximum length cannot exceed 60 bytes.
     ///
     /// Example: `backup_data_friday`
-    #[serde(rename = "AutoSnapshotPolicyName", skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_name: Option<String>,
     /// Whether the snapshot created by this scheduled snapshot policy is retained permanently. FALSE: Not retained permanently. TRUE: Retained permanently. The default value is FALSE.
     ///
     /// Example: `false`
-    #[serde(rename = "IsPermanent", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
     /// The number of days that a snapshot created by this scheduled snapshot policy is retained. The default value is 7. If this parameter is specified, the IsPermanent input parameter can not be TRUE, otherwise a conflict will occur.
     ///
     /// Example: `20`
-    #[serde(rename = "RetentionDays", skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u64>,
 }
 
 impl CreateAutoSnapshotPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Policy",
+        "DryRun",
+        "IsActivated",
+        "AutoSnapshotPolicyName",
+        "IsPermanent",
+        "RetentionDays",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(policy: impl IntoIterator<Item = Policy>) -> Self {
         CreateAutoSnapshotPolicyRequest {
@@ -1022,16 +1229,10 @@ impl CreateAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateAutoSnapshotPolicyRequest {
     const NAME: &'static str = "CreateAutoSnapshotPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Policy",
-        "DryRun",
-        "IsActivated",
-        "AutoSnapshotPolicyName",
-        "IsPermanent",
-        "RetentionDays",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut policy = None;
         let mut dry_run = None;
@@ -1061,74 +1262,96 @@ impl input::Input for CreateAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateAutoSnapshotPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateAutoSnapshotPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateAutoSnapshotPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("Policy", &self.policy)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("IsActivated", &self.is_activated)?;
+        fields.opt("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("RetentionDays", &self.retention_days)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_auto_snapshot_policy`](super::Client::create_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateAutoSnapshotPolicyResponse {
     /// The ID of the newly created scheduled snapshot policy.
     ///
     /// Example: `asp-1lebc9r3`
-    #[serde(rename = "AutoSnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_id: Option<String>,
     /// The time that initial backup will start.
     ///
     /// Example: `2018-08-08 16:00:00`
-    #[serde(rename = "NextTriggerTime", default, skip_serializing_if = "Option::is_none")]
     pub next_trigger_time: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateAutoSnapshotPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateAutoSnapshotPolicyResponse {
-            auto_snapshot_policy_id: None,
-            next_trigger_time: None,
-            request_id: None,
+impl lenient::Reply for CreateAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "CreateAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyId",
+        "NextTriggerTime",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.auto_snapshot_policy_id),
+            1 => lenient::value(map, &mut self.next_trigger_time),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, auto_snapshot_policy_id: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_id = Some(auto_snapshot_policy_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NextTriggerTime`.
-    pub fn with_next_trigger_time(mut self, next_trigger_time: impl Into<String>) -> Self {
-        self.next_trigger_time = Some(next_trigger_time.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateAutoSnapshotPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateAutoSnapshotPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.opt("NextTriggerTime", &self.next_trigger_time)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_disk_backup`](super::Client::create_disk_backup).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDiskBackupRequest {
     /// Name of the cloud disk for which to create a backup point.
     ///
     /// Required. Example: `disk-xxxxxxxx`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
     /// Name of the cloud disk backup point, which can contain up to 100 characters.
     ///
     /// Example: `未命名`
-    #[serde(rename = "DiskBackupName", skip_serializing_if = "Option::is_none")]
     pub disk_backup_name: Option<String>,
 }
 
 impl CreateDiskBackupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskId",
+        "DiskBackupName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_id: impl Into<String>) -> Self {
         CreateDiskBackupRequest {
@@ -1143,12 +1366,10 @@ impl CreateDiskBackupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateDiskBackupRequest {
     const NAME: &'static str = "CreateDiskBackupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskId",
-        "DiskBackupName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_id = None;
         let mut disk_backup_name = None;
@@ -1166,54 +1387,72 @@ impl input::Input for CreateDiskBackupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateDiskBackupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateDiskBackupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateDiskBackupRequest", Self::FIELDS.len())?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.opt("DiskBackupName", &self.disk_backup_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_disk_backup`](super::Client::create_disk_backup).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateDiskBackupResponse {
     /// ID of the cloud disk backup point.
     ///
     /// Example: `dbp-xxxxxxxx`
-    #[serde(rename = "DiskBackupId", default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateDiskBackupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateDiskBackupResponse {
-            disk_backup_id: None,
-            request_id: None,
+impl lenient::Reply for CreateDiskBackupResponse {
+    const NAME: &'static str = "CreateDiskBackupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskBackupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_backup_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskBackupId`.
-    pub fn with_disk_backup_id(mut self, disk_backup_id: impl Into<String>) -> Self {
-        self.disk_backup_id = Some(disk_backup_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateDiskBackupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateDiskBackupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateDiskBackupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskBackupId", &self.disk_backup_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_disks`](super::Client::create_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDisksRequest {
     /// Location of the instance. You can use this parameter to specify the attributes of the instance, such as its availability zone and project. If no project is specified, the default project will be used.
     ///
     /// Required.
-    #[serde(rename = "Placement")]
     pub placement: Placement,
     /// Cloud disk billing mode. POSTPAID_BY_HOUR: Pay-as-you-go by hour
     ///
@@ -1221,7 +1460,6 @@ pub struct CreateDisksRequest {
     ///   For more information on the pricing in each mode, see [Pricing Overview](https://intl.cloud.tencent.com/document/product/362/2413?from_cn_redirect=1).
     ///
     /// Required. Example: `PREPAID`
-    #[serde(rename = "DiskChargeType")]
     pub disk_charge_type: String,
     /// Hard disk media type. valid values:
     ///
@@ -1234,36 +1472,29 @@ pub struct CreateDisksRequest {
     /// ultra-fast SSD CBS (CLOUD_TSSD) is only supported when purchased with some instances and not currently supported for separate creation.
     ///
     /// Required. Example: `CLOUD_HSSD`
-    #[serde(rename = "DiskType")]
     pub disk_type: String,
     /// Cloud disk name. If it is not specified, "Unnamed" will be used by default. The maximum length is 60 bytes.
     ///
     /// Example: `imc-fs9x0bv9`
-    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Tags bound to the cloud disk.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Snapshot ID. If this parameter is specified, the cloud disk will be created based on the snapshot. The snapshot must be a data disk snapshot. To query the type of a snapshot, call the [DescribeSnapshots](https://intl.cloud.tencent.com/document/product/362/15647?from_cn_redirect=1) API and see the `DiskUsage` field in the response.
     ///
     /// Example: `snap-6mzlaea9`
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Number of cloud disks to be created. If it is not specified, `1` will be used by default. There is an upper limit on the maximum number of cloud disks that can be created in a single request. For more information, see [Use Limits](https://intl.cloud.tencent.com/doc/product/362/5145?from_cn_redirect=1).
     ///
     /// Example: `1`
-    #[serde(rename = "DiskCount", skip_serializing_if = "Option::is_none")]
     pub disk_count: Option<u64>,
     /// Use this parameter to purchase additional performance for CLOUD disk in MB/s.
     /// currently, only extreme CBS (CLOUD_TSSD) and enhanced SSD CLOUD disk (CLOUD_HSSD) are supported.
     ///
     /// Example: `100`
-    #[serde(rename = "ThroughputPerformance", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<u64>,
     /// Custom key for purchasing encrypted disks. when this parameter is input, the Encrypt parameter cannot be empty.
     ///
     /// Example: `7ffe44e1-f57a-11e9-be2f-525400ea888`
-    #[serde(rename = "KmsKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     /// Cloud disk size in GiB.
     ///
@@ -1274,52 +1505,64 @@ pub struct CreateDisksRequest {
     /// .
     ///
     /// Example: `500`
-    #[serde(rename = "DiskSize", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
     /// When True is entered, the cloud disk will be created as a shared cloud disk. default is False. since shared cloud disk does not support encryption, this parameter cannot be imported simultaneously with the Encrypt parameter.
     ///
     /// Example: `true`
-    #[serde(rename = "Shareable", skip_serializing_if = "Option::is_none")]
     pub shareable: Option<bool>,
     /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     ///
     /// Example: `cls-juig7fub/pvc-920a4c2f-7e1f-40d5-a475-93c6871b18b4`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// This parameter is used to create an encrypted cloud disk, with the value fixed as ENCRYPT. since shared cloud disk does not support encryption, this parameter cannot be imported simultaneously with the Shareable parameter.
     ///
     /// Example: `ENCRYPT`
-    #[serde(rename = "Encrypt", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<String>,
     /// Prepaid mode, that is, the settings for the monthly subscription-related parameters. through this parameter, you can specify the purchase duration of the monthly subscribed cloud disk, whether to enable auto-renewal, and other attributes. this parameter is required for creating a prepaid cloud disk, but no need to specify it when creating an hourly postpaid cloud disk.
-    #[serde(rename = "DiskChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub disk_charge_prepaid: Option<DiskChargePrepaid>,
     /// Delete associated non-permanently retained snapshots when destroying the cloud disk. 0 means non-permanent snapshots are not deleted with cloud disk destruction, 1 means non-permanent snapshots are deleted with cloud disk destruction. default value is 0. whether a snapshot is permanently retained can be determined through the IsPermanent field in the snapshot description returned by the [DescribeSnapshots](https://www.tencentcloud.com/document/api/362/15647?from_cn_redirect=1) api. True represents a permanent snapshot, False represents a non-permanent snapshot.
     ///
     /// Example: `0`
-    #[serde(rename = "DeleteSnapshot", skip_serializing_if = "Option::is_none")]
     pub delete_snapshot: Option<i64>,
     /// Specifies auto mount and initialization of the data disk when creating a cloud disk. this parameter cannot be imported simultaneously with the Encrypt parameter because encrypted disks do not support auto mount or initialization.
-    #[serde(rename = "AutoMountConfiguration", skip_serializing_if = "Option::is_none")]
     pub auto_mount_configuration: Option<AutoMountConfiguration>,
     /// Specifies the cloud disk backup point quota.
     ///
     /// Example: `0`
-    #[serde(rename = "DiskBackupQuota", skip_serializing_if = "Option::is_none")]
     pub disk_backup_quota: Option<u64>,
     /// Specifies whether to enable burst performance when creating a CLOUD disk. currently only supports extreme cbs (CLOUD_TSSD) and enhanced SSD CLOUD disk (CLOUD_HSSD) with CLOUD disk size greater than or equal to 460GiB.
     ///
     /// Example: `true`
-    #[serde(rename = "BurstPerformance", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
     /// Specifies the CBS encryption type. valid values are ENCRYPT_V1 and ENCRYPT_V2, representing first generation and second generation encryption technology respectively. the two encryption technologies are incompatible. it is recommended to prioritize using second generation encryption technology ENCRYPT_V2. first generation encryption is only supported on some outdated models. this parameter is valid only when creating an encrypted cloud disk.
     ///
     /// Example: `ENCRYPT_V2`
-    #[serde(rename = "EncryptType", skip_serializing_if = "Option::is_none")]
     pub encrypt_type: Option<String>,
 }
 
 impl CreateDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "DiskChargeType",
+        "DiskType",
+        "DiskName",
+        "Tags",
+        "SnapshotId",
+        "DiskCount",
+        "ThroughputPerformance",
+        "KmsKeyId",
+        "DiskSize",
+        "Shareable",
+        "ClientToken",
+        "Encrypt",
+        "DiskChargePrepaid",
+        "DeleteSnapshot",
+        "AutoMountConfiguration",
+        "DiskBackupQuota",
+        "BurstPerformance",
+        "EncryptType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement, disk_charge_type: impl Into<String>, disk_type: impl Into<String>) -> Self {
         CreateDisksRequest {
@@ -1426,29 +1669,10 @@ impl CreateDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateDisksRequest {
     const NAME: &'static str = "CreateDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-        "DiskChargeType",
-        "DiskType",
-        "DiskName",
-        "Tags",
-        "SnapshotId",
-        "DiskCount",
-        "ThroughputPerformance",
-        "KmsKeyId",
-        "DiskSize",
-        "Shareable",
-        "ClientToken",
-        "Encrypt",
-        "DiskChargePrepaid",
-        "DeleteSnapshot",
-        "AutoMountConfiguration",
-        "DiskBackupQuota",
-        "BurstPerformance",
-        "EncryptType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         let mut disk_charge_type = None;
@@ -1517,48 +1741,84 @@ impl input::Input for CreateDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateDisksRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.plain("DiskChargeType", &self.disk_charge_type)?;
+        fields.plain("DiskType", &self.disk_type)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("DiskCount", &self.disk_count)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("Shareable", &self.shareable)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        fields.opt("DeleteSnapshot", &self.delete_snapshot)?;
+        fields.opt("AutoMountConfiguration", &self.auto_mount_configuration)?;
+        fields.opt("DiskBackupQuota", &self.disk_backup_quota)?;
+        fields.opt("BurstPerformance", &self.burst_performance)?;
+        fields.opt("EncryptType", &self.encrypt_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_disks`](super::Client::create_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateDisksResponse {
     /// ID list of the created cloud disks. Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["disk-lzrg2pwi"]`
-    #[serde(rename = "DiskIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disk_id_set: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateDisksResponse {
-            disk_id_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for CreateDisksResponse {
+    const NAME: &'static str = "CreateDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskIdSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.disk_id_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskIdSet`.
-    pub fn with_disk_id_set(mut self, disk_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.disk_id_set = disk_id_set.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DiskIdSet", &self.disk_id_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_remote_disks`](super::Client::create_remote_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRemoteDisksRequest {
     /// (Chinese only)
@@ -1571,7 +1831,6 @@ pub struct CreateRemoteDisksRequest {
     /// - POSTPAID_BY_HOUR： 按小时后付费
     ///
     /// Required. Example: `PREPAID`
-    #[serde(rename = "DiskChargeType")]
     pub disk_charge_type: String,
     /// (Chinese only)
     ///
@@ -1580,44 +1839,48 @@ pub struct CreateRemoteDisksRequest {
     /// 取值范围：\[2000, 7000\]
     ///
     /// Required. Example: `2000`
-    #[serde(rename = "DiskSize")]
     pub disk_size: u64,
     /// (Chinese only)
     ///
     /// 待挂载单副本SSD硬盘的CVM实例ID。
     ///
     /// Required. Example: `ins-75askm1r`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only)
     ///
     /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目。若不指定项目，将在默认项目下进行创建。
     ///
     /// Required.
-    #[serde(rename = "Placement")]
     pub placement: Placement,
     /// (Chinese only)
     ///
     /// 预付费模式，即包年包月相关参数设置。通过该参数指定包年包月单副本SSD硬盘的购买时长、是否设置自动续费等属性。 创建预付费单副本SSD硬盘该参数必传，创建按小时后付费单副本SSD硬盘无需传该参数。
-    #[serde(rename = "DiskChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub disk_charge_prepaid: Option<RemoteDiskChargePrepaid>,
     /// (Chinese only)
     ///
     /// 创建单副本SSD硬盘数量，不传则默认为1。
     ///
     /// Example: `1`
-    #[serde(rename = "DiskCount", skip_serializing_if = "Option::is_none")]
     pub disk_count: Option<u64>,
     /// (Chinese only)
     ///
     /// 单副本SSD的显示名称。
     ///
     /// Example: `TestRemoteDisk`
-    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
 }
 
 impl CreateRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskChargeType",
+        "DiskSize",
+        "InstanceId",
+        "Placement",
+        "DiskChargePrepaid",
+        "DiskCount",
+        "DiskName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_charge_type: impl Into<String>, disk_size: u64, instance_id: impl Into<String>, placement: Placement) -> Self {
         CreateRemoteDisksRequest {
@@ -1647,17 +1910,10 @@ impl CreateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateRemoteDisksRequest {
     const NAME: &'static str = "CreateRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskChargeType",
-        "DiskSize",
-        "InstanceId",
-        "Placement",
-        "DiskChargePrepaid",
-        "DiskCount",
-        "DiskName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_charge_type = None;
         let mut disk_size = None;
@@ -1690,57 +1946,88 @@ impl input::Input for CreateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskChargeType", &self.disk_charge_type)?;
+        fields.plain("DiskSize", &self.disk_size)?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Placement", &self.placement)?;
+        fields.opt("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        fields.opt("DiskCount", &self.disk_count)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_remote_disks`](super::Client::create_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for CreateRemoteDisksResponse {
+    const NAME: &'static str = "CreateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_snapshot_group`](super::Client::create_snapshot_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSnapshotGroupRequest {
     /// Specifies the cloud disk ID list for creating snapshot groups. disks mounted on the same instance must be selected.
     ///
     /// Required. Example: `["disk-6rag8jef"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// Snapshot group name. snapshots associated with the snapshot group inherit the snapshot group name. example: if the snapshot group name is testSnapshotGroup and the snapshot group is associated with two snapshots, the snapshot names are testSnapshotGroup_0 and testSnapshotGroup_1 respectively.
     ///
     /// Example: `testSnapGroup`
-    #[serde(rename = "SnapshotGroupName", skip_serializing_if = "Option::is_none")]
     pub snapshot_group_name: Option<String>,
     /// Specifies the Tag list that should be bound to the snapshot group.
     ///
     /// Example: `[{"Key": "tagKey", "Value": "tagVal"}]`
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 impl CreateSnapshotGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+        "SnapshotGroupName",
+        "Tags",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CreateSnapshotGroupRequest {
@@ -1761,13 +2048,10 @@ impl CreateSnapshotGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSnapshotGroupRequest {
     const NAME: &'static str = "CreateSnapshotGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-        "SnapshotGroupName",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         let mut snapshot_group_name = None;
@@ -1788,72 +2072,87 @@ impl input::Input for CreateSnapshotGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSnapshotGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateSnapshotGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSnapshotGroupRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.opt("SnapshotGroupName", &self.snapshot_group_name)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_snapshot_group`](super::Client::create_snapshot_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSnapshotGroupResponse {
     /// Specifies the snapshot group ID created successfully.
     ///
     /// Example: `csnap-oavcw09g`
-    #[serde(rename = "SnapshotGroupId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateSnapshotGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSnapshotGroupResponse {
-            snapshot_group_id: None,
-            request_id: None,
+impl lenient::Reply for CreateSnapshotGroupResponse {
+    const NAME: &'static str = "CreateSnapshotGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotGroupId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_group_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotGroupId`.
-    pub fn with_snapshot_group_id(mut self, snapshot_group_id: impl Into<String>) -> Self {
-        self.snapshot_group_id = Some(snapshot_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateSnapshotGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateSnapshotGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSnapshotGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotGroupId", &self.snapshot_group_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_snapshot`](super::Client::create_snapshot).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSnapshotRequest {
     /// ID of the cloud disk for which to create a snapshot, which can be queried through the [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1) API.
     ///
     /// Example: `disk-l7mxexxc`
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot name. If it is not specified, "Unnamed" will be used by default.
     ///
     /// Example: `cloud-snap`
-    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Expiration time of the snapshot. It must be in UTC ISO-8601 format, eg. 2022-01-08T09:47:55+00:00. The snapshot will be automatically deleted when it expires.
     ///
     /// Example: `2022-01-08T09:47:55+00:00`
-    #[serde(rename = "Deadline", skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// Backup point ID of the cbs. when input this parameter, a snapshot will be created through the backup point. the backup point ID can be obtained through the [DescribeDiskBackups](https://www.tencentcloud.com/document/product/362/80278?from_cn_redirect=1) API query.
     ///
     /// Example: `dbp-l7mxexxc`
-    #[serde(rename = "DiskBackupId", skip_serializing_if = "Option::is_none")]
     pub disk_backup_id: Option<String>,
     /// Tags bound to the snapshot.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// (Chinese only)
     ///
@@ -1862,16 +2161,24 @@ pub struct CreateSnapshotRequest {
     /// 极速快照数据存储在云硬盘所在的存储集群上，可实现秒级创建和回滚。该功能当前通过白名单控制开放。
     ///
     /// Example: `false`
-    #[serde(rename = "LocalSnap", skip_serializing_if = "Option::is_none")]
     pub local_snap: Option<bool>,
     /// Snapshot association cloud DISK type. valid values: SYSTEM_DISK (SYSTEM DISK), DATA_DISK (DATA DISK). optional. if left empty, the snapshot type remains consistent with the cloud DISK type. this parameter is based on some scenes where users need to create a DATA DISK snapshot from a SYSTEM DISK for shared usage.
     ///
     /// Example: `DATA_DISK`
-    #[serde(rename = "DiskUsage", skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
 }
 
 impl CreateSnapshotRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskId",
+        "SnapshotName",
+        "Deadline",
+        "DiskBackupId",
+        "Tags",
+        "LocalSnap",
+        "DiskUsage",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateSnapshotRequest {
@@ -1921,17 +2228,10 @@ impl CreateSnapshotRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSnapshotRequest {
     const NAME: &'static str = "CreateSnapshotRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskId",
-        "SnapshotName",
-        "Deadline",
-        "DiskBackupId",
-        "Tags",
-        "LocalSnap",
-        "DiskUsage",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_id = None;
         let mut snapshot_name = None;
@@ -1964,59 +2264,86 @@ impl input::Input for CreateSnapshotRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSnapshotRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateSnapshotRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSnapshotRequest", Self::FIELDS.len())?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("SnapshotName", &self.snapshot_name)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.opt("DiskBackupId", &self.disk_backup_id)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.opt("LocalSnap", &self.local_snap)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_snapshot`](super::Client::create_snapshot).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSnapshotResponse {
     /// ID of the created snapshot
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `snap-3xvkxyxp`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateSnapshotResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSnapshotResponse {
-            snapshot_id: None,
-            request_id: None,
+impl lenient::Reply for CreateSnapshotResponse {
+    const NAME: &'static str = "CreateSnapshotResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateSnapshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateSnapshotResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSnapshotResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_auto_snapshot_policies`](super::Client::delete_auto_snapshot_policies).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAutoSnapshotPoliciesRequest {
     /// Specifies the ID list of the regular snapshot policies to delete. query via the DescribeAutoSnapshotPolicies api (<https://www.tencentcloud.com/document/api/362/33556?from_cn_redirect=1>).
     ///
     /// Required. Example: `["asp-mrsrn243","asp-3lpl7ev3"]`
-    #[serde(rename = "AutoSnapshotPolicyIds")]
     pub auto_snapshot_policy_ids: Vec<String>,
 }
 
 impl DeleteAutoSnapshotPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteAutoSnapshotPoliciesRequest {
@@ -2025,11 +2352,10 @@ impl DeleteAutoSnapshotPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteAutoSnapshotPoliciesRequest {
     const NAME: &'static str = "DeleteAutoSnapshotPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AutoSnapshotPolicyIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut auto_snapshot_policy_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2044,47 +2370,72 @@ impl input::Input for DeleteAutoSnapshotPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteAutoSnapshotPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteAutoSnapshotPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteAutoSnapshotPoliciesRequest", Self::FIELDS.len())?;
+        fields.plain("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_auto_snapshot_policies`](super::Client::delete_auto_snapshot_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteAutoSnapshotPoliciesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteAutoSnapshotPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteAutoSnapshotPoliciesResponse {
-            request_id: None,
+impl lenient::Reply for DeleteAutoSnapshotPoliciesResponse {
+    const NAME: &'static str = "DeleteAutoSnapshotPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteAutoSnapshotPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteAutoSnapshotPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteAutoSnapshotPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_disk_backups`](super::Client::delete_disk_backups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDiskBackupsRequest {
     /// Cloud disk backup point ID to be deleted. can be queried through the [DescribeDiskBackups](https://www.tencentcloud.com/document/product/362/80278?from_cn_redirect=1) api.
     ///
     /// Required. Example: `["dbp-xxxxxxxx"]`
-    #[serde(rename = "DiskBackupIds")]
     pub disk_backup_ids: Vec<String>,
 }
 
 impl DeleteDiskBackupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskBackupIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_backup_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteDiskBackupsRequest {
@@ -2093,11 +2444,10 @@ impl DeleteDiskBackupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteDiskBackupsRequest {
     const NAME: &'static str = "DeleteDiskBackupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskBackupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_backup_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2112,57 +2462,82 @@ impl input::Input for DeleteDiskBackupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteDiskBackupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteDiskBackupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteDiskBackupsRequest", Self::FIELDS.len())?;
+        fields.plain("DiskBackupIds", &self.disk_backup_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_disk_backups`](super::Client::delete_disk_backups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteDiskBackupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteDiskBackupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteDiskBackupsResponse {
-            request_id: None,
+impl lenient::Reply for DeleteDiskBackupsResponse {
+    const NAME: &'static str = "DeleteDiskBackupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteDiskBackupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteDiskBackupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteDiskBackupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_snapshot_group`](super::Client::delete_snapshot_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotGroupRequest {
     /// Specifies the snapshot group ID.
     ///
     /// Example: `csnap-gv9naz67`
-    #[serde(rename = "SnapshotGroupId", skip_serializing_if = "Option::is_none")]
     pub snapshot_group_id: Option<String>,
     /// List of snapshot group ids. this parameter and the snapshot group ID must provide at least one. if both are provided, they will be merged with the snapshot group ID.
     ///
     /// Example: `["csnap-gv9naz66"]`
-    #[serde(rename = "SnapshotGroupIds", skip_serializing_if = "Option::is_none")]
     pub snapshot_group_ids: Option<Vec<String>>,
     /// Specifies whether to delete the image associated with the snapshot group at the same time. valid values: set to false (not delete the image bound to the snapshot group; at this point, if the snapshot group has bound images, deletion will fail) or set to true (delete the image bound to the snapshot group simultaneously). default value is false.
     ///
     /// Example: `true`
-    #[serde(rename = "DeleteBindImages", skip_serializing_if = "Option::is_none")]
     pub delete_bind_images: Option<bool>,
 }
 
 impl DeleteSnapshotGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotGroupId",
+        "SnapshotGroupIds",
+        "DeleteBindImages",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DeleteSnapshotGroupRequest {
@@ -2188,13 +2563,10 @@ impl DeleteSnapshotGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSnapshotGroupRequest {
     const NAME: &'static str = "DeleteSnapshotGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotGroupId",
-        "SnapshotGroupIds",
-        "DeleteBindImages",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_group_id = None;
         let mut snapshot_group_ids = None;
@@ -2215,52 +2587,79 @@ impl input::Input for DeleteSnapshotGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSnapshotGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteSnapshotGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSnapshotGroupRequest", Self::FIELDS.len())?;
+        fields.opt("SnapshotGroupId", &self.snapshot_group_id)?;
+        fields.opt("SnapshotGroupIds", &self.snapshot_group_ids)?;
+        fields.opt("DeleteBindImages", &self.delete_bind_images)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_snapshot_group`](super::Client::delete_snapshot_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteSnapshotGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSnapshotGroupResponse {
-            request_id: None,
+impl lenient::Reply for DeleteSnapshotGroupResponse {
+    const NAME: &'static str = "DeleteSnapshotGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteSnapshotGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteSnapshotGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSnapshotGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_snapshots`](super::Client::delete_snapshots).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSnapshotsRequest {
     /// List of IDs of snapshots to be deleted, which can be queried via [DescribeSnapshots](https://intl.cloud.tencent.com/document/product/362/15647?from_cn_redirect=1).
     ///
     /// Required. Example: `["snap-gybrif0z"]`
-    #[serde(rename = "SnapshotIds")]
     pub snapshot_ids: Vec<String>,
     /// Whether to forcibly delete the image associated with the snapshot
     ///
     /// Example: `true`
-    #[serde(rename = "DeleteBindImages", skip_serializing_if = "Option::is_none")]
     pub delete_bind_images: Option<bool>,
 }
 
 impl DeleteSnapshotsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotIds",
+        "DeleteBindImages",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(snapshot_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteSnapshotsRequest {
@@ -2275,12 +2674,10 @@ impl DeleteSnapshotsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSnapshotsRequest {
     const NAME: &'static str = "DeleteSnapshotsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotIds",
-        "DeleteBindImages",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_ids = None;
         let mut delete_bind_images = None;
@@ -2298,43 +2695,65 @@ impl input::Input for DeleteSnapshotsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSnapshotsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteSnapshotsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSnapshotsRequest", Self::FIELDS.len())?;
+        fields.plain("SnapshotIds", &self.snapshot_ids)?;
+        fields.opt("DeleteBindImages", &self.delete_bind_images)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_snapshots`](super::Client::delete_snapshots).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteSnapshotsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSnapshotsResponse {
-            request_id: None,
+impl lenient::Reply for DeleteSnapshotsResponse {
+    const NAME: &'static str = "DeleteSnapshotsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteSnapshotsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteSnapshotsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSnapshotsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_auto_snapshot_policies`](super::Client::describe_auto_snapshot_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPoliciesRequest {
     /// List of scheduled snapshot policy IDs to be queried. The parameter does not support specifying both `SnapshotIds` and `Filters`.
     ///
     /// Example: `["asp-c9m1berf"]`
-    #[serde(rename = "AutoSnapshotPolicyIds", skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_ids: Option<Vec<String>>,
     /// Filter criteria. AutoSnapshotPolicyIds and Filters cannot be specified at the same time.
     ///
@@ -2351,17 +2770,14 @@ pub struct DescribeAutoSnapshotPoliciesRequest {
     /// .
     ///
     /// Example: `[{"Name":"auto-snapshot-policy-state","Values":["NORMAL"]}]`
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Number of results to be returned. Default is 20. Maximum is 100. For more information on `Limit`, please see relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Offset. Default is 0. For more information on `Offset`, please see relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Specifies the output order of the regular snapshot list. valid values:
     ///
@@ -2371,16 +2787,23 @@ pub struct DescribeAutoSnapshotPoliciesRequest {
     /// .
     ///
     /// Example: `ASC`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// The sorting filter applied to the scheduled snapshot list. Value range: &lt;Sort by creation time of scheduled snapshot. By default, this is sorted by creation time.
     ///
     /// Example: `CREATE_TIME`
-    #[serde(rename = "OrderField", skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
 }
 
 impl DescribeAutoSnapshotPoliciesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyIds",
+        "Filters",
+        "Limit",
+        "Offset",
+        "Order",
+        "OrderField",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeAutoSnapshotPoliciesRequest {
@@ -2424,16 +2847,10 @@ impl DescribeAutoSnapshotPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAutoSnapshotPoliciesRequest {
     const NAME: &'static str = "DescribeAutoSnapshotPoliciesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AutoSnapshotPolicyIds",
-        "Filters",
-        "Limit",
-        "Offset",
-        "Order",
-        "OrderField",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut auto_snapshot_policy_ids = None;
         let mut filters = None;
@@ -2463,57 +2880,76 @@ impl input::Input for DescribeAutoSnapshotPoliciesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAutoSnapshotPoliciesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeAutoSnapshotPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAutoSnapshotPoliciesRequest", Self::FIELDS.len())?;
+        fields.opt("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("OrderField", &self.order_field)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_auto_snapshot_policies`](super::Client::describe_auto_snapshot_policies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPoliciesResponse {
     /// The quantity of valid scheduled snapshot policies.
     ///
     /// Example: `0`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// List of scheduled snapshot policies.
-    #[serde(rename = "AutoSnapshotPolicySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub auto_snapshot_policy_set: Vec<output::AutoSnapshotPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeAutoSnapshotPoliciesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAutoSnapshotPoliciesResponse {
-            total_count: None,
-            auto_snapshot_policy_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeAutoSnapshotPoliciesResponse {
+    const NAME: &'static str = "DescribeAutoSnapshotPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "AutoSnapshotPolicySet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.auto_snapshot_policy_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeAutoSnapshotPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AutoSnapshotPolicySet`.
-    pub fn with_auto_snapshot_policy_set(mut self, auto_snapshot_policy_set: impl IntoIterator<Item = output::AutoSnapshotPolicy>) -> Self {
-        self.auto_snapshot_policy_set = auto_snapshot_policy_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAutoSnapshotPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAutoSnapshotPoliciesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("AutoSnapshotPolicySet", &self.auto_snapshot_policy_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_dedicated_cluster_disk_statistics`](super::Client::describe_dedicated_cluster_disk_statistics).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDedicatedClusterDiskStatisticsRequest {
     /// (Chinese only)
@@ -2521,11 +2957,14 @@ pub struct DescribeDedicatedClusterDiskStatisticsRequest {
     /// 云服务器独享集群ID。
     ///
     /// Required. Example: `cluster-wk13232s1`
-    #[serde(rename = "DedicatedClusterId")]
     pub dedicated_cluster_id: String,
 }
 
 impl DescribeDedicatedClusterDiskStatisticsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DedicatedClusterId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(dedicated_cluster_id: impl Into<String>) -> Self {
         DescribeDedicatedClusterDiskStatisticsRequest {
@@ -2534,11 +2973,10 @@ impl DescribeDedicatedClusterDiskStatisticsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDedicatedClusterDiskStatisticsRequest {
     const NAME: &'static str = "DescribeDedicatedClusterDiskStatisticsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DedicatedClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dedicated_cluster_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2553,58 +2991,79 @@ impl input::Input for DescribeDedicatedClusterDiskStatisticsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDedicatedClusterDiskStatisticsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDedicatedClusterDiskStatisticsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDedicatedClusterDiskStatisticsRequest", Self::FIELDS.len())?;
+        fields.plain("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_dedicated_cluster_disk_statistics`](super::Client::describe_dedicated_cluster_disk_statistics).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDedicatedClusterDiskStatisticsResponse {
     /// (Chinese only)
     ///
     /// 云服务器独享集群云硬盘统计信息。
-    #[serde(rename = "DedicatedClusterDiskStatisticSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_cluster_disk_statistic_set: Vec<output::DedicatedClusterDiskStatistic>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDedicatedClusterDiskStatisticsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDedicatedClusterDiskStatisticsResponse {
-            dedicated_cluster_disk_statistic_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeDedicatedClusterDiskStatisticsResponse {
+    const NAME: &'static str = "DescribeDedicatedClusterDiskStatisticsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedClusterDiskStatisticSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dedicated_cluster_disk_statistic_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DedicatedClusterDiskStatisticSet`.
-    pub fn with_dedicated_cluster_disk_statistic_set(mut self, dedicated_cluster_disk_statistic_set: impl IntoIterator<Item = output::DedicatedClusterDiskStatistic>) -> Self {
-        self.dedicated_cluster_disk_statistic_set = dedicated_cluster_disk_statistic_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDedicatedClusterDiskStatisticsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDedicatedClusterDiskStatisticsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDedicatedClusterDiskStatisticsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DedicatedClusterDiskStatisticSet", &self.dedicated_cluster_disk_statistic_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_disk_associated_auto_snapshot_policy`](super::Client::describe_disk_associated_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     /// Specifies the cloud disk ID to query. can be queried via the [DescribeDisks](https://www.tencentcloud.com/document/api/362/16315?from_cn_redirect=1) api.
     ///
     /// Required. Example: `disk-lg4ckc93`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
 }
 
 impl DescribeDiskAssociatedAutoSnapshotPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_id: impl Into<String>) -> Self {
         DescribeDiskAssociatedAutoSnapshotPolicyRequest {
@@ -2613,11 +3072,10 @@ impl DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     const NAME: &'static str = "DescribeDiskAssociatedAutoSnapshotPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2632,63 +3090,76 @@ impl input::Input for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskAssociatedAutoSnapshotPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_disk_associated_auto_snapshot_policy`](super::Client::describe_disk_associated_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskAssociatedAutoSnapshotPolicyResponse {
     /// The quantity of scheduled snapshots binded to cloud disk.
     ///
     /// Example: `0`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// List of scheduled snapshots bound to cloud disk.
-    #[serde(rename = "AutoSnapshotPolicySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub auto_snapshot_policy_set: Vec<output::AutoSnapshotPolicy>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDiskAssociatedAutoSnapshotPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDiskAssociatedAutoSnapshotPolicyResponse {
-            total_count: None,
-            auto_snapshot_policy_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeDiskAssociatedAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "DescribeDiskAssociatedAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "AutoSnapshotPolicySet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.auto_snapshot_policy_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDiskAssociatedAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AutoSnapshotPolicySet`.
-    pub fn with_auto_snapshot_policy_set(mut self, auto_snapshot_policy_set: impl IntoIterator<Item = output::AutoSnapshotPolicy>) -> Self {
-        self.auto_snapshot_policy_set = auto_snapshot_policy_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDiskAssociatedAutoSnapshotPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskAssociatedAutoSnapshotPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("AutoSnapshotPolicySet", &self.auto_snapshot_policy_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_disk_backups`](super::Client::describe_disk_backups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskBackupsRequest {
     /// List of IDs of the backup points to be queried. `DiskBackupIds` and `Filters` cannot be specified at the same time.
     ///
     /// Example: `["dbp-704k734w"]`
-    #[serde(rename = "DiskBackupIds", skip_serializing_if = "Option::is_none")]
     pub disk_backup_ids: Option<Vec<String>>,
     /// Filter criteria. parameters must not be specified simultaneously for DiskBackupIds and Filters. filter conditions:
     ///
@@ -2697,17 +3168,14 @@ pub struct DescribeDiskBackupsRequest {
     /// - disk-usage - Array of String - required: no - (filter condition) Filters by cloud disk type (SYSTEM_disk: represents SYSTEM disk | DATA_disk: represents DATA disk).
     ///
     /// .
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Offset. Default value: 0. For more information on `Offset`, see the relevant section of the API [Overview](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of returned results. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant section of the API [Overview](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Specifies the sorting order of the CBS backup point list. default: ASC. valid values:
     ///
@@ -2717,7 +3185,6 @@ pub struct DescribeDiskBackupsRequest {
     /// .
     ///
     /// Example: `ASC`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// Field on which the list of cloud disk backup points is sorted. valid values:
     ///
@@ -2726,11 +3193,19 @@ pub struct DescribeDiskBackupsRequest {
     /// sort by creation TIME by default.
     ///
     /// Example: `CREATE_TIME`
-    #[serde(rename = "OrderField", skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
 }
 
 impl DescribeDiskBackupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskBackupIds",
+        "Filters",
+        "Offset",
+        "Limit",
+        "Order",
+        "OrderField",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeDiskBackupsRequest {
@@ -2774,16 +3249,10 @@ impl DescribeDiskBackupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDiskBackupsRequest {
     const NAME: &'static str = "DescribeDiskBackupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskBackupIds",
-        "Filters",
-        "Offset",
-        "Limit",
-        "Order",
-        "OrderField",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_backup_ids = None;
         let mut filters = None;
@@ -2813,57 +3282,76 @@ impl input::Input for DescribeDiskBackupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDiskBackupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDiskBackupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskBackupsRequest", Self::FIELDS.len())?;
+        fields.opt("DiskBackupIds", &self.disk_backup_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("OrderField", &self.order_field)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_disk_backups`](super::Client::describe_disk_backups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskBackupsResponse {
     /// Number of eligible cloud disk backup points.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// List of details of cloud disk backup points.
-    #[serde(rename = "DiskBackupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disk_backup_set: Vec<output::DiskBackup>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDiskBackupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDiskBackupsResponse {
-            total_count: None,
-            disk_backup_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeDiskBackupsResponse {
+    const NAME: &'static str = "DescribeDiskBackupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "DiskBackupSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.disk_backup_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDiskBackupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskBackupSet`.
-    pub fn with_disk_backup_set(mut self, disk_backup_set: impl IntoIterator<Item = output::DiskBackup>) -> Self {
-        self.disk_backup_set = disk_backup_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDiskBackupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskBackupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("DiskBackupSet", &self.disk_backup_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_disk_config_quota`](super::Client::describe_disk_config_quota).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDiskConfigQuotaRequest {
     /// INQUIRY type. valid values:
@@ -2871,19 +3359,16 @@ pub struct DescribeDiskConfigQuotaRequest {
     /// INQUIRY_CVM_CONFIG: query the configuration list of cloud disks with instances.
     ///
     /// Required. Example: `INQUIRY_CVM_CONFIG`
-    #[serde(rename = "InquiryType")]
     pub inquiry_type: String,
     /// Billing mode. Value range:
     ///
     /// - POSTPAID_BY_HOUR: postpaid.
     ///
     /// Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "DiskChargeType", skip_serializing_if = "Option::is_none")]
     pub disk_charge_type: Option<String>,
     /// Filter by the instance model series, such as S1, I1 and M1. For more information, please see [Instance Types](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
     ///
     /// Example: `["S3"]`
-    #[serde(rename = "InstanceFamilies", skip_serializing_if = "Option::is_none")]
     pub instance_families: Option<Vec<String>>,
     /// Hard disk media type. valid values:
     /// CLOUD_BASIC: BASIC CLOUD disk
@@ -2892,38 +3377,44 @@ pub struct DescribeDiskConfigQuotaRequest {
     /// CLOUD_HSSD: enhanced SSD CLOUD disk.
     ///
     /// Example: `["CLOUD_PREMIUM"]`
-    #[serde(rename = "DiskTypes", skip_serializing_if = "Option::is_none")]
     pub disk_types: Option<Vec<String>>,
     /// Query configuration under one or more [availability zone](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#ZoneInfo).
     ///
     /// Example: `["ap-guangzhou-7"]`
-    #[serde(rename = "Zones", skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
     /// Instance memory size in GB.
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// SYSTEM DISK or DATA DISK. valid values:
     /// SYSTEM_DISK: SYSTEM DISK
     /// DATA_DISK: DATA DISK.
     ///
     /// Example: `DATA_DISK`
-    #[serde(rename = "DiskUsage", skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
     /// Instance CPU cores.
     ///
     /// Example: `2`
-    #[serde(rename = "CPU", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// Dedicated cluster ID.
     ///
     /// Example: `cluster-ay3xxxxf`
-    #[serde(rename = "DedicatedClusterId", skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
 }
 
 impl DescribeDiskConfigQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InquiryType",
+        "DiskChargeType",
+        "InstanceFamilies",
+        "DiskTypes",
+        "Zones",
+        "Memory",
+        "DiskUsage",
+        "CPU",
+        "DedicatedClusterId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(inquiry_type: impl Into<String>) -> Self {
         DescribeDiskConfigQuotaRequest {
@@ -2980,19 +3471,10 @@ impl DescribeDiskConfigQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDiskConfigQuotaRequest {
     const NAME: &'static str = "DescribeDiskConfigQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InquiryType",
-        "DiskChargeType",
-        "InstanceFamilies",
-        "DiskTypes",
-        "Zones",
-        "Memory",
-        "DiskUsage",
-        "CPU",
-        "DedicatedClusterId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut inquiry_type = None;
         let mut disk_charge_type = None;
@@ -3031,57 +3513,81 @@ impl input::Input for DescribeDiskConfigQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDiskConfigQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDiskConfigQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskConfigQuotaRequest", Self::FIELDS.len())?;
+        fields.plain("InquiryType", &self.inquiry_type)?;
+        fields.opt("DiskChargeType", &self.disk_charge_type)?;
+        fields.opt("InstanceFamilies", &self.instance_families)?;
+        fields.opt("DiskTypes", &self.disk_types)?;
+        fields.opt("Zones", &self.zones)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_disk_config_quota`](super::Client::describe_disk_config_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskConfigQuotaResponse {
     /// List of cloud disk configurations.
-    #[serde(rename = "DiskConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disk_config_set: Vec<output::DiskConfig>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDiskConfigQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDiskConfigQuotaResponse {
-            disk_config_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeDiskConfigQuotaResponse {
+    const NAME: &'static str = "DescribeDiskConfigQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskConfigSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.disk_config_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskConfigSet`.
-    pub fn with_disk_config_set(mut self, disk_config_set: impl IntoIterator<Item = output::DiskConfig>) -> Self {
-        self.disk_config_set = disk_config_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDiskConfigQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDiskConfigQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskConfigQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DiskConfigSet", &self.disk_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_disk_storage_pool`](super::Client::describe_disk_storage_pool).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskStoragePoolRequest {
     /// Number of returned results, defaults to 20 with a maximum value of 100. For further introduction about `Limit`, see relevant sections in the API [overview](/document/product/362/15633).
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Specify the exclusive cluster ID list you want to query. This parameter cannot be used with Filters.
     ///
     /// Example: `cdc-asdasd`
-    #[serde(rename = "CdcIds", skip_serializing_if = "Option::is_none")]
     pub cdc_ids: Option<Vec<String>>,
     /// Filter conditions. `CdcIds` and `Filters` cannot be specified at the same time.
     ///
@@ -3089,16 +3595,21 @@ pub struct DescribeDiskStoragePoolRequest {
     /// - zone - Array of String - Optional - Filter by the [availability zone](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#ZoneInfo) where the cluster resides.
     /// - cage-id - Array of String - Optional - Filter by the ID of the cage where the cluster resides.
     /// - disk-type - Array of string - Optional - Filter by the media type of cloud disks (`CLOUD_BASIC`: HDD cloud disk | `CLOUD_PREMIUM`: Premium cloud disk. | `CLOUD_SSD`: SSD cloud disk.)
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Offset, defaults to 0. For further introduction about `Offset`, see the relevant sections in the API [overview](/document/product/362/15633).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
 }
 
 impl DescribeDiskStoragePoolRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Limit",
+        "CdcIds",
+        "Filters",
+        "Offset",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeDiskStoragePoolRequest {
@@ -3130,14 +3641,10 @@ impl DescribeDiskStoragePoolRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDiskStoragePoolRequest {
     const NAME: &'static str = "DescribeDiskStoragePoolRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Limit",
-        "CdcIds",
-        "Filters",
-        "Offset",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut limit = None;
         let mut cdc_ids = None;
@@ -3161,66 +3668,79 @@ impl input::Input for DescribeDiskStoragePoolRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDiskStoragePoolRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDiskStoragePoolRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskStoragePoolRequest", Self::FIELDS.len())?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("CdcIds", &self.cdc_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_disk_storage_pool`](super::Client::describe_disk_storage_pool).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskStoragePoolResponse {
     /// the number of eligible dedicated clusters.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// Details of the dedicated cluster.
-    #[serde(rename = "CdcSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cdc_set: Vec<output::Cdc>,
     /// Exclusive cluster details list.
-    #[serde(rename = "DiskStoragePoolSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disk_storage_pool_set: Vec<output::Cdc>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDiskStoragePoolResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDiskStoragePoolResponse {
-            total_count: None,
-            cdc_set: Vec::new(),
-            disk_storage_pool_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeDiskStoragePoolResponse {
+    const NAME: &'static str = "DescribeDiskStoragePoolResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "CdcSet",
+        "DiskStoragePoolSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.cdc_set),
+            2 => lenient::list(map, &mut self.disk_storage_pool_set),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDiskStoragePoolResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CdcSet`.
-    pub fn with_cdc_set(mut self, cdc_set: impl IntoIterator<Item = output::Cdc>) -> Self {
-        self.cdc_set = cdc_set.into_iter().collect();
-        self
-    }
-    /// Sets `DiskStoragePoolSet`.
-    pub fn with_disk_storage_pool_set(mut self, disk_storage_pool_set: impl IntoIterator<Item = output::Cdc>) -> Self {
-        self.disk_storage_pool_set = disk_storage_pool_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDiskStoragePoolResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDiskStoragePoolResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("CdcSet", &self.cdc_set)?;
+        fields.list("DiskStoragePoolSet", &self.disk_storage_pool_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_disks`](super::Client::describe_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDisksRequest {
     /// Filters. You cannot specify `DiskIds` and `Filters` at the same time.
@@ -3240,12 +3760,10 @@ pub struct DescribeDisksRequest {
     /// - tag-key - Array of String - Optional - Filters by tag key.
     /// - tag-value - Array of String - Optional - Filters by tag value.
     /// - tag:tag-key - Array of String - Optional - Filters by tag key-value pair. Please replace `tag-key` with a specific tag key.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Number of results to be returned. Default is 20. Maximum is 100. For more information on `Limit`, please see relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Field on which the list of cloud disks is sorted. valid values:
     ///
@@ -3255,22 +3773,18 @@ pub struct DescribeDisksRequest {
     /// sort by creation TIME by default.
     ///
     /// Example: `CREATE_TIME`
-    #[serde(rename = "OrderField", skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
     /// Offset. Default is 0. For more information on `Offset`, please see relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Whether the ID of the periodic snapshot policy bound to the cloud disk needs to be returned in the cloud disk details. TRUE: return; FALSE: do not return.
     ///
     /// Example: `false`
-    #[serde(rename = "ReturnBindAutoSnapshotPolicy", skip_serializing_if = "Option::is_none")]
     pub return_bind_auto_snapshot_policy: Option<bool>,
     /// Query by one or more cloud disk IDs, such as `disk-11112222`. For the format of this parameter, please see the ids.N section of the API [Introduction](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1). This parameter does not support specifying both `DiskIds` and `Filters`.
     ///
     /// Example: `["disk-xxxxxxxx"]`
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
     /// Specifies the sorting order of the cloud disk list. valid values:
     ///
@@ -3280,11 +3794,20 @@ pub struct DescribeDisksRequest {
     /// .
     ///
     /// Example: `ASC`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
 
 impl DescribeDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+        "Limit",
+        "OrderField",
+        "Offset",
+        "ReturnBindAutoSnapshotPolicy",
+        "DiskIds",
+        "Order",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeDisksRequest {
@@ -3334,17 +3857,10 @@ impl DescribeDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDisksRequest {
     const NAME: &'static str = "DescribeDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-        "Limit",
-        "OrderField",
-        "Offset",
-        "ReturnBindAutoSnapshotPolicy",
-        "DiskIds",
-        "Order",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         let mut limit = None;
@@ -3377,67 +3893,90 @@ impl input::Input for DescribeDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDisksRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("OrderField", &self.order_field)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("ReturnBindAutoSnapshotPolicy", &self.return_bind_auto_snapshot_policy)?;
+        fields.opt("DiskIds", &self.disk_ids)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_disks`](super::Client::describe_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDisksResponse {
     /// The quantity of cloud disks meeting the conditions.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// List of cloud disk details.
-    #[serde(rename = "DiskSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disk_set: Vec<output::Disk>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDisksResponse {
-            total_count: None,
-            disk_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeDisksResponse {
+    const NAME: &'static str = "DescribeDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "DiskSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.disk_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskSet`.
-    pub fn with_disk_set(mut self, disk_set: impl IntoIterator<Item = output::Disk>) -> Self {
-        self.disk_set = disk_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("DiskSet", &self.disk_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances_disk_num`](super::Client::describe_instances_disk_num).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesDiskNumRequest {
     /// ID of the CVM instance can be queried via the API [DescribeInstances](https://intl.cloud.tencent.com/document/product/213/15728?from_cn_redirect=1).
     ///
     /// Required. Example: `["ins-9w5d2buw","ins-jw0vit58"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl DescribeInstancesDiskNumRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstancesDiskNumRequest {
@@ -3446,11 +3985,10 @@ impl DescribeInstancesDiskNumRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesDiskNumRequest {
     const NAME: &'static str = "DescribeInstancesDiskNumRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3465,46 +4003,64 @@ impl input::Input for DescribeInstancesDiskNumRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesDiskNumRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesDiskNumRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesDiskNumRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_disk_num`](super::Client::describe_instances_disk_num).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesDiskNumResponse {
     /// The quantity of mounted and mountable elastic cloud disks for each cloud virtual machine
-    #[serde(rename = "AttachDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attach_detail: Vec<output::AttachDetail>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstancesDiskNumResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesDiskNumResponse {
-            attach_detail: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstancesDiskNumResponse {
+    const NAME: &'static str = "DescribeInstancesDiskNumResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AttachDetail",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.attach_detail),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `AttachDetail`.
-    pub fn with_attach_detail(mut self, attach_detail: impl IntoIterator<Item = output::AttachDetail>) -> Self {
-        self.attach_detail = attach_detail.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesDiskNumResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesDiskNumResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesDiskNumResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AttachDetail", &self.attach_detail)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_remote_disk_config_quota`](super::Client::describe_remote_disk_config_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRemoteDiskConfigQuotaRequest {
     /// (Chinese only)
@@ -3515,11 +4071,14 @@ pub struct DescribeRemoteDiskConfigQuotaRequest {
     /// - instance-type：按照机型规格过滤。
     /// - zone：按照可用区过滤。
     /// - instance-charge-type：按照付费方式过滤。取值范围：PREPAID、POSTPAID_BY_HOUR、SPOTPAID、UNDERWRITE。
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeRemoteDiskConfigQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeRemoteDiskConfigQuotaRequest {
@@ -3533,11 +4092,10 @@ impl DescribeRemoteDiskConfigQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRemoteDiskConfigQuotaRequest {
     const NAME: &'static str = "DescribeRemoteDiskConfigQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3552,37 +4110,59 @@ impl input::Input for DescribeRemoteDiskConfigQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRemoteDiskConfigQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeRemoteDiskConfigQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRemoteDiskConfigQuotaRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_remote_disk_config_quota`](super::Client::describe_remote_disk_config_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeRemoteDiskConfigQuotaResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeRemoteDiskConfigQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRemoteDiskConfigQuotaResponse {
-            request_id: None,
+impl lenient::Reply for DescribeRemoteDiskConfigQuotaResponse {
+    const NAME: &'static str = "DescribeRemoteDiskConfigQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeRemoteDiskConfigQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeRemoteDiskConfigQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRemoteDiskConfigQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_remote_disks_denied_actions`](super::Client::describe_remote_disks_denied_actions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRemoteDisksDeniedActionsRequest {
     /// (Chinese only)
@@ -3590,11 +4170,14 @@ pub struct DescribeRemoteDisksDeniedActionsRequest {
     /// 单副本SSD硬盘ID列表。每次批量请求单副本SSD硬盘的上限为 100。
     ///
     /// Required. Example: `["rdisk-fluj9shv"]`
-    #[serde(rename = "RemoteDiskIds")]
     pub remote_disk_ids: Vec<String>,
 }
 
 impl DescribeRemoteDisksDeniedActionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RemoteDiskIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeRemoteDisksDeniedActionsRequest {
@@ -3603,11 +4186,10 @@ impl DescribeRemoteDisksDeniedActionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRemoteDisksDeniedActionsRequest {
     const NAME: &'static str = "DescribeRemoteDisksDeniedActionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RemoteDiskIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut remote_disk_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3622,47 +4204,72 @@ impl input::Input for DescribeRemoteDisksDeniedActionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRemoteDisksDeniedActionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeRemoteDisksDeniedActionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRemoteDisksDeniedActionsRequest", Self::FIELDS.len())?;
+        fields.plain("RemoteDiskIds", &self.remote_disk_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_remote_disks_denied_actions`](super::Client::describe_remote_disks_denied_actions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeRemoteDisksDeniedActionsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeRemoteDisksDeniedActionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRemoteDisksDeniedActionsResponse {
-            request_id: None,
+impl lenient::Reply for DescribeRemoteDisksDeniedActionsResponse {
+    const NAME: &'static str = "DescribeRemoteDisksDeniedActionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeRemoteDisksDeniedActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeRemoteDisksDeniedActionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRemoteDisksDeniedActionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_remote_disks`](super::Client::describe_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRemoteDisksRequest {
     /// (Chinese only)
     ///
     /// 过滤条件。此参数不支持与 RemoteDiskIds 同时指定。
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeRemoteDisksRequest {
@@ -3676,11 +4283,10 @@ impl DescribeRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRemoteDisksRequest {
     const NAME: &'static str = "DescribeRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3695,61 +4301,75 @@ impl input::Input for DescribeRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_remote_disks`](super::Client::describe_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeRemoteDisksResponse {
     /// (Chinese only)
     ///
     /// 单副本SSD硬盘的详细信息列表。
-    #[serde(rename = "RemoteDiskSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub remote_disk_set: Vec<output::RemoteDiskDetail>,
     /// (Chinese only)
     ///
     /// 符合条件的单副本SSD硬盘数量。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRemoteDisksResponse {
-            remote_disk_set: Vec::new(),
-            total_count: None,
-            request_id: None,
+impl lenient::Reply for DescribeRemoteDisksResponse {
+    const NAME: &'static str = "DescribeRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RemoteDiskSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.remote_disk_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RemoteDiskSet`.
-    pub fn with_remote_disk_set(mut self, remote_disk_set: impl IntoIterator<Item = output::RemoteDiskDetail>) -> Self {
-        self.remote_disk_set = remote_disk_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("RemoteDiskSet", &self.remote_disk_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_snapshot_groups`](super::Client::describe_snapshot_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotGroupsRequest {
     /// Filter criteria.
@@ -3758,21 +4378,24 @@ pub struct DescribeSnapshotGroupsRequest {
     /// - snapshot-group-state - Array of String - Required: No - (Filter criteria) Filter by snapshot group state. (NORMAL: Normal | CREATING: Creating | ROLLBACKING: Rolling back)
     /// - snapshot-group-name - Array of String - Required: No - (Filter criteria) Filter by snapshot group name.
     /// - snapshot-id - Array of String - Required: No - (Filter criteria) Filter by snapshot ID within the snapshot group.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Offset. Default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of returns, with a default value of 20, and a maximum value of 100.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
 impl DescribeSnapshotGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSnapshotGroupsRequest {
@@ -3798,13 +4421,10 @@ impl DescribeSnapshotGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSnapshotGroupsRequest {
     const NAME: &'static str = "DescribeSnapshotGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         let mut offset = None;
@@ -3825,161 +4445,187 @@ impl input::Input for DescribeSnapshotGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSnapshotGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSnapshotGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSnapshotGroupsRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_snapshot_groups`](super::Client::describe_snapshot_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotGroupsResponse {
     /// Total number of eligible items.
     ///
     /// Example: `100`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// Specifies the snapshot group list details.
-    #[serde(rename = "SnapshotGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_group_set: Vec<output::SnapshotGroup>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSnapshotGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSnapshotGroupsResponse {
-            total_count: None,
-            snapshot_group_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeSnapshotGroupsResponse {
+    const NAME: &'static str = "DescribeSnapshotGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "SnapshotGroupSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.snapshot_group_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSnapshotGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SnapshotGroupSet`.
-    pub fn with_snapshot_group_set(mut self, snapshot_group_set: impl IntoIterator<Item = output::SnapshotGroup>) -> Self {
-        self.snapshot_group_set = snapshot_group_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSnapshotGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSnapshotGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("SnapshotGroupSet", &self.snapshot_group_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_snapshot_overview`](super::Client::describe_snapshot_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotOverviewRequest {}
 
 impl DescribeSnapshotOverviewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSnapshotOverviewRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSnapshotOverviewRequest {
     const NAME: &'static str = "DescribeSnapshotOverviewRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeSnapshotOverviewRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSnapshotOverviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSnapshotOverviewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeSnapshotOverviewRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_snapshot_overview`](super::Client::describe_snapshot_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotOverviewResponse {
     /// Current number of valid snapshots.
     ///
     /// Example: `11`
-    #[serde(rename = "TotalNums", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_nums: Option<u64>,
     /// Total used snapshot capacity. unit: GiB.
     ///
     /// Example: `12.5`
-    #[serde(rename = "TotalSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_size: Option<f64>,
     /// Snapshot free quota size in GiB.
     ///
     /// Example: `50.0`
-    #[serde(rename = "FreeQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_quota: Option<f64>,
     /// Snapshot actual cost of total capacity in GiB.
     ///
     /// Example: `11.0`
-    #[serde(rename = "RealTradeSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub real_trade_size: Option<f64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSnapshotOverviewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSnapshotOverviewResponse {
-            total_nums: None,
-            total_size: None,
-            free_quota: None,
-            real_trade_size: None,
-            request_id: None,
+impl lenient::Reply for DescribeSnapshotOverviewResponse {
+    const NAME: &'static str = "DescribeSnapshotOverviewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalNums",
+        "TotalSize",
+        "FreeQuota",
+        "RealTradeSize",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_nums),
+            1 => lenient::scalar(map, &mut self.total_size),
+            2 => lenient::scalar(map, &mut self.free_quota),
+            3 => lenient::scalar(map, &mut self.real_trade_size),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalNums`.
-    pub fn with_total_nums(mut self, total_nums: u64) -> Self {
-        self.total_nums = Some(total_nums);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSnapshotOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalSize`.
-    pub fn with_total_size(mut self, total_size: f64) -> Self {
-        self.total_size = Some(total_size);
-        self
-    }
-    /// Sets `FreeQuota`.
-    pub fn with_free_quota(mut self, free_quota: f64) -> Self {
-        self.free_quota = Some(free_quota);
-        self
-    }
-    /// Sets `RealTradeSize`.
-    pub fn with_real_trade_size(mut self, real_trade_size: f64) -> Self {
-        self.real_trade_size = Some(real_trade_size);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSnapshotOverviewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSnapshotOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalNums", &self.total_nums)?;
+        fields.opt("TotalSize", &self.total_size)?;
+        fields.opt("FreeQuota", &self.free_quota)?;
+        fields.opt("RealTradeSize", &self.real_trade_size)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_snapshot_share_permission`](super::Client::describe_snapshot_share_permission).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotSharePermissionRequest {
     /// The ID of the snapshot to be queried. You can obtain this by using [DescribeSnapshots](https://intl.cloud.tencent.com/document/api/362/15647?from_cn_redirect=1).
     ///
     /// Required. Example: `snap-xxxxxxxx`
-    #[serde(rename = "SnapshotId")]
     pub snapshot_id: String,
 }
 
 impl DescribeSnapshotSharePermissionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(snapshot_id: impl Into<String>) -> Self {
         DescribeSnapshotSharePermissionRequest {
@@ -3988,11 +4634,10 @@ impl DescribeSnapshotSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSnapshotSharePermissionRequest {
     const NAME: &'static str = "DescribeSnapshotSharePermissionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4007,54 +4652,71 @@ impl input::Input for DescribeSnapshotSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSnapshotSharePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSnapshotSharePermissionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSnapshotSharePermissionRequest", Self::FIELDS.len())?;
+        fields.plain("SnapshotId", &self.snapshot_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_snapshot_share_permission`](super::Client::describe_snapshot_share_permission).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotSharePermissionResponse {
     /// The set of snapshot sharing information
     ///
     /// Example: `[{"CreatedTime":"2023-02-26 01:21:03","AccountId":"1044849112"}]`
-    #[serde(rename = "SharePermissionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub share_permission_set: Vec<output::SharePermission>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSnapshotSharePermissionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSnapshotSharePermissionResponse {
-            share_permission_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeSnapshotSharePermissionResponse {
+    const NAME: &'static str = "DescribeSnapshotSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SharePermissionSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.share_permission_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SharePermissionSet`.
-    pub fn with_share_permission_set(mut self, share_permission_set: impl IntoIterator<Item = output::SharePermission>) -> Self {
-        self.share_permission_set = share_permission_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSnapshotSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSnapshotSharePermissionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSnapshotSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SharePermissionSet", &self.share_permission_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_snapshots`](super::Client::describe_snapshots).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsRequest {
     /// List of snapshot IDs to be queried. The parameter does not support specifying both `SnapshotIds` and `Filters`.
     ///
     /// Example: `["snap-j1ytqxx7"]`
-    #[serde(rename = "SnapshotIds", skip_serializing_if = "Option::is_none")]
     pub snapshot_ids: Option<Vec<String>>,
     /// Filter criteria. parameters `SnapshotIds` and `Filters` cannot be specified at the same time.
     ///
@@ -4105,12 +4767,10 @@ pub struct DescribeSnapshotsRequest {
     /// - `PRIVATE_snapshot`: refer to own PRIVATE snapshot
     ///
     /// .
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Number of results to be returned. Default is 20. Maximum is 100. For more information on `Limit`, please see relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Field based on which the snapshot list is sorted. valid values:.
     ///
@@ -4123,12 +4783,10 @@ pub struct DescribeSnapshotsRequest {
     /// .
     ///
     /// Example: `CREATE_TIME`
-    #[serde(rename = "OrderField", skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
     /// Offset. Default is 0. For more information on `Offset`, please see relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/product/362/15633?from_cn_redirect=1).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Outputs the sorting order of the cloud disk list. valid values:.
     ///
@@ -4141,11 +4799,19 @@ pub struct DescribeSnapshotsRequest {
     /// .
     ///
     /// Example: `DESC`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
 
 impl DescribeSnapshotsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotIds",
+        "Filters",
+        "Limit",
+        "OrderField",
+        "Offset",
+        "Order",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSnapshotsRequest {
@@ -4189,16 +4855,10 @@ impl DescribeSnapshotsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSnapshotsRequest {
     const NAME: &'static str = "DescribeSnapshotsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotIds",
-        "Filters",
-        "Limit",
-        "OrderField",
-        "Offset",
-        "Order",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_ids = None;
         let mut filters = None;
@@ -4228,72 +4888,94 @@ impl input::Input for DescribeSnapshotsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSnapshotsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSnapshotsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSnapshotsRequest", Self::FIELDS.len())?;
+        fields.opt("SnapshotIds", &self.snapshot_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("OrderField", &self.order_field)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_snapshots`](super::Client::describe_snapshots).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsResponse {
     /// Number of snapshots.
     ///
     /// Example: `20`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// List of snapshot details.
-    #[serde(rename = "SnapshotSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_set: Vec<output::Snapshot>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeSnapshotsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSnapshotsResponse {
-            total_count: None,
-            snapshot_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeSnapshotsResponse {
+    const NAME: &'static str = "DescribeSnapshotsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "SnapshotSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.snapshot_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSnapshotsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SnapshotSet`.
-    pub fn with_snapshot_set(mut self, snapshot_set: impl IntoIterator<Item = output::Snapshot>) -> Self {
-        self.snapshot_set = snapshot_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSnapshotsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSnapshotsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("SnapshotSet", &self.snapshot_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::detach_disks`](super::Client::detach_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DetachDisksRequest {
     /// IDs of the cloud disks to be unmounted, which can be queried via the [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1) API. Up to 10 elastic cloud disks can be unmounted in a single request.
     ///
     /// Required. Example: `["disk-l7mxexxc"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// For non-shared cloud disks, this parameter validates whether it matches the actual mounted instance. for shared cloud disks, this parameter indicates from which CVM instance to unmount the cloud disk.
     ///
     /// Example: `ins-arxix3xm`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
 impl DetachDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DetachDisksRequest {
@@ -4308,12 +4990,10 @@ impl DetachDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachDisksRequest {
     const NAME: &'static str = "DetachDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         let mut instance_id = None;
@@ -4331,37 +5011,60 @@ impl input::Input for DetachDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DetachDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::detach_disks`](super::Client::detach_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DetachDisksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DetachDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachDisksResponse {
-            request_id: None,
+impl lenient::Reply for DetachDisksResponse {
+    const NAME: &'static str = "DetachDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DetachDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DetachDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::detach_remote_disks`](super::Client::detach_remote_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DetachRemoteDisksRequest {
     /// (Chinese only)
@@ -4369,25 +5072,28 @@ pub struct DetachRemoteDisksRequest {
     /// 指定从特定CVM实例上卸载单副本SSD硬盘。
     ///
     /// Required. Example: `ins-1v6br72e`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only)
     ///
     /// 一个或多个将要卸载的单副本SSD硬盘ID。
     ///
     /// Required. Example: `["rdisk-1ztsk0jr"]`
-    #[serde(rename = "RemoteDiskIds")]
     pub remote_disk_ids: Vec<String>,
     /// (Chinese only)
     ///
     /// 强制解挂，内部使用。
     ///
     /// Example: `false`
-    #[serde(rename = "ForceDetach", skip_serializing_if = "Option::is_none")]
     pub force_detach: Option<bool>,
 }
 
 impl DetachRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "RemoteDiskIds",
+        "ForceDetach",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DetachRemoteDisksRequest {
@@ -4403,13 +5109,10 @@ impl DetachRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DetachRemoteDisksRequest {
     const NAME: &'static str = "DetachRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "RemoteDiskIds",
-        "ForceDetach",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut remote_disk_ids = None;
@@ -4430,43 +5133,66 @@ impl input::Input for DetachRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DetachRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DetachRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("RemoteDiskIds", &self.remote_disk_ids)?;
+        fields.opt("ForceDetach", &self.force_detach)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::detach_remote_disks`](super::Client::detach_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DetachRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DetachRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetachRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for DetachRemoteDisksResponse {
+    const NAME: &'static str = "DetachRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DetachRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DetachRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetachRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Billing mode of the instance
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskChargePrepaid {
     /// Specifies the duration for purchasing cloud block storage (cbs) in months. default unit: month. valid values: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
     pub period: u64,
     /// Automatic renewal flag. valid values:.
     ///
@@ -4485,16 +5211,20 @@ pub struct DiskChargePrepaid {
     /// Default value: NOTIFY_AND_MANUAL_RENEW.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Specifies the current expiration time of the child machine when the expiration time of the cloud block storage needs to align with the mounted child machine. you can input this parameter. if Period is input at this time, it indicates the duration of child machine renewal. the cloud disk will automatically renew according to the expiration time after the child machine is renewed.
     ///
     /// Example: `2018-03-30 20:15:03`
-    #[serde(rename = "CurInstanceDeadline", skip_serializing_if = "Option::is_none")]
     pub cur_instance_deadline: Option<String>,
 }
 
 impl DiskChargePrepaid {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "RenewFlag",
+        "CurInstanceDeadline",
+    ];
     /// With the fields a request must carry.
     pub fn new(period: u64) -> Self {
         DiskChargePrepaid {
@@ -4515,13 +5245,10 @@ impl DiskChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DiskChargePrepaid {
     const NAME: &'static str = "DiskChargePrepaid";
-    const FIELDS: &'static [&'static str] = &[
-        "Period",
-        "RenewFlag",
-        "CurInstanceDeadline",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut period = None;
         let mut renew_flag = None;
@@ -4542,29 +5269,43 @@ impl input::Input for DiskChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DiskChargePrepaid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DiskChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DiskChargePrepaid", Self::FIELDS.len())?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CurInstanceDeadline", &self.cur_instance_deadline)?;
+        fields.end()
+    }
+}
+
 /// Filter criteria
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// Name of filter key.
     ///
     /// Required. Example: `snapshot-state`
-    #[serde(rename = "Name")]
     pub name: String,
     /// One or more filter values.
     ///
     /// Required. Example: `["NORMAL"]`
-    #[serde(rename = "Values")]
     pub values: Vec<String>,
 }
 
 impl Filter {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Values",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Filter {
@@ -4574,12 +5315,10 @@ impl Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Filter {
     const NAME: &'static str = "Filter";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Values",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut values = None;
@@ -4597,110 +5336,130 @@ impl input::Input for Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Filter", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Values", &self.values)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::get_snap_overview`](super::Client::get_snap_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSnapOverviewRequest {}
 
 impl GetSnapOverviewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetSnapOverviewRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetSnapOverviewRequest {
     const NAME: &'static str = "GetSnapOverviewRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetSnapOverviewRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetSnapOverviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetSnapOverviewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetSnapOverviewRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::get_snap_overview`](super::Client::get_snap_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetSnapOverviewResponse {
     /// The total snapshot size of the user
-    #[serde(rename = "TotalSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_size: Option<f64>,
     /// The total billed snapshot size of the user
-    #[serde(rename = "RealTradeSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub real_trade_size: Option<f64>,
     /// Free tier of snapshot
-    #[serde(rename = "FreeQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_quota: Option<f64>,
     /// Total number of snapshots
-    #[serde(rename = "TotalNums", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_nums: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetSnapOverviewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetSnapOverviewResponse {
-            total_size: None,
-            real_trade_size: None,
-            free_quota: None,
-            total_nums: None,
-            request_id: None,
+impl lenient::Reply for GetSnapOverviewResponse {
+    const NAME: &'static str = "GetSnapOverviewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalSize",
+        "RealTradeSize",
+        "FreeQuota",
+        "TotalNums",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_size),
+            1 => lenient::scalar(map, &mut self.real_trade_size),
+            2 => lenient::scalar(map, &mut self.free_quota),
+            3 => lenient::scalar(map, &mut self.total_nums),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalSize`.
-    pub fn with_total_size(mut self, total_size: f64) -> Self {
-        self.total_size = Some(total_size);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetSnapOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RealTradeSize`.
-    pub fn with_real_trade_size(mut self, real_trade_size: f64) -> Self {
-        self.real_trade_size = Some(real_trade_size);
-        self
-    }
-    /// Sets `FreeQuota`.
-    pub fn with_free_quota(mut self, free_quota: f64) -> Self {
-        self.free_quota = Some(free_quota);
-        self
-    }
-    /// Sets `TotalNums`.
-    pub fn with_total_nums(mut self, total_nums: i64) -> Self {
-        self.total_nums = Some(total_nums);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetSnapOverviewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetSnapOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalSize", &self.total_size)?;
+        fields.opt("RealTradeSize", &self.real_trade_size)?;
+        fields.opt("FreeQuota", &self.free_quota)?;
+        fields.opt("TotalNums", &self.total_nums)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::initialize_disks`](super::Client::initialize_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InitializeDisksRequest {
     /// List of cloud disk ids to be reinitialized. can be accessed through the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api. the initialization is limited to not exceeding 20 disks.
     ///
     /// Required. Example: `["disk-12sdf234"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
 }
 
 impl InitializeDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         InitializeDisksRequest {
@@ -4709,11 +5468,10 @@ impl InitializeDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InitializeDisksRequest {
     const NAME: &'static str = "InitializeDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4728,37 +5486,59 @@ impl input::Input for InitializeDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InitializeDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InitializeDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InitializeDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::initialize_disks`](super::Client::initialize_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InitializeDisksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InitializeDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InitializeDisksResponse {
-            request_id: None,
+impl lenient::Reply for InitializeDisksResponse {
+    const NAME: &'static str = "InitializeDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InitializeDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InitializeDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InitializeDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquire_price_create_remote_disks`](super::Client::inquire_price_create_remote_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquirePriceCreateRemoteDisksRequest {
     /// (Chinese only)
@@ -4771,7 +5551,6 @@ pub struct InquirePriceCreateRemoteDisksRequest {
     /// - POSTPAID_BY_HOUR： 按小时后付费
     ///
     /// Required. Example: `PREPAID`
-    #[serde(rename = "DiskChargeType")]
     pub disk_charge_type: String,
     /// (Chinese only)
     ///
@@ -4780,23 +5559,27 @@ pub struct InquirePriceCreateRemoteDisksRequest {
     /// 取值范围：\[2000, 7000\]
     ///
     /// Required. Example: `2000`
-    #[serde(rename = "DiskSize")]
     pub disk_size: u64,
     /// (Chinese only)
     ///
     /// 预付费模式，即包年包月相关参数设置。通过该参数指定包年包月云盘的购买时长、是否设置自动续费等属性。 创建预付费云盘该参数必传，创建按小时后付费云盘无需传该参数。
-    #[serde(rename = "DiskChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub disk_charge_prepaid: Option<RemoteDiskChargePrepaid>,
     /// (Chinese only)
     ///
     /// 购买单副本SSD硬盘的数量。不填则默认为1。
     ///
     /// Example: `1`
-    #[serde(rename = "DiskCount", skip_serializing_if = "Option::is_none")]
     pub disk_count: Option<u64>,
 }
 
 impl InquirePriceCreateRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskChargeType",
+        "DiskSize",
+        "DiskChargePrepaid",
+        "DiskCount",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_charge_type: impl Into<String>, disk_size: u64) -> Self {
         InquirePriceCreateRemoteDisksRequest {
@@ -4818,14 +5601,10 @@ impl InquirePriceCreateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePriceCreateRemoteDisksRequest {
     const NAME: &'static str = "InquirePriceCreateRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskChargeType",
-        "DiskSize",
-        "DiskChargePrepaid",
-        "DiskCount",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_charge_type = None;
         let mut disk_size = None;
@@ -4849,52 +5628,80 @@ impl input::Input for InquirePriceCreateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePriceCreateRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquirePriceCreateRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceCreateRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskChargeType", &self.disk_charge_type)?;
+        fields.plain("DiskSize", &self.disk_size)?;
+        fields.opt("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        fields.opt("DiskCount", &self.disk_count)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquire_price_create_remote_disks`](super::Client::inquire_price_create_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePriceCreateRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquirePriceCreateRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePriceCreateRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for InquirePriceCreateRemoteDisksResponse {
+    const NAME: &'static str = "InquirePriceCreateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InquirePriceCreateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquirePriceCreateRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceCreateRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquire_price_modify_disk_backup_quota`](super::Client::inquire_price_modify_disk_backup_quota).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquirePriceModifyDiskBackupQuotaRequest {
     /// Cloud disk ID, which can be queried by calling the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) API.
     ///
     /// Required. Example: `disk-l7mxexxc`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
     /// Cloud disk backup point quota after the modification, i.e., the number of backup points that a cloud disk can have.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "DiskBackupQuota")]
     pub disk_backup_quota: u64,
 }
 
 impl InquirePriceModifyDiskBackupQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskId",
+        "DiskBackupQuota",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_id: impl Into<String>, disk_backup_quota: u64) -> Self {
         InquirePriceModifyDiskBackupQuotaRequest {
@@ -4904,12 +5711,10 @@ impl InquirePriceModifyDiskBackupQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePriceModifyDiskBackupQuotaRequest {
     const NAME: &'static str = "InquirePriceModifyDiskBackupQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskId",
-        "DiskBackupQuota",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_id = None;
         let mut disk_backup_quota = None;
@@ -4927,61 +5732,83 @@ impl input::Input for InquirePriceModifyDiskBackupQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePriceModifyDiskBackupQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquirePriceModifyDiskBackupQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceModifyDiskBackupQuotaRequest", Self::FIELDS.len())?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.plain("DiskBackupQuota", &self.disk_backup_quota)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquire_price_modify_disk_backup_quota`](super::Client::inquire_price_modify_disk_backup_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePriceModifyDiskBackupQuotaResponse {
     /// Price of the cloud disk after its backup point quota is modified.
-    #[serde(rename = "DiskPrice", default, skip_serializing_if = "Option::is_none")]
     pub disk_price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquirePriceModifyDiskBackupQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePriceModifyDiskBackupQuotaResponse {
-            disk_price: None,
-            request_id: None,
+impl lenient::Reply for InquirePriceModifyDiskBackupQuotaResponse {
+    const NAME: &'static str = "InquirePriceModifyDiskBackupQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskPrice",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskPrice`.
-    pub fn with_disk_price(mut self, disk_price: output::Price) -> Self {
-        self.disk_price = Some(disk_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquirePriceModifyDiskBackupQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquirePriceModifyDiskBackupQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceModifyDiskBackupQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskPrice", &self.disk_price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquire_price_modify_disk_extra_performance`](super::Client::inquire_price_modify_disk_extra_performance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquirePriceModifyDiskExtraPerformanceRequest {
     /// Specifies the additional performance value of the CBS disk in MiB/s. extra performance is only supported for enhanced SSD (CLOUD_HSSD) and ultra-fast SSD (CLOUD_TSSD) CBS disks exceeding 460GiB in size.
     ///
     /// Required. Example: `200`
-    #[serde(rename = "ThroughputPerformance")]
     pub throughput_performance: u64,
     /// Cloud disk ID, which can be queried via the [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1) API.
     ///
     /// Required. Example: `disk-dritwhhm`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
 }
 
 impl InquirePriceModifyDiskExtraPerformanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThroughputPerformance",
+        "DiskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(throughput_performance: u64, disk_id: impl Into<String>) -> Self {
         InquirePriceModifyDiskExtraPerformanceRequest {
@@ -4991,12 +5818,10 @@ impl InquirePriceModifyDiskExtraPerformanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePriceModifyDiskExtraPerformanceRequest {
     const NAME: &'static str = "InquirePriceModifyDiskExtraPerformanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThroughputPerformance",
-        "DiskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut throughput_performance = None;
         let mut disk_id = None;
@@ -5014,46 +5839,65 @@ impl input::Input for InquirePriceModifyDiskExtraPerformanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePriceModifyDiskExtraPerformanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquirePriceModifyDiskExtraPerformanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceModifyDiskExtraPerformanceRequest", Self::FIELDS.len())?;
+        fields.plain("ThroughputPerformance", &self.throughput_performance)?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquire_price_modify_disk_extra_performance`](super::Client::inquire_price_modify_disk_extra_performance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePriceModifyDiskExtraPerformanceResponse {
     /// Price for purchasing the extra performance
-    #[serde(rename = "DiskPrice", default, skip_serializing_if = "Option::is_none")]
     pub disk_price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquirePriceModifyDiskExtraPerformanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePriceModifyDiskExtraPerformanceResponse {
-            disk_price: None,
-            request_id: None,
+impl lenient::Reply for InquirePriceModifyDiskExtraPerformanceResponse {
+    const NAME: &'static str = "InquirePriceModifyDiskExtraPerformanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskPrice",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskPrice`.
-    pub fn with_disk_price(mut self, disk_price: output::Price) -> Self {
-        self.disk_price = Some(disk_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquirePriceModifyDiskExtraPerformanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquirePriceModifyDiskExtraPerformanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceModifyDiskExtraPerformanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskPrice", &self.disk_price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquire_price_renew_remote_disks`](super::Client::inquire_price_renew_remote_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquirePriceRenewRemoteDisksRequest {
     /// (Chinese only)
@@ -5061,18 +5905,21 @@ pub struct InquirePriceRenewRemoteDisksRequest {
     /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月云盘的购买时长。如果在该参数中指定CurInstanceDeadline，则会按对齐到子机到期时间来续费。如果是批量续费询价，该参数与Disks参数一一对应，元素数量需保持一致。
     ///
     /// Required.
-    #[serde(rename = "DiskChargePrepaidSet")]
     pub disk_charge_prepaid_set: Vec<RemoteDiskChargePrepaid>,
     /// (Chinese only)
     ///
     /// 一个或多个单副本SSD硬盘ID。
     ///
     /// Required. Example: `["rdisk-1ztsk0jr"]`
-    #[serde(rename = "RemoteDiskIds")]
     pub remote_disk_ids: Vec<String>,
 }
 
 impl InquirePriceRenewRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskChargePrepaidSet",
+        "RemoteDiskIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_charge_prepaid_set: impl IntoIterator<Item = RemoteDiskChargePrepaid>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         InquirePriceRenewRemoteDisksRequest {
@@ -5082,12 +5929,10 @@ impl InquirePriceRenewRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePriceRenewRemoteDisksRequest {
     const NAME: &'static str = "InquirePriceRenewRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskChargePrepaidSet",
-        "RemoteDiskIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_charge_prepaid_set = None;
         let mut remote_disk_ids = None;
@@ -5105,37 +5950,60 @@ impl input::Input for InquirePriceRenewRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePriceRenewRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquirePriceRenewRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceRenewRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskChargePrepaidSet", &self.disk_charge_prepaid_set)?;
+        fields.plain("RemoteDiskIds", &self.remote_disk_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquire_price_renew_remote_disks`](super::Client::inquire_price_renew_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePriceRenewRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquirePriceRenewRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePriceRenewRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for InquirePriceRenewRemoteDisksResponse {
+    const NAME: &'static str = "InquirePriceRenewRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InquirePriceRenewRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquirePriceRenewRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePriceRenewRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_create_disks`](super::Client::inquiry_price_create_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceCreateDisksRequest {
     /// Cloud disk billing mode.
@@ -5144,7 +6012,6 @@ pub struct InquiryPriceCreateDisksRequest {
     /// - POSTPAID_BY_HOUR: Hourly pay-as-you-go.
     ///
     /// Required. Example: `PREPAID`
-    #[serde(rename = "DiskChargeType")]
     pub disk_charge_type: String,
     /// Hard disk media type. valid values:
     ///
@@ -5156,39 +6023,43 @@ pub struct InquiryPriceCreateDisksRequest {
     /// .
     ///
     /// Required. Example: `CLOUD_TSSD`
-    #[serde(rename = "DiskType")]
     pub disk_type: String,
     /// Specifies the disk capacity in GiB. for the cloud disk size range, please refer to the product type of cloud block storage (<https://www.tencentcloud.com/document/product/362/2353?from_cn_redirect=1>).
     ///
     /// Required. Example: `500`
-    #[serde(rename = "DiskSize")]
     pub disk_size: u64,
     /// cloud disk project ID. obtain this parameter by calling the projectId field in the return value of [DescribeProject](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1). default to the default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// Specifies the number of cloud block storage (cbs) disks to purchase. defaults to 1 if left blank.
     ///
     /// Example: `1`
-    #[serde(rename = "DiskCount", skip_serializing_if = "Option::is_none")]
     pub disk_count: Option<u64>,
     /// Specifies the additional performance value of the CBS disk in MiB/s. extra performance is only supported for enhanced SSD (CLOUD_HSSD) and ultra-fast SSD (CLOUD_TSSD) CBS disks exceeding 460GiB in size.
     ///
     /// Example: `100`
-    #[serde(rename = "ThroughputPerformance", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<u64>,
     /// Prepaid mode, that is, the settings for the monthly subscription-related parameters. through this parameter, you can specify the purchase duration of the monthly subscribed cloud disk, whether to enable auto-renewal, and other attributes. this parameter is required for creating a prepaid cloud disk, but no need to specify it when creating an hourly postpaid cloud disk.
-    #[serde(rename = "DiskChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub disk_charge_prepaid: Option<DiskChargePrepaid>,
     /// Specifies the cloud disk backup point quota.
     ///
     /// Example: `0`
-    #[serde(rename = "DiskBackupQuota", skip_serializing_if = "Option::is_none")]
     pub disk_backup_quota: Option<u64>,
 }
 
 impl InquiryPriceCreateDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskChargeType",
+        "DiskType",
+        "DiskSize",
+        "ProjectId",
+        "DiskCount",
+        "ThroughputPerformance",
+        "DiskChargePrepaid",
+        "DiskBackupQuota",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_charge_type: impl Into<String>, disk_type: impl Into<String>, disk_size: u64) -> Self {
         InquiryPriceCreateDisksRequest {
@@ -5229,18 +6100,10 @@ impl InquiryPriceCreateDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceCreateDisksRequest {
     const NAME: &'static str = "InquiryPriceCreateDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskChargeType",
-        "DiskType",
-        "DiskSize",
-        "ProjectId",
-        "DiskCount",
-        "ThroughputPerformance",
-        "DiskChargePrepaid",
-        "DiskBackupQuota",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_charge_type = None;
         let mut disk_type = None;
@@ -5276,69 +6139,97 @@ impl input::Input for InquiryPriceCreateDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceCreateDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceCreateDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceCreateDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskChargeType", &self.disk_charge_type)?;
+        fields.plain("DiskType", &self.disk_type)?;
+        fields.plain("DiskSize", &self.disk_size)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("DiskCount", &self.disk_count)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        fields.opt("DiskBackupQuota", &self.disk_backup_quota)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_create_disks`](super::Client::inquiry_price_create_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceCreateDisksResponse {
     /// Describes the price of newly purchased cloud disks.
-    #[serde(rename = "DiskPrice", default, skip_serializing_if = "Option::is_none")]
     pub disk_price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceCreateDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceCreateDisksResponse {
-            disk_price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceCreateDisksResponse {
+    const NAME: &'static str = "InquiryPriceCreateDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskPrice",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskPrice`.
-    pub fn with_disk_price(mut self, disk_price: output::Price) -> Self {
-        self.disk_price = Some(disk_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceCreateDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceCreateDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceCreateDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskPrice", &self.disk_price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_renew_disks`](super::Client::inquiry_price_renew_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewDisksRequest {
     /// Cloud disk ID, which can be queried by calling the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) API.
     ///
     /// Required. Example: `["disk-l9mxezxc"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// Prepaid mode, that is, settings related to the monthly subscription. Through this parameter, you can specify the purchase duration of the monthly subscribed cloud disk. If CurInstanceDeadline is specified in this parameter, it will be renewed in aligned with the sub-machine expiration time. If it is a batch renewal inquiry, this parameter corresponds one-to-one with the Disks parameter, and the number of Element (XML) must be consistent.
-    #[serde(rename = "DiskChargePrepaids", skip_serializing_if = "Option::is_none")]
     pub disk_charge_prepaids: Option<Vec<DiskChargePrepaid>>,
     /// Specifies the new expiry time of the CBS in the format such as 2017-12-17 00:00:00. parameter `NewDeadline` and `DiskChargePrepaids` are two ways to specify inquiry duration. one of them must be input.
     ///
     /// Example: `2025-01-01 00:00:00`
-    #[serde(rename = "NewDeadline", skip_serializing_if = "Option::is_none")]
     pub new_deadline: Option<String>,
     /// cloud disk project ID. obtain this parameter by calling the projectId field in the return value of [DescribeProject](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1). if input, it is only for authentication.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
 }
 
 impl InquiryPriceRenewDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+        "DiskChargePrepaids",
+        "NewDeadline",
+        "ProjectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         InquiryPriceRenewDisksRequest {
@@ -5365,14 +6256,10 @@ impl InquiryPriceRenewDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceRenewDisksRequest {
     const NAME: &'static str = "InquiryPriceRenewDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-        "DiskChargePrepaids",
-        "NewDeadline",
-        "ProjectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         let mut disk_charge_prepaids = None;
@@ -5396,71 +6283,95 @@ impl input::Input for InquiryPriceRenewDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceRenewDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceRenewDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.opt("DiskChargePrepaids", &self.disk_charge_prepaids)?;
+        fields.opt("NewDeadline", &self.new_deadline)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_renew_disks`](super::Client::inquiry_price_renew_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewDisksResponse {
     /// It describes the price of renewing cloud disks.
-    #[serde(rename = "DiskPrice", default, skip_serializing_if = "Option::is_none")]
     pub disk_price: Option<output::PrepayPrice>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceRenewDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceRenewDisksResponse {
-            disk_price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceRenewDisksResponse {
+    const NAME: &'static str = "InquiryPriceRenewDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskPrice",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskPrice`.
-    pub fn with_disk_price(mut self, disk_price: output::PrepayPrice) -> Self {
-        self.disk_price = Some(disk_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceRenewDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceRenewDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskPrice", &self.disk_price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_resize_disk`](super::Client::inquiry_price_resize_disk).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeDiskRequest {
     /// Specifies the size after expanding the cloud disk in GiB, which should not be less than the current disk size. for the cloud disk size range, please refer to the product type of CBS (<https://www.tencentcloud.com/document/product/362/2353?from_cn_redirect=1>).
     ///
     /// Required. Example: `200`
-    #[serde(rename = "DiskSize")]
     pub disk_size: u64,
     /// Cloud disk ID. can be queried via the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api. mutually exclusive with the DiskIds parameter.
     ///
     /// Example: `disk-dw0bbzws`
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// cloud disk project ID. obtain this parameter by calling the projectId field in the return value of [DescribeProject](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1). if input, it is only for authentication.
     ///
     /// Example: `1002189`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// Cloud disk ID list. queried via the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api. mutually exclusive with the DiskId parameter.
     ///
     /// Example: `["disk-dw0bbzws"]`
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
 
 impl InquiryPriceResizeDiskRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskSize",
+        "DiskId",
+        "ProjectId",
+        "DiskIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_size: u64) -> Self {
         InquiryPriceResizeDiskRequest {
@@ -5487,14 +6398,10 @@ impl InquiryPriceResizeDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResizeDiskRequest {
     const NAME: &'static str = "InquiryPriceResizeDiskRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskSize",
-        "DiskId",
-        "ProjectId",
-        "DiskIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_size = None;
         let mut disk_id = None;
@@ -5518,79 +6425,103 @@ impl input::Input for InquiryPriceResizeDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResizeDiskRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceResizeDiskRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResizeDiskRequest", Self::FIELDS.len())?;
+        fields.plain("DiskSize", &self.disk_size)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("DiskIds", &self.disk_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_resize_disk`](super::Client::inquiry_price_resize_disk).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeDiskResponse {
     /// Describes the price of expanding the cloud disk.
-    #[serde(rename = "DiskPrice", default, skip_serializing_if = "Option::is_none")]
     pub disk_price: Option<output::PrepayPrice>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceResizeDiskResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResizeDiskResponse {
-            disk_price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceResizeDiskResponse {
+    const NAME: &'static str = "InquiryPriceResizeDiskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskPrice",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskPrice`.
-    pub fn with_disk_price(mut self, disk_price: output::PrepayPrice) -> Self {
-        self.disk_price = Some(disk_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceResizeDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceResizeDiskResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResizeDiskResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskPrice", &self.disk_price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_auto_snapshot_policy_attribute`](super::Client::modify_auto_snapshot_policy_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyAutoSnapshotPolicyAttributeRequest {
     /// Specifies the scheduled snapshot policy ID. query via the describeautosnapshotpolicies API (<https://www.tencentcloud.com/document/product/362/33556?from_cn_redirect=1>).
     ///
     /// Required. Example: `asp-nqu08k2l`
-    #[serde(rename = "AutoSnapshotPolicyId")]
     pub auto_snapshot_policy_id: String,
     /// Whether the periodic snapshot policy is activated. `false` means inactive, `true` means active. defaults to `true`.
     ///
     /// Example: `true`
-    #[serde(rename = "IsActivated", skip_serializing_if = "Option::is_none")]
     pub is_activated: Option<bool>,
     /// Indicates whether snapshots created by the regular snapshot policy are retained permanently. `false` means the snapshots are not retained permanently, `true` means permanent retention. defaults to `false`.
     ///
     /// Example: `true`
-    #[serde(rename = "IsPermanent", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
     /// The name of the scheduled snapshot policy to be created. If it is left empty, the default is 'Not named'. The maximum length cannot exceed 60 bytes.
     ///
     /// Example: `data_disk_auto_snapshot`
-    #[serde(rename = "AutoSnapshotPolicyName", skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_name: Option<String>,
     /// The policy for executing the scheduled snapshot.
-    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
     pub policy: Option<Vec<Policy>>,
     /// Number of days to retain the snapshots created according to this scheduled snapshot policy. If this parameter is specified, `IsPermanent` cannot be specified as `TRUE`; otherwise, they will conflict with each other.
     ///
     /// Example: `6`
-    #[serde(rename = "RetentionDays", skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u64>,
 }
 
 impl ModifyAutoSnapshotPolicyAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyId",
+        "IsActivated",
+        "IsPermanent",
+        "AutoSnapshotPolicyName",
+        "Policy",
+        "RetentionDays",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
         ModifyAutoSnapshotPolicyAttributeRequest {
@@ -5629,16 +6560,10 @@ impl ModifyAutoSnapshotPolicyAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyAutoSnapshotPolicyAttributeRequest {
     const NAME: &'static str = "ModifyAutoSnapshotPolicyAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AutoSnapshotPolicyId",
-        "IsActivated",
-        "IsPermanent",
-        "AutoSnapshotPolicyName",
-        "Policy",
-        "RetentionDays",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut auto_snapshot_policy_id = None;
         let mut is_activated = None;
@@ -5668,63 +6593,85 @@ impl input::Input for ModifyAutoSnapshotPolicyAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyAutoSnapshotPolicyAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyAutoSnapshotPolicyAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyAutoSnapshotPolicyAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.opt("IsActivated", &self.is_activated)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
+        fields.opt("Policy", &self.policy)?;
+        fields.opt("RetentionDays", &self.retention_days)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_auto_snapshot_policy_attribute`](super::Client::modify_auto_snapshot_policy_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyAutoSnapshotPolicyAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyAutoSnapshotPolicyAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyAutoSnapshotPolicyAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyAutoSnapshotPolicyAttributeResponse {
+    const NAME: &'static str = "ModifyAutoSnapshotPolicyAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyAutoSnapshotPolicyAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyAutoSnapshotPolicyAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyAutoSnapshotPolicyAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_disk_attributes`](super::Client::modify_disk_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDiskAttributesRequest {
     /// One or more cloud disk ids to be operated, which can be queried through the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api. if multiple cloud disk ids are passed in, only modifying all cloud disks to the same attribute is supported.
     ///
     /// Required. Example: `["disk-l7mxexxc"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// Name of new cloud disk.
     ///
     /// Example: `DataDisk-Production-01`
-    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Whether it is an elastic cloud disk. FALSE: non-elastic cloud disk; TRUE: elastic cloud disk. You can only modify non-elastic cloud disks to elastic cloud disks.
     ///
     /// Example: `TRUE`
-    #[serde(rename = "Portable", skip_serializing_if = "Option::is_none")]
     pub portable: Option<bool>,
     /// The new project ID of the cloud disk. Only the project ID of elastic cloud disk can be modified. The available projects and their IDs can be queried via the API [DescribeProject](https://www.tencentcloud.com/document/api/651/54679).
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// Whether the cloud disk is terminated with the CVM after it has been successfully mounted. `TRUE` indicates that it is terminated with the CVM. `FALSE` indicates that it is not terminated with the CVM. This is only supported for cloud disks and data disks that are pay-as-you-go.
     ///
     /// Example: `FALSE`
-    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// When changing the CLOUD disk type, you can input this parameter to indicate the target type. valid values:
     ///
@@ -5736,18 +6683,26 @@ pub struct ModifyDiskAttributesRequest {
     /// For details, see [adjust cloud disk type](https://www.tencentcloud.com/document/product/362/32540?from_cn_redirect=1).
     ///
     /// Example: `CLOUD_SSD`
-    #[serde(rename = "DiskType", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Enable/Disable cloud disk performance burst feature. valid values:.
     /// CREATE: enable.
     /// Specifies to CANCEL and close.
     ///
     /// Example: `CREATE`
-    #[serde(rename = "BurstPerformanceOperation", skip_serializing_if = "Option::is_none")]
     pub burst_performance_operation: Option<String>,
 }
 
 impl ModifyDiskAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+        "DiskName",
+        "Portable",
+        "ProjectId",
+        "DeleteWithInstance",
+        "DiskType",
+        "BurstPerformanceOperation",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyDiskAttributesRequest {
@@ -5792,17 +6747,10 @@ impl ModifyDiskAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyDiskAttributesRequest {
     const NAME: &'static str = "ModifyDiskAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-        "DiskName",
-        "Portable",
-        "ProjectId",
-        "DeleteWithInstance",
-        "DiskType",
-        "BurstPerformanceOperation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         let mut disk_name = None;
@@ -5835,52 +6783,83 @@ impl input::Input for ModifyDiskAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyDiskAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyDiskAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDiskAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("Portable", &self.portable)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("BurstPerformanceOperation", &self.burst_performance_operation)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_disk_attributes`](super::Client::modify_disk_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDiskAttributesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyDiskAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyDiskAttributesResponse {
-            request_id: None,
+impl lenient::Reply for ModifyDiskAttributesResponse {
+    const NAME: &'static str = "ModifyDiskAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyDiskAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyDiskAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDiskAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_disk_backup_quota`](super::Client::modify_disk_backup_quota).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDiskBackupQuotaRequest {
     /// Cloud disk ID. can be queried via the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api.
     ///
     /// Required. Example: `disk-b1f7xvod`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
     /// Adjusted cloud disk backup point quota. value range: 1-1024.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "DiskBackupQuota")]
     pub disk_backup_quota: u64,
 }
 
 impl ModifyDiskBackupQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskId",
+        "DiskBackupQuota",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_id: impl Into<String>, disk_backup_quota: u64) -> Self {
         ModifyDiskBackupQuotaRequest {
@@ -5890,12 +6869,10 @@ impl ModifyDiskBackupQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyDiskBackupQuotaRequest {
     const NAME: &'static str = "ModifyDiskBackupQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskId",
-        "DiskBackupQuota",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_id = None;
         let mut disk_backup_quota = None;
@@ -5913,52 +6890,78 @@ impl input::Input for ModifyDiskBackupQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyDiskBackupQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyDiskBackupQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDiskBackupQuotaRequest", Self::FIELDS.len())?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.plain("DiskBackupQuota", &self.disk_backup_quota)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_disk_backup_quota`](super::Client::modify_disk_backup_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDiskBackupQuotaResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyDiskBackupQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyDiskBackupQuotaResponse {
-            request_id: None,
+impl lenient::Reply for ModifyDiskBackupQuotaResponse {
+    const NAME: &'static str = "ModifyDiskBackupQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyDiskBackupQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyDiskBackupQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDiskBackupQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_disk_extra_performance`](super::Client::modify_disk_extra_performance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDiskExtraPerformanceRequest {
     /// Specifies the hard disk performance of the additional CBS purchase in MiB/s.
     ///
     /// Required. Example: `300`
-    #[serde(rename = "ThroughputPerformance")]
     pub throughput_performance: u64,
     /// The CLOUD disk ID for which extra performance needs to be purchased. it can be queried via the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api. extra performance is only supported for enhanced SSD (CLOUD_HSSD) and ultra-fast SSD (CLOUD_TSSD) CBS disks exceeding 460GiB in size.
     ///
     /// Required. Example: `disk-dritwhhm`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
 }
 
 impl ModifyDiskExtraPerformanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThroughputPerformance",
+        "DiskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(throughput_performance: u64, disk_id: impl Into<String>) -> Self {
         ModifyDiskExtraPerformanceRequest {
@@ -5968,12 +6971,10 @@ impl ModifyDiskExtraPerformanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyDiskExtraPerformanceRequest {
     const NAME: &'static str = "ModifyDiskExtraPerformanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThroughputPerformance",
-        "DiskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut throughput_performance = None;
         let mut disk_id = None;
@@ -5991,55 +6992,81 @@ impl input::Input for ModifyDiskExtraPerformanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyDiskExtraPerformanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyDiskExtraPerformanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDiskExtraPerformanceRequest", Self::FIELDS.len())?;
+        fields.plain("ThroughputPerformance", &self.throughput_performance)?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_disk_extra_performance`](super::Client::modify_disk_extra_performance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDiskExtraPerformanceResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyDiskExtraPerformanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyDiskExtraPerformanceResponse {
-            request_id: None,
+impl lenient::Reply for ModifyDiskExtraPerformanceResponse {
+    const NAME: &'static str = "ModifyDiskExtraPerformanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyDiskExtraPerformanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyDiskExtraPerformanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDiskExtraPerformanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_disks_charge_type`](super::Client::modify_disks_charge_type).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDisksChargeTypeRequest {
     /// (Chinese only) 一个或多个待操作的云硬盘ID,可以通过[DescribeDisks](/document/product/362/16315)接口查询。每次请求批量云硬盘上限为100。
     ///
     /// Required. Example: `["disk-jwk0zvrg"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// (Chinese only) 设置为预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。
-    #[serde(rename = "DiskChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub disk_charge_prepaid: Option<DiskChargePrepaid>,
     /// (Chinese only) 设置为后付费模式
     ///
     /// Example: `True`
-    #[serde(rename = "DiskChargePostpaid", skip_serializing_if = "Option::is_none")]
     pub disk_charge_postpaid: Option<bool>,
 }
 
 impl ModifyDisksChargeTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+        "DiskChargePrepaid",
+        "DiskChargePostpaid",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyDisksChargeTypeRequest {
@@ -6060,13 +7087,10 @@ impl ModifyDisksChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyDisksChargeTypeRequest {
     const NAME: &'static str = "ModifyDisksChargeTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-        "DiskChargePrepaid",
-        "DiskChargePostpaid",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         let mut disk_charge_prepaid = None;
@@ -6087,43 +7111,66 @@ impl input::Input for ModifyDisksChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyDisksChargeTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyDisksChargeTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDisksChargeTypeRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.opt("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        fields.opt("DiskChargePostpaid", &self.disk_charge_postpaid)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_disks_charge_type`](super::Client::modify_disks_charge_type).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDisksChargeTypeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyDisksChargeTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyDisksChargeTypeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyDisksChargeTypeResponse {
+    const NAME: &'static str = "ModifyDisksChargeTypeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyDisksChargeTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyDisksChargeTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDisksChargeTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_disks_renew_flag`](super::Client::modify_disks_renew_flag).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDisksRenewFlagRequest {
     /// (Chinese only) 一个或多个待操作的云硬盘ID，该参数可以通过[DescribeDisks](/document/product/362/16315)接口查询。
     ///
     /// Required. Example: `["disk-1esd341d"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// (Chinese only) 云硬盘的自动续费标识。取值范围：
     ///
@@ -6132,16 +7179,20 @@ pub struct ModifyDisksRenewFlagRequest {
     /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
     ///
     /// Required. Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag")]
     pub renew_flag: String,
     /// (Chinese only) 该参数支持设置云硬盘的自动续费周期，单位为月。取值范围：\[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36\]
     ///
     /// Example: `12`
-    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<u64>,
 }
 
 impl ModifyDisksRenewFlagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+        "RenewFlag",
+        "AutoRenewPeriod",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
         ModifyDisksRenewFlagRequest {
@@ -6157,13 +7208,10 @@ impl ModifyDisksRenewFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyDisksRenewFlagRequest {
     const NAME: &'static str = "ModifyDisksRenewFlagRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-        "RenewFlag",
-        "AutoRenewPeriod",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         let mut renew_flag = None;
@@ -6184,37 +7232,61 @@ impl input::Input for ModifyDisksRenewFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyDisksRenewFlagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyDisksRenewFlagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDisksRenewFlagRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.plain("RenewFlag", &self.renew_flag)?;
+        fields.opt("AutoRenewPeriod", &self.auto_renew_period)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_disks_renew_flag`](super::Client::modify_disks_renew_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDisksRenewFlagResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyDisksRenewFlagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyDisksRenewFlagResponse {
-            request_id: None,
+impl lenient::Reply for ModifyDisksRenewFlagResponse {
+    const NAME: &'static str = "ModifyDisksRenewFlagResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyDisksRenewFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyDisksRenewFlagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDisksRenewFlagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_remote_disk_attributes`](super::Client::modify_remote_disk_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyRemoteDiskAttributesRequest {
     /// (Chinese only)
@@ -6222,21 +7294,18 @@ pub struct ModifyRemoteDiskAttributesRequest {
     /// 一个或多个待操作的单副本SSD硬盘ID。如果传入多个单副本SSD硬盘ID，只支持所有硬盘修改为同一属性。
     ///
     /// Required. Example: `["rdisk-fluj9shv"]`
-    #[serde(rename = "RemoteDiskIds")]
     pub remote_disk_ids: Vec<String>,
     /// (Chinese only)
     ///
     /// 新的单副本SSD硬盘名称
     ///
     /// Example: `TestRemoteSSD`
-    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// (Chinese only)
     ///
     /// 新的单副本SSD硬盘项目ID。
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// (Chinese only)
     ///
@@ -6249,11 +7318,17 @@ pub struct ModifyRemoteDiskAttributesRequest {
     /// - DISABLE_NOTIFY_AND_MANUAL_RENEW： 不通知过期不自动续费
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "AutoRenewFlag", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<String>,
 }
 
 impl ModifyRemoteDiskAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RemoteDiskIds",
+        "DiskName",
+        "ProjectId",
+        "AutoRenewFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyRemoteDiskAttributesRequest {
@@ -6280,14 +7355,10 @@ impl ModifyRemoteDiskAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyRemoteDiskAttributesRequest {
     const NAME: &'static str = "ModifyRemoteDiskAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RemoteDiskIds",
-        "DiskName",
-        "ProjectId",
-        "AutoRenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut remote_disk_ids = None;
         let mut disk_name = None;
@@ -6311,62 +7382,90 @@ impl input::Input for ModifyRemoteDiskAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyRemoteDiskAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyRemoteDiskAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyRemoteDiskAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("RemoteDiskIds", &self.remote_disk_ids)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("AutoRenewFlag", &self.auto_renew_flag)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_remote_disk_attributes`](super::Client::modify_remote_disk_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyRemoteDiskAttributesResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyRemoteDiskAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyRemoteDiskAttributesResponse {
-            request_id: None,
+impl lenient::Reply for ModifyRemoteDiskAttributesResponse {
+    const NAME: &'static str = "ModifyRemoteDiskAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyRemoteDiskAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyRemoteDiskAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyRemoteDiskAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_snapshot_attribute`](super::Client::modify_snapshot_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySnapshotAttributeRequest {
     /// Snapshot ID. can be queried via DescribeSnapshots (<https://www.tencentcloud.com/document/api/362/15647?from_cn_redirect=1>).
     ///
     /// Required. Example: `snap-gybrif0z`
-    #[serde(rename = "SnapshotId")]
     pub snapshot_id: String,
     /// Snapshot retention mode. Valid values: `FALSE`: non-permanent retention; `TRUE`: permanent retention.
     ///
     /// Example: `true`
-    #[serde(rename = "IsPermanent", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
     /// Name of new snapshot. Maximum length is 60 bytes.
     ///
     /// Example: `snap_201711301143`
-    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Specifies the snapshot expiration time. the snapshot will be simultaneously set to the non-permanent retention method. snapshots exceeding the expiry time will be automatically deleted. note: this parameter is valid only when IsPermanent is False.
     ///
     /// Example: `2022-01-08T09:47:55+00:00`
-    #[serde(rename = "Deadline", skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
 }
 
 impl ModifySnapshotAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+        "IsPermanent",
+        "SnapshotName",
+        "Deadline",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(snapshot_id: impl Into<String>) -> Self {
         ModifySnapshotAttributeRequest {
@@ -6393,14 +7492,10 @@ impl ModifySnapshotAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySnapshotAttributeRequest {
     const NAME: &'static str = "ModifySnapshotAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotId",
-        "IsPermanent",
-        "SnapshotName",
-        "Deadline",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_id = None;
         let mut is_permanent = None;
@@ -6424,57 +7519,85 @@ impl input::Input for ModifySnapshotAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySnapshotAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySnapshotAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySnapshotAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("SnapshotId", &self.snapshot_id)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("SnapshotName", &self.snapshot_name)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_snapshot_attribute`](super::Client::modify_snapshot_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySnapshotAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifySnapshotAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySnapshotAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifySnapshotAttributeResponse {
+    const NAME: &'static str = "ModifySnapshotAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifySnapshotAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifySnapshotAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySnapshotAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_snapshots_share_permission`](super::Client::modify_snapshots_share_permission).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySnapshotsSharePermissionRequest {
     /// The ID of the snapshot. You can obtain this by using [DescribeSnapshots](https://intl.cloud.tencent.com/document/api/362/15647?from_cn_redirect=1).
     ///
     /// Required. Example: `["snap-j1ytqxx7"]`
-    #[serde(rename = "SnapshotIds")]
     pub snapshot_ids: Vec<String>,
     /// Account Id list for receiving shared snapshots. the format of array-type parameters can be found in the API overview (<https://www.tencentcloud.com/document/API/213/568?from_cn_redirect=1>). the account Id is different from a QQ number. to query a user account Id, view the account Id column in the account information (<https://console.cloud.tencent.com/developer>).
     ///
     /// Required. Example: `["100001122000"]`
-    #[serde(rename = "AccountIds")]
     pub account_ids: Vec<String>,
     /// Operations. Valid values: `SHARE`, sharing an image; `CANCEL`, cancelling the sharing of an image.
     ///
     /// Required. Example: `"SHARE"`
-    #[serde(rename = "Permission")]
     pub permission: String,
 }
 
 impl ModifySnapshotsSharePermissionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SnapshotIds",
+        "AccountIds",
+        "Permission",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(snapshot_ids: impl IntoIterator<Item = impl Into<String>>, account_ids: impl IntoIterator<Item = impl Into<String>>, permission: impl Into<String>) -> Self {
         ModifySnapshotsSharePermissionRequest {
@@ -6485,13 +7608,10 @@ impl ModifySnapshotsSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySnapshotsSharePermissionRequest {
     const NAME: &'static str = "ModifySnapshotsSharePermissionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SnapshotIds",
-        "AccountIds",
-        "Permission",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut snapshot_ids = None;
         let mut account_ids = None;
@@ -6512,81 +7632,108 @@ impl input::Input for ModifySnapshotsSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySnapshotsSharePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySnapshotsSharePermissionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySnapshotsSharePermissionRequest", Self::FIELDS.len())?;
+        fields.plain("SnapshotIds", &self.snapshot_ids)?;
+        fields.plain("AccountIds", &self.account_ids)?;
+        fields.plain("Permission", &self.permission)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_snapshots_share_permission`](super::Client::modify_snapshots_share_permission).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySnapshotsSharePermissionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifySnapshotsSharePermissionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySnapshotsSharePermissionResponse {
-            request_id: None,
+impl lenient::Reply for ModifySnapshotsSharePermissionResponse {
+    const NAME: &'static str = "ModifySnapshotsSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifySnapshotsSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifySnapshotsSharePermissionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySnapshotsSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// This describes the abstract location of the instance, including the availability zone in which it is located, the projects to which it belongs, and the ID and name of the dedicated clusters to which it belongs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Placement {
     /// The ID of the [Availability Zone](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#ZoneInfo) to which the cloud disk belongs. This parameter can be obtained from the Zone field in the returned values of [DescribeZones](https://intl.cloud.tencent.com/document/product/213/15707?from_cn_redirect=1).
     ///
     /// Required. Example: `ap-shanghai-2`
-    #[serde(rename = "Zone")]
     pub zone: String,
     /// CageId, which can be obtained via [DescribeDiskStoragePool](https://www.tencentcloud.com/document/api/362/62143?from_cn_redirect=1). as an input parameter, it operates on resources of the specified cage Id and can be empty. as an output parameter, it indicates the cage Id to which the resource belongs and can be empty.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cage-d0eqwu84`
-    #[serde(rename = "CageId", skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
     /// The exclusive cluster ID of the instance. can be obtained via [DescribeDiskStoragePool](https://www.tencentcloud.com/document/api/362/62143?from_cn_redirect=1). as an input parameter, it indicates operations on resources belonging to the designated CdcId exclusive cluster and can be empty. as an output parameter, it indicates the exclusive cluster ID of the resource and can be empty.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cdc-8pz1i7hg`
-    #[serde(rename = "CdcId", skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Dedicated cluster name. When it is an input parameter, it is ignored. When it is an output parameter, it is the name of the dedicated cluster the cloud disk belongs to, and it can be left blank.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CdcName`
-    #[serde(rename = "CdcName", skip_serializing_if = "Option::is_none")]
     pub cdc_name: Option<String>,
     /// Dedicated cluster ID
     ///
     /// Example: `cluster-es1mfycs`
-    #[serde(rename = "DedicatedClusterId", skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// Instance'S project ID, which can be obtained by DescribeProject. by default if left blank, it is 0, indicating the default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// Project to which instance belongs. search via [DescribeProject](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `name`
-    #[serde(rename = "ProjectName", skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
 }
 
 impl Placement {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "CageId",
+        "CdcId",
+        "CdcName",
+        "DedicatedClusterId",
+        "ProjectId",
+        "ProjectName",
+    ];
     /// With the fields a request must carry.
     pub fn new(zone: impl Into<String>) -> Self {
         Placement {
@@ -6631,17 +7778,10 @@ impl Placement {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Placement {
     const NAME: &'static str = "Placement";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "CageId",
-        "CdcId",
-        "CdcName",
-        "DedicatedClusterId",
-        "ProjectId",
-        "ProjectName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut cage_id = None;
@@ -6674,39 +7814,57 @@ impl input::Input for Placement {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Placement {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Placement", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.opt("CageId", &self.cage_id)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("CdcName", &self.cdc_name)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.end()
+    }
+}
+
 /// Describes the execution strategy of regular snapshots. it can be understood as executing this scheduled snapshot policy at the moment specified by Hour on the days designated by DayOfWeek/DayOfMonth or at the interval set by IntervalDays. note: DayOfWeek/DayOfMonth/IntervalDays are mutual exclusion rules, required and only one policy rule can be set. if mutual exclusion rules are imported at the same time, only one takes effect, with priority following the sequence listed in the previous context: for example, if all three rules are set, only DayOfWeek comes into effect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
     /// Specifies the time that that the scheduled snapshot policy will be triggered. The unit is hour. The value range is \[0-23\]. 00:00-23:00 is a total of 24 time points that can be selected. 1 indicates 01:00, and so on.
     ///
     /// Required. Example: `[11,12,13]`
-    #[serde(rename = "Hour")]
     pub hour: Vec<u64>,
     /// Specifies the days of the week, from Monday to Sunday, on which a scheduled snapshot will be triggered. Value range: \[0, 6\]. 0 indicates triggering on Sunday, 1-6 indicate triggering on Monday-Saturday.
     ///
     /// Example: `[0,1,2]`
-    #[serde(rename = "DayOfWeek", skip_serializing_if = "Option::is_none")]
     pub day_of_week: Option<Vec<u64>>,
     /// Specifies the dates of the month on which a scheduled snapshot will be triggered. Value range: \[1, 31\]. `1` to `31` indicate the specific dates of the month; for example, `5` indicates the 5th day of the month. Note: If you set a date that does not exist in some months such as 29, 30, and 31, these months will be skipped for scheduled snapshot creation.
     ///
     /// Example: `[2, 3, 4]`
-    #[serde(rename = "DayOfMonth", skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<Vec<u64>>,
     /// Specifies the interval for creating scheduled snapshots in days. Value range: \[1, 365\]. For example, if it is set to `5`, scheduled snapshots will be created every 5 days. Note: If you choose to back up by day, the time for the first backup is theoretically the day when the backup policy is created. If the backup policy creation time on the current day is later than the set backup time, the first backup will be performed in the second backup cycle.
     ///
     /// Example: `50`
-    #[serde(rename = "IntervalDays", skip_serializing_if = "Option::is_none")]
     pub interval_days: Option<u64>,
 }
 
 impl Policy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Hour",
+        "DayOfWeek",
+        "DayOfMonth",
+        "IntervalDays",
+    ];
     /// With the fields a request must carry.
     pub fn new(hour: impl IntoIterator<Item = u64>) -> Self {
         Policy {
@@ -6733,14 +7891,10 @@ impl Policy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Policy {
     const NAME: &'static str = "Policy";
-    const FIELDS: &'static [&'static str] = &[
-        "Hour",
-        "DayOfWeek",
-        "DayOfMonth",
-        "IntervalDays",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut hour = None;
         let mut day_of_week = None;
@@ -6764,25 +7918,35 @@ impl input::Input for Policy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Policy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Policy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Policy", Self::FIELDS.len())?;
+        fields.plain("Hour", &self.hour)?;
+        fields.opt("DayOfWeek", &self.day_of_week)?;
+        fields.opt("DayOfMonth", &self.day_of_month)?;
+        fields.opt("IntervalDays", &self.interval_days)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 描述了单副本SSD硬盘的预付费计费模式。
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoteDiskChargePrepaid {
     /// (Chinese only) 购买单副本SSD硬盘的时长，默认单位为月，取值范围：1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
     pub period: u64,
     /// (Chinese only) 需要将单副本SSD硬盘的到期时间与挂载的子机对齐时，可传入该参数。该参数表示子机当前的到期时间，此时Period如果传入，则表示子机需要续费的时长，单副本SSD硬盘会自动按对齐到子机续费后的到期时间续费。
     ///
     /// Example: `2018-03-30T20:15:03+08:00`
-    #[serde(rename = "CurInstanceDeadline", skip_serializing_if = "Option::is_none")]
     pub cur_instance_deadline: Option<String>,
     /// (Chinese only) 自动续费标识。取值范围：
     ///
@@ -6793,11 +7957,16 @@ pub struct RemoteDiskChargePrepaid {
     /// 默认取值：NOTIFY_AND_MANUAL_RENEW。
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
 }
 
 impl RemoteDiskChargePrepaid {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "CurInstanceDeadline",
+        "RenewFlag",
+    ];
     /// With the fields a request must carry.
     pub fn new(period: u64) -> Self {
         RemoteDiskChargePrepaid {
@@ -6818,13 +7987,10 @@ impl RemoteDiskChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoteDiskChargePrepaid {
     const NAME: &'static str = "RemoteDiskChargePrepaid";
-    const FIELDS: &'static [&'static str] = &[
-        "Period",
-        "CurInstanceDeadline",
-        "RenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut period = None;
         let mut cur_instance_deadline = None;
@@ -6845,29 +8011,43 @@ impl input::Input for RemoteDiskChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoteDiskChargePrepaid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RemoteDiskChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoteDiskChargePrepaid", Self::FIELDS.len())?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("CurInstanceDeadline", &self.cur_instance_deadline)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::renew_disk`](super::Client::renew_disk).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RenewDiskRequest {
     /// Specifies the parameter CurInstanceDeadline in the scenario where the cloud disk and mounted instance renew together. at this point, the cloud disk renewal aligns with the instance renewal expiry date.
     ///
     /// Required.
-    #[serde(rename = "DiskChargePrepaid")]
     pub disk_charge_prepaid: DiskChargePrepaid,
     /// Cloud disk ID, which can be queried by calling the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) API.
     ///
     /// Required. Example: `disk-jwk0zvrg`
-    #[serde(rename = "DiskId")]
     pub disk_id: String,
 }
 
 impl RenewDiskRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskChargePrepaid",
+        "DiskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_charge_prepaid: DiskChargePrepaid, disk_id: impl Into<String>) -> Self {
         RenewDiskRequest {
@@ -6877,12 +8057,10 @@ impl RenewDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewDiskRequest {
     const NAME: &'static str = "RenewDiskRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskChargePrepaid",
-        "DiskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_charge_prepaid = None;
         let mut disk_id = None;
@@ -6900,37 +8078,60 @@ impl input::Input for RenewDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewDiskRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RenewDiskRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewDiskRequest", Self::FIELDS.len())?;
+        fields.plain("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        fields.plain("DiskId", &self.disk_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::renew_disk`](super::Client::renew_disk).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenewDiskResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RenewDiskResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewDiskResponse {
-            request_id: None,
+impl lenient::Reply for RenewDiskResponse {
+    const NAME: &'static str = "RenewDiskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RenewDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RenewDiskResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewDiskResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::renew_remote_disk`](super::Client::renew_remote_disk).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RenewRemoteDiskRequest {
     /// (Chinese only)
@@ -6938,18 +8139,21 @@ pub struct RenewRemoteDiskRequest {
     /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月单副本SSD硬盘的续费时长。 在云硬盘与挂载的实例一起续费的场景下，可以指定参数CurInstanceDeadline，此时单副本SSD硬盘会按对齐到实例续费后的到期时间来续费。
     ///
     /// Required.
-    #[serde(rename = "DiskChargePrepaid")]
     pub disk_charge_prepaid: RemoteDiskChargePrepaid,
     /// (Chinese only)
     ///
     /// 单副本SSD硬盘ID。
     ///
     /// Required. Example: `rdisk-1ztsk0jr`
-    #[serde(rename = "RemoteDiskId")]
     pub remote_disk_id: String,
 }
 
 impl RenewRemoteDiskRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskChargePrepaid",
+        "RemoteDiskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_charge_prepaid: RemoteDiskChargePrepaid, remote_disk_id: impl Into<String>) -> Self {
         RenewRemoteDiskRequest {
@@ -6959,12 +8163,10 @@ impl RenewRemoteDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewRemoteDiskRequest {
     const NAME: &'static str = "RenewRemoteDiskRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskChargePrepaid",
-        "RemoteDiskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_charge_prepaid = None;
         let mut remote_disk_id = None;
@@ -6982,52 +8184,78 @@ impl input::Input for RenewRemoteDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewRemoteDiskRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RenewRemoteDiskRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewRemoteDiskRequest", Self::FIELDS.len())?;
+        fields.plain("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        fields.plain("RemoteDiskId", &self.remote_disk_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::renew_remote_disk`](super::Client::renew_remote_disk).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenewRemoteDiskResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RenewRemoteDiskResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewRemoteDiskResponse {
-            request_id: None,
+impl lenient::Reply for RenewRemoteDiskResponse {
+    const NAME: &'static str = "RenewRemoteDiskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RenewRemoteDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RenewRemoteDiskResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewRemoteDiskResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::resize_disk`](super::Client::resize_disk).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeDiskRequest {
     /// Cloud disk size after scale out (in GB). This must be larger than the current size of the cloud disk. For the value range of the cloud disk sizes, see cloud disk [Product Types](https://intl.cloud.tencent.com/document/product/362/2353?from_cn_redirect=1).
     ///
     /// Required. Example: `100`
-    #[serde(rename = "DiskSize")]
     pub disk_size: u64,
     /// Cloud disk ID, which can be queried by calling the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api. this field is only required when expanding a single cloud disk.
     ///
     /// Example: `disk-l7mxexxc`
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
 
 impl ResizeDiskRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskSize",
+        "DiskId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_size: u64) -> Self {
         ResizeDiskRequest {
@@ -7042,12 +8270,10 @@ impl ResizeDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResizeDiskRequest {
     const NAME: &'static str = "ResizeDiskRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskSize",
-        "DiskId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_size = None;
         let mut disk_id = None;
@@ -7065,37 +8291,60 @@ impl input::Input for ResizeDiskRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResizeDiskRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResizeDiskRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeDiskRequest", Self::FIELDS.len())?;
+        fields.plain("DiskSize", &self.disk_size)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::resize_disk`](super::Client::resize_disk).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResizeDiskResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ResizeDiskResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResizeDiskResponse {
-            request_id: None,
+impl lenient::Reply for ResizeDiskResponse {
+    const NAME: &'static str = "ResizeDiskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResizeDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResizeDiskResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeDiskResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::switch_parameter_create_remote_disks`](super::Client::switch_parameter_create_remote_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchParameterCreateRemoteDisksRequest {
     /// (Chinese only)
@@ -7103,11 +8352,14 @@ pub struct SwitchParameterCreateRemoteDisksRequest {
     /// 实例所在的位置。通过该参数可以指定实例所属可用区、所属项目等属性。
     ///
     /// Required.
-    #[serde(rename = "Placement")]
     pub placement: Placement,
 }
 
 impl SwitchParameterCreateRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement) -> Self {
         SwitchParameterCreateRemoteDisksRequest {
@@ -7116,11 +8368,10 @@ impl SwitchParameterCreateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SwitchParameterCreateRemoteDisksRequest {
     const NAME: &'static str = "SwitchParameterCreateRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7135,102 +8386,150 @@ impl input::Input for SwitchParameterCreateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SwitchParameterCreateRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SwitchParameterCreateRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SwitchParameterCreateRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::switch_parameter_create_remote_disks`](super::Client::switch_parameter_create_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SwitchParameterCreateRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SwitchParameterCreateRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SwitchParameterCreateRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for SwitchParameterCreateRemoteDisksResponse {
+    const NAME: &'static str = "SwitchParameterCreateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SwitchParameterCreateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SwitchParameterCreateRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SwitchParameterCreateRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::switch_parameter_renew_remote_disks`](super::Client::switch_parameter_renew_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SwitchParameterRenewRemoteDisksRequest {}
 
 impl SwitchParameterRenewRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         SwitchParameterRenewRemoteDisksRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SwitchParameterRenewRemoteDisksRequest {
     const NAME: &'static str = "SwitchParameterRenewRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(SwitchParameterRenewRemoteDisksRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SwitchParameterRenewRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SwitchParameterRenewRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "SwitchParameterRenewRemoteDisksRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::switch_parameter_renew_remote_disks`](super::Client::switch_parameter_renew_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SwitchParameterRenewRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SwitchParameterRenewRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SwitchParameterRenewRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for SwitchParameterRenewRemoteDisksResponse {
+    const NAME: &'static str = "SwitchParameterRenewRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SwitchParameterRenewRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SwitchParameterRenewRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SwitchParameterRenewRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Tag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key.
     ///
     /// Required. Example: `TagKey`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value.
     ///
     /// Required. Example: `TagValue`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
 impl Tag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Tag {
@@ -7240,12 +8539,10 @@ impl Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tag {
     const NAME: &'static str = "Tag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -7263,29 +8560,42 @@ impl input::Input for Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::terminate_disks`](super::Client::terminate_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateDisksRequest {
     /// List of cloud disk ids to be returned, which can be queried by calling the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) api.
     ///
     /// Required. Example: `["disk-l7mxexxc"]`
-    #[serde(rename = "DiskIds")]
     pub disk_ids: Vec<String>,
     /// Delete the associated non-permanently reserved snapshots upon deletion of the source cloud disk. `0`: No (default). `1`: Yes. To check whether a snapshot is permanently reserved, refer to the `IsPermanent` field returned by the `DescribeSnapshots` API.
     ///
     /// Example: `0`
-    #[serde(rename = "DeleteSnapshot", skip_serializing_if = "Option::is_none")]
     pub delete_snapshot: Option<i64>,
 }
 
 impl TerminateDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskIds",
+        "DeleteSnapshot",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminateDisksRequest {
@@ -7300,12 +8610,10 @@ impl TerminateDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TerminateDisksRequest {
     const NAME: &'static str = "TerminateDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskIds",
-        "DeleteSnapshot",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_ids = None;
         let mut delete_snapshot = None;
@@ -7323,37 +8631,60 @@ impl input::Input for TerminateDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TerminateDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TerminateDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateDisksRequest", Self::FIELDS.len())?;
+        fields.plain("DiskIds", &self.disk_ids)?;
+        fields.opt("DeleteSnapshot", &self.delete_snapshot)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::terminate_disks`](super::Client::terminate_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TerminateDisksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl TerminateDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TerminateDisksResponse {
-            request_id: None,
+impl lenient::Reply for TerminateDisksResponse {
+    const NAME: &'static str = "TerminateDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TerminateDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TerminateDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::terminate_remote_disks`](super::Client::terminate_remote_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateRemoteDisksRequest {
     /// (Chinese only)
@@ -7361,11 +8692,14 @@ pub struct TerminateRemoteDisksRequest {
     /// 一个或多个单副本SSD硬盘ID。
     ///
     /// Required. Example: `["rdisk-1ztsk0jr"]`
-    #[serde(rename = "RemoteDiskIds")]
     pub remote_disk_ids: Vec<String>,
 }
 
 impl TerminateRemoteDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RemoteDiskIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminateRemoteDisksRequest {
@@ -7374,11 +8708,10 @@ impl TerminateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TerminateRemoteDisksRequest {
     const NAME: &'static str = "TerminateRemoteDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RemoteDiskIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut remote_disk_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7393,57 +8726,82 @@ impl input::Input for TerminateRemoteDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TerminateRemoteDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TerminateRemoteDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateRemoteDisksRequest", Self::FIELDS.len())?;
+        fields.plain("RemoteDiskIds", &self.remote_disk_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::terminate_remote_disks`](super::Client::terminate_remote_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TerminateRemoteDisksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl TerminateRemoteDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TerminateRemoteDisksResponse {
-            request_id: None,
+impl lenient::Reply for TerminateRemoteDisksResponse {
+    const NAME: &'static str = "TerminateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TerminateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TerminateRemoteDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateRemoteDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::unbind_auto_snapshot_policy`](super::Client::unbind_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindAutoSnapshotPolicyRequest {
     /// ID of scheduled snapshot policy to be unbound.
     ///
     /// Required. Example: `asp-mrsrn243`
-    #[serde(rename = "AutoSnapshotPolicyId")]
     pub auto_snapshot_policy_id: String,
     /// ID list of cloud disks from which the regular snapshot policy is unbound. specifies this parameter or the InstanceIds parameter. a minimum of one is required.
     ///
     /// Example: `["disk-dw0bbzws"]`
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
     /// Instance ID list to unbind the periodic snapshot policy. this parameter or the DiskIds parameter requires a minimum of one input.
     ///
     /// Example: `["ins-locaa0iu"]`
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
 }
 
 impl UnbindAutoSnapshotPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "AutoSnapshotPolicyId",
+        "DiskIds",
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
         UnbindAutoSnapshotPolicyRequest {
@@ -7464,13 +8822,10 @@ impl UnbindAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UnbindAutoSnapshotPolicyRequest {
     const NAME: &'static str = "UnbindAutoSnapshotPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "AutoSnapshotPolicyId",
-        "DiskIds",
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut auto_snapshot_policy_id = None;
         let mut disk_ids = None;
@@ -7491,31 +8846,55 @@ impl input::Input for UnbindAutoSnapshotPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UnbindAutoSnapshotPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UnbindAutoSnapshotPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UnbindAutoSnapshotPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.opt("DiskIds", &self.disk_ids)?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::unbind_auto_snapshot_policy`](super::Client::unbind_auto_snapshot_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnbindAutoSnapshotPolicyResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UnbindAutoSnapshotPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UnbindAutoSnapshotPolicyResponse {
-            request_id: None,
+impl lenient::Reply for UnbindAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "UnbindAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UnbindAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UnbindAutoSnapshotPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UnbindAutoSnapshotPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }

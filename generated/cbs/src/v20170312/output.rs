@@ -2,81 +2,123 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// Retention policy for scheduled snapshots. All four parameters are required.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdvancedRetentionPolicy {
     /// Retains the latest snapshot of each day within the specified number of Days. value range: \[0, 100\].
     ///
     /// Required. Example: `6`
-    #[serde(rename = "Days", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub days: Option<u64>,
     /// Reserve the latest snapshot of each week for Weeks. value range: \[0, 100\].
     ///
     /// Required. Example: `8`
-    #[serde(rename = "Weeks", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weeks: Option<u64>,
     /// Reserve the latest snapshot of each month within Months Months. value range: \[0, 100\].
     ///
     /// Required. Example: `3`
-    #[serde(rename = "Months", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub months: Option<u64>,
     /// Reserve the latest snapshot of each year within Years Years. value range: \[0, 100\].
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Years", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub years: Option<u64>,
 }
 
-impl AdvancedRetentionPolicy {
-    /// With the fields a request must carry.
-    pub fn new(days: u64, weeks: u64, months: u64, years: u64) -> Self {
-        AdvancedRetentionPolicy {
-            days: Some(days),
-            weeks: Some(weeks),
-            months: Some(months),
-            years: Some(years),
+impl lenient::Reply for AdvancedRetentionPolicy {
+    const NAME: &'static str = "AdvancedRetentionPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "Days",
+        "Weeks",
+        "Months",
+        "Years",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.days),
+            1 => lenient::scalar(map, &mut self.weeks),
+            2 => lenient::scalar(map, &mut self.months),
+            3 => lenient::scalar(map, &mut self.years),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for AdvancedRetentionPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AdvancedRetentionPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AdvancedRetentionPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Days", &self.days)?;
+        fields.opt("Weeks", &self.weeks)?;
+        fields.opt("Months", &self.months)?;
+        fields.opt("Years", &self.years)?;
+        fields.end()
+    }
+}
+
 /// This describes the number of mounted and mountable data disks of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachDetail {
     /// Instance ID
     ///
     /// Required. Example: `ins-jw0vit58`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The number of instances mounted to data disk.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "AttachedDiskCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attached_disk_count: Option<u64>,
     /// The maximum number of instances that can be mounted to data disk.
     ///
     /// Required. Example: `20`
-    #[serde(rename = "MaxAttachCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_attach_count: Option<u64>,
 }
 
-impl AttachDetail {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>, attached_disk_count: u64, max_attach_count: u64) -> Self {
-        AttachDetail {
-            instance_id: Some(instance_id.into()),
-            attached_disk_count: Some(attached_disk_count),
-            max_attach_count: Some(max_attach_count),
+impl lenient::Reply for AttachDetail {
+    const NAME: &'static str = "AttachDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "AttachedDiskCount",
+        "MaxAttachCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::scalar(map, &mut self.attached_disk_count),
+            2 => lenient::scalar(map, &mut self.max_attach_count),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for AttachDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("AttachedDiskCount", &self.attached_disk_count)?;
+        fields.opt("MaxAttachCount", &self.max_attach_count)?;
+        fields.end()
+    }
+}
+
 /// This describes the detailed information of the scheduled snapshot policy.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicy {
     /// It lists IDs of cloud disks that have been bound to the current regular snapshot policy.
@@ -84,12 +126,10 @@ pub struct AutoSnapshotPolicy {
     /// In the scenario of DescribeDiskAssociatedAutoSnapshotPolicy, this field returns empty.
     ///
     /// Example: `["disk-pe1vkgim"]`
-    #[serde(rename = "DiskIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disk_id_set: Vec<String>,
     /// Whether scheduled snapshot policy is activated.
     ///
     /// Example: `true`
-    #[serde(rename = "IsActivated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_activated: Option<bool>,
     /// Status of regular snapshot policy. valid values:.
     ///
@@ -102,213 +142,159 @@ pub struct AutoSnapshotPolicy {
     /// .
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "AutoSnapshotPolicyState", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_state: Option<String>,
     /// Whether it is a cross-account snapshot replication. valid values: 1 (yes), 0 (no).
     ///
     /// Example: `0`
-    #[serde(rename = "IsCopyToRemote", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_copy_to_remote: Option<u64>,
     /// Whether the snapshot created by this scheduled snapshot policy is retained permanently.
     ///
     /// Example: `false`
-    #[serde(rename = "IsPermanent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
     /// The time the scheduled snapshot will be triggered again.
     ///
     /// Example: `2022-05-31 11:00:00`
-    #[serde(rename = "NextTriggerTime", default, skip_serializing_if = "Option::is_none")]
     pub next_trigger_time: Option<String>,
     /// Scheduled snapshot policy name.
     ///
     /// Example: `定期快照策略_1`
-    #[serde(rename = "AutoSnapshotPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_name: Option<String>,
     /// Scheduled snapshot policy ID.
     ///
     /// Example: `asp-nz3ytdwj`
-    #[serde(rename = "AutoSnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_id: Option<String>,
     /// The policy for executing the scheduled snapshot.
     ///
     /// Example: `[{"Hour": [0, 12],   "DayOfMonth": [1, 15]}]`
-    #[serde(rename = "Policy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy: Vec<output::Policy>,
     /// The time the scheduled snapshot policy was created.
     ///
     /// Example: `2022-01-11 10:45:51`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Number of days the snapshot created by this scheduled snapshot policy is retained.
     ///
     /// Example: `1`
-    #[serde(rename = "RetentionDays", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u64>,
     /// ID of the replication target account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100004375290`
-    #[serde(rename = "CopyToAccountUin", default, skip_serializing_if = "Option::is_none")]
     pub copy_to_account_uin: Option<String>,
     /// Lists instance ids that are bound to the current periodic snapshot policy.
     ///
     /// Example: `["ins-og3j7lue"]`
-    #[serde(rename = "InstanceIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_set: Vec<String>,
     /// Specifies the number of months snapshot can be retained.
     ///
     /// Example: `1`
-    #[serde(rename = "RetentionMonths", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retention_months: Option<u64>,
     /// Specifies the maximum retention number of snapshots created by scheduled snapshot.
     ///
     /// Example: `5`
-    #[serde(rename = "RetentionAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retention_amount: Option<u64>,
     /// Retention policy for scheduled snapshots.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{Weeks: 3, Days: 3, Months: 2, Years: 2}`
-    #[serde(rename = "AdvancedRetentionPolicy", default, skip_serializing_if = "Option::is_none")]
     pub advanced_retention_policy: Option<output::AdvancedRetentionPolicy>,
     /// Source account ID of the copied snapshot policy
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100004375289`
-    #[serde(rename = "CopyFromAccountUin", default, skip_serializing_if = "Option::is_none")]
     pub copy_from_account_uin: Option<String>,
     /// Tag.
     ///
     /// Example: `[{'Key': 'test_key', 'Value': 'test_value'}]`
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl AutoSnapshotPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AutoSnapshotPolicy {
-            disk_id_set: Vec::new(),
-            is_activated: None,
-            auto_snapshot_policy_state: None,
-            is_copy_to_remote: None,
-            is_permanent: None,
-            next_trigger_time: None,
-            auto_snapshot_policy_name: None,
-            auto_snapshot_policy_id: None,
-            policy: Vec::new(),
-            create_time: None,
-            retention_days: None,
-            copy_to_account_uin: None,
-            instance_id_set: Vec::new(),
-            retention_months: None,
-            retention_amount: None,
-            advanced_retention_policy: None,
-            copy_from_account_uin: None,
-            tags: Vec::new(),
+impl lenient::Reply for AutoSnapshotPolicy {
+    const NAME: &'static str = "AutoSnapshotPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskIdSet",
+        "IsActivated",
+        "AutoSnapshotPolicyState",
+        "IsCopyToRemote",
+        "IsPermanent",
+        "NextTriggerTime",
+        "AutoSnapshotPolicyName",
+        "AutoSnapshotPolicyId",
+        "Policy",
+        "CreateTime",
+        "RetentionDays",
+        "CopyToAccountUin",
+        "InstanceIdSet",
+        "RetentionMonths",
+        "RetentionAmount",
+        "AdvancedRetentionPolicy",
+        "CopyFromAccountUin",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.disk_id_set),
+            1 => lenient::scalar(map, &mut self.is_activated),
+            2 => lenient::value(map, &mut self.auto_snapshot_policy_state),
+            3 => lenient::scalar(map, &mut self.is_copy_to_remote),
+            4 => lenient::scalar(map, &mut self.is_permanent),
+            5 => lenient::value(map, &mut self.next_trigger_time),
+            6 => lenient::value(map, &mut self.auto_snapshot_policy_name),
+            7 => lenient::value(map, &mut self.auto_snapshot_policy_id),
+            8 => lenient::list(map, &mut self.policy),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::scalar(map, &mut self.retention_days),
+            11 => lenient::value(map, &mut self.copy_to_account_uin),
+            12 => lenient::list(map, &mut self.instance_id_set),
+            13 => lenient::scalar(map, &mut self.retention_months),
+            14 => lenient::scalar(map, &mut self.retention_amount),
+            15 => lenient::value(map, &mut self.advanced_retention_policy),
+            16 => lenient::value(map, &mut self.copy_from_account_uin),
+            17 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskIdSet`.
-    pub fn with_disk_id_set(mut self, disk_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.disk_id_set = disk_id_set.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for AutoSnapshotPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IsActivated`.
-    pub fn with_is_activated(mut self, is_activated: bool) -> Self {
-        self.is_activated = Some(is_activated);
-        self
-    }
-    /// Sets `AutoSnapshotPolicyState`.
-    pub fn with_auto_snapshot_policy_state(mut self, auto_snapshot_policy_state: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_state = Some(auto_snapshot_policy_state.into());
-        self
-    }
-    /// Sets `IsCopyToRemote`.
-    pub fn with_is_copy_to_remote(mut self, is_copy_to_remote: u64) -> Self {
-        self.is_copy_to_remote = Some(is_copy_to_remote);
-        self
-    }
-    /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, is_permanent: bool) -> Self {
-        self.is_permanent = Some(is_permanent);
-        self
-    }
-    /// Sets `NextTriggerTime`.
-    pub fn with_next_trigger_time(mut self, next_trigger_time: impl Into<String>) -> Self {
-        self.next_trigger_time = Some(next_trigger_time.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyName`.
-    pub fn with_auto_snapshot_policy_name(mut self, auto_snapshot_policy_name: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_name = Some(auto_snapshot_policy_name.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, auto_snapshot_policy_id: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_id = Some(auto_snapshot_policy_id.into());
-        self
-    }
-    /// Sets `Policy`.
-    pub fn with_policy(mut self, policy: impl IntoIterator<Item = output::Policy>) -> Self {
-        self.policy = policy.into_iter().collect();
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `RetentionDays`.
-    pub fn with_retention_days(mut self, retention_days: u64) -> Self {
-        self.retention_days = Some(retention_days);
-        self
-    }
-    /// Sets `CopyToAccountUin`.
-    pub fn with_copy_to_account_uin(mut self, copy_to_account_uin: impl Into<String>) -> Self {
-        self.copy_to_account_uin = Some(copy_to_account_uin.into());
-        self
-    }
-    /// Sets `InstanceIdSet`.
-    pub fn with_instance_id_set(mut self, instance_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_set = instance_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RetentionMonths`.
-    pub fn with_retention_months(mut self, retention_months: u64) -> Self {
-        self.retention_months = Some(retention_months);
-        self
-    }
-    /// Sets `RetentionAmount`.
-    pub fn with_retention_amount(mut self, retention_amount: u64) -> Self {
-        self.retention_amount = Some(retention_amount);
-        self
-    }
-    /// Sets `AdvancedRetentionPolicy`.
-    pub fn with_advanced_retention_policy(mut self, advanced_retention_policy: output::AdvancedRetentionPolicy) -> Self {
-        self.advanced_retention_policy = Some(advanced_retention_policy);
-        self
-    }
-    /// Sets `CopyFromAccountUin`.
-    pub fn with_copy_from_account_uin(mut self, copy_from_account_uin: impl Into<String>) -> Self {
-        self.copy_from_account_uin = Some(copy_from_account_uin.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AutoSnapshotPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AutoSnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DiskIdSet", &self.disk_id_set)?;
+        fields.opt("IsActivated", &self.is_activated)?;
+        fields.opt("AutoSnapshotPolicyState", &self.auto_snapshot_policy_state)?;
+        fields.opt("IsCopyToRemote", &self.is_copy_to_remote)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("NextTriggerTime", &self.next_trigger_time)?;
+        fields.opt("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
+        fields.opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.list("Policy", &self.policy)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("RetentionDays", &self.retention_days)?;
+        fields.opt("CopyToAccountUin", &self.copy_to_account_uin)?;
+        fields.list("InstanceIdSet", &self.instance_id_set)?;
+        fields.opt("RetentionMonths", &self.retention_months)?;
+        fields.opt("RetentionAmount", &self.retention_amount)?;
+        fields.opt("AdvancedRetentionPolicy", &self.advanced_retention_policy)?;
+        fields.opt("CopyFromAccountUin", &self.copy_from_account_uin)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述独享集群的详细信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Cdc {
     /// (Chinese only) 独享集群围笼ID。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cage-xxxxxxxx`
-    #[serde(rename = "CageId", default, skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
     /// Exclusive cluster status. value ranges from:
     ///
@@ -320,27 +306,22 @@ pub struct Cdc {
     /// .
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "CdcState", default, skip_serializing_if = "Option::is_none")]
     pub cdc_state: Option<String>,
     /// Specifies the AZ ID of the exclusive cluster.
     ///
     /// Example: `ap-shenzhen-fsi-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 独享集群实例名称。
     ///
     /// Example: `Untitled Cdc`
-    #[serde(rename = "CdcName", default, skip_serializing_if = "Option::is_none")]
     pub cdc_name: Option<String>,
     /// Specifies the capacity size of the dedicated cluster.
     ///
     /// Example: `{"DiskAavilable":1,"DiskTotal":10}`
-    #[serde(rename = "CdcResource", default, skip_serializing_if = "Option::is_none")]
     pub cdc_resource: Option<output::CdcSize>,
     /// (Chinese only) 独享集群实例id。
     ///
     /// Example: `cdc-xxxxxxxx`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Exclusive cluster type. valid values:
     ///
@@ -351,131 +332,123 @@ pub struct Cdc {
     /// .
     ///
     /// Example: `CLOUD_PREMIUM`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Expiry time of the dedicated cloud disk cluster.
     ///
     /// Example: `2029-01-01 00:00:00`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// Creation time of the resource pool.
     ///
     /// Example: `2018-01-01 00:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Number of cloud disks created in the current cluster.
     ///
     /// Example: `1`
-    #[serde(rename = "DiskNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_number: Option<u64>,
 }
 
-impl Cdc {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Cdc {
-            cage_id: None,
-            cdc_state: None,
-            zone: None,
-            cdc_name: None,
-            cdc_resource: None,
-            cdc_id: None,
-            disk_type: None,
-            expired_time: None,
-            created_time: None,
-            disk_number: None,
+impl lenient::Reply for Cdc {
+    const NAME: &'static str = "Cdc";
+    const FIELDS: &'static [&'static str] = &[
+        "CageId",
+        "CdcState",
+        "Zone",
+        "CdcName",
+        "CdcResource",
+        "CdcId",
+        "DiskType",
+        "ExpiredTime",
+        "CreatedTime",
+        "DiskNumber",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cage_id),
+            1 => lenient::value(map, &mut self.cdc_state),
+            2 => lenient::value(map, &mut self.zone),
+            3 => lenient::value(map, &mut self.cdc_name),
+            4 => lenient::value(map, &mut self.cdc_resource),
+            5 => lenient::value(map, &mut self.cdc_id),
+            6 => lenient::value(map, &mut self.disk_type),
+            7 => lenient::value(map, &mut self.expired_time),
+            8 => lenient::value(map, &mut self.created_time),
+            9 => lenient::scalar(map, &mut self.disk_number),
+            _ => Ok(()),
         }
     }
-    /// Sets `CageId`.
-    pub fn with_cage_id(mut self, cage_id: impl Into<String>) -> Self {
-        self.cage_id = Some(cage_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Cdc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CdcState`.
-    pub fn with_cdc_state(mut self, cdc_state: impl Into<String>) -> Self {
-        self.cdc_state = Some(cdc_state.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `CdcName`.
-    pub fn with_cdc_name(mut self, cdc_name: impl Into<String>) -> Self {
-        self.cdc_name = Some(cdc_name.into());
-        self
-    }
-    /// Sets `CdcResource`.
-    pub fn with_cdc_resource(mut self, cdc_resource: output::CdcSize) -> Self {
-        self.cdc_resource = Some(cdc_resource);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `DiskNumber`.
-    pub fn with_disk_number(mut self, disk_number: u64) -> Self {
-        self.disk_number = Some(disk_number);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Cdc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Cdc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CageId", &self.cage_id)?;
+        fields.opt("CdcState", &self.cdc_state)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CdcName", &self.cdc_name)?;
+        fields.opt("CdcResource", &self.cdc_resource)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("DiskNumber", &self.disk_number)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 显示独享集群的大小
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CdcSize {
     /// (Chinese only) 独享集群的总容量大小，单位GiB
     ///
     /// Example: `200`
-    #[serde(rename = "DiskTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_total: Option<u64>,
     /// Specifies the available capacity size of the dedicated cluster in GiB.
     ///
     /// Example: `100000`
-    #[serde(rename = "DiskAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_available: Option<u64>,
 }
 
-impl CdcSize {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CdcSize {
-            disk_total: None,
-            disk_available: None,
+impl lenient::Reply for CdcSize {
+    const NAME: &'static str = "CdcSize";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskTotal",
+        "DiskAvailable",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.disk_total),
+            1 => lenient::scalar(map, &mut self.disk_available),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskTotal`.
-    pub fn with_disk_total(mut self, disk_total: u64) -> Self {
-        self.disk_total = Some(disk_total);
-        self
+}
+
+impl<'de> Deserialize<'de> for CdcSize {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskAvailable`.
-    pub fn with_disk_available(mut self, disk_available: u64) -> Self {
-        self.disk_available = Some(disk_available);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CdcSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CdcSize", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskTotal", &self.disk_total)?;
+        fields.opt("DiskAvailable", &self.disk_available)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) CDC 独享集群云硬盘统计信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DedicatedClusterDiskStatistic {
     /// (Chinese only)
@@ -488,7 +461,6 @@ pub struct DedicatedClusterDiskStatistic {
     /// &lt;li&gt;CLOUD_TSSD：表示极速型SSD云硬盘。
     ///
     /// Example: `CLOUD_PREMIUM`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// (Chinese only)
     ///
@@ -497,7 +469,6 @@ pub struct DedicatedClusterDiskStatistic {
     /// 单位：GiB
     ///
     /// Example: `1000`
-    #[serde(rename = "TotalDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_disk_size: Option<u64>,
     /// (Chinese only)
     ///
@@ -506,7 +477,6 @@ pub struct DedicatedClusterDiskStatistic {
     /// 单位：GiB
     ///
     /// Example: `150`
-    #[serde(rename = "UsedDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_disk_size: Option<u64>,
     /// (Chinese only)
     ///
@@ -515,188 +485,165 @@ pub struct DedicatedClusterDiskStatistic {
     /// 单位：GiB
     ///
     /// Example: `300`
-    #[serde(rename = "AvailableDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available_disk_size: Option<u64>,
 }
 
-impl DedicatedClusterDiskStatistic {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DedicatedClusterDiskStatistic {
-            disk_type: None,
-            total_disk_size: None,
-            used_disk_size: None,
-            available_disk_size: None,
+impl lenient::Reply for DedicatedClusterDiskStatistic {
+    const NAME: &'static str = "DedicatedClusterDiskStatistic";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskType",
+        "TotalDiskSize",
+        "UsedDiskSize",
+        "AvailableDiskSize",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_type),
+            1 => lenient::scalar(map, &mut self.total_disk_size),
+            2 => lenient::scalar(map, &mut self.used_disk_size),
+            3 => lenient::scalar(map, &mut self.available_disk_size),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DedicatedClusterDiskStatistic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalDiskSize`.
-    pub fn with_total_disk_size(mut self, total_disk_size: u64) -> Self {
-        self.total_disk_size = Some(total_disk_size);
-        self
-    }
-    /// Sets `UsedDiskSize`.
-    pub fn with_used_disk_size(mut self, used_disk_size: u64) -> Self {
-        self.used_disk_size = Some(used_disk_size);
-        self
-    }
-    /// Sets `AvailableDiskSize`.
-    pub fn with_available_disk_size(mut self, available_disk_size: u64) -> Self {
-        self.available_disk_size = Some(available_disk_size);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DedicatedClusterDiskStatistic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DedicatedClusterDiskStatistic", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("TotalDiskSize", &self.total_disk_size)?;
+        fields.opt("UsedDiskSize", &self.used_disk_size)?;
+        fields.opt("AvailableDiskSize", &self.available_disk_size)?;
+        fields.end()
     }
 }
 
 /// Pricing details for the cloud disk.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DetailPrice {
     /// Billing unit for pay-as-you-go cloud disks. Valid value: `HOUR` (billed hourly).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Discounted price of a monthly subscribed cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Discounted highly-precise price of a monthly subscribed cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "DiscountPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub discount_price_high: Option<String>,
     /// Original price of a monthly subscribed cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Original highly-precise price of a monthly subscribed cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "OriginalPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub original_price_high: Option<String>,
     /// Name of the billable item displayed in the console.
     ///
     /// Example: `DiskSpace`
-    #[serde(rename = "PriceName", default, skip_serializing_if = "Option::is_none")]
     pub price_name: Option<String>,
     /// Name of a billable item.
     ///
     /// Example: `云硬盘空间`
-    #[serde(rename = "PriceTitle", default, skip_serializing_if = "Option::is_none")]
     pub price_title: Option<String>,
     /// Original unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Discount unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
     /// Discounted highly-precise unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "UnitPriceDiscountHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_high: Option<String>,
     /// Original highly-precise unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "UnitPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_high: Option<String>,
 }
 
-impl DetailPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DetailPrice {
-            charge_unit: None,
-            discount_price: None,
-            discount_price_high: None,
-            original_price: None,
-            original_price_high: None,
-            price_name: None,
-            price_title: None,
-            unit_price: None,
-            unit_price_discount: None,
-            unit_price_discount_high: None,
-            unit_price_high: None,
+impl lenient::Reply for DetailPrice {
+    const NAME: &'static str = "DetailPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "ChargeUnit",
+        "DiscountPrice",
+        "DiscountPriceHigh",
+        "OriginalPrice",
+        "OriginalPriceHigh",
+        "PriceName",
+        "PriceTitle",
+        "UnitPrice",
+        "UnitPriceDiscount",
+        "UnitPriceDiscountHigh",
+        "UnitPriceHigh",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.charge_unit),
+            1 => lenient::scalar(map, &mut self.discount_price),
+            2 => lenient::value(map, &mut self.discount_price_high),
+            3 => lenient::scalar(map, &mut self.original_price),
+            4 => lenient::value(map, &mut self.original_price_high),
+            5 => lenient::value(map, &mut self.price_name),
+            6 => lenient::value(map, &mut self.price_title),
+            7 => lenient::scalar(map, &mut self.unit_price),
+            8 => lenient::scalar(map, &mut self.unit_price_discount),
+            9 => lenient::value(map, &mut self.unit_price_discount_high),
+            10 => lenient::value(map, &mut self.unit_price_high),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DetailPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `DiscountPriceHigh`.
-    pub fn with_discount_price_high(mut self, discount_price_high: impl Into<String>) -> Self {
-        self.discount_price_high = Some(discount_price_high.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `OriginalPriceHigh`.
-    pub fn with_original_price_high(mut self, original_price_high: impl Into<String>) -> Self {
-        self.original_price_high = Some(original_price_high.into());
-        self
-    }
-    /// Sets `PriceName`.
-    pub fn with_price_name(mut self, price_name: impl Into<String>) -> Self {
-        self.price_name = Some(price_name.into());
-        self
-    }
-    /// Sets `PriceTitle`.
-    pub fn with_price_title(mut self, price_title: impl Into<String>) -> Self {
-        self.price_title = Some(price_title.into());
-        self
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceDiscountHigh`.
-    pub fn with_unit_price_discount_high(mut self, unit_price_discount_high: impl Into<String>) -> Self {
-        self.unit_price_discount_high = Some(unit_price_discount_high.into());
-        self
-    }
-    /// Sets `UnitPriceHigh`.
-    pub fn with_unit_price_high(mut self, unit_price_high: impl Into<String>) -> Self {
-        self.unit_price_high = Some(unit_price_high.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DetailPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DetailPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("DiscountPriceHigh", &self.discount_price_high)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("OriginalPriceHigh", &self.original_price_high)?;
+        fields.opt("PriceName", &self.price_name)?;
+        fields.opt("PriceTitle", &self.price_title)?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?;
+        fields.opt("UnitPriceHigh", &self.unit_price_high)?;
+        fields.end()
     }
 }
 
 /// The details of a cloud disk
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Disk {
     /// Specifies whether the cloud disk is destroyed along with the mounted instance.
@@ -707,7 +654,6 @@ pub struct Disk {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "DeleteWithInstance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// AUTO renewal flag. supported values:
     ///
@@ -718,7 +664,6 @@ pub struct Disk {
     /// .
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Hard disk media type. valid values:
     ///
@@ -732,7 +677,6 @@ pub struct Disk {
     /// .
     ///
     /// Example: `CLOUD_SSD`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Cloud disk state. valid values:
     ///
@@ -748,12 +692,10 @@ pub struct Disk {
     /// .
     ///
     /// Example: `UNATTACHED`
-    #[serde(rename = "DiskState", default, skip_serializing_if = "Option::is_none")]
     pub disk_state: Option<String>,
     /// The total number of snapshots of the cloud disk.
     ///
     /// Example: `0`
-    #[serde(rename = "SnapshotCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snapshot_count: Option<i64>,
     /// Cloud disk mounted to child machine, and both child machine and cloud disk are on a monthly subscription basis.
     ///
@@ -763,7 +705,6 @@ pub struct Disk {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "AutoRenewFlagError", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag_error: Option<bool>,
     /// Indicates if the cloud disk is in snapshot rollback status. valid values:
     ///
@@ -773,12 +714,10 @@ pub struct Disk {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "Rollbacking", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rollbacking: Option<bool>,
     /// For non-shareable cloud disks, this parameter is null. For shareable cloud disks, this parameters indicates this cloud disk's Instance IDs currently mounted to the CVM.
     ///
     /// Example: `["ins-k2j8fzqh"]`
-    #[serde(rename = "InstanceIdList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_list: Vec<String>,
     /// Indicates whether the cloud disk is encrypted. valid values:
     ///
@@ -788,27 +727,22 @@ pub struct Disk {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// Cloud disk name.
     ///
     /// Example: `unname`
-    #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Specifies whether to create a snapshot when the cloud disk is terminated due to overdue payment or expiration. `true`: create snapshot; `false`: do not create snapshot.
     ///
     /// Example: `true`
-    #[serde(rename = "BackupDisk", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub backup_disk: Option<bool>,
     /// It indicates the tag bound to the cloud disk. If the cloud disk is not bound to any tag, the value is empty.
     ///
     /// Example: `[{"value": "常规项目", "key": "项目类型"}]`
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// ID of the CVM to which the cloud disk is mounted.
     ///
     /// Example: `ins-k2j8fzqh`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The mount type of the cloud disk. valid values:
     ///
@@ -818,18 +752,15 @@ pub struct Disk {
     /// .
     ///
     /// Example: `PF`
-    #[serde(rename = "AttachMode", default, skip_serializing_if = "Option::is_none")]
     pub attach_mode: Option<String>,
     /// Regular snapshot ID associated with the cloud disk. return this parameter only when calling the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) API with ReturnBindAutoSnapshotPolicy set to TRUE.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "AutoSnapshotPolicyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub auto_snapshot_policy_ids: Vec<String>,
     /// Specifies the additional performance value of the CBS in MiB/s.
     ///
     /// Example: `0`
-    #[serde(rename = "ThroughputPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<u64>,
     /// Indicates if the cloud disk is in type change. valid values:
     ///
@@ -839,22 +770,18 @@ pub struct Disk {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "Migrating", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub migrating: Option<bool>,
     /// Cloud disk ID.
     ///
     /// Example: `disk-b1f7xvod`
-    #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Total snapshot capacity of the cloud disk. unit: MiB.
     ///
     /// Example: `0`
-    #[serde(rename = "SnapshotSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snapshot_size: Option<u64>,
     /// Location of the cloud disk.
     ///
     /// Example: `{"Zone":"ap-guangzhou-2","ProjectId":0}`
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Determines if a prepaid cloud disk supports proactive return.
     ///
@@ -865,12 +792,10 @@ pub struct Disk {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsReturnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_returnable: Option<bool>,
     /// Expiration time of the cloud disk.
     ///
     /// Example: `2021-02-01 12:00:00`
-    #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
     /// Indicates whether the cloud disk is mounted to the cvm. valid values:
     ///
@@ -880,17 +805,14 @@ pub struct Disk {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "Attached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attached: Option<bool>,
     /// Specifies the disk capacity in GiB.
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
     /// It indicates the migration progress of cloud disk type change. The value range is 0 to 100.
     ///
     /// Example: `0`
-    #[serde(rename = "MigratePercent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub migrate_percent: Option<u64>,
     /// Cloud DISK type. valid values:
     ///
@@ -900,7 +822,6 @@ pub struct Disk {
     /// .
     ///
     /// Example: `SYSTEM_DISK`
-    #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
     /// Payment mode. valid values:
     ///
@@ -910,12 +831,10 @@ pub struct Disk {
     /// .
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "DiskChargeType", default, skip_serializing_if = "Option::is_none")]
     pub disk_charge_type: Option<String>,
     /// Whether it is an elastic cloud disk. false: Non-elastic cloud disk; true: Elastic cloud disk.
     ///
     /// Example: `true`
-    #[serde(rename = "Portable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub portable: Option<bool>,
     /// Specifies whether the cloud disk has the capability to create snapshots. valid values:
     ///
@@ -925,7 +844,6 @@ pub struct Disk {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "SnapshotAbility", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snapshot_ability: Option<bool>,
     /// Indicates whether the cloud disk expiration time is earlier than that of the instance. this field is valid only when the cloud disk is mounted to the instance and both the instance and the cloud disk are on a monthly subscription basis.
     ///
@@ -935,18 +853,15 @@ pub struct Disk {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "DeadlineError", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deadline_error: Option<bool>,
     /// Rollback progress of a cloud disk snapshot.
     ///
     /// Example: `0`
-    #[serde(rename = "RollbackPercent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rollback_percent: Option<u64>,
     /// The number of days from the current time to disk expiration (only applicable to prepaid cbs).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "DifferDaysOfDeadline", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub differ_days_of_deadline: Option<i64>,
     /// For prepaid cloud disks that do not support proactive return, this parameter indicates the specific reason for not supporting refund. value range:
     ///
@@ -959,32 +874,26 @@ pub struct Disk {
     /// .
     ///
     /// Example: `10`
-    #[serde(rename = "ReturnFailCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub return_fail_code: Option<i64>,
     /// Whether or not cloud disk is shareable cloud disk.
     ///
     /// Example: `false`
-    #[serde(rename = "Shareable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub shareable: Option<bool>,
     /// Creation time of the cloud disk.
     ///
     /// Example: `2021-01-01 12:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Specifies whether to delete associated non-permanently retained snapshots when destroying the cloud disk. 0 indicates non-permanent snapshots are not deleted with cloud disk destruction, 1 indicates non-permanent snapshots are deleted with cloud disk destruction. default value: 0. whether a snapshot is permanently retained can be determined through the IsPermanent field in the snapshot description returned by the DescribeSnapshots API (<https://www.tencentcloud.com/document/product/362/15647?from_cn_redirect=1>). true indicates permanent snapshot, false indicates non-permanent snapshot.
     ///
     /// Example: `0`
-    #[serde(rename = "DeleteSnapshot", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delete_snapshot: Option<i64>,
     /// Quota of cloud disk backup points, i.e., the maximum number of backup points that a cloud disk can have.
     ///
     /// Example: `0`
-    #[serde(rename = "DiskBackupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_backup_quota: Option<u64>,
     /// Number of used cloud disk backups.
     ///
     /// Example: `0`
-    #[serde(rename = "DiskBackupCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_backup_count: Option<u64>,
     /// The type of the CBS mounting instance. valid values:
     ///
@@ -994,326 +903,202 @@ pub struct Disk {
     /// .
     ///
     /// Example: `CVM`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// ID of the last instance to which the cloud disk is attached
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ins-k2j8fzqh`
-    #[serde(rename = "LastAttachInsId", default, skip_serializing_if = "Option::is_none")]
     pub last_attach_ins_id: Option<String>,
     /// Error prompt for the last operation on cbs.
     ///
     /// Example: `请稍后重试`
-    #[serde(rename = "ErrorPrompt", default, skip_serializing_if = "Option::is_none")]
     pub error_prompt: Option<String>,
     /// Whether performance burst is enabled for the cloud disk.
     ///
     /// Example: `false`
-    #[serde(rename = "BurstPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
     /// Encryption type of cbs. valid values: ENCRYPT_V1 and ENCRYPT_V2, which indicate first generation and second generation encryption technology respectively. the two kinds are incompatible.
     ///
     /// Example: `ENCRYPT_V1`
-    #[serde(rename = "EncryptType", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_type: Option<String>,
     /// Key ID of the encrypted disk.
     ///
     /// Example: `12430b3b-fd7b-11ea-aaaa-52540065fe6d`
-    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
 }
 
-impl Disk {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Disk {
-            delete_with_instance: None,
-            renew_flag: None,
-            disk_type: None,
-            disk_state: None,
-            snapshot_count: None,
-            auto_renew_flag_error: None,
-            rollbacking: None,
-            instance_id_list: Vec::new(),
-            encrypt: None,
-            disk_name: None,
-            backup_disk: None,
-            tags: Vec::new(),
-            instance_id: None,
-            attach_mode: None,
-            auto_snapshot_policy_ids: Vec::new(),
-            throughput_performance: None,
-            migrating: None,
-            disk_id: None,
-            snapshot_size: None,
-            placement: None,
-            is_returnable: None,
-            deadline_time: None,
-            attached: None,
-            disk_size: None,
-            migrate_percent: None,
-            disk_usage: None,
-            disk_charge_type: None,
-            portable: None,
-            snapshot_ability: None,
-            deadline_error: None,
-            rollback_percent: None,
-            differ_days_of_deadline: None,
-            return_fail_code: None,
-            shareable: None,
-            create_time: None,
-            delete_snapshot: None,
-            disk_backup_quota: None,
-            disk_backup_count: None,
-            instance_type: None,
-            last_attach_ins_id: None,
-            error_prompt: None,
-            burst_performance: None,
-            encrypt_type: None,
-            kms_key_id: None,
+impl lenient::Reply for Disk {
+    const NAME: &'static str = "Disk";
+    const FIELDS: &'static [&'static str] = &[
+        "DeleteWithInstance",
+        "RenewFlag",
+        "DiskType",
+        "DiskState",
+        "SnapshotCount",
+        "AutoRenewFlagError",
+        "Rollbacking",
+        "InstanceIdList",
+        "Encrypt",
+        "DiskName",
+        "BackupDisk",
+        "Tags",
+        "InstanceId",
+        "AttachMode",
+        "AutoSnapshotPolicyIds",
+        "ThroughputPerformance",
+        "Migrating",
+        "DiskId",
+        "SnapshotSize",
+        "Placement",
+        "IsReturnable",
+        "DeadlineTime",
+        "Attached",
+        "DiskSize",
+        "MigratePercent",
+        "DiskUsage",
+        "DiskChargeType",
+        "Portable",
+        "SnapshotAbility",
+        "DeadlineError",
+        "RollbackPercent",
+        "DifferDaysOfDeadline",
+        "ReturnFailCode",
+        "Shareable",
+        "CreateTime",
+        "DeleteSnapshot",
+        "DiskBackupQuota",
+        "DiskBackupCount",
+        "InstanceType",
+        "LastAttachInsId",
+        "ErrorPrompt",
+        "BurstPerformance",
+        "EncryptType",
+        "KmsKeyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.delete_with_instance),
+            1 => lenient::value(map, &mut self.renew_flag),
+            2 => lenient::value(map, &mut self.disk_type),
+            3 => lenient::value(map, &mut self.disk_state),
+            4 => lenient::scalar(map, &mut self.snapshot_count),
+            5 => lenient::scalar(map, &mut self.auto_renew_flag_error),
+            6 => lenient::scalar(map, &mut self.rollbacking),
+            7 => lenient::list(map, &mut self.instance_id_list),
+            8 => lenient::scalar(map, &mut self.encrypt),
+            9 => lenient::value(map, &mut self.disk_name),
+            10 => lenient::scalar(map, &mut self.backup_disk),
+            11 => lenient::list(map, &mut self.tags),
+            12 => lenient::value(map, &mut self.instance_id),
+            13 => lenient::value(map, &mut self.attach_mode),
+            14 => lenient::list(map, &mut self.auto_snapshot_policy_ids),
+            15 => lenient::scalar(map, &mut self.throughput_performance),
+            16 => lenient::scalar(map, &mut self.migrating),
+            17 => lenient::value(map, &mut self.disk_id),
+            18 => lenient::scalar(map, &mut self.snapshot_size),
+            19 => lenient::value(map, &mut self.placement),
+            20 => lenient::scalar(map, &mut self.is_returnable),
+            21 => lenient::value(map, &mut self.deadline_time),
+            22 => lenient::scalar(map, &mut self.attached),
+            23 => lenient::scalar(map, &mut self.disk_size),
+            24 => lenient::scalar(map, &mut self.migrate_percent),
+            25 => lenient::value(map, &mut self.disk_usage),
+            26 => lenient::value(map, &mut self.disk_charge_type),
+            27 => lenient::scalar(map, &mut self.portable),
+            28 => lenient::scalar(map, &mut self.snapshot_ability),
+            29 => lenient::scalar(map, &mut self.deadline_error),
+            30 => lenient::scalar(map, &mut self.rollback_percent),
+            31 => lenient::scalar(map, &mut self.differ_days_of_deadline),
+            32 => lenient::scalar(map, &mut self.return_fail_code),
+            33 => lenient::scalar(map, &mut self.shareable),
+            34 => lenient::value(map, &mut self.create_time),
+            35 => lenient::scalar(map, &mut self.delete_snapshot),
+            36 => lenient::scalar(map, &mut self.disk_backup_quota),
+            37 => lenient::scalar(map, &mut self.disk_backup_count),
+            38 => lenient::value(map, &mut self.instance_type),
+            39 => lenient::value(map, &mut self.last_attach_ins_id),
+            40 => lenient::value(map, &mut self.error_prompt),
+            41 => lenient::scalar(map, &mut self.burst_performance),
+            42 => lenient::value(map, &mut self.encrypt_type),
+            43 => lenient::value(map, &mut self.kms_key_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, delete_with_instance: bool) -> Self {
-        self.delete_with_instance = Some(delete_with_instance);
-        self
+}
+
+impl<'de> Deserialize<'de> for Disk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `DiskState`.
-    pub fn with_disk_state(mut self, disk_state: impl Into<String>) -> Self {
-        self.disk_state = Some(disk_state.into());
-        self
-    }
-    /// Sets `SnapshotCount`.
-    pub fn with_snapshot_count(mut self, snapshot_count: i64) -> Self {
-        self.snapshot_count = Some(snapshot_count);
-        self
-    }
-    /// Sets `AutoRenewFlagError`.
-    pub fn with_auto_renew_flag_error(mut self, auto_renew_flag_error: bool) -> Self {
-        self.auto_renew_flag_error = Some(auto_renew_flag_error);
-        self
-    }
-    /// Sets `Rollbacking`.
-    pub fn with_rollbacking(mut self, rollbacking: bool) -> Self {
-        self.rollbacking = Some(rollbacking);
-        self
-    }
-    /// Sets `InstanceIdList`.
-    pub fn with_instance_id_list(mut self, instance_id_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_list = instance_id_list.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, disk_name: impl Into<String>) -> Self {
-        self.disk_name = Some(disk_name.into());
-        self
-    }
-    /// Sets `BackupDisk`.
-    pub fn with_backup_disk(mut self, backup_disk: bool) -> Self {
-        self.backup_disk = Some(backup_disk);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `AttachMode`.
-    pub fn with_attach_mode(mut self, attach_mode: impl Into<String>) -> Self {
-        self.attach_mode = Some(attach_mode.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyIds`.
-    pub fn with_auto_snapshot_policy_ids(mut self, auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.auto_snapshot_policy_ids = auto_snapshot_policy_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, throughput_performance: u64) -> Self {
-        self.throughput_performance = Some(throughput_performance);
-        self
-    }
-    /// Sets `Migrating`.
-    pub fn with_migrating(mut self, migrating: bool) -> Self {
-        self.migrating = Some(migrating);
-        self
-    }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `SnapshotSize`.
-    pub fn with_snapshot_size(mut self, snapshot_size: u64) -> Self {
-        self.snapshot_size = Some(snapshot_size);
-        self
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `IsReturnable`.
-    pub fn with_is_returnable(mut self, is_returnable: bool) -> Self {
-        self.is_returnable = Some(is_returnable);
-        self
-    }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `Attached`.
-    pub fn with_attached(mut self, attached: bool) -> Self {
-        self.attached = Some(attached);
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `MigratePercent`.
-    pub fn with_migrate_percent(mut self, migrate_percent: u64) -> Self {
-        self.migrate_percent = Some(migrate_percent);
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, disk_charge_type: impl Into<String>) -> Self {
-        self.disk_charge_type = Some(disk_charge_type.into());
-        self
-    }
-    /// Sets `Portable`.
-    pub fn with_portable(mut self, portable: bool) -> Self {
-        self.portable = Some(portable);
-        self
-    }
-    /// Sets `SnapshotAbility`.
-    pub fn with_snapshot_ability(mut self, snapshot_ability: bool) -> Self {
-        self.snapshot_ability = Some(snapshot_ability);
-        self
-    }
-    /// Sets `DeadlineError`.
-    pub fn with_deadline_error(mut self, deadline_error: bool) -> Self {
-        self.deadline_error = Some(deadline_error);
-        self
-    }
-    /// Sets `RollbackPercent`.
-    pub fn with_rollback_percent(mut self, rollback_percent: u64) -> Self {
-        self.rollback_percent = Some(rollback_percent);
-        self
-    }
-    /// Sets `DifferDaysOfDeadline`.
-    pub fn with_differ_days_of_deadline(mut self, differ_days_of_deadline: i64) -> Self {
-        self.differ_days_of_deadline = Some(differ_days_of_deadline);
-        self
-    }
-    /// Sets `ReturnFailCode`.
-    pub fn with_return_fail_code(mut self, return_fail_code: i64) -> Self {
-        self.return_fail_code = Some(return_fail_code);
-        self
-    }
-    /// Sets `Shareable`.
-    pub fn with_shareable(mut self, shareable: bool) -> Self {
-        self.shareable = Some(shareable);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `DeleteSnapshot`.
-    pub fn with_delete_snapshot(mut self, delete_snapshot: i64) -> Self {
-        self.delete_snapshot = Some(delete_snapshot);
-        self
-    }
-    /// Sets `DiskBackupQuota`.
-    pub fn with_disk_backup_quota(mut self, disk_backup_quota: u64) -> Self {
-        self.disk_backup_quota = Some(disk_backup_quota);
-        self
-    }
-    /// Sets `DiskBackupCount`.
-    pub fn with_disk_backup_count(mut self, disk_backup_count: u64) -> Self {
-        self.disk_backup_count = Some(disk_backup_count);
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `LastAttachInsId`.
-    pub fn with_last_attach_ins_id(mut self, last_attach_ins_id: impl Into<String>) -> Self {
-        self.last_attach_ins_id = Some(last_attach_ins_id.into());
-        self
-    }
-    /// Sets `ErrorPrompt`.
-    pub fn with_error_prompt(mut self, error_prompt: impl Into<String>) -> Self {
-        self.error_prompt = Some(error_prompt.into());
-        self
-    }
-    /// Sets `BurstPerformance`.
-    pub fn with_burst_performance(mut self, burst_performance: bool) -> Self {
-        self.burst_performance = Some(burst_performance);
-        self
-    }
-    /// Sets `EncryptType`.
-    pub fn with_encrypt_type(mut self, encrypt_type: impl Into<String>) -> Self {
-        self.encrypt_type = Some(encrypt_type.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, kms_key_id: impl Into<String>) -> Self {
-        self.kms_key_id = Some(kms_key_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Disk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Disk", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskState", &self.disk_state)?;
+        fields.opt("SnapshotCount", &self.snapshot_count)?;
+        fields.opt("AutoRenewFlagError", &self.auto_renew_flag_error)?;
+        fields.opt("Rollbacking", &self.rollbacking)?;
+        fields.list("InstanceIdList", &self.instance_id_list)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("BackupDisk", &self.backup_disk)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("AttachMode", &self.attach_mode)?;
+        fields.list("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("Migrating", &self.migrating)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("SnapshotSize", &self.snapshot_size)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("IsReturnable", &self.is_returnable)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("Attached", &self.attached)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("MigratePercent", &self.migrate_percent)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("DiskChargeType", &self.disk_charge_type)?;
+        fields.opt("Portable", &self.portable)?;
+        fields.opt("SnapshotAbility", &self.snapshot_ability)?;
+        fields.opt("DeadlineError", &self.deadline_error)?;
+        fields.opt("RollbackPercent", &self.rollback_percent)?;
+        fields.opt("DifferDaysOfDeadline", &self.differ_days_of_deadline)?;
+        fields.opt("ReturnFailCode", &self.return_fail_code)?;
+        fields.opt("Shareable", &self.shareable)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DeleteSnapshot", &self.delete_snapshot)?;
+        fields.opt("DiskBackupQuota", &self.disk_backup_quota)?;
+        fields.opt("DiskBackupCount", &self.disk_backup_count)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("LastAttachInsId", &self.last_attach_ins_id)?;
+        fields.opt("ErrorPrompt", &self.error_prompt)?;
+        fields.opt("BurstPerformance", &self.burst_performance)?;
+        fields.opt("EncryptType", &self.encrypt_type)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
     }
 }
 
 /// Cloud disk backup point.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DiskBackup {
     /// Cloud disk backup point ID.
     ///
     /// Example: `dbp-xxxxxxxx`
-    #[serde(rename = "DiskBackupId", default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_id: Option<String>,
     /// ID of the cloud disk with which the backup point is associated.
     ///
     /// Example: `disk-xxxxxxxx`
-    #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Specifies the disk capacity in GiB.
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
     /// Cloud disk type. value ranges from...to...
     /// .
@@ -1327,12 +1112,10 @@ pub struct DiskBackup {
     /// .
     ///
     /// Example: `DATA_DISK`
-    #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
     /// Backup point name.
     ///
     /// Example: `Untitled`
-    #[serde(rename = "DiskBackupName", default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_name: Option<String>,
     /// Specifies the status of the cloud disk backup point. valid values:
     ///
@@ -1351,17 +1134,14 @@ pub struct DiskBackup {
     /// .
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "DiskBackupState", default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_state: Option<String>,
     /// Specifies the creation percentage of the cloud disk backup point.
     ///
     /// Example: `100`
-    #[serde(rename = "Percent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub percent: Option<u64>,
     /// Creation time of the cloud disk backup point.
     ///
     /// Example: `2025-03-27 14:00:13`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Indicates whether the cloud disk is encrypted. valid values:
     ///
@@ -1371,80 +1151,68 @@ pub struct DiskBackup {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
 }
 
-impl DiskBackup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DiskBackup {
-            disk_backup_id: None,
-            disk_id: None,
-            disk_size: None,
-            disk_usage: None,
-            disk_backup_name: None,
-            disk_backup_state: None,
-            percent: None,
-            create_time: None,
-            encrypt: None,
+impl lenient::Reply for DiskBackup {
+    const NAME: &'static str = "DiskBackup";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskBackupId",
+        "DiskId",
+        "DiskSize",
+        "DiskUsage",
+        "DiskBackupName",
+        "DiskBackupState",
+        "Percent",
+        "CreateTime",
+        "Encrypt",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_backup_id),
+            1 => lenient::value(map, &mut self.disk_id),
+            2 => lenient::scalar(map, &mut self.disk_size),
+            3 => lenient::value(map, &mut self.disk_usage),
+            4 => lenient::value(map, &mut self.disk_backup_name),
+            5 => lenient::value(map, &mut self.disk_backup_state),
+            6 => lenient::scalar(map, &mut self.percent),
+            7 => lenient::value(map, &mut self.create_time),
+            8 => lenient::scalar(map, &mut self.encrypt),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskBackupId`.
-    pub fn with_disk_backup_id(mut self, disk_backup_id: impl Into<String>) -> Self {
-        self.disk_backup_id = Some(disk_backup_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DiskBackup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `DiskBackupName`.
-    pub fn with_disk_backup_name(mut self, disk_backup_name: impl Into<String>) -> Self {
-        self.disk_backup_name = Some(disk_backup_name.into());
-        self
-    }
-    /// Sets `DiskBackupState`.
-    pub fn with_disk_backup_state(mut self, disk_backup_state: impl Into<String>) -> Self {
-        self.disk_backup_state = Some(disk_backup_state.into());
-        self
-    }
-    /// Sets `Percent`.
-    pub fn with_percent(mut self, percent: u64) -> Self {
-        self.percent = Some(percent);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DiskBackup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DiskBackup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskBackupId", &self.disk_backup_id)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("DiskBackupName", &self.disk_backup_name)?;
+        fields.opt("DiskBackupState", &self.disk_backup_state)?;
+        fields.opt("Percent", &self.percent)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.end()
     }
 }
 
 /// Cloud disk configuration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DiskConfig {
     /// Whether the configuration is available.
     ///
     /// Example: `false`
-    #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
     /// Payment mode. valid values:
     ///
@@ -1454,18 +1222,15 @@ pub struct DiskConfig {
     /// .
     ///
     /// Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "DiskChargeType", default, skip_serializing_if = "Option::is_none")]
     pub disk_charge_type: Option<String>,
     /// The [Availability Region](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#ZoneInfo) of the cloud drive.
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Instance model series. For more information, please see [Instance Models](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `N1`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// Cloud disk media type. valid values:
     /// .
@@ -1477,24 +1242,20 @@ pub struct DiskConfig {
     /// CLOUD_TSSD: indicates ultra-fast ssd cbs.
     ///
     /// Example: `CLOUD_BASIC`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Specifies the minimum step size for disk size change in GiB.
     ///
     /// Example: `10`
-    #[serde(rename = "StepSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub step_size: Option<u64>,
     /// Additional performance range.
     /// Note: This field might return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[0, 650]`
-    #[serde(rename = "ExtraPerformanceRange", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub extra_performance_range: Vec<i64>,
     /// Instance model.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `VSELFAMD_2_MEM`
-    #[serde(rename = "DeviceClass", default, skip_serializing_if = "Option::is_none")]
     pub device_class: Option<String>,
     /// Cloud DISK type. valid values:
     ///
@@ -1504,292 +1265,277 @@ pub struct DiskConfig {
     /// .
     ///
     /// Example: `DATA_DISK`
-    #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
     /// Specifies the minimum configurable cloud disk size in GiB.
     ///
     /// Example: `10`
-    #[serde(rename = "MinDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_disk_size: Option<u64>,
     /// Specifies the maximum configurable cloud disk size in GiB.
     ///
     /// Example: `32000`
-    #[serde(rename = "MaxDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_disk_size: Option<u64>,
     /// Price of a prepaid or postpaid cloud disk.
     ///
     /// Example: `{"UnitPriceDiscount":0.09,"UnitPrice":0.09,"ChargeDiskSize":100,"ChargeUnit":"HOUR"}`
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
 }
 
-impl DiskConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DiskConfig {
-            available: None,
-            disk_charge_type: None,
-            zone: None,
-            instance_family: None,
-            disk_type: None,
-            step_size: None,
-            extra_performance_range: Vec::new(),
-            device_class: None,
-            disk_usage: None,
-            min_disk_size: None,
-            max_disk_size: None,
-            price: None,
+impl lenient::Reply for DiskConfig {
+    const NAME: &'static str = "DiskConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Available",
+        "DiskChargeType",
+        "Zone",
+        "InstanceFamily",
+        "DiskType",
+        "StepSize",
+        "ExtraPerformanceRange",
+        "DeviceClass",
+        "DiskUsage",
+        "MinDiskSize",
+        "MaxDiskSize",
+        "Price",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.available),
+            1 => lenient::value(map, &mut self.disk_charge_type),
+            2 => lenient::value(map, &mut self.zone),
+            3 => lenient::value(map, &mut self.instance_family),
+            4 => lenient::value(map, &mut self.disk_type),
+            5 => lenient::scalar(map, &mut self.step_size),
+            6 => lenient::scalars(map, &mut self.extra_performance_range),
+            7 => lenient::value(map, &mut self.device_class),
+            8 => lenient::value(map, &mut self.disk_usage),
+            9 => lenient::scalar(map, &mut self.min_disk_size),
+            10 => lenient::scalar(map, &mut self.max_disk_size),
+            11 => lenient::value(map, &mut self.price),
+            _ => Ok(()),
         }
     }
-    /// Sets `Available`.
-    pub fn with_available(mut self, available: bool) -> Self {
-        self.available = Some(available);
-        self
+}
+
+impl<'de> Deserialize<'de> for DiskConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, disk_charge_type: impl Into<String>) -> Self {
-        self.disk_charge_type = Some(disk_charge_type.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `StepSize`.
-    pub fn with_step_size(mut self, step_size: u64) -> Self {
-        self.step_size = Some(step_size);
-        self
-    }
-    /// Sets `ExtraPerformanceRange`.
-    pub fn with_extra_performance_range(mut self, extra_performance_range: impl IntoIterator<Item = i64>) -> Self {
-        self.extra_performance_range = extra_performance_range.into_iter().collect();
-        self
-    }
-    /// Sets `DeviceClass`.
-    pub fn with_device_class(mut self, device_class: impl Into<String>) -> Self {
-        self.device_class = Some(device_class.into());
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `MinDiskSize`.
-    pub fn with_min_disk_size(mut self, min_disk_size: u64) -> Self {
-        self.min_disk_size = Some(min_disk_size);
-        self
-    }
-    /// Sets `MaxDiskSize`.
-    pub fn with_max_disk_size(mut self, max_disk_size: u64) -> Self {
-        self.max_disk_size = Some(max_disk_size);
-        self
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DiskConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DiskConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Available", &self.available)?;
+        fields.opt("DiskChargeType", &self.disk_charge_type)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("StepSize", &self.step_size)?;
+        fields.list("ExtraPerformanceRange", &self.extra_performance_range)?;
+        fields.opt("DeviceClass", &self.device_class)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("MinDiskSize", &self.min_disk_size)?;
+        fields.opt("MaxDiskSize", &self.max_disk_size)?;
+        fields.opt("Price", &self.price)?;
+        fields.end()
     }
 }
 
 /// Image
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Image {
     /// Image name.
     ///
     /// Example: `镜像名称`
-    #[serde(rename = "ImageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Image instance ID.
     ///
     /// Example: `img-ju2hzzkj`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
 
-impl Image {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Image {
-            image_name: None,
-            image_id: None,
+impl lenient::Reply for Image {
+    const NAME: &'static str = "Image";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageName",
+        "ImageId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_name),
+            1 => lenient::value(map, &mut self.image_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImageName`.
-    pub fn with_image_name(mut self, image_name: impl Into<String>) -> Self {
-        self.image_name = Some(image_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.end()
     }
 }
 
 /// This describes the abstract location of the instance, including the availability zone in which it is located, the projects to which it belongs, and the ID and name of the dedicated clusters to which it belongs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Placement {
     /// The ID of the [Availability Zone](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#ZoneInfo) to which the cloud disk belongs. This parameter can be obtained from the Zone field in the returned values of [DescribeZones](https://intl.cloud.tencent.com/document/product/213/15707?from_cn_redirect=1).
     ///
     /// Required. Example: `ap-shanghai-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// CageId, which can be obtained via [DescribeDiskStoragePool](https://www.tencentcloud.com/document/api/362/62143?from_cn_redirect=1). as an input parameter, it operates on resources of the specified cage Id and can be empty. as an output parameter, it indicates the cage Id to which the resource belongs and can be empty.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cage-d0eqwu84`
-    #[serde(rename = "CageId", default, skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
     /// The exclusive cluster ID of the instance. can be obtained via [DescribeDiskStoragePool](https://www.tencentcloud.com/document/api/362/62143?from_cn_redirect=1). as an input parameter, it indicates operations on resources belonging to the designated CdcId exclusive cluster and can be empty. as an output parameter, it indicates the exclusive cluster ID of the resource and can be empty.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cdc-8pz1i7hg`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Dedicated cluster name. When it is an input parameter, it is ignored. When it is an output parameter, it is the name of the dedicated cluster the cloud disk belongs to, and it can be left blank.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CdcName`
-    #[serde(rename = "CdcName", default, skip_serializing_if = "Option::is_none")]
     pub cdc_name: Option<String>,
     /// Dedicated cluster ID
     ///
     /// Example: `cluster-es1mfycs`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// Instance'S project ID, which can be obtained by DescribeProject. by default if left blank, it is 0, indicating the default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// Project to which instance belongs. search via [DescribeProject](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `name`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
 }
 
-impl Placement {
-    /// With the fields a request must carry.
-    pub fn new(zone: impl Into<String>) -> Self {
-        Placement {
-            zone: Some(zone.into()),
-            cage_id: None,
-            cdc_id: None,
-            cdc_name: None,
-            dedicated_cluster_id: None,
-            project_id: None,
-            project_name: None,
+impl lenient::Reply for Placement {
+    const NAME: &'static str = "Placement";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "CageId",
+        "CdcId",
+        "CdcName",
+        "DedicatedClusterId",
+        "ProjectId",
+        "ProjectName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.cage_id),
+            2 => lenient::value(map, &mut self.cdc_id),
+            3 => lenient::value(map, &mut self.cdc_name),
+            4 => lenient::value(map, &mut self.dedicated_cluster_id),
+            5 => lenient::scalar(map, &mut self.project_id),
+            6 => lenient::value(map, &mut self.project_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `CageId`.
-    pub fn with_cage_id(mut self, cage_id: impl Into<String>) -> Self {
-        self.cage_id = Some(cage_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Placement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `CdcName`.
-    pub fn with_cdc_name(mut self, cdc_name: impl Into<String>) -> Self {
-        self.cdc_name = Some(cdc_name.into());
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: u64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `ProjectName`.
-    pub fn with_project_name(mut self, project_name: impl Into<String>) -> Self {
-        self.project_name = Some(project_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CageId", &self.cage_id)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("CdcName", &self.cdc_name)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.end()
     }
 }
 
 /// Describes the execution strategy of regular snapshots. it can be understood as executing this scheduled snapshot policy at the moment specified by Hour on the days designated by DayOfWeek/DayOfMonth or at the interval set by IntervalDays. note: DayOfWeek/DayOfMonth/IntervalDays are mutual exclusion rules, required and only one policy rule can be set. if mutual exclusion rules are imported at the same time, only one takes effect, with priority following the sequence listed in the previous context: for example, if all three rules are set, only DayOfWeek comes into effect.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Policy {
     /// Specifies the time that that the scheduled snapshot policy will be triggered. The unit is hour. The value range is \[0-23\]. 00:00-23:00 is a total of 24 time points that can be selected. 1 indicates 01:00, and so on.
     ///
     /// Required. Example: `[11,12,13]`
-    #[serde(rename = "Hour", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub hour: Vec<u64>,
     /// Specifies the days of the week, from Monday to Sunday, on which a scheduled snapshot will be triggered. Value range: \[0, 6\]. 0 indicates triggering on Sunday, 1-6 indicate triggering on Monday-Saturday.
     ///
     /// Example: `[0,1,2]`
-    #[serde(rename = "DayOfWeek", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub day_of_week: Vec<u64>,
     /// Specifies the dates of the month on which a scheduled snapshot will be triggered. Value range: \[1, 31\]. `1` to `31` indicate the specific dates of the month; for example, `5` indicates the 5th day of the month. Note: If you set a date that does not exist in some months such as 29, 30, and 31, these months will be skipped for scheduled snapshot creation.
     ///
     /// Example: `[2, 3, 4]`
-    #[serde(rename = "DayOfMonth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub day_of_month: Vec<u64>,
     /// Specifies the interval for creating scheduled snapshots in days. Value range: \[1, 365\]. For example, if it is set to `5`, scheduled snapshots will be created every 5 days. Note: If you choose to back up by day, the time for the first backup is theoretically the day when the backup policy is created. If the backup policy creation time on the current day is later than the set backup time, the first backup will be performed in the second backup cycle.
     ///
     /// Example: `50`
-    #[serde(rename = "IntervalDays", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub interval_days: Option<u64>,
 }
 
-impl Policy {
-    /// With the fields a request must carry.
-    pub fn new(hour: impl IntoIterator<Item = u64>) -> Self {
-        Policy {
-            hour: hour.into_iter().collect(),
-            day_of_week: Vec::new(),
-            day_of_month: Vec::new(),
-            interval_days: None,
+impl lenient::Reply for Policy {
+    const NAME: &'static str = "Policy";
+    const FIELDS: &'static [&'static str] = &[
+        "Hour",
+        "DayOfWeek",
+        "DayOfMonth",
+        "IntervalDays",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.hour),
+            1 => lenient::scalars(map, &mut self.day_of_week),
+            2 => lenient::scalars(map, &mut self.day_of_month),
+            3 => lenient::scalar(map, &mut self.interval_days),
+            _ => Ok(()),
         }
     }
-    /// Sets `DayOfWeek`.
-    pub fn with_day_of_week(mut self, day_of_week: impl IntoIterator<Item = u64>) -> Self {
-        self.day_of_week = day_of_week.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for Policy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DayOfMonth`.
-    pub fn with_day_of_month(mut self, day_of_month: impl IntoIterator<Item = u64>) -> Self {
-        self.day_of_month = day_of_month.into_iter().collect();
-        self
-    }
-    /// Sets `IntervalDays`.
-    pub fn with_interval_days(mut self, interval_days: u64) -> Self {
-        self.interval_days = Some(interval_days);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Policy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Policy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Hour", &self.hour)?;
+        fields.list("DayOfWeek", &self.day_of_week)?;
+        fields.list("DayOfMonth", &self.day_of_month)?;
+        fields.opt("IntervalDays", &self.interval_days)?;
+        fields.end()
     }
 }
 
 /// The cost of a prepaid order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrepayPrice {
     /// Discounted price of a monthly-subscribed cloud disk or a snapshot, in USD.
     ///
     /// May be null. Example: `1.0`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Billing unit for postpaid cloud disk. valid values:
     ///
@@ -1799,122 +1545,100 @@ pub struct PrepayPrice {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"HOUR"`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Original unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"1.00"`
-    #[serde(rename = "UnitPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_high: Option<String>,
     /// Original payment of a monthly-subscribed cloud disk or a snapshot, in USD, with six decimal places.
     ///
     /// May be null. Example: `"1.00"`
-    #[serde(rename = "OriginalPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub original_price_high: Option<String>,
     /// Original payment of a monthly-subscribed cloud disk or a snapshot, in USD.
     ///
     /// May be null. Example: `1.0`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Discount unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.0`
-    #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
     /// Discounted unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"1.00"`
-    #[serde(rename = "UnitPriceDiscountHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_high: Option<String>,
     /// Discounted price of a monthly-subscribed cloud disk or a snapshot, in USD, with six decimal places.
     ///
     /// May be null. Example: `"1.00"`
-    #[serde(rename = "DiscountPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub discount_price_high: Option<String>,
     /// Original unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.0`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Details list of billable items.
-    #[serde(rename = "DetailPrices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detail_prices: Vec<output::DetailPrice>,
 }
 
-impl PrepayPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrepayPrice {
-            discount_price: None,
-            charge_unit: None,
-            unit_price_high: None,
-            original_price_high: None,
-            original_price: None,
-            unit_price_discount: None,
-            unit_price_discount_high: None,
-            discount_price_high: None,
-            unit_price: None,
-            detail_prices: Vec::new(),
+impl lenient::Reply for PrepayPrice {
+    const NAME: &'static str = "PrepayPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "DiscountPrice",
+        "ChargeUnit",
+        "UnitPriceHigh",
+        "OriginalPriceHigh",
+        "OriginalPrice",
+        "UnitPriceDiscount",
+        "UnitPriceDiscountHigh",
+        "DiscountPriceHigh",
+        "UnitPrice",
+        "DetailPrices",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.discount_price),
+            1 => lenient::value(map, &mut self.charge_unit),
+            2 => lenient::value(map, &mut self.unit_price_high),
+            3 => lenient::value(map, &mut self.original_price_high),
+            4 => lenient::scalar(map, &mut self.original_price),
+            5 => lenient::scalar(map, &mut self.unit_price_discount),
+            6 => lenient::value(map, &mut self.unit_price_discount_high),
+            7 => lenient::value(map, &mut self.discount_price_high),
+            8 => lenient::scalar(map, &mut self.unit_price),
+            9 => lenient::list(map, &mut self.detail_prices),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for PrepayPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `UnitPriceHigh`.
-    pub fn with_unit_price_high(mut self, unit_price_high: impl Into<String>) -> Self {
-        self.unit_price_high = Some(unit_price_high.into());
-        self
-    }
-    /// Sets `OriginalPriceHigh`.
-    pub fn with_original_price_high(mut self, original_price_high: impl Into<String>) -> Self {
-        self.original_price_high = Some(original_price_high.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceDiscountHigh`.
-    pub fn with_unit_price_discount_high(mut self, unit_price_discount_high: impl Into<String>) -> Self {
-        self.unit_price_discount_high = Some(unit_price_discount_high.into());
-        self
-    }
-    /// Sets `DiscountPriceHigh`.
-    pub fn with_discount_price_high(mut self, discount_price_high: impl Into<String>) -> Self {
-        self.discount_price_high = Some(discount_price_high.into());
-        self
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `DetailPrices`.
-    pub fn with_detail_prices(mut self, detail_prices: impl IntoIterator<Item = output::DetailPrice>) -> Self {
-        self.detail_prices = detail_prices.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrepayPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrepayPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("UnitPriceHigh", &self.unit_price_high)?;
+        fields.opt("OriginalPriceHigh", &self.original_price_high)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?;
+        fields.opt("DiscountPriceHigh", &self.discount_price_high)?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.list("DetailPrices", &self.detail_prices)?;
+        fields.end()
     }
 }
 
 /// Describes the prepaid or postpaid price for the cloud disk.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Billing unit for postpaid cloud disk. valid values:
@@ -1925,122 +1649,103 @@ pub struct Price {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Discounted price of a monthly-subscribed cloud disk, in USD.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Discounted payment price of a monthly-subscribed cloud disk, in USD, with six decimal places.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "DiscountPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub discount_price_high: Option<String>,
     /// Original price of a monthly-subscribed cloud disk, in USD.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Original payment of a monthly-subscribed cloud disk, in USD, with six decimal places.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "OriginalPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub original_price_high: Option<String>,
     /// Original unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Discount unit price of a pay-as-you-go cloud disk, in USD.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
     /// Discounted unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
-    #[serde(rename = "UnitPriceDiscountHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_high: Option<String>,
     /// Original unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
-    #[serde(rename = "UnitPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_high: Option<String>,
 }
 
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            charge_unit: None,
-            discount_price: None,
-            discount_price_high: None,
-            original_price: None,
-            original_price_high: None,
-            unit_price: None,
-            unit_price_discount: None,
-            unit_price_discount_high: None,
-            unit_price_high: None,
+impl lenient::Reply for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &[
+        "ChargeUnit",
+        "DiscountPrice",
+        "DiscountPriceHigh",
+        "OriginalPrice",
+        "OriginalPriceHigh",
+        "UnitPrice",
+        "UnitPriceDiscount",
+        "UnitPriceDiscountHigh",
+        "UnitPriceHigh",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.charge_unit),
+            1 => lenient::scalar(map, &mut self.discount_price),
+            2 => lenient::value(map, &mut self.discount_price_high),
+            3 => lenient::scalar(map, &mut self.original_price),
+            4 => lenient::value(map, &mut self.original_price_high),
+            5 => lenient::scalar(map, &mut self.unit_price),
+            6 => lenient::scalar(map, &mut self.unit_price_discount),
+            7 => lenient::value(map, &mut self.unit_price_discount_high),
+            8 => lenient::value(map, &mut self.unit_price_high),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `DiscountPriceHigh`.
-    pub fn with_discount_price_high(mut self, discount_price_high: impl Into<String>) -> Self {
-        self.discount_price_high = Some(discount_price_high.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `OriginalPriceHigh`.
-    pub fn with_original_price_high(mut self, original_price_high: impl Into<String>) -> Self {
-        self.original_price_high = Some(original_price_high.into());
-        self
-    }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceDiscountHigh`.
-    pub fn with_unit_price_discount_high(mut self, unit_price_discount_high: impl Into<String>) -> Self {
-        self.unit_price_discount_high = Some(unit_price_discount_high.into());
-        self
-    }
-    /// Sets `UnitPriceHigh`.
-    pub fn with_unit_price_high(mut self, unit_price_high: impl Into<String>) -> Self {
-        self.unit_price_high = Some(unit_price_high.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("DiscountPriceHigh", &self.discount_price_high)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("OriginalPriceHigh", &self.original_price_high)?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceDiscountHigh", &self.unit_price_discount_high)?;
+        fields.opt("UnitPriceHigh", &self.unit_price_high)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 单副本SSD硬盘详情。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteDiskDetail {
     /// (Chinese only)
@@ -2048,7 +1753,6 @@ pub struct RemoteDiskDetail {
     /// 单副本SSD硬盘的创建时间。
     ///
     /// Example: `2026-08-17T09:57:06+08:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only)
     ///
@@ -2057,7 +1761,6 @@ pub struct RemoteDiskDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2026-10-17T18:11:09+08:00`
-    #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
     /// (Chinese only)
     ///
@@ -2069,14 +1772,12 @@ pub struct RemoteDiskDetail {
     /// - POSTPAID_BY_HOUR： 按小时后付费
     ///
     /// Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "DiskChargeType", default, skip_serializing_if = "Option::is_none")]
     pub disk_charge_type: Option<String>,
     /// (Chinese only)
     ///
     /// 单副本SSD硬盘大小，单位为 GiB。
     ///
     /// Example: `5000`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
     /// (Chinese only)
     ///
@@ -2085,26 +1786,22 @@ pub struct RemoteDiskDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ins-1zmijkcu`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only)
     ///
     /// 单副本SSD硬盘所在的位置。
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// (Chinese only)
     ///
     /// 单副本SSD硬盘ID。
     ///
     /// Example: `rdisk-80wdaldb`
-    #[serde(rename = "RemoteDiskId", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_id: Option<String>,
     /// (Chinese only)
     ///
     /// 单副本SSD硬盘名称。
     ///
     /// Example: `TestRemoteSSD`
-    #[serde(rename = "RemoteDiskName", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_name: Option<String>,
     /// (Chinese only)
     ///
@@ -2117,7 +1814,6 @@ pub struct RemoteDiskDetail {
     /// - TORECYCLE： 待回收
     ///
     /// Example: `UNATTACHED`
-    #[serde(rename = "RemoteDiskState", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_state: Option<String>,
     /// (Chinese only)
     ///
@@ -2129,7 +1825,6 @@ pub struct RemoteDiskDetail {
     /// - ELASTIC_REMOTE_SSD： 弹性单副本SSD硬盘
     ///
     /// Example: `REMOTE_SSD`
-    #[serde(rename = "RemoteDiskType", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_type: Option<String>,
     /// (Chinese only)
     ///
@@ -2144,126 +1839,117 @@ pub struct RemoteDiskDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DISABLE_NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
 }
 
-impl RemoteDiskDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoteDiskDetail {
-            create_time: None,
-            deadline_time: None,
-            disk_charge_type: None,
-            disk_size: None,
-            instance_id: None,
-            placement: None,
-            remote_disk_id: None,
-            remote_disk_name: None,
-            remote_disk_state: None,
-            remote_disk_type: None,
-            renew_flag: None,
+impl lenient::Reply for RemoteDiskDetail {
+    const NAME: &'static str = "RemoteDiskDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "CreateTime",
+        "DeadlineTime",
+        "DiskChargeType",
+        "DiskSize",
+        "InstanceId",
+        "Placement",
+        "RemoteDiskId",
+        "RemoteDiskName",
+        "RemoteDiskState",
+        "RemoteDiskType",
+        "RenewFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.create_time),
+            1 => lenient::value(map, &mut self.deadline_time),
+            2 => lenient::value(map, &mut self.disk_charge_type),
+            3 => lenient::scalar(map, &mut self.disk_size),
+            4 => lenient::value(map, &mut self.instance_id),
+            5 => lenient::value(map, &mut self.placement),
+            6 => lenient::value(map, &mut self.remote_disk_id),
+            7 => lenient::value(map, &mut self.remote_disk_name),
+            8 => lenient::value(map, &mut self.remote_disk_state),
+            9 => lenient::value(map, &mut self.remote_disk_type),
+            10 => lenient::value(map, &mut self.renew_flag),
+            _ => Ok(()),
         }
     }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RemoteDiskDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, disk_charge_type: impl Into<String>) -> Self {
-        self.disk_charge_type = Some(disk_charge_type.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `RemoteDiskId`.
-    pub fn with_remote_disk_id(mut self, remote_disk_id: impl Into<String>) -> Self {
-        self.remote_disk_id = Some(remote_disk_id.into());
-        self
-    }
-    /// Sets `RemoteDiskName`.
-    pub fn with_remote_disk_name(mut self, remote_disk_name: impl Into<String>) -> Self {
-        self.remote_disk_name = Some(remote_disk_name.into());
-        self
-    }
-    /// Sets `RemoteDiskState`.
-    pub fn with_remote_disk_state(mut self, remote_disk_state: impl Into<String>) -> Self {
-        self.remote_disk_state = Some(remote_disk_state.into());
-        self
-    }
-    /// Sets `RemoteDiskType`.
-    pub fn with_remote_disk_type(mut self, remote_disk_type: impl Into<String>) -> Self {
-        self.remote_disk_type = Some(remote_disk_type.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RemoteDiskDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoteDiskDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("DiskChargeType", &self.disk_charge_type)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("RemoteDiskId", &self.remote_disk_id)?;
+        fields.opt("RemoteDiskName", &self.remote_disk_name)?;
+        fields.opt("RemoteDiskState", &self.remote_disk_state)?;
+        fields.opt("RemoteDiskType", &self.remote_disk_type)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
     }
 }
 
 /// Snapshot sharing information set
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SharePermission {
     /// Snapshot sharing time
     ///
     /// Example: `2023-02-26 01:21:03`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// ID of the shared account
     ///
     /// Example: `1044849112`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
-impl SharePermission {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SharePermission {
-            created_time: None,
-            account_id: None,
+impl lenient::Reply for SharePermission {
+    const NAME: &'static str = "SharePermission";
+    const FIELDS: &'static [&'static str] = &[
+        "CreatedTime",
+        "AccountId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.created_time),
+            1 => lenient::value(map, &mut self.account_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SharePermission {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AccountId`.
-    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SharePermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("AccountId", &self.account_id)?;
+        fields.end()
     }
 }
 
 /// The details of a snapshot
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Location of the snapshot.
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Specifies whether the snapshot is for cross-region replication. value range:.
     ///
@@ -2276,7 +1962,6 @@ pub struct Snapshot {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "CopyFromRemote", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub copy_from_remote: Option<bool>,
     /// Snapshot status. valid values:.
     ///
@@ -2305,7 +1990,6 @@ pub struct Snapshot {
     /// .
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "SnapshotState", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_state: Option<String>,
     /// Whether it is a permanent snapshot. valid values:.
     ///
@@ -2318,50 +2002,40 @@ pub struct Snapshot {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "IsPermanent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
     /// Snapshot name, the user-defined snapshot alias. Call [ModifySnapshotAttribute](https://intl.cloud.tencent.com/document/product/362/15650?from_cn_redirect=1) to modify this field.
     ///
     /// Example: `auto_disk-ahp9x398`
-    #[serde(rename = "SnapshotName", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// The expiration time of the snapshot. If the snapshot is permanently retained, this field is blank.
     ///
     /// Example: `2021-11-24 16:00:00`
-    #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
     /// The progress percentage for snapshot creation. This field is always 100 after the snapshot is created successfully.
     ///
     /// Example: `100`
-    #[serde(rename = "Percent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub percent: Option<u64>,
     /// List of images associated with snapshot.
-    #[serde(rename = "Images", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<output::Image>,
     /// Number of snapshots currently shared
     ///
     /// Example: `0`
-    #[serde(rename = "ShareReference", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub share_reference: Option<u64>,
     /// Specifies the SNAPSHOT type. valid values: `PRIVATE_SNAPSHOT` (PRIVATE SNAPSHOT) or `SHARED_SNAPSHOT` (SHARED SNAPSHOT).
     ///
     /// Example: `PRIVATE_SNAPSHOT`
-    #[serde(rename = "SnapshotType", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<String>,
     /// Specifies the disk capacity of the CBS for creating this snapshot, in GiB.
     ///
     /// Example: `10`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
     /// ID of the cloud disk used to create this snapshot.
     ///
     /// Example: `disk-7rftdagm`
-    #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Destination region of the snapshot currently under cross region replication. if not, return `[]`.
     ///
     /// Example: `["ap-guangzhou", "ap-nanjing"]`
-    #[serde(rename = "CopyingToRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub copying_to_regions: Vec<String>,
     /// Indicates whether the snapshot is created for an encrypted disk. valid values:.
     ///
@@ -2374,17 +2048,14 @@ pub struct Snapshot {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// Creation time of the snapshot.
     ///
     /// Example: `2019-07-15 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Number of images associated with snapshot.
     ///
     /// Example: `0`
-    #[serde(rename = "ImageCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_count: Option<u64>,
     /// Specifies the cloud disk type of the CBS for creating this snapshot. valid values:.
     ///
@@ -2397,20 +2068,16 @@ pub struct Snapshot {
     /// .
     ///
     /// Example: `SYSTEM_DISK`
-    #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
     /// Snapshot ID.
     ///
     /// Example: `snap-29ykydfb`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// The time when the snapshot sharing starts
     ///
     /// Example: `2021-07-15`
-    #[serde(rename = "TimeStartShare", default, skip_serializing_if = "Option::is_none")]
     pub time_start_share: Option<String>,
     /// List of tags associated with the snapshot.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
@@ -2420,21 +2087,18 @@ pub struct Snapshot {
     /// - false：未锁定
     ///
     /// Example: `true`
-    #[serde(rename = "IsLocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// (Chinese only)
     ///
     /// 快照记录的最新修改时间
     ///
     /// Example: `2025-03-25T20:46:13+08:00`
-    #[serde(rename = "LatestModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub latest_modify_time: Option<String>,
     /// (Chinese only)
     ///
     /// 自动快照策略ID，仅当该快照由自动快照策略方式创建时才会返回。
     ///
     /// Example: `asp-1yhjqsow`
-    #[serde(rename = "AutoSnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2446,243 +2110,184 @@ pub struct Snapshot {
     /// - STANDARD_SNAPSHOT： 普通快照
     ///
     /// Example: `INSTANT_SNAPSHOT`
-    #[serde(rename = "SnapshotMode", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_mode: Option<String>,
 }
 
-impl Snapshot {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Snapshot {
-            placement: None,
-            copy_from_remote: None,
-            snapshot_state: None,
-            is_permanent: None,
-            snapshot_name: None,
-            deadline_time: None,
-            percent: None,
-            images: Vec::new(),
-            share_reference: None,
-            snapshot_type: None,
-            disk_size: None,
-            disk_id: None,
-            copying_to_regions: Vec::new(),
-            encrypt: None,
-            create_time: None,
-            image_count: None,
-            disk_usage: None,
-            snapshot_id: None,
-            time_start_share: None,
-            tags: Vec::new(),
-            is_locked: None,
-            latest_modify_time: None,
-            auto_snapshot_policy_id: None,
-            snapshot_mode: None,
+impl lenient::Reply for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "CopyFromRemote",
+        "SnapshotState",
+        "IsPermanent",
+        "SnapshotName",
+        "DeadlineTime",
+        "Percent",
+        "Images",
+        "ShareReference",
+        "SnapshotType",
+        "DiskSize",
+        "DiskId",
+        "CopyingToRegions",
+        "Encrypt",
+        "CreateTime",
+        "ImageCount",
+        "DiskUsage",
+        "SnapshotId",
+        "TimeStartShare",
+        "Tags",
+        "IsLocked",
+        "LatestModifyTime",
+        "AutoSnapshotPolicyId",
+        "SnapshotMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.placement),
+            1 => lenient::scalar(map, &mut self.copy_from_remote),
+            2 => lenient::value(map, &mut self.snapshot_state),
+            3 => lenient::scalar(map, &mut self.is_permanent),
+            4 => lenient::value(map, &mut self.snapshot_name),
+            5 => lenient::value(map, &mut self.deadline_time),
+            6 => lenient::scalar(map, &mut self.percent),
+            7 => lenient::list(map, &mut self.images),
+            8 => lenient::scalar(map, &mut self.share_reference),
+            9 => lenient::value(map, &mut self.snapshot_type),
+            10 => lenient::scalar(map, &mut self.disk_size),
+            11 => lenient::value(map, &mut self.disk_id),
+            12 => lenient::list(map, &mut self.copying_to_regions),
+            13 => lenient::scalar(map, &mut self.encrypt),
+            14 => lenient::value(map, &mut self.create_time),
+            15 => lenient::scalar(map, &mut self.image_count),
+            16 => lenient::value(map, &mut self.disk_usage),
+            17 => lenient::value(map, &mut self.snapshot_id),
+            18 => lenient::value(map, &mut self.time_start_share),
+            19 => lenient::list(map, &mut self.tags),
+            20 => lenient::scalar(map, &mut self.is_locked),
+            21 => lenient::value(map, &mut self.latest_modify_time),
+            22 => lenient::value(map, &mut self.auto_snapshot_policy_id),
+            23 => lenient::value(map, &mut self.snapshot_mode),
+            _ => Ok(()),
         }
     }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
+}
+
+impl<'de> Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CopyFromRemote`.
-    pub fn with_copy_from_remote(mut self, copy_from_remote: bool) -> Self {
-        self.copy_from_remote = Some(copy_from_remote);
-        self
-    }
-    /// Sets `SnapshotState`.
-    pub fn with_snapshot_state(mut self, snapshot_state: impl Into<String>) -> Self {
-        self.snapshot_state = Some(snapshot_state.into());
-        self
-    }
-    /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, is_permanent: bool) -> Self {
-        self.is_permanent = Some(is_permanent);
-        self
-    }
-    /// Sets `SnapshotName`.
-    pub fn with_snapshot_name(mut self, snapshot_name: impl Into<String>) -> Self {
-        self.snapshot_name = Some(snapshot_name.into());
-        self
-    }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `Percent`.
-    pub fn with_percent(mut self, percent: u64) -> Self {
-        self.percent = Some(percent);
-        self
-    }
-    /// Sets `Images`.
-    pub fn with_images(mut self, images: impl IntoIterator<Item = output::Image>) -> Self {
-        self.images = images.into_iter().collect();
-        self
-    }
-    /// Sets `ShareReference`.
-    pub fn with_share_reference(mut self, share_reference: u64) -> Self {
-        self.share_reference = Some(share_reference);
-        self
-    }
-    /// Sets `SnapshotType`.
-    pub fn with_snapshot_type(mut self, snapshot_type: impl Into<String>) -> Self {
-        self.snapshot_type = Some(snapshot_type.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: u64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `CopyingToRegions`.
-    pub fn with_copying_to_regions(mut self, copying_to_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.copying_to_regions = copying_to_regions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ImageCount`.
-    pub fn with_image_count(mut self, image_count: u64) -> Self {
-        self.image_count = Some(image_count);
-        self
-    }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
-    }
-    /// Sets `TimeStartShare`.
-    pub fn with_time_start_share(mut self, time_start_share: impl Into<String>) -> Self {
-        self.time_start_share = Some(time_start_share.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `IsLocked`.
-    pub fn with_is_locked(mut self, is_locked: bool) -> Self {
-        self.is_locked = Some(is_locked);
-        self
-    }
-    /// Sets `LatestModifyTime`.
-    pub fn with_latest_modify_time(mut self, latest_modify_time: impl Into<String>) -> Self {
-        self.latest_modify_time = Some(latest_modify_time.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, auto_snapshot_policy_id: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_id = Some(auto_snapshot_policy_id.into());
-        self
-    }
-    /// Sets `SnapshotMode`.
-    pub fn with_snapshot_mode(mut self, snapshot_mode: impl Into<String>) -> Self {
-        self.snapshot_mode = Some(snapshot_mode.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Snapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("CopyFromRemote", &self.copy_from_remote)?;
+        fields.opt("SnapshotState", &self.snapshot_state)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("SnapshotName", &self.snapshot_name)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("Percent", &self.percent)?;
+        fields.list("Images", &self.images)?;
+        fields.opt("ShareReference", &self.share_reference)?;
+        fields.opt("SnapshotType", &self.snapshot_type)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.list("CopyingToRegions", &self.copying_to_regions)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ImageCount", &self.image_count)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("TimeStartShare", &self.time_start_share)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("IsLocked", &self.is_locked)?;
+        fields.opt("LatestModifyTime", &self.latest_modify_time)?;
+        fields.opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.opt("SnapshotMode", &self.snapshot_mode)?;
+        fields.end()
     }
 }
 
 /// Result of the cross-region replication task
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SnapshotCopyResult {
     /// ID of the snapshot replica
     ///
     /// Example: `snap-hdbc13ad`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Error message. It’s null if the request succeeds.
     ///
     /// Example: `"仅正常生命周期的数据盘快照支持创建云硬盘"`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Error code. It’s `Success` if the request succeeds.
     ///
     /// Example: `"Success"`
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Destination region of the replication task
     ///
     /// Example: `"ap-guangzhou"`
-    #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
 }
 
-impl SnapshotCopyResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SnapshotCopyResult {
-            snapshot_id: None,
-            message: None,
-            code: None,
-            destination_region: None,
+impl lenient::Reply for SnapshotCopyResult {
+    const NAME: &'static str = "SnapshotCopyResult";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+        "Message",
+        "Code",
+        "DestinationRegion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_id),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.code),
+            3 => lenient::value(map, &mut self.destination_region),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SnapshotCopyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `Code`.
-    pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-    /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, destination_region: impl Into<String>) -> Self {
-        self.destination_region = Some(destination_region.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SnapshotCopyResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SnapshotCopyResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("Code", &self.code)?;
+        fields.opt("DestinationRegion", &self.destination_region)?;
+        fields.end()
     }
 }
 
 /// It describes the snapshot group details.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnapshotGroup {
     /// Specifies the snapshot group ID.
     ///
     /// Example: `csnap-csoplz7u`
-    #[serde(rename = "SnapshotGroupId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_id: Option<String>,
     /// Snapshot group type. NORMAL: common snapshot group, non-consistent snapshot.
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "SnapshotGroupType", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_type: Option<String>,
     /// Specifies whether the snapshot group contains a system disk snapshot.
     ///
     /// Example: `true`
-    #[serde(rename = "ContainRootSnapshot", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub contain_root_snapshot: Option<bool>,
     /// Specifies the snapshot ID list included in the snapshot group.
     ///
     /// Example: `["snap-31gfd8na"]`
-    #[serde(rename = "SnapshotIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_id_set: Vec<String>,
     /// - NORMAL: specifies the scaling group is in normal state.
     ///
@@ -2697,171 +2302,155 @@ pub struct SnapshotGroup {
     /// .
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "SnapshotGroupState", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_state: Option<String>,
     /// Specifies the snapshot group creation progress.
     ///
     /// Example: `100`
-    #[serde(rename = "Percent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub percent: Option<u64>,
     /// Specifies the snapshot group creation time.
     ///
     /// Example: `2022-05-25T12:14:53.243893+08:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Latest modification time of the snapshot group.
     ///
     /// Example: `2022-05-25T12:14:53.243893+08:00`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
     /// Specifies the image list associated with the snapshot group.
     ///
     /// Example: `{     "ImageName": "镜像名称",     "ImageId": "img-ju2hzzkj" }`
-    #[serde(rename = "Images", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<output::Image>,
     /// Specifies the snapshot group name.
     ///
     /// Example: `auto_ins-43lc9v3b`
-    #[serde(rename = "SnapshotGroupName", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_name: Option<String>,
     /// Number of images associated with the snapshot group.
     ///
     /// Example: `0`
-    #[serde(rename = "ImageCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_count: Option<u64>,
     /// Specifies whether the snapshot group has permanent retention.
     ///
     /// Example: `true`
-    #[serde(rename = "IsPermanent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
     /// Specifies the snapshot group expiration time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2022-05-25T12:14:53.243893+08:00`
-    #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
     /// Source automatic snapshot policy ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `asp-1yhjqsow`
-    #[serde(rename = "AutoSnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_id: Option<String>,
 }
 
-impl SnapshotGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SnapshotGroup {
-            snapshot_group_id: None,
-            snapshot_group_type: None,
-            contain_root_snapshot: None,
-            snapshot_id_set: Vec::new(),
-            snapshot_group_state: None,
-            percent: None,
-            create_time: None,
-            modify_time: None,
-            images: Vec::new(),
-            snapshot_group_name: None,
-            image_count: None,
-            is_permanent: None,
-            deadline_time: None,
-            auto_snapshot_policy_id: None,
+impl lenient::Reply for SnapshotGroup {
+    const NAME: &'static str = "SnapshotGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotGroupId",
+        "SnapshotGroupType",
+        "ContainRootSnapshot",
+        "SnapshotIdSet",
+        "SnapshotGroupState",
+        "Percent",
+        "CreateTime",
+        "ModifyTime",
+        "Images",
+        "SnapshotGroupName",
+        "ImageCount",
+        "IsPermanent",
+        "DeadlineTime",
+        "AutoSnapshotPolicyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_group_id),
+            1 => lenient::value(map, &mut self.snapshot_group_type),
+            2 => lenient::scalar(map, &mut self.contain_root_snapshot),
+            3 => lenient::list(map, &mut self.snapshot_id_set),
+            4 => lenient::value(map, &mut self.snapshot_group_state),
+            5 => lenient::scalar(map, &mut self.percent),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::value(map, &mut self.modify_time),
+            8 => lenient::list(map, &mut self.images),
+            9 => lenient::value(map, &mut self.snapshot_group_name),
+            10 => lenient::scalar(map, &mut self.image_count),
+            11 => lenient::scalar(map, &mut self.is_permanent),
+            12 => lenient::value(map, &mut self.deadline_time),
+            13 => lenient::value(map, &mut self.auto_snapshot_policy_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotGroupId`.
-    pub fn with_snapshot_group_id(mut self, snapshot_group_id: impl Into<String>) -> Self {
-        self.snapshot_group_id = Some(snapshot_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SnapshotGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SnapshotGroupType`.
-    pub fn with_snapshot_group_type(mut self, snapshot_group_type: impl Into<String>) -> Self {
-        self.snapshot_group_type = Some(snapshot_group_type.into());
-        self
-    }
-    /// Sets `ContainRootSnapshot`.
-    pub fn with_contain_root_snapshot(mut self, contain_root_snapshot: bool) -> Self {
-        self.contain_root_snapshot = Some(contain_root_snapshot);
-        self
-    }
-    /// Sets `SnapshotIdSet`.
-    pub fn with_snapshot_id_set(mut self, snapshot_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.snapshot_id_set = snapshot_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SnapshotGroupState`.
-    pub fn with_snapshot_group_state(mut self, snapshot_group_state: impl Into<String>) -> Self {
-        self.snapshot_group_state = Some(snapshot_group_state.into());
-        self
-    }
-    /// Sets `Percent`.
-    pub fn with_percent(mut self, percent: u64) -> Self {
-        self.percent = Some(percent);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, modify_time: impl Into<String>) -> Self {
-        self.modify_time = Some(modify_time.into());
-        self
-    }
-    /// Sets `Images`.
-    pub fn with_images(mut self, images: impl IntoIterator<Item = output::Image>) -> Self {
-        self.images = images.into_iter().collect();
-        self
-    }
-    /// Sets `SnapshotGroupName`.
-    pub fn with_snapshot_group_name(mut self, snapshot_group_name: impl Into<String>) -> Self {
-        self.snapshot_group_name = Some(snapshot_group_name.into());
-        self
-    }
-    /// Sets `ImageCount`.
-    pub fn with_image_count(mut self, image_count: u64) -> Self {
-        self.image_count = Some(image_count);
-        self
-    }
-    /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, is_permanent: bool) -> Self {
-        self.is_permanent = Some(is_permanent);
-        self
-    }
-    /// Sets `DeadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, auto_snapshot_policy_id: impl Into<String>) -> Self {
-        self.auto_snapshot_policy_id = Some(auto_snapshot_policy_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SnapshotGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SnapshotGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotGroupId", &self.snapshot_group_id)?;
+        fields.opt("SnapshotGroupType", &self.snapshot_group_type)?;
+        fields.opt("ContainRootSnapshot", &self.contain_root_snapshot)?;
+        fields.list("SnapshotIdSet", &self.snapshot_id_set)?;
+        fields.opt("SnapshotGroupState", &self.snapshot_group_state)?;
+        fields.opt("Percent", &self.percent)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.list("Images", &self.images)?;
+        fields.opt("SnapshotGroupName", &self.snapshot_group_name)?;
+        fields.opt("ImageCount", &self.image_count)?;
+        fields.opt("IsPermanent", &self.is_permanent)?;
+        fields.opt("DeadlineTime", &self.deadline_time)?;
+        fields.opt("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        fields.end()
     }
 }
 
 /// Tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key.
     ///
     /// Required. Example: `TagKey`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value.
     ///
     /// Required. Example: `TagValue`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }

@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::describe_auto_snapshot_policies`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_auto_snapshot_policies_paginator(
         &self,
         request: DescribeAutoSnapshotPoliciesRequest,
@@ -82,6 +83,7 @@ impl Client {
     /// Pages through [`Client::describe_disk_backups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_disk_backups_paginator(
         &self,
         request: DescribeDiskBackupsRequest,
@@ -127,6 +129,7 @@ impl Client {
     /// Pages through [`Client::describe_disks`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_disks_paginator(
         &self,
         request: DescribeDisksRequest,
@@ -172,6 +175,7 @@ impl Client {
     /// Pages through [`Client::describe_snapshot_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_snapshot_groups_paginator(
         &self,
         request: DescribeSnapshotGroupsRequest,
@@ -217,6 +221,7 @@ impl Client {
     /// Pages through [`Client::describe_snapshots`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_snapshots_paginator(
         &self,
         request: DescribeSnapshotsRequest,

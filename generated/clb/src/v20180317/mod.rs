@@ -63,13 +63,7 @@ impl Client {
         &self,
         request: AddCustomizedConfigRequest,
     ) -> Result<AddCustomizedConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddCustomizedConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 给 BYOK 模型添加 Key
     ///
@@ -78,13 +72,7 @@ impl Client {
         &self,
         request: AddModelKeyRequest,
     ) -> Result<AddModelKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddModelKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 新增模型重写规则
     ///
@@ -93,13 +81,7 @@ impl Client {
         &self,
         request: AddModelRewriteRequest,
     ) -> Result<AddModelRewriteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddModelRewrite",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关联Budget
     ///
@@ -108,13 +90,7 @@ impl Client {
         &self,
         request: AssociateBudgetRequest,
     ) -> Result<AssociateBudgetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateBudget",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associate a personalized configuration
     ///
@@ -123,13 +99,7 @@ impl Client {
         &self,
         request: AssociateCustomizedConfigRequest,
     ) -> Result<AssociateCustomizedConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateCustomizedConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关联模型路由 Guardrails 防护
     ///
@@ -142,13 +112,7 @@ impl Client {
         &self,
         request: AssociateModelRouterGuardrailsRequest,
     ) -> Result<AssociateModelRouterGuardrailsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateModelRouterGuardrails",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 将模型关联到模型路由实例
     ///
@@ -157,13 +121,7 @@ impl Client {
         &self,
         request: AssociateModelsToModelRouterRequest,
     ) -> Result<AssociateModelsToModelRouterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateModelsToModelRouter",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds target groups to rules
     ///
@@ -177,13 +135,7 @@ impl Client {
         &self,
         request: AssociateTargetGroupsRequest,
     ) -> Result<AssociateTargetGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateTargetGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Automatically generates a redirection relationship between CLB forwarding rules
     ///
@@ -192,13 +144,7 @@ impl Client {
         &self,
         request: AutoRewriteRequest,
     ) -> Result<AutoRewriteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AutoRewrite",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds layer-4/layer-7 real servers in batches
     ///
@@ -207,13 +153,7 @@ impl Client {
         &self,
         request: BatchDeregisterTargetsRequest,
     ) -> Result<BatchDeregisterTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BatchDeregisterTargets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies tags of real servers bound to listeners in batches
     ///
@@ -223,13 +163,7 @@ impl Client {
         &self,
         request: BatchModifyTargetTagRequest,
     ) -> Result<BatchModifyTargetTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BatchModifyTargetTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Batch modifies the forwarding weights of real servers bound to a listener
     ///
@@ -238,13 +172,7 @@ impl Client {
         &self,
         request: BatchModifyTargetWeightRequest,
     ) -> Result<BatchModifyTargetWeightResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BatchModifyTargetWeight",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds CVM instances or ENIs in batches
     ///
@@ -253,13 +181,7 @@ impl Client {
         &self,
         request: BatchRegisterTargetsRequest,
     ) -> Result<BatchRegisterTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BatchRegisterTargets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 聊天补全
     ///
@@ -268,13 +190,7 @@ impl Client {
         &self,
         request: ChatCompletionsRequest,
     ) -> Result<ChatCompletionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ChatCompletions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Clones a CLB instance
     ///
@@ -304,13 +220,7 @@ impl Client {
         &self,
         request: CloneLoadBalancerRequest,
     ) -> Result<CloneLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CloneLoadBalancer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 初始化BYOK VPC网络
     ///
@@ -319,13 +229,7 @@ impl Client {
         &self,
         request: CreateByokNetworkRequest,
     ) -> Result<CreateByokNetworkResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateBYOKNetwork",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建Budget
     ///
@@ -334,13 +238,7 @@ impl Client {
         &self,
         request: CreateBudgetRequest,
     ) -> Result<CreateBudgetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateBudget",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a CLB exclusive logset
     ///
@@ -349,13 +247,7 @@ impl Client {
         &self,
         request: CreateClsLogSetRequest,
     ) -> Result<CreateClsLogSetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateClsLogSet",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建意图路由
     ///
@@ -364,13 +256,7 @@ impl Client {
         &self,
         request: CreateIntentRouterRequest,
     ) -> Result<CreateIntentRouterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateIntentRouter",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建 API Key
     ///
@@ -379,13 +265,7 @@ impl Client {
         &self,
         request: CreateKeyRequest,
     ) -> Result<CreateKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量创建Key
     ///
@@ -394,13 +274,7 @@ impl Client {
         &self,
         request: CreateKeysRequest,
     ) -> Result<CreateKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateKeys",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a CLB listener
     ///
@@ -410,13 +284,7 @@ impl Client {
         &self,
         request: CreateListenerRequest,
     ) -> Result<CreateListenerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateListener",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Purchases a CLB instance
     ///
@@ -427,13 +295,7 @@ impl Client {
         &self,
         request: CreateLoadBalancerRequest,
     ) -> Result<CreateLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateLoadBalancer",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adds SNAT IP
     ///
@@ -443,13 +305,7 @@ impl Client {
         &self,
         request: CreateLoadBalancerSnatIpsRequest,
     ) -> Result<CreateLoadBalancerSnatIpsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateLoadBalancerSnatIps",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建 BYOK 模型
     ///
@@ -458,13 +314,7 @@ impl Client {
         &self,
         request: CreateModelRequest,
     ) -> Result<CreateModelResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateModel",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建模型路由实例
     ///
@@ -473,13 +323,7 @@ impl Client {
         &self,
         request: CreateModelRouterRequest,
     ) -> Result<CreateModelRouterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateModelRouter",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建模型路由资源包
     ///
@@ -488,13 +332,7 @@ impl Client {
         &self,
         request: CreateModelRouterResourcePackageRequest,
     ) -> Result<CreateModelRouterResourcePackageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateModelRouterResourcePackage",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a forwarding rule for a layer-7 CLB listener
     ///
@@ -504,13 +342,7 @@ impl Client {
         &self,
         request: CreateRuleRequest,
     ) -> Result<CreateRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a target group
     ///
@@ -519,13 +351,7 @@ impl Client {
         &self,
         request: CreateTargetGroupRequest,
     ) -> Result<CreateTargetGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateTargetGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a topic
     ///
@@ -534,13 +360,7 @@ impl Client {
         &self,
         request: CreateTopicRequest,
     ) -> Result<CreateTopicResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateTopic",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建用户组
     ///
@@ -549,13 +369,7 @@ impl Client {
         &self,
         request: CreateUserGroupRequest,
     ) -> Result<CreateUserGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateUserGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除Budget
     ///
@@ -564,13 +378,7 @@ impl Client {
         &self,
         request: DeleteBudgetsRequest,
     ) -> Result<DeleteBudgetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteBudgets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a personalized configuration
     ///
@@ -579,13 +387,7 @@ impl Client {
         &self,
         request: DeleteCustomizedConfigRequest,
     ) -> Result<DeleteCustomizedConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCustomizedConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除意图路由
     ///
@@ -594,13 +396,7 @@ impl Client {
         &self,
         request: DeleteIntentRouterRequest,
     ) -> Result<DeleteIntentRouterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteIntentRouter",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量删除 API Key
     ///
@@ -609,13 +405,7 @@ impl Client {
         &self,
         request: DeleteKeysRequest,
     ) -> Result<DeleteKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteKeys",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a CLB listener
     ///
@@ -625,13 +415,7 @@ impl Client {
         &self,
         request: DeleteListenerRequest,
     ) -> Result<DeleteListenerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteListener",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes one or more CLB instances
     ///
@@ -641,13 +425,7 @@ impl Client {
         &self,
         request: DeleteLoadBalancerRequest,
     ) -> Result<DeleteLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteLoadBalancer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes multiple CLB listeners
     ///
@@ -657,13 +435,7 @@ impl Client {
         &self,
         request: DeleteLoadBalancerListenersRequest,
     ) -> Result<DeleteLoadBalancerListenersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteLoadBalancerListeners",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes SNAT IP
     ///
@@ -673,13 +445,7 @@ impl Client {
         &self,
         request: DeleteLoadBalancerSnatIpsRequest,
     ) -> Result<DeleteLoadBalancerSnatIpsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteLoadBalancerSnatIps",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除 BYOK 模型
     ///
@@ -688,13 +454,7 @@ impl Client {
         &self,
         request: DeleteModelRequest,
     ) -> Result<DeleteModelResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteModel",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除模型路由
     ///
@@ -703,13 +463,7 @@ impl Client {
         &self,
         request: DeleteModelRoutersRequest,
     ) -> Result<DeleteModelRoutersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteModelRouters",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the redirection relationship between CLB forwarding rules
     ///
@@ -718,13 +472,7 @@ impl Client {
         &self,
         request: DeleteRewriteRequest,
     ) -> Result<DeleteRewriteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRewrite",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a rule from a layer-7 CLB listener
     ///
@@ -734,13 +482,7 @@ impl Client {
         &self,
         request: DeleteRuleRequest,
     ) -> Result<DeleteRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes target groups
     ///
@@ -749,13 +491,7 @@ impl Client {
         &self,
         request: DeleteTargetGroupsRequest,
     ) -> Result<DeleteTargetGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteTargetGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除用户组
     ///
@@ -764,13 +500,7 @@ impl Client {
         &self,
         request: DeleteUserGroupsRequest,
     ) -> Result<DeleteUserGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteUserGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinding an SCF function from a forwarding rule
     ///
@@ -790,13 +520,7 @@ impl Client {
         &self,
         request: DeregisterFunctionTargetsRequest,
     ) -> Result<DeregisterFunctionTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeregisterFunctionTargets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 从BYOK实例移除模型列表
     ///
@@ -805,13 +529,7 @@ impl Client {
         &self,
         request: DeregisterModelsFromServiceProviderRequest,
     ) -> Result<DeregisterModelsFromServiceProviderResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeregisterModelsFromServiceProvider",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds a server from a target group
     ///
@@ -821,13 +539,7 @@ impl Client {
         &self,
         request: DeregisterTargetGroupInstancesRequest,
     ) -> Result<DeregisterTargetGroupInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeregisterTargetGroupInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds real servers from a CLB listener
     ///
@@ -837,13 +549,7 @@ impl Client {
         &self,
         request: DeregisterTargetsRequest,
     ) -> Result<DeregisterTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeregisterTargets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds real servers from a classic CLB
     ///
@@ -852,13 +558,7 @@ impl Client {
         &self,
         request: DeregisterTargetsFromClassicalLbRequest,
     ) -> Result<DeregisterTargetsFromClassicalLbResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeregisterTargetsFromClassicalLB",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由下关联模型的可用性
     ///
@@ -867,13 +567,7 @@ impl Client {
         &self,
         request: DescribeAssociatedModelAvailabilityRequest,
     ) -> Result<DescribeAssociatedModelAvailabilityResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAssociatedModelAvailability",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询异步任务信息
     ///
@@ -882,13 +576,7 @@ impl Client {
         &self,
         request: DescribeAsyncJobsRequest,
     ) -> Result<DescribeAsyncJobsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAsyncJobs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of blocked IPs (blocklist) of a CLB instance
     ///
@@ -897,13 +585,7 @@ impl Client {
         &self,
         request: DescribeBlockIpListRequest,
     ) -> Result<DescribeBlockIpListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBlockIPList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the execution status of an async IP blocking (blocklisting) task
     ///
@@ -912,13 +594,7 @@ impl Client {
         &self,
         request: DescribeBlockIpTaskRequest,
     ) -> Result<DescribeBlockIpTaskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBlockIPTask",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询Budget关联资源
     ///
@@ -927,13 +603,7 @@ impl Client {
         &self,
         request: DescribeBudgetAssociationsRequest,
     ) -> Result<DescribeBudgetAssociationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBudgetAssociations",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询Budget列表
     ///
@@ -942,13 +612,7 @@ impl Client {
         &self,
         request: DescribeBudgetsRequest,
     ) -> Result<DescribeBudgetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBudgets",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the classic CLB bound to a real server
     ///
@@ -957,13 +621,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbByInstanceIdRequest,
     ) -> Result<DescribeClassicalLbByInstanceIdResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClassicalLBByInstanceId",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the real server health status of a classic CLB
     ///
@@ -972,13 +630,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbHealthStatusRequest,
     ) -> Result<DescribeClassicalLbHealthStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClassicalLBHealthStatus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of classic CLB listeners
     ///
@@ -987,13 +639,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbListenersRequest,
     ) -> Result<DescribeClassicalLbListenersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClassicalLBListeners",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of real servers bound to a classic CLB
     ///
@@ -1002,13 +648,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbTargetsRequest,
     ) -> Result<DescribeClassicalLbTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClassicalLBTargets",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the CLB exclusive logset
     ///
@@ -1017,13 +657,7 @@ impl Client {
         &self,
         request: DescribeClsLogSetRequest,
     ) -> Result<DescribeClsLogSetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClsLogSet",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询集群中资源列表
     ///
@@ -1032,13 +666,7 @@ impl Client {
         &self,
         request: DescribeClusterResourcesRequest,
     ) -> Result<DescribeClusterResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClusterResources",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries information of CVMs and ENIs that use cross-region binding 2.0
     ///
@@ -1047,13 +675,7 @@ impl Client {
         &self,
         request: DescribeCrossTargetsRequest,
     ) -> Result<DescribeCrossTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCrossTargets",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the bound server or location in configurations
     ///
@@ -1062,13 +684,7 @@ impl Client {
         &self,
         request: DescribeCustomizedConfigAssociateListRequest,
     ) -> Result<DescribeCustomizedConfigAssociateListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCustomizedConfigAssociateList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying configuration details
     ///
@@ -1077,13 +693,7 @@ impl Client {
         &self,
         request: DescribeCustomizedConfigListRequest,
     ) -> Result<DescribeCustomizedConfigListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCustomizedConfigList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询集群列表
     ///
@@ -1092,13 +702,7 @@ impl Client {
         &self,
         request: DescribeExclusiveClustersRequest,
     ) -> Result<DescribeExclusiveClustersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeExclusiveClusters",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CLB idle instances
     ///
@@ -1107,13 +711,7 @@ impl Client {
         &self,
         request: DescribeIdleLoadBalancersRequest,
     ) -> Result<DescribeIdleLoadBalancersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIdleLoadBalancers",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询意图路由 Tier 字典
     ///
@@ -1122,13 +720,7 @@ impl Client {
         &self,
         request: DescribeIntentRouterTiersRequest,
     ) -> Result<DescribeIntentRouterTiersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIntentRouterTiers",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询意图路由列表
     ///
@@ -1137,13 +729,7 @@ impl Client {
         &self,
         request: DescribeIntentRoutersRequest,
     ) -> Result<DescribeIntentRoutersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIntentRouters",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定模型路由实例的API Key列表
     ///
@@ -1152,13 +738,7 @@ impl Client {
         &self,
         request: DescribeKeysRequest,
     ) -> Result<DescribeKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeKeys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries CLB instances bound to the CVM or ENI
     ///
@@ -1167,13 +747,7 @@ impl Client {
         &self,
         request: DescribeLbListenersRequest,
     ) -> Result<DescribeLbListenersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLBListeners",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query cloud load balancer operation protection
     ///
@@ -1182,13 +756,7 @@ impl Client {
         &self,
         request: DescribeLbOperateProtectRequest,
     ) -> Result<DescribeLbOperateProtectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLBOperateProtect",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CLB listeners
     ///
@@ -1197,13 +765,7 @@ impl Client {
         &self,
         request: DescribeListenersRequest,
     ) -> Result<DescribeListenersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeListeners",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a CLB instance by the certificate ID
     ///
@@ -1212,13 +774,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancerListByCertIdRequest,
     ) -> Result<DescribeLoadBalancerListByCertIdResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLoadBalancerListByCertId",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CLB instance status statistics
     ///
@@ -1227,13 +783,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancerOverviewRequest,
     ) -> Result<DescribeLoadBalancerOverviewResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLoadBalancerOverview",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries CLB instances with high traffic under the current account
     ///
@@ -1242,13 +792,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancerTrafficRequest,
     ) -> Result<DescribeLoadBalancerTrafficResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLoadBalancerTraffic",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CLB instances
     ///
@@ -1257,13 +801,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancersRequest,
     ) -> Result<DescribeLoadBalancersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLoadBalancers",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries CLB instance details
     ///
@@ -1272,13 +810,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancersDetailRequest,
     ) -> Result<DescribeLoadBalancersDetailResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLoadBalancersDetail",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型别名列表
     ///
@@ -1287,13 +819,7 @@ impl Client {
         &self,
         request: DescribeModelAliasesRequest,
     ) -> Result<DescribeModelAliasesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelAliases",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由实例关联的模型
     ///
@@ -1302,13 +828,7 @@ impl Client {
         &self,
         request: DescribeModelAssociationsRequest,
     ) -> Result<DescribeModelAssociationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelAssociations",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询 BYOK 模型列表及 Key 信息
     ///
@@ -1317,13 +837,7 @@ impl Client {
         &self,
         request: DescribeModelKeysRequest,
     ) -> Result<DescribeModelKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelKeys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型标识聚合列表
     ///
@@ -1332,13 +846,7 @@ impl Client {
         &self,
         request: DescribeModelNamesRequest,
     ) -> Result<DescribeModelNamesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelNames",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型重写规则
     ///
@@ -1347,13 +855,7 @@ impl Client {
         &self,
         request: DescribeModelRewriteRequest,
     ) -> Result<DescribeModelRewriteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRewrite",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由详情
     ///
@@ -1362,13 +864,7 @@ impl Client {
         &self,
         request: DescribeModelRouterDetailRequest,
     ) -> Result<DescribeModelRouterDetailResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRouterDetail",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由 Guardrails 防护
     ///
@@ -1379,13 +875,7 @@ impl Client {
         &self,
         request: DescribeModelRouterGuardrailsRequest,
     ) -> Result<DescribeModelRouterGuardrailsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRouterGuardrails",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由日志
     ///
@@ -1394,13 +884,7 @@ impl Client {
         &self,
         request: DescribeModelRouterLogsRequest,
     ) -> Result<DescribeModelRouterLogsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRouterLogs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由用户配额信息
     ///
@@ -1409,13 +893,7 @@ impl Client {
         &self,
         request: DescribeModelRouterQuotaRequest,
     ) -> Result<DescribeModelRouterQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRouterQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由资源包抵扣明细
     ///
@@ -1424,13 +902,7 @@ impl Client {
         &self,
         request: DescribeModelRouterResourcePackageDeductionRequest,
     ) -> Result<DescribeModelRouterResourcePackageDeductionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRouterResourcePackageDeduction",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由资源包
     ///
@@ -1439,13 +911,7 @@ impl Client {
         &self,
         request: DescribeModelRouterResourcePackagesRequest,
     ) -> Result<DescribeModelRouterResourcePackagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRouterResourcePackages",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由列表页
     ///
@@ -1454,13 +920,7 @@ impl Client {
         &self,
         request: DescribeModelRoutersRequest,
     ) -> Result<DescribeModelRoutersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeModelRouters",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries quotas
     ///
@@ -1469,13 +929,7 @@ impl Client {
         &self,
         request: DescribeQuotaRequest,
     ) -> Result<DescribeQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of AZs and resources supported for the user in the current region
     ///
@@ -1484,13 +938,7 @@ impl Client {
         &self,
         request: DescribeResourcesRequest,
     ) -> Result<DescribeResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResources",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the redirection relationship between CLB forwarding rules
     ///
@@ -1499,13 +947,7 @@ impl Client {
         &self,
         request: DescribeRewriteRequest,
     ) -> Result<DescribeRewriteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRewrite",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询BYOK健康检查状况
     ///
@@ -1514,13 +956,7 @@ impl Client {
         &self,
         request: DescribeServiceProviderHealthStatusRequest,
     ) -> Result<DescribeServiceProviderHealthStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeServiceProviderHealthStatus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询平台支持的 Provider 列表
     ///
@@ -1529,13 +965,7 @@ impl Client {
         &self,
         request: DescribeSupportedProvidersRequest,
     ) -> Result<DescribeSupportedProvidersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSupportedProviders",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the backend service status of a target group
     ///
@@ -1544,13 +974,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupInstanceStatusRequest,
     ) -> Result<DescribeTargetGroupInstanceStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTargetGroupInstanceStatus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets servers bound to a target group
     ///
@@ -1559,13 +983,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupInstancesRequest,
     ) -> Result<DescribeTargetGroupInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTargetGroupInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets a target group list
     ///
@@ -1574,13 +992,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupListRequest,
     ) -> Result<DescribeTargetGroupListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTargetGroupList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries target group information
     ///
@@ -1589,13 +1001,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupsRequest,
     ) -> Result<DescribeTargetGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTargetGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the health check status of a real server of a CLB instance
     ///
@@ -1604,13 +1010,7 @@ impl Client {
         &self,
         request: DescribeTargetHealthRequest,
     ) -> Result<DescribeTargetHealthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTargetHealth",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CVM instances bound to a CLB instance
     ///
@@ -1619,13 +1019,7 @@ impl Client {
         &self,
         request: DescribeTargetsRequest,
     ) -> Result<DescribeTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTargets",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the status of an async task
     ///
@@ -1634,13 +1028,7 @@ impl Client {
         &self,
         request: DescribeTaskStatusRequest,
     ) -> Result<DescribeTaskStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTaskStatus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询上游模型列表
     ///
@@ -1649,13 +1037,7 @@ impl Client {
         &self,
         request: DescribeUpperModelsRequest,
     ) -> Result<DescribeUpperModelsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeUpperModels",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户组列表
     ///
@@ -1664,13 +1046,7 @@ impl Client {
         &self,
         request: DescribeUserGroupsRequest,
     ) -> Result<DescribeUserGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeUserGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解除Budget关联
     ///
@@ -1679,13 +1055,7 @@ impl Client {
         &self,
         request: DisassociateBudgetRequest,
     ) -> Result<DisassociateBudgetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateBudget",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disassociate a personalized configuration
     ///
@@ -1694,13 +1064,7 @@ impl Client {
         &self,
         request: DisassociateCustomizedConfigRequest,
     ) -> Result<DisassociateCustomizedConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateCustomizedConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解除模型路由 Guardrails 防护
     ///
@@ -1713,13 +1077,7 @@ impl Client {
         &self,
         request: DisassociateModelRouterGuardrailsRequest,
     ) -> Result<DisassociateModelRouterGuardrailsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateModelRouterGuardrails",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 将模型从模型路由实例解除关联
     ///
@@ -1728,13 +1086,7 @@ impl Client {
         &self,
         request: DisassociateModelsFromModelRouterRequest,
     ) -> Result<DisassociateModelsFromModelRouterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateModelsFromModelRouter",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds target groups from a rule
     ///
@@ -1745,13 +1097,7 @@ impl Client {
         &self,
         request: DisassociateTargetGroupsRequest,
     ) -> Result<DisassociateTargetGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateTargetGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建模型路由资源包询价
     ///
@@ -1760,13 +1106,7 @@ impl Client {
         &self,
         request: InquirePriceCreateModelRouterResourcePackageRequest,
     ) -> Result<InquirePriceCreateModelRouterResourcePackageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePriceCreateModelRouterResourcePackage",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还模型路由资源包询价
     ///
@@ -1775,13 +1115,7 @@ impl Client {
         &self,
         request: InquirePriceRefundModelRouterResourcePackageRequest,
     ) -> Result<InquirePriceRefundModelRouterResourcePackageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePriceRefundModelRouterResourcePackage",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating a CLB instance.
     ///
@@ -1790,13 +1124,7 @@ impl Client {
         &self,
         request: InquiryPriceCreateLoadBalancerRequest,
     ) -> Result<InquiryPriceCreateLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceCreateLoadBalancer",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of adjusting the specification of a CLB instance
     ///
@@ -1805,13 +1133,7 @@ impl Client {
         &self,
         request: InquiryPriceModifyLoadBalancerRequest,
     ) -> Result<InquiryPriceModifyLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceModifyLoadBalancer",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the refund amount of returning a CLB instance.
     ///
@@ -1820,13 +1142,7 @@ impl Client {
         &self,
         request: InquiryPriceRefundLoadBalancerRequest,
     ) -> Result<InquiryPriceRefundLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRefundLoadBalancer",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price to renew a prepaid CLB instance
     ///
@@ -1835,13 +1151,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewLoadBalancerRequest,
     ) -> Result<InquiryPriceRenewLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRenewLoadBalancer",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a redirection relationship between CLB forwarding rules manually
     ///
@@ -1850,13 +1160,7 @@ impl Client {
         &self,
         request: ManualRewriteRequest,
     ) -> Result<ManualRewriteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ManualRewrite",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Upgrades Classic CLB instances to application CLB instances
     ///
@@ -1866,13 +1170,7 @@ impl Client {
         &self,
         request: MigrateClassicalLoadBalancersRequest,
     ) -> Result<MigrateClassicalLoadBalancersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "MigrateClassicalLoadBalancers",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the client IP blocklist of a CLB instance
     ///
@@ -1882,13 +1180,7 @@ impl Client {
         &self,
         request: ModifyBlockIpListRequest,
     ) -> Result<ModifyBlockIpListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyBlockIPList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改Budget属性
     ///
@@ -1897,13 +1189,7 @@ impl Client {
         &self,
         request: ModifyBudgetAttributesRequest,
     ) -> Result<ModifyBudgetAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyBudgetAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modify personalized configuration
     ///
@@ -1912,13 +1198,7 @@ impl Client {
         &self,
         request: ModifyCustomizedConfigRequest,
     ) -> Result<ModifyCustomizedConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCustomizedConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a domain name of a layer-7 forwarding rule
     ///
@@ -1928,13 +1208,7 @@ impl Client {
         &self,
         request: ModifyDomainRequest,
     ) -> Result<ModifyDomainResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDomain",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the domain name-level attributes of a layer-7 listener's forwarding rule
     ///
@@ -1944,13 +1218,7 @@ impl Client {
         &self,
         request: ModifyDomainAttributesRequest,
     ) -> Result<ModifyDomainAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDomainAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the cloud functions associated with a forwarding rule
     ///
@@ -1961,13 +1229,7 @@ impl Client {
         &self,
         request: ModifyFunctionTargetsRequest,
     ) -> Result<ModifyFunctionTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyFunctionTargets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改意图路由属性
     ///
@@ -1977,13 +1239,7 @@ impl Client {
         &self,
         request: ModifyIntentRouterAttributeRequest,
     ) -> Result<ModifyIntentRouterAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyIntentRouterAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改API Key的属性
     ///
@@ -1992,13 +1248,7 @@ impl Client {
         &self,
         request: ModifyKeyAttributesRequest,
     ) -> Result<ModifyKeyAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyKeyAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 禁用或启用Key
     ///
@@ -2007,13 +1257,7 @@ impl Client {
         &self,
         request: ModifyKeysBlockStatusRequest,
     ) -> Result<ModifyKeysBlockStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyKeysBlockStatus",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量变更Key归属组
     ///
@@ -2022,13 +1266,7 @@ impl Client {
         &self,
         request: ModifyKeysUserGroupRequest,
     ) -> Result<ModifyKeysUserGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyKeysUserGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a CLB listener
     ///
@@ -2038,13 +1276,7 @@ impl Client {
         &self,
         request: ModifyListenerRequest,
     ) -> Result<ModifyListenerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyListener",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a CLB instance
     ///
@@ -2055,13 +1287,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancerAttributesRequest,
     ) -> Result<ModifyLoadBalancerAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyLoadBalancerAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改IPv6负载均衡7层监听器支持混绑目标特性
     ///
@@ -2070,13 +1296,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancerMixIpTargetRequest,
     ) -> Result<ModifyLoadBalancerMixIpTargetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyLoadBalancerMixIpTarget",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjust the performance capacity specification of an instance
     ///
@@ -2088,13 +1308,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancerSlaRequest,
     ) -> Result<ModifyLoadBalancerSlaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyLoadBalancerSla",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the projects of CLB instances
     ///
@@ -2103,13 +1317,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancersProjectRequest,
     ) -> Result<ModifyLoadBalancersProjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyLoadBalancersProject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量修改模型别名属性
     ///
@@ -2118,13 +1326,7 @@ impl Client {
         &self,
         request: ModifyModelAliasAttributesRequest,
     ) -> Result<ModifyModelAliasAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyModelAliasAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改BYOK的属性
     ///
@@ -2133,13 +1335,7 @@ impl Client {
         &self,
         request: ModifyModelAttributesRequest,
     ) -> Result<ModifyModelAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyModelAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改模型路由实例属性
     ///
@@ -2148,13 +1344,7 @@ impl Client {
         &self,
         request: ModifyModelRouterAttributesRequest,
     ) -> Result<ModifyModelRouterAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyModelRouterAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改模型路由 Guardrails 防护
     ///
@@ -2167,13 +1357,7 @@ impl Client {
         &self,
         request: ModifyModelRouterGuardrailsRequest,
     ) -> Result<ModifyModelRouterGuardrailsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyModelRouterGuardrails",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 设置模型路由实例安全组
     ///
@@ -2182,13 +1366,7 @@ impl Client {
         &self,
         request: ModifyModelRouterSecurityGroupsRequest,
     ) -> Result<ModifyModelRouterSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyModelRouterSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a forwarding rule of a CLB listener
     ///
@@ -2198,13 +1376,7 @@ impl Client {
         &self,
         request: ModifyRuleRequest,
     ) -> Result<ModifyRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改byok实例下指定模型的属性
     ///
@@ -2213,13 +1385,7 @@ impl Client {
         &self,
         request: ModifyServiceProviderModelAttributesRequest,
     ) -> Result<ModifyServiceProviderModelAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyServiceProviderModelAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies target group attribute
     ///
@@ -2228,13 +1394,7 @@ impl Client {
         &self,
         request: ModifyTargetGroupAttributeRequest,
     ) -> Result<ModifyTargetGroupAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTargetGroupAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies server ports of a target group in batches
     ///
@@ -2244,13 +1404,7 @@ impl Client {
         &self,
         request: ModifyTargetGroupInstancesPortRequest,
     ) -> Result<ModifyTargetGroupInstancesPortResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTargetGroupInstancesPort",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies server weights of a target group in batches
     ///
@@ -2260,13 +1414,7 @@ impl Client {
         &self,
         request: ModifyTargetGroupInstancesWeightRequest,
     ) -> Result<ModifyTargetGroupInstancesWeightResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTargetGroupInstancesWeight",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the port of a real server bound to a listener
     ///
@@ -2276,13 +1424,7 @@ impl Client {
         &self,
         request: ModifyTargetPortRequest,
     ) -> Result<ModifyTargetPortResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTargetPort",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the forwarding weight of a real server bound to a listener
     ///
@@ -2292,13 +1434,7 @@ impl Client {
         &self,
         request: ModifyTargetWeightRequest,
     ) -> Result<ModifyTargetWeightResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTargetWeight",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改用户组属性
     ///
@@ -2307,13 +1443,7 @@ impl Client {
         &self,
         request: ModifyUserGroupAttributesRequest,
     ) -> Result<ModifyUserGroupAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyUserGroupAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还模型路由资源包
     ///
@@ -2322,13 +1452,7 @@ impl Client {
         &self,
         request: RefundModelRouterResourcePackageRequest,
     ) -> Result<RefundModelRouterResourcePackageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RefundModelRouterResourcePackage",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量重新生成Key
     ///
@@ -2337,13 +1461,7 @@ impl Client {
         &self,
         request: RegenerateKeysRequest,
     ) -> Result<RegenerateKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RegenerateKeys",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds an SCF function with a forwarding rule
     ///
@@ -2363,13 +1481,7 @@ impl Client {
         &self,
         request: RegisterFunctionTargetsRequest,
     ) -> Result<RegisterFunctionTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RegisterFunctionTargets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加模型列表到BYOK实例
     ///
@@ -2378,13 +1490,7 @@ impl Client {
         &self,
         request: RegisterModelsToServiceProviderRequest,
     ) -> Result<RegisterModelsToServiceProviderResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RegisterModelsToServiceProvider",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Registers servers to a target group
     ///
@@ -2394,13 +1500,7 @@ impl Client {
         &self,
         request: RegisterTargetGroupInstancesRequest,
     ) -> Result<RegisterTargetGroupInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RegisterTargetGroupInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds real servers to a listener
     ///
@@ -2410,13 +1510,7 @@ impl Client {
         &self,
         request: RegisterTargetsRequest,
     ) -> Result<RegisterTargetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RegisterTargets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds real servers to a classic CLB
     ///
@@ -2425,13 +1519,7 @@ impl Client {
         &self,
         request: RegisterTargetsWithClassicalLbRequest,
     ) -> Result<RegisterTargetsWithClassicalLbResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RegisterTargetsWithClassicalLB",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除 BYOK 模型下的指定 Key
     ///
@@ -2440,13 +1528,7 @@ impl Client {
         &self,
         request: RemoveModelKeyRequest,
     ) -> Result<RemoveModelKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RemoveModelKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除模型重写规则
     ///
@@ -2455,13 +1537,7 @@ impl Client {
         &self,
         request: RemoveModelRewriteRequest,
     ) -> Result<RemoveModelRewriteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RemoveModelRewrite",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Renewing Yearly/Monthly Subscription Instances
     ///
@@ -2470,13 +1546,7 @@ impl Client {
         &self,
         request: RenewLoadBalancersRequest,
     ) -> Result<RenewLoadBalancersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewLoadBalancers",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replaces a certificate associated with a CLB instance
     ///
@@ -2488,13 +1558,7 @@ impl Client {
         &self,
         request: ReplaceCertForLoadBalancersRequest,
     ) -> Result<ReplaceCertForLoadBalancersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceCertForLoadBalancers",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates or manages user-defined CLB configuration template
     ///
@@ -2503,13 +1567,7 @@ impl Client {
         &self,
         request: SetCustomizedConfigForLoadBalancerRequest,
     ) -> Result<SetCustomizedConfigForLoadBalancerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetCustomizedConfigForLoadBalancer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets the CLS topic of a CLB instance
     ///
@@ -2518,13 +1576,7 @@ impl Client {
         &self,
         request: SetLoadBalancerClsLogRequest,
     ) -> Result<SetLoadBalancerClsLogResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetLoadBalancerClsLog",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Configures security groups for a CLB instance
     ///
@@ -2535,13 +1587,7 @@ impl Client {
         &self,
         request: SetLoadBalancerSecurityGroupsRequest,
     ) -> Result<SetLoadBalancerSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetLoadBalancerSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables or disables a CLB instance or listener
     ///
@@ -2552,13 +1598,7 @@ impl Client {
         &self,
         request: SetLoadBalancerStartStatusRequest,
     ) -> Result<SetLoadBalancerStartStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetLoadBalancerStartStatus",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds or unbinds a security group for multiple CLB instances
     ///
@@ -2567,13 +1607,7 @@ impl Client {
         &self,
         request: SetSecurityGroupForLoadbalancersRequest,
     ) -> Result<SetSecurityGroupForLoadbalancersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetSecurityGroupForLoadbalancers",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 测试模型支持的输入多模态能力列表
     ///
@@ -2582,13 +1616,7 @@ impl Client {
         &self,
         request: TestModelInputModalitiesRequest,
     ) -> Result<TestModelInputModalitiesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TestModelInputModalities",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 进行BYOK健康探测
     ///
@@ -2597,858 +1625,1660 @@ impl Client {
         &self,
         request: TestServiceProviderConnectionRequest,
     ) -> Result<TestServiceProviderConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TestServiceProviderConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "AddCustomizedConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_customized_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AddModelKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_model_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AddModelRewrite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_model_rewrite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateBudget" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_budget(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateCustomizedConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_customized_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateModelRouterGuardrails" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_model_router_guardrails(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateModelsToModelRouter" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_models_to_model_router(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateTargetGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_target_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AutoRewrite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.auto_rewrite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BatchDeregisterTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.batch_deregister_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BatchModifyTargetTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.batch_modify_target_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BatchModifyTargetWeight" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.batch_modify_target_weight(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BatchRegisterTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.batch_register_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ChatCompletions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.chat_completions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CloneLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.clone_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateBYOKNetwork" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_byok_network(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateBudget" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_budget(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateClsLogSet" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_cls_log_set(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateIntentRouter" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_intent_router(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateListener" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_listener(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateLoadBalancerSnatIps" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_load_balancer_snat_ips(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateModel" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_model(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateModelRouter" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_model_router(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateModelRouterResourcePackage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_model_router_resource_package(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateTargetGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_target_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateTopic" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_topic(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateUserGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_user_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteBudgets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_budgets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCustomizedConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_customized_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteIntentRouter" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_intent_router(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteListener" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_listener(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteLoadBalancerListeners" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_load_balancer_listeners(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteLoadBalancerSnatIps" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_load_balancer_snat_ips(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteModel" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_model(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteModelRouters" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_model_routers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRewrite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_rewrite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteTargetGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_target_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteUserGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_user_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeregisterFunctionTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.deregister_function_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeregisterModelsFromServiceProvider" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.deregister_models_from_service_provider(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeregisterTargetGroupInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.deregister_target_group_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeregisterTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.deregister_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeregisterTargetsFromClassicalLB" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.deregister_targets_from_classical_lb(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAssociatedModelAvailability" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_associated_model_availability(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAsyncJobs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_async_jobs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBlockIPList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_block_ip_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBlockIPTask" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_block_ip_task(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBudgetAssociations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_budget_associations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBudgets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_budgets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClassicalLBByInstanceId" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_classical_lb_by_instance_id(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClassicalLBHealthStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_classical_lb_health_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClassicalLBListeners" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_classical_lb_listeners(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClassicalLBTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_classical_lb_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClsLogSet" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cls_log_set(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClusterResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cluster_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCrossTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cross_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCustomizedConfigAssociateList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_customized_config_associate_list(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCustomizedConfigList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_customized_config_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeExclusiveClusters" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_exclusive_clusters(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIdleLoadBalancers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_idle_load_balancers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIntentRouterTiers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_intent_router_tiers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIntentRouters" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_intent_routers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLBListeners" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_lb_listeners(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLBOperateProtect" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_lb_operate_protect(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeListeners" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_listeners(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLoadBalancerListByCertId" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_load_balancer_list_by_cert_id(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLoadBalancerOverview" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_load_balancer_overview(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLoadBalancerTraffic" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_load_balancer_traffic(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLoadBalancers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_load_balancers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLoadBalancersDetail" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_load_balancers_detail(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelAliases" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_aliases(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelAssociations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_associations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelNames" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_names(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRewrite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_rewrite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRouterDetail" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_router_detail(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRouterGuardrails" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_router_guardrails(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRouterLogs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_router_logs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRouterQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_router_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRouterResourcePackageDeduction" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_model_router_resource_package_deduction(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRouterResourcePackages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_router_resource_packages(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeModelRouters" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_model_routers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRewrite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_rewrite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeServiceProviderHealthStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_service_provider_health_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSupportedProviders" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_supported_providers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTargetGroupInstanceStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_target_group_instance_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTargetGroupInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_target_group_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTargetGroupList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_target_group_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTargetGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_target_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTargetHealth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_target_health(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTaskStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_task_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeUpperModels" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_upper_models(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeUserGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_user_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateBudget" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_budget(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateCustomizedConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_customized_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateModelRouterGuardrails" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_model_router_guardrails(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateModelsFromModelRouter" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_models_from_model_router(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateTargetGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_target_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePriceCreateModelRouterResourcePackage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquire_price_create_model_router_resource_package(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePriceRefundModelRouterResourcePackage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquire_price_refund_model_router_resource_package(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceCreateLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_create_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceModifyLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_modify_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRefundLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_refund_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRenewLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_renew_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ManualRewrite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.manual_rewrite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "MigrateClassicalLoadBalancers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.migrate_classical_load_balancers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyBlockIPList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_block_ip_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyBudgetAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_budget_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCustomizedConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_customized_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDomain" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_domain(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDomainAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_domain_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyFunctionTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_function_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyIntentRouterAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_intent_router_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyKeyAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_key_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyKeysBlockStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_keys_block_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyKeysUserGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_keys_user_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyListener" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_listener(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyLoadBalancerAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_load_balancer_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyLoadBalancerMixIpTarget" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_load_balancer_mix_ip_target(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyLoadBalancerSla" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_load_balancer_sla(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyLoadBalancersProject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_load_balancers_project(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyModelAliasAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_model_alias_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyModelAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_model_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyModelRouterAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_model_router_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyModelRouterGuardrails" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_model_router_guardrails(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyModelRouterSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_model_router_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyServiceProviderModelAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_service_provider_model_attributes(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTargetGroupAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_target_group_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTargetGroupInstancesPort" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_target_group_instances_port(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTargetGroupInstancesWeight" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_target_group_instances_weight(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTargetPort" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_target_port(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTargetWeight" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_target_weight(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyUserGroupAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_user_group_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RefundModelRouterResourcePackage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.refund_model_router_resource_package(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RegenerateKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.regenerate_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RegisterFunctionTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.register_function_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RegisterModelsToServiceProvider" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.register_models_to_service_provider(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RegisterTargetGroupInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.register_target_group_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RegisterTargets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.register_targets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RegisterTargetsWithClassicalLB" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.register_targets_with_classical_lb(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RemoveModelKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.remove_model_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RemoveModelRewrite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.remove_model_rewrite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewLoadBalancers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_load_balancers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceCertForLoadBalancers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_cert_for_load_balancers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetCustomizedConfigForLoadBalancer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_customized_config_for_load_balancer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetLoadBalancerClsLog" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_load_balancer_cls_log(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetLoadBalancerSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_load_balancer_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetLoadBalancerStartStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_load_balancer_start_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetSecurityGroupForLoadbalancers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_security_group_for_loadbalancers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TestModelInputModalities" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.test_model_input_modalities(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TestServiceProviderConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.test_service_provider_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for AddCustomizedConfigRequest {
+    type Output = AddCustomizedConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddCustomizedConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AddModelKeyRequest {
+    type Output = AddModelKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddModelKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AddModelRewriteRequest {
+    type Output = AddModelRewriteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddModelRewrite",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateBudgetRequest {
+    type Output = AssociateBudgetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateBudget",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateCustomizedConfigRequest {
+    type Output = AssociateCustomizedConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateCustomizedConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateModelRouterGuardrailsRequest {
+    type Output = AssociateModelRouterGuardrailsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateModelRouterGuardrails",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateModelsToModelRouterRequest {
+    type Output = AssociateModelsToModelRouterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateModelsToModelRouter",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateTargetGroupsRequest {
+    type Output = AssociateTargetGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateTargetGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AutoRewriteRequest {
+    type Output = AutoRewriteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AutoRewrite",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BatchDeregisterTargetsRequest {
+    type Output = BatchDeregisterTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BatchDeregisterTargets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BatchModifyTargetTagRequest {
+    type Output = BatchModifyTargetTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BatchModifyTargetTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BatchModifyTargetWeightRequest {
+    type Output = BatchModifyTargetWeightResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BatchModifyTargetWeight",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BatchRegisterTargetsRequest {
+    type Output = BatchRegisterTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BatchRegisterTargets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ChatCompletionsRequest {
+    type Output = ChatCompletionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ChatCompletions",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CloneLoadBalancerRequest {
+    type Output = CloneLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CloneLoadBalancer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateByokNetworkRequest {
+    type Output = CreateByokNetworkResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateBYOKNetwork",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateBudgetRequest {
+    type Output = CreateBudgetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateBudget",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateClsLogSetRequest {
+    type Output = CreateClsLogSetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateClsLogSet",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateIntentRouterRequest {
+    type Output = CreateIntentRouterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateIntentRouter",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateKeyRequest {
+    type Output = CreateKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateKeysRequest {
+    type Output = CreateKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateKeys",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateListenerRequest {
+    type Output = CreateListenerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateListener",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateLoadBalancerRequest {
+    type Output = CreateLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateLoadBalancer",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateLoadBalancerSnatIpsRequest {
+    type Output = CreateLoadBalancerSnatIpsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateLoadBalancerSnatIps",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateModelRequest {
+    type Output = CreateModelResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateModel",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateModelRouterRequest {
+    type Output = CreateModelRouterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateModelRouter",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateModelRouterResourcePackageRequest {
+    type Output = CreateModelRouterResourcePackageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateModelRouterResourcePackage",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRuleRequest {
+    type Output = CreateRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateTargetGroupRequest {
+    type Output = CreateTargetGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateTargetGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateTopicRequest {
+    type Output = CreateTopicResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateTopic",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateUserGroupRequest {
+    type Output = CreateUserGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateUserGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteBudgetsRequest {
+    type Output = DeleteBudgetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteBudgets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCustomizedConfigRequest {
+    type Output = DeleteCustomizedConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCustomizedConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteIntentRouterRequest {
+    type Output = DeleteIntentRouterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteIntentRouter",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteKeysRequest {
+    type Output = DeleteKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteKeys",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteListenerRequest {
+    type Output = DeleteListenerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteListener",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteLoadBalancerRequest {
+    type Output = DeleteLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteLoadBalancer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteLoadBalancerListenersRequest {
+    type Output = DeleteLoadBalancerListenersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteLoadBalancerListeners",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteLoadBalancerSnatIpsRequest {
+    type Output = DeleteLoadBalancerSnatIpsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteLoadBalancerSnatIps",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteModelRequest {
+    type Output = DeleteModelResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteModel",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteModelRoutersRequest {
+    type Output = DeleteModelRoutersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteModelRouters",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRewriteRequest {
+    type Output = DeleteRewriteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRewrite",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRuleRequest {
+    type Output = DeleteRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteTargetGroupsRequest {
+    type Output = DeleteTargetGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteTargetGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteUserGroupsRequest {
+    type Output = DeleteUserGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteUserGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeregisterFunctionTargetsRequest {
+    type Output = DeregisterFunctionTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeregisterFunctionTargets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeregisterModelsFromServiceProviderRequest {
+    type Output = DeregisterModelsFromServiceProviderResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeregisterModelsFromServiceProvider",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeregisterTargetGroupInstancesRequest {
+    type Output = DeregisterTargetGroupInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeregisterTargetGroupInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeregisterTargetsRequest {
+    type Output = DeregisterTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeregisterTargets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeregisterTargetsFromClassicalLbRequest {
+    type Output = DeregisterTargetsFromClassicalLbResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeregisterTargetsFromClassicalLB",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAssociatedModelAvailabilityRequest {
+    type Output = DescribeAssociatedModelAvailabilityResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAssociatedModelAvailability",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAsyncJobsRequest {
+    type Output = DescribeAsyncJobsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAsyncJobs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBlockIpListRequest {
+    type Output = DescribeBlockIpListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBlockIPList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBlockIpTaskRequest {
+    type Output = DescribeBlockIpTaskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBlockIPTask",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBudgetAssociationsRequest {
+    type Output = DescribeBudgetAssociationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBudgetAssociations",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBudgetsRequest {
+    type Output = DescribeBudgetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBudgets",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClassicalLbByInstanceIdRequest {
+    type Output = DescribeClassicalLbByInstanceIdResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClassicalLBByInstanceId",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClassicalLbHealthStatusRequest {
+    type Output = DescribeClassicalLbHealthStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClassicalLBHealthStatus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClassicalLbListenersRequest {
+    type Output = DescribeClassicalLbListenersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClassicalLBListeners",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClassicalLbTargetsRequest {
+    type Output = DescribeClassicalLbTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClassicalLBTargets",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClsLogSetRequest {
+    type Output = DescribeClsLogSetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClsLogSet",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClusterResourcesRequest {
+    type Output = DescribeClusterResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClusterResources",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCrossTargetsRequest {
+    type Output = DescribeCrossTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCrossTargets",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCustomizedConfigAssociateListRequest {
+    type Output = DescribeCustomizedConfigAssociateListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCustomizedConfigAssociateList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCustomizedConfigListRequest {
+    type Output = DescribeCustomizedConfigListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCustomizedConfigList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeExclusiveClustersRequest {
+    type Output = DescribeExclusiveClustersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeExclusiveClusters",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIdleLoadBalancersRequest {
+    type Output = DescribeIdleLoadBalancersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIdleLoadBalancers",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIntentRouterTiersRequest {
+    type Output = DescribeIntentRouterTiersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIntentRouterTiers",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIntentRoutersRequest {
+    type Output = DescribeIntentRoutersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIntentRouters",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeKeysRequest {
+    type Output = DescribeKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeKeys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLbListenersRequest {
+    type Output = DescribeLbListenersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLBListeners",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLbOperateProtectRequest {
+    type Output = DescribeLbOperateProtectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLBOperateProtect",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeListenersRequest {
+    type Output = DescribeListenersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeListeners",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLoadBalancerListByCertIdRequest {
+    type Output = DescribeLoadBalancerListByCertIdResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLoadBalancerListByCertId",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLoadBalancerOverviewRequest {
+    type Output = DescribeLoadBalancerOverviewResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLoadBalancerOverview",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLoadBalancerTrafficRequest {
+    type Output = DescribeLoadBalancerTrafficResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLoadBalancerTraffic",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLoadBalancersRequest {
+    type Output = DescribeLoadBalancersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLoadBalancers",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLoadBalancersDetailRequest {
+    type Output = DescribeLoadBalancersDetailResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLoadBalancersDetail",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelAliasesRequest {
+    type Output = DescribeModelAliasesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelAliases",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelAssociationsRequest {
+    type Output = DescribeModelAssociationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelAssociations",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelKeysRequest {
+    type Output = DescribeModelKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelKeys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelNamesRequest {
+    type Output = DescribeModelNamesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelNames",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelRewriteRequest {
+    type Output = DescribeModelRewriteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRewrite",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelRouterDetailRequest {
+    type Output = DescribeModelRouterDetailResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRouterDetail",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelRouterGuardrailsRequest {
+    type Output = DescribeModelRouterGuardrailsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRouterGuardrails",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelRouterLogsRequest {
+    type Output = DescribeModelRouterLogsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRouterLogs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelRouterQuotaRequest {
+    type Output = DescribeModelRouterQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRouterQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeModelRouterResourcePackageDeductionRequest {
+    type Output = DescribeModelRouterResourcePackageDeductionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRouterResourcePackageDeduction",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelRouterResourcePackagesRequest {
+    type Output = DescribeModelRouterResourcePackagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRouterResourcePackages",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeModelRoutersRequest {
+    type Output = DescribeModelRoutersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeModelRouters",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeQuotaRequest {
+    type Output = DescribeQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourcesRequest {
+    type Output = DescribeResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResources",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRewriteRequest {
+    type Output = DescribeRewriteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRewrite",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeServiceProviderHealthStatusRequest {
+    type Output = DescribeServiceProviderHealthStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeServiceProviderHealthStatus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSupportedProvidersRequest {
+    type Output = DescribeSupportedProvidersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSupportedProviders",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTargetGroupInstanceStatusRequest {
+    type Output = DescribeTargetGroupInstanceStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTargetGroupInstanceStatus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTargetGroupInstancesRequest {
+    type Output = DescribeTargetGroupInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTargetGroupInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTargetGroupListRequest {
+    type Output = DescribeTargetGroupListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTargetGroupList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTargetGroupsRequest {
+    type Output = DescribeTargetGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTargetGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTargetHealthRequest {
+    type Output = DescribeTargetHealthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTargetHealth",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTargetsRequest {
+    type Output = DescribeTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTargets",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTaskStatusRequest {
+    type Output = DescribeTaskStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTaskStatus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeUpperModelsRequest {
+    type Output = DescribeUpperModelsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeUpperModels",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeUserGroupsRequest {
+    type Output = DescribeUserGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeUserGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DisassociateBudgetRequest {
+    type Output = DisassociateBudgetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateBudget",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateCustomizedConfigRequest {
+    type Output = DisassociateCustomizedConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateCustomizedConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateModelRouterGuardrailsRequest {
+    type Output = DisassociateModelRouterGuardrailsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateModelRouterGuardrails",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateModelsFromModelRouterRequest {
+    type Output = DisassociateModelsFromModelRouterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateModelsFromModelRouter",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateTargetGroupsRequest {
+    type Output = DisassociateTargetGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateTargetGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for InquirePriceCreateModelRouterResourcePackageRequest {
+    type Output = InquirePriceCreateModelRouterResourcePackageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePriceCreateModelRouterResourcePackage",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for InquirePriceRefundModelRouterResourcePackageRequest {
+    type Output = InquirePriceRefundModelRouterResourcePackageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePriceRefundModelRouterResourcePackage",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceCreateLoadBalancerRequest {
+    type Output = InquiryPriceCreateLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceCreateLoadBalancer",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceModifyLoadBalancerRequest {
+    type Output = InquiryPriceModifyLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceModifyLoadBalancer",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRefundLoadBalancerRequest {
+    type Output = InquiryPriceRefundLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRefundLoadBalancer",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRenewLoadBalancerRequest {
+    type Output = InquiryPriceRenewLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRenewLoadBalancer",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ManualRewriteRequest {
+    type Output = ManualRewriteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ManualRewrite",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for MigrateClassicalLoadBalancersRequest {
+    type Output = MigrateClassicalLoadBalancersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "MigrateClassicalLoadBalancers",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyBlockIpListRequest {
+    type Output = ModifyBlockIpListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyBlockIPList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyBudgetAttributesRequest {
+    type Output = ModifyBudgetAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyBudgetAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCustomizedConfigRequest {
+    type Output = ModifyCustomizedConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCustomizedConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDomainRequest {
+    type Output = ModifyDomainResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDomain",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDomainAttributesRequest {
+    type Output = ModifyDomainAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDomainAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyFunctionTargetsRequest {
+    type Output = ModifyFunctionTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyFunctionTargets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyIntentRouterAttributeRequest {
+    type Output = ModifyIntentRouterAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyIntentRouterAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyKeyAttributesRequest {
+    type Output = ModifyKeyAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyKeyAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyKeysBlockStatusRequest {
+    type Output = ModifyKeysBlockStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyKeysBlockStatus",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyKeysUserGroupRequest {
+    type Output = ModifyKeysUserGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyKeysUserGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyListenerRequest {
+    type Output = ModifyListenerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyListener",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyLoadBalancerAttributesRequest {
+    type Output = ModifyLoadBalancerAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyLoadBalancerAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyLoadBalancerMixIpTargetRequest {
+    type Output = ModifyLoadBalancerMixIpTargetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyLoadBalancerMixIpTarget",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyLoadBalancerSlaRequest {
+    type Output = ModifyLoadBalancerSlaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyLoadBalancerSla",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyLoadBalancersProjectRequest {
+    type Output = ModifyLoadBalancersProjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyLoadBalancersProject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyModelAliasAttributesRequest {
+    type Output = ModifyModelAliasAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyModelAliasAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyModelAttributesRequest {
+    type Output = ModifyModelAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyModelAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyModelRouterAttributesRequest {
+    type Output = ModifyModelRouterAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyModelRouterAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyModelRouterGuardrailsRequest {
+    type Output = ModifyModelRouterGuardrailsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyModelRouterGuardrails",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyModelRouterSecurityGroupsRequest {
+    type Output = ModifyModelRouterSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyModelRouterSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyRuleRequest {
+    type Output = ModifyRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyServiceProviderModelAttributesRequest {
+    type Output = ModifyServiceProviderModelAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyServiceProviderModelAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTargetGroupAttributeRequest {
+    type Output = ModifyTargetGroupAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTargetGroupAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTargetGroupInstancesPortRequest {
+    type Output = ModifyTargetGroupInstancesPortResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTargetGroupInstancesPort",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTargetGroupInstancesWeightRequest {
+    type Output = ModifyTargetGroupInstancesWeightResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTargetGroupInstancesWeight",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTargetPortRequest {
+    type Output = ModifyTargetPortResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTargetPort",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTargetWeightRequest {
+    type Output = ModifyTargetWeightResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTargetWeight",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyUserGroupAttributesRequest {
+    type Output = ModifyUserGroupAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyUserGroupAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RefundModelRouterResourcePackageRequest {
+    type Output = RefundModelRouterResourcePackageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RefundModelRouterResourcePackage",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RegenerateKeysRequest {
+    type Output = RegenerateKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RegenerateKeys",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RegisterFunctionTargetsRequest {
+    type Output = RegisterFunctionTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RegisterFunctionTargets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RegisterModelsToServiceProviderRequest {
+    type Output = RegisterModelsToServiceProviderResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RegisterModelsToServiceProvider",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RegisterTargetGroupInstancesRequest {
+    type Output = RegisterTargetGroupInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RegisterTargetGroupInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RegisterTargetsRequest {
+    type Output = RegisterTargetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RegisterTargets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RegisterTargetsWithClassicalLbRequest {
+    type Output = RegisterTargetsWithClassicalLbResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RegisterTargetsWithClassicalLB",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RemoveModelKeyRequest {
+    type Output = RemoveModelKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RemoveModelKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RemoveModelRewriteRequest {
+    type Output = RemoveModelRewriteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RemoveModelRewrite",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewLoadBalancersRequest {
+    type Output = RenewLoadBalancersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewLoadBalancers",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceCertForLoadBalancersRequest {
+    type Output = ReplaceCertForLoadBalancersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceCertForLoadBalancers",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetCustomizedConfigForLoadBalancerRequest {
+    type Output = SetCustomizedConfigForLoadBalancerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetCustomizedConfigForLoadBalancer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetLoadBalancerClsLogRequest {
+    type Output = SetLoadBalancerClsLogResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetLoadBalancerClsLog",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetLoadBalancerSecurityGroupsRequest {
+    type Output = SetLoadBalancerSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetLoadBalancerSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetLoadBalancerStartStatusRequest {
+    type Output = SetLoadBalancerStartStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetLoadBalancerStartStatus",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetSecurityGroupForLoadbalancersRequest {
+    type Output = SetSecurityGroupForLoadbalancersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetSecurityGroupForLoadbalancers",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TestModelInputModalitiesRequest {
+    type Output = TestModelInputModalitiesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TestModelInputModalities",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TestServiceProviderConnectionRequest {
+    type Output = TestServiceProviderConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TestServiceProviderConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<AddCustomizedConfigRequest>(),
+    runtime::operation::Entry::of::<AddModelKeyRequest>(),
+    runtime::operation::Entry::of::<AddModelRewriteRequest>(),
+    runtime::operation::Entry::of::<AssociateBudgetRequest>(),
+    runtime::operation::Entry::of::<AssociateCustomizedConfigRequest>(),
+    runtime::operation::Entry::of::<AssociateModelRouterGuardrailsRequest>(),
+    runtime::operation::Entry::of::<AssociateModelsToModelRouterRequest>(),
+    runtime::operation::Entry::of::<AssociateTargetGroupsRequest>(),
+    runtime::operation::Entry::of::<AutoRewriteRequest>(),
+    runtime::operation::Entry::of::<BatchDeregisterTargetsRequest>(),
+    runtime::operation::Entry::of::<BatchModifyTargetTagRequest>(),
+    runtime::operation::Entry::of::<BatchModifyTargetWeightRequest>(),
+    runtime::operation::Entry::of::<BatchRegisterTargetsRequest>(),
+    runtime::operation::Entry::of::<ChatCompletionsRequest>(),
+    runtime::operation::Entry::of::<CloneLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<CreateByokNetworkRequest>(),
+    runtime::operation::Entry::of::<CreateBudgetRequest>(),
+    runtime::operation::Entry::of::<CreateClsLogSetRequest>(),
+    runtime::operation::Entry::of::<CreateIntentRouterRequest>(),
+    runtime::operation::Entry::of::<CreateKeyRequest>(),
+    runtime::operation::Entry::of::<CreateKeysRequest>(),
+    runtime::operation::Entry::of::<CreateListenerRequest>(),
+    runtime::operation::Entry::of::<CreateLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<CreateLoadBalancerSnatIpsRequest>(),
+    runtime::operation::Entry::of::<CreateModelRequest>(),
+    runtime::operation::Entry::of::<CreateModelRouterRequest>(),
+    runtime::operation::Entry::of::<CreateModelRouterResourcePackageRequest>(),
+    runtime::operation::Entry::of::<CreateRuleRequest>(),
+    runtime::operation::Entry::of::<CreateTargetGroupRequest>(),
+    runtime::operation::Entry::of::<CreateTopicRequest>(),
+    runtime::operation::Entry::of::<CreateUserGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteBudgetsRequest>(),
+    runtime::operation::Entry::of::<DeleteCustomizedConfigRequest>(),
+    runtime::operation::Entry::of::<DeleteIntentRouterRequest>(),
+    runtime::operation::Entry::of::<DeleteKeysRequest>(),
+    runtime::operation::Entry::of::<DeleteListenerRequest>(),
+    runtime::operation::Entry::of::<DeleteLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<DeleteLoadBalancerListenersRequest>(),
+    runtime::operation::Entry::of::<DeleteLoadBalancerSnatIpsRequest>(),
+    runtime::operation::Entry::of::<DeleteModelRequest>(),
+    runtime::operation::Entry::of::<DeleteModelRoutersRequest>(),
+    runtime::operation::Entry::of::<DeleteRewriteRequest>(),
+    runtime::operation::Entry::of::<DeleteRuleRequest>(),
+    runtime::operation::Entry::of::<DeleteTargetGroupsRequest>(),
+    runtime::operation::Entry::of::<DeleteUserGroupsRequest>(),
+    runtime::operation::Entry::of::<DeregisterFunctionTargetsRequest>(),
+    runtime::operation::Entry::of::<DeregisterModelsFromServiceProviderRequest>(),
+    runtime::operation::Entry::of::<DeregisterTargetGroupInstancesRequest>(),
+    runtime::operation::Entry::of::<DeregisterTargetsRequest>(),
+    runtime::operation::Entry::of::<DeregisterTargetsFromClassicalLbRequest>(),
+    runtime::operation::Entry::of::<DescribeAssociatedModelAvailabilityRequest>(),
+    runtime::operation::Entry::of::<DescribeAsyncJobsRequest>(),
+    runtime::operation::Entry::of::<DescribeBlockIpListRequest>(),
+    runtime::operation::Entry::of::<DescribeBlockIpTaskRequest>(),
+    runtime::operation::Entry::of::<DescribeBudgetAssociationsRequest>(),
+    runtime::operation::Entry::of::<DescribeBudgetsRequest>(),
+    runtime::operation::Entry::of::<DescribeClassicalLbByInstanceIdRequest>(),
+    runtime::operation::Entry::of::<DescribeClassicalLbHealthStatusRequest>(),
+    runtime::operation::Entry::of::<DescribeClassicalLbListenersRequest>(),
+    runtime::operation::Entry::of::<DescribeClassicalLbTargetsRequest>(),
+    runtime::operation::Entry::of::<DescribeClsLogSetRequest>(),
+    runtime::operation::Entry::of::<DescribeClusterResourcesRequest>(),
+    runtime::operation::Entry::of::<DescribeCrossTargetsRequest>(),
+    runtime::operation::Entry::of::<DescribeCustomizedConfigAssociateListRequest>(),
+    runtime::operation::Entry::of::<DescribeCustomizedConfigListRequest>(),
+    runtime::operation::Entry::of::<DescribeExclusiveClustersRequest>(),
+    runtime::operation::Entry::of::<DescribeIdleLoadBalancersRequest>(),
+    runtime::operation::Entry::of::<DescribeIntentRouterTiersRequest>(),
+    runtime::operation::Entry::of::<DescribeIntentRoutersRequest>(),
+    runtime::operation::Entry::of::<DescribeKeysRequest>(),
+    runtime::operation::Entry::of::<DescribeLbListenersRequest>(),
+    runtime::operation::Entry::of::<DescribeLbOperateProtectRequest>(),
+    runtime::operation::Entry::of::<DescribeListenersRequest>(),
+    runtime::operation::Entry::of::<DescribeLoadBalancerListByCertIdRequest>(),
+    runtime::operation::Entry::of::<DescribeLoadBalancerOverviewRequest>(),
+    runtime::operation::Entry::of::<DescribeLoadBalancerTrafficRequest>(),
+    runtime::operation::Entry::of::<DescribeLoadBalancersRequest>(),
+    runtime::operation::Entry::of::<DescribeLoadBalancersDetailRequest>(),
+    runtime::operation::Entry::of::<DescribeModelAliasesRequest>(),
+    runtime::operation::Entry::of::<DescribeModelAssociationsRequest>(),
+    runtime::operation::Entry::of::<DescribeModelKeysRequest>(),
+    runtime::operation::Entry::of::<DescribeModelNamesRequest>(),
+    runtime::operation::Entry::of::<DescribeModelRewriteRequest>(),
+    runtime::operation::Entry::of::<DescribeModelRouterDetailRequest>(),
+    runtime::operation::Entry::of::<DescribeModelRouterGuardrailsRequest>(),
+    runtime::operation::Entry::of::<DescribeModelRouterLogsRequest>(),
+    runtime::operation::Entry::of::<DescribeModelRouterQuotaRequest>(),
+    runtime::operation::Entry::of::<
+        DescribeModelRouterResourcePackageDeductionRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribeModelRouterResourcePackagesRequest>(),
+    runtime::operation::Entry::of::<DescribeModelRoutersRequest>(),
+    runtime::operation::Entry::of::<DescribeQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeResourcesRequest>(),
+    runtime::operation::Entry::of::<DescribeRewriteRequest>(),
+    runtime::operation::Entry::of::<DescribeServiceProviderHealthStatusRequest>(),
+    runtime::operation::Entry::of::<DescribeSupportedProvidersRequest>(),
+    runtime::operation::Entry::of::<DescribeTargetGroupInstanceStatusRequest>(),
+    runtime::operation::Entry::of::<DescribeTargetGroupInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeTargetGroupListRequest>(),
+    runtime::operation::Entry::of::<DescribeTargetGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribeTargetHealthRequest>(),
+    runtime::operation::Entry::of::<DescribeTargetsRequest>(),
+    runtime::operation::Entry::of::<DescribeTaskStatusRequest>(),
+    runtime::operation::Entry::of::<DescribeUpperModelsRequest>(),
+    runtime::operation::Entry::of::<DescribeUserGroupsRequest>(),
+    runtime::operation::Entry::of::<DisassociateBudgetRequest>(),
+    runtime::operation::Entry::of::<DisassociateCustomizedConfigRequest>(),
+    runtime::operation::Entry::of::<DisassociateModelRouterGuardrailsRequest>(),
+    runtime::operation::Entry::of::<DisassociateModelsFromModelRouterRequest>(),
+    runtime::operation::Entry::of::<DisassociateTargetGroupsRequest>(),
+    runtime::operation::Entry::of::<
+        InquirePriceCreateModelRouterResourcePackageRequest,
+    >(),
+    runtime::operation::Entry::of::<
+        InquirePriceRefundModelRouterResourcePackageRequest,
+    >(),
+    runtime::operation::Entry::of::<InquiryPriceCreateLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceModifyLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRefundLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRenewLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<ManualRewriteRequest>(),
+    runtime::operation::Entry::of::<MigrateClassicalLoadBalancersRequest>(),
+    runtime::operation::Entry::of::<ModifyBlockIpListRequest>(),
+    runtime::operation::Entry::of::<ModifyBudgetAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyCustomizedConfigRequest>(),
+    runtime::operation::Entry::of::<ModifyDomainRequest>(),
+    runtime::operation::Entry::of::<ModifyDomainAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyFunctionTargetsRequest>(),
+    runtime::operation::Entry::of::<ModifyIntentRouterAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyKeyAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyKeysBlockStatusRequest>(),
+    runtime::operation::Entry::of::<ModifyKeysUserGroupRequest>(),
+    runtime::operation::Entry::of::<ModifyListenerRequest>(),
+    runtime::operation::Entry::of::<ModifyLoadBalancerAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyLoadBalancerMixIpTargetRequest>(),
+    runtime::operation::Entry::of::<ModifyLoadBalancerSlaRequest>(),
+    runtime::operation::Entry::of::<ModifyLoadBalancersProjectRequest>(),
+    runtime::operation::Entry::of::<ModifyModelAliasAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyModelAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyModelRouterAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyModelRouterGuardrailsRequest>(),
+    runtime::operation::Entry::of::<ModifyModelRouterSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<ModifyRuleRequest>(),
+    runtime::operation::Entry::of::<ModifyServiceProviderModelAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyTargetGroupAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyTargetGroupInstancesPortRequest>(),
+    runtime::operation::Entry::of::<ModifyTargetGroupInstancesWeightRequest>(),
+    runtime::operation::Entry::of::<ModifyTargetPortRequest>(),
+    runtime::operation::Entry::of::<ModifyTargetWeightRequest>(),
+    runtime::operation::Entry::of::<ModifyUserGroupAttributesRequest>(),
+    runtime::operation::Entry::of::<RefundModelRouterResourcePackageRequest>(),
+    runtime::operation::Entry::of::<RegenerateKeysRequest>(),
+    runtime::operation::Entry::of::<RegisterFunctionTargetsRequest>(),
+    runtime::operation::Entry::of::<RegisterModelsToServiceProviderRequest>(),
+    runtime::operation::Entry::of::<RegisterTargetGroupInstancesRequest>(),
+    runtime::operation::Entry::of::<RegisterTargetsRequest>(),
+    runtime::operation::Entry::of::<RegisterTargetsWithClassicalLbRequest>(),
+    runtime::operation::Entry::of::<RemoveModelKeyRequest>(),
+    runtime::operation::Entry::of::<RemoveModelRewriteRequest>(),
+    runtime::operation::Entry::of::<RenewLoadBalancersRequest>(),
+    runtime::operation::Entry::of::<ReplaceCertForLoadBalancersRequest>(),
+    runtime::operation::Entry::of::<SetCustomizedConfigForLoadBalancerRequest>(),
+    runtime::operation::Entry::of::<SetLoadBalancerClsLogRequest>(),
+    runtime::operation::Entry::of::<SetLoadBalancerSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<SetLoadBalancerStartStatusRequest>(),
+    runtime::operation::Entry::of::<SetSecurityGroupForLoadbalancersRequest>(),
+    runtime::operation::Entry::of::<TestModelInputModalitiesRequest>(),
+    runtime::operation::Entry::of::<TestServiceProviderConnectionRequest>(),
+];

@@ -2,11 +2,12 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 多协议 ApiBase 单条目。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiBaseItem {
     /// (Chinese only)
@@ -14,37 +15,46 @@ pub struct ApiBaseItem {
     /// 后端转发协议
     ///
     /// Example: `chat`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Api Base URL
     ///
     /// Example: `https://example.com`
-    #[serde(rename = "ApiBase", default, skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
 }
 
-impl ApiBaseItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ApiBaseItem {
-            protocol: None,
-            api_base: None,
+impl lenient::Reply for ApiBaseItem {
+    const NAME: &'static str = "ApiBaseItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "ApiBase",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.api_base),
+            _ => Ok(()),
         }
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ApiBaseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ApiBase`.
-    pub fn with_api_base(mut self, api_base: impl Into<String>) -> Self {
-        self.api_base = Some(api_base.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ApiBaseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApiBaseItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("ApiBase", &self.api_base)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 关联的模型路由实例
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssociatedModelRouterItem {
     /// (Chinese only)
@@ -52,573 +62,526 @@ pub struct AssociatedModelRouterItem {
     /// 模型路由实例ID
     ///
     /// Example: `cmr-77772oq3`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
 }
 
-impl AssociatedModelRouterItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociatedModelRouterItem {
-            model_router_id: None,
+impl lenient::Reply for AssociatedModelRouterItem {
+    const NAME: &'static str = "AssociatedModelRouterItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ModelRouterId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model_router_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AssociatedModelRouterItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssociatedModelRouterItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssociatedModelRouterItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.end()
     }
 }
 
 /// Rule associated with target group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssociationItem {
     /// ID of associated CLB instance
     ///
     /// Example: `lb-n8n0xxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// ID of associated listener
     ///
     /// Example: `lbl-lachxxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// ID of associated forwarding rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-q03gxxxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Protocol type of associated listener, such as HTTP or TCP
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Port of associated listener
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Domain name of associated forwarding rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// URL of associated forwarding rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/association_item`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// CLB instance name
     ///
     /// Example: `lb_association_item`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Listener name
     ///
     /// Example: `lis_association_item`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Weight associated with the target group. this parameter takes effect only for the new version v2 target group.
     ///
     /// Example: `100`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// Advanced routing rule ID.
     ///
     /// Example: `rule-kfgg89**`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
 }
 
-impl AssociationItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociationItem {
-            load_balancer_id: None,
-            listener_id: None,
-            location_id: None,
-            protocol: None,
-            port: None,
-            domain: None,
-            url: None,
-            load_balancer_name: None,
-            listener_name: None,
-            weight: None,
-            rule_id: None,
+impl lenient::Reply for AssociationItem {
+    const NAME: &'static str = "AssociationItem";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ListenerId",
+        "LocationId",
+        "Protocol",
+        "Port",
+        "Domain",
+        "Url",
+        "LoadBalancerName",
+        "ListenerName",
+        "Weight",
+        "RuleId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.listener_id),
+            2 => lenient::value(map, &mut self.location_id),
+            3 => lenient::value(map, &mut self.protocol),
+            4 => lenient::scalar(map, &mut self.port),
+            5 => lenient::value(map, &mut self.domain),
+            6 => lenient::value(map, &mut self.url),
+            7 => lenient::value(map, &mut self.load_balancer_name),
+            8 => lenient::value(map, &mut self.listener_name),
+            9 => lenient::scalar(map, &mut self.weight),
+            10 => lenient::value(map, &mut self.rule_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AssociationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssociationItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssociationItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.end()
     }
 }
 
 /// Availability zone forward affinity info
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AvailableZoneAffinityInfo {
     /// Whether to enable availability zone forwarding affinity. true: enable availability zone forwarding affinity; false: enable availability zone forwarding affinity.
     ///
     /// Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// The threshold for availability zone forwarding affinity failure. When the healthy ratio of backend services in an availability zone is less than this threshold, the Cloud Load Balancer will exit availability zone forwarding affinity and convert to forwarding across all availability zones.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `65`
-    #[serde(rename = "ExitRatio", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exit_ratio: Option<u64>,
     /// The threshold for re-enabling availability zone affinity forwarding. When forwarding across all availability zones and the health ratio of backend services in the Cloud Load Balancer AZ is greater than or equal to this threshold, the CLB will enter availability zone affinity forwarding again.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "ReentryRatio", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reentry_ratio: Option<u64>,
 }
 
-impl AvailableZoneAffinityInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AvailableZoneAffinityInfo {
-            enable: None,
-            exit_ratio: None,
-            reentry_ratio: None,
+impl lenient::Reply for AvailableZoneAffinityInfo {
+    const NAME: &'static str = "AvailableZoneAffinityInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Enable",
+        "ExitRatio",
+        "ReentryRatio",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enable),
+            1 => lenient::scalar(map, &mut self.exit_ratio),
+            2 => lenient::scalar(map, &mut self.reentry_ratio),
+            _ => Ok(()),
         }
     }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: bool) -> Self {
-        self.enable = Some(enable);
-        self
+}
+
+impl<'de> Deserialize<'de> for AvailableZoneAffinityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ExitRatio`.
-    pub fn with_exit_ratio(mut self, exit_ratio: u64) -> Self {
-        self.exit_ratio = Some(exit_ratio);
-        self
-    }
-    /// Sets `ReentryRatio`.
-    pub fn with_reentry_ratio(mut self, reentry_ratio: u64) -> Self {
-        self.reentry_ratio = Some(reentry_ratio);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AvailableZoneAffinityInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AvailableZoneAffinityInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("ExitRatio", &self.exit_ratio)?;
+        fields.opt("ReentryRatio", &self.reentry_ratio)?;
+        fields.end()
     }
 }
 
 /// Details of a real server bound to a listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Backend {
     /// Specifies the backend service type. valid values: CVM, ENI, CCN, EVM, GLOBALROUTE, NAT, SRV.
     ///
     /// Example: `CVM`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Unique ID of a real server, which can be obtained from the unInstanceId field in the return of the DescribeInstances API
     ///
     /// Example: `ins-abcd1234`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Specifies the listening port of the backend service. if it is a full listening target group bound to a port range listener, this port returns 0, indicating an invalid port. the port of the bound backend service follows the listener port.
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Forwarding weight of a real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// Public IP of a real server
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["1.1.1.1"]`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Private network IP of the real server
     ///
     /// Example: `["10.0.0.1"]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Real server instance names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test-cvm`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Real server binding time
     ///
     /// Example: `2021-12-29 14:38:50`
-    #[serde(rename = "RegisteredTime", default, skip_serializing_if = "Option::is_none")]
     pub registered_time: Option<String>,
     /// Unique ENI ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `eni-1234abcd`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
     /// Tag.
     ///
     /// Example: `tag_backend`
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// The availability zone where the backend service resides, such as ap-guangzhou-1
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
-impl Backend {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Backend {
-            type_: None,
-            instance_id: None,
-            port: None,
-            weight: None,
-            public_ip_addresses: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            instance_name: None,
-            registered_time: None,
-            eni_id: None,
-            tag: None,
-            zone: None,
+impl lenient::Reply for Backend {
+    const NAME: &'static str = "Backend";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "InstanceId",
+        "Port",
+        "Weight",
+        "PublicIpAddresses",
+        "PrivateIpAddresses",
+        "InstanceName",
+        "RegisteredTime",
+        "EniId",
+        "Tag",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::scalar(map, &mut self.weight),
+            4 => lenient::list(map, &mut self.public_ip_addresses),
+            5 => lenient::list(map, &mut self.private_ip_addresses),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.registered_time),
+            8 => lenient::value(map, &mut self.eni_id),
+            9 => lenient::value(map, &mut self.tag),
+            10 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Backend {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: i64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `RegisteredTime`.
-    pub fn with_registered_time(mut self, registered_time: impl Into<String>) -> Self {
-        self.registered_time = Some(registered_time.into());
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
-        self.tag = Some(tag.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Backend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Backend", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("RegisteredTime", &self.registered_time)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.opt("Tag", &self.tag)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
 /// Basic information of a target group bound to a forwarding rule or a listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BasicTargetGroupInfo {
     /// Target group ID
     ///
     /// Example: `lbtg-n5n8xxxx`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// Target group name
     ///
     /// Example: `test-target-group`
-    #[serde(rename = "TargetGroupName", default, skip_serializing_if = "Option::is_none")]
     pub target_group_name: Option<String>,
     /// Specifies the weight of the target group.
     ///
     /// Example: `100`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
 }
 
-impl BasicTargetGroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BasicTargetGroupInfo {
-            target_group_id: None,
-            target_group_name: None,
-            weight: None,
+impl lenient::Reply for BasicTargetGroupInfo {
+    const NAME: &'static str = "BasicTargetGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "TargetGroupName",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_group_id),
+            1 => lenient::value(map, &mut self.target_group_name),
+            2 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
         }
     }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BasicTargetGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TargetGroupName`.
-    pub fn with_target_group_name(mut self, target_group_name: impl Into<String>) -> Self {
-        self.target_group_name = Some(target_group_name.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BasicTargetGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BasicTargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("TargetGroupName", &self.target_group_name)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
 /// Binding details including listener name, protocol, url and vport
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindDetailItem {
     /// Specifies the ID of CLB to be bound
     ///
     /// Example: `lb-kxsr****`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// ID of the listener bound to the configuration
     ///
     /// Example: `lbl-20sf****`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Domain name bound to the configuration
     ///
     /// Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Rule bound to the configuration
     ///
     /// Example: `loc-4f30****`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Listener name
     ///
     /// Example: `lb-1fb1sdsa-tcp-80-443`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port
     ///
     /// Example: `80`
-    #[serde(rename = "Vport", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// URL of the location.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/index`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Configuration ID.
     ///
     /// Example: `pz-k2ns****`
-    #[serde(rename = "UconfigId", default, skip_serializing_if = "Option::is_none")]
     pub uconfig_id: Option<String>,
 }
 
-impl BindDetailItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindDetailItem {
-            load_balancer_id: None,
-            listener_id: None,
-            domain: None,
-            location_id: None,
-            listener_name: None,
-            protocol: None,
-            vport: None,
-            url: None,
-            uconfig_id: None,
+impl lenient::Reply for BindDetailItem {
+    const NAME: &'static str = "BindDetailItem";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ListenerId",
+        "Domain",
+        "LocationId",
+        "ListenerName",
+        "Protocol",
+        "Vport",
+        "Url",
+        "UconfigId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.listener_id),
+            2 => lenient::value(map, &mut self.domain),
+            3 => lenient::value(map, &mut self.location_id),
+            4 => lenient::value(map, &mut self.listener_name),
+            5 => lenient::value(map, &mut self.protocol),
+            6 => lenient::scalar(map, &mut self.vport),
+            7 => lenient::value(map, &mut self.url),
+            8 => lenient::value(map, &mut self.uconfig_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BindDetailItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Vport`.
-    pub fn with_vport(mut self, vport: i64) -> Self {
-        self.vport = Some(vport);
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `UconfigId`.
-    pub fn with_uconfig_id(mut self, uconfig_id: impl Into<String>) -> Self {
-        self.uconfig_id = Some(uconfig_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BindDetailItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BindDetailItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Vport", &self.vport)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("UconfigId", &self.uconfig_id)?;
+        fields.end()
     }
 }
 
 /// IP added to blocklist 12306
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BlockedIp {
     /// Blacklisted IP
     ///
     /// Example: `172.40.86.244`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Blacklisted time
     ///
     /// Example: `2024-12-24 09:23:26`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Expiration time
     ///
     /// Example: `2025-05-24 11:16:04`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
 }
 
-impl BlockedIp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BlockedIp {
-            ip: None,
-            create_time: None,
-            expire_time: None,
+impl lenient::Reply for BlockedIp {
+    const NAME: &'static str = "BlockedIp";
+    const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "CreateTime",
+        "ExpireTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip),
+            1 => lenient::value(map, &mut self.create_time),
+            2 => lenient::value(map, &mut self.expire_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BlockedIp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ExpireTime`.
-    pub fn with_expire_time(mut self, expire_time: impl Into<String>) -> Self {
-        self.expire_time = Some(expire_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BlockedIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BlockedIp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Budget关联资源信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetAssociation {
     /// Budget ID。
     ///
     /// Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
     /// 关联创建时间。
     ///
     /// Example: `2026-04-14T12:00:00+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
@@ -627,7 +590,6 @@ pub struct BudgetAssociation {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `vkey-abc12345`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
@@ -636,14 +598,12 @@ pub struct BudgetAssociation {
     /// 当Type为ModelRouter时表示关联资源本身；当Type为Key时表示Key所属实例。
     ///
     /// Example: `cmr-abc12345`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
     /// 资源对象的名称。
     ///
     /// Example: `test-new-key`
-    #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// (Chinese only)
     ///
@@ -656,7 +616,6 @@ pub struct BudgetAssociation {
     /// - ConfigureFailed： 配置失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
@@ -669,75 +628,66 @@ pub struct BudgetAssociation {
     /// - UserGroup：用户组
     ///
     /// Example: `Key`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
     /// 关联的用户组id
     ///
     /// Example: `ugrp-93eee43e`
-    #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
 }
 
-impl BudgetAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BudgetAssociation {
-            budget_id: None,
-            created_time: None,
-            key_id: None,
-            model_router_id: None,
-            resource_name: None,
-            status: None,
-            type_: None,
-            user_group_id: None,
+impl lenient::Reply for BudgetAssociation {
+    const NAME: &'static str = "BudgetAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetId",
+        "CreatedTime",
+        "KeyId",
+        "ModelRouterId",
+        "ResourceName",
+        "Status",
+        "Type",
+        "UserGroupId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_id),
+            1 => lenient::value(map, &mut self.created_time),
+            2 => lenient::value(map, &mut self.key_id),
+            3 => lenient::value(map, &mut self.model_router_id),
+            4 => lenient::value(map, &mut self.resource_name),
+            5 => lenient::value(map, &mut self.status),
+            6 => lenient::value(map, &mut self.type_),
+            7 => lenient::value(map, &mut self.user_group_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BudgetAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ResourceName`.
-    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
-        self.resource_name = Some(resource_name.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `UserGroupId`.
-    pub fn with_user_group_id(mut self, user_group_id: impl Into<String>) -> Self {
-        self.user_group_id = Some(user_group_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BudgetAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BudgetAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ResourceName", &self.resource_name)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("UserGroupId", &self.user_group_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Budget预算配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetConfig {
     /// (Chinese only)
@@ -755,14 +705,12 @@ pub struct BudgetConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `7d`
-    #[serde(rename = "BudgetDuration", default, skip_serializing_if = "Option::is_none")]
     pub budget_duration: Option<String>,
     /// (Chinese only)
     ///
     /// 下一次刷新的时间
     ///
     /// Example: `2026-06-06T00:00:00+08:00`
-    #[serde(rename = "BudgetResetAt", default, skip_serializing_if = "Option::is_none")]
     pub budget_reset_at: Option<String>,
     /// (Chinese only)
     ///
@@ -773,38 +721,45 @@ pub struct BudgetConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "MaxBudget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_budget: Option<f64>,
 }
 
-impl BudgetConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BudgetConfig {
-            budget_duration: None,
-            budget_reset_at: None,
-            max_budget: None,
+impl lenient::Reply for BudgetConfig {
+    const NAME: &'static str = "BudgetConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetDuration",
+        "BudgetResetAt",
+        "MaxBudget",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_duration),
+            1 => lenient::value(map, &mut self.budget_reset_at),
+            2 => lenient::scalar(map, &mut self.max_budget),
+            _ => Ok(()),
         }
     }
-    /// Sets `BudgetDuration`.
-    pub fn with_budget_duration(mut self, budget_duration: impl Into<String>) -> Self {
-        self.budget_duration = Some(budget_duration.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BudgetConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BudgetResetAt`.
-    pub fn with_budget_reset_at(mut self, budget_reset_at: impl Into<String>) -> Self {
-        self.budget_reset_at = Some(budget_reset_at.into());
-        self
-    }
-    /// Sets `MaxBudget`.
-    pub fn with_max_budget(mut self, max_budget: f64) -> Self {
-        self.max_budget = Some(max_budget);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BudgetConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BudgetConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetDuration", &self.budget_duration)?;
+        fields.opt("BudgetResetAt", &self.budget_reset_at)?;
+        fields.opt("MaxBudget", &self.max_budget)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Budget信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetInfo {
     /// (Chinese only)
@@ -812,59 +767,50 @@ pub struct BudgetInfo {
     /// 关联的key数量
     ///
     /// Example: `1`
-    #[serde(rename = "AssociationKeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_key_count: Option<u64>,
     /// (Chinese only)
     ///
     /// 关联的模型路由数量
     ///
     /// Example: `1`
-    #[serde(rename = "AssociationModelRouterCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_model_router_count: Option<u64>,
     /// (Chinese only)
     ///
     /// 关联的用户组数量
     ///
     /// Example: `0`
-    #[serde(rename = "AssociationUserGroupCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_user_group_count: Option<u64>,
     /// (Chinese only)
     ///
     /// Budget预算配置数组。
     ///
     /// 最多返回3个元素，每种刷新周期（1d/7d/30d）各一个。
-    #[serde(rename = "BudgetConfigs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub budget_configs: Vec<output::BudgetConfig>,
     /// Budget ID。
     ///
     /// Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
     /// Budget名称。
     ///
     /// Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 创建时间。
     ///
     /// Example: `2026-04-17T11:00:05+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间。
     ///
     /// Example: `2026-04-17T07:03:47+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
     /// Budget限速信息。
-    #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForBudget>,
     /// (Chinese only)
     ///
@@ -881,910 +827,755 @@ pub struct BudgetInfo {
     /// - DeletionFailed：删除失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
-impl BudgetInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BudgetInfo {
-            association_key_count: None,
-            association_model_router_count: None,
-            association_user_group_count: None,
-            budget_configs: Vec::new(),
-            budget_id: None,
-            budget_name: None,
-            created_time: None,
-            modified_time: None,
-            rate_limit_config: None,
-            status: None,
+impl lenient::Reply for BudgetInfo {
+    const NAME: &'static str = "BudgetInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "AssociationKeyCount",
+        "AssociationModelRouterCount",
+        "AssociationUserGroupCount",
+        "BudgetConfigs",
+        "BudgetId",
+        "BudgetName",
+        "CreatedTime",
+        "ModifiedTime",
+        "RateLimitConfig",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.association_key_count),
+            1 => lenient::scalar(map, &mut self.association_model_router_count),
+            2 => lenient::scalar(map, &mut self.association_user_group_count),
+            3 => lenient::list(map, &mut self.budget_configs),
+            4 => lenient::value(map, &mut self.budget_id),
+            5 => lenient::value(map, &mut self.budget_name),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::value(map, &mut self.modified_time),
+            8 => lenient::value(map, &mut self.rate_limit_config),
+            9 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `AssociationKeyCount`.
-    pub fn with_association_key_count(mut self, association_key_count: u64) -> Self {
-        self.association_key_count = Some(association_key_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for BudgetInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AssociationModelRouterCount`.
-    pub fn with_association_model_router_count(mut self, association_model_router_count: u64) -> Self {
-        self.association_model_router_count = Some(association_model_router_count);
-        self
-    }
-    /// Sets `AssociationUserGroupCount`.
-    pub fn with_association_user_group_count(mut self, association_user_group_count: u64) -> Self {
-        self.association_user_group_count = Some(association_user_group_count);
-        self
-    }
-    /// Sets `BudgetConfigs`.
-    pub fn with_budget_configs(mut self, budget_configs: impl IntoIterator<Item = output::BudgetConfig>) -> Self {
-        self.budget_configs = budget_configs.into_iter().collect();
-        self
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `RateLimitConfig`.
-    pub fn with_rate_limit_config(mut self, rate_limit_config: output::RateLimitConfigForBudget) -> Self {
-        self.rate_limit_config = Some(rate_limit_config);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BudgetInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BudgetInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AssociationKeyCount", &self.association_key_count)?;
+        fields.opt("AssociationModelRouterCount", &self.association_model_router_count)?;
+        fields.opt("AssociationUserGroupCount", &self.association_user_group_count)?;
+        fields.list("BudgetConfigs", &self.budget_configs)?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("RateLimitConfig", &self.rate_limit_config)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// Certificate ID and list of CLB instances associated with it
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CertIdRelatedWithLoadBalancers {
     /// Certificate ID
     ///
     /// Example: `KDbFJUkn`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// List of CLB instances associated with the certificate
-    #[serde(rename = "LoadBalancers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancers: Vec<output::LoadBalancer>,
 }
 
-impl CertIdRelatedWithLoadBalancers {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CertIdRelatedWithLoadBalancers {
-            cert_id: None,
-            load_balancers: Vec::new(),
+impl lenient::Reply for CertIdRelatedWithLoadBalancers {
+    const NAME: &'static str = "CertIdRelatedWithLoadBalancers";
+    const FIELDS: &'static [&'static str] = &[
+        "CertId",
+        "LoadBalancers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cert_id),
+            1 => lenient::list(map, &mut self.load_balancers),
+            _ => Ok(()),
         }
     }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CertIdRelatedWithLoadBalancers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LoadBalancers`.
-    pub fn with_load_balancers(mut self, load_balancers: impl IntoIterator<Item = output::LoadBalancer>) -> Self {
-        self.load_balancers = load_balancers.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CertIdRelatedWithLoadBalancers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CertIdRelatedWithLoadBalancers", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.list("LoadBalancers", &self.load_balancers)?;
+        fields.end()
     }
 }
 
 /// Certificate information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CertificateOutput {
     /// Authentication type. Value range: UNIDIRECTIONAL (unidirectional authentication), MUTUAL (mutual authentication)
     ///
     /// Example: `UNIDIRECTIONAL`
-    #[serde(rename = "SSLMode", default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<String>,
     /// Specifies whether client certificate verification is enabled. this parameter is valid only when mutual authentication is enabled.
     ///
     /// Example: `ON`
-    #[serde(rename = "SSLVerifyClient", default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify_client: Option<String>,
     /// Server certificate ID.
     ///
     /// Example: `ALZ****p`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// Client certificate ID.
     ///
     /// Example: `4Ih****6`
-    #[serde(rename = "CertCaId", default, skip_serializing_if = "Option::is_none")]
     pub cert_ca_id: Option<String>,
     /// Specifies the server certificate ID for multi-server certificate scenario expansion.
     ///
     /// Example: `["Gp7qwZYB", "KS25sFS6"]`
-    #[serde(rename = "ExtCertIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ext_cert_ids: Vec<String>,
 }
 
-impl CertificateOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CertificateOutput {
-            ssl_mode: None,
-            ssl_verify_client: None,
-            cert_id: None,
-            cert_ca_id: None,
-            ext_cert_ids: Vec::new(),
+impl lenient::Reply for CertificateOutput {
+    const NAME: &'static str = "CertificateOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "SSLMode",
+        "SSLVerifyClient",
+        "CertId",
+        "CertCaId",
+        "ExtCertIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ssl_mode),
+            1 => lenient::value(map, &mut self.ssl_verify_client),
+            2 => lenient::value(map, &mut self.cert_id),
+            3 => lenient::value(map, &mut self.cert_ca_id),
+            4 => lenient::list(map, &mut self.ext_cert_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `SSLMode`.
-    pub fn with_ssl_mode(mut self, ssl_mode: impl Into<String>) -> Self {
-        self.ssl_mode = Some(ssl_mode.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CertificateOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SSLVerifyClient`.
-    pub fn with_ssl_verify_client(mut self, ssl_verify_client: impl Into<String>) -> Self {
-        self.ssl_verify_client = Some(ssl_verify_client.into());
-        self
-    }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
-    }
-    /// Sets `CertCaId`.
-    pub fn with_cert_ca_id(mut self, cert_ca_id: impl Into<String>) -> Self {
-        self.cert_ca_id = Some(cert_ca_id.into());
-        self
-    }
-    /// Sets `ExtCertIds`.
-    pub fn with_ext_cert_ids(mut self, ext_cert_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.ext_cert_ids = ext_cert_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CertificateOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CertificateOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SSLMode", &self.ssl_mode)?;
+        fields.opt("SSLVerifyClient", &self.ssl_verify_client)?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.opt("CertCaId", &self.cert_ca_id)?;
+        fields.list("ExtCertIds", &self.ext_cert_ids)?;
+        fields.end()
     }
 }
 
 /// Real server health status of a classic CLB
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalHealth {
     /// Private IP of a real server
     ///
     /// Example: `10.0.102.15`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Real server port
     ///
     /// Example: `8080`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// CLB listener port
     ///
     /// Example: `80`
-    #[serde(rename = "ListenerPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub listener_port: Option<i64>,
     /// Forwarding protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Health check result. Value range: 1 (healthy), 0 (unhealthy)
     ///
     /// Example: `1`
-    #[serde(rename = "HealthStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_status: Option<i64>,
 }
 
-impl ClassicalHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalHealth {
-            ip: None,
-            port: None,
-            listener_port: None,
-            protocol: None,
-            health_status: None,
+impl lenient::Reply for ClassicalHealth {
+    const NAME: &'static str = "ClassicalHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "Port",
+        "ListenerPort",
+        "Protocol",
+        "HealthStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip),
+            1 => lenient::scalar(map, &mut self.port),
+            2 => lenient::scalar(map, &mut self.listener_port),
+            3 => lenient::value(map, &mut self.protocol),
+            4 => lenient::scalar(map, &mut self.health_status),
+            _ => Ok(()),
         }
     }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClassicalHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `ListenerPort`.
-    pub fn with_listener_port(mut self, listener_port: i64) -> Self {
-        self.listener_port = Some(listener_port);
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `HealthStatus`.
-    pub fn with_health_status(mut self, health_status: i64) -> Self {
-        self.health_status = Some(health_status);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClassicalHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClassicalHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("ListenerPort", &self.listener_port)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("HealthStatus", &self.health_status)?;
+        fields.end()
     }
 }
 
 /// Classic CLB listener information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalListener {
     /// CLB listener ID
     ///
     /// Example: `lbl-hscepds6`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// CLB listener port
     ///
     /// Example: `80`
-    #[serde(rename = "ListenerPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub listener_port: Option<i64>,
     /// listener backend forwarding port
     ///
     /// Example: `8080`
-    #[serde(rename = "InstancePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_port: Option<i64>,
     /// Listener name
     ///
     /// Example: `CLASSIC-LB-LISTENER`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener protocol type
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Session persistence time
     ///
     /// Example: `0`
-    #[serde(rename = "SessionExpire", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire: Option<i64>,
     /// Whether health check is enabled: 1 (enabled), 0 (disabled)
     ///
     /// Example: `1`
-    #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<i64>,
     /// Response timeout
     ///
     /// Unit: second
     ///
     /// Example: `2`
-    #[serde(rename = "TimeOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
     /// Check interval
     ///
     /// Unit: seconds
     ///
     /// Example: `5`
-    #[serde(rename = "IntervalTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub interval_time: Option<i64>,
     /// Health threshold
     ///
     /// Example: `3`
-    #[serde(rename = "HealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_num: Option<i64>,
     /// Unhealthy threshold
     ///
     /// Example: `3`
-    #[serde(rename = "UnhealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unhealth_num: Option<i64>,
     /// Request balancing method for listeners of the classic public network CLB. An empty string or wrr indicates weighted round robin. ip_hash indicates consistent hashing based on the accessed source IP address. least_conn indicates least connections.
     ///
     /// Example: `wrr`
-    #[serde(rename = "HttpHash", default, skip_serializing_if = "Option::is_none")]
     pub http_hash: Option<String>,
     /// Health check return code of HTTP and HTTPS listeners for public network CLB. For details, see the explanation of this field in listener creation API.
     ///
     /// Example: `31`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
     /// Health check path of HTTP and HTTPS listeners for public network CLB
     ///
     /// Example: `/healthchk`
-    #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
     /// Authentication method of the HTTPS listener for public network CLB
     ///
     /// Example: `UNIDIRECTIONAL`
-    #[serde(rename = "SSLMode", default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<String>,
     /// Server certificate ID of the HTTPS listener for the public network CLB
     ///
     /// Example: `Cps86Nwh`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// Client certificate ID of the HTTPS listener for public network CLB
     ///
     /// Example: `FYybUazg`
-    #[serde(rename = "CertCaId", default, skip_serializing_if = "Option::is_none")]
     pub cert_ca_id: Option<String>,
     /// Listener status. 0 indicates creating in progress, 1 indicates running.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
-impl ClassicalListener {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalListener {
-            listener_id: None,
-            listener_port: None,
-            instance_port: None,
-            listener_name: None,
-            protocol: None,
-            session_expire: None,
-            health_switch: None,
-            time_out: None,
-            interval_time: None,
-            health_num: None,
-            unhealth_num: None,
-            http_hash: None,
-            http_code: None,
-            http_check_path: None,
-            ssl_mode: None,
-            cert_id: None,
-            cert_ca_id: None,
-            status: None,
+impl lenient::Reply for ClassicalListener {
+    const NAME: &'static str = "ClassicalListener";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ListenerPort",
+        "InstancePort",
+        "ListenerName",
+        "Protocol",
+        "SessionExpire",
+        "HealthSwitch",
+        "TimeOut",
+        "IntervalTime",
+        "HealthNum",
+        "UnhealthNum",
+        "HttpHash",
+        "HttpCode",
+        "HttpCheckPath",
+        "SSLMode",
+        "CertId",
+        "CertCaId",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::scalar(map, &mut self.listener_port),
+            2 => lenient::scalar(map, &mut self.instance_port),
+            3 => lenient::value(map, &mut self.listener_name),
+            4 => lenient::value(map, &mut self.protocol),
+            5 => lenient::scalar(map, &mut self.session_expire),
+            6 => lenient::scalar(map, &mut self.health_switch),
+            7 => lenient::scalar(map, &mut self.time_out),
+            8 => lenient::scalar(map, &mut self.interval_time),
+            9 => lenient::scalar(map, &mut self.health_num),
+            10 => lenient::scalar(map, &mut self.unhealth_num),
+            11 => lenient::value(map, &mut self.http_hash),
+            12 => lenient::scalar(map, &mut self.http_code),
+            13 => lenient::value(map, &mut self.http_check_path),
+            14 => lenient::value(map, &mut self.ssl_mode),
+            15 => lenient::value(map, &mut self.cert_id),
+            16 => lenient::value(map, &mut self.cert_ca_id),
+            17 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClassicalListener {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ListenerPort`.
-    pub fn with_listener_port(mut self, listener_port: i64) -> Self {
-        self.listener_port = Some(listener_port);
-        self
-    }
-    /// Sets `InstancePort`.
-    pub fn with_instance_port(mut self, instance_port: i64) -> Self {
-        self.instance_port = Some(instance_port);
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `SessionExpire`.
-    pub fn with_session_expire(mut self, session_expire: i64) -> Self {
-        self.session_expire = Some(session_expire);
-        self
-    }
-    /// Sets `HealthSwitch`.
-    pub fn with_health_switch(mut self, health_switch: i64) -> Self {
-        self.health_switch = Some(health_switch);
-        self
-    }
-    /// Sets `TimeOut`.
-    pub fn with_time_out(mut self, time_out: i64) -> Self {
-        self.time_out = Some(time_out);
-        self
-    }
-    /// Sets `IntervalTime`.
-    pub fn with_interval_time(mut self, interval_time: i64) -> Self {
-        self.interval_time = Some(interval_time);
-        self
-    }
-    /// Sets `HealthNum`.
-    pub fn with_health_num(mut self, health_num: i64) -> Self {
-        self.health_num = Some(health_num);
-        self
-    }
-    /// Sets `UnhealthNum`.
-    pub fn with_unhealth_num(mut self, unhealth_num: i64) -> Self {
-        self.unhealth_num = Some(unhealth_num);
-        self
-    }
-    /// Sets `HttpHash`.
-    pub fn with_http_hash(mut self, http_hash: impl Into<String>) -> Self {
-        self.http_hash = Some(http_hash.into());
-        self
-    }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: i64) -> Self {
-        self.http_code = Some(http_code);
-        self
-    }
-    /// Sets `HttpCheckPath`.
-    pub fn with_http_check_path(mut self, http_check_path: impl Into<String>) -> Self {
-        self.http_check_path = Some(http_check_path.into());
-        self
-    }
-    /// Sets `SSLMode`.
-    pub fn with_ssl_mode(mut self, ssl_mode: impl Into<String>) -> Self {
-        self.ssl_mode = Some(ssl_mode.into());
-        self
-    }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
-    }
-    /// Sets `CertCaId`.
-    pub fn with_cert_ca_id(mut self, cert_ca_id: impl Into<String>) -> Self {
-        self.cert_ca_id = Some(cert_ca_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClassicalListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClassicalListener", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("ListenerPort", &self.listener_port)?;
+        fields.opt("InstancePort", &self.instance_port)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("SessionExpire", &self.session_expire)?;
+        fields.opt("HealthSwitch", &self.health_switch)?;
+        fields.opt("TimeOut", &self.time_out)?;
+        fields.opt("IntervalTime", &self.interval_time)?;
+        fields.opt("HealthNum", &self.health_num)?;
+        fields.opt("UnhealthNum", &self.unhealth_num)?;
+        fields.opt("HttpHash", &self.http_hash)?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("HttpCheckPath", &self.http_check_path)?;
+        fields.opt("SSLMode", &self.ssl_mode)?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.opt("CertCaId", &self.cert_ca_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// CLB information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalLoadBalancerInfo {
     /// Real server ID
     ///
     /// Example: `ins-o8xk****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// CLB instance ID list
     ///
     /// Example: `["lb-6xg1****"]`
-    #[serde(rename = "LoadBalancerIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancer_ids: Vec<String>,
 }
 
-impl ClassicalLoadBalancerInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalLoadBalancerInfo {
-            instance_id: None,
-            load_balancer_ids: Vec::new(),
+impl lenient::Reply for ClassicalLoadBalancerInfo {
+    const NAME: &'static str = "ClassicalLoadBalancerInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "LoadBalancerIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::list(map, &mut self.load_balancer_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClassicalLoadBalancerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LoadBalancerIds`.
-    pub fn with_load_balancer_ids(mut self, load_balancer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.load_balancer_ids = load_balancer_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClassicalLoadBalancerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClassicalLoadBalancerInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.list("LoadBalancerIds", &self.load_balancer_ids)?;
+        fields.end()
     }
 }
 
 /// Real server information of a classic CLB
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClassicalTarget {
     /// Real server type. Value range: CVM, ENI (coming soon)
     ///
     /// Example: `CVM`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Unique ID of a real server, which can be obtained from the unInstanceId field in the return of the DescribeInstances API
     ///
     /// Example: `ins-2yn****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Forwarding weight of a real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// Public network IP of the real server
     ///
     /// Example: `125.205.211.150`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Private network IP of the real server
     ///
     /// Example: `11.177.180.17`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Instance name of the real server
     ///
     /// Example: `tx.text.k8s-node01`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Backend service status.
     /// 1: failed; 2: running; 3: creating; 4: shut down; 5: returned; 6: returning; 7: restarting; 8: starting; 9: shutting down; 10: resetting password; 11: formatting; 12: making image; 13: setting bandwidth; 14: reinstalling system; 19: upgrading; 21: hot migrating.
     ///
     /// Example: `2`
-    #[serde(rename = "RunFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub run_flag: Option<i64>,
 }
 
-impl ClassicalTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicalTarget {
-            type_: None,
-            instance_id: None,
-            weight: None,
-            public_ip_addresses: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            instance_name: None,
-            run_flag: None,
+impl lenient::Reply for ClassicalTarget {
+    const NAME: &'static str = "ClassicalTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "InstanceId",
+        "Weight",
+        "PublicIpAddresses",
+        "PrivateIpAddresses",
+        "InstanceName",
+        "RunFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::scalar(map, &mut self.weight),
+            3 => lenient::list(map, &mut self.public_ip_addresses),
+            4 => lenient::list(map, &mut self.private_ip_addresses),
+            5 => lenient::value(map, &mut self.instance_name),
+            6 => lenient::scalar(map, &mut self.run_flag),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClassicalTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: i64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `RunFlag`.
-    pub fn with_run_flag(mut self, run_flag: i64) -> Self {
-        self.run_flag = Some(run_flag);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClassicalTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClassicalTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("RunFlag", &self.run_flag)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 集群的详细信息，如集群ID，名称，类型，可用区，标签等
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Cluster {
     /// (Chinese only) 集群唯一ID
     ///
     /// Example: `stgw-clclwcxx`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 集群名称
     ///
     /// Example: `Guanzhaou-hxy-MS-CLB`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// (Chinese only) 集群类型，如TGW，STGW，VPCGW
     ///
     /// Example: `STGW`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// (Chinese only) 集群标签，只有TGW/STGW集群有标签
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `TEST-FOR-XXX`
-    #[serde(rename = "ClusterTag", default, skip_serializing_if = "Option::is_none")]
     pub cluster_tag: Option<String>,
     /// (Chinese only) 集群所在可用区，如ap-guangzhou-1
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 集群网络类型，如Public，Private
     ///
     /// Example: `Public`
-    #[serde(rename = "Network", default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// (Chinese only) 最大连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_conn: Option<i64>,
     /// (Chinese only) 最大入带宽Mbps
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxInFlow", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_in_flow: Option<i64>,
     /// (Chinese only) 最大入包量（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxInPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_in_pkg: Option<i64>,
     /// (Chinese only) 最大出带宽Mbps
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxOutFlow", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_out_flow: Option<i64>,
     /// (Chinese only) 最大出包量（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxOutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_out_pkg: Option<i64>,
     /// (Chinese only) 最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "MaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_new_conn: Option<i64>,
     /// (Chinese only) http最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPMaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_max_new_conn: Option<i64>,
     /// (Chinese only) https最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPSMaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub https_max_new_conn: Option<i64>,
     /// (Chinese only) http QPS
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPQps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_qps: Option<i64>,
     /// (Chinese only) https QPS
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "HTTPSQps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub https_qps: Option<i64>,
     /// (Chinese only) 集群内资源总数目
     ///
     /// Example: `0`
-    #[serde(rename = "ResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_count: Option<i64>,
     /// (Chinese only) 集群内空闲资源数目
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IdleResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idle_resource_count: Option<i64>,
     /// (Chinese only) 集群内转发机的数目
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "LoadBalanceDirectorCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balance_director_count: Option<i64>,
     /// (Chinese only) 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `BGP`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// (Chinese only) 集群所在的可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ClustersZone", default, skip_serializing_if = "Option::is_none")]
     pub clusters_zone: Option<output::ClustersZone>,
     /// (Chinese only) 集群版本
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ClustersVersion", default, skip_serializing_if = "Option::is_none")]
     pub clusters_version: Option<String>,
     /// (Chinese only) 集群容灾类型，如SINGLE-ZONE，DISASTER-RECOVERY，MUTUAL-DISASTER-RECOVERY
     ///
     /// Example: `SINGLE-ZONE`
-    #[serde(rename = "DisasterRecoveryType", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recovery_type: Option<String>,
     /// (Chinese only) 网络出口
     ///
     /// Example: `center_egress2`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// (Chinese only) IP版本
     ///
     /// Example: `IPv4`
-    #[serde(rename = "IPVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
     /// (Chinese only) 标签信息
-    #[serde(rename = "Tag", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<output::TagInfo>,
 }
 
-impl Cluster {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Cluster {
-            cluster_id: None,
-            cluster_name: None,
-            cluster_type: None,
-            cluster_tag: None,
-            zone: None,
-            network: None,
-            max_conn: None,
-            max_in_flow: None,
-            max_in_pkg: None,
-            max_out_flow: None,
-            max_out_pkg: None,
-            max_new_conn: None,
-            http_max_new_conn: None,
-            https_max_new_conn: None,
-            http_qps: None,
-            https_qps: None,
-            resource_count: None,
-            idle_resource_count: None,
-            load_balance_director_count: None,
-            isp: None,
-            clusters_zone: None,
-            clusters_version: None,
-            disaster_recovery_type: None,
-            egress: None,
-            ip_version: None,
-            tag: Vec::new(),
+impl lenient::Reply for Cluster {
+    const NAME: &'static str = "Cluster";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "ClusterName",
+        "ClusterType",
+        "ClusterTag",
+        "Zone",
+        "Network",
+        "MaxConn",
+        "MaxInFlow",
+        "MaxInPkg",
+        "MaxOutFlow",
+        "MaxOutPkg",
+        "MaxNewConn",
+        "HTTPMaxNewConn",
+        "HTTPSMaxNewConn",
+        "HTTPQps",
+        "HTTPSQps",
+        "ResourceCount",
+        "IdleResourceCount",
+        "LoadBalanceDirectorCount",
+        "Isp",
+        "ClustersZone",
+        "ClustersVersion",
+        "DisasterRecoveryType",
+        "Egress",
+        "IPVersion",
+        "Tag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.cluster_name),
+            2 => lenient::value(map, &mut self.cluster_type),
+            3 => lenient::value(map, &mut self.cluster_tag),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::value(map, &mut self.network),
+            6 => lenient::scalar(map, &mut self.max_conn),
+            7 => lenient::scalar(map, &mut self.max_in_flow),
+            8 => lenient::scalar(map, &mut self.max_in_pkg),
+            9 => lenient::scalar(map, &mut self.max_out_flow),
+            10 => lenient::scalar(map, &mut self.max_out_pkg),
+            11 => lenient::scalar(map, &mut self.max_new_conn),
+            12 => lenient::scalar(map, &mut self.http_max_new_conn),
+            13 => lenient::scalar(map, &mut self.https_max_new_conn),
+            14 => lenient::scalar(map, &mut self.http_qps),
+            15 => lenient::scalar(map, &mut self.https_qps),
+            16 => lenient::scalar(map, &mut self.resource_count),
+            17 => lenient::scalar(map, &mut self.idle_resource_count),
+            18 => lenient::scalar(map, &mut self.load_balance_director_count),
+            19 => lenient::value(map, &mut self.isp),
+            20 => lenient::value(map, &mut self.clusters_zone),
+            21 => lenient::value(map, &mut self.clusters_version),
+            22 => lenient::value(map, &mut self.disaster_recovery_type),
+            23 => lenient::value(map, &mut self.egress),
+            24 => lenient::value(map, &mut self.ip_version),
+            25 => lenient::list(map, &mut self.tag),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Cluster {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
-    }
-    /// Sets `ClusterTag`.
-    pub fn with_cluster_tag(mut self, cluster_tag: impl Into<String>) -> Self {
-        self.cluster_tag = Some(cluster_tag.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `Network`.
-    pub fn with_network(mut self, network: impl Into<String>) -> Self {
-        self.network = Some(network.into());
-        self
-    }
-    /// Sets `MaxConn`.
-    pub fn with_max_conn(mut self, max_conn: i64) -> Self {
-        self.max_conn = Some(max_conn);
-        self
-    }
-    /// Sets `MaxInFlow`.
-    pub fn with_max_in_flow(mut self, max_in_flow: i64) -> Self {
-        self.max_in_flow = Some(max_in_flow);
-        self
-    }
-    /// Sets `MaxInPkg`.
-    pub fn with_max_in_pkg(mut self, max_in_pkg: i64) -> Self {
-        self.max_in_pkg = Some(max_in_pkg);
-        self
-    }
-    /// Sets `MaxOutFlow`.
-    pub fn with_max_out_flow(mut self, max_out_flow: i64) -> Self {
-        self.max_out_flow = Some(max_out_flow);
-        self
-    }
-    /// Sets `MaxOutPkg`.
-    pub fn with_max_out_pkg(mut self, max_out_pkg: i64) -> Self {
-        self.max_out_pkg = Some(max_out_pkg);
-        self
-    }
-    /// Sets `MaxNewConn`.
-    pub fn with_max_new_conn(mut self, max_new_conn: i64) -> Self {
-        self.max_new_conn = Some(max_new_conn);
-        self
-    }
-    /// Sets `HTTPMaxNewConn`.
-    pub fn with_http_max_new_conn(mut self, http_max_new_conn: i64) -> Self {
-        self.http_max_new_conn = Some(http_max_new_conn);
-        self
-    }
-    /// Sets `HTTPSMaxNewConn`.
-    pub fn with_https_max_new_conn(mut self, https_max_new_conn: i64) -> Self {
-        self.https_max_new_conn = Some(https_max_new_conn);
-        self
-    }
-    /// Sets `HTTPQps`.
-    pub fn with_http_qps(mut self, http_qps: i64) -> Self {
-        self.http_qps = Some(http_qps);
-        self
-    }
-    /// Sets `HTTPSQps`.
-    pub fn with_https_qps(mut self, https_qps: i64) -> Self {
-        self.https_qps = Some(https_qps);
-        self
-    }
-    /// Sets `ResourceCount`.
-    pub fn with_resource_count(mut self, resource_count: i64) -> Self {
-        self.resource_count = Some(resource_count);
-        self
-    }
-    /// Sets `IdleResourceCount`.
-    pub fn with_idle_resource_count(mut self, idle_resource_count: i64) -> Self {
-        self.idle_resource_count = Some(idle_resource_count);
-        self
-    }
-    /// Sets `LoadBalanceDirectorCount`.
-    pub fn with_load_balance_director_count(mut self, load_balance_director_count: i64) -> Self {
-        self.load_balance_director_count = Some(load_balance_director_count);
-        self
-    }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `ClustersZone`.
-    pub fn with_clusters_zone(mut self, clusters_zone: output::ClustersZone) -> Self {
-        self.clusters_zone = Some(clusters_zone);
-        self
-    }
-    /// Sets `ClustersVersion`.
-    pub fn with_clusters_version(mut self, clusters_version: impl Into<String>) -> Self {
-        self.clusters_version = Some(clusters_version.into());
-        self
-    }
-    /// Sets `DisasterRecoveryType`.
-    pub fn with_disaster_recovery_type(mut self, disaster_recovery_type: impl Into<String>) -> Self {
-        self.disaster_recovery_type = Some(disaster_recovery_type.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `IPVersion`.
-    pub fn with_ip_version(mut self, ip_version: impl Into<String>) -> Self {
-        self.ip_version = Some(ip_version.into());
-        self
-    }
-    /// Sets `Tag`.
-    pub fn with_tag(mut self, tag: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tag = tag.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Cluster {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Cluster", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("ClusterTag", &self.cluster_tag)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Network", &self.network)?;
+        fields.opt("MaxConn", &self.max_conn)?;
+        fields.opt("MaxInFlow", &self.max_in_flow)?;
+        fields.opt("MaxInPkg", &self.max_in_pkg)?;
+        fields.opt("MaxOutFlow", &self.max_out_flow)?;
+        fields.opt("MaxOutPkg", &self.max_out_pkg)?;
+        fields.opt("MaxNewConn", &self.max_new_conn)?;
+        fields.opt("HTTPMaxNewConn", &self.http_max_new_conn)?;
+        fields.opt("HTTPSMaxNewConn", &self.https_max_new_conn)?;
+        fields.opt("HTTPQps", &self.http_qps)?;
+        fields.opt("HTTPSQps", &self.https_qps)?;
+        fields.opt("ResourceCount", &self.resource_count)?;
+        fields.opt("IdleResourceCount", &self.idle_resource_count)?;
+        fields.opt("LoadBalanceDirectorCount", &self.load_balance_director_count)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.opt("ClustersZone", &self.clusters_zone)?;
+        fields.opt("ClustersVersion", &self.clusters_version)?;
+        fields.opt("DisasterRecoveryType", &self.disaster_recovery_type)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("IPVersion", &self.ip_version)?;
+        fields.list("Tag", &self.tag)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由集群信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterInfo {
     /// (Chinese only)
@@ -1792,7 +1583,6 @@ pub struct ClusterInfo {
     /// 独占集群ID
     ///
     /// Example: `mcls-public`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only)
     ///
@@ -1806,217 +1596,231 @@ pub struct ClusterInfo {
     /// 默认值：Public
     ///
     /// Example: `Public`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
     /// 集群名称
     ///
     /// Example: `自研共享集群-A`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
-impl ClusterInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClusterInfo {
-            cluster_id: None,
-            type_: None,
-            cluster_name: None,
+impl lenient::Reply for ClusterInfo {
+    const NAME: &'static str = "ClusterInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "Type",
+        "ClusterName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.cluster_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClusterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClusterInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.end()
     }
 }
 
 /// Dedicated cluster information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterItem {
     /// Unique cluster ID
     ///
     /// Required. Example: `tgw-p1zxs4fu`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Cluster name.
     ///
     /// Example: `guangzhou-zone4-M6-S4-40G-CAP-CLB-TPNS-SET1`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Cluster AZ, such as ap-guangzhou-1
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
-impl ClusterItem {
-    /// With the fields a request must carry.
-    pub fn new(cluster_id: impl Into<String>) -> Self {
-        ClusterItem {
-            cluster_id: Some(cluster_id.into()),
-            cluster_name: None,
-            zone: None,
+impl lenient::Reply for ClusterItem {
+    const NAME: &'static str = "ClusterItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "ClusterName",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.cluster_name),
+            2 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClusterItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClusterItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClusterItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 集群内资源类型
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClusterResource {
     /// (Chinese only) 集群唯一ID，如tgw-12345678。
     ///
     /// Example: `tgw-12345678`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) ip地址。
     ///
     /// Example: `1.1.1.2`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only) 负载均衡唯一ID，如lb-12345678。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `lb-12345678`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// (Chinese only) 资源是否闲置。
     ///
     /// Example: `false`
-    #[serde(rename = "Idle", default, skip_serializing_if = "Option::is_none")]
     pub idle: Option<String>,
     /// (Chinese only) 集群名称。
     ///
     /// Example: `cluster-1`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// (Chinese only) 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
     ///
     /// Example: `BGP,CMCC`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// (Chinese only) 集群所在的可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ClustersZone", default, skip_serializing_if = "Option::is_none")]
     pub clusters_zone: Option<output::ClustersZone>,
 }
 
-impl ClusterResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClusterResource {
-            cluster_id: None,
-            vip: None,
-            load_balancer_id: None,
-            idle: None,
-            cluster_name: None,
-            isp: None,
-            clusters_zone: None,
+impl lenient::Reply for ClusterResource {
+    const NAME: &'static str = "ClusterResource";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterId",
+        "Vip",
+        "LoadBalancerId",
+        "Idle",
+        "ClusterName",
+        "Isp",
+        "ClustersZone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::value(map, &mut self.vip),
+            2 => lenient::value(map, &mut self.load_balancer_id),
+            3 => lenient::value(map, &mut self.idle),
+            4 => lenient::value(map, &mut self.cluster_name),
+            5 => lenient::value(map, &mut self.isp),
+            6 => lenient::value(map, &mut self.clusters_zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClusterResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `Idle`.
-    pub fn with_idle(mut self, idle: impl Into<String>) -> Self {
-        self.idle = Some(idle.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `ClustersZone`.
-    pub fn with_clusters_zone(mut self, clusters_zone: output::ClustersZone) -> Self {
-        self.clusters_zone = Some(clusters_zone);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClusterResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClusterResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("Idle", &self.idle)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.opt("ClustersZone", &self.clusters_zone)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 集群所在的可用区。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClustersZone {
     /// (Chinese only) 集群所在的主可用区。
     ///
     /// Example: `["ap-guangzhou-2"]`
-    #[serde(rename = "MasterZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub master_zone: Vec<String>,
     /// (Chinese only) 集群所在的备可用区。
     ///
     /// Example: `["ap-guangzhou-3"]`
-    #[serde(rename = "SlaveZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slave_zone: Vec<String>,
 }
 
-impl ClustersZone {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClustersZone {
-            master_zone: Vec::new(),
-            slave_zone: Vec::new(),
+impl lenient::Reply for ClustersZone {
+    const NAME: &'static str = "ClustersZone";
+    const FIELDS: &'static [&'static str] = &[
+        "MasterZone",
+        "SlaveZone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.master_zone),
+            1 => lenient::list(map, &mut self.slave_zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `MasterZone`.
-    pub fn with_master_zone(mut self, master_zone: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.master_zone = master_zone.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ClustersZone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SlaveZone`.
-    pub fn with_slave_zone(mut self, slave_zone: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.slave_zone = slave_zone.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClustersZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClustersZone", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MasterZone", &self.master_zone)?;
+        fields.list("SlaveZone", &self.slave_zone)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) ModelAlias 积分系数配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Coefficient {
     /// (Chinese only)
@@ -2030,14 +1834,12 @@ pub struct Coefficient {
     /// 默认值：3
     ///
     /// Example: `1231.111123`
-    #[serde(rename = "InputCachedCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_cached_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 缓存创建积分系数
     ///
     /// Example: `123.1232`
-    #[serde(rename = "InputCacheCreationCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_cache_creation_coefficient: Option<f64>,
     /// (Chinese only)
     ///
@@ -2048,7 +1850,6 @@ pub struct Coefficient {
     /// 默认值：25
     ///
     /// Example: `4323.111123`
-    #[serde(rename = "InputCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_coefficient: Option<f64>,
     /// (Chinese only)
     ///
@@ -2059,96 +1860,84 @@ pub struct Coefficient {
     /// 默认值：100
     ///
     /// Example: `3323.111123`
-    #[serde(rename = "OutputCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输入图片系数
     ///
     /// Example: `0`
-    #[serde(rename = "InputImageCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_image_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输入视频每秒系数
     ///
     /// Example: `0`
-    #[serde(rename = "InputVideoSecondCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_video_second_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输出视频每秒系数
     ///
     /// Example: `0`
-    #[serde(rename = "OutputVideoSecondCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_video_second_coefficient: Option<f64>,
     /// (Chinese only)
     ///
     /// 输出图片系数
     ///
     /// Example: `0`
-    #[serde(rename = "OutputImageCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_image_coefficient: Option<f64>,
 }
 
-impl Coefficient {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Coefficient {
-            input_cached_coefficient: None,
-            input_cache_creation_coefficient: None,
-            input_coefficient: None,
-            output_coefficient: None,
-            input_image_coefficient: None,
-            input_video_second_coefficient: None,
-            output_video_second_coefficient: None,
-            output_image_coefficient: None,
+impl lenient::Reply for Coefficient {
+    const NAME: &'static str = "Coefficient";
+    const FIELDS: &'static [&'static str] = &[
+        "InputCachedCoefficient",
+        "InputCacheCreationCoefficient",
+        "InputCoefficient",
+        "OutputCoefficient",
+        "InputImageCoefficient",
+        "InputVideoSecondCoefficient",
+        "OutputVideoSecondCoefficient",
+        "OutputImageCoefficient",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.input_cached_coefficient),
+            1 => lenient::scalar(map, &mut self.input_cache_creation_coefficient),
+            2 => lenient::scalar(map, &mut self.input_coefficient),
+            3 => lenient::scalar(map, &mut self.output_coefficient),
+            4 => lenient::scalar(map, &mut self.input_image_coefficient),
+            5 => lenient::scalar(map, &mut self.input_video_second_coefficient),
+            6 => lenient::scalar(map, &mut self.output_video_second_coefficient),
+            7 => lenient::scalar(map, &mut self.output_image_coefficient),
+            _ => Ok(()),
         }
     }
-    /// Sets `InputCachedCoefficient`.
-    pub fn with_input_cached_coefficient(mut self, input_cached_coefficient: f64) -> Self {
-        self.input_cached_coefficient = Some(input_cached_coefficient);
-        self
+}
+
+impl<'de> Deserialize<'de> for Coefficient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InputCacheCreationCoefficient`.
-    pub fn with_input_cache_creation_coefficient(mut self, input_cache_creation_coefficient: f64) -> Self {
-        self.input_cache_creation_coefficient = Some(input_cache_creation_coefficient);
-        self
-    }
-    /// Sets `InputCoefficient`.
-    pub fn with_input_coefficient(mut self, input_coefficient: f64) -> Self {
-        self.input_coefficient = Some(input_coefficient);
-        self
-    }
-    /// Sets `OutputCoefficient`.
-    pub fn with_output_coefficient(mut self, output_coefficient: f64) -> Self {
-        self.output_coefficient = Some(output_coefficient);
-        self
-    }
-    /// Sets `InputImageCoefficient`.
-    pub fn with_input_image_coefficient(mut self, input_image_coefficient: f64) -> Self {
-        self.input_image_coefficient = Some(input_image_coefficient);
-        self
-    }
-    /// Sets `InputVideoSecondCoefficient`.
-    pub fn with_input_video_second_coefficient(mut self, input_video_second_coefficient: f64) -> Self {
-        self.input_video_second_coefficient = Some(input_video_second_coefficient);
-        self
-    }
-    /// Sets `OutputVideoSecondCoefficient`.
-    pub fn with_output_video_second_coefficient(mut self, output_video_second_coefficient: f64) -> Self {
-        self.output_video_second_coefficient = Some(output_video_second_coefficient);
-        self
-    }
-    /// Sets `OutputImageCoefficient`.
-    pub fn with_output_image_coefficient(mut self, output_image_coefficient: f64) -> Self {
-        self.output_image_coefficient = Some(output_image_coefficient);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Coefficient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Coefficient", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InputCachedCoefficient", &self.input_cached_coefficient)?;
+        fields.opt("InputCacheCreationCoefficient", &self.input_cache_creation_coefficient)?;
+        fields.opt("InputCoefficient", &self.input_coefficient)?;
+        fields.opt("OutputCoefficient", &self.output_coefficient)?;
+        fields.opt("InputImageCoefficient", &self.input_image_coefficient)?;
+        fields.opt("InputVideoSecondCoefficient", &self.input_video_second_coefficient)?;
+        fields.opt("OutputVideoSecondCoefficient", &self.output_video_second_coefficient)?;
+        fields.opt("OutputImageCoefficient", &self.output_image_coefficient)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 峰谷计费配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoefficientScheduleRule {
     /// (Chinese only)
@@ -2156,7 +1945,6 @@ pub struct CoefficientScheduleRule {
     /// 1～7，表示周一至周日
     ///
     /// Example: `[1]`
-    #[serde(rename = "Weekdays", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekdays: Vec<u64>,
     /// (Chinese only)
     ///
@@ -2165,7 +1953,6 @@ pub struct CoefficientScheduleRule {
     /// 参数格式：HH:mm
     ///
     /// Example: `00:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only)
     ///
@@ -2174,87 +1961,99 @@ pub struct CoefficientScheduleRule {
     /// 参数格式：HH:mm
     ///
     /// Example: `24:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only)
     ///
     /// 有限非负数，建议最多 6 位小数；0 免费、0.5 半价、1 原价，可大于 1；倍率计算后的价格须在服务支持的数值范围内
     ///
     /// Example: `1.0`
-    #[serde(rename = "Multiplier", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub multiplier: Option<f64>,
 }
 
-impl CoefficientScheduleRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoefficientScheduleRule {
-            weekdays: Vec::new(),
-            start_time: None,
-            end_time: None,
-            multiplier: None,
+impl lenient::Reply for CoefficientScheduleRule {
+    const NAME: &'static str = "CoefficientScheduleRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Weekdays",
+        "StartTime",
+        "EndTime",
+        "Multiplier",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.weekdays),
+            1 => lenient::value(map, &mut self.start_time),
+            2 => lenient::value(map, &mut self.end_time),
+            3 => lenient::scalar(map, &mut self.multiplier),
+            _ => Ok(()),
         }
     }
-    /// Sets `Weekdays`.
-    pub fn with_weekdays(mut self, weekdays: impl IntoIterator<Item = u64>) -> Self {
-        self.weekdays = weekdays.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CoefficientScheduleRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `Multiplier`.
-    pub fn with_multiplier(mut self, multiplier: f64) -> Self {
-        self.multiplier = Some(multiplier);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CoefficientScheduleRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CoefficientScheduleRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Weekdays", &self.weekdays)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Multiplier", &self.multiplier)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 积分分档配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoefficientTier {
     /// (Chinese only)
     ///
     /// 积分分级条件
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::CoefficientTierCondition>,
     /// (Chinese only)
     ///
     /// 积分系数
-    #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
 }
 
-impl CoefficientTier {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoefficientTier {
-            condition: None,
-            coefficient: None,
+impl lenient::Reply for CoefficientTier {
+    const NAME: &'static str = "CoefficientTier";
+    const FIELDS: &'static [&'static str] = &[
+        "Condition",
+        "Coefficient",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.condition),
+            1 => lenient::value(map, &mut self.coefficient),
+            _ => Ok(()),
         }
     }
-    /// Sets `Condition`.
-    pub fn with_condition(mut self, condition: output::CoefficientTierCondition) -> Self {
-        self.condition = Some(condition);
-        self
+}
+
+impl<'de> Deserialize<'de> for CoefficientTier {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Coefficient`.
-    pub fn with_coefficient(mut self, coefficient: output::Coefficient) -> Self {
-        self.coefficient = Some(coefficient);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CoefficientTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CoefficientTier", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("Coefficient", &self.coefficient)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 积分分档匹配条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoefficientTierCondition {
     /// (Chinese only)
@@ -2262,121 +2061,123 @@ pub struct CoefficientTierCondition {
     /// 仅 chat；单位 K Token（1K=1000 Token）；非负整数，最大 2147483647；非空数组首条必须为 0，数组内严格递增、无重复；输入总 Token 严格超过阈值×1000，取满足条件的最大阈值，整单选价
     ///
     /// Example: `0`
-    #[serde(rename = "InputTokensAbove", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_tokens_above: Option<u64>,
     /// (Chinese only)
     ///
     /// video 仅 480p／720p／768p／1024p／1080p／2k／4k，统一小写；只校验全局枚举，不校验模型支持子集；列表内不重复
     ///
     /// Example: `1080p`
-    #[serde(rename = "Resolution", default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
 }
 
-impl CoefficientTierCondition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoefficientTierCondition {
-            input_tokens_above: None,
-            resolution: None,
+impl lenient::Reply for CoefficientTierCondition {
+    const NAME: &'static str = "CoefficientTierCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "InputTokensAbove",
+        "Resolution",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.input_tokens_above),
+            1 => lenient::value(map, &mut self.resolution),
+            _ => Ok(()),
         }
     }
-    /// Sets `InputTokensAbove`.
-    pub fn with_input_tokens_above(mut self, input_tokens_above: u64) -> Self {
-        self.input_tokens_above = Some(input_tokens_above);
-        self
+}
+
+impl<'de> Deserialize<'de> for CoefficientTierCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Resolution`.
-    pub fn with_resolution(mut self, resolution: impl Into<String>) -> Self {
-        self.resolution = Some(resolution.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CoefficientTierCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CoefficientTierCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InputTokensAbove", &self.input_tokens_above)?;
+        fields.opt("Resolution", &self.resolution)?;
+        fields.end()
     }
 }
 
 /// Configuration content
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigListItem {
     /// Configuration ID.
     ///
     /// Example: `pz-c2uqrqzn`
-    #[serde(rename = "UconfigId", default, skip_serializing_if = "Option::is_none")]
     pub uconfig_id: Option<String>,
     /// Configuration type. available values: CLB (instance dimension configuration), SERVER (service dimension configuration), LOCATION (rule dimension configuration).
     ///
     /// Example: `CLB`
-    #[serde(rename = "ConfigType", default, skip_serializing_if = "Option::is_none")]
     pub config_type: Option<String>,
     /// Configuration name
     ///
     /// Example: `client_max_body_size_4G`
-    #[serde(rename = "ConfigName", default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Configuration content.
     ///
     /// Example: `client_max_body_size 4096M;\r\nproxy_request_buffering off;`
-    #[serde(rename = "ConfigContent", default, skip_serializing_if = "Option::is_none")]
     pub config_content: Option<String>,
     /// Specifies the configured creation time.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2022-12-22 17:56:55`
-    #[serde(rename = "CreateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub create_timestamp: Option<String>,
     /// Specifies the modification time of the configuration.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2022-12-22 17:56:55`
-    #[serde(rename = "UpdateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub update_timestamp: Option<String>,
 }
 
-impl ConfigListItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConfigListItem {
-            uconfig_id: None,
-            config_type: None,
-            config_name: None,
-            config_content: None,
-            create_timestamp: None,
-            update_timestamp: None,
+impl lenient::Reply for ConfigListItem {
+    const NAME: &'static str = "ConfigListItem";
+    const FIELDS: &'static [&'static str] = &[
+        "UconfigId",
+        "ConfigType",
+        "ConfigName",
+        "ConfigContent",
+        "CreateTimestamp",
+        "UpdateTimestamp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.uconfig_id),
+            1 => lenient::value(map, &mut self.config_type),
+            2 => lenient::value(map, &mut self.config_name),
+            3 => lenient::value(map, &mut self.config_content),
+            4 => lenient::value(map, &mut self.create_timestamp),
+            5 => lenient::value(map, &mut self.update_timestamp),
+            _ => Ok(()),
         }
     }
-    /// Sets `UconfigId`.
-    pub fn with_uconfig_id(mut self, uconfig_id: impl Into<String>) -> Self {
-        self.uconfig_id = Some(uconfig_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ConfigListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ConfigType`.
-    pub fn with_config_type(mut self, config_type: impl Into<String>) -> Self {
-        self.config_type = Some(config_type.into());
-        self
-    }
-    /// Sets `ConfigName`.
-    pub fn with_config_name(mut self, config_name: impl Into<String>) -> Self {
-        self.config_name = Some(config_name.into());
-        self
-    }
-    /// Sets `ConfigContent`.
-    pub fn with_config_content(mut self, config_content: impl Into<String>) -> Self {
-        self.config_content = Some(config_content.into());
-        self
-    }
-    /// Sets `CreateTimestamp`.
-    pub fn with_create_timestamp(mut self, create_timestamp: impl Into<String>) -> Self {
-        self.create_timestamp = Some(create_timestamp.into());
-        self
-    }
-    /// Sets `UpdateTimestamp`.
-    pub fn with_update_timestamp(mut self, update_timestamp: impl Into<String>) -> Self {
-        self.update_timestamp = Some(update_timestamp.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConfigListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConfigListItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UconfigId", &self.uconfig_id)?;
+        fields.opt("ConfigType", &self.config_type)?;
+        fields.opt("ConfigName", &self.config_name)?;
+        fields.opt("ConfigContent", &self.config_content)?;
+        fields.opt("CreateTimestamp", &self.create_timestamp)?;
+        fields.opt("UpdateTimestamp", &self.update_timestamp)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 批量创建的Key信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreatedKey {
     /// (Chinese only)
@@ -2384,52 +2185,57 @@ pub struct CreatedKey {
     /// 明文Key
     ///
     /// Example: `sk-W3BfTOx0ZWJ4llGNwbEZ81twh-2HxgwcFfED7fVychbNXZdTE-S0mHxdkKTHWk_q_bEJaAl8ykT0eJbgBdlsxZ5V23LtL3j0Pdx0bBxivg`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// Key的ID
     ///
     /// Example: `vkey-evbmx1m1`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
     /// Key的名称
     ///
     /// Example: `批量创建Key测试`
-    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
 }
 
-impl CreatedKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreatedKey {
-            key: None,
-            key_id: None,
-            key_name: None,
+impl lenient::Reply for CreatedKey {
+    const NAME: &'static str = "CreatedKey";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "KeyId",
+        "KeyName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.key_id),
+            2 => lenient::value(map, &mut self.key_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreatedKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `KeyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreatedKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreatedKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Credit使用情况。该结构用于 CreditUsageSet 数组中的逐周期用量。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreditUsage {
     /// (Chinese only)
@@ -2447,7 +2253,6 @@ pub struct CreditUsage {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `30d`
-    #[serde(rename = "BudgetDuration", default, skip_serializing_if = "Option::is_none")]
     pub budget_duration: Option<String>,
     /// (Chinese only)
     ///
@@ -2458,7 +2263,6 @@ pub struct CreditUsage {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2026-07-01T00:00:00+08:00`
-    #[serde(rename = "BudgetResetAt", default, skip_serializing_if = "Option::is_none")]
     pub budget_reset_at: Option<String>,
     /// (Chinese only)
     ///
@@ -2469,153 +2273,141 @@ pub struct CreditUsage {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1000`
-    #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// (Chinese only)
     ///
     /// 用户组已使用的Credit数量。
     ///
     /// Example: `128.45`
-    #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<f64>,
 }
 
-impl CreditUsage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreditUsage {
-            budget_duration: None,
-            budget_reset_at: None,
-            limit: None,
-            used: None,
+impl lenient::Reply for CreditUsage {
+    const NAME: &'static str = "CreditUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetDuration",
+        "BudgetResetAt",
+        "Limit",
+        "Used",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_duration),
+            1 => lenient::value(map, &mut self.budget_reset_at),
+            2 => lenient::scalar(map, &mut self.limit),
+            3 => lenient::scalar(map, &mut self.used),
+            _ => Ok(()),
         }
     }
-    /// Sets `BudgetDuration`.
-    pub fn with_budget_duration(mut self, budget_duration: impl Into<String>) -> Self {
-        self.budget_duration = Some(budget_duration.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreditUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BudgetResetAt`.
-    pub fn with_budget_reset_at(mut self, budget_reset_at: impl Into<String>) -> Self {
-        self.budget_reset_at = Some(budget_reset_at.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn with_limit(mut self, limit: f64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Used`.
-    pub fn with_used(mut self, used: f64) -> Self {
-        self.used = Some(used);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreditUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreditUsage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetDuration", &self.budget_duration)?;
+        fields.opt("BudgetResetAt", &self.budget_reset_at)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Used", &self.used)?;
+        fields.end()
     }
 }
 
 /// Information of CVMs and ENIs that use cross-region binding 2.0
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CrossTargets {
     /// VPC ID of the CLB instance
     ///
     /// Example: `vpc-1ywq****`
-    #[serde(rename = "LocalVpcId", default, skip_serializing_if = "Option::is_none")]
     pub local_vpc_id: Option<String>,
     /// VPC ID of the CVM or ENI instance
     ///
     /// Example: `vpc-12sd****`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// IP address of the CVM or ENI instance
     ///
     /// Example: `172.16.xxx.xxx`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// VPC name of the CVM or ENI instance
     ///
     /// Example: `test-vpc`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// ENI ID of the CVM instance
     ///
     /// Example: `eni-hsc9****`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
     /// Submachine instance ID.
     ///
     /// Example: `ins-cxyp****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Submachine instance name.
     ///
     /// Example: `test-name`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Region of the CVM or ENI instance
     ///
     /// Example: `ap-shanghai`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
-impl CrossTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CrossTargets {
-            local_vpc_id: None,
-            vpc_id: None,
-            ip: None,
-            vpc_name: None,
-            eni_id: None,
-            instance_id: None,
-            instance_name: None,
-            region: None,
+impl lenient::Reply for CrossTargets {
+    const NAME: &'static str = "CrossTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "LocalVpcId",
+        "VpcId",
+        "IP",
+        "VpcName",
+        "EniId",
+        "InstanceId",
+        "InstanceName",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.local_vpc_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.ip),
+            3 => lenient::value(map, &mut self.vpc_name),
+            4 => lenient::value(map, &mut self.eni_id),
+            5 => lenient::value(map, &mut self.instance_id),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
         }
     }
-    /// Sets `LocalVpcId`.
-    pub fn with_local_vpc_id(mut self, local_vpc_id: impl Into<String>) -> Self {
-        self.local_vpc_id = Some(local_vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CrossTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CrossTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CrossTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocalVpcId", &self.local_vpc_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) DecisionsConfig配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DecisionsConfig {
     /// (Chinese only)
@@ -2633,7 +2425,6 @@ pub struct DecisionsConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -2642,7 +2433,6 @@ pub struct DecisionsConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -2655,38 +2445,45 @@ pub struct DecisionsConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `7`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
-impl DecisionsConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DecisionsConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
+impl lenient::Reply for DecisionsConfig {
+    const NAME: &'static str = "DecisionsConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DecisionsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DecisionsConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DecisionsConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) embedding配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EmbeddingConfig {
     /// (Chinese only)
@@ -2704,7 +2501,6 @@ pub struct EmbeddingConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -2713,7 +2509,6 @@ pub struct EmbeddingConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -2726,124 +2521,145 @@ pub struct EmbeddingConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `5`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
-impl EmbeddingConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EmbeddingConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
+impl lenient::Reply for EmbeddingConfig {
+    const NAME: &'static str = "EmbeddingConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for EmbeddingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EmbeddingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EmbeddingConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
 /// Dedicated cluster
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExclusiveCluster {
     /// Layer-4 dedicated cluster list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "L4Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub l4_clusters: Vec<output::ClusterItem>,
     /// Layer-7 dedicated cluster list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "L7Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub l7_clusters: Vec<output::ClusterItem>,
     /// vpcgw cluster
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ClassicalCluster", default, skip_serializing_if = "Option::is_none")]
     pub classical_cluster: Option<output::ClusterItem>,
 }
 
-impl ExclusiveCluster {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExclusiveCluster {
-            l4_clusters: Vec::new(),
-            l7_clusters: Vec::new(),
-            classical_cluster: None,
+impl lenient::Reply for ExclusiveCluster {
+    const NAME: &'static str = "ExclusiveCluster";
+    const FIELDS: &'static [&'static str] = &[
+        "L4Clusters",
+        "L7Clusters",
+        "ClassicalCluster",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.l4_clusters),
+            1 => lenient::list(map, &mut self.l7_clusters),
+            2 => lenient::value(map, &mut self.classical_cluster),
+            _ => Ok(()),
         }
     }
-    /// Sets `L4Clusters`.
-    pub fn with_l4_clusters(mut self, l4_clusters: impl IntoIterator<Item = output::ClusterItem>) -> Self {
-        self.l4_clusters = l4_clusters.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ExclusiveCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `L7Clusters`.
-    pub fn with_l7_clusters(mut self, l7_clusters: impl IntoIterator<Item = output::ClusterItem>) -> Self {
-        self.l7_clusters = l7_clusters.into_iter().collect();
-        self
-    }
-    /// Sets `ClassicalCluster`.
-    pub fn with_classical_cluster(mut self, classical_cluster: output::ClusterItem) -> Self {
-        self.classical_cluster = Some(classical_cluster);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ExclusiveCluster {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExclusiveCluster", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("L4Clusters", &self.l4_clusters)?;
+        fields.list("L7Clusters", &self.l7_clusters)?;
+        fields.opt("ClassicalCluster", &self.classical_cluster)?;
+        fields.end()
     }
 }
 
 /// Reserved field which can be ignored generally.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtraInfo {
     /// Whether to enable VIP Direct Connect
     ///
     /// Example: `0`
-    #[serde(rename = "ZhiTong", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zhi_tong: Option<bool>,
     /// TgwGroup name
     ///
     /// Example: `ziyan`
-    #[serde(rename = "TgwGroupName", default, skip_serializing_if = "Option::is_none")]
     pub tgw_group_name: Option<String>,
 }
 
-impl ExtraInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExtraInfo {
-            zhi_tong: None,
-            tgw_group_name: None,
+impl lenient::Reply for ExtraInfo {
+    const NAME: &'static str = "ExtraInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ZhiTong",
+        "TgwGroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.zhi_tong),
+            1 => lenient::value(map, &mut self.tgw_group_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `ZhiTong`.
-    pub fn with_zhi_tong(mut self, zhi_tong: bool) -> Self {
-        self.zhi_tong = Some(zhi_tong);
-        self
+}
+
+impl<'de> Deserialize<'de> for ExtraInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TgwGroupName`.
-    pub fn with_tgw_group_name(mut self, tgw_group_name: impl Into<String>) -> Self {
-        self.tgw_group_name = Some(tgw_group_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ExtraInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExtraInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ZhiTong", &self.zhi_tong)?;
+        fields.opt("TgwGroupName", &self.tgw_group_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 路由FallBack配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FallBackItem {
     /// (Chinese only)
@@ -2851,101 +2667,144 @@ pub struct FallBackItem {
     /// 默认回退模型列表
     ///
     /// Example: `["gpt-4o"]`
-    #[serde(rename = "DefaultFallBackModels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub default_fall_back_models: Vec<String>,
 }
 
-impl FallBackItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FallBackItem {
-            default_fall_back_models: Vec::new(),
+impl lenient::Reply for FallBackItem {
+    const NAME: &'static str = "FallBackItem";
+    const FIELDS: &'static [&'static str] = &[
+        "DefaultFallBackModels",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.default_fall_back_models),
+            _ => Ok(()),
         }
     }
-    /// Sets `DefaultFallBackModels`.
-    pub fn with_default_fall_back_models(mut self, default_fall_back_models: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.default_fall_back_models = default_fall_back_models.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for FallBackItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FallBackItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FallBackItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DefaultFallBackModels", &self.default_fall_back_models)?;
+        fields.end()
     }
 }
 
 /// SCF related information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FunctionInfo {
     /// Function namespace
     ///
     /// Required. Example: `default`
-    #[serde(rename = "FunctionNamespace", default, skip_serializing_if = "Option::is_none")]
     pub function_namespace: Option<String>,
     /// Function name
     ///
     /// Required. Example: `bxs-open-api`
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "Option::is_none")]
     pub function_name: Option<String>,
     /// Function version name or alias
     ///
     /// Required. Example: `$LATEST`
-    #[serde(rename = "FunctionQualifier", default, skip_serializing_if = "Option::is_none")]
     pub function_qualifier: Option<String>,
     /// Function qualifier type. Values: `VERSION`, `ALIAS`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `VERSION`
-    #[serde(rename = "FunctionQualifierType", default, skip_serializing_if = "Option::is_none")]
     pub function_qualifier_type: Option<String>,
 }
 
-impl FunctionInfo {
-    /// With the fields a request must carry.
-    pub fn new(function_namespace: impl Into<String>, function_name: impl Into<String>, function_qualifier: impl Into<String>) -> Self {
-        FunctionInfo {
-            function_namespace: Some(function_namespace.into()),
-            function_name: Some(function_name.into()),
-            function_qualifier: Some(function_qualifier.into()),
-            function_qualifier_type: None,
+impl lenient::Reply for FunctionInfo {
+    const NAME: &'static str = "FunctionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "FunctionNamespace",
+        "FunctionName",
+        "FunctionQualifier",
+        "FunctionQualifierType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.function_namespace),
+            1 => lenient::value(map, &mut self.function_name),
+            2 => lenient::value(map, &mut self.function_qualifier),
+            3 => lenient::value(map, &mut self.function_qualifier_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `FunctionQualifierType`.
-    pub fn with_function_qualifier_type(mut self, function_qualifier_type: impl Into<String>) -> Self {
-        self.function_qualifier_type = Some(function_qualifier_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for FunctionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FunctionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FunctionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FunctionNamespace", &self.function_namespace)?;
+        fields.opt("FunctionName", &self.function_name)?;
+        fields.opt("FunctionQualifier", &self.function_qualifier)?;
+        fields.opt("FunctionQualifierType", &self.function_qualifier_type)?;
+        fields.end()
     }
 }
 
 /// Whether to use SCF (Serverless Cloud Function) as the backend service
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FunctionTarget {
     /// SCF information
     ///
     /// Required.
-    #[serde(rename = "Function", default, skip_serializing_if = "Option::is_none")]
     pub function: Option<output::FunctionInfo>,
     /// Weight
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
 }
 
-impl FunctionTarget {
-    /// With the fields a request must carry.
-    pub fn new(function: output::FunctionInfo) -> Self {
-        FunctionTarget {
-            function: Some(function),
-            weight: None,
+impl lenient::Reply for FunctionTarget {
+    const NAME: &'static str = "FunctionTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Function",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.function),
+            1 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
         }
     }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
+}
+
+impl<'de> Deserialize<'de> for FunctionTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FunctionTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FunctionTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Function", &self.function)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由 Guardrail 防护配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GuardrailConfig {
     /// (Chinese only)
@@ -2955,7 +2814,6 @@ pub struct GuardrailConfig {
     /// DescribeModelRouterGuardrails 会返回该字段；DisassociateModelRouterGuardrails 和 ModifyModelRouterGuardrails 需要使用该字段定位要操作的防护配置。
     ///
     /// Example: `gr-2x9k3ab1`
-    #[serde(rename = "GuardrailId", default, skip_serializing_if = "Option::is_none")]
     pub guardrail_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2968,7 +2826,6 @@ pub struct GuardrailConfig {
     /// 当前仅支持 WAF；AssociateModelRouterGuardrails 不传时默认为 WAF，ModifyModelRouterGuardrails 不传时沿用当前已关联 Guardrail 的 Type。
     ///
     /// Example: `WAF`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
@@ -2977,7 +2834,6 @@ pub struct GuardrailConfig {
     /// ModifyModelRouterGuardrails 在 Type 为 WAF 时必填。DescribeModelRouterGuardrails 返回。接口会校验该 WAF 实例存在且属于当前账号。
     ///
     /// Example: `waf_2kw60zgy0908e8j3`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2986,7 +2842,6 @@ pub struct GuardrailConfig {
     /// 该字段对应 WAF LLM SDK 接入配置中的服务标识，用于指定模型路由请求要绑定的 WAF 防护配置。ModifyModelRouterGuardrails 在 Type 为 WAF 时必填。DescribeModelRouterGuardrails 返回。接口会校验该服务配置存在于指定的 WAF 实例下。
     ///
     /// Example: `waf_rule_abc123`
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2995,51 +2850,52 @@ pub struct GuardrailConfig {
     /// ModifyModelRouterGuardrails 选填；未传时沿用当前已关联 Guardrail 的 InputCheckDepth。DescribeModelRouterGuardrails 返回。若传入，取值必须为正整数。
     ///
     /// Example: `5`
-    #[serde(rename = "InputCheckDepth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_check_depth: Option<u64>,
 }
 
-impl GuardrailConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GuardrailConfig {
-            guardrail_id: None,
-            type_: None,
-            instance_id: None,
-            service_id: None,
-            input_check_depth: None,
+impl lenient::Reply for GuardrailConfig {
+    const NAME: &'static str = "GuardrailConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "GuardrailId",
+        "Type",
+        "InstanceId",
+        "ServiceId",
+        "InputCheckDepth",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.guardrail_id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.service_id),
+            4 => lenient::scalar(map, &mut self.input_check_depth),
+            _ => Ok(()),
         }
     }
-    /// Sets `GuardrailId`.
-    pub fn with_guardrail_id(mut self, guardrail_id: impl Into<String>) -> Self {
-        self.guardrail_id = Some(guardrail_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GuardrailConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `ServiceId`.
-    pub fn with_service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.service_id = Some(service_id.into());
-        self
-    }
-    /// Sets `InputCheckDepth`.
-    pub fn with_input_check_depth(mut self, input_check_depth: u64) -> Self {
-        self.input_check_depth = Some(input_check_depth);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GuardrailConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GuardrailConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GuardrailId", &self.guardrail_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ServiceId", &self.service_id)?;
+        fields.opt("InputCheckDepth", &self.input_check_depth)?;
+        fields.end()
     }
 }
 
 /// Health check information.
 /// Note: Custom check parameters are currently supported only in certain beta test regions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct HealthCheck {
     /// Whether to enable health check. 1: Enable; 0: Disable.
@@ -3047,322 +2903,256 @@ pub struct HealthCheck {
     /// It is enabled by default.
     ///
     /// Example: `0`
-    #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<i64>,
     /// Health check response timeout, in seconds. Value range: 2–60. Default value: 2. The response timeout should be less than the check interval.
     ///
     /// Example: `2`
-    #[serde(rename = "TimeOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
     /// Health check interval, in seconds. Default value: 5. Value range: 2–300 for IPv4 CLB instances and 5–300 for IPv6 CLB instances.
     /// Note: The value range is 5–300 for some IPv4 CLB instances of early versions.
     ///
     /// Example: `5`
-    #[serde(rename = "IntervalTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub interval_time: Option<i64>,
     /// Healthy threshold. Default: 3, indicating that if a forwarding is found healthy three consecutive times, it is considered to be normal. Value range: 2-10. Unit: times.
     ///
     /// Example: `3`
-    #[serde(rename = "HealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_num: Option<i64>,
     /// Unhealthy threshold. Default: 3, indicating that if a forwarding is found unhealthy three consecutive times, it is considered to be exceptional. Value range: 2-10. Unit: times.
     ///
     /// Example: `3`
-    #[serde(rename = "UnHealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_health_num: Option<i64>,
     /// Health check status code. (This parameter applies only to HTTP/HTTPS forwarding rules and the HTTP health check method of TCP listeners.) Value range: 1–31. Default value: 31.
     /// 1: return 1xx after the check (healthy); 2: return 2xx after the check (healthy); 4: return 3xx after the check (healthy); 8: return 4xx after the check (healthy); 16: return 5xx after the check (healthy). If you expect that multiple codes represent a healthy real server, set the value to the sum of the corresponding values.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `8`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
     /// Health check path (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners).
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/xxx`
-    #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
     /// Health check domain name, which will be contained in a Host header field of the HTTP protocol. (This parameter applies only to HTTP/HTTPS listeners and the HTTP health check method of TCP listeners. For TCP listeners, this parameter is required if the HTTP health check method is used.)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `www.xxxx.com`
-    #[serde(rename = "HttpCheckDomain", default, skip_serializing_if = "Option::is_none")]
     pub http_check_domain: Option<String>,
     /// Health check method (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners). Default: HEAD. Valid values: HEAD and GET.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HEAD`
-    #[serde(rename = "HttpCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub http_check_method: Option<String>,
     /// Custom check parameters. health check port, defaults to the port of the backend service unless you want to specify a specific port, otherwise leave it blank. pass the parameter value -1 to restore default settings. (applicable only to TCP/UDP listener).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `8000`
-    #[serde(rename = "CheckPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub check_port: Option<i64>,
     /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the input format of the health check. Valid values: HEX and TEXT. If the value is HEX, the characters of SendContext and RecvContext can only be selected from 0123456789ABCDEF and the length must be an even number. (Applicable only to TCP/UDP listeners.)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `TEXT`
-    #[serde(rename = "ContextType", default, skip_serializing_if = "Option::is_none")]
     pub context_type: Option<String>,
     /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the content of the request sent by the health check. Only ASCII visible characters are allowed, and the maximum length is 500. (Applicable only to TCP/UDP listeners.)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `request-info`
-    #[serde(rename = "SendContext", default, skip_serializing_if = "Option::is_none")]
     pub send_context: Option<String>,
     /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the result returned by the health check. Only ASCII visible characters are allowed, and the maximum length is 500. (Applicable only to TCP/UDP listeners.)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `response-info`
-    #[serde(rename = "RecvContext", default, skip_serializing_if = "Option::is_none")]
     pub recv_context: Option<String>,
     /// Protocol used for health checks. Valid values: TCP (for TCP listeners, TCP_SSL listeners, and QUIC listeners), HTTP (for TCP listeners, TCP_SSL listeners, QUIC listeners, HTTP rules, and HTTPS rules), HTTPS (for HTTPS rules), GRPC (for HTTP rules and HTTPS rules), PING (for UDP listeners), and CUSTOM (for UDP listeners and TCP listeners). The default value is HTTP for HTTP listeners, TCP for TCP, TCP_SSL, and QUIC listeners, and PING for UDP listeners. For HTTPS listeners, the protocol is the same as the backend forwarding protocol.
     ///
     /// Example: `HTTP`
-    #[serde(rename = "CheckType", default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
     /// HTTP version. This field indicates the HTTP version of real servers and is required if the value of CheckType is HTTP. Valid values: HTTP/1.0 and HTTP/1.1. (This field applies only to TCP listeners.)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HTTP/1.1`
-    #[serde(rename = "HttpVersion", default, skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
     /// Source IP address type for health checks. 0: use the LB VIP as the source IP address; 1: use an IP address in the 100.64 range as the source IP address.
     ///
     /// Example: `0`
-    #[serde(rename = "SourceIpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub source_ip_type: Option<i64>,
     /// Health check status code when the protocol is GRPC. (This parameter applies only to rules with the backend forwarding protocol of GRPC.) Default value: 12. You can enter a single numerical value, multiple numerical values, or a range. For example, 20, 20,25, or 0-99.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "ExtendedCode", default, skip_serializing_if = "Option::is_none")]
     pub extended_code: Option<String>,
 }
 
-impl HealthCheck {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HealthCheck {
-            health_switch: None,
-            time_out: None,
-            interval_time: None,
-            health_num: None,
-            un_health_num: None,
-            http_code: None,
-            http_check_path: None,
-            http_check_domain: None,
-            http_check_method: None,
-            check_port: None,
-            context_type: None,
-            send_context: None,
-            recv_context: None,
-            check_type: None,
-            http_version: None,
-            source_ip_type: None,
-            extended_code: None,
+impl lenient::Reply for HealthCheck {
+    const NAME: &'static str = "HealthCheck";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthSwitch",
+        "TimeOut",
+        "IntervalTime",
+        "HealthNum",
+        "UnHealthNum",
+        "HttpCode",
+        "HttpCheckPath",
+        "HttpCheckDomain",
+        "HttpCheckMethod",
+        "CheckPort",
+        "ContextType",
+        "SendContext",
+        "RecvContext",
+        "CheckType",
+        "HttpVersion",
+        "SourceIpType",
+        "ExtendedCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_switch),
+            1 => lenient::scalar(map, &mut self.time_out),
+            2 => lenient::scalar(map, &mut self.interval_time),
+            3 => lenient::scalar(map, &mut self.health_num),
+            4 => lenient::scalar(map, &mut self.un_health_num),
+            5 => lenient::scalar(map, &mut self.http_code),
+            6 => lenient::value(map, &mut self.http_check_path),
+            7 => lenient::value(map, &mut self.http_check_domain),
+            8 => lenient::value(map, &mut self.http_check_method),
+            9 => lenient::scalar(map, &mut self.check_port),
+            10 => lenient::value(map, &mut self.context_type),
+            11 => lenient::value(map, &mut self.send_context),
+            12 => lenient::value(map, &mut self.recv_context),
+            13 => lenient::value(map, &mut self.check_type),
+            14 => lenient::value(map, &mut self.http_version),
+            15 => lenient::scalar(map, &mut self.source_ip_type),
+            16 => lenient::value(map, &mut self.extended_code),
+            _ => Ok(()),
         }
     }
-    /// Sets `HealthSwitch`.
-    pub fn with_health_switch(mut self, health_switch: i64) -> Self {
-        self.health_switch = Some(health_switch);
-        self
+}
+
+impl<'de> Deserialize<'de> for HealthCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TimeOut`.
-    pub fn with_time_out(mut self, time_out: i64) -> Self {
-        self.time_out = Some(time_out);
-        self
-    }
-    /// Sets `IntervalTime`.
-    pub fn with_interval_time(mut self, interval_time: i64) -> Self {
-        self.interval_time = Some(interval_time);
-        self
-    }
-    /// Sets `HealthNum`.
-    pub fn with_health_num(mut self, health_num: i64) -> Self {
-        self.health_num = Some(health_num);
-        self
-    }
-    /// Sets `UnHealthNum`.
-    pub fn with_un_health_num(mut self, un_health_num: i64) -> Self {
-        self.un_health_num = Some(un_health_num);
-        self
-    }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: i64) -> Self {
-        self.http_code = Some(http_code);
-        self
-    }
-    /// Sets `HttpCheckPath`.
-    pub fn with_http_check_path(mut self, http_check_path: impl Into<String>) -> Self {
-        self.http_check_path = Some(http_check_path.into());
-        self
-    }
-    /// Sets `HttpCheckDomain`.
-    pub fn with_http_check_domain(mut self, http_check_domain: impl Into<String>) -> Self {
-        self.http_check_domain = Some(http_check_domain.into());
-        self
-    }
-    /// Sets `HttpCheckMethod`.
-    pub fn with_http_check_method(mut self, http_check_method: impl Into<String>) -> Self {
-        self.http_check_method = Some(http_check_method.into());
-        self
-    }
-    /// Sets `CheckPort`.
-    pub fn with_check_port(mut self, check_port: i64) -> Self {
-        self.check_port = Some(check_port);
-        self
-    }
-    /// Sets `ContextType`.
-    pub fn with_context_type(mut self, context_type: impl Into<String>) -> Self {
-        self.context_type = Some(context_type.into());
-        self
-    }
-    /// Sets `SendContext`.
-    pub fn with_send_context(mut self, send_context: impl Into<String>) -> Self {
-        self.send_context = Some(send_context.into());
-        self
-    }
-    /// Sets `RecvContext`.
-    pub fn with_recv_context(mut self, recv_context: impl Into<String>) -> Self {
-        self.recv_context = Some(recv_context.into());
-        self
-    }
-    /// Sets `CheckType`.
-    pub fn with_check_type(mut self, check_type: impl Into<String>) -> Self {
-        self.check_type = Some(check_type.into());
-        self
-    }
-    /// Sets `HttpVersion`.
-    pub fn with_http_version(mut self, http_version: impl Into<String>) -> Self {
-        self.http_version = Some(http_version.into());
-        self
-    }
-    /// Sets `SourceIpType`.
-    pub fn with_source_ip_type(mut self, source_ip_type: i64) -> Self {
-        self.source_ip_type = Some(source_ip_type);
-        self
-    }
-    /// Sets `ExtendedCode`.
-    pub fn with_extended_code(mut self, extended_code: impl Into<String>) -> Self {
-        self.extended_code = Some(extended_code.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HealthCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HealthCheck", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthSwitch", &self.health_switch)?;
+        fields.opt("TimeOut", &self.time_out)?;
+        fields.opt("IntervalTime", &self.interval_time)?;
+        fields.opt("HealthNum", &self.health_num)?;
+        fields.opt("UnHealthNum", &self.un_health_num)?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("HttpCheckPath", &self.http_check_path)?;
+        fields.opt("HttpCheckDomain", &self.http_check_domain)?;
+        fields.opt("HttpCheckMethod", &self.http_check_method)?;
+        fields.opt("CheckPort", &self.check_port)?;
+        fields.opt("ContextType", &self.context_type)?;
+        fields.opt("SendContext", &self.send_context)?;
+        fields.opt("RecvContext", &self.recv_context)?;
+        fields.opt("CheckType", &self.check_type)?;
+        fields.opt("HttpVersion", &self.http_version)?;
+        fields.opt("SourceIpType", &self.source_ip_type)?;
+        fields.opt("ExtendedCode", &self.extended_code)?;
+        fields.end()
     }
 }
 
 /// ID of the idle CLB instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdleLoadBalancer {
     /// CLB instance ID
     ///
     /// Example: `lb-abcedf`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name
     ///
     /// Example: `test-name`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// CLB instance region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// CLB instance VIP
     ///
     /// Example: `1.1.1.1`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// The reason why the load balancer is considered idle. `NO_RULES`: No rules configured. `NO_RS`: The rules are not associated with servers.
     ///
     /// Example: `NO_RULES`
-    #[serde(rename = "IdleReason", default, skip_serializing_if = "Option::is_none")]
     pub idle_reason: Option<String>,
     /// CLB instance status, including:
     /// `0`: Creating; `1`: Running.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// CLB type. Value range: `1` (CLB); `0` (classic CLB).
     ///
     /// Example: `1`
-    #[serde(rename = "Forward", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub forward: Option<u64>,
     /// Specifies the clb domain name.
     ///
     /// Example: `lb-xxxxx.tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
 
-impl IdleLoadBalancer {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IdleLoadBalancer {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            region: None,
-            vip: None,
-            idle_reason: None,
-            status: None,
-            forward: None,
-            domain: None,
+impl lenient::Reply for IdleLoadBalancer {
+    const NAME: &'static str = "IdleLoadBalancer";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "Region",
+        "Vip",
+        "IdleReason",
+        "Status",
+        "Forward",
+        "Domain",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::value(map, &mut self.vip),
+            4 => lenient::value(map, &mut self.idle_reason),
+            5 => lenient::scalar(map, &mut self.status),
+            6 => lenient::scalar(map, &mut self.forward),
+            7 => lenient::value(map, &mut self.domain),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IdleLoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `IdleReason`.
-    pub fn with_idle_reason(mut self, idle_reason: impl Into<String>) -> Self {
-        self.idle_reason = Some(idle_reason.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Forward`.
-    pub fn with_forward(mut self, forward: u64) -> Self {
-        self.forward = Some(forward);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IdleLoadBalancer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IdleLoadBalancer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("IdleReason", &self.idle_reason)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Forward", &self.forward)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) video配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageConfig {
     /// (Chinese only)
@@ -3372,7 +3162,6 @@ pub struct ImageConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -3381,7 +3170,6 @@ pub struct ImageConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -3390,7 +3178,6 @@ pub struct ImageConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
     /// (Chinese only)
     ///
@@ -3401,44 +3188,48 @@ pub struct ImageConfig {
     /// 单位：秒
     ///
     /// Example: `20`
-    #[serde(rename = "WaitSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wait_seconds: Option<u64>,
 }
 
-impl ImageConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
-            wait_seconds: None,
+impl lenient::Reply for ImageConfig {
+    const NAME: &'static str = "ImageConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+        "WaitSeconds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            3 => lenient::scalar(map, &mut self.wait_seconds),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ImageConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-    /// Sets `WaitSeconds`.
-    pub fn with_wait_seconds(mut self, wait_seconds: u64) -> Self {
-        self.wait_seconds = Some(wait_seconds);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImageConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.opt("WaitSeconds", &self.wait_seconds)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 意图路由使用决策模型配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterDecisionModelConfig {
     /// (Chinese only)
@@ -3446,39 +3237,48 @@ pub struct IntentRouterDecisionModelConfig {
     /// 是否开启使用决策模型
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// (Chinese only)
     ///
     /// 选定的分类决策模型名，不传递表示随机选用。
     ///
     /// Example: `jev-*****************`
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
 
-impl IntentRouterDecisionModelConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntentRouterDecisionModelConfig {
-            enabled: None,
-            model_name: None,
+impl lenient::Reply for IntentRouterDecisionModelConfig {
+    const NAME: &'static str = "IntentRouterDecisionModelConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+        "ModelName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            1 => lenient::value(map, &mut self.model_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+impl<'de> Deserialize<'de> for IntentRouterDecisionModelConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ModelName`.
-    pub fn with_model_name(mut self, model_name: impl Into<String>) -> Self {
-        self.model_name = Some(model_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IntentRouterDecisionModelConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IntentRouterDecisionModelConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("ModelName", &self.model_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 意图路由摘要信息对象（不含分层详情）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterItem {
     /// (Chinese only)
@@ -3486,28 +3286,24 @@ pub struct IntentRouterItem {
     /// 创建时间（ISO 8601格式）。
     ///
     /// Example: `2026-04-20T17:59:32+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 意图路由ID（ir-xxx格式）。
     ///
     /// Example: `ir-76wnbeo5`
-    #[serde(rename = "IntentRouterId", default, skip_serializing_if = "Option::is_none")]
     pub intent_router_id: Option<String>,
     /// (Chinese only)
     ///
     /// 路由名称（例如 IntentRouter/customer-support）。
     ///
     /// Example: `IntentRouter/delete-cleanup-test`
-    #[serde(rename = "RouteName", default, skip_serializing_if = "Option::is_none")]
     pub route_name: Option<String>,
     /// (Chinese only)
     ///
     /// 意图路由描述。
     ///
     /// Example: `router example`
-    #[serde(rename = "RouterDescribe", default, skip_serializing_if = "Option::is_none")]
     pub router_describe: Option<String>,
     /// (Chinese only)
     ///
@@ -3521,85 +3317,74 @@ pub struct IntentRouterItem {
     /// - ConfigureFailed：配置失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 分层配置列表。
-    #[serde(rename = "Tiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<output::IntentRouterTierItem>,
     /// (Chinese only)
     ///
     /// 意图路由使用决策模型配置
-    #[serde(rename = "DecisionModelConfig", default, skip_serializing_if = "Option::is_none")]
     pub decision_model_config: Option<output::IntentRouterDecisionModelConfig>,
     /// (Chinese only)
     ///
     /// 更新时间（ISO 8601格式）。
     ///
     /// Example: `2026-04-21T01:59:32+08:00`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
-impl IntentRouterItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntentRouterItem {
-            created_time: None,
-            intent_router_id: None,
-            route_name: None,
-            router_describe: None,
-            status: None,
-            tiers: Vec::new(),
-            decision_model_config: None,
-            updated_time: None,
+impl lenient::Reply for IntentRouterItem {
+    const NAME: &'static str = "IntentRouterItem";
+    const FIELDS: &'static [&'static str] = &[
+        "CreatedTime",
+        "IntentRouterId",
+        "RouteName",
+        "RouterDescribe",
+        "Status",
+        "Tiers",
+        "DecisionModelConfig",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.created_time),
+            1 => lenient::value(map, &mut self.intent_router_id),
+            2 => lenient::value(map, &mut self.route_name),
+            3 => lenient::value(map, &mut self.router_describe),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::list(map, &mut self.tiers),
+            6 => lenient::value(map, &mut self.decision_model_config),
+            7 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IntentRouterItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IntentRouterId`.
-    pub fn with_intent_router_id(mut self, intent_router_id: impl Into<String>) -> Self {
-        self.intent_router_id = Some(intent_router_id.into());
-        self
-    }
-    /// Sets `RouteName`.
-    pub fn with_route_name(mut self, route_name: impl Into<String>) -> Self {
-        self.route_name = Some(route_name.into());
-        self
-    }
-    /// Sets `RouterDescribe`.
-    pub fn with_router_describe(mut self, router_describe: impl Into<String>) -> Self {
-        self.router_describe = Some(router_describe.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Tiers`.
-    pub fn with_tiers(mut self, tiers: impl IntoIterator<Item = output::IntentRouterTierItem>) -> Self {
-        self.tiers = tiers.into_iter().collect();
-        self
-    }
-    /// Sets `DecisionModelConfig`.
-    pub fn with_decision_model_config(mut self, decision_model_config: output::IntentRouterDecisionModelConfig) -> Self {
-        self.decision_model_config = Some(decision_model_config);
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IntentRouterItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IntentRouterItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("IntentRouterId", &self.intent_router_id)?;
+        fields.opt("RouteName", &self.route_name)?;
+        fields.opt("RouterDescribe", &self.router_describe)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Tiers", &self.tiers)?;
+        fields.opt("DecisionModelConfig", &self.decision_model_config)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) IntentRouter Tier 字典项
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterTierDictItem {
     /// (Chinese only)
@@ -3621,47 +3406,57 @@ pub struct IntentRouterTierDictItem {
     /// - tool_agentic_workflow： 工具与智能体工作流
     ///
     /// Required. Example: `default`
-    #[serde(rename = "TierId", default, skip_serializing_if = "Option::is_none")]
     pub tier_id: Option<String>,
     /// (Chinese only)
     ///
     /// Tier 显示名称（已国际化）
     ///
     /// Example: `摘要`
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// (Chinese only)
     ///
     /// Tier 描述（已国际化）
     ///
     /// Example: `单文档摘要、多文档综合、会议纪要、洞察归纳`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl IntentRouterTierDictItem {
-    /// With the fields a request must carry.
-    pub fn new(tier_id: impl Into<String>) -> Self {
-        IntentRouterTierDictItem {
-            tier_id: Some(tier_id.into()),
-            display_name: None,
-            description: None,
+impl lenient::Reply for IntentRouterTierDictItem {
+    const NAME: &'static str = "IntentRouterTierDictItem";
+    const FIELDS: &'static [&'static str] = &[
+        "TierId",
+        "DisplayName",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tier_id),
+            1 => lenient::value(map, &mut self.display_name),
+            2 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `DisplayName`.
-    pub fn with_display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.display_name = Some(display_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IntentRouterTierDictItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IntentRouterTierDictItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IntentRouterTierDictItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TierId", &self.tier_id)?;
+        fields.opt("DisplayName", &self.display_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 意图路由分层配置对象，包含分层名称和该分层下的模型列表。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntentRouterTierItem {
     /// (Chinese only)
@@ -3669,7 +3464,6 @@ pub struct IntentRouterTierItem {
     /// 该分层下的模型显示名称列表。
     ///
     /// Example: `["gpt-4o-mini"]`
-    #[serde(rename = "Models", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
     /// (Chinese only)
     ///
@@ -3690,38 +3484,47 @@ pub struct IntentRouterTierItem {
     /// - tool_agentic_workflow： 工具与智能体工作流
     ///
     /// Example: `SIMPLE`
-    #[serde(rename = "TierName", default, skip_serializing_if = "Option::is_none")]
     pub tier_name: Option<String>,
 }
 
-impl IntentRouterTierItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntentRouterTierItem {
-            models: Vec::new(),
-            tier_name: None,
+impl lenient::Reply for IntentRouterTierItem {
+    const NAME: &'static str = "IntentRouterTierItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Models",
+        "TierName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.models),
+            1 => lenient::value(map, &mut self.tier_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Models`.
-    pub fn with_models(mut self, models: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.models = models.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for IntentRouterTierItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TierName`.
-    pub fn with_tier_name(mut self, tier_name: impl Into<String>) -> Self {
-        self.tier_name = Some(tier_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IntentRouterTierItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IntentRouterTierItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Models", &self.models)?;
+        fields.opt("TierName", &self.tier_name)?;
+        fields.end()
     }
 }
 
 /// Network billing mode based on maximum outbound bandwidth
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetAccessible {
     /// TRAFFIC_POSTPAID_BY_HOUR: Postpaid by traffic on an hourly basis. BANDWIDTH_POSTPAID_BY_HOUR: Postpaid by bandwidth on an hourly basis. International site users do not support this billing mode. BANDWIDTH_PACKAGE: Charged by bandwidth package. BANDWIDTH_PREPAID: Bandwidth prepaid.
     ///
     /// Example: `BANDWIDTH_POSTPAID_BY_HOUR`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Maximum outbound bandwidth, in Mbps. This parameter is valid only for public network shared, LCU-supported, and exclusive CLB instances and private network LCU-supported CLB instances.
     /// - The range of the maximum outbound bandwidth for public network shared and exclusive CLB instances is 1 Mbps to 2,048 Mbps.
@@ -3729,7 +3532,6 @@ pub struct InternetAccessible {
     /// (If this parameter is not specified when CreateLoadBalancer is called to create a CLB instance, the default value of 10 Mbps is used. This value can be modified.)
     ///
     /// Example: `1`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
     /// Bandwidth package type, for example BGP (multi-line).
     /// Type as follows:.
@@ -3742,45 +3544,51 @@ pub struct InternetAccessible {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SINGLEISP`
-    #[serde(rename = "BandwidthpkgSubType", default, skip_serializing_if = "Option::is_none")]
     pub bandwidthpkg_sub_type: Option<String>,
 }
 
-impl InternetAccessible {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetAccessible {
-            internet_charge_type: None,
-            internet_max_bandwidth_out: None,
-            bandwidthpkg_sub_type: None,
+impl lenient::Reply for InternetAccessible {
+    const NAME: &'static str = "InternetAccessible";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "InternetMaxBandwidthOut",
+        "BandwidthpkgSubType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.internet_charge_type),
+            1 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            2 => lenient::value(map, &mut self.bandwidthpkg_sub_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InternetAccessible {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `BandwidthpkgSubType`.
-    pub fn with_bandwidthpkg_sub_type(mut self, bandwidthpkg_sub_type: impl Into<String>) -> Self {
-        self.bandwidthpkg_sub_type = Some(bandwidthpkg_sub_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InternetAccessible {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("BandwidthpkgSubType", &self.bandwidthpkg_sub_type)?;
+        fields.end()
     }
 }
 
 /// Pricing information of an item
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// PAYG unit price, in USD.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `10`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Subsequent billing unit. Value Range:
     /// `HOUR`: Calculate the cost by hour. It's available when "InternetChargeType=POSTPAID_BY_HOUR".
@@ -3788,50 +3596,74 @@ pub struct ItemPrice {
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Reserved field
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `50`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Reserved field
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `50`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Discount unit price of a pay-as-you-go instance, in USD.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `10`
-    #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
     /// Discount. For example, 20.0 indicates 80% off.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `100`
-    #[serde(rename = "Discount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
 }
 
-impl ItemPrice {
-    /// With the fields a request must carry.
-    pub fn new(unit_price: f64, charge_unit: impl Into<String>, original_price: f64, discount_price: f64, unit_price_discount: f64, discount: f64) -> Self {
-        ItemPrice {
-            unit_price: Some(unit_price),
-            charge_unit: Some(charge_unit.into()),
-            original_price: Some(original_price),
-            discount_price: Some(discount_price),
-            unit_price_discount: Some(unit_price_discount),
-            discount: Some(discount),
+impl lenient::Reply for ItemPrice {
+    const NAME: &'static str = "ItemPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+        "DiscountPrice",
+        "UnitPriceDiscount",
+        "Discount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::value(map, &mut self.charge_unit),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            4 => lenient::scalar(map, &mut self.unit_price_discount),
+            5 => lenient::scalar(map, &mut self.discount),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ItemPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("Discount", &self.discount)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 异步任务信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Job {
     /// (Chinese only)
@@ -3839,14 +3671,12 @@ pub struct Job {
     /// 接口名称
     ///
     /// Example: `DeleteModel`
-    #[serde(rename = "ApiName", default, skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
     /// (Chinese only)
     ///
     /// 请求ID
     ///
     /// Example: `fce26480-9478-4e2d-a1e0-5bcdac748c9d`
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// (Chinese only)
     ///
@@ -3859,95 +3689,108 @@ pub struct Job {
     /// - Failed： 失败
     ///
     /// Example: `Processing`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 资源ID
     ///
     /// Example: `["byok-f7x84r7z"]`
-    #[serde(rename = "ResourceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_ids: Vec<String>,
 }
 
-impl Job {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Job {
-            api_name: None,
-            request_id: None,
-            status: None,
-            resource_ids: Vec::new(),
+impl lenient::Reply for Job {
+    const NAME: &'static str = "Job";
+    const FIELDS: &'static [&'static str] = &[
+        "ApiName",
+        "RequestId",
+        "Status",
+        "ResourceIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.api_name),
+            1 => lenient::value(map, &mut self.request_id),
+            2 => lenient::value(map, &mut self.status),
+            3 => lenient::list(map, &mut self.resource_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `ApiName`.
-    pub fn with_api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ResourceIds`.
-    pub fn with_resource_ids(mut self, resource_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.resource_ids = resource_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Job", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ApiName", &self.api_name)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("ResourceIds", &self.resource_ids)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Key 详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyDetailItem {
     /// (Chinese only) Key 业务 ID
     ///
     /// Required. Example: `key-xxx`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) Key 创建时间（ISO 8601）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2025-01-01T00:00:00Z`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) Key 显示名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `my-key`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl KeyDetailItem {
-    /// With the fields a request must carry.
-    pub fn new(key_id: impl Into<String>) -> Self {
-        KeyDetailItem {
-            key_id: Some(key_id.into()),
-            created_at: None,
-            name: None,
+impl lenient::Reply for KeyDetailItem {
+    const NAME: &'static str = "KeyDetailItem";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "CreatedAt",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.created_at),
+            2 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
         }
     }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for KeyDetailItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for KeyDetailItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "KeyDetailItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Key信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyInfo {
     /// (Chinese only)
@@ -3955,7 +3798,6 @@ pub struct KeyInfo {
     /// 是否禁用Key
     ///
     /// Example: `true`
-    #[serde(rename = "Blocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
     /// (Chinese only)
     ///
@@ -3966,7 +3808,6 @@ pub struct KeyInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -3977,54 +3818,46 @@ pub struct KeyInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 创建时间
     ///
     /// Example: `2026-04-07T14:45:32+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// Key按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// Key的值
     ///
     /// Example: `sk-***BRk`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// Key的ID
     ///
     /// Example: `vkey-onkfcokh`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
     /// Key名称
     ///
     /// Example: `2`
-    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间
     ///
     /// Example: `2026-04-07T22:45:31+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
     /// 限速信息
-    #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForKey>,
     /// (Chinese only)
     ///
@@ -4035,368 +3868,362 @@ pub struct KeyInfo {
     /// - Active： 正常
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 标签
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
     /// 所属的用户组ID
     ///
     /// Example: `ugrp-ungrouped`
-    #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// (Chinese only)
     ///
     /// 所属的用户组名称
     ///
     /// Example: `ungrouped`
-    #[serde(rename = "UserGroupName", default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
 }
 
-impl KeyInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        KeyInfo {
-            blocked: None,
-            budget_id: None,
-            budget_name: None,
-            created_time: None,
-            credit_usage_set: Vec::new(),
-            key: None,
-            key_id: None,
-            key_name: None,
-            modified_time: None,
-            rate_limit_config: None,
-            status: None,
-            tags: Vec::new(),
-            user_group_id: None,
-            user_group_name: None,
+impl lenient::Reply for KeyInfo {
+    const NAME: &'static str = "KeyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Blocked",
+        "BudgetId",
+        "BudgetName",
+        "CreatedTime",
+        "CreditUsageSet",
+        "Key",
+        "KeyId",
+        "KeyName",
+        "ModifiedTime",
+        "RateLimitConfig",
+        "Status",
+        "Tags",
+        "UserGroupId",
+        "UserGroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.blocked),
+            1 => lenient::value(map, &mut self.budget_id),
+            2 => lenient::value(map, &mut self.budget_name),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.credit_usage_set),
+            5 => lenient::value(map, &mut self.key),
+            6 => lenient::value(map, &mut self.key_id),
+            7 => lenient::value(map, &mut self.key_name),
+            8 => lenient::value(map, &mut self.modified_time),
+            9 => lenient::value(map, &mut self.rate_limit_config),
+            10 => lenient::value(map, &mut self.status),
+            11 => lenient::list(map, &mut self.tags),
+            12 => lenient::value(map, &mut self.user_group_id),
+            13 => lenient::value(map, &mut self.user_group_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Blocked`.
-    pub fn with_blocked(mut self, blocked: bool) -> Self {
-        self.blocked = Some(blocked);
-        self
+}
+
+impl<'de> Deserialize<'de> for KeyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
-    }
-    /// Sets `KeyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `RateLimitConfig`.
-    pub fn with_rate_limit_config(mut self, rate_limit_config: output::RateLimitConfigForKey) -> Self {
-        self.rate_limit_config = Some(rate_limit_config);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `UserGroupId`.
-    pub fn with_user_group_id(mut self, user_group_id: impl Into<String>) -> Self {
-        self.user_group_id = Some(user_group_id.into());
-        self
-    }
-    /// Sets `UserGroupName`.
-    pub fn with_user_group_name(mut self, user_group_name: impl Into<String>) -> Self {
-        self.user_group_name = Some(user_group_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for KeyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "KeyInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Blocked", &self.blocked)?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("RateLimitConfig", &self.rate_limit_config)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("UserGroupId", &self.user_group_id)?;
+        fields.opt("UserGroupName", &self.user_group_name)?;
+        fields.end()
     }
 }
 
 /// Yearly/monthly subscription configuration of a CLB instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LbChargePrepaid {
     /// Reserved field.
     ///
     /// Example: `AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Reserved field.
     ///
     /// Example: `1`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
 }
 
-impl LbChargePrepaid {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LbChargePrepaid {
-            renew_flag: None,
-            period: None,
+impl lenient::Reply for LbChargePrepaid {
+    const NAME: &'static str = "LbChargePrepaid";
+    const FIELDS: &'static [&'static str] = &[
+        "RenewFlag",
+        "Period",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.renew_flag),
+            1 => lenient::scalar(map, &mut self.period),
+            _ => Ok(()),
         }
     }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LbChargePrepaid {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: i64) -> Self {
-        self.period = Some(period);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LbChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LbChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("Period", &self.period)?;
+        fields.end()
     }
 }
 
 /// Querying the binding relation of the CLB instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LbItem {
     /// String ID of the CLB instance.
     ///
     /// Example: `lb-p7v5xxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// VIP of the CLB instance.
     ///
     /// Example: `43.140.72.100`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// Listener rule.
-    #[serde(rename = "Listeners", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub listeners: Vec<output::ListenerItem>,
     /// Region of the CLB instance
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
-impl LbItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LbItem {
-            load_balancer_id: None,
-            vip: None,
-            listeners: Vec::new(),
-            region: None,
+impl lenient::Reply for LbItem {
+    const NAME: &'static str = "LbItem";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "Vip",
+        "Listeners",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.vip),
+            2 => lenient::list(map, &mut self.listeners),
+            3 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LbItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `Listeners`.
-    pub fn with_listeners(mut self, listeners: impl IntoIterator<Item = output::ListenerItem>) -> Self {
-        self.listeners = listeners.into_iter().collect();
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LbItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LbItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.list("Listeners", &self.listeners)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
 /// Operation protection information of cloud load balancer.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LbOperateProtectInfo {
     /// CLB instance ID.
     ///
     /// Required. Example: `lb-gfz73nxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// Protected status. true means operation protection is enabled. false means operation protection is disabled.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "ProtectState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub protect_state: Option<bool>,
     /// Specifies the uin for operation protection setting.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1235450`
-    #[serde(rename = "OperatorUin", default, skip_serializing_if = "Option::is_none")]
     pub operator_uin: Option<String>,
     /// Specifies the description when setting operation protection.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `x`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Specifies the last modification time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2021-09-09 15:00:00`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
 }
 
-impl LbOperateProtectInfo {
-    /// With the fields a request must carry.
-    pub fn new(load_balancer_id: impl Into<String>, protect_state: bool, operator_uin: impl Into<String>, description: impl Into<String>, modify_time: impl Into<String>) -> Self {
-        LbOperateProtectInfo {
-            load_balancer_id: Some(load_balancer_id.into()),
-            protect_state: Some(protect_state),
-            operator_uin: Some(operator_uin.into()),
-            description: Some(description.into()),
-            modify_time: Some(modify_time.into()),
+impl lenient::Reply for LbOperateProtectInfo {
+    const NAME: &'static str = "LbOperateProtectInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ProtectState",
+        "OperatorUin",
+        "Description",
+        "ModifyTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::scalar(map, &mut self.protect_state),
+            2 => lenient::value(map, &mut self.operator_uin),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.modify_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for LbOperateProtectInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LbOperateProtectInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LbOperateProtectInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("ProtectState", &self.protect_state)?;
+        fields.opt("OperatorUin", &self.operator_uin)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.end()
+    }
+}
+
 /// Querying the output data types
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LbRsTargets {
     /// Private network IP type, which can be `cvm` or `eni`.
     ///
     /// Example: `cvm`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Private network IP of the real server.
     ///
     /// Example: `10.0.32.122`
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Port bound to the real server.
     ///
     /// Example: `8080`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// vpcId of RS
     ///
     /// Example: `1433286`
-    #[serde(rename = "VpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// RS weight
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
-impl LbRsTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LbRsTargets {
-            type_: None,
-            private_ip: None,
-            port: None,
-            vpc_id: None,
-            weight: None,
+impl lenient::Reply for LbRsTargets {
+    const NAME: &'static str = "LbRsTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "PrivateIp",
+        "Port",
+        "VpcId",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.private_ip),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::scalar(map, &mut self.vpc_id),
+            4 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LbRsTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PrivateIp`.
-    pub fn with_private_ip(mut self, private_ip: impl Into<String>) -> Self {
-        self.private_ip = Some(private_ip.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: i64) -> Self {
-        self.vpc_id = Some(vpc_id);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: i64) -> Self {
-        self.weight = Some(weight);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LbRsTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LbRsTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("PrivateIp", &self.private_ip)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
 /// Listener information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Listener {
     /// CLB listener ID
     ///
     /// Example: `lbl-odt45qxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol. Available values: TCP, UDP, HTTP, HTTPS, TCP_SSL, QUIC
     ///
     /// Example: `HTTP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port, port range: 1–65535
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Listener bound certificate information
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<output::CertificateOutput>,
     /// Health check information of the listener
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::HealthCheck>,
     /// Requested scheduling method. WRR, LEAST_CONN, and IP_HASH indicate weighted round-robin, least connection, and IP Hash respectively.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `WRR`
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<String>,
     /// Session persistence time, unit: second. Available values: 30-3600, default 0, disabled by default. This parameter is applicable only to TCP/UDP listener.
     ///
@@ -4405,622 +4232,502 @@ pub struct Listener {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
     /// Whether to enable SNI feature. 1: enable, 0: disabled (this parameter is applicable only to HTTPS listeners)
     ///
     /// Example: `0`
-    #[serde(rename = "SniSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sni_switch: Option<i64>,
     /// All forwarding rules under a listener (this parameter is only meaningful for HTTP/HTTPS listeners)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleOutput>,
     /// Listener name
     ///
     /// Example: `Name`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener creation time.
     ///
     /// Example: `2021-03-01 15:27:04`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// End port of the port range: 2–65535
     ///
     /// Example: `7890`
-    #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i64>,
     /// Backend server type. Available values: NODE, POLARIS, TARGETGROUP, TARGETGROUP-V2.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `NODE`
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// Bound target group basic information; return this field when listener binding target group.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroup", default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<output::BasicTargetGroupInfo>,
     /// Session persistence type. NORMAL means the default session persistence type. QUIC_CID refers to maintaining the session based on Quic Connection ID.
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "SessionType", default, skip_serializing_if = "Option::is_none")]
     pub session_type: Option<String>,
     /// Whether to enable long connections. 1: enable, 0: disable (this parameter is applicable only to HTTP/HTTPS listeners)
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "KeepaliveEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keepalive_enable: Option<i64>,
     /// Only supports Nat64 CLB TCP listener
     ///
     /// Example: `false`
-    #[serde(rename = "Toa", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub toa: Option<bool>,
     /// Rescheduling feature, which provides a switch for scaling out the backend service. If the switch is toggled on, rescheduling is triggered when the backend service is unbound. This parameter is applicable only to TCP/UDP listeners.
     ///
     /// Example: `false`
-    #[serde(rename = "DeregisterTargetRst", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deregister_target_rst: Option<bool>,
     /// Listener attribute.
     ///
     /// Example: `["Stop"]`
-    #[serde(rename = "AttrFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attr_flags: Vec<String>,
     /// List of bound target groups
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_group_list: Vec<output::BasicTargetGroupInfo>,
     /// Maximum number of connections to a listener. -1 means no speed limit at the listener dimension.
     ///
     /// Example: `-1`
-    #[serde(rename = "MaxConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_conn: Option<i64>,
     /// Maximum number of new connections to a listener. -1 means no speed limit at the listener dimension.
     ///
     /// Example: `-1`
-    #[serde(rename = "MaxCps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_cps: Option<i64>,
     /// Idle connection timeout is only supported for TCP listeners. Default value: 900. Value range: 300–900 for shared instances and dedicated instances and 300–1980 for LCU-supported instances.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `900`
-    #[serde(rename = "IdleConnectTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idle_connect_timeout: Option<i64>,
     /// Rescheduling trigger duration. Value range: 0–3600. Unit: s. This parameter is applicable only to TCP/UDP listeners. After rescheduling is triggered, persistent connections will be disconnected and reassigned within the scheduled time window.
     ///
     /// Unit: s.
     ///
     /// Example: `600`
-    #[serde(rename = "RescheduleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reschedule_interval: Option<u64>,
     /// Data compression mode
     ///
     /// Example: `compatibility`
-    #[serde(rename = "DataCompressMode", default, skip_serializing_if = "Option::is_none")]
     pub data_compress_mode: Option<String>,
     /// Rescheduling startup time: After the rescheduling startup time is configured, rescheduling is triggered when the startup time is arrived.
     ///
     /// Example: `600`
-    #[serde(rename = "RescheduleStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reschedule_start_time: Option<i64>,
 }
 
-impl Listener {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Listener {
-            listener_id: None,
-            protocol: None,
-            port: None,
-            certificate: None,
-            health_check: None,
-            scheduler: None,
-            session_expire_time: None,
-            sni_switch: None,
-            rules: Vec::new(),
-            listener_name: None,
-            create_time: None,
-            end_port: None,
-            target_type: None,
-            target_group: None,
-            session_type: None,
-            keepalive_enable: None,
-            toa: None,
-            deregister_target_rst: None,
-            attr_flags: Vec::new(),
-            target_group_list: Vec::new(),
-            max_conn: None,
-            max_cps: None,
-            idle_connect_timeout: None,
-            reschedule_interval: None,
-            data_compress_mode: None,
-            reschedule_start_time: None,
+impl lenient::Reply for Listener {
+    const NAME: &'static str = "Listener";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "Certificate",
+        "HealthCheck",
+        "Scheduler",
+        "SessionExpireTime",
+        "SniSwitch",
+        "Rules",
+        "ListenerName",
+        "CreateTime",
+        "EndPort",
+        "TargetType",
+        "TargetGroup",
+        "SessionType",
+        "KeepaliveEnable",
+        "Toa",
+        "DeregisterTargetRst",
+        "AttrFlags",
+        "TargetGroupList",
+        "MaxConn",
+        "MaxCps",
+        "IdleConnectTimeout",
+        "RescheduleInterval",
+        "DataCompressMode",
+        "RescheduleStartTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::value(map, &mut self.certificate),
+            4 => lenient::value(map, &mut self.health_check),
+            5 => lenient::value(map, &mut self.scheduler),
+            6 => lenient::scalar(map, &mut self.session_expire_time),
+            7 => lenient::scalar(map, &mut self.sni_switch),
+            8 => lenient::list(map, &mut self.rules),
+            9 => lenient::value(map, &mut self.listener_name),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::scalar(map, &mut self.end_port),
+            12 => lenient::value(map, &mut self.target_type),
+            13 => lenient::value(map, &mut self.target_group),
+            14 => lenient::value(map, &mut self.session_type),
+            15 => lenient::scalar(map, &mut self.keepalive_enable),
+            16 => lenient::scalar(map, &mut self.toa),
+            17 => lenient::scalar(map, &mut self.deregister_target_rst),
+            18 => lenient::list(map, &mut self.attr_flags),
+            19 => lenient::list(map, &mut self.target_group_list),
+            20 => lenient::scalar(map, &mut self.max_conn),
+            21 => lenient::scalar(map, &mut self.max_cps),
+            22 => lenient::scalar(map, &mut self.idle_connect_timeout),
+            23 => lenient::scalar(map, &mut self.reschedule_interval),
+            24 => lenient::value(map, &mut self.data_compress_mode),
+            25 => lenient::scalar(map, &mut self.reschedule_start_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Listener {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Certificate`.
-    pub fn with_certificate(mut self, certificate: output::CertificateOutput) -> Self {
-        self.certificate = Some(certificate);
-        self
-    }
-    /// Sets `HealthCheck`.
-    pub fn with_health_check(mut self, health_check: output::HealthCheck) -> Self {
-        self.health_check = Some(health_check);
-        self
-    }
-    /// Sets `Scheduler`.
-    pub fn with_scheduler(mut self, scheduler: impl Into<String>) -> Self {
-        self.scheduler = Some(scheduler.into());
-        self
-    }
-    /// Sets `SessionExpireTime`.
-    pub fn with_session_expire_time(mut self, session_expire_time: i64) -> Self {
-        self.session_expire_time = Some(session_expire_time);
-        self
-    }
-    /// Sets `SniSwitch`.
-    pub fn with_sni_switch(mut self, sni_switch: i64) -> Self {
-        self.sni_switch = Some(sni_switch);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RuleOutput>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `EndPort`.
-    pub fn with_end_port(mut self, end_port: i64) -> Self {
-        self.end_port = Some(end_port);
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn with_target_type(mut self, target_type: impl Into<String>) -> Self {
-        self.target_type = Some(target_type.into());
-        self
-    }
-    /// Sets `TargetGroup`.
-    pub fn with_target_group(mut self, target_group: output::BasicTargetGroupInfo) -> Self {
-        self.target_group = Some(target_group);
-        self
-    }
-    /// Sets `SessionType`.
-    pub fn with_session_type(mut self, session_type: impl Into<String>) -> Self {
-        self.session_type = Some(session_type.into());
-        self
-    }
-    /// Sets `KeepaliveEnable`.
-    pub fn with_keepalive_enable(mut self, keepalive_enable: i64) -> Self {
-        self.keepalive_enable = Some(keepalive_enable);
-        self
-    }
-    /// Sets `Toa`.
-    pub fn with_toa(mut self, toa: bool) -> Self {
-        self.toa = Some(toa);
-        self
-    }
-    /// Sets `DeregisterTargetRst`.
-    pub fn with_deregister_target_rst(mut self, deregister_target_rst: bool) -> Self {
-        self.deregister_target_rst = Some(deregister_target_rst);
-        self
-    }
-    /// Sets `AttrFlags`.
-    pub fn with_attr_flags(mut self, attr_flags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attr_flags = attr_flags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetGroupList`.
-    pub fn with_target_group_list(mut self, target_group_list: impl IntoIterator<Item = output::BasicTargetGroupInfo>) -> Self {
-        self.target_group_list = target_group_list.into_iter().collect();
-        self
-    }
-    /// Sets `MaxConn`.
-    pub fn with_max_conn(mut self, max_conn: i64) -> Self {
-        self.max_conn = Some(max_conn);
-        self
-    }
-    /// Sets `MaxCps`.
-    pub fn with_max_cps(mut self, max_cps: i64) -> Self {
-        self.max_cps = Some(max_cps);
-        self
-    }
-    /// Sets `IdleConnectTimeout`.
-    pub fn with_idle_connect_timeout(mut self, idle_connect_timeout: i64) -> Self {
-        self.idle_connect_timeout = Some(idle_connect_timeout);
-        self
-    }
-    /// Sets `RescheduleInterval`.
-    pub fn with_reschedule_interval(mut self, reschedule_interval: u64) -> Self {
-        self.reschedule_interval = Some(reschedule_interval);
-        self
-    }
-    /// Sets `DataCompressMode`.
-    pub fn with_data_compress_mode(mut self, data_compress_mode: impl Into<String>) -> Self {
-        self.data_compress_mode = Some(data_compress_mode.into());
-        self
-    }
-    /// Sets `RescheduleStartTime`.
-    pub fn with_reschedule_start_time(mut self, reschedule_start_time: i64) -> Self {
-        self.reschedule_start_time = Some(reschedule_start_time);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Listener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Listener", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Certificate", &self.certificate)?;
+        fields.opt("HealthCheck", &self.health_check)?;
+        fields.opt("Scheduler", &self.scheduler)?;
+        fields.opt("SessionExpireTime", &self.session_expire_time)?;
+        fields.opt("SniSwitch", &self.sni_switch)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("EndPort", &self.end_port)?;
+        fields.opt("TargetType", &self.target_type)?;
+        fields.opt("TargetGroup", &self.target_group)?;
+        fields.opt("SessionType", &self.session_type)?;
+        fields.opt("KeepaliveEnable", &self.keepalive_enable)?;
+        fields.opt("Toa", &self.toa)?;
+        fields.opt("DeregisterTargetRst", &self.deregister_target_rst)?;
+        fields.list("AttrFlags", &self.attr_flags)?;
+        fields.list("TargetGroupList", &self.target_group_list)?;
+        fields.opt("MaxConn", &self.max_conn)?;
+        fields.opt("MaxCps", &self.max_cps)?;
+        fields.opt("IdleConnectTimeout", &self.idle_connect_timeout)?;
+        fields.opt("RescheduleInterval", &self.reschedule_interval)?;
+        fields.opt("DataCompressMode", &self.data_compress_mode)?;
+        fields.opt("RescheduleStartTime", &self.reschedule_start_time)?;
+        fields.end()
     }
 }
 
 /// Details of real servers bound to a listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerBackend {
     /// Listener ID
     ///
     /// Example: `lbl-ca2dxxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Information of rules under a listener (applicable only to HTTP/HTTPS listeners)
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleTargets>,
     /// List of real servers bound to the listener (applicable only to TCP/UDP/TCP_SSL listener)
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::Backend>,
     /// End port in a port range if port range is supported, or 0 if port range is not supported
     ///
     /// Example: `0`
-    #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i64>,
 }
 
-impl ListenerBackend {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListenerBackend {
-            listener_id: None,
-            protocol: None,
-            port: None,
-            rules: Vec::new(),
-            targets: Vec::new(),
-            end_port: None,
+impl lenient::Reply for ListenerBackend {
+    const NAME: &'static str = "ListenerBackend";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "Rules",
+        "Targets",
+        "EndPort",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::list(map, &mut self.rules),
+            4 => lenient::list(map, &mut self.targets),
+            5 => lenient::scalar(map, &mut self.end_port),
+            _ => Ok(()),
         }
     }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ListenerBackend {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RuleTargets>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::Backend>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `EndPort`.
-    pub fn with_end_port(mut self, end_port: i64) -> Self {
-        self.end_port = Some(end_port);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListenerBackend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListenerBackend", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.list("Rules", &self.rules)?;
+        fields.list("Targets", &self.targets)?;
+        fields.opt("EndPort", &self.end_port)?;
+        fields.end()
     }
 }
 
 /// Health check information of the listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerHealth {
     /// Listener ID
     ///
     /// Example: `lbl-a8iarxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener name.
     ///
     /// Example: `lis-healthchk`
-    #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
     /// Listener protocol
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// List of forwarding rules of the listener
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleHealth>,
 }
 
-impl ListenerHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListenerHealth {
-            listener_id: None,
-            listener_name: None,
-            protocol: None,
-            port: None,
-            rules: Vec::new(),
+impl lenient::Reply for ListenerHealth {
+    const NAME: &'static str = "ListenerHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ListenerName",
+        "Protocol",
+        "Port",
+        "Rules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.listener_name),
+            2 => lenient::value(map, &mut self.protocol),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::list(map, &mut self.rules),
+            _ => Ok(()),
         }
     }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ListenerHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ListenerName`.
-    pub fn with_listener_name(mut self, listener_name: impl Into<String>) -> Self {
-        self.listener_name = Some(listener_name.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RuleHealth>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListenerHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListenerHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("ListenerName", &self.listener_name)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.list("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
 /// Querying the listener type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListenerItem {
     /// Listener ID.
     ///
     /// Example: `lbl-m1ggxxxx`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port.
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Bound rule.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RulesItems>,
     /// Object bound to the layer-4 listener.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::LbRsTargets>,
     /// End port of a port range for a listener
     ///
     /// Example: `0`
-    #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i64>,
 }
 
-impl ListenerItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListenerItem {
-            listener_id: None,
-            protocol: None,
-            port: None,
-            rules: Vec::new(),
-            targets: Vec::new(),
-            end_port: None,
+impl lenient::Reply for ListenerItem {
+    const NAME: &'static str = "ListenerItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "Rules",
+        "Targets",
+        "EndPort",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.listener_id),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::list(map, &mut self.rules),
+            4 => lenient::list(map, &mut self.targets),
+            5 => lenient::scalar(map, &mut self.end_port),
+            _ => Ok(()),
         }
     }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ListenerItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RulesItems>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::LbRsTargets>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `EndPort`.
-    pub fn with_end_port(mut self, end_port: i64) -> Self {
-        self.end_port = Some(end_port);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListenerItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListenerItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.list("Rules", &self.rules)?;
+        fields.list("Targets", &self.targets)?;
+        fields.opt("EndPort", &self.end_port)?;
+        fields.end()
     }
 }
 
 /// CLB instance information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// CLB instance ID.
     ///
     /// Example: `lb-fwzzxxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name.
     ///
     /// Example: `Name`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Network type of the load balancing instance.
     /// OPEN: public network attribute. INTERNAL: private network attribute. for a cloud load balancer with private network attribute, you can bind an EIP for public network access. for details, see the EIP document on [Binding Elastic IP](https://www.tencentcloud.com/document/product/215/16700?from_cn_redirect=1).
     ///
     /// Example: `OPEN`
-    #[serde(rename = "LoadBalancerType", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_type: Option<String>,
     /// CLB type identifier. Value range: 1 (CLB); 0 (classic CLB).
     ///
     /// Example: `1`
-    #[serde(rename = "Forward", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub forward: Option<u64>,
     /// The domain name of the cloud load balancer instance. this field is only provided for public network classic and domain name-based load balancing instances. it is being gradually phased out. we recommend using LoadBalancerDomain instead.
     ///
     /// Example: `www.aaa.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// List of VIPs of a CLB instance.
     ///
     /// Example: `["172.16.0.9"]`
-    #[serde(rename = "LoadBalancerVips", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancer_vips: Vec<String>,
     /// Specifies the state of the load balancing instance, including.
     /// 0: creating. 1: normal operation.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// CLB instance creation time
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2020-12-08 08:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Last status transition time of the CLB instance.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2020-12-08 08:00:00`
-    #[serde(rename = "StatusTime", default, skip_serializing_if = "Option::is_none")]
     pub status_time: Option<String>,
     /// ID of the project to which a CLB instance belongs. 0: default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// VPC ID
     ///
     /// Example: `vpc-mj65xxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Anti-DDoS Pro identifier for CLB. 1: CLB with Anti-DDoS Pro; 0: CLB without Anti-DDoS Pro.
     ///
     /// Example: `0`
-    #[serde(rename = "OpenBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub open_bgp: Option<u64>,
     /// Whether SNAT is enabled. for traditional private network clbs before december 2016, SNAT was enabled.
     ///
     /// Example: `false`
-    #[serde(rename = "Snat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat: Option<bool>,
     /// Whether isolated. 0 means not isolated. 1 means isolated.
     ///
     /// Example: `0`
-    #[serde(rename = "Isolation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isolation: Option<u64>,
     /// Log information. Only the public network CLB that have HTTP or HTTPS listeners can generate logs.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Deprecated. Example: `null`
-    #[serde(rename = "Log", default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
     /// Subnet of the CLB instance (applicable only to VPC-type CLB instances on private networks)
     ///
     /// Example: `subnet-lzj3xxxx`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// CLB instance tag information
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// Security group of the CLB instance
     ///
     /// Example: `["sg-3ygfv5c5"]`
-    #[serde(rename = "SecureGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub secure_groups: Vec<String>,
     /// Basic information of real servers bound to the CLB instance
-    #[serde(rename = "TargetRegionInfo", default, skip_serializing_if = "Option::is_none")]
     pub target_region_info: Option<output::TargetRegionInfo>,
     /// Anycast CLB release domain. For non-anycast CLB, this field returns an empty string.
     ///
     /// Example: `null`
-    #[serde(rename = "AnycastZone", default, skip_serializing_if = "Option::is_none")]
     pub anycast_zone: Option<String>,
     /// IP Version, ipv4 | ipv6
     ///
     /// Example: `ipv4`
-    #[serde(rename = "AddressIPVersion", default, skip_serializing_if = "Option::is_none")]
     pub address_ip_version: Option<String>,
     /// Specifies the VPC ID in numerical form, obtainable through the [DescribeVpcs]((https://www.tencentcloud.com/document/product/215/15778?from_cn_redirect=1)) API.
     ///
     /// Example: `77599`
-    #[serde(rename = "NumericalVpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub numerical_vpc_id: Option<u64>,
     /// Specifies the ISP of the load balancer IP address.
     ///
@@ -5031,90 +4738,74 @@ pub struct LoadBalancer {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `BGP`
-    #[serde(rename = "VipIsp", default, skip_serializing_if = "Option::is_none")]
     pub vip_isp: Option<String>,
     /// Primary AZ
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MasterZone", default, skip_serializing_if = "Option::is_none")]
     pub master_zone: Option<output::ZoneInfo>,
     /// Secondary AZ
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "BackupZoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub backup_zone_set: Vec<output::ZoneInfo>,
     /// Specifies the isolation time of the cloud load balancer instance.
     /// Format: YYYY-MM-DD HH:MM:ss.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2022-02-12 12:15:08`
-    #[serde(rename = "IsolatedTime", default, skip_serializing_if = "Option::is_none")]
     pub isolated_time: Option<String>,
     /// CLB instance expiration time, which takes effect only for prepaid instances
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-02-12 12:15:08`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Billing mode of CLB instance. Valid values: PREPAID (yearly/monthly subscription), POSTPAID_BY_HOUR (pay as you go).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// CLB instance network attributes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "NetworkAttributes", default, skip_serializing_if = "Option::is_none")]
     pub network_attributes: Option<output::InternetAccessible>,
     /// Prepaid billing attributes of a CLB instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PrepaidAttributes", default, skip_serializing_if = "Option::is_none")]
     pub prepaid_attributes: Option<output::LbChargePrepaid>,
     /// Log set ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c5xxxx`
-    #[serde(rename = "LogSetId", default, skip_serializing_if = "Option::is_none")]
     pub log_set_id: Option<String>,
     /// Log topic ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c5xxxx`
-    #[serde(rename = "LogTopicId", default, skip_serializing_if = "Option::is_none")]
     pub log_topic_id: Option<String>,
     /// IPv6 address of a CLB instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2402:4e00:1000:4e00:0:920b:5519:d96d`
-    #[serde(rename = "AddressIPv6", default, skip_serializing_if = "Option::is_none")]
     pub address_ipv6: Option<String>,
     /// Reserved field which can be ignored generally.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<output::ExtraInfo>,
     /// Whether an Anti-DDoS Pro instance can be bound
     ///
     /// Example: `false`
-    #[serde(rename = "IsDDos", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_d_dos: Option<bool>,
     /// Custom configuration IDs of CLB instances
     ///
     /// Example: `pz-5itmxxxxx`
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<String>,
     /// Whether the real server allows traffic from CLB
     ///
     /// Example: `false`
-    #[serde(rename = "LoadBalancerPassToTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balancer_pass_to_target: Option<bool>,
     /// Exclusive cluster on the private network
-    #[serde(rename = "ExclusiveCluster", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_cluster: Option<output::ExclusiveCluster>,
     /// Specifies the field is meaningful when the IP address version is ipv6. valid values: ipv6Nat64 | ipv6FullChain.
     /// IPv6Nat64: specifies a load balancer based on Nat64 IPv6 transition technology.
@@ -5122,15 +4813,12 @@ pub struct LoadBalancer {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `IPv6FullChain`
-    #[serde(rename = "IPv6Mode", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_mode: Option<String>,
     /// Specifies whether SnatPro is enabled.
     ///
     /// Example: `true`
-    #[serde(rename = "SnatPro", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat_pro: Option<bool>,
     /// Enables the SnatIp list after turning on SnatPro load balancing.
-    #[serde(rename = "SnatIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snat_ips: Vec<output::SnatIp>,
     /// Performance capacity specification.
     ///
@@ -5147,62 +4835,51 @@ pub struct LoadBalancer {
     /// .
     ///
     /// Example: `null`
-    #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
     /// Whether VIP is blocked
     ///
     /// Example: `false`
-    #[serde(rename = "IsBlock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_block: Option<bool>,
     /// Specifies the blocking or unblocking time.
     /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2021-02-12 12:15:08`
-    #[serde(rename = "IsBlockTime", default, skip_serializing_if = "Option::is_none")]
     pub is_block_time: Option<String>,
     /// Whether the IP type is Local BGP
     ///
     /// Example: `false`
-    #[serde(rename = "LocalBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_bgp: Option<bool>,
     /// Dedicated layer-7 tag.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `FOR_TEST`
-    #[serde(rename = "ClusterTag", default, skip_serializing_if = "Option::is_none")]
     pub cluster_tag: Option<String>,
     /// If the layer-7 listener of an IPv6FullChain CLB instance is enabled, the CLB instance can be bound with IPv4 and IPv6 CVM instances simultaneously.
     ///
     /// Example: `false`
-    #[serde(rename = "MixIpTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mix_ip_target: Option<bool>,
     /// Availability zone of a VPC-based private network CLB instance
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-2"]`
-    #[serde(rename = "Zones", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
     /// Whether it is an NFV CLB instance. No returned information: no; l7nfv: yes.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "NfvInfo", default, skip_serializing_if = "Option::is_none")]
     pub nfv_info: Option<String>,
     /// Health check log set ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c51111`
-    #[serde(rename = "HealthLogSetId", default, skip_serializing_if = "Option::is_none")]
     pub health_log_set_id: Option<String>,
     /// Health check log topic ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c52222`
-    #[serde(rename = "HealthLogTopicId", default, skip_serializing_if = "Option::is_none")]
     pub health_log_topic_id: Option<String>,
     /// Cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["cluster-1234xxxx"]`
-    #[serde(rename = "ClusterIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cluster_ids: Vec<String>,
     /// Attributes of cloud load balancer, input an array of strings to determine whether it is enabled.
     /// DeleteProtect: specifies deletion protection. once enabled, it prevents the cloud load balancer from being accidentally deleted.
@@ -5228,639 +4905,432 @@ pub struct LoadBalancer {
     /// ToaClean: TOA (TCP Option Address) cleanup. clears Address information in TCP options.
     ///
     /// Example: `["DeleteProtect"]`
-    #[serde(rename = "AttributeFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_flags: Vec<String>,
     /// Specifies the domain name of the load balancing instance.
     ///
     /// Example: `lb-xxxxxxx-e4841923c1214a90.clb.ap-guangzhou.tencentclb.com`
-    #[serde(rename = "LoadBalancerDomain", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_domain: Option<String>,
     /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// Indicates whether the instance type is dedicated. 1: dedicated instance. 0: non-dedicated instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Exclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive: Option<u64>,
     /// Specifies the number of bound backend services.
     ///
     /// Example: `5`
-    #[serde(rename = "TargetCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_count: Option<u64>,
     /// Specifies the Endpoint id associated with the clb instance.
     ///
     /// Example: `vpce-kig4revm`
-    #[serde(rename = "AssociateEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub associate_endpoint: Option<String>,
     /// Availability zone forwarding affinity info
-    #[serde(rename = "AvailableZoneAffinityInfo", default, skip_serializing_if = "Option::is_none")]
     pub available_zone_affinity_info: Option<output::AvailableZoneAffinityInfo>,
 }
 
-impl LoadBalancer {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancer {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            load_balancer_type: None,
-            forward: None,
-            domain: None,
-            load_balancer_vips: Vec::new(),
-            status: None,
-            create_time: None,
-            status_time: None,
-            project_id: None,
-            vpc_id: None,
-            open_bgp: None,
-            snat: None,
-            isolation: None,
-            log: None,
-            subnet_id: None,
-            tags: Vec::new(),
-            secure_groups: Vec::new(),
-            target_region_info: None,
-            anycast_zone: None,
-            address_ip_version: None,
-            numerical_vpc_id: None,
-            vip_isp: None,
-            master_zone: None,
-            backup_zone_set: Vec::new(),
-            isolated_time: None,
-            expire_time: None,
-            charge_type: None,
-            network_attributes: None,
-            prepaid_attributes: None,
-            log_set_id: None,
-            log_topic_id: None,
-            address_ipv6: None,
-            extra_info: None,
-            is_d_dos: None,
-            config_id: None,
-            load_balancer_pass_to_target: None,
-            exclusive_cluster: None,
-            ipv6_mode: None,
-            snat_pro: None,
-            snat_ips: Vec::new(),
-            sla_type: None,
-            is_block: None,
-            is_block_time: None,
-            local_bgp: None,
-            cluster_tag: None,
-            mix_ip_target: None,
-            zones: Vec::new(),
-            nfv_info: None,
-            health_log_set_id: None,
-            health_log_topic_id: None,
-            cluster_ids: Vec::new(),
-            attribute_flags: Vec::new(),
-            load_balancer_domain: None,
-            egress: None,
-            exclusive: None,
-            target_count: None,
-            associate_endpoint: None,
-            available_zone_affinity_info: None,
+impl lenient::Reply for LoadBalancer {
+    const NAME: &'static str = "LoadBalancer";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "LoadBalancerType",
+        "Forward",
+        "Domain",
+        "LoadBalancerVips",
+        "Status",
+        "CreateTime",
+        "StatusTime",
+        "ProjectId",
+        "VpcId",
+        "OpenBgp",
+        "Snat",
+        "Isolation",
+        "Log",
+        "SubnetId",
+        "Tags",
+        "SecureGroups",
+        "TargetRegionInfo",
+        "AnycastZone",
+        "AddressIPVersion",
+        "NumericalVpcId",
+        "VipIsp",
+        "MasterZone",
+        "BackupZoneSet",
+        "IsolatedTime",
+        "ExpireTime",
+        "ChargeType",
+        "NetworkAttributes",
+        "PrepaidAttributes",
+        "LogSetId",
+        "LogTopicId",
+        "AddressIPv6",
+        "ExtraInfo",
+        "IsDDos",
+        "ConfigId",
+        "LoadBalancerPassToTarget",
+        "ExclusiveCluster",
+        "IPv6Mode",
+        "SnatPro",
+        "SnatIps",
+        "SlaType",
+        "IsBlock",
+        "IsBlockTime",
+        "LocalBgp",
+        "ClusterTag",
+        "MixIpTarget",
+        "Zones",
+        "NfvInfo",
+        "HealthLogSetId",
+        "HealthLogTopicId",
+        "ClusterIds",
+        "AttributeFlags",
+        "LoadBalancerDomain",
+        "Egress",
+        "Exclusive",
+        "TargetCount",
+        "AssociateEndpoint",
+        "AvailableZoneAffinityInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.load_balancer_type),
+            3 => lenient::scalar(map, &mut self.forward),
+            4 => lenient::value(map, &mut self.domain),
+            5 => lenient::list(map, &mut self.load_balancer_vips),
+            6 => lenient::scalar(map, &mut self.status),
+            7 => lenient::value(map, &mut self.create_time),
+            8 => lenient::value(map, &mut self.status_time),
+            9 => lenient::scalar(map, &mut self.project_id),
+            10 => lenient::value(map, &mut self.vpc_id),
+            11 => lenient::scalar(map, &mut self.open_bgp),
+            12 => lenient::scalar(map, &mut self.snat),
+            13 => lenient::scalar(map, &mut self.isolation),
+            14 => lenient::value(map, &mut self.log),
+            15 => lenient::value(map, &mut self.subnet_id),
+            16 => lenient::list(map, &mut self.tags),
+            17 => lenient::list(map, &mut self.secure_groups),
+            18 => lenient::value(map, &mut self.target_region_info),
+            19 => lenient::value(map, &mut self.anycast_zone),
+            20 => lenient::value(map, &mut self.address_ip_version),
+            21 => lenient::scalar(map, &mut self.numerical_vpc_id),
+            22 => lenient::value(map, &mut self.vip_isp),
+            23 => lenient::value(map, &mut self.master_zone),
+            24 => lenient::list(map, &mut self.backup_zone_set),
+            25 => lenient::value(map, &mut self.isolated_time),
+            26 => lenient::value(map, &mut self.expire_time),
+            27 => lenient::value(map, &mut self.charge_type),
+            28 => lenient::value(map, &mut self.network_attributes),
+            29 => lenient::value(map, &mut self.prepaid_attributes),
+            30 => lenient::value(map, &mut self.log_set_id),
+            31 => lenient::value(map, &mut self.log_topic_id),
+            32 => lenient::value(map, &mut self.address_ipv6),
+            33 => lenient::value(map, &mut self.extra_info),
+            34 => lenient::scalar(map, &mut self.is_d_dos),
+            35 => lenient::value(map, &mut self.config_id),
+            36 => lenient::scalar(map, &mut self.load_balancer_pass_to_target),
+            37 => lenient::value(map, &mut self.exclusive_cluster),
+            38 => lenient::value(map, &mut self.ipv6_mode),
+            39 => lenient::scalar(map, &mut self.snat_pro),
+            40 => lenient::list(map, &mut self.snat_ips),
+            41 => lenient::value(map, &mut self.sla_type),
+            42 => lenient::scalar(map, &mut self.is_block),
+            43 => lenient::value(map, &mut self.is_block_time),
+            44 => lenient::scalar(map, &mut self.local_bgp),
+            45 => lenient::value(map, &mut self.cluster_tag),
+            46 => lenient::scalar(map, &mut self.mix_ip_target),
+            47 => lenient::list(map, &mut self.zones),
+            48 => lenient::value(map, &mut self.nfv_info),
+            49 => lenient::value(map, &mut self.health_log_set_id),
+            50 => lenient::value(map, &mut self.health_log_topic_id),
+            51 => lenient::list(map, &mut self.cluster_ids),
+            52 => lenient::list(map, &mut self.attribute_flags),
+            53 => lenient::value(map, &mut self.load_balancer_domain),
+            54 => lenient::value(map, &mut self.egress),
+            55 => lenient::scalar(map, &mut self.exclusive),
+            56 => lenient::scalar(map, &mut self.target_count),
+            57 => lenient::value(map, &mut self.associate_endpoint),
+            58 => lenient::value(map, &mut self.available_zone_affinity_info),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `LoadBalancerType`.
-    pub fn with_load_balancer_type(mut self, load_balancer_type: impl Into<String>) -> Self {
-        self.load_balancer_type = Some(load_balancer_type.into());
-        self
-    }
-    /// Sets `Forward`.
-    pub fn with_forward(mut self, forward: u64) -> Self {
-        self.forward = Some(forward);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `LoadBalancerVips`.
-    pub fn with_load_balancer_vips(mut self, load_balancer_vips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.load_balancer_vips = load_balancer_vips.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `StatusTime`.
-    pub fn with_status_time(mut self, status_time: impl Into<String>) -> Self {
-        self.status_time = Some(status_time.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: u64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `OpenBgp`.
-    pub fn with_open_bgp(mut self, open_bgp: u64) -> Self {
-        self.open_bgp = Some(open_bgp);
-        self
-    }
-    /// Sets `Snat`.
-    pub fn with_snat(mut self, snat: bool) -> Self {
-        self.snat = Some(snat);
-        self
-    }
-    /// Sets `Isolation`.
-    pub fn with_isolation(mut self, isolation: u64) -> Self {
-        self.isolation = Some(isolation);
-        self
-    }
-    /// Sets `Log`.
-    pub fn with_log(mut self, log: impl Into<String>) -> Self {
-        self.log = Some(log.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `SecureGroups`.
-    pub fn with_secure_groups(mut self, secure_groups: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.secure_groups = secure_groups.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetRegionInfo`.
-    pub fn with_target_region_info(mut self, target_region_info: output::TargetRegionInfo) -> Self {
-        self.target_region_info = Some(target_region_info);
-        self
-    }
-    /// Sets `AnycastZone`.
-    pub fn with_anycast_zone(mut self, anycast_zone: impl Into<String>) -> Self {
-        self.anycast_zone = Some(anycast_zone.into());
-        self
-    }
-    /// Sets `AddressIPVersion`.
-    pub fn with_address_ip_version(mut self, address_ip_version: impl Into<String>) -> Self {
-        self.address_ip_version = Some(address_ip_version.into());
-        self
-    }
-    /// Sets `NumericalVpcId`.
-    pub fn with_numerical_vpc_id(mut self, numerical_vpc_id: u64) -> Self {
-        self.numerical_vpc_id = Some(numerical_vpc_id);
-        self
-    }
-    /// Sets `VipIsp`.
-    pub fn with_vip_isp(mut self, vip_isp: impl Into<String>) -> Self {
-        self.vip_isp = Some(vip_isp.into());
-        self
-    }
-    /// Sets `MasterZone`.
-    pub fn with_master_zone(mut self, master_zone: output::ZoneInfo) -> Self {
-        self.master_zone = Some(master_zone);
-        self
-    }
-    /// Sets `BackupZoneSet`.
-    pub fn with_backup_zone_set(mut self, backup_zone_set: impl IntoIterator<Item = output::ZoneInfo>) -> Self {
-        self.backup_zone_set = backup_zone_set.into_iter().collect();
-        self
-    }
-    /// Sets `IsolatedTime`.
-    pub fn with_isolated_time(mut self, isolated_time: impl Into<String>) -> Self {
-        self.isolated_time = Some(isolated_time.into());
-        self
-    }
-    /// Sets `ExpireTime`.
-    pub fn with_expire_time(mut self, expire_time: impl Into<String>) -> Self {
-        self.expire_time = Some(expire_time.into());
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `NetworkAttributes`.
-    pub fn with_network_attributes(mut self, network_attributes: output::InternetAccessible) -> Self {
-        self.network_attributes = Some(network_attributes);
-        self
-    }
-    /// Sets `PrepaidAttributes`.
-    pub fn with_prepaid_attributes(mut self, prepaid_attributes: output::LbChargePrepaid) -> Self {
-        self.prepaid_attributes = Some(prepaid_attributes);
-        self
-    }
-    /// Sets `LogSetId`.
-    pub fn with_log_set_id(mut self, log_set_id: impl Into<String>) -> Self {
-        self.log_set_id = Some(log_set_id.into());
-        self
-    }
-    /// Sets `LogTopicId`.
-    pub fn with_log_topic_id(mut self, log_topic_id: impl Into<String>) -> Self {
-        self.log_topic_id = Some(log_topic_id.into());
-        self
-    }
-    /// Sets `AddressIPv6`.
-    pub fn with_address_ipv6(mut self, address_ipv6: impl Into<String>) -> Self {
-        self.address_ipv6 = Some(address_ipv6.into());
-        self
-    }
-    /// Sets `ExtraInfo`.
-    pub fn with_extra_info(mut self, extra_info: output::ExtraInfo) -> Self {
-        self.extra_info = Some(extra_info);
-        self
-    }
-    /// Sets `IsDDos`.
-    pub fn with_is_d_dos(mut self, is_d_dos: bool) -> Self {
-        self.is_d_dos = Some(is_d_dos);
-        self
-    }
-    /// Sets `ConfigId`.
-    pub fn with_config_id(mut self, config_id: impl Into<String>) -> Self {
-        self.config_id = Some(config_id.into());
-        self
-    }
-    /// Sets `LoadBalancerPassToTarget`.
-    pub fn with_load_balancer_pass_to_target(mut self, load_balancer_pass_to_target: bool) -> Self {
-        self.load_balancer_pass_to_target = Some(load_balancer_pass_to_target);
-        self
-    }
-    /// Sets `ExclusiveCluster`.
-    pub fn with_exclusive_cluster(mut self, exclusive_cluster: output::ExclusiveCluster) -> Self {
-        self.exclusive_cluster = Some(exclusive_cluster);
-        self
-    }
-    /// Sets `IPv6Mode`.
-    pub fn with_ipv6_mode(mut self, ipv6_mode: impl Into<String>) -> Self {
-        self.ipv6_mode = Some(ipv6_mode.into());
-        self
-    }
-    /// Sets `SnatPro`.
-    pub fn with_snat_pro(mut self, snat_pro: bool) -> Self {
-        self.snat_pro = Some(snat_pro);
-        self
-    }
-    /// Sets `SnatIps`.
-    pub fn with_snat_ips(mut self, snat_ips: impl IntoIterator<Item = output::SnatIp>) -> Self {
-        self.snat_ips = snat_ips.into_iter().collect();
-        self
-    }
-    /// Sets `SlaType`.
-    pub fn with_sla_type(mut self, sla_type: impl Into<String>) -> Self {
-        self.sla_type = Some(sla_type.into());
-        self
-    }
-    /// Sets `IsBlock`.
-    pub fn with_is_block(mut self, is_block: bool) -> Self {
-        self.is_block = Some(is_block);
-        self
-    }
-    /// Sets `IsBlockTime`.
-    pub fn with_is_block_time(mut self, is_block_time: impl Into<String>) -> Self {
-        self.is_block_time = Some(is_block_time.into());
-        self
-    }
-    /// Sets `LocalBgp`.
-    pub fn with_local_bgp(mut self, local_bgp: bool) -> Self {
-        self.local_bgp = Some(local_bgp);
-        self
-    }
-    /// Sets `ClusterTag`.
-    pub fn with_cluster_tag(mut self, cluster_tag: impl Into<String>) -> Self {
-        self.cluster_tag = Some(cluster_tag.into());
-        self
-    }
-    /// Sets `MixIpTarget`.
-    pub fn with_mix_ip_target(mut self, mix_ip_target: bool) -> Self {
-        self.mix_ip_target = Some(mix_ip_target);
-        self
-    }
-    /// Sets `Zones`.
-    pub fn with_zones(mut self, zones: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.zones = zones.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NfvInfo`.
-    pub fn with_nfv_info(mut self, nfv_info: impl Into<String>) -> Self {
-        self.nfv_info = Some(nfv_info.into());
-        self
-    }
-    /// Sets `HealthLogSetId`.
-    pub fn with_health_log_set_id(mut self, health_log_set_id: impl Into<String>) -> Self {
-        self.health_log_set_id = Some(health_log_set_id.into());
-        self
-    }
-    /// Sets `HealthLogTopicId`.
-    pub fn with_health_log_topic_id(mut self, health_log_topic_id: impl Into<String>) -> Self {
-        self.health_log_topic_id = Some(health_log_topic_id.into());
-        self
-    }
-    /// Sets `ClusterIds`.
-    pub fn with_cluster_ids(mut self, cluster_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cluster_ids = cluster_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `AttributeFlags`.
-    pub fn with_attribute_flags(mut self, attribute_flags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attribute_flags = attribute_flags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoadBalancerDomain`.
-    pub fn with_load_balancer_domain(mut self, load_balancer_domain: impl Into<String>) -> Self {
-        self.load_balancer_domain = Some(load_balancer_domain.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `Exclusive`.
-    pub fn with_exclusive(mut self, exclusive: u64) -> Self {
-        self.exclusive = Some(exclusive);
-        self
-    }
-    /// Sets `TargetCount`.
-    pub fn with_target_count(mut self, target_count: u64) -> Self {
-        self.target_count = Some(target_count);
-        self
-    }
-    /// Sets `AssociateEndpoint`.
-    pub fn with_associate_endpoint(mut self, associate_endpoint: impl Into<String>) -> Self {
-        self.associate_endpoint = Some(associate_endpoint.into());
-        self
-    }
-    /// Sets `AvailableZoneAffinityInfo`.
-    pub fn with_available_zone_affinity_info(mut self, available_zone_affinity_info: output::AvailableZoneAffinityInfo) -> Self {
-        self.available_zone_affinity_info = Some(available_zone_affinity_info);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LoadBalancer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoadBalancer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("LoadBalancerType", &self.load_balancer_type)?;
+        fields.opt("Forward", &self.forward)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.list("LoadBalancerVips", &self.load_balancer_vips)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("StatusTime", &self.status_time)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("OpenBgp", &self.open_bgp)?;
+        fields.opt("Snat", &self.snat)?;
+        fields.opt("Isolation", &self.isolation)?;
+        fields.opt("Log", &self.log)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.list("SecureGroups", &self.secure_groups)?;
+        fields.opt("TargetRegionInfo", &self.target_region_info)?;
+        fields.opt("AnycastZone", &self.anycast_zone)?;
+        fields.opt("AddressIPVersion", &self.address_ip_version)?;
+        fields.opt("NumericalVpcId", &self.numerical_vpc_id)?;
+        fields.opt("VipIsp", &self.vip_isp)?;
+        fields.opt("MasterZone", &self.master_zone)?;
+        fields.list("BackupZoneSet", &self.backup_zone_set)?;
+        fields.opt("IsolatedTime", &self.isolated_time)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("NetworkAttributes", &self.network_attributes)?;
+        fields.opt("PrepaidAttributes", &self.prepaid_attributes)?;
+        fields.opt("LogSetId", &self.log_set_id)?;
+        fields.opt("LogTopicId", &self.log_topic_id)?;
+        fields.opt("AddressIPv6", &self.address_ipv6)?;
+        fields.opt("ExtraInfo", &self.extra_info)?;
+        fields.opt("IsDDos", &self.is_d_dos)?;
+        fields.opt("ConfigId", &self.config_id)?;
+        fields.opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?;
+        fields.opt("ExclusiveCluster", &self.exclusive_cluster)?;
+        fields.opt("IPv6Mode", &self.ipv6_mode)?;
+        fields.opt("SnatPro", &self.snat_pro)?;
+        fields.list("SnatIps", &self.snat_ips)?;
+        fields.opt("SlaType", &self.sla_type)?;
+        fields.opt("IsBlock", &self.is_block)?;
+        fields.opt("IsBlockTime", &self.is_block_time)?;
+        fields.opt("LocalBgp", &self.local_bgp)?;
+        fields.opt("ClusterTag", &self.cluster_tag)?;
+        fields.opt("MixIpTarget", &self.mix_ip_target)?;
+        fields.list("Zones", &self.zones)?;
+        fields.opt("NfvInfo", &self.nfv_info)?;
+        fields.opt("HealthLogSetId", &self.health_log_set_id)?;
+        fields.opt("HealthLogTopicId", &self.health_log_topic_id)?;
+        fields.list("ClusterIds", &self.cluster_ids)?;
+        fields.list("AttributeFlags", &self.attribute_flags)?;
+        fields.opt("LoadBalancerDomain", &self.load_balancer_domain)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("Exclusive", &self.exclusive)?;
+        fields.opt("TargetCount", &self.target_count)?;
+        fields.opt("AssociateEndpoint", &self.associate_endpoint)?;
+        fields.opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?;
+        fields.end()
     }
 }
 
 /// CLB instance details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerDetail {
     /// CLB instance ID.
     ///
     /// Example: `lb-12345678`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name.
     ///
     /// Example: `lb_details`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Network type of the load balancing instance.
     /// Public: Public network attribute. Private: Private network attribute. for Private network cloud load balancer, bind EIP for Public network access. refer to EIP document.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Public`
-    #[serde(rename = "LoadBalancerType", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_type: Option<String>,
     /// CLB instance status, including:
     /// 0: creating; 1: running.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// CLB instance VIP.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1.1.1`
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// IPv6 VIP address of the CLB instance.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "AddressIPv6", default, skip_serializing_if = "Option::is_none")]
     pub address_ipv6: Option<String>,
     /// IP version of the CLB instance. Valid values: IPv4, IPv6.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `IPv4`
-    #[serde(rename = "AddressIPVersion", default, skip_serializing_if = "Option::is_none")]
     pub address_ip_version: Option<String>,
     /// IPv6 address type of the CLB instance. Valid values: IPv6Nat64, IPv6FullChain.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "IPv6Mode", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_mode: Option<String>,
     /// Availability zone where the CLB instance resides.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// ISP for the IP address of the CLB instance. Valid values: BGP (multi-line), CMCC (China Mobile), CUCC (China Unicom), CTCC (China Telecom), INTERNAL (private network).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CMCC`
-    #[serde(rename = "AddressIsp", default, skip_serializing_if = "Option::is_none")]
     pub address_isp: Option<String>,
     /// ID of the VPC instance to which the CLB instance belongs.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `vpc-12345678`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// ID of the project to which the CLB instance belongs. 0: default project.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// CLB instance creation time.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-01-01 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Billing type of a CLB instance. Valid values: PREPAID (prepaid), POSTPAID_BY_HOUR (pay-as-you-go).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// CLB instance network attribute.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "NetworkAttributes", default, skip_serializing_if = "Option::is_none")]
     pub network_attributes: Option<output::InternetAccessible>,
     /// Pay-as-you-go attribute of the CLB instance.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "PrepaidAttributes", default, skip_serializing_if = "Option::is_none")]
     pub prepaid_attributes: Option<output::LbChargePrepaid>,
     /// Reserved field, which can be ignored generally.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<output::ExtraInfo>,
     /// Custom configuration IDs of CLB instances. Multiple IDs must be separated by commas (,).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `pz-12345678`
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<String>,
     /// CLB instance tag information.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// CLB listener ID.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `lbl-12345678`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Listener protocol.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tcp`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Listener port.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Forwarding rule ID.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-12345678`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Forwarding rule path.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/details`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// ID of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ins-12345678`
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     /// Address of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `172.16.0.2`
-    #[serde(rename = "TargetAddress", default, skip_serializing_if = "Option::is_none")]
     pub target_address: Option<String>,
     /// Listening port of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "TargetPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_port: Option<u64>,
     /// Forwarding weight of target real servers.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `10`
-    #[serde(rename = "TargetWeight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_weight: Option<u64>,
     /// 0: not isolated; 1: isolated.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Isolation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isolation: Option<u64>,
     /// List of the security groups bound to the CLB instance.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["sg-12345678"]`
-    #[serde(rename = "SecurityGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group: Vec<String>,
     /// Whether to enable moving up CLB security groups. Valid values: 1 (enabled), 0 (not enabled).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "LoadBalancerPassToTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balancer_pass_to_target: Option<u64>,
     /// Health status of the target real server.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Alive`
-    #[serde(rename = "TargetHealth", default, skip_serializing_if = "Option::is_none")]
     pub target_health: Option<String>,
     /// List o domain names associated with the forwarding rule
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["www.xxxx.com"]`
-    #[serde(rename = "Domains", default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<String>,
     /// The secondary zone of multi-AZ CLB instance
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-2"]`
-    #[serde(rename = "SlaveZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slave_zone: Vec<String>,
     /// The AZ of private CLB instance. This is only available for beta users.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-1"]`
-    #[serde(rename = "Zones", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
     /// Whether to enable SNI. `1`: Enable; `0`: Do not enable. This parameter is only meaningful for HTTPS listeners.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "SniSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sni_switch: Option<i64>,
     /// Specifies the domain name of the load balancing instance.
     ///
     /// Example: `lb-xxxxxxx-e4841923c1214a90.clb.ap-guangzhou.tencentclb.com`
-    #[serde(rename = "LoadBalancerDomain", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_domain: Option<String>,
     /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// Specifies the attributes of cloud load balancer.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["DeleteProtect"]`
-    #[serde(rename = "AttributeFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_flags: Vec<String>,
     /// Specification type information for load balancing instances
     ///
@@ -5879,415 +5349,298 @@ pub struct LoadBalancerDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `clb.c2.medium`
-    #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
     /// 0 means non-dedicated instance. 1 means dedicated instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Exclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive: Option<u64>,
     /// Availability zone forwarding affinity info
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AvailableZoneAffinityInfo", default, skip_serializing_if = "Option::is_none")]
     pub available_zone_affinity_info: Option<output::AvailableZoneAffinityInfo>,
 }
 
-impl LoadBalancerDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancerDetail {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            load_balancer_type: None,
-            status: None,
-            address: None,
-            address_ipv6: None,
-            address_ip_version: None,
-            ipv6_mode: None,
-            zone: None,
-            address_isp: None,
-            vpc_id: None,
-            project_id: None,
-            create_time: None,
-            charge_type: None,
-            network_attributes: None,
-            prepaid_attributes: None,
-            extra_info: None,
-            config_id: None,
-            tags: Vec::new(),
-            listener_id: None,
-            protocol: None,
-            port: None,
-            location_id: None,
-            domain: None,
-            url: None,
-            target_id: None,
-            target_address: None,
-            target_port: None,
-            target_weight: None,
-            isolation: None,
-            security_group: Vec::new(),
-            load_balancer_pass_to_target: None,
-            target_health: None,
-            domains: None,
-            slave_zone: Vec::new(),
-            zones: Vec::new(),
-            sni_switch: None,
-            load_balancer_domain: None,
-            egress: None,
-            attribute_flags: Vec::new(),
-            sla_type: None,
-            exclusive: None,
-            available_zone_affinity_info: None,
+impl lenient::Reply for LoadBalancerDetail {
+    const NAME: &'static str = "LoadBalancerDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "LoadBalancerType",
+        "Status",
+        "Address",
+        "AddressIPv6",
+        "AddressIPVersion",
+        "IPv6Mode",
+        "Zone",
+        "AddressIsp",
+        "VpcId",
+        "ProjectId",
+        "CreateTime",
+        "ChargeType",
+        "NetworkAttributes",
+        "PrepaidAttributes",
+        "ExtraInfo",
+        "ConfigId",
+        "Tags",
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "LocationId",
+        "Domain",
+        "Url",
+        "TargetId",
+        "TargetAddress",
+        "TargetPort",
+        "TargetWeight",
+        "Isolation",
+        "SecurityGroup",
+        "LoadBalancerPassToTarget",
+        "TargetHealth",
+        "Domains",
+        "SlaveZone",
+        "Zones",
+        "SniSwitch",
+        "LoadBalancerDomain",
+        "Egress",
+        "AttributeFlags",
+        "SlaType",
+        "Exclusive",
+        "AvailableZoneAffinityInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.load_balancer_type),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::value(map, &mut self.address),
+            5 => lenient::value(map, &mut self.address_ipv6),
+            6 => lenient::value(map, &mut self.address_ip_version),
+            7 => lenient::value(map, &mut self.ipv6_mode),
+            8 => lenient::value(map, &mut self.zone),
+            9 => lenient::value(map, &mut self.address_isp),
+            10 => lenient::value(map, &mut self.vpc_id),
+            11 => lenient::scalar(map, &mut self.project_id),
+            12 => lenient::value(map, &mut self.create_time),
+            13 => lenient::value(map, &mut self.charge_type),
+            14 => lenient::value(map, &mut self.network_attributes),
+            15 => lenient::value(map, &mut self.prepaid_attributes),
+            16 => lenient::value(map, &mut self.extra_info),
+            17 => lenient::value(map, &mut self.config_id),
+            18 => lenient::list(map, &mut self.tags),
+            19 => lenient::value(map, &mut self.listener_id),
+            20 => lenient::value(map, &mut self.protocol),
+            21 => lenient::scalar(map, &mut self.port),
+            22 => lenient::value(map, &mut self.location_id),
+            23 => lenient::value(map, &mut self.domain),
+            24 => lenient::value(map, &mut self.url),
+            25 => lenient::value(map, &mut self.target_id),
+            26 => lenient::value(map, &mut self.target_address),
+            27 => lenient::scalar(map, &mut self.target_port),
+            28 => lenient::scalar(map, &mut self.target_weight),
+            29 => lenient::scalar(map, &mut self.isolation),
+            30 => lenient::list(map, &mut self.security_group),
+            31 => lenient::scalar(map, &mut self.load_balancer_pass_to_target),
+            32 => lenient::value(map, &mut self.target_health),
+            33 => lenient::value(map, &mut self.domains),
+            34 => lenient::list(map, &mut self.slave_zone),
+            35 => lenient::list(map, &mut self.zones),
+            36 => lenient::scalar(map, &mut self.sni_switch),
+            37 => lenient::value(map, &mut self.load_balancer_domain),
+            38 => lenient::value(map, &mut self.egress),
+            39 => lenient::list(map, &mut self.attribute_flags),
+            40 => lenient::value(map, &mut self.sla_type),
+            41 => lenient::scalar(map, &mut self.exclusive),
+            42 => lenient::value(map, &mut self.available_zone_affinity_info),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LoadBalancerDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `LoadBalancerType`.
-    pub fn with_load_balancer_type(mut self, load_balancer_type: impl Into<String>) -> Self {
-        self.load_balancer_type = Some(load_balancer_type.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Address`.
-    pub fn with_address(mut self, address: impl Into<String>) -> Self {
-        self.address = Some(address.into());
-        self
-    }
-    /// Sets `AddressIPv6`.
-    pub fn with_address_ipv6(mut self, address_ipv6: impl Into<String>) -> Self {
-        self.address_ipv6 = Some(address_ipv6.into());
-        self
-    }
-    /// Sets `AddressIPVersion`.
-    pub fn with_address_ip_version(mut self, address_ip_version: impl Into<String>) -> Self {
-        self.address_ip_version = Some(address_ip_version.into());
-        self
-    }
-    /// Sets `IPv6Mode`.
-    pub fn with_ipv6_mode(mut self, ipv6_mode: impl Into<String>) -> Self {
-        self.ipv6_mode = Some(ipv6_mode.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `AddressIsp`.
-    pub fn with_address_isp(mut self, address_isp: impl Into<String>) -> Self {
-        self.address_isp = Some(address_isp.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: u64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `NetworkAttributes`.
-    pub fn with_network_attributes(mut self, network_attributes: output::InternetAccessible) -> Self {
-        self.network_attributes = Some(network_attributes);
-        self
-    }
-    /// Sets `PrepaidAttributes`.
-    pub fn with_prepaid_attributes(mut self, prepaid_attributes: output::LbChargePrepaid) -> Self {
-        self.prepaid_attributes = Some(prepaid_attributes);
-        self
-    }
-    /// Sets `ExtraInfo`.
-    pub fn with_extra_info(mut self, extra_info: output::ExtraInfo) -> Self {
-        self.extra_info = Some(extra_info);
-        self
-    }
-    /// Sets `ConfigId`.
-    pub fn with_config_id(mut self, config_id: impl Into<String>) -> Self {
-        self.config_id = Some(config_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `TargetId`.
-    pub fn with_target_id(mut self, target_id: impl Into<String>) -> Self {
-        self.target_id = Some(target_id.into());
-        self
-    }
-    /// Sets `TargetAddress`.
-    pub fn with_target_address(mut self, target_address: impl Into<String>) -> Self {
-        self.target_address = Some(target_address.into());
-        self
-    }
-    /// Sets `TargetPort`.
-    pub fn with_target_port(mut self, target_port: u64) -> Self {
-        self.target_port = Some(target_port);
-        self
-    }
-    /// Sets `TargetWeight`.
-    pub fn with_target_weight(mut self, target_weight: u64) -> Self {
-        self.target_weight = Some(target_weight);
-        self
-    }
-    /// Sets `Isolation`.
-    pub fn with_isolation(mut self, isolation: u64) -> Self {
-        self.isolation = Some(isolation);
-        self
-    }
-    /// Sets `SecurityGroup`.
-    pub fn with_security_group(mut self, security_group: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group = security_group.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoadBalancerPassToTarget`.
-    pub fn with_load_balancer_pass_to_target(mut self, load_balancer_pass_to_target: u64) -> Self {
-        self.load_balancer_pass_to_target = Some(load_balancer_pass_to_target);
-        self
-    }
-    /// Sets `TargetHealth`.
-    pub fn with_target_health(mut self, target_health: impl Into<String>) -> Self {
-        self.target_health = Some(target_health.into());
-        self
-    }
-    /// Sets `Domains`.
-    pub fn with_domains(mut self, domains: impl Into<String>) -> Self {
-        self.domains = Some(domains.into());
-        self
-    }
-    /// Sets `SlaveZone`.
-    pub fn with_slave_zone(mut self, slave_zone: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.slave_zone = slave_zone.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Zones`.
-    pub fn with_zones(mut self, zones: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.zones = zones.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SniSwitch`.
-    pub fn with_sni_switch(mut self, sni_switch: i64) -> Self {
-        self.sni_switch = Some(sni_switch);
-        self
-    }
-    /// Sets `LoadBalancerDomain`.
-    pub fn with_load_balancer_domain(mut self, load_balancer_domain: impl Into<String>) -> Self {
-        self.load_balancer_domain = Some(load_balancer_domain.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `AttributeFlags`.
-    pub fn with_attribute_flags(mut self, attribute_flags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attribute_flags = attribute_flags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SlaType`.
-    pub fn with_sla_type(mut self, sla_type: impl Into<String>) -> Self {
-        self.sla_type = Some(sla_type.into());
-        self
-    }
-    /// Sets `Exclusive`.
-    pub fn with_exclusive(mut self, exclusive: u64) -> Self {
-        self.exclusive = Some(exclusive);
-        self
-    }
-    /// Sets `AvailableZoneAffinityInfo`.
-    pub fn with_available_zone_affinity_info(mut self, available_zone_affinity_info: output::AvailableZoneAffinityInfo) -> Self {
-        self.available_zone_affinity_info = Some(available_zone_affinity_info);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LoadBalancerDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoadBalancerDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("LoadBalancerType", &self.load_balancer_type)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Address", &self.address)?;
+        fields.opt("AddressIPv6", &self.address_ipv6)?;
+        fields.opt("AddressIPVersion", &self.address_ip_version)?;
+        fields.opt("IPv6Mode", &self.ipv6_mode)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("AddressIsp", &self.address_isp)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("NetworkAttributes", &self.network_attributes)?;
+        fields.opt("PrepaidAttributes", &self.prepaid_attributes)?;
+        fields.opt("ExtraInfo", &self.extra_info)?;
+        fields.opt("ConfigId", &self.config_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("TargetId", &self.target_id)?;
+        fields.opt("TargetAddress", &self.target_address)?;
+        fields.opt("TargetPort", &self.target_port)?;
+        fields.opt("TargetWeight", &self.target_weight)?;
+        fields.opt("Isolation", &self.isolation)?;
+        fields.list("SecurityGroup", &self.security_group)?;
+        fields.opt("LoadBalancerPassToTarget", &self.load_balancer_pass_to_target)?;
+        fields.opt("TargetHealth", &self.target_health)?;
+        fields.opt("Domains", &self.domains)?;
+        fields.list("SlaveZone", &self.slave_zone)?;
+        fields.list("Zones", &self.zones)?;
+        fields.opt("SniSwitch", &self.sni_switch)?;
+        fields.opt("LoadBalancerDomain", &self.load_balancer_domain)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.list("AttributeFlags", &self.attribute_flags)?;
+        fields.opt("SlaType", &self.sla_type)?;
+        fields.opt("Exclusive", &self.exclusive)?;
+        fields.opt("AvailableZoneAffinityInfo", &self.available_zone_affinity_info)?;
+        fields.end()
     }
 }
 
 /// CLB instance health check status
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerHealth {
     /// CLB instance ID
     ///
     /// Example: `lb-42mxxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// Specifies the name of the load balancing instance.
     ///
     /// Example: `lb_healthchk`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// Listener list
-    #[serde(rename = "Listeners", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub listeners: Vec<output::ListenerHealth>,
 }
 
-impl LoadBalancerHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancerHealth {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            listeners: Vec::new(),
+impl lenient::Reply for LoadBalancerHealth {
+    const NAME: &'static str = "LoadBalancerHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "Listeners",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::list(map, &mut self.listeners),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LoadBalancerHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `Listeners`.
-    pub fn with_listeners(mut self, listeners: impl IntoIterator<Item = output::ListenerHealth>) -> Self {
-        self.listeners = listeners.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LoadBalancerHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoadBalancerHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.list("Listeners", &self.listeners)?;
+        fields.end()
     }
 }
 
 /// CLB instance traffic data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerTraffic {
     /// CLB instance ID
     ///
     /// Example: `lb-xxxxxxx`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// CLB instance name
     ///
     /// Example: `test-name`
-    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
     /// CLB instance region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// CLB instance VIP
     ///
     /// Example: `1.1.1.1`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// Maximum outbound bandwidth in Mbps
     ///
     /// Example: `17`
-    #[serde(rename = "OutBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_bandwidth: Option<f64>,
     /// Specifies the CLB domain name.
     ///
     /// Example: `ap-guang.safsadf.tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
 
-impl LoadBalancerTraffic {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoadBalancerTraffic {
-            load_balancer_id: None,
-            load_balancer_name: None,
-            region: None,
-            vip: None,
-            out_bandwidth: None,
-            domain: None,
+impl lenient::Reply for LoadBalancerTraffic {
+    const NAME: &'static str = "LoadBalancerTraffic";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "Region",
+        "Vip",
+        "OutBandwidth",
+        "Domain",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.load_balancer_id),
+            1 => lenient::value(map, &mut self.load_balancer_name),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::value(map, &mut self.vip),
+            4 => lenient::scalar(map, &mut self.out_bandwidth),
+            5 => lenient::value(map, &mut self.domain),
+            _ => Ok(()),
         }
     }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LoadBalancerTraffic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LoadBalancerName`.
-    pub fn with_load_balancer_name(mut self, load_balancer_name: impl Into<String>) -> Self {
-        self.load_balancer_name = Some(load_balancer_name.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `OutBandwidth`.
-    pub fn with_out_bandwidth(mut self, out_bandwidth: f64) -> Self {
-        self.out_bandwidth = Some(out_bandwidth);
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LoadBalancerTraffic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoadBalancerTraffic", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("LoadBalancerName", &self.load_balancer_name)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("OutBandwidth", &self.out_bandwidth)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 每个待探测模态的详细结果。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModalityProbeDetail {
     /// (Chinese only)
@@ -6295,7 +5648,6 @@ pub struct ModalityProbeDetail {
     /// 探测的模态
     ///
     /// Example: `image`
-    #[serde(rename = "Modality", default, skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
     /// (Chinese only)
     ///
@@ -6308,43 +5660,49 @@ pub struct ModalityProbeDetail {
     /// - Inconclusive： 模型未明确是否支持该模态，待重新探测
     ///
     /// Example: `Unsupported`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 探测该模态请求的报错详情
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<output::ProviderTestConnectionErrorInfo>,
 }
 
-impl ModalityProbeDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModalityProbeDetail {
-            modality: None,
-            status: None,
-            error_info: None,
+impl lenient::Reply for ModalityProbeDetail {
+    const NAME: &'static str = "ModalityProbeDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Modality",
+        "Status",
+        "ErrorInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.modality),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.error_info),
+            _ => Ok(()),
         }
     }
-    /// Sets `Modality`.
-    pub fn with_modality(mut self, modality: impl Into<String>) -> Self {
-        self.modality = Some(modality.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModalityProbeDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorInfo`.
-    pub fn with_error_info(mut self, error_info: output::ProviderTestConnectionErrorInfo) -> Self {
-        self.error_info = Some(error_info);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModalityProbeDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModalityProbeDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Modality", &self.modality)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorInfo", &self.error_info)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型别名对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelAlias {
     /// (Chinese only)
@@ -6352,7 +5710,6 @@ pub struct ModelAlias {
     /// 模型积分系数配置，包含 `InputCoefficient` 和 `OutputCoefficient`。
     ///
     /// 未配置时输入系数和输出系数均返回 1。
-    #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
     /// (Chinese only)
     ///
@@ -6361,7 +5718,6 @@ pub struct ModelAlias {
     /// 若用户配置了模型别名，则为该别名；未配置时为原始模型名称。
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "ModelAliasName", default, skip_serializing_if = "Option::is_none")]
     pub model_alias_name: Option<String>,
     /// (Chinese only)
     ///
@@ -6370,7 +5726,6 @@ pub struct ModelAlias {
     /// 默认返回该别名引用的全部实例；某实例返回 `Coefficient` 表示其单独配置了 ServiceProvider 维度系数，否则继承顶层 ModelAlias 的 `Coefficient`。
     ///
     /// 该别名当前无有效 BYOK 引用时返回空数组。
-    #[serde(rename = "ServiceProviderCoefficientSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_provider_coefficient_set: Vec<output::ServiceProviderCoefficient>,
     /// (Chinese only)
     ///
@@ -6381,7 +5736,6 @@ pub struct ModelAlias {
     /// - BYOK：用户 BYOK 配置的模型。
     ///
     /// Example: `BYOK`
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// (Chinese only)
     ///
@@ -6394,7 +5748,6 @@ pub struct ModelAlias {
     /// - ConfigureFailed： 变配失败
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
@@ -6408,78 +5761,68 @@ pub struct ModelAlias {
     /// - video： 视频
     ///
     /// Example: `chat`
-    #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
     /// (Chinese only)
     ///
     /// 分级积分系数配置
-    #[serde(rename = "CoefficientTiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_tiers: Vec<output::CoefficientTier>,
     /// (Chinese only)
     ///
     /// 峰谷积分系数配置
-    #[serde(rename = "CoefficientSchedule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
 }
 
-impl ModelAlias {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelAlias {
-            coefficient: None,
-            model_alias_name: None,
-            service_provider_coefficient_set: Vec::new(),
-            source: None,
-            status: None,
-            capability: None,
-            coefficient_tiers: Vec::new(),
-            coefficient_schedule: Vec::new(),
+impl lenient::Reply for ModelAlias {
+    const NAME: &'static str = "ModelAlias";
+    const FIELDS: &'static [&'static str] = &[
+        "Coefficient",
+        "ModelAliasName",
+        "ServiceProviderCoefficientSet",
+        "Source",
+        "Status",
+        "Capability",
+        "CoefficientTiers",
+        "CoefficientSchedule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.coefficient),
+            1 => lenient::value(map, &mut self.model_alias_name),
+            2 => lenient::list(map, &mut self.service_provider_coefficient_set),
+            3 => lenient::value(map, &mut self.source),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.capability),
+            6 => lenient::list(map, &mut self.coefficient_tiers),
+            7 => lenient::list(map, &mut self.coefficient_schedule),
+            _ => Ok(()),
         }
     }
-    /// Sets `Coefficient`.
-    pub fn with_coefficient(mut self, coefficient: output::Coefficient) -> Self {
-        self.coefficient = Some(coefficient);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelAlias {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ModelAliasName`.
-    pub fn with_model_alias_name(mut self, model_alias_name: impl Into<String>) -> Self {
-        self.model_alias_name = Some(model_alias_name.into());
-        self
-    }
-    /// Sets `ServiceProviderCoefficientSet`.
-    pub fn with_service_provider_coefficient_set(mut self, service_provider_coefficient_set: impl IntoIterator<Item = output::ServiceProviderCoefficient>) -> Self {
-        self.service_provider_coefficient_set = service_provider_coefficient_set.into_iter().collect();
-        self
-    }
-    /// Sets `Source`.
-    pub fn with_source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Capability`.
-    pub fn with_capability(mut self, capability: impl Into<String>) -> Self {
-        self.capability = Some(capability.into());
-        self
-    }
-    /// Sets `CoefficientTiers`.
-    pub fn with_coefficient_tiers(mut self, coefficient_tiers: impl IntoIterator<Item = output::CoefficientTier>) -> Self {
-        self.coefficient_tiers = coefficient_tiers.into_iter().collect();
-        self
-    }
-    /// Sets `CoefficientSchedule`.
-    pub fn with_coefficient_schedule(mut self, coefficient_schedule: impl IntoIterator<Item = output::CoefficientScheduleRule>) -> Self {
-        self.coefficient_schedule = coefficient_schedule.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelAlias {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelAlias", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Coefficient", &self.coefficient)?;
+        fields.opt("ModelAliasName", &self.model_alias_name)?;
+        fields.list("ServiceProviderCoefficientSet", &self.service_provider_coefficient_set)?;
+        fields.opt("Source", &self.source)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Capability", &self.capability)?;
+        fields.list("CoefficientTiers", &self.coefficient_tiers)?;
+        fields.list("CoefficientSchedule", &self.coefficient_schedule)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型关联信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelAssociation {
     /// (Chinese only)
@@ -6494,26 +5837,22 @@ pub struct ModelAssociation {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalitiesUnion", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities_union: Vec<String>,
     /// (Chinese only)
     ///
     /// 模型名称
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK列表
-    #[serde(rename = "ServiceProviders", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_providers: Vec<output::ServiceProvider>,
     /// (Chinese only)
     ///
     /// 模型类型
     ///
     /// Example: `BYOK`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
@@ -6527,50 +5866,51 @@ pub struct ModelAssociation {
     /// - rerank： 重排序
     ///
     /// Example: `chat`
-    #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
 }
 
-impl ModelAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelAssociation {
-            input_modalities_union: Vec::new(),
-            model_name: None,
-            service_providers: Vec::new(),
-            type_: None,
-            capability: None,
+impl lenient::Reply for ModelAssociation {
+    const NAME: &'static str = "ModelAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "InputModalitiesUnion",
+        "ModelName",
+        "ServiceProviders",
+        "Type",
+        "Capability",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.input_modalities_union),
+            1 => lenient::value(map, &mut self.model_name),
+            2 => lenient::list(map, &mut self.service_providers),
+            3 => lenient::value(map, &mut self.type_),
+            4 => lenient::value(map, &mut self.capability),
+            _ => Ok(()),
         }
     }
-    /// Sets `InputModalitiesUnion`.
-    pub fn with_input_modalities_union(mut self, input_modalities_union: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities_union = input_modalities_union.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ModelName`.
-    pub fn with_model_name(mut self, model_name: impl Into<String>) -> Self {
-        self.model_name = Some(model_name.into());
-        self
-    }
-    /// Sets `ServiceProviders`.
-    pub fn with_service_providers(mut self, service_providers: impl IntoIterator<Item = output::ServiceProvider>) -> Self {
-        self.service_providers = service_providers.into_iter().collect();
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Capability`.
-    pub fn with_capability(mut self, capability: impl Into<String>) -> Self {
-        self.capability = Some(capability.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InputModalitiesUnion", &self.input_modalities_union)?;
+        fields.opt("ModelName", &self.model_name)?;
+        fields.list("ServiceProviders", &self.service_providers)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Capability", &self.capability)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型可用性
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelAvailability {
     /// (Chinese only)
@@ -6585,14 +5925,12 @@ pub struct ModelAvailability {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
     /// (Chinese only)
     ///
     /// 模型
     ///
     /// Example: `claude-opus-4-6`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
@@ -6605,38 +5943,45 @@ pub struct ModelAvailability {
     /// - Unknown： 未探测
     ///
     /// Example: `Unavailable`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
-impl ModelAvailability {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelAvailability {
-            input_modalities: Vec::new(),
-            model: None,
-            status: None,
+impl lenient::Reply for ModelAvailability {
+    const NAME: &'static str = "ModelAvailability";
+    const FIELDS: &'static [&'static str] = &[
+        "InputModalities",
+        "Model",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.input_modalities),
+            1 => lenient::value(map, &mut self.model),
+            2 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelAvailability", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) BYOK的健康检查结果
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelHealthCheckResults {
     /// (Chinese only)
@@ -6644,52 +5989,57 @@ pub struct ModelHealthCheckResults {
     /// BYOK的KeyID
     ///
     /// Example: `mkey-pqqjys9x`
-    #[serde(rename = "ProviderKeyId", default, skip_serializing_if = "Option::is_none")]
     pub provider_key_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查状态
     ///
     /// Example: `Unknown`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
-impl ModelHealthCheckResults {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelHealthCheckResults {
-            provider_key_id: None,
-            model: None,
-            status: None,
+impl lenient::Reply for ModelHealthCheckResults {
+    const NAME: &'static str = "ModelHealthCheckResults";
+    const FIELDS: &'static [&'static str] = &[
+        "ProviderKeyId",
+        "Model",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.provider_key_id),
+            1 => lenient::value(map, &mut self.model),
+            2 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `ProviderKeyId`.
-    pub fn with_provider_key_id(mut self, provider_key_id: impl Into<String>) -> Self {
-        self.provider_key_id = Some(provider_key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelHealthCheckResults {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelHealthCheckResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelHealthCheckResults", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProviderKeyId", &self.provider_key_id)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型及其 Key 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelKeyInfoItem {
     /// (Chinese only)
@@ -6697,7 +6047,6 @@ pub struct ModelKeyInfoItem {
     /// 接入类型
     ///
     /// Example: `PublicCustom`
-    #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<String>,
     /// (Chinese only)
     ///
@@ -6706,7 +6055,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `http://123.0.0.9`
-    #[serde(rename = "ApiBase", default, skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
     /// (Chinese only)
     ///
@@ -6715,7 +6063,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ApiBases", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub api_bases: Vec<output::ApiBaseItem>,
     /// (Chinese only)
     ///
@@ -6724,7 +6071,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2026-04-09T03:36:08+00:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only)
     ///
@@ -6733,52 +6079,44 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `www.b.com`
-    #[serde(rename = "HostHeader", default, skip_serializing_if = "Option::is_none")]
     pub host_header: Option<String>,
     /// (Chinese only)
     ///
     /// Key 数量
     ///
     /// Example: `13`
-    #[serde(rename = "KeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub key_count: Option<i64>,
     /// (Chinese only)
     ///
     /// Key 详情列表
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<output::KeyDetailItem>,
     /// (Chinese only)
     ///
     /// model信息
-    #[serde(rename = "ModelIdsWithAlias", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub model_ids_with_alias: Vec<output::ServiceProviderModelItem>,
     /// (Chinese only)
     ///
     /// 模型供应商
     ///
     /// Example: `xai`
-    #[serde(rename = "ModelProvider", default, skip_serializing_if = "Option::is_none")]
     pub model_provider: Option<String>,
     /// (Chinese only)
     ///
     /// 模型协议
     ///
     /// Example: `openai`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only)
     ///
     /// 内部通信占用IP
     ///
     /// Example: `["172.16.96.44"]`
-    #[serde(rename = "ServiceIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_ips: Vec<String>,
     /// (Chinese only)
     ///
     /// 服务提供商ID
     ///
     /// Example: `byok-1q1n6zhh`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
@@ -6787,7 +6125,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `private_custom`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
@@ -6800,7 +6137,6 @@ pub struct ModelKeyInfoItem {
     /// - Configuring： 变配中
     ///
     /// Example: `Provisioning`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
@@ -6809,19 +6145,16 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `subnet-blcqwjo4`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only)
     ///
     /// 标签信息
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
     /// 是否校验上游SSL
     ///
     /// Example: `true`
-    #[serde(rename = "VerifySSL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub verify_ssl: Option<bool>,
     /// (Chinese only)
     ///
@@ -6830,12 +6163,10 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `vpc-j5bxoqef`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查配置
-    #[serde(rename = "HealthCheckConfig", default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<output::ServiceProviderHealthCheckConfigOutput>,
     /// (Chinese only)
     ///
@@ -6844,7 +6175,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `pnt-lbepdi5o`
-    #[serde(rename = "CMRPrivateNetworkTunnelId", default, skip_serializing_if = "Option::is_none")]
     pub cmr_private_network_tunnel_id: Option<String>,
     /// (Chinese only)
     ///
@@ -6853,12 +6183,10 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `tunnel-dp-5e30`
-    #[serde(rename = "CMRPrivateNetworkTunnelName", default, skip_serializing_if = "Option::is_none")]
     pub cmr_private_network_tunnel_name: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查配置
-    #[serde(rename = "HealthCheckConfigs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub health_check_configs: Vec<output::ServiceProviderHealthCheckConfigItemOutput>,
     /// (Chinese only)
     ///
@@ -6874,7 +6202,6 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `embedding`
-    #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
     /// (Chinese only)
     ///
@@ -6883,164 +6210,108 @@ pub struct ModelKeyInfoItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `/embeddings`
-    #[serde(rename = "EndpointPath", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_path: Option<String>,
 }
 
-impl ModelKeyInfoItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelKeyInfoItem {
-            access_type: None,
-            api_base: None,
-            api_bases: Vec::new(),
-            created_at: None,
-            host_header: None,
-            key_count: None,
-            keys: Vec::new(),
-            model_ids_with_alias: Vec::new(),
-            model_provider: None,
-            protocol: None,
-            service_ips: Vec::new(),
-            service_provider_id: None,
-            service_provider_name: None,
-            status: None,
-            subnet_id: None,
-            tags: Vec::new(),
-            verify_ssl: None,
-            vpc_id: None,
-            health_check_config: None,
-            cmr_private_network_tunnel_id: None,
-            cmr_private_network_tunnel_name: None,
-            health_check_configs: Vec::new(),
-            capability: None,
-            endpoint_path: None,
+impl lenient::Reply for ModelKeyInfoItem {
+    const NAME: &'static str = "ModelKeyInfoItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessType",
+        "ApiBase",
+        "ApiBases",
+        "CreatedAt",
+        "HostHeader",
+        "KeyCount",
+        "Keys",
+        "ModelIdsWithAlias",
+        "ModelProvider",
+        "Protocol",
+        "ServiceIps",
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "Status",
+        "SubnetId",
+        "Tags",
+        "VerifySSL",
+        "VpcId",
+        "HealthCheckConfig",
+        "CMRPrivateNetworkTunnelId",
+        "CMRPrivateNetworkTunnelName",
+        "HealthCheckConfigs",
+        "Capability",
+        "EndpointPath",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_type),
+            1 => lenient::value(map, &mut self.api_base),
+            2 => lenient::list(map, &mut self.api_bases),
+            3 => lenient::value(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.host_header),
+            5 => lenient::scalar(map, &mut self.key_count),
+            6 => lenient::list(map, &mut self.keys),
+            7 => lenient::list(map, &mut self.model_ids_with_alias),
+            8 => lenient::value(map, &mut self.model_provider),
+            9 => lenient::value(map, &mut self.protocol),
+            10 => lenient::list(map, &mut self.service_ips),
+            11 => lenient::value(map, &mut self.service_provider_id),
+            12 => lenient::value(map, &mut self.service_provider_name),
+            13 => lenient::value(map, &mut self.status),
+            14 => lenient::value(map, &mut self.subnet_id),
+            15 => lenient::list(map, &mut self.tags),
+            16 => lenient::scalar(map, &mut self.verify_ssl),
+            17 => lenient::value(map, &mut self.vpc_id),
+            18 => lenient::value(map, &mut self.health_check_config),
+            19 => lenient::value(map, &mut self.cmr_private_network_tunnel_id),
+            20 => lenient::value(map, &mut self.cmr_private_network_tunnel_name),
+            21 => lenient::list(map, &mut self.health_check_configs),
+            22 => lenient::value(map, &mut self.capability),
+            23 => lenient::value(map, &mut self.endpoint_path),
+            _ => Ok(()),
         }
     }
-    /// Sets `AccessType`.
-    pub fn with_access_type(mut self, access_type: impl Into<String>) -> Self {
-        self.access_type = Some(access_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelKeyInfoItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ApiBase`.
-    pub fn with_api_base(mut self, api_base: impl Into<String>) -> Self {
-        self.api_base = Some(api_base.into());
-        self
-    }
-    /// Sets `ApiBases`.
-    pub fn with_api_bases(mut self, api_bases: impl IntoIterator<Item = output::ApiBaseItem>) -> Self {
-        self.api_bases = api_bases.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `HostHeader`.
-    pub fn with_host_header(mut self, host_header: impl Into<String>) -> Self {
-        self.host_header = Some(host_header.into());
-        self
-    }
-    /// Sets `KeyCount`.
-    pub fn with_key_count(mut self, key_count: i64) -> Self {
-        self.key_count = Some(key_count);
-        self
-    }
-    /// Sets `Keys`.
-    pub fn with_keys(mut self, keys: impl IntoIterator<Item = output::KeyDetailItem>) -> Self {
-        self.keys = keys.into_iter().collect();
-        self
-    }
-    /// Sets `ModelIdsWithAlias`.
-    pub fn with_model_ids_with_alias(mut self, model_ids_with_alias: impl IntoIterator<Item = output::ServiceProviderModelItem>) -> Self {
-        self.model_ids_with_alias = model_ids_with_alias.into_iter().collect();
-        self
-    }
-    /// Sets `ModelProvider`.
-    pub fn with_model_provider(mut self, model_provider: impl Into<String>) -> Self {
-        self.model_provider = Some(model_provider.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `ServiceIps`.
-    pub fn with_service_ips(mut self, service_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_ips = service_ips.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ServiceProviderId`.
-    pub fn with_service_provider_id(mut self, service_provider_id: impl Into<String>) -> Self {
-        self.service_provider_id = Some(service_provider_id.into());
-        self
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `VerifySSL`.
-    pub fn with_verify_ssl(mut self, verify_ssl: bool) -> Self {
-        self.verify_ssl = Some(verify_ssl);
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `HealthCheckConfig`.
-    pub fn with_health_check_config(mut self, health_check_config: output::ServiceProviderHealthCheckConfigOutput) -> Self {
-        self.health_check_config = Some(health_check_config);
-        self
-    }
-    /// Sets `CMRPrivateNetworkTunnelId`.
-    pub fn with_cmr_private_network_tunnel_id(mut self, cmr_private_network_tunnel_id: impl Into<String>) -> Self {
-        self.cmr_private_network_tunnel_id = Some(cmr_private_network_tunnel_id.into());
-        self
-    }
-    /// Sets `CMRPrivateNetworkTunnelName`.
-    pub fn with_cmr_private_network_tunnel_name(mut self, cmr_private_network_tunnel_name: impl Into<String>) -> Self {
-        self.cmr_private_network_tunnel_name = Some(cmr_private_network_tunnel_name.into());
-        self
-    }
-    /// Sets `HealthCheckConfigs`.
-    pub fn with_health_check_configs(mut self, health_check_configs: impl IntoIterator<Item = output::ServiceProviderHealthCheckConfigItemOutput>) -> Self {
-        self.health_check_configs = health_check_configs.into_iter().collect();
-        self
-    }
-    /// Sets `Capability`.
-    pub fn with_capability(mut self, capability: impl Into<String>) -> Self {
-        self.capability = Some(capability.into());
-        self
-    }
-    /// Sets `EndpointPath`.
-    pub fn with_endpoint_path(mut self, endpoint_path: impl Into<String>) -> Self {
-        self.endpoint_path = Some(endpoint_path.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelKeyInfoItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelKeyInfoItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessType", &self.access_type)?;
+        fields.opt("ApiBase", &self.api_base)?;
+        fields.list("ApiBases", &self.api_bases)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("HostHeader", &self.host_header)?;
+        fields.opt("KeyCount", &self.key_count)?;
+        fields.list("Keys", &self.keys)?;
+        fields.list("ModelIdsWithAlias", &self.model_ids_with_alias)?;
+        fields.opt("ModelProvider", &self.model_provider)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.list("ServiceIps", &self.service_ips)?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("VerifySSL", &self.verify_ssl)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("HealthCheckConfig", &self.health_check_config)?;
+        fields.opt("CMRPrivateNetworkTunnelId", &self.cmr_private_network_tunnel_id)?;
+        fields.opt("CMRPrivateNetworkTunnelName", &self.cmr_private_network_tunnel_name)?;
+        fields.list("HealthCheckConfigs", &self.health_check_configs)?;
+        fields.opt("Capability", &self.capability)?;
+        fields.opt("EndpointPath", &self.endpoint_path)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 按模型标识聚合的信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelNameAggregatedItem {
     /// (Chinese only)
@@ -7048,12 +6319,10 @@ pub struct ModelNameAggregatedItem {
     /// 模型标识显示名称（优先使用 model_alias，否则使用 model_name）
     ///
     /// Required. Example: `gpt-4o`
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     /// (Chinese only)
     ///
     /// 关联的服务商列表
-    #[serde(rename = "ServiceProviders", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_providers: Vec<output::ServiceProviderItem>,
     /// (Chinese only)
     ///
@@ -7067,33 +6336,45 @@ pub struct ModelNameAggregatedItem {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalitiesUnion", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities_union: Vec<String>,
 }
 
-impl ModelNameAggregatedItem {
-    /// With the fields a request must carry.
-    pub fn new(model_name: impl Into<String>) -> Self {
-        ModelNameAggregatedItem {
-            model_name: Some(model_name.into()),
-            service_providers: Vec::new(),
-            input_modalities_union: Vec::new(),
+impl lenient::Reply for ModelNameAggregatedItem {
+    const NAME: &'static str = "ModelNameAggregatedItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ModelName",
+        "ServiceProviders",
+        "InputModalitiesUnion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model_name),
+            1 => lenient::list(map, &mut self.service_providers),
+            2 => lenient::list(map, &mut self.input_modalities_union),
+            _ => Ok(()),
         }
     }
-    /// Sets `ServiceProviders`.
-    pub fn with_service_providers(mut self, service_providers: impl IntoIterator<Item = output::ServiceProviderItem>) -> Self {
-        self.service_providers = service_providers.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelNameAggregatedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InputModalitiesUnion`.
-    pub fn with_input_modalities_union(mut self, input_modalities_union: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities_union = input_modalities_union.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelNameAggregatedItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelNameAggregatedItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ModelName", &self.model_name)?;
+        fields.list("ServiceProviders", &self.service_providers)?;
+        fields.list("InputModalitiesUnion", &self.input_modalities_union)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由计费信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterBillingConfigOutput {
     /// (Chinese only)
@@ -7108,7 +6389,6 @@ pub struct ModelRouterBillingConfigOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `RESOURCE_PACKAGE`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// (Chinese only)
     ///
@@ -7133,7 +6413,6 @@ pub struct ModelRouterBillingConfigOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `t1.small-01`
-    #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
     /// (Chinese only)
     ///
@@ -7147,38 +6426,45 @@ pub struct ModelRouterBillingConfigOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "AssociateResourcePackage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub associate_resource_package: Option<bool>,
 }
 
-impl ModelRouterBillingConfigOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterBillingConfigOutput {
-            charge_type: None,
-            sla_type: None,
-            associate_resource_package: None,
+impl lenient::Reply for ModelRouterBillingConfigOutput {
+    const NAME: &'static str = "ModelRouterBillingConfigOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "ChargeType",
+        "SlaType",
+        "AssociateResourcePackage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.charge_type),
+            1 => lenient::value(map, &mut self.sla_type),
+            2 => lenient::scalar(map, &mut self.associate_resource_package),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterBillingConfigOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SlaType`.
-    pub fn with_sla_type(mut self, sla_type: impl Into<String>) -> Self {
-        self.sla_type = Some(sla_type.into());
-        self
-    }
-    /// Sets `AssociateResourcePackage`.
-    pub fn with_associate_resource_package(mut self, associate_resource_package: bool) -> Self {
-        self.associate_resource_package = Some(associate_resource_package);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterBillingConfigOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterBillingConfigOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("SlaType", &self.sla_type)?;
+        fields.opt("AssociateResourcePackage", &self.associate_resource_package)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 查询单个实例详细信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterDetail {
     /// (Chinese only)
@@ -7190,7 +6476,6 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -7201,40 +6486,34 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 集群信息
-    #[serde(rename = "ClusterInfo", default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<output::ClusterInfo>,
     /// (Chinese only)
     ///
     /// 创建时间
     ///
     /// Example: `2026-04-06T17:00:20+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// 模型路由实例域名
     ///
     /// Example: `lb-0zmphd9k-90ewzupvm84yr1sa.clb.gz-tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由ID
     ///
     /// Example: `cmr-oei1qdkf`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
@@ -7243,7 +6522,6 @@ pub struct ModelRouterDetail {
     /// 默认值：-
     ///
     /// Example: `test-enterprise-tgw-polaris`
-    #[serde(rename = "ModelRouterName", default, skip_serializing_if = "Option::is_none")]
     pub model_router_name: Option<String>,
     /// (Chinese only)
     ///
@@ -7255,14 +6533,12 @@ pub struct ModelRouterDetail {
     /// - Enterprise： 企业级
     ///
     /// Example: `Enterprise`
-    #[serde(rename = "ModelRouterType", default, skip_serializing_if = "Option::is_none")]
     pub model_router_type: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间
     ///
     /// Example: `2026-04-07T20:11:53+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
@@ -7274,12 +6550,10 @@ pub struct ModelRouterDetail {
     /// - Intranet： 内网
     ///
     /// Example: `Internet`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由限速信息
-    #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForModelRouter>,
     /// (Chinese only)
     ///
@@ -7288,14 +6562,12 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RouterSetting", default, skip_serializing_if = "Option::is_none")]
     pub router_setting: Option<output::RouterSettingWithFallBack>,
     /// (Chinese only)
     ///
     /// 安全组ID列表
     ///
     /// Example: `["sg-fktcbp0l"]`
-    #[serde(rename = "SecurityGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_groups: Vec<String>,
     /// (Chinese only)
     ///
@@ -7308,12 +6580,10 @@ pub struct ModelRouterDetail {
     /// - Frozen： 已冻结
     ///
     /// Example: `Normal`
-    #[serde(rename = "SecurityStatus", default, skip_serializing_if = "Option::is_none")]
     pub security_status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由网络配置列表
-    #[serde(rename = "ServiceEndPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_end_points: Vec<output::ServiceEndPoints>,
     /// (Chinese only)
     ///
@@ -7326,19 +6596,16 @@ pub struct ModelRouterDetail {
     /// - Configuring： 变配中
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例所属子网的ID
     ///
     /// Example: `subnet-2cxt138a`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only)
     ///
     /// 标签
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
@@ -7350,21 +6617,18 @@ pub struct ModelRouterDetail {
     /// - Isolated： 已隔离
     ///
     /// Example: `Normal`
-    #[serde(rename = "TradeStatus", default, skip_serializing_if = "Option::is_none")]
     pub trade_status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例VIP
     ///
     /// Example: `43.136.247.56`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例所属VPC的ID
     ///
     /// Example: `vpc-fc7eyow9`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only)
     ///
@@ -7375,19 +6639,16 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2048`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// (Chinese only)
     ///
     /// 弹性公网IP的ID
     ///
     /// Example: `eip-kxle429x`
-    #[serde(rename = "EipAddressId", default, skip_serializing_if = "Option::is_none")]
     pub eip_address_id: Option<String>,
     /// (Chinese only)
     ///
     /// 计费信息
-    #[serde(rename = "BillingConfig", default, skip_serializing_if = "Option::is_none")]
     pub billing_config: Option<output::ModelRouterBillingConfigOutput>,
     /// (Chinese only)
     ///
@@ -7396,19 +6657,16 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "EmbeddingConfig", default, skip_serializing_if = "Option::is_none")]
     pub embedding_config: Option<output::EmbeddingConfig>,
     /// (Chinese only)
     ///
     /// CMR关联的负载均衡实例id
     ///
     /// Example: `lb-8p0jldxc`
-    #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// (Chinese only)
     ///
     /// 视频模型设置
-    #[serde(rename = "VideoConfig", default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<output::VideoConfig>,
     /// (Chinese only)
     ///
@@ -7417,227 +6675,144 @@ pub struct ModelRouterDetail {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RerankConfig", default, skip_serializing_if = "Option::is_none")]
     pub rerank_config: Option<output::RerankConfig>,
     /// (Chinese only)
     ///
     /// 决策模型设置
-    #[serde(rename = "DecisionsConfig", default, skip_serializing_if = "Option::is_none")]
     pub decisions_config: Option<output::DecisionsConfig>,
     /// (Chinese only)
     ///
     /// Images 生图配置
-    #[serde(rename = "ImageConfig", default, skip_serializing_if = "Option::is_none")]
     pub image_config: Option<output::ImageConfig>,
     /// (Chinese only)
     ///
     /// 实例重定向配置
-    #[serde(rename = "RedirectConfig", default, skip_serializing_if = "Option::is_none")]
     pub redirect_config: Option<output::RedirectConfig>,
 }
 
-impl ModelRouterDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterDetail {
-            budget_id: None,
-            budget_name: None,
-            cluster_info: None,
-            created_time: None,
-            credit_usage_set: Vec::new(),
-            domain: None,
-            model_router_id: None,
-            model_router_name: None,
-            model_router_type: None,
-            modified_time: None,
-            network_type: None,
-            rate_limit_config: None,
-            router_setting: None,
-            security_groups: Vec::new(),
-            security_status: None,
-            service_end_points: Vec::new(),
-            status: None,
-            subnet_id: None,
-            tags: Vec::new(),
-            trade_status: None,
-            vip: None,
-            vpc_id: None,
-            bandwidth: None,
-            eip_address_id: None,
-            billing_config: None,
-            embedding_config: None,
-            load_balancer_id: None,
-            video_config: None,
-            rerank_config: None,
-            decisions_config: None,
-            image_config: None,
-            redirect_config: None,
+impl lenient::Reply for ModelRouterDetail {
+    const NAME: &'static str = "ModelRouterDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetId",
+        "BudgetName",
+        "ClusterInfo",
+        "CreatedTime",
+        "CreditUsageSet",
+        "Domain",
+        "ModelRouterId",
+        "ModelRouterName",
+        "ModelRouterType",
+        "ModifiedTime",
+        "NetworkType",
+        "RateLimitConfig",
+        "RouterSetting",
+        "SecurityGroups",
+        "SecurityStatus",
+        "ServiceEndPoints",
+        "Status",
+        "SubnetId",
+        "Tags",
+        "TradeStatus",
+        "Vip",
+        "VpcId",
+        "Bandwidth",
+        "EipAddressId",
+        "BillingConfig",
+        "EmbeddingConfig",
+        "LoadBalancerId",
+        "VideoConfig",
+        "RerankConfig",
+        "DecisionsConfig",
+        "ImageConfig",
+        "RedirectConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_id),
+            1 => lenient::value(map, &mut self.budget_name),
+            2 => lenient::value(map, &mut self.cluster_info),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.credit_usage_set),
+            5 => lenient::value(map, &mut self.domain),
+            6 => lenient::value(map, &mut self.model_router_id),
+            7 => lenient::value(map, &mut self.model_router_name),
+            8 => lenient::value(map, &mut self.model_router_type),
+            9 => lenient::value(map, &mut self.modified_time),
+            10 => lenient::value(map, &mut self.network_type),
+            11 => lenient::value(map, &mut self.rate_limit_config),
+            12 => lenient::value(map, &mut self.router_setting),
+            13 => lenient::list(map, &mut self.security_groups),
+            14 => lenient::value(map, &mut self.security_status),
+            15 => lenient::list(map, &mut self.service_end_points),
+            16 => lenient::value(map, &mut self.status),
+            17 => lenient::value(map, &mut self.subnet_id),
+            18 => lenient::list(map, &mut self.tags),
+            19 => lenient::value(map, &mut self.trade_status),
+            20 => lenient::value(map, &mut self.vip),
+            21 => lenient::value(map, &mut self.vpc_id),
+            22 => lenient::scalar(map, &mut self.bandwidth),
+            23 => lenient::value(map, &mut self.eip_address_id),
+            24 => lenient::value(map, &mut self.billing_config),
+            25 => lenient::value(map, &mut self.embedding_config),
+            26 => lenient::value(map, &mut self.load_balancer_id),
+            27 => lenient::value(map, &mut self.video_config),
+            28 => lenient::value(map, &mut self.rerank_config),
+            29 => lenient::value(map, &mut self.decisions_config),
+            30 => lenient::value(map, &mut self.image_config),
+            31 => lenient::value(map, &mut self.redirect_config),
+            _ => Ok(()),
         }
     }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `ClusterInfo`.
-    pub fn with_cluster_info(mut self, cluster_info: output::ClusterInfo) -> Self {
-        self.cluster_info = Some(cluster_info);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ModelRouterName`.
-    pub fn with_model_router_name(mut self, model_router_name: impl Into<String>) -> Self {
-        self.model_router_name = Some(model_router_name.into());
-        self
-    }
-    /// Sets `ModelRouterType`.
-    pub fn with_model_router_type(mut self, model_router_type: impl Into<String>) -> Self {
-        self.model_router_type = Some(model_router_type.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `RateLimitConfig`.
-    pub fn with_rate_limit_config(mut self, rate_limit_config: output::RateLimitConfigForModelRouter) -> Self {
-        self.rate_limit_config = Some(rate_limit_config);
-        self
-    }
-    /// Sets `RouterSetting`.
-    pub fn with_router_setting(mut self, router_setting: output::RouterSettingWithFallBack) -> Self {
-        self.router_setting = Some(router_setting);
-        self
-    }
-    /// Sets `SecurityGroups`.
-    pub fn with_security_groups(mut self, security_groups: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_groups = security_groups.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SecurityStatus`.
-    pub fn with_security_status(mut self, security_status: impl Into<String>) -> Self {
-        self.security_status = Some(security_status.into());
-        self
-    }
-    /// Sets `ServiceEndPoints`.
-    pub fn with_service_end_points(mut self, service_end_points: impl IntoIterator<Item = output::ServiceEndPoints>) -> Self {
-        self.service_end_points = service_end_points.into_iter().collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `TradeStatus`.
-    pub fn with_trade_status(mut self, trade_status: impl Into<String>) -> Self {
-        self.trade_status = Some(trade_status.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `EipAddressId`.
-    pub fn with_eip_address_id(mut self, eip_address_id: impl Into<String>) -> Self {
-        self.eip_address_id = Some(eip_address_id.into());
-        self
-    }
-    /// Sets `BillingConfig`.
-    pub fn with_billing_config(mut self, billing_config: output::ModelRouterBillingConfigOutput) -> Self {
-        self.billing_config = Some(billing_config);
-        self
-    }
-    /// Sets `EmbeddingConfig`.
-    pub fn with_embedding_config(mut self, embedding_config: output::EmbeddingConfig) -> Self {
-        self.embedding_config = Some(embedding_config);
-        self
-    }
-    /// Sets `LoadBalancerId`.
-    pub fn with_load_balancer_id(mut self, load_balancer_id: impl Into<String>) -> Self {
-        self.load_balancer_id = Some(load_balancer_id.into());
-        self
-    }
-    /// Sets `VideoConfig`.
-    pub fn with_video_config(mut self, video_config: output::VideoConfig) -> Self {
-        self.video_config = Some(video_config);
-        self
-    }
-    /// Sets `RerankConfig`.
-    pub fn with_rerank_config(mut self, rerank_config: output::RerankConfig) -> Self {
-        self.rerank_config = Some(rerank_config);
-        self
-    }
-    /// Sets `DecisionsConfig`.
-    pub fn with_decisions_config(mut self, decisions_config: output::DecisionsConfig) -> Self {
-        self.decisions_config = Some(decisions_config);
-        self
-    }
-    /// Sets `ImageConfig`.
-    pub fn with_image_config(mut self, image_config: output::ImageConfig) -> Self {
-        self.image_config = Some(image_config);
-        self
-    }
-    /// Sets `RedirectConfig`.
-    pub fn with_redirect_config(mut self, redirect_config: output::RedirectConfig) -> Self {
-        self.redirect_config = Some(redirect_config);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("ClusterInfo", &self.cluster_info)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ModelRouterName", &self.model_router_name)?;
+        fields.opt("ModelRouterType", &self.model_router_type)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("RateLimitConfig", &self.rate_limit_config)?;
+        fields.opt("RouterSetting", &self.router_setting)?;
+        fields.list("SecurityGroups", &self.security_groups)?;
+        fields.opt("SecurityStatus", &self.security_status)?;
+        fields.list("ServiceEndPoints", &self.service_end_points)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("TradeStatus", &self.trade_status)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("EipAddressId", &self.eip_address_id)?;
+        fields.opt("BillingConfig", &self.billing_config)?;
+        fields.opt("EmbeddingConfig", &self.embedding_config)?;
+        fields.opt("LoadBalancerId", &self.load_balancer_id)?;
+        fields.opt("VideoConfig", &self.video_config)?;
+        fields.opt("RerankConfig", &self.rerank_config)?;
+        fields.opt("DecisionsConfig", &self.decisions_config)?;
+        fields.opt("ImageConfig", &self.image_config)?;
+        fields.opt("RedirectConfig", &self.redirect_config)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由日志
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterLog {
     /// (Chinese only)
@@ -7645,21 +6820,18 @@ pub struct ModelRouterLog {
     /// API Key的ID
     ///
     /// Example: `mkey-q9r9y3it`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型
     ///
     /// Example: `gpt-4o`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
     /// 所属厂商
     ///
     /// Example: `openai`
-    #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// (Chinese only)
     ///
@@ -7671,35 +6843,30 @@ pub struct ModelRouterLog {
     /// - success： 成功
     ///
     /// Example: `failure`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 最大重试次数
     ///
     /// Example: `0`
-    #[serde(rename = "MaxRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<u64>,
     /// (Chinese only)
     ///
     /// 单次请求消耗的总Token数量
     ///
     /// Example: `0`
-    #[serde(rename = "TotalTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<u64>,
     /// (Chinese only)
     ///
     /// 单次请求输入消耗的Token数量
     ///
     /// Example: `0`
-    #[serde(rename = "InputTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_tokens: Option<u64>,
     /// (Chinese only)
     ///
     /// 单次请求输出消耗的Token数量
     ///
     /// Example: `0`
-    #[serde(rename = "OutputTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_tokens: Option<u64>,
     /// (Chinese only)
     ///
@@ -7708,113 +6875,90 @@ pub struct ModelRouterLog {
     /// 单位：ms
     ///
     /// Example: `0`
-    #[serde(rename = "RequestDuration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_duration: Option<u64>,
     /// (Chinese only)
     ///
     /// 请求IP
     ///
     /// Example: `172.17.20.0`
-    #[serde(rename = "RequesterIp", default, skip_serializing_if = "Option::is_none")]
     pub requester_ip: Option<String>,
     /// (Chinese only)
     ///
     /// 日志查询起始时间
     ///
     /// Example: `2026-04-07T12:12:27+08:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only)
     ///
     /// 日志查询结束时间
     ///
     /// Example: `2026-04-07T12:12:27+08:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
-impl ModelRouterLog {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterLog {
-            key_id: None,
-            model: None,
-            provider: None,
-            status: None,
-            max_retries: None,
-            total_tokens: None,
-            input_tokens: None,
-            output_tokens: None,
-            request_duration: None,
-            requester_ip: None,
-            start_time: None,
-            end_time: None,
+impl lenient::Reply for ModelRouterLog {
+    const NAME: &'static str = "ModelRouterLog";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "Model",
+        "Provider",
+        "Status",
+        "MaxRetries",
+        "TotalTokens",
+        "InputTokens",
+        "OutputTokens",
+        "RequestDuration",
+        "RequesterIp",
+        "StartTime",
+        "EndTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.model),
+            2 => lenient::value(map, &mut self.provider),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::scalar(map, &mut self.max_retries),
+            5 => lenient::scalar(map, &mut self.total_tokens),
+            6 => lenient::scalar(map, &mut self.input_tokens),
+            7 => lenient::scalar(map, &mut self.output_tokens),
+            8 => lenient::scalar(map, &mut self.request_duration),
+            9 => lenient::value(map, &mut self.requester_ip),
+            10 => lenient::value(map, &mut self.start_time),
+            11 => lenient::value(map, &mut self.end_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets `Provider`.
-    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(provider.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `MaxRetries`.
-    pub fn with_max_retries(mut self, max_retries: u64) -> Self {
-        self.max_retries = Some(max_retries);
-        self
-    }
-    /// Sets `TotalTokens`.
-    pub fn with_total_tokens(mut self, total_tokens: u64) -> Self {
-        self.total_tokens = Some(total_tokens);
-        self
-    }
-    /// Sets `InputTokens`.
-    pub fn with_input_tokens(mut self, input_tokens: u64) -> Self {
-        self.input_tokens = Some(input_tokens);
-        self
-    }
-    /// Sets `OutputTokens`.
-    pub fn with_output_tokens(mut self, output_tokens: u64) -> Self {
-        self.output_tokens = Some(output_tokens);
-        self
-    }
-    /// Sets `RequestDuration`.
-    pub fn with_request_duration(mut self, request_duration: u64) -> Self {
-        self.request_duration = Some(request_duration);
-        self
-    }
-    /// Sets `RequesterIp`.
-    pub fn with_requester_ip(mut self, requester_ip: impl Into<String>) -> Self {
-        self.requester_ip = Some(requester_ip.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterLog", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Provider", &self.provider)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("MaxRetries", &self.max_retries)?;
+        fields.opt("TotalTokens", &self.total_tokens)?;
+        fields.opt("InputTokens", &self.input_tokens)?;
+        fields.opt("OutputTokens", &self.output_tokens)?;
+        fields.opt("RequestDuration", &self.request_duration)?;
+        fields.opt("RequesterIp", &self.requester_ip)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由资源包
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterPackage {
     /// (Chinese only)
@@ -7822,28 +6966,24 @@ pub struct ModelRouterPackage {
     /// 模型路由资源包总容量
     ///
     /// Example: `1`
-    #[serde(rename = "CapacitySize", default, skip_serializing_if = "Option::is_none")]
     pub capacity_size: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包总余量
     ///
     /// Example: `1`
-    #[serde(rename = "CapacityRemain", default, skip_serializing_if = "Option::is_none")]
     pub capacity_remain: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包容量精确值
     ///
     /// Example: `1`
-    #[serde(rename = "CapacitySizePrecise", default, skip_serializing_if = "Option::is_none")]
     pub capacity_size_precise: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包总余量精确值
     ///
     /// Example: `1`
-    #[serde(rename = "CapacityRemainPrecise", default, skip_serializing_if = "Option::is_none")]
     pub capacity_remain_precise: Option<String>,
     /// (Chinese only)
     ///
@@ -7852,42 +6992,36 @@ pub struct ModelRouterPackage {
     /// 取值范围：\[0, 1\]
     ///
     /// Example: `0`
-    #[serde(rename = "AutoPurchaseFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_purchase_flag: Option<u64>,
     /// (Chinese only)
     ///
     /// 模型路由资源包Id
     ///
     /// Example: `CLB-k2600to9msqiji8`
-    #[serde(rename = "ModelRouterResourcePackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_resource_package_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包创建时间
     ///
     /// Example: `2026-04-07 17:18:40`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包抵扣开始时间
     ///
     /// Example: `2026-04-07 17:18:40`
-    #[serde(rename = "DeductionStartTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_start_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包抵扣截止时间
     ///
     /// Example: `2029-04-07 17:18:39`
-    #[serde(rename = "DeductionEndTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_end_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包失效时间
     ///
     /// Example: `2026-04-07 16:22:13`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// (Chinese only)
     ///
@@ -7901,86 +7035,69 @@ pub struct ModelRouterPackage {
     /// - 3： 已用完
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
 }
 
-impl ModelRouterPackage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterPackage {
-            capacity_size: None,
-            capacity_remain: None,
-            capacity_size_precise: None,
-            capacity_remain_precise: None,
-            auto_purchase_flag: None,
-            model_router_resource_package_id: None,
-            create_time: None,
-            deduction_start_time: None,
-            deduction_end_time: None,
-            expired_time: None,
-            status: None,
+impl lenient::Reply for ModelRouterPackage {
+    const NAME: &'static str = "ModelRouterPackage";
+    const FIELDS: &'static [&'static str] = &[
+        "CapacitySize",
+        "CapacityRemain",
+        "CapacitySizePrecise",
+        "CapacityRemainPrecise",
+        "AutoPurchaseFlag",
+        "ModelRouterResourcePackageId",
+        "CreateTime",
+        "DeductionStartTime",
+        "DeductionEndTime",
+        "ExpiredTime",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.capacity_size),
+            1 => lenient::value(map, &mut self.capacity_remain),
+            2 => lenient::value(map, &mut self.capacity_size_precise),
+            3 => lenient::value(map, &mut self.capacity_remain_precise),
+            4 => lenient::scalar(map, &mut self.auto_purchase_flag),
+            5 => lenient::value(map, &mut self.model_router_resource_package_id),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::value(map, &mut self.deduction_start_time),
+            8 => lenient::value(map, &mut self.deduction_end_time),
+            9 => lenient::value(map, &mut self.expired_time),
+            10 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `CapacitySize`.
-    pub fn with_capacity_size(mut self, capacity_size: impl Into<String>) -> Self {
-        self.capacity_size = Some(capacity_size.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CapacityRemain`.
-    pub fn with_capacity_remain(mut self, capacity_remain: impl Into<String>) -> Self {
-        self.capacity_remain = Some(capacity_remain.into());
-        self
-    }
-    /// Sets `CapacitySizePrecise`.
-    pub fn with_capacity_size_precise(mut self, capacity_size_precise: impl Into<String>) -> Self {
-        self.capacity_size_precise = Some(capacity_size_precise.into());
-        self
-    }
-    /// Sets `CapacityRemainPrecise`.
-    pub fn with_capacity_remain_precise(mut self, capacity_remain_precise: impl Into<String>) -> Self {
-        self.capacity_remain_precise = Some(capacity_remain_precise.into());
-        self
-    }
-    /// Sets `AutoPurchaseFlag`.
-    pub fn with_auto_purchase_flag(mut self, auto_purchase_flag: u64) -> Self {
-        self.auto_purchase_flag = Some(auto_purchase_flag);
-        self
-    }
-    /// Sets `ModelRouterResourcePackageId`.
-    pub fn with_model_router_resource_package_id(mut self, model_router_resource_package_id: impl Into<String>) -> Self {
-        self.model_router_resource_package_id = Some(model_router_resource_package_id.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `DeductionStartTime`.
-    pub fn with_deduction_start_time(mut self, deduction_start_time: impl Into<String>) -> Self {
-        self.deduction_start_time = Some(deduction_start_time.into());
-        self
-    }
-    /// Sets `DeductionEndTime`.
-    pub fn with_deduction_end_time(mut self, deduction_end_time: impl Into<String>) -> Self {
-        self.deduction_end_time = Some(deduction_end_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterPackage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterPackage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CapacitySize", &self.capacity_size)?;
+        fields.opt("CapacityRemain", &self.capacity_remain)?;
+        fields.opt("CapacitySizePrecise", &self.capacity_size_precise)?;
+        fields.opt("CapacityRemainPrecise", &self.capacity_remain_precise)?;
+        fields.opt("AutoPurchaseFlag", &self.auto_purchase_flag)?;
+        fields.opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DeductionStartTime", &self.deduction_start_time)?;
+        fields.opt("DeductionEndTime", &self.deduction_end_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由相关配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterQuota {
     /// (Chinese only)
@@ -7990,7 +7107,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cmr_quota_enterprise_model_router_num`
-    #[serde(rename = "QuotaType", default, skip_serializing_if = "Option::is_none")]
     pub quota_type: Option<String>,
     /// (Chinese only)
     ///
@@ -7999,7 +7115,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cmr-oei1qdkf`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8010,7 +7125,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// (Chinese only)
     ///
@@ -8021,7 +7135,6 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<u64>,
     /// (Chinese only)
     ///
@@ -8032,50 +7145,51 @@ pub struct ModelRouterQuota {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<u64>,
 }
 
-impl ModelRouterQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterQuota {
-            quota_type: None,
-            resource_id: None,
-            limit: None,
-            used: None,
-            available: None,
+impl lenient::Reply for ModelRouterQuota {
+    const NAME: &'static str = "ModelRouterQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaType",
+        "ResourceId",
+        "Limit",
+        "Used",
+        "Available",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_type),
+            1 => lenient::value(map, &mut self.resource_id),
+            2 => lenient::scalar(map, &mut self.limit),
+            3 => lenient::scalar(map, &mut self.used),
+            4 => lenient::scalar(map, &mut self.available),
+            _ => Ok(()),
         }
     }
-    /// Sets `QuotaType`.
-    pub fn with_quota_type(mut self, quota_type: impl Into<String>) -> Self {
-        self.quota_type = Some(quota_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `Limit`.
-    pub fn with_limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Used`.
-    pub fn with_used(mut self, used: u64) -> Self {
-        self.used = Some(used);
-        self
-    }
-    /// Sets `Available`.
-    pub fn with_available(mut self, available: u64) -> Self {
-        self.available = Some(available);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaType", &self.quota_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Used", &self.used)?;
+        fields.opt("Available", &self.available)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由资源包抵扣信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterResourcePackageDeduction {
     /// (Chinese only)
@@ -8083,130 +7197,111 @@ pub struct ModelRouterResourcePackageDeduction {
     /// 实际抵扣量
     ///
     /// Example: `16.90794`
-    #[serde(rename = "ActualDosage", default, skip_serializing_if = "Option::is_none")]
     pub actual_dosage: Option<String>,
     /// (Chinese only)
     ///
     /// 抵扣后包剩余量
     ///
     /// Example: `29966.2635`
-    #[serde(rename = "AfterDeductionRemain", default, skip_serializing_if = "Option::is_none")]
     pub after_deduction_remain: Option<String>,
     /// (Chinese only)
     ///
     /// 抵扣前包剩余量
     ///
     /// Example: `29983.17144`
-    #[serde(rename = "BeforeDeductionRemain", default, skip_serializing_if = "Option::is_none")]
     pub before_deduction_remain: Option<String>,
     /// (Chinese only)
     ///
     /// 抵扣时间
     ///
     /// Example: `2026-04-06 17:35:00`
-    #[serde(rename = "DeductionTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_time: Option<String>,
     /// (Chinese only)
     ///
     /// 原始用量
     ///
     /// Example: `0.3834`
-    #[serde(rename = "Dosage", default, skip_serializing_if = "Option::is_none")]
     pub dosage: Option<String>,
     /// (Chinese only)
     ///
     /// 用量结束时间
     ///
     /// Example: `2026-04-06 15:52:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only)
     ///
     /// 产生用量的模型路由实例Id
     ///
     /// Example: `cmr-e5f6g7h8`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由资源包Id
     ///
     /// Example: `cmrcredit-k2800toa8gc7far`
-    #[serde(rename = "ModelRouterResourcePackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_resource_package_id: Option<String>,
     /// (Chinese only)
     ///
     /// 用量开始时间
     ///
     /// Example: `2026-04-06 15:51:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
 }
 
-impl ModelRouterResourcePackageDeduction {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterResourcePackageDeduction {
-            actual_dosage: None,
-            after_deduction_remain: None,
-            before_deduction_remain: None,
-            deduction_time: None,
-            dosage: None,
-            end_time: None,
-            model_router_id: None,
-            model_router_resource_package_id: None,
-            start_time: None,
+impl lenient::Reply for ModelRouterResourcePackageDeduction {
+    const NAME: &'static str = "ModelRouterResourcePackageDeduction";
+    const FIELDS: &'static [&'static str] = &[
+        "ActualDosage",
+        "AfterDeductionRemain",
+        "BeforeDeductionRemain",
+        "DeductionTime",
+        "Dosage",
+        "EndTime",
+        "ModelRouterId",
+        "ModelRouterResourcePackageId",
+        "StartTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.actual_dosage),
+            1 => lenient::value(map, &mut self.after_deduction_remain),
+            2 => lenient::value(map, &mut self.before_deduction_remain),
+            3 => lenient::value(map, &mut self.deduction_time),
+            4 => lenient::value(map, &mut self.dosage),
+            5 => lenient::value(map, &mut self.end_time),
+            6 => lenient::value(map, &mut self.model_router_id),
+            7 => lenient::value(map, &mut self.model_router_resource_package_id),
+            8 => lenient::value(map, &mut self.start_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `ActualDosage`.
-    pub fn with_actual_dosage(mut self, actual_dosage: impl Into<String>) -> Self {
-        self.actual_dosage = Some(actual_dosage.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterResourcePackageDeduction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AfterDeductionRemain`.
-    pub fn with_after_deduction_remain(mut self, after_deduction_remain: impl Into<String>) -> Self {
-        self.after_deduction_remain = Some(after_deduction_remain.into());
-        self
-    }
-    /// Sets `BeforeDeductionRemain`.
-    pub fn with_before_deduction_remain(mut self, before_deduction_remain: impl Into<String>) -> Self {
-        self.before_deduction_remain = Some(before_deduction_remain.into());
-        self
-    }
-    /// Sets `DeductionTime`.
-    pub fn with_deduction_time(mut self, deduction_time: impl Into<String>) -> Self {
-        self.deduction_time = Some(deduction_time.into());
-        self
-    }
-    /// Sets `Dosage`.
-    pub fn with_dosage(mut self, dosage: impl Into<String>) -> Self {
-        self.dosage = Some(dosage.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ModelRouterResourcePackageId`.
-    pub fn with_model_router_resource_package_id(mut self, model_router_resource_package_id: impl Into<String>) -> Self {
-        self.model_router_resource_package_id = Some(model_router_resource_package_id.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterResourcePackageDeduction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterResourcePackageDeduction", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ActualDosage", &self.actual_dosage)?;
+        fields.opt("AfterDeductionRemain", &self.after_deduction_remain)?;
+        fields.opt("BeforeDeductionRemain", &self.before_deduction_remain)?;
+        fields.opt("DeductionTime", &self.deduction_time)?;
+        fields.opt("Dosage", &self.dosage)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ModelRouterResourcePackageId", &self.model_router_resource_package_id)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由资源包退款价格
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelRouterResourcePackageRefundPrice {
     /// (Chinese only)
@@ -8214,39 +7309,48 @@ pub struct ModelRouterResourcePackageRefundPrice {
     /// 模型路由资源包Id
     ///
     /// Example: `cmrcredit-k2800toa9v5tnar`
-    #[serde(rename = "ModelRouterPackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_package_id: Option<String>,
     /// (Chinese only)
     ///
     /// 可退还金额
     ///
     /// Example: `1`
-    #[serde(rename = "Price", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
 }
 
-impl ModelRouterResourcePackageRefundPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterResourcePackageRefundPrice {
-            model_router_package_id: None,
-            price: None,
+impl lenient::Reply for ModelRouterResourcePackageRefundPrice {
+    const NAME: &'static str = "ModelRouterResourcePackageRefundPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "ModelRouterPackageId",
+        "Price",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model_router_package_id),
+            1 => lenient::scalar(map, &mut self.price),
+            _ => Ok(()),
         }
     }
-    /// Sets `ModelRouterPackageId`.
-    pub fn with_model_router_package_id(mut self, model_router_package_id: impl Into<String>) -> Self {
-        self.model_router_package_id = Some(model_router_package_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterResourcePackageRefundPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: f64) -> Self {
-        self.price = Some(price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterResourcePackageRefundPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterResourcePackageRefundPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ModelRouterPackageId", &self.model_router_package_id)?;
+        fields.opt("Price", &self.price)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRouterSet {
     /// (Chinese only)
@@ -8258,7 +7362,6 @@ pub struct ModelRouterSet {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-1a2b3c4d`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8269,40 +7372,34 @@ pub struct ModelRouterSet {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `production-budget`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
     /// 集群信息
-    #[serde(rename = "ClusterInfo", default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<output::ClusterInfo>,
     /// (Chinese only)
     ///
     /// 创建时间
     ///
     /// Example: `2026-03-30T16:57:01+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// 模型路由实例域名
     ///
     /// Example: `lb-4y36j534-kuq30s51xyzt62ec.clb.gz-tencentclb.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由ID
     ///
     /// Example: `cmr-5amt4ct1`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8311,7 +7408,6 @@ pub struct ModelRouterSet {
     /// 默认值：-
     ///
     /// Example: `test-enterprise-router`
-    #[serde(rename = "ModelRouterName", default, skip_serializing_if = "Option::is_none")]
     pub model_router_name: Option<String>,
     /// (Chinese only)
     ///
@@ -8323,14 +7419,12 @@ pub struct ModelRouterSet {
     /// - Enterprise： 企业级
     ///
     /// Example: `Enterprise`
-    #[serde(rename = "ModelRouterType", default, skip_serializing_if = "Option::is_none")]
     pub model_router_type: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间
     ///
     /// Example: `2026-03-31T00:57:27+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// (Chinese only)
     ///
@@ -8342,7 +7436,6 @@ pub struct ModelRouterSet {
     /// - Intranet： 内网
     ///
     /// Example: `Internet`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// (Chinese only)
     ///
@@ -8355,7 +7448,6 @@ pub struct ModelRouterSet {
     /// - Frozen： 已冻结
     ///
     /// Example: `Normal`
-    #[serde(rename = "SecurityStatus", default, skip_serializing_if = "Option::is_none")]
     pub security_status: Option<String>,
     /// (Chinese only)
     ///
@@ -8368,12 +7460,10 @@ pub struct ModelRouterSet {
     /// - Configuring： 变配中
     ///
     /// Example: `Provisioning`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 标签
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
@@ -8385,21 +7475,18 @@ pub struct ModelRouterSet {
     /// - Isolated： 已隔离
     ///
     /// Example: `Normal`
-    #[serde(rename = "TradeStatus", default, skip_serializing_if = "Option::is_none")]
     pub trade_status: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例VIP
     ///
     /// Example: `172.16.48.113`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only)
     ///
     /// 模型路由实例所属VPC的ID
     ///
     /// Example: `vpc-j5bxoqef`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only)
     ///
@@ -8410,163 +7497,113 @@ pub struct ModelRouterSet {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// (Chinese only)
     ///
     /// 弹性公网IP的ID
     ///
     /// Example: `eip-kxle429x`
-    #[serde(rename = "EipAddressId", default, skip_serializing_if = "Option::is_none")]
     pub eip_address_id: Option<String>,
     /// (Chinese only)
     ///
     /// 计费信息
-    #[serde(rename = "BillingConfig", default, skip_serializing_if = "Option::is_none")]
     pub billing_config: Option<output::ModelRouterBillingConfigOutput>,
     /// (Chinese only)
     ///
     /// 实例重定向配置
-    #[serde(rename = "RedirectConfig", default, skip_serializing_if = "Option::is_none")]
     pub redirect_config: Option<output::RedirectConfig>,
 }
 
-impl ModelRouterSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelRouterSet {
-            budget_id: None,
-            budget_name: None,
-            cluster_info: None,
-            created_time: None,
-            credit_usage_set: Vec::new(),
-            domain: None,
-            model_router_id: None,
-            model_router_name: None,
-            model_router_type: None,
-            modified_time: None,
-            network_type: None,
-            security_status: None,
-            status: None,
-            tags: Vec::new(),
-            trade_status: None,
-            vip: None,
-            vpc_id: None,
-            bandwidth: None,
-            eip_address_id: None,
-            billing_config: None,
-            redirect_config: None,
+impl lenient::Reply for ModelRouterSet {
+    const NAME: &'static str = "ModelRouterSet";
+    const FIELDS: &'static [&'static str] = &[
+        "BudgetId",
+        "BudgetName",
+        "ClusterInfo",
+        "CreatedTime",
+        "CreditUsageSet",
+        "Domain",
+        "ModelRouterId",
+        "ModelRouterName",
+        "ModelRouterType",
+        "ModifiedTime",
+        "NetworkType",
+        "SecurityStatus",
+        "Status",
+        "Tags",
+        "TradeStatus",
+        "Vip",
+        "VpcId",
+        "Bandwidth",
+        "EipAddressId",
+        "BillingConfig",
+        "RedirectConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.budget_id),
+            1 => lenient::value(map, &mut self.budget_name),
+            2 => lenient::value(map, &mut self.cluster_info),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.credit_usage_set),
+            5 => lenient::value(map, &mut self.domain),
+            6 => lenient::value(map, &mut self.model_router_id),
+            7 => lenient::value(map, &mut self.model_router_name),
+            8 => lenient::value(map, &mut self.model_router_type),
+            9 => lenient::value(map, &mut self.modified_time),
+            10 => lenient::value(map, &mut self.network_type),
+            11 => lenient::value(map, &mut self.security_status),
+            12 => lenient::value(map, &mut self.status),
+            13 => lenient::list(map, &mut self.tags),
+            14 => lenient::value(map, &mut self.trade_status),
+            15 => lenient::value(map, &mut self.vip),
+            16 => lenient::value(map, &mut self.vpc_id),
+            17 => lenient::scalar(map, &mut self.bandwidth),
+            18 => lenient::value(map, &mut self.eip_address_id),
+            19 => lenient::value(map, &mut self.billing_config),
+            20 => lenient::value(map, &mut self.redirect_config),
+            _ => Ok(()),
         }
     }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelRouterSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `ClusterInfo`.
-    pub fn with_cluster_info(mut self, cluster_info: output::ClusterInfo) -> Self {
-        self.cluster_info = Some(cluster_info);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `ModelRouterName`.
-    pub fn with_model_router_name(mut self, model_router_name: impl Into<String>) -> Self {
-        self.model_router_name = Some(model_router_name.into());
-        self
-    }
-    /// Sets `ModelRouterType`.
-    pub fn with_model_router_type(mut self, model_router_type: impl Into<String>) -> Self {
-        self.model_router_type = Some(model_router_type.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `SecurityStatus`.
-    pub fn with_security_status(mut self, security_status: impl Into<String>) -> Self {
-        self.security_status = Some(security_status.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `TradeStatus`.
-    pub fn with_trade_status(mut self, trade_status: impl Into<String>) -> Self {
-        self.trade_status = Some(trade_status.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `EipAddressId`.
-    pub fn with_eip_address_id(mut self, eip_address_id: impl Into<String>) -> Self {
-        self.eip_address_id = Some(eip_address_id.into());
-        self
-    }
-    /// Sets `BillingConfig`.
-    pub fn with_billing_config(mut self, billing_config: output::ModelRouterBillingConfigOutput) -> Self {
-        self.billing_config = Some(billing_config);
-        self
-    }
-    /// Sets `RedirectConfig`.
-    pub fn with_redirect_config(mut self, redirect_config: output::RedirectConfig) -> Self {
-        self.redirect_config = Some(redirect_config);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelRouterSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelRouterSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("ClusterInfo", &self.cluster_info)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("ModelRouterName", &self.model_router_name)?;
+        fields.opt("ModelRouterType", &self.model_router_type)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("SecurityStatus", &self.security_status)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("TradeStatus", &self.trade_status)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("EipAddressId", &self.eip_address_id)?;
+        fields.opt("BillingConfig", &self.billing_config)?;
+        fields.opt("RedirectConfig", &self.redirect_config)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) BYOK健康探测结果
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelTestResult {
     /// (Chinese only)
@@ -8574,7 +7611,6 @@ pub struct ModelTestResult {
     /// 模型
     ///
     /// Example: `minimax`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only)
     ///
@@ -8586,54 +7622,56 @@ pub struct ModelTestResult {
     /// - Error： 不健康
     ///
     /// Example: `Success`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 错误信息
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<output::ProviderTestConnectionErrorInfo>,
     /// (Chinese only)
     ///
     /// 探测请求
-    #[serde(rename = "TestConnectionRequest", default, skip_serializing_if = "Option::is_none")]
     pub test_connection_request: Option<output::TestConnectionRequestInfo>,
 }
 
-impl ModelTestResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModelTestResult {
-            model: None,
-            status: None,
-            error_info: None,
-            test_connection_request: None,
+impl lenient::Reply for ModelTestResult {
+    const NAME: &'static str = "ModelTestResult";
+    const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Status",
+        "ErrorInfo",
+        "TestConnectionRequest",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.model),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.error_info),
+            3 => lenient::value(map, &mut self.test_connection_request),
+            _ => Ok(()),
         }
     }
-    /// Sets `Model`.
-    pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModelTestResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ErrorInfo`.
-    pub fn with_error_info(mut self, error_info: output::ProviderTestConnectionErrorInfo) -> Self {
-        self.error_info = Some(error_info);
-        self
-    }
-    /// Sets `TestConnectionRequest`.
-    pub fn with_test_connection_request(mut self, test_connection_request: output::TestConnectionRequestInfo) -> Self {
-        self.test_connection_request = Some(test_connection_request);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModelTestResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModelTestResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorInfo", &self.error_info)?;
+        fields.opt("TestConnectionRequest", &self.test_connection_request)?;
+        fields.end()
     }
 }
 
 /// OAuth configuration information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OAuth {
     /// Specifies whether to turn on or off authentication.
@@ -8642,7 +7680,6 @@ pub struct OAuth {
     /// Disabled by default.
     ///
     /// Example: `True`
-    #[serde(rename = "OAuthEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub o_auth_enable: Option<bool>,
     /// Deny requests or allow when all iaps fail.
     /// BYPASS: specifies the bypass.
@@ -8650,79 +7687,94 @@ pub struct OAuth {
     /// Defaults to BYPASS.
     ///
     /// Example: `BYPASS`
-    #[serde(rename = "OAuthFailureStatus", default, skip_serializing_if = "Option::is_none")]
     pub o_auth_failure_status: Option<String>,
 }
 
-impl OAuth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OAuth {
-            o_auth_enable: None,
-            o_auth_failure_status: None,
+impl lenient::Reply for OAuth {
+    const NAME: &'static str = "OAuth";
+    const FIELDS: &'static [&'static str] = &[
+        "OAuthEnable",
+        "OAuthFailureStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.o_auth_enable),
+            1 => lenient::value(map, &mut self.o_auth_failure_status),
+            _ => Ok(()),
         }
     }
-    /// Sets `OAuthEnable`.
-    pub fn with_o_auth_enable(mut self, o_auth_enable: bool) -> Self {
-        self.o_auth_enable = Some(o_auth_enable);
-        self
+}
+
+impl<'de> Deserialize<'de> for OAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OAuthFailureStatus`.
-    pub fn with_o_auth_failure_status(mut self, o_auth_failure_status: impl Into<String>) -> Self {
-        self.o_auth_failure_status = Some(o_auth_failure_status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for OAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "OAuth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OAuthEnable", &self.o_auth_enable)?;
+        fields.opt("OAuthFailureStatus", &self.o_auth_failure_status)?;
+        fields.end()
     }
 }
 
 /// Price of CLB instances.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Describes the instance pricing.
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
     /// Network price.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
     /// LCU price.
     /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "LcuPrice", default, skip_serializing_if = "Option::is_none")]
     pub lcu_price: Option<output::ItemPrice>,
 }
 
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            instance_price: None,
-            bandwidth_price: None,
-            lcu_price: None,
+impl lenient::Reply for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &[
+        "InstancePrice",
+        "BandwidthPrice",
+        "LcuPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_price),
+            1 => lenient::value(map, &mut self.bandwidth_price),
+            2 => lenient::value(map, &mut self.lcu_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstancePrice`.
-    pub fn with_instance_price(mut self, instance_price: output::ItemPrice) -> Self {
-        self.instance_price = Some(instance_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BandwidthPrice`.
-    pub fn with_bandwidth_price(mut self, bandwidth_price: output::ItemPrice) -> Self {
-        self.bandwidth_price = Some(bandwidth_price);
-        self
-    }
-    /// Sets `LcuPrice`.
-    pub fn with_lcu_price(mut self, lcu_price: output::ItemPrice) -> Self {
-        self.lcu_price = Some(lcu_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstancePrice", &self.instance_price)?;
+        fields.opt("BandwidthPrice", &self.bandwidth_price)?;
+        fields.opt("LcuPrice", &self.lcu_price)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Provider 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderItem {
     /// (Chinese only)
@@ -8730,55 +7782,66 @@ pub struct ProviderItem {
     /// Provider 标识（如 openai）
     ///
     /// Required. Example: `openai`
-    #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// (Chinese only)
     ///
     /// 显示名称（如 OpenAI）
     ///
     /// Required. Example: `OpenAI`
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// (Chinese only)
     ///
     /// 模型协议列表
     ///
     /// Example: `["openai"]`
-    #[serde(rename = "Protocols", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub protocols: Vec<String>,
     /// (Chinese only)
     ///
     /// 英文显示名称
     ///
     /// Example: `OpenAI`
-    #[serde(rename = "EnglishDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub english_display_name: Option<String>,
 }
 
-impl ProviderItem {
-    /// With the fields a request must carry.
-    pub fn new(provider: impl Into<String>, display_name: impl Into<String>) -> Self {
-        ProviderItem {
-            provider: Some(provider.into()),
-            display_name: Some(display_name.into()),
-            protocols: Vec::new(),
-            english_display_name: None,
+impl lenient::Reply for ProviderItem {
+    const NAME: &'static str = "ProviderItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Provider",
+        "DisplayName",
+        "Protocols",
+        "EnglishDisplayName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.provider),
+            1 => lenient::value(map, &mut self.display_name),
+            2 => lenient::list(map, &mut self.protocols),
+            3 => lenient::value(map, &mut self.english_display_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Protocols`.
-    pub fn with_protocols(mut self, protocols: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.protocols = protocols.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ProviderItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `EnglishDisplayName`.
-    pub fn with_english_display_name(mut self, english_display_name: impl Into<String>) -> Self {
-        self.english_display_name = Some(english_display_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ProviderItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ProviderItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Provider", &self.provider)?;
+        fields.opt("DisplayName", &self.display_name)?;
+        fields.list("Protocols", &self.protocols)?;
+        fields.opt("EnglishDisplayName", &self.english_display_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) BYOK健康检查错误信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderTestConnectionErrorInfo {
     /// (Chinese only)
@@ -8786,52 +7849,57 @@ pub struct ProviderTestConnectionErrorInfo {
     /// 上游模型侧返回的HTTP状态码
     ///
     /// Example: `401`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<u64>,
     /// (Chinese only)
     ///
     /// 错误状态码
     ///
     /// Example: `AuthenticationError`
-    #[serde(rename = "ErrorStatus", default, skip_serializing_if = "Option::is_none")]
     pub error_status: Option<String>,
     /// (Chinese only)
     ///
     /// 探测请求错误信息
     ///
     /// Example: `Unable to determine image input support (probe failed with HTTP 401). The API key may be invalid.`
-    #[serde(rename = "OriginalMessage", default, skip_serializing_if = "Option::is_none")]
     pub original_message: Option<String>,
 }
 
-impl ProviderTestConnectionErrorInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ProviderTestConnectionErrorInfo {
-            http_code: None,
-            error_status: None,
-            original_message: None,
+impl lenient::Reply for ProviderTestConnectionErrorInfo {
+    const NAME: &'static str = "ProviderTestConnectionErrorInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HttpCode",
+        "ErrorStatus",
+        "OriginalMessage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.http_code),
+            1 => lenient::value(map, &mut self.error_status),
+            2 => lenient::value(map, &mut self.original_message),
+            _ => Ok(()),
         }
     }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: u64) -> Self {
-        self.http_code = Some(http_code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ProviderTestConnectionErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorStatus`.
-    pub fn with_error_status(mut self, error_status: impl Into<String>) -> Self {
-        self.error_status = Some(error_status.into());
-        self
-    }
-    /// Sets `OriginalMessage`.
-    pub fn with_original_message(mut self, original_message: impl Into<String>) -> Self {
-        self.original_message = Some(original_message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ProviderTestConnectionErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ProviderTestConnectionErrorInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("ErrorStatus", &self.error_status)?;
+        fields.opt("OriginalMessage", &self.original_message)?;
+        fields.end()
     }
 }
 
 /// Quota description. All quotas are in the current region.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Quota {
     /// Quota name. value range:.
@@ -8869,49 +7937,54 @@ pub struct Quota {
     /// .
     ///
     /// Example: `TOTAL_OPEN_CLB_QUOTA`
-    #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
     /// Currently used quantity. If it is `null`, it is meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
-    #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
     /// Quota limit.
     ///
     /// Example: `3`
-    #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
 }
 
-impl Quota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Quota {
-            quota_id: None,
-            quota_current: None,
-            quota_limit: None,
+impl lenient::Reply for Quota {
+    const NAME: &'static str = "Quota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaId",
+        "QuotaCurrent",
+        "QuotaLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_id),
+            1 => lenient::scalar(map, &mut self.quota_current),
+            2 => lenient::scalar(map, &mut self.quota_limit),
+            _ => Ok(()),
         }
     }
-    /// Sets `QuotaId`.
-    pub fn with_quota_id(mut self, quota_id: impl Into<String>) -> Self {
-        self.quota_id = Some(quota_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Quota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `QuotaCurrent`.
-    pub fn with_quota_current(mut self, quota_current: i64) -> Self {
-        self.quota_current = Some(quota_current);
-        self
-    }
-    /// Sets `QuotaLimit`.
-    pub fn with_quota_limit(mut self, quota_limit: i64) -> Self {
-        self.quota_limit = Some(quota_limit);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Quota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaId", &self.quota_id)?;
+        fields.opt("QuotaCurrent", &self.quota_current)?;
+        fields.opt("QuotaLimit", &self.quota_limit)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Budget限速配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitConfigForBudget {
     /// (Chinese only)
@@ -8921,7 +7994,6 @@ pub struct RateLimitConfigForBudget {
     /// 单位：次/分钟。
     ///
     /// Example: `60`
-    #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
     /// (Chinese only)
     ///
@@ -8930,32 +8002,42 @@ pub struct RateLimitConfigForBudget {
     /// 单位：个/分钟。
     ///
     /// Example: `100000`
-    #[serde(rename = "TPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tpm: Option<u64>,
 }
 
-impl RateLimitConfigForBudget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RateLimitConfigForBudget {
-            rpm: None,
-            tpm: None,
+impl lenient::Reply for RateLimitConfigForBudget {
+    const NAME: &'static str = "RateLimitConfigForBudget";
+    const FIELDS: &'static [&'static str] = &[
+        "RPM",
+        "TPM",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.rpm),
+            1 => lenient::scalar(map, &mut self.tpm),
+            _ => Ok(()),
         }
     }
-    /// Sets `RPM`.
-    pub fn with_rpm(mut self, rpm: u64) -> Self {
-        self.rpm = Some(rpm);
-        self
+}
+
+impl<'de> Deserialize<'de> for RateLimitConfigForBudget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TPM`.
-    pub fn with_tpm(mut self, tpm: u64) -> Self {
-        self.tpm = Some(tpm);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RateLimitConfigForBudget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RateLimitConfigForBudget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RPM", &self.rpm)?;
+        fields.opt("TPM", &self.tpm)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 限速配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitConfigForKey {
     /// (Chinese only)
@@ -8965,7 +8047,6 @@ pub struct RateLimitConfigForKey {
     /// 单位：次
     ///
     /// Example: `10`
-    #[serde(rename = "MaxParallelRequest", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_parallel_request: Option<u64>,
     /// (Chinese only)
     ///
@@ -8974,7 +8055,6 @@ pub struct RateLimitConfigForKey {
     /// 单位：次/分钟
     ///
     /// Example: `30`
-    #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
     /// (Chinese only)
     ///
@@ -8983,38 +8063,45 @@ pub struct RateLimitConfigForKey {
     /// 单位：个/分钟
     ///
     /// Example: `50000`
-    #[serde(rename = "TPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tpm: Option<u64>,
 }
 
-impl RateLimitConfigForKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RateLimitConfigForKey {
-            max_parallel_request: None,
-            rpm: None,
-            tpm: None,
+impl lenient::Reply for RateLimitConfigForKey {
+    const NAME: &'static str = "RateLimitConfigForKey";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxParallelRequest",
+        "RPM",
+        "TPM",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.max_parallel_request),
+            1 => lenient::scalar(map, &mut self.rpm),
+            2 => lenient::scalar(map, &mut self.tpm),
+            _ => Ok(()),
         }
     }
-    /// Sets `MaxParallelRequest`.
-    pub fn with_max_parallel_request(mut self, max_parallel_request: u64) -> Self {
-        self.max_parallel_request = Some(max_parallel_request);
-        self
+}
+
+impl<'de> Deserialize<'de> for RateLimitConfigForKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RPM`.
-    pub fn with_rpm(mut self, rpm: u64) -> Self {
-        self.rpm = Some(rpm);
-        self
-    }
-    /// Sets `TPM`.
-    pub fn with_tpm(mut self, tpm: u64) -> Self {
-        self.tpm = Some(tpm);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RateLimitConfigForKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RateLimitConfigForKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MaxParallelRequest", &self.max_parallel_request)?;
+        fields.opt("RPM", &self.rpm)?;
+        fields.opt("TPM", &self.tpm)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 限速配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RateLimitConfigForModelRouter {
     /// (Chinese only)
@@ -9024,7 +8111,6 @@ pub struct RateLimitConfigForModelRouter {
     /// 单位：次/分钟
     ///
     /// Example: `60`
-    #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
     /// (Chinese only)
     ///
@@ -9033,32 +8119,42 @@ pub struct RateLimitConfigForModelRouter {
     /// 单位：个/分钟
     ///
     /// Example: `100000`
-    #[serde(rename = "TPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tpm: Option<u64>,
 }
 
-impl RateLimitConfigForModelRouter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RateLimitConfigForModelRouter {
-            rpm: None,
-            tpm: None,
+impl lenient::Reply for RateLimitConfigForModelRouter {
+    const NAME: &'static str = "RateLimitConfigForModelRouter";
+    const FIELDS: &'static [&'static str] = &[
+        "RPM",
+        "TPM",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.rpm),
+            1 => lenient::scalar(map, &mut self.tpm),
+            _ => Ok(()),
         }
     }
-    /// Sets `RPM`.
-    pub fn with_rpm(mut self, rpm: u64) -> Self {
-        self.rpm = Some(rpm);
-        self
+}
+
+impl<'de> Deserialize<'de> for RateLimitConfigForModelRouter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TPM`.
-    pub fn with_tpm(mut self, tpm: u64) -> Self {
-        self.tpm = Some(tpm);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RateLimitConfigForModelRouter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RateLimitConfigForModelRouter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RPM", &self.rpm)?;
+        fields.opt("TPM", &self.tpm)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 重定向配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RedirectConfig {
     /// (Chinese only)
@@ -9074,39 +8170,48 @@ pub struct RedirectConfig {
     /// - 308： 永久重定向（保留请求方法）
     ///
     /// Example: `302`
-    #[serde(rename = "StatusCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<u64>,
     /// (Chinese only)
     ///
     /// 目标地址，填写为空表示关闭重定向。不支持路径填写。
     ///
     /// Example: `https://www.qq.com/`
-    #[serde(rename = "TargetUrl", default, skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
 }
 
-impl RedirectConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RedirectConfig {
-            status_code: None,
-            target_url: None,
+impl lenient::Reply for RedirectConfig {
+    const NAME: &'static str = "RedirectConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "StatusCode",
+        "TargetUrl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.status_code),
+            1 => lenient::value(map, &mut self.target_url),
+            _ => Ok(()),
         }
     }
-    /// Sets `StatusCode`.
-    pub fn with_status_code(mut self, status_code: u64) -> Self {
-        self.status_code = Some(status_code);
-        self
+}
+
+impl<'de> Deserialize<'de> for RedirectConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TargetUrl`.
-    pub fn with_target_url(mut self, target_url: impl Into<String>) -> Self {
-        self.target_url = Some(target_url.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RedirectConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RedirectConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StatusCode", &self.status_code)?;
+        fields.opt("TargetUrl", &self.target_url)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 重新生成的Key信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegeneratedKey {
     /// (Chinese only)
@@ -9114,39 +8219,48 @@ pub struct RegeneratedKey {
     /// 重新生成的明文Key
     ///
     /// Example: `sk-HvvyVk2DvoMuG1t0MEzz4qLqWZ8-xNUlVzUZo1jtzW3opZ9eMok0nfgEhd-lLFgqKxY3d-0qFy2aohD5sKRPJu1Hlv1irSX6-nStS-9xXA`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// Key的ID
     ///
     /// Example: `vkey-g2kyvhih`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
 
-impl RegeneratedKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RegeneratedKey {
-            key: None,
-            key_id: None,
+impl lenient::Reply for RegeneratedKey {
+    const NAME: &'static str = "RegeneratedKey";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "KeyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.key_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RegeneratedKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RegeneratedKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RegeneratedKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Rerank调度配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RerankConfig {
     /// (Chinese only)
@@ -9164,7 +8278,6 @@ pub struct RerankConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `CostBasedRouting`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -9173,7 +8286,6 @@ pub struct RerankConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -9186,118 +8298,145 @@ pub struct RerankConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `3`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
-impl RerankConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RerankConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
+impl lenient::Reply for RerankConfig {
+    const NAME: &'static str = "RerankConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RerankConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RerankConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RerankConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
 /// Resource details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Resource {
     /// Specific ISP resource information, Vaules: `CMCC`, `CUCC`, `CTCC`, `BGP`, and `INTERNAL`.
     ///
     /// Example: `CMCC`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub type_: Vec<String>,
     /// ISP information, such as `CMCC`, `CUCC`, `CTCC`, `BGP`, and `INTERNAL`.
     ///
     /// Example: `CMCC`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// Available resources.
-    #[serde(rename = "AvailabilitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub availability_set: Vec<output::ResourceAvailability>,
     /// Operator type info.
-    #[serde(rename = "TypeSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub type_set: Vec<output::TypeInfo>,
 }
 
-impl Resource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Resource {
-            type_: Vec::new(),
-            isp: None,
-            availability_set: Vec::new(),
-            type_set: Vec::new(),
+impl lenient::Reply for Resource {
+    const NAME: &'static str = "Resource";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Isp",
+        "AvailabilitySet",
+        "TypeSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.isp),
+            2 => lenient::list(map, &mut self.availability_set),
+            3 => lenient::list(map, &mut self.type_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.type_ = type_.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `AvailabilitySet`.
-    pub fn with_availability_set(mut self, availability_set: impl IntoIterator<Item = output::ResourceAvailability>) -> Self {
-        self.availability_set = availability_set.into_iter().collect();
-        self
-    }
-    /// Sets `TypeSet`.
-    pub fn with_type_set(mut self, type_set: impl IntoIterator<Item = output::TypeInfo>) -> Self {
-        self.type_set = type_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Type", &self.type_)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.list("AvailabilitySet", &self.availability_set)?;
+        fields.list("TypeSet", &self.type_set)?;
+        fields.end()
     }
 }
 
 /// Resource availability
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceAvailability {
     /// Specific ISP resource information. Values: `CMCC`, `CUCC`, `CTCC`, `BGP`.
     ///
     /// Required. Example: `CMCC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Whether the resource is available. Values: `Available`, `Unavailable`
     ///
     /// Required. Example: `Available`
-    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<String>,
 }
 
-impl ResourceAvailability {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>, availability: impl Into<String>) -> Self {
-        ResourceAvailability {
-            type_: Some(type_.into()),
-            availability: Some(availability.into()),
+impl lenient::Reply for ResourceAvailability {
+    const NAME: &'static str = "ResourceAvailability";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Availability",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.availability),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ResourceAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceAvailability", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Availability", &self.availability)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 单条模型重写规则。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteItem {
     /// (Chinese only)
@@ -9307,110 +8446,116 @@ pub struct RewriteItem {
     /// 特殊值 `default` 表示兜底规则（命中所有未显式列出的源模型）。
     ///
     /// Example: `default`
-    #[serde(rename = "SourceModel", default, skip_serializing_if = "Option::is_none")]
     pub source_model: Option<String>,
     /// (Chinese only)
     ///
     /// 目标模型名（重写规则的 value）。
     ///
     /// Example: `gpt-4o-mini`
-    #[serde(rename = "TargetModel", default, skip_serializing_if = "Option::is_none")]
     pub target_model: Option<String>,
 }
 
-impl RewriteItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RewriteItem {
-            source_model: None,
-            target_model: None,
+impl lenient::Reply for RewriteItem {
+    const NAME: &'static str = "RewriteItem";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceModel",
+        "TargetModel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_model),
+            1 => lenient::value(map, &mut self.target_model),
+            _ => Ok(()),
         }
     }
-    /// Sets `SourceModel`.
-    pub fn with_source_model(mut self, source_model: impl Into<String>) -> Self {
-        self.source_model = Some(source_model.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RewriteItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TargetModel`.
-    pub fn with_target_model(mut self, target_model: impl Into<String>) -> Self {
-        self.target_model = Some(target_model.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RewriteItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RewriteItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceModel", &self.source_model)?;
+        fields.opt("TargetModel", &self.target_model)?;
+        fields.end()
     }
 }
 
 /// Redirect target information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteTarget {
     /// Listener ID of the redirection target. this field is valid only when redirection is configured.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `lbl-q471xxxx`
-    #[serde(rename = "TargetListenerId", default, skip_serializing_if = "Option::is_none")]
     pub target_listener_id: Option<String>,
     /// Specifies the forwarding rule ID of redirection target. field is valid only when redirection is configured.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-188pxxxx`
-    #[serde(rename = "TargetLocationId", default, skip_serializing_if = "Option::is_none")]
     pub target_location_id: Option<String>,
     /// Specifies the redirection status code.
     ///
     /// Example: `302`
-    #[serde(rename = "RewriteCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rewrite_code: Option<i64>,
     /// Whether the matched URL is carried in redirection
     ///
     /// Example: `true`
-    #[serde(rename = "TakeUrl", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub take_url: Option<bool>,
     /// Redirection type. Manual: Manual redirection; Auto: Automatic redirection
     ///
     /// Example: `Auto`
-    #[serde(rename = "RewriteType", default, skip_serializing_if = "Option::is_none")]
     pub rewrite_type: Option<String>,
 }
 
-impl RewriteTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RewriteTarget {
-            target_listener_id: None,
-            target_location_id: None,
-            rewrite_code: None,
-            take_url: None,
-            rewrite_type: None,
+impl lenient::Reply for RewriteTarget {
+    const NAME: &'static str = "RewriteTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetListenerId",
+        "TargetLocationId",
+        "RewriteCode",
+        "TakeUrl",
+        "RewriteType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_listener_id),
+            1 => lenient::value(map, &mut self.target_location_id),
+            2 => lenient::scalar(map, &mut self.rewrite_code),
+            3 => lenient::scalar(map, &mut self.take_url),
+            4 => lenient::value(map, &mut self.rewrite_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `TargetListenerId`.
-    pub fn with_target_listener_id(mut self, target_listener_id: impl Into<String>) -> Self {
-        self.target_listener_id = Some(target_listener_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RewriteTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TargetLocationId`.
-    pub fn with_target_location_id(mut self, target_location_id: impl Into<String>) -> Self {
-        self.target_location_id = Some(target_location_id.into());
-        self
-    }
-    /// Sets `RewriteCode`.
-    pub fn with_rewrite_code(mut self, rewrite_code: i64) -> Self {
-        self.rewrite_code = Some(rewrite_code);
-        self
-    }
-    /// Sets `TakeUrl`.
-    pub fn with_take_url(mut self, take_url: bool) -> Self {
-        self.take_url = Some(take_url);
-        self
-    }
-    /// Sets `RewriteType`.
-    pub fn with_rewrite_type(mut self, rewrite_type: impl Into<String>) -> Self {
-        self.rewrite_type = Some(rewrite_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RewriteTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RewriteTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetListenerId", &self.target_listener_id)?;
+        fields.opt("TargetLocationId", &self.target_location_id)?;
+        fields.opt("RewriteCode", &self.rewrite_code)?;
+        fields.opt("TakeUrl", &self.take_url)?;
+        fields.opt("RewriteType", &self.rewrite_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 路由设置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RouterSettingWithFallBack {
     /// (Chinese only)
@@ -9425,7 +8570,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "CrossModelGroupRoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub cross_model_group_routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -9434,7 +8578,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "FallBack", default, skip_serializing_if = "Option::is_none")]
     pub fall_back: Option<output::FallBackItem>,
     /// (Chinese only)
     ///
@@ -9451,7 +8594,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -9464,7 +8606,6 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
     /// (Chinese only)
     ///
@@ -9473,61 +8614,58 @@ pub struct RouterSettingWithFallBack {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
     /// 粘连配置参数
-    #[serde(rename = "StickyConfig", default, skip_serializing_if = "Option::is_none")]
     pub sticky_config: Option<output::StickyConfig>,
 }
 
-impl RouterSettingWithFallBack {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouterSettingWithFallBack {
-            cross_model_group_routing_strategy: None,
-            fall_back: None,
-            routing_strategy: None,
-            num_retries: None,
-            routing_strategy_args: None,
-            sticky_config: None,
+impl lenient::Reply for RouterSettingWithFallBack {
+    const NAME: &'static str = "RouterSettingWithFallBack";
+    const FIELDS: &'static [&'static str] = &[
+        "CrossModelGroupRoutingStrategy",
+        "FallBack",
+        "RoutingStrategy",
+        "NumRetries",
+        "RoutingStrategyArgs",
+        "StickyConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cross_model_group_routing_strategy),
+            1 => lenient::value(map, &mut self.fall_back),
+            2 => lenient::value(map, &mut self.routing_strategy),
+            3 => lenient::scalar(map, &mut self.num_retries),
+            4 => lenient::value(map, &mut self.routing_strategy_args),
+            5 => lenient::value(map, &mut self.sticky_config),
+            _ => Ok(()),
         }
     }
-    /// Sets `CrossModelGroupRoutingStrategy`.
-    pub fn with_cross_model_group_routing_strategy(mut self, cross_model_group_routing_strategy: impl Into<String>) -> Self {
-        self.cross_model_group_routing_strategy = Some(cross_model_group_routing_strategy.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RouterSettingWithFallBack {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `FallBack`.
-    pub fn with_fall_back(mut self, fall_back: output::FallBackItem) -> Self {
-        self.fall_back = Some(fall_back);
-        self
-    }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
-    }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `StickyConfig`.
-    pub fn with_sticky_config(mut self, sticky_config: output::StickyConfig) -> Self {
-        self.sticky_config = Some(sticky_config);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RouterSettingWithFallBack {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RouterSettingWithFallBack", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CrossModelGroupRoutingStrategy", &self.cross_model_group_routing_strategy)?;
+        fields.opt("FallBack", &self.fall_back)?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("StickyConfig", &self.sticky_config)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) L2模型内路由算法策略参数
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RoutingStrategyArgs {
     /// (Chinese only)
@@ -9541,7 +8679,6 @@ pub struct RoutingStrategyArgs {
     /// 仅最低繁忙路由算法生效。0 表示请求仅会路由到在途数最小的上游大模型部署，0.10 表示请求路由到的上游大模型部署在途请求数最多比最小在途数高10%，依次类推。
     ///
     /// Example: `0.3`
-    #[serde(rename = "LeastBusyBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub least_busy_buffer: Option<f64>,
     /// (Chinese only)
     ///
@@ -9554,7 +8691,6 @@ pub struct RoutingStrategyArgs {
     /// 仅用量均衡路由算法生效。0 表示请求仅会路由到TPM最低的上游大模型部署；0.10 表示请求最多会路由到比TPM最小值高10%的上游大模型部署，依次类推。
     ///
     /// Example: `0.4`
-    #[serde(rename = "UsageBasedBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_based_buffer: Option<f64>,
     /// (Chinese only)
     ///
@@ -9567,7 +8703,6 @@ pub struct RoutingStrategyArgs {
     /// 仅最低延迟路由算法生效。0 表示请求仅会路由到延迟最低的上游大模型部署；0.10 表示请求最多会路由到比延迟最小值高10%的上游大模型部署，依次类推。
     ///
     /// Example: `0.6`
-    #[serde(rename = "LowestLatencyBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lowest_latency_buffer: Option<f64>,
     /// (Chinese only)
     ///
@@ -9580,522 +8715,438 @@ pub struct RoutingStrategyArgs {
     /// 仅最低积分系数路由算法生效。0 表示请求仅会路由到积分系数最低的上游大模型部署；0.10 表示请求最多会路由到比积分系数最小值高10%的上游大模型部署，依次类推。
     ///
     /// Example: `100`
-    #[serde(rename = "LowestCostBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lowest_cost_buffer: Option<f64>,
 }
 
-impl RoutingStrategyArgs {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutingStrategyArgs {
-            least_busy_buffer: None,
-            usage_based_buffer: None,
-            lowest_latency_buffer: None,
-            lowest_cost_buffer: None,
+impl lenient::Reply for RoutingStrategyArgs {
+    const NAME: &'static str = "RoutingStrategyArgs";
+    const FIELDS: &'static [&'static str] = &[
+        "LeastBusyBuffer",
+        "UsageBasedBuffer",
+        "LowestLatencyBuffer",
+        "LowestCostBuffer",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.least_busy_buffer),
+            1 => lenient::scalar(map, &mut self.usage_based_buffer),
+            2 => lenient::scalar(map, &mut self.lowest_latency_buffer),
+            3 => lenient::scalar(map, &mut self.lowest_cost_buffer),
+            _ => Ok(()),
         }
     }
-    /// Sets `LeastBusyBuffer`.
-    pub fn with_least_busy_buffer(mut self, least_busy_buffer: f64) -> Self {
-        self.least_busy_buffer = Some(least_busy_buffer);
-        self
+}
+
+impl<'de> Deserialize<'de> for RoutingStrategyArgs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UsageBasedBuffer`.
-    pub fn with_usage_based_buffer(mut self, usage_based_buffer: f64) -> Self {
-        self.usage_based_buffer = Some(usage_based_buffer);
-        self
-    }
-    /// Sets `LowestLatencyBuffer`.
-    pub fn with_lowest_latency_buffer(mut self, lowest_latency_buffer: f64) -> Self {
-        self.lowest_latency_buffer = Some(lowest_latency_buffer);
-        self
-    }
-    /// Sets `LowestCostBuffer`.
-    pub fn with_lowest_cost_buffer(mut self, lowest_cost_buffer: f64) -> Self {
-        self.lowest_cost_buffer = Some(lowest_cost_buffer);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RoutingStrategyArgs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RoutingStrategyArgs", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LeastBusyBuffer", &self.least_busy_buffer)?;
+        fields.opt("UsageBasedBuffer", &self.usage_based_buffer)?;
+        fields.opt("LowestLatencyBuffer", &self.lowest_latency_buffer)?;
+        fields.opt("LowestCostBuffer", &self.lowest_cost_buffer)?;
+        fields.end()
     }
 }
 
 /// Health check status of a forwarding rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RuleHealth {
     /// Forwarding rule ID
     ///
     /// Example: `loc-lmf0xxxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Forwarding rule Url
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/health`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Advanced routing rule ID.
     ///
     /// Example: `rule-b6xw**lo`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Indicates the health check status of the backend service bound to this rule.
     ///
     /// Example: `None`
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::TargetHealth>,
 }
 
-impl RuleHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RuleHealth {
-            location_id: None,
-            domain: None,
-            url: None,
-            rule_id: None,
-            targets: Vec::new(),
+impl lenient::Reply for RuleHealth {
+    const NAME: &'static str = "RuleHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "RuleId",
+        "Targets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::value(map, &mut self.rule_id),
+            4 => lenient::list(map, &mut self.targets),
+            _ => Ok(()),
         }
     }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RuleHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::TargetHealth>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RuleHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RuleHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.list("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
 /// HTTP/HTTPS listener forwarding rule (output)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RuleOutput {
     /// Forwarding rule ID
     ///
     /// Example: `loc-xxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule
     ///
     /// Example: `www.xxxx.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Path of forwarding rules.
     ///
     /// Example: `/test`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Session persistence time
     ///
     /// Example: `0`
-    #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
     /// Health Check Information
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::HealthCheck>,
     /// Certificate information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<output::CertificateOutput>,
     /// Request forwarding method in the rules.WRR, LEAST_CONN, and IP_HASH respectively indicate weighted round robin, least connections, and IP hash.
     ///
     /// Example: `WRR`
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<String>,
     /// ID of the listener to which the forwarding rule belongs
     ///
     /// Example: `lbl-8cnl****`
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
     /// Redirection target information of the forwarding rule
-    #[serde(rename = "RewriteTarget", default, skip_serializing_if = "Option::is_none")]
     pub rewrite_target: Option<output::RewriteTarget>,
     /// Whether to enable gzip
     ///
     /// Example: `true`
-    #[serde(rename = "HttpGzip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_gzip: Option<bool>,
     /// Whether the forwarding rule is automatically created
     ///
     /// Example: `false`
-    #[serde(rename = "BeAutoCreated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub be_auto_created: Option<bool>,
     /// Whether to use as the default domain name
     ///
     /// Example: `true`
-    #[serde(rename = "DefaultServer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_server: Option<bool>,
     /// Whether to enable Http2
     ///
     /// Example: `false`
-    #[serde(rename = "Http2", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
     /// Forwarding protocol between CLB and real server
     ///
     /// Example: `HTTP`
-    #[serde(rename = "ForwardType", default, skip_serializing_if = "Option::is_none")]
     pub forward_type: Option<String>,
     /// Forwarding rule creation time
     ///
     /// Example: `2024-01-22 14:36:12`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Real server type. NODE indicates binding to a general node, and TARGETGROUP indicates binding to a target group.
     ///
     /// Example: `NODE`
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// Basic information of a bound target group. This field will be returned if a target group is bound to a rule.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroup", default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<output::BasicTargetGroupInfo>,
     /// WAF instance ID.
     ///
     /// Example: `waf-VuDdHZo4`
-    #[serde(rename = "WafDomainId", default, skip_serializing_if = "Option::is_none")]
     pub waf_domain_id: Option<String>,
     /// Called server routing. valid when ForwardType is TRPC. currently not yet available.
     ///
     /// Example: `vpc`
-    #[serde(rename = "TrpcCallee", default, skip_serializing_if = "Option::is_none")]
     pub trpc_callee: Option<String>,
     /// TRPC calling service api. valid when ForwardType is TRPC. currently not yet available.
     ///
     /// Example: `testFunc`
-    #[serde(rename = "TrpcFunc", default, skip_serializing_if = "Option::is_none")]
     pub trpc_func: Option<String>,
     /// QUIC status. QUIC_ACTIVE means enabled, QUIC_INACTIVE means not enabled. note that only HTTPS domain names can enable QUIC.
     ///
     /// Example: `QUIC_INACTIVE`
-    #[serde(rename = "QuicStatus", default, skip_serializing_if = "Option::is_none")]
     pub quic_status: Option<String>,
     /// Specifies the domain name list of the forwarding rule.
     ///
     /// Example: `["www.xxxx.com"]`
-    #[serde(rename = "Domains", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<String>,
     /// List of bound target groups
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TargetGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_group_list: Vec<output::BasicTargetGroupInfo>,
     /// OAuth configuration status.
-    #[serde(rename = "OAuth", default, skip_serializing_if = "Option::is_none")]
     pub o_auth: Option<output::OAuth>,
     /// Specifies the custom cookie name.
     ///
     /// Example: `test_cookie`
-    #[serde(rename = "CookieName", default, skip_serializing_if = "Option::is_none")]
     pub cookie_name: Option<String>,
 }
 
-impl RuleOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RuleOutput {
-            location_id: None,
-            domain: None,
-            url: None,
-            session_expire_time: None,
-            health_check: None,
-            certificate: None,
-            scheduler: None,
-            listener_id: None,
-            rewrite_target: None,
-            http_gzip: None,
-            be_auto_created: None,
-            default_server: None,
-            http2: None,
-            forward_type: None,
-            create_time: None,
-            target_type: None,
-            target_group: None,
-            waf_domain_id: None,
-            trpc_callee: None,
-            trpc_func: None,
-            quic_status: None,
-            domains: Vec::new(),
-            target_group_list: Vec::new(),
-            o_auth: None,
-            cookie_name: None,
+impl lenient::Reply for RuleOutput {
+    const NAME: &'static str = "RuleOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "SessionExpireTime",
+        "HealthCheck",
+        "Certificate",
+        "Scheduler",
+        "ListenerId",
+        "RewriteTarget",
+        "HttpGzip",
+        "BeAutoCreated",
+        "DefaultServer",
+        "Http2",
+        "ForwardType",
+        "CreateTime",
+        "TargetType",
+        "TargetGroup",
+        "WafDomainId",
+        "TrpcCallee",
+        "TrpcFunc",
+        "QuicStatus",
+        "Domains",
+        "TargetGroupList",
+        "OAuth",
+        "CookieName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::scalar(map, &mut self.session_expire_time),
+            4 => lenient::value(map, &mut self.health_check),
+            5 => lenient::value(map, &mut self.certificate),
+            6 => lenient::value(map, &mut self.scheduler),
+            7 => lenient::value(map, &mut self.listener_id),
+            8 => lenient::value(map, &mut self.rewrite_target),
+            9 => lenient::scalar(map, &mut self.http_gzip),
+            10 => lenient::scalar(map, &mut self.be_auto_created),
+            11 => lenient::scalar(map, &mut self.default_server),
+            12 => lenient::scalar(map, &mut self.http2),
+            13 => lenient::value(map, &mut self.forward_type),
+            14 => lenient::value(map, &mut self.create_time),
+            15 => lenient::value(map, &mut self.target_type),
+            16 => lenient::value(map, &mut self.target_group),
+            17 => lenient::value(map, &mut self.waf_domain_id),
+            18 => lenient::value(map, &mut self.trpc_callee),
+            19 => lenient::value(map, &mut self.trpc_func),
+            20 => lenient::value(map, &mut self.quic_status),
+            21 => lenient::list(map, &mut self.domains),
+            22 => lenient::list(map, &mut self.target_group_list),
+            23 => lenient::value(map, &mut self.o_auth),
+            24 => lenient::value(map, &mut self.cookie_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RuleOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `SessionExpireTime`.
-    pub fn with_session_expire_time(mut self, session_expire_time: i64) -> Self {
-        self.session_expire_time = Some(session_expire_time);
-        self
-    }
-    /// Sets `HealthCheck`.
-    pub fn with_health_check(mut self, health_check: output::HealthCheck) -> Self {
-        self.health_check = Some(health_check);
-        self
-    }
-    /// Sets `Certificate`.
-    pub fn with_certificate(mut self, certificate: output::CertificateOutput) -> Self {
-        self.certificate = Some(certificate);
-        self
-    }
-    /// Sets `Scheduler`.
-    pub fn with_scheduler(mut self, scheduler: impl Into<String>) -> Self {
-        self.scheduler = Some(scheduler.into());
-        self
-    }
-    /// Sets `ListenerId`.
-    pub fn with_listener_id(mut self, listener_id: impl Into<String>) -> Self {
-        self.listener_id = Some(listener_id.into());
-        self
-    }
-    /// Sets `RewriteTarget`.
-    pub fn with_rewrite_target(mut self, rewrite_target: output::RewriteTarget) -> Self {
-        self.rewrite_target = Some(rewrite_target);
-        self
-    }
-    /// Sets `HttpGzip`.
-    pub fn with_http_gzip(mut self, http_gzip: bool) -> Self {
-        self.http_gzip = Some(http_gzip);
-        self
-    }
-    /// Sets `BeAutoCreated`.
-    pub fn with_be_auto_created(mut self, be_auto_created: bool) -> Self {
-        self.be_auto_created = Some(be_auto_created);
-        self
-    }
-    /// Sets `DefaultServer`.
-    pub fn with_default_server(mut self, default_server: bool) -> Self {
-        self.default_server = Some(default_server);
-        self
-    }
-    /// Sets `Http2`.
-    pub fn with_http2(mut self, http2: bool) -> Self {
-        self.http2 = Some(http2);
-        self
-    }
-    /// Sets `ForwardType`.
-    pub fn with_forward_type(mut self, forward_type: impl Into<String>) -> Self {
-        self.forward_type = Some(forward_type.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn with_target_type(mut self, target_type: impl Into<String>) -> Self {
-        self.target_type = Some(target_type.into());
-        self
-    }
-    /// Sets `TargetGroup`.
-    pub fn with_target_group(mut self, target_group: output::BasicTargetGroupInfo) -> Self {
-        self.target_group = Some(target_group);
-        self
-    }
-    /// Sets `WafDomainId`.
-    pub fn with_waf_domain_id(mut self, waf_domain_id: impl Into<String>) -> Self {
-        self.waf_domain_id = Some(waf_domain_id.into());
-        self
-    }
-    /// Sets `TrpcCallee`.
-    pub fn with_trpc_callee(mut self, trpc_callee: impl Into<String>) -> Self {
-        self.trpc_callee = Some(trpc_callee.into());
-        self
-    }
-    /// Sets `TrpcFunc`.
-    pub fn with_trpc_func(mut self, trpc_func: impl Into<String>) -> Self {
-        self.trpc_func = Some(trpc_func.into());
-        self
-    }
-    /// Sets `QuicStatus`.
-    pub fn with_quic_status(mut self, quic_status: impl Into<String>) -> Self {
-        self.quic_status = Some(quic_status.into());
-        self
-    }
-    /// Sets `Domains`.
-    pub fn with_domains(mut self, domains: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.domains = domains.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetGroupList`.
-    pub fn with_target_group_list(mut self, target_group_list: impl IntoIterator<Item = output::BasicTargetGroupInfo>) -> Self {
-        self.target_group_list = target_group_list.into_iter().collect();
-        self
-    }
-    /// Sets `OAuth`.
-    pub fn with_o_auth(mut self, o_auth: output::OAuth) -> Self {
-        self.o_auth = Some(o_auth);
-        self
-    }
-    /// Sets `CookieName`.
-    pub fn with_cookie_name(mut self, cookie_name: impl Into<String>) -> Self {
-        self.cookie_name = Some(cookie_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RuleOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RuleOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("SessionExpireTime", &self.session_expire_time)?;
+        fields.opt("HealthCheck", &self.health_check)?;
+        fields.opt("Certificate", &self.certificate)?;
+        fields.opt("Scheduler", &self.scheduler)?;
+        fields.opt("ListenerId", &self.listener_id)?;
+        fields.opt("RewriteTarget", &self.rewrite_target)?;
+        fields.opt("HttpGzip", &self.http_gzip)?;
+        fields.opt("BeAutoCreated", &self.be_auto_created)?;
+        fields.opt("DefaultServer", &self.default_server)?;
+        fields.opt("Http2", &self.http2)?;
+        fields.opt("ForwardType", &self.forward_type)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("TargetType", &self.target_type)?;
+        fields.opt("TargetGroup", &self.target_group)?;
+        fields.opt("WafDomainId", &self.waf_domain_id)?;
+        fields.opt("TrpcCallee", &self.trpc_callee)?;
+        fields.opt("TrpcFunc", &self.trpc_func)?;
+        fields.opt("QuicStatus", &self.quic_status)?;
+        fields.list("Domains", &self.domains)?;
+        fields.list("TargetGroupList", &self.target_group_list)?;
+        fields.opt("OAuth", &self.o_auth)?;
+        fields.opt("CookieName", &self.cookie_name)?;
+        fields.end()
     }
 }
 
 /// Information of the real server bound to a forwarding rule under an HTTP/HTTPS listener
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RuleTargets {
     /// Forwarding rule ID
     ///
     /// Example: `loc-i82k****`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name of the forwarding rule
     ///
     /// Example: `xxx.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Forwarding rule path.
     ///
     /// Example: `/xxx`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Real server information
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::Backend>,
     /// Describes the backend cloud function info.
-    #[serde(rename = "FunctionTargets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub function_targets: Vec<output::FunctionTarget>,
 }
 
-impl RuleTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RuleTargets {
-            location_id: None,
-            domain: None,
-            url: None,
-            targets: Vec::new(),
-            function_targets: Vec::new(),
+impl lenient::Reply for RuleTargets {
+    const NAME: &'static str = "RuleTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "Targets",
+        "FunctionTargets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::list(map, &mut self.targets),
+            4 => lenient::list(map, &mut self.function_targets),
+            _ => Ok(()),
         }
     }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RuleTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::Backend>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
-    }
-    /// Sets `FunctionTargets`.
-    pub fn with_function_targets(mut self, function_targets: impl IntoIterator<Item = output::FunctionTarget>) -> Self {
-        self.function_targets = function_targets.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RuleTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RuleTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.list("Targets", &self.targets)?;
+        fields.list("FunctionTargets", &self.function_targets)?;
+        fields.end()
     }
 }
 
 /// Object bound to the layer-7 listener rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RulesItems {
     /// Rule ID.
     ///
     /// Example: `loc-lmf0xxxx`
-    #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Domain name.
     ///
     /// Example: `test.clb.cloud.tencent.com`
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Uri
     ///
     /// Example: `/rules`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Object bound to the real server.
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::LbRsTargets>,
 }
 
-impl RulesItems {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RulesItems {
-            location_id: None,
-            domain: None,
-            url: None,
-            targets: Vec::new(),
+impl lenient::Reply for RulesItems {
+    const NAME: &'static str = "RulesItems";
+    const FIELDS: &'static [&'static str] = &[
+        "LocationId",
+        "Domain",
+        "Url",
+        "Targets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.location_id),
+            1 => lenient::value(map, &mut self.domain),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::list(map, &mut self.targets),
+            _ => Ok(()),
         }
     }
-    /// Sets `LocationId`.
-    pub fn with_location_id(mut self, location_id: impl Into<String>) -> Self {
-        self.location_id = Some(location_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RulesItems {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Domain`.
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::LbRsTargets>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RulesItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RulesItems", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocationId", &self.location_id)?;
+        fields.opt("Domain", &self.domain)?;
+        fields.opt("Url", &self.url)?;
+        fields.list("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型路由网络服务信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceEndPoints {
     /// (Chinese only)
@@ -10103,52 +9154,57 @@ pub struct ServiceEndPoints {
     /// 证书ID
     ///
     /// Example: `SCkPG15A`
-    #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// (Chinese only)
     ///
     /// 监听端口
     ///
     /// Example: `443`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// (Chinese only)
     ///
     /// 网络协议
     ///
     /// Example: `HTTPS`
-    #[serde(rename = "Schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
 }
 
-impl ServiceEndPoints {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceEndPoints {
-            cert_id: None,
-            port: None,
-            schema: None,
+impl lenient::Reply for ServiceEndPoints {
+    const NAME: &'static str = "ServiceEndPoints";
+    const FIELDS: &'static [&'static str] = &[
+        "CertId",
+        "Port",
+        "Schema",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cert_id),
+            1 => lenient::scalar(map, &mut self.port),
+            2 => lenient::value(map, &mut self.schema),
+            _ => Ok(()),
         }
     }
-    /// Sets `CertId`.
-    pub fn with_cert_id(mut self, cert_id: impl Into<String>) -> Self {
-        self.cert_id = Some(cert_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceEndPoints {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Schema`.
-    pub fn with_schema(mut self, schema: impl Into<String>) -> Self {
-        self.schema = Some(schema.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceEndPoints {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceEndPoints", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CertId", &self.cert_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Schema", &self.schema)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) BYOK信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProvider {
     /// (Chinese only)
@@ -10156,7 +9212,6 @@ pub struct ServiceProvider {
     /// BYOK类型
     ///
     /// Example: `PublicBYOK`
-    #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<String>,
     /// (Chinese only)
     ///
@@ -10170,35 +9225,30 @@ pub struct ServiceProvider {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
     /// (Chinese only)
     ///
     /// 模型协议
     ///
     /// Example: `openai`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK的所属厂商
     ///
     /// Example: `xai`
-    #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK实例ID
     ///
     /// Example: `model-w***zd4jz`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK名称
     ///
     /// Example: `custom_name`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
@@ -10207,14 +9257,12 @@ pub struct ServiceProvider {
     /// 取值范围\[0,2\]，优先级随数值增大而降低。
     ///
     /// Example: `1`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<u64>,
     /// (Chinese only)
     ///
     /// 绑定的指定模型组Order相同层级内BYOK实例的调度权重
     ///
     /// Example: `50`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// (Chinese only)
     ///
@@ -10231,74 +9279,63 @@ pub struct ServiceProvider {
     /// - DeletionFailed： 删除失败
     ///
     /// Example: `Active`
-    #[serde(rename = "AssociationStatus", default, skip_serializing_if = "Option::is_none")]
     pub association_status: Option<String>,
 }
 
-impl ServiceProvider {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProvider {
-            access_type: None,
-            input_modalities: Vec::new(),
-            protocol: None,
-            provider: None,
-            service_provider_id: None,
-            service_provider_name: None,
-            order: None,
-            weight: None,
-            association_status: None,
+impl lenient::Reply for ServiceProvider {
+    const NAME: &'static str = "ServiceProvider";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessType",
+        "InputModalities",
+        "Protocol",
+        "Provider",
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "Order",
+        "Weight",
+        "AssociationStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.access_type),
+            1 => lenient::list(map, &mut self.input_modalities),
+            2 => lenient::value(map, &mut self.protocol),
+            3 => lenient::value(map, &mut self.provider),
+            4 => lenient::value(map, &mut self.service_provider_id),
+            5 => lenient::value(map, &mut self.service_provider_name),
+            6 => lenient::scalar(map, &mut self.order),
+            7 => lenient::scalar(map, &mut self.weight),
+            8 => lenient::value(map, &mut self.association_status),
+            _ => Ok(()),
         }
     }
-    /// Sets `AccessType`.
-    pub fn with_access_type(mut self, access_type: impl Into<String>) -> Self {
-        self.access_type = Some(access_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Provider`.
-    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(provider.into());
-        self
-    }
-    /// Sets `ServiceProviderId`.
-    pub fn with_service_provider_id(mut self, service_provider_id: impl Into<String>) -> Self {
-        self.service_provider_id = Some(service_provider_id.into());
-        self
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
-    }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: u64) -> Self {
-        self.order = Some(order);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `AssociationStatus`.
-    pub fn with_association_status(mut self, association_status: impl Into<String>) -> Self {
-        self.association_status = Some(association_status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceProvider", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AccessType", &self.access_type)?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Provider", &self.provider)?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.opt("Order", &self.order)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.opt("AssociationStatus", &self.association_status)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) BYOK 实例（ServiceProvider）维度积分系数明细
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderCoefficient {
     /// (Chinese only)
@@ -10310,74 +9347,71 @@ pub struct ServiceProviderCoefficient {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
     /// (Chinese only)
     ///
     /// BYOK 实例（ServiceProvider）ID。
     ///
     /// Example: `byok-52mdfb352`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
     /// BYOK 实例（ServiceProvider）名称。
     ///
     /// Example: `openai-direct`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
     /// 分级积分系数设置
-    #[serde(rename = "CoefficientTiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_tiers: Vec<output::CoefficientTier>,
     /// (Chinese only)
     ///
     /// 峰谷积分系数设置
-    #[serde(rename = "CoefficientSchedule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
 }
 
-impl ServiceProviderCoefficient {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderCoefficient {
-            coefficient: None,
-            service_provider_id: None,
-            service_provider_name: None,
-            coefficient_tiers: Vec::new(),
-            coefficient_schedule: Vec::new(),
+impl lenient::Reply for ServiceProviderCoefficient {
+    const NAME: &'static str = "ServiceProviderCoefficient";
+    const FIELDS: &'static [&'static str] = &[
+        "Coefficient",
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "CoefficientTiers",
+        "CoefficientSchedule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.coefficient),
+            1 => lenient::value(map, &mut self.service_provider_id),
+            2 => lenient::value(map, &mut self.service_provider_name),
+            3 => lenient::list(map, &mut self.coefficient_tiers),
+            4 => lenient::list(map, &mut self.coefficient_schedule),
+            _ => Ok(()),
         }
     }
-    /// Sets `Coefficient`.
-    pub fn with_coefficient(mut self, coefficient: output::Coefficient) -> Self {
-        self.coefficient = Some(coefficient);
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderCoefficient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ServiceProviderId`.
-    pub fn with_service_provider_id(mut self, service_provider_id: impl Into<String>) -> Self {
-        self.service_provider_id = Some(service_provider_id.into());
-        self
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
-    }
-    /// Sets `CoefficientTiers`.
-    pub fn with_coefficient_tiers(mut self, coefficient_tiers: impl IntoIterator<Item = output::CoefficientTier>) -> Self {
-        self.coefficient_tiers = coefficient_tiers.into_iter().collect();
-        self
-    }
-    /// Sets `CoefficientSchedule`.
-    pub fn with_coefficient_schedule(mut self, coefficient_schedule: impl IntoIterator<Item = output::CoefficientScheduleRule>) -> Self {
-        self.coefficient_schedule = coefficient_schedule.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceProviderCoefficient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceProviderCoefficient", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Coefficient", &self.coefficient)?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.list("CoefficientTiers", &self.coefficient_tiers)?;
+        fields.list("CoefficientSchedule", &self.coefficient_schedule)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 健康检查配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// (Chinese only)
@@ -10390,7 +9424,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// - false： 否
     ///
     /// Example: `true`
-    #[serde(rename = "HealthCheckEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_enabled: Option<bool>,
     /// (Chinese only)
     ///
@@ -10401,7 +9434,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 默认值：300
     ///
     /// Example: `6000`
-    #[serde(rename = "HealthCheckInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_interval: Option<u64>,
     /// (Chinese only)
     ///
@@ -10412,7 +9444,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 默认值：1
     ///
     /// Example: `1`
-    #[serde(rename = "HealthCheckUnhealthyThreshold", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_unhealthy_threshold: Option<u64>,
     /// (Chinese only)
     ///
@@ -10423,7 +9454,6 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `16`
-    #[serde(rename = "HealthCheckMaxTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_max_tokens: Option<u64>,
     /// (Chinese only)
     ///
@@ -10438,21 +9468,18 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `messages`
-    #[serde(rename = "HealthCheckProtocol", default, skip_serializing_if = "Option::is_none")]
     pub health_check_protocol: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查路径。仅HealthCheckMethod为Service时生效。
     ///
     /// Example: `v1/models`
-    #[serde(rename = "HealthCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
     /// (Chinese only)
     ///
     /// 健康检查方式。
     ///
     /// Example: `Service`
-    #[serde(rename = "HealthCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub health_check_method: Option<String>,
     /// (Chinese only)
     ///
@@ -10463,68 +9490,60 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// 默认值：15
     ///
     /// Example: `15`
-    #[serde(rename = "HealthCheckTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_timeout: Option<u64>,
 }
 
-impl ServiceProviderHealthCheckConfigItemOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderHealthCheckConfigItemOutput {
-            health_check_enabled: None,
-            health_check_interval: None,
-            health_check_unhealthy_threshold: None,
-            health_check_max_tokens: None,
-            health_check_protocol: None,
-            health_check_path: None,
-            health_check_method: None,
-            health_check_timeout: None,
+impl lenient::Reply for ServiceProviderHealthCheckConfigItemOutput {
+    const NAME: &'static str = "ServiceProviderHealthCheckConfigItemOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckEnabled",
+        "HealthCheckInterval",
+        "HealthCheckUnhealthyThreshold",
+        "HealthCheckMaxTokens",
+        "HealthCheckProtocol",
+        "HealthCheckPath",
+        "HealthCheckMethod",
+        "HealthCheckTimeout",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_check_enabled),
+            1 => lenient::scalar(map, &mut self.health_check_interval),
+            2 => lenient::scalar(map, &mut self.health_check_unhealthy_threshold),
+            3 => lenient::scalar(map, &mut self.health_check_max_tokens),
+            4 => lenient::value(map, &mut self.health_check_protocol),
+            5 => lenient::value(map, &mut self.health_check_path),
+            6 => lenient::value(map, &mut self.health_check_method),
+            7 => lenient::scalar(map, &mut self.health_check_timeout),
+            _ => Ok(()),
         }
     }
-    /// Sets `HealthCheckEnabled`.
-    pub fn with_health_check_enabled(mut self, health_check_enabled: bool) -> Self {
-        self.health_check_enabled = Some(health_check_enabled);
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigItemOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `HealthCheckInterval`.
-    pub fn with_health_check_interval(mut self, health_check_interval: u64) -> Self {
-        self.health_check_interval = Some(health_check_interval);
-        self
-    }
-    /// Sets `HealthCheckUnhealthyThreshold`.
-    pub fn with_health_check_unhealthy_threshold(mut self, health_check_unhealthy_threshold: u64) -> Self {
-        self.health_check_unhealthy_threshold = Some(health_check_unhealthy_threshold);
-        self
-    }
-    /// Sets `HealthCheckMaxTokens`.
-    pub fn with_health_check_max_tokens(mut self, health_check_max_tokens: u64) -> Self {
-        self.health_check_max_tokens = Some(health_check_max_tokens);
-        self
-    }
-    /// Sets `HealthCheckProtocol`.
-    pub fn with_health_check_protocol(mut self, health_check_protocol: impl Into<String>) -> Self {
-        self.health_check_protocol = Some(health_check_protocol.into());
-        self
-    }
-    /// Sets `HealthCheckPath`.
-    pub fn with_health_check_path(mut self, health_check_path: impl Into<String>) -> Self {
-        self.health_check_path = Some(health_check_path.into());
-        self
-    }
-    /// Sets `HealthCheckMethod`.
-    pub fn with_health_check_method(mut self, health_check_method: impl Into<String>) -> Self {
-        self.health_check_method = Some(health_check_method.into());
-        self
-    }
-    /// Sets `HealthCheckTimeout`.
-    pub fn with_health_check_timeout(mut self, health_check_timeout: u64) -> Self {
-        self.health_check_timeout = Some(health_check_timeout);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceProviderHealthCheckConfigItemOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceProviderHealthCheckConfigItemOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthCheckEnabled", &self.health_check_enabled)?;
+        fields.opt("HealthCheckInterval", &self.health_check_interval)?;
+        fields.opt("HealthCheckUnhealthyThreshold", &self.health_check_unhealthy_threshold)?;
+        fields.opt("HealthCheckMaxTokens", &self.health_check_max_tokens)?;
+        fields.opt("HealthCheckProtocol", &self.health_check_protocol)?;
+        fields.opt("HealthCheckPath", &self.health_check_path)?;
+        fields.opt("HealthCheckMethod", &self.health_check_method)?;
+        fields.opt("HealthCheckTimeout", &self.health_check_timeout)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 健康检查配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderHealthCheckConfigOutput {
     /// (Chinese only)
@@ -10537,26 +9556,39 @@ pub struct ServiceProviderHealthCheckConfigOutput {
     /// - false： 否
     ///
     /// Example: `true`
-    #[serde(rename = "HealthCheckEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_enabled: Option<bool>,
 }
 
-impl ServiceProviderHealthCheckConfigOutput {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderHealthCheckConfigOutput {
-            health_check_enabled: None,
+impl lenient::Reply for ServiceProviderHealthCheckConfigOutput {
+    const NAME: &'static str = "ServiceProviderHealthCheckConfigOutput";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckEnabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_check_enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `HealthCheckEnabled`.
-    pub fn with_health_check_enabled(mut self, health_check_enabled: bool) -> Self {
-        self.health_check_enabled = Some(health_check_enabled);
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderHealthCheckConfigOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceProviderHealthCheckConfigOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceProviderHealthCheckConfigOutput", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthCheckEnabled", &self.health_check_enabled)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 服务商详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderItem {
     /// (Chinese only)
@@ -10564,7 +9596,6 @@ pub struct ServiceProviderItem {
     /// 服务提供商 ID
     ///
     /// Required. Example: `byok-c8xrjgpt`
-    #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
     /// (Chinese only)
     ///
@@ -10573,14 +9604,12 @@ pub struct ServiceProviderItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `my-provider`
-    #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
     /// (Chinese only)
     ///
     /// 模型供应商
     ///
     /// Example: `openai`
-    #[serde(rename = "ModelProvider", default, skip_serializing_if = "Option::is_none")]
     pub model_provider: Option<String>,
     /// (Chinese only)
     ///
@@ -10594,45 +9623,53 @@ pub struct ServiceProviderItem {
     /// - video： 支持视频输入
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
 }
 
-impl ServiceProviderItem {
-    /// With the fields a request must carry.
-    pub fn new(service_provider_id: impl Into<String>) -> Self {
-        ServiceProviderItem {
-            service_provider_id: Some(service_provider_id.into()),
-            service_provider_name: None,
-            model_provider: None,
-            input_modalities: Vec::new(),
+impl lenient::Reply for ServiceProviderItem {
+    const NAME: &'static str = "ServiceProviderItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceProviderId",
+        "ServiceProviderName",
+        "ModelProvider",
+        "InputModalities",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_provider_id),
+            1 => lenient::value(map, &mut self.service_provider_name),
+            2 => lenient::value(map, &mut self.model_provider),
+            3 => lenient::list(map, &mut self.input_modalities),
+            _ => Ok(()),
         }
     }
-    /// Sets `ServiceProviderName`.
-    pub fn with_service_provider_name(mut self, service_provider_name: impl Into<String>) -> Self {
-        self.service_provider_name = Some(service_provider_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ModelProvider`.
-    pub fn with_model_provider(mut self, model_provider: impl Into<String>) -> Self {
-        self.model_provider = Some(model_provider.into());
-        self
-    }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceProviderItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceProviderItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceProviderId", &self.service_provider_id)?;
+        fields.opt("ServiceProviderName", &self.service_provider_name)?;
+        fields.opt("ModelProvider", &self.model_provider)?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) model 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceProviderModelItem {
     /// (Chinese only)
     ///
     /// 关联的模型路由实例列表
-    #[serde(rename = "AssociatedModelRouters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_model_routers: Vec<output::AssociatedModelRouterItem>,
     /// (Chinese only)
     ///
@@ -10647,7 +9684,6 @@ pub struct ServiceProviderModelItem {
     /// 默认值：text
     ///
     /// Example: `["text"]`
-    #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
     /// (Chinese only)
     ///
@@ -10656,14 +9692,12 @@ pub struct ServiceProviderModelItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `my-claude-Opus-4.6`
-    #[serde(rename = "ModelAlias", default, skip_serializing_if = "Option::is_none")]
     pub model_alias: Option<String>,
     /// (Chinese only)
     ///
     /// 模型唯一标识, 原始模型名称
     ///
     /// Example: `gpt-4o-mini`
-    #[serde(rename = "ModelId", default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// (Chinese only)
     ///
@@ -10680,81 +9714,96 @@ pub struct ServiceProviderModelItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["text"]`
-    #[serde(rename = "ProbedInputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub probed_input_modalities: Vec<String>,
 }
 
-impl ServiceProviderModelItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceProviderModelItem {
-            associated_model_routers: Vec::new(),
-            input_modalities: Vec::new(),
-            model_alias: None,
-            model_id: None,
-            probed_input_modalities: Vec::new(),
+impl lenient::Reply for ServiceProviderModelItem {
+    const NAME: &'static str = "ServiceProviderModelItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AssociatedModelRouters",
+        "InputModalities",
+        "ModelAlias",
+        "ModelId",
+        "ProbedInputModalities",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.associated_model_routers),
+            1 => lenient::list(map, &mut self.input_modalities),
+            2 => lenient::value(map, &mut self.model_alias),
+            3 => lenient::value(map, &mut self.model_id),
+            4 => lenient::list(map, &mut self.probed_input_modalities),
+            _ => Ok(()),
         }
     }
-    /// Sets `AssociatedModelRouters`.
-    pub fn with_associated_model_routers(mut self, associated_model_routers: impl IntoIterator<Item = output::AssociatedModelRouterItem>) -> Self {
-        self.associated_model_routers = associated_model_routers.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceProviderModelItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InputModalities`.
-    pub fn with_input_modalities(mut self, input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input_modalities = input_modalities.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ModelAlias`.
-    pub fn with_model_alias(mut self, model_alias: impl Into<String>) -> Self {
-        self.model_alias = Some(model_alias.into());
-        self
-    }
-    /// Sets `ModelId`.
-    pub fn with_model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.model_id = Some(model_id.into());
-        self
-    }
-    /// Sets `ProbedInputModalities`.
-    pub fn with_probed_input_modalities(mut self, probed_input_modalities: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.probed_input_modalities = probed_input_modalities.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceProviderModelItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceProviderModelItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("AssociatedModelRouters", &self.associated_model_routers)?;
+        fields.list("InputModalities", &self.input_modalities)?;
+        fields.opt("ModelAlias", &self.model_alias)?;
+        fields.opt("ModelId", &self.model_id)?;
+        fields.list("ProbedInputModalities", &self.probed_input_modalities)?;
+        fields.end()
     }
 }
 
 /// `SnatIp` information structure
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnatIp {
     /// Unique VPC subnet ID, such as `subnet-12345678`.
     ///
     /// Required. Example: `subnet-3152159`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// IP address, such as 192.168.0.1
     ///
     /// Example: `192.168.0.1`
-    #[serde(rename = "Ip", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
 
-impl SnatIp {
-    /// With the fields a request must carry.
-    pub fn new(subnet_id: impl Into<String>) -> Self {
-        SnatIp {
-            subnet_id: Some(subnet_id.into()),
-            ip: None,
+impl lenient::Reply for SnatIp {
+    const NAME: &'static str = "SnatIp";
+    const FIELDS: &'static [&'static str] = &[
+        "SubnetId",
+        "Ip",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.subnet_id),
+            1 => lenient::value(map, &mut self.ip),
+            _ => Ok(()),
         }
     }
-    /// Sets `Ip`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SnatIp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SnatIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SnatIp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Ip", &self.ip)?;
+        fields.end()
     }
 }
 
 /// Specification availability
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpecAvailability {
     /// Specifies the specification type.
@@ -10774,37 +9823,46 @@ pub struct SpecAvailability {
     /// .
     ///
     /// Example: `shared`
-    #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
     pub spec_type: Option<String>,
     /// Specification availability. resource availability, "Available": Available, "Unavailable": Unavailable.
     ///
     /// Example: `Available`
-    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<String>,
 }
 
-impl SpecAvailability {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SpecAvailability {
-            spec_type: None,
-            availability: None,
+impl lenient::Reply for SpecAvailability {
+    const NAME: &'static str = "SpecAvailability";
+    const FIELDS: &'static [&'static str] = &[
+        "SpecType",
+        "Availability",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.spec_type),
+            1 => lenient::value(map, &mut self.availability),
+            _ => Ok(()),
         }
     }
-    /// Sets `SpecType`.
-    pub fn with_spec_type(mut self, spec_type: impl Into<String>) -> Self {
-        self.spec_type = Some(spec_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SpecAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Availability`.
-    pub fn with_availability(mut self, availability: impl Into<String>) -> Self {
-        self.availability = Some(availability.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SpecAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SpecAvailability", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SpecType", &self.spec_type)?;
+        fields.opt("Availability", &self.availability)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 粘连路由配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StickyConfig {
     /// (Chinese only)
@@ -10812,7 +9870,6 @@ pub struct StickyConfig {
     /// 是否开启粘连路由
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// (Chinese only)
     ///
@@ -10825,200 +9882,201 @@ pub struct StickyConfig {
     /// 默认值：1800
     ///
     /// Example: `1800`
-    #[serde(rename = "TimeoutSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<u64>,
 }
 
-impl StickyConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StickyConfig {
-            enabled: None,
-            timeout_seconds: None,
+impl lenient::Reply for StickyConfig {
+    const NAME: &'static str = "StickyConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+        "TimeoutSeconds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            1 => lenient::scalar(map, &mut self.timeout_seconds),
+            _ => Ok(()),
         }
     }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+impl<'de> Deserialize<'de> for StickyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TimeoutSeconds`.
-    pub fn with_timeout_seconds(mut self, timeout_seconds: u64) -> Self {
-        self.timeout_seconds = Some(timeout_seconds);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StickyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StickyConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("TimeoutSeconds", &self.timeout_seconds)?;
+        fields.end()
     }
 }
 
 /// CLB tag information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagInfo {
     /// Tag key
     ///
     /// Required. Example: `key-xxx`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `value-xxx`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
 }
 
-impl TagInfo {
-    /// With the fields a request must carry.
-    pub fn new(tag_key: impl Into<String>, tag_value: impl Into<String>) -> Self {
-        TagInfo {
-            tag_key: Some(tag_key.into()),
-            tag_value: Some(tag_value.into()),
+impl lenient::Reply for TagInfo {
+    const NAME: &'static str = "TagInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TagInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TagInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.end()
+    }
+}
+
 /// Real server bound to a target group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetGroupBackend {
     /// Target group ID
     ///
     /// Example: `lbtg-5f37****`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// Real server type. Valid values: CVM, ENI (coming soon)
     ///
     /// Example: `CVM`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Unique real server ID
     ///
     /// Example: `ins-2bei****`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Specifies the listening port of the backend service. for a port range listener, this field returns 0, representing an invalid port, indicating settings not supported.
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Forwarding weight of real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// Public network IP of the real server
     ///
     /// Example: `[1.1.1.1]`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Private network IP of the real server
     ///
     /// Example: `[2.2.2.2]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Instance name of the real server
     ///
     /// Example: `testName`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Real server binding time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-03-16 00:00:00`
-    #[serde(rename = "RegisteredTime", default, skip_serializing_if = "Option::is_none")]
     pub registered_time: Option<String>,
     /// Unique ID of the ENI
     ///
     /// Example: `eni-jf7u****`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
     /// Specifies the availability zone ID of the backend service.
     ///
     /// Example: `400001`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<u64>,
 }
 
-impl TargetGroupBackend {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetGroupBackend {
-            target_group_id: None,
-            type_: None,
-            instance_id: None,
-            port: None,
-            weight: None,
-            public_ip_addresses: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            instance_name: None,
-            registered_time: None,
-            eni_id: None,
-            zone_id: None,
+impl lenient::Reply for TargetGroupBackend {
+    const NAME: &'static str = "TargetGroupBackend";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "Type",
+        "InstanceId",
+        "Port",
+        "Weight",
+        "PublicIpAddresses",
+        "PrivateIpAddresses",
+        "InstanceName",
+        "RegisteredTime",
+        "EniId",
+        "ZoneId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_group_id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::scalar(map, &mut self.weight),
+            5 => lenient::list(map, &mut self.public_ip_addresses),
+            6 => lenient::list(map, &mut self.private_ip_addresses),
+            7 => lenient::value(map, &mut self.instance_name),
+            8 => lenient::value(map, &mut self.registered_time),
+            9 => lenient::value(map, &mut self.eni_id),
+            10 => lenient::scalar(map, &mut self.zone_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TargetGroupBackend {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `RegisteredTime`.
-    pub fn with_registered_time(mut self, registered_time: impl Into<String>) -> Self {
-        self.registered_time = Some(registered_time.into());
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
-    }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: u64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TargetGroupBackend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TargetGroupBackend", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("RegisteredTime", &self.registered_time)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.end()
     }
 }
 
 /// Details of target group health check
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetGroupHealthCheck {
     /// Whether to enable the health check.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<bool>,
     /// Health check method. among them, only the new version V2 target group type supports this parameter. valid values: TCP | HTTP | HTTPS | PING | CUSTOM. among them:.
     /// &lt;ur&gt;
@@ -11032,37 +10090,30 @@ pub struct TargetGroupHealthCheck {
     /// &lt;/ur&gt;.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Custom check parameters. health check port, defaults to the port of the backend service unless you want to specify a specific port, otherwise leave it blank. (applicable only to TCP/UDP target group).
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Health check timeout. The default is 2 seconds. Value range: 2-30 seconds.
     ///
     /// Example: `2`
-    #[serde(rename = "Timeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Detection interval time. The default is 5 seconds. Value range: 2-300 seconds.
     ///
     /// Example: `5`
-    #[serde(rename = "GapTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gap_time: Option<i64>,
     /// Health detection threshold. The default is 3 times. Value range: 2-10 times.
     ///
     /// Example: `3`
-    #[serde(rename = "GoodLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub good_limit: Option<i64>,
     /// Unhealth detection threshold. The default is 3 times. Value range: 2-10 times.
     ///
     /// Example: `3`
-    #[serde(rename = "BadLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bad_limit: Option<i64>,
     /// Indicates whether jumbo frames are enabled for probe packets of all rss in the target group. enabled by default. this parameter is supported only for GWLB type target groups.
     ///
     /// Example: `true`
-    #[serde(rename = "JumboFrame", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub jumbo_frame: Option<bool>,
     /// Health check status code (applicable only to HTTP/HTTPS target group and HTTP health check method of TCP target group). value range: 1\~31. default: 31. among them: &lt;url&gt;
     ///
@@ -11076,7 +10127,6 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `504`
-    #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
     /// Health check domain name. among them: &lt;ur&gt;
     ///
@@ -11087,19 +10137,16 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `www.xxxx.com`
-    #[serde(rename = "HttpCheckDomain", default, skip_serializing_if = "Option::is_none")]
     pub http_check_domain: Option<String>,
     /// Health check path (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/xxx /xxx`
-    #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
     /// Health check method (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners). Default: HEAD. Valid values: HEAD and GET.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HEAD`
-    #[serde(rename = "HttpCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub http_check_method: Option<String>,
     /// Input format of health check. required when health check method is CUSTOM. valid values: HEX or TEXT. among them:&lt;ur&gt;
     ///
@@ -11111,19 +10158,16 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `TEXT`
-    #[serde(rename = "ContextType", default, skip_serializing_if = "Option::is_none")]
     pub context_type: Option<String>,
     /// CUSTOM check parameters. required when the CheckType value is CUSTOM, represents the content of the request sent by the health check, only ASCII visible characters, maximum length limit 500. applicable only to TCP/UDP target group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ping`
-    #[serde(rename = "SendContext", default, skip_serializing_if = "Option::is_none")]
     pub send_context: Option<String>,
     /// CUSTOM check parameters. required when the CheckType value is CUSTOM. represents the result returned by the health check. only ASCII visible characters are allowed. maximum length limit is 500. (applicable only to TCP/UDP target group).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `pong`
-    #[serde(rename = "RecvContext", default, skip_serializing_if = "Option::is_none")]
     pub recv_context: Option<String>,
     /// HTTP version, where: &lt;ur&gt;
     ///
@@ -11135,170 +10179,131 @@ pub struct TargetGroupHealthCheck {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HTTP/1.1`
-    #[serde(rename = "HttpVersion", default, skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
     /// Health check status code when the protocol is GRPC. (this parameter applies only to target groups with the backend forwarding protocol of GRPC.) default value: 12. valid values: a single numerical value, multiple numerical values, or a range. for example, 20, 20,25, or 0-99.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "ExtendedCode", default, skip_serializing_if = "Option::is_none")]
     pub extended_code: Option<String>,
 }
 
-impl TargetGroupHealthCheck {
-    /// With the fields a request must carry.
-    pub fn new(health_switch: bool) -> Self {
-        TargetGroupHealthCheck {
-            health_switch: Some(health_switch),
-            protocol: None,
-            port: None,
-            timeout: None,
-            gap_time: None,
-            good_limit: None,
-            bad_limit: None,
-            jumbo_frame: None,
-            http_code: None,
-            http_check_domain: None,
-            http_check_path: None,
-            http_check_method: None,
-            context_type: None,
-            send_context: None,
-            recv_context: None,
-            http_version: None,
-            extended_code: None,
+impl lenient::Reply for TargetGroupHealthCheck {
+    const NAME: &'static str = "TargetGroupHealthCheck";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthSwitch",
+        "Protocol",
+        "Port",
+        "Timeout",
+        "GapTime",
+        "GoodLimit",
+        "BadLimit",
+        "JumboFrame",
+        "HttpCode",
+        "HttpCheckDomain",
+        "HttpCheckPath",
+        "HttpCheckMethod",
+        "ContextType",
+        "SendContext",
+        "RecvContext",
+        "HttpVersion",
+        "ExtendedCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.health_switch),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::scalar(map, &mut self.port),
+            3 => lenient::scalar(map, &mut self.timeout),
+            4 => lenient::scalar(map, &mut self.gap_time),
+            5 => lenient::scalar(map, &mut self.good_limit),
+            6 => lenient::scalar(map, &mut self.bad_limit),
+            7 => lenient::scalar(map, &mut self.jumbo_frame),
+            8 => lenient::scalar(map, &mut self.http_code),
+            9 => lenient::value(map, &mut self.http_check_domain),
+            10 => lenient::value(map, &mut self.http_check_path),
+            11 => lenient::value(map, &mut self.http_check_method),
+            12 => lenient::value(map, &mut self.context_type),
+            13 => lenient::value(map, &mut self.send_context),
+            14 => lenient::value(map, &mut self.recv_context),
+            15 => lenient::value(map, &mut self.http_version),
+            16 => lenient::value(map, &mut self.extended_code),
+            _ => Ok(()),
         }
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TargetGroupHealthCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn with_timeout(mut self, timeout: i64) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-    /// Sets `GapTime`.
-    pub fn with_gap_time(mut self, gap_time: i64) -> Self {
-        self.gap_time = Some(gap_time);
-        self
-    }
-    /// Sets `GoodLimit`.
-    pub fn with_good_limit(mut self, good_limit: i64) -> Self {
-        self.good_limit = Some(good_limit);
-        self
-    }
-    /// Sets `BadLimit`.
-    pub fn with_bad_limit(mut self, bad_limit: i64) -> Self {
-        self.bad_limit = Some(bad_limit);
-        self
-    }
-    /// Sets `JumboFrame`.
-    pub fn with_jumbo_frame(mut self, jumbo_frame: bool) -> Self {
-        self.jumbo_frame = Some(jumbo_frame);
-        self
-    }
-    /// Sets `HttpCode`.
-    pub fn with_http_code(mut self, http_code: i64) -> Self {
-        self.http_code = Some(http_code);
-        self
-    }
-    /// Sets `HttpCheckDomain`.
-    pub fn with_http_check_domain(mut self, http_check_domain: impl Into<String>) -> Self {
-        self.http_check_domain = Some(http_check_domain.into());
-        self
-    }
-    /// Sets `HttpCheckPath`.
-    pub fn with_http_check_path(mut self, http_check_path: impl Into<String>) -> Self {
-        self.http_check_path = Some(http_check_path.into());
-        self
-    }
-    /// Sets `HttpCheckMethod`.
-    pub fn with_http_check_method(mut self, http_check_method: impl Into<String>) -> Self {
-        self.http_check_method = Some(http_check_method.into());
-        self
-    }
-    /// Sets `ContextType`.
-    pub fn with_context_type(mut self, context_type: impl Into<String>) -> Self {
-        self.context_type = Some(context_type.into());
-        self
-    }
-    /// Sets `SendContext`.
-    pub fn with_send_context(mut self, send_context: impl Into<String>) -> Self {
-        self.send_context = Some(send_context.into());
-        self
-    }
-    /// Sets `RecvContext`.
-    pub fn with_recv_context(mut self, recv_context: impl Into<String>) -> Self {
-        self.recv_context = Some(recv_context.into());
-        self
-    }
-    /// Sets `HttpVersion`.
-    pub fn with_http_version(mut self, http_version: impl Into<String>) -> Self {
-        self.http_version = Some(http_version.into());
-        self
-    }
-    /// Sets `ExtendedCode`.
-    pub fn with_extended_code(mut self, extended_code: impl Into<String>) -> Self {
-        self.extended_code = Some(extended_code.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TargetGroupHealthCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TargetGroupHealthCheck", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HealthSwitch", &self.health_switch)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("Timeout", &self.timeout)?;
+        fields.opt("GapTime", &self.gap_time)?;
+        fields.opt("GoodLimit", &self.good_limit)?;
+        fields.opt("BadLimit", &self.bad_limit)?;
+        fields.opt("JumboFrame", &self.jumbo_frame)?;
+        fields.opt("HttpCode", &self.http_code)?;
+        fields.opt("HttpCheckDomain", &self.http_check_domain)?;
+        fields.opt("HttpCheckPath", &self.http_check_path)?;
+        fields.opt("HttpCheckMethod", &self.http_check_method)?;
+        fields.opt("ContextType", &self.context_type)?;
+        fields.opt("SendContext", &self.send_context)?;
+        fields.opt("RecvContext", &self.recv_context)?;
+        fields.opt("HttpVersion", &self.http_version)?;
+        fields.opt("ExtendedCode", &self.extended_code)?;
+        fields.end()
     }
 }
 
 /// Target group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetGroupInfo {
     /// Target group ID
     ///
     /// Example: `lbtg-xxxxxxxx`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// VPC ID of the target group
     ///
     /// Example: `vpc-xxxxxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Target group name
     ///
     /// Example: `Name`
-    #[serde(rename = "TargetGroupName", default, skip_serializing_if = "Option::is_none")]
     pub target_group_name: Option<String>,
     /// Default port of target group. This field returns 0 for full listen target group, indicating an invalid port.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// Creation time of target group
     ///
     /// Example: `2022-03-23 10:37:16`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Target group modification time
     ///
     /// Example: `2022-03-23 10:37:16`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// Associated rule array. This parameter cannot be obtained in the DescribeTargetGroupList API call.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AssociatedRule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_rule: Vec<output::AssociationItem>,
     /// Backend forwarding protocol of the target group. Only the new version target group v2 returns a valid value.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tcp`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Scheduling algorithm. This parameter returns valid values only for target groups with backend forwarding protocol (HTTP, HTTPS, GRPC). Available values:
     ///
@@ -11312,203 +10317,147 @@ pub struct TargetGroupInfo {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `WRR`
-    #[serde(rename = "ScheduleAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub schedule_algorithm: Option<String>,
     /// Health check details.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::TargetGroupHealthCheck>,
     /// Target Group Type, currently supported v1 (legacy version target group), v2 (new version target group). Defaults to v1 (legacy version target group).
     ///
     /// Example: `v1`
-    #[serde(rename = "TargetGroupType", default, skip_serializing_if = "Option::is_none")]
     pub target_group_type: Option<String>,
     /// Number of rules associated with the target group.
     ///
     /// Example: `60`
-    #[serde(rename = "AssociatedRuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub associated_rule_count: Option<i64>,
     /// Number of instances in the target group.
     ///
     /// Example: `1`
-    #[serde(rename = "RegisteredInstancesCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub registered_instances_count: Option<i64>,
     /// Tag.
-    #[serde(rename = "Tag", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<output::TagInfo>,
     /// Default weight. Only target groups of v2 type return this field. When NULL is returned, it means the default weight is not set.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
     /// Whether to listen to the target group.
     ///
     /// Example: `true`
-    #[serde(rename = "FullListenSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub full_listen_switch: Option<bool>,
     /// Whether to enable long connections. Only target groups with HTTP/HTTPS/GRPC as the backend forwarding protocol return a valid value.
     ///
     /// Example: `true`
-    #[serde(rename = "KeepaliveEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keepalive_enable: Option<bool>,
     /// Session hold time. Only target groups with backend forwarding protocol set to HTTP/HTTPS/GRPC return a valid value.
     ///
     /// Example: `0`
-    #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
     /// IP version.
     ///
     /// Example: `IPv4`
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
     /// Whether to enable SNAT
     ///
     /// Example: `false`
-    #[serde(rename = "SnatEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat_enable: Option<bool>,
 }
 
-impl TargetGroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetGroupInfo {
-            target_group_id: None,
-            vpc_id: None,
-            target_group_name: None,
-            port: None,
-            created_time: None,
-            updated_time: None,
-            associated_rule: Vec::new(),
-            protocol: None,
-            schedule_algorithm: None,
-            health_check: None,
-            target_group_type: None,
-            associated_rule_count: None,
-            registered_instances_count: None,
-            tag: Vec::new(),
-            weight: None,
-            full_listen_switch: None,
-            keepalive_enable: None,
-            session_expire_time: None,
-            ip_version: None,
-            snat_enable: None,
+impl lenient::Reply for TargetGroupInfo {
+    const NAME: &'static str = "TargetGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetGroupId",
+        "VpcId",
+        "TargetGroupName",
+        "Port",
+        "CreatedTime",
+        "UpdatedTime",
+        "AssociatedRule",
+        "Protocol",
+        "ScheduleAlgorithm",
+        "HealthCheck",
+        "TargetGroupType",
+        "AssociatedRuleCount",
+        "RegisteredInstancesCount",
+        "Tag",
+        "Weight",
+        "FullListenSwitch",
+        "KeepaliveEnable",
+        "SessionExpireTime",
+        "IpVersion",
+        "SnatEnable",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_group_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.target_group_name),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::value(map, &mut self.created_time),
+            5 => lenient::value(map, &mut self.updated_time),
+            6 => lenient::list(map, &mut self.associated_rule),
+            7 => lenient::value(map, &mut self.protocol),
+            8 => lenient::value(map, &mut self.schedule_algorithm),
+            9 => lenient::value(map, &mut self.health_check),
+            10 => lenient::value(map, &mut self.target_group_type),
+            11 => lenient::scalar(map, &mut self.associated_rule_count),
+            12 => lenient::scalar(map, &mut self.registered_instances_count),
+            13 => lenient::list(map, &mut self.tag),
+            14 => lenient::scalar(map, &mut self.weight),
+            15 => lenient::scalar(map, &mut self.full_listen_switch),
+            16 => lenient::scalar(map, &mut self.keepalive_enable),
+            17 => lenient::scalar(map, &mut self.session_expire_time),
+            18 => lenient::value(map, &mut self.ip_version),
+            19 => lenient::scalar(map, &mut self.snat_enable),
+            _ => Ok(()),
         }
     }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TargetGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `TargetGroupName`.
-    pub fn with_target_group_name(mut self, target_group_name: impl Into<String>) -> Self {
-        self.target_group_name = Some(target_group_name.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `AssociatedRule`.
-    pub fn with_associated_rule(mut self, associated_rule: impl IntoIterator<Item = output::AssociationItem>) -> Self {
-        self.associated_rule = associated_rule.into_iter().collect();
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `ScheduleAlgorithm`.
-    pub fn with_schedule_algorithm(mut self, schedule_algorithm: impl Into<String>) -> Self {
-        self.schedule_algorithm = Some(schedule_algorithm.into());
-        self
-    }
-    /// Sets `HealthCheck`.
-    pub fn with_health_check(mut self, health_check: output::TargetGroupHealthCheck) -> Self {
-        self.health_check = Some(health_check);
-        self
-    }
-    /// Sets `TargetGroupType`.
-    pub fn with_target_group_type(mut self, target_group_type: impl Into<String>) -> Self {
-        self.target_group_type = Some(target_group_type.into());
-        self
-    }
-    /// Sets `AssociatedRuleCount`.
-    pub fn with_associated_rule_count(mut self, associated_rule_count: i64) -> Self {
-        self.associated_rule_count = Some(associated_rule_count);
-        self
-    }
-    /// Sets `RegisteredInstancesCount`.
-    pub fn with_registered_instances_count(mut self, registered_instances_count: i64) -> Self {
-        self.registered_instances_count = Some(registered_instances_count);
-        self
-    }
-    /// Sets `Tag`.
-    pub fn with_tag(mut self, tag: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tag = tag.into_iter().collect();
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// Sets `FullListenSwitch`.
-    pub fn with_full_listen_switch(mut self, full_listen_switch: bool) -> Self {
-        self.full_listen_switch = Some(full_listen_switch);
-        self
-    }
-    /// Sets `KeepaliveEnable`.
-    pub fn with_keepalive_enable(mut self, keepalive_enable: bool) -> Self {
-        self.keepalive_enable = Some(keepalive_enable);
-        self
-    }
-    /// Sets `SessionExpireTime`.
-    pub fn with_session_expire_time(mut self, session_expire_time: i64) -> Self {
-        self.session_expire_time = Some(session_expire_time);
-        self
-    }
-    /// Sets `IpVersion`.
-    pub fn with_ip_version(mut self, ip_version: impl Into<String>) -> Self {
-        self.ip_version = Some(ip_version.into());
-        self
-    }
-    /// Sets `SnatEnable`.
-    pub fn with_snat_enable(mut self, snat_enable: bool) -> Self {
-        self.snat_enable = Some(snat_enable);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TargetGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TargetGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("TargetGroupName", &self.target_group_name)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("AssociatedRule", &self.associated_rule)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("ScheduleAlgorithm", &self.schedule_algorithm)?;
+        fields.opt("HealthCheck", &self.health_check)?;
+        fields.opt("TargetGroupType", &self.target_group_type)?;
+        fields.opt("AssociatedRuleCount", &self.associated_rule_count)?;
+        fields.opt("RegisteredInstancesCount", &self.registered_instances_count)?;
+        fields.list("Tag", &self.tag)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.opt("FullListenSwitch", &self.full_listen_switch)?;
+        fields.opt("KeepaliveEnable", &self.keepalive_enable)?;
+        fields.opt("SessionExpireTime", &self.session_expire_time)?;
+        fields.opt("IpVersion", &self.ip_version)?;
+        fields.opt("SnatEnable", &self.snat_enable)?;
+        fields.end()
     }
 }
 
 /// It is used for the health check status of the target group backend RS.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TargetGroupInstanceStatus {
     /// IP of backend RS
     ///
     /// Example: `10.0.0.1`
-    #[serde(rename = "InstanceIp", default, skip_serializing_if = "Option::is_none")]
     pub instance_ip: Option<String>,
     /// Health check status. Parameter values and meanings are as follows:
     /// ● on: Indicates checking.
@@ -11517,205 +10466,203 @@ pub struct TargetGroupInstanceStatus {
     /// ● unhealth: indicates being abnormal.
     ///
     /// Example: `health`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Instance ID.
     ///
     /// Example: `ins-xxxxxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Port.
     ///
     /// Example: `90`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
     /// NIC ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `eni-xxxxxxxx`
-    #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
 }
 
-impl TargetGroupInstanceStatus {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetGroupInstanceStatus {
-            instance_ip: None,
-            status: None,
-            instance_id: None,
-            port: None,
-            eni_id: None,
+impl lenient::Reply for TargetGroupInstanceStatus {
+    const NAME: &'static str = "TargetGroupInstanceStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceIp",
+        "Status",
+        "InstanceId",
+        "Port",
+        "EniId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_ip),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::scalar(map, &mut self.port),
+            4 => lenient::value(map, &mut self.eni_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceIp`.
-    pub fn with_instance_ip(mut self, instance_ip: impl Into<String>) -> Self {
-        self.instance_ip = Some(instance_ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TargetGroupInstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: u64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `EniId`.
-    pub fn with_eni_id(mut self, eni_id: impl Into<String>) -> Self {
-        self.eni_id = Some(eni_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TargetGroupInstanceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TargetGroupInstanceStatus", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceIp", &self.instance_ip)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("EniId", &self.eni_id)?;
+        fields.end()
     }
 }
 
 /// Describes the health information of a target
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TargetHealth {
     /// Private IP of the target
     ///
     /// Example: `'10.0.0.1'`
-    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Port bound to the target
     ///
     /// Example: `80`
-    #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Current health status. true: healthy; false: unhealthy.
     ///
     /// Example: `true`
-    #[serde(rename = "HealthStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_status: Option<bool>,
     /// Instance ID of the target, such as ins-12345678
     ///
     /// Example: `'ins-12345678'`
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     /// Describes the detailed information of the current health status. for example: Alive, Dead, Unknown, Close. Alive status is healthy, Dead state is abnormal, Unknown status includes not started, checking, Unknown status, Close means health check disabled or listener status stop.
     ///
     /// Example: `'Alive'`
-    #[serde(rename = "HealthStatusDetail", default, skip_serializing_if = "Option::is_none")]
     pub health_status_detail: Option<String>,
     /// (**This parameter will be disused soon. Please use `HealthStatusDetail` instead.**) Details of the current health status. Values: `Alive` (healthy), `Dead` (abnormal), `Unknown` (Health check not started/checking/unknown status)
     ///
     /// Deprecated. Example: `'Alive'`
-    #[serde(rename = "HealthStatusDetial", default, skip_serializing_if = "Option::is_none")]
     pub health_status_detial: Option<String>,
     /// Target group unique ID.
     ///
     /// Example: `lbtg-xxxxxxxx`
-    #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
     /// Specifies the weight of the Target.
     ///
     /// Example: `10`
-    #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
 }
 
-impl TargetHealth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetHealth {
-            ip: None,
-            port: None,
-            health_status: None,
-            target_id: None,
-            health_status_detail: None,
-            health_status_detial: None,
-            target_group_id: None,
-            weight: None,
+impl lenient::Reply for TargetHealth {
+    const NAME: &'static str = "TargetHealth";
+    const FIELDS: &'static [&'static str] = &[
+        "IP",
+        "Port",
+        "HealthStatus",
+        "TargetId",
+        "HealthStatusDetail",
+        "HealthStatusDetial",
+        "TargetGroupId",
+        "Weight",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip),
+            1 => lenient::scalar(map, &mut self.port),
+            2 => lenient::scalar(map, &mut self.health_status),
+            3 => lenient::value(map, &mut self.target_id),
+            4 => lenient::value(map, &mut self.health_status_detail),
+            5 => lenient::value(map, &mut self.health_status_detial),
+            6 => lenient::value(map, &mut self.target_group_id),
+            7 => lenient::scalar(map, &mut self.weight),
+            _ => Ok(()),
         }
     }
-    /// Sets `IP`.
-    pub fn with_ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TargetHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: i64) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `HealthStatus`.
-    pub fn with_health_status(mut self, health_status: bool) -> Self {
-        self.health_status = Some(health_status);
-        self
-    }
-    /// Sets `TargetId`.
-    pub fn with_target_id(mut self, target_id: impl Into<String>) -> Self {
-        self.target_id = Some(target_id.into());
-        self
-    }
-    /// Sets `HealthStatusDetail`.
-    pub fn with_health_status_detail(mut self, health_status_detail: impl Into<String>) -> Self {
-        self.health_status_detail = Some(health_status_detail.into());
-        self
-    }
-    /// Sets `HealthStatusDetial`.
-    pub fn with_health_status_detial(mut self, health_status_detial: impl Into<String>) -> Self {
-        self.health_status_detial = Some(health_status_detial.into());
-        self
-    }
-    /// Sets `TargetGroupId`.
-    pub fn with_target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
-        self.target_group_id = Some(target_group_id.into());
-        self
-    }
-    /// Sets `Weight`.
-    pub fn with_weight(mut self, weight: u64) -> Self {
-        self.weight = Some(weight);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TargetHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TargetHealth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IP", &self.ip)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("HealthStatus", &self.health_status)?;
+        fields.opt("TargetId", &self.target_id)?;
+        fields.opt("HealthStatusDetail", &self.health_status_detail)?;
+        fields.opt("HealthStatusDetial", &self.health_status_detial)?;
+        fields.opt("TargetGroupId", &self.target_group_id)?;
+        fields.opt("Weight", &self.weight)?;
+        fields.end()
     }
 }
 
 /// Information of the real server bound to a CLB instance, including region and network to which it belongs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetRegionInfo {
     /// Region of the target, such as ap-guangzhou
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Network of the target, which is in the format of vpc-abcd1234 for VPC or 0 for basic network
     ///
     /// Required. Example: `vpc-6kog****`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Target'S network, in the format of 86323 for a private network, or 0 if it is a basic network.
     ///
     /// Example: `0`
-    #[serde(rename = "NumericalVpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub numerical_vpc_id: Option<i64>,
 }
 
-impl TargetRegionInfo {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, vpc_id: impl Into<String>) -> Self {
-        TargetRegionInfo {
-            region: Some(region.into()),
-            vpc_id: Some(vpc_id.into()),
-            numerical_vpc_id: None,
+impl lenient::Reply for TargetRegionInfo {
+    const NAME: &'static str = "TargetRegionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "VpcId",
+        "NumericalVpcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::scalar(map, &mut self.numerical_vpc_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `NumericalVpcId`.
-    pub fn with_numerical_vpc_id(mut self, numerical_vpc_id: i64) -> Self {
-        self.numerical_vpc_id = Some(numerical_vpc_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for TargetRegionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TargetRegionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TargetRegionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("NumericalVpcId", &self.numerical_vpc_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) BYOK健康检查请求
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TestConnectionRequestInfo {
     /// (Chinese only)
@@ -11723,86 +10670,100 @@ pub struct TestConnectionRequestInfo {
     /// 请求URL
     ///
     /// Example: `https://api.openai.com/v1/`
-    #[serde(rename = "RequestUrl", default, skip_serializing_if = "Option::is_none")]
     pub request_url: Option<String>,
     /// (Chinese only)
     ///
     /// 请求体
     ///
     /// Example: `{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hey how's it going?"}], "max_tokens": 1, "extra_body": {}}`
-    #[serde(rename = "RequestBody", default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
     /// (Chinese only)
     ///
     /// 请求头
     ///
     /// Example: `{"Authorization": "Be****aw"}`
-    #[serde(rename = "RequestHeaders", default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<String>,
 }
 
-impl TestConnectionRequestInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TestConnectionRequestInfo {
-            request_url: None,
-            request_body: None,
-            request_headers: None,
+impl lenient::Reply for TestConnectionRequestInfo {
+    const NAME: &'static str = "TestConnectionRequestInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestUrl",
+        "RequestBody",
+        "RequestHeaders",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_url),
+            1 => lenient::value(map, &mut self.request_body),
+            2 => lenient::value(map, &mut self.request_headers),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestUrl`.
-    pub fn with_request_url(mut self, request_url: impl Into<String>) -> Self {
-        self.request_url = Some(request_url.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TestConnectionRequestInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestBody`.
-    pub fn with_request_body(mut self, request_body: impl Into<String>) -> Self {
-        self.request_body = Some(request_body.into());
-        self
-    }
-    /// Sets `RequestHeaders`.
-    pub fn with_request_headers(mut self, request_headers: impl Into<String>) -> Self {
-        self.request_headers = Some(request_headers.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TestConnectionRequestInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TestConnectionRequestInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestUrl", &self.request_url)?;
+        fields.opt("RequestBody", &self.request_body)?;
+        fields.opt("RequestHeaders", &self.request_headers)?;
+        fields.end()
     }
 }
 
 /// ISP Type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TypeInfo {
     /// Operator type.
     ///
     /// Example: `BGP`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Specification availability.
-    #[serde(rename = "SpecAvailabilitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub spec_availability_set: Vec<output::SpecAvailability>,
 }
 
-impl TypeInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TypeInfo {
-            type_: None,
-            spec_availability_set: Vec::new(),
+impl lenient::Reply for TypeInfo {
+    const NAME: &'static str = "TypeInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "SpecAvailabilitySet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::list(map, &mut self.spec_availability_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TypeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SpecAvailabilitySet`.
-    pub fn with_spec_availability_set(mut self, spec_availability_set: impl IntoIterator<Item = output::SpecAvailability>) -> Self {
-        self.spec_availability_set = spec_availability_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TypeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TypeInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.list("SpecAvailabilitySet", &self.spec_availability_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 用户组信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserGroupInfo {
     /// (Chinese only)
@@ -11810,21 +10771,18 @@ pub struct UserGroupInfo {
     /// 用户组ID。「未分组」虚拟分组固定为 ugrp-ungrouped。
     ///
     /// Example: `ugrp-9f8e7d6c`
-    #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
     /// (Chinese only)
     ///
     /// 用户组名称。「未分组」虚拟分组固定为 ungrouped。
     ///
     /// Example: `核心业务组`
-    #[serde(rename = "UserGroupName", default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
     /// (Chinese only)
     ///
     /// 所属模型路由实例ID。
     ///
     /// Example: `cmr-pm53f9c3`
-    #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
     /// (Chinese only)
     ///
@@ -11840,21 +10798,18 @@ pub struct UserGroupInfo {
     /// 「未分组」虚拟分组（ugrp-ungrouped）恒为 Active。
     ///
     /// Example: `Active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only)
     ///
     /// 用户组真实模型白名单。「未分组」虚拟分组为空数组。
     ///
     /// Example: `["deepseek-v3"]`
-    #[serde(rename = "Models", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
     /// (Chinese only)
     ///
     /// 用户组意图路由白名单（ir-xxx）。「未分组」虚拟分组为空数组。
     ///
     /// Example: `["ir-chat"]`
-    #[serde(rename = "IntentRouters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub intent_routers: Vec<String>,
     /// (Chinese only)
     ///
@@ -11865,7 +10820,6 @@ pub struct UserGroupInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `budget-x1y2z3`
-    #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// (Chinese only)
     ///
@@ -11876,7 +10830,6 @@ pub struct UserGroupInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `核心组月度预算`
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
     /// (Chinese only)
     ///
@@ -11887,7 +10840,6 @@ pub struct UserGroupInfo {
     /// 参数格式：pmt-1a2b3c4d
     ///
     /// Example: `pmt-m4cwqqv8`
-    #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     pub prompt_id: Option<String>,
     /// (Chinese only)
     ///
@@ -11896,7 +10848,6 @@ pub struct UserGroupInfo {
     /// 未关联时为空；「未分组」虚拟分组恒为空。
     ///
     /// Example: `v4`
-    #[serde(rename = "PromptVersion", default, skip_serializing_if = "Option::is_none")]
     pub prompt_version: Option<String>,
     /// (Chinese only)
     ///
@@ -11905,149 +10856,112 @@ pub struct UserGroupInfo {
     /// 未关联时为空；「未分组」虚拟分组恒为空。
     ///
     /// Example: `new_name`
-    #[serde(rename = "PromptName", default, skip_serializing_if = "Option::is_none")]
     pub prompt_name: Option<String>,
     /// (Chinese only)
     ///
     /// 用户组多刷新周期 Credit 使用情况。
     ///
     /// 无多周期预算时为空数组。
-    #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
     /// (Chinese only)
     ///
     /// 用户组当前包含的 Key 数量。「未分组」虚拟分组（ugrp-ungrouped）返回该模型路由实例下未归属任何用户组的 Key 数量。
     ///
     /// Example: `12`
-    #[serde(rename = "KeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub key_count: Option<i64>,
     /// (Chinese only)
     ///
     /// 标签列表。「未分组」虚拟分组为空数组。
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
     /// (Chinese only)
     ///
     /// 创建时间。「未分组」虚拟分组不返回此字段。
     ///
     /// Example: `2026-06-16T10:00:00+08:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only)
     ///
     /// 修改时间。「未分组」虚拟分组不返回此字段。
     ///
     /// Example: `2026-06-16T10:00:00+08:00`
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
 }
 
-impl UserGroupInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UserGroupInfo {
-            user_group_id: None,
-            user_group_name: None,
-            model_router_id: None,
-            status: None,
-            models: Vec::new(),
-            intent_routers: Vec::new(),
-            budget_id: None,
-            budget_name: None,
-            prompt_id: None,
-            prompt_version: None,
-            prompt_name: None,
-            credit_usage_set: Vec::new(),
-            key_count: None,
-            tags: Vec::new(),
-            created_time: None,
-            modified_time: None,
+impl lenient::Reply for UserGroupInfo {
+    const NAME: &'static str = "UserGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "UserGroupId",
+        "UserGroupName",
+        "ModelRouterId",
+        "Status",
+        "Models",
+        "IntentRouters",
+        "BudgetId",
+        "BudgetName",
+        "PromptId",
+        "PromptVersion",
+        "PromptName",
+        "CreditUsageSet",
+        "KeyCount",
+        "Tags",
+        "CreatedTime",
+        "ModifiedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_group_id),
+            1 => lenient::value(map, &mut self.user_group_name),
+            2 => lenient::value(map, &mut self.model_router_id),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::list(map, &mut self.models),
+            5 => lenient::list(map, &mut self.intent_routers),
+            6 => lenient::value(map, &mut self.budget_id),
+            7 => lenient::value(map, &mut self.budget_name),
+            8 => lenient::value(map, &mut self.prompt_id),
+            9 => lenient::value(map, &mut self.prompt_version),
+            10 => lenient::value(map, &mut self.prompt_name),
+            11 => lenient::list(map, &mut self.credit_usage_set),
+            12 => lenient::scalar(map, &mut self.key_count),
+            13 => lenient::list(map, &mut self.tags),
+            14 => lenient::value(map, &mut self.created_time),
+            15 => lenient::value(map, &mut self.modified_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `UserGroupId`.
-    pub fn with_user_group_id(mut self, user_group_id: impl Into<String>) -> Self {
-        self.user_group_id = Some(user_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UserGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UserGroupName`.
-    pub fn with_user_group_name(mut self, user_group_name: impl Into<String>) -> Self {
-        self.user_group_name = Some(user_group_name.into());
-        self
-    }
-    /// Sets `ModelRouterId`.
-    pub fn with_model_router_id(mut self, model_router_id: impl Into<String>) -> Self {
-        self.model_router_id = Some(model_router_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Models`.
-    pub fn with_models(mut self, models: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.models = models.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `IntentRouters`.
-    pub fn with_intent_routers(mut self, intent_routers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.intent_routers = intent_routers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `BudgetId`.
-    pub fn with_budget_id(mut self, budget_id: impl Into<String>) -> Self {
-        self.budget_id = Some(budget_id.into());
-        self
-    }
-    /// Sets `BudgetName`.
-    pub fn with_budget_name(mut self, budget_name: impl Into<String>) -> Self {
-        self.budget_name = Some(budget_name.into());
-        self
-    }
-    /// Sets `PromptId`.
-    pub fn with_prompt_id(mut self, prompt_id: impl Into<String>) -> Self {
-        self.prompt_id = Some(prompt_id.into());
-        self
-    }
-    /// Sets `PromptVersion`.
-    pub fn with_prompt_version(mut self, prompt_version: impl Into<String>) -> Self {
-        self.prompt_version = Some(prompt_version.into());
-        self
-    }
-    /// Sets `PromptName`.
-    pub fn with_prompt_name(mut self, prompt_name: impl Into<String>) -> Self {
-        self.prompt_name = Some(prompt_name.into());
-        self
-    }
-    /// Sets `CreditUsageSet`.
-    pub fn with_credit_usage_set(mut self, credit_usage_set: impl IntoIterator<Item = output::CreditUsage>) -> Self {
-        self.credit_usage_set = credit_usage_set.into_iter().collect();
-        self
-    }
-    /// Sets `KeyCount`.
-    pub fn with_key_count(mut self, key_count: i64) -> Self {
-        self.key_count = Some(key_count);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::TagInfo>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ModifiedTime`.
-    pub fn with_modified_time(mut self, modified_time: impl Into<String>) -> Self {
-        self.modified_time = Some(modified_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UserGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UserGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserGroupId", &self.user_group_id)?;
+        fields.opt("UserGroupName", &self.user_group_name)?;
+        fields.opt("ModelRouterId", &self.model_router_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Models", &self.models)?;
+        fields.list("IntentRouters", &self.intent_routers)?;
+        fields.opt("BudgetId", &self.budget_id)?;
+        fields.opt("BudgetName", &self.budget_name)?;
+        fields.opt("PromptId", &self.prompt_id)?;
+        fields.opt("PromptVersion", &self.prompt_version)?;
+        fields.opt("PromptName", &self.prompt_name)?;
+        fields.list("CreditUsageSet", &self.credit_usage_set)?;
+        fields.opt("KeyCount", &self.key_count)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ModifiedTime", &self.modified_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) video配置。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoConfig {
     /// (Chinese only)
@@ -12057,7 +10971,6 @@ pub struct VideoConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SimpleShuffle`
-    #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
     /// (Chinese only)
     ///
@@ -12066,7 +10979,6 @@ pub struct VideoConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
     /// (Chinese only)
     ///
@@ -12075,224 +10987,205 @@ pub struct VideoConfig {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
 }
 
-impl VideoConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VideoConfig {
-            routing_strategy: None,
-            routing_strategy_args: None,
-            num_retries: None,
+impl lenient::Reply for VideoConfig {
+    const NAME: &'static str = "VideoConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutingStrategy",
+        "RoutingStrategyArgs",
+        "NumRetries",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.routing_strategy),
+            1 => lenient::value(map, &mut self.routing_strategy_args),
+            2 => lenient::scalar(map, &mut self.num_retries),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoutingStrategy`.
-    pub fn with_routing_strategy(mut self, routing_strategy: impl Into<String>) -> Self {
-        self.routing_strategy = Some(routing_strategy.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VideoConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoutingStrategyArgs`.
-    pub fn with_routing_strategy_args(mut self, routing_strategy_args: output::RoutingStrategyArgs) -> Self {
-        self.routing_strategy_args = Some(routing_strategy_args);
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn with_num_retries(mut self, num_retries: u64) -> Self {
-        self.num_retries = Some(num_retries);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VideoConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VideoConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutingStrategy", &self.routing_strategy)?;
+        fields.opt("RoutingStrategyArgs", &self.routing_strategy_args)?;
+        fields.opt("NumRetries", &self.num_retries)?;
+        fields.end()
     }
 }
 
 /// AZ information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ZoneInfo {
     /// Unique ID of the AZ in numeric form, such as 100001
     ///
     /// Example: `100001`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<u64>,
     /// Unique ID of the AZ in string format, such as ap-guangzhou-1
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// AZ name, such as Guangzhou 1
     ///
     /// Example: `广州一区`
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// Specifies the region of the availability zone, for example: ap-guangzhou.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "ZoneRegion", default, skip_serializing_if = "Option::is_none")]
     pub zone_region: Option<String>,
     /// Indicates whether the AZ is a LocalZone az, for example: false.
     ///
     /// Example: `false`
-    #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
     /// Indicates whether the AZ is an EdgeZone az, for example: false.
     ///
     /// Example: `false`
-    #[serde(rename = "EdgeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub edge_zone: Option<bool>,
 }
 
-impl ZoneInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ZoneInfo {
-            zone_id: None,
-            zone: None,
-            zone_name: None,
-            zone_region: None,
-            local_zone: None,
-            edge_zone: None,
+impl lenient::Reply for ZoneInfo {
+    const NAME: &'static str = "ZoneInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ZoneId",
+        "Zone",
+        "ZoneName",
+        "ZoneRegion",
+        "LocalZone",
+        "EdgeZone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.zone_id),
+            1 => lenient::value(map, &mut self.zone),
+            2 => lenient::value(map, &mut self.zone_name),
+            3 => lenient::value(map, &mut self.zone_region),
+            4 => lenient::scalar(map, &mut self.local_zone),
+            5 => lenient::scalar(map, &mut self.edge_zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: u64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for ZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `ZoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `ZoneRegion`.
-    pub fn with_zone_region(mut self, zone_region: impl Into<String>) -> Self {
-        self.zone_region = Some(zone_region.into());
-        self
-    }
-    /// Sets `LocalZone`.
-    pub fn with_local_zone(mut self, local_zone: bool) -> Self {
-        self.local_zone = Some(local_zone);
-        self
-    }
-    /// Sets `EdgeZone`.
-    pub fn with_edge_zone(mut self, edge_zone: bool) -> Self {
-        self.edge_zone = Some(edge_zone);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ZoneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneName", &self.zone_name)?;
+        fields.opt("ZoneRegion", &self.zone_region)?;
+        fields.opt("LocalZone", &self.local_zone)?;
+        fields.opt("EdgeZone", &self.edge_zone)?;
+        fields.end()
     }
 }
 
 /// List of AZs
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ZoneResource {
     /// Primary AZ, such as "ap-guangzhou-1".
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "MasterZone", default, skip_serializing_if = "Option::is_none")]
     pub master_zone: Option<String>,
     /// Resource list.
-    #[serde(rename = "ResourceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_set: Vec<output::Resource>,
     /// Secondary AZ, such as "ap-guangzhou-2".
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-3`
-    #[serde(rename = "SlaveZone", default, skip_serializing_if = "Option::is_none")]
     pub slave_zone: Option<String>,
     /// IP version. Values: `IPv4`, `IPv6`, and `IPv6_Nat`.
     ///
     /// Example: `IPv4`
-    #[serde(rename = "IPVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
     /// Region of the AZ, such as `ap-guangzhou`.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "ZoneRegion", default, skip_serializing_if = "Option::is_none")]
     pub zone_region: Option<String>,
     /// Whether the AZ is a `LocalZone`. Values: `true`, `false`.
     ///
     /// Example: `false`
-    #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
     /// Type of resources in the zone. Values: `SHARED`, `EXCLUSIVE`
     ///
     /// Example: `"SHARED"`
-    #[serde(rename = "ZoneResourceType", default, skip_serializing_if = "Option::is_none")]
     pub zone_resource_type: Option<String>,
     /// Whether the AZ is an edge zone. Values: `true`, `false`.
     ///
     /// Example: `false`
-    #[serde(rename = "EdgeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub edge_zone: Option<bool>,
     /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
 }
 
-impl ZoneResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ZoneResource {
-            master_zone: None,
-            resource_set: Vec::new(),
-            slave_zone: None,
-            ip_version: None,
-            zone_region: None,
-            local_zone: None,
-            zone_resource_type: None,
-            edge_zone: None,
-            egress: None,
+impl lenient::Reply for ZoneResource {
+    const NAME: &'static str = "ZoneResource";
+    const FIELDS: &'static [&'static str] = &[
+        "MasterZone",
+        "ResourceSet",
+        "SlaveZone",
+        "IPVersion",
+        "ZoneRegion",
+        "LocalZone",
+        "ZoneResourceType",
+        "EdgeZone",
+        "Egress",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.master_zone),
+            1 => lenient::list(map, &mut self.resource_set),
+            2 => lenient::value(map, &mut self.slave_zone),
+            3 => lenient::value(map, &mut self.ip_version),
+            4 => lenient::value(map, &mut self.zone_region),
+            5 => lenient::scalar(map, &mut self.local_zone),
+            6 => lenient::value(map, &mut self.zone_resource_type),
+            7 => lenient::scalar(map, &mut self.edge_zone),
+            8 => lenient::value(map, &mut self.egress),
+            _ => Ok(()),
         }
     }
-    /// Sets `MasterZone`.
-    pub fn with_master_zone(mut self, master_zone: impl Into<String>) -> Self {
-        self.master_zone = Some(master_zone.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ZoneResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ResourceSet`.
-    pub fn with_resource_set(mut self, resource_set: impl IntoIterator<Item = output::Resource>) -> Self {
-        self.resource_set = resource_set.into_iter().collect();
-        self
-    }
-    /// Sets `SlaveZone`.
-    pub fn with_slave_zone(mut self, slave_zone: impl Into<String>) -> Self {
-        self.slave_zone = Some(slave_zone.into());
-        self
-    }
-    /// Sets `IPVersion`.
-    pub fn with_ip_version(mut self, ip_version: impl Into<String>) -> Self {
-        self.ip_version = Some(ip_version.into());
-        self
-    }
-    /// Sets `ZoneRegion`.
-    pub fn with_zone_region(mut self, zone_region: impl Into<String>) -> Self {
-        self.zone_region = Some(zone_region.into());
-        self
-    }
-    /// Sets `LocalZone`.
-    pub fn with_local_zone(mut self, local_zone: bool) -> Self {
-        self.local_zone = Some(local_zone);
-        self
-    }
-    /// Sets `ZoneResourceType`.
-    pub fn with_zone_resource_type(mut self, zone_resource_type: impl Into<String>) -> Self {
-        self.zone_resource_type = Some(zone_resource_type.into());
-        self
-    }
-    /// Sets `EdgeZone`.
-    pub fn with_edge_zone(mut self, edge_zone: bool) -> Self {
-        self.edge_zone = Some(edge_zone);
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ZoneResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ZoneResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MasterZone", &self.master_zone)?;
+        fields.list("ResourceSet", &self.resource_set)?;
+        fields.opt("SlaveZone", &self.slave_zone)?;
+        fields.opt("IPVersion", &self.ip_version)?;
+        fields.opt("ZoneRegion", &self.zone_region)?;
+        fields.opt("LocalZone", &self.local_zone)?;
+        fields.opt("ZoneResourceType", &self.zone_resource_type)?;
+        fields.opt("EdgeZone", &self.edge_zone)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.end()
     }
 }

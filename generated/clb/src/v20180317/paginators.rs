@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::describe_budget_associations`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_budget_associations_paginator(
         &self,
         request: DescribeBudgetAssociationsRequest,
@@ -82,6 +83,7 @@ impl Client {
     /// Pages through [`Client::describe_budgets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_budgets_paginator(
         &self,
         request: DescribeBudgetsRequest,
@@ -127,6 +129,7 @@ impl Client {
     /// Pages through [`Client::describe_cluster_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_cluster_resources_paginator(
         &self,
         request: DescribeClusterResourcesRequest,
@@ -172,6 +175,7 @@ impl Client {
     /// Pages through [`Client::describe_cross_targets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_cross_targets_paginator(
         &self,
         request: DescribeCrossTargetsRequest,
@@ -217,6 +221,7 @@ impl Client {
     /// Pages through [`Client::describe_customized_config_associate_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_customized_config_associate_list_paginator(
         &self,
         request: DescribeCustomizedConfigAssociateListRequest,
@@ -267,6 +272,7 @@ impl Client {
     /// Pages through [`Client::describe_customized_config_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_customized_config_list_paginator(
         &self,
         request: DescribeCustomizedConfigListRequest,
@@ -315,6 +321,7 @@ impl Client {
     /// Pages through [`Client::describe_exclusive_clusters`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_exclusive_clusters_paginator(
         &self,
         request: DescribeExclusiveClustersRequest,
@@ -360,6 +367,7 @@ impl Client {
     /// Pages through [`Client::describe_idle_load_balancers`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_idle_load_balancers_paginator(
         &self,
         request: DescribeIdleLoadBalancersRequest,
@@ -405,6 +413,7 @@ impl Client {
     /// Pages through [`Client::describe_keys`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_keys_paginator(
         &self,
         request: DescribeKeysRequest,
@@ -450,6 +459,7 @@ impl Client {
     /// Pages through [`Client::describe_load_balancers`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_load_balancers_paginator(
         &self,
         request: DescribeLoadBalancersRequest,
@@ -495,6 +505,7 @@ impl Client {
     /// Pages through [`Client::describe_load_balancers_detail`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_load_balancers_detail_paginator(
         &self,
         request: DescribeLoadBalancersDetailRequest,
@@ -543,6 +554,7 @@ impl Client {
     /// Pages through [`Client::describe_model_aliases`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_model_aliases_paginator(
         &self,
         request: DescribeModelAliasesRequest,
@@ -588,6 +600,7 @@ impl Client {
     /// Pages through [`Client::describe_model_associations`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_model_associations_paginator(
         &self,
         request: DescribeModelAssociationsRequest,
@@ -633,6 +646,7 @@ impl Client {
     /// Pages through [`Client::describe_model_keys`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_model_keys_paginator(
         &self,
         request: DescribeModelKeysRequest,
@@ -678,6 +692,7 @@ impl Client {
     /// Pages through [`Client::describe_model_names`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_model_names_paginator(
         &self,
         request: DescribeModelNamesRequest,
@@ -723,6 +738,7 @@ impl Client {
     /// Pages through [`Client::describe_model_router_resource_package_deduction`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_model_router_resource_package_deduction_paginator(
         &self,
         request: DescribeModelRouterResourcePackageDeductionRequest,
@@ -775,6 +791,7 @@ impl Client {
     /// Pages through [`Client::describe_model_router_resource_packages`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_model_router_resource_packages_paginator(
         &self,
         request: DescribeModelRouterResourcePackagesRequest,
@@ -825,6 +842,7 @@ impl Client {
     /// Pages through [`Client::describe_model_routers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_model_routers_paginator(
         &self,
         request: DescribeModelRoutersRequest,
@@ -870,6 +888,7 @@ impl Client {
     /// Pages through [`Client::describe_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_resources_paginator(
         &self,
         request: DescribeResourcesRequest,
@@ -915,6 +934,7 @@ impl Client {
     /// Pages through [`Client::describe_service_provider_health_status`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_service_provider_health_status_paginator(
         &self,
         request: DescribeServiceProviderHealthStatusRequest,
@@ -965,6 +985,7 @@ impl Client {
     /// Pages through [`Client::describe_target_group_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_target_group_instances_paginator(
         &self,
         request: DescribeTargetGroupInstancesRequest,
@@ -1013,6 +1034,7 @@ impl Client {
     /// Pages through [`Client::describe_target_group_list`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_target_group_list_paginator(
         &self,
         request: DescribeTargetGroupListRequest,
@@ -1058,6 +1080,7 @@ impl Client {
     /// Pages through [`Client::describe_target_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_target_groups_paginator(
         &self,
         request: DescribeTargetGroupsRequest,
@@ -1103,6 +1126,7 @@ impl Client {
     /// Pages through [`Client::describe_user_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_user_groups_paginator(
         &self,
         request: DescribeUserGroupsRequest,

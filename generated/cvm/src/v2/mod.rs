@@ -64,13 +64,7 @@ impl Client {
         &self,
         request: AttachNetworkInterfaceRequest,
     ) -> Result<AttachNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachNetworkInterface",
-            host: Some("vpc.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 绑定密钥
     ///
@@ -85,13 +79,7 @@ impl Client {
         &self,
         request: BindInstanceKeyRequest,
     ) -> Result<BindInstanceKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BindInstanceKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 取消共享镜像
     ///
@@ -104,13 +92,7 @@ impl Client {
         &self,
         request: CancelShareImageRequest,
     ) -> Result<CancelShareImageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CancelShareImage",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建弹性公网IP
     ///
@@ -121,13 +103,7 @@ impl Client {
         &self,
         request: CreateEipRequest,
     ) -> Result<CreateEipResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateEip",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建自定义镜像
     ///
@@ -140,13 +116,7 @@ impl Client {
         &self,
         request: CreateImageRequest,
     ) -> Result<CreateImageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateImage",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建密钥
     ///
@@ -160,13 +130,7 @@ impl Client {
         &self,
         request: CreateKeyPairRequest,
     ) -> Result<CreateKeyPairResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateKeyPair",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建安全组
     ///
@@ -178,13 +142,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupRequest,
     ) -> Result<CreateSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSecurityGroup",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加安全组规则
     ///
@@ -202,13 +160,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupPolicyRequest,
     ) -> Result<CreateSecurityGroupPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSecurityGroupPolicy",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 释放弹性公网IP
     ///
@@ -217,13 +169,7 @@ impl Client {
         &self,
         request: DeleteEipRequest,
     ) -> Result<DeleteEipResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteEip",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除镜像
     ///
@@ -235,13 +181,7 @@ impl Client {
         &self,
         request: DeleteImagesRequest,
     ) -> Result<DeleteImagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteImages",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除密钥
     ///
@@ -253,13 +193,7 @@ impl Client {
         &self,
         request: DeleteKeyPairRequest,
     ) -> Result<DeleteKeyPairResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteKeyPair",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除安全组
     ///
@@ -271,13 +205,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupRequest,
     ) -> Result<DeleteSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSecurityGroup",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除安全组规则
     ///
@@ -286,13 +214,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupPolicyRequest,
     ) -> Result<DeleteSecurityGroupPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSecurityGroupPolicy",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询与安全组关联的安全组列表
     ///
@@ -303,13 +225,7 @@ impl Client {
         &self,
         request: DescribeAssociateSecurityGroupsRequest,
     ) -> Result<DescribeAssociateSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAssociateSecurityGroups",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可用区
     ///
@@ -347,13 +263,7 @@ impl Client {
         &self,
         request: DescribeAvailabilityZonesRequest,
     ) -> Result<DescribeAvailabilityZonesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAvailabilityZones",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询弹性公网IP列表
     ///
@@ -362,13 +272,7 @@ impl Client {
         &self,
         request: DescribeEipRequest,
     ) -> Result<DescribeEipResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeEip",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询弹性公网IP配额
     ///
@@ -377,13 +281,7 @@ impl Client {
         &self,
         request: DescribeEipQuotaRequest,
     ) -> Result<DescribeEipQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeEipQuota",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可用的镜像列表
     ///
@@ -406,13 +304,7 @@ impl Client {
         &self,
         request: DescribeImagesRequest,
     ) -> Result<DescribeImagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeImages",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看子机关联的cbs信息
     ///
@@ -423,13 +315,7 @@ impl Client {
         &self,
         request: DescribeInstanceCbsInfoRequest,
     ) -> Result<DescribeInstanceCbsInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceCbsInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看子机关联的镜像信息
     ///
@@ -440,13 +326,7 @@ impl Client {
         &self,
         request: DescribeInstanceImageInfoRequest,
     ) -> Result<DescribeInstanceImageInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceImageInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取虚拟子机主要信息列表
     ///
@@ -457,13 +337,7 @@ impl Client {
         &self,
         request: DescribeInstanceMainInfoRequest,
     ) -> Result<DescribeInstanceMainInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceMainInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看子机的网络信息
     ///
@@ -474,13 +348,7 @@ impl Client {
         &self,
         request: DescribeInstanceNetInfoRequest,
     ) -> Result<DescribeInstanceNetInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceNetInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看实例列表
     ///
@@ -519,13 +387,7 @@ impl Client {
         &self,
         request: DescribeInstancesRequest,
     ) -> Result<DescribeInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组关联的云主机列表
     ///
@@ -540,13 +402,7 @@ impl Client {
         &self,
         request: DescribeInstancesOfSecurityGroupRequest,
     ) -> Result<DescribeInstancesOfSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstancesOfSecurityGroup",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询密钥
     ///
@@ -558,13 +414,7 @@ impl Client {
         &self,
         request: DescribeKeyPairsRequest,
     ) -> Result<DescribeKeyPairsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeKeyPairs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组关联的网卡列表
     ///
@@ -575,13 +425,7 @@ impl Client {
         &self,
         request: DescribeNetworkInterfacesOfSecurityGroupRequest,
     ) -> Result<DescribeNetworkInterfacesOfSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetworkInterfacesOfSecurityGroup",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询或创建默认安全组
     ///
@@ -594,13 +438,7 @@ impl Client {
         &self,
         request: DescribeOrCreateDefaultSecurityGroupRequest,
     ) -> Result<DescribeOrCreateDefaultSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeOrCreateDefaultSecurityGroup",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取产品对应的地域列表
     ///
@@ -612,13 +450,7 @@ impl Client {
         &self,
         request: DescribeProductRegionListRequest,
     ) -> Result<DescribeProductRegionListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeProductRegionList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组列表
     ///
@@ -627,13 +459,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupExRequest,
     ) -> Result<DescribeSecurityGroupExResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroupEx",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组规则
     ///
@@ -644,13 +470,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupPolicysRequest,
     ) -> Result<DescribeSecurityGroupPolicysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroupPolicys",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取开发商各地域cvm的概览信息列表
     ///
@@ -659,13 +479,7 @@ impl Client {
         &self,
         request: DescribeUserCvmOverviewRequest,
     ) -> Result<DescribeUserCvmOverviewResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeUserCvmOverview",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可用区能力
     ///
@@ -674,13 +488,7 @@ impl Client {
         &self,
         request: DescribeZoneAbilityRequest,
     ) -> Result<DescribeZoneAbilityResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeZoneAbility",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 绑定弹性公网IP
     ///
@@ -692,13 +500,7 @@ impl Client {
         &self,
         request: EipBindInstanceRequest,
     ) -> Result<EipBindInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EipBindInstance",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解绑弹性公网IP
     ///
@@ -709,13 +511,7 @@ impl Client {
         &self,
         request: EipUnBindInstanceRequest,
     ) -> Result<EipUnBindInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EipUnBindInstance",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询镜像共享的账号信息
     ///
@@ -726,13 +522,7 @@ impl Client {
         &self,
         request: GetImageShareUinInfoRequest,
     ) -> Result<GetImageShareUinInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetImageShareUinInfo",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 导入密钥
     ///
@@ -745,13 +535,7 @@ impl Client {
         &self,
         request: ImportKeyPairRequest,
     ) -> Result<ImportKeyPairResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ImportKeyPair",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例价格（包年包月）
     ///
@@ -762,13 +546,7 @@ impl Client {
         &self,
         request: InquiryInstancePriceRequest,
     ) -> Result<InquiryInstancePriceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryInstancePrice",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例价格（按量计费）
     ///
@@ -779,13 +557,7 @@ impl Client {
         &self,
         request: InquiryInstancePriceHourRequest,
     ) -> Result<InquiryInstancePriceHourResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryInstancePriceHour",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性公网IP名称
     ///
@@ -794,13 +566,7 @@ impl Client {
         &self,
         request: ModifyEipAttributesRequest,
     ) -> Result<ModifyEipAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyEipAttributes",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改镜像属性
     ///
@@ -811,13 +577,7 @@ impl Client {
         &self,
         request: ModifyImageAttributesRequest,
     ) -> Result<ModifyImageAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyImageAttributes",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例名称
     ///
@@ -829,13 +589,7 @@ impl Client {
         &self,
         request: ModifyInstanceAttributesRequest,
     ) -> Result<ModifyInstanceAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstanceAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例所属项目
     ///
@@ -844,13 +598,7 @@ impl Client {
         &self,
         request: ModifyInstanceProjectRequest,
     ) -> Result<ModifyInstanceProjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstanceProject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改密钥名称
     ///
@@ -861,13 +609,7 @@ impl Client {
         &self,
         request: ModifyKeyPairRequest,
     ) -> Result<ModifyKeyPairResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyKeyPair",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改安全组名称
     ///
@@ -879,13 +621,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupAttributesRequest,
     ) -> Result<ModifySecurityGroupAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySecurityGroupAttributes",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改安全组规则
     ///
@@ -906,13 +642,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupPolicysRequest,
     ) -> Result<ModifySecurityGroupPolicysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySecurityGroupPolicys",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改云主机关联的安全组
     ///
@@ -926,13 +656,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupsOfInstanceRequest,
     ) -> Result<ModifySecurityGroupsOfInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySecurityGroupsOfInstance",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性网卡关联的安全组
     ///
@@ -944,13 +668,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupsOfNetworkInterfaceRequest,
     ) -> Result<ModifySecurityGroupsOfNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySecurityGroupsOfNetworkInterface",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 编辑单条安全组规则
     ///
@@ -968,13 +686,7 @@ impl Client {
         &self,
         request: ModifySingleSecurityGroupPolicyRequest,
     ) -> Result<ModifySingleSecurityGroupPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySingleSecurityGroupPolicy",
-            host: Some("dfw.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新开发商各地域cvm的概览信息列表
     ///
@@ -983,13 +695,7 @@ impl Client {
         &self,
         request: ModifyUserCvmOverviewRequest,
     ) -> Result<ModifyUserCvmOverviewResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyUserCvmOverview",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费实例（包年包月）
     ///
@@ -1000,13 +706,7 @@ impl Client {
         &self,
         request: RenewInstanceRequest,
     ) -> Result<RenewInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重置密码
     ///
@@ -1019,13 +719,7 @@ impl Client {
         &self,
         request: ResetInstancePasswordRequest,
     ) -> Result<ResetInstancePasswordResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetInstancePassword",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重装系统
     ///
@@ -1039,13 +733,7 @@ impl Client {
         &self,
         request: ResetInstancesRequest,
     ) -> Result<ResetInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整实例配置（包年包月）
     ///
@@ -1060,13 +748,7 @@ impl Client {
         &self,
         request: ResizeInstanceRequest,
     ) -> Result<ResizeInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResizeInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整实例配置（按量计费）
     ///
@@ -1081,13 +763,7 @@ impl Client {
         &self,
         request: ResizeInstanceHourRequest,
     ) -> Result<ResizeInstanceHourResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResizeInstanceHour",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重启实例
     ///
@@ -1099,13 +775,7 @@ impl Client {
         &self,
         request: RestartInstancesRequest,
     ) -> Result<RestartInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RestartInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还实例（按量计费）
     ///
@@ -1117,13 +787,7 @@ impl Client {
         &self,
         request: ReturnInstanceRequest,
     ) -> Result<ReturnInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReturnInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例（包年包月）
     ///
@@ -1148,13 +812,7 @@ impl Client {
         &self,
         request: RunInstancesRequest,
     ) -> Result<RunInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RunInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例（按量计费）
     ///
@@ -1179,13 +837,7 @@ impl Client {
         &self,
         request: RunInstancesHourRequest,
     ) -> Result<RunInstancesHourResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RunInstancesHour",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 设置实例自动续费
     ///
@@ -1197,13 +849,7 @@ impl Client {
         &self,
         request: SetAutoRenewRequest,
     ) -> Result<SetAutoRenewResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetAutoRenew",
-            host: Some("trade.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 共享镜像
     ///
@@ -1217,13 +863,7 @@ impl Client {
         &self,
         request: ShareImageRequest,
     ) -> Result<ShareImageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ShareImage",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 启动实例
     ///
@@ -1235,13 +875,7 @@ impl Client {
         &self,
         request: StartInstancesRequest,
     ) -> Result<StartInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "StartInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关闭实例
     ///
@@ -1253,13 +887,7 @@ impl Client {
         &self,
         request: StopInstancesRequest,
     ) -> Result<StopInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "StopInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 复制镜像
     ///
@@ -1274,13 +902,7 @@ impl Client {
         &self,
         request: SyncCvmImageRequest,
     ) -> Result<SyncCvmImageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SyncCvmImage",
-            host: Some("image.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 弹性公网IP模式切换
     ///
@@ -1289,13 +911,7 @@ impl Client {
         &self,
         request: TransformModeRequest,
     ) -> Result<TransformModeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TransformMode",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 普通公网IP转弹性公网IP
     ///
@@ -1304,13 +920,7 @@ impl Client {
         &self,
         request: TransformWanIpToEipRequest,
     ) -> Result<TransformWanIpToEipResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TransformWanIpToEip",
-            host: Some("eip.api.qcloud.com"),
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解绑密钥
     ///
@@ -1323,13 +933,7 @@ impl Client {
         &self,
         request: UnBindInstanceKeyRequest,
     ) -> Result<UnBindInstanceKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnBindInstanceKey",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整包年包月实例带宽
     ///
@@ -1343,13 +947,7 @@ impl Client {
         &self,
         request: UpdateInstanceBandwidthRequest,
     ) -> Result<UpdateInstanceBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateInstanceBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整按量计费实例带宽
     ///
@@ -1362,13 +960,7 @@ impl Client {
         &self,
         request: UpdateInstanceBandwidthHourRequest,
     ) -> Result<UpdateInstanceBandwidthHourResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateInstanceBandwidthHour",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例vpc属性
     ///
@@ -1380,384 +972,711 @@ impl Client {
         &self,
         request: UpdateInstanceVpcConfigRequest,
     ) -> Result<UpdateInstanceVpcConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateInstanceVpcConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "AttachNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BindInstanceKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.bind_instance_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CancelShareImage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.cancel_share_image(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateEip" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_eip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateImage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_image(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateKeyPair" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_security_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSecurityGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_security_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteEip" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_eip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteImages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_images(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteKeyPair" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_security_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSecurityGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_security_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAssociateSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_associate_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAvailabilityZones" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_availability_zones(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeEip" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_eip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeEipQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_eip_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeImages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_images(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceCbsInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_cbs_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceImageInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_image_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceMainInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_main_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceNetInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_net_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstancesOfSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances_of_security_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetworkInterfacesOfSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_network_interfaces_of_security_group(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeOrCreateDefaultSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_or_create_default_security_group(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeProductRegionList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_product_region_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroupEx" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_security_group_ex(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroupPolicys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_security_group_policys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeUserCvmOverview" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_user_cvm_overview(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeZoneAbility" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_zone_ability(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EipBindInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.eip_bind_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EipUnBindInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.eip_un_bind_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetImageShareUinInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_image_share_uin_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ImportKeyPair" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.import_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryInstancePrice" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_instance_price(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryInstancePriceHour" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_instance_price_hour(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyEipAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_eip_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyImageAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_image_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstanceAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instance_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstanceProject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instance_project(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyKeyPair" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySecurityGroupAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_security_group_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySecurityGroupPolicys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_security_group_policys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySecurityGroupsOfInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_security_groups_of_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySecurityGroupsOfNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_security_groups_of_network_interface(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySingleSecurityGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_single_security_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyUserCvmOverview" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_user_cvm_overview(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetInstancePassword" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_instance_password(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResizeInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.resize_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResizeInstanceHour" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.resize_instance_hour(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RestartInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.restart_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReturnInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.return_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RunInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.run_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RunInstancesHour" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.run_instances_hour(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetAutoRenew" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_auto_renew(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ShareImage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.share_image(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "StartInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.start_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "StopInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.stop_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SyncCvmImage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.sync_cvm_image(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TransformMode" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.transform_mode(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TransformWanIpToEip" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.transform_wan_ip_to_eip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnBindInstanceKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.un_bind_instance_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateInstanceBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_instance_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateInstanceBandwidthHour" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_instance_bandwidth_hour(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateInstanceVpcConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_instance_vpc_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for AttachNetworkInterfaceRequest {
+    type Output = AttachNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachNetworkInterface",
+        host: Some("vpc.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BindInstanceKeyRequest {
+    type Output = BindInstanceKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BindInstanceKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CancelShareImageRequest {
+    type Output = CancelShareImageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CancelShareImage",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateEipRequest {
+    type Output = CreateEipResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateEip",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateImageRequest {
+    type Output = CreateImageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateImage",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateKeyPairRequest {
+    type Output = CreateKeyPairResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateKeyPair",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSecurityGroupRequest {
+    type Output = CreateSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSecurityGroup",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSecurityGroupPolicyRequest {
+    type Output = CreateSecurityGroupPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSecurityGroupPolicy",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteEipRequest {
+    type Output = DeleteEipResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteEip",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteImagesRequest {
+    type Output = DeleteImagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteImages",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteKeyPairRequest {
+    type Output = DeleteKeyPairResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteKeyPair",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSecurityGroupRequest {
+    type Output = DeleteSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSecurityGroup",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSecurityGroupPolicyRequest {
+    type Output = DeleteSecurityGroupPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSecurityGroupPolicy",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAssociateSecurityGroupsRequest {
+    type Output = DescribeAssociateSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAssociateSecurityGroups",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAvailabilityZonesRequest {
+    type Output = DescribeAvailabilityZonesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAvailabilityZones",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeEipRequest {
+    type Output = DescribeEipResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeEip",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeEipQuotaRequest {
+    type Output = DescribeEipQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeEipQuota",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeImagesRequest {
+    type Output = DescribeImagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeImages",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceCbsInfoRequest {
+    type Output = DescribeInstanceCbsInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceCbsInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceImageInfoRequest {
+    type Output = DescribeInstanceImageInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceImageInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceMainInfoRequest {
+    type Output = DescribeInstanceMainInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceMainInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceNetInfoRequest {
+    type Output = DescribeInstanceNetInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceNetInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesRequest {
+    type Output = DescribeInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesOfSecurityGroupRequest {
+    type Output = DescribeInstancesOfSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstancesOfSecurityGroup",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeKeyPairsRequest {
+    type Output = DescribeKeyPairsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeKeyPairs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetworkInterfacesOfSecurityGroupRequest {
+    type Output = DescribeNetworkInterfacesOfSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetworkInterfacesOfSecurityGroup",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeOrCreateDefaultSecurityGroupRequest {
+    type Output = DescribeOrCreateDefaultSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeOrCreateDefaultSecurityGroup",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeProductRegionListRequest {
+    type Output = DescribeProductRegionListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeProductRegionList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSecurityGroupExRequest {
+    type Output = DescribeSecurityGroupExResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroupEx",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSecurityGroupPolicysRequest {
+    type Output = DescribeSecurityGroupPolicysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroupPolicys",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeUserCvmOverviewRequest {
+    type Output = DescribeUserCvmOverviewResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeUserCvmOverview",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeZoneAbilityRequest {
+    type Output = DescribeZoneAbilityResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeZoneAbility",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for EipBindInstanceRequest {
+    type Output = EipBindInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EipBindInstance",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EipUnBindInstanceRequest {
+    type Output = EipUnBindInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EipUnBindInstance",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetImageShareUinInfoRequest {
+    type Output = GetImageShareUinInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetImageShareUinInfo",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ImportKeyPairRequest {
+    type Output = ImportKeyPairResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ImportKeyPair",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for InquiryInstancePriceRequest {
+    type Output = InquiryInstancePriceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryInstancePrice",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryInstancePriceHourRequest {
+    type Output = InquiryInstancePriceHourResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryInstancePriceHour",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ModifyEipAttributesRequest {
+    type Output = ModifyEipAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyEipAttributes",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyImageAttributesRequest {
+    type Output = ModifyImageAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyImageAttributes",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstanceAttributesRequest {
+    type Output = ModifyInstanceAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstanceAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstanceProjectRequest {
+    type Output = ModifyInstanceProjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstanceProject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyKeyPairRequest {
+    type Output = ModifyKeyPairResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyKeyPair",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySecurityGroupAttributesRequest {
+    type Output = ModifySecurityGroupAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySecurityGroupAttributes",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySecurityGroupPolicysRequest {
+    type Output = ModifySecurityGroupPolicysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySecurityGroupPolicys",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySecurityGroupsOfInstanceRequest {
+    type Output = ModifySecurityGroupsOfInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySecurityGroupsOfInstance",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySecurityGroupsOfNetworkInterfaceRequest {
+    type Output = ModifySecurityGroupsOfNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySecurityGroupsOfNetworkInterface",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySingleSecurityGroupPolicyRequest {
+    type Output = ModifySingleSecurityGroupPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySingleSecurityGroupPolicy",
+        host: Some("dfw.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyUserCvmOverviewRequest {
+    type Output = ModifyUserCvmOverviewResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyUserCvmOverview",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewInstanceRequest {
+    type Output = RenewInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetInstancePasswordRequest {
+    type Output = ResetInstancePasswordResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetInstancePassword",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetInstancesRequest {
+    type Output = ResetInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResizeInstanceRequest {
+    type Output = ResizeInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResizeInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResizeInstanceHourRequest {
+    type Output = ResizeInstanceHourResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResizeInstanceHour",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RestartInstancesRequest {
+    type Output = RestartInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RestartInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReturnInstanceRequest {
+    type Output = ReturnInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReturnInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RunInstancesRequest {
+    type Output = RunInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RunInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RunInstancesHourRequest {
+    type Output = RunInstancesHourResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RunInstancesHour",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetAutoRenewRequest {
+    type Output = SetAutoRenewResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetAutoRenew",
+        host: Some("trade.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ShareImageRequest {
+    type Output = ShareImageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ShareImage",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for StartInstancesRequest {
+    type Output = StartInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "StartInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for StopInstancesRequest {
+    type Output = StopInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "StopInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SyncCvmImageRequest {
+    type Output = SyncCvmImageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SyncCvmImage",
+        host: Some("image.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TransformModeRequest {
+    type Output = TransformModeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TransformMode",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TransformWanIpToEipRequest {
+    type Output = TransformWanIpToEipResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TransformWanIpToEip",
+        host: Some("eip.api.qcloud.com"),
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnBindInstanceKeyRequest {
+    type Output = UnBindInstanceKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnBindInstanceKey",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateInstanceBandwidthRequest {
+    type Output = UpdateInstanceBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateInstanceBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateInstanceBandwidthHourRequest {
+    type Output = UpdateInstanceBandwidthHourResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateInstanceBandwidthHour",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateInstanceVpcConfigRequest {
+    type Output = UpdateInstanceVpcConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateInstanceVpcConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<AttachNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<BindInstanceKeyRequest>(),
+    runtime::operation::Entry::of::<CancelShareImageRequest>(),
+    runtime::operation::Entry::of::<CreateEipRequest>(),
+    runtime::operation::Entry::of::<CreateImageRequest>(),
+    runtime::operation::Entry::of::<CreateKeyPairRequest>(),
+    runtime::operation::Entry::of::<CreateSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<CreateSecurityGroupPolicyRequest>(),
+    runtime::operation::Entry::of::<DeleteEipRequest>(),
+    runtime::operation::Entry::of::<DeleteImagesRequest>(),
+    runtime::operation::Entry::of::<DeleteKeyPairRequest>(),
+    runtime::operation::Entry::of::<DeleteSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteSecurityGroupPolicyRequest>(),
+    runtime::operation::Entry::of::<DescribeAssociateSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribeAvailabilityZonesRequest>(),
+    runtime::operation::Entry::of::<DescribeEipRequest>(),
+    runtime::operation::Entry::of::<DescribeEipQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeImagesRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceCbsInfoRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceImageInfoRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceMainInfoRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceNetInfoRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesOfSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<DescribeKeyPairsRequest>(),
+    runtime::operation::Entry::of::<DescribeNetworkInterfacesOfSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<DescribeOrCreateDefaultSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<DescribeProductRegionListRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupExRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupPolicysRequest>(),
+    runtime::operation::Entry::of::<DescribeUserCvmOverviewRequest>(),
+    runtime::operation::Entry::of::<DescribeZoneAbilityRequest>(),
+    runtime::operation::Entry::of::<EipBindInstanceRequest>(),
+    runtime::operation::Entry::of::<EipUnBindInstanceRequest>(),
+    runtime::operation::Entry::of::<GetImageShareUinInfoRequest>(),
+    runtime::operation::Entry::of::<ImportKeyPairRequest>(),
+    runtime::operation::Entry::of::<InquiryInstancePriceRequest>(),
+    runtime::operation::Entry::of::<InquiryInstancePriceHourRequest>(),
+    runtime::operation::Entry::of::<ModifyEipAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyImageAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyInstanceAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyInstanceProjectRequest>(),
+    runtime::operation::Entry::of::<ModifyKeyPairRequest>(),
+    runtime::operation::Entry::of::<ModifySecurityGroupAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifySecurityGroupPolicysRequest>(),
+    runtime::operation::Entry::of::<ModifySecurityGroupsOfInstanceRequest>(),
+    runtime::operation::Entry::of::<ModifySecurityGroupsOfNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<ModifySingleSecurityGroupPolicyRequest>(),
+    runtime::operation::Entry::of::<ModifyUserCvmOverviewRequest>(),
+    runtime::operation::Entry::of::<RenewInstanceRequest>(),
+    runtime::operation::Entry::of::<ResetInstancePasswordRequest>(),
+    runtime::operation::Entry::of::<ResetInstancesRequest>(),
+    runtime::operation::Entry::of::<ResizeInstanceRequest>(),
+    runtime::operation::Entry::of::<ResizeInstanceHourRequest>(),
+    runtime::operation::Entry::of::<RestartInstancesRequest>(),
+    runtime::operation::Entry::of::<ReturnInstanceRequest>(),
+    runtime::operation::Entry::of::<RunInstancesRequest>(),
+    runtime::operation::Entry::of::<RunInstancesHourRequest>(),
+    runtime::operation::Entry::of::<SetAutoRenewRequest>(),
+    runtime::operation::Entry::of::<ShareImageRequest>(),
+    runtime::operation::Entry::of::<StartInstancesRequest>(),
+    runtime::operation::Entry::of::<StopInstancesRequest>(),
+    runtime::operation::Entry::of::<SyncCvmImageRequest>(),
+    runtime::operation::Entry::of::<TransformModeRequest>(),
+    runtime::operation::Entry::of::<TransformWanIpToEipRequest>(),
+    runtime::operation::Entry::of::<UnBindInstanceKeyRequest>(),
+    runtime::operation::Entry::of::<UpdateInstanceBandwidthRequest>(),
+    runtime::operation::Entry::of::<UpdateInstanceBandwidthHourRequest>(),
+    runtime::operation::Entry::of::<UpdateInstanceVpcConfigRequest>(),
+];

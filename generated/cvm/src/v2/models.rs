@@ -2,32 +2,37 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::attach_network_interface`](super::Client::attach_network_interface).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceRequest {
     /// (Chinese only) 私用网络ID或者统一ID，建议使用统一ID
     ///
     /// Required.
-    #[serde(rename = "vpcId")]
     pub vpc_id: String,
     /// (Chinese only) 弹性网卡Id
     ///
     /// Required.
-    #[serde(rename = "networkInterfaceId")]
     pub network_interface_id: String,
     /// (Chinese only) 子机实例ID
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
 
 impl AttachNetworkInterfaceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "vpcId",
+        "networkInterfaceId",
+        "instanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(vpc_id: impl Into<String>, network_interface_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
         AttachNetworkInterfaceRequest {
@@ -38,13 +43,10 @@ impl AttachNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AttachNetworkInterfaceRequest {
     const NAME: &'static str = "AttachNetworkInterfaceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "vpcId",
-        "networkInterfaceId",
-        "instanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut vpc_id = None;
         let mut network_interface_id = None;
@@ -65,70 +67,89 @@ impl input::Input for AttachNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AttachNetworkInterfaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AttachNetworkInterfaceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachNetworkInterfaceRequest", Self::FIELDS.len())?;
+        fields.plain("vpcId", &self.vpc_id)?;
+        fields.plain("networkInterfaceId", &self.network_interface_id)?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::attach_network_interface`](super::Client::attach_network_interface).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::AttachNetworkInterfaceData>,
 }
 
-impl AttachNetworkInterfaceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachNetworkInterfaceResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for AttachNetworkInterfaceResponse {
+    const NAME: &'static str = "AttachNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::AttachNetworkInterfaceData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachNetworkInterfaceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::bind_instance_key`](super::Client::bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindInstanceKeyRequest {
     /// (Chinese only) 实例ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 密钥ID。
     ///
     /// Required.
-    #[serde(rename = "keyId")]
     pub key_id: String,
 }
 
 impl BindInstanceKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "keyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_id: impl Into<String>) -> Self {
         BindInstanceKeyRequest {
@@ -138,12 +159,10 @@ impl BindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for BindInstanceKeyRequest {
     const NAME: &'static str = "BindInstanceKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "keyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut key_id = None;
@@ -161,61 +180,83 @@ impl input::Input for BindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for BindInstanceKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for BindInstanceKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BindInstanceKeyRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.plain("keyId", &self.key_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::bind_instance_key`](super::Client::bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BindInstanceKeyResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl BindInstanceKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindInstanceKeyResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for BindInstanceKeyResponse {
+    const NAME: &'static str = "BindInstanceKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for BindInstanceKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BindInstanceKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::cancel_share_image`](super::Client::cancel_share_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelShareImageRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 被取消共享的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "uinList")]
     pub uin_list: Vec<String>,
 }
 
 impl CancelShareImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "uinList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>, uin_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
         CancelShareImageRequest {
@@ -225,12 +266,10 @@ impl CancelShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CancelShareImageRequest {
     const NAME: &'static str = "CancelShareImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageId",
-        "uinList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut uin_list = None;
@@ -248,54 +287,76 @@ impl input::Input for CancelShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CancelShareImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CancelShareImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CancelShareImageRequest", Self::FIELDS.len())?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("uinList", &self.uin_list)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::cancel_share_image`](super::Client::cancel_share_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CancelShareImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl CancelShareImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CancelShareImageResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for CancelShareImageResponse {
+    const NAME: &'static str = "CancelShareImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for CancelShareImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CancelShareImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CancelShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_eip`](super::Client::create_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEipRequest {
     /// (Chinese only) 单次申请数量（默认为1, 最大为5）
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
 }
 
 impl CreateEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "goodsNum",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateEipRequest {
@@ -309,11 +370,10 @@ impl CreateEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateEipRequest {
     const NAME: &'static str = "CreateEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "goodsNum",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut goods_num = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -328,73 +388,90 @@ impl input::Input for CreateEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateEipRequest", Self::FIELDS.len())?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_eip`](super::Client::create_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateEipData>,
 }
 
-impl CreateEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateEipResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for CreateEipResponse {
+    const NAME: &'static str = "CreateEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::CreateEipData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_image`](super::Client::create_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 镜像名称，名称不能和已存在的镜像名称重复。命名规则：1-16个英文、数字、连接线“-”。
     ///
     /// Required.
-    #[serde(rename = "imageName")]
     pub image_name: String,
     /// (Chinese only) 镜像描述信息。命名规则：只能包含0-64个中文、英文、数字、连接线"-"、下划线"_"。
-    #[serde(rename = "imageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
 }
 
 impl CreateImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "imageName",
+        "imageDescription",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, image_name: impl Into<String>) -> Self {
         CreateImageRequest {
@@ -410,13 +487,10 @@ impl CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateImageRequest {
     const NAME: &'static str = "CreateImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "imageName",
-        "imageDescription",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_name = None;
@@ -437,65 +511,84 @@ impl input::Input for CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateImageRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("imageName", &self.image_name)?;
+        fields.opt("imageDescription", &self.image_description)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_image`](super::Client::create_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 任务 ID。
-    #[serde(rename = "requestId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<i64>,
 }
 
-impl CreateImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateImageResponse {
-            code: None,
-            message: None,
-            request_id: None,
+impl lenient::Reply for CreateImageResponse {
+    const NAME: &'static str = "CreateImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "requestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `requestId`.
-    pub fn with_request_id(mut self, request_id: i64) -> Self {
-        self.request_id = Some(request_id);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("requestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_key_pair`](super::Client::create_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeyPairRequest {
     /// (Chinese only) 用于定义即将生成的密钥的名称。只能包含数字，字母和下划线。
     ///
     /// Required.
-    #[serde(rename = "keyName")]
     pub key_name: String,
 }
 
 impl CreateKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>) -> Self {
         CreateKeyPairRequest {
@@ -504,11 +597,10 @@ impl CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateKeyPairRequest {
     const NAME: &'static str = "CreateKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -523,84 +615,101 @@ impl input::Input for CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyName", &self.key_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_key_pair`](super::Client::create_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 所生成密钥的信息。
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateKeyPairData>,
 }
 
-impl CreateKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateKeyPairResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for CreateKeyPairResponse {
+    const NAME: &'static str = "CreateKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::CreateKeyPairData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) policys规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyPolicy {
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
-    #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 端口，不传为不限端口
-    #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 
 impl CreateSecurityGroupPolicyPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "addressModule",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateSecurityGroupPolicyPolicy {
@@ -656,18 +765,10 @@ impl CreateSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSecurityGroupPolicyPolicy {
     const NAME: &'static str = "CreateSecurityGroupPolicyPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "ipProtocol",
-        "cidrIp",
-        "sgId",
-        "addressModule",
-        "portRange",
-        "serviceModule",
-        "desc",
-        "action",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_protocol = None;
         let mut cidr_ip = None;
@@ -703,42 +804,61 @@ impl input::Input for CreateSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateSecurityGroupPolicyPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupPolicyPolicy", Self::FIELDS.len())?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::create_security_group_policy`](super::Client::create_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// (Chinese only) 方向(ingress/egress)
     ///
     /// Required.
-    #[serde(rename = "direction")]
     pub direction: String,
     /// (Chinese only) 添加位置，从哪个位置开始添加，当前规则为空时，index需要设置为-1
     ///
     /// Required.
-    #[serde(rename = "index")]
     pub index: i64,
     /// (Chinese only) 安全组规则
     ///
     /// Required.
-    #[serde(rename = "policys")]
     pub policys: Vec<CreateSecurityGroupPolicyPolicy>,
 }
 
 impl CreateSecurityGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "version",
+        "direction",
+        "index",
+        "policys",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, direction: impl Into<String>, index: i64, policys: impl IntoIterator<Item = CreateSecurityGroupPolicyPolicy>) -> Self {
         CreateSecurityGroupPolicyRequest {
@@ -756,15 +876,10 @@ impl CreateSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSecurityGroupPolicyRequest {
     const NAME: &'static str = "CreateSecurityGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "version",
-        "direction",
-        "index",
-        "policys",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut version = None;
@@ -791,60 +906,85 @@ impl input::Input for CreateSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateSecurityGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("version", &self.version)?;
+        fields.plain("direction", &self.direction)?;
+        fields.plain("index", &self.index)?;
+        fields.plain("policys", &self.policys)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_security_group_policy`](super::Client::create_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl CreateSecurityGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSecurityGroupPolicyResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for CreateSecurityGroupPolicyResponse {
+    const NAME: &'static str = "CreateSecurityGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateSecurityGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_security_group`](super::Client::create_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequest {
     /// (Chinese only) 安全组名称，同项目下不可重名，可任意命名，但不得超过60个字符
-    #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注，最多100个字符
-    #[serde(rename = "sgRemark", skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
     /// (Chinese only) 项目id，默认0。可在用户中心-&gt;项目管理页面查询到
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
 }
 
 impl CreateSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgName",
+        "sgRemark",
+        "projectId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CreateSecurityGroupRequest {
@@ -870,13 +1010,10 @@ impl CreateSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateSecurityGroupRequest {
     const NAME: &'static str = "CreateSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgName",
-        "sgRemark",
-        "projectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_name = None;
         let mut sg_remark = None;
@@ -897,65 +1034,84 @@ impl input::Input for CreateSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_security_group`](super::Client::create_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateSecurityGroupData>,
 }
 
-impl CreateSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSecurityGroupResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for CreateSecurityGroupResponse {
+    const NAME: &'static str = "CreateSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::CreateSecurityGroupData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_eip`](super::Client::delete_eip).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteEipRequest {
     /// (Chinese only) EIP实例ID列表，列表下标从0开始，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取。
     ///
     /// Required.
-    #[serde(rename = "eipIds")]
     pub eip_ids: Vec<String>,
 }
 
 impl DeleteEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteEipRequest {
@@ -964,11 +1120,10 @@ impl DeleteEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteEipRequest {
     const NAME: &'static str = "DeleteEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -983,56 +1138,77 @@ impl input::Input for DeleteEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteEipRequest", Self::FIELDS.len())?;
+        fields.plain("eipIds", &self.eip_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_eip`](super::Client::delete_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl DeleteEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteEipResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for DeleteEipResponse {
+    const NAME: &'static str = "DeleteEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_images`](super::Client::delete_images).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImagesRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取；此接口支持同时传入多个镜像ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "imageIds")]
     pub image_ids: Vec<String>,
 }
 
 impl DeleteImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteImagesRequest {
@@ -1041,11 +1217,10 @@ impl DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteImagesRequest {
     const NAME: &'static str = "DeleteImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1060,56 +1235,77 @@ impl input::Input for DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteImagesRequest", Self::FIELDS.len())?;
+        fields.plain("imageIds", &self.image_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_images`](super::Client::delete_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl DeleteImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteImagesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for DeleteImagesResponse {
+    const NAME: &'static str = "DeleteImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_key_pair`](super::Client::delete_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteKeyPairRequest {
     /// (Chinese only) 密钥ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "keyIds")]
     pub key_ids: Vec<String>,
 }
 
 impl DeleteKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteKeyPairRequest {
@@ -1118,11 +1314,10 @@ impl DeleteKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteKeyPairRequest {
     const NAME: &'static str = "DeleteKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1137,78 +1332,95 @@ impl input::Input for DeleteKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyIds", &self.key_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_key_pair`](super::Client::delete_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 密钥删除结果的详细信息。
-    #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<output::DeleteKeyPairDetail>,
 }
 
-impl DeleteKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairResponse {
-            code: None,
-            message: None,
-            detail: None,
+impl lenient::Reply for DeleteKeyPairResponse {
+    const NAME: &'static str = "DeleteKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "detail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.detail),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `detail`.
-    pub fn with_detail(mut self, detail: output::DeleteKeyPairDetail) -> Self {
-        self.detail = Some(detail);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("detail", &self.detail)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_security_group_policy`](super::Client::delete_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyRequest {
     /// (Chinese only) 安全组 ID。
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 用于指定要操作的安全组的版本。版本，即用户每次更新安全规则版本会自动加 1。入参此 version 若不是最新的，将帮您使操作失败以防止您想要更新的路由规则已过期（如规则位置已变动）；若不传 version 则需要您自己注意确认好此次删除的规则在您传入的 indexes 位置。建议用户使用本参数，防止待删除的规则的 indexes 在调用本规则之前发生变化。
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// (Chinese only) 规则方向(ingress/egress)。
     ///
     /// Required.
-    #[serde(rename = "direction")]
     pub direction: String,
     /// (Chinese only) 规则所在位置，支持删除多条。
     ///
     /// Required.
-    #[serde(rename = "indexes")]
     pub indexes: Vec<i64>,
 }
 
 impl DeleteSecurityGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "version",
+        "direction",
+        "indexes",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, direction: impl Into<String>, indexes: impl IntoIterator<Item = i64>) -> Self {
         DeleteSecurityGroupPolicyRequest {
@@ -1225,14 +1437,10 @@ impl DeleteSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSecurityGroupPolicyRequest {
     const NAME: &'static str = "DeleteSecurityGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "version",
-        "direction",
-        "indexes",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut version = None;
@@ -1256,56 +1464,80 @@ impl input::Input for DeleteSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteSecurityGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("version", &self.version)?;
+        fields.plain("direction", &self.direction)?;
+        fields.plain("indexes", &self.indexes)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_security_group_policy`](super::Client::delete_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyResponse {
     /// (Chinese only) 公共错误码, 0 表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl DeleteSecurityGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSecurityGroupPolicyResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for DeleteSecurityGroupPolicyResponse {
+    const NAME: &'static str = "DeleteSecurityGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteSecurityGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_security_group`](super::Client::delete_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRequest {
     /// (Chinese only) 安全组唯一ID，可能来自DescribeSecurityGroups或者CreateSecurityGroup
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
 }
 
 impl DeleteSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DeleteSecurityGroupRequest {
@@ -1314,11 +1546,10 @@ impl DeleteSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteSecurityGroupRequest {
     const NAME: &'static str = "DeleteSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1333,56 +1564,77 @@ impl input::Input for DeleteSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_security_group`](super::Client::delete_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl DeleteSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteSecurityGroupResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for DeleteSecurityGroupResponse {
+    const NAME: &'static str = "DeleteSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_associate_security_groups`](super::Client::describe_associate_security_groups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsRequest {
     /// (Chinese only) 安全组 ID 列表
     ///
     /// Required.
-    #[serde(rename = "sgIds")]
     pub sg_ids: Vec<String>,
 }
 
 impl DescribeAssociateSecurityGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeAssociateSecurityGroupsRequest {
@@ -1391,11 +1643,10 @@ impl DescribeAssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAssociateSecurityGroupsRequest {
     const NAME: &'static str = "DescribeAssociateSecurityGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1410,54 +1661,75 @@ impl input::Input for DescribeAssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeAssociateSecurityGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAssociateSecurityGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("sgIds", &self.sg_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_associate_security_groups`](super::Client::describe_associate_security_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsResponse {
     /// (Chinese only) 错误码，0：成功，其他值：失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl DescribeAssociateSecurityGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAssociateSecurityGroupsResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for DescribeAssociateSecurityGroupsResponse {
+    const NAME: &'static str = "DescribeAssociateSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAssociateSecurityGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAssociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_availability_zones`](super::Client::describe_availability_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesRequest {
     /// (Chinese only) 可用区 ID。
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
 }
 
 impl DescribeAvailabilityZonesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeAvailabilityZonesRequest {
@@ -1471,11 +1743,10 @@ impl DescribeAvailabilityZonesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAvailabilityZonesRequest {
     const NAME: &'static str = "DescribeAvailabilityZonesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "zoneId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1490,174 +1761,202 @@ impl input::Input for DescribeAvailabilityZonesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAvailabilityZonesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeAvailabilityZonesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesRequest", Self::FIELDS.len())?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_availability_zones`](super::Client::describe_availability_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesResponse {
     /// (Chinese only) 错误码（0：成功，其他值：失败）。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 可用区的数目。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 可用区列表。
-    #[serde(rename = "zoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zone_set: Vec<output::DescribeAvailabilityZonesZone>,
 }
 
-impl DescribeAvailabilityZonesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAvailabilityZonesResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            zone_set: Vec::new(),
+impl lenient::Reply for DescribeAvailabilityZonesResponse {
+    const NAME: &'static str = "DescribeAvailabilityZonesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "zoneSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.zone_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeAvailabilityZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `zoneSet`.
-    pub fn with_zone_set(mut self, zone_set: impl IntoIterator<Item = output::DescribeAvailabilityZonesZone>) -> Self {
-        self.zone_set = zone_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAvailabilityZonesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("zoneSet", &self.zone_set)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_eip_quota`](super::Client::describe_eip_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaRequest {}
 
 impl DescribeEipQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeEipQuotaRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeEipQuotaRequest {
     const NAME: &'static str = "DescribeEipQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeEipQuotaRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeEipQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeEipQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeEipQuotaRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_eip_quota`](super::Client::describe_eip_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeEipQuotaData>,
 }
 
-impl DescribeEipQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipQuotaResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for DescribeEipQuotaResponse {
+    const NAME: &'static str = "DescribeEipQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeEipQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeEipQuotaData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeEipQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeEipQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_eip`](super::Client::describe_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipRequest {
     /// (Chinese only) EIP实例ID列表，列表下标从0开始
-    #[serde(rename = "eipIds", skip_serializing_if = "Option::is_none")]
     pub eip_ids: Option<Vec<String>>,
     /// (Chinese only) EIP列表，列表下标从0开始
-    #[serde(rename = "eips", skip_serializing_if = "Option::is_none")]
     pub eips: Option<Vec<String>>,
     /// (Chinese only) 服务器实例ID列表，列表下标从0开始，可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的unInstanceId获取
-    #[serde(rename = "unInstanceIds", skip_serializing_if = "Option::is_none")]
     pub un_instance_ids: Option<Vec<String>>,
     /// (Chinese only) 弹性网卡唯一ID列表，列表下标从0开始，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
-    #[serde(rename = "networkInterfaceIds", skip_serializing_if = "Option::is_none")]
     pub network_interface_ids: Option<Vec<String>>,
     /// (Chinese only) 服务器内网IP
-    #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) EIP实例名称，模糊匹配
-    #[serde(rename = "searchKey", skip_serializing_if = "Option::is_none")]
     pub search_key: Option<String>,
     /// (Chinese only) 状态列表，列表下标从0开始
     /// 0：创建中； 1：绑定中； 2：已绑定； 3：解绑中； 4：未绑定； 6：下线中； 9：创建失败
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<i64>>,
     /// (Chinese only) 0：CVM；1：NAT网关
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// (Chinese only) 返回EIP数量，默认 20, 最大值 100
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// (Chinese only) 偏移量，默认为0
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 排序字段，支持： eipId, eip, ispId, status, unInstanceId, arrears, createdAt
-    #[serde(rename = "orderBy", skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
     /// (Chinese only) 1倒序，0顺序，默认倒序
-    #[serde(rename = "orderType", skip_serializing_if = "Option::is_none")]
     pub order_type: Option<i64>,
 }
 
 impl DescribeEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipIds",
+        "eips",
+        "unInstanceIds",
+        "networkInterfaceIds",
+        "privateIpAddress",
+        "searchKey",
+        "status",
+        "type",
+        "limit",
+        "offset",
+        "orderBy",
+        "orderType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeEipRequest {
@@ -1737,22 +2036,10 @@ impl DescribeEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeEipRequest {
     const NAME: &'static str = "DescribeEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipIds",
-        "eips",
-        "unInstanceIds",
-        "networkInterfaceIds",
-        "privateIpAddress",
-        "searchKey",
-        "status",
-        "type",
-        "limit",
-        "offset",
-        "orderBy",
-        "orderType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_ids = None;
         let mut eips = None;
@@ -1800,86 +2087,110 @@ impl input::Input for DescribeEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeEipRequest", Self::FIELDS.len())?;
+        fields.opt("eipIds", &self.eip_ids)?;
+        fields.opt("eips", &self.eips)?;
+        fields.opt("unInstanceIds", &self.un_instance_ids)?;
+        fields.opt("networkInterfaceIds", &self.network_interface_ids)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.opt("searchKey", &self.search_key)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("type", &self.type_)?;
+        fields.opt("limit", &self.limit)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("orderBy", &self.order_by)?;
+        fields.opt("orderType", &self.order_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_eip`](super::Client::describe_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回符合过滤条件的EIP数量；假如指定limit，offset，该值有可能大于data列表中的数量
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 返回列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeEipData>,
 }
 
-impl DescribeEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            data: None,
+impl lenient::Reply for DescribeEipResponse {
+    const NAME: &'static str = "DescribeEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeEipData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_images`](super::Client::describe_images).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
     /// (Chinese only) 按照镜像的类型过滤；具体值见上。
     ///
     /// Required.
-    #[serde(rename = "imageType")]
     pub image_type: i64,
     /// (Chinese only) 按照镜像 ID 过滤；如果指定了镜像 ID，imageType 则为必选（此接口支持同时传入多个 ID。此参数的具体格式可参考 API [简介](https://cloud.tencent.com/doc/api/229/568) 的`id.n`一节）。
-    #[serde(rename = "imageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// (Chinese only) 按照镜像的状态过滤。默认值为0，查询全部镜像。具体值见上。
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageType",
+        "imageIds",
+        "status",
+        "offset",
+        "limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_type: i64) -> Self {
         DescribeImagesRequest {
@@ -1912,15 +2223,10 @@ impl DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImagesRequest {
     const NAME: &'static str = "DescribeImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageType",
-        "imageIds",
-        "status",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_type = None;
         let mut image_ids = None;
@@ -1947,74 +2253,91 @@ impl input::Input for DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImagesRequest", Self::FIELDS.len())?;
+        fields.plain("imageType", &self.image_type)?;
+        fields.opt("imageIds", &self.image_ids)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_images`](super::Client::describe_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 符合条件的镜像数量。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 符合条件的镜像信息。
-    #[serde(rename = "imageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_set: Vec<output::DescribeImagesImage>,
 }
 
-impl DescribeImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImagesResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            image_set: Vec::new(),
+impl lenient::Reply for DescribeImagesResponse {
+    const NAME: &'static str = "DescribeImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "imageSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.image_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `imageSet`.
-    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = output::DescribeImagesImage>) -> Self {
-        self.image_set = image_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("imageSet", &self.image_set)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instance_cbs_info`](super::Client::describe_instance_cbs_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoRequest {
     /// (Chinese only) 子机ID列表
     ///
     /// Required.
-    #[serde(rename = "uInstanceIds")]
     pub u_instance_ids: Vec<String>,
 }
 
 impl DescribeInstanceCbsInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "uInstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(u_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstanceCbsInfoRequest {
@@ -2023,11 +2346,10 @@ impl DescribeInstanceCbsInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceCbsInfoRequest {
     const NAME: &'static str = "DescribeInstanceCbsInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "uInstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut u_instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2042,65 +2364,82 @@ impl input::Input for DescribeInstanceCbsInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceCbsInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoRequest", Self::FIELDS.len())?;
+        fields.plain("uInstanceIds", &self.u_instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_cbs_info`](super::Client::describe_instance_cbs_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceCbsInfoData>,
 }
 
-impl DescribeInstanceCbsInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceCbsInfoResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
+impl lenient::Reply for DescribeInstanceCbsInfoResponse {
+    const NAME: &'static str = "DescribeInstanceCbsInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstanceCbsInfoData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceCbsInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instance_image_info`](super::Client::describe_instance_image_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoRequest {
     /// (Chinese only) 实例ID。
     ///
     /// Required.
-    #[serde(rename = "uInstanceIds")]
     pub u_instance_ids: Vec<String>,
 }
 
 impl DescribeInstanceImageInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "uInstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(u_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstanceImageInfoRequest {
@@ -2109,11 +2448,10 @@ impl DescribeInstanceImageInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceImageInfoRequest {
     const NAME: &'static str = "DescribeInstanceImageInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "uInstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut u_instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2128,87 +2466,104 @@ impl input::Input for DescribeInstanceImageInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceImageInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceImageInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceImageInfoRequest", Self::FIELDS.len())?;
+        fields.plain("uInstanceIds", &self.u_instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_image_info`](super::Client::describe_instance_image_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceImageInfoData>,
 }
 
-impl DescribeInstanceImageInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceImageInfoResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
+impl lenient::Reply for DescribeInstanceImageInfoResponse {
+    const NAME: &'static str = "DescribeInstanceImageInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceImageInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstanceImageInfoData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceImageInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceImageInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instance_main_info`](super::Client::describe_instance_main_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoRequest {
     /// (Chinese only) 偏移量,默认为0
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 默认20
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// (Chinese only) 项目ID
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// vpcId
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// zoneId
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) ip列表
-    #[serde(rename = "lanIps", skip_serializing_if = "Option::is_none")]
     pub lan_ips: Option<Vec<String>>,
     /// (Chinese only) 主机名称
-    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 只支持IP段搜索
-    #[serde(rename = "searchWord", skip_serializing_if = "Option::is_none")]
     pub search_word: Option<String>,
     /// (Chinese only) 只支持统一资源ID
-    #[serde(rename = "uInstanceIds", skip_serializing_if = "Option::is_none")]
     pub u_instance_ids: Option<Vec<String>>,
 }
 
 impl DescribeInstanceMainInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "offset",
+        "limit",
+        "projectId",
+        "vpcId",
+        "zoneId",
+        "lanIps",
+        "instanceName",
+        "searchWord",
+        "uInstanceIds",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceMainInfoRequest {
@@ -2270,19 +2625,10 @@ impl DescribeInstanceMainInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceMainInfoRequest {
     const NAME: &'static str = "DescribeInstanceMainInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "offset",
-        "limit",
-        "projectId",
-        "vpcId",
-        "zoneId",
-        "lanIps",
-        "instanceName",
-        "searchWord",
-        "uInstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -2321,69 +2667,94 @@ impl input::Input for DescribeInstanceMainInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceMainInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceMainInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoRequest", Self::FIELDS.len())?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("lanIps", &self.lan_ips)?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("searchWord", &self.search_word)?;
+        fields.opt("uInstanceIds", &self.u_instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_main_info`](super::Client::describe_instance_main_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeInstanceMainInfoData>,
 }
 
-impl DescribeInstanceMainInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceMainInfoResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for DescribeInstanceMainInfoResponse {
+    const NAME: &'static str = "DescribeInstanceMainInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceMainInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeInstanceMainInfoData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceMainInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 设备信息（instanceInfos 的元素）。参数表只写明 instanceInfos.n 为“设备信息列表”，字段取自文档示例（instanceInfos.0.deviceLanIp 等），类型与输出参数中的同名字段一致。
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoInstanceInfo {
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.deviceLanIp=10.10.0.2`。
-    #[serde(rename = "deviceLanIp", skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.vpcId=321`。
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.subnetId=18886`。
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
 
 impl DescribeInstanceNetInfoInstanceInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "deviceLanIp",
+        "vpcId",
+        "subnetId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceNetInfoInstanceInfo {
@@ -2409,13 +2780,10 @@ impl DescribeInstanceNetInfoInstanceInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceNetInfoInstanceInfo {
     const NAME: &'static str = "DescribeInstanceNetInfoInstanceInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "deviceLanIp",
-        "vpcId",
-        "subnetId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut device_lan_ip = None;
         let mut vpc_id = None;
@@ -2436,24 +2804,38 @@ impl input::Input for DescribeInstanceNetInfoInstanceInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceNetInfoInstanceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceNetInfoInstanceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoInstanceInfo", Self::FIELDS.len())?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::describe_instance_net_info`](super::Client::describe_instance_net_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoRequest {
     /// (Chinese only) 设备信息列表
     ///
     /// Required.
-    #[serde(rename = "instanceInfos")]
     pub instance_infos: Vec<DescribeInstanceNetInfoInstanceInfo>,
 }
 
 impl DescribeInstanceNetInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceInfos",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_infos: impl IntoIterator<Item = DescribeInstanceNetInfoInstanceInfo>) -> Self {
         DescribeInstanceNetInfoRequest {
@@ -2462,11 +2844,10 @@ impl DescribeInstanceNetInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceNetInfoRequest {
     const NAME: &'static str = "DescribeInstanceNetInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceInfos",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_infos = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2481,71 +2862,88 @@ impl input::Input for DescribeInstanceNetInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceNetInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceNetInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoRequest", Self::FIELDS.len())?;
+        fields.plain("instanceInfos", &self.instance_infos)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_net_info`](super::Client::describe_instance_net_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceNetInfoData>,
 }
 
-impl DescribeInstanceNetInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceNetInfoResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
+impl lenient::Reply for DescribeInstanceNetInfoResponse {
+    const NAME: &'static str = "DescribeInstanceNetInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceNetInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstanceNetInfoData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceNetInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances_of_security_group`](super::Client::describe_instances_of_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 分页开始位置， 默认值: 0
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 数量限制，默认值: 20
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeInstancesOfSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "offset",
+        "limit",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DescribeInstancesOfSecurityGroupRequest {
@@ -2566,13 +2964,10 @@ impl DescribeInstancesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesOfSecurityGroupRequest {
     const NAME: &'static str = "DescribeInstancesOfSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut offset = None;
@@ -2593,93 +2988,108 @@ impl input::Input for DescribeInstancesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesOfSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOfSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_of_security_group`](super::Client::describe_instances_of_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 关联云服务器实例总数
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstancesOfSecurityGroupInstance>,
 }
 
-impl DescribeInstancesOfSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesOfSecurityGroupResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            data: Vec::new(),
+impl lenient::Reply for DescribeInstancesOfSecurityGroupResponse {
+    const NAME: &'static str = "DescribeInstancesOfSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeInstancesOfSecurityGroupInstance>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesOfSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances`](super::Client::describe_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
     /// (Chinese only) （过滤条件）按照一个或者多个实例ID过滤；可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
-    #[serde(rename = "instanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// (Chinese only) （过滤条件）按照一个或者多个实例的内网IP或公网IP（包括实例创建时自动分配的IP和弹性IP）过滤（此接口支持同时传入多个IP。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
-    #[serde(rename = "lanIps", skip_serializing_if = "Option::is_none")]
     pub lan_ips: Option<Vec<String>>,
     /// (Chinese only) （过滤条件）按照实例名称过滤，支持模糊查询。
-    #[serde(rename = "searchWord", skip_serializing_if = "Option::is_none")]
     pub search_word: Option<String>,
     /// (Chinese only) （过滤条件）实例的状态，状态的列举见上。
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) （过滤条件）[项目ID](/document/api/378/4398)。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) （过滤条件）[可用区ID](/document/product/213/15707)。
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "lanIps",
+        "searchWord",
+        "status",
+        "projectId",
+        "zoneId",
+        "offset",
+        "limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesRequest {
@@ -2735,18 +3145,10 @@ impl DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesRequest {
     const NAME: &'static str = "DescribeInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "lanIps",
-        "searchWord",
-        "status",
-        "projectId",
-        "zoneId",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut lan_ips = None;
@@ -2782,84 +3184,104 @@ impl input::Input for DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("instanceIds", &self.instance_ids)?;
+        fields.opt("lanIps", &self.lan_ips)?;
+        fields.opt("searchWord", &self.search_word)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances`](super::Client::describe_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 符合条件的实例数量。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 实例信息列表。
-    #[serde(rename = "instanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::DescribeInstancesInstance>,
 }
 
-impl DescribeInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesResponse {
-            code: None,
-            message: None,
-            total_count: None,
-            instance_set: Vec::new(),
+impl lenient::Reply for DescribeInstancesResponse {
+    const NAME: &'static str = "DescribeInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "totalCount",
+        "instanceSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.total_count),
+            3 => lenient::list(map, &mut self.instance_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `instanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::DescribeInstancesInstance>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("instanceSet", &self.instance_set)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsRequest {
     /// (Chinese only) 密钥ID（此接口支持同时传入多个ID进行过滤。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
-    #[serde(rename = "keyIds", skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
     /// (Chinese only) 密钥名称。
-    #[serde(rename = "keyName", skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only) 项目ID，使用项目ID过滤结果。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyIds",
+        "keyName",
+        "projectId",
+        "offset",
+        "limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeKeyPairsRequest {
@@ -2897,15 +3319,10 @@ impl DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeKeyPairsRequest {
     const NAME: &'static str = "DescribeKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyIds",
-        "keyName",
-        "projectId",
-        "offset",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         let mut key_name = None;
@@ -2932,65 +3349,86 @@ impl input::Input for DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeKeyPairsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsRequest", Self::FIELDS.len())?;
+        fields.opt("keyIds", &self.key_ids)?;
+        fields.opt("keyName", &self.key_name)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 查询结果。
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeKeyPairsData>,
 }
 
-impl DescribeKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for DescribeKeyPairsResponse {
+    const NAME: &'static str = "DescribeKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeKeyPairsData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeKeyPairsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_network_interfaces_of_security_group`](super::Client::describe_network_interfaces_of_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
 }
 
 impl DescribeNetworkInterfacesOfSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DescribeNetworkInterfacesOfSecurityGroupRequest {
@@ -2999,11 +3437,10 @@ impl DescribeNetworkInterfacesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeNetworkInterfacesOfSecurityGroupRequest {
     const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3018,65 +3455,82 @@ impl input::Input for DescribeNetworkInterfacesOfSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_network_interfaces_of_security_group`](super::Client::describe_network_interfaces_of_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupResponse {
     /// (Chinese only) 错误码，0：成功，其他值：失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 查询结果。
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeNetworkInterfacesOfSecurityGroupData>,
 }
 
-impl DescribeNetworkInterfacesOfSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeNetworkInterfacesOfSecurityGroupResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupResponse {
+    const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeNetworkInterfacesOfSecurityGroupData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_or_create_default_security_group`](super::Client::describe_or_create_default_security_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupRequest {
     /// (Chinese only) 项目id。可在用户中心-&gt;项目管理页面查询到
     ///
     /// Required.
-    #[serde(rename = "projectId")]
     pub project_id: i64,
 }
 
 impl DescribeOrCreateDefaultSecurityGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "projectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(project_id: i64) -> Self {
         DescribeOrCreateDefaultSecurityGroupRequest {
@@ -3085,11 +3539,10 @@ impl DescribeOrCreateDefaultSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeOrCreateDefaultSecurityGroupRequest {
     const NAME: &'static str = "DescribeOrCreateDefaultSecurityGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "projectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut project_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3104,55 +3557,69 @@ impl input::Input for DescribeOrCreateDefaultSecurityGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupRequest", Self::FIELDS.len())?;
+        fields.plain("projectId", &self.project_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_or_create_default_security_group`](super::Client::describe_or_create_default_security_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeOrCreateDefaultSecurityGroupData>,
 }
 
-impl DescribeOrCreateDefaultSecurityGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOrCreateDefaultSecurityGroupResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for DescribeOrCreateDefaultSecurityGroupResponse {
+    const NAME: &'static str = "DescribeOrCreateDefaultSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeOrCreateDefaultSecurityGroupData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_product_region_list`](super::Client::describe_product_region_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListRequest {
     /// (Chinese only) 实例类型。
@@ -3161,11 +3628,14 @@ pub struct DescribeProductRegionListRequest {
     /// 3: 负载均衡
     ///
     /// Required.
-    #[serde(rename = "instanceType")]
     pub instance_type: i64,
 }
 
 impl DescribeProductRegionListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_type: i64) -> Self {
         DescribeProductRegionListRequest {
@@ -3174,11 +3644,10 @@ impl DescribeProductRegionListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeProductRegionListRequest {
     const NAME: &'static str = "DescribeProductRegionListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_type = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3193,69 +3662,90 @@ impl input::Input for DescribeProductRegionListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeProductRegionListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeProductRegionListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeProductRegionListRequest", Self::FIELDS.len())?;
+        fields.plain("instanceType", &self.instance_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_product_region_list`](super::Client::describe_product_region_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl DescribeProductRegionListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeProductRegionListResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for DescribeProductRegionListResponse {
+    const NAME: &'static str = "DescribeProductRegionListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeProductRegionListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeProductRegionListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeProductRegionListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_security_group_ex`](super::Client::describe_security_group_ex).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExRequest {
     /// (Chinese only) 项目Id，不传返回所有项目的安全组列表
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 按sgId过滤结果，仅支持精确过滤
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 按sgName过滤结果，支持模糊过滤
-    #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 初始的页偏移量，默认为0。在将来的V3版中会改成行偏移量。目前建议使用offsetLine。
-    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// (Chinese only) 初始的行偏移量，默认为0。不能与offset同时传入。
-    #[serde(rename = "offsetLine", skip_serializing_if = "Option::is_none")]
     pub offset_line: Option<i64>,
     /// (Chinese only) 每页行数，默认为20。
-    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeSecurityGroupExRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "projectId",
+        "sgId",
+        "sgName",
+        "offset",
+        "offsetLine",
+        "limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeSecurityGroupExRequest {
@@ -3299,16 +3789,10 @@ impl DescribeSecurityGroupExRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSecurityGroupExRequest {
     const NAME: &'static str = "DescribeSecurityGroupExRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "projectId",
-        "sgId",
-        "sgName",
-        "offset",
-        "offsetLine",
-        "limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut project_id = None;
         let mut sg_id = None;
@@ -3338,65 +3822,87 @@ impl input::Input for DescribeSecurityGroupExRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSecurityGroupExRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSecurityGroupExRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExRequest", Self::FIELDS.len())?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("offset", &self.offset)?;
+        fields.opt("offsetLine", &self.offset_line)?;
+        fields.opt("limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_security_group_ex`](super::Client::describe_security_group_ex).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据（data.totalNum、data.detail）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeSecurityGroupExData>,
 }
 
-impl DescribeSecurityGroupExResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupExResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for DescribeSecurityGroupExResponse {
+    const NAME: &'static str = "DescribeSecurityGroupExResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupExResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeSecurityGroupExData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSecurityGroupExResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_security_group_policys`](super::Client::describe_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysRequest {
     /// (Chinese only) 安全组Id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
 }
 
 impl DescribeSecurityGroupPolicysRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         DescribeSecurityGroupPolicysRequest {
@@ -3405,11 +3911,10 @@ impl DescribeSecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeSecurityGroupPolicysRequest {
     const NAME: &'static str = "DescribeSecurityGroupPolicysRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3424,65 +3929,82 @@ impl input::Input for DescribeSecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeSecurityGroupPolicysRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_security_group_policys`](super::Client::describe_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeSecurityGroupPolicysData>,
 }
 
-impl DescribeSecurityGroupPolicysResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupPolicysResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for DescribeSecurityGroupPolicysResponse {
+    const NAME: &'static str = "DescribeSecurityGroupPolicysResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::DescribeSecurityGroupPolicysData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSecurityGroupPolicysResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_user_cvm_overview`](super::Client::describe_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewRequest {
     /// (Chinese only) 地域ID列表
     ///
     /// Required.
-    #[serde(rename = "regionIds")]
     pub region_ids: Vec<String>,
 }
 
 impl DescribeUserCvmOverviewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "regionIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(region_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeUserCvmOverviewRequest {
@@ -3491,11 +4013,10 @@ impl DescribeUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeUserCvmOverviewRequest {
     const NAME: &'static str = "DescribeUserCvmOverviewRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "regionIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3510,70 +4031,87 @@ impl input::Input for DescribeUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeUserCvmOverviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeUserCvmOverviewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeUserCvmOverviewRequest", Self::FIELDS.len())?;
+        fields.plain("regionIds", &self.region_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_user_cvm_overview`](super::Client::describe_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeUserCvmOverviewData>,
 }
 
-impl DescribeUserCvmOverviewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserCvmOverviewResponse {
-            code: None,
-            message: None,
-            data: Vec::new(),
+impl lenient::Reply for DescribeUserCvmOverviewResponse {
+    const NAME: &'static str = "DescribeUserCvmOverviewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeUserCvmOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::DescribeUserCvmOverviewData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeUserCvmOverviewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_zone_ability`](super::Client::describe_zone_ability).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityRequest {
     /// (Chinese only) 可用区 ID。
     ///
     /// Required.
-    #[serde(rename = "zoneId")]
     pub zone_id: i64,
     /// (Chinese only) 要查询的能力；目前支持云硬盘和私有网络两种能力查询（此接口支持同时传入多个 ID。此参数的具体格式可参考 [API 简介](https://cloud.tencent.com/document/api/213/568) 的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "capacity")]
     pub capacity: Vec<String>,
 }
 
 impl DescribeZoneAbilityRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+        "capacity",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone_id: i64, capacity: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeZoneAbilityRequest {
@@ -3583,12 +4121,10 @@ impl DescribeZoneAbilityRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeZoneAbilityRequest {
     const NAME: &'static str = "DescribeZoneAbilityRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "zoneId",
-        "capacity",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone_id = None;
         let mut capacity = None;
@@ -3606,74 +4142,92 @@ impl input::Input for DescribeZoneAbilityRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeZoneAbilityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeZoneAbilityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeZoneAbilityRequest", Self::FIELDS.len())?;
+        fields.plain("zoneId", &self.zone_id)?;
+        fields.plain("capacity", &self.capacity)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_zone_ability`](super::Client::describe_zone_ability).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/document/product/213/10146)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回能力信息列表。
-    #[serde(rename = "capacitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub capacity_set: Vec<output::DescribeZoneAbilityCapacity>,
 }
 
-impl DescribeZoneAbilityResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZoneAbilityResponse {
-            code: None,
-            message: None,
-            capacity_set: Vec::new(),
+impl lenient::Reply for DescribeZoneAbilityResponse {
+    const NAME: &'static str = "DescribeZoneAbilityResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "capacitySet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.capacity_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeZoneAbilityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `capacitySet`.
-    pub fn with_capacity_set(mut self, capacity_set: impl IntoIterator<Item = output::DescribeZoneAbilityCapacity>) -> Self {
-        self.capacity_set = capacity_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeZoneAbilityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeZoneAbilityResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("capacitySet", &self.capacity_set)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::eip_bind_instance`](super::Client::eip_bind_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EipBindInstanceRequest {
     /// (Chinese only) EIP的实例ID，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取
     ///
     /// Required.
-    #[serde(rename = "eipId")]
     pub eip_id: String,
     /// (Chinese only) 待操作服务器的实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取，传入参数unInstanceId表示绑定服务器的主网卡主IP
-    #[serde(rename = "unInstanceId", skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
     /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
-    #[serde(rename = "networkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP，绑定时或者传入参数unInstanceId，或者传入参数networkInterfaceId和privateIpAddress。当networkInterfaceId和privateIpAddress没有绑定在服务器上时，绑定操作会保持其与EIP的关系。
-    #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
 }
 
 impl EipBindInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "unInstanceId",
+        "networkInterfaceId",
+        "privateIpAddress",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_id: impl Into<String>) -> Self {
         EipBindInstanceRequest {
@@ -3700,14 +4254,10 @@ impl EipBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EipBindInstanceRequest {
     const NAME: &'static str = "EipBindInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "unInstanceId",
-        "networkInterfaceId",
-        "privateIpAddress",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut un_instance_id = None;
@@ -3731,68 +4281,92 @@ impl input::Input for EipBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EipBindInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for EipBindInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EipBindInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("eipId", &self.eip_id)?;
+        fields.opt("unInstanceId", &self.un_instance_id)?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::eip_bind_instance`](super::Client::eip_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EipBindInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl EipBindInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EipBindInstanceResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for EipBindInstanceResponse {
+    const NAME: &'static str = "EipBindInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for EipBindInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EipBindInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EipBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::eip_un_bind_instance`](super::Client::eip_un_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceRequest {
     /// (Chinese only) EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
-    #[serde(rename = "eipId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// (Chinese only) 弹性公网IP与服务器解绑后，是否需要为服务器的主网卡主IP重新分配新的普通公网IP。该普通公网IP随着服务器的释放而释放，不具备弹性。
     /// 0：不分配； 1：分配（默认为0）。
-    #[serde(rename = "allocWanIp", skip_serializing_if = "Option::is_none")]
     pub alloc_wan_ip: Option<i64>,
     /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
-    #[serde(rename = "networkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP，解绑时或者传入参数eipId，或者传入参数networkInterfaceId和privateIpAddress
-    #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) 弹性公网IP与服务器解绑后，是否需要解除networkInterfaceId和privateIpAddress与EIP的关系。此参数仅对支持弹性网卡的服务器在非主网卡主IP解绑时有意义，其他默认解除。
     /// 0：不解除； 1：解除（默认为1）。
-    #[serde(rename = "unBindPrivateIpWithEip", skip_serializing_if = "Option::is_none")]
     pub un_bind_private_ip_with_eip: Option<i64>,
 }
 
 impl EipUnBindInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "allocWanIp",
+        "networkInterfaceId",
+        "privateIpAddress",
+        "unBindPrivateIpWithEip",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         EipUnBindInstanceRequest {
@@ -3830,15 +4404,10 @@ impl EipUnBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EipUnBindInstanceRequest {
     const NAME: &'static str = "EipUnBindInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "allocWanIp",
-        "networkInterfaceId",
-        "privateIpAddress",
-        "unBindPrivateIpWithEip",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut alloc_wan_ip = None;
@@ -3865,56 +4434,81 @@ impl input::Input for EipUnBindInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EipUnBindInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for EipUnBindInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EipUnBindInstanceRequest", Self::FIELDS.len())?;
+        fields.opt("eipId", &self.eip_id)?;
+        fields.opt("allocWanIp", &self.alloc_wan_ip)?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.opt("unBindPrivateIpWithEip", &self.un_bind_private_ip_with_eip)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::eip_un_bind_instance`](super::Client::eip_un_bind_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl EipUnBindInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EipUnBindInstanceResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for EipUnBindInstanceResponse {
+    const NAME: &'static str = "EipUnBindInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for EipUnBindInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EipUnBindInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EipUnBindInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_image_share_uin_info`](super::Client::get_image_share_uin_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "imageIds")]
     pub image_ids: Vec<String>,
 }
 
 impl GetImageShareUinInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         GetImageShareUinInfoRequest {
@@ -3923,11 +4517,10 @@ impl GetImageShareUinInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetImageShareUinInfoRequest {
     const NAME: &'static str = "GetImageShareUinInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3942,70 +4535,87 @@ impl input::Input for GetImageShareUinInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetImageShareUinInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetImageShareUinInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoRequest", Self::FIELDS.len())?;
+        fields.plain("imageIds", &self.image_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_image_share_uin_info`](super::Client::get_image_share_uin_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 镜像分享数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::GetImageShareUinInfoData>,
 }
 
-impl GetImageShareUinInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for GetImageShareUinInfoResponse {
+    const NAME: &'static str = "GetImageShareUinInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::GetImageShareUinInfoData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetImageShareUinInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::import_key_pair`](super::Client::import_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportKeyPairRequest {
     /// (Chinese only) 密钥名称。
     ///
     /// Required.
-    #[serde(rename = "keyName")]
     pub key_name: String,
     /// (Chinese only) 密钥的公钥内容，OpenSSH格式。
     ///
     /// Required.
-    #[serde(rename = "pubKey")]
     pub pub_key: String,
 }
 
 impl ImportKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyName",
+        "pubKey",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>, pub_key: impl Into<String>) -> Self {
         ImportKeyPairRequest {
@@ -4015,12 +4625,10 @@ impl ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportKeyPairRequest {
     const NAME: &'static str = "ImportKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyName",
-        "pubKey",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         let mut pub_key = None;
@@ -4038,99 +4646,117 @@ impl input::Input for ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImportKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyName", &self.key_name)?;
+        fields.plain("pubKey", &self.pub_key)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::import_key_pair`](super::Client::import_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 密钥ID。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
 
-impl ImportKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportKeyPairResponse {
-            code: None,
-            message: None,
-            key_id: None,
+impl lenient::Reply for ImportKeyPairResponse {
+    const NAME: &'static str = "ImportKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "keyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.key_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ImportKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImportKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_instance_price_hour`](super::Client::inquiry_instance_price_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourRequest {
     /// (Chinese only) 实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     ///
     /// Required.
-    #[serde(rename = "cpu")]
     pub cpu: i64,
     /// (Chinese only) 实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     ///
     /// Required.
-    #[serde(rename = "mem")]
     pub mem: i64,
     /// (Chinese only) 镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
     ///
     /// Required.
-    #[serde(rename = "imageType")]
     pub image_type: i64,
     /// (Chinese only) 带宽的类型。PayByHour：按带宽使用时长计费
     /// PayByTraffic：按流量计费。
     /// 默认为按使用时长计费。网络计费模式的区别可以参看[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 数据盘大小(GB)。步长为10，0表示不要数据盘。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
     /// (Chinese only) 数据盘类型。1:本地硬盘、2:普通云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 购买实例数量。默认为1, 最大100
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
 }
 
 impl InquiryInstancePriceHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "cpu",
+        "mem",
+        "imageId",
+        "imageType",
+        "bandwidthType",
+        "bandwidth",
+        "storageSize",
+        "storageType",
+        "goodsNum",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(cpu: i64, mem: i64, image_id: impl Into<String>, image_type: i64, storage_size: i64) -> Self {
         InquiryInstancePriceHourRequest {
@@ -4167,19 +4793,10 @@ impl InquiryInstancePriceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryInstancePriceHourRequest {
     const NAME: &'static str = "InquiryInstancePriceHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "cpu",
-        "mem",
-        "imageId",
-        "imageType",
-        "bandwidthType",
-        "bandwidth",
-        "storageSize",
-        "storageType",
-        "goodsNum",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cpu = None;
         let mut mem = None;
@@ -4218,55 +4835,77 @@ impl input::Input for InquiryInstancePriceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryInstancePriceHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryInstancePriceHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourRequest", Self::FIELDS.len())?;
+        fields.plain("cpu", &self.cpu)?;
+        fields.plain("mem", &self.mem)?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("imageType", &self.image_type)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_instance_price_hour`](super::Client::inquiry_instance_price_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 返回列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::InquiryInstancePriceHourData>,
 }
 
-impl InquiryInstancePriceHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceHourResponse {
-            code: None,
-            message: None,
-            data: None,
+impl lenient::Reply for InquiryInstancePriceHourResponse {
+    const NAME: &'static str = "InquiryInstancePriceHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: output::InquiryInstancePriceHourData) -> Self {
-        self.data = Some(data);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryInstancePriceHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_instance_price`](super::Client::inquiry_instance_price).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceRequest {
     /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：实例类型。系统规定，CVM实例为1。
@@ -4275,81 +4914,84 @@ pub struct InquiryInstancePriceRequest {
     /// - 查询升级实例时间段内网络的价格（必选）：实例类型，此处为5（CVM实例网络升级）。
     ///
     /// Required.
-    #[serde(rename = "instanceType")]
     pub instance_type: i64,
     /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：待操作的实例ID。可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的 unInstanceId 获取。
     /// - 查询升级实例时间段内网络的价格（必选）：待操作实例的实例ID。 可通过[DescribeInstances](https://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的 unInstanceId、instanceId 获取（建议使用 unInstanceId ）。
-    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：购买或续费时长。用户自定义，单位月。最大为36，最小为1。
     /// - 查询包年包月实例价格（必选）：购买时长(月)。最少1个月，最多为36个月。
-    #[serde(rename = "period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在“创建实例”中查看“实例类型”一节。
-    #[serde(rename = "instanceModel", skip_serializing_if = "Option::is_none")]
     pub instance_model: Option<String>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：CPU核数。升级后的核数。
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：内存。 升级后的内存大小(GB)。
-    #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     /// - 查询实例配置升级的价格（可选）：数据盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：数据盘大小（GB）。步长为10，为0表示不要数据盘，数据盘类型与storageType所指定的一致。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     /// - 查询实例配置升级的价格（可选）：升级后的数据盘大小。单位GB，为0表示不要数据盘。
-    #[serde(rename = "storageSize", skip_serializing_if = "Option::is_none")]
     pub storage_size: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：购买实例的数量。默认为1，最大 100。
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
     /// - 查询实例配置升级的价格（可选）：升级后的带宽值（Mbps）。
     /// - 查询升级实例时间段内网络的价格（必选）：升级后的带宽值（Mbps）。
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：带宽的类型。PayByTraffic：按流量计费； PayByBandwidth：按月计费；默认是按月计费。网络计费模式的区别可以参看[购买网络络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：系统盘大小(单位:GB)。
     /// linux系统调整范围为20-50G，步长为1，默认为20G。
     /// windows不可调整，默认为50G。
     /// 系统盘类型与数据盘类型一致。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（必选）：镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// (Chinese only) - 查询实例配置升级的价格（可选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
     ///
     /// Example: `2014-10-30`
-    #[serde(rename = "bandwidthUpgradeStartTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_start_time: Option<String>,
     /// (Chinese only) - 查询实例配置升级的价格（可选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
     ///
     /// Example: `2014-11-30`
-    #[serde(rename = "bandwidthUpgradeEndTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_end_time: Option<String>,
     /// (Chinese only) - 查询升级实例时间段内网络的价格（必选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
     ///
     /// Example: `2014-10-30`
-    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) - 查询升级实例时间段内网络的价格（必选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
     ///
     /// Example: `2014-11-30`
-    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
 impl InquiryInstancePriceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceType",
+        "instanceId",
+        "period",
+        "instanceModel",
+        "cpu",
+        "mem",
+        "storageType",
+        "storageSize",
+        "goodsNum",
+        "bandwidth",
+        "bandwidthType",
+        "rootSize",
+        "imageType",
+        "imageId",
+        "bandwidthUpgradeStartTime",
+        "bandwidthUpgradeEndTime",
+        "startTime",
+        "endTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_type: i64) -> Self {
         InquiryInstancePriceRequest {
@@ -4460,28 +5102,10 @@ impl InquiryInstancePriceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryInstancePriceRequest {
     const NAME: &'static str = "InquiryInstancePriceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceType",
-        "instanceId",
-        "period",
-        "instanceModel",
-        "cpu",
-        "mem",
-        "storageType",
-        "storageSize",
-        "goodsNum",
-        "bandwidth",
-        "bandwidthType",
-        "rootSize",
-        "imageType",
-        "imageId",
-        "bandwidthUpgradeStartTime",
-        "bandwidthUpgradeEndTime",
-        "startTime",
-        "endTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_type = None;
         let mut instance_id = None;
@@ -4547,79 +5171,109 @@ impl input::Input for InquiryInstancePriceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryInstancePriceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryInstancePriceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceType", &self.instance_type)?;
+        fields.opt("instanceId", &self.instance_id)?;
+        fields.opt("period", &self.period)?;
+        fields.opt("instanceModel", &self.instance_model)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("storageSize", &self.storage_size)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("imageId", &self.image_id)?;
+        fields.opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?;
+        fields.opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?;
+        fields.opt("startTime", &self.start_time)?;
+        fields.opt("endTime", &self.end_time)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_instance_price`](super::Client::inquiry_instance_price).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 产品的折扣价格，单位分。
-    #[serde(rename = "price", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// (Chinese only) 产品的原价格，单位分。
-    #[serde(rename = "originalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<i64>,
 }
 
-impl InquiryInstancePriceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceResponse {
-            code: None,
-            message: None,
-            price: None,
-            original_price: None,
+impl lenient::Reply for InquiryInstancePriceResponse {
+    const NAME: &'static str = "InquiryInstancePriceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "price",
+        "originalPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.price),
+            3 => lenient::scalar(map, &mut self.original_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `price`.
-    pub fn with_price(mut self, price: i64) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `originalPrice`.
-    pub fn with_original_price(mut self, original_price: i64) -> Self {
-        self.original_price = Some(original_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryInstancePriceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("price", &self.price)?;
+        fields.opt("originalPrice", &self.original_price)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_eip_attributes`](super::Client::modify_eip_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesRequest {
     /// (Chinese only) EIP实例ID，可通过 [DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8) 接口返回字段中的eipId获取
     ///
     /// Required.
-    #[serde(rename = "eipId")]
     pub eip_id: String,
     /// (Chinese only) EIP实例别名
     ///
     /// Required.
-    #[serde(rename = "eipName")]
     pub eip_name: String,
 }
 
 impl ModifyEipAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "eipName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_id: impl Into<String>, eip_name: impl Into<String>) -> Self {
         ModifyEipAttributesRequest {
@@ -4629,12 +5283,10 @@ impl ModifyEipAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyEipAttributesRequest {
     const NAME: &'static str = "ModifyEipAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "eipName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut eip_name = None;
@@ -4652,62 +5304,84 @@ impl input::Input for ModifyEipAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyEipAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyEipAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyEipAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("eipId", &self.eip_id)?;
+        fields.plain("eipName", &self.eip_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_eip_attributes`](super::Client::modify_eip_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifyEipAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyEipAttributesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifyEipAttributesResponse {
+    const NAME: &'static str = "ModifyEipAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyEipAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyEipAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyEipAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_image_attributes`](super::Client::modify_image_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 镜像的名称，名称不能重复。如果不修改则传空值或者不传。规则：1-16个英文、数字、连接线“-”。
-    #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// (Chinese only) 镜像的描述，如果不修改则传空值或者不传。规则：0-64个中文、英文、数字、连接线"-"、下划线"_"。
-    #[serde(rename = "imageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
 }
 
 impl ModifyImageAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "imageName",
+        "imageDescription",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>) -> Self {
         ModifyImageAttributesRequest {
@@ -4728,13 +5402,10 @@ impl ModifyImageAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyImageAttributesRequest {
     const NAME: &'static str = "ModifyImageAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageId",
-        "imageName",
-        "imageDescription",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut image_name = None;
@@ -4755,61 +5426,84 @@ impl input::Input for ModifyImageAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyImageAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyImageAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.opt("imageName", &self.image_name)?;
+        fields.opt("imageDescription", &self.image_description)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_image_attributes`](super::Client::modify_image_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifyImageAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyImageAttributesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifyImageAttributesResponse {
+    const NAME: &'static str = "ModifyImageAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyImageAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyImageAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instance_attributes`](super::Client::modify_instance_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。
     ///
     /// Required.
-    #[serde(rename = "instanceName")]
     pub instance_name: String,
 }
 
 impl ModifyInstanceAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "instanceName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, instance_name: impl Into<String>) -> Self {
         ModifyInstanceAttributesRequest {
@@ -4819,12 +5513,10 @@ impl ModifyInstanceAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstanceAttributesRequest {
     const NAME: &'static str = "ModifyInstanceAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "instanceName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut instance_name = None;
@@ -4842,61 +5534,83 @@ impl input::Input for ModifyInstanceAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstanceAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstanceAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstanceAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("instanceName", &self.instance_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instance_attributes`](super::Client::modify_instance_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifyInstanceAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstanceAttributesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifyInstanceAttributesResponse {
+    const NAME: &'static str = "ModifyInstanceAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstanceAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstanceAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstanceAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instance_project`](super::Client::modify_instance_project).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 项目ID。项目可以使用 [AddProject](https://cloud.tencent.com/doc/api/403/4398) 创建，后续使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) 查询实例时，项目ID可用于过滤结果。
     ///
     /// Required.
-    #[serde(rename = "projectId")]
     pub project_id: i64,
 }
 
 impl ModifyInstanceProjectRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "projectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, project_id: i64) -> Self {
         ModifyInstanceProjectRequest {
@@ -4906,12 +5620,10 @@ impl ModifyInstanceProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstanceProjectRequest {
     const NAME: &'static str = "ModifyInstanceProjectRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "projectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut project_id = None;
@@ -4929,61 +5641,83 @@ impl input::Input for ModifyInstanceProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstanceProjectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstanceProjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstanceProjectRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("projectId", &self.project_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instance_project`](super::Client::modify_instance_project).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifyInstanceProjectResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstanceProjectResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifyInstanceProjectResponse {
+    const NAME: &'static str = "ModifyInstanceProjectResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstanceProjectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstanceProjectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstanceProjectResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_key_pair`](super::Client::modify_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyKeyPairRequest {
     /// (Chinese only) 用于指定密钥ID。
     ///
     /// Required.
-    #[serde(rename = "keyId")]
     pub key_id: String,
     /// (Chinese only) 修改后的密钥名称。只能包含数字，字母和下划线。
     ///
     /// Required.
-    #[serde(rename = "keyName")]
     pub key_name: String,
 }
 
 impl ModifyKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "keyName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_id: impl Into<String>, key_name: impl Into<String>) -> Self {
         ModifyKeyPairRequest {
@@ -4993,12 +5727,10 @@ impl ModifyKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyKeyPairRequest {
     const NAME: &'static str = "ModifyKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyId",
-        "keyName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_id = None;
         let mut key_name = None;
@@ -5016,62 +5748,84 @@ impl input::Input for ModifyKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("keyId", &self.key_id)?;
+        fields.plain("keyName", &self.key_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_key_pair`](super::Client::modify_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyKeyPairResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifyKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyKeyPairResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifyKeyPairResponse {
+    const NAME: &'static str = "ModifyKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_security_group_attributes`](super::Client::modify_security_group_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesRequest {
     /// (Chinese only) 安全组唯一ID，例如sg-33ocnj9n，可能来自DescribeSecurityGroups或者CreateSecurityGroup
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 新的安全组名称，可任意命名，但不得超过60个字符
-    #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 新的安全组备注，不超过100个字符
-    #[serde(rename = "sgRemark", skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
 }
 
 impl ModifySecurityGroupAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>) -> Self {
         ModifySecurityGroupAttributesRequest {
@@ -5092,13 +5846,10 @@ impl ModifySecurityGroupAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupAttributesRequest {
     const NAME: &'static str = "ModifySecurityGroupAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "sgName",
-        "sgRemark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut sg_name = None;
@@ -5119,75 +5870,98 @@ impl input::Input for ModifySecurityGroupAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_security_group_attributes`](super::Client::modify_security_group_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifySecurityGroupAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupAttributesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifySecurityGroupAttributesResponse {
+    const NAME: &'static str = "ModifySecurityGroupAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifySecurityGroupAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) ingress/egress规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysPolicy {
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
-    #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 端口，不传为不限端口
-    #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 
 impl ModifySecurityGroupPolicysPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "addressModule",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ModifySecurityGroupPolicysPolicy {
@@ -5243,18 +6017,10 @@ impl ModifySecurityGroupPolicysPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupPolicysPolicy {
     const NAME: &'static str = "ModifySecurityGroupPolicysPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "ipProtocol",
-        "cidrIp",
-        "sgId",
-        "addressModule",
-        "portRange",
-        "serviceModule",
-        "desc",
-        "action",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_protocol = None;
         let mut cidr_ip = None;
@@ -5290,34 +6056,53 @@ impl input::Input for ModifySecurityGroupPolicysPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupPolicysPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupPolicysPolicy", Self::FIELDS.len())?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::modify_security_group_policys`](super::Client::modify_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysRequest {
     /// (Chinese only) 安全组id
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 入方向规则列表
     ///
     /// Required.
-    #[serde(rename = "ingress")]
     pub ingress: Vec<ModifySecurityGroupPolicysPolicy>,
     /// (Chinese only) 出方向规则列表
     ///
     /// Required.
-    #[serde(rename = "egress")]
     pub egress: Vec<ModifySecurityGroupPolicysPolicy>,
 }
 
 impl ModifySecurityGroupPolicysRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "ingress",
+        "egress",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, ingress: impl IntoIterator<Item = ModifySecurityGroupPolicysPolicy>, egress: impl IntoIterator<Item = ModifySecurityGroupPolicysPolicy>) -> Self {
         ModifySecurityGroupPolicysRequest {
@@ -5328,13 +6113,10 @@ impl ModifySecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupPolicysRequest {
     const NAME: &'static str = "ModifySecurityGroupPolicysRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "ingress",
-        "egress",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut ingress = None;
@@ -5355,61 +6137,84 @@ impl input::Input for ModifySecurityGroupPolicysRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupPolicysRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupPolicysRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.plain("ingress", &self.ingress)?;
+        fields.plain("egress", &self.egress)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_security_group_policys`](super::Client::modify_security_group_policys).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifySecurityGroupPolicysResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupPolicysResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifySecurityGroupPolicysResponse {
+    const NAME: &'static str = "ModifySecurityGroupPolicysResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifySecurityGroupPolicysResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupPolicysResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云服务器关联安全组数据字段
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceInstance {
     /// (Chinese only) 云服务器实例ID，将所传全部云服务器和所传安全组按顺序关联
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
     ///
     /// Required.
-    #[serde(rename = "sgIds")]
     pub sg_ids: Vec<String>,
 }
 
 impl ModifySecurityGroupsOfInstanceInstance {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "sgIds",
+    ];
     /// With the fields a request must carry.
     pub fn new(instance_id: impl Into<String>, sg_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifySecurityGroupsOfInstanceInstance {
@@ -5419,12 +6224,10 @@ impl ModifySecurityGroupsOfInstanceInstance {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfInstanceInstance {
     const NAME: &'static str = "ModifySecurityGroupsOfInstanceInstance";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "sgIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut sg_ids = None;
@@ -5442,24 +6245,37 @@ impl input::Input for ModifySecurityGroupsOfInstanceInstance {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceInstance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfInstanceInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfInstanceInstance", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("sgIds", &self.sg_ids)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::modify_security_groups_of_instance`](super::Client::modify_security_groups_of_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceRequest {
     /// (Chinese only) 云服务器关联安全组数据列表，不超过20个
     ///
     /// Required.
-    #[serde(rename = "instanceSet")]
     pub instance_set: Vec<ModifySecurityGroupsOfInstanceInstance>,
 }
 
 impl ModifySecurityGroupsOfInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceSet",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_set: impl IntoIterator<Item = ModifySecurityGroupsOfInstanceInstance>) -> Self {
         ModifySecurityGroupsOfInstanceRequest {
@@ -5468,11 +6284,10 @@ impl ModifySecurityGroupsOfInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfInstanceRequest {
     const NAME: &'static str = "ModifySecurityGroupsOfInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceSet",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_set = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5487,61 +6302,82 @@ impl input::Input for ModifySecurityGroupsOfInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceSet", &self.instance_set)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_security_groups_of_instance`](super::Client::modify_security_groups_of_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifySecurityGroupsOfInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupsOfInstanceResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifySecurityGroupsOfInstanceResponse {
+    const NAME: &'static str = "ModifySecurityGroupsOfInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifySecurityGroupsOfInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 弹性网卡关联安全组数据字段
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     /// (Chinese only) 弹性网卡ID，将所传全部网卡和所传安全组按顺序关联
     ///
     /// Required.
-    #[serde(rename = "networkInterfaceId")]
     pub network_interface_id: String,
     /// (Chinese only) 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
     ///
     /// Required.
-    #[serde(rename = "sgIds")]
     pub sg_ids: Vec<String>,
 }
 
 impl ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "networkInterfaceId",
+        "sgIds",
+    ];
     /// With the fields a request must carry.
     pub fn new(network_interface_id: impl Into<String>, sg_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
@@ -5551,12 +6387,10 @@ impl ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     const NAME: &'static str = "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface";
-    const FIELDS: &'static [&'static str] = &[
-        "networkInterfaceId",
-        "sgIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut network_interface_id = None;
         let mut sg_ids = None;
@@ -5574,24 +6408,37 @@ impl input::Input for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceNetworkInterface", Self::FIELDS.len())?;
+        fields.plain("networkInterfaceId", &self.network_interface_id)?;
+        fields.plain("sgIds", &self.sg_ids)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::modify_security_groups_of_network_interface`](super::Client::modify_security_groups_of_network_interface).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceRequest {
     /// (Chinese only) 网卡关联安全组数据列表
     ///
     /// Required.
-    #[serde(rename = "networkInterfaceSet")]
     pub network_interface_set: Vec<ModifySecurityGroupsOfNetworkInterfaceNetworkInterface>,
 }
 
 impl ModifySecurityGroupsOfNetworkInterfaceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "networkInterfaceSet",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(network_interface_set: impl IntoIterator<Item = ModifySecurityGroupsOfNetworkInterfaceNetworkInterface>) -> Self {
         ModifySecurityGroupsOfNetworkInterfaceRequest {
@@ -5600,11 +6447,10 @@ impl ModifySecurityGroupsOfNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySecurityGroupsOfNetworkInterfaceRequest {
     const NAME: &'static str = "ModifySecurityGroupsOfNetworkInterfaceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "networkInterfaceSet",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut network_interface_set = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5619,75 +6465,96 @@ impl input::Input for ModifySecurityGroupsOfNetworkInterfaceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceRequest", Self::FIELDS.len())?;
+        fields.plain("networkInterfaceSet", &self.network_interface_set)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_security_groups_of_network_interface`](super::Client::modify_security_groups_of_network_interface).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifySecurityGroupsOfNetworkInterfaceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySecurityGroupsOfNetworkInterfaceResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifySecurityGroupsOfNetworkInterfaceResponse {
+    const NAME: &'static str = "ModifySecurityGroupsOfNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifySecurityGroupsOfNetworkInterfaceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySecurityGroupsOfNetworkInterfaceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) policys规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyPolicy {
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) IP 网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
-    #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
-    #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 端口，不传为不限端口
-    #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 
 impl ModifySingleSecurityGroupPolicyPolicy {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "addressModule",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ModifySingleSecurityGroupPolicyPolicy {
@@ -5743,18 +6610,10 @@ impl ModifySingleSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySingleSecurityGroupPolicyPolicy {
     const NAME: &'static str = "ModifySingleSecurityGroupPolicyPolicy";
-    const FIELDS: &'static [&'static str] = &[
-        "ipProtocol",
-        "cidrIp",
-        "sgId",
-        "addressModule",
-        "portRange",
-        "serviceModule",
-        "desc",
-        "action",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ip_protocol = None;
         let mut cidr_ip = None;
@@ -5790,42 +6649,61 @@ impl input::Input for ModifySingleSecurityGroupPolicyPolicy {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySingleSecurityGroupPolicyPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySingleSecurityGroupPolicyPolicy", Self::FIELDS.len())?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::modify_single_security_group_policy`](super::Client::modify_single_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyRequest {
     /// (Chinese only) 安全组 ID
     ///
     /// Required.
-    #[serde(rename = "sgId")]
     pub sg_id: String,
     /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
-    #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// (Chinese only) 方向(ingress/egress)
     ///
     /// Required.
-    #[serde(rename = "direction")]
     pub direction: String,
     /// (Chinese only) 规则所在位置,index从0开始，必须是编辑已有规则
     ///
     /// Required.
-    #[serde(rename = "index")]
     pub index: i64,
     /// (Chinese only) 安全组规则Array（Object），该Array的key为action等
     ///
     /// Required.
-    #[serde(rename = "policys")]
     pub policys: ModifySingleSecurityGroupPolicyPolicy,
 }
 
 impl ModifySingleSecurityGroupPolicyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "version",
+        "direction",
+        "index",
+        "policys",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(sg_id: impl Into<String>, direction: impl Into<String>, index: i64, policys: ModifySingleSecurityGroupPolicyPolicy) -> Self {
         ModifySingleSecurityGroupPolicyRequest {
@@ -5843,15 +6721,10 @@ impl ModifySingleSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifySingleSecurityGroupPolicyRequest {
     const NAME: &'static str = "ModifySingleSecurityGroupPolicyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "sgId",
-        "version",
-        "direction",
-        "index",
-        "policys",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut sg_id = None;
         let mut version = None;
@@ -5878,60 +6751,85 @@ impl input::Input for ModifySingleSecurityGroupPolicyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifySingleSecurityGroupPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySingleSecurityGroupPolicyRequest", Self::FIELDS.len())?;
+        fields.plain("sgId", &self.sg_id)?;
+        fields.opt("version", &self.version)?;
+        fields.plain("direction", &self.direction)?;
+        fields.plain("index", &self.index)?;
+        fields.plain("policys", &self.policys)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_single_security_group_policy`](super::Client::modify_single_security_group_policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyResponse {
     /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 错误信息
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ModifySingleSecurityGroupPolicyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifySingleSecurityGroupPolicyResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ModifySingleSecurityGroupPolicyResponse {
+    const NAME: &'static str = "ModifySingleSecurityGroupPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifySingleSecurityGroupPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifySingleSecurityGroupPolicyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 一个地域的 cvm 概览信息更新项（cvmOverviews 的元素）。参数表只写明 cvmOverviews.n 为“更新列表”，字段取自文档示例（cvmOverviews.0.regionId 等），类型与 DescribeUserCvmOverview 输出中的同名字段（Int）一致。
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewCvmOverview {
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.regionId=1`。
-    #[serde(rename = "regionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.newFlag=1`。
-    #[serde(rename = "newFlag", skip_serializing_if = "Option::is_none")]
     pub new_flag: Option<i64>,
     /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.validCvmNum=100`。
-    #[serde(rename = "validCvmNum", skip_serializing_if = "Option::is_none")]
     pub valid_cvm_num: Option<i64>,
 }
 
 impl ModifyUserCvmOverviewCvmOverview {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "regionId",
+        "newFlag",
+        "validCvmNum",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ModifyUserCvmOverviewCvmOverview {
@@ -5957,13 +6855,10 @@ impl ModifyUserCvmOverviewCvmOverview {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyUserCvmOverviewCvmOverview {
     const NAME: &'static str = "ModifyUserCvmOverviewCvmOverview";
-    const FIELDS: &'static [&'static str] = &[
-        "regionId",
-        "newFlag",
-        "validCvmNum",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut region_id = None;
         let mut new_flag = None;
@@ -5984,24 +6879,38 @@ impl input::Input for ModifyUserCvmOverviewCvmOverview {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyUserCvmOverviewCvmOverview {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyUserCvmOverviewCvmOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyUserCvmOverviewCvmOverview", Self::FIELDS.len())?;
+        fields.opt("regionId", &self.region_id)?;
+        fields.opt("newFlag", &self.new_flag)?;
+        fields.opt("validCvmNum", &self.valid_cvm_num)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::modify_user_cvm_overview`](super::Client::modify_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewRequest {
     /// (Chinese only) 更新列表
     ///
     /// Required.
-    #[serde(rename = "cvmOverviews")]
     pub cvm_overviews: Vec<ModifyUserCvmOverviewCvmOverview>,
 }
 
 impl ModifyUserCvmOverviewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "cvmOverviews",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(cvm_overviews: impl IntoIterator<Item = ModifyUserCvmOverviewCvmOverview>) -> Self {
         ModifyUserCvmOverviewRequest {
@@ -6010,11 +6919,10 @@ impl ModifyUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyUserCvmOverviewRequest {
     const NAME: &'static str = "ModifyUserCvmOverviewRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "cvmOverviews",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cvm_overviews = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6029,79 +6937,92 @@ impl input::Input for ModifyUserCvmOverviewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyUserCvmOverviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyUserCvmOverviewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyUserCvmOverviewRequest", Self::FIELDS.len())?;
+        fields.plain("cvmOverviews", &self.cvm_overviews)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_user_cvm_overview`](super::Client::modify_user_cvm_overview).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewResponse {
     /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "codeDesc", default, skip_serializing_if = "Option::is_none")]
     pub code_desc: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::ModifyUserCvmOverviewData>,
 }
 
-impl ModifyUserCvmOverviewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyUserCvmOverviewResponse {
-            code: None,
-            message: None,
-            code_desc: None,
-            data: Vec::new(),
+impl lenient::Reply for ModifyUserCvmOverviewResponse {
+    const NAME: &'static str = "ModifyUserCvmOverviewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "codeDesc",
+        "data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.code_desc),
+            3 => lenient::list(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyUserCvmOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `codeDesc`.
-    pub fn with_code_desc(mut self, code_desc: impl Into<String>) -> Self {
-        self.code_desc = Some(code_desc.into());
-        self
-    }
-    /// Sets `data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::ModifyUserCvmOverviewData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyUserCvmOverviewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyUserCvmOverviewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("codeDesc", &self.code_desc)?;
+        fields.list("data", &self.data)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::renew_instance`](super::Client::renew_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RenewInstanceRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 续费时长(月)；续费时长至少为1个月,最多为36个月。
     ///
     /// Required.
-    #[serde(rename = "period")]
     pub period: i64,
 }
 
 impl RenewInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "period",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, period: i64) -> Self {
         RenewInstanceRequest {
@@ -6111,12 +7032,10 @@ impl RenewInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewInstanceRequest {
     const NAME: &'static str = "RenewInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "period",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut period = None;
@@ -6134,52 +7053,70 @@ impl input::Input for RenewInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RenewInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("period", &self.period)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::renew_instance`](super::Client::renew_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenewInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl RenewInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewInstanceResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for RenewInstanceResponse {
+    const NAME: &'static str = "RenewInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for RenewInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RenewInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::reset_instance_password`](super::Client::reset_instance_password).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n` 一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 实例密码。
     /// Linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
@@ -6187,11 +7124,15 @@ pub struct ResetInstancePasswordRequest {
     /// Windows实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
     ///
     /// Required.
-    #[serde(rename = "password")]
     pub password: String,
 }
 
 impl ResetInstancePasswordRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "password",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, password: impl Into<String>) -> Self {
         ResetInstancePasswordRequest {
@@ -6201,12 +7142,10 @@ impl ResetInstancePasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancePasswordRequest {
     const NAME: &'static str = "ResetInstancePasswordRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "password",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut password = None;
@@ -6224,52 +7163,70 @@ impl input::Input for ResetInstancePasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancePasswordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResetInstancePasswordRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancePasswordRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.plain("password", &self.password)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::reset_instance_password`](super::Client::reset_instance_password).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ResetInstancePasswordResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancePasswordResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ResetInstancePasswordResponse {
+    const NAME: &'static str = "ResetInstancePasswordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ResetInstancePasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResetInstancePasswordResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancePasswordResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::reset_instances`](super::Client::reset_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/1272) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 镜像类型。
     /// 1：私有镜像
@@ -6277,26 +7234,30 @@ pub struct ResetInstancesRequest {
     /// 3：镜像市场
     /// 4：共享镜像。
     /// 默认为2。需与imageId同时指定。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 镜像ID。默认使用实例当前的镜像安装。如果指定了镜像ID则使用指定的镜像安装。可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口（内附常用公有镜像ID）返回字段中的 unImgId 获取（需与imageType同时指定）。
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// (Chinese only) 实例密码。Linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// (Chinese only) 安装安全Agent，0：不安装，1：安装，默认安装。
-    #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
     /// (Chinese only) 安装监控Agent，0：不安装，1：安装，默认安装。
-    #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
     /// (Chinese only) 系统盘大小(GB)。rootSize默认保持不变。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
 }
 
 impl ResetInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "imageType",
+        "imageId",
+        "password",
+        "needSecurityAgent",
+        "needMonitorAgent",
+        "rootSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ResetInstancesRequest {
@@ -6341,17 +7302,10 @@ impl ResetInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesRequest {
     const NAME: &'static str = "ResetInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "imageType",
-        "imageId",
-        "password",
-        "needSecurityAgent",
-        "needMonitorAgent",
-        "rootSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_type = None;
@@ -6384,76 +7338,99 @@ impl input::Input for ResetInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResetInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("imageId", &self.image_id)?;
+        fields.opt("password", &self.password)?;
+        fields.opt("needSecurityAgent", &self.need_security_agent)?;
+        fields.opt("needMonitorAgent", &self.need_monitor_agent)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::reset_instances`](super::Client::reset_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 请求任务ID。
-    #[serde(rename = "requestId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<i64>,
 }
 
-impl ResetInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesResponse {
-            code: None,
-            message: None,
-            request_id: None,
+impl lenient::Reply for ResetInstancesResponse {
+    const NAME: &'static str = "ResetInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "requestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ResetInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `requestId`.
-    pub fn with_request_id(mut self, request_id: i64) -> Self {
-        self.request_id = Some(request_id);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResetInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("requestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::resize_instance_hour`](super::Client::resize_instance_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 升级后的实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 升级后的实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
-    #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致，无法更改。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
 }
 
 impl ResizeInstanceHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "cpu",
+        "mem",
+        "storageSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, storage_size: i64) -> Self {
         ResizeInstanceHourRequest {
@@ -6475,14 +7452,10 @@ impl ResizeInstanceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResizeInstanceHourRequest {
     const NAME: &'static str = "ResizeInstanceHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "cpu",
-        "mem",
-        "storageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cpu = None;
@@ -6506,83 +7479,107 @@ impl input::Input for ResizeInstanceHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResizeInstanceHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResizeInstanceHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeInstanceHourRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::resize_instance_hour`](super::Client::resize_instance_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ResizeInstanceHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResizeInstanceHourResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ResizeInstanceHourResponse {
+    const NAME: &'static str = "ResizeInstanceHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ResizeInstanceHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResizeInstanceHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeInstanceHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::resize_instance`](super::Client::resize_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeInstanceRequest {
     /// (Chinese only) 待操作的实例 ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 升级后的实例核数。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 升级后的实例内存大小(GB)。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
-    #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 带宽（Mbps）如仅需升级带宽也可以使用 [UpdateInstanceBandwidth](http://cloud.tencent.com/doc/api/229/%E8%B0%83%E6%95%B4%E5%8C%85%E5%B9%B4%E5%8C%85%E6%9C%88%E5%AE%9E%E4%BE%8B%E5%B8%A6%E5%AE%BD) ，如果指定了此参数，需要将 bandwidthUpgradeStartTime 和 bandwidthUpgradeEndTime 一同指定。
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 带宽升级开始时间（例2016-08-30），当日0时生效。
     ///
     /// Example: `2016-08-30`
-    #[serde(rename = "bandwidthUpgradeStartTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_start_time: Option<String>,
     /// (Chinese only) 带宽升级结束时间（例2018-10-02）。将于当日0时恢复为原带宽。
     ///
     /// Example: `2018-10-02`
-    #[serde(rename = "bandwidthUpgradeEndTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_end_time: Option<String>,
     /// (Chinese only) 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘、4:SSD 云硬盘，默认为1。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到创建实例时选择的实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
 }
 
 impl ResizeInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "cpu",
+        "mem",
+        "bandwidth",
+        "bandwidthUpgradeStartTime",
+        "bandwidthUpgradeEndTime",
+        "storageType",
+        "storageSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, storage_size: i64) -> Self {
         ResizeInstanceRequest {
@@ -6628,18 +7625,10 @@ impl ResizeInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResizeInstanceRequest {
     const NAME: &'static str = "ResizeInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "cpu",
-        "mem",
-        "bandwidth",
-        "bandwidthUpgradeStartTime",
-        "bandwidthUpgradeEndTime",
-        "storageType",
-        "storageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut cpu = None;
@@ -6675,68 +7664,92 @@ impl input::Input for ResizeInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResizeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResizeInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("bandwidthUpgradeStartTime", &self.bandwidth_upgrade_start_time)?;
+        fields.opt("bandwidthUpgradeEndTime", &self.bandwidth_upgrade_end_time)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::resize_instance`](super::Client::resize_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResizeInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，用于查询后续执行状况。
-    #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
 
-impl ResizeInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResizeInstanceResponse {
-            code: None,
-            message: None,
-            deal_ids: Vec::new(),
+impl lenient::Reply for ResizeInstanceResponse {
+    const NAME: &'static str = "ResizeInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "dealIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalars(map, &mut self.deal_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ResizeInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `dealIds`.
-    pub fn with_deal_ids(mut self, deal_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.deal_ids = deal_ids.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResizeInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("dealIds", &self.deal_ids)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::restart_instances`](super::Client::restart_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RestartInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
-    #[serde(rename = "forceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<i64>,
 }
 
 impl RestartInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "forceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RestartInstancesRequest {
@@ -6751,12 +7764,10 @@ impl RestartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RestartInstancesRequest {
     const NAME: &'static str = "RestartInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "forceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_stop = None;
@@ -6774,56 +7785,78 @@ impl input::Input for RestartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RestartInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RestartInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RestartInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.opt("forceStop", &self.force_stop)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::restart_instances`](super::Client::restart_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RestartInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl RestartInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RestartInstancesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for RestartInstancesResponse {
+    const NAME: &'static str = "RestartInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for RestartInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RestartInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RestartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::return_instance`](super::Client::return_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReturnInstanceRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
 
 impl ReturnInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ReturnInstanceRequest {
@@ -6832,11 +7865,10 @@ impl ReturnInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ReturnInstanceRequest {
     const NAME: &'static str = "ReturnInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6851,133 +7883,154 @@ impl input::Input for ReturnInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ReturnInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ReturnInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReturnInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::return_instance`](super::Client::return_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReturnInstanceResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ReturnInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReturnInstanceResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ReturnInstanceResponse {
+    const NAME: &'static str = "ReturnInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ReturnInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReturnInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReturnInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::run_instances_hour`](super::Client::run_instances_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesHourRequest {
     /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA) ID。
     ///
     /// Required.
-    #[serde(rename = "zoneId")]
     pub zone_id: i64,
     /// (Chinese only) CPU核数，具体限制见上。
     ///
     /// Required.
-    #[serde(rename = "cpu")]
     pub cpu: i64,
     /// (Chinese only) 内存大小(GB)，具体限制见上。
     ///
     /// Required.
-    #[serde(rename = "mem")]
     pub mem: i64,
     /// (Chinese only) 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
     /// (Chinese only) 实例类型（例如高 IO 型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
-    #[serde(rename = "instanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定ImageType，如使用公有镜像，则无需`ImageType`参数。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 带宽的类型。`PayByHour`：按带宽使用时长计费；PayByTraffic：按流量计费。 默认为按使用时长计费。网络计费模式的区别可以参看 [购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认开通公网 IP；`bandwidth`为0，则不分配公网IP。
-    #[serde(rename = "wanIp", skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<i64>,
     /// (Chinese only) [私有网络](https://cloud.tencent.com/document/product/215/20046) ID。私有网络下为必填，不填则为基础网络。
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) [子网](https://cloud.tencent.com/document/product/215/20046#.E5.AD.90.E7.BD.91) ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 是否是 [公网网关](https://cloud.tencent.com/document/product/215/20185)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。
-    #[serde(rename = "isVpcGateway", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘；默认为本地硬盘。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/document/product/213/4953)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 系统盘大小（GB）。Linux/BSD 系统调整范围为20\~50G，最小调整步长为10G，默认免费分配20G。Windows 不可调整，默认为免费分配50G。系统盘类型须与 `storageType` 所指定的一致。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 实例密码。未设置则为随机产生，并通过站内信下发。linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// (Chinese only) [密钥](https://cloud.tencent.com/doc/product/213/503) ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口 [DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5) 获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
-    #[serde(rename = "keyId", skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 开启 [云安全服务](https://cloud.tencent.com/doc/product/296/2222)。0：不开通，1：开通。默认开通。
-    #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
     /// (Chinese only) 开启 [云监控服务](https://cloud.tencent.com/doc/product/248/967)。0：不开通，1：开通。默认开通。
-    #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
     /// (Chinese only) [项目 ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
-    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 购买实例数量。默认为1, 最大100。
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
     /// (Chinese only) 保证此 API 幂等的`Token`，最多64字符。不同的 API 请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// (Chinese only) 私有子网 IP 数组，目前只支持一个 IP。在创建实例、修改实例 VPC 属性操作中可使用此参数。
-    #[serde(rename = "privateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
 }
 
 impl RunInstancesHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+        "cpu",
+        "mem",
+        "imageId",
+        "storageSize",
+        "instanceType",
+        "imageType",
+        "bandwidthType",
+        "bandwidth",
+        "wanIp",
+        "vpcId",
+        "subnetId",
+        "isVpcGateway",
+        "storageType",
+        "rootSize",
+        "password",
+        "keyId",
+        "needSecurityAgent",
+        "needMonitorAgent",
+        "projectId",
+        "instanceName",
+        "goodsNum",
+        "clientToken",
+        "privateIpAddresses",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone_id: i64, cpu: i64, mem: i64, image_id: impl Into<String>, storage_size: i64) -> Self {
         RunInstancesHourRequest {
@@ -7104,34 +8157,10 @@ impl RunInstancesHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunInstancesHourRequest {
     const NAME: &'static str = "RunInstancesHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "zoneId",
-        "cpu",
-        "mem",
-        "imageId",
-        "storageSize",
-        "instanceType",
-        "imageType",
-        "bandwidthType",
-        "bandwidth",
-        "wanIp",
-        "vpcId",
-        "subnetId",
-        "isVpcGateway",
-        "storageType",
-        "rootSize",
-        "password",
-        "keyId",
-        "needSecurityAgent",
-        "needMonitorAgent",
-        "projectId",
-        "instanceName",
-        "goodsNum",
-        "clientToken",
-        "privateIpAddresses",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone_id = None;
         let mut cpu = None;
@@ -7215,146 +8244,186 @@ impl input::Input for RunInstancesHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunInstancesHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RunInstancesHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunInstancesHourRequest", Self::FIELDS.len())?;
+        fields.plain("zoneId", &self.zone_id)?;
+        fields.plain("cpu", &self.cpu)?;
+        fields.plain("mem", &self.mem)?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.opt("instanceType", &self.instance_type)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("wanIp", &self.wan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("password", &self.password)?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("needSecurityAgent", &self.need_security_agent)?;
+        fields.opt("needMonitorAgent", &self.need_monitor_agent)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.opt("clientToken", &self.client_token)?;
+        fields.opt("privateIpAddresses", &self.private_ip_addresses)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::run_instances_hour`](super::Client::run_instances_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RunInstancesHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 系统自动生成实例的ID，命名格式为“ins-xxxxxxxx”，可使用此 ID 通过 [DescribeInstances](/doc/api/229/831) API 查询实例的详细信息。
-    #[serde(rename = "unInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub un_instance_ids: Vec<String>,
 }
 
-impl RunInstancesHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunInstancesHourResponse {
-            code: None,
-            message: None,
-            un_instance_ids: Vec::new(),
+impl lenient::Reply for RunInstancesHourResponse {
+    const NAME: &'static str = "RunInstancesHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "unInstanceIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::list(map, &mut self.un_instance_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for RunInstancesHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `unInstanceIds`.
-    pub fn with_un_instance_ids(mut self, un_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.un_instance_ids = un_instance_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RunInstancesHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunInstancesHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("unInstanceIds", &self.un_instance_ids)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
     /// (Chinese only) CPU（核数）。
     ///
     /// Required.
-    #[serde(rename = "cpu")]
     pub cpu: i64,
     /// (Chinese only) 内存（GB）。
     ///
     /// Required.
-    #[serde(rename = "mem")]
     pub mem: i64,
     /// (Chinese only) 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 购买时长(月)。至少1个月，最多36个月。
     ///
     /// Required.
-    #[serde(rename = "period")]
     pub period: i64,
     /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
-    #[serde(rename = "storageSize")]
     pub storage_size: i64,
     /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA)ID，默认为每个地区的第一个可用区。
-    #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
-    #[serde(rename = "instanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定`ImageType`，如使用公有镜像，则无需`ImageType`参数。
-    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 带宽的类型。`PayByTraffic`：按流量计费； `PayByBandwidth`：按带宽计费；默认是按带宽计费。关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
-    #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认为开通；`bandwidth`为0，则不分配公网IP。
-    #[serde(rename = "wanIp", skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<i64>,
     /// (Chinese only) [私有网络](https://cloud.tencent.com/doc/product/215/535)ID。私有网络下为必填，不填则为基础网络。
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) [子网](/doc/product/215/4927#.E5.AD.90.E7.BD.91)ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 是否是[公网网关](https://cloud.tencent.com/doc/product/215/3089#3.-.E5.90.91.E7.A7.81.E6.9C.89.E7.BD.91.E7.BB.9C.E4.B8.AD.E6.B7.BB.E5.8A.A0.E5.85.AC.E7.BD.91.E7.BD.91.E5.85.B3。)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP并处于私有网络下时才能正常使用。
-    #[serde(rename = "isVpcGateway", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘；默认为1。关于硬盘类型的选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
-    #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 系统盘大小（GB）。
     /// Linux/BSD 系统调整范围为20\~50G，最小调整步长为10G，默认免费分配20G。Windows 不可调整，默认为免费分配50G。系统盘类型须与 storageType 所指定的一致。
-    #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 实例密码。未设置则为随机产生，并通过站内信下发。Linux 实例密码必须是8至16位，至少包括以下三项中的两项。\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须是12至16位，至少包括以下四项中的三项。\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// (Chinese only) [密钥](https://cloud.tencent.com/doc/product/213/503)ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口[DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5)获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
-    #[serde(rename = "keyId", skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 开启[云安全服务](https://cloud.tencent.com/doc/product/296/2222)。开通：1，不开通：0。默认开通。
-    #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
     /// (Chinese only) 开启[云监控服务](https://cloud.tencent.com/doc/product/248/967)。开通：1，不开通：0。默认开通。
-    #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
     /// (Chinese only) [项目ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
-    #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
-    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 购买实例的数量。默认为1，最大为100。
-    #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
     /// (Chinese only) 保证此API幂等的`Token`，最多64字符。不同的API请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// (Chinese only) 私有子网ip数组，目前只支持一个ip。在创建实例、修改实例vpc属性操作中可使用此参数。
-    #[serde(rename = "privateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
 }
 
 impl RunInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "cpu",
+        "mem",
+        "imageId",
+        "period",
+        "storageSize",
+        "zoneId",
+        "instanceType",
+        "imageType",
+        "bandwidthType",
+        "bandwidth",
+        "wanIp",
+        "vpcId",
+        "subnetId",
+        "isVpcGateway",
+        "storageType",
+        "rootSize",
+        "password",
+        "keyId",
+        "needSecurityAgent",
+        "needMonitorAgent",
+        "projectId",
+        "instanceName",
+        "goodsNum",
+        "clientToken",
+        "privateIpAddresses",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(cpu: i64, mem: i64, image_id: impl Into<String>, period: i64, storage_size: i64) -> Self {
         RunInstancesRequest {
@@ -7487,35 +8556,10 @@ impl RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunInstancesRequest {
     const NAME: &'static str = "RunInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "cpu",
-        "mem",
-        "imageId",
-        "period",
-        "storageSize",
-        "zoneId",
-        "instanceType",
-        "imageType",
-        "bandwidthType",
-        "bandwidth",
-        "wanIp",
-        "vpcId",
-        "subnetId",
-        "isVpcGateway",
-        "storageType",
-        "rootSize",
-        "password",
-        "keyId",
-        "needSecurityAgent",
-        "needMonitorAgent",
-        "projectId",
-        "instanceName",
-        "goodsNum",
-        "clientToken",
-        "privateIpAddresses",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cpu = None;
         let mut mem = None;
@@ -7602,75 +8646,116 @@ impl input::Input for RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RunInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("cpu", &self.cpu)?;
+        fields.plain("mem", &self.mem)?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("period", &self.period)?;
+        fields.plain("storageSize", &self.storage_size)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("instanceType", &self.instance_type)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("bandwidthType", &self.bandwidth_type)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("wanIp", &self.wan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("password", &self.password)?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("needSecurityAgent", &self.need_security_agent)?;
+        fields.opt("needMonitorAgent", &self.need_monitor_agent)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("goodsNum", &self.goods_num)?;
+        fields.opt("clientToken", &self.client_token)?;
+        fields.opt("privateIpAddresses", &self.private_ip_addresses)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，可通过[DescribeDeals](/doc/api/403/4392) API查询后续执行状况。
-    #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
 
-impl RunInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunInstancesResponse {
-            code: None,
-            message: None,
-            deal_ids: Vec::new(),
+impl lenient::Reply for RunInstancesResponse {
+    const NAME: &'static str = "RunInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "dealIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalars(map, &mut self.deal_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for RunInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `dealIds`.
-    pub fn with_deal_ids(mut self, deal_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.deal_ids = deal_ids.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RunInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("dealIds", &self.deal_ids)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::set_auto_renew`](super::Client::set_auto_renew).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetAutoRenewRequest {
     /// (Chinese only) 实例类型，如需要设置CVM实例自动续费请设置为1。
     ///
     /// Required.
-    #[serde(rename = "instanceType")]
     pub instance_type: i64,
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 自动续费标识。0为不自动续费、1为自动续费，2为不再续费。
     ///
     /// Required.
-    #[serde(rename = "autoRenew")]
     pub auto_renew: i64,
 }
 
 impl SetAutoRenewRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceType",
+        "instanceIds",
+        "autoRenew",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_type: i64, instance_ids: impl IntoIterator<Item = impl Into<String>>, auto_renew: i64) -> Self {
         SetAutoRenewRequest {
@@ -7681,13 +8766,10 @@ impl SetAutoRenewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetAutoRenewRequest {
     const NAME: &'static str = "SetAutoRenewRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceType",
-        "instanceIds",
-        "autoRenew",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_type = None;
         let mut instance_ids = None;
@@ -7708,61 +8790,84 @@ impl input::Input for SetAutoRenewRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetAutoRenewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SetAutoRenewRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetAutoRenewRequest", Self::FIELDS.len())?;
+        fields.plain("instanceType", &self.instance_type)?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.plain("autoRenew", &self.auto_renew)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::set_auto_renew`](super::Client::set_auto_renew).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetAutoRenewResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl SetAutoRenewResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetAutoRenewResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for SetAutoRenewResponse {
+    const NAME: &'static str = "SetAutoRenewResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for SetAutoRenewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SetAutoRenewResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetAutoRenewResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::share_image`](super::Client::share_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
     /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
-    #[serde(rename = "imageId")]
     pub image_id: String,
     /// (Chinese only) 被共享人的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "uinList")]
     pub uin_list: Vec<String>,
 }
 
 impl ShareImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "uinList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>, uin_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ShareImageRequest {
@@ -7772,12 +8877,10 @@ impl ShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ShareImageRequest {
     const NAME: &'static str = "ShareImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "imageId",
-        "uinList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut uin_list = None;
@@ -7795,56 +8898,78 @@ impl input::Input for ShareImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ShareImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ShareImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ShareImageRequest", Self::FIELDS.len())?;
+        fields.plain("imageId", &self.image_id)?;
+        fields.plain("uinList", &self.uin_list)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::share_image`](super::Client::share_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShareImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl ShareImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ShareImageResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for ShareImageResponse {
+    const NAME: &'static str = "ShareImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for ShareImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ShareImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ShareImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::start_instances`](super::Client::start_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StartInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl StartInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StartInstancesRequest {
@@ -7853,11 +8978,10 @@ impl StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StartInstancesRequest {
     const NAME: &'static str = "StartInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7872,59 +8996,80 @@ impl input::Input for StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StartInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for StartInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StartInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::start_instances`](super::Client::start_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl StartInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StartInstancesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for StartInstancesResponse {
+    const NAME: &'static str = "StartInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for StartInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StartInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::stop_instances`](super::Client::stop_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StopInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
-    #[serde(rename = "forceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<i64>,
 }
 
 impl StopInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceIds",
+        "forceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StopInstancesRequest {
@@ -7939,12 +9084,10 @@ impl StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StopInstancesRequest {
     const NAME: &'static str = "StopInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceIds",
-        "forceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_stop = None;
@@ -7962,66 +9105,88 @@ impl input::Input for StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StopInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for StopInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StopInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.opt("forceStop", &self.force_stop)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::stop_instances`](super::Client::stop_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl StopInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StopInstancesResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for StopInstancesResponse {
+    const NAME: &'static str = "StopInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for StopInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StopInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StopInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::sync_cvm_image`](super::Client::sync_cvm_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncCvmImageRequest {
     /// (Chinese only) 源镜像所属地域，填写代号，如gz，sh。可从 [DescribeProductRegionList](https://cloud.tencent.com/doc/api/229/1286) API获取。
     ///
     /// Required.
-    #[serde(rename = "srcRegion")]
     pub src_region: String,
     /// (Chinese only) 镜像ID。可通过 [DescribeImages](/document/product/213/1272) 接口返回值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "imgIdList")]
     pub img_id_list: Vec<String>,
     /// (Chinese only) 需要同步到的地域，填写代号，如gz，sh。
     ///
     /// Required.
-    #[serde(rename = "dstRegion")]
     pub dst_region: Vec<String>,
 }
 
 impl SyncCvmImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "srcRegion",
+        "imgIdList",
+        "dstRegion",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(src_region: impl Into<String>, img_id_list: impl IntoIterator<Item = impl Into<String>>, dst_region: impl IntoIterator<Item = impl Into<String>>) -> Self {
         SyncCvmImageRequest {
@@ -8032,13 +9197,10 @@ impl SyncCvmImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SyncCvmImageRequest {
     const NAME: &'static str = "SyncCvmImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "srcRegion",
-        "imgIdList",
-        "dstRegion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut src_region = None;
         let mut img_id_list = None;
@@ -8059,62 +9221,85 @@ impl input::Input for SyncCvmImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SyncCvmImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SyncCvmImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SyncCvmImageRequest", Self::FIELDS.len())?;
+        fields.plain("srcRegion", &self.src_region)?;
+        fields.plain("imgIdList", &self.img_id_list)?;
+        fields.plain("dstRegion", &self.dst_region)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::sync_cvm_image`](super::Client::sync_cvm_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SyncCvmImageResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl SyncCvmImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SyncCvmImageResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for SyncCvmImageResponse {
+    const NAME: &'static str = "SyncCvmImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for SyncCvmImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SyncCvmImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SyncCvmImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::transform_mode`](super::Client::transform_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransformModeRequest {
     /// (Chinese only) EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
     ///
     /// Required.
-    #[serde(rename = "eipId")]
     pub eip_id: String,
     /// (Chinese only) 要切换到的模式
     /// 0：NAT模式，1：直通模式。
     ///
     /// Required.
-    #[serde(rename = "mode")]
     pub mode: i64,
 }
 
 impl TransformModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "mode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(eip_id: impl Into<String>, mode: i64) -> Self {
         TransformModeRequest {
@@ -8124,12 +9309,10 @@ impl TransformModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TransformModeRequest {
     const NAME: &'static str = "TransformModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "eipId",
-        "mode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut eip_id = None;
         let mut mode = None;
@@ -8147,56 +9330,78 @@ impl input::Input for TransformModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TransformModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TransformModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TransformModeRequest", Self::FIELDS.len())?;
+        fields.plain("eipId", &self.eip_id)?;
+        fields.plain("mode", &self.mode)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::transform_mode`](super::Client::transform_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TransformModeResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl TransformModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TransformModeResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for TransformModeResponse {
+    const NAME: &'static str = "TransformModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for TransformModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TransformModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TransformModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::transform_wan_ip_to_eip`](super::Client::transform_wan_ip_to_eip).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipRequest {
     /// (Chinese only) 待操作有普通公网IP的服务器实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取。
     ///
     /// Required.
-    #[serde(rename = "unInstanceId")]
     pub un_instance_id: String,
 }
 
 impl TransformWanIpToEipRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "unInstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(un_instance_id: impl Into<String>) -> Self {
         TransformWanIpToEipRequest {
@@ -8205,11 +9410,10 @@ impl TransformWanIpToEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TransformWanIpToEipRequest {
     const NAME: &'static str = "TransformWanIpToEipRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "unInstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut un_instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8224,61 +9428,82 @@ impl input::Input for TransformWanIpToEipRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TransformWanIpToEipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TransformWanIpToEipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TransformWanIpToEipRequest", Self::FIELDS.len())?;
+        fields.plain("unInstanceId", &self.un_instance_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::transform_wan_ip_to_eip`](super::Client::transform_wan_ip_to_eip).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl TransformWanIpToEipResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TransformWanIpToEipResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for TransformWanIpToEipResponse {
+    const NAME: &'static str = "TransformWanIpToEipResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for TransformWanIpToEipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TransformWanIpToEipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TransformWanIpToEipResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::un_bind_instance_key`](super::Client::un_bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyRequest {
     /// (Chinese only) 密钥ID。
     ///
     /// Required.
-    #[serde(rename = "keyId")]
     pub key_id: String,
     /// (Chinese only) 实例ID（此接口支持同时传入多个ID解绑多个实例。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
-    #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl UnBindInstanceKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "instanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_id: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UnBindInstanceKeyRequest {
@@ -8288,12 +9513,10 @@ impl UnBindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UnBindInstanceKeyRequest {
     const NAME: &'static str = "UnBindInstanceKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "keyId",
-        "instanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_id = None;
         let mut instance_ids = None;
@@ -8311,61 +9534,83 @@ impl input::Input for UnBindInstanceKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UnBindInstanceKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UnBindInstanceKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UnBindInstanceKeyRequest", Self::FIELDS.len())?;
+        fields.plain("keyId", &self.key_id)?;
+        fields.plain("instanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::un_bind_instance_key`](super::Client::un_bind_instance_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl UnBindInstanceKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UnBindInstanceKeyResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for UnBindInstanceKeyResponse {
+    const NAME: &'static str = "UnBindInstanceKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for UnBindInstanceKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UnBindInstanceKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UnBindInstanceKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_instance_bandwidth_hour`](super::Client::update_instance_bandwidth_hour).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 带宽值(Mpbs)；按流量计费则为宽带峰值。
     ///
     /// Required.
-    #[serde(rename = "bandwidth")]
     pub bandwidth: i64,
 }
 
 impl UpdateInstanceBandwidthHourRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "bandwidth",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, bandwidth: i64) -> Self {
         UpdateInstanceBandwidthHourRequest {
@@ -8375,12 +9620,10 @@ impl UpdateInstanceBandwidthHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateInstanceBandwidthHourRequest {
     const NAME: &'static str = "UpdateInstanceBandwidthHourRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "bandwidth",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut bandwidth = None;
@@ -8398,71 +9641,93 @@ impl input::Input for UpdateInstanceBandwidthHourRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateInstanceBandwidthHourRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthHourRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("bandwidth", &self.bandwidth)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_instance_bandwidth_hour`](super::Client::update_instance_bandwidth_hour).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl UpdateInstanceBandwidthHourResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateInstanceBandwidthHourResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for UpdateInstanceBandwidthHourResponse {
+    const NAME: &'static str = "UpdateInstanceBandwidthHourResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateInstanceBandwidthHourResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthHourResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 升级后的带宽值(Mbps)。升级后的带宽不能小于当前带宽；带宽包用户可调整为65535，并且可以升高或者降低（0-65535）。
     ///
     /// Required.
-    #[serde(rename = "bandwidth")]
     pub bandwidth: i64,
     /// (Chinese only) 起始时间。格式如：2016-10-30，该时间不能早于当前时间；如果是今天则为立即生效。
     ///
     /// Required. Example: `2016-10-30`
-    #[serde(rename = "startTime")]
     pub start_time: String,
     /// (Chinese only) 终止时间。格式如：2017-11-30，修改带宽的有效期包含此日期，该时间不能晚于实例过期的时间；实例的到期时间可以使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API查询。
     ///
     /// Required. Example: `2017-11-30`
-    #[serde(rename = "endTime")]
     pub end_time: String,
 }
 
 impl UpdateInstanceBandwidthRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "bandwidth",
+        "startTime",
+        "endTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, bandwidth: i64, start_time: impl Into<String>, end_time: impl Into<String>) -> Self {
         UpdateInstanceBandwidthRequest {
@@ -8474,14 +9739,10 @@ impl UpdateInstanceBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateInstanceBandwidthRequest {
     const NAME: &'static str = "UpdateInstanceBandwidthRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "bandwidth",
-        "startTime",
-        "endTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut bandwidth = None;
@@ -8505,83 +9766,103 @@ impl input::Input for UpdateInstanceBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateInstanceBandwidthRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateInstanceBandwidthRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("bandwidth", &self.bandwidth)?;
+        fields.plain("startTime", &self.start_time)?;
+        fields.plain("endTime", &self.end_time)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 生成的订单号，用于查询执行情况。
-    #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
 
-impl UpdateInstanceBandwidthResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateInstanceBandwidthResponse {
-            code: None,
-            message: None,
-            deal_ids: Vec::new(),
+impl lenient::Reply for UpdateInstanceBandwidthResponse {
+    const NAME: &'static str = "UpdateInstanceBandwidthResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "dealIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalars(map, &mut self.deal_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateInstanceBandwidthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `dealIds`.
-    pub fn with_deal_ids(mut self, deal_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.deal_ids = deal_ids.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateInstanceBandwidthResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateInstanceBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.list("dealIds", &self.deal_ids)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::update_instance_vpc_config`](super::Client::update_instance_vpc_config).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取
     ///
     /// Required.
-    #[serde(rename = "instanceId")]
     pub instance_id: String,
     /// (Chinese only) 私有网络ID。
     ///
     /// Required.
-    #[serde(rename = "vpcId")]
     pub vpc_id: String,
     /// (Chinese only) 私有网络子网ID。
     ///
     /// Required.
-    #[serde(rename = "subnetId")]
     pub subnet_id: String,
     /// (Chinese only) 私有子网ip数组，目前只支持一个ip。
     ///
     /// Required.
-    #[serde(rename = "privateIpAddresses")]
     pub private_ip_addresses: Vec<String>,
     /// (Chinese only) 1表示自动关机，0表示不自动关机，默认为1
-    #[serde(rename = "autoPowerOffFlag", skip_serializing_if = "Option::is_none")]
     pub auto_power_off_flag: Option<i64>,
 }
 
 impl UpdateInstanceVpcConfigRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+        "vpcId",
+        "subnetId",
+        "privateIpAddresses",
+        "autoPowerOffFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
         UpdateInstanceVpcConfigRequest {
@@ -8599,15 +9880,10 @@ impl UpdateInstanceVpcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateInstanceVpcConfigRequest {
     const NAME: &'static str = "UpdateInstanceVpcConfigRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "instanceId",
-        "vpcId",
-        "subnetId",
-        "privateIpAddresses",
-        "autoPowerOffFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut vpc_id = None;
@@ -8634,40 +9910,62 @@ impl input::Input for UpdateInstanceVpcConfigRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateInstanceVpcConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateInstanceVpcConfigRequest", Self::FIELDS.len())?;
+        fields.plain("instanceId", &self.instance_id)?;
+        fields.plain("vpcId", &self.vpc_id)?;
+        fields.plain("subnetId", &self.subnet_id)?;
+        fields.plain("privateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("autoPowerOffFlag", &self.auto_power_off_flag)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_instance_vpc_config`](super::Client::update_instance_vpc_config).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigResponse {
     /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl UpdateInstanceVpcConfigResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateInstanceVpcConfigResponse {
-            code: None,
-            message: None,
+impl lenient::Reply for UpdateInstanceVpcConfigResponse {
+    const NAME: &'static str = "UpdateInstanceVpcConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.code),
+            1 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateInstanceVpcConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateInstanceVpcConfigResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("code", &self.code)?;
+        fields.opt("message", &self.message)?;
+        fields.end()
     }
 }

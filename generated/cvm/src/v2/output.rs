@@ -2,1591 +2,1318 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) AttachNetworkInterface 返回的 data 结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "taskId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
 }
 
-impl AttachNetworkInterfaceData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AttachNetworkInterfaceData {
-            task_id: None,
+impl lenient::Reply for AttachNetworkInterfaceData {
+    const NAME: &'static str = "AttachNetworkInterfaceData";
+    const FIELDS: &'static [&'static str] = &[
+        "taskId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.task_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `taskId`.
-    pub fn with_task_id(mut self, task_id: i64) -> Self {
-        self.task_id = Some(task_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for AttachNetworkInterfaceData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AttachNetworkInterfaceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AttachNetworkInterfaceData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("taskId", &self.task_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) CreateEip 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateEipData {
     /// (Chinese only) 创建的EIP实例ID列表
-    #[serde(rename = "eipIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub eip_ids: Vec<String>,
 }
 
-impl CreateEipData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateEipData {
-            eip_ids: Vec::new(),
+impl lenient::Reply for CreateEipData {
+    const NAME: &'static str = "CreateEipData";
+    const FIELDS: &'static [&'static str] = &[
+        "eipIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.eip_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `eipIds`.
-    pub fn with_eip_ids(mut self, eip_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.eip_ids = eip_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateEipData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateEipData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateEipData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("eipIds", &self.eip_ids)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) data 包含所生成密钥的信息，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairData {
     /// (Chinese only) 所生成密钥的ID，是密钥的唯一标识。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 用户定义的名称。
-    #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only) 所生成密钥的纯文本公钥。
-    #[serde(rename = "pubkey", default, skip_serializing_if = "Option::is_none")]
     pub pubkey: Option<String>,
     /// (Chinese only) 所生成的密钥的纯文本私钥，腾讯云不会保管，请妥善保存。
-    #[serde(rename = "secretkey", default, skip_serializing_if = "Option::is_none")]
     pub secretkey: Option<String>,
 }
 
-impl CreateKeyPairData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateKeyPairData {
-            key_id: None,
-            key_name: None,
-            pubkey: None,
-            secretkey: None,
+impl lenient::Reply for CreateKeyPairData {
+    const NAME: &'static str = "CreateKeyPairData";
+    const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "keyName",
+        "pubkey",
+        "secretkey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.key_name),
+            2 => lenient::value(map, &mut self.pubkey),
+            3 => lenient::value(map, &mut self.secretkey),
+            _ => Ok(()),
         }
     }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateKeyPairData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `keyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `pubkey`.
-    pub fn with_pubkey(mut self, pubkey: impl Into<String>) -> Self {
-        self.pubkey = Some(pubkey.into());
-        self
-    }
-    /// Sets `secretkey`.
-    pub fn with_secretkey(mut self, secretkey: impl Into<String>) -> Self {
-        self.secretkey = Some(secretkey.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateKeyPairData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateKeyPairData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("keyName", &self.key_name)?;
+        fields.opt("pubkey", &self.pubkey)?;
+        fields.opt("secretkey", &self.secretkey)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 创建的安全组信息（CreateSecurityGroup 返回的 data 结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupData {
     /// (Chinese only) 安全组Id
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 安全组名称
-    #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注
-    #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
 }
 
-impl CreateSecurityGroupData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateSecurityGroupData {
-            sg_id: None,
-            sg_name: None,
-            sg_remark: None,
+impl lenient::Reply for CreateSecurityGroupData {
+    const NAME: &'static str = "CreateSecurityGroupData";
+    const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sg_id),
+            1 => lenient::value(map, &mut self.sg_name),
+            2 => lenient::value(map, &mut self.sg_remark),
+            _ => Ok(()),
         }
     }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateSecurityGroupData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `sgName`.
-    pub fn with_sg_name(mut self, sg_name: impl Into<String>) -> Self {
-        self.sg_name = Some(sg_name.into());
-        self
-    }
-    /// Sets `sgRemark`.
-    pub fn with_sg_remark(mut self, sg_remark: impl Into<String>) -> Self {
-        self.sg_remark = Some(sg_remark.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateSecurityGroupData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) deleteKeySet包含多个已删除密钥的信息，每个信息的详细数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDeleteKey {
     /// (Chinese only) 密钥ID。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 删除后返回的信息。
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 结果代码。0为成功。
-    #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
 }
 
-impl DeleteKeyPairDeleteKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairDeleteKey {
-            key_id: None,
-            message: None,
-            code: None,
+impl lenient::Reply for DeleteKeyPairDeleteKey {
+    const NAME: &'static str = "DeleteKeyPairDeleteKey";
+    const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "message",
+        "code",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::scalar(map, &mut self.code),
+            _ => Ok(()),
         }
     }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteKeyPairDeleteKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteKeyPairDeleteKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairDeleteKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("message", &self.message)?;
+        fields.opt("code", &self.code)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) detail 包含密钥删除结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDetail {
     /// (Chinese only) 密钥删除结果。因为某个密钥已被绑定等原因，可能不是全部密钥都会成功删除，需要独立判断。
-    #[serde(rename = "deleteKeySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub delete_key_set: Vec<output::DeleteKeyPairDeleteKey>,
 }
 
-impl DeleteKeyPairDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairDetail {
-            delete_key_set: Vec::new(),
+impl lenient::Reply for DeleteKeyPairDetail {
+    const NAME: &'static str = "DeleteKeyPairDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "deleteKeySet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.delete_key_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `deleteKeySet`.
-    pub fn with_delete_key_set(mut self, delete_key_set: impl IntoIterator<Item = output::DeleteKeyPairDeleteKey>) -> Self {
-        self.delete_key_set = delete_key_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteKeyPairDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteKeyPairDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("deleteKeySet", &self.delete_key_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) idcList 是可用区下属 IDC 信息的集合，单个 IDC 信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesIdc {
     /// (Chinese only) IDC的ID值。
-    #[serde(rename = "idcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idc_id: Option<i64>,
     /// (Chinese only) IDC名称。
-    #[serde(rename = "idcName", default, skip_serializing_if = "Option::is_none")]
     pub idc_name: Option<String>,
 }
 
-impl DescribeAvailabilityZonesIdc {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAvailabilityZonesIdc {
-            idc_id: None,
-            idc_name: None,
+impl lenient::Reply for DescribeAvailabilityZonesIdc {
+    const NAME: &'static str = "DescribeAvailabilityZonesIdc";
+    const FIELDS: &'static [&'static str] = &[
+        "idcId",
+        "idcName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.idc_id),
+            1 => lenient::value(map, &mut self.idc_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `idcId`.
-    pub fn with_idc_id(mut self, idc_id: i64) -> Self {
-        self.idc_id = Some(idc_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeAvailabilityZonesIdc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `idcName`.
-    pub fn with_idc_name(mut self, idc_name: impl Into<String>) -> Self {
-        self.idc_name = Some(idc_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAvailabilityZonesIdc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesIdc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("idcId", &self.idc_id)?;
+        fields.opt("idcName", &self.idc_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) zoneSet 是一个可用区信息的集合，单个可用区信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesZone {
     /// (Chinese only) 可用区ID。
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 可用区名称。
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) IDC列表。
-    #[serde(rename = "idcList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub idc_list: Vec<output::DescribeAvailabilityZonesIdc>,
 }
 
-impl DescribeAvailabilityZonesZone {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAvailabilityZonesZone {
-            zone_id: None,
-            zone_name: None,
-            idc_list: Vec::new(),
+impl lenient::Reply for DescribeAvailabilityZonesZone {
+    const NAME: &'static str = "DescribeAvailabilityZonesZone";
+    const FIELDS: &'static [&'static str] = &[
+        "zoneId",
+        "zoneName",
+        "idcList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.zone_id),
+            1 => lenient::value(map, &mut self.zone_name),
+            2 => lenient::list(map, &mut self.idc_list),
+            _ => Ok(()),
         }
     }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeAvailabilityZonesZone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `idcList`.
-    pub fn with_idc_list(mut self, idc_list: impl IntoIterator<Item = output::DescribeAvailabilityZonesIdc>) -> Self {
-        self.idc_list = idc_list.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAvailabilityZonesZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAvailabilityZonesZone", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.list("idcList", &self.idc_list)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) DescribeEip 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipData {
     /// (Chinese only) 返回EIP信息列表
-    #[serde(rename = "eipSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub eip_set: Vec<output::DescribeEipEip>,
 }
 
-impl DescribeEipData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipData {
-            eip_set: Vec::new(),
+impl lenient::Reply for DescribeEipData {
+    const NAME: &'static str = "DescribeEipData";
+    const FIELDS: &'static [&'static str] = &[
+        "eipSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.eip_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `eipSet`.
-    pub fn with_eip_set(mut self, eip_set: impl IntoIterator<Item = output::DescribeEipEip>) -> Self {
-        self.eip_set = eip_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeEipData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeEipData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeEipData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("eipSet", &self.eip_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) EIP信息（data.eipSet 列表的元素）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipEip {
     /// (Chinese only) EIP实例ID
-    #[serde(rename = "eipId", default, skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// (Chinese only) EIP名称
-    #[serde(rename = "eipName", default, skip_serializing_if = "Option::is_none")]
     pub eip_name: Option<String>,
     /// (Chinese only) EIP地址
-    #[serde(rename = "eip", default, skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// (Chinese only) 运营商ID
     /// 0：电信； 1：联通； 2：移动； 3：教育网； 4：盈科； 5：BGP； 6：香港
-    #[serde(rename = "ispId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isp_id: Option<i64>,
     /// (Chinese only) 状态
     /// 0：创建中； 1：绑定中； 2：已绑定； 3：解绑中； 4：未绑定； 6：下线中； 9：创建失败
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 类型
     /// 0：CVM； 1：NAT网关
-    #[serde(rename = "type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// (Chinese only) 是否欠费隔离
     /// 1： 欠费隔离； 0： 正常。处在欠费隔离情况下的EIP不能进行任何管理操作。
-    #[serde(rename = "arrears", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub arrears: Option<i64>,
     /// (Chinese only) EIP所绑定的服务器实例ID，未绑定则为空
-    #[serde(rename = "unInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
     /// (Chinese only) 弹性网卡唯一ID
-    #[serde(rename = "networkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP
-    #[serde(rename = "privateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) 创建时间
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) 更新时间
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// (Chinese only) EIP未绑定服务器时长（单位：秒）
-    #[serde(rename = "freeSecond", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_second: Option<i64>,
 }
 
-impl DescribeEipEip {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipEip {
-            eip_id: None,
-            eip_name: None,
-            eip: None,
-            isp_id: None,
-            status: None,
-            type_: None,
-            arrears: None,
-            un_instance_id: None,
-            network_interface_id: None,
-            private_ip_address: None,
-            created_at: None,
-            updated_at: None,
-            free_second: None,
+impl lenient::Reply for DescribeEipEip {
+    const NAME: &'static str = "DescribeEipEip";
+    const FIELDS: &'static [&'static str] = &[
+        "eipId",
+        "eipName",
+        "eip",
+        "ispId",
+        "status",
+        "type",
+        "arrears",
+        "unInstanceId",
+        "networkInterfaceId",
+        "privateIpAddress",
+        "createdAt",
+        "updatedAt",
+        "freeSecond",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.eip_id),
+            1 => lenient::value(map, &mut self.eip_name),
+            2 => lenient::value(map, &mut self.eip),
+            3 => lenient::scalar(map, &mut self.isp_id),
+            4 => lenient::scalar(map, &mut self.status),
+            5 => lenient::scalar(map, &mut self.type_),
+            6 => lenient::scalar(map, &mut self.arrears),
+            7 => lenient::value(map, &mut self.un_instance_id),
+            8 => lenient::value(map, &mut self.network_interface_id),
+            9 => lenient::value(map, &mut self.private_ip_address),
+            10 => lenient::value(map, &mut self.created_at),
+            11 => lenient::value(map, &mut self.updated_at),
+            12 => lenient::scalar(map, &mut self.free_second),
+            _ => Ok(()),
         }
     }
-    /// Sets `eipId`.
-    pub fn with_eip_id(mut self, eip_id: impl Into<String>) -> Self {
-        self.eip_id = Some(eip_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeEipEip {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `eipName`.
-    pub fn with_eip_name(mut self, eip_name: impl Into<String>) -> Self {
-        self.eip_name = Some(eip_name.into());
-        self
-    }
-    /// Sets `eip`.
-    pub fn with_eip(mut self, eip: impl Into<String>) -> Self {
-        self.eip = Some(eip.into());
-        self
-    }
-    /// Sets `ispId`.
-    pub fn with_isp_id(mut self, isp_id: i64) -> Self {
-        self.isp_id = Some(isp_id);
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `type`.
-    pub fn with_type(mut self, type_: i64) -> Self {
-        self.type_ = Some(type_);
-        self
-    }
-    /// Sets `arrears`.
-    pub fn with_arrears(mut self, arrears: i64) -> Self {
-        self.arrears = Some(arrears);
-        self
-    }
-    /// Sets `unInstanceId`.
-    pub fn with_un_instance_id(mut self, un_instance_id: impl Into<String>) -> Self {
-        self.un_instance_id = Some(un_instance_id.into());
-        self
-    }
-    /// Sets `networkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `privateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `createdAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `updatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `freeSecond`.
-    pub fn with_free_second(mut self, free_second: i64) -> Self {
-        self.free_second = Some(free_second);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeEipEip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeEipEip", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("eipId", &self.eip_id)?;
+        fields.opt("eipName", &self.eip_name)?;
+        fields.opt("eip", &self.eip)?;
+        fields.opt("ispId", &self.isp_id)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("type", &self.type_)?;
+        fields.opt("arrears", &self.arrears)?;
+        fields.opt("unInstanceId", &self.un_instance_id)?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.opt("privateIpAddress", &self.private_ip_address)?;
+        fields.opt("createdAt", &self.created_at)?;
+        fields.opt("updatedAt", &self.updated_at)?;
+        fields.opt("freeSecond", &self.free_second)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) DescribeEipQuota 返回的 data 结构（Data结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaData {
     /// (Chinese only) 能申请EIP个数的总配额
-    #[serde(rename = "eipNumQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eip_num_quota: Option<i64>,
     /// (Chinese only) 当前EIP个数
-    #[serde(rename = "currentEipNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_eip_num: Option<i64>,
     /// (Chinese only) 日申请EIP的次数限制
-    #[serde(rename = "dailyApplyQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_apply_quota: Option<i64>,
     /// (Chinese only) 当天申请EIP次数
-    #[serde(rename = "dailyApplyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_apply_count: Option<i64>,
     /// (Chinese only) 日解绑EIP时重新分配普通公网IP的次数限制
-    #[serde(rename = "dailyAllocWanIpQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_alloc_wan_ip_quota: Option<i64>,
     /// (Chinese only) 当天解绑EIP并重新分配普通公网IP次数
-    #[serde(rename = "dailyAllocWanIpCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_alloc_wan_ip_count: Option<i64>,
 }
 
-impl DescribeEipQuotaData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeEipQuotaData {
-            eip_num_quota: None,
-            current_eip_num: None,
-            daily_apply_quota: None,
-            daily_apply_count: None,
-            daily_alloc_wan_ip_quota: None,
-            daily_alloc_wan_ip_count: None,
+impl lenient::Reply for DescribeEipQuotaData {
+    const NAME: &'static str = "DescribeEipQuotaData";
+    const FIELDS: &'static [&'static str] = &[
+        "eipNumQuota",
+        "currentEipNum",
+        "dailyApplyQuota",
+        "dailyApplyCount",
+        "dailyAllocWanIpQuota",
+        "dailyAllocWanIpCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.eip_num_quota),
+            1 => lenient::scalar(map, &mut self.current_eip_num),
+            2 => lenient::scalar(map, &mut self.daily_apply_quota),
+            3 => lenient::scalar(map, &mut self.daily_apply_count),
+            4 => lenient::scalar(map, &mut self.daily_alloc_wan_ip_quota),
+            5 => lenient::scalar(map, &mut self.daily_alloc_wan_ip_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `eipNumQuota`.
-    pub fn with_eip_num_quota(mut self, eip_num_quota: i64) -> Self {
-        self.eip_num_quota = Some(eip_num_quota);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeEipQuotaData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `currentEipNum`.
-    pub fn with_current_eip_num(mut self, current_eip_num: i64) -> Self {
-        self.current_eip_num = Some(current_eip_num);
-        self
-    }
-    /// Sets `dailyApplyQuota`.
-    pub fn with_daily_apply_quota(mut self, daily_apply_quota: i64) -> Self {
-        self.daily_apply_quota = Some(daily_apply_quota);
-        self
-    }
-    /// Sets `dailyApplyCount`.
-    pub fn with_daily_apply_count(mut self, daily_apply_count: i64) -> Self {
-        self.daily_apply_count = Some(daily_apply_count);
-        self
-    }
-    /// Sets `dailyAllocWanIpQuota`.
-    pub fn with_daily_alloc_wan_ip_quota(mut self, daily_alloc_wan_ip_quota: i64) -> Self {
-        self.daily_alloc_wan_ip_quota = Some(daily_alloc_wan_ip_quota);
-        self
-    }
-    /// Sets `dailyAllocWanIpCount`.
-    pub fn with_daily_alloc_wan_ip_count(mut self, daily_alloc_wan_ip_count: i64) -> Self {
-        self.daily_alloc_wan_ip_count = Some(daily_alloc_wan_ip_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeEipQuotaData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeEipQuotaData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("eipNumQuota", &self.eip_num_quota)?;
+        fields.opt("currentEipNum", &self.current_eip_num)?;
+        fields.opt("dailyApplyQuota", &self.daily_apply_quota)?;
+        fields.opt("dailyApplyCount", &self.daily_apply_count)?;
+        fields.opt("dailyAllocWanIpQuota", &self.daily_alloc_wan_ip_quota)?;
+        fields.opt("dailyAllocWanIpCount", &self.daily_alloc_wan_ip_count)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) imageSet 存储了镜像具体的信息，构成如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesImage {
     /// (Chinese only) 硬盘镜像 ID，命名格式为“img-xxxxxxxx”，使用此 ID 标识镜像。
-    #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
     /// (Chinese only) 硬盘镜像名称。
-    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// (Chinese only) 描述信息。
-    #[serde(rename = "imageDescription", default, skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
     /// (Chinese only) 镜像类型。具体值见上。
-    #[serde(rename = "imageType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
     /// (Chinese only) 操作系统名称。
-    #[serde(rename = "osName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// (Chinese only) 创建时间。
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 创建者的账号。
-    #[serde(rename = "creator", default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// (Chinese only) 镜像的状态。具体值见上。
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
-impl DescribeImagesImage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImagesImage {
-            un_img_id: None,
-            image_name: None,
-            image_description: None,
-            image_type: None,
-            os_name: None,
-            create_time: None,
-            creator: None,
-            status: None,
+impl lenient::Reply for DescribeImagesImage {
+    const NAME: &'static str = "DescribeImagesImage";
+    const FIELDS: &'static [&'static str] = &[
+        "unImgId",
+        "imageName",
+        "imageDescription",
+        "imageType",
+        "osName",
+        "createTime",
+        "creator",
+        "status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.un_img_id),
+            1 => lenient::value(map, &mut self.image_name),
+            2 => lenient::value(map, &mut self.image_description),
+            3 => lenient::scalar(map, &mut self.image_type),
+            4 => lenient::value(map, &mut self.os_name),
+            5 => lenient::value(map, &mut self.create_time),
+            6 => lenient::value(map, &mut self.creator),
+            7 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `unImgId`.
-    pub fn with_un_img_id(mut self, un_img_id: impl Into<String>) -> Self {
-        self.un_img_id = Some(un_img_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeImagesImage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `imageName`.
-    pub fn with_image_name(mut self, image_name: impl Into<String>) -> Self {
-        self.image_name = Some(image_name.into());
-        self
-    }
-    /// Sets `imageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
-        self.image_description = Some(image_description.into());
-        self
-    }
-    /// Sets `imageType`.
-    pub fn with_image_type(mut self, image_type: i64) -> Self {
-        self.image_type = Some(image_type);
-        self
-    }
-    /// Sets `osName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `creator`.
-    pub fn with_creator(mut self, creator: impl Into<String>) -> Self {
-        self.creator = Some(creator.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeImagesImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImagesImage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("unImgId", &self.un_img_id)?;
+        fields.opt("imageName", &self.image_name)?;
+        fields.opt("imageDescription", &self.image_description)?;
+        fields.opt("imageType", &self.image_type)?;
+        fields.opt("osName", &self.os_name)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.opt("creator", &self.creator)?;
+        fields.opt("status", &self.status)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 子机关联的一块云硬盘（CBS）的信息（data.cbsList 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoCbs {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cbs_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "dealId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deal_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "dealName", default, skip_serializing_if = "Option::is_none")]
     pub deal_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "tranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "payMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "lifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsType", default, skip_serializing_if = "Option::is_none")]
     pub cbs_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "portable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub portable: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "assigned", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub assigned: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "autoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "attached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attached: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "diskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "qcloudZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub qcloud_zone: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "diskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "realDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub real_disk_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsUuid", default, skip_serializing_if = "Option::is_none")]
     pub cbs_uuid: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "dom0Ip", default, skip_serializing_if = "Option::is_none")]
     pub dom0_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "addTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub add_time_stamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsSnap", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cbs_snap: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "modTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub mod_time_stamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cbs_instance_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "hostBlockSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub host_block_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "vmBlockSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vm_block_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cvmAlias", default, skip_serializing_if = "Option::is_none")]
     pub cvm_alias: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
 }
 
-impl DescribeInstanceCbsInfoCbs {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceCbsInfoCbs {
-            cbs_id: None,
-            app_id: None,
-            project_id: None,
-            deal_id: None,
-            deal_name: None,
-            tran_id: None,
-            pay_mode: None,
-            life_state: None,
-            cbs_type: None,
-            deadline: None,
-            portable: None,
-            assigned: None,
-            auto_renew_flag: None,
-            attached: None,
-            disk_type: None,
-            zone: None,
-            qcloud_zone: None,
-            disk_size: None,
-            real_disk_size: None,
-            cbs_uuid: None,
-            device_id: None,
-            dom0_ip: None,
-            target: None,
-            alias: None,
-            status: None,
-            add_time_stamp: None,
-            cbs_snap: None,
-            mod_time_stamp: None,
-            cbs_instance_id: None,
-            fs_type: None,
-            path: None,
-            volume_type: None,
-            host_block_size: None,
-            vm_block_size: None,
-            device_lan_ip: None,
-            cvm_alias: None,
-            zone_id: None,
-            zone_name: None,
-            u_instance_id: None,
+impl lenient::Reply for DescribeInstanceCbsInfoCbs {
+    const NAME: &'static str = "DescribeInstanceCbsInfoCbs";
+    const FIELDS: &'static [&'static str] = &[
+        "cbsId",
+        "appId",
+        "projectId",
+        "dealId",
+        "dealName",
+        "tranId",
+        "payMode",
+        "lifeState",
+        "cbsType",
+        "deadline",
+        "portable",
+        "assigned",
+        "autoRenewFlag",
+        "attached",
+        "diskType",
+        "zone",
+        "qcloudZone",
+        "diskSize",
+        "realDiskSize",
+        "cbsUuid",
+        "deviceId",
+        "dom0Ip",
+        "target",
+        "alias",
+        "status",
+        "addTimeStamp",
+        "cbsSnap",
+        "modTimeStamp",
+        "cbsInstanceId",
+        "fsType",
+        "path",
+        "volumeType",
+        "hostBlockSize",
+        "vmBlockSize",
+        "deviceLanIp",
+        "cvmAlias",
+        "zoneId",
+        "zoneName",
+        "uInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.cbs_id),
+            1 => lenient::scalar(map, &mut self.app_id),
+            2 => lenient::scalar(map, &mut self.project_id),
+            3 => lenient::scalar(map, &mut self.deal_id),
+            4 => lenient::value(map, &mut self.deal_name),
+            5 => lenient::value(map, &mut self.tran_id),
+            6 => lenient::value(map, &mut self.pay_mode),
+            7 => lenient::value(map, &mut self.life_state),
+            8 => lenient::value(map, &mut self.cbs_type),
+            9 => lenient::value(map, &mut self.deadline),
+            10 => lenient::scalar(map, &mut self.portable),
+            11 => lenient::scalar(map, &mut self.assigned),
+            12 => lenient::scalar(map, &mut self.auto_renew_flag),
+            13 => lenient::scalar(map, &mut self.attached),
+            14 => lenient::value(map, &mut self.disk_type),
+            15 => lenient::scalar(map, &mut self.zone),
+            16 => lenient::scalar(map, &mut self.qcloud_zone),
+            17 => lenient::scalar(map, &mut self.disk_size),
+            18 => lenient::scalar(map, &mut self.real_disk_size),
+            19 => lenient::value(map, &mut self.cbs_uuid),
+            20 => lenient::scalar(map, &mut self.device_id),
+            21 => lenient::value(map, &mut self.dom0_ip),
+            22 => lenient::value(map, &mut self.target),
+            23 => lenient::value(map, &mut self.alias),
+            24 => lenient::scalar(map, &mut self.status),
+            25 => lenient::value(map, &mut self.add_time_stamp),
+            26 => lenient::scalar(map, &mut self.cbs_snap),
+            27 => lenient::value(map, &mut self.mod_time_stamp),
+            28 => lenient::value(map, &mut self.cbs_instance_id),
+            29 => lenient::value(map, &mut self.fs_type),
+            30 => lenient::value(map, &mut self.path),
+            31 => lenient::value(map, &mut self.volume_type),
+            32 => lenient::scalar(map, &mut self.host_block_size),
+            33 => lenient::scalar(map, &mut self.vm_block_size),
+            34 => lenient::value(map, &mut self.device_lan_ip),
+            35 => lenient::value(map, &mut self.cvm_alias),
+            36 => lenient::scalar(map, &mut self.zone_id),
+            37 => lenient::value(map, &mut self.zone_name),
+            38 => lenient::value(map, &mut self.u_instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `cbsId`.
-    pub fn with_cbs_id(mut self, cbs_id: i64) -> Self {
-        self.cbs_id = Some(cbs_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoCbs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `appId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `dealId`.
-    pub fn with_deal_id(mut self, deal_id: i64) -> Self {
-        self.deal_id = Some(deal_id);
-        self
-    }
-    /// Sets `dealName`.
-    pub fn with_deal_name(mut self, deal_name: impl Into<String>) -> Self {
-        self.deal_name = Some(deal_name.into());
-        self
-    }
-    /// Sets `tranId`.
-    pub fn with_tran_id(mut self, tran_id: impl Into<String>) -> Self {
-        self.tran_id = Some(tran_id.into());
-        self
-    }
-    /// Sets `payMode`.
-    pub fn with_pay_mode(mut self, pay_mode: impl Into<String>) -> Self {
-        self.pay_mode = Some(pay_mode.into());
-        self
-    }
-    /// Sets `lifeState`.
-    pub fn with_life_state(mut self, life_state: impl Into<String>) -> Self {
-        self.life_state = Some(life_state.into());
-        self
-    }
-    /// Sets `cbsType`.
-    pub fn with_cbs_type(mut self, cbs_type: impl Into<String>) -> Self {
-        self.cbs_type = Some(cbs_type.into());
-        self
-    }
-    /// Sets `deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-    /// Sets `portable`.
-    pub fn with_portable(mut self, portable: i64) -> Self {
-        self.portable = Some(portable);
-        self
-    }
-    /// Sets `assigned`.
-    pub fn with_assigned(mut self, assigned: i64) -> Self {
-        self.assigned = Some(assigned);
-        self
-    }
-    /// Sets `autoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, auto_renew_flag: i64) -> Self {
-        self.auto_renew_flag = Some(auto_renew_flag);
-        self
-    }
-    /// Sets `attached`.
-    pub fn with_attached(mut self, attached: i64) -> Self {
-        self.attached = Some(attached);
-        self
-    }
-    /// Sets `diskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `zone`.
-    pub fn with_zone(mut self, zone: i64) -> Self {
-        self.zone = Some(zone);
-        self
-    }
-    /// Sets `qcloudZone`.
-    pub fn with_qcloud_zone(mut self, qcloud_zone: i64) -> Self {
-        self.qcloud_zone = Some(qcloud_zone);
-        self
-    }
-    /// Sets `diskSize`.
-    pub fn with_disk_size(mut self, disk_size: i64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `realDiskSize`.
-    pub fn with_real_disk_size(mut self, real_disk_size: i64) -> Self {
-        self.real_disk_size = Some(real_disk_size);
-        self
-    }
-    /// Sets `cbsUuid`.
-    pub fn with_cbs_uuid(mut self, cbs_uuid: impl Into<String>) -> Self {
-        self.cbs_uuid = Some(cbs_uuid.into());
-        self
-    }
-    /// Sets `deviceId`.
-    pub fn with_device_id(mut self, device_id: i64) -> Self {
-        self.device_id = Some(device_id);
-        self
-    }
-    /// Sets `dom0Ip`.
-    pub fn with_dom0_ip(mut self, dom0_ip: impl Into<String>) -> Self {
-        self.dom0_ip = Some(dom0_ip.into());
-        self
-    }
-    /// Sets `target`.
-    pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
-        self
-    }
-    /// Sets `alias`.
-    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
-        self.alias = Some(alias.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `addTimeStamp`.
-    pub fn with_add_time_stamp(mut self, add_time_stamp: impl Into<String>) -> Self {
-        self.add_time_stamp = Some(add_time_stamp.into());
-        self
-    }
-    /// Sets `cbsSnap`.
-    pub fn with_cbs_snap(mut self, cbs_snap: i64) -> Self {
-        self.cbs_snap = Some(cbs_snap);
-        self
-    }
-    /// Sets `modTimeStamp`.
-    pub fn with_mod_time_stamp(mut self, mod_time_stamp: impl Into<String>) -> Self {
-        self.mod_time_stamp = Some(mod_time_stamp.into());
-        self
-    }
-    /// Sets `cbsInstanceId`.
-    pub fn with_cbs_instance_id(mut self, cbs_instance_id: impl Into<String>) -> Self {
-        self.cbs_instance_id = Some(cbs_instance_id.into());
-        self
-    }
-    /// Sets `fsType`.
-    pub fn with_fs_type(mut self, fs_type: impl Into<String>) -> Self {
-        self.fs_type = Some(fs_type.into());
-        self
-    }
-    /// Sets `path`.
-    pub fn with_path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
-    /// Sets `volumeType`.
-    pub fn with_volume_type(mut self, volume_type: impl Into<String>) -> Self {
-        self.volume_type = Some(volume_type.into());
-        self
-    }
-    /// Sets `hostBlockSize`.
-    pub fn with_host_block_size(mut self, host_block_size: i64) -> Self {
-        self.host_block_size = Some(host_block_size);
-        self
-    }
-    /// Sets `vmBlockSize`.
-    pub fn with_vm_block_size(mut self, vm_block_size: i64) -> Self {
-        self.vm_block_size = Some(vm_block_size);
-        self
-    }
-    /// Sets `deviceLanIp`.
-    pub fn with_device_lan_ip(mut self, device_lan_ip: impl Into<String>) -> Self {
-        self.device_lan_ip = Some(device_lan_ip.into());
-        self
-    }
-    /// Sets `cvmAlias`.
-    pub fn with_cvm_alias(mut self, cvm_alias: impl Into<String>) -> Self {
-        self.cvm_alias = Some(cvm_alias.into());
-        self
-    }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `uInstanceId`.
-    pub fn with_u_instance_id(mut self, u_instance_id: impl Into<String>) -> Self {
-        self.u_instance_id = Some(u_instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceCbsInfoCbs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoCbs", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("cbsId", &self.cbs_id)?;
+        fields.opt("appId", &self.app_id)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("dealId", &self.deal_id)?;
+        fields.opt("dealName", &self.deal_name)?;
+        fields.opt("tranId", &self.tran_id)?;
+        fields.opt("payMode", &self.pay_mode)?;
+        fields.opt("lifeState", &self.life_state)?;
+        fields.opt("cbsType", &self.cbs_type)?;
+        fields.opt("deadline", &self.deadline)?;
+        fields.opt("portable", &self.portable)?;
+        fields.opt("assigned", &self.assigned)?;
+        fields.opt("autoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("attached", &self.attached)?;
+        fields.opt("diskType", &self.disk_type)?;
+        fields.opt("zone", &self.zone)?;
+        fields.opt("qcloudZone", &self.qcloud_zone)?;
+        fields.opt("diskSize", &self.disk_size)?;
+        fields.opt("realDiskSize", &self.real_disk_size)?;
+        fields.opt("cbsUuid", &self.cbs_uuid)?;
+        fields.opt("deviceId", &self.device_id)?;
+        fields.opt("dom0Ip", &self.dom0_ip)?;
+        fields.opt("target", &self.target)?;
+        fields.opt("alias", &self.alias)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("addTimeStamp", &self.add_time_stamp)?;
+        fields.opt("cbsSnap", &self.cbs_snap)?;
+        fields.opt("modTimeStamp", &self.mod_time_stamp)?;
+        fields.opt("cbsInstanceId", &self.cbs_instance_id)?;
+        fields.opt("fsType", &self.fs_type)?;
+        fields.opt("path", &self.path)?;
+        fields.opt("volumeType", &self.volume_type)?;
+        fields.opt("hostBlockSize", &self.host_block_size)?;
+        fields.opt("vmBlockSize", &self.vm_block_size)?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("cvmAlias", &self.cvm_alias)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.opt("uInstanceId", &self.u_instance_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 一台子机关联的云硬盘（CBS）信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cbsList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cbs_list: Vec<output::DescribeInstanceCbsInfoCbs>,
 }
 
-impl DescribeInstanceCbsInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceCbsInfoData {
-            cbs_list: Vec::new(),
+impl lenient::Reply for DescribeInstanceCbsInfoData {
+    const NAME: &'static str = "DescribeInstanceCbsInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "cbsList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.cbs_list),
+            _ => Ok(()),
         }
     }
-    /// Sets `cbsList`.
-    pub fn with_cbs_list(mut self, cbs_list: impl IntoIterator<Item = output::DescribeInstanceCbsInfoCbs>) -> Self {
-        self.cbs_list = cbs_list.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceCbsInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceCbsInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("cbsList", &self.cbs_list)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 子机关联的镜像信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
 }
 
-impl DescribeInstanceImageInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceImageInfoData {
-            un_img_id: None,
-            u_instance_id: None,
+impl lenient::Reply for DescribeInstanceImageInfoData {
+    const NAME: &'static str = "DescribeInstanceImageInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "unImgId",
+        "uInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.un_img_id),
+            1 => lenient::value(map, &mut self.u_instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `unImgId`.
-    pub fn with_un_img_id(mut self, un_img_id: impl Into<String>) -> Self {
-        self.un_img_id = Some(un_img_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceImageInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `uInstanceId`.
-    pub fn with_u_instance_id(mut self, u_instance_id: impl Into<String>) -> Self {
-        self.u_instance_id = Some(u_instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceImageInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceImageInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("unImgId", &self.un_img_id)?;
+        fields.opt("uInstanceId", &self.u_instance_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 虚拟子机主要信息列表（data）。文档类型写作 Array，示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub device_list: Vec<output::DescribeInstanceMainInfoDevice>,
 }
 
-impl DescribeInstanceMainInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceMainInfoData {
-            device_list: Vec::new(),
+impl lenient::Reply for DescribeInstanceMainInfoData {
+    const NAME: &'static str = "DescribeInstanceMainInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "deviceList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.device_list),
+            _ => Ok(()),
         }
     }
-    /// Sets `deviceList`.
-    pub fn with_device_list(mut self, device_list: impl IntoIterator<Item = output::DescribeInstanceMainInfoDevice>) -> Self {
-        self.device_list = device_list.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceMainInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceMainInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("deviceList", &self.device_list)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 虚拟子机的主要信息（data.deviceList 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoDevice {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "tmpDeviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tmp_device_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceAssetId", default, skip_serializing_if = "Option::is_none")]
     pub device_asset_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceWanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_wan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "localEthDev", default, skip_serializing_if = "Option::is_none")]
     pub local_eth_dev: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "idcName", default, skip_serializing_if = "Option::is_none")]
     pub idc_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "ispName", default, skip_serializing_if = "Option::is_none")]
     pub isp_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceImageId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_image_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uuid", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceClass", default, skip_serializing_if = "Option::is_none")]
     pub device_class: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "osName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "mem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "disk", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "rootSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "swapSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub swap_size: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "addTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub add_time_stamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "runflag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub runflag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "lastOperation", default, skip_serializing_if = "Option::is_none")]
     pub last_operation: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "updateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub update_timestamp: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "isSafeIsolated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_safe_isolated: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "safeIsolatedInfo", default, skip_serializing_if = "Option::is_none")]
     pub safe_isolated_info: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceClassFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_class_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "autoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "isolateTime", default, skip_serializing_if = "Option::is_none")]
     pub isolate_time: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "customId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "hypervisorUpdateFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hypervisor_update_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "vpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "billId", default, skip_serializing_if = "Option::is_none")]
     pub bill_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "rootType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_type: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "subnetId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "isVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "diskType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "itemId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "cvmPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_pay_mode: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "networkPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_pay_mode: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "hypervisor", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hypervisor: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "operateAuth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_auth: Option<i64>,
 }
 
-impl DescribeInstanceMainInfoDevice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceMainInfoDevice {
-            app_id: None,
-            device_id: None,
-            tmp_device_id: None,
-            device_asset_id: None,
-            device_lan_ip: None,
-            device_wan_ip: None,
-            local_eth_dev: None,
-            idc_name: None,
-            isp_name: None,
-            device_image_id: None,
-            uuid: None,
-            device_class: None,
-            os_name: None,
-            cpu: None,
-            mem: None,
-            disk: None,
-            bandwidth: None,
-            root_size: None,
-            swap_size: None,
-            add_time_stamp: None,
-            alias: None,
-            runflag: None,
-            status: None,
-            last_operation: None,
-            update_timestamp: None,
-            deadline: None,
-            is_safe_isolated: None,
-            safe_isolated_info: None,
-            project_id: None,
-            device_class_flag: None,
-            auto_renew_flag: None,
-            isolate_time: None,
-            custom_id: None,
-            hypervisor_update_flag: None,
-            vpc_id: None,
-            bill_id: None,
-            root_type: None,
-            zone_id: None,
-            zone_name: None,
-            subnet_id: None,
-            is_vpc_gateway: None,
-            disk_type: None,
-            item_id: None,
-            cvm_pay_mode: None,
-            network_pay_mode: None,
-            u_instance_id: None,
-            hypervisor: None,
-            operate_auth: None,
+impl lenient::Reply for DescribeInstanceMainInfoDevice {
+    const NAME: &'static str = "DescribeInstanceMainInfoDevice";
+    const FIELDS: &'static [&'static str] = &[
+        "appId",
+        "deviceId",
+        "tmpDeviceId",
+        "deviceAssetId",
+        "deviceLanIp",
+        "deviceWanIp",
+        "localEthDev",
+        "idcName",
+        "ispName",
+        "deviceImageId",
+        "uuid",
+        "deviceClass",
+        "osName",
+        "cpu",
+        "mem",
+        "disk",
+        "bandwidth",
+        "rootSize",
+        "swapSize",
+        "addTimeStamp",
+        "alias",
+        "runflag",
+        "status",
+        "lastOperation",
+        "updateTimestamp",
+        "deadline",
+        "isSafeIsolated",
+        "safeIsolatedInfo",
+        "projectId",
+        "deviceClassFlag",
+        "autoRenewFlag",
+        "isolateTime",
+        "customId",
+        "hypervisorUpdateFlag",
+        "vpcId",
+        "billId",
+        "rootType",
+        "zoneId",
+        "zoneName",
+        "subnetId",
+        "isVpcGateway",
+        "diskType",
+        "itemId",
+        "cvmPayMode",
+        "networkPayMode",
+        "uInstanceId",
+        "hypervisor",
+        "operateAuth",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.app_id),
+            1 => lenient::scalar(map, &mut self.device_id),
+            2 => lenient::scalar(map, &mut self.tmp_device_id),
+            3 => lenient::value(map, &mut self.device_asset_id),
+            4 => lenient::value(map, &mut self.device_lan_ip),
+            5 => lenient::value(map, &mut self.device_wan_ip),
+            6 => lenient::value(map, &mut self.local_eth_dev),
+            7 => lenient::value(map, &mut self.idc_name),
+            8 => lenient::value(map, &mut self.isp_name),
+            9 => lenient::scalar(map, &mut self.device_image_id),
+            10 => lenient::value(map, &mut self.uuid),
+            11 => lenient::value(map, &mut self.device_class),
+            12 => lenient::value(map, &mut self.os_name),
+            13 => lenient::scalar(map, &mut self.cpu),
+            14 => lenient::scalar(map, &mut self.mem),
+            15 => lenient::scalar(map, &mut self.disk),
+            16 => lenient::scalar(map, &mut self.bandwidth),
+            17 => lenient::scalar(map, &mut self.root_size),
+            18 => lenient::scalar(map, &mut self.swap_size),
+            19 => lenient::value(map, &mut self.add_time_stamp),
+            20 => lenient::value(map, &mut self.alias),
+            21 => lenient::scalar(map, &mut self.runflag),
+            22 => lenient::scalar(map, &mut self.status),
+            23 => lenient::value(map, &mut self.last_operation),
+            24 => lenient::value(map, &mut self.update_timestamp),
+            25 => lenient::value(map, &mut self.deadline),
+            26 => lenient::scalar(map, &mut self.is_safe_isolated),
+            27 => lenient::value(map, &mut self.safe_isolated_info),
+            28 => lenient::scalar(map, &mut self.project_id),
+            29 => lenient::scalar(map, &mut self.device_class_flag),
+            30 => lenient::scalar(map, &mut self.auto_renew_flag),
+            31 => lenient::value(map, &mut self.isolate_time),
+            32 => lenient::scalar(map, &mut self.custom_id),
+            33 => lenient::scalar(map, &mut self.hypervisor_update_flag),
+            34 => lenient::scalar(map, &mut self.vpc_id),
+            35 => lenient::value(map, &mut self.bill_id),
+            36 => lenient::scalar(map, &mut self.root_type),
+            37 => lenient::scalar(map, &mut self.zone_id),
+            38 => lenient::value(map, &mut self.zone_name),
+            39 => lenient::scalar(map, &mut self.subnet_id),
+            40 => lenient::scalar(map, &mut self.is_vpc_gateway),
+            41 => lenient::scalar(map, &mut self.disk_type),
+            42 => lenient::scalar(map, &mut self.item_id),
+            43 => lenient::scalar(map, &mut self.cvm_pay_mode),
+            44 => lenient::scalar(map, &mut self.network_pay_mode),
+            45 => lenient::value(map, &mut self.u_instance_id),
+            46 => lenient::scalar(map, &mut self.hypervisor),
+            47 => lenient::scalar(map, &mut self.operate_auth),
+            _ => Ok(()),
         }
     }
-    /// Sets `appId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceMainInfoDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `deviceId`.
-    pub fn with_device_id(mut self, device_id: i64) -> Self {
-        self.device_id = Some(device_id);
-        self
-    }
-    /// Sets `tmpDeviceId`.
-    pub fn with_tmp_device_id(mut self, tmp_device_id: i64) -> Self {
-        self.tmp_device_id = Some(tmp_device_id);
-        self
-    }
-    /// Sets `deviceAssetId`.
-    pub fn with_device_asset_id(mut self, device_asset_id: impl Into<String>) -> Self {
-        self.device_asset_id = Some(device_asset_id.into());
-        self
-    }
-    /// Sets `deviceLanIp`.
-    pub fn with_device_lan_ip(mut self, device_lan_ip: impl Into<String>) -> Self {
-        self.device_lan_ip = Some(device_lan_ip.into());
-        self
-    }
-    /// Sets `deviceWanIp`.
-    pub fn with_device_wan_ip(mut self, device_wan_ip: impl Into<String>) -> Self {
-        self.device_wan_ip = Some(device_wan_ip.into());
-        self
-    }
-    /// Sets `localEthDev`.
-    pub fn with_local_eth_dev(mut self, local_eth_dev: impl Into<String>) -> Self {
-        self.local_eth_dev = Some(local_eth_dev.into());
-        self
-    }
-    /// Sets `idcName`.
-    pub fn with_idc_name(mut self, idc_name: impl Into<String>) -> Self {
-        self.idc_name = Some(idc_name.into());
-        self
-    }
-    /// Sets `ispName`.
-    pub fn with_isp_name(mut self, isp_name: impl Into<String>) -> Self {
-        self.isp_name = Some(isp_name.into());
-        self
-    }
-    /// Sets `deviceImageId`.
-    pub fn with_device_image_id(mut self, device_image_id: i64) -> Self {
-        self.device_image_id = Some(device_image_id);
-        self
-    }
-    /// Sets `uuid`.
-    pub fn with_uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
-        self
-    }
-    /// Sets `deviceClass`.
-    pub fn with_device_class(mut self, device_class: impl Into<String>) -> Self {
-        self.device_class = Some(device_class.into());
-        self
-    }
-    /// Sets `osName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `cpu`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `mem`.
-    pub fn with_mem(mut self, mem: i64) -> Self {
-        self.mem = Some(mem);
-        self
-    }
-    /// Sets `disk`.
-    pub fn with_disk(mut self, disk: i64) -> Self {
-        self.disk = Some(disk);
-        self
-    }
-    /// Sets `bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `rootSize`.
-    pub fn with_root_size(mut self, root_size: i64) -> Self {
-        self.root_size = Some(root_size);
-        self
-    }
-    /// Sets `swapSize`.
-    pub fn with_swap_size(mut self, swap_size: i64) -> Self {
-        self.swap_size = Some(swap_size);
-        self
-    }
-    /// Sets `addTimeStamp`.
-    pub fn with_add_time_stamp(mut self, add_time_stamp: impl Into<String>) -> Self {
-        self.add_time_stamp = Some(add_time_stamp.into());
-        self
-    }
-    /// Sets `alias`.
-    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
-        self.alias = Some(alias.into());
-        self
-    }
-    /// Sets `runflag`.
-    pub fn with_runflag(mut self, runflag: i64) -> Self {
-        self.runflag = Some(runflag);
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `lastOperation`.
-    pub fn with_last_operation(mut self, last_operation: impl Into<String>) -> Self {
-        self.last_operation = Some(last_operation.into());
-        self
-    }
-    /// Sets `updateTimestamp`.
-    pub fn with_update_timestamp(mut self, update_timestamp: impl Into<String>) -> Self {
-        self.update_timestamp = Some(update_timestamp.into());
-        self
-    }
-    /// Sets `deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-    /// Sets `isSafeIsolated`.
-    pub fn with_is_safe_isolated(mut self, is_safe_isolated: i64) -> Self {
-        self.is_safe_isolated = Some(is_safe_isolated);
-        self
-    }
-    /// Sets `safeIsolatedInfo`.
-    pub fn with_safe_isolated_info(mut self, safe_isolated_info: impl Into<String>) -> Self {
-        self.safe_isolated_info = Some(safe_isolated_info.into());
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `deviceClassFlag`.
-    pub fn with_device_class_flag(mut self, device_class_flag: i64) -> Self {
-        self.device_class_flag = Some(device_class_flag);
-        self
-    }
-    /// Sets `autoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, auto_renew_flag: i64) -> Self {
-        self.auto_renew_flag = Some(auto_renew_flag);
-        self
-    }
-    /// Sets `isolateTime`.
-    pub fn with_isolate_time(mut self, isolate_time: impl Into<String>) -> Self {
-        self.isolate_time = Some(isolate_time.into());
-        self
-    }
-    /// Sets `customId`.
-    pub fn with_custom_id(mut self, custom_id: i64) -> Self {
-        self.custom_id = Some(custom_id);
-        self
-    }
-    /// Sets `hypervisorUpdateFlag`.
-    pub fn with_hypervisor_update_flag(mut self, hypervisor_update_flag: i64) -> Self {
-        self.hypervisor_update_flag = Some(hypervisor_update_flag);
-        self
-    }
-    /// Sets `vpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: i64) -> Self {
-        self.vpc_id = Some(vpc_id);
-        self
-    }
-    /// Sets `billId`.
-    pub fn with_bill_id(mut self, bill_id: impl Into<String>) -> Self {
-        self.bill_id = Some(bill_id.into());
-        self
-    }
-    /// Sets `rootType`.
-    pub fn with_root_type(mut self, root_type: i64) -> Self {
-        self.root_type = Some(root_type);
-        self
-    }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `subnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: i64) -> Self {
-        self.subnet_id = Some(subnet_id);
-        self
-    }
-    /// Sets `isVpcGateway`.
-    pub fn with_is_vpc_gateway(mut self, is_vpc_gateway: i64) -> Self {
-        self.is_vpc_gateway = Some(is_vpc_gateway);
-        self
-    }
-    /// Sets `diskType`.
-    pub fn with_disk_type(mut self, disk_type: i64) -> Self {
-        self.disk_type = Some(disk_type);
-        self
-    }
-    /// Sets `itemId`.
-    pub fn with_item_id(mut self, item_id: i64) -> Self {
-        self.item_id = Some(item_id);
-        self
-    }
-    /// Sets `cvmPayMode`.
-    pub fn with_cvm_pay_mode(mut self, cvm_pay_mode: i64) -> Self {
-        self.cvm_pay_mode = Some(cvm_pay_mode);
-        self
-    }
-    /// Sets `networkPayMode`.
-    pub fn with_network_pay_mode(mut self, network_pay_mode: i64) -> Self {
-        self.network_pay_mode = Some(network_pay_mode);
-        self
-    }
-    /// Sets `uInstanceId`.
-    pub fn with_u_instance_id(mut self, u_instance_id: impl Into<String>) -> Self {
-        self.u_instance_id = Some(u_instance_id.into());
-        self
-    }
-    /// Sets `hypervisor`.
-    pub fn with_hypervisor(mut self, hypervisor: i64) -> Self {
-        self.hypervisor = Some(hypervisor);
-        self
-    }
-    /// Sets `operateAuth`.
-    pub fn with_operate_auth(mut self, operate_auth: i64) -> Self {
-        self.operate_auth = Some(operate_auth);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceMainInfoDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceMainInfoDevice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("appId", &self.app_id)?;
+        fields.opt("deviceId", &self.device_id)?;
+        fields.opt("tmpDeviceId", &self.tmp_device_id)?;
+        fields.opt("deviceAssetId", &self.device_asset_id)?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("deviceWanIp", &self.device_wan_ip)?;
+        fields.opt("localEthDev", &self.local_eth_dev)?;
+        fields.opt("idcName", &self.idc_name)?;
+        fields.opt("ispName", &self.isp_name)?;
+        fields.opt("deviceImageId", &self.device_image_id)?;
+        fields.opt("uuid", &self.uuid)?;
+        fields.opt("deviceClass", &self.device_class)?;
+        fields.opt("osName", &self.os_name)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("disk", &self.disk)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("swapSize", &self.swap_size)?;
+        fields.opt("addTimeStamp", &self.add_time_stamp)?;
+        fields.opt("alias", &self.alias)?;
+        fields.opt("runflag", &self.runflag)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("lastOperation", &self.last_operation)?;
+        fields.opt("updateTimestamp", &self.update_timestamp)?;
+        fields.opt("deadline", &self.deadline)?;
+        fields.opt("isSafeIsolated", &self.is_safe_isolated)?;
+        fields.opt("safeIsolatedInfo", &self.safe_isolated_info)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("deviceClassFlag", &self.device_class_flag)?;
+        fields.opt("autoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("isolateTime", &self.isolate_time)?;
+        fields.opt("customId", &self.custom_id)?;
+        fields.opt("hypervisorUpdateFlag", &self.hypervisor_update_flag)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("billId", &self.bill_id)?;
+        fields.opt("rootType", &self.root_type)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("diskType", &self.disk_type)?;
+        fields.opt("itemId", &self.item_id)?;
+        fields.opt("cvmPayMode", &self.cvm_pay_mode)?;
+        fields.opt("networkPayMode", &self.network_pay_mode)?;
+        fields.opt("uInstanceId", &self.u_instance_id)?;
+        fields.opt("hypervisor", &self.hypervisor)?;
+        fields.opt("operateAuth", &self.operate_auth)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 子机的网络信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "subnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "subnet", default, skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
 }
 
-impl DescribeInstanceNetInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceNetInfoData {
-            device_lan_ip: None,
-            vpc_id: None,
-            subnet_id: None,
-            subnet: None,
+impl lenient::Reply for DescribeInstanceNetInfoData {
+    const NAME: &'static str = "DescribeInstanceNetInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "deviceLanIp",
+        "vpcId",
+        "subnetId",
+        "subnet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.device_lan_ip),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.subnet),
+            _ => Ok(()),
         }
     }
-    /// Sets `deviceLanIp`.
-    pub fn with_device_lan_ip(mut self, device_lan_ip: impl Into<String>) -> Self {
-        self.device_lan_ip = Some(device_lan_ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceNetInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `vpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `subnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `subnet`.
-    pub fn with_subnet(mut self, subnet: impl Into<String>) -> Self {
-        self.subnet = Some(subnet.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceNetInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceNetInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("deviceLanIp", &self.device_lan_ip)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("subnet", &self.subnet)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 实例信息（instanceSet 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
     /// (Chinese only) 实例名称。
-    #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 实例ID，命名格式为“ins-xxxxxxxx”。
-    #[serde(rename = "unInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
     /// (Chinese only) 实例主网卡的内网IP。
-    #[serde(rename = "lanIp", default, skip_serializing_if = "Option::is_none")]
     pub lan_ip: Option<String>,
     /// (Chinese only) 公网IP列表（包括实例创建时自动分配的IP和弹性IP）。
-    #[serde(rename = "wanIpSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub wan_ip_set: Vec<String>,
     /// (Chinese only) CPU核数。
-    #[serde(rename = "cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only) 内存大小(GB)。
-    #[serde(rename = "mem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// (Chinese only) 带宽大小(Mbps)。
-    #[serde(rename = "bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 镜像ID，命名格式为“img-xxxxxxxx”。
-    #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
     /// (Chinese only) 当前状态，具体意义见上文。
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 所属地域。具体意义可通过 [DescribeProductRegionList](/document/api/213/2849) API查询。
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 创建时间。
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 到期时间。如果是按量计费实例，则为“0000-00-00 00:00”。
-    #[serde(rename = "deadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
     /// (Chinese only) [自动续费标识](https://cloud.tencent.com/doc/api/229/1746)。
     /// 0：不自动续费
     /// 1：自动续费
     /// 2：不再续费
-    #[serde(rename = "autoRenew", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// (Chinese only) [项目ID](https://cloud.tencent.com/doc/api/229/1335)。
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 操作系统名称。
-    #[serde(rename = "os", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// (Chinese only) 计费模式。
     /// 0：按月结算的后付费
     /// 1：包年包月
     /// 2：按量计费
-    #[serde(rename = "cvmPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_pay_mode: Option<i64>,
     /// (Chinese only) 网络计费模式。
     /// 0：按月结算的后付费
@@ -1594,182 +1321,122 @@ pub struct DescribeInstancesInstance {
     /// 2：按流量
     /// 3：按带宽。
     /// 关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
-    #[serde(rename = "networkPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_pay_mode: Option<i64>,
     /// (Chinese only) [可用区](/doc/product/213/6091)ID。
-    #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// (Chinese only) 可用区名称。
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only) [私有网络](/help/什么是私有网络)ID。
-    #[serde(rename = "vpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
     /// (Chinese only) 子网ID。
-    #[serde(rename = "subnetId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<i64>,
     /// (Chinese only) 是否是VPC的[网关](https://cloud.tencent.com/doc/product/215/1682)。
     /// 0:否
     /// 1:是
-    #[serde(rename = "isVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
     /// (Chinese only) 包含了硬盘信息的对象。
-    #[serde(rename = "diskInfo", default, skip_serializing_if = "Option::is_none")]
     pub disk_info: Option<output::DescribeInstancesInstanceDiskInfo>,
 }
 
-impl DescribeInstancesInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesInstance {
-            instance_name: None,
-            un_instance_id: None,
-            lan_ip: None,
-            wan_ip_set: Vec::new(),
-            cpu: None,
-            mem: None,
-            bandwidth: None,
-            un_img_id: None,
-            status: None,
-            region: None,
-            create_time: None,
-            deadline_time: None,
-            auto_renew: None,
-            project_id: None,
-            os: None,
-            cvm_pay_mode: None,
-            network_pay_mode: None,
-            zone_id: None,
-            zone_name: None,
-            vpc_id: None,
-            subnet_id: None,
-            is_vpc_gateway: None,
-            disk_info: None,
+impl lenient::Reply for DescribeInstancesInstance {
+    const NAME: &'static str = "DescribeInstancesInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "instanceName",
+        "unInstanceId",
+        "lanIp",
+        "wanIpSet",
+        "cpu",
+        "mem",
+        "bandwidth",
+        "unImgId",
+        "status",
+        "Region",
+        "createTime",
+        "deadlineTime",
+        "autoRenew",
+        "projectId",
+        "os",
+        "cvmPayMode",
+        "networkPayMode",
+        "zoneId",
+        "zoneName",
+        "vpcId",
+        "subnetId",
+        "isVpcGateway",
+        "diskInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_name),
+            1 => lenient::value(map, &mut self.un_instance_id),
+            2 => lenient::value(map, &mut self.lan_ip),
+            3 => lenient::list(map, &mut self.wan_ip_set),
+            4 => lenient::scalar(map, &mut self.cpu),
+            5 => lenient::scalar(map, &mut self.mem),
+            6 => lenient::scalar(map, &mut self.bandwidth),
+            7 => lenient::value(map, &mut self.un_img_id),
+            8 => lenient::scalar(map, &mut self.status),
+            9 => lenient::value(map, &mut self.region),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::value(map, &mut self.deadline_time),
+            12 => lenient::scalar(map, &mut self.auto_renew),
+            13 => lenient::scalar(map, &mut self.project_id),
+            14 => lenient::value(map, &mut self.os),
+            15 => lenient::scalar(map, &mut self.cvm_pay_mode),
+            16 => lenient::scalar(map, &mut self.network_pay_mode),
+            17 => lenient::scalar(map, &mut self.zone_id),
+            18 => lenient::value(map, &mut self.zone_name),
+            19 => lenient::scalar(map, &mut self.vpc_id),
+            20 => lenient::scalar(map, &mut self.subnet_id),
+            21 => lenient::scalar(map, &mut self.is_vpc_gateway),
+            22 => lenient::value(map, &mut self.disk_info),
+            _ => Ok(()),
         }
     }
-    /// Sets `instanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `unInstanceId`.
-    pub fn with_un_instance_id(mut self, un_instance_id: impl Into<String>) -> Self {
-        self.un_instance_id = Some(un_instance_id.into());
-        self
-    }
-    /// Sets `lanIp`.
-    pub fn with_lan_ip(mut self, lan_ip: impl Into<String>) -> Self {
-        self.lan_ip = Some(lan_ip.into());
-        self
-    }
-    /// Sets `wanIpSet`.
-    pub fn with_wan_ip_set(mut self, wan_ip_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.wan_ip_set = wan_ip_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `cpu`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `mem`.
-    pub fn with_mem(mut self, mem: i64) -> Self {
-        self.mem = Some(mem);
-        self
-    }
-    /// Sets `bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `unImgId`.
-    pub fn with_un_img_id(mut self, un_img_id: impl Into<String>) -> Self {
-        self.un_img_id = Some(un_img_id.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `deadlineTime`.
-    pub fn with_deadline_time(mut self, deadline_time: impl Into<String>) -> Self {
-        self.deadline_time = Some(deadline_time.into());
-        self
-    }
-    /// Sets `autoRenew`.
-    pub fn with_auto_renew(mut self, auto_renew: i64) -> Self {
-        self.auto_renew = Some(auto_renew);
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `os`.
-    pub fn with_os(mut self, os: impl Into<String>) -> Self {
-        self.os = Some(os.into());
-        self
-    }
-    /// Sets `cvmPayMode`.
-    pub fn with_cvm_pay_mode(mut self, cvm_pay_mode: i64) -> Self {
-        self.cvm_pay_mode = Some(cvm_pay_mode);
-        self
-    }
-    /// Sets `networkPayMode`.
-    pub fn with_network_pay_mode(mut self, network_pay_mode: i64) -> Self {
-        self.network_pay_mode = Some(network_pay_mode);
-        self
-    }
-    /// Sets `zoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `zoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `vpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: i64) -> Self {
-        self.vpc_id = Some(vpc_id);
-        self
-    }
-    /// Sets `subnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: i64) -> Self {
-        self.subnet_id = Some(subnet_id);
-        self
-    }
-    /// Sets `isVpcGateway`.
-    pub fn with_is_vpc_gateway(mut self, is_vpc_gateway: i64) -> Self {
-        self.is_vpc_gateway = Some(is_vpc_gateway);
-        self
-    }
-    /// Sets `diskInfo`.
-    pub fn with_disk_info(mut self, disk_info: output::DescribeInstancesInstanceDiskInfo) -> Self {
-        self.disk_info = Some(disk_info);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("instanceName", &self.instance_name)?;
+        fields.opt("unInstanceId", &self.un_instance_id)?;
+        fields.opt("lanIp", &self.lan_ip)?;
+        fields.list("wanIpSet", &self.wan_ip_set)?;
+        fields.opt("cpu", &self.cpu)?;
+        fields.opt("mem", &self.mem)?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("unImgId", &self.un_img_id)?;
+        fields.opt("status", &self.status)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.opt("deadlineTime", &self.deadline_time)?;
+        fields.opt("autoRenew", &self.auto_renew)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("os", &self.os)?;
+        fields.opt("cvmPayMode", &self.cvm_pay_mode)?;
+        fields.opt("networkPayMode", &self.network_pay_mode)?;
+        fields.opt("zoneId", &self.zone_id)?;
+        fields.opt("zoneName", &self.zone_name)?;
+        fields.opt("vpcId", &self.vpc_id)?;
+        fields.opt("subnetId", &self.subnet_id)?;
+        fields.opt("isVpcGateway", &self.is_vpc_gateway)?;
+        fields.opt("diskInfo", &self.disk_info)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 实例的硬盘信息（diskInfo）。文档类型写作 Array（“包含了多个硬盘信息”），示例返回为单个对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstanceDiskInfo {
     /// (Chinese only) 硬盘ID。
-    #[serde(rename = "storageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
     /// (Chinese only) 硬盘类型。
     /// 1.本地硬盘
@@ -1777,811 +1444,889 @@ pub struct DescribeInstancesInstanceDiskInfo {
     /// 3.本地SSD硬盘
     /// 4.SSD云硬盘
     /// 5.高性能云硬盘
-    #[serde(rename = "storageType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
     /// (Chinese only) 数据盘大小(GB)。
-    #[serde(rename = "storageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_size: Option<i64>,
     /// (Chinese only) 系统盘ID。
-    #[serde(rename = "rootId", default, skip_serializing_if = "Option::is_none")]
     pub root_id: Option<String>,
     /// (Chinese only) 系统盘大小(GB)。
-    #[serde(rename = "rootSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
     /// (Chinese only) 系统盘类型。
     /// 1.本地硬盘
     /// 2.普通云硬盘
     /// 3.本地SSD硬盘
     /// 4.SSD云硬盘
-    #[serde(rename = "rootType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_type: Option<i64>,
 }
 
-impl DescribeInstancesInstanceDiskInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesInstanceDiskInfo {
-            storage_id: None,
-            storage_type: None,
-            storage_size: None,
-            root_id: None,
-            root_size: None,
-            root_type: None,
+impl lenient::Reply for DescribeInstancesInstanceDiskInfo {
+    const NAME: &'static str = "DescribeInstancesInstanceDiskInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "storageId",
+        "storageType",
+        "storageSize",
+        "rootId",
+        "rootSize",
+        "rootType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.storage_id),
+            1 => lenient::scalar(map, &mut self.storage_type),
+            2 => lenient::scalar(map, &mut self.storage_size),
+            3 => lenient::value(map, &mut self.root_id),
+            4 => lenient::scalar(map, &mut self.root_size),
+            5 => lenient::scalar(map, &mut self.root_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `storageId`.
-    pub fn with_storage_id(mut self, storage_id: impl Into<String>) -> Self {
-        self.storage_id = Some(storage_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesInstanceDiskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `storageType`.
-    pub fn with_storage_type(mut self, storage_type: i64) -> Self {
-        self.storage_type = Some(storage_type);
-        self
-    }
-    /// Sets `storageSize`.
-    pub fn with_storage_size(mut self, storage_size: i64) -> Self {
-        self.storage_size = Some(storage_size);
-        self
-    }
-    /// Sets `rootId`.
-    pub fn with_root_id(mut self, root_id: impl Into<String>) -> Self {
-        self.root_id = Some(root_id.into());
-        self
-    }
-    /// Sets `rootSize`.
-    pub fn with_root_size(mut self, root_size: i64) -> Self {
-        self.root_size = Some(root_size);
-        self
-    }
-    /// Sets `rootType`.
-    pub fn with_root_type(mut self, root_type: i64) -> Self {
-        self.root_type = Some(root_type);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesInstanceDiskInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesInstanceDiskInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("storageId", &self.storage_id)?;
+        fields.opt("storageType", &self.storage_type)?;
+        fields.opt("storageSize", &self.storage_size)?;
+        fields.opt("rootId", &self.root_id)?;
+        fields.opt("rootSize", &self.root_size)?;
+        fields.opt("rootType", &self.root_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 关联安全组的云服务器（DescribeInstancesOfSecurityGroup 返回的 data 成员结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupInstance {
     /// (Chinese only) 云服务器实例Id，例如ins-a1iofc4j
-    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
-impl DescribeInstancesOfSecurityGroupInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesOfSecurityGroupInstance {
-            instance_id: None,
+impl lenient::Reply for DescribeInstancesOfSecurityGroupInstance {
+    const NAME: &'static str = "DescribeInstancesOfSecurityGroupInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "instanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `instanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesOfSecurityGroupInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOfSecurityGroupInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("instanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) data 包含查询结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsData {
     /// (Chinese only) 符合过滤条件的密钥个数。
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 密钥列表。
-    #[serde(rename = "sshSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ssh_set: Vec<output::DescribeKeyPairsKey>,
 }
 
-impl DescribeKeyPairsData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsData {
-            total_count: None,
-            ssh_set: Vec::new(),
+impl lenient::Reply for DescribeKeyPairsData {
+    const NAME: &'static str = "DescribeKeyPairsData";
+    const FIELDS: &'static [&'static str] = &[
+        "totalCount",
+        "sshSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.ssh_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeKeyPairsData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `sshSet`.
-    pub fn with_ssh_set(mut self, ssh_set: impl IntoIterator<Item = output::DescribeKeyPairsKey>) -> Self {
-        self.ssh_set = ssh_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeKeyPairsData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("sshSet", &self.ssh_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) sshSet 是密钥信息的集合，单个密钥信息的数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsKey {
     /// (Chinese only) 密钥ID。
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// (Chinese only) 密钥名称。
-    #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// (Chinese only) 密钥的公钥内容。
-    #[serde(rename = "pubkey", default, skip_serializing_if = "Option::is_none")]
     pub pubkey: Option<String>,
     /// (Chinese only) 密钥状态。0为正常，1为非正常。
-    #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 绑定的实例ID列表。
-    #[serde(rename = "bindUnInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bind_un_instance_ids: Vec<String>,
     /// (Chinese only) 绑定的实例IP列表。
-    #[serde(rename = "bindIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bind_ips: Vec<String>,
     /// (Chinese only) 密钥的创建时间。
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
-impl DescribeKeyPairsKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsKey {
-            key_id: None,
-            key_name: None,
-            pubkey: None,
-            status: None,
-            bind_un_instance_ids: Vec::new(),
-            bind_ips: Vec::new(),
-            create_time: None,
+impl lenient::Reply for DescribeKeyPairsKey {
+    const NAME: &'static str = "DescribeKeyPairsKey";
+    const FIELDS: &'static [&'static str] = &[
+        "keyId",
+        "keyName",
+        "pubkey",
+        "status",
+        "bindUnInstanceIds",
+        "bindIps",
+        "createTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.key_name),
+            2 => lenient::value(map, &mut self.pubkey),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::list(map, &mut self.bind_un_instance_ids),
+            5 => lenient::list(map, &mut self.bind_ips),
+            6 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `keyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeKeyPairsKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `keyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `pubkey`.
-    pub fn with_pubkey(mut self, pubkey: impl Into<String>) -> Self {
-        self.pubkey = Some(pubkey.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `bindUnInstanceIds`.
-    pub fn with_bind_un_instance_ids(mut self, bind_un_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.bind_un_instance_ids = bind_un_instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `bindIps`.
-    pub fn with_bind_ips(mut self, bind_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.bind_ips = bind_ips.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeKeyPairsKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("keyId", &self.key_id)?;
+        fields.opt("keyName", &self.key_name)?;
+        fields.opt("pubkey", &self.pubkey)?;
+        fields.opt("status", &self.status)?;
+        fields.list("bindUnInstanceIds", &self.bind_un_instance_ids)?;
+        fields.list("bindIps", &self.bind_ips)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) data 包含查询结果，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupData {
     /// (Chinese only) 关联弹性网卡总数
-    #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 网卡列表数据结构
-    #[serde(rename = "networkInterfaceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub network_interface_set: Vec<output::DescribeNetworkInterfacesOfSecurityGroupNetworkInterface>,
 }
 
-impl DescribeNetworkInterfacesOfSecurityGroupData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeNetworkInterfacesOfSecurityGroupData {
-            total_count: None,
-            network_interface_set: Vec::new(),
+impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupData {
+    const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupData";
+    const FIELDS: &'static [&'static str] = &[
+        "totalCount",
+        "networkInterfaceSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.network_interface_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `totalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `networkInterfaceSet`.
-    pub fn with_network_interface_set(mut self, network_interface_set: impl IntoIterator<Item = output::DescribeNetworkInterfacesOfSecurityGroupNetworkInterface>) -> Self {
-        self.network_interface_set = network_interface_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("totalCount", &self.total_count)?;
+        fields.list("networkInterfaceSet", &self.network_interface_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 网卡列表结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     /// (Chinese only) 弹性网卡 Id，例如 eni-3056glfn
-    #[serde(rename = "networkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
 }
 
-impl DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
-            network_interface_id: None,
+impl lenient::Reply for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
+    const NAME: &'static str = "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface";
+    const FIELDS: &'static [&'static str] = &[
+        "networkInterfaceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.network_interface_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `networkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeNetworkInterfacesOfSecurityGroupNetworkInterface", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("networkInterfaceId", &self.network_interface_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 默认安全组信息（DescribeOrCreateDefaultSecurityGroup 返回的 data 结构）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupData {
     /// (Chinese only) 安全组Id
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 安全组名称
-    #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注
-    #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
     /// (Chinese only) 是否在本次调用中创建，1：是；0：否
-    #[serde(rename = "new", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new: Option<i64>,
     /// (Chinese only) 系统安全组：1：是；0：否。此处均为1
-    #[serde(rename = "sys", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sys: Option<i64>,
 }
 
-impl DescribeOrCreateDefaultSecurityGroupData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeOrCreateDefaultSecurityGroupData {
-            sg_id: None,
-            sg_name: None,
-            sg_remark: None,
-            new: None,
-            sys: None,
+impl lenient::Reply for DescribeOrCreateDefaultSecurityGroupData {
+    const NAME: &'static str = "DescribeOrCreateDefaultSecurityGroupData";
+    const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+        "new",
+        "sys",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sg_id),
+            1 => lenient::value(map, &mut self.sg_name),
+            2 => lenient::value(map, &mut self.sg_remark),
+            3 => lenient::scalar(map, &mut self.new),
+            4 => lenient::scalar(map, &mut self.sys),
+            _ => Ok(()),
         }
     }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `sgName`.
-    pub fn with_sg_name(mut self, sg_name: impl Into<String>) -> Self {
-        self.sg_name = Some(sg_name.into());
-        self
-    }
-    /// Sets `sgRemark`.
-    pub fn with_sg_remark(mut self, sg_remark: impl Into<String>) -> Self {
-        self.sg_remark = Some(sg_remark.into());
-        self
-    }
-    /// Sets `new`.
-    pub fn with_new(mut self, new: i64) -> Self {
-        self.new = Some(new);
-        self
-    }
-    /// Sets `sys`.
-    pub fn with_sys(mut self, sys: i64) -> Self {
-        self.sys = Some(sys);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeOrCreateDefaultSecurityGroupData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeOrCreateDefaultSecurityGroupData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.opt("new", &self.new)?;
+        fields.opt("sys", &self.sys)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) DescribeSecurityGroupEx 返回的 data 结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExData {
     /// (Chinese only) 开发商安全组总数
-    #[serde(rename = "totalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
     /// (Chinese only) 返回的数据结构
-    #[serde(rename = "detail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detail: Vec<output::DescribeSecurityGroupExDetail>,
 }
 
-impl DescribeSecurityGroupExData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupExData {
-            total_num: None,
-            detail: Vec::new(),
+impl lenient::Reply for DescribeSecurityGroupExData {
+    const NAME: &'static str = "DescribeSecurityGroupExData";
+    const FIELDS: &'static [&'static str] = &[
+        "totalNum",
+        "detail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_num),
+            1 => lenient::list(map, &mut self.detail),
+            _ => Ok(()),
         }
     }
-    /// Sets `totalNum`.
-    pub fn with_total_num(mut self, total_num: i64) -> Self {
-        self.total_num = Some(total_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupExData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `detail`.
-    pub fn with_detail(mut self, detail: impl IntoIterator<Item = output::DescribeSecurityGroupExDetail>) -> Self {
-        self.detail = detail.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSecurityGroupExData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("totalNum", &self.total_num)?;
+        fields.list("detail", &self.detail)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) detail结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExDetail {
     /// (Chinese only) 安全组Id
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 安全组名
-    #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
     /// (Chinese only) 安全组备注
-    #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
     /// (Chinese only) 安全组创建时间
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 项目Id
-    #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// (Chinese only) 被安全组引用个数
-    #[serde(rename = "beAssociateCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub be_associate_count: Option<i64>,
 }
 
-impl DescribeSecurityGroupExDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupExDetail {
-            sg_id: None,
-            sg_name: None,
-            sg_remark: None,
-            create_time: None,
-            project_id: None,
-            be_associate_count: None,
+impl lenient::Reply for DescribeSecurityGroupExDetail {
+    const NAME: &'static str = "DescribeSecurityGroupExDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "sgId",
+        "sgName",
+        "sgRemark",
+        "createTime",
+        "projectId",
+        "beAssociateCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sg_id),
+            1 => lenient::value(map, &mut self.sg_name),
+            2 => lenient::value(map, &mut self.sg_remark),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::scalar(map, &mut self.project_id),
+            5 => lenient::scalar(map, &mut self.be_associate_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupExDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `sgName`.
-    pub fn with_sg_name(mut self, sg_name: impl Into<String>) -> Self {
-        self.sg_name = Some(sg_name.into());
-        self
-    }
-    /// Sets `sgRemark`.
-    pub fn with_sg_remark(mut self, sg_remark: impl Into<String>) -> Self {
-        self.sg_remark = Some(sg_remark.into());
-        self
-    }
-    /// Sets `createTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `projectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `beAssociateCount`.
-    pub fn with_be_associate_count(mut self, be_associate_count: i64) -> Self {
-        self.be_associate_count = Some(be_associate_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSecurityGroupExDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupExDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("sgName", &self.sg_name)?;
+        fields.opt("sgRemark", &self.sg_remark)?;
+        fields.opt("createTime", &self.create_time)?;
+        fields.opt("projectId", &self.project_id)?;
+        fields.opt("beAssociateCount", &self.be_associate_count)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Data结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysData {
     /// (Chinese only) 入方向规则列表
-    #[serde(rename = "ingress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
     /// (Chinese only) 出方向规则列表
-    #[serde(rename = "egress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
 }
 
-impl DescribeSecurityGroupPolicysData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupPolicysData {
-            ingress: Vec::new(),
-            egress: Vec::new(),
+impl lenient::Reply for DescribeSecurityGroupPolicysData {
+    const NAME: &'static str = "DescribeSecurityGroupPolicysData";
+    const FIELDS: &'static [&'static str] = &[
+        "ingress",
+        "egress",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.ingress),
+            1 => lenient::list(map, &mut self.egress),
+            _ => Ok(()),
         }
     }
-    /// Sets `ingress`.
-    pub fn with_ingress(mut self, ingress: impl IntoIterator<Item = output::DescribeSecurityGroupPolicysPolicy>) -> Self {
-        self.ingress = ingress.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `egress`.
-    pub fn with_egress(mut self, egress: impl IntoIterator<Item = output::DescribeSecurityGroupPolicysPolicy>) -> Self {
-        self.egress = egress.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSecurityGroupPolicysData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ingress", &self.ingress)?;
+        fields.list("egress", &self.egress)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) ingress/egress规则成员结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysPolicy {
     /// (Chinese only) 规则位置，从0开始
-    #[serde(rename = "index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) IP地址ID或者IP地址组ID；与cidrIp sgId互斥。
-    #[serde(rename = "addressModule", default, skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
     /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
-    #[serde(rename = "ipProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// (Chinese only) ip或ip段，无则表示全ip。与sgId不会同时出现
-    #[serde(rename = "cidrIp", default, skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
     /// (Chinese only) 安全组ID。与cidrIp不会同时出现
-    #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
     /// (Chinese only) 端口或端口段，无则表示全端口
-    #[serde(rename = "portRange", default, skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// (Chinese only) 协议端口ID或者协议端口组ID；与ipProtocol+portRange互斥
-    #[serde(rename = "serviceModule", default, skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
     /// (Chinese only) 规则描述
-    #[serde(rename = "desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 动作，accept或者drop
-    #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止你更新的路由规则已过期
-    #[serde(rename = "version", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
 
-impl DescribeSecurityGroupPolicysPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeSecurityGroupPolicysPolicy {
-            index: None,
-            address_module: None,
-            ip_protocol: None,
-            cidr_ip: None,
-            sg_id: None,
-            port_range: None,
-            service_module: None,
-            desc: None,
-            action: None,
-            version: None,
+impl lenient::Reply for DescribeSecurityGroupPolicysPolicy {
+    const NAME: &'static str = "DescribeSecurityGroupPolicysPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "index",
+        "addressModule",
+        "ipProtocol",
+        "cidrIp",
+        "sgId",
+        "portRange",
+        "serviceModule",
+        "desc",
+        "action",
+        "version",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.index),
+            1 => lenient::value(map, &mut self.address_module),
+            2 => lenient::value(map, &mut self.ip_protocol),
+            3 => lenient::value(map, &mut self.cidr_ip),
+            4 => lenient::value(map, &mut self.sg_id),
+            5 => lenient::value(map, &mut self.port_range),
+            6 => lenient::value(map, &mut self.service_module),
+            7 => lenient::value(map, &mut self.desc),
+            8 => lenient::value(map, &mut self.action),
+            9 => lenient::scalar(map, &mut self.version),
+            _ => Ok(()),
         }
     }
-    /// Sets `index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `addressModule`.
-    pub fn with_address_module(mut self, address_module: impl Into<String>) -> Self {
-        self.address_module = Some(address_module.into());
-        self
-    }
-    /// Sets `ipProtocol`.
-    pub fn with_ip_protocol(mut self, ip_protocol: impl Into<String>) -> Self {
-        self.ip_protocol = Some(ip_protocol.into());
-        self
-    }
-    /// Sets `cidrIp`.
-    pub fn with_cidr_ip(mut self, cidr_ip: impl Into<String>) -> Self {
-        self.cidr_ip = Some(cidr_ip.into());
-        self
-    }
-    /// Sets `sgId`.
-    pub fn with_sg_id(mut self, sg_id: impl Into<String>) -> Self {
-        self.sg_id = Some(sg_id.into());
-        self
-    }
-    /// Sets `portRange`.
-    pub fn with_port_range(mut self, port_range: impl Into<String>) -> Self {
-        self.port_range = Some(port_range.into());
-        self
-    }
-    /// Sets `serviceModule`.
-    pub fn with_service_module(mut self, service_module: impl Into<String>) -> Self {
-        self.service_module = Some(service_module.into());
-        self
-    }
-    /// Sets `desc`.
-    pub fn with_desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
-    }
-    /// Sets `action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `version`.
-    pub fn with_version(mut self, version: i64) -> Self {
-        self.version = Some(version);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeSecurityGroupPolicysPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeSecurityGroupPolicysPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("index", &self.index)?;
+        fields.opt("addressModule", &self.address_module)?;
+        fields.opt("ipProtocol", &self.ip_protocol)?;
+        fields.opt("cidrIp", &self.cidr_ip)?;
+        fields.opt("sgId", &self.sg_id)?;
+        fields.opt("portRange", &self.port_range)?;
+        fields.opt("serviceModule", &self.service_module)?;
+        fields.opt("desc", &self.desc)?;
+        fields.opt("action", &self.action)?;
+        fields.opt("version", &self.version)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 一个地域的 cvm 概览信息（data 的元素）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewData {
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "regionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "newFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_flag: Option<i64>,
     /// (Chinese only) 描述（待补充）
-    #[serde(rename = "validCvmNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub valid_cvm_num: Option<i64>,
 }
 
-impl DescribeUserCvmOverviewData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeUserCvmOverviewData {
-            app_id: None,
-            region_id: None,
-            new_flag: None,
-            valid_cvm_num: None,
+impl lenient::Reply for DescribeUserCvmOverviewData {
+    const NAME: &'static str = "DescribeUserCvmOverviewData";
+    const FIELDS: &'static [&'static str] = &[
+        "appId",
+        "regionId",
+        "newFlag",
+        "validCvmNum",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.app_id),
+            1 => lenient::scalar(map, &mut self.region_id),
+            2 => lenient::scalar(map, &mut self.new_flag),
+            3 => lenient::scalar(map, &mut self.valid_cvm_num),
+            _ => Ok(()),
         }
     }
-    /// Sets `appId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeUserCvmOverviewData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `regionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `newFlag`.
-    pub fn with_new_flag(mut self, new_flag: i64) -> Self {
-        self.new_flag = Some(new_flag);
-        self
-    }
-    /// Sets `validCvmNum`.
-    pub fn with_valid_cvm_num(mut self, valid_cvm_num: i64) -> Self {
-        self.valid_cvm_num = Some(valid_cvm_num);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeUserCvmOverviewData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeUserCvmOverviewData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("appId", &self.app_id)?;
+        fields.opt("regionId", &self.region_id)?;
+        fields.opt("newFlag", &self.new_flag)?;
+        fields.opt("validCvmNum", &self.valid_cvm_num)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 其中 capacitySet 是一个能力信息的集合，单个能力信息数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityCapacity {
     /// (Chinese only) 能力项。
-    #[serde(rename = "capacity", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub capacity: Vec<String>,
     /// (Chinese only) 是否满足；0为不满足，1为满足。
-    #[serde(rename = "isSupported", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_supported: Option<i64>,
 }
 
-impl DescribeZoneAbilityCapacity {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZoneAbilityCapacity {
-            capacity: Vec::new(),
-            is_supported: None,
+impl lenient::Reply for DescribeZoneAbilityCapacity {
+    const NAME: &'static str = "DescribeZoneAbilityCapacity";
+    const FIELDS: &'static [&'static str] = &[
+        "capacity",
+        "isSupported",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.capacity),
+            1 => lenient::scalar(map, &mut self.is_supported),
+            _ => Ok(()),
         }
     }
-    /// Sets `capacity`.
-    pub fn with_capacity(mut self, capacity: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.capacity = capacity.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeZoneAbilityCapacity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `isSupported`.
-    pub fn with_is_supported(mut self, is_supported: i64) -> Self {
-        self.is_supported = Some(is_supported);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeZoneAbilityCapacity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeZoneAbilityCapacity", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("capacity", &self.capacity)?;
+        fields.opt("isSupported", &self.is_supported)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) data包含了镜像分享数据，数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoData {
     /// (Chinese only) 镜像个数。
-    #[serde(rename = "imageNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
     /// (Chinese only) 允许共享的镜像最大数量。
-    #[serde(rename = "maxImgShareNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_img_share_num: Option<i64>,
     /// (Chinese only) 共享镜像列表。
-    #[serde(rename = "imageList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_list: Vec<output::GetImageShareUinInfoImage>,
 }
 
-impl GetImageShareUinInfoData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoData {
-            image_num: None,
-            max_img_share_num: None,
-            image_list: Vec::new(),
+impl lenient::Reply for GetImageShareUinInfoData {
+    const NAME: &'static str = "GetImageShareUinInfoData";
+    const FIELDS: &'static [&'static str] = &[
+        "imageNum",
+        "maxImgShareNum",
+        "imageList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.image_num),
+            1 => lenient::scalar(map, &mut self.max_img_share_num),
+            2 => lenient::list(map, &mut self.image_list),
+            _ => Ok(()),
         }
     }
-    /// Sets `imageNum`.
-    pub fn with_image_num(mut self, image_num: i64) -> Self {
-        self.image_num = Some(image_num);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `maxImgShareNum`.
-    pub fn with_max_img_share_num(mut self, max_img_share_num: i64) -> Self {
-        self.max_img_share_num = Some(max_img_share_num);
-        self
-    }
-    /// Sets `imageList`.
-    pub fn with_image_list(mut self, image_list: impl IntoIterator<Item = output::GetImageShareUinInfoImage>) -> Self {
-        self.image_list = image_list.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetImageShareUinInfoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("imageNum", &self.image_num)?;
+        fields.opt("maxImgShareNum", &self.max_img_share_num)?;
+        fields.list("imageList", &self.image_list)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) imageList包含了若干个镜像数据。每个镜像数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoImage {
     /// (Chinese only) 镜像ID。
-    #[serde(rename = "imageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// (Chinese only) 共享信息。
-    #[serde(rename = "shareUinInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub share_uin_info: Vec<output::GetImageShareUinInfoShareUinInfo>,
 }
 
-impl GetImageShareUinInfoImage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoImage {
-            image_id: None,
-            share_uin_info: Vec::new(),
+impl lenient::Reply for GetImageShareUinInfoImage {
+    const NAME: &'static str = "GetImageShareUinInfoImage";
+    const FIELDS: &'static [&'static str] = &[
+        "imageId",
+        "shareUinInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::list(map, &mut self.share_uin_info),
+            _ => Ok(()),
         }
     }
-    /// Sets `imageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoImage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `shareUinInfo`.
-    pub fn with_share_uin_info(mut self, share_uin_info: impl IntoIterator<Item = output::GetImageShareUinInfoShareUinInfo>) -> Self {
-        self.share_uin_info = share_uin_info.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetImageShareUinInfoImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoImage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("imageId", &self.image_id)?;
+        fields.list("shareUinInfo", &self.share_uin_info)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 在imageList中，shareUinInfo包含了若干个分享人的详细信息，每个分享人的详细信息的具体数据结构如下。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoShareUinInfo {
     /// (Chinese only) 共享的账号。
-    #[serde(rename = "uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
     /// (Chinese only) 共享时间。
-    #[serde(rename = "shareTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub share_time_stamp: Option<String>,
 }
 
-impl GetImageShareUinInfoShareUinInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetImageShareUinInfoShareUinInfo {
-            uin: None,
-            share_time_stamp: None,
+impl lenient::Reply for GetImageShareUinInfoShareUinInfo {
+    const NAME: &'static str = "GetImageShareUinInfoShareUinInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "uin",
+        "shareTimeStamp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.uin),
+            1 => lenient::value(map, &mut self.share_time_stamp),
+            _ => Ok(()),
         }
     }
-    /// Sets `uin`.
-    pub fn with_uin(mut self, uin: i64) -> Self {
-        self.uin = Some(uin);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetImageShareUinInfoShareUinInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `shareTimeStamp`.
-    pub fn with_share_time_stamp(mut self, share_time_stamp: impl Into<String>) -> Self {
-        self.share_time_stamp = Some(share_time_stamp.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetImageShareUinInfoShareUinInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetImageShareUinInfoShareUinInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("uin", &self.uin)?;
+        fields.opt("shareTimeStamp", &self.share_time_stamp)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 询价结果（data）。文档类型写作 Array（“返回列表”），示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourData {
     /// (Chinese only) 带宽详细。
-    #[serde(rename = "bandwidth", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<output::InquiryInstancePriceHourPrice>,
     /// (Chinese only) 实例详细。
-    #[serde(rename = "cvm", default, skip_serializing_if = "Option::is_none")]
     pub cvm: Option<output::InquiryInstancePriceHourPrice>,
 }
 
-impl InquiryInstancePriceHourData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceHourData {
-            bandwidth: None,
-            cvm: None,
+impl lenient::Reply for InquiryInstancePriceHourData {
+    const NAME: &'static str = "InquiryInstancePriceHourData";
+    const FIELDS: &'static [&'static str] = &[
+        "bandwidth",
+        "cvm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.bandwidth),
+            1 => lenient::value(map, &mut self.cvm),
+            _ => Ok(()),
         }
     }
-    /// Sets `bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: output::InquiryInstancePriceHourPrice) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceHourData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `cvm`.
-    pub fn with_cvm(mut self, cvm: output::InquiryInstancePriceHourPrice) -> Self {
-        self.cvm = Some(cvm);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryInstancePriceHourData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("bandwidth", &self.bandwidth)?;
+        fields.opt("cvm", &self.cvm)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 价格信息（data.cvm、data.bandwidth）。文档类型写作 Array，示例返回为对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourPrice {
     /// (Chinese only) 价格。
-    #[serde(rename = "price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// (Chinese only) 价格单位。
-    #[serde(rename = "price_unit", default, skip_serializing_if = "Option::is_none")]
     pub price_unit: Option<String>,
 }
 
-impl InquiryInstancePriceHourPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryInstancePriceHourPrice {
-            price: None,
-            price_unit: None,
+impl lenient::Reply for InquiryInstancePriceHourPrice {
+    const NAME: &'static str = "InquiryInstancePriceHourPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "price",
+        "price_unit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.price_unit),
+            _ => Ok(()),
         }
     }
-    /// Sets `price`.
-    pub fn with_price(mut self, price: impl Into<String>) -> Self {
-        self.price = Some(price.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryInstancePriceHourPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `price_unit`.
-    pub fn with_price_unit(mut self, price_unit: impl Into<String>) -> Self {
-        self.price_unit = Some(price_unit.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryInstancePriceHourPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryInstancePriceHourPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("price", &self.price)?;
+        fields.opt("price_unit", &self.price_unit)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) data 的元素。文档未说明元素结构，示例返回为空数组，故没有字段。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewData {}
 
-impl ModifyUserCvmOverviewData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyUserCvmOverviewData {}
+impl lenient::Reply for ModifyUserCvmOverviewData {
+    const NAME: &'static str = "ModifyUserCvmOverviewData";
+    const FIELDS: &'static [&'static str] = &[];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        let _ = (index, map);
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifyUserCvmOverviewData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyUserCvmOverviewData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "ModifyUserCvmOverviewData", 0)?.end()
     }
 }

@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::describe_images`] with `offset` and `limit` (at most 100 per page), stopping at `totalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_images_paginator(
         &self,
         request: DescribeImagesRequest,
@@ -79,6 +80,7 @@ impl Client {
     /// Pages through [`Client::describe_instances`] with `offset` and `limit` (at most 100 per page), stopping at `totalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_instances_paginator(
         &self,
         request: DescribeInstancesRequest,
@@ -124,6 +126,7 @@ impl Client {
     /// Pages through [`Client::describe_instances_of_security_group`] with `offset` and `limit` (at most 20 per page), stopping at `totalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_instances_of_security_group_paginator(
         &self,
         request: DescribeInstancesOfSecurityGroupRequest,

@@ -1704,10 +1704,12 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
+    #[inline]
     pub fn of(error: &tencentcloud_runtime::Error) -> Option<ErrorCode> {
         error.code().map(ErrorCode::parse)
     }
     /// The documented variant of `code`, or [`ErrorCode::Other`].
+    #[inline]
     pub fn parse(code: &str) -> ErrorCode {
         match code {
             "AccountQualificationRestrictions" => {
@@ -2800,6 +2802,7 @@ impl ErrorCode {
         }
     }
     /// The code as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::AccountQualificationRestrictions => {
@@ -3892,6 +3895,7 @@ impl ErrorCode {
         }
     }
     /// The documented description; `None` for [`ErrorCode::Other`].
+    #[inline]
     pub fn description(&self) -> Option<&'static str> {
         match self {
             ErrorCode::AccountQualificationRestrictions => {
@@ -5177,17 +5181,20 @@ impl ErrorCode {
     }
 }
 impl From<&str> for ErrorCode {
+    #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(code: &str) -> Result<Self, Self::Err> {
         Ok(ErrorCode::parse(code))
     }
 }
 impl std::fmt::Display for ErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

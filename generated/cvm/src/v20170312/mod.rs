@@ -65,13 +65,7 @@ impl Client {
         &self,
         request: AllocateHostsRequest,
     ) -> Result<AllocateHostsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AllocateHosts",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates a key with an instance
     ///
@@ -85,13 +79,7 @@ impl Client {
         &self,
         request: AssociateInstancesKeyPairsRequest,
     ) -> Result<AssociateInstancesKeyPairsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateInstancesKeyPairs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates security groups with instances
     ///
@@ -100,13 +88,7 @@ impl Client {
         &self,
         request: AssociateSecurityGroupsRequest,
     ) -> Result<AssociateSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Configures the out-of-band network and deployment network of a CHC
     ///
@@ -115,13 +97,7 @@ impl Client {
         &self,
         request: ConfigureChcAssistVpcRequest,
     ) -> Result<ConfigureChcAssistVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ConfigureChcAssistVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Configures the deployment network of a CHC host
     ///
@@ -130,13 +106,7 @@ impl Client {
         &self,
         request: ConfigureChcDeployVpcRequest,
     ) -> Result<ConfigureChcDeployVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ConfigureChcDeployVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Switches an operating system
     ///
@@ -145,13 +115,7 @@ impl Client {
         &self,
         request: ConvertOperatingSystemsRequest,
     ) -> Result<ConvertOperatingSystemsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ConvertOperatingSystems",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a spread placement group
     ///
@@ -160,13 +124,7 @@ impl Client {
         &self,
         request: CreateDisasterRecoverGroupRequest,
     ) -> Result<CreateDisasterRecoverGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDisasterRecoverGroup",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建高性能计算集群
     ///
@@ -175,13 +133,7 @@ impl Client {
         &self,
         request: CreateHpcClusterRequest,
     ) -> Result<CreateHpcClusterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateHpcCluster",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an image
     ///
@@ -190,13 +142,7 @@ impl Client {
         &self,
         request: CreateImageRequest,
     ) -> Result<CreateImageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateImage",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a key pair
     ///
@@ -210,13 +156,7 @@ impl Client {
         &self,
         request: CreateKeyPairRequest,
     ) -> Result<CreateKeyPairResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateKeyPair",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Create an instance launch template
     ///
@@ -229,13 +169,7 @@ impl Client {
         &self,
         request: CreateLaunchTemplateRequest,
     ) -> Result<CreateLaunchTemplateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateLaunchTemplate",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creating a instance launch template version
     ///
@@ -244,13 +178,7 @@ impl Client {
         &self,
         request: CreateLaunchTemplateVersionRequest,
     ) -> Result<CreateLaunchTemplateVersionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateLaunchTemplateVersion",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a spread placement group
     ///
@@ -259,13 +187,7 @@ impl Client {
         &self,
         request: DeleteDisasterRecoverGroupsRequest,
     ) -> Result<DeleteDisasterRecoverGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteDisasterRecoverGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除高性能计算集群
     ///
@@ -274,13 +196,7 @@ impl Client {
         &self,
         request: DeleteHpcClustersRequest,
     ) -> Result<DeleteHpcClustersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteHpcClusters",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes images
     ///
@@ -293,13 +209,7 @@ impl Client {
         &self,
         request: DeleteImagesRequest,
     ) -> Result<DeleteImagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteImages",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除定时任务
     ///
@@ -308,13 +218,7 @@ impl Client {
         &self,
         request: DeleteInstancesActionTimerRequest,
     ) -> Result<DeleteInstancesActionTimerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteInstancesActionTimer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Batch remove CVM instances from the specified instance placement groups
     ///
@@ -323,13 +227,7 @@ impl Client {
         &self,
         request: DeleteInstancesDisasterRecoverGroupsRequest,
     ) -> Result<DeleteInstancesDisasterRecoverGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteInstancesDisasterRecoverGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes key pairs
     ///
@@ -341,13 +239,7 @@ impl Client {
         &self,
         request: DeleteKeyPairsRequest,
     ) -> Result<DeleteKeyPairsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteKeyPairs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deleting an instance launch template
     ///
@@ -356,13 +248,7 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateRequest,
     ) -> Result<DeleteLaunchTemplateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteLaunchTemplate",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes one or more instance launch template versions
     ///
@@ -371,13 +257,7 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateVersionsRequest,
     ) -> Result<DeleteLaunchTemplateVersionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteLaunchTemplateVersions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户配额详情
     ///
@@ -386,13 +266,7 @@ impl Client {
         &self,
         request: DescribeAccountQuotaRequest,
     ) -> Result<DescribeAccountQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAccountQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the actions not allowed for the specified CHC instances
     ///
@@ -401,13 +275,7 @@ impl Client {
         &self,
         request: DescribeChcDeniedActionsRequest,
     ) -> Result<DescribeChcDeniedActionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeChcDeniedActions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the details of CHC hosts
     ///
@@ -419,13 +287,7 @@ impl Client {
         &self,
         request: DescribeChcHostsRequest,
     ) -> Result<DescribeChcHostsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeChcHosts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the quota of placement groups
     ///
@@ -434,13 +296,7 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupQuotaRequest,
     ) -> Result<DescribeDisasterRecoverGroupQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDisasterRecoverGroupQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries information on spread placement groups
     ///
@@ -449,13 +305,7 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupsRequest,
     ) -> Result<DescribeDisasterRecoverGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDisasterRecoverGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of CDH instances
     ///
@@ -464,13 +314,7 @@ impl Client {
         &self,
         request: DescribeHostsRequest,
     ) -> Result<DescribeHostsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeHosts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询高性能集群信息
     ///
@@ -479,13 +323,7 @@ impl Client {
         &self,
         request: DescribeHpcClustersRequest,
     ) -> Result<DescribeHpcClustersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeHpcClusters",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries available images within an image family
     ///
@@ -494,13 +332,7 @@ impl Client {
         &self,
         request: DescribeImageFromFamilyRequest,
     ) -> Result<DescribeImageFromFamilyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeImageFromFamily",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries image quota
     ///
@@ -509,13 +341,7 @@ impl Client {
         &self,
         request: DescribeImageQuotaRequest,
     ) -> Result<DescribeImageQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeImageQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views image sharing information
     ///
@@ -524,13 +350,7 @@ impl Client {
         &self,
         request: DescribeImageSharePermissionRequest,
     ) -> Result<DescribeImageSharePermissionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeImageSharePermission",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of images
     ///
@@ -542,13 +362,7 @@ impl Client {
         &self,
         request: DescribeImagesRequest,
     ) -> Result<DescribeImagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeImages",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of supported operating systems of imported images
     ///
@@ -557,13 +371,7 @@ impl Client {
         &self,
         request: DescribeImportImageOsRequest,
     ) -> Result<DescribeImportImageOsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeImportImageOs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries supported instance model families
     ///
@@ -572,13 +380,7 @@ impl Client {
         &self,
         request: DescribeInstanceFamilyConfigsRequest,
     ) -> Result<DescribeInstanceFamilyConfigsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceFamilyConfigs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例带宽配置
     ///
@@ -590,13 +392,7 @@ impl Client {
         &self,
         request: DescribeInstanceInternetBandwidthConfigsRequest,
     ) -> Result<DescribeInstanceInternetBandwidthConfigsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceInternetBandwidthConfigs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例机型列表
     ///
@@ -608,13 +404,7 @@ impl Client {
         &self,
         request: DescribeInstanceTypeConfigsRequest,
     ) -> Result<DescribeInstanceTypeConfigsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceTypeConfigs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例管理终端地址
     ///
@@ -637,13 +427,7 @@ impl Client {
         &self,
         request: DescribeInstanceVncUrlRequest,
     ) -> Result<DescribeInstanceVncUrlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceVncUrl",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of instances
     ///
@@ -655,13 +439,7 @@ impl Client {
         &self,
         request: DescribeInstancesRequest,
     ) -> Result<DescribeInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询定时任务信息
     ///
@@ -670,13 +448,7 @@ impl Client {
         &self,
         request: DescribeInstancesActionTimerRequest,
     ) -> Result<DescribeInstancesActionTimerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstancesActionTimer",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the attributes of specified instances in batches
     ///
@@ -685,13 +457,7 @@ impl Client {
         &self,
         request: DescribeInstancesAttributesRequest,
     ) -> Result<DescribeInstancesAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstancesAttributes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例可调整配置
     ///
@@ -700,13 +466,7 @@ impl Client {
         &self,
         request: DescribeInstancesModificationRequest,
     ) -> Result<DescribeInstancesModificationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstancesModification",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries limitations on operations on an instance
     ///
@@ -717,13 +477,7 @@ impl Client {
         &self,
         request: DescribeInstancesOperationLimitRequest,
     ) -> Result<DescribeInstancesOperationLimitResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstancesOperationLimit",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of instance status
     ///
@@ -735,13 +489,7 @@ impl Client {
         &self,
         request: DescribeInstancesStatusRequest,
     ) -> Result<DescribeInstancesStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstancesStatus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the network billing methods
     ///
@@ -750,13 +498,7 @@ impl Client {
         &self,
         request: DescribeInternetChargeTypeConfigsRequest,
     ) -> Result<DescribeInternetChargeTypeConfigsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInternetChargeTypeConfigs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of key pairs
     ///
@@ -767,13 +509,7 @@ impl Client {
         &self,
         request: DescribeKeyPairsRequest,
     ) -> Result<DescribeKeyPairsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeKeyPairs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries instance launch template versions
     ///
@@ -782,13 +518,7 @@ impl Client {
         &self,
         request: DescribeLaunchTemplateVersionsRequest,
     ) -> Result<DescribeLaunchTemplateVersionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLaunchTemplateVersions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries instance launch templates
     ///
@@ -797,13 +527,7 @@ impl Client {
         &self,
         request: DescribeLaunchTemplatesRequest,
     ) -> Result<DescribeLaunchTemplatesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLaunchTemplates",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of regions
     ///
@@ -812,13 +536,7 @@ impl Client {
         &self,
         request: DescribeRegionsRequest,
     ) -> Result<DescribeRegionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRegions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists purchased reserved instances
     ///
@@ -827,13 +545,7 @@ impl Client {
         &self,
         request: DescribeReservedInstancesRequest,
     ) -> Result<DescribeReservedInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeReservedInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries reserved instance configurations
     ///
@@ -842,13 +554,7 @@ impl Client {
         &self,
         request: DescribeReservedInstancesConfigInfosRequest,
     ) -> Result<DescribeReservedInstancesConfigInfosResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeReservedInstancesConfigInfos",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Describes Reserved Instance offerings
     ///
@@ -857,13 +563,7 @@ impl Client {
         &self,
         request: DescribeReservedInstancesOfferingsRequest,
     ) -> Result<DescribeReservedInstancesOfferingsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeReservedInstancesOfferings",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例资源池内已创建的实例列表
     ///
@@ -872,13 +572,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackInstancesRequest,
     ) -> Result<DescribeResourcePoolPackInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourcePoolPackInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询支持实例资源池的机型规格列表
     ///
@@ -887,13 +581,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackTypeConfigsRequest,
     ) -> Result<DescribeResourcePoolPackTypeConfigsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourcePoolPackTypeConfigs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例资源池预扣包列表
     ///
@@ -902,13 +590,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPacksRequest,
     ) -> Result<DescribeResourcePoolPacksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourcePoolPacks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询维修任务列表
     ///
@@ -920,13 +602,7 @@ impl Client {
         &self,
         request: DescribeTaskInfoRequest,
     ) -> Result<DescribeTaskInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTaskInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the configurations of models in an availability zone
     ///
@@ -935,13 +611,7 @@ impl Client {
         &self,
         request: DescribeZoneInstanceConfigInfosRequest,
     ) -> Result<DescribeZoneInstanceConfigInfosResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeZoneInstanceConfigInfos",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of availability zones
     ///
@@ -950,13 +620,7 @@ impl Client {
         &self,
         request: DescribeZonesRequest,
     ) -> Result<DescribeZonesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeZones",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates key pairs from instances
     ///
@@ -970,13 +634,7 @@ impl Client {
         &self,
         request: DisassociateInstancesKeyPairsRequest,
     ) -> Result<DisassociateInstancesKeyPairsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateInstancesKeyPairs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates security groups from instances
     ///
@@ -985,13 +643,7 @@ impl Client {
         &self,
         request: DisassociateSecurityGroupsRequest,
     ) -> Result<DisassociateSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enters the rescue mode
     ///
@@ -1000,13 +652,7 @@ impl Client {
         &self,
         request: EnterRescueModeRequest,
     ) -> Result<EnterRescueModeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnterRescueMode",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Exits the rescue mode
     ///
@@ -1015,13 +661,7 @@ impl Client {
         &self,
         request: ExitRescueModeRequest,
     ) -> Result<ExitRescueModeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ExitRescueMode",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Exports custom images
     ///
@@ -1030,13 +670,7 @@ impl Client {
         &self,
         request: ExportImagesRequest,
     ) -> Result<ExportImagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ExportImages",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Imports images
     ///
@@ -1045,13 +679,7 @@ impl Client {
         &self,
         request: ImportImageRequest,
     ) -> Result<ImportImageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ImportImage",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 导入定时任务
     ///
@@ -1060,13 +688,7 @@ impl Client {
         &self,
         request: ImportInstancesActionTimerRequest,
     ) -> Result<ImportInstancesActionTimerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ImportInstancesActionTimer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Imports key pairs
     ///
@@ -1079,13 +701,7 @@ impl Client {
         &self,
         request: ImportKeyPairRequest,
     ) -> Result<ImportKeyPairResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ImportKeyPair",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of reserved instance offerings
     ///
@@ -1094,13 +710,7 @@ impl Client {
         &self,
         request: InquirePricePurchaseReservedInstancesOfferingRequest,
     ) -> Result<InquirePricePurchaseReservedInstancesOfferingResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePricePurchaseReservedInstancesOffering",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例资源池预扣包询价
     ///
@@ -1109,13 +719,7 @@ impl Client {
         &self,
         request: InquirePricePurchaseResourcePoolPacksRequest,
     ) -> Result<InquirePricePurchaseResourcePoolPacksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePricePurchaseResourcePoolPacks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modify the instance billing mode price inquiry
     ///
@@ -1126,13 +730,7 @@ impl Client {
         &self,
         request: InquiryPriceModifyInstancesChargeTypeRequest,
     ) -> Result<InquiryPriceModifyInstancesChargeTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceModifyInstancesChargeType",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费CDH实例询价
     ///
@@ -1142,13 +740,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewHostsRequest,
     ) -> Result<InquiryPriceRenewHostsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRenewHosts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Renewal instance inquiry
     ///
@@ -1159,13 +751,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewInstancesRequest,
     ) -> Result<InquiryPriceRenewInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRenewInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of instance reinstallation
     ///
@@ -1178,13 +764,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstanceRequest,
     ) -> Result<InquiryPriceResetInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceResetInstance",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of public network bandwidth for an instance with a new maximum bandwidth
     ///
@@ -1196,13 +776,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<InquiryPriceResetInstancesInternetMaxBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceResetInstancesInternetMaxBandwidth",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of an instance with a new configuration
     ///
@@ -1214,13 +788,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesTypeRequest,
     ) -> Result<InquiryPriceResetInstancesTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceResetInstancesType",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the capacity price of an instance after disk expansion
     ///
@@ -1232,13 +800,7 @@ impl Client {
         &self,
         request: InquiryPriceResizeInstanceDisksRequest,
     ) -> Result<InquiryPriceResizeInstanceDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceResizeInstanceDisks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating instances
     ///
@@ -1247,13 +809,7 @@ impl Client {
         &self,
         request: InquiryPriceRunInstancesRequest,
     ) -> Result<InquiryPriceRunInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRunInstances",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还实例询价
     ///
@@ -1266,13 +822,7 @@ impl Client {
         &self,
         request: InquiryPriceTerminateInstancesRequest,
     ) -> Result<InquiryPriceTerminateInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceTerminateInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the CHC host attributes
     ///
@@ -1281,13 +831,7 @@ impl Client {
         &self,
         request: ModifyChcAttributeRequest,
     ) -> Result<ModifyChcAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyChcAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 切换CHC服务器网络模式
     ///
@@ -1302,13 +846,7 @@ impl Client {
         &self,
         request: ModifyChcNetworkModeRequest,
     ) -> Result<ModifyChcNetworkModeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyChcNetworkMode",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies spread placement group attributes
     ///
@@ -1317,13 +855,7 @@ impl Client {
         &self,
         request: ModifyDisasterRecoverGroupAttributeRequest,
     ) -> Result<ModifyDisasterRecoverGroupAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDisasterRecoverGroupAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a CDH instance
     ///
@@ -1332,13 +864,7 @@ impl Client {
         &self,
         request: ModifyHostsAttributeRequest,
     ) -> Result<ModifyHostsAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyHostsAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高性能计算集群属性
     ///
@@ -1347,13 +873,7 @@ impl Client {
         &self,
         request: ModifyHpcClusterAttributeRequest,
     ) -> Result<ModifyHpcClusterAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyHpcClusterAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies image attributes
     ///
@@ -1364,13 +884,7 @@ impl Client {
         &self,
         request: ModifyImageAttributeRequest,
     ) -> Result<ModifyImageAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyImageAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies image sharing information
     ///
@@ -1384,13 +898,7 @@ impl Client {
         &self,
         request: ModifyImageSharePermissionRequest,
     ) -> Result<ModifyImageSharePermissionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyImageSharePermission",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例的硬盘介质
     ///
@@ -1405,13 +913,7 @@ impl Client {
         &self,
         request: ModifyInstanceDiskTypeRequest,
     ) -> Result<ModifyInstanceDiskTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstanceDiskType",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies instance attributes
     ///
@@ -1427,13 +929,7 @@ impl Client {
         &self,
         request: ModifyInstancesAttributeRequest,
     ) -> Result<ModifyInstancesAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstancesAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modify the instance billing mode
     ///
@@ -1445,13 +941,7 @@ impl Client {
         &self,
         request: ModifyInstancesChargeTypeRequest,
     ) -> Result<ModifyInstancesChargeTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstancesChargeType",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjust the distributed placement group of an instance
     ///
@@ -1461,13 +951,7 @@ impl Client {
         &self,
         request: ModifyInstancesDisasterRecoverGroupRequest,
     ) -> Result<ModifyInstancesDisasterRecoverGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstancesDisasterRecoverGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the project of an instance
     ///
@@ -1481,13 +965,7 @@ impl Client {
         &self,
         request: ModifyInstancesProjectRequest,
     ) -> Result<ModifyInstancesProjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstancesProject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the renewal flag of an instance
     ///
@@ -1499,13 +977,7 @@ impl Client {
         &self,
         request: ModifyInstancesRenewFlagRequest,
     ) -> Result<ModifyInstancesRenewFlagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstancesRenewFlag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies instance VPC attributes
     ///
@@ -1517,13 +989,7 @@ impl Client {
         &self,
         request: ModifyInstancesVpcAttributeRequest,
     ) -> Result<ModifyInstancesVpcAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyInstancesVpcAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies key pair attributes
     ///
@@ -1538,13 +1004,7 @@ impl Client {
         &self,
         request: ModifyKeyPairAttributeRequest,
     ) -> Result<ModifyKeyPairAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyKeyPairAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the default version of the instance launch template
     ///
@@ -1553,13 +1013,7 @@ impl Client {
         &self,
         request: ModifyLaunchTemplateDefaultVersionRequest,
     ) -> Result<ModifyLaunchTemplateDefaultVersionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyLaunchTemplateDefaultVersion",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 在线烧录FPGA镜像
     ///
@@ -1570,13 +1024,7 @@ impl Client {
         &self,
         request: ProgramFpgaImageRequest,
     ) -> Result<ProgramFpgaImageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ProgramFpgaImage",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Purchases Reserved Instances
     ///
@@ -1585,13 +1033,7 @@ impl Client {
         &self,
         request: PurchaseReservedInstancesOfferingRequest,
     ) -> Result<PurchaseReservedInstancesOfferingResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "PurchaseReservedInstancesOffering",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例资源池预扣包
     ///
@@ -1603,13 +1045,7 @@ impl Client {
         &self,
         request: PurchaseResourcePoolPacksRequest,
     ) -> Result<PurchaseResourcePoolPacksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "PurchaseResourcePoolPacks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Restarts instances
     ///
@@ -1623,13 +1059,7 @@ impl Client {
         &self,
         request: RebootInstancesRequest,
     ) -> Result<RebootInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RebootInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Removes the out-of-band network and deployment network of a CHC host
     ///
@@ -1638,13 +1068,7 @@ impl Client {
         &self,
         request: RemoveChcAssistVpcRequest,
     ) -> Result<RemoveChcAssistVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RemoveChcAssistVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Removes the deployment network of a CHC
     ///
@@ -1653,13 +1077,7 @@ impl Client {
         &self,
         request: RemoveChcDeployVpcRequest,
     ) -> Result<RemoveChcDeployVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RemoveChcDeployVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费CDH实例
     ///
@@ -1671,13 +1089,7 @@ impl Client {
         &self,
         request: RenewHostsRequest,
     ) -> Result<RenewHostsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewHosts",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Renew an instance
     ///
@@ -1690,13 +1102,7 @@ impl Client {
         &self,
         request: RenewInstancesRequest,
     ) -> Result<RenewInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 管理维修任务
     ///
@@ -1710,13 +1116,7 @@ impl Client {
         &self,
         request: RepairTaskControlRequest,
     ) -> Result<RepairTaskControlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RepairTaskControl",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Reinstalls the OS of an instance
     ///
@@ -1731,13 +1131,7 @@ impl Client {
         &self,
         request: ResetInstanceRequest,
     ) -> Result<ResetInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Changes the maximum public network bandwidth of an instance
     ///
@@ -1749,13 +1143,7 @@ impl Client {
         &self,
         request: ResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<ResetInstancesInternetMaxBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetInstancesInternetMaxBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Resets instance passwords
     ///
@@ -1769,13 +1157,7 @@ impl Client {
         &self,
         request: ResetInstancesPasswordRequest,
     ) -> Result<ResetInstancesPasswordResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetInstancesPassword",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Changes the model of an instance
     ///
@@ -1786,13 +1168,7 @@ impl Client {
         &self,
         request: ResetInstancesTypeRequest,
     ) -> Result<ResetInstancesTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetInstancesType",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Expands the disk capacity of an instance
     ///
@@ -1805,13 +1181,7 @@ impl Client {
         &self,
         request: ResizeInstanceDisksRequest,
     ) -> Result<ResizeInstanceDisksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResizeInstanceDisks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates instances
     ///
@@ -1825,13 +1195,7 @@ impl Client {
         &self,
         request: RunInstancesRequest,
     ) -> Result<RunInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RunInstances",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Starts instances
     ///
@@ -1844,13 +1208,7 @@ impl Client {
         &self,
         request: StartInstancesRequest,
     ) -> Result<StartInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "StartInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Shuts down instances
     ///
@@ -1864,13 +1222,7 @@ impl Client {
         &self,
         request: StopInstancesRequest,
     ) -> Result<StopInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "StopInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Syncs an image
     ///
@@ -1883,13 +1235,7 @@ impl Client {
         &self,
         request: SyncImagesRequest,
     ) -> Result<SyncImagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SyncImages",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Returns instances
     ///
@@ -1902,13 +1248,7 @@ impl Client {
         &self,
         request: TerminateInstancesRequest,
     ) -> Result<TerminateInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TerminateInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 销毁实例资源池预扣包
     ///
@@ -1922,604 +1262,1137 @@ impl Client {
         &self,
         request: TerminateResourcePoolPacksRequest,
     ) -> Result<TerminateResourcePoolPacksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TerminateResourcePoolPacks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "AllocateHosts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.allocate_hosts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateInstancesKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_instances_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ConfigureChcAssistVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.configure_chc_assist_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ConfigureChcDeployVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.configure_chc_deploy_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ConvertOperatingSystems" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.convert_operating_systems(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDisasterRecoverGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_disaster_recover_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateHpcCluster" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_hpc_cluster(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateImage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_image(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateKeyPair" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateLaunchTemplate" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_launch_template(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateLaunchTemplateVersion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_launch_template_version(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteDisasterRecoverGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_disaster_recover_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteHpcClusters" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_hpc_clusters(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteImages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_images(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteInstancesActionTimer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_instances_action_timer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteInstancesDisasterRecoverGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_instances_disaster_recover_groups(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteLaunchTemplate" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_launch_template(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteLaunchTemplateVersions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_launch_template_versions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAccountQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_account_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeChcDeniedActions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_chc_denied_actions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeChcHosts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_chc_hosts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDisasterRecoverGroupQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_disaster_recover_group_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDisasterRecoverGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_disaster_recover_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeHosts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_hosts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeHpcClusters" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_hpc_clusters(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeImageFromFamily" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_image_from_family(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeImageQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_image_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeImageSharePermission" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_image_share_permission(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeImages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_images(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeImportImageOs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_import_image_os(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceFamilyConfigs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_family_configs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceInternetBandwidthConfigs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_instance_internet_bandwidth_configs(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceTypeConfigs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_type_configs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceVncUrl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_vnc_url(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstancesActionTimer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances_action_timer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstancesAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstancesModification" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances_modification(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstancesOperationLimit" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances_operation_limit(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstancesStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instances_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInternetChargeTypeConfigs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_internet_charge_type_configs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLaunchTemplateVersions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_launch_template_versions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLaunchTemplates" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_launch_templates(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRegions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_regions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeReservedInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_reserved_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeReservedInstancesConfigInfos" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_reserved_instances_config_infos(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeReservedInstancesOfferings" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_reserved_instances_offerings(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourcePoolPackInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resource_pool_pack_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourcePoolPackTypeConfigs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_resource_pool_pack_type_configs(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resource_pool_packs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTaskInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_task_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeZoneInstanceConfigInfos" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_zone_instance_config_infos(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeZones" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_zones(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateInstancesKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_instances_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnterRescueMode" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enter_rescue_mode(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ExitRescueMode" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.exit_rescue_mode(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ExportImages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.export_images(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ImportImage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.import_image(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ImportInstancesActionTimer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.import_instances_action_timer(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ImportKeyPair" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.import_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePricePurchaseReservedInstancesOffering" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquire_price_purchase_reserved_instances_offering(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePricePurchaseResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquire_price_purchase_resource_pool_packs(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceModifyInstancesChargeType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquiry_price_modify_instances_charge_type(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRenewHosts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_renew_hosts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRenewInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_renew_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceResetInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_reset_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceResetInstancesInternetMaxBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquiry_price_reset_instances_internet_max_bandwidth(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceResetInstancesType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_reset_instances_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceResizeInstanceDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_resize_instance_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRunInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_run_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceTerminateInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_terminate_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyChcAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_chc_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyChcNetworkMode" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_chc_network_mode(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDisasterRecoverGroupAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_disaster_recover_group_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyHostsAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_hosts_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyHpcClusterAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_hpc_cluster_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyImageAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_image_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyImageSharePermission" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_image_share_permission(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstanceDiskType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instance_disk_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstancesAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instances_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstancesChargeType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instances_charge_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstancesDisasterRecoverGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instances_disaster_recover_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstancesProject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instances_project(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstancesRenewFlag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instances_renew_flag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyInstancesVpcAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_instances_vpc_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyKeyPairAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_key_pair_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyLaunchTemplateDefaultVersion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_launch_template_default_version(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ProgramFpgaImage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.program_fpga_image(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "PurchaseReservedInstancesOffering" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.purchase_reserved_instances_offering(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "PurchaseResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.purchase_resource_pool_packs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RebootInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reboot_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RemoveChcAssistVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.remove_chc_assist_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RemoveChcDeployVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.remove_chc_deploy_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewHosts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_hosts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RepairTaskControl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.repair_task_control(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetInstancesInternetMaxBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_instances_internet_max_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetInstancesPassword" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_instances_password(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetInstancesType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_instances_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResizeInstanceDisks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.resize_instance_disks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RunInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.run_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "StartInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.start_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "StopInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.stop_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SyncImages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.sync_images(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TerminateInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.terminate_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TerminateResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.terminate_resource_pool_packs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for AllocateHostsRequest {
+    type Output = AllocateHostsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AllocateHosts",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateInstancesKeyPairsRequest {
+    type Output = AssociateInstancesKeyPairsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateInstancesKeyPairs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateSecurityGroupsRequest {
+    type Output = AssociateSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ConfigureChcAssistVpcRequest {
+    type Output = ConfigureChcAssistVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ConfigureChcAssistVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ConfigureChcDeployVpcRequest {
+    type Output = ConfigureChcDeployVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ConfigureChcDeployVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ConvertOperatingSystemsRequest {
+    type Output = ConvertOperatingSystemsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ConvertOperatingSystems",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDisasterRecoverGroupRequest {
+    type Output = CreateDisasterRecoverGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDisasterRecoverGroup",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateHpcClusterRequest {
+    type Output = CreateHpcClusterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateHpcCluster",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateImageRequest {
+    type Output = CreateImageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateImage",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateKeyPairRequest {
+    type Output = CreateKeyPairResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateKeyPair",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateLaunchTemplateRequest {
+    type Output = CreateLaunchTemplateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateLaunchTemplate",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateLaunchTemplateVersionRequest {
+    type Output = CreateLaunchTemplateVersionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateLaunchTemplateVersion",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteDisasterRecoverGroupsRequest {
+    type Output = DeleteDisasterRecoverGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteDisasterRecoverGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteHpcClustersRequest {
+    type Output = DeleteHpcClustersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteHpcClusters",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteImagesRequest {
+    type Output = DeleteImagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteImages",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteInstancesActionTimerRequest {
+    type Output = DeleteInstancesActionTimerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteInstancesActionTimer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteInstancesDisasterRecoverGroupsRequest {
+    type Output = DeleteInstancesDisasterRecoverGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteInstancesDisasterRecoverGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteKeyPairsRequest {
+    type Output = DeleteKeyPairsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteKeyPairs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteLaunchTemplateRequest {
+    type Output = DeleteLaunchTemplateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteLaunchTemplate",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteLaunchTemplateVersionsRequest {
+    type Output = DeleteLaunchTemplateVersionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteLaunchTemplateVersions",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAccountQuotaRequest {
+    type Output = DescribeAccountQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAccountQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeChcDeniedActionsRequest {
+    type Output = DescribeChcDeniedActionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeChcDeniedActions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeChcHostsRequest {
+    type Output = DescribeChcHostsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeChcHosts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDisasterRecoverGroupQuotaRequest {
+    type Output = DescribeDisasterRecoverGroupQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDisasterRecoverGroupQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDisasterRecoverGroupsRequest {
+    type Output = DescribeDisasterRecoverGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDisasterRecoverGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeHostsRequest {
+    type Output = DescribeHostsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeHosts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeHpcClustersRequest {
+    type Output = DescribeHpcClustersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeHpcClusters",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeImageFromFamilyRequest {
+    type Output = DescribeImageFromFamilyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeImageFromFamily",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeImageQuotaRequest {
+    type Output = DescribeImageQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeImageQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeImageSharePermissionRequest {
+    type Output = DescribeImageSharePermissionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeImageSharePermission",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeImagesRequest {
+    type Output = DescribeImagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeImages",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeImportImageOsRequest {
+    type Output = DescribeImportImageOsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeImportImageOs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceFamilyConfigsRequest {
+    type Output = DescribeInstanceFamilyConfigsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceFamilyConfigs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceInternetBandwidthConfigsRequest {
+    type Output = DescribeInstanceInternetBandwidthConfigsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceInternetBandwidthConfigs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceTypeConfigsRequest {
+    type Output = DescribeInstanceTypeConfigsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceTypeConfigs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceVncUrlRequest {
+    type Output = DescribeInstanceVncUrlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceVncUrl",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesRequest {
+    type Output = DescribeInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesActionTimerRequest {
+    type Output = DescribeInstancesActionTimerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstancesActionTimer",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesAttributesRequest {
+    type Output = DescribeInstancesAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstancesAttributes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesModificationRequest {
+    type Output = DescribeInstancesModificationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstancesModification",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesOperationLimitRequest {
+    type Output = DescribeInstancesOperationLimitResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstancesOperationLimit",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstancesStatusRequest {
+    type Output = DescribeInstancesStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstancesStatus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInternetChargeTypeConfigsRequest {
+    type Output = DescribeInternetChargeTypeConfigsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInternetChargeTypeConfigs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeKeyPairsRequest {
+    type Output = DescribeKeyPairsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeKeyPairs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLaunchTemplateVersionsRequest {
+    type Output = DescribeLaunchTemplateVersionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLaunchTemplateVersions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLaunchTemplatesRequest {
+    type Output = DescribeLaunchTemplatesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLaunchTemplates",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRegionsRequest {
+    type Output = DescribeRegionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRegions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeReservedInstancesRequest {
+    type Output = DescribeReservedInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeReservedInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeReservedInstancesConfigInfosRequest {
+    type Output = DescribeReservedInstancesConfigInfosResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeReservedInstancesConfigInfos",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeReservedInstancesOfferingsRequest {
+    type Output = DescribeReservedInstancesOfferingsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeReservedInstancesOfferings",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourcePoolPackInstancesRequest {
+    type Output = DescribeResourcePoolPackInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourcePoolPackInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourcePoolPackTypeConfigsRequest {
+    type Output = DescribeResourcePoolPackTypeConfigsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourcePoolPackTypeConfigs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourcePoolPacksRequest {
+    type Output = DescribeResourcePoolPacksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourcePoolPacks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTaskInfoRequest {
+    type Output = DescribeTaskInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTaskInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeZoneInstanceConfigInfosRequest {
+    type Output = DescribeZoneInstanceConfigInfosResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeZoneInstanceConfigInfos",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeZonesRequest {
+    type Output = DescribeZonesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeZones",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DisassociateInstancesKeyPairsRequest {
+    type Output = DisassociateInstancesKeyPairsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateInstancesKeyPairs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateSecurityGroupsRequest {
+    type Output = DisassociateSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnterRescueModeRequest {
+    type Output = EnterRescueModeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnterRescueMode",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ExitRescueModeRequest {
+    type Output = ExitRescueModeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ExitRescueMode",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ExportImagesRequest {
+    type Output = ExportImagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ExportImages",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ImportImageRequest {
+    type Output = ImportImageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ImportImage",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ImportInstancesActionTimerRequest {
+    type Output = ImportInstancesActionTimerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ImportInstancesActionTimer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ImportKeyPairRequest {
+    type Output = ImportKeyPairResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ImportKeyPair",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for InquirePricePurchaseReservedInstancesOfferingRequest {
+    type Output = InquirePricePurchaseReservedInstancesOfferingResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePricePurchaseReservedInstancesOffering",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquirePricePurchaseResourcePoolPacksRequest {
+    type Output = InquirePricePurchaseResourcePoolPacksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePricePurchaseResourcePoolPacks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceModifyInstancesChargeTypeRequest {
+    type Output = InquiryPriceModifyInstancesChargeTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceModifyInstancesChargeType",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRenewHostsRequest {
+    type Output = InquiryPriceRenewHostsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRenewHosts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRenewInstancesRequest {
+    type Output = InquiryPriceRenewInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRenewInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceResetInstanceRequest {
+    type Output = InquiryPriceResetInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceResetInstance",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+    type Output = InquiryPriceResetInstancesInternetMaxBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceResetInstancesInternetMaxBandwidth",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceResetInstancesTypeRequest {
+    type Output = InquiryPriceResetInstancesTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceResetInstancesType",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceResizeInstanceDisksRequest {
+    type Output = InquiryPriceResizeInstanceDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceResizeInstanceDisks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRunInstancesRequest {
+    type Output = InquiryPriceRunInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRunInstances",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceTerminateInstancesRequest {
+    type Output = InquiryPriceTerminateInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceTerminateInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ModifyChcAttributeRequest {
+    type Output = ModifyChcAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyChcAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyChcNetworkModeRequest {
+    type Output = ModifyChcNetworkModeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyChcNetworkMode",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDisasterRecoverGroupAttributeRequest {
+    type Output = ModifyDisasterRecoverGroupAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDisasterRecoverGroupAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyHostsAttributeRequest {
+    type Output = ModifyHostsAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyHostsAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyHpcClusterAttributeRequest {
+    type Output = ModifyHpcClusterAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyHpcClusterAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyImageAttributeRequest {
+    type Output = ModifyImageAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyImageAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyImageSharePermissionRequest {
+    type Output = ModifyImageSharePermissionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyImageSharePermission",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstanceDiskTypeRequest {
+    type Output = ModifyInstanceDiskTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstanceDiskType",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstancesAttributeRequest {
+    type Output = ModifyInstancesAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstancesAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstancesChargeTypeRequest {
+    type Output = ModifyInstancesChargeTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstancesChargeType",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstancesDisasterRecoverGroupRequest {
+    type Output = ModifyInstancesDisasterRecoverGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstancesDisasterRecoverGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstancesProjectRequest {
+    type Output = ModifyInstancesProjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstancesProject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstancesRenewFlagRequest {
+    type Output = ModifyInstancesRenewFlagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstancesRenewFlag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyInstancesVpcAttributeRequest {
+    type Output = ModifyInstancesVpcAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyInstancesVpcAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyKeyPairAttributeRequest {
+    type Output = ModifyKeyPairAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyKeyPairAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyLaunchTemplateDefaultVersionRequest {
+    type Output = ModifyLaunchTemplateDefaultVersionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyLaunchTemplateDefaultVersion",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ProgramFpgaImageRequest {
+    type Output = ProgramFpgaImageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ProgramFpgaImage",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for PurchaseReservedInstancesOfferingRequest {
+    type Output = PurchaseReservedInstancesOfferingResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "PurchaseReservedInstancesOffering",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for PurchaseResourcePoolPacksRequest {
+    type Output = PurchaseResourcePoolPacksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "PurchaseResourcePoolPacks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RebootInstancesRequest {
+    type Output = RebootInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RebootInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RemoveChcAssistVpcRequest {
+    type Output = RemoveChcAssistVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RemoveChcAssistVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RemoveChcDeployVpcRequest {
+    type Output = RemoveChcDeployVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RemoveChcDeployVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewHostsRequest {
+    type Output = RenewHostsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewHosts",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewInstancesRequest {
+    type Output = RenewInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RepairTaskControlRequest {
+    type Output = RepairTaskControlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RepairTaskControl",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetInstanceRequest {
+    type Output = ResetInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetInstancesInternetMaxBandwidthRequest {
+    type Output = ResetInstancesInternetMaxBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetInstancesInternetMaxBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetInstancesPasswordRequest {
+    type Output = ResetInstancesPasswordResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetInstancesPassword",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetInstancesTypeRequest {
+    type Output = ResetInstancesTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetInstancesType",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResizeInstanceDisksRequest {
+    type Output = ResizeInstanceDisksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResizeInstanceDisks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RunInstancesRequest {
+    type Output = RunInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RunInstances",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for StartInstancesRequest {
+    type Output = StartInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "StartInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for StopInstancesRequest {
+    type Output = StopInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "StopInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SyncImagesRequest {
+    type Output = SyncImagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SyncImages",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TerminateInstancesRequest {
+    type Output = TerminateInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TerminateInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TerminateResourcePoolPacksRequest {
+    type Output = TerminateResourcePoolPacksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TerminateResourcePoolPacks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<AllocateHostsRequest>(),
+    runtime::operation::Entry::of::<AssociateInstancesKeyPairsRequest>(),
+    runtime::operation::Entry::of::<AssociateSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<ConfigureChcAssistVpcRequest>(),
+    runtime::operation::Entry::of::<ConfigureChcDeployVpcRequest>(),
+    runtime::operation::Entry::of::<ConvertOperatingSystemsRequest>(),
+    runtime::operation::Entry::of::<CreateDisasterRecoverGroupRequest>(),
+    runtime::operation::Entry::of::<CreateHpcClusterRequest>(),
+    runtime::operation::Entry::of::<CreateImageRequest>(),
+    runtime::operation::Entry::of::<CreateKeyPairRequest>(),
+    runtime::operation::Entry::of::<CreateLaunchTemplateRequest>(),
+    runtime::operation::Entry::of::<CreateLaunchTemplateVersionRequest>(),
+    runtime::operation::Entry::of::<DeleteDisasterRecoverGroupsRequest>(),
+    runtime::operation::Entry::of::<DeleteHpcClustersRequest>(),
+    runtime::operation::Entry::of::<DeleteImagesRequest>(),
+    runtime::operation::Entry::of::<DeleteInstancesActionTimerRequest>(),
+    runtime::operation::Entry::of::<DeleteInstancesDisasterRecoverGroupsRequest>(),
+    runtime::operation::Entry::of::<DeleteKeyPairsRequest>(),
+    runtime::operation::Entry::of::<DeleteLaunchTemplateRequest>(),
+    runtime::operation::Entry::of::<DeleteLaunchTemplateVersionsRequest>(),
+    runtime::operation::Entry::of::<DescribeAccountQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeChcDeniedActionsRequest>(),
+    runtime::operation::Entry::of::<DescribeChcHostsRequest>(),
+    runtime::operation::Entry::of::<DescribeDisasterRecoverGroupQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeDisasterRecoverGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribeHostsRequest>(),
+    runtime::operation::Entry::of::<DescribeHpcClustersRequest>(),
+    runtime::operation::Entry::of::<DescribeImageFromFamilyRequest>(),
+    runtime::operation::Entry::of::<DescribeImageQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeImageSharePermissionRequest>(),
+    runtime::operation::Entry::of::<DescribeImagesRequest>(),
+    runtime::operation::Entry::of::<DescribeImportImageOsRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceFamilyConfigsRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceInternetBandwidthConfigsRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceTypeConfigsRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceVncUrlRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesActionTimerRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesAttributesRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesModificationRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesOperationLimitRequest>(),
+    runtime::operation::Entry::of::<DescribeInstancesStatusRequest>(),
+    runtime::operation::Entry::of::<DescribeInternetChargeTypeConfigsRequest>(),
+    runtime::operation::Entry::of::<DescribeKeyPairsRequest>(),
+    runtime::operation::Entry::of::<DescribeLaunchTemplateVersionsRequest>(),
+    runtime::operation::Entry::of::<DescribeLaunchTemplatesRequest>(),
+    runtime::operation::Entry::of::<DescribeRegionsRequest>(),
+    runtime::operation::Entry::of::<DescribeReservedInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeReservedInstancesConfigInfosRequest>(),
+    runtime::operation::Entry::of::<DescribeReservedInstancesOfferingsRequest>(),
+    runtime::operation::Entry::of::<DescribeResourcePoolPackInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeResourcePoolPackTypeConfigsRequest>(),
+    runtime::operation::Entry::of::<DescribeResourcePoolPacksRequest>(),
+    runtime::operation::Entry::of::<DescribeTaskInfoRequest>(),
+    runtime::operation::Entry::of::<DescribeZoneInstanceConfigInfosRequest>(),
+    runtime::operation::Entry::of::<DescribeZonesRequest>(),
+    runtime::operation::Entry::of::<DisassociateInstancesKeyPairsRequest>(),
+    runtime::operation::Entry::of::<DisassociateSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<EnterRescueModeRequest>(),
+    runtime::operation::Entry::of::<ExitRescueModeRequest>(),
+    runtime::operation::Entry::of::<ExportImagesRequest>(),
+    runtime::operation::Entry::of::<ImportImageRequest>(),
+    runtime::operation::Entry::of::<ImportInstancesActionTimerRequest>(),
+    runtime::operation::Entry::of::<ImportKeyPairRequest>(),
+    runtime::operation::Entry::of::<
+        InquirePricePurchaseReservedInstancesOfferingRequest,
+    >(),
+    runtime::operation::Entry::of::<InquirePricePurchaseResourcePoolPacksRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceModifyInstancesChargeTypeRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRenewHostsRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRenewInstancesRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceResetInstanceRequest>(),
+    runtime::operation::Entry::of::<
+        InquiryPriceResetInstancesInternetMaxBandwidthRequest,
+    >(),
+    runtime::operation::Entry::of::<InquiryPriceResetInstancesTypeRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceResizeInstanceDisksRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRunInstancesRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceTerminateInstancesRequest>(),
+    runtime::operation::Entry::of::<ModifyChcAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyChcNetworkModeRequest>(),
+    runtime::operation::Entry::of::<ModifyDisasterRecoverGroupAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyHostsAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyHpcClusterAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyImageAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyImageSharePermissionRequest>(),
+    runtime::operation::Entry::of::<ModifyInstanceDiskTypeRequest>(),
+    runtime::operation::Entry::of::<ModifyInstancesAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyInstancesChargeTypeRequest>(),
+    runtime::operation::Entry::of::<ModifyInstancesDisasterRecoverGroupRequest>(),
+    runtime::operation::Entry::of::<ModifyInstancesProjectRequest>(),
+    runtime::operation::Entry::of::<ModifyInstancesRenewFlagRequest>(),
+    runtime::operation::Entry::of::<ModifyInstancesVpcAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyKeyPairAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyLaunchTemplateDefaultVersionRequest>(),
+    runtime::operation::Entry::of::<ProgramFpgaImageRequest>(),
+    runtime::operation::Entry::of::<PurchaseReservedInstancesOfferingRequest>(),
+    runtime::operation::Entry::of::<PurchaseResourcePoolPacksRequest>(),
+    runtime::operation::Entry::of::<RebootInstancesRequest>(),
+    runtime::operation::Entry::of::<RemoveChcAssistVpcRequest>(),
+    runtime::operation::Entry::of::<RemoveChcDeployVpcRequest>(),
+    runtime::operation::Entry::of::<RenewHostsRequest>(),
+    runtime::operation::Entry::of::<RenewInstancesRequest>(),
+    runtime::operation::Entry::of::<RepairTaskControlRequest>(),
+    runtime::operation::Entry::of::<ResetInstanceRequest>(),
+    runtime::operation::Entry::of::<ResetInstancesInternetMaxBandwidthRequest>(),
+    runtime::operation::Entry::of::<ResetInstancesPasswordRequest>(),
+    runtime::operation::Entry::of::<ResetInstancesTypeRequest>(),
+    runtime::operation::Entry::of::<ResizeInstanceDisksRequest>(),
+    runtime::operation::Entry::of::<RunInstancesRequest>(),
+    runtime::operation::Entry::of::<StartInstancesRequest>(),
+    runtime::operation::Entry::of::<StopInstancesRequest>(),
+    runtime::operation::Entry::of::<SyncImagesRequest>(),
+    runtime::operation::Entry::of::<TerminateInstancesRequest>(),
+    runtime::operation::Entry::of::<TerminateResourcePoolPacksRequest>(),
+];

@@ -2,31 +2,29 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Scheduled tasks.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActionTimer {
     /// Timer action currently only supports terminating one value: TerminateInstances.
     ///
     /// Example: `TerminateInstances`
-    #[serde(rename = "TimerAction", skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
     /// Execution time, in standard ISO8601 representation and using UTC time. format: YYYY-MM-DDThh:MM:ssZ. for example, 2018-05-29T11:26:40Z. the execution time must be later than the current time by 5 minutes.
     ///
     /// Example: `2024-05-29T11:26:40Z`
-    #[serde(rename = "ActionTime", skip_serializing_if = "Option::is_none")]
     pub action_time: Option<String>,
     /// Extension data. only used as output usage.
-    #[serde(rename = "Externals", skip_serializing_if = "Option::is_none")]
     pub externals: Option<Externals>,
     /// Timer ID. only used as output usage.
     ///
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
-    #[serde(rename = "ActionTimerId", skip_serializing_if = "Option::is_none")]
     pub action_timer_id: Option<String>,
     /// Timer status, for output usage only. value ranges from:
     ///
@@ -37,16 +35,23 @@ pub struct ActionTimer {
     /// .
     ///
     /// Example: `UNDO`
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Instance ID corresponding to a timer. used only for output.
     ///
     /// Example: `ins-dpa3e3at`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
 impl ActionTimer {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TimerAction",
+        "ActionTime",
+        "Externals",
+        "ActionTimerId",
+        "Status",
+        "InstanceId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ActionTimer {
@@ -90,16 +95,10 @@ impl ActionTimer {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ActionTimer {
     const NAME: &'static str = "ActionTimer";
-    const FIELDS: &'static [&'static str] = &[
-        "TimerAction",
-        "ActionTime",
-        "Externals",
-        "ActionTimerId",
-        "Status",
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut timer_action = None;
         let mut action_time = None;
@@ -129,52 +128,69 @@ impl input::Input for ActionTimer {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ActionTimer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ActionTimer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ActionTimer", Self::FIELDS.len())?;
+        fields.opt("TimerAction", &self.timer_action)?;
+        fields.opt("ActionTime", &self.action_time)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("ActionTimerId", &self.action_timer_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::allocate_hosts`](super::Client::allocate_hosts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateHostsRequest {
     /// Instance location. This parameter is used to specify the attributes of an instance, such as its availability zone and project.
     ///
     /// Required.
-    #[serde(rename = "Placement")]
     pub placement: Placement,
     /// A string used to ensure the idempotency of the request.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8606e3ad8eb7`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Not supported. Configuration of prepaid instances. You can use the parameter to specify the attributes of prepaid instances, such as the subscription period and the auto-renewal plan. This parameter is required for prepaid instances.
-    #[serde(rename = "HostChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub host_charge_prepaid: Option<ChargePrepaid>,
     /// Instance [billing type](https://intl.cloud.tencent.com/document/product/213/2180?from_cn_redirect=1).
     ///
     /// - `POSTPAID_BY_HOUR`: Hourly-based pay-as-you-go
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "HostChargeType", skip_serializing_if = "Option::is_none")]
     pub host_charge_type: Option<String>,
     /// CDH instance model. Default value: `HS1`.
     ///
     /// Example: `HS1`
-    #[serde(rename = "HostType", skip_serializing_if = "Option::is_none")]
     pub host_type: Option<String>,
     /// Quantity of CDH instances purchased. Default value: 1.
     ///
     /// Example: `1`
-    #[serde(rename = "HostCount", skip_serializing_if = "Option::is_none")]
     pub host_count: Option<u64>,
     /// Tag description. You can specify the parameter to associate a tag with an instance.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
 
 impl AllocateHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "ClientToken",
+        "HostChargePrepaid",
+        "HostChargeType",
+        "HostType",
+        "HostCount",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement) -> Self {
         AllocateHostsRequest {
@@ -219,17 +235,10 @@ impl AllocateHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AllocateHostsRequest {
     const NAME: &'static str = "AllocateHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-        "ClientToken",
-        "HostChargePrepaid",
-        "HostChargeType",
-        "HostType",
-        "HostCount",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         let mut client_token = None;
@@ -262,48 +271,72 @@ impl input::Input for AllocateHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AllocateHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AllocateHostsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AllocateHostsRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostChargePrepaid", &self.host_charge_prepaid)?;
+        fields.opt("HostChargeType", &self.host_charge_type)?;
+        fields.opt("HostType", &self.host_type)?;
+        fields.opt("HostCount", &self.host_count)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::allocate_hosts`](super::Client::allocate_hosts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AllocateHostsResponse {
     /// IDs of created instances
     ///
     /// Example: `["host-lan4lb2k"]`
-    #[serde(rename = "HostIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub host_id_set: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AllocateHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AllocateHostsResponse {
-            host_id_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for AllocateHostsResponse {
+    const NAME: &'static str = "AllocateHostsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "HostIdSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.host_id_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `HostIdSet`.
-    pub fn with_host_id_set(mut self, host_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.host_id_set = host_id_set.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for AllocateHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AllocateHostsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AllocateHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("HostIdSet", &self.host_id_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::associate_instances_key_pairs`](super::Client::associate_instances_key_pairs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateInstancesKeyPairsRequest {
     /// Instance ID(s). The maximum number of instances in each request is 100.
@@ -313,7 +346,6 @@ pub struct AssociateInstancesKeyPairsRequest {
     /// - Call [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `["ins-1e4r6y8i","ins-3e56fg78"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Key ID(s). The maximum number of key pairs in each request is 100. The key pair ID is in the format of `skey-3glfot13`.
     /// You can obtain the available key pair IDs in two ways:
@@ -322,7 +354,6 @@ pub struct AssociateInstancesKeyPairsRequest {
     /// - Call [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) and look for `KeyId` in the response.
     ///
     /// Required. Example: `["skey-4e5ty7i8"]`
-    #[serde(rename = "KeyIds")]
     pub key_ids: Vec<String>,
     /// Whether to force shut down a running instances. It is recommended to manually shut down a running instance before associating a key pair with it. Valid values:
     ///
@@ -332,11 +363,16 @@ pub struct AssociateInstancesKeyPairsRequest {
     /// Default value: FALSE.
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
 }
 
 impl AssociateInstancesKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "KeyIds",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         AssociateInstancesKeyPairsRequest {
@@ -352,13 +388,10 @@ impl AssociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AssociateInstancesKeyPairsRequest {
     const NAME: &'static str = "AssociateInstancesKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "KeyIds",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut key_ids = None;
@@ -379,52 +412,79 @@ impl input::Input for AssociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AssociateInstancesKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AssociateInstancesKeyPairsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssociateInstancesKeyPairsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("KeyIds", &self.key_ids)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::associate_instances_key_pairs`](super::Client::associate_instances_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateInstancesKeyPairsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AssociateInstancesKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociateInstancesKeyPairsResponse {
-            request_id: None,
+impl lenient::Reply for AssociateInstancesKeyPairsResponse {
+    const NAME: &'static str = "AssociateInstancesKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AssociateInstancesKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssociateInstancesKeyPairsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssociateInstancesKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::associate_security_groups`](super::Client::associate_security_groups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupsRequest {
     /// ID of the security group to be associated, such as `sg-efil73jd`. Only one security group can be associated.
     ///
     /// Required. Example: `["sg-9id3l839"]`
-    #[serde(rename = "SecurityGroupIds")]
     pub security_group_ids: Vec<String>,
     /// ID of the instance bound in the format of ins-lesecurk. You can specify up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-2zvpghhc","ins-915zrb0p"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl AssociateSecurityGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupIds",
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         AssociateSecurityGroupsRequest {
@@ -434,12 +494,10 @@ impl AssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AssociateSecurityGroupsRequest {
     const NAME: &'static str = "AssociateSecurityGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SecurityGroupIds",
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut security_group_ids = None;
         let mut instance_ids = None;
@@ -457,43 +515,65 @@ impl input::Input for AssociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AssociateSecurityGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AssociateSecurityGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssociateSecurityGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("SecurityGroupIds", &self.security_group_ids)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::associate_security_groups`](super::Client::associate_security_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AssociateSecurityGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssociateSecurityGroupsResponse {
-            request_id: None,
+impl lenient::Reply for AssociateSecurityGroupsResponse {
+    const NAME: &'static str = "AssociateSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AssociateSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssociateSecurityGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Parameters related to the prepaid billing method, including the subscription period, the auto renewal logic, etc.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChargePrepaid {
     /// Purchased usage period, in month. Valid values: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
     pub period: u64,
     /// Auto renewal flag. Valid values:
     ///
@@ -504,11 +584,15 @@ pub struct ChargePrepaid {
     /// Default value: NOTIFY_AND_AUTO_RENEW. If this parameter is specified as NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed on a monthly basis if the account balance is sufficient.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
 }
 
 impl ChargePrepaid {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "RenewFlag",
+    ];
     /// With the fields a request must carry.
     pub fn new(period: u64) -> Self {
         ChargePrepaid {
@@ -523,12 +607,10 @@ impl ChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChargePrepaid {
     const NAME: &'static str = "ChargePrepaid";
-    const FIELDS: &'static [&'static str] = &[
-        "Period",
-        "RenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut period = None;
         let mut renew_flag = None;
@@ -546,39 +628,52 @@ impl input::Input for ChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChargePrepaid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChargePrepaid", Self::FIELDS.len())?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
+    }
+}
+
 /// Configuration options for MiniOS of the CHC deployment network
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChcDeployExtraConfig {
     /// MinIO type: whether to use Tencent Cloud's minios or the customer's own minios.
     ///
     /// Required. Example: `public`
-    #[serde(rename = "MiniOsType")]
     pub mini_os_type: String,
     /// Server architecture and boot mode. Value: x86_legacy, arm_uefi.
     ///
     /// Required. Example: `x86_legacy`
-    #[serde(rename = "BootType")]
     pub boot_type: String,
     /// The boot file used by PXE. Default: pxelinux.0.
     ///
     /// Example: `pxelinux.0`
-    #[serde(rename = "BootFile", skip_serializing_if = "Option::is_none")]
     pub boot_file: Option<String>,
     /// tftp server ip address.
     ///
     /// Example: `169.254.68.10`
-    #[serde(rename = "NextServerAddress", skip_serializing_if = "Option::is_none")]
     pub next_server_address: Option<String>,
 }
 
 impl ChcDeployExtraConfig {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MiniOsType",
+        "BootType",
+        "BootFile",
+        "NextServerAddress",
+    ];
     /// With the fields a request must carry.
     pub fn new(mini_os_type: impl Into<String>, boot_type: impl Into<String>) -> Self {
         ChcDeployExtraConfig {
@@ -600,14 +695,10 @@ impl ChcDeployExtraConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChcDeployExtraConfig {
     const NAME: &'static str = "ChcDeployExtraConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "MiniOsType",
-        "BootType",
-        "BootFile",
-        "NextServerAddress",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut mini_os_type = None;
         let mut boot_type = None;
@@ -631,45 +722,60 @@ impl input::Input for ChcDeployExtraConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ChcDeployExtraConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChcDeployExtraConfig", Self::FIELDS.len())?;
+        fields.plain("MiniOsType", &self.mini_os_type)?;
+        fields.plain("BootType", &self.boot_type)?;
+        fields.opt("BootFile", &self.boot_file)?;
+        fields.opt("NextServerAddress", &self.next_server_address)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::configure_chc_assist_vpc`](super::Client::configure_chc_assist_vpc).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigureChcAssistVpcRequest {
     /// CHC host IDs
     ///
     /// Required. Example: `["chc-123a4d5f"]`
-    #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
     /// Out-of-band network information
     ///
     /// Required.
-    #[serde(rename = "BmcVirtualPrivateCloud")]
     pub bmc_virtual_private_cloud: VirtualPrivateCloud,
     /// Out-of-band network security group list
     ///
     /// Example: `["sg-asda324a"]`
-    #[serde(rename = "BmcSecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub bmc_security_group_ids: Option<Vec<String>>,
     /// Deployment network information
-    #[serde(rename = "DeployVirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub deploy_virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// Deployment network security group list
     ///
     /// Example: `["sg-asda324a"]`
-    #[serde(rename = "DeploySecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub deploy_security_group_ids: Option<Vec<String>>,
     /// Additional parameters for deployment network, used to specify minios type, bios boot mode, etc.
-    #[serde(rename = "ChcDeployExtraConfig", skip_serializing_if = "Option::is_none")]
     pub chc_deploy_extra_config: Option<ChcDeployExtraConfig>,
 }
 
 impl ConfigureChcAssistVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "BmcVirtualPrivateCloud",
+        "BmcSecurityGroupIds",
+        "DeployVirtualPrivateCloud",
+        "DeploySecurityGroupIds",
+        "ChcDeployExtraConfig",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, bmc_virtual_private_cloud: VirtualPrivateCloud) -> Self {
         ConfigureChcAssistVpcRequest {
@@ -703,16 +809,10 @@ impl ConfigureChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConfigureChcAssistVpcRequest {
     const NAME: &'static str = "ConfigureChcAssistVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "BmcVirtualPrivateCloud",
-        "BmcSecurityGroupIds",
-        "DeployVirtualPrivateCloud",
-        "DeploySecurityGroupIds",
-        "ChcDeployExtraConfig",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut bmc_virtual_private_cloud = None;
@@ -742,60 +842,90 @@ impl input::Input for ConfigureChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConfigureChcAssistVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ConfigureChcAssistVpcRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConfigureChcAssistVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.plain("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?;
+        fields.opt("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        fields.opt("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        fields.opt("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        fields.opt("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::configure_chc_assist_vpc`](super::Client::configure_chc_assist_vpc).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigureChcAssistVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ConfigureChcAssistVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConfigureChcAssistVpcResponse {
-            request_id: None,
+impl lenient::Reply for ConfigureChcAssistVpcResponse {
+    const NAME: &'static str = "ConfigureChcAssistVpcResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ConfigureChcAssistVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConfigureChcAssistVpcResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConfigureChcAssistVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::configure_chc_deploy_vpc`](super::Client::configure_chc_deploy_vpc).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigureChcDeployVpcRequest {
     /// CHC instance ID
     ///
     /// Required. Example: `["chc-123a4d5f"]`
-    #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
     /// Deployment network information
     ///
     /// Required.
-    #[serde(rename = "DeployVirtualPrivateCloud")]
     pub deploy_virtual_private_cloud: VirtualPrivateCloud,
     /// Deployment network security group list
     ///
     /// Example: `["sg-asda324a"]`
-    #[serde(rename = "DeploySecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub deploy_security_group_ids: Option<Vec<String>>,
     /// dhcp option parameters required for deployment
-    #[serde(rename = "ChcDeployExtraConfig", skip_serializing_if = "Option::is_none")]
     pub chc_deploy_extra_config: Option<ChcDeployExtraConfig>,
 }
 
 impl ConfigureChcDeployVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "DeployVirtualPrivateCloud",
+        "DeploySecurityGroupIds",
+        "ChcDeployExtraConfig",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, deploy_virtual_private_cloud: VirtualPrivateCloud) -> Self {
         ConfigureChcDeployVpcRequest {
@@ -817,14 +947,10 @@ impl ConfigureChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConfigureChcDeployVpcRequest {
     const NAME: &'static str = "ConfigureChcDeployVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "DeployVirtualPrivateCloud",
-        "DeploySecurityGroupIds",
-        "ChcDeployExtraConfig",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut deploy_virtual_private_cloud = None;
@@ -848,62 +974,90 @@ impl input::Input for ConfigureChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConfigureChcDeployVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ConfigureChcDeployVpcRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConfigureChcDeployVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.plain("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        fields.opt("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        fields.opt("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::configure_chc_deploy_vpc`](super::Client::configure_chc_deploy_vpc).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigureChcDeployVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ConfigureChcDeployVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConfigureChcDeployVpcResponse {
-            request_id: None,
+impl lenient::Reply for ConfigureChcDeployVpcResponse {
+    const NAME: &'static str = "ConfigureChcDeployVpcResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ConfigureChcDeployVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConfigureChcDeployVpcResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConfigureChcDeployVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::convert_operating_systems`](super::Client::convert_operating_systems).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConvertOperatingSystemsRequest {
     /// ID of an instance to execute operating system switching.
     ///
     /// Required. Example: `["ins-duqhvpt6"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Whether it is a minimum scale switching.
     ///
     /// Example: `false`
-    #[serde(rename = "MinimalConversion", skip_serializing_if = "Option::is_none")]
     pub minimal_conversion: Option<bool>,
     /// Whether it is pre-check only.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Target operating system type for switching. Only TencentOS is supported.
     ///
     /// Example: `TencentOS`
-    #[serde(rename = "TargetOSType", skip_serializing_if = "Option::is_none")]
     pub target_os_type: Option<String>,
 }
 
 impl ConvertOperatingSystemsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "MinimalConversion",
+        "DryRun",
+        "TargetOSType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ConvertOperatingSystemsRequest {
@@ -930,14 +1084,10 @@ impl ConvertOperatingSystemsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ConvertOperatingSystemsRequest {
     const NAME: &'static str = "ConvertOperatingSystemsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "MinimalConversion",
-        "DryRun",
-        "TargetOSType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut minimal_conversion = None;
@@ -961,65 +1111,81 @@ impl input::Input for ConvertOperatingSystemsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ConvertOperatingSystemsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ConvertOperatingSystemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConvertOperatingSystemsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("MinimalConversion", &self.minimal_conversion)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("TargetOSType", &self.target_os_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::convert_operating_systems`](super::Client::convert_operating_systems).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConvertOperatingSystemsResponse {
     /// Information about the target operating system, which is returned only when the input parameter DryRun is true.
     /// Note: This field may return null, indicating that no valid value is found.
-    #[serde(rename = "SupportTargetOSList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub support_target_os_list: Vec<output::TargetOs>,
     /// Task ID for operating system switching.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `5413165`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ConvertOperatingSystemsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConvertOperatingSystemsResponse {
-            support_target_os_list: Vec::new(),
-            task_id: None,
-            request_id: None,
+impl lenient::Reply for ConvertOperatingSystemsResponse {
+    const NAME: &'static str = "ConvertOperatingSystemsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SupportTargetOSList",
+        "TaskId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.support_target_os_list),
+            1 => lenient::value(map, &mut self.task_id),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SupportTargetOSList`.
-    pub fn with_support_target_os_list(mut self, support_target_os_list: impl IntoIterator<Item = output::TargetOs>) -> Self {
-        self.support_target_os_list = support_target_os_list.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ConvertOperatingSystemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConvertOperatingSystemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConvertOperatingSystemsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SupportTargetOSList", &self.support_target_os_list)?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Information about the CPU topology of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CpuTopology {
     /// Number of physical CPU cores to enable.
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "CoreCount", skip_serializing_if = "Option::is_none")]
     pub core_count: Option<i64>,
     /// Number of threads per core. This parameter determines whether to enable or disable hyper-threading.
     ///
@@ -1029,11 +1195,15 @@ pub struct CpuTopology {
     /// If not set, an instance uses the default hyper-threading policy. For how to enable or disable hyper-threading, refer to [Enabling and Disabling Hyper-Threading](https://intl.cloud.tencent.com/document/product/213/103798?from_cn_redirect=1).
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "ThreadPerCore", skip_serializing_if = "Option::is_none")]
     pub thread_per_core: Option<i64>,
 }
 
 impl CpuTopology {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "CoreCount",
+        "ThreadPerCore",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         CpuTopology {
@@ -1053,12 +1223,10 @@ impl CpuTopology {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CpuTopology {
     const NAME: &'static str = "CpuTopology";
-    const FIELDS: &'static [&'static str] = &[
-        "CoreCount",
-        "ThreadPerCore",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut core_count = None;
         let mut thread_per_core = None;
@@ -1076,20 +1244,29 @@ impl input::Input for CpuTopology {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CpuTopology {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CpuTopology {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CpuTopology", Self::FIELDS.len())?;
+        fields.opt("CoreCount", &self.core_count)?;
+        fields.opt("ThreadPerCore", &self.thread_per_core)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::create_disaster_recover_group`](super::Client::create_disaster_recover_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupRequest {
     /// Name of the spread placement group. The name must be 1-60 characters long and can contain both Chinese characters and English letters.
     ///
     /// Required. Example: `物理机容灾组`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Type of a spread placement group. Valid values:
     ///
@@ -1098,39 +1275,43 @@ pub struct CreateDisasterRecoverGroupRequest {
     /// - RACK: rack.
     ///
     /// Required. Example: `HOST`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// A string used to ensure the idempotency of the request, which is generated by the user and must be unique to each request. The maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     /// For more information, see 'How to ensure idempotency'.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8906e3ad8eb7`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// The affinity of the placement group. Instances in the placement group are distributed according to this affinity. The affinity value range is: 1-10, and defaults to 1.
     ///
     /// Example: `3`
-    #[serde(rename = "Affinity", skip_serializing_if = "Option::is_none")]
     pub affinity: Option<i64>,
     /// (Chinese only)
     ///
     /// 置放群组类型，当前支持两种，分散置放群组和分区置放群组(灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，不传该值默认是分散置放群组。
     ///
     /// Example: `SPREAD`
-    #[serde(rename = "Strategy", skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// (Chinese only)
     ///
     /// 分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时传入(分区置放群组功能灰度中)。
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionCount", skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
     /// List of tag description. By specifying this parameter, the tag can be bound to the placement group.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
 
 impl CreateDisasterRecoverGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Type",
+        "ClientToken",
+        "Affinity",
+        "Strategy",
+        "PartitionCount",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
         CreateDisasterRecoverGroupRequest {
@@ -1170,17 +1351,10 @@ impl CreateDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateDisasterRecoverGroupRequest {
     const NAME: &'static str = "CreateDisasterRecoverGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Type",
-        "ClientToken",
-        "Affinity",
-        "Strategy",
-        "PartitionCount",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut type_ = None;
@@ -1213,20 +1387,34 @@ impl input::Input for CreateDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateDisasterRecoverGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateDisasterRecoverGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateDisasterRecoverGroupRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Type", &self.type_)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("Affinity", &self.affinity)?;
+        fields.opt("Strategy", &self.strategy)?;
+        fields.opt("PartitionCount", &self.partition_count)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_disaster_recover_group`](super::Client::create_disaster_recover_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupResponse {
     /// List of spread placement group IDs.
     ///
     /// Example: `ps-qajfd25h`
-    #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
     /// Type of a spread placement group. Valid values:
     ///
@@ -1235,144 +1423,129 @@ pub struct CreateDisasterRecoverGroupResponse {
     /// - RACK: rack.
     ///
     /// Example: `HOST`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Name of the spread placement group. The name must be 1-60 characters long and can contain both Chinese characters and English letters.
     ///
     /// Example: `物理机容灾组`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The maximum number of CVMs in a placement group.
     ///
     /// Example: `50`
-    #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<i64>,
     /// The current number of CVMs in a placement group.
     ///
     /// Example: `0`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
     /// Creation time of the placement group.
     ///
     /// Example: `2018-06-08T07:26:38Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only)
     ///
     /// 置放群组类型，当前支持两种，分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，默认是分散置放群组。
     ///
     /// Example: `PARTITION`
-    #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// (Chinese only)
     ///
     /// 分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时，才有该值(分区置放群组功能灰度中)。
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateDisasterRecoverGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateDisasterRecoverGroupResponse {
-            disaster_recover_group_id: None,
-            type_: None,
-            name: None,
-            cvm_quota_total: None,
-            current_num: None,
-            create_time: None,
-            strategy: None,
-            partition_count: None,
-            request_id: None,
+impl lenient::Reply for CreateDisasterRecoverGroupResponse {
+    const NAME: &'static str = "CreateDisasterRecoverGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupId",
+        "Type",
+        "Name",
+        "CvmQuotaTotal",
+        "CurrentNum",
+        "CreateTime",
+        "Strategy",
+        "PartitionCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disaster_recover_group_id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::scalar(map, &mut self.cvm_quota_total),
+            4 => lenient::scalar(map, &mut self.current_num),
+            5 => lenient::value(map, &mut self.create_time),
+            6 => lenient::value(map, &mut self.strategy),
+            7 => lenient::scalar(map, &mut self.partition_count),
+            8 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, disaster_recover_group_id: impl Into<String>) -> Self {
-        self.disaster_recover_group_id = Some(disaster_recover_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateDisasterRecoverGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `CvmQuotaTotal`.
-    pub fn with_cvm_quota_total(mut self, cvm_quota_total: i64) -> Self {
-        self.cvm_quota_total = Some(cvm_quota_total);
-        self
-    }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: i64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Strategy`.
-    pub fn with_strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Some(strategy.into());
-        self
-    }
-    /// Sets `PartitionCount`.
-    pub fn with_partition_count(mut self, partition_count: i64) -> Self {
-        self.partition_count = Some(partition_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateDisasterRecoverGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateDisasterRecoverGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("CvmQuotaTotal", &self.cvm_quota_total)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Strategy", &self.strategy)?;
+        fields.opt("PartitionCount", &self.partition_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_hpc_cluster`](super::Client::create_hpc_cluster).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHpcClusterRequest {
     /// (Chinese only) 可用区信息。可用区信息可通过 [查询可用区信息](https://cloud.tencent.com/document/api/213/15707) 接口获取。
     ///
     /// Required. Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone")]
     pub zone: String,
     /// (Chinese only) 高性能计算集群名称，长度限制\[1-60\]。
     ///
     /// Required. Example: `MyHpcCluster`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) 高性能计算集群备注，长度\[1-256\]。
     ///
     /// Example: `备注`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only) 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
-    #[serde(rename = "HpcClusterType", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
     /// (Chinese only) 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
     /// Example: `例如cdc场景：cluster-iu5gustw，其他场景暂不支持。`
-    #[serde(rename = "HpcClusterBusinessId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_business_id: Option<String>,
     /// (Chinese only) 标签描述列表。通过指定该参数可以同时绑定标签到相应的HPC高性能集群。集群信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
 
 impl CreateHpcClusterRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "Name",
+        "Remark",
+        "HpcClusterType",
+        "HpcClusterBusinessId",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone: impl Into<String>, name: impl Into<String>) -> Self {
         CreateHpcClusterRequest {
@@ -1406,16 +1579,10 @@ impl CreateHpcClusterRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateHpcClusterRequest {
     const NAME: &'static str = "CreateHpcClusterRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "Name",
-        "Remark",
-        "HpcClusterType",
-        "HpcClusterBusinessId",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut name = None;
@@ -1445,62 +1612,82 @@ impl input::Input for CreateHpcClusterRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateHpcClusterRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateHpcClusterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateHpcClusterRequest", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("HpcClusterType", &self.hpc_cluster_type)?;
+        fields.opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_hpc_cluster`](super::Client::create_hpc_cluster).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateHpcClusterResponse {
     /// (Chinese only) 高性能计算集群信息。
-    #[serde(rename = "HpcClusterSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub hpc_cluster_set: Vec<output::HpcClusterInfo>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateHpcClusterResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateHpcClusterResponse {
-            hpc_cluster_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for CreateHpcClusterResponse {
+    const NAME: &'static str = "CreateHpcClusterResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "HpcClusterSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.hpc_cluster_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `HpcClusterSet`.
-    pub fn with_hpc_cluster_set(mut self, hpc_cluster_set: impl IntoIterator<Item = output::HpcClusterInfo>) -> Self {
-        self.hpc_cluster_set = hpc_cluster_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateHpcClusterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateHpcClusterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateHpcClusterResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("HpcClusterSet", &self.hpc_cluster_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_image`](super::Client::create_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
     /// Image name.
     ///
     /// Required. Example: `MyImageName`
-    #[serde(rename = "ImageName")]
     pub image_name: String,
     /// ID of the instance from which an image will be created. This parameter is required when using instance to create an image.
     ///
     /// Example: `ins-2v3sqe2t`
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Image description.
     ///
     /// Example: `MyImageDescription`
-    #[serde(rename = "ImageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
     /// Whether to perform forced power-off operation to create an image.
     /// Valid values:
@@ -1513,7 +1700,6 @@ pub struct CreateImageRequest {
     /// Creating an image in the power-on state may result in some unbacked-up data, affecting data security.
     ///
     /// Example: `true`
-    #[serde(rename = "ForcePoweroff", skip_serializing_if = "Option::is_none")]
     pub force_poweroff: Option<String>,
     /// Whether to enable Sysprep when creating a Windows image.
     /// Valid values: `TRUE` and `FALSE`; default value: `FALSE`.
@@ -1521,34 +1707,41 @@ pub struct CreateImageRequest {
     /// Click [here](https://intl.cloud.tencent.com/document/product/213/43498?from_cn_redirect=1) to learn more about Sysprep.
     ///
     /// Example: `false`
-    #[serde(rename = "Sysprep", skip_serializing_if = "Option::is_none")]
     pub sysprep: Option<String>,
     /// IDs of data disks included in the image.
     ///
     /// Example: `["disk-6gabakqz"]`
-    #[serde(rename = "DataDiskIds", skip_serializing_if = "Option::is_none")]
     pub data_disk_ids: Option<Vec<String>>,
     /// Specified snapshot ID used to create an image. A system disk snapshot must be included. It cannot be passed together with `InstanceId`.
     ///
     /// Example: `["snap-kso6f712", "snap-l3rrf322"]`
-    #[serde(rename = "SnapshotIds", skip_serializing_if = "Option::is_none")]
     pub snapshot_ids: Option<Vec<String>>,
     /// Success status of this request, without affecting the resources involved
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Tag description list. This parameter is used to bind a tag to a custom image.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
     /// Image family
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
 }
 
 impl CreateImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageName",
+        "InstanceId",
+        "ImageDescription",
+        "ForcePoweroff",
+        "Sysprep",
+        "DataDiskIds",
+        "SnapshotIds",
+        "DryRun",
+        "TagSpecification",
+        "ImageFamily",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_name: impl Into<String>) -> Self {
         CreateImageRequest {
@@ -1611,20 +1804,10 @@ impl CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateImageRequest {
     const NAME: &'static str = "CreateImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageName",
-        "InstanceId",
-        "ImageDescription",
-        "ForcePoweroff",
-        "Sysprep",
-        "DataDiskIds",
-        "SnapshotIds",
-        "DryRun",
-        "TagSpecification",
-        "ImageFamily",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_name = None;
         let mut instance_id = None;
@@ -1666,55 +1849,81 @@ impl input::Input for CreateImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateImageRequest", Self::FIELDS.len())?;
+        fields.plain("ImageName", &self.image_name)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("ForcePoweroff", &self.force_poweroff)?;
+        fields.opt("Sysprep", &self.sysprep)?;
+        fields.opt("DataDiskIds", &self.data_disk_ids)?;
+        fields.opt("SnapshotIds", &self.snapshot_ids)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_image`](super::Client::create_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
     /// Image ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `img-2v3sqe2t`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateImageResponse {
-            image_id: None,
-            request_id: None,
+impl lenient::Reply for CreateImageResponse {
+    const NAME: &'static str = "CreateImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_key_pair`](super::Client::create_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeyPairRequest {
     /// Name of the key pair, which can contain numbers, letters, and underscores, with a maximum length of 25 characters.
     ///
     /// Required. Example: `Tencent`
-    #[serde(rename = "KeyName")]
     pub key_name: String,
     /// ID of the project to which the created key pair belongs.
     ///
@@ -1724,16 +1933,20 @@ pub struct CreateKeyPairRequest {
     /// - Call the [DescribeProjects](https://intl.cloud.tencent.com/document/api/651/78725?from_cn_redirect=1) API and obtain the `projectId` from the return information.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ProjectId")]
     pub project_id: i64,
     /// Tag description list. This parameter is used to bind a tag to a key pair.
     ///
     /// Example: `[     {         "ResourceType": "keypair",         "Tags": [             {                 "Key": "myTag",                 "Value": "cloud"             }         ]     } ]`
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
 
 impl CreateKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyName",
+        "ProjectId",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>, project_id: i64) -> Self {
         CreateKeyPairRequest {
@@ -1749,13 +1962,10 @@ impl CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateKeyPairRequest {
     const NAME: &'static str = "CreateKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyName",
-        "ProjectId",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         let mut project_id = None;
@@ -1776,57 +1986,75 @@ impl input::Input for CreateKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("KeyName", &self.key_name)?;
+        fields.plain("ProjectId", &self.project_id)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_key_pair`](super::Client::create_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
     /// Key pair information.
-    #[serde(rename = "KeyPair", default, skip_serializing_if = "Option::is_none")]
     pub key_pair: Option<output::KeyPair>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateKeyPairResponse {
-            key_pair: None,
-            request_id: None,
+impl lenient::Reply for CreateKeyPairResponse {
+    const NAME: &'static str = "CreateKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyPair",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_pair),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `KeyPair`.
-    pub fn with_key_pair(mut self, key_pair: output::KeyPair) -> Self {
-        self.key_pair = Some(key_pair);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyPair", &self.key_pair)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_launch_template`](super::Client::create_launch_template).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateRequest {
     /// Name of an instance launch template. It contains 2 to 128 English or Chinese characters.
     ///
     /// Required. Example: `MyLaunchTemplate`
-    #[serde(rename = "LaunchTemplateName")]
     pub launch_template_name: String,
     /// Location of the instance. You can specify attributes such as availability zone, project, and host (specified when creating a instance on the CDH) to which the instance belongs through this parameter.
     ///
     /// Required.
-    #[serde(rename = "Placement")]
     pub placement: Placement,
     /// Specify an effective [mirror](https://www.tencentcloud.com/document/product/213/4940) ID in the format of `img-xxx`. there are four image types:
     ///
@@ -1843,12 +2071,10 @@ pub struct CreateLaunchTemplateRequest {
     /// .
     ///
     /// Required. Example: `img-dkwyg6sr`
-    #[serde(rename = "ImageId")]
     pub image_id: String,
     /// Version description of an instance launch template. It contains 2 to 256 English or Chinese characters.
     ///
     /// Example: `MyLaunchTemplateVersionDesc`
-    #[serde(rename = "LaunchTemplateVersionDescription", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_description: Option<String>,
     /// Instance model. Different instance models specify different resource specifications.
     ///
@@ -1858,24 +2084,18 @@ pub struct CreateLaunchTemplateRequest {
     /// .
     ///
     /// Example: `S5.16XLARGE256`
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance system disk configuration information. If this parameter is not specified, it will be assigned based on the system default values.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Instance data disk configuration information. if not specified, no data disks are purchased by default. support specifying 21 data disks at the time of purchase, among which a maximum of 1 LOCAL_BASIC data disk or LOCAL_SSD data disk can be included, and a maximum of 20 CLOUD_BASIC data disks, CLOUD_PREMIUM data disks or CLOUD_SSD data disks can be included.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// VPC-related information configuration. You can specify information such as VPC ID and subnet ID through this parameter. If this parameter is not specified, use the basic network by default. If a VPC IP is specified in this parameter, it indicates the primary network interface card IP of each instance. In addition, the number of the InstanceCount parameter should be consistent with the number of the VPC IP and should not exceed 20.
-    #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// Public bandwidth-related settings. If this parameter is not specified, the public bandwidth is 0 Mbps by default.
-    #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
     /// Number of instances to purchase. value range for monthly subscription instances: \[1, 300\]. value range for pay-as-you-go instances: \[1, 100\]. default value: 1. the number of instances to purchase must not exceed the remaining user quota. for specific quota limitations, see [CVM instance purchase limitations](https://www.tencentcloud.com/document/product/213/2664).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// Instance display name.
     ///
@@ -1887,23 +2107,18 @@ pub struct CreateLaunchTemplateRequest {
     /// .
     ///
     /// Example: `MyInstance`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance login settings. this parameter allows you to set the instance login method to key or maintain the original login settings of the image.
-    #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// Security group to which an instance belongs. this parameter can be obtained by calling the sgId field in the returned value of [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808). if not specified, the default security group is bound.
     ///
     /// Example: `["sg-rf6ogz49"]`
-    #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
     /// Enhanced services. You can specify whether to enable services such as Cloud Security and Cloud Monitor through this parameter. If this parameter is not specified, Cloud Monitor and Cloud Security are enabled for public images by default, but not enabled for custom images and marketplace images by default. Instead, they use services retained in the images.
-    #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
     /// A string used to ensure the idempotence of the request. This string is generated by the customer and should be unique across different requests, with a maximum length of 64 ASCII characters. If this parameter is not specified, the idempotence of the request cannot be guaranteed.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Specifies the HostName of the cloud virtual machine.
     ///
@@ -1914,26 +2129,20 @@ pub struct CreateLaunchTemplateRequest {
     /// .
     ///
     /// Example: `myHost`
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Scheduled task. You can specify a scheduled task for the instance through this parameter. Currently, only scheduled termination is supported.
-    #[serde(rename = "ActionTimer", skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
     /// Placement group ID. Only one can be specified.
     ///
     /// Example: `["ps-3p88qhfo"]`
-    #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
     /// List of tag descriptions. You can bind tags to corresponding resource instances at the same time by specifying this parameter. Currently, only binding tags to the CVM is supported.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
     /// Market-Related options of the instance, such as relevant parameters of the bidding instance. this parameter is required if the payment mode of the specified instance is spot payment.
-    #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
     /// User data provided for an instance must be encoded in base64. valid values for maximum data size are up to 16 KB. for details on obtaining this parameter, see running commands at startup for [Windows](https://www.tencentcloud.com/document/product/213/17526) and [Linux](https://www.tencentcloud.com/document/product/213/17525).
     ///
     /// Example: `YmFzZTY0Cg==`
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Whether it is a pre-check for this request only.
     /// true: sends a check request without creating an instance. check items include whether required parameters are filled in, request format, service limits, and cvm inventory.
@@ -1942,17 +2151,14 @@ pub struct CreateLaunchTemplateRequest {
     /// false (default): sends a normal request. after passing the check, creates an instance directly.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// CAM role name. it can be obtained through the roleName in the return value from the API DescribeRoleList.
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// High-performance computing cluster ID. If the created instance is a high-performance computing instance, the cluster where the instance is placed should be specified. Otherwise, it cannot be specified.
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// Instance [billing mode](https://www.tencentcloud.com/document/product/213/2180).
     ///
@@ -1964,15 +2170,12 @@ pub struct CreateLaunchTemplateRequest {
     /// Default value: POSTPAID_BY_HOUR.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Prepaid mode, that is, annual and monthly subscription related parameter settings. Through this parameter, you can specify the purchase duration of annual and monthly subscription instances, whether to set auto-renewal, etc. If the specified instance's billing mode is the prepaid mode, this parameter must be passed.
-    #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// Instance destruction protection flag: indicates whether an instance is allowed to be deleted through an api. value ranges from: - **TRUE**: indicates that instance protection is enabled, deletion through apis is not allowed. - **FALSE**: indicates that instance protection is disabled, deletion through apis is allowed. default value: FALSE.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
     /// Whether jumbo frames are enabled for the instance. Valid values:
     /// - true: Jumbo frames are enabled. Only instance types that support jumbo frames can be set to true.
@@ -1981,14 +2184,11 @@ pub struct CreateLaunchTemplateRequest {
     /// Supported instance types: [Instance Types](https://www.tencentcloud.com/zh/document/api/213/11518)
     ///
     /// Example: `false`
-    #[serde(rename = "EnableJumboFrame", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
     /// Description list of tags. by specifying this parameter, tags can be bound to the instance launch template.
-    #[serde(rename = "LaunchTemplateTagSpecification", skip_serializing_if = "Option::is_none")]
     pub launch_template_tag_specification: Option<Vec<TagSpecification>>,
     /// Custom metadata. specifies that custom metadata key-value pairs can be added when creating a CVM.
     /// Note: this field is in beta test.
-    #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// Specifies that only the Update and Replace parameters are allowed. this parameter is valid only when custom Metadata is used in the template and Metadata is also transmitted in RunInstances. defaults to Replace.
     ///
@@ -1997,14 +2197,47 @@ pub struct CreateLaunchTemplateRequest {
     /// Note: this field is in beta test.
     ///
     /// Example: `Update`
-    #[serde(rename = "TemplateDataModifyAction", skip_serializing_if = "Option::is_none")]
     pub template_data_modify_action: Option<String>,
     /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
-    #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
 
 impl CreateLaunchTemplateRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateName",
+        "Placement",
+        "ImageId",
+        "LaunchTemplateVersionDescription",
+        "InstanceType",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "ActionTimer",
+        "DisasterRecoverGroupIds",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "UserData",
+        "DryRun",
+        "CamRoleName",
+        "HpcClusterId",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "DisableApiTermination",
+        "EnableJumboFrame",
+        "LaunchTemplateTagSpecification",
+        "Metadata",
+        "TemplateDataModifyAction",
+        "NetworkInterfaces",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_name: impl Into<String>, placement: Placement, image_id: impl Into<String>) -> Self {
         CreateLaunchTemplateRequest {
@@ -2189,42 +2422,10 @@ impl CreateLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateLaunchTemplateRequest {
     const NAME: &'static str = "CreateLaunchTemplateRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateName",
-        "Placement",
-        "ImageId",
-        "LaunchTemplateVersionDescription",
-        "InstanceType",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "ActionTimer",
-        "DisasterRecoverGroupIds",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "UserData",
-        "DryRun",
-        "CamRoleName",
-        "HpcClusterId",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "DisableApiTermination",
-        "EnableJumboFrame",
-        "LaunchTemplateTagSpecification",
-        "Metadata",
-        "TemplateDataModifyAction",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_name = None;
         let mut placement = None;
@@ -2332,69 +2533,114 @@ impl input::Input for CreateLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateLaunchTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateLaunchTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateName", &self.launch_template_name)?;
+        fields.plain("Placement", &self.placement)?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("LaunchTemplateTagSpecification", &self.launch_template_tag_specification)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("TemplateDataModifyAction", &self.template_data_modify_action)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_launch_template`](super::Client::create_launch_template).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateResponse {
     /// Specifies the ID of the successfully created instance launch template when this parameter is returned by creating an instance launch template through this interface.
     ///
     /// Example: `lt-a5n1305lo`
-    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateLaunchTemplateResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateLaunchTemplateResponse {
-            launch_template_id: None,
-            request_id: None,
+impl lenient::Reply for CreateLaunchTemplateResponse {
+    const NAME: &'static str = "CreateLaunchTemplateResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.launch_template_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
-        self.launch_template_id = Some(launch_template_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateLaunchTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateLaunchTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_launch_template_version`](super::Client::create_launch_template_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionRequest {
     /// Location of the instance. You can use this parameter to specify the attributes of the instance, such as its availability zone, project, and CDH (for dedicated CVMs)
     ///
     /// Required.
-    #[serde(rename = "Placement")]
     pub placement: Placement,
     /// Instance launch template ID. This parameter is used as a basis for creating new template versions.
     ///
     /// Required. Example: `lt-86v7g7g8`
-    #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
     /// This parameter, when specified, is used to create instance launch templates. If this parameter is not specified, the default version will be used.
     ///
     /// Example: `1`
-    #[serde(rename = "LaunchTemplateVersion", skip_serializing_if = "Option::is_none")]
     pub launch_template_version: Option<i64>,
     /// Description of instance launch template versions. This parameter can contain 2-256 characters.
     ///
     /// Example: `new_version`
-    #[serde(rename = "LaunchTemplateVersionDescription", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_description: Option<String>,
     /// Instance model. Different instance models specify different resource specifications.
     ///
@@ -2402,7 +2648,6 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// - For instances created with the payment mode CDHPAID, this parameter has the prefix "CDH_" and is generated based on the CPU and memory configuration. The specific format is: CDH_XCXG. For example, for creating a CDH instance with 1 CPU core and 1 GB memory, this parameter should be CDH_1C1G.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Assign an effective [mirror](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format like `img-xxx`. there are four image types:
     ///
@@ -2419,24 +2664,18 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// .
     ///
     /// Example: `img-irmer45l`
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk configuration of the instance. If this parameter is not specified, the default value will be used.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// The configuration information of instance data disks. If this parameter is not specified, no data disk will be purchased by default. When purchasing, you can specify 21 data disks, which can contain at most 1 LOCAL_BASIC or LOCAL_SSD data disk, and at most 20 CLOUD_BASIC, CLOUD_PREMIUM, or CLOUD_SSD data disks.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Configuration information of VPC. This parameter is used to specify VPC ID and subnet ID, etc. If this parameter is not specified, the classic network is used by default. If a VPC IP is specified in this parameter, it indicates the primary ENI IP of each instance. The value of parameter InstanceCount must be same as the number of VPC IPs, which cannot be greater than 20.
-    #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// Configuration of public network bandwidth. If this parameter is not specified, 0 Mbps will be used by default.
-    #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
     /// Number of instances to be purchased. Value range for monthly-subscribed instances: \[1, 300\]. Value range for pay-as-you-go instances: \[1, 100\]. Default value: 1. The specified number of instances to be purchased cannot exceed the remaining quota allowed for the user. For more information on quota, see CVM instance [Purchase Limits](https://intl.cloud.tencent.com/document/product/213/2664).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// Instance display name.
     ///
@@ -2448,23 +2687,18 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// .
     ///
     /// Example: `my_instance`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance login settings. you can use this parameter to set the instance's login method to key or keep the original login settings of the image.
-    #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response. If this parameter is not specified, the instance will be associated with default security groups.
     ///
     /// Example: `["sg-rf6ogz49"]`
-    #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
     /// Enhanced service. this parameter can be used to specify whether to enable services such as cloud security and cloud monitoring. if this parameter is not specified, cloud monitor and cloud security services are enabled for public images by default; for custom images and marketplace images, cloud monitor and cloud security services are not enabled by default, and the services retained in the image will be used.
-    #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
     /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Hostname of Cloud Virtual Machine.
     ///
@@ -2473,26 +2707,20 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 60 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
     ///
     /// Example: `myHost`
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Scheduled tasks. You can use this parameter to specify scheduled tasks for the instance. Only scheduled termination is supported.
-    #[serde(rename = "ActionTimer", skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
     /// Placement group ID. You can only specify one.
     ///
     /// Example: `["ps-3p88qhfo"]`
-    #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
     /// The tag description list. This parameter is used to bind a tag to a resource instance. A tag can only be bound to CVM instances.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
     /// Market options of the instance, such as parameters related to spot instances. This parameter is required for spot instances.
-    #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
     /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16KB. For more information on how to get the value of this parameter, see the commands you need to execute on startup for [Windows](https://intl.cloud.tencent.com/document/product/213/17526) or [Linux](https://intl.cloud.tencent.com/document/product/213/17525).
     ///
     /// Example: `YmFzZTY0Cg==`
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Whether the request is a dry run only.
     /// `true`: dry run only. The request will not create instance(s). A dry run can check whether all the required parameters are specified, whether the request format is right, whether the request exceeds service limits, and whether the specified CVMs are available.
@@ -2501,17 +2729,14 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// `false` (default value): send a normal request and create instance(s) if all the requirements are met.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// CAM role name, which can be obtained from the `roleName` field in the response of the [`DescribeRoleList`](https://intl.cloud.tencent.com/document/product/598/36223?from_cn_redirect=1) API.
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// HPC cluster ID. The HPC cluster must and can only be specified for a high-performance computing instance.
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// Instance [billing mode](https://intl.cloud.tencent.com/document/product/213/2180?from_cn_redirect=1).
     ///
@@ -2523,10 +2748,8 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// Default value: POSTPAID_BY_HOUR.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Details of the monthly subscription, including the purchase period, auto-renewal. It is required if the `InstanceChargeType` is `PREPAID`.
-    #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// Instance termination protection flag, indicating whether an instance is allowed to be deleted through an API. Valid values:
     ///
@@ -2536,7 +2759,6 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// Default value: FALSE.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
     /// Whether jumbo frames are enabled for the instance. Valid values:
     /// - true: Jumbo frames are enabled. Only instance types that support jumbo frames can be set to true.
@@ -2545,11 +2767,9 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// Supported instance types: [Instance Types](https://www.tencentcloud.com/zh/document/api/213/11518)
     ///
     /// Example: `false`
-    #[serde(rename = "EnableJumboFrame", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
     /// Custom metadata. specifies that custom metadata key-value pairs can be added when creating a CVM.
     /// Note: this field is in beta test.
-    #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// Specifies that only the Update and Replace parameters are allowed. this parameter is valid only when custom Metadata is used in the template and Metadata is also transmitted in RunInstances. defaults to Replace.
     ///
@@ -2558,14 +2778,47 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// Note: this field is in beta test.
     ///
     /// Example: `Update`
-    #[serde(rename = "TemplateDataModifyAction", skip_serializing_if = "Option::is_none")]
     pub template_data_modify_action: Option<String>,
     /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
-    #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
 
 impl CreateLaunchTemplateVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "LaunchTemplateId",
+        "LaunchTemplateVersion",
+        "LaunchTemplateVersionDescription",
+        "InstanceType",
+        "ImageId",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "ActionTimer",
+        "DisasterRecoverGroupIds",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "UserData",
+        "DryRun",
+        "CamRoleName",
+        "HpcClusterId",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "DisableApiTermination",
+        "EnableJumboFrame",
+        "Metadata",
+        "TemplateDataModifyAction",
+        "NetworkInterfaces",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement, launch_template_id: impl Into<String>) -> Self {
         CreateLaunchTemplateVersionRequest {
@@ -2755,42 +3008,10 @@ impl CreateLaunchTemplateVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateLaunchTemplateVersionRequest {
     const NAME: &'static str = "CreateLaunchTemplateVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-        "LaunchTemplateId",
-        "LaunchTemplateVersion",
-        "LaunchTemplateVersionDescription",
-        "InstanceType",
-        "ImageId",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "ActionTimer",
-        "DisasterRecoverGroupIds",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "UserData",
-        "DryRun",
-        "CamRoleName",
-        "HpcClusterId",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "DisableApiTermination",
-        "EnableJumboFrame",
-        "Metadata",
-        "TemplateDataModifyAction",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         let mut launch_template_id = None;
@@ -2898,54 +3119,102 @@ impl input::Input for CreateLaunchTemplateVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateLaunchTemplateVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateLaunchTemplateVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateVersionRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateVersion", &self.launch_template_version)?;
+        fields.opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("TemplateDataModifyAction", &self.template_data_modify_action)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_launch_template_version`](super::Client::create_launch_template_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionResponse {
     /// Version number of the new instance launch template.
     ///
     /// Example: `2`
-    #[serde(rename = "LaunchTemplateVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_number: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateLaunchTemplateVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateLaunchTemplateVersionResponse {
-            launch_template_version_number: None,
-            request_id: None,
+impl lenient::Reply for CreateLaunchTemplateVersionResponse {
+    const NAME: &'static str = "CreateLaunchTemplateVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateVersionNumber",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.launch_template_version_number),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `LaunchTemplateVersionNumber`.
-    pub fn with_launch_template_version_number(mut self, launch_template_version_number: i64) -> Self {
-        self.launch_template_version_number = Some(launch_template_version_number);
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateLaunchTemplateVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateLaunchTemplateVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateLaunchTemplateVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LaunchTemplateVersionNumber", &self.launch_template_version_number)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes data disk information.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataDisk {
     /// Data disk size, unit: GiB. the minimum adjustment step size is 10 GiB. the value ranges of different data disk types vary. for specific limitations, see the [storage overview](https://www.tencentcloud.com/document/product/213/4952). the default value is 0, which means no data disk purchase. for more restrictions, see the product document.
     ///
     /// Required. Example: `50`
-    #[serde(rename = "DiskSize")]
     pub disk_size: i64,
     /// Specifies the data disk type. for restrictions on data disk types, refer to [storage overview](https://www.tencentcloud.com/document/product/213/4952). valid values:
     ///
@@ -2965,13 +3234,11 @@ pub struct DataDisk {
     /// this parameter is invalid for the `ResizeInstanceDisk` api.
     ///
     /// Example: `CLOUD_SSD`
-    #[serde(rename = "DiskType", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Specifies the data disk ID.
     /// This parameter currently only serves as a response parameter for query apis such as `DescribeInstances`, and cannot be used as an input parameter for write apis such as `RunInstances`.
     ///
     /// Example: `disk-ciezoimt`
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Whether the data disk is terminated with the instance. value range:
     ///
@@ -2981,12 +3248,10 @@ pub struct DataDisk {
     ///   currently, this parameter is only used for the API `RunInstances`.
     ///
     /// Example: `true`
-    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// Data disk snapshot ID. the size of the selected data disk snapshot must be less than the data disk size.
     ///
     /// Example: `snap-6yczrj8x`
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Specifies whether the data disk is encrypted. value range:
     ///
@@ -2997,7 +3262,6 @@ pub struct DataDisk {
     /// this parameter is currently only used for the `RunInstances` api.
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// Custom CMK ID, value is UUID or similar to kms-abcd1234. used for encrypted cloud disk.
     ///
@@ -3005,36 +3269,45 @@ pub struct DataDisk {
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `kms-abcd1234`
-    #[serde(rename = "KmsKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     /// Cloud disk performance (unit: MiB/s). specifies additional performance for cloud disks.
     /// Currently only supports extreme cbs (CLOUD_TSSD) and enhanced SSD CLOUD disk (CLOUD_HSSD).
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "ThroughputPerformance", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<i64>,
     /// Specifies the dedicated cluster ID belonging to.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-1648zauv`
-    #[serde(rename = "CdcId", skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Burstable performance.
     ///
     /// **Note: this field is in beta test.**.
     ///
     /// Example: `false`
-    #[serde(rename = "BurstPerformance", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
     /// Disk name, with a length not exceeding 128 characters.
     ///
     /// Example: `MyDiskName`
-    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
 }
 
 impl DataDisk {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskSize",
+        "DiskType",
+        "DiskId",
+        "DeleteWithInstance",
+        "SnapshotId",
+        "Encrypt",
+        "KmsKeyId",
+        "ThroughputPerformance",
+        "CdcId",
+        "BurstPerformance",
+        "DiskName",
+    ];
     /// With the fields a request must carry.
     pub fn new(disk_size: i64) -> Self {
         DataDisk {
@@ -3103,21 +3376,10 @@ impl DataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DataDisk {
     const NAME: &'static str = "DataDisk";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskSize",
-        "DiskType",
-        "DiskId",
-        "DeleteWithInstance",
-        "SnapshotId",
-        "Encrypt",
-        "KmsKeyId",
-        "ThroughputPerformance",
-        "CdcId",
-        "BurstPerformance",
-        "DiskName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_size = None;
         let mut disk_type = None;
@@ -3162,24 +3424,46 @@ impl input::Input for DataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DataDisk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DataDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DataDisk", Self::FIELDS.len())?;
+        fields.plain("DiskSize", &self.disk_size)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("BurstPerformance", &self.burst_performance)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::delete_disaster_recover_groups`](super::Client::delete_disaster_recover_groups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoverGroupsRequest {
     /// ID list of spread placement groups, obtainable via the [DescribeDisasterRecoverGroups](https://intl.cloud.tencent.com/document/api/213/17810?from_cn_redirect=1) API. You can operate up to 10 spread placement groups in each request.
     ///
     /// Required. Example: `["ps-58l1hu01"]`
-    #[serde(rename = "DisasterRecoverGroupIds")]
     pub disaster_recover_group_ids: Vec<String>,
 }
 
 impl DeleteDisasterRecoverGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteDisasterRecoverGroupsRequest {
@@ -3188,11 +3472,10 @@ impl DeleteDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteDisasterRecoverGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DisasterRecoverGroupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disaster_recover_group_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3207,47 +3490,72 @@ impl input::Input for DeleteDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteDisasterRecoverGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteDisasterRecoverGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteDisasterRecoverGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_disaster_recover_groups`](super::Client::delete_disaster_recover_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoverGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteDisasterRecoverGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteDisasterRecoverGroupsResponse {
-            request_id: None,
+impl lenient::Reply for DeleteDisasterRecoverGroupsResponse {
+    const NAME: &'static str = "DeleteDisasterRecoverGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteDisasterRecoverGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteDisasterRecoverGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_hpc_clusters`](super::Client::delete_hpc_clusters).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteHpcClustersRequest {
     /// (Chinese only) 高性能计算集群ID列表。
     ///
     /// Required. Example: `["hpc-p64fdfa9"]`
-    #[serde(rename = "HpcClusterIds")]
     pub hpc_cluster_ids: Vec<String>,
 }
 
 impl DeleteHpcClustersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HpcClusterIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(hpc_cluster_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteHpcClustersRequest {
@@ -3256,11 +3564,10 @@ impl DeleteHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteHpcClustersRequest {
     const NAME: &'static str = "DeleteHpcClustersRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HpcClusterIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut hpc_cluster_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3275,57 +3582,82 @@ impl input::Input for DeleteHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteHpcClustersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteHpcClustersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteHpcClustersRequest", Self::FIELDS.len())?;
+        fields.plain("HpcClusterIds", &self.hpc_cluster_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_hpc_clusters`](super::Client::delete_hpc_clusters).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteHpcClustersResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteHpcClustersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteHpcClustersResponse {
-            request_id: None,
+impl lenient::Reply for DeleteHpcClustersResponse {
+    const NAME: &'static str = "DeleteHpcClustersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteHpcClustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteHpcClustersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteHpcClustersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_images`](super::Client::delete_images).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImagesRequest {
     /// List of the IDs of the instances to be deleted.
     ///
     /// Required. Example: `["img-34vaef8fe"]`
-    #[serde(rename = "ImageIds")]
     pub image_ids: Vec<String>,
     /// Whether to delete the snapshot associated with the image
     ///
     /// Example: `false`
-    #[serde(rename = "DeleteBindedSnap", skip_serializing_if = "Option::is_none")]
     pub delete_binded_snap: Option<bool>,
     /// Check whether deleting an image is supported
     ///
     /// Example: `true`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 
 impl DeleteImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageIds",
+        "DeleteBindedSnap",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteImagesRequest {
@@ -3346,13 +3678,10 @@ impl DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteImagesRequest {
     const NAME: &'static str = "DeleteImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageIds",
-        "DeleteBindedSnap",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         let mut delete_binded_snap = None;
@@ -3373,47 +3702,74 @@ impl input::Input for DeleteImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteImagesRequest", Self::FIELDS.len())?;
+        fields.plain("ImageIds", &self.image_ids)?;
+        fields.opt("DeleteBindedSnap", &self.delete_binded_snap)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_images`](super::Client::delete_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteImagesResponse {
-            request_id: None,
+impl lenient::Reply for DeleteImagesResponse {
+    const NAME: &'static str = "DeleteImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_instances_action_timer`](super::Client::delete_instances_action_timer).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteInstancesActionTimerRequest {
     /// (Chinese only) 定时任务ID列表，可以通过[DescribeInstancesActionTimer](https://cloud.tencent.com/document/product/213/103950)接口查询。只能删除未执行的定时任务。
     ///
     /// Required. Example: `["865d042d-0219-46c3-9821-6028c96cfb7c"]`
-    #[serde(rename = "ActionTimerIds")]
     pub action_timer_ids: Vec<String>,
 }
 
 impl DeleteInstancesActionTimerRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ActionTimerIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(action_timer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteInstancesActionTimerRequest {
@@ -3422,11 +3778,10 @@ impl DeleteInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteInstancesActionTimerRequest {
     const NAME: &'static str = "DeleteInstancesActionTimerRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ActionTimerIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut action_timer_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3441,52 +3796,77 @@ impl input::Input for DeleteInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteInstancesActionTimerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteInstancesActionTimerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteInstancesActionTimerRequest", Self::FIELDS.len())?;
+        fields.plain("ActionTimerIds", &self.action_timer_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_instances_action_timer`](super::Client::delete_instances_action_timer).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteInstancesActionTimerResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteInstancesActionTimerResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteInstancesActionTimerResponse {
-            request_id: None,
+impl lenient::Reply for DeleteInstancesActionTimerResponse {
+    const NAME: &'static str = "DeleteInstancesActionTimerResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteInstancesActionTimerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteInstancesActionTimerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_instances_disaster_recover_groups`](super::Client::delete_instances_disaster_recover_groups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteInstancesDisasterRecoverGroupsRequest {
     /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [`DescribeInstances`](https://www.tencentcloud.com/zh/document/api/213/33258). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-23sh03x7"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// ID list of placement groups, obtainable via the [DescribeDisasterRecoverGroups](https://www.tencentcloud.com/zh/document/api/213/33261) API.
     ///
     /// Required. Example: `["ps-c119a27y"]`
-    #[serde(rename = "DisasterRecoverGroupIds")]
     pub disaster_recover_group_ids: Vec<String>,
 }
 
 impl DeleteInstancesDisasterRecoverGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "DisasterRecoverGroupIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteInstancesDisasterRecoverGroupsRequest {
@@ -3496,12 +3876,10 @@ impl DeleteInstancesDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteInstancesDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteInstancesDisasterRecoverGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "DisasterRecoverGroupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut disaster_recover_group_ids = None;
@@ -3519,37 +3897,60 @@ impl input::Input for DeleteInstancesDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteInstancesDisasterRecoverGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteInstancesDisasterRecoverGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteInstancesDisasterRecoverGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_instances_disaster_recover_groups`](super::Client::delete_instances_disaster_recover_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteInstancesDisasterRecoverGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteInstancesDisasterRecoverGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteInstancesDisasterRecoverGroupsResponse {
-            request_id: None,
+impl lenient::Reply for DeleteInstancesDisasterRecoverGroupsResponse {
+    const NAME: &'static str = "DeleteInstancesDisasterRecoverGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteInstancesDisasterRecoverGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteInstancesDisasterRecoverGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteInstancesDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_key_pairs`](super::Client::delete_key_pairs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsRequest {
     /// One or more key pair IDs to be operated. The maximum number of key pairs per request is 100.
@@ -3559,11 +3960,14 @@ pub struct DeleteKeyPairsRequest {
     /// - Call the [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) API and obtain the key pair ID from the `KeyId` in the response.
     ///
     /// Required. Example: `["skey-mv9yzyjj"]`
-    #[serde(rename = "KeyIds")]
     pub key_ids: Vec<String>,
 }
 
 impl DeleteKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteKeyPairsRequest {
@@ -3572,11 +3976,10 @@ impl DeleteKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteKeyPairsRequest {
     const NAME: &'static str = "DeleteKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3591,47 +3994,72 @@ impl input::Input for DeleteKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteKeyPairsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairsRequest", Self::FIELDS.len())?;
+        fields.plain("KeyIds", &self.key_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_key_pairs`](super::Client::delete_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteKeyPairsResponse {
-            request_id: None,
+impl lenient::Reply for DeleteKeyPairsResponse {
+    const NAME: &'static str = "DeleteKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteKeyPairsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_launch_template`](super::Client::delete_launch_template).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateRequest {
     /// The launch template ID
     ///
     /// Required. Example: `lt-rf6ogz49`
-    #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
 }
 
 impl DeleteLaunchTemplateRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>) -> Self {
         DeleteLaunchTemplateRequest {
@@ -3640,11 +4068,10 @@ impl DeleteLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteLaunchTemplateRequest {
     const NAME: &'static str = "DeleteLaunchTemplateRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3659,52 +4086,77 @@ impl input::Input for DeleteLaunchTemplateRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteLaunchTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteLaunchTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_launch_template`](super::Client::delete_launch_template).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteLaunchTemplateResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteLaunchTemplateResponse {
-            request_id: None,
+impl lenient::Reply for DeleteLaunchTemplateResponse {
+    const NAME: &'static str = "DeleteLaunchTemplateResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteLaunchTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteLaunchTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_launch_template_versions`](super::Client::delete_launch_template_versions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsRequest {
     /// The launch template ID
     ///
     /// Required. Example: `lt-irmer45l`
-    #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
     /// List of instance launch template versions.
     ///
     /// Required. Example: `[1,2,3]`
-    #[serde(rename = "LaunchTemplateVersions")]
     pub launch_template_versions: Vec<i64>,
 }
 
 impl DeleteLaunchTemplateVersionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "LaunchTemplateVersions",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>, launch_template_versions: impl IntoIterator<Item = i64>) -> Self {
         DeleteLaunchTemplateVersionsRequest {
@@ -3714,12 +4166,10 @@ impl DeleteLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteLaunchTemplateVersionsRequest {
     const NAME: &'static str = "DeleteLaunchTemplateVersionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "LaunchTemplateVersions",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut launch_template_versions = None;
@@ -3737,37 +4187,60 @@ impl input::Input for DeleteLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteLaunchTemplateVersionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteLaunchTemplateVersionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateVersionsRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.plain("LaunchTemplateVersions", &self.launch_template_versions)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_launch_template_versions`](super::Client::delete_launch_template_versions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteLaunchTemplateVersionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteLaunchTemplateVersionsResponse {
-            request_id: None,
+impl lenient::Reply for DeleteLaunchTemplateVersionsResponse {
+    const NAME: &'static str = "DeleteLaunchTemplateVersionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteLaunchTemplateVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteLaunchTemplateVersionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteLaunchTemplateVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_account_quota`](super::Client::describe_account_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountQuotaRequest {
     /// (Chinese only)
@@ -3801,11 +4274,14 @@ pub struct DescribeAccountQuotaRequest {
     ///   ImageQuotaSet: 镜像配额
     ///
     ///   DisasterRecoverGroupQuotaSet: 置放群组配额
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeAccountQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeAccountQuotaRequest {
@@ -3819,11 +4295,10 @@ impl DescribeAccountQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAccountQuotaRequest {
     const NAME: &'static str = "DescribeAccountQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3838,67 +4313,84 @@ impl input::Input for DescribeAccountQuotaRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAccountQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeAccountQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAccountQuotaRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_account_quota`](super::Client::describe_account_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountQuotaResponse {
     /// (Chinese only) 用户appid
     ///
     /// Example: `1251783334`
-    #[serde(rename = "AppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<u64>,
     /// (Chinese only) 配额数据
-    #[serde(rename = "AccountQuotaOverview", default, skip_serializing_if = "Option::is_none")]
     pub account_quota_overview: Option<output::AccountQuotaOverview>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeAccountQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAccountQuotaResponse {
-            app_id: None,
-            account_quota_overview: None,
-            request_id: None,
+impl lenient::Reply for DescribeAccountQuotaResponse {
+    const NAME: &'static str = "DescribeAccountQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AppId",
+        "AccountQuotaOverview",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.app_id),
+            1 => lenient::value(map, &mut self.account_quota_overview),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `AppId`.
-    pub fn with_app_id(mut self, app_id: u64) -> Self {
-        self.app_id = Some(app_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeAccountQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AccountQuotaOverview`.
-    pub fn with_account_quota_overview(mut self, account_quota_overview: output::AccountQuotaOverview) -> Self {
-        self.account_quota_overview = Some(account_quota_overview);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAccountQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAccountQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AppId", &self.app_id)?;
+        fields.opt("AccountQuotaOverview", &self.account_quota_overview)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_chc_denied_actions`](super::Client::describe_chc_denied_actions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChcDeniedActionsRequest {
     /// CHC instance ID
     ///
     /// Required. Example: `[“chc-123456fd”]`
-    #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
 }
 
 impl DescribeChcDeniedActionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeChcDeniedActionsRequest {
@@ -3907,11 +4399,10 @@ impl DescribeChcDeniedActionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeChcDeniedActionsRequest {
     const NAME: &'static str = "DescribeChcDeniedActionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3926,54 +4417,71 @@ impl input::Input for DescribeChcDeniedActionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeChcDeniedActionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeChcDeniedActionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeChcDeniedActionsRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_chc_denied_actions`](super::Client::describe_chc_denied_actions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeChcDeniedActionsResponse {
     /// Actions not allowed for the CHC instance
     ///
     /// Example: `[     {         "ChcId": "chc-1a2b3c4d",         "DenyActions": [             "ConfigureChcAssistVpc",             "RunInstances"         ],         "State": "INIT"     },     {         "ChcId": "chc-adf34aft",         "DenyActions": [             "ConfigureChcAssistVpc",             "RunInstances"         ],         "State": "INIT"     } ]`
-    #[serde(rename = "ChcHostDeniedActionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub chc_host_denied_action_set: Vec<output::ChcHostDeniedActions>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeChcDeniedActionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeChcDeniedActionsResponse {
-            chc_host_denied_action_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeChcDeniedActionsResponse {
+    const NAME: &'static str = "DescribeChcDeniedActionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ChcHostDeniedActionSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.chc_host_denied_action_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChcHostDeniedActionSet`.
-    pub fn with_chc_host_denied_action_set(mut self, chc_host_denied_action_set: impl IntoIterator<Item = output::ChcHostDeniedActions>) -> Self {
-        self.chc_host_denied_action_set = chc_host_denied_action_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeChcDeniedActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeChcDeniedActionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeChcDeniedActionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ChcHostDeniedActionSet", &self.chc_host_denied_action_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_chc_hosts`](super::Client::describe_chc_hosts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeChcHostsRequest {
     /// CHC host ID. Up to 100 instances per request is allowed. `ChcIds` and `Filters` cannot be specified at the same time.
     ///
     /// Example: `["chc-1a2b3c4d"]`
-    #[serde(rename = "ChcIds", skip_serializing_if = "Option::is_none")]
     pub chc_ids: Option<Vec<String>>,
     /// - **zone**
     ///
@@ -4024,21 +4532,25 @@ pub struct DescribeChcHostsRequest {
     ///   Type: String
     ///
     ///   Optional
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// The offset. Default value: `0`. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// The number of returned results. Default value: `20`. Maximum value: `100`. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeChcHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeChcHostsRequest {
@@ -4070,14 +4582,10 @@ impl DescribeChcHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeChcHostsRequest {
     const NAME: &'static str = "DescribeChcHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut filters = None;
@@ -4101,205 +4609,224 @@ impl input::Input for DescribeChcHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeChcHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeChcHostsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeChcHostsRequest", Self::FIELDS.len())?;
+        fields.opt("ChcIds", &self.chc_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_chc_hosts`](super::Client::describe_chc_hosts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeChcHostsResponse {
     /// Number of eligible instances
     ///
     /// Example: `5`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// List of returned instances
-    #[serde(rename = "ChcHostSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub chc_host_set: Vec<output::ChcHost>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeChcHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeChcHostsResponse {
-            total_count: None,
-            chc_host_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeChcHostsResponse {
+    const NAME: &'static str = "DescribeChcHostsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "ChcHostSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.chc_host_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeChcHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ChcHostSet`.
-    pub fn with_chc_host_set(mut self, chc_host_set: impl IntoIterator<Item = output::ChcHost>) -> Self {
-        self.chc_host_set = chc_host_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeChcHostsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeChcHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ChcHostSet", &self.chc_host_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_disaster_recover_group_quota`](super::Client::describe_disaster_recover_group_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupQuotaRequest {}
 
 impl DescribeDisasterRecoverGroupQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeDisasterRecoverGroupQuotaRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDisasterRecoverGroupQuotaRequest {
     const NAME: &'static str = "DescribeDisasterRecoverGroupQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeDisasterRecoverGroupQuotaRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDisasterRecoverGroupQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeDisasterRecoverGroupQuotaRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_disaster_recover_group_quota`](super::Client::describe_disaster_recover_group_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupQuotaResponse {
     /// The maximum number of placement groups that can be created.
     ///
     /// Example: `10`
-    #[serde(rename = "GroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_quota: Option<i64>,
     /// The number of placement groups that have been created by the current user.
     ///
     /// Example: `25`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
     /// Quota on instances in a physical-machine-type disaster recovery group.
     ///
     /// Example: `50`
-    #[serde(rename = "CvmInHostGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_host_group_quota: Option<i64>,
     /// Quota on instances in a switch-type disaster recovery group.
     ///
     /// Deprecated. Example: `20`
-    #[serde(rename = "CvmInSwGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_sw_group_quota: Option<i64>,
     /// Quota on instances in a rack-type disaster recovery group.
     ///
     /// Example: `30`
-    #[serde(rename = "CvmInRackGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_rack_group_quota: Option<i64>,
     /// Quota for instances in a disaster recovery group of the switch type.
     ///
     /// Example: `20`
-    #[serde(rename = "CvmInSwitchGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_switch_group_quota: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDisasterRecoverGroupQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDisasterRecoverGroupQuotaResponse {
-            group_quota: None,
-            current_num: None,
-            cvm_in_host_group_quota: None,
-            cvm_in_sw_group_quota: None,
-            cvm_in_rack_group_quota: None,
-            cvm_in_switch_group_quota: None,
-            request_id: None,
+impl lenient::Reply for DescribeDisasterRecoverGroupQuotaResponse {
+    const NAME: &'static str = "DescribeDisasterRecoverGroupQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupQuota",
+        "CurrentNum",
+        "CvmInHostGroupQuota",
+        "CvmInSwGroupQuota",
+        "CvmInRackGroupQuota",
+        "CvmInSwitchGroupQuota",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_quota),
+            1 => lenient::scalar(map, &mut self.current_num),
+            2 => lenient::scalar(map, &mut self.cvm_in_host_group_quota),
+            3 => lenient::scalar(map, &mut self.cvm_in_sw_group_quota),
+            4 => lenient::scalar(map, &mut self.cvm_in_rack_group_quota),
+            5 => lenient::scalar(map, &mut self.cvm_in_switch_group_quota),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `GroupQuota`.
-    pub fn with_group_quota(mut self, group_quota: i64) -> Self {
-        self.group_quota = Some(group_quota);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: i64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `CvmInHostGroupQuota`.
-    pub fn with_cvm_in_host_group_quota(mut self, cvm_in_host_group_quota: i64) -> Self {
-        self.cvm_in_host_group_quota = Some(cvm_in_host_group_quota);
-        self
-    }
-    /// Sets `CvmInSwGroupQuota`.
-    pub fn with_cvm_in_sw_group_quota(mut self, cvm_in_sw_group_quota: i64) -> Self {
-        self.cvm_in_sw_group_quota = Some(cvm_in_sw_group_quota);
-        self
-    }
-    /// Sets `CvmInRackGroupQuota`.
-    pub fn with_cvm_in_rack_group_quota(mut self, cvm_in_rack_group_quota: i64) -> Self {
-        self.cvm_in_rack_group_quota = Some(cvm_in_rack_group_quota);
-        self
-    }
-    /// Sets `CvmInSwitchGroupQuota`.
-    pub fn with_cvm_in_switch_group_quota(mut self, cvm_in_switch_group_quota: i64) -> Self {
-        self.cvm_in_switch_group_quota = Some(cvm_in_switch_group_quota);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDisasterRecoverGroupQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDisasterRecoverGroupQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupQuota", &self.group_quota)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?;
+        fields.opt("CvmInSwGroupQuota", &self.cvm_in_sw_group_quota)?;
+        fields.opt("CvmInRackGroupQuota", &self.cvm_in_rack_group_quota)?;
+        fields.opt("CvmInSwitchGroupQuota", &self.cvm_in_switch_group_quota)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_disaster_recover_groups`](super::Client::describe_disaster_recover_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupsRequest {
     /// ID list of spread placement groups. You can operate up to 10 spread placement groups in each request.
     ///
     /// Example: `["ps-21q9ibvr"]`
-    #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
     /// Name of a spread placement group. Fuzzy match is supported.
     ///
     /// Example: `myGroup`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Offset; default value: 0. For more information on `Offset`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `2`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// - `tag-key` - String - Optional - Filter by the tag key.
     /// - `tag-value` - String - Optional - Filter by the tag value.
     /// - `tag:tag-key` - String - Optional - Filter by the tag key-value pair. Replace `tag-key` with the actual tag keys.
     ///
     /// Each request can have up to 10 `Filters` and 5 `Filters.Values`.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeDisasterRecoverGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupIds",
+        "Name",
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeDisasterRecoverGroupsRequest {
@@ -4337,15 +4864,10 @@ impl DescribeDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DescribeDisasterRecoverGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DisasterRecoverGroupIds",
-        "Name",
-        "Offset",
-        "Limit",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disaster_recover_group_ids = None;
         let mut name = None;
@@ -4372,57 +4894,75 @@ impl input::Input for DescribeDisasterRecoverGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeDisasterRecoverGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDisasterRecoverGroupsRequest", Self::FIELDS.len())?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_disaster_recover_groups`](super::Client::describe_disaster_recover_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupsResponse {
     /// Information on spread placement groups.
-    #[serde(rename = "DisasterRecoverGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_set: Vec<output::DisasterRecoverGroup>,
     /// Total number of placement groups of the user.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeDisasterRecoverGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeDisasterRecoverGroupsResponse {
-            disaster_recover_group_set: Vec::new(),
-            total_count: None,
-            request_id: None,
+impl lenient::Reply for DescribeDisasterRecoverGroupsResponse {
+    const NAME: &'static str = "DescribeDisasterRecoverGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.disaster_recover_group_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DisasterRecoverGroupSet`.
-    pub fn with_disaster_recover_group_set(mut self, disaster_recover_group_set: impl IntoIterator<Item = output::DisasterRecoverGroup>) -> Self {
-        self.disaster_recover_group_set = disaster_recover_group_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeDisasterRecoverGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeDisasterRecoverGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DisasterRecoverGroupSet", &self.disaster_recover_group_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_hosts`](super::Client::describe_hosts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeHostsRequest {
     /// - **zone**
@@ -4468,21 +5008,24 @@ pub struct DescribeHostsRequest {
     ///   Optional
     ///
     /// Each request can have up to 10 `Filters` and 5 `Filter.Values`.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Offset; default value: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of results returned; default value: 20; maximum: 100.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
 impl DescribeHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeHostsRequest {
@@ -4508,13 +5051,10 @@ impl DescribeHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeHostsRequest {
     const NAME: &'static str = "DescribeHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         let mut offset = None;
@@ -4535,98 +5075,106 @@ impl input::Input for DescribeHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeHostsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeHostsRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_hosts`](super::Client::describe_hosts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeHostsResponse {
     /// Total number of CDH instances meeting the query conditions
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// Information on CDH instances
-    #[serde(rename = "HostSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub host_set: Vec<output::HostItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeHostsResponse {
-            total_count: None,
-            host_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeHostsResponse {
+    const NAME: &'static str = "DescribeHostsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "HostSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.host_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `HostSet`.
-    pub fn with_host_set(mut self, host_set: impl IntoIterator<Item = output::HostItem>) -> Self {
-        self.host_set = host_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeHostsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("HostSet", &self.host_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_hpc_clusters`](super::Client::describe_hpc_clusters).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersRequest {
     /// (Chinese only) 一个或多个待操作的高性能计算集群ID。集群ID信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。每次请求高性能计算集群信息的批量上限为100，默认配合Limit传参数，不能超过Limit值，Limit默认20。
     ///
     /// Example: `["hpc-p64fdfa9"]`
-    #[serde(rename = "HpcClusterIds", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_ids: Option<Vec<String>>,
     /// (Chinese only) 高性能计算集群名称，长度限制\[1-60\]。
     ///
     /// Example: `MyCluster`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 可用区信息。可用区信息可通过 [查询可用区信息](https://cloud.tencent.com/document/api/213/15707) 接口获取。
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 偏移量, 默认值0。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// (Chinese only) 本次请求量, 默认值20，范围限制为\[1-100\]。
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// (Chinese only) 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
-    #[serde(rename = "HpcClusterType", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
     /// (Chinese only) 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
     /// Example: `例如cdc场景：cluster-iu5gustw，其他场景暂不支持。`
-    #[serde(rename = "HpcClusterBusinessId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_business_id: Option<String>,
     /// (Chinese only) 高性能计算集群实例类型
     ///
     /// Example: `HCCPNV4ane.58XLARGE1929`
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only)
     ///
@@ -4655,11 +5203,22 @@ pub struct DescribeHpcClustersRequest {
     ///   必选：否
     ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeHpcClustersRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HpcClusterIds",
+        "Name",
+        "Zone",
+        "Offset",
+        "Limit",
+        "HpcClusterType",
+        "HpcClusterBusinessId",
+        "InstanceType",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeHpcClustersRequest {
@@ -4721,19 +5280,10 @@ impl DescribeHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeHpcClustersRequest {
     const NAME: &'static str = "DescribeHpcClustersRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HpcClusterIds",
-        "Name",
-        "Zone",
-        "Offset",
-        "Limit",
-        "HpcClusterType",
-        "HpcClusterBusinessId",
-        "InstanceType",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut hpc_cluster_ids = None;
         let mut name = None;
@@ -4772,67 +5322,92 @@ impl input::Input for DescribeHpcClustersRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeHpcClustersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeHpcClustersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeHpcClustersRequest", Self::FIELDS.len())?;
+        fields.opt("HpcClusterIds", &self.hpc_cluster_ids)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("HpcClusterType", &self.hpc_cluster_type)?;
+        fields.opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_hpc_clusters`](super::Client::describe_hpc_clusters).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersResponse {
     /// (Chinese only) 高性能计算集群信息。
-    #[serde(rename = "HpcClusterSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub hpc_cluster_set: Vec<output::HpcClusterInfo>,
     /// (Chinese only) 高性能计算集群总数。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeHpcClustersResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeHpcClustersResponse {
-            hpc_cluster_set: Vec::new(),
-            total_count: None,
-            request_id: None,
+impl lenient::Reply for DescribeHpcClustersResponse {
+    const NAME: &'static str = "DescribeHpcClustersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "HpcClusterSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.hpc_cluster_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `HpcClusterSet`.
-    pub fn with_hpc_cluster_set(mut self, hpc_cluster_set: impl IntoIterator<Item = output::HpcClusterInfo>) -> Self {
-        self.hpc_cluster_set = hpc_cluster_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeHpcClustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeHpcClustersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeHpcClustersResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("HpcClusterSet", &self.hpc_cluster_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_image_from_family`](super::Client::describe_image_from_family).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyRequest {
     /// Image family
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
 }
 
 impl DescribeImageFromFamilyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageFamily",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImageFromFamilyRequest {
@@ -4846,11 +5421,10 @@ impl DescribeImageFromFamilyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImageFromFamilyRequest {
     const NAME: &'static str = "DescribeImageFromFamilyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageFamily",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_family = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4865,120 +5439,160 @@ impl input::Input for DescribeImageFromFamilyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImageFromFamilyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeImageFromFamilyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImageFromFamilyRequest", Self::FIELDS.len())?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_image_from_family`](super::Client::describe_image_from_family).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyResponse {
     /// Image information. Null is returned when there is no available image.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<output::Image>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeImageFromFamilyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImageFromFamilyResponse {
-            image: None,
-            request_id: None,
+impl lenient::Reply for DescribeImageFromFamilyResponse {
+    const NAME: &'static str = "DescribeImageFromFamilyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Image",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Image`.
-    pub fn with_image(mut self, image: output::Image) -> Self {
-        self.image = Some(image);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeImageFromFamilyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeImageFromFamilyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImageFromFamilyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Image", &self.image)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_image_quota`](super::Client::describe_image_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeImageQuotaRequest {}
 
 impl DescribeImageQuotaRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImageQuotaRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImageQuotaRequest {
     const NAME: &'static str = "DescribeImageQuotaRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeImageQuotaRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImageQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeImageQuotaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeImageQuotaRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_image_quota`](super::Client::describe_image_quota).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeImageQuotaResponse {
     /// The image quota of an account
     ///
     /// Example: `1000`
-    #[serde(rename = "ImageNumQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_num_quota: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeImageQuotaResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImageQuotaResponse {
-            image_num_quota: None,
-            request_id: None,
+impl lenient::Reply for DescribeImageQuotaResponse {
+    const NAME: &'static str = "DescribeImageQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageNumQuota",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.image_num_quota),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImageNumQuota`.
-    pub fn with_image_num_quota(mut self, image_num_quota: i64) -> Self {
-        self.image_num_quota = Some(image_num_quota);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeImageQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeImageQuotaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImageQuotaResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageNumQuota", &self.image_num_quota)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_image_share_permission`](super::Client::describe_image_share_permission).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionRequest {
     /// The ID of the image to be shared
     ///
     /// Required. Example: `img-6pb6lrmy`
-    #[serde(rename = "ImageId")]
     pub image_id: String,
 }
 
 impl DescribeImageSharePermissionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>) -> Self {
         DescribeImageSharePermissionRequest {
@@ -4987,11 +5601,10 @@ impl DescribeImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImageSharePermissionRequest {
     const NAME: &'static str = "DescribeImageSharePermissionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5006,46 +5619,64 @@ impl input::Input for DescribeImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImageSharePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeImageSharePermissionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImageSharePermissionRequest", Self::FIELDS.len())?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_image_share_permission`](super::Client::describe_image_share_permission).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionResponse {
     /// Information on image sharing.
-    #[serde(rename = "SharePermissionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub share_permission_set: Vec<output::SharePermission>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeImageSharePermissionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImageSharePermissionResponse {
-            share_permission_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeImageSharePermissionResponse {
+    const NAME: &'static str = "DescribeImageSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SharePermissionSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.share_permission_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SharePermissionSet`.
-    pub fn with_share_permission_set(mut self, share_permission_set: impl IntoIterator<Item = output::SharePermission>) -> Self {
-        self.share_permission_set = share_permission_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeImageSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeImageSharePermissionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImageSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SharePermissionSet", &self.share_permission_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_images`](super::Client::describe_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
     /// List of image IDs, such as `img-gvbnzy6f`. For the format of array-type parameters, see [API Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You can obtain the image IDs in two ways:
@@ -5054,7 +5685,6 @@ pub struct DescribeImagesRequest {
     /// - View the image IDs in the [Image Console](https://console.cloud.tencent.com/cvm/image).
     ///
     /// Example: `["img-gvbnzy6f"]`
-    #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Filters. Each request can have up to 10 `Filters`, and 5 `Filters.Values` for each filter. `ImageIds` and `Filters` cannot be specified at the same time. See details:
     ///
@@ -5121,26 +5751,30 @@ pub struct DescribeImagesRequest {
     ///   Type: String
     ///
     ///   Optional
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Offset; default value: 0. For more information on `Offset`, see [API Introduction](https://www.tencentcloud.com/document/product/213/15689).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see [API Introduction](https://www.tencentcloud.com/document/product/213/15689).
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Instance type, e.g. `SA5.MEDIUM2`
     ///
     /// Example: `SA5.MEDIUM2`
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 }
 
 impl DescribeImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageIds",
+        "Filters",
+        "Offset",
+        "Limit",
+        "InstanceType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImagesRequest {
@@ -5178,15 +5812,10 @@ impl DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImagesRequest {
     const NAME: &'static str = "DescribeImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageIds",
-        "Filters",
-        "Offset",
-        "Limit",
-        "InstanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         let mut filters = None;
@@ -5213,194 +5842,249 @@ impl input::Input for DescribeImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImagesRequest", Self::FIELDS.len())?;
+        fields.opt("ImageIds", &self.image_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_images`](super::Client::describe_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
     /// Information on an image, including its state and attributes.
-    #[serde(rename = "ImageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_set: Vec<output::Image>,
     /// Number of images meeting the filtering conditions.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImagesResponse {
-            image_set: Vec::new(),
-            total_count: None,
-            request_id: None,
+impl lenient::Reply for DescribeImagesResponse {
+    const NAME: &'static str = "DescribeImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageSet",
+        "TotalCount",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.image_set),
+            1 => lenient::scalar(map, &mut self.total_count),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImageSet`.
-    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = output::Image>) -> Self {
-        self.image_set = image_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ImageSet", &self.image_set)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_import_image_os`](super::Client::describe_import_image_os).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeImportImageOsRequest {}
 
 impl DescribeImportImageOsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeImportImageOsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeImportImageOsRequest {
     const NAME: &'static str = "DescribeImportImageOsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeImportImageOsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeImportImageOsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeImportImageOsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeImportImageOsRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_import_image_os`](super::Client::describe_import_image_os).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeImportImageOsResponse {
     /// Supported operating system types of imported images.
-    #[serde(rename = "ImportImageOsListSupported", default, skip_serializing_if = "Option::is_none")]
     pub import_image_os_list_supported: Option<output::ImageOsList>,
     /// Supported operating system versions of imported images.
-    #[serde(rename = "ImportImageOsVersionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub import_image_os_version_set: Vec<output::OsVersion>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeImportImageOsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeImportImageOsResponse {
-            import_image_os_list_supported: None,
-            import_image_os_version_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeImportImageOsResponse {
+    const NAME: &'static str = "DescribeImportImageOsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImportImageOsListSupported",
+        "ImportImageOsVersionSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.import_image_os_list_supported),
+            1 => lenient::list(map, &mut self.import_image_os_version_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImportImageOsListSupported`.
-    pub fn with_import_image_os_list_supported(mut self, import_image_os_list_supported: output::ImageOsList) -> Self {
-        self.import_image_os_list_supported = Some(import_image_os_list_supported);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeImportImageOsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ImportImageOsVersionSet`.
-    pub fn with_import_image_os_version_set(mut self, import_image_os_version_set: impl IntoIterator<Item = output::OsVersion>) -> Self {
-        self.import_image_os_version_set = import_image_os_version_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeImportImageOsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeImportImageOsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImportImageOsListSupported", &self.import_image_os_list_supported)?;
+        fields.list("ImportImageOsVersionSet", &self.import_image_os_version_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instance_family_configs`](super::Client::describe_instance_family_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceFamilyConfigsRequest {}
 
 impl DescribeInstanceFamilyConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceFamilyConfigsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceFamilyConfigsRequest {
     const NAME: &'static str = "DescribeInstanceFamilyConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeInstanceFamilyConfigsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceFamilyConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceFamilyConfigsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInstanceFamilyConfigsRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_family_configs`](super::Client::describe_instance_family_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceFamilyConfigsResponse {
     /// List of instance model families
-    #[serde(rename = "InstanceFamilyConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_family_config_set: Vec<output::InstanceFamilyConfig>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstanceFamilyConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceFamilyConfigsResponse {
-            instance_family_config_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstanceFamilyConfigsResponse {
+    const NAME: &'static str = "DescribeInstanceFamilyConfigsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceFamilyConfigSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_family_config_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceFamilyConfigSet`.
-    pub fn with_instance_family_config_set(mut self, instance_family_config_set: impl IntoIterator<Item = output::InstanceFamilyConfig>) -> Self {
-        self.instance_family_config_set = instance_family_config_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceFamilyConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceFamilyConfigsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceFamilyConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceFamilyConfigSet", &self.instance_family_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instance_internet_bandwidth_configs`](super::Client::describe_instance_internet_bandwidth_configs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceInternetBandwidthConfigsRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-6lafsaz0`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
 impl DescribeInstanceInternetBandwidthConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeInstanceInternetBandwidthConfigsRequest {
@@ -5409,11 +6093,10 @@ impl DescribeInstanceInternetBandwidthConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceInternetBandwidthConfigsRequest {
     const NAME: &'static str = "DescribeInstanceInternetBandwidthConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5428,46 +6111,64 @@ impl input::Input for DescribeInstanceInternetBandwidthConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceInternetBandwidthConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceInternetBandwidthConfigsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceInternetBandwidthConfigsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_internet_bandwidth_configs`](super::Client::describe_instance_internet_bandwidth_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceInternetBandwidthConfigsResponse {
     /// (Chinese only) 带宽配置信息列表。
-    #[serde(rename = "InternetBandwidthConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub internet_bandwidth_config_set: Vec<output::InternetBandwidthConfig>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstanceInternetBandwidthConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceInternetBandwidthConfigsResponse {
-            internet_bandwidth_config_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstanceInternetBandwidthConfigsResponse {
+    const NAME: &'static str = "DescribeInstanceInternetBandwidthConfigsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetBandwidthConfigSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.internet_bandwidth_config_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InternetBandwidthConfigSet`.
-    pub fn with_internet_bandwidth_config_set(mut self, internet_bandwidth_config_set: impl IntoIterator<Item = output::InternetBandwidthConfig>) -> Self {
-        self.internet_bandwidth_config_set = internet_bandwidth_config_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceInternetBandwidthConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceInternetBandwidthConfigsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceInternetBandwidthConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InternetBandwidthConfigSet", &self.internet_bandwidth_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instance_type_configs`](super::Client::describe_instance_type_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeConfigsRequest {
     /// (Chinese only)
@@ -5499,11 +6200,14 @@ pub struct DescribeInstanceTypeConfigsRequest {
     ///   必选：否
     ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为1。
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeInstanceTypeConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstanceTypeConfigsRequest {
@@ -5517,11 +6221,10 @@ impl DescribeInstanceTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceTypeConfigsRequest {
     const NAME: &'static str = "DescribeInstanceTypeConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5536,56 +6239,77 @@ impl input::Input for DescribeInstanceTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceTypeConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceTypeConfigsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceTypeConfigsRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_type_configs`](super::Client::describe_instance_type_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeConfigsResponse {
     /// (Chinese only) 实例机型配置列表。
-    #[serde(rename = "InstanceTypeConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_config_set: Vec<output::InstanceTypeConfig>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstanceTypeConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceTypeConfigsResponse {
-            instance_type_config_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstanceTypeConfigsResponse {
+    const NAME: &'static str = "DescribeInstanceTypeConfigsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceTypeConfigSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_type_config_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceTypeConfigSet`.
-    pub fn with_instance_type_config_set(mut self, instance_type_config_set: impl IntoIterator<Item = output::InstanceTypeConfig>) -> Self {
-        self.instance_type_config_set = instance_type_config_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceTypeConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceTypeConfigsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceTypeConfigSet", &self.instance_type_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instance_vnc_url`](super::Client::describe_instance_vnc_url).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlRequest {
     /// (Chinese only) 一个操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-r9hr2upy`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
 impl DescribeInstanceVncUrlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         DescribeInstanceVncUrlRequest {
@@ -5594,11 +6318,10 @@ impl DescribeInstanceVncUrlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstanceVncUrlRequest {
     const NAME: &'static str = "DescribeInstanceVncUrlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5613,74 +6336,87 @@ impl input::Input for DescribeInstanceVncUrlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstanceVncUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstanceVncUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceVncUrlRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instance_vnc_url`](super::Client::describe_instance_vnc_url).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlResponse {
     /// (Chinese only) 实例的管理终端地址。
     ///
     /// Example: `wss%3A%2F%2Fbjvnc.qcloud.com%3A26789%2Fv`
-    #[serde(rename = "InstanceVncUrl", default, skip_serializing_if = "Option::is_none")]
     pub instance_vnc_url: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstanceVncUrlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstanceVncUrlResponse {
-            instance_vnc_url: None,
-            request_id: None,
+impl lenient::Reply for DescribeInstanceVncUrlResponse {
+    const NAME: &'static str = "DescribeInstanceVncUrlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceVncUrl",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_vnc_url),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceVncUrl`.
-    pub fn with_instance_vnc_url(mut self, instance_vnc_url: impl Into<String>) -> Self {
-        self.instance_vnc_url = Some(instance_vnc_url.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstanceVncUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstanceVncUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstanceVncUrlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceVncUrl", &self.instance_vnc_url)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances_action_timer`](super::Client::describe_instances_action_timer).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesActionTimerRequest {
     /// (Chinese only) 定时任务ID列表。
     ///
     /// Example: `59337876-b254-4c21-847f-7d57d840d227`
-    #[serde(rename = "ActionTimerIds", skip_serializing_if = "Option::is_none")]
     pub action_timer_ids: Option<Vec<String>>,
     /// (Chinese only) 按照一个或者多个实例ID查询。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-37qv3ucj"]`
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// (Chinese only) 定时器动作，目前仅支持销毁一个值：TerminateInstances。
     ///
     /// Example: `TerminateInstances`
-    #[serde(rename = "TimerAction", skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
     /// (Chinese only) 定时任务执行时间的结束范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
     /// Example: `2024-11-06T08:00:32Z`
-    #[serde(rename = "EndActionTime", skip_serializing_if = "Option::is_none")]
     pub end_action_time: Option<String>,
     /// (Chinese only) 定时任务执行时间的开始范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
     /// Example: `2024-11-06T08:00:32Z`
-    #[serde(rename = "StartActionTime", skip_serializing_if = "Option::is_none")]
     pub start_action_time: Option<String>,
     /// (Chinese only) 定时任务状态列表。
     ///
@@ -5689,11 +6425,19 @@ pub struct DescribeInstancesActionTimerRequest {
     /// - DONE：执行完成。
     ///
     /// Example: `UNDO`
-    #[serde(rename = "StatusList", skip_serializing_if = "Option::is_none")]
     pub status_list: Option<Vec<String>>,
 }
 
 impl DescribeInstancesActionTimerRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ActionTimerIds",
+        "InstanceIds",
+        "TimerAction",
+        "EndActionTime",
+        "StartActionTime",
+        "StatusList",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesActionTimerRequest {
@@ -5737,16 +6481,10 @@ impl DescribeInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesActionTimerRequest {
     const NAME: &'static str = "DescribeInstancesActionTimerRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ActionTimerIds",
-        "InstanceIds",
-        "TimerAction",
-        "EndActionTime",
-        "StartActionTime",
-        "StatusList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut action_timer_ids = None;
         let mut instance_ids = None;
@@ -5776,62 +6514,88 @@ impl input::Input for DescribeInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesActionTimerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesActionTimerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesActionTimerRequest", Self::FIELDS.len())?;
+        fields.opt("ActionTimerIds", &self.action_timer_ids)?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("TimerAction", &self.timer_action)?;
+        fields.opt("EndActionTime", &self.end_action_time)?;
+        fields.opt("StartActionTime", &self.start_action_time)?;
+        fields.opt("StatusList", &self.status_list)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_action_timer`](super::Client::describe_instances_action_timer).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesActionTimerResponse {
     /// (Chinese only) 定时任务信息列表。
-    #[serde(rename = "ActionTimers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub action_timers: Vec<output::ActionTimer>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstancesActionTimerResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesActionTimerResponse {
-            action_timers: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstancesActionTimerResponse {
+    const NAME: &'static str = "DescribeInstancesActionTimerResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ActionTimers",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.action_timers),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ActionTimers`.
-    pub fn with_action_timers(mut self, action_timers: impl IntoIterator<Item = output::ActionTimer>) -> Self {
-        self.action_timers = action_timers.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesActionTimerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesActionTimerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ActionTimers", &self.action_timers)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances_attributes`](super::Client::describe_instances_attributes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesAttributesRequest {
     /// Instance attributes to be obtained. Valid value(s):
     /// UserData: Custom data of instances.
     ///
     /// Required. Example: `["UserData"]`
-    #[serde(rename = "Attributes")]
     pub attributes: Vec<String>,
     /// Instance ID list.
     ///
     /// Required. Example: `["ins-lyxxskp2"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl DescribeInstancesAttributesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Attributes",
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(attributes: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstancesAttributesRequest {
@@ -5841,12 +6605,10 @@ impl DescribeInstancesAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesAttributesRequest {
     const NAME: &'static str = "DescribeInstancesAttributesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Attributes",
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut attributes = None;
         let mut instance_ids = None;
@@ -5864,52 +6626,70 @@ impl input::Input for DescribeInstancesAttributesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesAttributesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesAttributesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesAttributesRequest", Self::FIELDS.len())?;
+        fields.plain("Attributes", &self.attributes)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_attributes`](super::Client::describe_instances_attributes).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesAttributesResponse {
     /// List of attributes of specified instances.
-    #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::InstanceAttribute>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstancesAttributesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesAttributesResponse {
-            instance_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstancesAttributesResponse {
+    const NAME: &'static str = "DescribeInstancesAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::InstanceAttribute>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesAttributesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesAttributesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceSet", &self.instance_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances_modification`](super::Client::describe_instances_modification).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesModificationRequest {
     /// (Chinese only) 一个或多个待查询的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为20。
     ///
     /// Required. Example: `["ins-4txox06m"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only)
     ///
@@ -5922,11 +6702,15 @@ pub struct DescribeInstancesModificationRequest {
     ///   必选：否
     ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为2。
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeInstancesModificationRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Filters",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeInstancesModificationRequest {
@@ -5941,12 +6725,10 @@ impl DescribeInstancesModificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesModificationRequest {
     const NAME: &'static str = "DescribeInstancesModificationRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut filters = None;
@@ -5964,74 +6746,92 @@ impl input::Input for DescribeInstancesModificationRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesModificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesModificationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesModificationRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_modification`](super::Client::describe_instances_modification).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesModificationResponse {
     /// (Chinese only) 实例调整的机型配置的数量。
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 实例支持调整的机型配置列表。
-    #[serde(rename = "InstanceTypeConfigStatusSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_config_status_set: Vec<output::InstanceTypeConfigStatus>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstancesModificationResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesModificationResponse {
-            total_count: None,
-            instance_type_config_status_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstancesModificationResponse {
+    const NAME: &'static str = "DescribeInstancesModificationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "InstanceTypeConfigStatusSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.instance_type_config_status_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesModificationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceTypeConfigStatusSet`.
-    pub fn with_instance_type_config_status_set(mut self, instance_type_config_status_set: impl IntoIterator<Item = output::InstanceTypeConfigStatus>) -> Self {
-        self.instance_type_config_status_set = instance_type_config_status_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesModificationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesModificationResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("InstanceTypeConfigStatusSet", &self.instance_type_config_status_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances_operation_limit`](super::Client::describe_instances_operation_limit).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesOperationLimitRequest {
     /// Query by instance ID(s). You can obtain the instance IDs from the value of `InstanceId` returned by the [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) API. For example, instance ID: ins-xxxxxxxx. (For the specific format, refer to section `ids.N` of the API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).) You can query up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-l26mwvil"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Operation on the instance(s).
     ///
     /// - INSTANCE_DEGRADE: downgrade the instance configurations
     ///
     /// Required. Example: `INSTANCE_DEGRADE`
-    #[serde(rename = "Operation")]
     pub operation: String,
 }
 
 impl DescribeInstancesOperationLimitRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Operation",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, operation: impl Into<String>) -> Self {
         DescribeInstancesOperationLimitRequest {
@@ -6041,12 +6841,10 @@ impl DescribeInstancesOperationLimitRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesOperationLimitRequest {
     const NAME: &'static str = "DescribeInstancesOperationLimitRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Operation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut operation = None;
@@ -6064,52 +6862,70 @@ impl input::Input for DescribeInstancesOperationLimitRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesOperationLimitRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesOperationLimitRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOperationLimitRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("Operation", &self.operation)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_operation_limit`](super::Client::describe_instances_operation_limit).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOperationLimitResponse {
     /// The maximum number of times you can modify the instance configurations (degrading the configurations)
-    #[serde(rename = "InstanceOperationLimitSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_operation_limit_set: Vec<output::OperationCountLimit>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstancesOperationLimitResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesOperationLimitResponse {
-            instance_operation_limit_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstancesOperationLimitResponse {
+    const NAME: &'static str = "DescribeInstancesOperationLimitResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceOperationLimitSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_operation_limit_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceOperationLimitSet`.
-    pub fn with_instance_operation_limit_set(mut self, instance_operation_limit_set: impl IntoIterator<Item = output::OperationCountLimit>) -> Self {
-        self.instance_operation_limit_set = instance_operation_limit_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesOperationLimitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesOperationLimitResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesOperationLimitResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceOperationLimitSet", &self.instance_operation_limit_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances`](super::Client::describe_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
     /// Query by instance ID(s). For example, instance ID: `ins-xxxxxxxx`. For the specific format, refer to section `Ids.N` of the API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You can query up to 100 instances in each request. However, `InstanceIds` and `Filters` cannot be specified at the same time.
     ///
     /// Example: `["ins-rf6ogz49"]`
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Filters
     ///
@@ -6140,21 +6956,25 @@ pub struct DescribeInstancesRequest {
     /// - `tag:tag-key` - String - Optional - Filter by the tag key-value pair. Replace `tag-key` with the actual tag keys. See example 2.
     ///
     /// Each request can have up to 10 `Filters` and 5 `Filters.Values`. You cannot specify `InstanceIds` and `Filters` at the same time.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Offset; default value: 0. For more information on `Offset`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `5`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesRequest {
@@ -6186,14 +7006,10 @@ impl DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesRequest {
     const NAME: &'static str = "DescribeInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut filters = None;
@@ -6217,77 +7033,97 @@ impl input::Input for DescribeInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances`](super::Client::describe_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
     /// Number of instances meeting the filtering conditions.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Detailed instance information.
-    #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::Instance>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesResponse {
-            total_count: None,
-            instance_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstancesResponse {
+    const NAME: &'static str = "DescribeInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "InstanceSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.instance_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = output::Instance>) -> Self {
-        self.instance_set = instance_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("InstanceSet", &self.instance_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_instances_status`](super::Client::describe_instances_status).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesStatusRequest {
     /// Query by instance ID(s). For example, instance ID: `ins-xxxxxxxx`. For the specific format, refer to section `Ids.N` of the API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You can query up to 100 instances in each request.
     ///
     /// Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Offset; default value: 0. For more information on `Offset`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `2`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeInstancesStatusRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInstancesStatusRequest {
@@ -6313,13 +7149,10 @@ impl DescribeInstancesStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInstancesStatusRequest {
     const NAME: &'static str = "DescribeInstancesStatusRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut offset = None;
@@ -6340,122 +7173,156 @@ impl input::Input for DescribeInstancesStatusRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInstancesStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInstancesStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesStatusRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_instances_status`](super::Client::describe_instances_status).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesStatusResponse {
     /// Number of instance states meeting the filtering conditions.
     ///
     /// Example: `2`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// [Instance status](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) list.
-    #[serde(rename = "InstanceStatusSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_status_set: Vec<output::InstanceStatus>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInstancesStatusResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInstancesStatusResponse {
-            total_count: None,
-            instance_status_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInstancesStatusResponse {
+    const NAME: &'static str = "DescribeInstancesStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "InstanceStatusSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.instance_status_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInstancesStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceStatusSet`.
-    pub fn with_instance_status_set(mut self, instance_status_set: impl IntoIterator<Item = output::InstanceStatus>) -> Self {
-        self.instance_status_set = instance_status_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInstancesStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInstancesStatusResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("InstanceStatusSet", &self.instance_status_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_internet_charge_type_configs`](super::Client::describe_internet_charge_type_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInternetChargeTypeConfigsRequest {}
 
 impl DescribeInternetChargeTypeConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeInternetChargeTypeConfigsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeInternetChargeTypeConfigsRequest {
     const NAME: &'static str = "DescribeInternetChargeTypeConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeInternetChargeTypeConfigsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeInternetChargeTypeConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeInternetChargeTypeConfigsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeInternetChargeTypeConfigsRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_internet_charge_type_configs`](super::Client::describe_internet_charge_type_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeInternetChargeTypeConfigsResponse {
     /// List of network billing methods.
-    #[serde(rename = "InternetChargeTypeConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub internet_charge_type_config_set: Vec<output::InternetChargeTypeConfig>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeInternetChargeTypeConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeInternetChargeTypeConfigsResponse {
-            internet_charge_type_config_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeInternetChargeTypeConfigsResponse {
+    const NAME: &'static str = "DescribeInternetChargeTypeConfigsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetChargeTypeConfigSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.internet_charge_type_config_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InternetChargeTypeConfigSet`.
-    pub fn with_internet_charge_type_config_set(mut self, internet_charge_type_config_set: impl IntoIterator<Item = output::InternetChargeTypeConfig>) -> Self {
-        self.internet_charge_type_config_set = internet_charge_type_config_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeInternetChargeTypeConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeInternetChargeTypeConfigsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeInternetChargeTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InternetChargeTypeConfigSet", &self.internet_charge_type_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsRequest {
     /// Key pair ID(s) in the format of `skey-11112222`. This API supports using multiple IDs as filters at the same time. For more information on the format of this parameter, see the `id.N` section in [API Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You cannot specify `KeyIds` and `Filters` at the same time. You can log in to the [console](https://console.cloud.tencent.com/cvm/index) to query the key pair IDs.
     ///
     /// Example: `["skey-11112222"]`
-    #[serde(rename = "KeyIds", skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
     /// Filters
     ///
@@ -6463,21 +7330,25 @@ pub struct DescribeKeyPairsRequest {
     /// - `key-name` - String - Optional - Filter by key pair name.
     ///
     /// You cannot specify `KeyIds` and `Filters` at the same time.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// Offset. The default value is `0`. For more information on `Offset`, see the relevant section in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeKeyPairsRequest {
@@ -6509,14 +7380,10 @@ impl DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeKeyPairsRequest {
     const NAME: &'static str = "DescribeKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_ids = None;
         let mut filters = None;
@@ -6540,97 +7407,117 @@ impl input::Input for DescribeKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeKeyPairsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsRequest", Self::FIELDS.len())?;
+        fields.opt("KeyIds", &self.key_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
     /// Number of key pairs meeting the filtering conditions.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Detailed information on key pairs.
-    #[serde(rename = "KeyPairSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub key_pair_set: Vec<output::KeyPair>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeKeyPairsResponse {
-            total_count: None,
-            key_pair_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeKeyPairsResponse {
+    const NAME: &'static str = "DescribeKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "KeyPairSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.key_pair_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `KeyPairSet`.
-    pub fn with_key_pair_set(mut self, key_pair_set: impl IntoIterator<Item = output::KeyPair>) -> Self {
-        self.key_pair_set = key_pair_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeKeyPairsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("KeyPairSet", &self.key_pair_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_launch_template_versions`](super::Client::describe_launch_template_versions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsRequest {
     /// The launch template ID
     ///
     /// Required. Example: `"lt-irmer45l"`
-    #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
     /// List of instance launch templates.
     ///
     /// Example: `[1,2,3]`
-    #[serde(rename = "LaunchTemplateVersions", skip_serializing_if = "Option::is_none")]
     pub launch_template_versions: Option<Vec<u64>>,
     /// The minimum version number specified, which defaults to 0.
     ///
     /// Example: `1`
-    #[serde(rename = "MinVersion", skip_serializing_if = "Option::is_none")]
     pub min_version: Option<u64>,
     /// The maximum version number specified, which defaults to 30.
     ///
     /// Example: `2`
-    #[serde(rename = "MaxVersion", skip_serializing_if = "Option::is_none")]
     pub max_version: Option<u64>,
     /// The offset. Default value: 0. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// The number of returned results. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Specify whether to query the default version. This parameter and `LaunchTemplateVersions` cannot be specified at the same time.
     ///
     /// Example: `false`
-    #[serde(rename = "DefaultVersion", skip_serializing_if = "Option::is_none")]
     pub default_version: Option<bool>,
 }
 
 impl DescribeLaunchTemplateVersionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "LaunchTemplateVersions",
+        "MinVersion",
+        "MaxVersion",
+        "Offset",
+        "Limit",
+        "DefaultVersion",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>) -> Self {
         DescribeLaunchTemplateVersionsRequest {
@@ -6675,17 +7562,10 @@ impl DescribeLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeLaunchTemplateVersionsRequest {
     const NAME: &'static str = "DescribeLaunchTemplateVersionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "LaunchTemplateVersions",
-        "MinVersion",
-        "MaxVersion",
-        "Offset",
-        "Limit",
-        "DefaultVersion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut launch_template_versions = None;
@@ -6718,63 +7598,82 @@ impl input::Input for DescribeLaunchTemplateVersionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeLaunchTemplateVersionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeLaunchTemplateVersionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplateVersionsRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateVersions", &self.launch_template_versions)?;
+        fields.opt("MinVersion", &self.min_version)?;
+        fields.opt("MaxVersion", &self.max_version)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("DefaultVersion", &self.default_version)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_launch_template_versions`](super::Client::describe_launch_template_versions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsResponse {
     /// Total number of instance launch templates.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// Set of instance launch template versions.
-    #[serde(rename = "LaunchTemplateVersionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub launch_template_version_set: Vec<output::LaunchTemplateVersionInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeLaunchTemplateVersionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeLaunchTemplateVersionsResponse {
-            total_count: None,
-            launch_template_version_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeLaunchTemplateVersionsResponse {
+    const NAME: &'static str = "DescribeLaunchTemplateVersionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "LaunchTemplateVersionSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.launch_template_version_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeLaunchTemplateVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LaunchTemplateVersionSet`.
-    pub fn with_launch_template_version_set(mut self, launch_template_version_set: impl IntoIterator<Item = output::LaunchTemplateVersionInfo>) -> Self {
-        self.launch_template_version_set = launch_template_version_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeLaunchTemplateVersionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplateVersionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("LaunchTemplateVersionSet", &self.launch_template_version_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_launch_templates`](super::Client::describe_launch_templates).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesRequest {
     /// Instance launch template ID. ID of one or more instance launch templates. If not specified, all templates of the user will be displayed.
     ///
     /// Example: `["lt-irmer45l"]`
-    #[serde(rename = "LaunchTemplateIds", skip_serializing_if = "Option::is_none")]
     pub launch_template_ids: Option<Vec<String>>,
     /// Filter by \[**LaunchTemplateName**\].
     ///
@@ -6783,21 +7682,25 @@ pub struct DescribeLaunchTemplatesRequest {
     /// Optional
     ///
     /// The maximum number of `Filters` in each request is 10. The upper limit for `Filter.Values` is 5. This parameter cannot specify `LaunchTemplateIds` and `Filters` at the same time.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// The offset. Default value: 0. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// The number of returned results. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
 impl DescribeLaunchTemplatesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateIds",
+        "Filters",
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeLaunchTemplatesRequest {
@@ -6829,14 +7732,10 @@ impl DescribeLaunchTemplatesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeLaunchTemplatesRequest {
     const NAME: &'static str = "DescribeLaunchTemplatesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateIds",
-        "Filters",
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_ids = None;
         let mut filters = None;
@@ -6860,131 +7759,163 @@ impl input::Input for DescribeLaunchTemplatesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeLaunchTemplatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeLaunchTemplatesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplatesRequest", Self::FIELDS.len())?;
+        fields.opt("LaunchTemplateIds", &self.launch_template_ids)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_launch_templates`](super::Client::describe_launch_templates).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesResponse {
     /// Number of eligible instance templates.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// List of instance details
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "LaunchTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub launch_template_set: Vec<output::LaunchTemplateInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeLaunchTemplatesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeLaunchTemplatesResponse {
-            total_count: None,
-            launch_template_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeLaunchTemplatesResponse {
+    const NAME: &'static str = "DescribeLaunchTemplatesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "LaunchTemplateSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.launch_template_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeLaunchTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LaunchTemplateSet`.
-    pub fn with_launch_template_set(mut self, launch_template_set: impl IntoIterator<Item = output::LaunchTemplateInfo>) -> Self {
-        self.launch_template_set = launch_template_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeLaunchTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeLaunchTemplatesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("LaunchTemplateSet", &self.launch_template_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_regions`](super::Client::describe_regions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRegionsRequest {}
 
 impl DescribeRegionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeRegionsRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeRegionsRequest {
     const NAME: &'static str = "DescribeRegionsRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeRegionsRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeRegionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeRegionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeRegionsRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_regions`](super::Client::describe_regions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
     /// Number of regions
     ///
     /// Example: `9`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// List of regions
     ///
     /// Example: `[     {         "Region": "ap-beijing",         "RegionName": "华北地区(北京)",         "RegionState": "AVAILABLE"     } ]`
-    #[serde(rename = "RegionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region_set: Vec<output::RegionInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeRegionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeRegionsResponse {
-            total_count: None,
-            region_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeRegionsResponse {
+    const NAME: &'static str = "DescribeRegionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "RegionSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.region_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RegionSet`.
-    pub fn with_region_set(mut self, region_set: impl IntoIterator<Item = output::RegionInfo>) -> Self {
-        self.region_set = region_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeRegionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeRegionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("RegionSet", &self.region_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_reserved_instances_config_infos`](super::Client::describe_reserved_instances_config_infos).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesConfigInfosRequest {
     /// - **zone**
@@ -7008,11 +7939,14 @@ pub struct DescribeReservedInstancesConfigInfosRequest {
     /// Unit: second
     /// Required: no
     /// Valid value: 31536000 (1 year)
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeReservedInstancesConfigInfosRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeReservedInstancesConfigInfosRequest {
@@ -7026,11 +7960,10 @@ impl DescribeReservedInstancesConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeReservedInstancesConfigInfosRequest {
     const NAME: &'static str = "DescribeReservedInstancesConfigInfosRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7045,76 +7978,89 @@ impl input::Input for DescribeReservedInstancesConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeReservedInstancesConfigInfosRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeReservedInstancesConfigInfosRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesConfigInfosRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_reserved_instances_config_infos`](super::Client::describe_reserved_instances_config_infos).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesConfigInfosResponse {
     /// Static configurations of the reserved instance.
-    #[serde(rename = "ReservedInstanceConfigInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub reserved_instance_config_infos: Vec<output::ReservedInstanceConfigInfoItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeReservedInstancesConfigInfosResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeReservedInstancesConfigInfosResponse {
-            reserved_instance_config_infos: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeReservedInstancesConfigInfosResponse {
+    const NAME: &'static str = "DescribeReservedInstancesConfigInfosResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ReservedInstanceConfigInfos",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.reserved_instance_config_infos),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ReservedInstanceConfigInfos`.
-    pub fn with_reserved_instance_config_infos(mut self, reserved_instance_config_infos: impl IntoIterator<Item = output::ReservedInstanceConfigInfoItem>) -> Self {
-        self.reserved_instance_config_infos = reserved_instance_config_infos.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeReservedInstancesConfigInfosResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeReservedInstancesConfigInfosResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesConfigInfosResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ReservedInstanceConfigInfos", &self.reserved_instance_config_infos)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_reserved_instances_offerings`](super::Client::describe_reserved_instances_offerings).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOfferingsRequest {
     /// Dry run. Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The offset. Default value: 0. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// The number of returned results. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The maximum duration as a filter,
     /// in seconds.
     /// Default value: 94608000.
     ///
     /// Example: `10`
-    #[serde(rename = "MaxDuration", skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<i64>,
     /// The minimum duration as a filter,
     /// in seconds.
     /// Default value: 2592000.
     ///
     /// Example: `10`
-    #[serde(rename = "MinDuration", skip_serializing_if = "Option::is_none")]
     pub min_duration: Option<i64>,
     /// - **zone**
     ///
@@ -7177,11 +8123,19 @@ pub struct DescribeReservedInstancesOfferingsRequest {
     ///   Required: no
     ///
     /// Each request can have up to 10 `Filters` and 5 `Filter.Values`.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeReservedInstancesOfferingsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DryRun",
+        "Offset",
+        "Limit",
+        "MaxDuration",
+        "MinDuration",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeReservedInstancesOfferingsRequest {
@@ -7225,16 +8179,10 @@ impl DescribeReservedInstancesOfferingsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeReservedInstancesOfferingsRequest {
     const NAME: &'static str = "DescribeReservedInstancesOfferingsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DryRun",
-        "Offset",
-        "Limit",
-        "MaxDuration",
-        "MinDuration",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dry_run = None;
         let mut offset = None;
@@ -7264,73 +8212,89 @@ impl input::Input for DescribeReservedInstancesOfferingsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeReservedInstancesOfferingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeReservedInstancesOfferingsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesOfferingsRequest", Self::FIELDS.len())?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("MaxDuration", &self.max_duration)?;
+        fields.opt("MinDuration", &self.min_duration)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_reserved_instances_offerings`](super::Client::describe_reserved_instances_offerings).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOfferingsResponse {
     /// The number of Reserved Instances that meet the condition.
     ///
     /// Example: `4`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The list of Reserved Instances that meet the condition.
-    #[serde(rename = "ReservedInstancesOfferingsSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub reserved_instances_offerings_set: Vec<output::ReservedInstancesOffering>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeReservedInstancesOfferingsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeReservedInstancesOfferingsResponse {
-            total_count: None,
-            reserved_instances_offerings_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeReservedInstancesOfferingsResponse {
+    const NAME: &'static str = "DescribeReservedInstancesOfferingsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "ReservedInstancesOfferingsSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.reserved_instances_offerings_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeReservedInstancesOfferingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ReservedInstancesOfferingsSet`.
-    pub fn with_reserved_instances_offerings_set(mut self, reserved_instances_offerings_set: impl IntoIterator<Item = output::ReservedInstancesOffering>) -> Self {
-        self.reserved_instances_offerings_set = reserved_instances_offerings_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeReservedInstancesOfferingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesOfferingsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ReservedInstancesOfferingsSet", &self.reserved_instances_offerings_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_reserved_instances`](super::Client::describe_reserved_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesRequest {
     /// Trial run. Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Offset. Default value: 0. For more information on `Offset`, see the relevant section in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of returned instances. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant section in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `1`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// - **zone**
     ///
@@ -7413,11 +8377,17 @@ pub struct DescribeReservedInstancesRequest {
     ///   Valid values: active (created) | pending (waiting to be created) | retired (expired).
     ///
     /// Each request can have up to 10 filters, and each filter can have up to 5 values.
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeReservedInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DryRun",
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeReservedInstancesRequest {
@@ -7449,14 +8419,10 @@ impl DescribeReservedInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeReservedInstancesRequest {
     const NAME: &'static str = "DescribeReservedInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DryRun",
-        "Offset",
-        "Limit",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dry_run = None;
         let mut offset = None;
@@ -7480,67 +8446,87 @@ impl input::Input for DescribeReservedInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeReservedInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeReservedInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_reserved_instances`](super::Client::describe_reserved_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesResponse {
     /// Number of reserved instances that meet the conditions.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// List of reserved instances that meet the conditions.
-    #[serde(rename = "ReservedInstancesSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub reserved_instances_set: Vec<output::ReservedInstances>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeReservedInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeReservedInstancesResponse {
-            total_count: None,
-            reserved_instances_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeReservedInstancesResponse {
+    const NAME: &'static str = "DescribeReservedInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "ReservedInstancesSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.reserved_instances_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeReservedInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ReservedInstancesSet`.
-    pub fn with_reserved_instances_set(mut self, reserved_instances_set: impl IntoIterator<Item = output::ReservedInstances>) -> Self {
-        self.reserved_instances_set = reserved_instances_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeReservedInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeReservedInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ReservedInstancesSet", &self.reserved_instances_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_resource_pool_pack_instances`](super::Client::describe_resource_pool_pack_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackInstancesRequest {
     /// (Chinese only) 实例资源池ID列表。形如：rpp-39kj2fsb。每次请求的实例的上限为100。
     ///
     /// Required. Example: `["rpp-2gyonkx7"]`
-    #[serde(rename = "DedicatedResourcePackIds")]
     pub dedicated_resource_pack_ids: Vec<String>,
 }
 
 impl DescribeResourcePoolPackInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeResourcePoolPackInstancesRequest {
@@ -7549,11 +8535,10 @@ impl DescribeResourcePoolPackInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeResourcePoolPackInstancesRequest {
     const NAME: &'static str = "DescribeResourcePoolPackInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DedicatedResourcePackIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dedicated_resource_pack_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7568,46 +8553,64 @@ impl input::Input for DescribeResourcePoolPackInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeResourcePoolPackInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeResourcePoolPackInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_resource_pool_pack_instances`](super::Client::describe_resource_pool_pack_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackInstancesResponse {
     /// (Chinese only) 实例资源池内已创建的实例详情列表。
-    #[serde(rename = "DedicatedResourcePackInstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_instance_set: Vec<output::ResourcePoolPackInstance>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeResourcePoolPackInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeResourcePoolPackInstancesResponse {
-            dedicated_resource_pack_instance_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeResourcePoolPackInstancesResponse {
+    const NAME: &'static str = "DescribeResourcePoolPackInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackInstanceSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dedicated_resource_pack_instance_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DedicatedResourcePackInstanceSet`.
-    pub fn with_dedicated_resource_pack_instance_set(mut self, dedicated_resource_pack_instance_set: impl IntoIterator<Item = output::ResourcePoolPackInstance>) -> Self {
-        self.dedicated_resource_pack_instance_set = dedicated_resource_pack_instance_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeResourcePoolPackInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeResourcePoolPackInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DedicatedResourcePackInstanceSet", &self.dedicated_resource_pack_instance_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_resource_pool_pack_type_configs`](super::Client::describe_resource_pool_pack_type_configs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackTypeConfigsRequest {
     /// (Chinese only)
@@ -7641,11 +8644,14 @@ pub struct DescribeResourcePoolPackTypeConfigsRequest {
     /// 每次请求的`Filters`的上限为10。
     ///
     /// Required.
-    #[serde(rename = "Filters")]
     pub filters: Vec<Filter>,
 }
 
 impl DescribeResourcePoolPackTypeConfigsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(filters: impl IntoIterator<Item = Filter>) -> Self {
         DescribeResourcePoolPackTypeConfigsRequest {
@@ -7654,11 +8660,10 @@ impl DescribeResourcePoolPackTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeResourcePoolPackTypeConfigsRequest {
     const NAME: &'static str = "DescribeResourcePoolPackTypeConfigsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7673,57 +8678,73 @@ impl input::Input for DescribeResourcePoolPackTypeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeResourcePoolPackTypeConfigsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeResourcePoolPackTypeConfigsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackTypeConfigsRequest", Self::FIELDS.len())?;
+        fields.plain("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_resource_pool_pack_type_configs`](super::Client::describe_resource_pool_pack_type_configs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackTypeConfigsResponse {
     /// (Chinese only) 支持实例资源池的机型规格列表。
-    #[serde(rename = "InstanceTypeConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_config_set: Vec<output::InstanceTypeConfig>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeResourcePoolPackTypeConfigsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeResourcePoolPackTypeConfigsResponse {
-            instance_type_config_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeResourcePoolPackTypeConfigsResponse {
+    const NAME: &'static str = "DescribeResourcePoolPackTypeConfigsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceTypeConfigSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_type_config_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceTypeConfigSet`.
-    pub fn with_instance_type_config_set(mut self, instance_type_config_set: impl IntoIterator<Item = output::InstanceTypeConfig>) -> Self {
-        self.instance_type_config_set = instance_type_config_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeResourcePoolPackTypeConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeResourcePoolPackTypeConfigsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPackTypeConfigsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceTypeConfigSet", &self.instance_type_config_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_resource_pool_packs`](super::Client::describe_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPacksRequest {
     /// (Chinese only) 返回数量，默认值为10，最小值为10，最大值为100。
     ///
     /// Example: `10`
-    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
     /// (Chinese only) 分页标记，用于获取下一页数据。
     ///
     /// Example: `HlyieKNKhSHMWHVqZOjzlhKBK1ar2qPnSdoW9YMz84kYuRMJlvGgMfAh68VpTOIS`
-    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// (Chinese only)
     ///
@@ -7772,11 +8793,16 @@ pub struct DescribeResourcePoolPacksRequest {
     ///   可选项：CREATING (创建中) | ACTIVE (运行中) | RETIRED (已过期)
     ///
     /// 每次请求的`Filters`的上限为10。
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MaxResults",
+        "NextToken",
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeResourcePoolPacksRequest {
@@ -7802,13 +8828,10 @@ impl DescribeResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeResourcePoolPacksRequest {
     const NAME: &'static str = "DescribeResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "MaxResults",
-        "NextToken",
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut max_results = None;
         let mut next_token = None;
@@ -7829,69 +8852,83 @@ impl input::Input for DescribeResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeResourcePoolPacksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.opt("MaxResults", &self.max_results)?;
+        fields.opt("NextToken", &self.next_token)?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_resource_pool_packs`](super::Client::describe_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPacksResponse {
     /// (Chinese only) 符合条件的实例资源池列表。
-    #[serde(rename = "DedicatedResourcePackSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_set: Vec<output::ResourcePoolPack>,
     /// (Chinese only) 下一页数据的标记，用于分页查询。值为空时表示已到最后一页。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DmfvOh9/PDSxjhK9C1m7xWt3GwgUbcW+D4qc2Nfu5ytgQNy7iXh21v7KeIK8Qni6`
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeResourcePoolPacksResponse {
-            dedicated_resource_pack_set: Vec::new(),
-            next_token: None,
-            request_id: None,
+impl lenient::Reply for DescribeResourcePoolPacksResponse {
+    const NAME: &'static str = "DescribeResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackSet",
+        "NextToken",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dedicated_resource_pack_set),
+            1 => lenient::value(map, &mut self.next_token),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DedicatedResourcePackSet`.
-    pub fn with_dedicated_resource_pack_set(mut self, dedicated_resource_pack_set: impl IntoIterator<Item = output::ResourcePoolPack>) -> Self {
-        self.dedicated_resource_pack_set = dedicated_resource_pack_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NextToken`.
-    pub fn with_next_token(mut self, next_token: impl Into<String>) -> Self {
-        self.next_token = Some(next_token.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeResourcePoolPacksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DedicatedResourcePackSet", &self.dedicated_resource_pack_set)?;
+        fields.opt("NextToken", &self.next_token)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_task_info`](super::Client::describe_task_info).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoRequest {
     /// (Chinese only) 返回数量，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `20`
-    #[serde(rename = "Limit")]
     pub limit: i64,
     /// (Chinese only) 偏移量。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Offset")]
     pub offset: i64,
     /// (Chinese only) 按照指定的产品类型查询，支持取值：
     ///
@@ -7902,7 +8939,6 @@ pub struct DescribeTaskInfoRequest {
     /// 未传入或为空时，默认查询全部产品类型。
     ///
     /// Example: `CVM`
-    #[serde(rename = "Product", skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// (Chinese only) 按照一个或多个任务状态ID进行过滤。
     /// `TaskStatus`（任务状态ID）与任务状态中文名的对应关系如下：
@@ -7917,7 +8953,6 @@ pub struct DescribeTaskInfoRequest {
     /// 各任务状态的具体含义，可参考 [任务状态](https://cloud.tencent.com/document/product/213/67789#.E4.BB.BB.E5.8A.A1.E7.8A.B6.E6.80.81)。
     ///
     /// Example: `[1, 2, 3, 4, 5, 6]`
-    #[serde(rename = "TaskStatus", skip_serializing_if = "Option::is_none")]
     pub task_status: Option<Vec<i64>>,
     /// (Chinese only) 按照一个或多个任务类型ID进行过滤。
     ///
@@ -7934,32 +8969,26 @@ pub struct DescribeTaskInfoRequest {
     /// 各任务类型的具体含义，可参考 [维修任务分类](https://cloud.tencent.com/document/product/213/67789#.E7.BB.B4.E4.BF.AE.E4.BB.BB.E5.8A.A1.E5.88.86.E7.B1.BB)。
     ///
     /// Example: `[101, 102, 103, 104, 105, 106, 107]`
-    #[serde(rename = "TaskTypeIds", skip_serializing_if = "Option::is_none")]
     pub task_type_ids: Option<Vec<i64>>,
     /// (Chinese only) 按照一个或者多个任务ID查询。任务ID形如：`rep-xxxxxxxx`。
     ///
     /// Example: `["rep-xxxxxxxx"]`
-    #[serde(rename = "TaskIds", skip_serializing_if = "Option::is_none")]
     pub task_ids: Option<Vec<String>>,
     /// (Chinese only) 按照一个或者多个实例ID查询。实例ID形如：`ins-xxxxxxxx`，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-xxxxxxxx"]`
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// (Chinese only) 按照一个或者多个实例名称查询。
     ///
     /// Example: `["test-1"]`
-    #[serde(rename = "Aliases", skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
     /// (Chinese only) 时间查询区间的起始位置，会根据任务创建时间`CreateTime`进行过滤，格式为`YYYY-MM-DD hh:mm:ss`。未传入时默认为当天`00:00:00`。
     ///
     /// Example: `2023-01-01 00:00:00`
-    #[serde(rename = "StartDate", skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// (Chinese only) 时间查询区间的终止位置，会根据任务创建时间`CreateTime`进行过滤，格式为`YYYY-MM-DD hh:mm:ss`。未传入时默认为当前时刻。
     ///
     /// Example: `2023-02-01 00:00:00`
-    #[serde(rename = "EndDate", skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// (Chinese only) 指定返回维修任务列表的排序字段，目前支持：
     ///
@@ -7970,7 +8999,6 @@ pub struct DescribeTaskInfoRequest {
     /// 未传入时或为空时，默认按`CreateTime`字段进行排序。
     ///
     /// Example: `CreateTime`
-    #[serde(rename = "OrderField", skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
     /// (Chinese only) 排序方式，目前支持：
     ///
@@ -7980,11 +9008,25 @@ pub struct DescribeTaskInfoRequest {
     /// 未传入或为空时，默认按升序排序。
     ///
     /// Example: `1`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
 
 impl DescribeTaskInfoRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Limit",
+        "Offset",
+        "Product",
+        "TaskStatus",
+        "TaskTypeIds",
+        "TaskIds",
+        "InstanceIds",
+        "Aliases",
+        "StartDate",
+        "EndDate",
+        "OrderField",
+        "Order",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(limit: i64, offset: i64) -> Self {
         DescribeTaskInfoRequest {
@@ -8054,22 +9096,10 @@ impl DescribeTaskInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeTaskInfoRequest {
     const NAME: &'static str = "DescribeTaskInfoRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Limit",
-        "Offset",
-        "Product",
-        "TaskStatus",
-        "TaskTypeIds",
-        "TaskIds",
-        "InstanceIds",
-        "Aliases",
-        "StartDate",
-        "EndDate",
-        "OrderField",
-        "Order",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut limit = None;
         let mut offset = None;
@@ -8117,65 +9147,93 @@ impl input::Input for DescribeTaskInfoRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeTaskInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeTaskInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeTaskInfoRequest", Self::FIELDS.len())?;
+        fields.plain("Limit", &self.limit)?;
+        fields.plain("Offset", &self.offset)?;
+        fields.opt("Product", &self.product)?;
+        fields.opt("TaskStatus", &self.task_status)?;
+        fields.opt("TaskTypeIds", &self.task_type_ids)?;
+        fields.opt("TaskIds", &self.task_ids)?;
+        fields.opt("InstanceIds", &self.instance_ids)?;
+        fields.opt("Aliases", &self.aliases)?;
+        fields.opt("StartDate", &self.start_date)?;
+        fields.opt("EndDate", &self.end_date)?;
+        fields.opt("OrderField", &self.order_field)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_task_info`](super::Client::describe_task_info).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoResponse {
     /// (Chinese only) 查询返回的维修任务总数量。
     ///
     /// Example: `2`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// (Chinese only) 查询返回的维修任务列表。
-    #[serde(rename = "RepairTaskInfoSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub repair_task_info_set: Vec<output::RepairTaskInfo>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeTaskInfoResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeTaskInfoResponse {
-            total_count: None,
-            repair_task_info_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeTaskInfoResponse {
+    const NAME: &'static str = "DescribeTaskInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "RepairTaskInfoSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.repair_task_info_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeTaskInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RepairTaskInfoSet`.
-    pub fn with_repair_task_info_set(mut self, repair_task_info_set: impl IntoIterator<Item = output::RepairTaskInfo>) -> Self {
-        self.repair_task_info_set = repair_task_info_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeTaskInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeTaskInfoResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("RepairTaskInfoSet", &self.repair_task_info_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_zone_instance_config_infos`](super::Client::describe_zone_instance_config_infos).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosRequest {
     /// - instance-charge-type-String-required: no-(filter) billing mode of instances. (POSTPAID_BY_HOUR: pay-as-you-go billing by hour | SPOTPAID: spot billing, which is suitable for a \[spot instance\] (<https://intl.cloud.Tencent.com/document/product/213/17817>) | CDHPAID: CDH billing, that is, billing only for CDH, but not for the instances on CDH. )
-    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
 
 impl DescribeZoneInstanceConfigInfosRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeZoneInstanceConfigInfosRequest {
@@ -8189,11 +9247,10 @@ impl DescribeZoneInstanceConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeZoneInstanceConfigInfosRequest {
     const NAME: &'static str = "DescribeZoneInstanceConfigInfosRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Filters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut filters = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8208,116 +9265,149 @@ impl input::Input for DescribeZoneInstanceConfigInfosRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeZoneInstanceConfigInfosRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeZoneInstanceConfigInfosRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeZoneInstanceConfigInfosRequest", Self::FIELDS.len())?;
+        fields.opt("Filters", &self.filters)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_zone_instance_config_infos`](super::Client::describe_zone_instance_config_infos).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosResponse {
     /// List of model configurations for the availability zone.
-    #[serde(rename = "InstanceTypeQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_quota_set: Vec<output::InstanceTypeQuotaItem>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeZoneInstanceConfigInfosResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZoneInstanceConfigInfosResponse {
-            instance_type_quota_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeZoneInstanceConfigInfosResponse {
+    const NAME: &'static str = "DescribeZoneInstanceConfigInfosResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceTypeQuotaSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_type_quota_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceTypeQuotaSet`.
-    pub fn with_instance_type_quota_set(mut self, instance_type_quota_set: impl IntoIterator<Item = output::InstanceTypeQuotaItem>) -> Self {
-        self.instance_type_quota_set = instance_type_quota_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeZoneInstanceConfigInfosResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeZoneInstanceConfigInfosResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeZoneInstanceConfigInfosResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceTypeQuotaSet", &self.instance_type_quota_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_zones`](super::Client::describe_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeZonesRequest {}
 
 impl DescribeZonesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         DescribeZonesRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeZonesRequest {
     const NAME: &'static str = "DescribeZonesRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(DescribeZonesRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeZonesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeZonesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "DescribeZonesRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::describe_zones`](super::Client::describe_zones).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeZonesResponse {
     /// Number of availability zones.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// List of availability zones.
-    #[serde(rename = "ZoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zone_set: Vec<output::ZoneInfo>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeZonesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeZonesResponse {
-            total_count: None,
-            zone_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeZonesResponse {
+    const NAME: &'static str = "DescribeZonesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "ZoneSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::list(map, &mut self.zone_set),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ZoneSet`.
-    pub fn with_zone_set(mut self, zone_set: impl IntoIterator<Item = output::ZoneInfo>) -> Self {
-        self.zone_set = zone_set.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeZonesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeZonesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.list("ZoneSet", &self.zone_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::disassociate_instances_key_pairs`](super::Client::disassociate_instances_key_pairs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateInstancesKeyPairsRequest {
     /// Instance ID(s). The maximum number of instances in each request is 100.
@@ -8328,7 +9418,6 @@ pub struct DisassociateInstancesKeyPairsRequest {
     /// - Call [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `["ins-w34e5rl9"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// List of key pair IDs. The maximum number of key pairs in each request is 100. The key pair ID is in the format of `skey-11112222`.
     ///
@@ -8338,7 +9427,6 @@ pub struct DisassociateInstancesKeyPairsRequest {
     /// - Call [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) and look for `KeyId` in the response.
     ///
     /// Required. Example: `["skey-e3r6y7ji"]`
-    #[serde(rename = "KeyIds")]
     pub key_ids: Vec<String>,
     /// Whether to force shut down a running instances. It is recommended to manually shut down a running instance before disassociating a key pair from it. Valid values:
     ///
@@ -8348,11 +9436,16 @@ pub struct DisassociateInstancesKeyPairsRequest {
     /// Default value: FALSE.
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
 }
 
 impl DisassociateInstancesKeyPairsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "KeyIds",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DisassociateInstancesKeyPairsRequest {
@@ -8368,13 +9461,10 @@ impl DisassociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DisassociateInstancesKeyPairsRequest {
     const NAME: &'static str = "DisassociateInstancesKeyPairsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "KeyIds",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut key_ids = None;
@@ -8395,52 +9485,79 @@ impl input::Input for DisassociateInstancesKeyPairsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DisassociateInstancesKeyPairsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DisassociateInstancesKeyPairsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DisassociateInstancesKeyPairsRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("KeyIds", &self.key_ids)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::disassociate_instances_key_pairs`](super::Client::disassociate_instances_key_pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisassociateInstancesKeyPairsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DisassociateInstancesKeyPairsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisassociateInstancesKeyPairsResponse {
-            request_id: None,
+impl lenient::Reply for DisassociateInstancesKeyPairsResponse {
+    const NAME: &'static str = "DisassociateInstancesKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DisassociateInstancesKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DisassociateInstancesKeyPairsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DisassociateInstancesKeyPairsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::disassociate_security_groups`](super::Client::disassociate_security_groups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupsRequest {
     /// ID of the security group to be disassociated, such as `sg-efil73jd`. Only one security group can be disassociated.
     ///
     /// Required. Example: `["sg-9id3l839"]`
-    #[serde(rename = "SecurityGroupIds")]
     pub security_group_ids: Vec<String>,
     /// ID(s) of the instance(s) to be disassociated,such as `ins-lesecurk`. You can specify multiple instances.
     ///
     /// Required. Example: `["ins-2zvpghhc", "ins-915zrb0p"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl DisassociateSecurityGroupsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupIds",
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DisassociateSecurityGroupsRequest {
@@ -8450,12 +9567,10 @@ impl DisassociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DisassociateSecurityGroupsRequest {
     const NAME: &'static str = "DisassociateSecurityGroupsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SecurityGroupIds",
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut security_group_ids = None;
         let mut instance_ids = None;
@@ -8473,57 +9588,83 @@ impl input::Input for DisassociateSecurityGroupsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DisassociateSecurityGroupsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DisassociateSecurityGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DisassociateSecurityGroupsRequest", Self::FIELDS.len())?;
+        fields.plain("SecurityGroupIds", &self.security_group_ids)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::disassociate_security_groups`](super::Client::disassociate_security_groups).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupsResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DisassociateSecurityGroupsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisassociateSecurityGroupsResponse {
-            request_id: None,
+impl lenient::Reply for DisassociateSecurityGroupsResponse {
+    const NAME: &'static str = "DisassociateSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DisassociateSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DisassociateSecurityGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DisassociateSecurityGroupsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes the configuration of enhanced services, such as Cloud Security and Cloud Monitor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnhancedService {
     /// Enables cloud security service. If this parameter is not specified, the cloud security service will be enabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "SecurityService", skip_serializing_if = "Option::is_none")]
     pub security_service: Option<RunSecurityServiceEnabled>,
     /// Enables cloud monitor service. If this parameter is not specified, the cloud monitor service will be enabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "MonitorService", skip_serializing_if = "Option::is_none")]
     pub monitor_service: Option<RunMonitorServiceEnabled>,
     /// Whether to enable the TAT service. If this parameter is not specified, the TAT service is enabled for public images and disabled for other images by default.
     ///
     /// Example: `true`
-    #[serde(rename = "AutomationService", skip_serializing_if = "Option::is_none")]
     pub automation_service: Option<RunAutomationServiceEnabled>,
 }
 
 impl EnhancedService {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SecurityService",
+        "MonitorService",
+        "AutomationService",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         EnhancedService {
@@ -8549,13 +9690,10 @@ impl EnhancedService {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnhancedService {
     const NAME: &'static str = "EnhancedService";
-    const FIELDS: &'static [&'static str] = &[
-        "SecurityService",
-        "MonitorService",
-        "AutomationService",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut security_service = None;
         let mut monitor_service = None;
@@ -8576,35 +9714,42 @@ impl input::Input for EnhancedService {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnhancedService {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for EnhancedService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EnhancedService", Self::FIELDS.len())?;
+        fields.opt("SecurityService", &self.security_service)?;
+        fields.opt("MonitorService", &self.monitor_service)?;
+        fields.opt("AutomationService", &self.automation_service)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::enter_rescue_mode`](super::Client::enter_rescue_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterRescueModeRequest {
     /// Instance ID Needs to Enter Rescue Mode
     ///
     /// Required. Example: `ins-abcdefg`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// System Password in Rescue Mode
     ///
     /// Required. Example: `hello123456789`
-    #[serde(rename = "Password")]
     pub password: String,
     /// System Username in Rescue Mode
     ///
     /// Example: `root`
-    #[serde(rename = "Username", skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Whether to perform forced shutdown.
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
     /// The shutdown mode of the instance. Valid values:
     ///
@@ -8615,11 +9760,18 @@ pub struct EnterRescueModeRequest {
     /// Default value: SOFT.
     ///
     /// Example: `HARD`
-    #[serde(rename = "StopType", skip_serializing_if = "Option::is_none")]
     pub stop_type: Option<String>,
 }
 
 impl EnterRescueModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Password",
+        "Username",
+        "ForceStop",
+        "StopType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, password: impl Into<String>) -> Self {
         EnterRescueModeRequest {
@@ -8647,15 +9799,10 @@ impl EnterRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for EnterRescueModeRequest {
     const NAME: &'static str = "EnterRescueModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "Password",
-        "Username",
-        "ForceStop",
-        "StopType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut password = None;
@@ -8682,47 +9829,76 @@ impl input::Input for EnterRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for EnterRescueModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for EnterRescueModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EnterRescueModeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("Password", &self.password)?;
+        fields.opt("Username", &self.username)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("StopType", &self.stop_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::enter_rescue_mode`](super::Client::enter_rescue_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EnterRescueModeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl EnterRescueModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnterRescueModeResponse {
-            request_id: None,
+impl lenient::Reply for EnterRescueModeResponse {
+    const NAME: &'static str = "EnterRescueModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for EnterRescueModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EnterRescueModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EnterRescueModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::exit_rescue_mode`](super::Client::exit_rescue_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExitRescueModeRequest {
     /// Instance ID Exiting Rescue Mode
     ///
     /// Required. Example: `ins-axzc12s`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
 }
 
 impl ExitRescueModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ExitRescueModeRequest {
@@ -8731,11 +9907,10 @@ impl ExitRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ExitRescueModeRequest {
     const NAME: &'static str = "ExitRescueModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8750,77 +9925,102 @@ impl input::Input for ExitRescueModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ExitRescueModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ExitRescueModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExitRescueModeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::exit_rescue_mode`](super::Client::exit_rescue_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExitRescueModeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ExitRescueModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExitRescueModeResponse {
-            request_id: None,
+impl lenient::Reply for ExitRescueModeResponse {
+    const NAME: &'static str = "ExitRescueModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ExitRescueModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ExitRescueModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExitRescueModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::export_images`](super::Client::export_images).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportImagesRequest {
     /// COS bucket name
     ///
     /// Required. Example: `mybucketname`
-    #[serde(rename = "BucketName")]
     pub bucket_name: String,
     /// List of image IDs
     ///
     /// Example: `img-72n9mi0y`
-    #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Format of the exported image file. Valid values: `RAW`, `QCOW2`, `VHD` and `VMDK`. Default value: `RAW`.
     ///
     /// Example: `RAW`
-    #[serde(rename = "ExportFormat", skip_serializing_if = "Option::is_none")]
     pub export_format: Option<String>,
     /// Prefix list of the name of exported files
     ///
     /// Example: `["testfilename"]`
-    #[serde(rename = "FileNamePrefixList", skip_serializing_if = "Option::is_none")]
     pub file_name_prefix_list: Option<Vec<String>>,
     /// Whether to export only the system disk
     ///
     /// Example: `true`
-    #[serde(rename = "OnlyExportRootDisk", skip_serializing_if = "Option::is_none")]
     pub only_export_root_disk: Option<bool>,
     /// Check whether the image can be exported
     ///
     /// Example: `true`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Role name (Default: `CVM_QcsRole`). Before exporting the images, make sure the role exists, and it has write permission to COS.
     ///
     /// Example: `CVM_QcsRole`
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
 impl ExportImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "BucketName",
+        "ImageIds",
+        "ExportFormat",
+        "FileNamePrefixList",
+        "OnlyExportRootDisk",
+        "DryRun",
+        "RoleName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(bucket_name: impl Into<String>) -> Self {
         ExportImagesRequest {
@@ -8865,17 +10065,10 @@ impl ExportImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ExportImagesRequest {
     const NAME: &'static str = "ExportImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "BucketName",
-        "ImageIds",
-        "ExportFormat",
-        "FileNamePrefixList",
-        "OnlyExportRootDisk",
-        "DryRun",
-        "RoleName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut bucket_name = None;
         let mut image_ids = None;
@@ -8908,65 +10101,84 @@ impl input::Input for ExportImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ExportImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ExportImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExportImagesRequest", Self::FIELDS.len())?;
+        fields.plain("BucketName", &self.bucket_name)?;
+        fields.opt("ImageIds", &self.image_ids)?;
+        fields.opt("ExportFormat", &self.export_format)?;
+        fields.opt("FileNamePrefixList", &self.file_name_prefix_list)?;
+        fields.opt("OnlyExportRootDisk", &self.only_export_root_disk)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("RoleName", &self.role_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::export_images`](super::Client::export_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExportImagesResponse {
     /// ID of the image export task
     ///
     /// Example: `124578`
-    #[serde(rename = "TaskId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<u64>,
     /// List of COS filenames of the exported images
     ///
     /// Example: `/img-dz6w75t0_system_snap-hedv100v.raw`
-    #[serde(rename = "CosPaths", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cos_paths: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ExportImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExportImagesResponse {
-            task_id: None,
-            cos_paths: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ExportImagesResponse {
+    const NAME: &'static str = "ExportImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskId",
+        "CosPaths",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.task_id),
+            1 => lenient::list(map, &mut self.cos_paths),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: u64) -> Self {
-        self.task_id = Some(task_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for ExportImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CosPaths`.
-    pub fn with_cos_paths(mut self, cos_paths: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cos_paths = cos_paths.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ExportImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExportImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.list("CosPaths", &self.cos_paths)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Additional data
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Externals {
     /// Release Address
     ///
     /// Example: `true`
-    #[serde(rename = "ReleaseAddress", skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
     /// Unsupported network type. valid values:
     ///
@@ -8976,14 +10188,18 @@ pub struct Externals {
     /// .
     ///
     /// Example: `VPC1.0`
-    #[serde(rename = "UnsupportNetworks", skip_serializing_if = "Option::is_none")]
     pub unsupport_networks: Option<Vec<String>>,
     /// Specifies the HDD local storage attributes.
-    #[serde(rename = "StorageBlockAttr", skip_serializing_if = "Option::is_none")]
     pub storage_block_attr: Option<StorageBlock>,
 }
 
 impl Externals {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ReleaseAddress",
+        "UnsupportNetworks",
+        "StorageBlockAttr",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Externals {
@@ -9009,13 +10225,10 @@ impl Externals {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Externals {
     const NAME: &'static str = "Externals";
-    const FIELDS: &'static [&'static str] = &[
-        "ReleaseAddress",
-        "UnsupportNetworks",
-        "StorageBlockAttr",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut release_address = None;
         let mut unsupport_networks = None;
@@ -9036,9 +10249,20 @@ impl input::Input for Externals {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Externals {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for Externals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Externals", Self::FIELDS.len())?;
+        fields.opt("ReleaseAddress", &self.release_address)?;
+        fields.opt("UnsupportNetworks", &self.unsupport_networks)?;
+        fields.opt("StorageBlockAttr", &self.storage_block_attr)?;
+        fields.end()
     }
 }
 
@@ -9054,22 +10278,25 @@ impl<'de> Deserialize<'de> for Externals {
 /// &Filters.1.Name=instance-charge-type
 /// &Filters.1.Values.0=POSTPAID_BY_HOUR
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// Filters.
     ///
     /// Required. Example: `zone`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Filter values.
     ///
     /// Required. Example: `["ap-guangzhou-6"]`
-    #[serde(rename = "Values")]
     pub values: Vec<String>,
 }
 
 impl Filter {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Values",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Filter {
@@ -9079,12 +10306,10 @@ impl Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Filter {
     const NAME: &'static str = "Filter";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Values",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut values = None;
@@ -9102,24 +10327,37 @@ impl input::Input for Filter {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Filter", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Values", &self.values)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 导入镜像的数据盘信息
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportImageDataDisk {
     /// (Chinese only) 数据盘镜像 COS 链接
     ///
     /// Required. Example: `https://import-img.cos.ap-guangzhou.myqcloud.com/import-img.vpc`
-    #[serde(rename = "ImageUrl")]
     pub image_url: String,
 }
 
 impl ImportImageDataDisk {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageUrl",
+    ];
     /// With the fields a request must carry.
     pub fn new(image_url: impl Into<String>) -> Self {
         ImportImageDataDisk {
@@ -9128,11 +10366,10 @@ impl ImportImageDataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportImageDataDisk {
     const NAME: &'static str = "ImportImageDataDisk";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageUrl",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_url = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -9147,60 +10384,60 @@ impl input::Input for ImportImageDataDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportImageDataDisk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImportImageDataDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportImageDataDisk", Self::FIELDS.len())?;
+        fields.plain("ImageUrl", &self.image_url)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::import_image`](super::Client::import_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportImageRequest {
     /// OS architecture of the image to be imported, `x86_64` or `i386`.
     ///
     /// Required. Example: `x86_64`
-    #[serde(rename = "Architecture")]
     pub architecture: String,
     /// OS type of the image to be imported. You can call `DescribeImportImageOs` to obtain the list of supported operating systems.
     ///
     /// Required. Example: `CentOS`
-    #[serde(rename = "OsType")]
     pub os_type: String,
     /// OS version of the image to be imported. You can call `DescribeImportImageOs` to obtain the list of supported operating systems.
     ///
     /// Required. Example: `6`
-    #[serde(rename = "OsVersion")]
     pub os_version: String,
     /// Address on COS where the image to be imported is stored.
     ///
     /// Required. Example: `http://111-1251233127.cosd.myqcloud.com/Windows%20Server%202008%20R2%20x64a.vmdk`
-    #[serde(rename = "ImageUrl")]
     pub image_url: String,
     /// Image name
     ///
     /// Required. Example: `sample`
-    #[serde(rename = "ImageName")]
     pub image_name: String,
     /// Image description
     ///
     /// Example: `sampleimage`
-    #[serde(rename = "ImageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
     /// Dry run to check the parameters without performing the operation
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Whether to force import the image. For more information, see [Forcibly Import Image](https://intl.cloud.tencent.com/document/product/213/12849).
     ///
     /// Example: `false`
-    #[serde(rename = "Force", skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
     /// Tag description list. This parameter is used to bind a tag to a custom image.
     ///
     /// Example: `[{'ResourceType': 'image', 'Tags': [{'Key': 'ServiceInstance', 'Value': 'dfs-digital-facilities-system-isc-prod'}]}]`
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
     /// The license type used to activate the OS after importing an image.
     /// Valid values:
@@ -9208,26 +10445,38 @@ pub struct ImportImageRequest {
     /// `BYOL`: Bring Your Own License
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// Boot mode
     ///
     /// Example: `Legacy BIOS`
-    #[serde(rename = "BootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<String>,
     /// Image family
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
     /// (Chinese only) 导入的数据盘列表
     ///
     /// Example: `[{"ImageUrl": "https://user-test-1317392000.cos.ap-guangzhou.myqcloud.com/snap-xxxx.qcow2"}]`
-    #[serde(rename = "ImportImageDataDiskList", skip_serializing_if = "Option::is_none")]
     pub import_image_data_disk_list: Option<Vec<ImportImageDataDisk>>,
 }
 
 impl ImportImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Architecture",
+        "OsType",
+        "OsVersion",
+        "ImageUrl",
+        "ImageName",
+        "ImageDescription",
+        "DryRun",
+        "Force",
+        "TagSpecification",
+        "LicenseType",
+        "BootMode",
+        "ImageFamily",
+        "ImportImageDataDiskList",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(architecture: impl Into<String>, os_type: impl Into<String>, os_version: impl Into<String>, image_url: impl Into<String>, image_name: impl Into<String>) -> Self {
         ImportImageRequest {
@@ -9288,23 +10537,10 @@ impl ImportImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportImageRequest {
     const NAME: &'static str = "ImportImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Architecture",
-        "OsType",
-        "OsVersion",
-        "ImageUrl",
-        "ImageName",
-        "ImageDescription",
-        "DryRun",
-        "Force",
-        "TagSpecification",
-        "LicenseType",
-        "BootMode",
-        "ImageFamily",
-        "ImportImageDataDiskList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut architecture = None;
         let mut os_type = None;
@@ -9355,63 +10591,96 @@ impl input::Input for ImportImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImportImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportImageRequest", Self::FIELDS.len())?;
+        fields.plain("Architecture", &self.architecture)?;
+        fields.plain("OsType", &self.os_type)?;
+        fields.plain("OsVersion", &self.os_version)?;
+        fields.plain("ImageUrl", &self.image_url)?;
+        fields.plain("ImageName", &self.image_name)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("Force", &self.force)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("LicenseType", &self.license_type)?;
+        fields.opt("BootMode", &self.boot_mode)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.opt("ImportImageDataDiskList", &self.import_image_data_disk_list)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::import_image`](super::Client::import_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImportImageResponse {
     /// (Chinese only) 镜像 ID
     ///
     /// Example: `img-ds656asd`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ImportImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportImageResponse {
-            image_id: None,
-            request_id: None,
+impl lenient::Reply for ImportImageResponse {
+    const NAME: &'static str = "ImportImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ImportImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImportImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::import_instances_action_timer`](super::Client::import_instances_action_timer).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportInstancesActionTimerRequest {
     /// (Chinese only) 实例id列表，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `["ins-37qv3ucj"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 定时器任务信息，目前仅支持定时销毁。
     ///
     /// Required.
-    #[serde(rename = "ActionTimer")]
     pub action_timer: ActionTimer,
 }
 
 impl ImportInstancesActionTimerRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ActionTimer",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, action_timer: ActionTimer) -> Self {
         ImportInstancesActionTimerRequest {
@@ -9421,12 +10690,10 @@ impl ImportInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportInstancesActionTimerRequest {
     const NAME: &'static str = "ImportInstancesActionTimerRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ActionTimer",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut action_timer = None;
@@ -9444,54 +10711,72 @@ impl input::Input for ImportInstancesActionTimerRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportInstancesActionTimerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImportInstancesActionTimerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportInstancesActionTimerRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("ActionTimer", &self.action_timer)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::import_instances_action_timer`](super::Client::import_instances_action_timer).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImportInstancesActionTimerResponse {
     /// (Chinese only) 定时器id列表
     ///
     /// Example: `["865d042d-0219-46c3-9821-6028c96cfb7c"]`
-    #[serde(rename = "ActionTimerIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub action_timer_ids: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ImportInstancesActionTimerResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportInstancesActionTimerResponse {
-            action_timer_ids: Vec::new(),
-            request_id: None,
+impl lenient::Reply for ImportInstancesActionTimerResponse {
+    const NAME: &'static str = "ImportInstancesActionTimerResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ActionTimerIds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.action_timer_ids),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ActionTimerIds`.
-    pub fn with_action_timer_ids(mut self, action_timer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.action_timer_ids = action_timer_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ImportInstancesActionTimerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImportInstancesActionTimerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportInstancesActionTimerResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ActionTimerIds", &self.action_timer_ids)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::import_key_pair`](super::Client::import_key_pair).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportKeyPairRequest {
     /// Key pair name, which can contain numbers, letters, and underscores, with a maximum length of 25 characters.
     ///
     /// Required. Example: `operation_key`
-    #[serde(rename = "KeyName")]
     pub key_name: String,
     /// The project ID to which the key pair belongs after it is created.
     ///
@@ -9503,19 +10788,23 @@ pub struct ImportKeyPairRequest {
     /// If you want to use the default project, specify 0 for the parameter.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ProjectId")]
     pub project_id: i64,
     /// Content of the public key in the key pair in the `OpenSSH RSA` format.
     ///
     /// Required. Example: `ssh-rsa XXXXXXXXXXXX== skey_45071`
-    #[serde(rename = "PublicKey")]
     pub public_key: String,
     /// Tag description list. This parameter is used to bind a tag to a key pair.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
 
 impl ImportKeyPairRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyName",
+        "ProjectId",
+        "PublicKey",
+        "TagSpecification",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_name: impl Into<String>, project_id: i64, public_key: impl Into<String>) -> Self {
         ImportKeyPairRequest {
@@ -9532,14 +10821,10 @@ impl ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImportKeyPairRequest {
     const NAME: &'static str = "ImportKeyPairRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyName",
-        "ProjectId",
-        "PublicKey",
-        "TagSpecification",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_name = None;
         let mut project_id = None;
@@ -9563,70 +10848,87 @@ impl input::Input for ImportKeyPairRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImportKeyPairRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImportKeyPairRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportKeyPairRequest", Self::FIELDS.len())?;
+        fields.plain("KeyName", &self.key_name)?;
+        fields.plain("ProjectId", &self.project_id)?;
+        fields.plain("PublicKey", &self.public_key)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::import_key_pair`](super::Client::import_key_pair).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
     /// Key pair ID
     ///
     /// Example: `skey-4e5ty7i8`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ImportKeyPairResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImportKeyPairResponse {
-            key_id: None,
-            request_id: None,
+impl lenient::Reply for ImportKeyPairResponse {
+    const NAME: &'static str = "ImportKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ImportKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImportKeyPairResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImportKeyPairResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquire_price_purchase_reserved_instances_offering`](super::Client::inquire_price_purchase_reserved_instances_offering).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseReservedInstancesOfferingRequest {
     /// The number of the reserved instances you are purchasing.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "InstanceCount")]
     pub instance_count: u64,
     /// The ID of the reserved instance offering.
     ///
     /// Required. Example: `noew0342-324f-f3ab-9uut-wrlnth53dcee`
-    #[serde(rename = "ReservedInstancesOfferingId")]
     pub reserved_instances_offering_id: String,
     /// Dry run.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     /// For more information, see Ensuring Idempotency.
     ///
     /// Example: `59337876-b254-4c21-847f-7d57d840d227`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Reserved instance name.
     ///
@@ -9634,11 +10936,18 @@ pub struct InquirePricePurchaseReservedInstancesOfferingRequest {
     /// - You can enter any name within 60 characters (including the pattern string).
     ///
     /// Example: `myReservedInstance`
-    #[serde(rename = "ReservedInstanceName", skip_serializing_if = "Option::is_none")]
     pub reserved_instance_name: Option<String>,
 }
 
 impl InquirePricePurchaseReservedInstancesOfferingRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceCount",
+        "ReservedInstancesOfferingId",
+        "DryRun",
+        "ClientToken",
+        "ReservedInstanceName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_count: u64, reserved_instances_offering_id: impl Into<String>) -> Self {
         InquirePricePurchaseReservedInstancesOfferingRequest {
@@ -9666,15 +10975,10 @@ impl InquirePricePurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePricePurchaseReservedInstancesOfferingRequest {
     const NAME: &'static str = "InquirePricePurchaseReservedInstancesOfferingRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceCount",
-        "ReservedInstancesOfferingId",
-        "DryRun",
-        "ClientToken",
-        "ReservedInstanceName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_count = None;
         let mut reserved_instances_offering_id = None;
@@ -9701,71 +11005,96 @@ impl input::Input for InquirePricePurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePricePurchaseReservedInstancesOfferingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquirePricePurchaseReservedInstancesOfferingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseReservedInstancesOfferingRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("ReservedInstanceName", &self.reserved_instance_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquire_price_purchase_reserved_instances_offering`](super::Client::inquire_price_purchase_reserved_instances_offering).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseReservedInstancesOfferingResponse {
     /// Price of the reserved instance with specified configuration.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::ReservedInstancePrice>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquirePricePurchaseReservedInstancesOfferingResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePricePurchaseReservedInstancesOfferingResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquirePricePurchaseReservedInstancesOfferingResponse {
+    const NAME: &'static str = "InquirePricePurchaseReservedInstancesOfferingResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::ReservedInstancePrice) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquirePricePurchaseReservedInstancesOfferingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquirePricePurchaseReservedInstancesOfferingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseReservedInstancesOfferingResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquire_price_purchase_resource_pool_packs`](super::Client::inquire_price_purchase_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseResourcePoolPacksRequest {
     /// (Chinese only) 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。可通过[DescribeZones](https://cloud.tencent.com/document/product/213/15707)接口获取可用区列表。
     ///
     /// Required. Example: `ap-guangzhou-7`
-    #[serde(rename = "Zone")]
     pub zone: String,
     /// (Chinese only) 实例资源池的规格，仅支持整机/半整机规格。形如：SA9.96XLARGE1152。
     ///
     /// Required. Example: `S9.8XLARGE64`
-    #[serde(rename = "InstanceType")]
     pub instance_type: String,
     /// (Chinese only) 实例资源池的数量。1个数量代表1个半整机/整机资源池。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "InstanceCount")]
     pub instance_count: i64,
     /// (Chinese only) 实例资源池的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
     pub period: i64,
 }
 
 impl InquirePricePurchaseResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceCount",
+        "Period",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: i64, period: i64) -> Self {
         InquirePricePurchaseResourcePoolPacksRequest {
@@ -9777,14 +11106,10 @@ impl InquirePricePurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquirePricePurchaseResourcePoolPacksRequest {
     const NAME: &'static str = "InquirePricePurchaseResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "InstanceType",
-        "InstanceCount",
-        "Period",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut instance_type = None;
@@ -9808,52 +11133,72 @@ impl input::Input for InquirePricePurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquirePricePurchaseResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquirePricePurchaseResourcePoolPacksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("Period", &self.period)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquire_price_purchase_resource_pool_packs`](super::Client::inquire_price_purchase_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseResourcePoolPacksResponse {
     /// (Chinese only) 实例资源池价格信息。
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::ItemPrice>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquirePricePurchaseResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquirePricePurchaseResourcePoolPacksResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquirePricePurchaseResourcePoolPacksResponse {
+    const NAME: &'static str = "InquirePricePurchaseResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::ItemPrice) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquirePricePurchaseResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquirePricePurchaseResourcePoolPacksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquirePricePurchaseResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_modify_instances_charge_type`](super::Client::inquiry_price_modify_instances_charge_type).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceModifyInstancesChargeTypeRequest {
     /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/15728?from_cn_redirect=1). The maximum number of instances per request is 20.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Modified instance [billing type](https://www.tencentcloud.com/document/product/213/2180?from_cn_redirect=1).
     ///
@@ -9864,10 +11209,8 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
     /// default value: `PREPAID`
     ///
     /// Required. Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType")]
     pub instance_charge_type: String,
     /// Prepaid mode, parameter settings related to monthly/annual subscription. through this parameter, specify the purchase duration of annual and monthly subscription instances, whether to enable auto-renewal, and other attributes.
-    #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// Whether to switch the billing mode of elastic data cloud disks simultaneously. valid values:
     ///
@@ -9877,11 +11220,17 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
     /// default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "ModifyPortableDataDisk", skip_serializing_if = "Option::is_none")]
     pub modify_portable_data_disk: Option<bool>,
 }
 
 impl InquiryPriceModifyInstancesChargeTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "ModifyPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
         InquiryPriceModifyInstancesChargeTypeRequest {
@@ -9903,14 +11252,10 @@ impl InquiryPriceModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceModifyInstancesChargeTypeRequest {
     const NAME: &'static str = "InquiryPriceModifyInstancesChargeTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "ModifyPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_type = None;
@@ -9934,66 +11279,90 @@ impl input::Input for InquiryPriceModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceModifyInstancesChargeTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceModifyInstancesChargeTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceModifyInstancesChargeTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_modify_instances_charge_type`](super::Client::inquiry_price_modify_instances_charge_type).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceModifyInstancesChargeTypeResponse {
     /// This parameter indicates the price for switching the billing mode of the corresponding configuration instance.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceModifyInstancesChargeTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceModifyInstancesChargeTypeResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceModifyInstancesChargeTypeResponse {
+    const NAME: &'static str = "InquiryPriceModifyInstancesChargeTypeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceModifyInstancesChargeTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceModifyInstancesChargeTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceModifyInstancesChargeTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_renew_hosts`](super::Client::inquiry_price_renew_hosts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewHostsRequest {
     /// (Chinese only) 一个或多个待操作的`CDH`实例`ID`。可通过[`DescribeHosts`](https://cloud.tencent.com/document/api/213/16474)接口返回值中的`HostId`获取。每次请求批量实例的上限为100。
     ///
     /// Required. Example: `["host-xxxxxxxx"]`
-    #[serde(rename = "HostIds")]
     pub host_ids: Vec<String>,
     /// (Chinese only) 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的续费时长、是否设置自动续费等属性。
     ///
     /// Required.
-    #[serde(rename = "HostChargePrepaid")]
     pub host_charge_prepaid: ChargePrepaid,
     /// (Chinese only) 是否只预检此次请求。true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。如果检查不通过，则返回对应错误码；如果检查通过，则返回RequestId.false（默认）：发送正常请求，通过检查后直接创建实例
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 
 impl InquiryPriceRenewHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HostIds",
+        "HostChargePrepaid",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: ChargePrepaid) -> Self {
         InquiryPriceRenewHostsRequest {
@@ -10009,13 +11378,10 @@ impl InquiryPriceRenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceRenewHostsRequest {
     const NAME: &'static str = "InquiryPriceRenewHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HostIds",
-        "HostChargePrepaid",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut host_ids = None;
         let mut host_charge_prepaid = None;
@@ -10036,57 +11402,75 @@ impl input::Input for InquiryPriceRenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceRenewHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceRenewHostsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewHostsRequest", Self::FIELDS.len())?;
+        fields.plain("HostIds", &self.host_ids)?;
+        fields.plain("HostChargePrepaid", &self.host_charge_prepaid)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_renew_hosts`](super::Client::inquiry_price_renew_hosts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewHostsResponse {
     /// (Chinese only) CDH实例续费价格信息
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::HostPriceInfo>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceRenewHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceRenewHostsResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceRenewHostsResponse {
+    const NAME: &'static str = "InquiryPriceRenewHostsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::HostPriceInfo) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceRenewHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceRenewHostsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_renew_instances`](super::Client::inquiry_price_renew_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewInstancesRequest {
     /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/zh/document/api/213/33258). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-2zvpghhc"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Prepaid mode, that is, monthly subscription-related parameter settings. You can specify attributes of a monthly subscription instance, such as purchase duration and whether to set auto-renewal, through this parameter.
     ///
     /// Required.
-    #[serde(rename = "InstanceChargePrepaid")]
     pub instance_charge_prepaid: InstanceChargePrepaid,
     /// Trial run, for testing purposes, does not execute specific logic. valid values:
     ///
@@ -10096,7 +11480,6 @@ pub struct InquiryPriceRenewInstancesRequest {
     /// default value: `false`.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Whether to renew the elastic data disk. valid values:
     ///
@@ -10106,11 +11489,17 @@ pub struct InquiryPriceRenewInstancesRequest {
     /// default value: true.
     ///
     /// Example: `false`
-    #[serde(rename = "RenewPortableDataDisk", skip_serializing_if = "Option::is_none")]
     pub renew_portable_data_disk: Option<bool>,
 }
 
 impl InquiryPriceRenewInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargePrepaid",
+        "DryRun",
+        "RenewPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
         InquiryPriceRenewInstancesRequest {
@@ -10132,14 +11521,10 @@ impl InquiryPriceRenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceRenewInstancesRequest {
     const NAME: &'static str = "InquiryPriceRenewInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargePrepaid",
-        "DryRun",
-        "RenewPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_prepaid = None;
@@ -10163,52 +11548,72 @@ impl input::Input for InquiryPriceRenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceRenewInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceRenewInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_renew_instances`](super::Client::inquiry_price_renew_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewInstancesResponse {
     /// This parameter indicates the price for the corresponding configuration instance.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceRenewInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceRenewInstancesResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceRenewInstancesResponse {
+    const NAME: &'static str = "InquiryPriceRenewInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceRenewInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceRenewInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRenewInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_reset_instance`](super::Client::inquiry_price_reset_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstanceRequest {
     /// Instance ID. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `ins-fd8spnmq`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// [Image](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format of `img-xxx`. There are four types of images:
     ///
@@ -10223,25 +11628,29 @@ pub struct InquiryPriceResetInstanceRequest {
     /// - Call [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1) and look for `ImageId` in the response.
     ///
     /// Example: `img-8toqc6s3`
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Configuration of the system disk of the instance. For instances with a cloud disk as the system disk, you can expand the system disk by using this parameter to specify the new capacity after reinstallation. If the parameter is not specified, the system disk capacity remains unchanged by default. You can only expand the capacity of the system disk; reducing its capacity is not supported. When reinstalling the system, you can only modify the capacity of the system disk, not the type.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Login settings of the instance. You can use this parameter to set the login method, password, and key of the instance or keep the login settings of the original image. By default, a random password will be generated and sent to you via the Message Center.
-    #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// Enhanced services. You can use this parameter to specify whether to enable services such as Cloud Monitor and Cloud Security. If this parameter is not specified, Cloud Monitor and Cloud Security will be enabled by default.
-    #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
     /// User data provided for the instance, which must be base64-encoded. The maximum supported data size is 16KB. For detailed instructions on obtaining this parameter, see [Windows](https://cloud.tencent.com/document/product/213/17526) and [Linux](https://cloud.tencent.com/document/product/213/17525) documentation on executing commands during startup.
     ///
     /// Example: `TXlVc2VyRGF0YQo`
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 
 impl InquiryPriceResetInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ImageId",
+        "SystemDisk",
+        "LoginSettings",
+        "EnhancedService",
+        "UserData",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         InquiryPriceResetInstanceRequest {
@@ -10280,16 +11689,10 @@ impl InquiryPriceResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResetInstanceRequest {
     const NAME: &'static str = "InquiryPriceResetInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ImageId",
-        "SystemDisk",
-        "LoginSettings",
-        "EnhancedService",
-        "UserData",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_id = None;
@@ -10319,71 +11722,97 @@ impl input::Input for InquiryPriceResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResetInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceResetInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_reset_instance`](super::Client::inquiry_price_reset_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstanceResponse {
     /// Price of reinstalling the instance with the specified configuration.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceResetInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResetInstanceResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceResetInstanceResponse {
+    const NAME: &'static str = "InquiryPriceResetInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceResetInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceResetInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_reset_instances_internet_max_bandwidth`](super::Client::inquiry_price_reset_instances_internet_max_bandwidth).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100. When changing the bandwidth of instances with `BANDWIDTH_PREPAID` or `BANDWIDTH_POSTPAID_BY_HOUR` as the network billing method, you can only specify one instance at a time.
     ///
     /// Required. Example: `["ins-fd8spnmq"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Configuration of public network egress bandwidth. The maximum bandwidth varies among different models. For more information, see the documentation on bandwidth limits. Currently only the `InternetMaxBandwidthOut` parameter is supported.
     ///
     /// Required.
-    #[serde(rename = "InternetAccessible")]
     pub internet_accessible: InternetAccessible,
     /// Date from which the new bandwidth takes effect. Format: `YYYY-MM-DD`, such as `2016-10-30`. The starting date cannot be earlier than the current date. If the starting date is the current date, the new bandwidth takes effect immediately. This parameter is only valid for prepaid bandwidth. If you specify the parameter for bandwidth with other network billing methods, an error code will be returned.
     ///
     /// Example: `2016-10-30`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Date until which the bandwidth takes effect, in the format of `YYYY-MM-DD`, such as `2016-10-30`. The validity period of the new bandwidth covers the end date. The end date should not be later than the expiration date of a monthly subscription instance. You can obtain the expiration date of an instance through the `ExpiredTime` in the return value from the API [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1). This parameter is only valid for monthly subscription bandwidth, and is not supported for bandwidth billed by other modes. Otherwise, the API will return a corresponding error code.
     ///
     /// Example: `2016-11-30`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
 impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InternetAccessible",
+        "StartTime",
+        "EndTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: InternetAccessible) -> Self {
         InquiryPriceResetInstancesInternetMaxBandwidthRequest {
@@ -10405,14 +11834,10 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     const NAME: &'static str = "InquiryPriceResetInstancesInternetMaxBandwidthRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InternetAccessible",
-        "StartTime",
-        "EndTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut internet_accessible = None;
@@ -10436,61 +11861,85 @@ impl input::Input for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesInternetMaxBandwidthRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_reset_instances_internet_max_bandwidth`](super::Client::inquiry_price_reset_instances_internet_max_bandwidth).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthResponse {
     /// Price of the new bandwidth
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceResetInstancesInternetMaxBandwidthResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResetInstancesInternetMaxBandwidthResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceResetInstancesInternetMaxBandwidthResponse {
+    const NAME: &'static str = "InquiryPriceResetInstancesInternetMaxBandwidthResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceResetInstancesInternetMaxBandwidthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceResetInstancesInternetMaxBandwidthResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesInternetMaxBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_reset_instances_type`](super::Client::inquiry_price_reset_instances_type).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesTypeRequest {
     /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). The maximum number of instances per request is 1.
     ///
     /// Required. Example: `["ins-2zvpghhc"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Instance model. Resources vary with the instance model. Specific values can be found in the tables of [Instance Types](https://www.tencentcloud.com/document/product/213/11518).
     ///
     /// Required. Example: `S5.16XLARGE256`
-    #[serde(rename = "InstanceType")]
     pub instance_type: String,
 }
 
 impl InquiryPriceResetInstancesTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
         InquiryPriceResetInstancesTypeRequest {
@@ -10500,12 +11949,10 @@ impl InquiryPriceResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResetInstancesTypeRequest {
     const NAME: &'static str = "InquiryPriceResetInstancesTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_type = None;
@@ -10523,57 +11970,74 @@ impl input::Input for InquiryPriceResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResetInstancesTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceResetInstancesTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_reset_instances_type`](super::Client::inquiry_price_reset_instances_type).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesTypeResponse {
     /// Price of the instance using the specified model
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceResetInstancesTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResetInstancesTypeResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceResetInstancesTypeResponse {
+    const NAME: &'static str = "InquiryPriceResetInstancesTypeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceResetInstancesTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceResetInstancesTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResetInstancesTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_resize_instance_disks`](super::Client::inquiry_price_resize_instance_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeInstanceDisksRequest {
     /// Instance ID. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `ins-fd8spnmq`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Configuration information of a data disk to be expanded. Only inelastic data disks (with `Portable` being `false` in the return values of [DescribeDisks](https://intl.cloud.tencent.com/document/api/362/16315?from_cn_redirect=1)) can be expanded. The unit of data disk capacity is GB. The minimum expansion step is 10 GB. For more information about data disk types, refer to Disk Product Introduction. The available data disk type is restricted by the instance type `InstanceType`. Additionally, the maximum allowable capacity for expansion varies by data disk type.
     ///
     /// You should specify either DataDisks or SystemDisk, but you cannot specify both at the same time.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Whether to forcibly shut down a running instance. It is recommended to manually shut down a running instance first and then reset the user password. Valid values:
     ///
@@ -10585,19 +12049,24 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
     /// Forced shutdown is equivalent to turning off a physical computer's power switch. Forced shutdown may cause data loss or file system corruption and should only be used when a server cannot be shut down normally.
     ///
     /// Example: `true`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
     /// Configuration information of the system disk to be expanded. Only cloud disks are supported for expansion. You must specify either DataDisks or SystemDisk, but not both.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Whether to perform online resizing.
     ///
     /// Example: `true`
-    #[serde(rename = "ResizeOnline", skip_serializing_if = "Option::is_none")]
     pub resize_online: Option<bool>,
 }
 
 impl InquiryPriceResizeInstanceDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DataDisks",
+        "ForceStop",
+        "SystemDisk",
+        "ResizeOnline",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         InquiryPriceResizeInstanceDisksRequest {
@@ -10630,15 +12099,10 @@ impl InquiryPriceResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceResizeInstanceDisksRequest {
     const NAME: &'static str = "InquiryPriceResizeInstanceDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DataDisks",
-        "ForceStop",
-        "SystemDisk",
-        "ResizeOnline",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut data_disks = None;
@@ -10665,53 +12129,74 @@ impl input::Input for InquiryPriceResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceResizeInstanceDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceResizeInstanceDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResizeInstanceDisksRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("ResizeOnline", &self.resize_online)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_resize_instance_disks`](super::Client::inquiry_price_resize_instance_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeInstanceDisksResponse {
     /// Price of the disks after being expanded to the specified configurations
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceResizeInstanceDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceResizeInstanceDisksResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceResizeInstanceDisksResponse {
+    const NAME: &'static str = "InquiryPriceResizeInstanceDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceResizeInstanceDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceResizeInstanceDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceResizeInstanceDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_run_instances`](super::Client::inquiry_price_run_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesRequest {
     /// Location of the instance. You can use this parameter to specify the attributes of the instance, such as its availability zone and project.
     /// **Note: `Placement` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `Placement` prevails.**
     ///
     /// Required.
-    #[serde(rename = "Placement")]
     pub placement: Placement,
     /// [Image](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format of `img-xxx`. There are three types of images:
     ///
@@ -10727,7 +12212,6 @@ pub struct InquiryPriceRunInstancesRequest {
     /// **Note: `ImageId` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `ImageId` prevails.**
     ///
     /// Required. Example: `img-pmqg1cw7`
-    #[serde(rename = "ImageId")]
     pub image_id: String,
     /// The instance [billing method](https://intl.cloud.tencent.com/document/product/213/2180?from_cn_redirect=1).
     ///
@@ -10735,10 +12219,8 @@ pub struct InquiryPriceRunInstancesRequest {
     ///   Default value: POSTPAID_BY_HOUR.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Details of the monthly subscription, including the purchase period, auto-renewal. It is required if the `InstanceChargeType` is `PREPAID`.
-    #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// Instance model. Different instance models specify different resource specifications.
     ///
@@ -10748,24 +12230,18 @@ pub struct InquiryPriceRunInstancesRequest {
     /// .
     ///
     /// Example: `S5.MEDIUM2`
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// System disk configuration of the instance. If this parameter is not specified, the default value will be used.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Data disk configuration of the instance. If the parameter is not specified, no data disk will be purchased by default. If you want to purchase data disks, you can specify 21 data disks, including up to 1 `LOCAL_BASIC` data disk or `LOCAL_SSD` data disk and up to 20 `CLOUD_BASIC` data disks, `CLOUD_PREMIUM` data disks, or `CLOUD_SSD` data disks.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// VPC configurations (VPC ID, subnet ID, etc). If It's not specified, the classic network will be used by default. If a VPC IP is specified in this parameter, the `InstanceCount` can only be 1.
-    #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// Configuration of public network bandwidth. If it's not specified, 0 Mbps is used by default.
-    #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
     /// Number of instances to purchase. Value range: 1 (default) to 100. It cannot exceed the remaining CVM quota of the user. For more information on quota, see [Restrictions on CVM Instance Purchase](https://intl.cloud.tencent.com/document/product/213/2664).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// Instance display name.
     ///
@@ -10777,24 +12253,19 @@ pub struct InquiryPriceRunInstancesRequest {
     /// .
     ///
     /// Example: `myInstance`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Login settings of the instance. You can use this parameter to set the login method, password, and key of the instance, or keep the original login settings of the image. By default, a random password will be generated and sent to you via the Message Center.
-    #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// Security group to which an instance belongs. obtain this parameter by calling the `SecurityGroupId` field in the return value of [DescribeSecurityGroups](https://www.tencentcloud.com/document/product/215/15808). if not specified, bind the default security group under the designated project. if the default security group does not exist, automatically create it.
     ///
     /// Example: `["sg-efil73jd"]`
-    #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
     /// Enhanced services. You can use this parameter to specify whether to enable services such as Cloud Security and Cloud Monitor. If this parameter is not specified, Cloud Monitor and Cloud Security will be enabled by default.
-    #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
     /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     /// For more information, see Ensuring Idempotency.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Hostname of Cloud Virtual Machine.
     ///
@@ -10803,36 +12274,54 @@ pub struct InquiryPriceRunInstancesRequest {
     /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 30 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
     ///
     /// Example: `myHost`
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// The tag description list. This parameter is used to bind a tag to a resource instance. A tag can only be bound to CVM instances.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
     /// The market options of the instance.
-    #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
     /// Custom metadata, supports creating key-value pairs of custom metadata when creating a CVM.
     ///
     /// **Note: this field is in beta test.**.
-    #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// HPC cluster ID.
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// Information about the CPU topology of an instance. If not specified, it is determined by system resources.
-    #[serde(rename = "CpuTopology", skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
     /// Instance launch template.
-    #[serde(rename = "LaunchTemplate", skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
     /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
-    #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
 
 impl InquiryPriceRunInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "ImageId",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "InstanceType",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "Metadata",
+        "HpcClusterId",
+        "CpuTopology",
+        "LaunchTemplate",
+        "NetworkInterfaces",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement, image_id: impl Into<String>) -> Self {
         InquiryPriceRunInstancesRequest {
@@ -10968,33 +12457,10 @@ impl InquiryPriceRunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceRunInstancesRequest {
     const NAME: &'static str = "InquiryPriceRunInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Placement",
-        "ImageId",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "InstanceType",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "Metadata",
-        "HpcClusterId",
-        "CpuTopology",
-        "LaunchTemplate",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut placement = None;
         let mut image_id = None;
@@ -11075,56 +12541,99 @@ impl input::Input for InquiryPriceRunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceRunInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceRunInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRunInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("Placement", &self.placement)?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("CpuTopology", &self.cpu_topology)?;
+        fields.opt("LaunchTemplate", &self.launch_template)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_run_instances`](super::Client::inquiry_price_run_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesResponse {
     /// Price of the instance with the specified configurations.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceRunInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceRunInstancesResponse {
-            price: None,
-            request_id: None,
+impl lenient::Reply for InquiryPriceRunInstancesResponse {
+    const NAME: &'static str = "InquiryPriceRunInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Price",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.price),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::Price) -> Self {
-        self.price = Some(price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceRunInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceRunInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceRunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::inquiry_price_terminate_instances`](super::Client::inquiry_price_terminate_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryPriceTerminateInstancesRequest {
     /// (Chinese only) 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
     ///
     /// Required. Example: `["ins-rfmme2si"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl InquiryPriceTerminateInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         InquiryPriceTerminateInstancesRequest {
@@ -11133,11 +12642,10 @@ impl InquiryPriceTerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InquiryPriceTerminateInstancesRequest {
     const NAME: &'static str = "InquiryPriceTerminateInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -11152,52 +12660,69 @@ impl input::Input for InquiryPriceTerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InquiryPriceTerminateInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InquiryPriceTerminateInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceTerminateInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::inquiry_price_terminate_instances`](super::Client::inquiry_price_terminate_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InquiryPriceTerminateInstancesResponse {
     /// (Chinese only) 退款详情。
-    #[serde(rename = "InstanceRefundsSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_refunds_set: Vec<output::InstanceRefund>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl InquiryPriceTerminateInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InquiryPriceTerminateInstancesResponse {
-            instance_refunds_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for InquiryPriceTerminateInstancesResponse {
+    const NAME: &'static str = "InquiryPriceTerminateInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceRefundsSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_refunds_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceRefundsSet`.
-    pub fn with_instance_refunds_set(mut self, instance_refunds_set: impl IntoIterator<Item = output::InstanceRefund>) -> Self {
-        self.instance_refunds_set = instance_refunds_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for InquiryPriceTerminateInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InquiryPriceTerminateInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InquiryPriceTerminateInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceRefundsSet", &self.instance_refunds_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes the billing method of an instance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceChargePrepaid {
     /// Subscription period in months. value range: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
     pub period: i64,
     /// AUTO-Renewal flag. value ranges:
     ///
@@ -11208,11 +12733,15 @@ pub struct InstanceChargePrepaid {
     /// default value: NOTIFY_AND_MANUAL_RENEW. if this parameter is set to NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed monthly after expiration, provided that the account balance is sufficient.
     ///
     /// Example: `DISABLE_NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
 }
 
 impl InstanceChargePrepaid {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "RenewFlag",
+    ];
     /// With the fields a request must carry.
     pub fn new(period: i64) -> Self {
         InstanceChargePrepaid {
@@ -11227,12 +12756,10 @@ impl InstanceChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InstanceChargePrepaid {
     const NAME: &'static str = "InstanceChargePrepaid";
-    const FIELDS: &'static [&'static str] = &[
-        "Period",
-        "RenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut period = None;
         let mut renew_flag = None;
@@ -11250,29 +12777,42 @@ impl input::Input for InstanceChargePrepaid {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InstanceChargePrepaid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InstanceChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceChargePrepaid", Self::FIELDS.len())?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
+    }
+}
+
 /// Options related to bidding requests
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceMarketOptionsRequest {
     /// Relevant options for spot instances.
     ///
     /// Required. Example: `0.12`
-    #[serde(rename = "SpotOptions")]
     pub spot_options: SpotMarketOptions,
     /// Market option type. The value can only be spot currently.
     ///
     /// Example: `spot`
-    #[serde(rename = "MarketType", skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
 }
 
 impl InstanceMarketOptionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SpotOptions",
+        "MarketType",
+    ];
     /// With the fields a request must carry.
     pub fn new(spot_options: SpotMarketOptions) -> Self {
         InstanceMarketOptionsRequest {
@@ -11287,12 +12827,10 @@ impl InstanceMarketOptionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InstanceMarketOptionsRequest {
     const NAME: &'static str = "InstanceMarketOptionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SpotOptions",
-        "MarketType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut spot_options = None;
         let mut market_type = None;
@@ -11310,14 +12848,24 @@ impl input::Input for InstanceMarketOptionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InstanceMarketOptionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceMarketOptionsRequest", Self::FIELDS.len())?;
+        fields.plain("SpotOptions", &self.spot_options)?;
+        fields.opt("MarketType", &self.market_type)?;
+        fields.end()
+    }
+}
+
 /// Describes the public network accessibility of the instance's primary network interface, including the public network billing mode, maximum bandwidth, and other settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetAccessible {
     /// Network connection billing plan. Valid value:
@@ -11326,12 +12874,10 @@ pub struct InternetAccessible {
     /// - BANDWIDTH_PACKAGE: Bandwidth package user.
     ///
     /// Example: `BANDWIDTH_PREPAID`
-    #[serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// The maximum outbound bandwidth of the public network, in Mbps. The default value is 0 Mbps. The upper limit of bandwidth varies for different models. For more information, see [Purchase Network Bandwidth](https://www.tencentcloud.com/document/product/213/12523).
     ///
     /// Example: `10`
-    #[serde(rename = "InternetMaxBandwidthOut", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
     /// Whether to allocate a public IP address. Valid values:
     ///
@@ -11341,12 +12887,10 @@ pub struct InternetAccessible {
     /// When the public network bandwidth is greater than 0 Mbps, you can choose whether to enable the public IP address. The public IP address is enabled by default. When the public network bandwidth is 0, allocating the public IP address is not supported. This parameter is only used as an input parameter in the RunInstances API.
     ///
     /// Example: `false`
-    #[serde(rename = "PublicIpAssigned", skip_serializing_if = "Option::is_none")]
     pub public_ip_assigned: Option<bool>,
     /// Bandwidth package ID. it can be obtained through the `BandwidthPackageId` in the return value from the DescribeBandwidthPackages api. this parameter is used as an input parameter only in the RunInstances api.
     ///
     /// Example: `bwp-h1ro`
-    #[serde(rename = "BandwidthPackageId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
     /// Line type. for details on various types of lines and supported regions, refer to [EIP IP address types](https://www.tencentcloud.com/document/product/213/5733). default value: BGP.
     ///
@@ -11369,7 +12913,6 @@ pub struct InternetAccessible {
     /// Note: The static single-line IP is only supported in some regions.
     ///
     /// Example: `BGP`
-    #[serde(rename = "InternetServiceProvider", skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
     /// Specifies the public IP type.
     ///
@@ -11389,7 +12932,6 @@ pub struct InternetAccessible {
     /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `WanIP`
-    #[serde(rename = "IPv4AddressType", skip_serializing_if = "Option::is_none")]
     pub ipv4_address_type: Option<String>,
     /// Indicates the type of elastic public IPv6.
     ///
@@ -11405,16 +12947,25 @@ pub struct InternetAccessible {
     /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `EIPv6`
-    #[serde(rename = "IPv6AddressType", skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
     /// DDoS protection package unique ID. this field is required when applying for a ddos protection IP.
     ///
     /// Example: `bgp-00000000`
-    #[serde(rename = "AntiDDoSPackageId", skip_serializing_if = "Option::is_none")]
     pub anti_d_do_s_package_id: Option<String>,
 }
 
 impl InternetAccessible {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "InternetMaxBandwidthOut",
+        "PublicIpAssigned",
+        "BandwidthPackageId",
+        "InternetServiceProvider",
+        "IPv4AddressType",
+        "IPv6AddressType",
+        "AntiDDoSPackageId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         InternetAccessible {
@@ -11470,18 +13021,10 @@ impl InternetAccessible {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InternetAccessible {
     const NAME: &'static str = "InternetAccessible";
-    const FIELDS: &'static [&'static str] = &[
-        "InternetChargeType",
-        "InternetMaxBandwidthOut",
-        "PublicIpAssigned",
-        "BandwidthPackageId",
-        "InternetServiceProvider",
-        "IPv4AddressType",
-        "IPv6AddressType",
-        "AntiDDoSPackageId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut internet_charge_type = None;
         let mut internet_max_bandwidth_out = None;
@@ -11517,29 +13060,48 @@ impl input::Input for InternetAccessible {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InternetAccessible {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InternetAccessible {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InternetAccessible", Self::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("PublicIpAssigned", &self.public_ip_assigned)?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("InternetServiceProvider", &self.internet_service_provider)?;
+        fields.opt("IPv4AddressType", &self.ipv4_address_type)?;
+        fields.opt("IPv6AddressType", &self.ipv6_address_type)?;
+        fields.opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        fields.end()
+    }
+}
+
 /// Instance launch template. This parameter enables you to create an instance using the preset parameters in the template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplate {
     /// Instance launch template ID. This parameter enables you to create an instance using the preset parameters in the template.
     ///
     /// Example: `lt-rf6ogz48`
-    #[serde(rename = "LaunchTemplateId", skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
     /// Instance launch template version number. If specified, this parameter will be used to create a new instance launch template.
     ///
     /// Example: `1`
-    #[serde(rename = "LaunchTemplateVersion", skip_serializing_if = "Option::is_none")]
     pub launch_template_version: Option<u64>,
 }
 
 impl LaunchTemplate {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "LaunchTemplateVersion",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LaunchTemplate {
@@ -11559,12 +13121,10 @@ impl LaunchTemplate {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LaunchTemplate {
     const NAME: &'static str = "LaunchTemplate";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "LaunchTemplateVersion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut launch_template_version = None;
@@ -11582,14 +13142,24 @@ impl input::Input for LaunchTemplate {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LaunchTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for LaunchTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LaunchTemplate", Self::FIELDS.len())?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateVersion", &self.launch_template_version)?;
+        fields.end()
+    }
+}
+
 /// Describes login settings of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginSettings {
     /// Instance login password. The password complexity limits vary with the operating system type as follows:
@@ -11600,13 +13170,11 @@ pub struct LoginSettings {
     /// If this parameter is not specified, you need to set it before login by using the console to "reset password" or by calling the ResetInstancesPassword API.
     ///
     /// Example: `123456@ABC`
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// List of key IDs. After an instance is associated with a key, you can access the instance with the private key in the key pair. You can call [`DescribeKeyPairs`](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) to obtain `KeyId`. You cannot specify a key and a password at the same time. Windows instances do not support keys.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["skey-3glfot13"]`
-    #[serde(rename = "KeyIds", skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
     /// Retain the original settings of the image. this parameter cannot be specified simultaneously with Password or KeyIds.N. it can be set to true only when an instance is created with a custom image, shared image, or externally imported image. value ranges from true to false:
     ///
@@ -11616,11 +13184,16 @@ pub struct LoginSettings {
     /// . default value: false.
     ///
     /// Example: `true`
-    #[serde(rename = "KeepImageLogin", skip_serializing_if = "Option::is_none")]
     pub keep_image_login: Option<String>,
 }
 
 impl LoginSettings {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Password",
+        "KeyIds",
+        "KeepImageLogin",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LoginSettings {
@@ -11646,13 +13219,10 @@ impl LoginSettings {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LoginSettings {
     const NAME: &'static str = "LoginSettings";
-    const FIELDS: &'static [&'static str] = &[
-        "Password",
-        "KeyIds",
-        "KeepImageLogin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut password = None;
         let mut key_ids = None;
@@ -11673,24 +13243,38 @@ impl input::Input for LoginSettings {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LoginSettings {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for LoginSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoginSettings", Self::FIELDS.len())?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("KeyIds", &self.key_ids)?;
+        fields.opt("KeepImageLogin", &self.keep_image_login)?;
+        fields.end()
+    }
+}
+
 /// Custom metadata.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Metadata {
     /// A list of custom metadata key-value pairs.
     ///
     /// Required. Example: `[{"Key": "key", "Value": "value"}]`
-    #[serde(rename = "Items")]
     pub items: Vec<MetadataItem>,
 }
 
 impl Metadata {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Items",
+    ];
     /// With the fields a request must carry.
     pub fn new(items: impl IntoIterator<Item = MetadataItem>) -> Self {
         Metadata {
@@ -11699,11 +13283,10 @@ impl Metadata {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Metadata {
     const NAME: &'static str = "Metadata";
-    const FIELDS: &'static [&'static str] = &[
-        "Items",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut items = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -11718,29 +13301,41 @@ impl input::Input for Metadata {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Metadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Metadata", Self::FIELDS.len())?;
+        fields.plain("Items", &self.items)?;
+        fields.end()
+    }
+}
+
 /// Custom metadata key and value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataItem {
     /// Custom metadata key, consisting of uppercase letters (A-Z), lowercase letters (A-Z), digits (0-9), underscores (_), or hyphens (-), with a size limit of 128 bytes.
     ///
     /// Required. Example: `"key"`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Custom metadata value. The upper limit of message size is 256 KB.
     ///
     /// Required. Example: `"value"`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
 impl MetadataItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         MetadataItem {
@@ -11750,12 +13345,10 @@ impl MetadataItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for MetadataItem {
     const NAME: &'static str = "MetadataItem";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -11773,49 +13366,62 @@ impl input::Input for MetadataItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for MetadataItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for MetadataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MetadataItem", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::modify_chc_attribute`](super::Client::modify_chc_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyChcAttributeRequest {
     /// CHC host IDs
     ///
     /// Required. Example: `["chc-1234abcd"]`
-    #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
     /// CHC host name
     ///
     /// Example: `服务器名称`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Server type
     ///
     /// Example: `CHC_HS1`
-    #[serde(rename = "DeviceType", skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Valid characters: Letters, numbers, hyphens and underscores
     ///
     /// Example: `albert`
-    #[serde(rename = "BmcUser", skip_serializing_if = "Option::is_none")]
     pub bmc_user: Option<String>,
     /// The password can contain 8 to 16 characters, including letters, numbers and special symbols ()\`\~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/
     ///
     /// Example: `Test@1234`
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// BMC network security group list
     ///
     /// Example: `["sg-1a2b34af"]`
-    #[serde(rename = "BmcSecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub bmc_security_group_ids: Option<Vec<String>>,
 }
 
 impl ModifyChcAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "InstanceName",
+        "DeviceType",
+        "BmcUser",
+        "Password",
+        "BmcSecurityGroupIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyChcAttributeRequest {
@@ -11854,16 +13460,10 @@ impl ModifyChcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyChcAttributeRequest {
     const NAME: &'static str = "ModifyChcAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "InstanceName",
-        "DeviceType",
-        "BmcUser",
-        "Password",
-        "BmcSecurityGroupIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut instance_name = None;
@@ -11893,37 +13493,64 @@ impl input::Input for ModifyChcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyChcAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyChcAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyChcAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("DeviceType", &self.device_type)?;
+        fields.opt("BmcUser", &self.bmc_user)?;
+        fields.opt("Password", &self.password)?;
+        fields.opt("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_chc_attribute`](super::Client::modify_chc_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyChcAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyChcAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyChcAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyChcAttributeResponse {
+    const NAME: &'static str = "ModifyChcAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyChcAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyChcAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyChcAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_chc_network_mode`](super::Client::modify_chc_network_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyChcNetworkModeRequest {
     /// (Chinese only)
@@ -11931,7 +13558,6 @@ pub struct ModifyChcNetworkModeRequest {
     /// CHC物理服务器id列表，如\["chc-1a2b3c4d"\]
     ///
     /// Required. Example: `["chc-nzufwq77"]`
-    #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
     /// (Chinese only)
     ///
@@ -11943,11 +13569,15 @@ pub struct ModifyChcNetworkModeRequest {
     /// - BUSINESS： 业务网络模式
     ///
     /// Required. Example: `DEPLOY`
-    #[serde(rename = "NetworkMode")]
     pub network_mode: String,
 }
 
 impl ModifyChcNetworkModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+        "NetworkMode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, network_mode: impl Into<String>) -> Self {
         ModifyChcNetworkModeRequest {
@@ -11957,12 +13587,10 @@ impl ModifyChcNetworkModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyChcNetworkModeRequest {
     const NAME: &'static str = "ModifyChcNetworkModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-        "NetworkMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         let mut network_mode = None;
@@ -11980,48 +13608,69 @@ impl input::Input for ModifyChcNetworkModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyChcNetworkModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyChcNetworkModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyChcNetworkModeRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.plain("NetworkMode", &self.network_mode)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_chc_network_mode`](super::Client::modify_chc_network_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyChcNetworkModeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyChcNetworkModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyChcNetworkModeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyChcNetworkModeResponse {
+    const NAME: &'static str = "ModifyChcNetworkModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyChcNetworkModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyChcNetworkModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyChcNetworkModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_disaster_recover_group_attribute`](super::Client::modify_disaster_recover_group_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDisasterRecoverGroupAttributeRequest {
     /// Spread placement group ID, which can be obtained by calling the [DescribeDisasterRecoverGroups](https://intl.cloud.tencent.com/document/api/213/17810?from_cn_redirect=1) API.
     ///
     /// Required. Example: `ps-58l1hu01`
-    #[serde(rename = "DisasterRecoverGroupId")]
     pub disaster_recover_group_id: String,
     /// Name of a spread placement group. The name must be 1-60 characters long and can contain both Chinese characters and English letters.
     ///
     /// Required. Example: `物理机容灾组1`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only)
     ///
@@ -12032,11 +13681,16 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
     /// 调整只能从小调到大，不能从大调到小
     ///
     /// Example: `1`
-    #[serde(rename = "Affinity", skip_serializing_if = "Option::is_none")]
     pub affinity: Option<i64>,
 }
 
 impl ModifyDisasterRecoverGroupAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupId",
+        "Name",
+        "Affinity",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(disaster_recover_group_id: impl Into<String>, name: impl Into<String>) -> Self {
         ModifyDisasterRecoverGroupAttributeRequest {
@@ -12052,13 +13706,10 @@ impl ModifyDisasterRecoverGroupAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyDisasterRecoverGroupAttributeRequest {
     const NAME: &'static str = "ModifyDisasterRecoverGroupAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DisasterRecoverGroupId",
-        "Name",
-        "Affinity",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disaster_recover_group_id = None;
         let mut name = None;
@@ -12079,48 +13730,70 @@ impl input::Input for ModifyDisasterRecoverGroupAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyDisasterRecoverGroupAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyDisasterRecoverGroupAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDisasterRecoverGroupAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.plain("Name", &self.name)?;
+        fields.opt("Affinity", &self.affinity)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_disaster_recover_group_attribute`](super::Client::modify_disaster_recover_group_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyDisasterRecoverGroupAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyDisasterRecoverGroupAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyDisasterRecoverGroupAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyDisasterRecoverGroupAttributeResponse {
+    const NAME: &'static str = "ModifyDisasterRecoverGroupAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyDisasterRecoverGroupAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyDisasterRecoverGroupAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyDisasterRecoverGroupAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_hosts_attribute`](super::Client::modify_hosts_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyHostsAttributeRequest {
     /// CDH instance ID(s).
     ///
     /// Required. Example: `["host-ey16rkyg"]`
-    #[serde(rename = "HostIds")]
     pub host_ids: Vec<String>,
     /// CDH instance name to be displayed. You can specify any name you like, but its length cannot exceed 60 characters.
     ///
     /// Example: `webserver`
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Auto renewal flag. Valid values:
     ///
@@ -12131,16 +13804,21 @@ pub struct ModifyHostsAttributeRequest {
     /// If this parameter is specified as NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed on a monthly basis if the account balance is sufficient.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Project ID. You can use the `AddProject` API to create projects, and obtain the `projectId` field in the response of the `DescribeProject` API. When using the [DescribeHosts](https://intl.cloud.tencent.com/document/api/213/16474?from_cn_redirect=1) API to query instances later, you can filter the results by the project ID.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
 }
 
 impl ModifyHostsAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HostIds",
+        "HostName",
+        "RenewFlag",
+        "ProjectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyHostsAttributeRequest {
@@ -12167,14 +13845,10 @@ impl ModifyHostsAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyHostsAttributeRequest {
     const NAME: &'static str = "ModifyHostsAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HostIds",
-        "HostName",
-        "RenewFlag",
-        "ProjectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut host_ids = None;
         let mut host_name = None;
@@ -12198,57 +13872,85 @@ impl input::Input for ModifyHostsAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyHostsAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyHostsAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyHostsAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("HostIds", &self.host_ids)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_hosts_attribute`](super::Client::modify_hosts_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyHostsAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyHostsAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyHostsAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyHostsAttributeResponse {
+    const NAME: &'static str = "ModifyHostsAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyHostsAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyHostsAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyHostsAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_hpc_cluster_attribute`](super::Client::modify_hpc_cluster_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyHpcClusterAttributeRequest {
     /// (Chinese only) 高性能计算集群ID。集群ID可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。
     ///
     /// Required. Example: `hpc-jtynq57p`
-    #[serde(rename = "HpcClusterId")]
     pub hpc_cluster_id: String,
     /// (Chinese only) 高性能计算集群新名称，长度限制\[1-60\]。
     ///
     /// Example: `MyHpcCluster`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 高性能计算集群新备注，长度\[1-256\]。
     ///
     /// Example: `myRemark`
-    #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
 impl ModifyHpcClusterAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HpcClusterId",
+        "Name",
+        "Remark",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(hpc_cluster_id: impl Into<String>) -> Self {
         ModifyHpcClusterAttributeRequest {
@@ -12269,13 +13971,10 @@ impl ModifyHpcClusterAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyHpcClusterAttributeRequest {
     const NAME: &'static str = "ModifyHpcClusterAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HpcClusterId",
-        "Name",
-        "Remark",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut hpc_cluster_id = None;
         let mut name = None;
@@ -12296,37 +13995,61 @@ impl input::Input for ModifyHpcClusterAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyHpcClusterAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyHpcClusterAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyHpcClusterAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_hpc_cluster_attribute`](super::Client::modify_hpc_cluster_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyHpcClusterAttributeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyHpcClusterAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyHpcClusterAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyHpcClusterAttributeResponse {
+    const NAME: &'static str = "ModifyHpcClusterAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyHpcClusterAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyHpcClusterAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyHpcClusterAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_image_attribute`](super::Client::modify_image_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeRequest {
     /// Image ID, such as `img-gvbnzy6f`. You can obtain the image ID in the following ways:
@@ -12335,7 +14058,6 @@ pub struct ModifyImageAttributeRequest {
     /// - Obtain it in the [Image console](https://console.cloud.tencent.com/cvm/image).
     ///
     /// Required. Example: `img-6pb6lrmy`
-    #[serde(rename = "ImageId")]
     pub image_id: String,
     /// New image name, which should meet the following requirements:
     ///
@@ -12343,28 +14065,32 @@ pub struct ModifyImageAttributeRequest {
     /// - It should be unique.
     ///
     /// Example: `sample`
-    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// New image description, which should meet the following requirement:
     ///
     /// - It should not exceed 256 characters.
     ///
     /// Example: `sample`
-    #[serde(rename = "ImageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
     /// Sets the image family;
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
     /// Sets whether the image is deprecated;
     ///
     /// Example: `false`
-    #[serde(rename = "ImageDeprecated", skip_serializing_if = "Option::is_none")]
     pub image_deprecated: Option<bool>,
 }
 
 impl ModifyImageAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "ImageName",
+        "ImageDescription",
+        "ImageFamily",
+        "ImageDeprecated",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>) -> Self {
         ModifyImageAttributeRequest {
@@ -12397,15 +14123,10 @@ impl ModifyImageAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyImageAttributeRequest {
     const NAME: &'static str = "ModifyImageAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageId",
-        "ImageName",
-        "ImageDescription",
-        "ImageFamily",
-        "ImageDeprecated",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut image_name = None;
@@ -12432,37 +14153,63 @@ impl input::Input for ModifyImageAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyImageAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyImageAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.opt("ImageDeprecated", &self.image_deprecated)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_image_attribute`](super::Client::modify_image_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyImageAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyImageAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyImageAttributeResponse {
+    const NAME: &'static str = "ModifyImageAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyImageAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyImageAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyImageAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_image_share_permission`](super::Client::modify_image_share_permission).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionRequest {
     /// Image ID, such as `img-gvbnzy6f`. You can obtain the image ID in the following ways:
@@ -12473,21 +14220,24 @@ pub struct ModifyImageSharePermissionRequest {
     /// The image ID should correspond to an image in the `NORMAL` state. For more information on image status, see [Image Data Table](https://www.tencentcloud.com/document/api/1103/42519#Image).
     ///
     /// Required. Example: `img-6pb6lrmy`
-    #[serde(rename = "ImageId")]
     pub image_id: String,
     /// ID list of root accounts receiving shared images. An account ID is different from a QQ number. For details on root account IDs, refer to the account ID section in [Account Information](https://console.cloud.tencent.com/developer).
     ///
     /// Required. Example: `["103849387508"]`
-    #[serde(rename = "AccountIds")]
     pub account_ids: Vec<String>,
     /// Operations. Valid values: `SHARE`, sharing an image; `CANCEL`, cancelling an image sharing.
     ///
     /// Required. Example: `SHARE`
-    #[serde(rename = "Permission")]
     pub permission: String,
 }
 
 impl ModifyImageSharePermissionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "AccountIds",
+        "Permission",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_id: impl Into<String>, account_ids: impl IntoIterator<Item = impl Into<String>>, permission: impl Into<String>) -> Self {
         ModifyImageSharePermissionRequest {
@@ -12498,13 +14248,10 @@ impl ModifyImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyImageSharePermissionRequest {
     const NAME: &'static str = "ModifyImageSharePermissionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageId",
-        "AccountIds",
-        "Permission",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_id = None;
         let mut account_ids = None;
@@ -12525,57 +14272,84 @@ impl input::Input for ModifyImageSharePermissionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyImageSharePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyImageSharePermissionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyImageSharePermissionRequest", Self::FIELDS.len())?;
+        fields.plain("ImageId", &self.image_id)?;
+        fields.plain("AccountIds", &self.account_ids)?;
+        fields.plain("Permission", &self.permission)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_image_share_permission`](super::Client::modify_image_share_permission).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyImageSharePermissionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyImageSharePermissionResponse {
-            request_id: None,
+impl lenient::Reply for ModifyImageSharePermissionResponse {
+    const NAME: &'static str = "ModifyImageSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyImageSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyImageSharePermissionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyImageSharePermissionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instance_disk_type`](super::Client::modify_instance_disk_type).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstanceDiskTypeRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-r8hr2upy`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) 实例数据盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值，当前只支持一个数据盘转化。只支持CDHPAID类型实例指定CdcId参数。
     ///
     /// Example: `[{"DiskType": "CLOUD_PREMIUM"}]`
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// (Chinese only) 实例系统盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值。只支持CDHPAID类型实例指定CdcId参数。
     ///
     /// Example: `{"DiskType": "CLOUD_PREMIUM"}`
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
 }
 
 impl ModifyInstanceDiskTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DataDisks",
+        "SystemDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ModifyInstanceDiskTypeRequest {
@@ -12596,13 +14370,10 @@ impl ModifyInstanceDiskTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstanceDiskTypeRequest {
     const NAME: &'static str = "ModifyInstanceDiskTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DataDisks",
-        "SystemDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut data_disks = None;
@@ -12623,63 +14394,82 @@ impl input::Input for ModifyInstanceDiskTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstanceDiskTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstanceDiskTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstanceDiskTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instance_disk_type`](super::Client::modify_instance_disk_type).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceDiskTypeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyInstanceDiskTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstanceDiskTypeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyInstanceDiskTypeResponse {
+    const NAME: &'static str = "ModifyInstanceDiskTypeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstanceDiskTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstanceDiskTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstanceDiskTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instances_attribute`](super::Client::modify_instances_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancesAttributeRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-rf6ogz49"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Modified instance name. can be named as required but should not exceed 128 characters.
     ///
     /// Example: `MyInsName`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// User data provided to an instance, which needs to be encoded in Base64 format with a maximum size of 16 KB. For details on obtaining this parameter, refer to the startup commands for [Windows](https://intl.cloud.tencent.com/document/product/213/17526?from_cn_redirect=1) and [Linux](https://intl.cloud.tencent.com/document/product/213/17525?from_cn_redirect=1).
     ///
     /// Example: `TXlVc2VyRGF0YQo`
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Specifies the security group Id list of the specified instance after modification. the instance will reassociate with the security groups in the specified list, and the associated security group will be unbound.
     ///
     /// Example: `["sg-rf6ogz49"]`
-    #[serde(rename = "SecurityGroups", skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// The role bound with the instance. If it is not specified, it indicates to unbind the current role of the CVM.
     ///
     /// Example: `TKE_QCSLinkedRoleInPrometheusService`
-    #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// Modified hostname of an instance.
     ///
@@ -12690,7 +14480,6 @@ pub struct ModifyInstancesAttributeRequest {
     /// Note: After the hostname is modified, the instance will restart immediately, and the new hostname will take effect after the restart.
     ///
     /// Example: `myhostname`
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Instance termination protection flag, indicating whether an instance is allowed to be deleted through an API. Valid values:
     ///
@@ -12700,14 +14489,12 @@ pub struct ModifyInstancesAttributeRequest {
     /// Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
     /// Role type, used in conjunction with CamRoleName. this value can be obtained from the RoleType field in the API response of CAM [DescribeRoleList](https://www.tencentcloud.com/document/product/1219/67889) or [GetRole](https://www.tencentcloud.com/document/product/598/33557?lang=en). currently, only user, system, and service_linked types are accepted.
     /// For example, when CamRoleName contains "LinkedRoleIn" (such as TKE_QCSLinkedRoleInPrometheusService), DescribeRoleList and GetRole return RoleType as service_linked, this parameter must also transmit service_linked.
     /// The parameter default value is user. this parameter can be omitted if CameRoleName is not of the service_linked kind.
     ///
     /// Example: `user`
-    #[serde(rename = "CamRoleType", skip_serializing_if = "Option::is_none")]
     pub cam_role_type: Option<String>,
     /// Whether to automatically restart an instance when modifying a hostname. If not specified, the instance will automatically restart by default.
     /// - true: Modify the hostname and automatically restart the instance.
@@ -12715,7 +14502,6 @@ pub struct ModifyInstancesAttributeRequest {
     /// Note: This parameter is valid only when a hostname is modified.
     ///
     /// Example: `true`
-    #[serde(rename = "AutoReboot", skip_serializing_if = "Option::is_none")]
     pub auto_reboot: Option<bool>,
     /// (Chinese only)
     ///
@@ -12727,11 +14513,23 @@ pub struct ModifyInstancesAttributeRequest {
     /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
     ///
     /// Example: `false`
-    #[serde(rename = "EnableJumboFrame", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
 }
 
 impl ModifyInstancesAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceName",
+        "UserData",
+        "SecurityGroups",
+        "CamRoleName",
+        "HostName",
+        "DisableApiTermination",
+        "CamRoleType",
+        "AutoReboot",
+        "EnableJumboFrame",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyInstancesAttributeRequest {
@@ -12794,20 +14592,10 @@ impl ModifyInstancesAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesAttributeRequest {
     const NAME: &'static str = "ModifyInstancesAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceName",
-        "UserData",
-        "SecurityGroups",
-        "CamRoleName",
-        "HostName",
-        "DisableApiTermination",
-        "CamRoleType",
-        "AutoReboot",
-        "EnableJumboFrame",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_name = None;
@@ -12849,43 +14637,73 @@ impl input::Input for ModifyInstancesAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstancesAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("SecurityGroups", &self.security_groups)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("CamRoleType", &self.cam_role_type)?;
+        fields.opt("AutoReboot", &self.auto_reboot)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instances_attribute`](super::Client::modify_instances_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstancesAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyInstancesAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyInstancesAttributeResponse {
+    const NAME: &'static str = "ModifyInstancesAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstancesAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstancesAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instances_charge_type`](super::Client::modify_instances_charge_type).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancesChargeTypeRequest {
     /// One or more instance ids to be operated. you can obtain the instance ID through the `InstanceId` in the return value from the api [DescribeInstances](https://www.tencentcloud.com/document/api/213/15728?from_cn_redirect=1). the maximum number of instances per request is 20.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Modified instance [billing type](https://www.tencentcloud.com/document/product/213/2180?from_cn_redirect=1).
     ///
@@ -12896,10 +14714,8 @@ pub struct ModifyInstancesChargeTypeRequest {
     /// default value: `PREPAID`
     ///
     /// Required. Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType")]
     pub instance_charge_type: String,
     /// Modified prepaid mode, parameter settings related to monthly/annual subscription. by specifying this parameter, you can specify the purchase duration of annual and monthly subscription instances, whether to enable auto-renewal, and other attributes.
-    #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// Whether to switch the billing mode of elastic data cloud disks simultaneously. valid values:
     ///
@@ -12909,11 +14725,17 @@ pub struct ModifyInstancesChargeTypeRequest {
     /// default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "ModifyPortableDataDisk", skip_serializing_if = "Option::is_none")]
     pub modify_portable_data_disk: Option<bool>,
 }
 
 impl ModifyInstancesChargeTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "ModifyPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
         ModifyInstancesChargeTypeRequest {
@@ -12935,14 +14757,10 @@ impl ModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesChargeTypeRequest {
     const NAME: &'static str = "ModifyInstancesChargeTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "ModifyPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_type = None;
@@ -12966,48 +14784,71 @@ impl input::Input for ModifyInstancesChargeTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesChargeTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstancesChargeTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesChargeTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instances_charge_type`](super::Client::modify_instances_charge_type).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstancesChargeTypeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyInstancesChargeTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesChargeTypeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyInstancesChargeTypeResponse {
+    const NAME: &'static str = "ModifyInstancesChargeTypeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstancesChargeTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstancesChargeTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesChargeTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instances_disaster_recover_group`](super::Client::modify_instances_disaster_recover_group).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancesDisasterRecoverGroupRequest {
     /// One or more instance ids to be operated. you can obtain the instance ID through the `InstanceId` in the return value from the api [DescribeInstances](https://www.tencentcloud.com/zh/document/api/213/33258). the maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Spread placement group ID. obtain through the api [DescribeDisasterRecoverGroups](https://www.tencentcloud.com/zh/document/api/213/33261).
     ///
     /// Deprecated. Example: `ps-a66w6rlb`
-    #[serde(rename = "DisasterRecoverGroupId", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
     /// Whether to forcibly change instance hosts. value range:
     ///
@@ -13017,25 +14858,30 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
     /// default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "Force", skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
     /// (Chinese only)
     ///
     /// 置放群组id列表(目前仅支持指定一个)
     ///
     /// Example: `["ps-a66w6rlb"]`
-    #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
     /// (Chinese only)
     ///
     /// 分区置放群组的分区Id，取值范围：1-10，具体取决于所选置放群组的分区数量，如果选中的置放群组是分区置放群组，该值不传默认随机(该功能灰度中)
     ///
     /// Example: `1`
-    #[serde(rename = "PartitionNumber", skip_serializing_if = "Option::is_none")]
     pub partition_number: Option<i64>,
 }
 
 impl ModifyInstancesDisasterRecoverGroupRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "DisasterRecoverGroupId",
+        "Force",
+        "DisasterRecoverGroupIds",
+        "PartitionNumber",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         ModifyInstancesDisasterRecoverGroupRequest {
@@ -13068,15 +14914,10 @@ impl ModifyInstancesDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesDisasterRecoverGroupRequest {
     const NAME: &'static str = "ModifyInstancesDisasterRecoverGroupRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "DisasterRecoverGroupId",
-        "Force",
-        "DisasterRecoverGroupIds",
-        "PartitionNumber",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut disaster_recover_group_id = None;
@@ -13103,52 +14944,81 @@ impl input::Input for ModifyInstancesDisasterRecoverGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesDisasterRecoverGroupRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstancesDisasterRecoverGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesDisasterRecoverGroupRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.opt("Force", &self.force)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("PartitionNumber", &self.partition_number)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instances_disaster_recover_group`](super::Client::modify_instances_disaster_recover_group).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstancesDisasterRecoverGroupResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyInstancesDisasterRecoverGroupResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesDisasterRecoverGroupResponse {
-            request_id: None,
+impl lenient::Reply for ModifyInstancesDisasterRecoverGroupResponse {
+    const NAME: &'static str = "ModifyInstancesDisasterRecoverGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstancesDisasterRecoverGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstancesDisasterRecoverGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesDisasterRecoverGroupResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instances_project`](super::Client::modify_instances_project).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancesProjectRequest {
     /// Instance IDs. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. You can operate up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Project ID. You can use the API `AddProject` to create projects, and obtain the `projectId` field in the response of the `DescribeProject` API. When using the [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) API to query instances later, you can filter the results by the project ID.
     ///
     /// Required. Example: `1045`
-    #[serde(rename = "ProjectId")]
     pub project_id: i64,
 }
 
 impl ModifyInstancesProjectRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ProjectId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, project_id: i64) -> Self {
         ModifyInstancesProjectRequest {
@@ -13158,12 +15028,10 @@ impl ModifyInstancesProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesProjectRequest {
     const NAME: &'static str = "ModifyInstancesProjectRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ProjectId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut project_id = None;
@@ -13181,43 +15049,65 @@ impl input::Input for ModifyInstancesProjectRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesProjectRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstancesProjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesProjectRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("ProjectId", &self.project_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instances_project`](super::Client::modify_instances_project).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstancesProjectResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyInstancesProjectResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesProjectResponse {
-            request_id: None,
+impl lenient::Reply for ModifyInstancesProjectResponse {
+    const NAME: &'static str = "ModifyInstancesProjectResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstancesProjectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstancesProjectResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesProjectResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instances_renew_flag`](super::Client::modify_instances_renew_flag).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancesRenewFlagRequest {
     /// For one or more instance IDs to be operated. You can obtain the instance ID through the `instanceid` in the returned value from the API [DescribeInstances](https://cloud.tencent.com/document/api/213/15728). The maximum number of instances that can be operated for each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Auto-renewal flag. Valid values:
     ///
@@ -13228,11 +15118,15 @@ pub struct ModifyInstancesRenewFlagRequest {
     /// If this parameter is specified to NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed on a monthly basis after it expires when there is sufficient account balance.
     ///
     /// Required. Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag")]
     pub renew_flag: String,
 }
 
 impl ModifyInstancesRenewFlagRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "RenewFlag",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
         ModifyInstancesRenewFlagRequest {
@@ -13242,12 +15136,10 @@ impl ModifyInstancesRenewFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesRenewFlagRequest {
     const NAME: &'static str = "ModifyInstancesRenewFlagRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "RenewFlag",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut renew_flag = None;
@@ -13265,62 +15157,88 @@ impl input::Input for ModifyInstancesRenewFlagRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesRenewFlagRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstancesRenewFlagRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesRenewFlagRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("RenewFlag", &self.renew_flag)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instances_renew_flag`](super::Client::modify_instances_renew_flag).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstancesRenewFlagResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyInstancesRenewFlagResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesRenewFlagResponse {
-            request_id: None,
+impl lenient::Reply for ModifyInstancesRenewFlagResponse {
+    const NAME: &'static str = "ModifyInstancesRenewFlagResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstancesRenewFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstancesRenewFlagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesRenewFlagResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_instances_vpc_attribute`](super::Client::modify_instances_vpc_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancesVpcAttributeRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// VPC configurations. You can use this parameter to specify the VPC ID, subnet ID, VPC IP, etc. If the specified VPC ID and subnet ID (the subnet must be in the same availability zone as the instance) are different from the VPC where the specified instance resides, the instance will be migrated to a subnet of the specified VPC. You can use `PrivateIpAddresses` to specify the VPC subnet IP. If you want to specify the subnet IP, you will need to specify a subnet IP for each of the specified instances, and each `InstanceIds` will match a `PrivateIpAddresses`. If `PrivateIpAddresses` is not specified, the VPC subnet IP will be assigned randomly.
     ///
     /// Required.
-    #[serde(rename = "VirtualPrivateCloud")]
     pub virtual_private_cloud: VirtualPrivateCloud,
     /// Whether to force shut down a running instances. Default value: TRUE.
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
     /// Whether to keep the host name. Default value: FALSE.
     ///
     /// Example: `false`
-    #[serde(rename = "ReserveHostName", skip_serializing_if = "Option::is_none")]
     pub reserve_host_name: Option<bool>,
 }
 
 impl ModifyInstancesVpcAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "VirtualPrivateCloud",
+        "ForceStop",
+        "ReserveHostName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, virtual_private_cloud: VirtualPrivateCloud) -> Self {
         ModifyInstancesVpcAttributeRequest {
@@ -13342,14 +15260,10 @@ impl ModifyInstancesVpcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyInstancesVpcAttributeRequest {
     const NAME: &'static str = "ModifyInstancesVpcAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "VirtualPrivateCloud",
-        "ForceStop",
-        "ReserveHostName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut virtual_private_cloud = None;
@@ -13373,37 +15287,62 @@ impl input::Input for ModifyInstancesVpcAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyInstancesVpcAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyInstancesVpcAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesVpcAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("ReserveHostName", &self.reserve_host_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_instances_vpc_attribute`](super::Client::modify_instances_vpc_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyInstancesVpcAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyInstancesVpcAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyInstancesVpcAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyInstancesVpcAttributeResponse {
+    const NAME: &'static str = "ModifyInstancesVpcAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyInstancesVpcAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyInstancesVpcAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyInstancesVpcAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_key_pair_attribute`](super::Client::modify_key_pair_attribute).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyKeyPairAttributeRequest {
     /// Key pair ID in the format of `skey-xxxxxxxx`.
@@ -13414,21 +15353,24 @@ pub struct ModifyKeyPairAttributeRequest {
     /// - Call [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) and look for `KeyId` in the response.
     ///
     /// Required. Example: `skey-mv9yzyjj`
-    #[serde(rename = "KeyId")]
     pub key_id: String,
     /// New key pair name, which can contain numbers, letters, and underscores, with a maximum length of 25 characters.
     ///
     /// Example: `Tencent`
-    #[serde(rename = "KeyName", skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// New key pair description. You can specify any name you like, but its length cannot exceed 60 characters.
     ///
     /// Example: `KeyPair`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl ModifyKeyPairAttributeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "KeyName",
+        "Description",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(key_id: impl Into<String>) -> Self {
         ModifyKeyPairAttributeRequest {
@@ -13449,13 +15391,10 @@ impl ModifyKeyPairAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyKeyPairAttributeRequest {
     const NAME: &'static str = "ModifyKeyPairAttributeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "KeyId",
-        "KeyName",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key_id = None;
         let mut key_name = None;
@@ -13476,52 +15415,79 @@ impl input::Input for ModifyKeyPairAttributeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyKeyPairAttributeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyKeyPairAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairAttributeRequest", Self::FIELDS.len())?;
+        fields.plain("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_key_pair_attribute`](super::Client::modify_key_pair_attribute).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyKeyPairAttributeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyKeyPairAttributeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyKeyPairAttributeResponse {
-            request_id: None,
+impl lenient::Reply for ModifyKeyPairAttributeResponse {
+    const NAME: &'static str = "ModifyKeyPairAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyKeyPairAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyKeyPairAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyKeyPairAttributeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::modify_launch_template_default_version`](super::Client::modify_launch_template_default_version).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateDefaultVersionRequest {
     /// The launch template ID
     ///
     /// Required. Example: `lt-irmer45l`
-    #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
     /// The number of the version that you want to set as the default version
     ///
     /// Required. Example: `2`
-    #[serde(rename = "DefaultVersion")]
     pub default_version: i64,
 }
 
 impl ModifyLaunchTemplateDefaultVersionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateId",
+        "DefaultVersion",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(launch_template_id: impl Into<String>, default_version: i64) -> Self {
         ModifyLaunchTemplateDefaultVersionRequest {
@@ -13531,12 +15497,10 @@ impl ModifyLaunchTemplateDefaultVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ModifyLaunchTemplateDefaultVersionRequest {
     const NAME: &'static str = "ModifyLaunchTemplateDefaultVersionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "DefaultVersion",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut launch_template_id = None;
         let mut default_version = None;
@@ -13554,38 +15518,61 @@ impl input::Input for ModifyLaunchTemplateDefaultVersionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ModifyLaunchTemplateDefaultVersionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ModifyLaunchTemplateDefaultVersionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyLaunchTemplateDefaultVersionRequest", Self::FIELDS.len())?;
+        fields.plain("LaunchTemplateId", &self.launch_template_id)?;
+        fields.plain("DefaultVersion", &self.default_version)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::modify_launch_template_default_version`](super::Client::modify_launch_template_default_version).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateDefaultVersionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ModifyLaunchTemplateDefaultVersionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ModifyLaunchTemplateDefaultVersionResponse {
-            request_id: None,
+impl lenient::Reply for ModifyLaunchTemplateDefaultVersionResponse {
+    const NAME: &'static str = "ModifyLaunchTemplateDefaultVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ModifyLaunchTemplateDefaultVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ModifyLaunchTemplateDefaultVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ModifyLaunchTemplateDefaultVersionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes network interface configuration for instance creation, including networking parameters such as VPCs, subnets, and IP address allocation for primary and secondary network interfaces. Note that this parameter is mutually exclusive with `VirtualPrivateCloud`. If `NetworkInterfaces` is specified, do not specify `VirtualPrivateCloud`.
 /// This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
     /// Specifies whether the network interface is primary or secondary. Valid values must be uppercase. The `NetworkInterfaces` array must contain exactly one `PRIMARY` network interface and can contain multiple `SECONDARY` network interfaces. Valid values:
@@ -13594,41 +15581,44 @@ pub struct NetworkInterfaces {
     /// - `SECONDARY`: Secondary network interface.
     ///
     /// Required. Example: `PRIMARY`
-    #[serde(rename = "InterfaceType")]
     pub interface_type: String,
     /// VPC ID in the format of `vpc-xxx`. You can obtain a valid VPC ID from the [VPC console](https://console.tencentcloud.com/vpc/vpc?rid=1) or from the `VpcId` field returned by the [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778) API. If both `VpcId` and `SubnetId` are set to `DEFAULT` when creating an instance, the default VPC is used.
     ///
     /// Required. Example: `vpc-h2rxr2iv`
-    #[serde(rename = "VpcId")]
     pub vpc_id: String,
     /// VPC subnet ID in the format of `subnet-xxx`. You can obtain a valid subnet ID from the [subnet console](https://console.tencentcloud.com/vpc/subnet) or from the `SubnetId` field returned by the [DescribeSubnets](https://www.tencentcloud.com/document/product/215/15784) API. If both `SubnetId` and `VpcId` are set to `DEFAULT` when creating an instance, the default VPC is used.
     ///
     /// Required. Example: `subnet-bshmz62m`
-    #[serde(rename = "SubnetId")]
     pub subnet_id: String,
     /// Required. Specifies the number of private IPv4 addresses automatically assigned to each network interface. Manually specifying IP addresses and automatically assigning IP addresses at the same time is not supported. Valid range: \[1, 50\].
     ///
     /// Required. Example: `1`
-    #[serde(rename = "PrivateIpv4AddressCount")]
     pub private_ipv4_address_count: i64,
     /// ID of an existing elastic network interface (ENI) to be attached. This parameter applies only to secondary network interfaces. The primary network interface is created automatically through the existing process and cannot be specified using this parameter. When an existing ENI is specified, `InstanceCount` must be set to 1.
     ///
     /// Example: `eni-l6gdyio1`
-    #[serde(rename = "NetworkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// Security groups associated with the instance. You can obtain the security group IDs from the `SecurityGroupId` field returned by the [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808) API. If this parameter is not specified, the default security group of the specified project is associated. If no default security group exists, one is automatically created. Each user can configure up to 50 security groups per project in each region.
     ///
     /// Example: `["sg-os13k3gt"]`
-    #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
     /// Specifies whether the associated elastic network interface (ENI) is deleted when the CVM instance is terminated. This parameter applies only to secondary network interfaces. By default, secondary network interfaces are retained to preserve the existing behavior. This parameter does not apply to the primary network interface, which is always deleted when the instance is terminated. Default value: `false`.
     ///
     /// Example: `false`
-    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
 }
 
 impl NetworkInterfaces {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InterfaceType",
+        "VpcId",
+        "SubnetId",
+        "PrivateIpv4AddressCount",
+        "NetworkInterfaceId",
+        "SecurityGroupIds",
+        "DeleteWithInstance",
+    ];
     /// With the fields a request must carry.
     pub fn new(interface_type: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, private_ipv4_address_count: i64) -> Self {
         NetworkInterfaces {
@@ -13658,17 +15648,10 @@ impl NetworkInterfaces {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for NetworkInterfaces {
     const NAME: &'static str = "NetworkInterfaces";
-    const FIELDS: &'static [&'static str] = &[
-        "InterfaceType",
-        "VpcId",
-        "SubnetId",
-        "PrivateIpv4AddressCount",
-        "NetworkInterfaceId",
-        "SecurityGroupIds",
-        "DeleteWithInstance",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut interface_type = None;
         let mut vpc_id = None;
@@ -13701,56 +15684,74 @@ impl input::Input for NetworkInterfaces {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for NetworkInterfaces {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for NetworkInterfaces {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetworkInterfaces", Self::FIELDS.len())?;
+        fields.plain("InterfaceType", &self.interface_type)?;
+        fields.plain("VpcId", &self.vpc_id)?;
+        fields.plain("SubnetId", &self.subnet_id)?;
+        fields.plain("PrivateIpv4AddressCount", &self.private_ipv4_address_count)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.end()
+    }
+}
+
 /// Placement of an instance, including its availability zone, project, host (for CDH products only), master host IP, etc.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Placement {
     /// ID of the availability zone where the instance resides. You can call the [DescribeZones](https://intl.cloud.tencent.com/document/product/213/35071) API and obtain the ID in the returned `Zone` field.
     ///
     /// Required. Example: `ap-guangzhou-4`
-    #[serde(rename = "Zone")]
     pub zone: String,
     /// Instance'S project ID. obtain this parameter by calling the `ProjectId` field in the return value of [DescribeProjects](https://www.tencentcloud.com/document/product/651/54679). default value 0 means default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Specifies the dedicated host ID list for instance ownership, only used for input parameters. if you purchase a dedicated host and specify this parameter, instances you purchase will be randomly deployed on these dedicated hosts. obtain this parameter by calling the `HostId` field in the return value of [DescribeHosts](https://www.tencentcloud.com/document/product/213/33279?lang=en).
     ///
     /// Example: `["host-o5i742go"]`
-    #[serde(rename = "HostIds", skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
     /// The ID of the CDH to which the instance belongs, only used as an output parameter.
     ///
     /// Example: `host-o5i742go`
-    #[serde(rename = "HostId", skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// (Chinese only) 专有资源预扣策略。取值范围：
     ///
     /// - ResourcePool：使用实例资源池进行资源预扣
     ///
     /// Example: `ResourcePool`
-    #[serde(rename = "DedicatedResourcePackTenancy", skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_tenancy: Option<String>,
     /// (Chinese only) 专有预扣资源ID列表。形如：rpp-7eumgm3l。通过指定专有预扣资源创建实例时，必须同时指定匹配的DedicatedResourcePackTenancy。
     ///
     /// Example: `["rpp-7eumgm3l"]`
-    #[serde(rename = "DedicatedResourcePackIds", skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_ids: Option<Vec<String>>,
     /// (Chinese only) 实例所属的实例资源池机架ID，仅用于出参。
     ///
     /// Example: `3F3327994BA4C23134DDCBD7828CD4CC`
-    #[serde(rename = "RackId", skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
 }
 
 impl Placement {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ProjectId",
+        "HostIds",
+        "HostId",
+        "DedicatedResourcePackTenancy",
+        "DedicatedResourcePackIds",
+        "RackId",
+    ];
     /// With the fields a request must carry.
     pub fn new(zone: impl Into<String>) -> Self {
         Placement {
@@ -13795,17 +15796,10 @@ impl Placement {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Placement {
     const NAME: &'static str = "Placement";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "ProjectId",
-        "HostIds",
-        "HostId",
-        "DedicatedResourcePackTenancy",
-        "DedicatedResourcePackIds",
-        "RackId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut project_id = None;
@@ -13838,39 +15832,57 @@ impl input::Input for Placement {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Placement {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Placement", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("HostIds", &self.host_ids)?;
+        fields.opt("HostId", &self.host_id)?;
+        fields.opt("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?;
+        fields.opt("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.opt("RackId", &self.rack_id)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::program_fpga_image`](super::Client::program_fpga_image).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramFpgaImageRequest {
     /// (Chinese only) 实例的ID信息。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-kdjnfkda`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// (Chinese only) FPGA镜像文件的COS URL地址。
     ///
     /// Required. Example: `fpga-test-123456.cos.ap-guangzhou.myqcloud.com/test.xclbin`
-    #[serde(rename = "FPGAUrl")]
     pub fpga_url: String,
     /// (Chinese only) 实例上FPGA卡的DBDF号，不填默认烧录FPGA镜像到实例所拥有的所有FPGA卡。
     ///
     /// Example: `["0000:00:08.0", "0000:00:09.0"]`
-    #[serde(rename = "DBDFs", skip_serializing_if = "Option::is_none")]
     pub dbd_fs: Option<Vec<String>>,
     /// (Chinese only) 试运行，不会执行实际的烧录动作，默认为False。
     ///
     /// Example: `true`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 
 impl ProgramFpgaImageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "FPGAUrl",
+        "DBDFs",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>, fpga_url: impl Into<String>) -> Self {
         ProgramFpgaImageRequest {
@@ -13892,14 +15904,10 @@ impl ProgramFpgaImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ProgramFpgaImageRequest {
     const NAME: &'static str = "ProgramFpgaImageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "FPGAUrl",
-        "DBDFs",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut fpga_url = None;
@@ -13923,59 +15931,80 @@ impl input::Input for ProgramFpgaImageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ProgramFpgaImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ProgramFpgaImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ProgramFpgaImageRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.plain("FPGAUrl", &self.fpga_url)?;
+        fields.opt("DBDFs", &self.dbd_fs)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::program_fpga_image`](super::Client::program_fpga_image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProgramFpgaImageResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ProgramFpgaImageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ProgramFpgaImageResponse {
-            request_id: None,
+impl lenient::Reply for ProgramFpgaImageResponse {
+    const NAME: &'static str = "ProgramFpgaImageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ProgramFpgaImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ProgramFpgaImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ProgramFpgaImageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::purchase_reserved_instances_offering`](super::Client::purchase_reserved_instances_offering).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseReservedInstancesOfferingRequest {
     /// The number of the Reserved Instance you are purchasing.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "InstanceCount")]
     pub instance_count: i64,
     /// The ID of the Reserved Instance.
     ///
     /// Required. Example: `13d8e599-b8dc-4e8a-80b4-7dce9eb27043`
-    #[serde(rename = "ReservedInstancesOfferingId")]
     pub reserved_instances_offering_id: String,
     /// Dry run
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     /// For more information, see Ensuring Idempotency.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8906e3ad8eb7`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Reserved instance name.
     ///
@@ -13983,11 +16012,18 @@ pub struct PurchaseReservedInstancesOfferingRequest {
     /// - You can enter any name within 60 characters (including the pattern string).
     ///
     /// Example: `myReservedInstance`
-    #[serde(rename = "ReservedInstanceName", skip_serializing_if = "Option::is_none")]
     pub reserved_instance_name: Option<String>,
 }
 
 impl PurchaseReservedInstancesOfferingRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceCount",
+        "ReservedInstancesOfferingId",
+        "DryRun",
+        "ClientToken",
+        "ReservedInstanceName",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_count: i64, reserved_instances_offering_id: impl Into<String>) -> Self {
         PurchaseReservedInstancesOfferingRequest {
@@ -14015,15 +16051,10 @@ impl PurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PurchaseReservedInstancesOfferingRequest {
     const NAME: &'static str = "PurchaseReservedInstancesOfferingRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceCount",
-        "ReservedInstancesOfferingId",
-        "DryRun",
-        "ClientToken",
-        "ReservedInstanceName",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_count = None;
         let mut reserved_instances_offering_id = None;
@@ -14050,69 +16081,87 @@ impl input::Input for PurchaseReservedInstancesOfferingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PurchaseReservedInstancesOfferingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for PurchaseReservedInstancesOfferingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PurchaseReservedInstancesOfferingRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("ReservedInstanceName", &self.reserved_instance_name)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::purchase_reserved_instances_offering`](super::Client::purchase_reserved_instances_offering).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PurchaseReservedInstancesOfferingResponse {
     /// The ID of the Reserved Instance purchased.
     ///
     /// Example: `ri-rxfkvm5i`
-    #[serde(rename = "ReservedInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instance_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl PurchaseReservedInstancesOfferingResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PurchaseReservedInstancesOfferingResponse {
-            reserved_instance_id: None,
-            request_id: None,
+impl lenient::Reply for PurchaseReservedInstancesOfferingResponse {
+    const NAME: &'static str = "PurchaseReservedInstancesOfferingResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ReservedInstanceId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.reserved_instance_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ReservedInstanceId`.
-    pub fn with_reserved_instance_id(mut self, reserved_instance_id: impl Into<String>) -> Self {
-        self.reserved_instance_id = Some(reserved_instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PurchaseReservedInstancesOfferingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PurchaseReservedInstancesOfferingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PurchaseReservedInstancesOfferingResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReservedInstanceId", &self.reserved_instance_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::purchase_resource_pool_packs`](super::Client::purchase_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PurchaseResourcePoolPacksRequest {
     /// (Chinese only) 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。可通过[DescribeZones](https://cloud.tencent.com/document/product/213/15707)接口获取可用区列表。
     ///
     /// Required. Example: `ap-guangzhou-7`
-    #[serde(rename = "Zone")]
     pub zone: String,
     /// (Chinese only) 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
     ///
     /// Required. Example: `S9.8XLARGE64`
-    #[serde(rename = "InstanceType")]
     pub instance_type: String,
     /// (Chinese only) 实例资源池预扣包的数量。1个数量代表1个半整机/整机资源池。取值范围：1-100。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "InstanceCount")]
     pub instance_count: u64,
     /// (Chinese only) 实例资源池预扣包的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
     pub period: u64,
     /// (Chinese only) 实例资源池类型。取值范围：
     ///
@@ -14122,7 +16171,6 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// 注意：第一期仅支持EXCLUSIVE类型。
     ///
     /// Example: `EXCLUSIVE`
-    #[serde(rename = "ResourcePoolPackType", skip_serializing_if = "Option::is_none")]
     pub resource_pool_pack_type: Option<String>,
     /// (Chinese only) 自动放置开关，默认开启（true）。
     ///
@@ -14130,12 +16178,10 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// - 关闭：在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
     ///
     /// Example: `true`
-    #[serde(rename = "AutoPlacement", skip_serializing_if = "Option::is_none")]
     pub auto_placement: Option<bool>,
     /// (Chinese only) 实例资源池的名称。长度限制：1-60个字符，支持中文、英文、数字、连接线"-"、下划线"_"。
     ///
     /// Example: `测试实例资源池`
-    #[serde(rename = "DedicatedResourcePoolPackName", skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pool_pack_name: Option<String>,
     /// (Chinese only) 自动续费标识。取值范围：
     ///
@@ -14144,7 +16190,6 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// (Chinese only) 试运行，用于校验请求参数是否正确。默认为false。
     ///
@@ -14152,11 +16197,22 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// - false（默认值）：发送正常请求，通过检查后直接创建实例资源池。
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 
 impl PurchaseResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceCount",
+        "Period",
+        "ResourcePoolPackType",
+        "AutoPlacement",
+        "DedicatedResourcePoolPackName",
+        "RenewFlag",
+        "DryRun",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: u64, period: u64) -> Self {
         PurchaseResourcePoolPacksRequest {
@@ -14198,19 +16254,10 @@ impl PurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for PurchaseResourcePoolPacksRequest {
     const NAME: &'static str = "PurchaseResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Zone",
-        "InstanceType",
-        "InstanceCount",
-        "Period",
-        "ResourcePoolPackType",
-        "AutoPlacement",
-        "DedicatedResourcePoolPackName",
-        "RenewFlag",
-        "DryRun",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut zone = None;
         let mut instance_type = None;
@@ -14249,54 +16296,79 @@ impl input::Input for PurchaseResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for PurchaseResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for PurchaseResourcePoolPacksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PurchaseResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.plain("Zone", &self.zone)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.plain("InstanceCount", &self.instance_count)?;
+        fields.plain("Period", &self.period)?;
+        fields.opt("ResourcePoolPackType", &self.resource_pool_pack_type)?;
+        fields.opt("AutoPlacement", &self.auto_placement)?;
+        fields.opt("DedicatedResourcePoolPackName", &self.dedicated_resource_pool_pack_name)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::purchase_resource_pool_packs`](super::Client::purchase_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PurchaseResourcePoolPacksResponse {
     /// (Chinese only) 创建的实例资源池ID列表。形如：rpp-39kj2fsb。
     ///
     /// Example: `["rpp-2gyonkx7"]`
-    #[serde(rename = "DedicatedResourcePackIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_id_set: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl PurchaseResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PurchaseResourcePoolPacksResponse {
-            dedicated_resource_pack_id_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for PurchaseResourcePoolPacksResponse {
+    const NAME: &'static str = "PurchaseResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackIdSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dedicated_resource_pack_id_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DedicatedResourcePackIdSet`.
-    pub fn with_dedicated_resource_pack_id_set(mut self, dedicated_resource_pack_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dedicated_resource_pack_id_set = dedicated_resource_pack_id_set.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for PurchaseResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PurchaseResourcePoolPacksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PurchaseResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("DedicatedResourcePackIdSet", &self.dedicated_resource_pack_id_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::reboot_instances`](super::Client::reboot_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RebootInstancesRequest {
     /// Instance IDs. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. You can operate up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Whether to forcibly restart an instance after a normal restart fails. Valid values:
     ///
@@ -14306,7 +16378,6 @@ pub struct RebootInstancesRequest {
     /// Default value: `FALSE`. This parameter has been disused. We recommend using `StopType` instead. Note that `ForceReboot` and `StopType` parameters cannot be specified at the same time.
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "ForceReboot", skip_serializing_if = "Option::is_none")]
     pub force_reboot: Option<bool>,
     /// Shutdown type. Valid values:
     ///
@@ -14317,11 +16388,16 @@ pub struct RebootInstancesRequest {
     /// Default value: SOFT.
     ///
     /// Example: `SOFT`
-    #[serde(rename = "StopType", skip_serializing_if = "Option::is_none")]
     pub stop_type: Option<String>,
 }
 
 impl RebootInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ForceReboot",
+        "StopType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RebootInstancesRequest {
@@ -14342,13 +16418,10 @@ impl RebootInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RebootInstancesRequest {
     const NAME: &'static str = "RebootInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ForceReboot",
-        "StopType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_reboot = None;
@@ -14369,47 +16442,74 @@ impl input::Input for RebootInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RebootInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RebootInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RebootInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("ForceReboot", &self.force_reboot)?;
+        fields.opt("StopType", &self.stop_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::reboot_instances`](super::Client::reboot_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RebootInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RebootInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RebootInstancesResponse {
-            request_id: None,
+impl lenient::Reply for RebootInstancesResponse {
+    const NAME: &'static str = "RebootInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RebootInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RebootInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RebootInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::remove_chc_assist_vpc`](super::Client::remove_chc_assist_vpc).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveChcAssistVpcRequest {
     /// CHC ID
     ///
     /// Required. Example: `["chc-2324adf5"]`
-    #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
 }
 
 impl RemoveChcAssistVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RemoveChcAssistVpcRequest {
@@ -14418,11 +16518,10 @@ impl RemoveChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoveChcAssistVpcRequest {
     const NAME: &'static str = "RemoveChcAssistVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -14437,47 +16536,72 @@ impl input::Input for RemoveChcAssistVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoveChcAssistVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RemoveChcAssistVpcRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoveChcAssistVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::remove_chc_assist_vpc`](super::Client::remove_chc_assist_vpc).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoveChcAssistVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RemoveChcAssistVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoveChcAssistVpcResponse {
-            request_id: None,
+impl lenient::Reply for RemoveChcAssistVpcResponse {
+    const NAME: &'static str = "RemoveChcAssistVpcResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RemoveChcAssistVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RemoveChcAssistVpcResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoveChcAssistVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::remove_chc_deploy_vpc`](super::Client::remove_chc_deploy_vpc).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveChcDeployVpcRequest {
     /// CHC ID
     ///
     /// Required. Example: `["chc-2324adf5"]`
-    #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
 }
 
 impl RemoveChcDeployVpcRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ChcIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RemoveChcDeployVpcRequest {
@@ -14486,11 +16610,10 @@ impl RemoveChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RemoveChcDeployVpcRequest {
     const NAME: &'static str = "RemoveChcDeployVpcRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ChcIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut chc_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -14505,52 +16628,77 @@ impl input::Input for RemoveChcDeployVpcRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RemoveChcDeployVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RemoveChcDeployVpcRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoveChcDeployVpcRequest", Self::FIELDS.len())?;
+        fields.plain("ChcIds", &self.chc_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::remove_chc_deploy_vpc`](super::Client::remove_chc_deploy_vpc).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoveChcDeployVpcResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RemoveChcDeployVpcResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RemoveChcDeployVpcResponse {
-            request_id: None,
+impl lenient::Reply for RemoveChcDeployVpcResponse {
+    const NAME: &'static str = "RemoveChcDeployVpcResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RemoveChcDeployVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RemoveChcDeployVpcResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoveChcDeployVpcResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::renew_hosts`](super::Client::renew_hosts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RenewHostsRequest {
     /// (Chinese only) 一个或多个待操作的CDH实例ID。每次请求的CDH实例的上限为100。
     ///
     /// Required. Example: `["host-ey16rkyg"]`
-    #[serde(rename = "HostIds")]
     pub host_ids: Vec<String>,
     /// (Chinese only) 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     ///
     /// Required.
-    #[serde(rename = "HostChargePrepaid")]
     pub host_charge_prepaid: ChargePrepaid,
 }
 
 impl RenewHostsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "HostIds",
+        "HostChargePrepaid",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: ChargePrepaid) -> Self {
         RenewHostsRequest {
@@ -14560,12 +16708,10 @@ impl RenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewHostsRequest {
     const NAME: &'static str = "RenewHostsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "HostIds",
-        "HostChargePrepaid",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut host_ids = None;
         let mut host_charge_prepaid = None;
@@ -14583,46 +16729,67 @@ impl input::Input for RenewHostsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewHostsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RenewHostsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewHostsRequest", Self::FIELDS.len())?;
+        fields.plain("HostIds", &self.host_ids)?;
+        fields.plain("HostChargePrepaid", &self.host_charge_prepaid)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::renew_hosts`](super::Client::renew_hosts).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenewHostsResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RenewHostsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewHostsResponse {
-            request_id: None,
+impl lenient::Reply for RenewHostsResponse {
+    const NAME: &'static str = "RenewHostsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RenewHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RenewHostsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewHostsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::renew_instances`](super::Client::renew_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RenewInstancesRequest {
     /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Settings for prepaid (monthly/yearly subscription) instances, including renewal duration and auto-renewal options. This parameter is required for prepaid instances.
-    #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// Whether to renew the elastic data disk. valid values:
     ///
@@ -14632,11 +16799,16 @@ pub struct RenewInstancesRequest {
     /// default value: true.
     ///
     /// Example: `false`
-    #[serde(rename = "RenewPortableDataDisk", skip_serializing_if = "Option::is_none")]
     pub renew_portable_data_disk: Option<bool>,
 }
 
 impl RenewInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceChargePrepaid",
+        "RenewPortableDataDisk",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RenewInstancesRequest {
@@ -14657,13 +16829,10 @@ impl RenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RenewInstancesRequest {
     const NAME: &'static str = "RenewInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceChargePrepaid",
-        "RenewPortableDataDisk",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_charge_prepaid = None;
@@ -14684,37 +16853,61 @@ impl input::Input for RenewInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RenewInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RenewInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::renew_instances`](super::Client::renew_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenewInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RenewInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RenewInstancesResponse {
-            request_id: None,
+impl lenient::Reply for RenewInstancesResponse {
+    const NAME: &'static str = "RenewInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RenewInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RenewInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RenewInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::repair_task_control`](super::Client::repair_task_control).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RepairTaskControlRequest {
     /// (Chinese only) 待授权任务实例对应的产品类型，支持取值：
@@ -14724,27 +16917,22 @@ pub struct RepairTaskControlRequest {
     /// - `CPM2.0`：裸金属云服务器
     ///
     /// Required. Example: `CVM`
-    #[serde(rename = "Product")]
     pub product: String,
     /// (Chinese only) 指定待操作的实例ID列表，仅允许对列表中的实例ID相关的维修任务发起授权，可通过 [DescribeTaskInfo](https://cloud.tencent.com/document/api/213/87933) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `["ins-xxxxxxx1", "ins-xxxxxxx2"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 指定待操作的维修任务ID，可通过 [DescribeTaskInfo](https://cloud.tencent.com/document/api/213/87933) 接口返回值中的`TaskId`获取。
     ///
     /// Required. Example: `rep-xxxxxxxx`
-    #[serde(rename = "TaskId")]
     pub task_id: String,
     /// (Chinese only) 操作类型，当前只支持传入`AuthorizeRepair`。
     ///
     /// Required. Example: `AuthorizeRepair`
-    #[serde(rename = "Operate")]
     pub operate: String,
     /// (Chinese only) 预约授权时间，形如`2023-01-01 12:00:00`。预约时间需晚于当前时间至少5分钟，且在48小时之内。
     ///
     /// Example: `2023-01-01 12:00:00`
-    #[serde(rename = "OrderAuthTime", skip_serializing_if = "Option::is_none")]
     pub order_auth_time: Option<String>,
     /// (Chinese only) 附加的授权处理策略，不传或为空时，按默认授权方式进行处理。对于支持弃盘迁移授权的维修任务，当且仅当传入`LossyLocal`时，代表本次授权可允许发起弃盘迁移。
     ///
@@ -14754,11 +16942,19 @@ pub struct RepairTaskControlRequest {
     /// 3. 特别的：如果本地盘实例系统盘是CBS云盘，并且`/etc/fstab`里之前配置了本地盘的自动挂载项，建议可根据业务侧的实际需求，评估是否在对应挂载项追加上`nofail`参数（代表对应挂载点挂载失败不阻塞开机流程）或注释对应的挂载路径。否则授权弃盘迁移后，对应本地盘数据已清空，自动挂载失败会导致实例开机流程失败进入救援模式。具体可参考 [Linux 实例：/etc/fstab 配置错误导致无法登录](https://cloud.tencent.com/document/product/213/72039)。
     ///
     /// Example: `NA`
-    #[serde(rename = "TaskSubMethod", skip_serializing_if = "Option::is_none")]
     pub task_sub_method: Option<String>,
 }
 
 impl RepairTaskControlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Product",
+        "InstanceIds",
+        "TaskId",
+        "Operate",
+        "OrderAuthTime",
+        "TaskSubMethod",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(product: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>, task_id: impl Into<String>, operate: impl Into<String>) -> Self {
         RepairTaskControlRequest {
@@ -14782,16 +16978,10 @@ impl RepairTaskControlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RepairTaskControlRequest {
     const NAME: &'static str = "RepairTaskControlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Product",
-        "InstanceIds",
-        "TaskId",
-        "Operate",
-        "OrderAuthTime",
-        "TaskSubMethod",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut product = None;
         let mut instance_ids = None;
@@ -14821,54 +17011,76 @@ impl input::Input for RepairTaskControlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RepairTaskControlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RepairTaskControlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RepairTaskControlRequest", Self::FIELDS.len())?;
+        fields.plain("Product", &self.product)?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("TaskId", &self.task_id)?;
+        fields.plain("Operate", &self.operate)?;
+        fields.opt("OrderAuthTime", &self.order_auth_time)?;
+        fields.opt("TaskSubMethod", &self.task_sub_method)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::repair_task_control`](super::Client::repair_task_control).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RepairTaskControlResponse {
     /// (Chinese only) 已完成授权的维修任务ID。
     ///
     /// Example: `rep-xxxxxxxx`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RepairTaskControlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RepairTaskControlResponse {
-            task_id: None,
-            request_id: None,
+impl lenient::Reply for RepairTaskControlResponse {
+    const NAME: &'static str = "RepairTaskControlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.task_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RepairTaskControlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RepairTaskControlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RepairTaskControlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::reset_instance`](super::Client::reset_instance).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstanceRequest {
     /// Instance ID. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `ins-r8hr2upy`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Specified effective [image](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format of `img-xxx`. There are four types of images:
     ///
@@ -14885,16 +17097,12 @@ pub struct ResetInstanceRequest {
     /// Default value: current image.
     ///
     /// Example: `img-pmqg1cw7`
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Configurations of the system disk. For an instance whose system disk is a cloud disk, this parameter can be used to expand the system disk by specifying a new capacity after reinstallation. The system disk capacity can only be expanded but not shrunk. Reinstalling the system can only resize rather than changing the type of the system disk.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Login settings of the instance. You can use this parameter to set the login method, password, and key of the instance or keep the login settings of the original image. By default, a random password will be generated and sent to you via the Message Center.
-    #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// Enhanced services. You can specify whether to enable services such as Cloud Security and Cloud Monitor through this parameter. If this parameter is not specified, Cloud Monitor and Cloud Security are enabled for public images by default, but not enabled for custom images and marketplace images by default. Instead, they use services retained in the images.
-    #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
     /// When reinstalling a system, you can modify an instance's hostname.
     ///
@@ -14903,16 +17111,24 @@ pub struct ResetInstanceRequest {
     /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 60 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
     ///
     /// Example: `myHost`
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16 KB. For more information on how to get the value of this parameter, see the commands you need to execute on startup for [Windows](https://intl.cloud.tencent.com/document/product/213/17526) or [Linux](https://intl.cloud.tencent.com/document/product/213/17525).
     ///
     /// Example: `TXlVc2VyRGF0YQo`
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 
 impl ResetInstanceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ImageId",
+        "SystemDisk",
+        "LoginSettings",
+        "EnhancedService",
+        "HostName",
+        "UserData",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ResetInstanceRequest {
@@ -14957,17 +17173,10 @@ impl ResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstanceRequest {
     const NAME: &'static str = "ResetInstanceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "ImageId",
-        "SystemDisk",
-        "LoginSettings",
-        "EnhancedService",
-        "HostName",
-        "UserData",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut image_id = None;
@@ -15000,62 +17209,93 @@ impl input::Input for ResetInstanceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResetInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstanceRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::reset_instance`](super::Client::reset_instance).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstanceResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ResetInstanceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstanceResponse {
-            request_id: None,
+impl lenient::Reply for ResetInstanceResponse {
+    const NAME: &'static str = "ResetInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResetInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResetInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstanceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::reset_instances_internet_max_bandwidth`](super::Client::reset_instances_internet_max_bandwidth).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesInternetMaxBandwidthRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100. When changing the bandwidth of instances with `BANDWIDTH_PREPAID` or `BANDWIDTH_POSTPAID_BY_HOUR` as the network billing method, you can only specify one instance at a time.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Configuration of public network egress bandwidth. The maximum bandwidth varies among different models. For more information, see the documentation on bandwidth limits. Currently only the `InternetMaxBandwidthOut` parameter is supported.
     ///
     /// Required.
-    #[serde(rename = "InternetAccessible")]
     pub internet_accessible: InternetAccessible,
     /// Date from which the new bandwidth takes effect. Format: `YYYY-MM-DD`, such as `2016-10-30`. The starting date cannot be earlier than the current date. If the starting date is the current date, the new bandwidth takes effect immediately. This parameter is only valid for prepaid bandwidth. If you specify the parameter for bandwidth with other network billing methods, an error code will be returned.
     ///
     /// Example: `2017-03-15`
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Date until which the bandwidth takes effect, in the format of `YYYY-MM-DD`, such as `2016-10-30`. The validity period of the new bandwidth covers the end date. The end date should not be later than the expiration date of a monthly subscription instance. You can obtain the expiration date of an instance through the `ExpiredTime` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). This parameter is only valid for monthly subscription bandwidth, and is not supported for bandwidth billed by other modes. Otherwise, the API will return a corresponding error code.
     ///
     /// Example: `2017-03-16`
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
 impl ResetInstancesInternetMaxBandwidthRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InternetAccessible",
+        "StartTime",
+        "EndTime",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: InternetAccessible) -> Self {
         ResetInstancesInternetMaxBandwidthRequest {
@@ -15077,14 +17317,10 @@ impl ResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesInternetMaxBandwidthRequest {
     const NAME: &'static str = "ResetInstancesInternetMaxBandwidthRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InternetAccessible",
-        "StartTime",
-        "EndTime",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut internet_accessible = None;
@@ -15108,43 +17344,67 @@ impl input::Input for ResetInstancesInternetMaxBandwidthRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesInternetMaxBandwidthRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResetInstancesInternetMaxBandwidthRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesInternetMaxBandwidthRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::reset_instances_internet_max_bandwidth`](super::Client::reset_instances_internet_max_bandwidth).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstancesInternetMaxBandwidthResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ResetInstancesInternetMaxBandwidthResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesInternetMaxBandwidthResponse {
-            request_id: None,
+impl lenient::Reply for ResetInstancesInternetMaxBandwidthResponse {
+    const NAME: &'static str = "ResetInstancesInternetMaxBandwidthResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResetInstancesInternetMaxBandwidthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResetInstancesInternetMaxBandwidthResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesInternetMaxBandwidthResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::reset_instances_password`](super::Client::reset_instances_password).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Login password of the instance. The password requirements vary among different operating systems:
     /// For a Linux instance, the password must be 8 to 30 characters in length; password with more than 12 characters is recommended. It cannot begin with "/", and must contain at least one character from three of the following categories:
@@ -15161,12 +17421,10 @@ pub struct ResetInstancesPasswordRequest {
     /// - If the specified instances include both `Linux` and `Windows` instances, you will need to follow the password requirements for `Windows` instances.
     ///
     /// Required. Example: `abc123ABC!@#`
-    #[serde(rename = "Password")]
     pub password: String,
     /// Username of the instance operating system for which the password needs to be reset. This parameter is limited to 64 characters.
     ///
     /// Example: `asdc21`
-    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Whether to force shut down a running instances. It is recommended to manually shut down a running instance before resetting the user password. Valid values:
     ///
@@ -15178,11 +17436,17 @@ pub struct ResetInstancesPasswordRequest {
     /// A forced shutdown is similar to switching off the power of a physical computer. It may cause data loss or file system corruption. Be sure to only force shut down a CVM when it cannot be shut down normally.
     ///
     /// Example: `true`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
 }
 
 impl ResetInstancesPasswordRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "Password",
+        "UserName",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, password: impl Into<String>) -> Self {
         ResetInstancesPasswordRequest {
@@ -15204,14 +17468,10 @@ impl ResetInstancesPasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesPasswordRequest {
     const NAME: &'static str = "ResetInstancesPasswordRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "Password",
-        "UserName",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut password = None;
@@ -15235,48 +17495,71 @@ impl input::Input for ResetInstancesPasswordRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesPasswordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResetInstancesPasswordRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesPasswordRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("Password", &self.password)?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::reset_instances_password`](super::Client::reset_instances_password).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ResetInstancesPasswordResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesPasswordResponse {
-            request_id: None,
+impl lenient::Reply for ResetInstancesPasswordResponse {
+    const NAME: &'static str = "ResetInstancesPasswordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResetInstancesPasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResetInstancesPasswordResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesPasswordResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::reset_instances_type`](super::Client::reset_instances_type).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesTypeRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call the [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) API and find the value `InstanceId` in the response. The maximum number of instances in each request is 1.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Instance model. Different resource specifications are specified for different models. For specific values, call DescribeInstanceTypeConfigs to get the latest specification list or refer to [Instance Types](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1).
     ///
     /// Required. Example: `S5.16XLARGE256`
-    #[serde(rename = "InstanceType")]
     pub instance_type: String,
     /// Forced shutdown of a running instances. We recommend you firstly try to shut down a running instance manually. Valid values:
     ///
@@ -15288,11 +17571,16 @@ pub struct ResetInstancesTypeRequest {
     /// A forced shutdown is similar to switching off the power of a physical computer. It may cause data loss or file system corruption. Be sure to only force a CVM to shut off if the normal shutdown fails.
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
 }
 
 impl ResetInstancesTypeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "InstanceType",
+        "ForceStop",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
         ResetInstancesTypeRequest {
@@ -15308,13 +17596,10 @@ impl ResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResetInstancesTypeRequest {
     const NAME: &'static str = "ResetInstancesTypeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "InstanceType",
-        "ForceStop",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut instance_type = None;
@@ -15335,46 +17620,68 @@ impl input::Input for ResetInstancesTypeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResetInstancesTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResetInstancesTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesTypeRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.plain("InstanceType", &self.instance_type)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::reset_instances_type`](super::Client::reset_instances_type).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResetInstancesTypeResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ResetInstancesTypeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResetInstancesTypeResponse {
-            request_id: None,
+impl lenient::Reply for ResetInstancesTypeResponse {
+    const NAME: &'static str = "ResetInstancesTypeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResetInstancesTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResetInstancesTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResetInstancesTypeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::resize_instance_disks`](super::Client::resize_instance_disks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeInstanceDisksRequest {
     /// Instance ID to be operated. can be obtained from the `InstanceId` in the return value from the [DescribeInstances API](https://www.tencentcloud.com/document/api/213/33258) .
     ///
     /// Required. Example: `ins-r8hr2upy`
-    #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// Specifies the configuration information of the data disk to be expanded, only supporting specifying the target capacity of the disk to be expanded. only non-elastic data disks (with `Portable` being `false` in the return values of [DescribeDisks](https://www.tencentcloud.com/document/api/362/16315)) can be expanded. the unit of data disk capacity is GiB. the minimum expansion step is 10 GiB. for data disk type selection, refer to [disk product introduction](https://www.tencentcloud.com/document/product/362/31636). the available data disk type is restricted by the instance type `InstanceType`. additionally, the maximum allowable capacity for expansion varies by data disk type. You can specify either DataDisks or SystemDisk, but not both at the same time.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Specifies whether to forcibly shut down a running instance. it is recommended to manually shut down a running instance first and then expand the instance disk. valid values:
     ///
@@ -15386,19 +17693,24 @@ pub struct ResizeInstanceDisksRequest {
     /// forced shutdown is equivalent to turning off a physical computer's power switch. forced shutdown may cause data loss or file system corruption and should only be used when a server cannot be shut down normally.
     ///
     /// Example: `true`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
     /// System disk configuration information to be expanded. only supports specifying the purpose capacity of the disk to be expanded. only supports cloud disk expansion. You can specify either DataDisks or SystemDisk, but not both at the same time.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Whether the cloud disk is expanded online.
     ///
     /// Example: `true`
-    #[serde(rename = "ResizeOnline", skip_serializing_if = "Option::is_none")]
     pub resize_online: Option<bool>,
 }
 
 impl ResizeInstanceDisksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "DataDisks",
+        "ForceStop",
+        "SystemDisk",
+        "ResizeOnline",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
         ResizeInstanceDisksRequest {
@@ -15431,15 +17743,10 @@ impl ResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ResizeInstanceDisksRequest {
     const NAME: &'static str = "ResizeInstanceDisksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceId",
-        "DataDisks",
-        "ForceStop",
-        "SystemDisk",
-        "ResizeOnline",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_id = None;
         let mut data_disks = None;
@@ -15466,37 +17773,63 @@ impl input::Input for ResizeInstanceDisksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ResizeInstanceDisksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ResizeInstanceDisksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeInstanceDisksRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceId", &self.instance_id)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("ResizeOnline", &self.resize_online)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::resize_instance_disks`](super::Client::resize_instance_disks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResizeInstanceDisksResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ResizeInstanceDisksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResizeInstanceDisksResponse {
-            request_id: None,
+impl lenient::Reply for ResizeInstanceDisksResponse {
+    const NAME: &'static str = "ResizeInstanceDisksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResizeInstanceDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResizeInstanceDisksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResizeInstanceDisksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes the TAT service information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunAutomationServiceEnabled {
     /// Whether to enable the TAT service. Valid values:
@@ -15507,11 +17840,14 @@ pub struct RunAutomationServiceEnabled {
     /// Default: `FALSE`.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 impl RunAutomationServiceEnabled {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunAutomationServiceEnabled {
@@ -15525,11 +17861,10 @@ impl RunAutomationServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunAutomationServiceEnabled {
     const NAME: &'static str = "RunAutomationServiceEnabled";
-    const FIELDS: &'static [&'static str] = &[
-        "Enabled",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -15544,14 +17879,23 @@ impl input::Input for RunAutomationServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RunAutomationServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunAutomationServiceEnabled", Self::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
     /// Instance [billing type](https://www.tencentcloud.com/document/product/213/2180).
@@ -15563,14 +17907,11 @@ pub struct RunInstancesRequest {
     ///   Default value: `POSTPAID_BY_HOUR`.
     ///
     /// Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Details of the monthly subscription, including the purchase period, auto-renewal. It is required if the `InstanceChargeType` is `PREPAID`.
-    #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// Location of the instance. You can use this parameter to specify the availability zone, project, and CDH (for dedicated CVMs).
     /// **Note: `Placement` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `Placement` prevails.**
-    #[serde(rename = "Placement", skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
     /// The instance model.
     ///
@@ -15578,7 +17919,6 @@ pub struct RunInstancesRequest {
     /// - For `CDHPAID` instances, the value of this parameter is in the format of `CDH_XCXG` based on the number of CPU cores and memory capacity. For example, if you want to create a CDH instance with a single-core CPU and 1 GB memory, specify this parameter as `CDH_1C1G`.
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// The [image](https://www.tencentcloud.com/document/product/213/4940) ID in the format of `img-xxx`. There are three types of images:
     ///
@@ -15594,24 +17934,18 @@ pub struct RunInstancesRequest {
     /// **Note: `ImageId` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `ImageId` prevails.**
     ///
     /// Example: `img-irmer45l`
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk configuration of the instance. If this parameter is not specified, the default value will be used.
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// The configuration information of instance data disks. If this parameter is not specified, no data disk will be purchased by default. When purchasing, you can specify 21 data disks, which can contain at most 1 LOCAL_BASIC or LOCAL_SSD data disk, and at most 20 CLOUD_BASIC, CLOUD_PREMIUM, or CLOUD_SSD data disks.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Configuration information of VPC. This parameter is used to specify VPC ID and subnet ID, etc. If a VPC IP is specified in this parameter, it indicates the primary ENI IP of each instance. The value of parameter InstanceCount must be the same as the number of VPC IPs, which cannot be greater than 20.
-    #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// Configuration of public network bandwidth. If this parameter is not specified, 0 Mbps will be used by default.
-    #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
     /// The number of instances to be purchased. Value range for pay-as-you-go instances: \[1, 100\]. Default value: `1`. The specified number of instances to be purchased cannot exceed the remaining quota allowed for the user. For more information on the quota, see [Quota for CVM Instances](https://www.tencentcloud.com/document/product/213/2664).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// Specifies the minimum number of instances to create. value range: positive integer not greater than InstanceCount.
     /// Specifies the minimum purchasable quantity, guarantees to create at least MinCount instances, and creates InstanceCount instances as much as possible.
@@ -15619,7 +17953,6 @@ pub struct RunInstancesRequest {
     /// Only applicable to accounts, regions, and billing modes (annual/monthly subscription, pay-as-you-go, spot instance, exclusive sales) with partial support.
     ///
     /// Example: `1`
-    #[serde(rename = "MinCount", skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i64>,
     /// Instance display name.
     ///
@@ -15632,23 +17965,18 @@ pub struct RunInstancesRequest {
     ///   - No pattern string specified: The display name is appended with suffix 1, 2...n, where n indicates the number of instances purchased. For example server_. When purchasing 2 instances, generates server_1 and server_2.
     ///
     /// Example: `server_{R:3}、server_{R:3,F:3}`
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance login settings. You can use this parameter to set the login method, password and key of the instance, or keep the original login settings of the image. If it's not specified, the user needs to set the login password using the "Reset password" option in the CVM console or calling the API `ResetInstancesPassword` to complete the creation of the CVM instance(s).
-    #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// Security group to which an instance belongs. obtain this parameter by calling the `SecurityGroupId` field in the return value of [DescribeSecurityGroups](https://www.tencentcloud.com/document/product/215/15808?from_search=1). if not specified, bind the default security group under the designated project. if the default security group does not exist, automatically create it.
     ///
     /// Example: `["sg-ajhn9qtq"]`
-    #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
     /// Enhanced service. You can use this parameter to specify whether to enable services such as Anti-DDoS and Cloud Monitor. If this parameter is not specified, Cloud Monitor and Anti-DDoS are enabled for public images by default. However, for custom images and images from the marketplace, Anti-DDoS and Cloud Monitor are not enabled by default. The original services in the image will be retained.
-    #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
     /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idem-potency of the request cannot be guaranteed.
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Instance HostName.
     ///
@@ -15663,30 +17991,23 @@ pub struct RunInstancesRequest {
     ///   - No specified pattern string: add suffix 1, 2...n to instance hostname, where n means the number of purchased instances, such as server_1, server_2 when purchasing 2 instances.
     ///
     /// Example: `MyHostName`
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Scheduled tasks. You can use this parameter to specify scheduled tasks for the instance. Only scheduled termination is supported.
-    #[serde(rename = "ActionTimer", skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
     /// Placement group ID. You can only specify one.
     ///
     /// Example: `["sg-efil73jd"]`
-    #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
     /// List of tag description. By specifying this parameter, the tag can be bound to the corresponding CVM and CBS instances at the same time.
-    #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
     /// The market options of the instance.
-    #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
     /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16 KB. For more information on how to get the value of this parameter, see the commands you need to execute on startup for [Windows](https://intl.cloud.tencent.com/document/product/213/17526) or [Linux](https://intl.cloud.tencent.com/document/product/213/17525).
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Custom metadata. specifies the support for creating custom metadata key-value pairs when creating a CVM.
     /// **Note: this field is in beta test.**.
-    #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// Whether the request is a dry run only.
     /// `true`: dry run only. The request will not create instance(s). A dry run can check whether all the required parameters are specified, whether the request format is right, whether the request exceeds service limits, and whether the specified CVMs are available.
@@ -15695,38 +18016,30 @@ pub struct RunInstancesRequest {
     /// `false` (default value): Send a normal request and create instance(s) if all the requirements are met.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Information about the CPU topology of an instance. If not specified, it is determined by system resources.
-    #[serde(rename = "CpuTopology", skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
     /// CAM role name, which can be obtained from the `roleName` field in the response of the [`DescribeRoleList`](https://www.tencentcloud.com/document/product/598/33559) API.
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// HPC cluster ID. The HPC cluster must and can only be specified for a high-performance computing instance.
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// Instance launch template.
-    #[serde(rename = "LaunchTemplate", skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
     /// Specify the ID of the dedicated cluster where the CVM is created.
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "DedicatedClusterId", skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// Specify the CHC physical server that used to create the CHC CVM.
     ///
     /// Example: `["chc-kwf9mhzf"]`
-    #[serde(rename = "ChcIds", skip_serializing_if = "Option::is_none")]
     pub chc_ids: Option<Vec<String>>,
     /// Partition number of the partition placement group. Valid values depend on the number of partitions in the selected placement group. If the selected placement group is a partition placement group and this parameter is not specified, a partition is randomly assigned. This feature is in beta test.
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionNumber", skip_serializing_if = "Option::is_none")]
     pub partition_number: Option<i64>,
     /// Instance termination protection flag, indicating whether an instance is allowed to be deleted through an API. Valid values:
     ///
@@ -15736,7 +18049,6 @@ pub struct RunInstancesRequest {
     /// Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
     /// Whether the instance enables jumbo frames. valid values:
     ///
@@ -15745,14 +18057,49 @@ pub struct RunInstancesRequest {
     ///   instance specifications supporting jumbo frames: [instance specifications](https://www.tencentcloud.com/document/product/213/11518?lang=en&pg=).
     ///
     /// Example: `false`
-    #[serde(rename = "EnableJumboFrame", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
     /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
-    #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
 
 impl RunInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "Placement",
+        "InstanceType",
+        "ImageId",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "MinCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "ActionTimer",
+        "DisasterRecoverGroupIds",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "UserData",
+        "Metadata",
+        "DryRun",
+        "CpuTopology",
+        "CamRoleName",
+        "HpcClusterId",
+        "LaunchTemplate",
+        "DedicatedClusterId",
+        "ChcIds",
+        "PartitionNumber",
+        "DisableApiTermination",
+        "EnableJumboFrame",
+        "NetworkInterfaces",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunInstancesRequest {
@@ -15964,44 +18311,10 @@ impl RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunInstancesRequest {
     const NAME: &'static str = "RunInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "Placement",
-        "InstanceType",
-        "ImageId",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "MinCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "ActionTimer",
-        "DisasterRecoverGroupIds",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "UserData",
-        "Metadata",
-        "DryRun",
-        "CpuTopology",
-        "CamRoleName",
-        "HpcClusterId",
-        "LaunchTemplate",
-        "DedicatedClusterId",
-        "ChcIds",
-        "PartitionNumber",
-        "DisableApiTermination",
-        "EnableJumboFrame",
-        "NetworkInterfaces",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_charge_type = None;
         let mut instance_charge_prepaid = None;
@@ -16115,48 +18428,99 @@ impl input::Input for RunInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RunInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunInstancesRequest", Self::FIELDS.len())?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.opt("DataDisks", &self.data_disks)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("MinCount", &self.min_count)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("TagSpecification", &self.tag_specification)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("CpuTopology", &self.cpu_topology)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("LaunchTemplate", &self.launch_template)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("ChcIds", &self.chc_ids)?;
+        fields.opt("PartitionNumber", &self.partition_number)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("NetworkInterfaces", &self.network_interfaces)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
     /// If you use this API to create instance(s), this parameter will be returned, representing one or more instance IDs. Retuning the instance ID list does not necessarily mean that the instance(s) were created successfully. To check whether the instance(s) were created successfully, you can call [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) and check the status of the instances in `InstancesSet` in the response. If the status of an instance changes from "PENDING" to "RUNNING", it means that the instance has been created successfully.
     ///
     /// Example: `["ins-rn79mzt1"]`
-    #[serde(rename = "InstanceIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_set: Vec<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RunInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunInstancesResponse {
-            instance_id_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for RunInstancesResponse {
+    const NAME: &'static str = "RunInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceIdSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.instance_id_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceIdSet`.
-    pub fn with_instance_id_set(mut self, instance_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_set = instance_id_set.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for RunInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RunInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InstanceIdSet", &self.instance_id_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes information related to the Cloud Monitor service.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunMonitorServiceEnabled {
     /// Whether to enable the cloud monitor service. value ranges from:
@@ -16167,11 +18531,14 @@ pub struct RunMonitorServiceEnabled {
     /// default value: true.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 impl RunMonitorServiceEnabled {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunMonitorServiceEnabled {
@@ -16185,11 +18552,10 @@ impl RunMonitorServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunMonitorServiceEnabled {
     const NAME: &'static str = "RunMonitorServiceEnabled";
-    const FIELDS: &'static [&'static str] = &[
-        "Enabled",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -16204,14 +18570,23 @@ impl input::Input for RunMonitorServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RunMonitorServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunMonitorServiceEnabled", Self::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
+    }
+}
+
 /// Describes information related to the Cloud Security service.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunSecurityServiceEnabled {
     /// Whether to enable [Cloud Security](https://intl.cloud.tencent.com/document/product/296?from_cn_redirect=1). Valid values:
@@ -16222,11 +18597,14 @@ pub struct RunSecurityServiceEnabled {
     /// Default value: TRUE.
     ///
     /// Example: `false`
-    #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 impl RunSecurityServiceEnabled {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         RunSecurityServiceEnabled {
@@ -16240,11 +18618,10 @@ impl RunSecurityServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunSecurityServiceEnabled {
     const NAME: &'static str = "RunSecurityServiceEnabled";
-    const FIELDS: &'static [&'static str] = &[
-        "Enabled",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -16259,29 +18636,41 @@ impl input::Input for RunSecurityServiceEnabled {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RunSecurityServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunSecurityServiceEnabled", Self::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
+    }
+}
+
 /// Options related to bidding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpotMarketOptions {
     /// Bid price.
     ///
     /// Required. Example: `0.01`
-    #[serde(rename = "MaxPrice")]
     pub max_price: String,
     /// Bid request type. valid values: one-time. currently, only the one-time type is supported.
     ///
     /// Example: `one-time`
-    #[serde(rename = "SpotInstanceType", skip_serializing_if = "Option::is_none")]
     pub spot_instance_type: Option<String>,
 }
 
 impl SpotMarketOptions {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "MaxPrice",
+        "SpotInstanceType",
+    ];
     /// With the fields a request must carry.
     pub fn new(max_price: impl Into<String>) -> Self {
         SpotMarketOptions {
@@ -16296,12 +18685,10 @@ impl SpotMarketOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SpotMarketOptions {
     const NAME: &'static str = "SpotMarketOptions";
-    const FIELDS: &'static [&'static str] = &[
-        "MaxPrice",
-        "SpotInstanceType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut max_price = None;
         let mut spot_instance_type = None;
@@ -16319,24 +18706,37 @@ impl input::Input for SpotMarketOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SpotMarketOptions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SpotMarketOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SpotMarketOptions", Self::FIELDS.len())?;
+        fields.plain("MaxPrice", &self.max_price)?;
+        fields.opt("SpotInstanceType", &self.spot_instance_type)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::start_instances`](super::Client::start_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StartInstancesRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
 }
 
 impl StartInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StartInstancesRequest {
@@ -16345,11 +18745,10 @@ impl StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StartInstancesRequest {
     const NAME: &'static str = "StartInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -16364,43 +18763,64 @@ impl input::Input for StartInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StartInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for StartInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StartInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::start_instances`](super::Client::start_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl StartInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StartInstancesResponse {
-            request_id: None,
+impl lenient::Reply for StartInstancesResponse {
+    const NAME: &'static str = "StartInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for StartInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StartInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StartInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::stop_instances`](super::Client::stop_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StopInstancesRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// (Disused. Please use `StopType` instead.) Whether to forcibly shut down an instance after a normal shutdown fails. Valid values:
     ///
@@ -16410,7 +18830,6 @@ pub struct StopInstancesRequest {
     /// Default value: `FALSE`.
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
     /// Instance shutdown mode. Valid values:
     ///
@@ -16420,7 +18839,6 @@ pub struct StopInstancesRequest {
     ///   Default value: SOFT.
     ///
     /// Example: `SOFT`
-    #[serde(rename = "StopType", skip_serializing_if = "Option::is_none")]
     pub stop_type: Option<String>,
     /// Billing method of a pay-as-you-go instance after shutdown.
     /// Valid values:
@@ -16431,11 +18849,17 @@ pub struct StopInstancesRequest {
     ///   This parameter is only valid for some pay-as-you-go instances using cloud disks. For more information, see [No charges when shut down for pay-as-you-go instances](https://intl.cloud.tencent.com/document/product/213/19918).
     ///
     /// Example: `KEEP_CHARGING`
-    #[serde(rename = "StoppedMode", skip_serializing_if = "Option::is_none")]
     pub stopped_mode: Option<String>,
 }
 
 impl StopInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ForceStop",
+        "StopType",
+        "StoppedMode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         StopInstancesRequest {
@@ -16462,14 +18886,10 @@ impl StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StopInstancesRequest {
     const NAME: &'static str = "StopInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ForceStop",
-        "StopType",
-        "StoppedMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut force_stop = None;
@@ -16493,57 +18913,85 @@ impl input::Input for StopInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StopInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for StopInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StopInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("ForceStop", &self.force_stop)?;
+        fields.opt("StopType", &self.stop_type)?;
+        fields.opt("StoppedMode", &self.stopped_mode)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::stop_instances`](super::Client::stop_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl StopInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StopInstancesResponse {
-            request_id: None,
+impl lenient::Reply for StopInstancesResponse {
+    const NAME: &'static str = "StopInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for StopInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StopInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StopInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Information on local HDD storage.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StorageBlock {
     /// HDD LOCAL storage type specifies the value: LOCAL_PRO.
     ///
     /// Example: `LOCAL_PRO`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Specifies the minimum HDD local storage capacity. measurement unit: GiB.
     ///
     /// Example: `100`
-    #[serde(rename = "MinSize", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Specifies the maximum capacity of HDD local storage. measurement unit: GiB.
     ///
     /// Example: `200`
-    #[serde(rename = "MaxSize", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
 }
 
 impl StorageBlock {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "MinSize",
+        "MaxSize",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         StorageBlock {
@@ -16569,13 +19017,10 @@ impl StorageBlock {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for StorageBlock {
     const NAME: &'static str = "StorageBlock";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "MinSize",
-        "MaxSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut min_size = None;
@@ -16596,14 +19041,25 @@ impl input::Input for StorageBlock {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for StorageBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for StorageBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StorageBlock", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("MinSize", &self.min_size)?;
+        fields.opt("MaxSize", &self.max_size)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::sync_images`](super::Client::sync_images).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncImagesRequest {
     /// Image ID list. You can obtain the image IDs in the following ways:
@@ -16616,7 +19072,6 @@ pub struct SyncImagesRequest {
     /// For more information on image status, see [Image Data Table](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#Image).
     ///
     /// Required. Example: `["img-o3ycss2p"]`
-    #[serde(rename = "ImageIds")]
     pub image_ids: Vec<String>,
     /// List of target synchronization regions, which should meet the following requirements:
     ///
@@ -16628,44 +19083,48 @@ pub struct SyncImagesRequest {
     /// For specific regional parameters, refer to [Region](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1).
     ///
     /// Required. Example: `["ap-guangzhou"]`
-    #[serde(rename = "DestinationRegions")]
     pub destination_regions: Vec<String>,
     /// Checks whether image synchronization can be initiated.
     ///
     /// Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Target image name. By default, the source image name is used.
     ///
     /// Example: `“test_image”`
-    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Whether to return the ID of the image created in the target region.
     ///
     /// Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "ImageSetRequired", skip_serializing_if = "Option::is_none")]
     pub image_set_required: Option<bool>,
     /// Whether to synchronize as an encrypted custom image.
     /// Default value is `false`.
     /// Synchronization to an encrypted custom image is only supported within the same region.
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// KMS key ID used when synchronizing to an encrypted custom image.
     /// This parameter is valid only synchronizing to an encrypted image.
     /// If KmsKeyId is not specified, the default CBS cloud product KMS key is used.
     ///
     /// Example: `2bb53791-c2e9-4c42-8772-ecf135a1d92x`
-    #[serde(rename = "KmsKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
 }
 
 impl SyncImagesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageIds",
+        "DestinationRegions",
+        "DryRun",
+        "ImageName",
+        "ImageSetRequired",
+        "Encrypt",
+        "KmsKeyId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>, destination_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
         SyncImagesRequest {
@@ -16705,17 +19164,10 @@ impl SyncImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SyncImagesRequest {
     const NAME: &'static str = "SyncImagesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageIds",
-        "DestinationRegions",
-        "DryRun",
-        "ImageName",
-        "ImageSetRequired",
-        "Encrypt",
-        "KmsKeyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_ids = None;
         let mut destination_regions = None;
@@ -16748,46 +19200,70 @@ impl input::Input for SyncImagesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SyncImagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SyncImagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SyncImagesRequest", Self::FIELDS.len())?;
+        fields.plain("ImageIds", &self.image_ids)?;
+        fields.plain("DestinationRegions", &self.destination_regions)?;
+        fields.opt("DryRun", &self.dry_run)?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageSetRequired", &self.image_set_required)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::sync_images`](super::Client::sync_images).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SyncImagesResponse {
     /// ID of the image created in the destination region
-    #[serde(rename = "ImageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_set: Vec<output::SyncImage>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SyncImagesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SyncImagesResponse {
-            image_set: Vec::new(),
-            request_id: None,
+impl lenient::Reply for SyncImagesResponse {
+    const NAME: &'static str = "SyncImagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageSet",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.image_set),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImageSet`.
-    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = output::SyncImage>) -> Self {
-        self.image_set = image_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for SyncImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SyncImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SyncImagesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ImageSet", &self.image_set)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes information on the block device where the operating system is stored, i.e., the system disk.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// Specifies the system disk type. for the restrictions on the system disk type, refer to [storage overview](https://www.tencentcloud.com/document/product/362/31636). value range:
@@ -16804,47 +19280,50 @@ pub struct SystemDisk {
     /// Default value: Current disk types with inventory available.
     ///
     /// Example: `CLOUD_HSSD`
-    #[serde(rename = "DiskType", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// System disk ID.
     /// Currently, this parameter is only used for response parameters in query apis such as [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) and is not applicable to request parameters in write apis such as [RunInstances](https://www.tencentcloud.com/document/api/213/33237).
     ///
     /// Example: `disk-xyzw1a3x`
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// System disk size; unit: GiB; default value: 50 GiB.
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Specifies the dedicated cluster ID belonging to.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-xxxxxx`
-    #[serde(rename = "CdcId", skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Disk name, which specifies a length not exceeding 128 characters.
     ///
     /// Example: `name`
-    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// (Chinese only)
     ///
     /// 系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// (Chinese only)
     ///
     /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `kms-abcd1234`
-    #[serde(rename = "KmsKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
 }
 
 impl SystemDisk {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DiskType",
+        "DiskId",
+        "DiskSize",
+        "CdcId",
+        "DiskName",
+        "Encrypt",
+        "KmsKeyId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SystemDisk {
@@ -16894,17 +19373,10 @@ impl SystemDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SystemDisk {
     const NAME: &'static str = "SystemDisk";
-    const FIELDS: &'static [&'static str] = &[
-        "DiskType",
-        "DiskId",
-        "DiskSize",
-        "CdcId",
-        "DiskName",
-        "Encrypt",
-        "KmsKeyId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disk_type = None;
         let mut disk_id = None;
@@ -16937,29 +19409,47 @@ impl input::Input for SystemDisk {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SystemDisk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SystemDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SystemDisk", Self::FIELDS.len())?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
+    }
+}
+
 /// Key-value pair of a tag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `myKey`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value
     ///
     /// Required. Example: `myValue`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
 impl Tag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Tag {
@@ -16969,12 +19459,10 @@ impl Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tag {
     const NAME: &'static str = "Tag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -16992,29 +19480,42 @@ impl input::Input for Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Description of tags associated with resource instances during instance creation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TagSpecification {
     /// Specifies the resource type for Tag binding. valid values: "instance" (cloud virtual machine), "host" (cdh), "image" (mirror), "keypair" (key), "ps" (placement group), "hpc" (hyper computing cluster).
     ///
     /// Required. Example: `instance`
-    #[serde(rename = "ResourceType")]
     pub resource_type: String,
     /// Tag pair list
     ///
     /// Required.
-    #[serde(rename = "Tags")]
     pub tags: Vec<Tag>,
 }
 
 impl TagSpecification {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "Tags",
+    ];
     /// With the fields a request must carry.
     pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = Tag>) -> Self {
         TagSpecification {
@@ -17024,12 +19525,10 @@ impl TagSpecification {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TagSpecification {
     const NAME: &'static str = "TagSpecification";
-    const FIELDS: &'static [&'static str] = &[
-        "ResourceType",
-        "Tags",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut resource_type = None;
         let mut tags = None;
@@ -17047,20 +19546,29 @@ impl input::Input for TagSpecification {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TagSpecification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TagSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagSpecification", Self::FIELDS.len())?;
+        fields.plain("ResourceType", &self.resource_type)?;
+        fields.plain("Tags", &self.tags)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::terminate_instances`](super::Client::terminate_instances).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateInstancesRequest {
     /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-2pajzo4q"]`
-    #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// Release an Elastic IP. Under EIP 2.0, only the first EIP on the primary network interface can be released, and currently supported release types are limited to HighQualityEIP, AntiDDoSEIP, EIPv6, and HighQualityEIPv6.
     /// Default value: `false`.
@@ -17068,17 +19576,21 @@ pub struct TerminateInstancesRequest {
     /// This feature is currently in gradually released phase. To access it, please contact us.
     ///
     /// Example: `true`
-    #[serde(rename = "ReleaseAddress", skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
     /// Whether to release a monthly subscription data disk mounted on an instance. true: Release the data disk along with termination of the instance. false: Only terminate the instance.
     /// Default value: `false`.
     ///
     /// Example: `true`
-    #[serde(rename = "ReleasePrepaidDataDisks", skip_serializing_if = "Option::is_none")]
     pub release_prepaid_data_disks: Option<bool>,
 }
 
 impl TerminateInstancesRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "InstanceIds",
+        "ReleaseAddress",
+        "ReleasePrepaidDataDisks",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminateInstancesRequest {
@@ -17099,13 +19611,10 @@ impl TerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TerminateInstancesRequest {
     const NAME: &'static str = "TerminateInstancesRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "InstanceIds",
-        "ReleaseAddress",
-        "ReleasePrepaidDataDisks",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut instance_ids = None;
         let mut release_address = None;
@@ -17126,47 +19635,74 @@ impl input::Input for TerminateInstancesRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TerminateInstancesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TerminateInstancesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateInstancesRequest", Self::FIELDS.len())?;
+        fields.plain("InstanceIds", &self.instance_ids)?;
+        fields.opt("ReleaseAddress", &self.release_address)?;
+        fields.opt("ReleasePrepaidDataDisks", &self.release_prepaid_data_disks)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::terminate_instances`](super::Client::terminate_instances).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TerminateInstancesResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl TerminateInstancesResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TerminateInstancesResponse {
-            request_id: None,
+impl lenient::Reply for TerminateInstancesResponse {
+    const NAME: &'static str = "TerminateInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TerminateInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TerminateInstancesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateInstancesResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::terminate_resource_pool_packs`](super::Client::terminate_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateResourcePoolPacksRequest {
     /// (Chinese only) 实例资源池ID列表，支持批量销毁。形如：rpp-6rk3550n。每次请求的实例的上限为100。
     ///
     /// Required. Example: `["rpp-6rk3550n"]`
-    #[serde(rename = "DedicatedResourcePackIds")]
     pub dedicated_resource_pack_ids: Vec<String>,
 }
 
 impl TerminateResourcePoolPacksRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackIds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminateResourcePoolPacksRequest {
@@ -17175,11 +19711,10 @@ impl TerminateResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TerminateResourcePoolPacksRequest {
     const NAME: &'static str = "TerminateResourcePoolPacksRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "DedicatedResourcePackIds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut dedicated_resource_pack_ids = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -17194,48 +19729,68 @@ impl input::Input for TerminateResourcePoolPacksRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TerminateResourcePoolPacksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TerminateResourcePoolPacksRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateResourcePoolPacksRequest", Self::FIELDS.len())?;
+        fields.plain("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::terminate_resource_pool_packs`](super::Client::terminate_resource_pool_packs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TerminateResourcePoolPacksResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl TerminateResourcePoolPacksResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TerminateResourcePoolPacksResponse {
-            request_id: None,
+impl lenient::Reply for TerminateResourcePoolPacksResponse {
+    const NAME: &'static str = "TerminateResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TerminateResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TerminateResourcePoolPacksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TerminateResourcePoolPacksResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Describes VPC information for the primary network interface, including subnet and IP address information.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualPrivateCloud {
     /// vpc ID, such as `vpc-xxx`. Valid vpc ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/vpc?rid=1) or by calling the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778) and obtaining the `VpcId` field from the API response. if both VpcId and SubnetId are input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `vpc-2ij`
-    #[serde(rename = "VpcId")]
     pub vpc_id: String,
     /// vpc subnet ID, in the form of `subnet-xxx`. valid vpc subnet ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/subnet); or they can be obtained from the `SubnetId` field in the API response by calling the [DescribeSubnets](https://www.tencentcloud.com/document/product/215/15784) API . if SubnetId and VpcId are both input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `subnet-2ks`
-    #[serde(rename = "SubnetId")]
     pub subnet_id: String,
     /// Whether it is used as a public gateway. A public gateway can only be used normally when an instance has a public IP address and is in a VPC. Valid values:
     ///
@@ -17245,22 +19800,27 @@ pub struct VirtualPrivateCloud {
     /// Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "AsVpcGateway", skip_serializing_if = "Option::is_none")]
     pub as_vpc_gateway: Option<bool>,
     /// Array of VPC subnet IPs. You can use this parameter when creating instances or modifying VPC attributes of instances. Currently you can specify multiple IPs in one subnet only when creating multiple instances at the same time.
     ///
     /// Example: `["10.0.0.1"]`
-    #[serde(rename = "PrivateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
     /// Number of IPv6 addresses randomly generated for the ENI.
     /// If IPv6AddressType is specified under InternetAccessible, this parameter must not be set to 0.
     ///
     /// Example: `1`
-    #[serde(rename = "Ipv6AddressCount", skip_serializing_if = "Option::is_none")]
     pub ipv6_address_count: Option<u64>,
 }
 
 impl VirtualPrivateCloud {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "AsVpcGateway",
+        "PrivateIpAddresses",
+        "Ipv6AddressCount",
+    ];
     /// With the fields a request must carry.
     pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
         VirtualPrivateCloud {
@@ -17288,15 +19848,10 @@ impl VirtualPrivateCloud {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for VirtualPrivateCloud {
     const NAME: &'static str = "VirtualPrivateCloud";
-    const FIELDS: &'static [&'static str] = &[
-        "VpcId",
-        "SubnetId",
-        "AsVpcGateway",
-        "PrivateIpAddresses",
-        "Ipv6AddressCount",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut vpc_id = None;
         let mut subnet_id = None;
@@ -17323,8 +19878,21 @@ impl input::Input for VirtualPrivateCloud {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for VirtualPrivateCloud {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for VirtualPrivateCloud {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VirtualPrivateCloud", Self::FIELDS.len())?;
+        fields.plain("VpcId", &self.vpc_id)?;
+        fields.plain("SubnetId", &self.subnet_id)?;
+        fields.opt("AsVpcGateway", &self.as_vpc_gateway)?;
+        fields.opt("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("Ipv6AddressCount", &self.ipv6_address_count)?;
+        fields.end()
     }
 }

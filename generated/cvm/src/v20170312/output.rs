@@ -2,123 +2,126 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 配额详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccountQuota {
     /// (Chinese only) 后付费配额列表
-    #[serde(rename = "PostPaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub post_paid_quota_set: Vec<output::PostPaidQuota>,
     /// (Chinese only) 预付费配额列表
-    #[serde(rename = "PrePaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pre_paid_quota_set: Vec<output::PrePaidQuota>,
     /// (Chinese only) spot配额列表
-    #[serde(rename = "SpotPaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub spot_paid_quota_set: Vec<output::SpotPaidQuota>,
     /// (Chinese only) 镜像配额列表
-    #[serde(rename = "ImageQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_quota_set: Vec<output::ImageQuota>,
     /// (Chinese only) 置放群组配额列表
-    #[serde(rename = "DisasterRecoverGroupQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_quota_set: Vec<output::DisasterRecoverGroupQuota>,
 }
 
-impl AccountQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccountQuota {
-            post_paid_quota_set: Vec::new(),
-            pre_paid_quota_set: Vec::new(),
-            spot_paid_quota_set: Vec::new(),
-            image_quota_set: Vec::new(),
-            disaster_recover_group_quota_set: Vec::new(),
+impl lenient::Reply for AccountQuota {
+    const NAME: &'static str = "AccountQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "PostPaidQuotaSet",
+        "PrePaidQuotaSet",
+        "SpotPaidQuotaSet",
+        "ImageQuotaSet",
+        "DisasterRecoverGroupQuotaSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.post_paid_quota_set),
+            1 => lenient::list(map, &mut self.pre_paid_quota_set),
+            2 => lenient::list(map, &mut self.spot_paid_quota_set),
+            3 => lenient::list(map, &mut self.image_quota_set),
+            4 => lenient::list(map, &mut self.disaster_recover_group_quota_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `PostPaidQuotaSet`.
-    pub fn with_post_paid_quota_set(mut self, post_paid_quota_set: impl IntoIterator<Item = output::PostPaidQuota>) -> Self {
-        self.post_paid_quota_set = post_paid_quota_set.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for AccountQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PrePaidQuotaSet`.
-    pub fn with_pre_paid_quota_set(mut self, pre_paid_quota_set: impl IntoIterator<Item = output::PrePaidQuota>) -> Self {
-        self.pre_paid_quota_set = pre_paid_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `SpotPaidQuotaSet`.
-    pub fn with_spot_paid_quota_set(mut self, spot_paid_quota_set: impl IntoIterator<Item = output::SpotPaidQuota>) -> Self {
-        self.spot_paid_quota_set = spot_paid_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `ImageQuotaSet`.
-    pub fn with_image_quota_set(mut self, image_quota_set: impl IntoIterator<Item = output::ImageQuota>) -> Self {
-        self.image_quota_set = image_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `DisasterRecoverGroupQuotaSet`.
-    pub fn with_disaster_recover_group_quota_set(mut self, disaster_recover_group_quota_set: impl IntoIterator<Item = output::DisasterRecoverGroupQuota>) -> Self {
-        self.disaster_recover_group_quota_set = disaster_recover_group_quota_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AccountQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AccountQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("PostPaidQuotaSet", &self.post_paid_quota_set)?;
+        fields.list("PrePaidQuotaSet", &self.pre_paid_quota_set)?;
+        fields.list("SpotPaidQuotaSet", &self.spot_paid_quota_set)?;
+        fields.list("ImageQuotaSet", &self.image_quota_set)?;
+        fields.list("DisasterRecoverGroupQuotaSet", &self.disaster_recover_group_quota_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 配额详情概览
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccountQuotaOverview {
     /// (Chinese only) 地域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 配额数据
-    #[serde(rename = "AccountQuota", default, skip_serializing_if = "Option::is_none")]
     pub account_quota: Option<output::AccountQuota>,
 }
 
-impl AccountQuotaOverview {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccountQuotaOverview {
-            region: None,
-            account_quota: None,
+impl lenient::Reply for AccountQuotaOverview {
+    const NAME: &'static str = "AccountQuotaOverview";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "AccountQuota",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.account_quota),
+            _ => Ok(()),
         }
     }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AccountQuotaOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AccountQuota`.
-    pub fn with_account_quota(mut self, account_quota: output::AccountQuota) -> Self {
-        self.account_quota = Some(account_quota);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AccountQuotaOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AccountQuotaOverview", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("AccountQuota", &self.account_quota)?;
+        fields.end()
     }
 }
 
 /// Scheduled tasks.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActionTimer {
     /// Timer action currently only supports terminating one value: TerminateInstances.
     ///
     /// Example: `TerminateInstances`
-    #[serde(rename = "TimerAction", default, skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
     /// Execution time, in standard ISO8601 representation and using UTC time. format: YYYY-MM-DDThh:MM:ssZ. for example, 2018-05-29T11:26:40Z. the execution time must be later than the current time by 5 minutes.
     ///
     /// Example: `2024-05-29T11:26:40Z`
-    #[serde(rename = "ActionTime", default, skip_serializing_if = "Option::is_none")]
     pub action_time: Option<String>,
     /// Extension data. only used as output usage.
-    #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
     /// Timer ID. only used as output usage.
     ///
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
-    #[serde(rename = "ActionTimerId", default, skip_serializing_if = "Option::is_none")]
     pub action_timer_id: Option<String>,
     /// Timer status, for output usage only. value ranges from:
     ///
@@ -129,150 +132,168 @@ pub struct ActionTimer {
     /// .
     ///
     /// Example: `UNDO`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Instance ID corresponding to a timer. used only for output.
     ///
     /// Example: `ins-dpa3e3at`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
-impl ActionTimer {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ActionTimer {
-            timer_action: None,
-            action_time: None,
-            externals: None,
-            action_timer_id: None,
-            status: None,
-            instance_id: None,
+impl lenient::Reply for ActionTimer {
+    const NAME: &'static str = "ActionTimer";
+    const FIELDS: &'static [&'static str] = &[
+        "TimerAction",
+        "ActionTime",
+        "Externals",
+        "ActionTimerId",
+        "Status",
+        "InstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.timer_action),
+            1 => lenient::value(map, &mut self.action_time),
+            2 => lenient::value(map, &mut self.externals),
+            3 => lenient::value(map, &mut self.action_timer_id),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TimerAction`.
-    pub fn with_timer_action(mut self, timer_action: impl Into<String>) -> Self {
-        self.timer_action = Some(timer_action.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ActionTimer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ActionTime`.
-    pub fn with_action_time(mut self, action_time: impl Into<String>) -> Self {
-        self.action_time = Some(action_time.into());
-        self
-    }
-    /// Sets `Externals`.
-    pub fn with_externals(mut self, externals: output::Externals) -> Self {
-        self.externals = Some(externals);
-        self
-    }
-    /// Sets `ActionTimerId`.
-    pub fn with_action_timer_id(mut self, action_timer_id: impl Into<String>) -> Self {
-        self.action_timer_id = Some(action_timer_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ActionTimer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ActionTimer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TimerAction", &self.timer_action)?;
+        fields.opt("ActionTime", &self.action_time)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("ActionTimerId", &self.action_timer_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
 /// Attribute information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Attribute {
     /// Custom data of instances.
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
-    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 
-impl Attribute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Attribute {
-            user_data: None,
+impl lenient::Reply for Attribute {
+    const NAME: &'static str = "Attribute";
+    const FIELDS: &'static [&'static str] = &[
+        "UserData",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_data),
+            _ => Ok(()),
         }
     }
-    /// Sets `UserData`.
-    pub fn with_user_data(mut self, user_data: impl Into<String>) -> Self {
-        self.user_data = Some(user_data.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Attribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Attribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Attribute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.end()
     }
 }
 
 /// Configuration options for MiniOS of the CHC deployment network
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChcDeployExtraConfig {
     /// MinIO type: whether to use Tencent Cloud's minios or the customer's own minios.
     ///
     /// Required. Example: `public`
-    #[serde(rename = "MiniOsType", default, skip_serializing_if = "Option::is_none")]
     pub mini_os_type: Option<String>,
     /// Server architecture and boot mode. Value: x86_legacy, arm_uefi.
     ///
     /// Required. Example: `x86_legacy`
-    #[serde(rename = "BootType", default, skip_serializing_if = "Option::is_none")]
     pub boot_type: Option<String>,
     /// The boot file used by PXE. Default: pxelinux.0.
     ///
     /// Example: `pxelinux.0`
-    #[serde(rename = "BootFile", default, skip_serializing_if = "Option::is_none")]
     pub boot_file: Option<String>,
     /// tftp server ip address.
     ///
     /// Example: `169.254.68.10`
-    #[serde(rename = "NextServerAddress", default, skip_serializing_if = "Option::is_none")]
     pub next_server_address: Option<String>,
 }
 
-impl ChcDeployExtraConfig {
-    /// With the fields a request must carry.
-    pub fn new(mini_os_type: impl Into<String>, boot_type: impl Into<String>) -> Self {
-        ChcDeployExtraConfig {
-            mini_os_type: Some(mini_os_type.into()),
-            boot_type: Some(boot_type.into()),
-            boot_file: None,
-            next_server_address: None,
+impl lenient::Reply for ChcDeployExtraConfig {
+    const NAME: &'static str = "ChcDeployExtraConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "MiniOsType",
+        "BootType",
+        "BootFile",
+        "NextServerAddress",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.mini_os_type),
+            1 => lenient::value(map, &mut self.boot_type),
+            2 => lenient::value(map, &mut self.boot_file),
+            3 => lenient::value(map, &mut self.next_server_address),
+            _ => Ok(()),
         }
     }
-    /// Sets `BootFile`.
-    pub fn with_boot_file(mut self, boot_file: impl Into<String>) -> Self {
-        self.boot_file = Some(boot_file.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NextServerAddress`.
-    pub fn with_next_server_address(mut self, next_server_address: impl Into<String>) -> Self {
-        self.next_server_address = Some(next_server_address.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ChcDeployExtraConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChcDeployExtraConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MiniOsType", &self.mini_os_type)?;
+        fields.opt("BootType", &self.boot_type)?;
+        fields.opt("BootFile", &self.boot_file)?;
+        fields.opt("NextServerAddress", &self.next_server_address)?;
+        fields.end()
     }
 }
 
 /// CHC host information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChcHost {
     /// CHC host ID
     ///
     /// Example: `chc-1a2b3c4d`
-    #[serde(rename = "ChcId", default, skip_serializing_if = "Option::is_none")]
     pub chc_id: Option<String>,
     /// Instance name
     ///
     /// Example: `托管服务器1`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Server serial number
     ///
     /// Example: `sn34asdfabd`
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// CHC host status
     ///
@@ -282,95 +303,78 @@ pub struct ChcHost {
     /// - ONLINE: It’s already associated with a CVM.
     ///
     /// Example: `ONLINE`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// Device type
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `CHC_HS1`
-    #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Availability zone
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Out-of-band network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "BmcVirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub bmc_virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// Out-of-band network IP
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.12.10.34`
-    #[serde(rename = "BmcIp", default, skip_serializing_if = "Option::is_none")]
     pub bmc_ip: Option<String>,
     /// Out-of-band network security group ID
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-1a2b34af"]`
-    #[serde(rename = "BmcSecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bmc_security_group_ids: Vec<String>,
     /// Deployment network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "DeployVirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub deploy_virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// Deployment network IP
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.12.10.34`
-    #[serde(rename = "DeployIp", default, skip_serializing_if = "Option::is_none")]
     pub deploy_ip: Option<String>,
     /// Deployment network security group ID
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-1a2b34af"]`
-    #[serde(rename = "DeploySecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deploy_security_group_ids: Vec<String>,
     /// ID of the associated CVM
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ins-34as43at`
-    #[serde(rename = "CvmInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cvm_instance_id: Option<String>,
     /// Server creation time
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Instance hardware description, including CPU cores, memory capacity and disk capacity.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `128C 384GB 10T Disk`
-    #[serde(rename = "HardwareDescription", default, skip_serializing_if = "Option::is_none")]
     pub hardware_description: Option<String>,
     /// CPU cores of the CHC host
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `128`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory capacity of the CHC host (unit: GB)
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `384`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk capacity of the CHC host
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10T`
-    #[serde(rename = "Disk", default, skip_serializing_if = "Option::is_none")]
     pub disk: Option<String>,
     /// MAC address assigned under the out-of-band network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `51:94:20:9C:B1:CB`
-    #[serde(rename = "BmcMAC", default, skip_serializing_if = "Option::is_none")]
     pub bmc_mac: Option<String>,
     /// MAC address assigned under the deployment network
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `51:94:20:9C:B1:CB`
-    #[serde(rename = "DeployMAC", default, skip_serializing_if = "Option::is_none")]
     pub deploy_mac: Option<String>,
     /// Management type
     /// HOSTING: Hosting
@@ -378,67 +382,57 @@ pub struct ChcHost {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `HOSTING`
-    #[serde(rename = "TenantType", default, skip_serializing_if = "Option::is_none")]
     pub tenant_type: Option<String>,
     /// CHC DHCP option, which is used for MiniOS debugging.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "DeployExtraConfig", default, skip_serializing_if = "Option::is_none")]
     pub deploy_extra_config: Option<output::ChcDeployExtraConfig>,
     /// (Chinese only)
     ///
     /// GPU型号。
     ///
     /// Example: `2 * NVIDIA P40`
-    #[serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<String>,
     /// (Chinese only)
     ///
     /// 网卡型号。主要指RDMA网卡。
     ///
     /// Example: `ConnectX-5`
-    #[serde(rename = "NetworkCard", default, skip_serializing_if = "Option::is_none")]
     pub network_card: Option<String>,
     /// (Chinese only)
     ///
     /// 是否是预定义机型。
     ///
     /// Example: `true`
-    #[serde(rename = "IsPredefinedType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_predefined_type: Option<bool>,
     /// (Chinese only)
     ///
     /// CHC云主机机型。
     ///
     /// Example: `CHCS5.128C256M`
-    #[serde(rename = "ChcInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// CHC云主机机型簇。
     ///
     /// Example: `CHCS5`
-    #[serde(rename = "ChcInstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_family: Option<String>,
     /// (Chinese only)
     ///
     /// CHC云主机机型簇名称。
     ///
     /// Example: `标准型CHCS5`
-    #[serde(rename = "ChcInstanceFamilyName", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_family_name: Option<String>,
     /// (Chinese only)
     ///
     /// 转售客户的AppID。
     ///
     /// Example: `12510001001`
-    #[serde(rename = "ResaleAppId", default, skip_serializing_if = "Option::is_none")]
     pub resale_app_id: Option<String>,
     /// (Chinese only)
     ///
     /// 转售客户的账号ID。
     ///
     /// Example: `100002300442`
-    #[serde(rename = "ResaleAccountId", default, skip_serializing_if = "Option::is_none")]
     pub resale_account_id: Option<String>,
     /// (Chinese only)
     ///
@@ -449,40 +443,34 @@ pub struct ChcHost {
     /// - SOLD: 已售卖
     ///
     /// Example: `SOLD`
-    #[serde(rename = "SaleStatus", default, skip_serializing_if = "Option::is_none")]
     pub sale_status: Option<String>,
     /// (Chinese only)
     ///
     /// CHC物理服务器关联的标签列表。
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
     /// 最近操作。
     ///
     /// Example: `ChcPrepare`
-    #[serde(rename = "LatestOperation", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation: Option<String>,
     /// (Chinese only)
     ///
     /// 最近操作错误码。
     ///
     /// Example: `IpmiFailed`
-    #[serde(rename = "LatestOperationErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_code: Option<String>,
     /// (Chinese only)
     ///
     /// 最近操作错误详情和建议项。
     ///
     /// Example: `执行IPMI命令失败：1、账号能够拥有远程执行IPMI命令权限；2、在BIOS中设置允许LAN执行IPMI命令。`
-    #[serde(rename = "LatestOperationErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_msg: Option<String>,
     /// (Chinese only)
     ///
     /// 最近操作名称。
     ///
     /// Example: `带外检查失败`
-    #[serde(rename = "LatestOperationName", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_name: Option<String>,
     /// (Chinese only)
     ///
@@ -494,21 +482,18 @@ pub struct ChcHost {
     /// - FAILED： 失败。
     ///
     /// Example: `FAILED`
-    #[serde(rename = "LatestOperationState", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_state: Option<String>,
     /// (Chinese only)
     ///
     /// 所在的CHC网关的ID，只有专属网关才会返回。
     ///
     /// Example: `chcgw-cluster-jy6853yh-1`
-    #[serde(rename = "ChcGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub chc_gateway_id: Option<String>,
     /// (Chinese only)
     ///
     /// 所属的CDC集群ID。
     ///
     /// Example: `cluster-34afsd9x`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// (Chinese only)
     ///
@@ -520,298 +505,213 @@ pub struct ChcHost {
     /// - BUSINESS： 业务网络模式
     ///
     /// Example: `BUSINESS`
-    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
 }
 
-impl ChcHost {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChcHost {
-            chc_id: None,
-            instance_name: None,
-            serial_number: None,
-            instance_state: None,
-            device_type: None,
-            placement: None,
-            bmc_virtual_private_cloud: None,
-            bmc_ip: None,
-            bmc_security_group_ids: Vec::new(),
-            deploy_virtual_private_cloud: None,
-            deploy_ip: None,
-            deploy_security_group_ids: Vec::new(),
-            cvm_instance_id: None,
-            created_time: None,
-            hardware_description: None,
-            cpu: None,
-            memory: None,
-            disk: None,
-            bmc_mac: None,
-            deploy_mac: None,
-            tenant_type: None,
-            deploy_extra_config: None,
-            gpu: None,
-            network_card: None,
-            is_predefined_type: None,
-            chc_instance_type: None,
-            chc_instance_family: None,
-            chc_instance_family_name: None,
-            resale_app_id: None,
-            resale_account_id: None,
-            sale_status: None,
-            tags: Vec::new(),
-            latest_operation: None,
-            latest_operation_error_code: None,
-            latest_operation_error_msg: None,
-            latest_operation_name: None,
-            latest_operation_state: None,
-            chc_gateway_id: None,
-            dedicated_cluster_id: None,
-            network_mode: None,
+impl lenient::Reply for ChcHost {
+    const NAME: &'static str = "ChcHost";
+    const FIELDS: &'static [&'static str] = &[
+        "ChcId",
+        "InstanceName",
+        "SerialNumber",
+        "InstanceState",
+        "DeviceType",
+        "Placement",
+        "BmcVirtualPrivateCloud",
+        "BmcIp",
+        "BmcSecurityGroupIds",
+        "DeployVirtualPrivateCloud",
+        "DeployIp",
+        "DeploySecurityGroupIds",
+        "CvmInstanceId",
+        "CreatedTime",
+        "HardwareDescription",
+        "CPU",
+        "Memory",
+        "Disk",
+        "BmcMAC",
+        "DeployMAC",
+        "TenantType",
+        "DeployExtraConfig",
+        "Gpu",
+        "NetworkCard",
+        "IsPredefinedType",
+        "ChcInstanceType",
+        "ChcInstanceFamily",
+        "ChcInstanceFamilyName",
+        "ResaleAppId",
+        "ResaleAccountId",
+        "SaleStatus",
+        "Tags",
+        "LatestOperation",
+        "LatestOperationErrorCode",
+        "LatestOperationErrorMsg",
+        "LatestOperationName",
+        "LatestOperationState",
+        "ChcGatewayId",
+        "DedicatedClusterId",
+        "NetworkMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.chc_id),
+            1 => lenient::value(map, &mut self.instance_name),
+            2 => lenient::value(map, &mut self.serial_number),
+            3 => lenient::value(map, &mut self.instance_state),
+            4 => lenient::value(map, &mut self.device_type),
+            5 => lenient::value(map, &mut self.placement),
+            6 => lenient::value(map, &mut self.bmc_virtual_private_cloud),
+            7 => lenient::value(map, &mut self.bmc_ip),
+            8 => lenient::list(map, &mut self.bmc_security_group_ids),
+            9 => lenient::value(map, &mut self.deploy_virtual_private_cloud),
+            10 => lenient::value(map, &mut self.deploy_ip),
+            11 => lenient::list(map, &mut self.deploy_security_group_ids),
+            12 => lenient::value(map, &mut self.cvm_instance_id),
+            13 => lenient::value(map, &mut self.created_time),
+            14 => lenient::value(map, &mut self.hardware_description),
+            15 => lenient::scalar(map, &mut self.cpu),
+            16 => lenient::scalar(map, &mut self.memory),
+            17 => lenient::value(map, &mut self.disk),
+            18 => lenient::value(map, &mut self.bmc_mac),
+            19 => lenient::value(map, &mut self.deploy_mac),
+            20 => lenient::value(map, &mut self.tenant_type),
+            21 => lenient::value(map, &mut self.deploy_extra_config),
+            22 => lenient::value(map, &mut self.gpu),
+            23 => lenient::value(map, &mut self.network_card),
+            24 => lenient::scalar(map, &mut self.is_predefined_type),
+            25 => lenient::value(map, &mut self.chc_instance_type),
+            26 => lenient::value(map, &mut self.chc_instance_family),
+            27 => lenient::value(map, &mut self.chc_instance_family_name),
+            28 => lenient::value(map, &mut self.resale_app_id),
+            29 => lenient::value(map, &mut self.resale_account_id),
+            30 => lenient::value(map, &mut self.sale_status),
+            31 => lenient::list(map, &mut self.tags),
+            32 => lenient::value(map, &mut self.latest_operation),
+            33 => lenient::value(map, &mut self.latest_operation_error_code),
+            34 => lenient::value(map, &mut self.latest_operation_error_msg),
+            35 => lenient::value(map, &mut self.latest_operation_name),
+            36 => lenient::value(map, &mut self.latest_operation_state),
+            37 => lenient::value(map, &mut self.chc_gateway_id),
+            38 => lenient::value(map, &mut self.dedicated_cluster_id),
+            39 => lenient::value(map, &mut self.network_mode),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChcId`.
-    pub fn with_chc_id(mut self, chc_id: impl Into<String>) -> Self {
-        self.chc_id = Some(chc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ChcHost {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `SerialNumber`.
-    pub fn with_serial_number(mut self, serial_number: impl Into<String>) -> Self {
-        self.serial_number = Some(serial_number.into());
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
-    }
-    /// Sets `DeviceType`.
-    pub fn with_device_type(mut self, device_type: impl Into<String>) -> Self {
-        self.device_type = Some(device_type.into());
-        self
-    }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
-    }
-    /// Sets `BmcVirtualPrivateCloud`.
-    pub fn with_bmc_virtual_private_cloud(mut self, bmc_virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.bmc_virtual_private_cloud = Some(bmc_virtual_private_cloud);
-        self
-    }
-    /// Sets `BmcIp`.
-    pub fn with_bmc_ip(mut self, bmc_ip: impl Into<String>) -> Self {
-        self.bmc_ip = Some(bmc_ip.into());
-        self
-    }
-    /// Sets `BmcSecurityGroupIds`.
-    pub fn with_bmc_security_group_ids(mut self, bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.bmc_security_group_ids = bmc_security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DeployVirtualPrivateCloud`.
-    pub fn with_deploy_virtual_private_cloud(mut self, deploy_virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.deploy_virtual_private_cloud = Some(deploy_virtual_private_cloud);
-        self
-    }
-    /// Sets `DeployIp`.
-    pub fn with_deploy_ip(mut self, deploy_ip: impl Into<String>) -> Self {
-        self.deploy_ip = Some(deploy_ip.into());
-        self
-    }
-    /// Sets `DeploySecurityGroupIds`.
-    pub fn with_deploy_security_group_ids(mut self, deploy_security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.deploy_security_group_ids = deploy_security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CvmInstanceId`.
-    pub fn with_cvm_instance_id(mut self, cvm_instance_id: impl Into<String>) -> Self {
-        self.cvm_instance_id = Some(cvm_instance_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `HardwareDescription`.
-    pub fn with_hardware_description(mut self, hardware_description: impl Into<String>) -> Self {
-        self.hardware_description = Some(hardware_description.into());
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `Disk`.
-    pub fn with_disk(mut self, disk: impl Into<String>) -> Self {
-        self.disk = Some(disk.into());
-        self
-    }
-    /// Sets `BmcMAC`.
-    pub fn with_bmc_mac(mut self, bmc_mac: impl Into<String>) -> Self {
-        self.bmc_mac = Some(bmc_mac.into());
-        self
-    }
-    /// Sets `DeployMAC`.
-    pub fn with_deploy_mac(mut self, deploy_mac: impl Into<String>) -> Self {
-        self.deploy_mac = Some(deploy_mac.into());
-        self
-    }
-    /// Sets `TenantType`.
-    pub fn with_tenant_type(mut self, tenant_type: impl Into<String>) -> Self {
-        self.tenant_type = Some(tenant_type.into());
-        self
-    }
-    /// Sets `DeployExtraConfig`.
-    pub fn with_deploy_extra_config(mut self, deploy_extra_config: output::ChcDeployExtraConfig) -> Self {
-        self.deploy_extra_config = Some(deploy_extra_config);
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: impl Into<String>) -> Self {
-        self.gpu = Some(gpu.into());
-        self
-    }
-    /// Sets `NetworkCard`.
-    pub fn with_network_card(mut self, network_card: impl Into<String>) -> Self {
-        self.network_card = Some(network_card.into());
-        self
-    }
-    /// Sets `IsPredefinedType`.
-    pub fn with_is_predefined_type(mut self, is_predefined_type: bool) -> Self {
-        self.is_predefined_type = Some(is_predefined_type);
-        self
-    }
-    /// Sets `ChcInstanceType`.
-    pub fn with_chc_instance_type(mut self, chc_instance_type: impl Into<String>) -> Self {
-        self.chc_instance_type = Some(chc_instance_type.into());
-        self
-    }
-    /// Sets `ChcInstanceFamily`.
-    pub fn with_chc_instance_family(mut self, chc_instance_family: impl Into<String>) -> Self {
-        self.chc_instance_family = Some(chc_instance_family.into());
-        self
-    }
-    /// Sets `ChcInstanceFamilyName`.
-    pub fn with_chc_instance_family_name(mut self, chc_instance_family_name: impl Into<String>) -> Self {
-        self.chc_instance_family_name = Some(chc_instance_family_name.into());
-        self
-    }
-    /// Sets `ResaleAppId`.
-    pub fn with_resale_app_id(mut self, resale_app_id: impl Into<String>) -> Self {
-        self.resale_app_id = Some(resale_app_id.into());
-        self
-    }
-    /// Sets `ResaleAccountId`.
-    pub fn with_resale_account_id(mut self, resale_account_id: impl Into<String>) -> Self {
-        self.resale_account_id = Some(resale_account_id.into());
-        self
-    }
-    /// Sets `SaleStatus`.
-    pub fn with_sale_status(mut self, sale_status: impl Into<String>) -> Self {
-        self.sale_status = Some(sale_status.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `LatestOperation`.
-    pub fn with_latest_operation(mut self, latest_operation: impl Into<String>) -> Self {
-        self.latest_operation = Some(latest_operation.into());
-        self
-    }
-    /// Sets `LatestOperationErrorCode`.
-    pub fn with_latest_operation_error_code(mut self, latest_operation_error_code: impl Into<String>) -> Self {
-        self.latest_operation_error_code = Some(latest_operation_error_code.into());
-        self
-    }
-    /// Sets `LatestOperationErrorMsg`.
-    pub fn with_latest_operation_error_msg(mut self, latest_operation_error_msg: impl Into<String>) -> Self {
-        self.latest_operation_error_msg = Some(latest_operation_error_msg.into());
-        self
-    }
-    /// Sets `LatestOperationName`.
-    pub fn with_latest_operation_name(mut self, latest_operation_name: impl Into<String>) -> Self {
-        self.latest_operation_name = Some(latest_operation_name.into());
-        self
-    }
-    /// Sets `LatestOperationState`.
-    pub fn with_latest_operation_state(mut self, latest_operation_state: impl Into<String>) -> Self {
-        self.latest_operation_state = Some(latest_operation_state.into());
-        self
-    }
-    /// Sets `ChcGatewayId`.
-    pub fn with_chc_gateway_id(mut self, chc_gateway_id: impl Into<String>) -> Self {
-        self.chc_gateway_id = Some(chc_gateway_id.into());
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `NetworkMode`.
-    pub fn with_network_mode(mut self, network_mode: impl Into<String>) -> Self {
-        self.network_mode = Some(network_mode.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ChcHost {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChcHost", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChcId", &self.chc_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("SerialNumber", &self.serial_number)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.opt("DeviceType", &self.device_type)?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?;
+        fields.opt("BmcIp", &self.bmc_ip)?;
+        fields.list("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        fields.opt("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        fields.opt("DeployIp", &self.deploy_ip)?;
+        fields.list("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        fields.opt("CvmInstanceId", &self.cvm_instance_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("HardwareDescription", &self.hardware_description)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("Disk", &self.disk)?;
+        fields.opt("BmcMAC", &self.bmc_mac)?;
+        fields.opt("DeployMAC", &self.deploy_mac)?;
+        fields.opt("TenantType", &self.tenant_type)?;
+        fields.opt("DeployExtraConfig", &self.deploy_extra_config)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("NetworkCard", &self.network_card)?;
+        fields.opt("IsPredefinedType", &self.is_predefined_type)?;
+        fields.opt("ChcInstanceType", &self.chc_instance_type)?;
+        fields.opt("ChcInstanceFamily", &self.chc_instance_family)?;
+        fields.opt("ChcInstanceFamilyName", &self.chc_instance_family_name)?;
+        fields.opt("ResaleAppId", &self.resale_app_id)?;
+        fields.opt("ResaleAccountId", &self.resale_account_id)?;
+        fields.opt("SaleStatus", &self.sale_status)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("LatestOperation", &self.latest_operation)?;
+        fields.opt("LatestOperationErrorCode", &self.latest_operation_error_code)?;
+        fields.opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?;
+        fields.opt("LatestOperationName", &self.latest_operation_name)?;
+        fields.opt("LatestOperationState", &self.latest_operation_state)?;
+        fields.opt("ChcGatewayId", &self.chc_gateway_id)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("NetworkMode", &self.network_mode)?;
+        fields.end()
     }
 }
 
 /// Describe details of actions not allowed for a CHC instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChcHostDeniedActions {
     /// CHC instance ID
     ///
     /// Required. Example: `“chc-123456fd”`
-    #[serde(rename = "ChcId", default, skip_serializing_if = "Option::is_none")]
     pub chc_id: Option<String>,
     /// CHC instance status
     ///
     /// Required. Example: `"ONLINE"`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Actions not allowed for the current CHC instance
     ///
     /// Required. Example: `["ConfigureChcAssistVpc']`
-    #[serde(rename = "DenyActions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deny_actions: Vec<String>,
 }
 
-impl ChcHostDeniedActions {
-    /// With the fields a request must carry.
-    pub fn new(chc_id: impl Into<String>, state: impl Into<String>, deny_actions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        ChcHostDeniedActions {
-            chc_id: Some(chc_id.into()),
-            state: Some(state.into()),
-            deny_actions: deny_actions.into_iter().map(Into::into).collect(),
+impl lenient::Reply for ChcHostDeniedActions {
+    const NAME: &'static str = "ChcHostDeniedActions";
+    const FIELDS: &'static [&'static str] = &[
+        "ChcId",
+        "State",
+        "DenyActions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.chc_id),
+            1 => lenient::value(map, &mut self.state),
+            2 => lenient::list(map, &mut self.deny_actions),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ChcHostDeniedActions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ChcHostDeniedActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChcHostDeniedActions", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChcId", &self.chc_id)?;
+        fields.opt("State", &self.state)?;
+        fields.list("DenyActions", &self.deny_actions)?;
+        fields.end()
+    }
+}
+
 /// Information about the CPU topology of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CpuTopology {
     /// Number of physical CPU cores to enable.
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "CoreCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub core_count: Option<i64>,
     /// Number of threads per core. This parameter determines whether to enable or disable hyper-threading.
     ///
@@ -821,38 +721,47 @@ pub struct CpuTopology {
     /// If not set, an instance uses the default hyper-threading policy. For how to enable or disable hyper-threading, refer to [Enabling and Disabling Hyper-Threading](https://intl.cloud.tencent.com/document/product/213/103798?from_cn_redirect=1).
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "ThreadPerCore", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub thread_per_core: Option<i64>,
 }
 
-impl CpuTopology {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CpuTopology {
-            core_count: None,
-            thread_per_core: None,
+impl lenient::Reply for CpuTopology {
+    const NAME: &'static str = "CpuTopology";
+    const FIELDS: &'static [&'static str] = &[
+        "CoreCount",
+        "ThreadPerCore",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.core_count),
+            1 => lenient::scalar(map, &mut self.thread_per_core),
+            _ => Ok(()),
         }
     }
-    /// Sets `CoreCount`.
-    pub fn with_core_count(mut self, core_count: i64) -> Self {
-        self.core_count = Some(core_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for CpuTopology {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ThreadPerCore`.
-    pub fn with_thread_per_core(mut self, thread_per_core: i64) -> Self {
-        self.thread_per_core = Some(thread_per_core);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CpuTopology {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CpuTopology", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CoreCount", &self.core_count)?;
+        fields.opt("ThreadPerCore", &self.thread_per_core)?;
+        fields.end()
     }
 }
 
 /// Describes data disk information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataDisk {
     /// Data disk size, unit: GiB. the minimum adjustment step size is 10 GiB. the value ranges of different data disk types vary. for specific limitations, see the [storage overview](https://www.tencentcloud.com/document/product/213/4952). the default value is 0, which means no data disk purchase. for more restrictions, see the product document.
     ///
     /// Required. Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Specifies the data disk type. for restrictions on data disk types, refer to [storage overview](https://www.tencentcloud.com/document/product/213/4952). valid values:
     ///
@@ -872,13 +781,11 @@ pub struct DataDisk {
     /// this parameter is invalid for the `ResizeInstanceDisk` api.
     ///
     /// Example: `CLOUD_SSD`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Specifies the data disk ID.
     /// This parameter currently only serves as a response parameter for query apis such as `DescribeInstances`, and cannot be used as an input parameter for write apis such as `RunInstances`.
     ///
     /// Example: `disk-ciezoimt`
-    #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Whether the data disk is terminated with the instance. value range:
     ///
@@ -888,12 +795,10 @@ pub struct DataDisk {
     ///   currently, this parameter is only used for the API `RunInstances`.
     ///
     /// Example: `true`
-    #[serde(rename = "DeleteWithInstance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// Data disk snapshot ID. the size of the selected data disk snapshot must be less than the data disk size.
     ///
     /// Example: `snap-6yczrj8x`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Specifies whether the data disk is encrypted. value range:
     ///
@@ -904,7 +809,6 @@ pub struct DataDisk {
     /// this parameter is currently only used for the `RunInstances` api.
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// Custom CMK ID, value is UUID or similar to kms-abcd1234. used for encrypted cloud disk.
     ///
@@ -912,117 +816,99 @@ pub struct DataDisk {
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `kms-abcd1234`
-    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     /// Cloud disk performance (unit: MiB/s). specifies additional performance for cloud disks.
     /// Currently only supports extreme cbs (CLOUD_TSSD) and enhanced SSD CLOUD disk (CLOUD_HSSD).
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "ThroughputPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<i64>,
     /// Specifies the dedicated cluster ID belonging to.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-1648zauv`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Burstable performance.
     ///
     /// **Note: this field is in beta test.**.
     ///
     /// Example: `false`
-    #[serde(rename = "BurstPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
     /// Disk name, with a length not exceeding 128 characters.
     ///
     /// Example: `MyDiskName`
-    #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
 }
 
-impl DataDisk {
-    /// With the fields a request must carry.
-    pub fn new(disk_size: i64) -> Self {
-        DataDisk {
-            disk_size: Some(disk_size),
-            disk_type: None,
-            disk_id: None,
-            delete_with_instance: None,
-            snapshot_id: None,
-            encrypt: None,
-            kms_key_id: None,
-            throughput_performance: None,
-            cdc_id: None,
-            burst_performance: None,
-            disk_name: None,
+impl lenient::Reply for DataDisk {
+    const NAME: &'static str = "DataDisk";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskSize",
+        "DiskType",
+        "DiskId",
+        "DeleteWithInstance",
+        "SnapshotId",
+        "Encrypt",
+        "KmsKeyId",
+        "ThroughputPerformance",
+        "CdcId",
+        "BurstPerformance",
+        "DiskName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.disk_size),
+            1 => lenient::value(map, &mut self.disk_type),
+            2 => lenient::value(map, &mut self.disk_id),
+            3 => lenient::scalar(map, &mut self.delete_with_instance),
+            4 => lenient::value(map, &mut self.snapshot_id),
+            5 => lenient::scalar(map, &mut self.encrypt),
+            6 => lenient::value(map, &mut self.kms_key_id),
+            7 => lenient::scalar(map, &mut self.throughput_performance),
+            8 => lenient::value(map, &mut self.cdc_id),
+            9 => lenient::scalar(map, &mut self.burst_performance),
+            10 => lenient::value(map, &mut self.disk_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DataDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, delete_with_instance: bool) -> Self {
-        self.delete_with_instance = Some(delete_with_instance);
-        self
-    }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, kms_key_id: impl Into<String>) -> Self {
-        self.kms_key_id = Some(kms_key_id.into());
-        self
-    }
-    /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, throughput_performance: i64) -> Self {
-        self.throughput_performance = Some(throughput_performance);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `BurstPerformance`.
-    pub fn with_burst_performance(mut self, burst_performance: bool) -> Self {
-        self.burst_performance = Some(burst_performance);
-        self
-    }
-    /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, disk_name: impl Into<String>) -> Self {
-        self.disk_name = Some(disk_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DataDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DataDisk", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DeleteWithInstance", &self.delete_with_instance)?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.opt("ThroughputPerformance", &self.throughput_performance)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("BurstPerformance", &self.burst_performance)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.end()
     }
 }
 
 /// Information on disaster recovery groups
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroup {
     /// ID of a spread placement group.
     ///
     /// Example: `ps-n4becvb9`
-    #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
     /// Name of a spread placement group, which must be 1-60 characters long.
     ///
     /// Example: `myGroup`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Type of a spread placement group. Valid values:
     ///
@@ -1031,227 +917,228 @@ pub struct DisasterRecoverGroup {
     /// - RACK: rack.
     ///
     /// Example: `"HOST"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The maximum number of CVMs that can be hosted in a spread placement group.
     ///
     /// Example: `50`
-    #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<i64>,
     /// The current number of CVMs in a spread placement group.
     ///
     /// Example: `2`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
     /// The list of CVM IDs in a spread placement group.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `["ins-19029pru"]`
-    #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
     /// Creation time of a spread placement group.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `2025-03-17T03:50:41Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// placement group affinity
     ///
     /// Example: `1`
-    #[serde(rename = "Affinity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub affinity: Option<i64>,
     /// (Chinese only)
     ///
     /// 置放群组类型，当前支持两种；分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组
     ///
     /// Example: `SPREAD`
-    #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// (Chinese only)
     ///
     /// 分区置放群组的分区数量，如果是分区置放群组会返回(功能灰度中)
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
     /// List of tags associated with the placement group.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl DisasterRecoverGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DisasterRecoverGroup {
-            disaster_recover_group_id: None,
-            name: None,
-            type_: None,
-            cvm_quota_total: None,
-            current_num: None,
-            instance_ids: Vec::new(),
-            create_time: None,
-            affinity: None,
-            strategy: None,
-            partition_count: None,
-            tags: Vec::new(),
+impl lenient::Reply for DisasterRecoverGroup {
+    const NAME: &'static str = "DisasterRecoverGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "DisasterRecoverGroupId",
+        "Name",
+        "Type",
+        "CvmQuotaTotal",
+        "CurrentNum",
+        "InstanceIds",
+        "CreateTime",
+        "Affinity",
+        "Strategy",
+        "PartitionCount",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disaster_recover_group_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.type_),
+            3 => lenient::scalar(map, &mut self.cvm_quota_total),
+            4 => lenient::scalar(map, &mut self.current_num),
+            5 => lenient::list(map, &mut self.instance_ids),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::scalar(map, &mut self.affinity),
+            8 => lenient::value(map, &mut self.strategy),
+            9 => lenient::scalar(map, &mut self.partition_count),
+            10 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, disaster_recover_group_id: impl Into<String>) -> Self {
-        self.disaster_recover_group_id = Some(disaster_recover_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DisasterRecoverGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `CvmQuotaTotal`.
-    pub fn with_cvm_quota_total(mut self, cvm_quota_total: i64) -> Self {
-        self.cvm_quota_total = Some(cvm_quota_total);
-        self
-    }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: i64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_ids = instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Affinity`.
-    pub fn with_affinity(mut self, affinity: i64) -> Self {
-        self.affinity = Some(affinity);
-        self
-    }
-    /// Sets `Strategy`.
-    pub fn with_strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Some(strategy.into());
-        self
-    }
-    /// Sets `PartitionCount`.
-    pub fn with_partition_count(mut self, partition_count: i64) -> Self {
-        self.partition_count = Some(partition_count);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DisasterRecoverGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DisasterRecoverGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("CvmQuotaTotal", &self.cvm_quota_total)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.list("InstanceIds", &self.instance_ids)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Affinity", &self.affinity)?;
+        fields.opt("Strategy", &self.strategy)?;
+        fields.opt("PartitionCount", &self.partition_count)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 置放群组配置数据
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroupQuota {
     /// (Chinese only) 可创建置放群组数量的上限。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "GroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_quota: Option<i64>,
     /// (Chinese only) 当前用户已经创建的置放群组数量。
     ///
     /// Required. Example: `10`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
     /// (Chinese only) 物理机类型容灾组内实例的配额数。
     ///
     /// Required. Example: `10`
-    #[serde(rename = "CvmInHostGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_host_group_quota: Option<i64>,
     /// (Chinese only) 交换机类型容灾组内实例的配额数。
     ///
     /// Required. Example: `10`
-    #[serde(rename = "CvmInSwitchGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_switch_group_quota: Option<i64>,
     /// (Chinese only) 机架类型容灾组内实例的配额数。
     ///
     /// Required. Example: `20`
-    #[serde(rename = "CvmInRackGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_rack_group_quota: Option<i64>,
 }
 
-impl DisasterRecoverGroupQuota {
-    /// With the fields a request must carry.
-    pub fn new(group_quota: i64, current_num: i64, cvm_in_host_group_quota: i64, cvm_in_switch_group_quota: i64, cvm_in_rack_group_quota: i64) -> Self {
-        DisasterRecoverGroupQuota {
-            group_quota: Some(group_quota),
-            current_num: Some(current_num),
-            cvm_in_host_group_quota: Some(cvm_in_host_group_quota),
-            cvm_in_switch_group_quota: Some(cvm_in_switch_group_quota),
-            cvm_in_rack_group_quota: Some(cvm_in_rack_group_quota),
+impl lenient::Reply for DisasterRecoverGroupQuota {
+    const NAME: &'static str = "DisasterRecoverGroupQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupQuota",
+        "CurrentNum",
+        "CvmInHostGroupQuota",
+        "CvmInSwitchGroupQuota",
+        "CvmInRackGroupQuota",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_quota),
+            1 => lenient::scalar(map, &mut self.current_num),
+            2 => lenient::scalar(map, &mut self.cvm_in_host_group_quota),
+            3 => lenient::scalar(map, &mut self.cvm_in_switch_group_quota),
+            4 => lenient::scalar(map, &mut self.cvm_in_rack_group_quota),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DisasterRecoverGroupQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DisasterRecoverGroupQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DisasterRecoverGroupQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupQuota", &self.group_quota)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CvmInHostGroupQuota", &self.cvm_in_host_group_quota)?;
+        fields.opt("CvmInSwitchGroupQuota", &self.cvm_in_switch_group_quota)?;
+        fields.opt("CvmInRackGroupQuota", &self.cvm_in_rack_group_quota)?;
+        fields.end()
+    }
+}
+
 /// Describes the configuration of enhanced services, such as Cloud Security and Cloud Monitor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnhancedService {
     /// Enables cloud security service. If this parameter is not specified, the cloud security service will be enabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "SecurityService", default, skip_serializing_if = "Option::is_none")]
     pub security_service: Option<output::RunSecurityServiceEnabled>,
     /// Enables cloud monitor service. If this parameter is not specified, the cloud monitor service will be enabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "MonitorService", default, skip_serializing_if = "Option::is_none")]
     pub monitor_service: Option<output::RunMonitorServiceEnabled>,
     /// Whether to enable the TAT service. If this parameter is not specified, the TAT service is enabled for public images and disabled for other images by default.
     ///
     /// Example: `true`
-    #[serde(rename = "AutomationService", default, skip_serializing_if = "Option::is_none")]
     pub automation_service: Option<output::RunAutomationServiceEnabled>,
 }
 
-impl EnhancedService {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnhancedService {
-            security_service: None,
-            monitor_service: None,
-            automation_service: None,
+impl lenient::Reply for EnhancedService {
+    const NAME: &'static str = "EnhancedService";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityService",
+        "MonitorService",
+        "AutomationService",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_service),
+            1 => lenient::value(map, &mut self.monitor_service),
+            2 => lenient::value(map, &mut self.automation_service),
+            _ => Ok(()),
         }
     }
-    /// Sets `SecurityService`.
-    pub fn with_security_service(mut self, security_service: output::RunSecurityServiceEnabled) -> Self {
-        self.security_service = Some(security_service);
-        self
+}
+
+impl<'de> Deserialize<'de> for EnhancedService {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `MonitorService`.
-    pub fn with_monitor_service(mut self, monitor_service: output::RunMonitorServiceEnabled) -> Self {
-        self.monitor_service = Some(monitor_service);
-        self
-    }
-    /// Sets `AutomationService`.
-    pub fn with_automation_service(mut self, automation_service: output::RunAutomationServiceEnabled) -> Self {
-        self.automation_service = Some(automation_service);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EnhancedService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EnhancedService", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityService", &self.security_service)?;
+        fields.opt("MonitorService", &self.monitor_service)?;
+        fields.opt("AutomationService", &self.automation_service)?;
+        fields.end()
     }
 }
 
 /// Additional data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Externals {
     /// Release Address
     ///
     /// Example: `true`
-    #[serde(rename = "ReleaseAddress", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
     /// Unsupported network type. valid values:
     ///
@@ -1261,878 +1148,764 @@ pub struct Externals {
     /// .
     ///
     /// Example: `VPC1.0`
-    #[serde(rename = "UnsupportNetworks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub unsupport_networks: Vec<String>,
     /// Specifies the HDD local storage attributes.
-    #[serde(rename = "StorageBlockAttr", default, skip_serializing_if = "Option::is_none")]
     pub storage_block_attr: Option<output::StorageBlock>,
 }
 
-impl Externals {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Externals {
-            release_address: None,
-            unsupport_networks: Vec::new(),
-            storage_block_attr: None,
+impl lenient::Reply for Externals {
+    const NAME: &'static str = "Externals";
+    const FIELDS: &'static [&'static str] = &[
+        "ReleaseAddress",
+        "UnsupportNetworks",
+        "StorageBlockAttr",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.release_address),
+            1 => lenient::list(map, &mut self.unsupport_networks),
+            2 => lenient::value(map, &mut self.storage_block_attr),
+            _ => Ok(()),
         }
     }
-    /// Sets `ReleaseAddress`.
-    pub fn with_release_address(mut self, release_address: bool) -> Self {
-        self.release_address = Some(release_address);
-        self
+}
+
+impl<'de> Deserialize<'de> for Externals {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UnsupportNetworks`.
-    pub fn with_unsupport_networks(mut self, unsupport_networks: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.unsupport_networks = unsupport_networks.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `StorageBlockAttr`.
-    pub fn with_storage_block_attr(mut self, storage_block_attr: output::StorageBlock) -> Self {
-        self.storage_block_attr = Some(storage_block_attr);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Externals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Externals", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReleaseAddress", &self.release_address)?;
+        fields.list("UnsupportNetworks", &self.unsupport_networks)?;
+        fields.opt("StorageBlockAttr", &self.storage_block_attr)?;
+        fields.end()
     }
 }
 
 /// GPU information of the instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GpuInfo {
     /// Specifies the GPU count of the instance. a value less than 1 indicates VGPU type, and a value larger than 1 indicates GPU passthrough type.
     ///
     /// Example: `1`
-    #[serde(rename = "GPUCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
     /// Specifies the GPU address of the instance.
     ///
     /// Example: `['0000:18:00.0','0000:18:00.1']`
-    #[serde(rename = "GPUId", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub gpu_id: Vec<String>,
     /// Specifies the GPU type of the instance.
     ///
     /// Example: `NVIDIA T4`
-    #[serde(rename = "GPUType", default, skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
 }
 
-impl GpuInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GpuInfo {
-            gpu_count: None,
-            gpu_id: Vec::new(),
-            gpu_type: None,
+impl lenient::Reply for GpuInfo {
+    const NAME: &'static str = "GpuInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GPUCount",
+        "GPUId",
+        "GPUType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.gpu_count),
+            1 => lenient::list(map, &mut self.gpu_id),
+            2 => lenient::value(map, &mut self.gpu_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `GPUCount`.
-    pub fn with_gpu_count(mut self, gpu_count: f64) -> Self {
-        self.gpu_count = Some(gpu_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for GpuInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GPUId`.
-    pub fn with_gpu_id(mut self, gpu_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.gpu_id = gpu_id.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `GPUType`.
-    pub fn with_gpu_type(mut self, gpu_type: impl Into<String>) -> Self {
-        self.gpu_type = Some(gpu_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GpuInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GpuInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GPUCount", &self.gpu_count)?;
+        fields.list("GPUId", &self.gpu_id)?;
+        fields.opt("GPUType", &self.gpu_type)?;
+        fields.end()
     }
 }
 
 /// CDH instance details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostItem {
     /// CDH instance location. This parameter is used to specify the AZ, project, and other attributes of the instance.
     ///
     /// Example: `{     "Zone": "ap-guangzhou-4",     "ProjectId": 0 }`
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// CDH instance ID
     ///
     /// Example: `host-6154dm9w`
-    #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// CDH instance type
     ///
     /// Example: `HS50`
-    #[serde(rename = "HostType", default, skip_serializing_if = "Option::is_none")]
     pub host_type: Option<String>,
     /// CDH instance name
     ///
     /// Example: `myHost`
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// CDH instance billing mode
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "HostChargeType", default, skip_serializing_if = "Option::is_none")]
     pub host_charge_type: Option<String>,
     /// CDH instance renewal flag
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// CDH instance creation time
     ///
     /// Example: `2024-11-03T09:47:00Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// CDH instance expiry time
     ///
     /// Example: `2024-12-03T09:47:00Z`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// List of IDs of CVMs created on a CDH instance
     ///
     /// Example: `ins-bv6i4xxx`
-    #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
     /// CDH instance status
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "HostState", default, skip_serializing_if = "Option::is_none")]
     pub host_state: Option<String>,
     /// CDH instance IP
     ///
     /// Example: `10.0.0.6`
-    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// CDH instance resource information
     ///
     /// Example: `{     "CpuTotal": 126,     "CpuAvailable": 24,     "MemTotal": 320,     "MemAvailable": 77,     "DiskTotal": 0,     "DiskAvailable": 0,     "DiskType": "",     "GpuTotal": 0,     "GpuAvailable": 0 }`
-    #[serde(rename = "HostResource", default, skip_serializing_if = "Option::is_none")]
     pub host_resource: Option<output::HostResource>,
     /// Cage ID of the CDH instance. This parameter is only valid for CDH instances in the cages of finance availability zones.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `cage-gz-1-2`
-    #[serde(rename = "CageId", default, skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
     /// (Chinese only) 专用宿主机关联的标签列表。
     ///
     /// Example: `[     {         "ResourceType": "cdh",         "Tags": [             {                 "Key": "myTag",                 "Value": "cloud"             }         ]     } ]`
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl HostItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HostItem {
-            placement: None,
-            host_id: None,
-            host_type: None,
-            host_name: None,
-            host_charge_type: None,
-            renew_flag: None,
-            created_time: None,
-            expired_time: None,
-            instance_ids: Vec::new(),
-            host_state: None,
-            host_ip: None,
-            host_resource: None,
-            cage_id: None,
-            tags: Vec::new(),
+impl lenient::Reply for HostItem {
+    const NAME: &'static str = "HostItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "HostId",
+        "HostType",
+        "HostName",
+        "HostChargeType",
+        "RenewFlag",
+        "CreatedTime",
+        "ExpiredTime",
+        "InstanceIds",
+        "HostState",
+        "HostIp",
+        "HostResource",
+        "CageId",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.placement),
+            1 => lenient::value(map, &mut self.host_id),
+            2 => lenient::value(map, &mut self.host_type),
+            3 => lenient::value(map, &mut self.host_name),
+            4 => lenient::value(map, &mut self.host_charge_type),
+            5 => lenient::value(map, &mut self.renew_flag),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::value(map, &mut self.expired_time),
+            8 => lenient::list(map, &mut self.instance_ids),
+            9 => lenient::value(map, &mut self.host_state),
+            10 => lenient::value(map, &mut self.host_ip),
+            11 => lenient::value(map, &mut self.host_resource),
+            12 => lenient::value(map, &mut self.cage_id),
+            13 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
+}
+
+impl<'de> Deserialize<'de> for HostItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `HostId`.
-    pub fn with_host_id(mut self, host_id: impl Into<String>) -> Self {
-        self.host_id = Some(host_id.into());
-        self
-    }
-    /// Sets `HostType`.
-    pub fn with_host_type(mut self, host_type: impl Into<String>) -> Self {
-        self.host_type = Some(host_type.into());
-        self
-    }
-    /// Sets `HostName`.
-    pub fn with_host_name(mut self, host_name: impl Into<String>) -> Self {
-        self.host_name = Some(host_name.into());
-        self
-    }
-    /// Sets `HostChargeType`.
-    pub fn with_host_charge_type(mut self, host_charge_type: impl Into<String>) -> Self {
-        self.host_charge_type = Some(host_charge_type.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_ids = instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HostState`.
-    pub fn with_host_state(mut self, host_state: impl Into<String>) -> Self {
-        self.host_state = Some(host_state.into());
-        self
-    }
-    /// Sets `HostIp`.
-    pub fn with_host_ip(mut self, host_ip: impl Into<String>) -> Self {
-        self.host_ip = Some(host_ip.into());
-        self
-    }
-    /// Sets `HostResource`.
-    pub fn with_host_resource(mut self, host_resource: output::HostResource) -> Self {
-        self.host_resource = Some(host_resource);
-        self
-    }
-    /// Sets `CageId`.
-    pub fn with_cage_id(mut self, cage_id: impl Into<String>) -> Self {
-        self.cage_id = Some(cage_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HostItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HostItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("HostId", &self.host_id)?;
+        fields.opt("HostType", &self.host_type)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("HostChargeType", &self.host_charge_type)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.list("InstanceIds", &self.instance_ids)?;
+        fields.opt("HostState", &self.host_state)?;
+        fields.opt("HostIp", &self.host_ip)?;
+        fields.opt("HostResource", &self.host_resource)?;
+        fields.opt("CageId", &self.cage_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) cdh相关价格信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct HostPriceInfo {
     /// (Chinese only) 描述了cdh实例相关的价格信息
     ///
     /// Required.
-    #[serde(rename = "HostPrice", default, skip_serializing_if = "Option::is_none")]
     pub host_price: Option<output::ItemPrice>,
 }
 
-impl HostPriceInfo {
-    /// With the fields a request must carry.
-    pub fn new(host_price: output::ItemPrice) -> Self {
-        HostPriceInfo {
-            host_price: Some(host_price),
+impl lenient::Reply for HostPriceInfo {
+    const NAME: &'static str = "HostPriceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HostPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.host_price),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for HostPriceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HostPriceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HostPriceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HostPrice", &self.host_price)?;
+        fields.end()
+    }
+}
+
 /// Resource information of the CDH instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostResource {
     /// Total number of CPU cores in the CDH instance
     ///
     /// Example: `32`
-    #[serde(rename = "CpuTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu_total: Option<u64>,
     /// Number of available CPU cores in the CDH instance
     ///
     /// Example: `32`
-    #[serde(rename = "CpuAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu_available: Option<u64>,
     /// Total memory size of the CDH instance (unit: GiB)
     ///
     /// Example: `96`
-    #[serde(rename = "MemTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem_total: Option<f64>,
     /// Available memory size of the CDH instance (unit: GiB)
     ///
     /// Example: `96`
-    #[serde(rename = "MemAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem_available: Option<f64>,
     /// Total disk size of the CDH instance (unit: GiB)
     ///
     /// Example: `1000`
-    #[serde(rename = "DiskTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_total: Option<u64>,
     /// Available disk size of the CDH instance (unit: GiB)
     ///
     /// Example: `1000`
-    #[serde(rename = "DiskAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_available: Option<u64>,
     /// Disk type of the CDH instance
     ///
     /// Example: `"LOCAL_SSD"`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Total number of GPU cards in the CDH instance
     ///
     /// Example: `0`
-    #[serde(rename = "GpuTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_total: Option<u64>,
     /// Number of available GPU cards in the CDH instance
     ///
     /// Example: `0`
-    #[serde(rename = "GpuAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_available: Option<u64>,
     /// (Chinese only) CDH 拥有者
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `12300021`
-    #[serde(rename = "ExclusiveOwner", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_owner: Option<String>,
 }
 
-impl HostResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HostResource {
-            cpu_total: None,
-            cpu_available: None,
-            mem_total: None,
-            mem_available: None,
-            disk_total: None,
-            disk_available: None,
-            disk_type: None,
-            gpu_total: None,
-            gpu_available: None,
-            exclusive_owner: None,
+impl lenient::Reply for HostResource {
+    const NAME: &'static str = "HostResource";
+    const FIELDS: &'static [&'static str] = &[
+        "CpuTotal",
+        "CpuAvailable",
+        "MemTotal",
+        "MemAvailable",
+        "DiskTotal",
+        "DiskAvailable",
+        "DiskType",
+        "GpuTotal",
+        "GpuAvailable",
+        "ExclusiveOwner",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.cpu_total),
+            1 => lenient::scalar(map, &mut self.cpu_available),
+            2 => lenient::scalar(map, &mut self.mem_total),
+            3 => lenient::scalar(map, &mut self.mem_available),
+            4 => lenient::scalar(map, &mut self.disk_total),
+            5 => lenient::scalar(map, &mut self.disk_available),
+            6 => lenient::value(map, &mut self.disk_type),
+            7 => lenient::scalar(map, &mut self.gpu_total),
+            8 => lenient::scalar(map, &mut self.gpu_available),
+            9 => lenient::value(map, &mut self.exclusive_owner),
+            _ => Ok(()),
         }
     }
-    /// Sets `CpuTotal`.
-    pub fn with_cpu_total(mut self, cpu_total: u64) -> Self {
-        self.cpu_total = Some(cpu_total);
-        self
+}
+
+impl<'de> Deserialize<'de> for HostResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CpuAvailable`.
-    pub fn with_cpu_available(mut self, cpu_available: u64) -> Self {
-        self.cpu_available = Some(cpu_available);
-        self
-    }
-    /// Sets `MemTotal`.
-    pub fn with_mem_total(mut self, mem_total: f64) -> Self {
-        self.mem_total = Some(mem_total);
-        self
-    }
-    /// Sets `MemAvailable`.
-    pub fn with_mem_available(mut self, mem_available: f64) -> Self {
-        self.mem_available = Some(mem_available);
-        self
-    }
-    /// Sets `DiskTotal`.
-    pub fn with_disk_total(mut self, disk_total: u64) -> Self {
-        self.disk_total = Some(disk_total);
-        self
-    }
-    /// Sets `DiskAvailable`.
-    pub fn with_disk_available(mut self, disk_available: u64) -> Self {
-        self.disk_available = Some(disk_available);
-        self
-    }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
-    }
-    /// Sets `GpuTotal`.
-    pub fn with_gpu_total(mut self, gpu_total: u64) -> Self {
-        self.gpu_total = Some(gpu_total);
-        self
-    }
-    /// Sets `GpuAvailable`.
-    pub fn with_gpu_available(mut self, gpu_available: u64) -> Self {
-        self.gpu_available = Some(gpu_available);
-        self
-    }
-    /// Sets `ExclusiveOwner`.
-    pub fn with_exclusive_owner(mut self, exclusive_owner: impl Into<String>) -> Self {
-        self.exclusive_owner = Some(exclusive_owner.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HostResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HostResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CpuTotal", &self.cpu_total)?;
+        fields.opt("CpuAvailable", &self.cpu_available)?;
+        fields.opt("MemTotal", &self.mem_total)?;
+        fields.opt("MemAvailable", &self.mem_available)?;
+        fields.opt("DiskTotal", &self.disk_total)?;
+        fields.opt("DiskAvailable", &self.disk_available)?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("GpuTotal", &self.gpu_total)?;
+        fields.opt("GpuAvailable", &self.gpu_available)?;
+        fields.opt("ExclusiveOwner", &self.exclusive_owner)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 高性能计算集群
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HpcClusterInfo {
     /// (Chinese only) 高性能计算集群ID
     ///
     /// Example: `hpc-07b1c`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// (Chinese only) 高性能计算集群名
     ///
     /// Example: `myCluster`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 高性能计算集群备注
     ///
     /// Example: `HCCPNV6`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// (Chinese only) 集群下设备容量
     ///
     /// Example: `1600`
-    #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<u64>,
     /// (Chinese only) 集群所在可用区
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 集群当前已有设备量
     ///
     /// Example: `1`
-    #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<u64>,
     /// (Chinese only) 集群创建时间
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 集群内实例ID列表
     ///
     /// Example: `["ins-xxxxx"]`
-    #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
     /// (Chinese only) 高性能计算集群类型。
     ///
     /// Example: `STANDARD`
-    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
     /// (Chinese only) 高性能计算集群对应的业务场景标识，当前只支持CDC。
     ///
     /// Example: `cluster-1f6vxxx`
-    #[serde(rename = "HpcClusterBusinessId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_business_id: Option<String>,
     /// (Chinese only) 高性能计算集群网络模式
     ///
     /// Example: `30`
-    #[serde(rename = "HpcClusterNetMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_net_mode: Option<u64>,
     /// (Chinese only) 高性能计算集群关联的标签列表
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl HpcClusterInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HpcClusterInfo {
-            hpc_cluster_id: None,
-            name: None,
-            remark: None,
-            cvm_quota_total: None,
-            zone: None,
-            current_num: None,
-            create_time: None,
-            instance_ids: Vec::new(),
-            hpc_cluster_type: None,
-            hpc_cluster_business_id: None,
-            hpc_cluster_net_mode: None,
-            tags: Vec::new(),
+impl lenient::Reply for HpcClusterInfo {
+    const NAME: &'static str = "HpcClusterInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HpcClusterId",
+        "Name",
+        "Remark",
+        "CvmQuotaTotal",
+        "Zone",
+        "CurrentNum",
+        "CreateTime",
+        "InstanceIds",
+        "HpcClusterType",
+        "HpcClusterBusinessId",
+        "HpcClusterNetMode",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.hpc_cluster_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.remark),
+            3 => lenient::scalar(map, &mut self.cvm_quota_total),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::scalar(map, &mut self.current_num),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::list(map, &mut self.instance_ids),
+            8 => lenient::value(map, &mut self.hpc_cluster_type),
+            9 => lenient::value(map, &mut self.hpc_cluster_business_id),
+            10 => lenient::scalar(map, &mut self.hpc_cluster_net_mode),
+            11 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, hpc_cluster_id: impl Into<String>) -> Self {
-        self.hpc_cluster_id = Some(hpc_cluster_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for HpcClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `CvmQuotaTotal`.
-    pub fn with_cvm_quota_total(mut self, cvm_quota_total: u64) -> Self {
-        self.cvm_quota_total = Some(cvm_quota_total);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `CurrentNum`.
-    pub fn with_current_num(mut self, current_num: u64) -> Self {
-        self.current_num = Some(current_num);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_ids = instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HpcClusterType`.
-    pub fn with_hpc_cluster_type(mut self, hpc_cluster_type: impl Into<String>) -> Self {
-        self.hpc_cluster_type = Some(hpc_cluster_type.into());
-        self
-    }
-    /// Sets `HpcClusterBusinessId`.
-    pub fn with_hpc_cluster_business_id(mut self, hpc_cluster_business_id: impl Into<String>) -> Self {
-        self.hpc_cluster_business_id = Some(hpc_cluster_business_id.into());
-        self
-    }
-    /// Sets `HpcClusterNetMode`.
-    pub fn with_hpc_cluster_net_mode(mut self, hpc_cluster_net_mode: u64) -> Self {
-        self.hpc_cluster_net_mode = Some(hpc_cluster_net_mode);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HpcClusterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HpcClusterInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("CvmQuotaTotal", &self.cvm_quota_total)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CurrentNum", &self.current_num)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("InstanceIds", &self.instance_ids)?;
+        fields.opt("HpcClusterType", &self.hpc_cluster_type)?;
+        fields.opt("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        fields.opt("HpcClusterNetMode", &self.hpc_cluster_net_mode)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// Details about an image, including its state and attributes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Image {
     /// Image ID
     ///
     /// Example: `img-19mu3fy3`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Operating system of the image
     ///
     /// Example: `CentOS 8.0 64位`
-    #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// Image type
     ///
     /// Example: `PRIVATE_IMAGE`
-    #[serde(rename = "ImageType", default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Creation time of the image
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Image name
     ///
     /// Example: `myImg`
-    #[serde(rename = "ImageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Image description
     ///
     /// Example: `tencentcloud`
-    #[serde(rename = "ImageDescription", default, skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
     /// Image size
     ///
     /// Example: `50`
-    #[serde(rename = "ImageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
     /// Image architecture
     ///
     /// Example: `x86_64`
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// Image state
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "ImageState", default, skip_serializing_if = "Option::is_none")]
     pub image_state: Option<String>,
     /// Source platform of the image
     ///
     /// Example: `CentOS`
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// Image creator
     ///
     /// Example: `tencentcloud`
-    #[serde(rename = "ImageCreator", default, skip_serializing_if = "Option::is_none")]
     pub image_creator: Option<String>,
     /// Image source
     ///
     /// Example: `CREATE_IMAGE`
-    #[serde(rename = "ImageSource", default, skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Synchronization percentage
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "SyncPercent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sync_percent: Option<i64>,
     /// Whether the image supports cloud-init
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `true`
-    #[serde(rename = "IsSupportCloudinit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_cloudinit: Option<bool>,
     /// Information on the snapshots associated with the image
     /// Note: This field may return null, indicating that no valid value is found.
-    #[serde(rename = "SnapshotSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_set: Vec<output::Snapshot>,
     /// The list of tags bound to the image.
     /// Note: This field may return `null`, indicating that no valid value was found.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// Image license type
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// Image family, Note: This field may return empty
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
     /// Whether the image is deprecated
     ///
     /// Example: `false`
-    #[serde(rename = "ImageDeprecated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_deprecated: Option<bool>,
     /// (Chinese only) CDC镜像缓存状态
     ///
     /// Example: `CACHED`
-    #[serde(rename = "CdcCacheStatus", default, skip_serializing_if = "Option::is_none")]
     pub cdc_cache_status: Option<String>,
 }
 
-impl Image {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Image {
-            image_id: None,
-            os_name: None,
-            image_type: None,
-            created_time: None,
-            image_name: None,
-            image_description: None,
-            image_size: None,
-            architecture: None,
-            image_state: None,
-            platform: None,
-            image_creator: None,
-            image_source: None,
-            sync_percent: None,
-            is_support_cloudinit: None,
-            snapshot_set: Vec::new(),
-            tags: Vec::new(),
-            license_type: None,
-            image_family: None,
-            image_deprecated: None,
-            cdc_cache_status: None,
+impl lenient::Reply for Image {
+    const NAME: &'static str = "Image";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "OsName",
+        "ImageType",
+        "CreatedTime",
+        "ImageName",
+        "ImageDescription",
+        "ImageSize",
+        "Architecture",
+        "ImageState",
+        "Platform",
+        "ImageCreator",
+        "ImageSource",
+        "SyncPercent",
+        "IsSupportCloudinit",
+        "SnapshotSet",
+        "Tags",
+        "LicenseType",
+        "ImageFamily",
+        "ImageDeprecated",
+        "CdcCacheStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::value(map, &mut self.os_name),
+            2 => lenient::value(map, &mut self.image_type),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.image_name),
+            5 => lenient::value(map, &mut self.image_description),
+            6 => lenient::scalar(map, &mut self.image_size),
+            7 => lenient::value(map, &mut self.architecture),
+            8 => lenient::value(map, &mut self.image_state),
+            9 => lenient::value(map, &mut self.platform),
+            10 => lenient::value(map, &mut self.image_creator),
+            11 => lenient::value(map, &mut self.image_source),
+            12 => lenient::scalar(map, &mut self.sync_percent),
+            13 => lenient::scalar(map, &mut self.is_support_cloudinit),
+            14 => lenient::list(map, &mut self.snapshot_set),
+            15 => lenient::list(map, &mut self.tags),
+            16 => lenient::value(map, &mut self.license_type),
+            17 => lenient::value(map, &mut self.image_family),
+            18 => lenient::scalar(map, &mut self.image_deprecated),
+            19 => lenient::value(map, &mut self.cdc_cache_status),
+            _ => Ok(()),
         }
     }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OsName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `ImageType`.
-    pub fn with_image_type(mut self, image_type: impl Into<String>) -> Self {
-        self.image_type = Some(image_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ImageName`.
-    pub fn with_image_name(mut self, image_name: impl Into<String>) -> Self {
-        self.image_name = Some(image_name.into());
-        self
-    }
-    /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
-        self.image_description = Some(image_description.into());
-        self
-    }
-    /// Sets `ImageSize`.
-    pub fn with_image_size(mut self, image_size: i64) -> Self {
-        self.image_size = Some(image_size);
-        self
-    }
-    /// Sets `Architecture`.
-    pub fn with_architecture(mut self, architecture: impl Into<String>) -> Self {
-        self.architecture = Some(architecture.into());
-        self
-    }
-    /// Sets `ImageState`.
-    pub fn with_image_state(mut self, image_state: impl Into<String>) -> Self {
-        self.image_state = Some(image_state.into());
-        self
-    }
-    /// Sets `Platform`.
-    pub fn with_platform(mut self, platform: impl Into<String>) -> Self {
-        self.platform = Some(platform.into());
-        self
-    }
-    /// Sets `ImageCreator`.
-    pub fn with_image_creator(mut self, image_creator: impl Into<String>) -> Self {
-        self.image_creator = Some(image_creator.into());
-        self
-    }
-    /// Sets `ImageSource`.
-    pub fn with_image_source(mut self, image_source: impl Into<String>) -> Self {
-        self.image_source = Some(image_source.into());
-        self
-    }
-    /// Sets `SyncPercent`.
-    pub fn with_sync_percent(mut self, sync_percent: i64) -> Self {
-        self.sync_percent = Some(sync_percent);
-        self
-    }
-    /// Sets `IsSupportCloudinit`.
-    pub fn with_is_support_cloudinit(mut self, is_support_cloudinit: bool) -> Self {
-        self.is_support_cloudinit = Some(is_support_cloudinit);
-        self
-    }
-    /// Sets `SnapshotSet`.
-    pub fn with_snapshot_set(mut self, snapshot_set: impl IntoIterator<Item = output::Snapshot>) -> Self {
-        self.snapshot_set = snapshot_set.into_iter().collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `LicenseType`.
-    pub fn with_license_type(mut self, license_type: impl Into<String>) -> Self {
-        self.license_type = Some(license_type.into());
-        self
-    }
-    /// Sets `ImageFamily`.
-    pub fn with_image_family(mut self, image_family: impl Into<String>) -> Self {
-        self.image_family = Some(image_family.into());
-        self
-    }
-    /// Sets `ImageDeprecated`.
-    pub fn with_image_deprecated(mut self, image_deprecated: bool) -> Self {
-        self.image_deprecated = Some(image_deprecated);
-        self
-    }
-    /// Sets `CdcCacheStatus`.
-    pub fn with_cdc_cache_status(mut self, cdc_cache_status: impl Into<String>) -> Self {
-        self.cdc_cache_status = Some(cdc_cache_status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Image", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("OsName", &self.os_name)?;
+        fields.opt("ImageType", &self.image_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ImageName", &self.image_name)?;
+        fields.opt("ImageDescription", &self.image_description)?;
+        fields.opt("ImageSize", &self.image_size)?;
+        fields.opt("Architecture", &self.architecture)?;
+        fields.opt("ImageState", &self.image_state)?;
+        fields.opt("Platform", &self.platform)?;
+        fields.opt("ImageCreator", &self.image_creator)?;
+        fields.opt("ImageSource", &self.image_source)?;
+        fields.opt("SyncPercent", &self.sync_percent)?;
+        fields.opt("IsSupportCloudinit", &self.is_support_cloudinit)?;
+        fields.list("SnapshotSet", &self.snapshot_set)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("LicenseType", &self.license_type)?;
+        fields.opt("ImageFamily", &self.image_family)?;
+        fields.opt("ImageDeprecated", &self.image_deprecated)?;
+        fields.opt("CdcCacheStatus", &self.cdc_cache_status)?;
+        fields.end()
     }
 }
 
 /// Supported operating systems. They are divided into two categories, Windows and Linux.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageOsList {
     /// Supported Windows OS
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `Windows Server 2019`
-    #[serde(rename = "Windows", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<String>,
     /// Supported Linux OS
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `CentOS`
-    #[serde(rename = "Linux", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub linux: Vec<String>,
 }
 
-impl ImageOsList {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageOsList {
-            windows: Vec::new(),
-            linux: Vec::new(),
+impl lenient::Reply for ImageOsList {
+    const NAME: &'static str = "ImageOsList";
+    const FIELDS: &'static [&'static str] = &[
+        "Windows",
+        "Linux",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.windows),
+            1 => lenient::list(map, &mut self.linux),
+            _ => Ok(()),
         }
     }
-    /// Sets `Windows`.
-    pub fn with_windows(mut self, windows: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.windows = windows.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ImageOsList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Linux`.
-    pub fn with_linux(mut self, linux: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.linux = linux.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImageOsList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageOsList", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Windows", &self.windows)?;
+        fields.list("Linux", &self.linux)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 镜像配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageQuota {
     /// (Chinese only) 已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 总配额
     ///
     /// Example: `20`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
 }
 
-impl ImageQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageQuota {
-            used_quota: None,
-            total_quota: None,
+impl lenient::Reply for ImageQuota {
+    const NAME: &'static str = "ImageQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "TotalQuota",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.total_quota),
+            _ => Ok(()),
         }
     }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
+}
+
+impl<'de> Deserialize<'de> for ImageQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImageQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.end()
     }
 }
 
 /// Describes information on an instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Instance {
     /// Location of the instance
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Instance `ID`
     ///
     /// Example: `ins-9bxebleo`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance model
     ///
     /// Example: `S1.SMALL1`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Number of CPU cores of the instance; unit: core
     ///
     /// Example: `1`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Instance memory capacity. unit: GiB.
     ///
     /// Example: `1`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Instance business status. valid values:
     ///
@@ -2143,12 +1916,10 @@ pub struct Instance {
     /// .
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
     /// Instance name
     ///
     /// Example: `测试实例`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance billing plan. Valid values:
     ///
@@ -2156,35 +1927,27 @@ pub struct Instance {
     /// - `CDHPAID`: `CDH` billing plan. Applicable to `CDH` only, not the instances on the host.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Information on the system disk of the instance
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<output::SystemDisk>,
     /// Information of the instance data disks.
-    #[serde(rename = "DataDisks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<output::DataDisk>,
     /// List of private IPs of the instance's primary ENI.
     ///
     /// Example: `["172.16.32.78"]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// List of public IPs of the instance's primary ENI.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `["110.207.11.190"]`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Information on instance bandwidth.
-    #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
     /// Information on the VPC where the instance resides.
-    #[serde(rename = "VirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// `ID` of the image used to create the instance.
     ///
     /// Example: `img-9qabwvbn`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// AUTO-Renewal flag. valid values:
     ///
@@ -2194,38 +1957,30 @@ pub struct Instance {
     ///   Note: this field is null in postpaid mode.
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Creation time following the `ISO8601` standard and using `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Expiration time in UTC format following the `ISO8601` standard: `YYYY-MM-DDThh:mm:ssZ`. Note: this parameter is `null` for postpaid instances.
     ///
     /// Example: `2020-04-10T02:47:36Z`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// Operating system name.
     ///
     /// Example: `CentOS 7.6 64bit`
-    #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response.
     ///
     /// Example: `["sg-p1ezv4wz"]`
-    #[serde(rename = "SecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
     /// Login settings of the instance. Currently only the key associated with the instance is returned.
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<output::LoginSettings>,
     /// Instance status. for specific status types, see the [instance status table](https://www.tencentcloud.com/document/product/213/15753#instancestatus)
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// List of tags associated with the instance.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// Shutdown billing mode of an instance.
     ///
@@ -2238,17 +1993,14 @@ pub struct Instance {
     /// .
     ///
     /// Example: `NOT_APPLICABLE`
-    #[serde(rename = "StopChargingMode", default, skip_serializing_if = "Option::is_none")]
     pub stop_charging_mode: Option<String>,
     /// Globally unique ID of the instance.
     ///
     /// Example: `68b510db-b4c1-4630-a62b-73d0c7c970f9`
-    #[serde(rename = "Uuid", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Last operation of the instance, such as StopInstances or ResetInstance.
     ///
     /// May be null. Example: `RenewInstances`
-    #[serde(rename = "LatestOperation", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation: Option<String>,
     /// The latest operation status of the instance. valid values:
     ///
@@ -2260,45 +2012,37 @@ pub struct Instance {
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `SUCCESS`
-    #[serde(rename = "LatestOperationState", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_state: Option<String>,
     /// Unique request ID for the last operation of the instance.
     ///
     /// May be null. Example: `3554eb5b-1cfa-471a-ae76-dc436c9d43e8`
-    #[serde(rename = "LatestOperationRequestId", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_request_id: Option<String>,
     /// Spread placement group ID.
     ///
     /// Deprecated. Example: `ps-l7sdunxx`
-    #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
     /// IPv6 address of the instance.
     /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
-    #[serde(rename = "IPv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_addresses: Vec<String>,
     /// CAM role name.
     /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `admin`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// High-performance computing cluster ID.
     ///
     /// Example: `hpc-4dxxetpt`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// IP list of HPC cluster.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
-    #[serde(rename = "RdmaIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rdma_ip_addresses: Vec<String>,
     /// Dedicated cluster ID where the instance is located.
     ///
     /// Example: `cluster-du3jken`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// Instance isolation type. valid values:
     ///
@@ -2310,22 +2054,18 @@ pub struct Instance {
     /// .
     ///
     /// Example: `NOTISOLATED`
-    #[serde(rename = "IsolatedSource", default, skip_serializing_if = "Option::is_none")]
     pub isolated_source: Option<String>,
     /// (Chinese only)
     ///
     /// 置放群组列表(目前仅支持一个)
     ///
     /// Example: `["ps-l7sdunxx"]`
-    #[serde(rename = "DisasterRecoverGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_ids: Vec<String>,
     /// GPU information. if it is a gpu type instance, this value will be returned. for other type instances, it does not return.
-    #[serde(rename = "GPUInfo", default, skip_serializing_if = "Option::is_none")]
     pub gpu_info: Option<output::GpuInfo>,
     /// Instance OS license type. Default value: `TencentCloud`
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// Instance destruction protection flag indicates whether an instance is allowed to be deleted through an api. value ranges from:
     ///
@@ -2335,398 +2075,269 @@ pub struct Instance {
     /// default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
     /// (Chinese only)
     ///
     /// 实例主机名。
     ///
     /// Example: `VM-4-18-ubuntu`
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Default login user
     ///
     /// Example: `root`
-    #[serde(rename = "DefaultLoginUser", default, skip_serializing_if = "Option::is_none")]
     pub default_login_user: Option<String>,
     /// Default login port
     ///
     /// Example: `22`
-    #[serde(rename = "DefaultLoginPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_login_port: Option<i64>,
     /// Latest operation errors of the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `None`
-    #[serde(rename = "LatestOperationErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_msg: Option<String>,
     /// (Chinese only)
     ///
     /// 实例是否开启巨型帧
     ///
     /// Example: `true`
-    #[serde(rename = "EnableJumboFrame", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
     /// Custom metadata. this parameter corresponds to the metadata information specified when creating a CVM. **note: in beta test**.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<output::Metadata>,
     /// Specifies the public IPv6 address bound to the instance.
     ///
     /// Example: `["240d:c000:f000:ac00:5460:6340:16aa:6"]`
-    #[serde(rename = "PublicIPv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ipv6_addresses: Vec<String>,
     /// (Chinese only)
     ///
     /// 描述了实例CPU拓扑结构的相关信息。
-    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<output::CpuTopology>,
     /// (Chinese only)
     ///
     /// 分区置放群组的分区号，具体取决于所选置放群组的分区数量(功能灰度中)
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub partition_number: Option<i64>,
 }
 
-impl Instance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Instance {
-            placement: None,
-            instance_id: None,
-            instance_type: None,
-            cpu: None,
-            memory: None,
-            restrict_state: None,
-            instance_name: None,
-            instance_charge_type: None,
-            system_disk: None,
-            data_disks: Vec::new(),
-            private_ip_addresses: Vec::new(),
-            public_ip_addresses: Vec::new(),
-            internet_accessible: None,
-            virtual_private_cloud: None,
-            image_id: None,
-            renew_flag: None,
-            created_time: None,
-            expired_time: None,
-            os_name: None,
-            security_group_ids: Vec::new(),
-            login_settings: None,
-            instance_state: None,
-            tags: Vec::new(),
-            stop_charging_mode: None,
-            uuid: None,
-            latest_operation: None,
-            latest_operation_state: None,
-            latest_operation_request_id: None,
-            disaster_recover_group_id: None,
-            ipv6_addresses: Vec::new(),
-            cam_role_name: None,
-            hpc_cluster_id: None,
-            rdma_ip_addresses: Vec::new(),
-            dedicated_cluster_id: None,
-            isolated_source: None,
-            disaster_recover_group_ids: Vec::new(),
-            gpu_info: None,
-            license_type: None,
-            disable_api_termination: None,
-            host_name: None,
-            default_login_user: None,
-            default_login_port: None,
-            latest_operation_error_msg: None,
-            enable_jumbo_frame: None,
-            metadata: None,
-            public_ipv6_addresses: Vec::new(),
-            cpu_topology: None,
-            partition_number: None,
+impl lenient::Reply for Instance {
+    const NAME: &'static str = "Instance";
+    const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "InstanceId",
+        "InstanceType",
+        "CPU",
+        "Memory",
+        "RestrictState",
+        "InstanceName",
+        "InstanceChargeType",
+        "SystemDisk",
+        "DataDisks",
+        "PrivateIpAddresses",
+        "PublicIpAddresses",
+        "InternetAccessible",
+        "VirtualPrivateCloud",
+        "ImageId",
+        "RenewFlag",
+        "CreatedTime",
+        "ExpiredTime",
+        "OsName",
+        "SecurityGroupIds",
+        "LoginSettings",
+        "InstanceState",
+        "Tags",
+        "StopChargingMode",
+        "Uuid",
+        "LatestOperation",
+        "LatestOperationState",
+        "LatestOperationRequestId",
+        "DisasterRecoverGroupId",
+        "IPv6Addresses",
+        "CamRoleName",
+        "HpcClusterId",
+        "RdmaIpAddresses",
+        "DedicatedClusterId",
+        "IsolatedSource",
+        "DisasterRecoverGroupIds",
+        "GPUInfo",
+        "LicenseType",
+        "DisableApiTermination",
+        "HostName",
+        "DefaultLoginUser",
+        "DefaultLoginPort",
+        "LatestOperationErrorMsg",
+        "EnableJumboFrame",
+        "Metadata",
+        "PublicIPv6Addresses",
+        "CpuTopology",
+        "PartitionNumber",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.placement),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.instance_type),
+            3 => lenient::scalar(map, &mut self.cpu),
+            4 => lenient::scalar(map, &mut self.memory),
+            5 => lenient::value(map, &mut self.restrict_state),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.instance_charge_type),
+            8 => lenient::value(map, &mut self.system_disk),
+            9 => lenient::list(map, &mut self.data_disks),
+            10 => lenient::list(map, &mut self.private_ip_addresses),
+            11 => lenient::list(map, &mut self.public_ip_addresses),
+            12 => lenient::value(map, &mut self.internet_accessible),
+            13 => lenient::value(map, &mut self.virtual_private_cloud),
+            14 => lenient::value(map, &mut self.image_id),
+            15 => lenient::value(map, &mut self.renew_flag),
+            16 => lenient::value(map, &mut self.created_time),
+            17 => lenient::value(map, &mut self.expired_time),
+            18 => lenient::value(map, &mut self.os_name),
+            19 => lenient::list(map, &mut self.security_group_ids),
+            20 => lenient::value(map, &mut self.login_settings),
+            21 => lenient::value(map, &mut self.instance_state),
+            22 => lenient::list(map, &mut self.tags),
+            23 => lenient::value(map, &mut self.stop_charging_mode),
+            24 => lenient::value(map, &mut self.uuid),
+            25 => lenient::value(map, &mut self.latest_operation),
+            26 => lenient::value(map, &mut self.latest_operation_state),
+            27 => lenient::value(map, &mut self.latest_operation_request_id),
+            28 => lenient::value(map, &mut self.disaster_recover_group_id),
+            29 => lenient::list(map, &mut self.ipv6_addresses),
+            30 => lenient::value(map, &mut self.cam_role_name),
+            31 => lenient::value(map, &mut self.hpc_cluster_id),
+            32 => lenient::list(map, &mut self.rdma_ip_addresses),
+            33 => lenient::value(map, &mut self.dedicated_cluster_id),
+            34 => lenient::value(map, &mut self.isolated_source),
+            35 => lenient::list(map, &mut self.disaster_recover_group_ids),
+            36 => lenient::value(map, &mut self.gpu_info),
+            37 => lenient::value(map, &mut self.license_type),
+            38 => lenient::scalar(map, &mut self.disable_api_termination),
+            39 => lenient::value(map, &mut self.host_name),
+            40 => lenient::value(map, &mut self.default_login_user),
+            41 => lenient::scalar(map, &mut self.default_login_port),
+            42 => lenient::value(map, &mut self.latest_operation_error_msg),
+            43 => lenient::scalar(map, &mut self.enable_jumbo_frame),
+            44 => lenient::value(map, &mut self.metadata),
+            45 => lenient::list(map, &mut self.public_ipv6_addresses),
+            46 => lenient::value(map, &mut self.cpu_topology),
+            47 => lenient::scalar(map, &mut self.partition_number),
+            _ => Ok(()),
         }
     }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
+}
+
+impl<'de> Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `RestrictState`.
-    pub fn with_restrict_state(mut self, restrict_state: impl Into<String>) -> Self {
-        self.restrict_state = Some(restrict_state.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, system_disk: output::SystemDisk) -> Self {
-        self.system_disk = Some(system_disk);
-        self
-    }
-    /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = output::DataDisk>) -> Self {
-        self.data_disks = data_disks.into_iter().collect();
-        self
-    }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: output::InternetAccessible) -> Self {
-        self.internet_accessible = Some(internet_accessible);
-        self
-    }
-    /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(virtual_private_cloud);
-        self
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `OsName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, login_settings: output::LoginSettings) -> Self {
-        self.login_settings = Some(login_settings);
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `StopChargingMode`.
-    pub fn with_stop_charging_mode(mut self, stop_charging_mode: impl Into<String>) -> Self {
-        self.stop_charging_mode = Some(stop_charging_mode.into());
-        self
-    }
-    /// Sets `Uuid`.
-    pub fn with_uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
-        self
-    }
-    /// Sets `LatestOperation`.
-    pub fn with_latest_operation(mut self, latest_operation: impl Into<String>) -> Self {
-        self.latest_operation = Some(latest_operation.into());
-        self
-    }
-    /// Sets `LatestOperationState`.
-    pub fn with_latest_operation_state(mut self, latest_operation_state: impl Into<String>) -> Self {
-        self.latest_operation_state = Some(latest_operation_state.into());
-        self
-    }
-    /// Sets `LatestOperationRequestId`.
-    pub fn with_latest_operation_request_id(mut self, latest_operation_request_id: impl Into<String>) -> Self {
-        self.latest_operation_request_id = Some(latest_operation_request_id.into());
-        self
-    }
-    /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, disaster_recover_group_id: impl Into<String>) -> Self {
-        self.disaster_recover_group_id = Some(disaster_recover_group_id.into());
-        self
-    }
-    /// Sets `IPv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, ipv6_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.ipv6_addresses = ipv6_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, cam_role_name: impl Into<String>) -> Self {
-        self.cam_role_name = Some(cam_role_name.into());
-        self
-    }
-    /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, hpc_cluster_id: impl Into<String>) -> Self {
-        self.hpc_cluster_id = Some(hpc_cluster_id.into());
-        self
-    }
-    /// Sets `RdmaIpAddresses`.
-    pub fn with_rdma_ip_addresses(mut self, rdma_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.rdma_ip_addresses = rdma_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `IsolatedSource`.
-    pub fn with_isolated_source(mut self, isolated_source: impl Into<String>) -> Self {
-        self.isolated_source = Some(isolated_source.into());
-        self
-    }
-    /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.disaster_recover_group_ids = disaster_recover_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `GPUInfo`.
-    pub fn with_gpu_info(mut self, gpu_info: output::GpuInfo) -> Self {
-        self.gpu_info = Some(gpu_info);
-        self
-    }
-    /// Sets `LicenseType`.
-    pub fn with_license_type(mut self, license_type: impl Into<String>) -> Self {
-        self.license_type = Some(license_type.into());
-        self
-    }
-    /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
-        self.disable_api_termination = Some(disable_api_termination);
-        self
-    }
-    /// Sets `HostName`.
-    pub fn with_host_name(mut self, host_name: impl Into<String>) -> Self {
-        self.host_name = Some(host_name.into());
-        self
-    }
-    /// Sets `DefaultLoginUser`.
-    pub fn with_default_login_user(mut self, default_login_user: impl Into<String>) -> Self {
-        self.default_login_user = Some(default_login_user.into());
-        self
-    }
-    /// Sets `DefaultLoginPort`.
-    pub fn with_default_login_port(mut self, default_login_port: i64) -> Self {
-        self.default_login_port = Some(default_login_port);
-        self
-    }
-    /// Sets `LatestOperationErrorMsg`.
-    pub fn with_latest_operation_error_msg(mut self, latest_operation_error_msg: impl Into<String>) -> Self {
-        self.latest_operation_error_msg = Some(latest_operation_error_msg.into());
-        self
-    }
-    /// Sets `EnableJumboFrame`.
-    pub fn with_enable_jumbo_frame(mut self, enable_jumbo_frame: bool) -> Self {
-        self.enable_jumbo_frame = Some(enable_jumbo_frame);
-        self
-    }
-    /// Sets `Metadata`.
-    pub fn with_metadata(mut self, metadata: output::Metadata) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets `PublicIPv6Addresses`.
-    pub fn with_public_ipv6_addresses(mut self, public_ipv6_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.public_ipv6_addresses = public_ipv6_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CpuTopology`.
-    pub fn with_cpu_topology(mut self, cpu_topology: output::CpuTopology) -> Self {
-        self.cpu_topology = Some(cpu_topology);
-        self
-    }
-    /// Sets `PartitionNumber`.
-    pub fn with_partition_number(mut self, partition_number: i64) -> Self {
-        self.partition_number = Some(partition_number);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Instance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("RestrictState", &self.restrict_state)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.list("DataDisks", &self.data_disks)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("OsName", &self.os_name)?;
+        fields.list("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("StopChargingMode", &self.stop_charging_mode)?;
+        fields.opt("Uuid", &self.uuid)?;
+        fields.opt("LatestOperation", &self.latest_operation)?;
+        fields.opt("LatestOperationState", &self.latest_operation_state)?;
+        fields.opt("LatestOperationRequestId", &self.latest_operation_request_id)?;
+        fields.opt("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        fields.list("IPv6Addresses", &self.ipv6_addresses)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.list("RdmaIpAddresses", &self.rdma_ip_addresses)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("IsolatedSource", &self.isolated_source)?;
+        fields.list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("GPUInfo", &self.gpu_info)?;
+        fields.opt("LicenseType", &self.license_type)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("DefaultLoginUser", &self.default_login_user)?;
+        fields.opt("DefaultLoginPort", &self.default_login_port)?;
+        fields.opt("LatestOperationErrorMsg", &self.latest_operation_error_msg)?;
+        fields.opt("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        fields.opt("Metadata", &self.metadata)?;
+        fields.list("PublicIPv6Addresses", &self.public_ipv6_addresses)?;
+        fields.opt("CpuTopology", &self.cpu_topology)?;
+        fields.opt("PartitionNumber", &self.partition_number)?;
+        fields.end()
     }
 }
 
 /// Instance attributes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceAttribute {
     /// Instance ID.
     ///
     /// Example: `ins-lyxxskp2`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance attribute information.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<output::Attribute>,
 }
 
-impl InstanceAttribute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceAttribute {
-            instance_id: None,
-            attributes: None,
+impl lenient::Reply for InstanceAttribute {
+    const NAME: &'static str = "InstanceAttribute";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Attributes",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.attributes),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Attributes`.
-    pub fn with_attributes(mut self, attributes: output::Attribute) -> Self {
-        self.attributes = Some(attributes);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceAttribute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Attributes", &self.attributes)?;
+        fields.end()
     }
 }
 
 /// Describes the billing method of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceChargePrepaid {
     /// Subscription period in months. value range: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// AUTO-Renewal flag. value ranges:
     ///
@@ -2737,148 +2348,190 @@ pub struct InstanceChargePrepaid {
     /// default value: NOTIFY_AND_MANUAL_RENEW. if this parameter is set to NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed monthly after expiration, provided that the account balance is sufficient.
     ///
     /// Example: `DISABLE_NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
 }
 
-impl InstanceChargePrepaid {
-    /// With the fields a request must carry.
-    pub fn new(period: i64) -> Self {
-        InstanceChargePrepaid {
-            period: Some(period),
-            renew_flag: None,
+impl lenient::Reply for InstanceChargePrepaid {
+    const NAME: &'static str = "InstanceChargePrepaid";
+    const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "RenewFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.period),
+            1 => lenient::value(map, &mut self.renew_flag),
+            _ => Ok(()),
         }
     }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceChargePrepaid {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceChargePrepaid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceChargePrepaid", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.end()
     }
 }
 
 /// Describes the model family of the instance.
 /// Examples: {'InstanceFamilyName': 'Standard S1', 'InstanceFamily': 'S1'}, {'InstanceFamilyName': 'Network-optimized N1', 'InstanceFamily': 'N1'}, {'InstanceFamilyName': 'High IO I1', 'InstanceFamily': 'I1'}, etc.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceFamilyConfig {
     /// Full name of the model family.
     ///
     /// Example: `高IO型I1`
-    #[serde(rename = "InstanceFamilyName", default, skip_serializing_if = "Option::is_none")]
     pub instance_family_name: Option<String>,
     /// Acronym of the model family.
     ///
     /// Example: `I1`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
 }
 
-impl InstanceFamilyConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceFamilyConfig {
-            instance_family_name: None,
-            instance_family: None,
+impl lenient::Reply for InstanceFamilyConfig {
+    const NAME: &'static str = "InstanceFamilyConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceFamilyName",
+        "InstanceFamily",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_family_name),
+            1 => lenient::value(map, &mut self.instance_family),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceFamilyName`.
-    pub fn with_instance_family_name(mut self, instance_family_name: impl Into<String>) -> Self {
-        self.instance_family_name = Some(instance_family_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceFamilyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceFamilyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceFamilyConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceFamilyName", &self.instance_family_name)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.end()
     }
 }
 
 /// Options related to bidding requests
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceMarketOptionsRequest {
     /// Relevant options for spot instances.
     ///
     /// Required. Example: `0.12`
-    #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
     pub spot_options: Option<output::SpotMarketOptions>,
     /// Market option type. The value can only be spot currently.
     ///
     /// Example: `spot`
-    #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
 }
 
-impl InstanceMarketOptionsRequest {
-    /// With the fields a request must carry.
-    pub fn new(spot_options: output::SpotMarketOptions) -> Self {
-        InstanceMarketOptionsRequest {
-            spot_options: Some(spot_options),
-            market_type: None,
+impl lenient::Reply for InstanceMarketOptionsRequest {
+    const NAME: &'static str = "InstanceMarketOptionsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "SpotOptions",
+        "MarketType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.spot_options),
+            1 => lenient::value(map, &mut self.market_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `MarketType`.
-    pub fn with_market_type(mut self, market_type: impl Into<String>) -> Self {
-        self.market_type = Some(market_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceMarketOptionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceMarketOptionsRequest", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SpotOptions", &self.spot_options)?;
+        fields.opt("MarketType", &self.market_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述退款详情。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceRefund {
     /// (Chinese only) 实例Id。
     ///
     /// Example: `"ins-fxqy3xmq"`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 退款数额。
     ///
     /// Example: `"7.36元"`
-    #[serde(rename = "Refunds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub refunds: Option<f64>,
     /// (Chinese only) 退款详情。
     ///
     /// Example: `"退款：7.36元，代金券不退（订单号20210406606002706051431：部件cvm:现金支付17.9元-已使用第一`
-    #[serde(rename = "PriceDetail", default, skip_serializing_if = "Option::is_none")]
     pub price_detail: Option<String>,
 }
 
-impl InstanceRefund {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceRefund {
-            instance_id: None,
-            refunds: None,
-            price_detail: None,
+impl lenient::Reply for InstanceRefund {
+    const NAME: &'static str = "InstanceRefund";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "Refunds",
+        "PriceDetail",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::scalar(map, &mut self.refunds),
+            2 => lenient::value(map, &mut self.price_detail),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Refunds`.
-    pub fn with_refunds(mut self, refunds: f64) -> Self {
-        self.refunds = Some(refunds);
-        self
-    }
-    /// Sets `PriceDetail`.
-    pub fn with_price_detail(mut self, price_detail: impl Into<String>) -> Self {
-        self.price_detail = Some(price_detail.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceRefund", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Refunds", &self.refunds)?;
+        fields.opt("PriceDetail", &self.price_detail)?;
+        fields.end()
     }
 }
 
 /// Describes instance states. For state types, see [here](https://intl.cloud.tencent.com/document/api/213/15753?from_cn_redirect=1#InstanceStatus).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceStatus {
     /// Instance `ID`.
     ///
     /// Example: `ins-g4c6xxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance status. Valid values:
     ///
@@ -2899,32 +2552,42 @@ pub struct InstanceStatus {
     /// - EXIT_SERVICE_LIVE_MIGRATE: Exiting online service migration.
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
 }
 
-impl InstanceStatus {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceStatus {
-            instance_id: None,
-            instance_state: None,
+impl lenient::Reply for InstanceStatus {
+    const NAME: &'static str = "InstanceStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_state),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceStatus", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述实例机型配置信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeConfig {
     /// (Chinese only)
@@ -2932,199 +2595,179 @@ pub struct InstanceTypeConfig {
     /// 可用区。
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only)
     ///
     /// 实例机型。
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例机型系列。
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// (Chinese only)
     ///
     /// GPU核数，单位：核。
     ///
     /// Example: `1`
-    #[serde(rename = "GPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// (Chinese only)
     ///
     /// CPU核数，单位：核。
     ///
     /// Example: `4`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// (Chinese only)
     ///
     /// 内存容量，单位：`GiB`。
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// (Chinese only)
     ///
     /// FPGA核数，单位：核。
     ///
     /// Example: `1`
-    #[serde(rename = "FPGA", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<i64>,
     /// (Chinese only)
     ///
     /// 实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。
     ///
     /// Example: `1.0`
-    #[serde(rename = "GpuCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
     /// (Chinese only)
     ///
     /// 实例GPU类型
     ///
     /// Example: `N88a`
-    #[serde(rename = "GpuType", default, skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例GPU单块显存,单位：GiB。
     ///
     /// Example: `8`
-    #[serde(rename = "GpuMemory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<f64>,
 }
 
-impl InstanceTypeConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceTypeConfig {
-            zone: None,
-            instance_type: None,
-            instance_family: None,
-            gpu: None,
-            cpu: None,
-            memory: None,
-            fpga: None,
-            gpu_count: None,
-            gpu_type: None,
-            gpu_memory: None,
+impl lenient::Reply for InstanceTypeConfig {
+    const NAME: &'static str = "InstanceTypeConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceFamily",
+        "GPU",
+        "CPU",
+        "Memory",
+        "FPGA",
+        "GpuCount",
+        "GpuType",
+        "GpuMemory",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_family),
+            3 => lenient::scalar(map, &mut self.gpu),
+            4 => lenient::scalar(map, &mut self.cpu),
+            5 => lenient::scalar(map, &mut self.memory),
+            6 => lenient::scalar(map, &mut self.fpga),
+            7 => lenient::scalar(map, &mut self.gpu_count),
+            8 => lenient::value(map, &mut self.gpu_type),
+            9 => lenient::scalar(map, &mut self.gpu_memory),
+            _ => Ok(()),
         }
     }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceTypeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `GPU`.
-    pub fn with_gpu(mut self, gpu: i64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `FPGA`.
-    pub fn with_fpga(mut self, fpga: i64) -> Self {
-        self.fpga = Some(fpga);
-        self
-    }
-    /// Sets `GpuCount`.
-    pub fn with_gpu_count(mut self, gpu_count: f64) -> Self {
-        self.gpu_count = Some(gpu_count);
-        self
-    }
-    /// Sets `GpuType`.
-    pub fn with_gpu_type(mut self, gpu_type: impl Into<String>) -> Self {
-        self.gpu_type = Some(gpu_type.into());
-        self
-    }
-    /// Sets `GpuMemory`.
-    pub fn with_gpu_memory(mut self, gpu_memory: f64) -> Self {
-        self.gpu_memory = Some(gpu_memory);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceTypeConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceTypeConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("GPU", &self.gpu)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("FPGA", &self.fpga)?;
+        fields.opt("GpuCount", &self.gpu_count)?;
+        fields.opt("GpuType", &self.gpu_type)?;
+        fields.opt("GpuMemory", &self.gpu_memory)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述实例机型配置信息及状态信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeConfigStatus {
     /// (Chinese only) 状态描述
     ///
     /// Example: `"UNAVAILABLE"`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 状态描述信息
     ///
     /// Example: `"The instance does not support tuning to SA3 instance family."`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) 配置信息
-    #[serde(rename = "InstanceTypeConfig", default, skip_serializing_if = "Option::is_none")]
     pub instance_type_config: Option<output::InstanceTypeConfig>,
 }
 
-impl InstanceTypeConfigStatus {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceTypeConfigStatus {
-            status: None,
-            message: None,
-            instance_type_config: None,
+impl lenient::Reply for InstanceTypeConfigStatus {
+    const NAME: &'static str = "InstanceTypeConfigStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "Message",
+        "InstanceTypeConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.message),
+            2 => lenient::value(map, &mut self.instance_type_config),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceTypeConfigStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `InstanceTypeConfig`.
-    pub fn with_instance_type_config(mut self, instance_type_config: output::InstanceTypeConfig) -> Self {
-        self.instance_type_config = Some(instance_type_config);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceTypeConfigStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceTypeConfigStatus", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("InstanceTypeConfig", &self.instance_type_config)?;
+        fields.end()
     }
 }
 
 /// Describes instance model quota.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceTypeQuotaItem {
     /// Availability zone.
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Instance model.
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance billing plan. Valid values:
     ///
@@ -3132,39 +2775,31 @@ pub struct InstanceTypeQuotaItem {
     /// - `CDHPAID`: [`CDH`](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) billing plan. Applicable to `CDH` only, not the instances on the host.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// ENI type. For example, 25 represents an ENI of 25 GB.
     ///
     /// Example: `25`
-    #[serde(rename = "NetworkCard", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_card: Option<i64>,
     /// Additional data.
     /// Note: This field may return null, indicating that no valid value is found.
-    #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
     /// Number of CPU cores of an instance model.
     ///
     /// Example: `4`
-    #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Instance memory capacity; unit: `GB`.
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Instance model family.
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// Model name.
     ///
     /// Example: `标准型S5`
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
     /// List of local disk specifications. If the parameter returns null, it means that local disks cannot be created.
-    #[serde(rename = "LocalDiskTypeList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_disk_type_list: Vec<output::LocalDiskType>,
     /// Whether an instance is for sale. Valid values:
     ///
@@ -3173,61 +2808,49 @@ pub struct InstanceTypeQuotaItem {
     /// SOLD_OUT: The instance has been sold out.
     ///
     /// Example: `SELL`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Price of an instance model.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::ItemPrice>,
     /// Details of out-of-stock items
     /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// Example: `ResourcesSoldOut.SpecifiedInstanceType`
-    #[serde(rename = "SoldOutReason", default, skip_serializing_if = "Option::is_none")]
     pub sold_out_reason: Option<String>,
     /// Private network bandwidth, in Gbps.
     ///
     /// Example: `10.0`
-    #[serde(rename = "InstanceBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_bandwidth: Option<f64>,
     /// The max packet sending and receiving capability (in 10k PPS).
     ///
     /// Example: `80`
-    #[serde(rename = "InstancePps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_pps: Option<i64>,
     /// Number of local storage blocks.
     ///
     /// Example: `10`
-    #[serde(rename = "StorageBlockAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_block_amount: Option<i64>,
     /// CPU type.
     ///
     /// Example: `Intel Xeon Cascade Lake 8255C`
-    #[serde(rename = "CpuType", default, skip_serializing_if = "Option::is_none")]
     pub cpu_type: Option<String>,
     /// Number of GPUs of the instance.
     ///
     /// Example: `1`
-    #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Number of FPGAs of the instance.
     ///
     /// Example: `1`
-    #[serde(rename = "Fpga", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<i64>,
     /// Descriptive information of the instance.
     ///
     /// Example: `搭载1 块 11176 GB  SATA HDD 本地硬盘`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// The number of physical GPU cards mapped to the instance model, unit: card. For vGPU configurations, the value is less than 1; for passthrough configurations, the value is greater than or equal to 1. vGPU utilizes slicing virtualization technology to partition physical GPU cards, allowing a single GPU card to be allocated to multiple instances after virtualization. Passthrough configurations directly mount GPU devices to instances.
     ///
     /// Example: `1.0`
-    #[serde(rename = "GpuCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
     /// CPU clock rate of the instance
     ///
     /// Example: `-/3.1GHz`
-    #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
     /// Inventory status. Valid values:
     ///
@@ -3239,158 +2862,105 @@ pub struct InstanceTypeQuotaItem {
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `EnoughStock`
-    #[serde(rename = "StatusCategory", default, skip_serializing_if = "Option::is_none")]
     pub status_category: Option<String>,
 }
 
-impl InstanceTypeQuotaItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceTypeQuotaItem {
-            zone: None,
-            instance_type: None,
-            instance_charge_type: None,
-            network_card: None,
-            externals: None,
-            cpu: None,
-            memory: None,
-            instance_family: None,
-            type_name: None,
-            local_disk_type_list: Vec::new(),
-            status: None,
-            price: None,
-            sold_out_reason: None,
-            instance_bandwidth: None,
-            instance_pps: None,
-            storage_block_amount: None,
-            cpu_type: None,
-            gpu: None,
-            fpga: None,
-            remark: None,
-            gpu_count: None,
-            frequency: None,
-            status_category: None,
+impl lenient::Reply for InstanceTypeQuotaItem {
+    const NAME: &'static str = "InstanceTypeQuotaItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "InstanceType",
+        "InstanceChargeType",
+        "NetworkCard",
+        "Externals",
+        "Cpu",
+        "Memory",
+        "InstanceFamily",
+        "TypeName",
+        "LocalDiskTypeList",
+        "Status",
+        "Price",
+        "SoldOutReason",
+        "InstanceBandwidth",
+        "InstancePps",
+        "StorageBlockAmount",
+        "CpuType",
+        "Gpu",
+        "Fpga",
+        "Remark",
+        "GpuCount",
+        "Frequency",
+        "StatusCategory",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_charge_type),
+            3 => lenient::scalar(map, &mut self.network_card),
+            4 => lenient::value(map, &mut self.externals),
+            5 => lenient::scalar(map, &mut self.cpu),
+            6 => lenient::scalar(map, &mut self.memory),
+            7 => lenient::value(map, &mut self.instance_family),
+            8 => lenient::value(map, &mut self.type_name),
+            9 => lenient::list(map, &mut self.local_disk_type_list),
+            10 => lenient::value(map, &mut self.status),
+            11 => lenient::value(map, &mut self.price),
+            12 => lenient::value(map, &mut self.sold_out_reason),
+            13 => lenient::scalar(map, &mut self.instance_bandwidth),
+            14 => lenient::scalar(map, &mut self.instance_pps),
+            15 => lenient::scalar(map, &mut self.storage_block_amount),
+            16 => lenient::value(map, &mut self.cpu_type),
+            17 => lenient::scalar(map, &mut self.gpu),
+            18 => lenient::scalar(map, &mut self.fpga),
+            19 => lenient::value(map, &mut self.remark),
+            20 => lenient::scalar(map, &mut self.gpu_count),
+            21 => lenient::value(map, &mut self.frequency),
+            22 => lenient::value(map, &mut self.status_category),
+            _ => Ok(()),
         }
     }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceTypeQuotaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `NetworkCard`.
-    pub fn with_network_card(mut self, network_card: i64) -> Self {
-        self.network_card = Some(network_card);
-        self
-    }
-    /// Sets `Externals`.
-    pub fn with_externals(mut self, externals: output::Externals) -> Self {
-        self.externals = Some(externals);
-        self
-    }
-    /// Sets `Cpu`.
-    pub fn with_cpu(mut self, cpu: i64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: i64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `TypeName`.
-    pub fn with_type_name(mut self, type_name: impl Into<String>) -> Self {
-        self.type_name = Some(type_name.into());
-        self
-    }
-    /// Sets `LocalDiskTypeList`.
-    pub fn with_local_disk_type_list(mut self, local_disk_type_list: impl IntoIterator<Item = output::LocalDiskType>) -> Self {
-        self.local_disk_type_list = local_disk_type_list.into_iter().collect();
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Price`.
-    pub fn with_price(mut self, price: output::ItemPrice) -> Self {
-        self.price = Some(price);
-        self
-    }
-    /// Sets `SoldOutReason`.
-    pub fn with_sold_out_reason(mut self, sold_out_reason: impl Into<String>) -> Self {
-        self.sold_out_reason = Some(sold_out_reason.into());
-        self
-    }
-    /// Sets `InstanceBandwidth`.
-    pub fn with_instance_bandwidth(mut self, instance_bandwidth: f64) -> Self {
-        self.instance_bandwidth = Some(instance_bandwidth);
-        self
-    }
-    /// Sets `InstancePps`.
-    pub fn with_instance_pps(mut self, instance_pps: i64) -> Self {
-        self.instance_pps = Some(instance_pps);
-        self
-    }
-    /// Sets `StorageBlockAmount`.
-    pub fn with_storage_block_amount(mut self, storage_block_amount: i64) -> Self {
-        self.storage_block_amount = Some(storage_block_amount);
-        self
-    }
-    /// Sets `CpuType`.
-    pub fn with_cpu_type(mut self, cpu_type: impl Into<String>) -> Self {
-        self.cpu_type = Some(cpu_type.into());
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: i64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `Fpga`.
-    pub fn with_fpga(mut self, fpga: i64) -> Self {
-        self.fpga = Some(fpga);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `GpuCount`.
-    pub fn with_gpu_count(mut self, gpu_count: f64) -> Self {
-        self.gpu_count = Some(gpu_count);
-        self
-    }
-    /// Sets `Frequency`.
-    pub fn with_frequency(mut self, frequency: impl Into<String>) -> Self {
-        self.frequency = Some(frequency.into());
-        self
-    }
-    /// Sets `StatusCategory`.
-    pub fn with_status_category(mut self, status_category: impl Into<String>) -> Self {
-        self.status_category = Some(status_category.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceTypeQuotaItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceTypeQuotaItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("NetworkCard", &self.network_card)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("Cpu", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("TypeName", &self.type_name)?;
+        fields.list("LocalDiskTypeList", &self.local_disk_type_list)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Price", &self.price)?;
+        fields.opt("SoldOutReason", &self.sold_out_reason)?;
+        fields.opt("InstanceBandwidth", &self.instance_bandwidth)?;
+        fields.opt("InstancePps", &self.instance_pps)?;
+        fields.opt("StorageBlockAmount", &self.storage_block_amount)?;
+        fields.opt("CpuType", &self.cpu_type)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("Fpga", &self.fpga)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("GpuCount", &self.gpu_count)?;
+        fields.opt("Frequency", &self.frequency)?;
+        fields.opt("StatusCategory", &self.status_category)?;
+        fields.end()
     }
 }
 
 /// Describes the public network accessibility of the instance's primary network interface, including the public network billing mode, maximum bandwidth, and other settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InternetAccessible {
     /// Network connection billing plan. Valid value:
@@ -3399,12 +2969,10 @@ pub struct InternetAccessible {
     /// - BANDWIDTH_PACKAGE: Bandwidth package user.
     ///
     /// Example: `BANDWIDTH_PREPAID`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// The maximum outbound bandwidth of the public network, in Mbps. The default value is 0 Mbps. The upper limit of bandwidth varies for different models. For more information, see [Purchase Network Bandwidth](https://www.tencentcloud.com/document/product/213/12523).
     ///
     /// Example: `10`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
     /// Whether to allocate a public IP address. Valid values:
     ///
@@ -3414,12 +2982,10 @@ pub struct InternetAccessible {
     /// When the public network bandwidth is greater than 0 Mbps, you can choose whether to enable the public IP address. The public IP address is enabled by default. When the public network bandwidth is 0, allocating the public IP address is not supported. This parameter is only used as an input parameter in the RunInstances API.
     ///
     /// Example: `false`
-    #[serde(rename = "PublicIpAssigned", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_ip_assigned: Option<bool>,
     /// Bandwidth package ID. it can be obtained through the `BandwidthPackageId` in the return value from the DescribeBandwidthPackages api. this parameter is used as an input parameter only in the RunInstances api.
     ///
     /// Example: `bwp-h1ro`
-    #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
     /// Line type. for details on various types of lines and supported regions, refer to [EIP IP address types](https://www.tencentcloud.com/document/product/213/5733). default value: BGP.
     ///
@@ -3442,7 +3008,6 @@ pub struct InternetAccessible {
     /// Note: The static single-line IP is only supported in some regions.
     ///
     /// Example: `BGP`
-    #[serde(rename = "InternetServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
     /// Specifies the public IP type.
     ///
@@ -3462,7 +3027,6 @@ pub struct InternetAccessible {
     /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `WanIP`
-    #[serde(rename = "IPv4AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address_type: Option<String>,
     /// Indicates the type of elastic public IPv6.
     ///
@@ -3478,154 +3042,159 @@ pub struct InternetAccessible {
     /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `EIPv6`
-    #[serde(rename = "IPv6AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
     /// DDoS protection package unique ID. this field is required when applying for a ddos protection IP.
     ///
     /// Example: `bgp-00000000`
-    #[serde(rename = "AntiDDoSPackageId", default, skip_serializing_if = "Option::is_none")]
     pub anti_d_do_s_package_id: Option<String>,
 }
 
-impl InternetAccessible {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetAccessible {
-            internet_charge_type: None,
-            internet_max_bandwidth_out: None,
-            public_ip_assigned: None,
-            bandwidth_package_id: None,
-            internet_service_provider: None,
-            ipv4_address_type: None,
-            ipv6_address_type: None,
-            anti_d_do_s_package_id: None,
+impl lenient::Reply for InternetAccessible {
+    const NAME: &'static str = "InternetAccessible";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "InternetMaxBandwidthOut",
+        "PublicIpAssigned",
+        "BandwidthPackageId",
+        "InternetServiceProvider",
+        "IPv4AddressType",
+        "IPv6AddressType",
+        "AntiDDoSPackageId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.internet_charge_type),
+            1 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            2 => lenient::scalar(map, &mut self.public_ip_assigned),
+            3 => lenient::value(map, &mut self.bandwidth_package_id),
+            4 => lenient::value(map, &mut self.internet_service_provider),
+            5 => lenient::value(map, &mut self.ipv4_address_type),
+            6 => lenient::value(map, &mut self.ipv6_address_type),
+            7 => lenient::value(map, &mut self.anti_d_do_s_package_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InternetAccessible {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `PublicIpAssigned`.
-    pub fn with_public_ip_assigned(mut self, public_ip_assigned: bool) -> Self {
-        self.public_ip_assigned = Some(public_ip_assigned);
-        self
-    }
-    /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
-        self.bandwidth_package_id = Some(bandwidth_package_id.into());
-        self
-    }
-    /// Sets `InternetServiceProvider`.
-    pub fn with_internet_service_provider(mut self, internet_service_provider: impl Into<String>) -> Self {
-        self.internet_service_provider = Some(internet_service_provider.into());
-        self
-    }
-    /// Sets `IPv4AddressType`.
-    pub fn with_ipv4_address_type(mut self, ipv4_address_type: impl Into<String>) -> Self {
-        self.ipv4_address_type = Some(ipv4_address_type.into());
-        self
-    }
-    /// Sets `IPv6AddressType`.
-    pub fn with_ipv6_address_type(mut self, ipv6_address_type: impl Into<String>) -> Self {
-        self.ipv6_address_type = Some(ipv6_address_type.into());
-        self
-    }
-    /// Sets `AntiDDoSPackageId`.
-    pub fn with_anti_d_do_s_package_id(mut self, anti_d_do_s_package_id: impl Into<String>) -> Self {
-        self.anti_d_do_s_package_id = Some(anti_d_do_s_package_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InternetAccessible {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InternetAccessible", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("PublicIpAssigned", &self.public_ip_assigned)?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("InternetServiceProvider", &self.internet_service_provider)?;
+        fields.opt("IPv4AddressType", &self.ipv4_address_type)?;
+        fields.opt("IPv6AddressType", &self.ipv6_address_type)?;
+        fields.opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述了按带宽计费的相关信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetBandwidthConfig {
     /// (Chinese only) 开始时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) 结束时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2023-11-05T14:30:00Z`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only) 实例带宽信息。
-    #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
 }
 
-impl InternetBandwidthConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetBandwidthConfig {
-            start_time: None,
-            end_time: None,
-            internet_accessible: None,
+impl lenient::Reply for InternetBandwidthConfig {
+    const NAME: &'static str = "InternetBandwidthConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "StartTime",
+        "EndTime",
+        "InternetAccessible",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.start_time),
+            1 => lenient::value(map, &mut self.end_time),
+            2 => lenient::value(map, &mut self.internet_accessible),
+            _ => Ok(()),
         }
     }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InternetBandwidthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: output::InternetAccessible) -> Self {
-        self.internet_accessible = Some(internet_accessible);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InternetBandwidthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InternetBandwidthConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.end()
     }
 }
 
 /// Describes network billing.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetChargeTypeConfig {
     /// Network billing method.
     ///
     /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Description of the network billing method.
     ///
     /// Example: `postpaid monthly`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl InternetChargeTypeConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetChargeTypeConfig {
-            internet_charge_type: None,
-            description: None,
+impl lenient::Reply for InternetChargeTypeConfig {
+    const NAME: &'static str = "InternetChargeTypeConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "InternetChargeType",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.internet_charge_type),
+            1 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InternetChargeTypeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InternetChargeTypeConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InternetChargeTypeConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// Describes pricing information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// Original price of subsequent total costs, postpaid billing mode usage, unit: usd.
@@ -3633,7 +3202,6 @@ pub struct ItemPrice {
     /// - if other time interval items are returned, such as UnitPriceSecondStep, this item represents the time interval (0, 96) hr. if no other time interval items are returned, this item represents the full period (0, ∞) hr.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Billing unit for pay-as-you-go mode. valid values:
     ///
@@ -3641,457 +3209,366 @@ pub struct ItemPrice {
     /// - GB: bill BY TRAFFIC in GB. it's used for POSTPAID products that are billed BY the hourly TRAFFIC (`TRAFFIC_POSTPAID_BY_HOUR`).
     ///
     /// Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Original price of total prepaid costs. measurement unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Discount price of total prepaid costs. unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Discount, such as 20.0 representing 80% off.
     ///
     /// Example: `20.0`
-    #[serde(rename = "Discount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
     /// Discounted price of subsequent total cost, postpaid billing mode usage, unit: usd
     ///
     /// - if other time interval items are returned, such as UnitPriceDiscountSecondStep, this item represents the time interval (0, 96) hr; if no other time interval items are returned, this item represents the full period (0, ∞) hr.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
     /// Original price of subsequent total costs for usage time range (96, 360) hr in postpaid billing mode. unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceSecondStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_second_step: Option<f64>,
     /// Discounted price of subsequent total cost for usage time interval (96, 360) hr in postpaid billing mode. unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceDiscountSecondStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_second_step: Option<f64>,
     /// Specifies the original price of subsequent total costs with a usage time interval exceeding 360 hr in postpaid billing mode. measurement unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceThirdStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_third_step: Option<f64>,
     /// Discounted price of subsequent total cost for usage time interval exceeding 360 hr in postpaid billing mode. measurement unit: usd.
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPriceDiscountThirdStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_third_step: Option<f64>,
     /// Specifies the original price of total 3-year prepaid costs in prepaid billing mode. measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPriceThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_three_year: Option<f64>,
     /// Specifies the discount price for an advance payment of the total fee for three years, prepaid mode usage, measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPriceThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_three_year: Option<f64>,
     /// Specifies the discount for a 3-year advance payment, for example 20.0 represents 80% off.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_three_year: Option<f64>,
     /// Specifies the original price of the 5-year total cost with advance payment, using prepaid billing mode. measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPriceFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_five_year: Option<f64>,
     /// Prepaid 5-year total cost discount price, prepaid billing mode usage. unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPriceFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_five_year: Option<f64>,
     /// Specifies the discount for 5-year advance payment, such as 20.0 for 80% off.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_five_year: Option<f64>,
     /// Original price of one-year advance payment total cost. prepaid mode usage. unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPriceOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_one_year: Option<f64>,
     /// Discount price for total advance payment for one year. specifies prepaid mode usage. measurement unit: usd.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPriceOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_one_year: Option<f64>,
     /// Specifies the discount for a one-year advance payment, such as 20.0 for 80% off.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `20.0`
-    #[serde(rename = "DiscountOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_one_year: Option<f64>,
 }
 
-impl ItemPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ItemPrice {
-            unit_price: None,
-            charge_unit: None,
-            original_price: None,
-            discount_price: None,
-            discount: None,
-            unit_price_discount: None,
-            unit_price_second_step: None,
-            unit_price_discount_second_step: None,
-            unit_price_third_step: None,
-            unit_price_discount_third_step: None,
-            original_price_three_year: None,
-            discount_price_three_year: None,
-            discount_three_year: None,
-            original_price_five_year: None,
-            discount_price_five_year: None,
-            discount_five_year: None,
-            original_price_one_year: None,
-            discount_price_one_year: None,
-            discount_one_year: None,
+impl lenient::Reply for ItemPrice {
+    const NAME: &'static str = "ItemPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+        "DiscountPrice",
+        "Discount",
+        "UnitPriceDiscount",
+        "UnitPriceSecondStep",
+        "UnitPriceDiscountSecondStep",
+        "UnitPriceThirdStep",
+        "UnitPriceDiscountThirdStep",
+        "OriginalPriceThreeYear",
+        "DiscountPriceThreeYear",
+        "DiscountThreeYear",
+        "OriginalPriceFiveYear",
+        "DiscountPriceFiveYear",
+        "DiscountFiveYear",
+        "OriginalPriceOneYear",
+        "DiscountPriceOneYear",
+        "DiscountOneYear",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::value(map, &mut self.charge_unit),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            4 => lenient::scalar(map, &mut self.discount),
+            5 => lenient::scalar(map, &mut self.unit_price_discount),
+            6 => lenient::scalar(map, &mut self.unit_price_second_step),
+            7 => lenient::scalar(map, &mut self.unit_price_discount_second_step),
+            8 => lenient::scalar(map, &mut self.unit_price_third_step),
+            9 => lenient::scalar(map, &mut self.unit_price_discount_third_step),
+            10 => lenient::scalar(map, &mut self.original_price_three_year),
+            11 => lenient::scalar(map, &mut self.discount_price_three_year),
+            12 => lenient::scalar(map, &mut self.discount_three_year),
+            13 => lenient::scalar(map, &mut self.original_price_five_year),
+            14 => lenient::scalar(map, &mut self.discount_price_five_year),
+            15 => lenient::scalar(map, &mut self.discount_five_year),
+            16 => lenient::scalar(map, &mut self.original_price_one_year),
+            17 => lenient::scalar(map, &mut self.discount_price_one_year),
+            18 => lenient::scalar(map, &mut self.discount_one_year),
+            _ => Ok(()),
         }
     }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `Discount`.
-    pub fn with_discount(mut self, discount: f64) -> Self {
-        self.discount = Some(discount);
-        self
-    }
-    /// Sets `UnitPriceDiscount`.
-    pub fn with_unit_price_discount(mut self, unit_price_discount: f64) -> Self {
-        self.unit_price_discount = Some(unit_price_discount);
-        self
-    }
-    /// Sets `UnitPriceSecondStep`.
-    pub fn with_unit_price_second_step(mut self, unit_price_second_step: f64) -> Self {
-        self.unit_price_second_step = Some(unit_price_second_step);
-        self
-    }
-    /// Sets `UnitPriceDiscountSecondStep`.
-    pub fn with_unit_price_discount_second_step(mut self, unit_price_discount_second_step: f64) -> Self {
-        self.unit_price_discount_second_step = Some(unit_price_discount_second_step);
-        self
-    }
-    /// Sets `UnitPriceThirdStep`.
-    pub fn with_unit_price_third_step(mut self, unit_price_third_step: f64) -> Self {
-        self.unit_price_third_step = Some(unit_price_third_step);
-        self
-    }
-    /// Sets `UnitPriceDiscountThirdStep`.
-    pub fn with_unit_price_discount_third_step(mut self, unit_price_discount_third_step: f64) -> Self {
-        self.unit_price_discount_third_step = Some(unit_price_discount_third_step);
-        self
-    }
-    /// Sets `OriginalPriceThreeYear`.
-    pub fn with_original_price_three_year(mut self, original_price_three_year: f64) -> Self {
-        self.original_price_three_year = Some(original_price_three_year);
-        self
-    }
-    /// Sets `DiscountPriceThreeYear`.
-    pub fn with_discount_price_three_year(mut self, discount_price_three_year: f64) -> Self {
-        self.discount_price_three_year = Some(discount_price_three_year);
-        self
-    }
-    /// Sets `DiscountThreeYear`.
-    pub fn with_discount_three_year(mut self, discount_three_year: f64) -> Self {
-        self.discount_three_year = Some(discount_three_year);
-        self
-    }
-    /// Sets `OriginalPriceFiveYear`.
-    pub fn with_original_price_five_year(mut self, original_price_five_year: f64) -> Self {
-        self.original_price_five_year = Some(original_price_five_year);
-        self
-    }
-    /// Sets `DiscountPriceFiveYear`.
-    pub fn with_discount_price_five_year(mut self, discount_price_five_year: f64) -> Self {
-        self.discount_price_five_year = Some(discount_price_five_year);
-        self
-    }
-    /// Sets `DiscountFiveYear`.
-    pub fn with_discount_five_year(mut self, discount_five_year: f64) -> Self {
-        self.discount_five_year = Some(discount_five_year);
-        self
-    }
-    /// Sets `OriginalPriceOneYear`.
-    pub fn with_original_price_one_year(mut self, original_price_one_year: f64) -> Self {
-        self.original_price_one_year = Some(original_price_one_year);
-        self
-    }
-    /// Sets `DiscountPriceOneYear`.
-    pub fn with_discount_price_one_year(mut self, discount_price_one_year: f64) -> Self {
-        self.discount_price_one_year = Some(discount_price_one_year);
-        self
-    }
-    /// Sets `DiscountOneYear`.
-    pub fn with_discount_one_year(mut self, discount_one_year: f64) -> Self {
-        self.discount_one_year = Some(discount_one_year);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ItemPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("Discount", &self.discount)?;
+        fields.opt("UnitPriceDiscount", &self.unit_price_discount)?;
+        fields.opt("UnitPriceSecondStep", &self.unit_price_second_step)?;
+        fields.opt("UnitPriceDiscountSecondStep", &self.unit_price_discount_second_step)?;
+        fields.opt("UnitPriceThirdStep", &self.unit_price_third_step)?;
+        fields.opt("UnitPriceDiscountThirdStep", &self.unit_price_discount_third_step)?;
+        fields.opt("OriginalPriceThreeYear", &self.original_price_three_year)?;
+        fields.opt("DiscountPriceThreeYear", &self.discount_price_three_year)?;
+        fields.opt("DiscountThreeYear", &self.discount_three_year)?;
+        fields.opt("OriginalPriceFiveYear", &self.original_price_five_year)?;
+        fields.opt("DiscountPriceFiveYear", &self.discount_price_five_year)?;
+        fields.opt("DiscountFiveYear", &self.discount_five_year)?;
+        fields.opt("OriginalPriceOneYear", &self.original_price_one_year)?;
+        fields.opt("DiscountPriceOneYear", &self.discount_price_one_year)?;
+        fields.opt("DiscountOneYear", &self.discount_one_year)?;
+        fields.end()
     }
 }
 
 /// Describes key pair information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyPair {
     /// Key pair `ID`, the unique identifier of a key pair.
     ///
     /// Example: `skey-q29u65hu`
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Key pair name.
     ///
     /// Example: `mySkey`
-    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// `ID` of the project to which a key pair belongs.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Key pair description.
     ///
     /// Example: `mySkey`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Content of public key in a key pair.
     ///
     /// Example: `ssh-rsa AAAAB3N......59LPzXah+r+d skey-0mjpcb19`
-    #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Content of private key in a key pair. Tencent Cloud do not keep private keys. Please keep it properly.
     ///
     /// Example: `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAzDC......WCvOBGeKHg==\n-----END RSA PRIVATE KEY-----`
-    #[serde(rename = "PrivateKey", default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
     /// `ID` list of instances associated with a key.
     ///
     /// Example: `["ins-syht65r4"]`
-    #[serde(rename = "AssociatedInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_instance_ids: Vec<String>,
     /// Creation time, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The list of tags bound to the key.
     /// Note: This field may return `null`, indicating that no valid value can be obtained.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl KeyPair {
-    /// With every field unset.
-    pub fn new() -> Self {
-        KeyPair {
-            key_id: None,
-            key_name: None,
-            project_id: None,
-            description: None,
-            public_key: None,
-            private_key: None,
-            associated_instance_ids: Vec::new(),
-            created_time: None,
-            tags: Vec::new(),
+impl lenient::Reply for KeyPair {
+    const NAME: &'static str = "KeyPair";
+    const FIELDS: &'static [&'static str] = &[
+        "KeyId",
+        "KeyName",
+        "ProjectId",
+        "Description",
+        "PublicKey",
+        "PrivateKey",
+        "AssociatedInstanceIds",
+        "CreatedTime",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key_id),
+            1 => lenient::value(map, &mut self.key_name),
+            2 => lenient::scalar(map, &mut self.project_id),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.public_key),
+            5 => lenient::value(map, &mut self.private_key),
+            6 => lenient::list(map, &mut self.associated_instance_ids),
+            7 => lenient::value(map, &mut self.created_time),
+            8 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `KeyId`.
-    pub fn with_key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(key_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for KeyPair {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `KeyName`.
-    pub fn with_key_name(mut self, key_name: impl Into<String>) -> Self {
-        self.key_name = Some(key_name.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `PublicKey`.
-    pub fn with_public_key(mut self, public_key: impl Into<String>) -> Self {
-        self.public_key = Some(public_key.into());
-        self
-    }
-    /// Sets `PrivateKey`.
-    pub fn with_private_key(mut self, private_key: impl Into<String>) -> Self {
-        self.private_key = Some(private_key.into());
-        self
-    }
-    /// Sets `AssociatedInstanceIds`.
-    pub fn with_associated_instance_ids(mut self, associated_instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.associated_instance_ids = associated_instance_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for KeyPair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "KeyPair", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("KeyId", &self.key_id)?;
+        fields.opt("KeyName", &self.key_name)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("PublicKey", &self.public_key)?;
+        fields.opt("PrivateKey", &self.private_key)?;
+        fields.list("AssociatedInstanceIds", &self.associated_instance_ids)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// Information of instance launch template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateInfo {
     /// Instance launch template version number.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10`
-    #[serde(rename = "LatestVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub latest_version_number: Option<u64>,
     /// Instance launch template ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `lt-rf6ogz49`
-    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
     /// Instance launch template name.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `foobar`
-    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_name: Option<String>,
     /// Default instance launch template version number.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `5`
-    #[serde(rename = "DefaultVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_version_number: Option<u64>,
     /// Total number of versions that the instance launch template contains.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `8`
-    #[serde(rename = "LaunchTemplateVersionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_count: Option<u64>,
     /// UIN of the user who created the template.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1230000`
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Creation time of the template.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
 }
 
-impl LaunchTemplateInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LaunchTemplateInfo {
-            latest_version_number: None,
-            launch_template_id: None,
-            launch_template_name: None,
-            default_version_number: None,
-            launch_template_version_count: None,
-            created_by: None,
-            creation_time: None,
+impl lenient::Reply for LaunchTemplateInfo {
+    const NAME: &'static str = "LaunchTemplateInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "LatestVersionNumber",
+        "LaunchTemplateId",
+        "LaunchTemplateName",
+        "DefaultVersionNumber",
+        "LaunchTemplateVersionCount",
+        "CreatedBy",
+        "CreationTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.latest_version_number),
+            1 => lenient::value(map, &mut self.launch_template_id),
+            2 => lenient::value(map, &mut self.launch_template_name),
+            3 => lenient::scalar(map, &mut self.default_version_number),
+            4 => lenient::scalar(map, &mut self.launch_template_version_count),
+            5 => lenient::value(map, &mut self.created_by),
+            6 => lenient::value(map, &mut self.creation_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `LatestVersionNumber`.
-    pub fn with_latest_version_number(mut self, latest_version_number: u64) -> Self {
-        self.latest_version_number = Some(latest_version_number);
-        self
+}
+
+impl<'de> Deserialize<'de> for LaunchTemplateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
-        self.launch_template_id = Some(launch_template_id.into());
-        self
-    }
-    /// Sets `LaunchTemplateName`.
-    pub fn with_launch_template_name(mut self, launch_template_name: impl Into<String>) -> Self {
-        self.launch_template_name = Some(launch_template_name.into());
-        self
-    }
-    /// Sets `DefaultVersionNumber`.
-    pub fn with_default_version_number(mut self, default_version_number: u64) -> Self {
-        self.default_version_number = Some(default_version_number);
-        self
-    }
-    /// Sets `LaunchTemplateVersionCount`.
-    pub fn with_launch_template_version_count(mut self, launch_template_version_count: u64) -> Self {
-        self.launch_template_version_count = Some(launch_template_version_count);
-        self
-    }
-    /// Sets `CreatedBy`.
-    pub fn with_created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
-    }
-    /// Sets `CreationTime`.
-    pub fn with_creation_time(mut self, creation_time: impl Into<String>) -> Self {
-        self.creation_time = Some(creation_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LaunchTemplateInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LaunchTemplateInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LatestVersionNumber", &self.latest_version_number)?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("LaunchTemplateName", &self.launch_template_name)?;
+        fields.opt("DefaultVersionNumber", &self.default_version_number)?;
+        fields.opt("LaunchTemplateVersionCount", &self.launch_template_version_count)?;
+        fields.opt("CreatedBy", &self.created_by)?;
+        fields.opt("CreationTime", &self.creation_time)?;
+        fields.end()
     }
 }
 
 /// Information of instance launch template versions
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionData {
     /// Location of the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
     /// Instance model.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `S1.SMALL2`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance name.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyInstance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance billing mode. Valid values:
     ///
@@ -4101,101 +3578,81 @@ pub struct LaunchTemplateVersionData {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Instance system disk information.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<output::SystemDisk>,
     /// Instance data disk information. This parameter only covers the data disks purchased together with the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "DataDisks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<output::DataDisk>,
     /// Instance bandwidth information.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
     /// Information of the VPC where the instance resides.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "VirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<output::VirtualPrivateCloud>,
     /// `ID` of the image used to create the instance.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `img-pi0aa46r`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-rf6ogz49"]`
-    #[serde(rename = "SecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
     /// Login settings of the instance. Currently, only the key associated with the instance is returned.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<output::LoginSettings>,
     /// CAM role name.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// HPC cluster `ID`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// Number of instances purchased.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
     /// Enhanced service.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "EnhancedService", default, skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<output::EnhancedService>,
     /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16KB.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
-    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Placement group ID. You can only specify one.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["ps-3p88qhfo"]`
-    #[serde(rename = "DisasterRecoverGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_ids: Vec<String>,
     /// Scheduled tasks. You can use this parameter to specify scheduled tasks for the instance. Only scheduled termination is supported.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<output::ActionTimer>,
     /// Market options of the instance, such as parameters related to spot instances. This parameter is required for spot instances.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "InstanceMarketOptions", default, skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<output::InstanceMarketOptionsRequest>,
     /// Hostname of a CVM.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyHostName`
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// A string used to ensure the idempotency of the request.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// Prepaid mode. This parameter indicates relevant parameter settings for monthly-subscribed instances.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "InstanceChargePrepaid", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<output::InstanceChargePrepaid>,
     /// List of tag description. By specifying this parameter, the tag can be bound to the corresponding CVM and CBS instances at the same time.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::TagSpecification>,
     /// Whether to enable termination protection. Valid values:
     ///
@@ -4206,276 +3663,205 @@ pub struct LaunchTemplateVersionData {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `false`
-    #[serde(rename = "DisableApiTermination", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
 }
 
-impl LaunchTemplateVersionData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LaunchTemplateVersionData {
-            placement: None,
-            instance_type: None,
-            instance_name: None,
-            instance_charge_type: None,
-            system_disk: None,
-            data_disks: Vec::new(),
-            internet_accessible: None,
-            virtual_private_cloud: None,
-            image_id: None,
-            security_group_ids: Vec::new(),
-            login_settings: None,
-            cam_role_name: None,
-            hpc_cluster_id: None,
-            instance_count: None,
-            enhanced_service: None,
-            user_data: None,
-            disaster_recover_group_ids: Vec::new(),
-            action_timer: None,
-            instance_market_options: None,
-            host_name: None,
-            client_token: None,
-            instance_charge_prepaid: None,
-            tag_specification: Vec::new(),
-            disable_api_termination: None,
+impl lenient::Reply for LaunchTemplateVersionData {
+    const NAME: &'static str = "LaunchTemplateVersionData";
+    const FIELDS: &'static [&'static str] = &[
+        "Placement",
+        "InstanceType",
+        "InstanceName",
+        "InstanceChargeType",
+        "SystemDisk",
+        "DataDisks",
+        "InternetAccessible",
+        "VirtualPrivateCloud",
+        "ImageId",
+        "SecurityGroupIds",
+        "LoginSettings",
+        "CamRoleName",
+        "HpcClusterId",
+        "InstanceCount",
+        "EnhancedService",
+        "UserData",
+        "DisasterRecoverGroupIds",
+        "ActionTimer",
+        "InstanceMarketOptions",
+        "HostName",
+        "ClientToken",
+        "InstanceChargePrepaid",
+        "TagSpecification",
+        "DisableApiTermination",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.placement),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_name),
+            3 => lenient::value(map, &mut self.instance_charge_type),
+            4 => lenient::value(map, &mut self.system_disk),
+            5 => lenient::list(map, &mut self.data_disks),
+            6 => lenient::value(map, &mut self.internet_accessible),
+            7 => lenient::value(map, &mut self.virtual_private_cloud),
+            8 => lenient::value(map, &mut self.image_id),
+            9 => lenient::list(map, &mut self.security_group_ids),
+            10 => lenient::value(map, &mut self.login_settings),
+            11 => lenient::value(map, &mut self.cam_role_name),
+            12 => lenient::value(map, &mut self.hpc_cluster_id),
+            13 => lenient::scalar(map, &mut self.instance_count),
+            14 => lenient::value(map, &mut self.enhanced_service),
+            15 => lenient::value(map, &mut self.user_data),
+            16 => lenient::list(map, &mut self.disaster_recover_group_ids),
+            17 => lenient::value(map, &mut self.action_timer),
+            18 => lenient::value(map, &mut self.instance_market_options),
+            19 => lenient::value(map, &mut self.host_name),
+            20 => lenient::value(map, &mut self.client_token),
+            21 => lenient::value(map, &mut self.instance_charge_prepaid),
+            22 => lenient::list(map, &mut self.tag_specification),
+            23 => lenient::scalar(map, &mut self.disable_api_termination),
+            _ => Ok(()),
         }
     }
-    /// Sets `Placement`.
-    pub fn with_placement(mut self, placement: output::Placement) -> Self {
-        self.placement = Some(placement);
-        self
+}
+
+impl<'de> Deserialize<'de> for LaunchTemplateVersionData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, system_disk: output::SystemDisk) -> Self {
-        self.system_disk = Some(system_disk);
-        self
-    }
-    /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = output::DataDisk>) -> Self {
-        self.data_disks = data_disks.into_iter().collect();
-        self
-    }
-    /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: output::InternetAccessible) -> Self {
-        self.internet_accessible = Some(internet_accessible);
-        self
-    }
-    /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, virtual_private_cloud: output::VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(virtual_private_cloud);
-        self
-    }
-    /// Sets `ImageId`.
-    pub fn with_image_id(mut self, image_id: impl Into<String>) -> Self {
-        self.image_id = Some(image_id.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, login_settings: output::LoginSettings) -> Self {
-        self.login_settings = Some(login_settings);
-        self
-    }
-    /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, cam_role_name: impl Into<String>) -> Self {
-        self.cam_role_name = Some(cam_role_name.into());
-        self
-    }
-    /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, hpc_cluster_id: impl Into<String>) -> Self {
-        self.hpc_cluster_id = Some(hpc_cluster_id.into());
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: u64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
-    /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, enhanced_service: output::EnhancedService) -> Self {
-        self.enhanced_service = Some(enhanced_service);
-        self
-    }
-    /// Sets `UserData`.
-    pub fn with_user_data(mut self, user_data: impl Into<String>) -> Self {
-        self.user_data = Some(user_data.into());
-        self
-    }
-    /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.disaster_recover_group_ids = disaster_recover_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ActionTimer`.
-    pub fn with_action_timer(mut self, action_timer: output::ActionTimer) -> Self {
-        self.action_timer = Some(action_timer);
-        self
-    }
-    /// Sets `InstanceMarketOptions`.
-    pub fn with_instance_market_options(mut self, instance_market_options: output::InstanceMarketOptionsRequest) -> Self {
-        self.instance_market_options = Some(instance_market_options);
-        self
-    }
-    /// Sets `HostName`.
-    pub fn with_host_name(mut self, host_name: impl Into<String>) -> Self {
-        self.host_name = Some(host_name.into());
-        self
-    }
-    /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, client_token: impl Into<String>) -> Self {
-        self.client_token = Some(client_token.into());
-        self
-    }
-    /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, instance_charge_prepaid: output::InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(instance_charge_prepaid);
-        self
-    }
-    /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, tag_specification: impl IntoIterator<Item = output::TagSpecification>) -> Self {
-        self.tag_specification = tag_specification.into_iter().collect();
-        self
-    }
-    /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
-        self.disable_api_termination = Some(disable_api_termination);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LaunchTemplateVersionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LaunchTemplateVersionData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Placement", &self.placement)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("SystemDisk", &self.system_disk)?;
+        fields.list("DataDisks", &self.data_disks)?;
+        fields.opt("InternetAccessible", &self.internet_accessible)?;
+        fields.opt("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.list("SecurityGroupIds", &self.security_group_ids)?;
+        fields.opt("LoginSettings", &self.login_settings)?;
+        fields.opt("CamRoleName", &self.cam_role_name)?;
+        fields.opt("HpcClusterId", &self.hpc_cluster_id)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("EnhancedService", &self.enhanced_service)?;
+        fields.opt("UserData", &self.user_data)?;
+        fields.list("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        fields.opt("ActionTimer", &self.action_timer)?;
+        fields.opt("InstanceMarketOptions", &self.instance_market_options)?;
+        fields.opt("HostName", &self.host_name)?;
+        fields.opt("ClientToken", &self.client_token)?;
+        fields.opt("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        fields.list("TagSpecification", &self.tag_specification)?;
+        fields.opt("DisableApiTermination", &self.disable_api_termination)?;
+        fields.end()
     }
 }
 
 /// Set of instance launch template versions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionInfo {
     /// Instance launch template version number.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "LaunchTemplateVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version: Option<u64>,
     /// Details of instance launch template versions.
-    #[serde(rename = "LaunchTemplateVersionData", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_version_data: Option<output::LaunchTemplateVersionData>,
     /// Creation time of the instance launch template version.
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
     /// Instance launch template ID.
     ///
     /// Example: `lt-b8v1kcyq`
-    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
     /// Specifies whether it’s the default launch template version.
     ///
     /// Example: `true`
-    #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<bool>,
     /// Information of instance launch template version description.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyVersion`
-    #[serde(rename = "LaunchTemplateVersionDescription", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_version_description: Option<String>,
     /// Creator account
     ///
     /// Example: `251001234`
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
 }
 
-impl LaunchTemplateVersionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LaunchTemplateVersionInfo {
-            launch_template_version: None,
-            launch_template_version_data: None,
-            creation_time: None,
-            launch_template_id: None,
-            is_default_version: None,
-            launch_template_version_description: None,
-            created_by: None,
+impl lenient::Reply for LaunchTemplateVersionInfo {
+    const NAME: &'static str = "LaunchTemplateVersionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "LaunchTemplateVersion",
+        "LaunchTemplateVersionData",
+        "CreationTime",
+        "LaunchTemplateId",
+        "IsDefaultVersion",
+        "LaunchTemplateVersionDescription",
+        "CreatedBy",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.launch_template_version),
+            1 => lenient::value(map, &mut self.launch_template_version_data),
+            2 => lenient::value(map, &mut self.creation_time),
+            3 => lenient::value(map, &mut self.launch_template_id),
+            4 => lenient::scalar(map, &mut self.is_default_version),
+            5 => lenient::value(map, &mut self.launch_template_version_description),
+            6 => lenient::value(map, &mut self.created_by),
+            _ => Ok(()),
         }
     }
-    /// Sets `LaunchTemplateVersion`.
-    pub fn with_launch_template_version(mut self, launch_template_version: u64) -> Self {
-        self.launch_template_version = Some(launch_template_version);
-        self
+}
+
+impl<'de> Deserialize<'de> for LaunchTemplateVersionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LaunchTemplateVersionData`.
-    pub fn with_launch_template_version_data(mut self, launch_template_version_data: output::LaunchTemplateVersionData) -> Self {
-        self.launch_template_version_data = Some(launch_template_version_data);
-        self
-    }
-    /// Sets `CreationTime`.
-    pub fn with_creation_time(mut self, creation_time: impl Into<String>) -> Self {
-        self.creation_time = Some(creation_time.into());
-        self
-    }
-    /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
-        self.launch_template_id = Some(launch_template_id.into());
-        self
-    }
-    /// Sets `IsDefaultVersion`.
-    pub fn with_is_default_version(mut self, is_default_version: bool) -> Self {
-        self.is_default_version = Some(is_default_version);
-        self
-    }
-    /// Sets `LaunchTemplateVersionDescription`.
-    pub fn with_launch_template_version_description(mut self, launch_template_version_description: impl Into<String>) -> Self {
-        self.launch_template_version_description = Some(launch_template_version_description.into());
-        self
-    }
-    /// Sets `CreatedBy`.
-    pub fn with_created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LaunchTemplateVersionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LaunchTemplateVersionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LaunchTemplateVersion", &self.launch_template_version)?;
+        fields.opt("LaunchTemplateVersionData", &self.launch_template_version_data)?;
+        fields.opt("CreationTime", &self.creation_time)?;
+        fields.opt("LaunchTemplateId", &self.launch_template_id)?;
+        fields.opt("IsDefaultVersion", &self.is_default_version)?;
+        fields.opt("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        fields.opt("CreatedBy", &self.created_by)?;
+        fields.end()
     }
 }
 
 /// Describes local disk specifications.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct LocalDiskType {
     /// Type of a local disk.
     ///
     /// Example: `LOCAL_BASIC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Attributes of a local disk.
     ///
     /// Example: `ROOT`
-    #[serde(rename = "PartitionType", default, skip_serializing_if = "Option::is_none")]
     pub partition_type: Option<String>,
     /// Minimum size of a local disk.
     ///
     /// Example: `10`
-    #[serde(rename = "MinSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Maximum size of a local disk.
     ///
     /// Example: `20`
-    #[serde(rename = "MaxSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
     /// Whether a local disk is required during purchase. Valid values:
     ///
@@ -4483,50 +3869,51 @@ pub struct LocalDiskType {
     /// - OPTIONAL: optional
     ///
     /// Example: `REQUIRED`
-    #[serde(rename = "Required", default, skip_serializing_if = "Option::is_none")]
     pub required: Option<String>,
 }
 
-impl LocalDiskType {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LocalDiskType {
-            type_: None,
-            partition_type: None,
-            min_size: None,
-            max_size: None,
-            required: None,
+impl lenient::Reply for LocalDiskType {
+    const NAME: &'static str = "LocalDiskType";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "PartitionType",
+        "MinSize",
+        "MaxSize",
+        "Required",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.partition_type),
+            2 => lenient::scalar(map, &mut self.min_size),
+            3 => lenient::scalar(map, &mut self.max_size),
+            4 => lenient::value(map, &mut self.required),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LocalDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PartitionType`.
-    pub fn with_partition_type(mut self, partition_type: impl Into<String>) -> Self {
-        self.partition_type = Some(partition_type.into());
-        self
-    }
-    /// Sets `MinSize`.
-    pub fn with_min_size(mut self, min_size: i64) -> Self {
-        self.min_size = Some(min_size);
-        self
-    }
-    /// Sets `MaxSize`.
-    pub fn with_max_size(mut self, max_size: i64) -> Self {
-        self.max_size = Some(max_size);
-        self
-    }
-    /// Sets `Required`.
-    pub fn with_required(mut self, required: impl Into<String>) -> Self {
-        self.required = Some(required.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LocalDiskType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LocalDiskType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("PartitionType", &self.partition_type)?;
+        fields.opt("MinSize", &self.min_size)?;
+        fields.opt("MaxSize", &self.max_size)?;
+        fields.opt("Required", &self.required)?;
+        fields.end()
     }
 }
 
 /// Describes login settings of an instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginSettings {
     /// Instance login password. The password complexity limits vary with the operating system type as follows:
@@ -4537,13 +3924,11 @@ pub struct LoginSettings {
     /// If this parameter is not specified, you need to set it before login by using the console to "reset password" or by calling the ResetInstancesPassword API.
     ///
     /// Example: `123456@ABC`
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// List of key IDs. After an instance is associated with a key, you can access the instance with the private key in the key pair. You can call [`DescribeKeyPairs`](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) to obtain `KeyId`. You cannot specify a key and a password at the same time. Windows instances do not support keys.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["skey-3glfot13"]`
-    #[serde(rename = "KeyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub key_ids: Vec<String>,
     /// Retain the original settings of the image. this parameter cannot be specified simultaneously with Password or KeyIds.N. it can be set to true only when an instance is created with a custom image, shared image, or externally imported image. value ranges from true to false:
     ///
@@ -4553,84 +3938,128 @@ pub struct LoginSettings {
     /// . default value: false.
     ///
     /// Example: `true`
-    #[serde(rename = "KeepImageLogin", default, skip_serializing_if = "Option::is_none")]
     pub keep_image_login: Option<String>,
 }
 
-impl LoginSettings {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LoginSettings {
-            password: None,
-            key_ids: Vec::new(),
-            keep_image_login: None,
+impl lenient::Reply for LoginSettings {
+    const NAME: &'static str = "LoginSettings";
+    const FIELDS: &'static [&'static str] = &[
+        "Password",
+        "KeyIds",
+        "KeepImageLogin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.password),
+            1 => lenient::list(map, &mut self.key_ids),
+            2 => lenient::value(map, &mut self.keep_image_login),
+            _ => Ok(()),
         }
     }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LoginSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.key_ids = key_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `KeepImageLogin`.
-    pub fn with_keep_image_login(mut self, keep_image_login: impl Into<String>) -> Self {
-        self.keep_image_login = Some(keep_image_login.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LoginSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LoginSettings", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Password", &self.password)?;
+        fields.list("KeyIds", &self.key_ids)?;
+        fields.opt("KeepImageLogin", &self.keep_image_login)?;
+        fields.end()
     }
 }
 
 /// Custom metadata.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Metadata {
     /// A list of custom metadata key-value pairs.
     ///
     /// Required. Example: `[{"Key": "key", "Value": "value"}]`
-    #[serde(rename = "Items", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<output::MetadataItem>,
 }
 
-impl Metadata {
-    /// With the fields a request must carry.
-    pub fn new(items: impl IntoIterator<Item = output::MetadataItem>) -> Self {
-        Metadata {
-            items: items.into_iter().collect(),
+impl lenient::Reply for Metadata {
+    const NAME: &'static str = "Metadata";
+    const FIELDS: &'static [&'static str] = &[
+        "Items",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.items),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Metadata", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Items", &self.items)?;
+        fields.end()
+    }
+}
+
 /// Custom metadata key and value.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetadataItem {
     /// Custom metadata key, consisting of uppercase letters (A-Z), lowercase letters (A-Z), digits (0-9), underscores (_), or hyphens (-), with a size limit of 128 bytes.
     ///
     /// Required. Example: `"key"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Custom metadata value. The upper limit of message size is 256 KB.
     ///
     /// Required. Example: `"value"`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl MetadataItem {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        MetadataItem {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for MetadataItem {
+    const NAME: &'static str = "MetadataItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for MetadataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MetadataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MetadataItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Describes the maximum number of times you can perform an operation on a single instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OperationCountLimit {
     /// Instance operation. Valid values:
@@ -4639,417 +4068,426 @@ pub struct OperationCountLimit {
     /// - `INTERNET_CHARGE_TYPE_CHANGE`: modify the billing plan of the network connection
     ///
     /// Example: `INSTANCE_DEGRADE`
-    #[serde(rename = "Operation", default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Instance ID.
     ///
     /// Example: `ins-xxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Number of operations already performed. If it returns `-1`, it means there is no limit on the times of the operation.
     ///
     /// Example: `1`
-    #[serde(rename = "CurrentCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_count: Option<i64>,
     /// Maximum number of times you can perform an operation. If it returns `-1`, it means there is no limit on the times of the operation. If it returns `0`, it means that configuration modification is not supported.
     ///
     /// Example: `5`
-    #[serde(rename = "LimitCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit_count: Option<i64>,
 }
 
-impl OperationCountLimit {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OperationCountLimit {
-            operation: None,
-            instance_id: None,
-            current_count: None,
-            limit_count: None,
+impl lenient::Reply for OperationCountLimit {
+    const NAME: &'static str = "OperationCountLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "Operation",
+        "InstanceId",
+        "CurrentCount",
+        "LimitCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.operation),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::scalar(map, &mut self.current_count),
+            3 => lenient::scalar(map, &mut self.limit_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `Operation`.
-    pub fn with_operation(mut self, operation: impl Into<String>) -> Self {
-        self.operation = Some(operation.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for OperationCountLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `CurrentCount`.
-    pub fn with_current_count(mut self, current_count: i64) -> Self {
-        self.current_count = Some(current_count);
-        self
-    }
-    /// Sets `LimitCount`.
-    pub fn with_limit_count(mut self, limit_count: i64) -> Self {
-        self.limit_count = Some(limit_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for OperationCountLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "OperationCountLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Operation", &self.operation)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("CurrentCount", &self.current_count)?;
+        fields.opt("LimitCount", &self.limit_count)?;
+        fields.end()
     }
 }
 
 /// Supported operating system types.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OsVersion {
     /// Operating system type
     ///
     /// Example: `CentOS`
-    #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// Supported operating system versions
     ///
     /// Example: `["9"]`
-    #[serde(rename = "OsVersions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub os_versions: Vec<String>,
     /// Supported operating system architecture
     ///
     /// Example: `x86_64`
-    #[serde(rename = "Architecture", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub architecture: Vec<String>,
 }
 
-impl OsVersion {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OsVersion {
-            os_name: None,
-            os_versions: Vec::new(),
-            architecture: Vec::new(),
+impl lenient::Reply for OsVersion {
+    const NAME: &'static str = "OsVersion";
+    const FIELDS: &'static [&'static str] = &[
+        "OsName",
+        "OsVersions",
+        "Architecture",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.os_name),
+            1 => lenient::list(map, &mut self.os_versions),
+            2 => lenient::list(map, &mut self.architecture),
+            _ => Ok(()),
         }
     }
-    /// Sets `OsName`.
-    pub fn with_os_name(mut self, os_name: impl Into<String>) -> Self {
-        self.os_name = Some(os_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for OsVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OsVersions`.
-    pub fn with_os_versions(mut self, os_versions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.os_versions = os_versions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Architecture`.
-    pub fn with_architecture(mut self, architecture: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.architecture = architecture.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for OsVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "OsVersion", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OsName", &self.os_name)?;
+        fields.list("OsVersions", &self.os_versions)?;
+        fields.list("Architecture", &self.architecture)?;
+        fields.end()
     }
 }
 
 /// Placement of an instance, including its availability zone, project, host (for CDH products only), master host IP, etc.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Placement {
     /// ID of the availability zone where the instance resides. You can call the [DescribeZones](https://intl.cloud.tencent.com/document/product/213/35071) API and obtain the ID in the returned `Zone` field.
     ///
     /// Required. Example: `ap-guangzhou-4`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Instance'S project ID. obtain this parameter by calling the `ProjectId` field in the return value of [DescribeProjects](https://www.tencentcloud.com/document/product/651/54679). default value 0 means default project.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Specifies the dedicated host ID list for instance ownership, only used for input parameters. if you purchase a dedicated host and specify this parameter, instances you purchase will be randomly deployed on these dedicated hosts. obtain this parameter by calling the `HostId` field in the return value of [DescribeHosts](https://www.tencentcloud.com/document/product/213/33279?lang=en).
     ///
     /// Example: `["host-o5i742go"]`
-    #[serde(rename = "HostIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub host_ids: Vec<String>,
     /// The ID of the CDH to which the instance belongs, only used as an output parameter.
     ///
     /// Example: `host-o5i742go`
-    #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// (Chinese only) 专有资源预扣策略。取值范围：
     ///
     /// - ResourcePool：使用实例资源池进行资源预扣
     ///
     /// Example: `ResourcePool`
-    #[serde(rename = "DedicatedResourcePackTenancy", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_tenancy: Option<String>,
     /// (Chinese only) 专有预扣资源ID列表。形如：rpp-7eumgm3l。通过指定专有预扣资源创建实例时，必须同时指定匹配的DedicatedResourcePackTenancy。
     ///
     /// Example: `["rpp-7eumgm3l"]`
-    #[serde(rename = "DedicatedResourcePackIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_ids: Vec<String>,
     /// (Chinese only) 实例所属的实例资源池机架ID，仅用于出参。
     ///
     /// Example: `3F3327994BA4C23134DDCBD7828CD4CC`
-    #[serde(rename = "RackId", default, skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
 }
 
-impl Placement {
-    /// With the fields a request must carry.
-    pub fn new(zone: impl Into<String>) -> Self {
-        Placement {
-            zone: Some(zone.into()),
-            project_id: None,
-            host_ids: Vec::new(),
-            host_id: None,
-            dedicated_resource_pack_tenancy: None,
-            dedicated_resource_pack_ids: Vec::new(),
-            rack_id: None,
+impl lenient::Reply for Placement {
+    const NAME: &'static str = "Placement";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ProjectId",
+        "HostIds",
+        "HostId",
+        "DedicatedResourcePackTenancy",
+        "DedicatedResourcePackIds",
+        "RackId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::scalar(map, &mut self.project_id),
+            2 => lenient::list(map, &mut self.host_ids),
+            3 => lenient::value(map, &mut self.host_id),
+            4 => lenient::value(map, &mut self.dedicated_resource_pack_tenancy),
+            5 => lenient::list(map, &mut self.dedicated_resource_pack_ids),
+            6 => lenient::value(map, &mut self.rack_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for Placement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `HostIds`.
-    pub fn with_host_ids(mut self, host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.host_ids = host_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HostId`.
-    pub fn with_host_id(mut self, host_id: impl Into<String>) -> Self {
-        self.host_id = Some(host_id.into());
-        self
-    }
-    /// Sets `DedicatedResourcePackTenancy`.
-    pub fn with_dedicated_resource_pack_tenancy(mut self, dedicated_resource_pack_tenancy: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_tenancy = Some(dedicated_resource_pack_tenancy.into());
-        self
-    }
-    /// Sets `DedicatedResourcePackIds`.
-    pub fn with_dedicated_resource_pack_ids(mut self, dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dedicated_resource_pack_ids = dedicated_resource_pack_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RackId`.
-    pub fn with_rack_id(mut self, rack_id: impl Into<String>) -> Self {
-        self.rack_id = Some(rack_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Placement", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.list("HostIds", &self.host_ids)?;
+        fields.opt("HostId", &self.host_id)?;
+        fields.opt("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?;
+        fields.list("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        fields.opt("RackId", &self.rack_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 后付费实例配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PostPaidQuota {
     /// (Chinese only) 累计已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 剩余配额
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
     /// (Chinese only) 总配额
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
-impl PostPaidQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PostPaidQuota {
-            used_quota: None,
-            remaining_quota: None,
-            total_quota: None,
-            zone: None,
+impl lenient::Reply for PostPaidQuota {
+    const NAME: &'static str = "PostPaidQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "RemainingQuota",
+        "TotalQuota",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.remaining_quota),
+            2 => lenient::scalar(map, &mut self.total_quota),
+            3 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
+}
+
+impl<'de> Deserialize<'de> for PostPaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RemainingQuota`.
-    pub fn with_remaining_quota(mut self, remaining_quota: u64) -> Self {
-        self.remaining_quota = Some(remaining_quota);
-        self
-    }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PostPaidQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PostPaidQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("RemainingQuota", &self.remaining_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 预付费实例配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrePaidQuota {
     /// (Chinese only) 当月已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 单次购买最大数量
     ///
     /// Example: `100`
-    #[serde(rename = "OnceQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub once_quota: Option<u64>,
     /// (Chinese only) 剩余配额
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
     /// (Chinese only) 总配额
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-nanjing-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
-impl PrePaidQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrePaidQuota {
-            used_quota: None,
-            once_quota: None,
-            remaining_quota: None,
-            total_quota: None,
-            zone: None,
+impl lenient::Reply for PrePaidQuota {
+    const NAME: &'static str = "PrePaidQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "OnceQuota",
+        "RemainingQuota",
+        "TotalQuota",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.once_quota),
+            2 => lenient::scalar(map, &mut self.remaining_quota),
+            3 => lenient::scalar(map, &mut self.total_quota),
+            4 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
+}
+
+impl<'de> Deserialize<'de> for PrePaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OnceQuota`.
-    pub fn with_once_quota(mut self, once_quota: u64) -> Self {
-        self.once_quota = Some(once_quota);
-        self
-    }
-    /// Sets `RemainingQuota`.
-    pub fn with_remaining_quota(mut self, remaining_quota: u64) -> Self {
-        self.remaining_quota = Some(remaining_quota);
-        self
-    }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrePaidQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrePaidQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("OnceQuota", &self.once_quota)?;
+        fields.opt("RemainingQuota", &self.remaining_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
 /// Price.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Instance price.
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
     /// Network price.
-    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
 }
 
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            instance_price: None,
-            bandwidth_price: None,
+impl lenient::Reply for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &[
+        "InstancePrice",
+        "BandwidthPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_price),
+            1 => lenient::value(map, &mut self.bandwidth_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstancePrice`.
-    pub fn with_instance_price(mut self, instance_price: output::ItemPrice) -> Self {
-        self.instance_price = Some(instance_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BandwidthPrice`.
-    pub fn with_bandwidth_price(mut self, bandwidth_price: output::ItemPrice) -> Self {
-        self.bandwidth_price = Some(bandwidth_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstancePrice", &self.instance_price)?;
+        fields.opt("BandwidthPrice", &self.bandwidth_price)?;
+        fields.end()
     }
 }
 
 /// Region information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegionInfo {
     /// Region name, such as `ap-guangzhou`
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Region description, such as South China (Guangzhou)
     ///
     /// Example: `华南地区(广州)`
-    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// Whether the region is available
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "RegionState", default, skip_serializing_if = "Option::is_none")]
     pub region_state: Option<String>,
 }
 
-impl RegionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RegionInfo {
-            region: None,
-            region_name: None,
-            region_state: None,
+impl lenient::Reply for RegionInfo {
+    const NAME: &'static str = "RegionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "RegionName",
+        "RegionState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.region_name),
+            2 => lenient::value(map, &mut self.region_state),
+            _ => Ok(()),
         }
     }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RegionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RegionName`.
-    pub fn with_region_name(mut self, region_name: impl Into<String>) -> Self {
-        self.region_name = Some(region_name.into());
-        self
-    }
-    /// Sets `RegionState`.
-    pub fn with_region_state(mut self, region_state: impl Into<String>) -> Self {
-        self.region_state = Some(region_state.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RegionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RegionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("RegionName", &self.region_name)?;
+        fields.opt("RegionState", &self.region_state)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述维修任务的相关信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RepairTaskInfo {
     /// (Chinese only) 维修任务ID
     ///
     /// Example: `rep-xxxxxxxx`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// (Chinese only) 实例ID
     ///
     /// Example: `ins-xxxxxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 实例名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `myTask`
-    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 任务类型ID，与任务类型中文名的对应关系如下：
     ///
@@ -5064,12 +4502,10 @@ pub struct RepairTaskInfo {
     /// 各任务类型的具体含义，可参考 [维修任务分类](https://cloud.tencent.com/document/product/213/67789#.E7.BB.B4.E4.BF.AE.E4.BB.BB.E5.8A.A1.E5.88.86.E7.B1.BB)。
     ///
     /// Example: `101`
-    #[serde(rename = "TaskTypeId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_type_id: Option<u64>,
     /// (Chinese only) 任务类型中文名
     ///
     /// Example: `实例运行隐患`
-    #[serde(rename = "TaskTypeName", default, skip_serializing_if = "Option::is_none")]
     pub task_type_name: Option<String>,
     /// (Chinese only) 任务状态ID，与任务状态中文名的对应关系如下：
     ///
@@ -5083,7 +4519,6 @@ pub struct RepairTaskInfo {
     /// 各任务状态的具体含义，可参考 [任务状态](https://cloud.tencent.com/document/product/213/67789#.E4.BB.BB.E5.8A.A1.E7.8A.B6.E6.80.81)。
     ///
     /// Example: `1`
-    #[serde(rename = "TaskStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_status: Option<u64>,
     /// (Chinese only) 设备状态ID，与设备状态中文名的对应关系如下：
     ///
@@ -5095,7 +4530,6 @@ pub struct RepairTaskInfo {
     /// - `6`：已避免
     ///
     /// Example: `1`
-    #[serde(rename = "DeviceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_status: Option<u64>,
     /// (Chinese only) 操作状态ID，与操作状态中文名的对应关系如下：
     ///
@@ -5107,78 +4541,65 @@ pub struct RepairTaskInfo {
     /// - `6`：已避免
     ///
     /// Example: `1`
-    #[serde(rename = "OperateStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_status: Option<u64>,
     /// (Chinese only) 任务创建时间
     ///
     /// Example: `2017-01-01 12:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 任务授权时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2017-01-03 12:00:00`
-    #[serde(rename = "AuthTime", default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<String>,
     /// (Chinese only) 任务结束时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2017-01-03 14:00:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// (Chinese only) 任务详情
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `监控到您的云服务器存在隐患，可能导致云服务器高负载或宕机。为尽快修复隐患，需要您授权我们在线迁移。感谢您的支持与理解。`
-    #[serde(rename = "TaskDetail", default, skip_serializing_if = "Option::is_none")]
     pub task_detail: Option<String>,
     /// (Chinese only) 可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ap-guangzhou-7`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 地域
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 所在私有网络ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `vpc-xxxxxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 所在私有网络名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-VPC`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// (Chinese only) 所在子网ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `subnet-xxxxxxxx`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) 所在子网名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-Subnet`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// (Chinese only) 实例公网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `11.22.33.44`
-    #[serde(rename = "WanIp", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
     /// (Chinese only) 实例内网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `10.10.1.9`
-    #[serde(rename = "LanIp", default, skip_serializing_if = "Option::is_none")]
     pub lan_ip: Option<String>,
     /// (Chinese only) 产品类型，支持取值：
     ///
@@ -5188,13 +4609,11 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `CVM`
-    #[serde(rename = "Product", default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// (Chinese only) 任务子类型
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `unconfirmed`
-    #[serde(rename = "TaskSubType", default, skip_serializing_if = "Option::is_none")]
     pub task_sub_type: Option<String>,
     /// (Chinese only) 任务授权类型，当前`AuthType`和维修任务提供的授权选项的对应关系如下：
     ///
@@ -5208,7 +4627,6 @@ pub struct RepairTaskInfo {
     /// - `"8"`：仅提供【弃盘迁移授权】
     ///
     /// Example: `1`
-    #[serde(rename = "AuthType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<u64>,
     /// (Chinese only) 授权渠道，支持取值：
     ///
@@ -5218,1245 +4636,1023 @@ pub struct RepairTaskInfo {
     /// - `Pre_policy_auth`：预置策略授权
     ///
     /// Example: `Customer_auth`
-    #[serde(rename = "AuthSource", default, skip_serializing_if = "Option::is_none")]
     pub auth_source: Option<String>,
 }
 
-impl RepairTaskInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RepairTaskInfo {
-            task_id: None,
-            instance_id: None,
-            alias: None,
-            task_type_id: None,
-            task_type_name: None,
-            task_status: None,
-            device_status: None,
-            operate_status: None,
-            create_time: None,
-            auth_time: None,
-            end_time: None,
-            task_detail: None,
-            zone: None,
-            region: None,
-            vpc_id: None,
-            vpc_name: None,
-            subnet_id: None,
-            subnet_name: None,
-            wan_ip: None,
-            lan_ip: None,
-            product: None,
-            task_sub_type: None,
-            auth_type: None,
-            auth_source: None,
+impl lenient::Reply for RepairTaskInfo {
+    const NAME: &'static str = "RepairTaskInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskId",
+        "InstanceId",
+        "Alias",
+        "TaskTypeId",
+        "TaskTypeName",
+        "TaskStatus",
+        "DeviceStatus",
+        "OperateStatus",
+        "CreateTime",
+        "AuthTime",
+        "EndTime",
+        "TaskDetail",
+        "Zone",
+        "Region",
+        "VpcId",
+        "VpcName",
+        "SubnetId",
+        "SubnetName",
+        "WanIp",
+        "LanIp",
+        "Product",
+        "TaskSubType",
+        "AuthType",
+        "AuthSource",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.task_id),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.alias),
+            3 => lenient::scalar(map, &mut self.task_type_id),
+            4 => lenient::value(map, &mut self.task_type_name),
+            5 => lenient::scalar(map, &mut self.task_status),
+            6 => lenient::scalar(map, &mut self.device_status),
+            7 => lenient::scalar(map, &mut self.operate_status),
+            8 => lenient::value(map, &mut self.create_time),
+            9 => lenient::value(map, &mut self.auth_time),
+            10 => lenient::value(map, &mut self.end_time),
+            11 => lenient::value(map, &mut self.task_detail),
+            12 => lenient::value(map, &mut self.zone),
+            13 => lenient::value(map, &mut self.region),
+            14 => lenient::value(map, &mut self.vpc_id),
+            15 => lenient::value(map, &mut self.vpc_name),
+            16 => lenient::value(map, &mut self.subnet_id),
+            17 => lenient::value(map, &mut self.subnet_name),
+            18 => lenient::value(map, &mut self.wan_ip),
+            19 => lenient::value(map, &mut self.lan_ip),
+            20 => lenient::value(map, &mut self.product),
+            21 => lenient::value(map, &mut self.task_sub_type),
+            22 => lenient::scalar(map, &mut self.auth_type),
+            23 => lenient::value(map, &mut self.auth_source),
+            _ => Ok(()),
         }
     }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RepairTaskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Alias`.
-    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
-        self.alias = Some(alias.into());
-        self
-    }
-    /// Sets `TaskTypeId`.
-    pub fn with_task_type_id(mut self, task_type_id: u64) -> Self {
-        self.task_type_id = Some(task_type_id);
-        self
-    }
-    /// Sets `TaskTypeName`.
-    pub fn with_task_type_name(mut self, task_type_name: impl Into<String>) -> Self {
-        self.task_type_name = Some(task_type_name.into());
-        self
-    }
-    /// Sets `TaskStatus`.
-    pub fn with_task_status(mut self, task_status: u64) -> Self {
-        self.task_status = Some(task_status);
-        self
-    }
-    /// Sets `DeviceStatus`.
-    pub fn with_device_status(mut self, device_status: u64) -> Self {
-        self.device_status = Some(device_status);
-        self
-    }
-    /// Sets `OperateStatus`.
-    pub fn with_operate_status(mut self, operate_status: u64) -> Self {
-        self.operate_status = Some(operate_status);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `AuthTime`.
-    pub fn with_auth_time(mut self, auth_time: impl Into<String>) -> Self {
-        self.auth_time = Some(auth_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `TaskDetail`.
-    pub fn with_task_detail(mut self, task_detail: impl Into<String>) -> Self {
-        self.task_detail = Some(task_detail.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `WanIp`.
-    pub fn with_wan_ip(mut self, wan_ip: impl Into<String>) -> Self {
-        self.wan_ip = Some(wan_ip.into());
-        self
-    }
-    /// Sets `LanIp`.
-    pub fn with_lan_ip(mut self, lan_ip: impl Into<String>) -> Self {
-        self.lan_ip = Some(lan_ip.into());
-        self
-    }
-    /// Sets `Product`.
-    pub fn with_product(mut self, product: impl Into<String>) -> Self {
-        self.product = Some(product.into());
-        self
-    }
-    /// Sets `TaskSubType`.
-    pub fn with_task_sub_type(mut self, task_sub_type: impl Into<String>) -> Self {
-        self.task_sub_type = Some(task_sub_type.into());
-        self
-    }
-    /// Sets `AuthType`.
-    pub fn with_auth_type(mut self, auth_type: u64) -> Self {
-        self.auth_type = Some(auth_type);
-        self
-    }
-    /// Sets `AuthSource`.
-    pub fn with_auth_source(mut self, auth_source: impl Into<String>) -> Self {
-        self.auth_source = Some(auth_source.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RepairTaskInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RepairTaskInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Alias", &self.alias)?;
+        fields.opt("TaskTypeId", &self.task_type_id)?;
+        fields.opt("TaskTypeName", &self.task_type_name)?;
+        fields.opt("TaskStatus", &self.task_status)?;
+        fields.opt("DeviceStatus", &self.device_status)?;
+        fields.opt("OperateStatus", &self.operate_status)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("AuthTime", &self.auth_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("TaskDetail", &self.task_detail)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("WanIp", &self.wan_ip)?;
+        fields.opt("LanIp", &self.lan_ip)?;
+        fields.opt("Product", &self.product)?;
+        fields.opt("TaskSubType", &self.task_sub_type)?;
+        fields.opt("AuthType", &self.auth_type)?;
+        fields.opt("AuthSource", &self.auth_source)?;
+        fields.end()
     }
 }
 
 /// Static configurations of the reserved instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceConfigInfoItem {
     /// Abbreviation name of the instance type.
     ///
     /// Example: `C`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Full name of the instance type.
     ///
     /// Example: `计算型`
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
     /// Priority.
     ///
     /// Example: `402`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// List of instance families.
-    #[serde(rename = "InstanceFamilies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_families: Vec<output::ReservedInstanceFamilyItem>,
 }
 
-impl ReservedInstanceConfigInfoItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstanceConfigInfoItem {
-            type_: None,
-            type_name: None,
-            order: None,
-            instance_families: Vec::new(),
+impl lenient::Reply for ReservedInstanceConfigInfoItem {
+    const NAME: &'static str = "ReservedInstanceConfigInfoItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "TypeName",
+        "Order",
+        "InstanceFamilies",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.type_name),
+            2 => lenient::scalar(map, &mut self.order),
+            3 => lenient::list(map, &mut self.instance_families),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReservedInstanceConfigInfoItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TypeName`.
-    pub fn with_type_name(mut self, type_name: impl Into<String>) -> Self {
-        self.type_name = Some(type_name.into());
-        self
-    }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: i64) -> Self {
-        self.order = Some(order);
-        self
-    }
-    /// Sets `InstanceFamilies`.
-    pub fn with_instance_families(mut self, instance_families: impl IntoIterator<Item = output::ReservedInstanceFamilyItem>) -> Self {
-        self.instance_families = instance_families.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReservedInstanceConfigInfoItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReservedInstanceConfigInfoItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("TypeName", &self.type_name)?;
+        fields.opt("Order", &self.order)?;
+        fields.list("InstanceFamilies", &self.instance_families)?;
+        fields.end()
     }
 }
 
 /// RI-related instance family.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceFamilyItem {
     /// Instance family.
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// Priority.
     ///
     /// Example: `1`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// List of instance types.
-    #[serde(rename = "InstanceTypes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_types: Vec<output::ReservedInstanceTypeItem>,
 }
 
-impl ReservedInstanceFamilyItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstanceFamilyItem {
-            instance_family: None,
-            order: None,
-            instance_types: Vec::new(),
+impl lenient::Reply for ReservedInstanceFamilyItem {
+    const NAME: &'static str = "ReservedInstanceFamilyItem";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceFamily",
+        "Order",
+        "InstanceTypes",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_family),
+            1 => lenient::scalar(map, &mut self.order),
+            2 => lenient::list(map, &mut self.instance_types),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReservedInstanceFamilyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: i64) -> Self {
-        self.order = Some(order);
-        self
-    }
-    /// Sets `InstanceTypes`.
-    pub fn with_instance_types(mut self, instance_types: impl IntoIterator<Item = output::ReservedInstanceTypeItem>) -> Self {
-        self.instance_types = instance_types.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReservedInstanceFamilyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReservedInstanceFamilyItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("Order", &self.order)?;
+        fields.list("InstanceTypes", &self.instance_types)?;
+        fields.end()
     }
 }
 
 /// Price of the reserved instance. Currently, RIs are only offered to beta users.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancePrice {
     /// Original upfront payment, in USD.
     ///
     /// Example: `0.01`
-    #[serde(rename = "OriginalFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_fixed_price: Option<f64>,
     /// Discounted upfront payment, in USD.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_fixed_price: Option<f64>,
     /// Original subsequent unit price, in USD/hr.
     ///
     /// Example: `0.01`
-    #[serde(rename = "OriginalUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_usage_price: Option<f64>,
     /// Discounted subsequent unit price, in USD/hr.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_usage_price: Option<f64>,
     /// Discount on upfront cost. For example, 20.0 indicates 80% off. Note: This field may return null, indicating that no valid value is found.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `20.0`
-    #[serde(rename = "FixedPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fixed_price_discount: Option<f64>,
     /// Discount on subsequent cost. For example, 20.0 indicates 80% off. Note: This field may return null, indicating that no valid value is found.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `20.0`
-    #[serde(rename = "UsagePriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_price_discount: Option<f64>,
 }
 
-impl ReservedInstancePrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstancePrice {
-            original_fixed_price: None,
-            discount_fixed_price: None,
-            original_usage_price: None,
-            discount_usage_price: None,
-            fixed_price_discount: None,
-            usage_price_discount: None,
+impl lenient::Reply for ReservedInstancePrice {
+    const NAME: &'static str = "ReservedInstancePrice";
+    const FIELDS: &'static [&'static str] = &[
+        "OriginalFixedPrice",
+        "DiscountFixedPrice",
+        "OriginalUsagePrice",
+        "DiscountUsagePrice",
+        "FixedPriceDiscount",
+        "UsagePriceDiscount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.original_fixed_price),
+            1 => lenient::scalar(map, &mut self.discount_fixed_price),
+            2 => lenient::scalar(map, &mut self.original_usage_price),
+            3 => lenient::scalar(map, &mut self.discount_usage_price),
+            4 => lenient::scalar(map, &mut self.fixed_price_discount),
+            5 => lenient::scalar(map, &mut self.usage_price_discount),
+            _ => Ok(()),
         }
     }
-    /// Sets `OriginalFixedPrice`.
-    pub fn with_original_fixed_price(mut self, original_fixed_price: f64) -> Self {
-        self.original_fixed_price = Some(original_fixed_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for ReservedInstancePrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiscountFixedPrice`.
-    pub fn with_discount_fixed_price(mut self, discount_fixed_price: f64) -> Self {
-        self.discount_fixed_price = Some(discount_fixed_price);
-        self
-    }
-    /// Sets `OriginalUsagePrice`.
-    pub fn with_original_usage_price(mut self, original_usage_price: f64) -> Self {
-        self.original_usage_price = Some(original_usage_price);
-        self
-    }
-    /// Sets `DiscountUsagePrice`.
-    pub fn with_discount_usage_price(mut self, discount_usage_price: f64) -> Self {
-        self.discount_usage_price = Some(discount_usage_price);
-        self
-    }
-    /// Sets `FixedPriceDiscount`.
-    pub fn with_fixed_price_discount(mut self, fixed_price_discount: f64) -> Self {
-        self.fixed_price_discount = Some(fixed_price_discount);
-        self
-    }
-    /// Sets `UsagePriceDiscount`.
-    pub fn with_usage_price_discount(mut self, usage_price_discount: f64) -> Self {
-        self.usage_price_discount = Some(usage_price_discount);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReservedInstancePrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReservedInstancePrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OriginalFixedPrice", &self.original_fixed_price)?;
+        fields.opt("DiscountFixedPrice", &self.discount_fixed_price)?;
+        fields.opt("OriginalUsagePrice", &self.original_usage_price)?;
+        fields.opt("DiscountUsagePrice", &self.discount_usage_price)?;
+        fields.opt("FixedPriceDiscount", &self.fixed_price_discount)?;
+        fields.opt("UsagePriceDiscount", &self.usage_price_discount)?;
+        fields.end()
     }
 }
 
 /// Price information of the reserved instance based on the payment method.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancePriceItem {
     /// Payment method. Valid values: All Upfront, Partial Upfront, and No Upfront.
     ///
     /// Example: `All Upfront`
-    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
     pub offering_type: Option<String>,
     /// Upfront payment, in USD.
     ///
     /// Example: `100.00`
-    #[serde(rename = "FixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fixed_price: Option<f64>,
     /// Subsequent unit price, in USD/hr.
     ///
     /// Example: `0.09`
-    #[serde(rename = "UsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_price: Option<f64>,
     /// The ID of the reserved instance offering.
     ///
     /// Example: `f24e420f-50e6-4ba9-80b2`
-    #[serde(rename = "ReservedInstancesOfferingId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instances_offering_id: Option<String>,
     /// The availability zone in which the reserved instance can be purchased.
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The **validity** of the reserved instance in seconds, which is the purchased usage period. For example, `31536000`.
     /// Unit: second
     ///
     /// Example: `31536000`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<u64>,
     /// The operating system of the reserved instance, such as `Linux`.
     /// Valid value: `Linux`.
     ///
     /// Example: `Linux`
-    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// Discount price for subsequent total cost, in USD/hr.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_usage_price: Option<f64>,
     /// Discount price for upfront total cost, in USD.
     ///
     /// Example: `0.01`
-    #[serde(rename = "DiscountFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_fixed_price: Option<f64>,
 }
 
-impl ReservedInstancePriceItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstancePriceItem {
-            offering_type: None,
-            fixed_price: None,
-            usage_price: None,
-            reserved_instances_offering_id: None,
-            zone: None,
-            duration: None,
-            product_description: None,
-            discount_usage_price: None,
-            discount_fixed_price: None,
+impl lenient::Reply for ReservedInstancePriceItem {
+    const NAME: &'static str = "ReservedInstancePriceItem";
+    const FIELDS: &'static [&'static str] = &[
+        "OfferingType",
+        "FixedPrice",
+        "UsagePrice",
+        "ReservedInstancesOfferingId",
+        "Zone",
+        "Duration",
+        "ProductDescription",
+        "DiscountUsagePrice",
+        "DiscountFixedPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.offering_type),
+            1 => lenient::scalar(map, &mut self.fixed_price),
+            2 => lenient::scalar(map, &mut self.usage_price),
+            3 => lenient::value(map, &mut self.reserved_instances_offering_id),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::scalar(map, &mut self.duration),
+            6 => lenient::value(map, &mut self.product_description),
+            7 => lenient::scalar(map, &mut self.discount_usage_price),
+            8 => lenient::scalar(map, &mut self.discount_fixed_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `OfferingType`.
-    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
-        self.offering_type = Some(offering_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReservedInstancePriceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `FixedPrice`.
-    pub fn with_fixed_price(mut self, fixed_price: f64) -> Self {
-        self.fixed_price = Some(fixed_price);
-        self
-    }
-    /// Sets `UsagePrice`.
-    pub fn with_usage_price(mut self, usage_price: f64) -> Self {
-        self.usage_price = Some(usage_price);
-        self
-    }
-    /// Sets `ReservedInstancesOfferingId`.
-    pub fn with_reserved_instances_offering_id(mut self, reserved_instances_offering_id: impl Into<String>) -> Self {
-        self.reserved_instances_offering_id = Some(reserved_instances_offering_id.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: u64) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-    /// Sets `ProductDescription`.
-    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
-        self.product_description = Some(product_description.into());
-        self
-    }
-    /// Sets `DiscountUsagePrice`.
-    pub fn with_discount_usage_price(mut self, discount_usage_price: f64) -> Self {
-        self.discount_usage_price = Some(discount_usage_price);
-        self
-    }
-    /// Sets `DiscountFixedPrice`.
-    pub fn with_discount_fixed_price(mut self, discount_fixed_price: f64) -> Self {
-        self.discount_fixed_price = Some(discount_fixed_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReservedInstancePriceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReservedInstancePriceItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OfferingType", &self.offering_type)?;
+        fields.opt("FixedPrice", &self.fixed_price)?;
+        fields.opt("UsagePrice", &self.usage_price)?;
+        fields.opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("ProductDescription", &self.product_description)?;
+        fields.opt("DiscountUsagePrice", &self.discount_usage_price)?;
+        fields.opt("DiscountFixedPrice", &self.discount_fixed_price)?;
+        fields.end()
     }
 }
 
 /// Reserved instance specification.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReservedInstanceTypeItem {
     /// Instance type.
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Number of CPU cores.
     ///
     /// Example: `4`
-    #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// Memory size.
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// Number of GPUs.
     ///
     /// Example: `1`
-    #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<u64>,
     /// Number of FPGAs.
     ///
     /// Example: `1`
-    #[serde(rename = "Fpga", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<u64>,
     /// Number of local storage blocks.
     ///
     /// Example: `5`
-    #[serde(rename = "StorageBlock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_block: Option<u64>,
     /// Number of NICs.
     ///
     /// Example: `1`
-    #[serde(rename = "NetworkCard", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_card: Option<u64>,
     /// Maximum bandwidth.
     ///
     /// Example: `100`
-    #[serde(rename = "MaxBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_bandwidth: Option<f64>,
     /// CPU frequency.
     ///
     /// Example: `2.6GHz/3.3GHz`
-    #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
     /// CPU type.
     ///
     /// Example: `AMD EPYC Genoa`
-    #[serde(rename = "CpuModelName", default, skip_serializing_if = "Option::is_none")]
     pub cpu_model_name: Option<String>,
     /// Packet forwarding rate.
     ///
     /// Example: `50`
-    #[serde(rename = "Pps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub pps: Option<u64>,
     /// Other information.
-    #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
     /// Remarks.
     ///
     /// Example: `1 颗 NVIDIA A10`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Price information about the reserved instance.
-    #[serde(rename = "Prices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub prices: Vec<output::ReservedInstancePriceItem>,
 }
 
-impl ReservedInstanceTypeItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstanceTypeItem {
-            instance_type: None,
-            cpu: None,
-            memory: None,
-            gpu: None,
-            fpga: None,
-            storage_block: None,
-            network_card: None,
-            max_bandwidth: None,
-            frequency: None,
-            cpu_model_name: None,
-            pps: None,
-            externals: None,
-            remark: None,
-            prices: Vec::new(),
+impl lenient::Reply for ReservedInstanceTypeItem {
+    const NAME: &'static str = "ReservedInstanceTypeItem";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceType",
+        "Cpu",
+        "Memory",
+        "Gpu",
+        "Fpga",
+        "StorageBlock",
+        "NetworkCard",
+        "MaxBandwidth",
+        "Frequency",
+        "CpuModelName",
+        "Pps",
+        "Externals",
+        "Remark",
+        "Prices",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_type),
+            1 => lenient::scalar(map, &mut self.cpu),
+            2 => lenient::scalar(map, &mut self.memory),
+            3 => lenient::scalar(map, &mut self.gpu),
+            4 => lenient::scalar(map, &mut self.fpga),
+            5 => lenient::scalar(map, &mut self.storage_block),
+            6 => lenient::scalar(map, &mut self.network_card),
+            7 => lenient::scalar(map, &mut self.max_bandwidth),
+            8 => lenient::value(map, &mut self.frequency),
+            9 => lenient::value(map, &mut self.cpu_model_name),
+            10 => lenient::scalar(map, &mut self.pps),
+            11 => lenient::value(map, &mut self.externals),
+            12 => lenient::value(map, &mut self.remark),
+            13 => lenient::list(map, &mut self.prices),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReservedInstanceTypeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Cpu`.
-    pub fn with_cpu(mut self, cpu: u64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: u64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: u64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `Fpga`.
-    pub fn with_fpga(mut self, fpga: u64) -> Self {
-        self.fpga = Some(fpga);
-        self
-    }
-    /// Sets `StorageBlock`.
-    pub fn with_storage_block(mut self, storage_block: u64) -> Self {
-        self.storage_block = Some(storage_block);
-        self
-    }
-    /// Sets `NetworkCard`.
-    pub fn with_network_card(mut self, network_card: u64) -> Self {
-        self.network_card = Some(network_card);
-        self
-    }
-    /// Sets `MaxBandwidth`.
-    pub fn with_max_bandwidth(mut self, max_bandwidth: f64) -> Self {
-        self.max_bandwidth = Some(max_bandwidth);
-        self
-    }
-    /// Sets `Frequency`.
-    pub fn with_frequency(mut self, frequency: impl Into<String>) -> Self {
-        self.frequency = Some(frequency.into());
-        self
-    }
-    /// Sets `CpuModelName`.
-    pub fn with_cpu_model_name(mut self, cpu_model_name: impl Into<String>) -> Self {
-        self.cpu_model_name = Some(cpu_model_name.into());
-        self
-    }
-    /// Sets `Pps`.
-    pub fn with_pps(mut self, pps: u64) -> Self {
-        self.pps = Some(pps);
-        self
-    }
-    /// Sets `Externals`.
-    pub fn with_externals(mut self, externals: output::Externals) -> Self {
-        self.externals = Some(externals);
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `Prices`.
-    pub fn with_prices(mut self, prices: impl IntoIterator<Item = output::ReservedInstancePriceItem>) -> Self {
-        self.prices = prices.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReservedInstanceTypeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReservedInstanceTypeItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Cpu", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("Fpga", &self.fpga)?;
+        fields.opt("StorageBlock", &self.storage_block)?;
+        fields.opt("NetworkCard", &self.network_card)?;
+        fields.opt("MaxBandwidth", &self.max_bandwidth)?;
+        fields.opt("Frequency", &self.frequency)?;
+        fields.opt("CpuModelName", &self.cpu_model_name)?;
+        fields.opt("Pps", &self.pps)?;
+        fields.opt("Externals", &self.externals)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.list("Prices", &self.prices)?;
+        fields.end()
     }
 }
 
 /// Information on reserved instances purchased by the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstances {
     /// (This field has been deprecated. ReservedInstanceId is recommended.) IDs of purchased reserved instances. For example, ri-rtbh4han.
     ///
     /// Deprecated. Example: `ri-rtbh4han`
-    #[serde(rename = "ReservedInstancesId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instances_id: Option<String>,
     /// Specifications of reserved instances. For example, S3.MEDIUM4.
     /// Return values: [Reserved instance specification list.](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
     ///
     /// Example: `S3.MEDIUM4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Availability zones in which reserved instances can be purchased. For example, ap-guangzhou-1.
     /// Return values: [Availability zone list.](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Billing start time of reserved instances. For example, 1949-10-01 00:00:00.
     ///
     /// Example: `2020-10-01 00:00:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Billing end time of reserved instances. For example, 1949-10-01 00:00:00.
     ///
     /// Example: `2021-10-01 00:00:00`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Validity periods of reserved instances, which is the purchase duration of reserved instances. For example, 31536000.
     /// Unit: second.
     ///
     /// Example: `31536000`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Number of purchased reserved instances. For example, 10.
     ///
     /// Example: `10`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// Platform descriptions (operating systems) of reserved instances. For example, linux.
     /// Return value: linux.
     ///
     /// Example: `linux`
-    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// Statuses of purchased reserved instances. For example: active.
     /// Return values: active (created) | pending (waiting to be created) | retired (expired).
     ///
     /// Example: `active`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Billing currencies of purchasable reserved instances. Use standard currency codes defined in ISO 4217. For example, USD.
     /// Return value: USD.
     ///
     /// Example: `USD`
-    #[serde(rename = "CurrencyCode", default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// Payment types of reserved instances. For example, All Upfront.
     /// Return value: All Upfront (fully prepaid).
     ///
     /// Example: `All Upfront`
-    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
     pub offering_type: Option<String>,
     /// Types of reserved instances. For example, S3.
     /// Return values: [Reserved instance type list.](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
     ///
     /// Example: `S3`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// IDs of purchased reserved instances. For example, ri-rtbh4han.
     ///
     /// Example: `ri-rtbh4han`
-    #[serde(rename = "ReservedInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instance_id: Option<String>,
     /// Display names of reserved instances. For example, riname-01.
     ///
     /// Example: `riname-01`
-    #[serde(rename = "ReservedInstanceName", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instance_name: Option<String>,
 }
 
-impl ReservedInstances {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstances {
-            reserved_instances_id: None,
-            instance_type: None,
-            zone: None,
-            start_time: None,
-            end_time: None,
-            duration: None,
-            instance_count: None,
-            product_description: None,
-            state: None,
-            currency_code: None,
-            offering_type: None,
-            instance_family: None,
-            reserved_instance_id: None,
-            reserved_instance_name: None,
+impl lenient::Reply for ReservedInstances {
+    const NAME: &'static str = "ReservedInstances";
+    const FIELDS: &'static [&'static str] = &[
+        "ReservedInstancesId",
+        "InstanceType",
+        "Zone",
+        "StartTime",
+        "EndTime",
+        "Duration",
+        "InstanceCount",
+        "ProductDescription",
+        "State",
+        "CurrencyCode",
+        "OfferingType",
+        "InstanceFamily",
+        "ReservedInstanceId",
+        "ReservedInstanceName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.reserved_instances_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.zone),
+            3 => lenient::value(map, &mut self.start_time),
+            4 => lenient::value(map, &mut self.end_time),
+            5 => lenient::scalar(map, &mut self.duration),
+            6 => lenient::scalar(map, &mut self.instance_count),
+            7 => lenient::value(map, &mut self.product_description),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.currency_code),
+            10 => lenient::value(map, &mut self.offering_type),
+            11 => lenient::value(map, &mut self.instance_family),
+            12 => lenient::value(map, &mut self.reserved_instance_id),
+            13 => lenient::value(map, &mut self.reserved_instance_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `ReservedInstancesId`.
-    pub fn with_reserved_instances_id(mut self, reserved_instances_id: impl Into<String>) -> Self {
-        self.reserved_instances_id = Some(reserved_instances_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReservedInstances {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: i64) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: i64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
-    /// Sets `ProductDescription`.
-    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
-        self.product_description = Some(product_description.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CurrencyCode`.
-    pub fn with_currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-    /// Sets `OfferingType`.
-    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
-        self.offering_type = Some(offering_type.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `ReservedInstanceId`.
-    pub fn with_reserved_instance_id(mut self, reserved_instance_id: impl Into<String>) -> Self {
-        self.reserved_instance_id = Some(reserved_instance_id.into());
-        self
-    }
-    /// Sets `ReservedInstanceName`.
-    pub fn with_reserved_instance_name(mut self, reserved_instance_name: impl Into<String>) -> Self {
-        self.reserved_instance_name = Some(reserved_instance_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReservedInstances {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReservedInstances", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReservedInstancesId", &self.reserved_instances_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("ProductDescription", &self.product_description)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CurrencyCode", &self.currency_code)?;
+        fields.opt("OfferingType", &self.offering_type)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("ReservedInstanceId", &self.reserved_instance_id)?;
+        fields.opt("ReservedInstanceName", &self.reserved_instance_name)?;
+        fields.end()
     }
 }
 
 /// The information of the Reserved Instance offering.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedInstancesOffering {
     /// The availability zones in which the Reserved Instance can be purchased, such as ap-guangzhou-1.
     /// Valid value: [Availability Zones](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The billing currency of the Reserved Instance you are purchasing. It's specified using ISO 4217 standard currency.
     /// Value: USD.
     ///
     /// Example: `USD`
-    #[serde(rename = "CurrencyCode", default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// The **validity** of the Reserved Instance in seconds, which is the purchased usage period. For example, 31536000.
     /// Unit: second
     ///
     /// Example: `31536000`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// The purchase price of the Reserved Instance, such as 4000.0.
     /// Unit: this field uses the currency code specified in `currencyCode`, and only supports “USD” at this time.
     ///
     /// Example: `0.01`
-    #[serde(rename = "FixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fixed_price: Option<f64>,
     /// The instance model of the Reserved Instance, such as S3.MEDIUM4.
     /// Valid values: please see [Reserved Instance Types](https://intl.cloud.tencent.com/document/product/213/11518)
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// The payment term of the Reserved Instance, such as **All Upfront**.
     /// Valid value: All Upfront.
     ///
     /// Example: `All Upfront`
-    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
     pub offering_type: Option<String>,
     /// The ID of the Reserved Instance offering, such as 650c138f-ae7e-4750-952a-96841d6e9fc1.
     ///
     /// Example: `650c138f-ae7e-4750-952a-96841d6e9fc1`
-    #[serde(rename = "ReservedInstancesOfferingId", default, skip_serializing_if = "Option::is_none")]
     pub reserved_instances_offering_id: Option<String>,
     /// The operating system of the Reserved Instance, such as **linux**.
     /// Valid value: linux.
     ///
     /// Example: `linux`
-    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// The hourly usage price of the Reserved Instance, such as 0.0.
     /// Currently, the only supported payment mode is **All Upfront**, so the default value of `UsagePrice` is 0 USD/hr.
     /// Unit: USD/hr. This field uses the currency code specified in `currencyCode`, and only supports “USD” at this time.
     ///
     /// Example: `0.01`
-    #[serde(rename = "UsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_price: Option<f64>,
 }
 
-impl ReservedInstancesOffering {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReservedInstancesOffering {
-            zone: None,
-            currency_code: None,
-            duration: None,
-            fixed_price: None,
-            instance_type: None,
-            offering_type: None,
-            reserved_instances_offering_id: None,
-            product_description: None,
-            usage_price: None,
+impl lenient::Reply for ReservedInstancesOffering {
+    const NAME: &'static str = "ReservedInstancesOffering";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "CurrencyCode",
+        "Duration",
+        "FixedPrice",
+        "InstanceType",
+        "OfferingType",
+        "ReservedInstancesOfferingId",
+        "ProductDescription",
+        "UsagePrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.currency_code),
+            2 => lenient::scalar(map, &mut self.duration),
+            3 => lenient::scalar(map, &mut self.fixed_price),
+            4 => lenient::value(map, &mut self.instance_type),
+            5 => lenient::value(map, &mut self.offering_type),
+            6 => lenient::value(map, &mut self.reserved_instances_offering_id),
+            7 => lenient::value(map, &mut self.product_description),
+            8 => lenient::scalar(map, &mut self.usage_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReservedInstancesOffering {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CurrencyCode`.
-    pub fn with_currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: i64) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-    /// Sets `FixedPrice`.
-    pub fn with_fixed_price(mut self, fixed_price: f64) -> Self {
-        self.fixed_price = Some(fixed_price);
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `OfferingType`.
-    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
-        self.offering_type = Some(offering_type.into());
-        self
-    }
-    /// Sets `ReservedInstancesOfferingId`.
-    pub fn with_reserved_instances_offering_id(mut self, reserved_instances_offering_id: impl Into<String>) -> Self {
-        self.reserved_instances_offering_id = Some(reserved_instances_offering_id.into());
-        self
-    }
-    /// Sets `ProductDescription`.
-    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
-        self.product_description = Some(product_description.into());
-        self
-    }
-    /// Sets `UsagePrice`.
-    pub fn with_usage_price(mut self, usage_price: f64) -> Self {
-        self.usage_price = Some(usage_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReservedInstancesOffering {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReservedInstancesOffering", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CurrencyCode", &self.currency_code)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("FixedPrice", &self.fixed_price)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("OfferingType", &self.offering_type)?;
+        fields.opt("ReservedInstancesOfferingId", &self.reserved_instances_offering_id)?;
+        fields.opt("ProductDescription", &self.product_description)?;
+        fields.opt("UsagePrice", &self.usage_price)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 实例资源池容量
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceCount {
     /// (Chinese only) vCPU核数。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `16`
-    #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// (Chinese only) 内存大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `64`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// (Chinese only) GPU数量。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<u64>,
     /// (Chinese only) 本地盘大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Disk", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk: Option<u64>,
 }
 
-impl ResourceCount {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceCount {
-            cpu: None,
-            memory: None,
-            gpu: None,
-            disk: None,
+impl lenient::Reply for ResourceCount {
+    const NAME: &'static str = "ResourceCount";
+    const FIELDS: &'static [&'static str] = &[
+        "Cpu",
+        "Memory",
+        "Gpu",
+        "Disk",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.cpu),
+            1 => lenient::scalar(map, &mut self.memory),
+            2 => lenient::scalar(map, &mut self.gpu),
+            3 => lenient::scalar(map, &mut self.disk),
+            _ => Ok(()),
         }
     }
-    /// Sets `Cpu`.
-    pub fn with_cpu(mut self, cpu: u64) -> Self {
-        self.cpu = Some(cpu);
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: u64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `Gpu`.
-    pub fn with_gpu(mut self, gpu: u64) -> Self {
-        self.gpu = Some(gpu);
-        self
-    }
-    /// Sets `Disk`.
-    pub fn with_disk(mut self, disk: u64) -> Self {
-        self.disk = Some(disk);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceCount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Cpu", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("Gpu", &self.gpu)?;
+        fields.opt("Disk", &self.disk)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 实例资源池
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourcePoolPack {
     /// (Chinese only) 实例资源池ID。形如：rpp-rn99mzt2。
     ///
     /// Example: `rpp-mzeh03bj`
-    #[serde(rename = "DedicatedResourcePackId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_id: Option<String>,
     /// (Chinese only) 实例资源池的名称。
     ///
     /// Example: `自动放置池测试`
-    #[serde(rename = "DedicatedResourcePackName", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_name: Option<String>,
     /// (Chinese only) 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。
     /// 返回项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 实例资源池预扣包的实例类型。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// (Chinese only) 实例资源池类型。
     /// 返回项：EXCLUSIVE (独享) | SHARED (共享)。
     ///
     /// Example: `EXCLUSIVE`
-    #[serde(rename = "ResourcePoolPackType", default, skip_serializing_if = "Option::is_none")]
     pub resource_pool_pack_type: Option<String>,
     /// (Chinese only) 实例资源池状态。
     /// 返回项：CREATING (创建中) | ACTIVE (运行中) | FAILED (创建失败) | RETIRED (已过期)。
     ///
     /// Example: `ACTIVE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 实例资源池总容量。
-    #[serde(rename = "TotalCapacity", default, skip_serializing_if = "Option::is_none")]
     pub total_capacity: Option<output::ResourceCount>,
     /// (Chinese only) 实例资源池剩余容量。
-    #[serde(rename = "AvailableCapacity", default, skip_serializing_if = "Option::is_none")]
     pub available_capacity: Option<output::ResourceCount>,
     /// (Chinese only) 底层物理机IP（已加密）。
     ///
     /// Example: `3E7A16039D8E141849DE7C837DE70ECC`
-    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// (Chinese only) 机架ID（已加密）。
     ///
     /// Example: `3E5BA837F9B5FFD91DCC02DBF501C7A7`
-    #[serde(rename = "RackId", default, skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
     /// (Chinese only) 交换机ID（已加密）。
     ///
     /// Example: `7E87DEECE245155C880A7CF5355CD81F`
-    #[serde(rename = "SwitchId", default, skip_serializing_if = "Option::is_none")]
     pub switch_id: Option<String>,
     /// (Chinese only) 自动放置开关状态。开启则在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。关闭则在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
     ///
     /// Example: `true`
-    #[serde(rename = "AutoPlacement", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_placement: Option<bool>,
     /// (Chinese only) 自动续费标识。
     /// 返回项：NOTIFY_AND_AUTO_RENEW (通知且自动续费) | NOTIFY_AND_MANUAL_RENEW (通知不自动续费) | DISABLE_NOTIFY_AND_MANUAL_RENEW (不通知不自动续费)。
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// (Chinese only) 实例资源池预扣包创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2026-01-14T06:47:14Z`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) 实例资源池到期时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2026-01-14T06:47:14Z`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
-impl ResourcePoolPack {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourcePoolPack {
-            dedicated_resource_pack_id: None,
-            dedicated_resource_pack_name: None,
-            zone: None,
-            instance_type: None,
-            instance_family: None,
-            resource_pool_pack_type: None,
-            status: None,
-            total_capacity: None,
-            available_capacity: None,
-            host_ip: None,
-            rack_id: None,
-            switch_id: None,
-            auto_placement: None,
-            renew_flag: None,
-            start_time: None,
-            end_time: None,
+impl lenient::Reply for ResourcePoolPack {
+    const NAME: &'static str = "ResourcePoolPack";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackId",
+        "DedicatedResourcePackName",
+        "Zone",
+        "InstanceType",
+        "InstanceFamily",
+        "ResourcePoolPackType",
+        "Status",
+        "TotalCapacity",
+        "AvailableCapacity",
+        "HostIp",
+        "RackId",
+        "SwitchId",
+        "AutoPlacement",
+        "RenewFlag",
+        "StartTime",
+        "EndTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.dedicated_resource_pack_id),
+            1 => lenient::value(map, &mut self.dedicated_resource_pack_name),
+            2 => lenient::value(map, &mut self.zone),
+            3 => lenient::value(map, &mut self.instance_type),
+            4 => lenient::value(map, &mut self.instance_family),
+            5 => lenient::value(map, &mut self.resource_pool_pack_type),
+            6 => lenient::value(map, &mut self.status),
+            7 => lenient::value(map, &mut self.total_capacity),
+            8 => lenient::value(map, &mut self.available_capacity),
+            9 => lenient::value(map, &mut self.host_ip),
+            10 => lenient::value(map, &mut self.rack_id),
+            11 => lenient::value(map, &mut self.switch_id),
+            12 => lenient::scalar(map, &mut self.auto_placement),
+            13 => lenient::value(map, &mut self.renew_flag),
+            14 => lenient::value(map, &mut self.start_time),
+            15 => lenient::value(map, &mut self.end_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `DedicatedResourcePackId`.
-    pub fn with_dedicated_resource_pack_id(mut self, dedicated_resource_pack_id: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_id = Some(dedicated_resource_pack_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourcePoolPack {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DedicatedResourcePackName`.
-    pub fn with_dedicated_resource_pack_name(mut self, dedicated_resource_pack_name: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_name = Some(dedicated_resource_pack_name.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `ResourcePoolPackType`.
-    pub fn with_resource_pool_pack_type(mut self, resource_pool_pack_type: impl Into<String>) -> Self {
-        self.resource_pool_pack_type = Some(resource_pool_pack_type.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `TotalCapacity`.
-    pub fn with_total_capacity(mut self, total_capacity: output::ResourceCount) -> Self {
-        self.total_capacity = Some(total_capacity);
-        self
-    }
-    /// Sets `AvailableCapacity`.
-    pub fn with_available_capacity(mut self, available_capacity: output::ResourceCount) -> Self {
-        self.available_capacity = Some(available_capacity);
-        self
-    }
-    /// Sets `HostIp`.
-    pub fn with_host_ip(mut self, host_ip: impl Into<String>) -> Self {
-        self.host_ip = Some(host_ip.into());
-        self
-    }
-    /// Sets `RackId`.
-    pub fn with_rack_id(mut self, rack_id: impl Into<String>) -> Self {
-        self.rack_id = Some(rack_id.into());
-        self
-    }
-    /// Sets `SwitchId`.
-    pub fn with_switch_id(mut self, switch_id: impl Into<String>) -> Self {
-        self.switch_id = Some(switch_id.into());
-        self
-    }
-    /// Sets `AutoPlacement`.
-    pub fn with_auto_placement(mut self, auto_placement: bool) -> Self {
-        self.auto_placement = Some(auto_placement);
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourcePoolPack {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourcePoolPack", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?;
+        fields.opt("DedicatedResourcePackName", &self.dedicated_resource_pack_name)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("ResourcePoolPackType", &self.resource_pool_pack_type)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("TotalCapacity", &self.total_capacity)?;
+        fields.opt("AvailableCapacity", &self.available_capacity)?;
+        fields.opt("HostIp", &self.host_ip)?;
+        fields.opt("RackId", &self.rack_id)?;
+        fields.opt("SwitchId", &self.switch_id)?;
+        fields.opt("AutoPlacement", &self.auto_placement)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述实例资源池内已创建实例的信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourcePoolPackInstance {
     /// (Chinese only) 实例资源池ID。形如：rpp-fb7bzcyt。
     ///
     /// Example: `rpp-fb7bzcyt`
-    #[serde(rename = "DedicatedResourcePackId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_id: Option<String>,
     /// (Chinese only) 实例资源池内的实例ID列表。形如：\["ins-5u8lxsum"\]。
     ///
     /// Example: `["ins-5u8lxsum"]`
-    #[serde(rename = "InstanceIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_set: Vec<String>,
     /// (Chinese only) 实例族。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// (Chinese only) 实例规格。形如：SA9.96XLARGE1152。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 可用区。形如：ap-guangzhou-6。
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
-impl ResourcePoolPackInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourcePoolPackInstance {
-            dedicated_resource_pack_id: None,
-            instance_id_set: Vec::new(),
-            instance_family: None,
-            instance_type: None,
-            zone: None,
+impl lenient::Reply for ResourcePoolPackInstance {
+    const NAME: &'static str = "ResourcePoolPackInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "DedicatedResourcePackId",
+        "InstanceIdSet",
+        "InstanceFamily",
+        "InstanceType",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.dedicated_resource_pack_id),
+            1 => lenient::list(map, &mut self.instance_id_set),
+            2 => lenient::value(map, &mut self.instance_family),
+            3 => lenient::value(map, &mut self.instance_type),
+            4 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `DedicatedResourcePackId`.
-    pub fn with_dedicated_resource_pack_id(mut self, dedicated_resource_pack_id: impl Into<String>) -> Self {
-        self.dedicated_resource_pack_id = Some(dedicated_resource_pack_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourcePoolPackInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceIdSet`.
-    pub fn with_instance_id_set(mut self, instance_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.instance_id_set = instance_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InstanceFamily`.
-    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
-        self.instance_family = Some(instance_family.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourcePoolPackInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourcePoolPackInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DedicatedResourcePackId", &self.dedicated_resource_pack_id)?;
+        fields.list("InstanceIdSet", &self.instance_id_set)?;
+        fields.opt("InstanceFamily", &self.instance_family)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
 /// Describes the TAT service information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunAutomationServiceEnabled {
     /// Whether to enable the TAT service. Valid values:
@@ -6467,26 +5663,39 @@ pub struct RunAutomationServiceEnabled {
     /// Default: `FALSE`.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-impl RunAutomationServiceEnabled {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunAutomationServiceEnabled {
-            enabled: None,
+impl lenient::Reply for RunAutomationServiceEnabled {
+    const NAME: &'static str = "RunAutomationServiceEnabled";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RunAutomationServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunAutomationServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
 /// Describes information related to the Cloud Monitor service.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunMonitorServiceEnabled {
     /// Whether to enable the cloud monitor service. value ranges from:
@@ -6497,26 +5706,39 @@ pub struct RunMonitorServiceEnabled {
     /// default value: true.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-impl RunMonitorServiceEnabled {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunMonitorServiceEnabled {
-            enabled: None,
+impl lenient::Reply for RunMonitorServiceEnabled {
+    const NAME: &'static str = "RunMonitorServiceEnabled";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RunMonitorServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunMonitorServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
 /// Describes information related to the Cloud Security service.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunSecurityServiceEnabled {
     /// Whether to enable [Cloud Security](https://intl.cloud.tencent.com/document/product/296?from_cn_redirect=1). Valid values:
@@ -6527,273 +5749,339 @@ pub struct RunSecurityServiceEnabled {
     /// Default value: TRUE.
     ///
     /// Example: `false`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-impl RunSecurityServiceEnabled {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunSecurityServiceEnabled {
-            enabled: None,
+impl lenient::Reply for RunSecurityServiceEnabled {
+    const NAME: &'static str = "RunSecurityServiceEnabled";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RunSecurityServiceEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunSecurityServiceEnabled", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
 /// Describes image sharing information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SharePermission {
     /// Time when an image was shared.
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// ID of the account with which the image is shared.
     ///
     /// Example: `2700036`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
-impl SharePermission {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SharePermission {
-            created_time: None,
-            account_id: None,
+impl lenient::Reply for SharePermission {
+    const NAME: &'static str = "SharePermission";
+    const FIELDS: &'static [&'static str] = &[
+        "CreatedTime",
+        "AccountId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.created_time),
+            1 => lenient::value(map, &mut self.account_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SharePermission {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AccountId`.
-    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SharePermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SharePermission", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("AccountId", &self.account_id)?;
+        fields.end()
     }
 }
 
 /// Describes information on the snapshot associated with an image.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Snapshot ID.
     ///
     /// Example: `snap-2y1v`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Type of the cloud disk used to create the snapshot. Valid values:
     /// SYSTEM_DISK: system disk
     /// DATA_DISK: data disk
     ///
     /// Example: `SYSTEM_DISK`
-    #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
     /// Size of the cloud disk used to create the snapshot; unit: GB.
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
 }
 
-impl Snapshot {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Snapshot {
-            snapshot_id: None,
-            disk_usage: None,
-            disk_size: None,
+impl lenient::Reply for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotId",
+        "DiskUsage",
+        "DiskSize",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_id),
+            1 => lenient::value(map, &mut self.disk_usage),
+            2 => lenient::scalar(map, &mut self.disk_size),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, snapshot_id: impl Into<String>) -> Self {
-        self.snapshot_id = Some(snapshot_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, disk_usage: impl Into<String>) -> Self {
-        self.disk_usage = Some(disk_usage.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: i64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Snapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Snapshot", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotId", &self.snapshot_id)?;
+        fields.opt("DiskUsage", &self.disk_usage)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.end()
     }
 }
 
 /// Options related to bidding.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpotMarketOptions {
     /// Bid price.
     ///
     /// Required. Example: `0.01`
-    #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
     pub max_price: Option<String>,
     /// Bid request type. valid values: one-time. currently, only the one-time type is supported.
     ///
     /// Example: `one-time`
-    #[serde(rename = "SpotInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub spot_instance_type: Option<String>,
 }
 
-impl SpotMarketOptions {
-    /// With the fields a request must carry.
-    pub fn new(max_price: impl Into<String>) -> Self {
-        SpotMarketOptions {
-            max_price: Some(max_price.into()),
-            spot_instance_type: None,
+impl lenient::Reply for SpotMarketOptions {
+    const NAME: &'static str = "SpotMarketOptions";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxPrice",
+        "SpotInstanceType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.max_price),
+            1 => lenient::value(map, &mut self.spot_instance_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `SpotInstanceType`.
-    pub fn with_spot_instance_type(mut self, spot_instance_type: impl Into<String>) -> Self {
-        self.spot_instance_type = Some(spot_instance_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SpotMarketOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SpotMarketOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SpotMarketOptions", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MaxPrice", &self.max_price)?;
+        fields.opt("SpotInstanceType", &self.spot_instance_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 竞价实例配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SpotPaidQuota {
     /// (Chinese only) 已使用配额，单位：vCPU核心数
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
     /// (Chinese only) 剩余配额，单位：vCPU核心数
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
     /// (Chinese only) 总配额，单位：vCPU核心数
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-nanjing-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
-impl SpotPaidQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SpotPaidQuota {
-            used_quota: None,
-            remaining_quota: None,
-            total_quota: None,
-            zone: None,
+impl lenient::Reply for SpotPaidQuota {
+    const NAME: &'static str = "SpotPaidQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "UsedQuota",
+        "RemainingQuota",
+        "TotalQuota",
+        "Zone",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.used_quota),
+            1 => lenient::scalar(map, &mut self.remaining_quota),
+            2 => lenient::scalar(map, &mut self.total_quota),
+            3 => lenient::value(map, &mut self.zone),
+            _ => Ok(()),
         }
     }
-    /// Sets `UsedQuota`.
-    pub fn with_used_quota(mut self, used_quota: u64) -> Self {
-        self.used_quota = Some(used_quota);
-        self
+}
+
+impl<'de> Deserialize<'de> for SpotPaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RemainingQuota`.
-    pub fn with_remaining_quota(mut self, remaining_quota: u64) -> Self {
-        self.remaining_quota = Some(remaining_quota);
-        self
-    }
-    /// Sets `TotalQuota`.
-    pub fn with_total_quota(mut self, total_quota: u64) -> Self {
-        self.total_quota = Some(total_quota);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SpotPaidQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SpotPaidQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UsedQuota", &self.used_quota)?;
+        fields.opt("RemainingQuota", &self.remaining_quota)?;
+        fields.opt("TotalQuota", &self.total_quota)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.end()
     }
 }
 
 /// Information on local HDD storage.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StorageBlock {
     /// HDD LOCAL storage type specifies the value: LOCAL_PRO.
     ///
     /// Example: `LOCAL_PRO`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Specifies the minimum HDD local storage capacity. measurement unit: GiB.
     ///
     /// Example: `100`
-    #[serde(rename = "MinSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Specifies the maximum capacity of HDD local storage. measurement unit: GiB.
     ///
     /// Example: `200`
-    #[serde(rename = "MaxSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
 }
 
-impl StorageBlock {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StorageBlock {
-            type_: None,
-            min_size: None,
-            max_size: None,
+impl lenient::Reply for StorageBlock {
+    const NAME: &'static str = "StorageBlock";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "MinSize",
+        "MaxSize",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::scalar(map, &mut self.min_size),
+            2 => lenient::scalar(map, &mut self.max_size),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for StorageBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `MinSize`.
-    pub fn with_min_size(mut self, min_size: i64) -> Self {
-        self.min_size = Some(min_size);
-        self
-    }
-    /// Sets `MaxSize`.
-    pub fn with_max_size(mut self, max_size: i64) -> Self {
-        self.max_size = Some(max_size);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StorageBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StorageBlock", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("MinSize", &self.min_size)?;
+        fields.opt("MaxSize", &self.max_size)?;
+        fields.end()
     }
 }
 
 /// Image sync information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SyncImage {
     /// Image ID
     ///
     /// Required. Example: `img-xxxxxxxx`
-    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Region
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
-impl SyncImage {
-    /// With the fields a request must carry.
-    pub fn new(image_id: impl Into<String>, region: impl Into<String>) -> Self {
-        SyncImage {
-            image_id: Some(image_id.into()),
-            region: Some(region.into()),
+impl lenient::Reply for SyncImage {
+    const NAME: &'static str = "SyncImage";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageId",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.image_id),
+            1 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SyncImage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SyncImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SyncImage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ImageId", &self.image_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
+    }
+}
+
 /// Describes information on the block device where the operating system is stored, i.e., the system disk.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// Specifies the system disk type. for the restrictions on the system disk type, refer to [storage overview](https://www.tencentcloud.com/document/product/362/31636). value range:
@@ -6810,197 +6098,231 @@ pub struct SystemDisk {
     /// Default value: Current disk types with inventory available.
     ///
     /// Example: `CLOUD_HSSD`
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// System disk ID.
     /// Currently, this parameter is only used for response parameters in query apis such as [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) and is not applicable to request parameters in write apis such as [RunInstances](https://www.tencentcloud.com/document/api/213/33237).
     ///
     /// Example: `disk-xyzw1a3x`
-    #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// System disk size; unit: GiB; default value: 50 GiB.
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Specifies the dedicated cluster ID belonging to.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-xxxxxx`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Disk name, which specifies a length not exceeding 128 characters.
     ///
     /// Example: `name`
-    #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// (Chinese only)
     ///
     /// 系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// (Chinese only)
     ///
     /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `kms-abcd1234`
-    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
 }
 
-impl SystemDisk {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SystemDisk {
-            disk_type: None,
-            disk_id: None,
-            disk_size: None,
-            cdc_id: None,
-            disk_name: None,
-            encrypt: None,
-            kms_key_id: None,
+impl lenient::Reply for SystemDisk {
+    const NAME: &'static str = "SystemDisk";
+    const FIELDS: &'static [&'static str] = &[
+        "DiskType",
+        "DiskId",
+        "DiskSize",
+        "CdcId",
+        "DiskName",
+        "Encrypt",
+        "KmsKeyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.disk_type),
+            1 => lenient::value(map, &mut self.disk_id),
+            2 => lenient::scalar(map, &mut self.disk_size),
+            3 => lenient::value(map, &mut self.cdc_id),
+            4 => lenient::value(map, &mut self.disk_name),
+            5 => lenient::scalar(map, &mut self.encrypt),
+            6 => lenient::value(map, &mut self.kms_key_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, disk_type: impl Into<String>) -> Self {
-        self.disk_type = Some(disk_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SystemDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, disk_id: impl Into<String>) -> Self {
-        self.disk_id = Some(disk_id.into());
-        self
-    }
-    /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, disk_size: i64) -> Self {
-        self.disk_size = Some(disk_size);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, disk_name: impl Into<String>) -> Self {
-        self.disk_name = Some(disk_name.into());
-        self
-    }
-    /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, encrypt: bool) -> Self {
-        self.encrypt = Some(encrypt);
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, kms_key_id: impl Into<String>) -> Self {
-        self.kms_key_id = Some(kms_key_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SystemDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SystemDisk", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DiskType", &self.disk_type)?;
+        fields.opt("DiskId", &self.disk_id)?;
+        fields.opt("DiskSize", &self.disk_size)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("DiskName", &self.disk_name)?;
+        fields.opt("Encrypt", &self.encrypt)?;
+        fields.opt("KmsKeyId", &self.kms_key_id)?;
+        fields.end()
     }
 }
 
 /// Key-value pair of a tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `myKey`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `myValue`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Description of tags associated with resource instances during instance creation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagSpecification {
     /// Specifies the resource type for Tag binding. valid values: "instance" (cloud virtual machine), "host" (cdh), "image" (mirror), "keypair" (key), "ps" (placement group), "hpc" (hyper computing cluster).
     ///
     /// Required. Example: `instance`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Tag pair list
     ///
     /// Required.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl TagSpecification {
-    /// With the fields a request must carry.
-    pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        TagSpecification {
-            resource_type: Some(resource_type.into()),
-            tags: tags.into_iter().collect(),
+impl lenient::Reply for TagSpecification {
+    const NAME: &'static str = "TagSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_type),
+            1 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TagSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TagSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
+    }
+}
+
 /// Information about the target operating system for operating system switching.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TargetOs {
     /// Target operating system type.
     ///
     /// Example: `TencentOS`
-    #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
     pub target_os_type: Option<String>,
     /// Target operating system version.
     ///
     /// Example: `2.4`
-    #[serde(rename = "TargetOSVersion", default, skip_serializing_if = "Option::is_none")]
     pub target_os_version: Option<String>,
 }
 
-impl TargetOs {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TargetOs {
-            target_os_type: None,
-            target_os_version: None,
+impl lenient::Reply for TargetOs {
+    const NAME: &'static str = "TargetOs";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetOSType",
+        "TargetOSVersion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_os_type),
+            1 => lenient::value(map, &mut self.target_os_version),
+            _ => Ok(()),
         }
     }
-    /// Sets `TargetOSType`.
-    pub fn with_target_os_type(mut self, target_os_type: impl Into<String>) -> Self {
-        self.target_os_type = Some(target_os_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TargetOs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TargetOSVersion`.
-    pub fn with_target_os_version(mut self, target_os_version: impl Into<String>) -> Self {
-        self.target_os_version = Some(target_os_version.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TargetOs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TargetOs", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetOSType", &self.target_os_type)?;
+        fields.opt("TargetOSVersion", &self.target_os_version)?;
+        fields.end()
     }
 }
 
 /// Describes VPC information for the primary network interface, including subnet and IP address information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VirtualPrivateCloud {
     /// vpc ID, such as `vpc-xxx`. Valid vpc ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/vpc?rid=1) or by calling the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778) and obtaining the `VpcId` field from the API response. if both VpcId and SubnetId are input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `vpc-2ij`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// vpc subnet ID, in the form of `subnet-xxx`. valid vpc subnet ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/subnet); or they can be obtained from the `SubnetId` field in the API response by calling the [DescribeSubnets](https://www.tencentcloud.com/document/product/215/15784) API . if SubnetId and VpcId are both input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `subnet-2ks`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Whether it is used as a public gateway. A public gateway can only be used normally when an instance has a public IP address and is in a VPC. Valid values:
     ///
@@ -7010,51 +6332,60 @@ pub struct VirtualPrivateCloud {
     /// Default value: false.
     ///
     /// Example: `false`
-    #[serde(rename = "AsVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub as_vpc_gateway: Option<bool>,
     /// Array of VPC subnet IPs. You can use this parameter when creating instances or modifying VPC attributes of instances. Currently you can specify multiple IPs in one subnet only when creating multiple instances at the same time.
     ///
     /// Example: `["10.0.0.1"]`
-    #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// Number of IPv6 addresses randomly generated for the ENI.
     /// If IPv6AddressType is specified under InternetAccessible, this parameter must not be set to 0.
     ///
     /// Example: `1`
-    #[serde(rename = "Ipv6AddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipv6_address_count: Option<u64>,
 }
 
-impl VirtualPrivateCloud {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
-        VirtualPrivateCloud {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            as_vpc_gateway: None,
-            private_ip_addresses: Vec::new(),
-            ipv6_address_count: None,
+impl lenient::Reply for VirtualPrivateCloud {
+    const NAME: &'static str = "VirtualPrivateCloud";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "AsVpcGateway",
+        "PrivateIpAddresses",
+        "Ipv6AddressCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::scalar(map, &mut self.as_vpc_gateway),
+            3 => lenient::list(map, &mut self.private_ip_addresses),
+            4 => lenient::scalar(map, &mut self.ipv6_address_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `AsVpcGateway`.
-    pub fn with_as_vpc_gateway(mut self, as_vpc_gateway: bool) -> Self {
-        self.as_vpc_gateway = Some(as_vpc_gateway);
-        self
+}
+
+impl<'de> Deserialize<'de> for VirtualPrivateCloud {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, ipv6_address_count: u64) -> Self {
-        self.ipv6_address_count = Some(ipv6_address_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VirtualPrivateCloud {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VirtualPrivateCloud", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("AsVpcGateway", &self.as_vpc_gateway)?;
+        fields.list("PrivateIpAddresses", &self.private_ip_addresses)?;
+        fields.opt("Ipv6AddressCount", &self.ipv6_address_count)?;
+        fields.end()
     }
 }
 
 /// Information on availability zones.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ZoneInfo {
     /// Availability zone name, for example, ap-guangzhou-3.
@@ -7115,53 +6446,54 @@ pub struct ZoneInfo {
     /// - ap-jakarta-2
     ///
     /// Example: `ap-guangzhou-3`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Availability zone description, such as Guangzhou Zone 3.
     ///
     /// Example: `广州三区`
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// Availability zone ID.
     ///
     /// Example: `100003`
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Availability zone status. Valid values: `AVAILABLE`: available; `UNAVAILABLE`: unavailable.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "ZoneState", default, skip_serializing_if = "Option::is_none")]
     pub zone_state: Option<String>,
 }
 
-impl ZoneInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ZoneInfo {
-            zone: None,
-            zone_name: None,
-            zone_id: None,
-            zone_state: None,
+impl lenient::Reply for ZoneInfo {
+    const NAME: &'static str = "ZoneInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ZoneName",
+        "ZoneId",
+        "ZoneState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::value(map, &mut self.zone_name),
+            2 => lenient::value(map, &mut self.zone_id),
+            3 => lenient::value(map, &mut self.zone_state),
+            _ => Ok(()),
         }
     }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ZoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: impl Into<String>) -> Self {
-        self.zone_id = Some(zone_id.into());
-        self
-    }
-    /// Sets `ZoneState`.
-    pub fn with_zone_state(mut self, zone_state: impl Into<String>) -> Self {
-        self.zone_state = Some(zone_state.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ZoneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ZoneInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneName", &self.zone_name)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.opt("ZoneState", &self.zone_state)?;
+        fields.end()
     }
 }

@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::describe_chc_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_chc_hosts_paginator(
         &self,
         request: DescribeChcHostsRequest,
@@ -79,6 +80,7 @@ impl Client {
     /// Pages through [`Client::describe_disaster_recover_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_disaster_recover_groups_paginator(
         &self,
         request: DescribeDisasterRecoverGroupsRequest,
@@ -127,6 +129,7 @@ impl Client {
     /// Pages through [`Client::describe_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_hosts_paginator(
         &self,
         request: DescribeHostsRequest,
@@ -172,6 +175,7 @@ impl Client {
     /// Pages through [`Client::describe_hpc_clusters`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_hpc_clusters_paginator(
         &self,
         request: DescribeHpcClustersRequest,
@@ -217,6 +221,7 @@ impl Client {
     /// Pages through [`Client::describe_images`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_images_paginator(
         &self,
         request: DescribeImagesRequest,
@@ -262,6 +267,7 @@ impl Client {
     /// Pages through [`Client::describe_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_instances_paginator(
         &self,
         request: DescribeInstancesRequest,
@@ -307,6 +313,7 @@ impl Client {
     /// Pages through [`Client::describe_instances_status`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_instances_status_paginator(
         &self,
         request: DescribeInstancesStatusRequest,
@@ -352,6 +359,7 @@ impl Client {
     /// Pages through [`Client::describe_key_pairs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_key_pairs_paginator(
         &self,
         request: DescribeKeyPairsRequest,
@@ -397,6 +405,7 @@ impl Client {
     /// Pages through [`Client::describe_launch_template_versions`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_launch_template_versions_paginator(
         &self,
         request: DescribeLaunchTemplateVersionsRequest,
@@ -445,6 +454,7 @@ impl Client {
     /// Pages through [`Client::describe_launch_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_launch_templates_paginator(
         &self,
         request: DescribeLaunchTemplatesRequest,
@@ -490,6 +500,7 @@ impl Client {
     /// Pages through [`Client::describe_reserved_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_reserved_instances_paginator(
         &self,
         request: DescribeReservedInstancesRequest,
@@ -535,6 +546,7 @@ impl Client {
     /// Pages through [`Client::describe_reserved_instances_offerings`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_reserved_instances_offerings_paginator(
         &self,
         request: DescribeReservedInstancesOfferingsRequest,
@@ -585,6 +597,7 @@ impl Client {
     /// Pages through [`Client::describe_task_info`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_task_info_paginator(
         &self,
         request: DescribeTaskInfoRequest,

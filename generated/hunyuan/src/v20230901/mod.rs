@@ -61,13 +61,7 @@ impl Client {
         &self,
         request: ActivateServiceRequest,
     ) -> Result<ActivateServiceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ActivateService",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 对话
     ///
@@ -86,13 +80,7 @@ impl Client {
         &self,
         request: ChatCompletionsRequest,
     ) -> Result<ChatCompletionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ChatCompletions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Translate
     ///
@@ -107,13 +95,7 @@ impl Client {
         &self,
         request: ChatTranslationsRequest,
     ) -> Result<ChatTranslationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ChatTranslations",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Switch the model format
     ///
@@ -122,13 +104,7 @@ impl Client {
         &self,
         request: Convert3DFormatRequest,
     ) -> Result<Convert3DFormatResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "Convert3DFormat",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建术语库
     ///
@@ -140,13 +116,7 @@ impl Client {
         &self,
         request: CreateGlossaryRequest,
     ) -> Result<CreateGlossaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateGlossary",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加术语条目
     ///
@@ -158,13 +128,7 @@ impl Client {
         &self,
         request: CreateGlossaryEntryRequest,
     ) -> Result<CreateGlossaryEntryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateGlossaryEntry",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建会话
     ///
@@ -181,13 +145,7 @@ impl Client {
         &self,
         request: CreateThreadRequest,
     ) -> Result<CreateThreadResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateThread",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除术语库
     ///
@@ -199,13 +157,7 @@ impl Client {
         &self,
         request: DeleteGlossaryRequest,
     ) -> Result<DeleteGlossaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteGlossary",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除术语条目
     ///
@@ -217,13 +169,7 @@ impl Client {
         &self,
         request: DeleteGlossaryEntryRequest,
     ) -> Result<DeleteGlossaryEntryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteGlossaryEntry",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query intelligent topology tasks
     ///
@@ -233,13 +179,7 @@ impl Client {
         &self,
         request: Describe3DSmartTopologyJobRequest,
     ) -> Result<Describe3DSmartTopologyJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "Describe3DSmartTopologyJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// DescribeAutoRiggingJob
     ///
@@ -248,13 +188,7 @@ impl Client {
         &self,
         request: DescribeAutoRiggingJobRequest,
     ) -> Result<DescribeAutoRiggingJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAutoRiggingJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// DescribeConvert3DFormatJob
     ///
@@ -263,13 +197,7 @@ impl Client {
         &self,
         request: DescribeConvert3DFormatJobRequest,
     ) -> Result<DescribeConvert3DFormatJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeConvert3DFormatJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query a UV unfold task
     ///
@@ -278,13 +206,7 @@ impl Client {
         &self,
         request: DescribeHunyuanTo3DuvJobRequest,
     ) -> Result<DescribeHunyuanTo3DuvJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeHunyuanTo3DUVJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文件删除
     ///
@@ -296,13 +218,7 @@ impl Client {
         &self,
         request: FilesDeletionsRequest,
     ) -> Result<FilesDeletionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "FilesDeletions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文件列表
     ///
@@ -314,13 +230,7 @@ impl Client {
         &self,
         request: FilesListRequest,
     ) -> Result<FilesListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "FilesList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文件上传
     ///
@@ -333,13 +243,7 @@ impl Client {
         &self,
         request: FilesUploadsRequest,
     ) -> Result<FilesUploadsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "FilesUploads",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 向量化
     ///
@@ -351,13 +255,7 @@ impl Client {
         &self,
         request: GetEmbeddingRequest,
     ) -> Result<GetEmbeddingResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetEmbedding",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询会话
     ///
@@ -374,13 +272,7 @@ impl Client {
         &self,
         request: GetThreadRequest,
     ) -> Result<GetThreadResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetThread",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取会话消息
     ///
@@ -397,13 +289,7 @@ impl Client {
         &self,
         request: GetThreadMessageRequest,
     ) -> Result<GetThreadMessageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetThreadMessage",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 会话消息列表
     ///
@@ -420,13 +306,7 @@ impl Client {
         &self,
         request: GetThreadMessageListRequest,
     ) -> Result<GetThreadMessageListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetThreadMessageList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) Token 计数
     ///
@@ -438,13 +318,7 @@ impl Client {
         &self,
         request: GetTokenCountRequest,
     ) -> Result<GetTokenCountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetTokenCount",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 群聊
     ///
@@ -463,13 +337,7 @@ impl Client {
         &self,
         request: GroupChatCompletionsRequest,
     ) -> Result<GroupChatCompletionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GroupChatCompletions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 拍照解题
     ///
@@ -488,13 +356,7 @@ impl Client {
         &self,
         request: ImageQuestionRequest,
     ) -> Result<ImageQuestionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ImageQuestion",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询术语库
     ///
@@ -506,13 +368,7 @@ impl Client {
         &self,
         request: ListGlossaryRequest,
     ) -> Result<ListGlossaryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListGlossary",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询术语条目
     ///
@@ -524,13 +380,7 @@ impl Client {
         &self,
         request: ListGlossaryEntryRequest,
     ) -> Result<ListGlossaryEntryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListGlossaryEntry",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a component generation task
     ///
@@ -539,13 +389,7 @@ impl Client {
         &self,
         request: QueryHunyuan3DPartJobRequest,
     ) -> Result<QueryHunyuan3DPartJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "QueryHunyuan3DPartJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询混元生图（多轮对话）任务
     ///
@@ -557,13 +401,7 @@ impl Client {
         &self,
         request: QueryHunyuanImageChatJobRequest,
     ) -> Result<QueryHunyuanImageChatJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "QueryHunyuanImageChatJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询混元生图任务
     ///
@@ -575,13 +413,7 @@ impl Client {
         &self,
         request: QueryHunyuanImageJobRequest,
     ) -> Result<QueryHunyuanImageJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "QueryHunyuanImageJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query a hunyuan 3D pro edition task
     ///
@@ -591,13 +423,7 @@ impl Client {
         &self,
         request: QueryHunyuanTo3DProJobRequest,
     ) -> Result<QueryHunyuanTo3DProJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "QueryHunyuanTo3DProJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query a hunyuan 3D ultra-fast version task
     ///
@@ -607,13 +433,7 @@ impl Client {
         &self,
         request: QueryHunyuanTo3DRapidJobRequest,
     ) -> Result<QueryHunyuanTo3DRapidJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "QueryHunyuanTo3DRapidJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query texture edit tasks
     ///
@@ -622,13 +442,7 @@ impl Client {
         &self,
         request: QueryHunyuanTo3DTextureEditJobRequest,
     ) -> Result<QueryHunyuanTo3DTextureEditJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "QueryHunyuanTo3DTextureEditJob",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 执行会话
     ///
@@ -645,13 +459,7 @@ impl Client {
         &self,
         request: RunThreadRequest,
     ) -> Result<RunThreadResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RunThread",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 设置付费模式
     ///
@@ -660,13 +468,7 @@ impl Client {
         &self,
         request: SetPayModeRequest,
     ) -> Result<SetPayModeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetPayMode",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Submit an intelligent topology task
     ///
@@ -676,13 +478,7 @@ impl Client {
         &self,
         request: Submit3DSmartTopologyJobRequest,
     ) -> Result<Submit3DSmartTopologyJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "Submit3DSmartTopologyJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// SubmitAutoRiggingJob
     ///
@@ -691,13 +487,7 @@ impl Client {
         &self,
         request: SubmitAutoRiggingJobRequest,
     ) -> Result<SubmitAutoRiggingJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitAutoRiggingJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// SubmitConvert3DFormatJob
     ///
@@ -706,13 +496,7 @@ impl Client {
         &self,
         request: SubmitConvert3DFormatJobRequest,
     ) -> Result<SubmitConvert3DFormatJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitConvert3DFormatJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Submit component generation task
     ///
@@ -721,13 +505,7 @@ impl Client {
         &self,
         request: SubmitHunyuan3DPartJobRequest,
     ) -> Result<SubmitHunyuan3DPartJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitHunyuan3DPartJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 提交混元生图（多轮对话）任务
     ///
@@ -739,13 +517,7 @@ impl Client {
         &self,
         request: SubmitHunyuanImageChatJobRequest,
     ) -> Result<SubmitHunyuanImageChatJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitHunyuanImageChatJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 提交混元生图任务
     ///
@@ -757,13 +529,7 @@ impl Client {
         &self,
         request: SubmitHunyuanImageJobRequest,
     ) -> Result<SubmitHunyuanImageJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitHunyuanImageJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Submit hunyuan 3D pro edition task
     ///
@@ -773,13 +539,7 @@ impl Client {
         &self,
         request: SubmitHunyuanTo3DProJobRequest,
     ) -> Result<SubmitHunyuanTo3DProJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitHunyuanTo3DProJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Submit hunyuan 3D ultra-fast version task
     ///
@@ -789,13 +549,7 @@ impl Client {
         &self,
         request: SubmitHunyuanTo3DRapidJobRequest,
     ) -> Result<SubmitHunyuanTo3DRapidJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitHunyuanTo3DRapidJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Submit a texture edit task
     ///
@@ -804,13 +558,7 @@ impl Client {
         &self,
         request: SubmitHunyuanTo3DTextureEditJobRequest,
     ) -> Result<SubmitHunyuanTo3DTextureEditJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitHunyuanTo3DTextureEditJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Submit a UV unfold task
     ///
@@ -819,13 +567,7 @@ impl Client {
         &self,
         request: SubmitHunyuanTo3DuvJobRequest,
     ) -> Result<SubmitHunyuanTo3DuvJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SubmitHunyuanTo3DUVJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文生图轻量版
     ///
@@ -835,13 +577,7 @@ impl Client {
         &self,
         request: TextToImageLiteRequest,
     ) -> Result<TextToImageLiteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TextToImageLite",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新术语条目
     ///
@@ -853,279 +589,471 @@ impl Client {
         &self,
         request: UpdateGlossaryEntryRequest,
     ) -> Result<UpdateGlossaryEntryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateGlossaryEntry",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "ActivateService" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.activate_service(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ChatCompletions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.chat_completions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ChatTranslations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.chat_translations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "Convert3DFormat" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.convert3_d_format(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateGlossary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.create_glossary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateGlossaryEntry" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.create_glossary_entry(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateThread" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.create_thread(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteGlossary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.delete_glossary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteGlossaryEntry" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.delete_glossary_entry(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "Describe3DSmartTopologyJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe3_d_smart_topology_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAutoRiggingJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_auto_rigging_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeConvert3DFormatJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_convert3_d_format_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeHunyuanTo3DUVJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_hunyuan_to3_duv_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "FilesDeletions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.files_deletions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "FilesList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.files_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "FilesUploads" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.files_uploads(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetEmbedding" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.get_embedding(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetThread" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.get_thread(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetThreadMessage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.get_thread_message(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetThreadMessageList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.get_thread_message_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetTokenCount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.get_token_count(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GroupChatCompletions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.group_chat_completions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ImageQuestion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.image_question(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListGlossary" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.list_glossary(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListGlossaryEntry" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.list_glossary_entry(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "QueryHunyuan3DPartJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.query_hunyuan3_d_part_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "QueryHunyuanImageChatJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.query_hunyuan_image_chat_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "QueryHunyuanImageJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.query_hunyuan_image_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "QueryHunyuanTo3DProJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.query_hunyuan_to3_d_pro_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "QueryHunyuanTo3DRapidJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.query_hunyuan_to3_d_rapid_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "QueryHunyuanTo3DTextureEditJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.query_hunyuan_to3_d_texture_edit_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RunThread" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.run_thread(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetPayMode" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_pay_mode(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "Submit3DSmartTopologyJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit3_d_smart_topology_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitAutoRiggingJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_auto_rigging_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitConvert3DFormatJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_convert3_d_format_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitHunyuan3DPartJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_hunyuan3_d_part_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitHunyuanImageChatJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_hunyuan_image_chat_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitHunyuanImageJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_hunyuan_image_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitHunyuanTo3DProJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_hunyuan_to3_d_pro_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitHunyuanTo3DRapidJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_hunyuan_to3_d_rapid_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitHunyuanTo3DTextureEditJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_hunyuan_to3_d_texture_edit_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SubmitHunyuanTo3DUVJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.submit_hunyuan_to3_duv_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TextToImageLite" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.text_to_image_lite(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateGlossaryEntry" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.update_glossary_entry(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for ActivateServiceRequest {
+    type Output = ActivateServiceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ActivateService",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ChatCompletionsRequest {
+    type Output = ChatCompletionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ChatCompletions",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ChatTranslationsRequest {
+    type Output = ChatTranslationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ChatTranslations",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for Convert3DFormatRequest {
+    type Output = Convert3DFormatResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "Convert3DFormat",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateGlossaryRequest {
+    type Output = CreateGlossaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateGlossary",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateGlossaryEntryRequest {
+    type Output = CreateGlossaryEntryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateGlossaryEntry",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateThreadRequest {
+    type Output = CreateThreadResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateThread",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteGlossaryRequest {
+    type Output = DeleteGlossaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteGlossary",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteGlossaryEntryRequest {
+    type Output = DeleteGlossaryEntryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteGlossaryEntry",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for Describe3DSmartTopologyJobRequest {
+    type Output = Describe3DSmartTopologyJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "Describe3DSmartTopologyJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAutoRiggingJobRequest {
+    type Output = DescribeAutoRiggingJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAutoRiggingJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeConvert3DFormatJobRequest {
+    type Output = DescribeConvert3DFormatJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeConvert3DFormatJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeHunyuanTo3DuvJobRequest {
+    type Output = DescribeHunyuanTo3DuvJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeHunyuanTo3DUVJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for FilesDeletionsRequest {
+    type Output = FilesDeletionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "FilesDeletions",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for FilesListRequest {
+    type Output = FilesListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "FilesList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for FilesUploadsRequest {
+    type Output = FilesUploadsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "FilesUploads",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetEmbeddingRequest {
+    type Output = GetEmbeddingResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetEmbedding",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetThreadRequest {
+    type Output = GetThreadResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetThread",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetThreadMessageRequest {
+    type Output = GetThreadMessageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetThreadMessage",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetThreadMessageListRequest {
+    type Output = GetThreadMessageListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetThreadMessageList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetTokenCountRequest {
+    type Output = GetTokenCountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetTokenCount",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GroupChatCompletionsRequest {
+    type Output = GroupChatCompletionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GroupChatCompletions",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ImageQuestionRequest {
+    type Output = ImageQuestionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ImageQuestion",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ListGlossaryRequest {
+    type Output = ListGlossaryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListGlossary",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListGlossaryEntryRequest {
+    type Output = ListGlossaryEntryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListGlossaryEntry",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for QueryHunyuan3DPartJobRequest {
+    type Output = QueryHunyuan3DPartJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "QueryHunyuan3DPartJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for QueryHunyuanImageChatJobRequest {
+    type Output = QueryHunyuanImageChatJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "QueryHunyuanImageChatJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for QueryHunyuanImageJobRequest {
+    type Output = QueryHunyuanImageJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "QueryHunyuanImageJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for QueryHunyuanTo3DProJobRequest {
+    type Output = QueryHunyuanTo3DProJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "QueryHunyuanTo3DProJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for QueryHunyuanTo3DRapidJobRequest {
+    type Output = QueryHunyuanTo3DRapidJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "QueryHunyuanTo3DRapidJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for QueryHunyuanTo3DTextureEditJobRequest {
+    type Output = QueryHunyuanTo3DTextureEditJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "QueryHunyuanTo3DTextureEditJob",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for RunThreadRequest {
+    type Output = RunThreadResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RunThread",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetPayModeRequest {
+    type Output = SetPayModeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetPayMode",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for Submit3DSmartTopologyJobRequest {
+    type Output = Submit3DSmartTopologyJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "Submit3DSmartTopologyJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitAutoRiggingJobRequest {
+    type Output = SubmitAutoRiggingJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitAutoRiggingJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitConvert3DFormatJobRequest {
+    type Output = SubmitConvert3DFormatJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitConvert3DFormatJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitHunyuan3DPartJobRequest {
+    type Output = SubmitHunyuan3DPartJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitHunyuan3DPartJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitHunyuanImageChatJobRequest {
+    type Output = SubmitHunyuanImageChatJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitHunyuanImageChatJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitHunyuanImageJobRequest {
+    type Output = SubmitHunyuanImageJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitHunyuanImageJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitHunyuanTo3DProJobRequest {
+    type Output = SubmitHunyuanTo3DProJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitHunyuanTo3DProJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitHunyuanTo3DRapidJobRequest {
+    type Output = SubmitHunyuanTo3DRapidJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitHunyuanTo3DRapidJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitHunyuanTo3DTextureEditJobRequest {
+    type Output = SubmitHunyuanTo3DTextureEditJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitHunyuanTo3DTextureEditJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SubmitHunyuanTo3DuvJobRequest {
+    type Output = SubmitHunyuanTo3DuvJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SubmitHunyuanTo3DUVJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TextToImageLiteRequest {
+    type Output = TextToImageLiteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TextToImageLite",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateGlossaryEntryRequest {
+    type Output = UpdateGlossaryEntryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateGlossaryEntry",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<ActivateServiceRequest>(),
+    runtime::operation::Entry::of::<ChatCompletionsRequest>(),
+    runtime::operation::Entry::of::<ChatTranslationsRequest>(),
+    runtime::operation::Entry::of::<Convert3DFormatRequest>(),
+    runtime::operation::Entry::of::<CreateGlossaryRequest>(),
+    runtime::operation::Entry::of::<CreateGlossaryEntryRequest>(),
+    runtime::operation::Entry::of::<CreateThreadRequest>(),
+    runtime::operation::Entry::of::<DeleteGlossaryRequest>(),
+    runtime::operation::Entry::of::<DeleteGlossaryEntryRequest>(),
+    runtime::operation::Entry::of::<Describe3DSmartTopologyJobRequest>(),
+    runtime::operation::Entry::of::<DescribeAutoRiggingJobRequest>(),
+    runtime::operation::Entry::of::<DescribeConvert3DFormatJobRequest>(),
+    runtime::operation::Entry::of::<DescribeHunyuanTo3DuvJobRequest>(),
+    runtime::operation::Entry::of::<FilesDeletionsRequest>(),
+    runtime::operation::Entry::of::<FilesListRequest>(),
+    runtime::operation::Entry::of::<FilesUploadsRequest>(),
+    runtime::operation::Entry::of::<GetEmbeddingRequest>(),
+    runtime::operation::Entry::of::<GetThreadRequest>(),
+    runtime::operation::Entry::of::<GetThreadMessageRequest>(),
+    runtime::operation::Entry::of::<GetThreadMessageListRequest>(),
+    runtime::operation::Entry::of::<GetTokenCountRequest>(),
+    runtime::operation::Entry::of::<GroupChatCompletionsRequest>(),
+    runtime::operation::Entry::of::<ImageQuestionRequest>(),
+    runtime::operation::Entry::of::<ListGlossaryRequest>(),
+    runtime::operation::Entry::of::<ListGlossaryEntryRequest>(),
+    runtime::operation::Entry::of::<QueryHunyuan3DPartJobRequest>(),
+    runtime::operation::Entry::of::<QueryHunyuanImageChatJobRequest>(),
+    runtime::operation::Entry::of::<QueryHunyuanImageJobRequest>(),
+    runtime::operation::Entry::of::<QueryHunyuanTo3DProJobRequest>(),
+    runtime::operation::Entry::of::<QueryHunyuanTo3DRapidJobRequest>(),
+    runtime::operation::Entry::of::<QueryHunyuanTo3DTextureEditJobRequest>(),
+    runtime::operation::Entry::of::<RunThreadRequest>(),
+    runtime::operation::Entry::of::<SetPayModeRequest>(),
+    runtime::operation::Entry::of::<Submit3DSmartTopologyJobRequest>(),
+    runtime::operation::Entry::of::<SubmitAutoRiggingJobRequest>(),
+    runtime::operation::Entry::of::<SubmitConvert3DFormatJobRequest>(),
+    runtime::operation::Entry::of::<SubmitHunyuan3DPartJobRequest>(),
+    runtime::operation::Entry::of::<SubmitHunyuanImageChatJobRequest>(),
+    runtime::operation::Entry::of::<SubmitHunyuanImageJobRequest>(),
+    runtime::operation::Entry::of::<SubmitHunyuanTo3DProJobRequest>(),
+    runtime::operation::Entry::of::<SubmitHunyuanTo3DRapidJobRequest>(),
+    runtime::operation::Entry::of::<SubmitHunyuanTo3DTextureEditJobRequest>(),
+    runtime::operation::Entry::of::<SubmitHunyuanTo3DuvJobRequest>(),
+    runtime::operation::Entry::of::<TextToImageLiteRequest>(),
+    runtime::operation::Entry::of::<UpdateGlossaryEntryRequest>(),
+];

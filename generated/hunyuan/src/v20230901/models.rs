@@ -2,22 +2,27 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::activate_service`](super::Client::activate_service).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActivateServiceRequest {
     /// (Chinese only) 开通之后，是否关闭后付费；默认为0，不关闭；1为关闭
     ///
     /// Example: `0`
-    #[serde(rename = "PayMode", skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<u64>,
 }
 
 impl ActivateServiceRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PayMode",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ActivateServiceRequest {
@@ -31,11 +36,10 @@ impl ActivateServiceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ActivateServiceRequest {
     const NAME: &'static str = "ActivateServiceRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PayMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut pay_mode = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -50,67 +54,92 @@ impl input::Input for ActivateServiceRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ActivateServiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ActivateServiceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ActivateServiceRequest", Self::FIELDS.len())?;
+        fields.opt("PayMode", &self.pay_mode)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::activate_service`](super::Client::activate_service).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ActivateServiceResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ActivateServiceResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ActivateServiceResponse {
-            request_id: None,
+impl lenient::Reply for ActivateServiceResponse {
+    const NAME: &'static str = "ActivateServiceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ActivateServiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ActivateServiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ActivateServiceResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 用户位置信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Approximate {
     /// (Chinese only) 表示 ISO 国家代码
     ///
     /// Example: `CN`
-    #[serde(rename = "Country", skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// (Chinese only) 表示城市名称
     ///
     /// Example: `深圳`
-    #[serde(rename = "City", skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// (Chinese only) 表示区域名称
     ///
     /// Example: `南山区`
-    #[serde(rename = "Region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 表示IANA时区
     ///
     /// Example: `Asia/Shanghai`
-    #[serde(rename = "Timezone", skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// (Chinese only) 表示详细地址
     ///
     /// Example: `深圳市南山区海天二路33号腾讯滨海大厦`
-    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
 
 impl Approximate {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Country",
+        "City",
+        "Region",
+        "Timezone",
+        "Address",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Approximate {
@@ -148,15 +177,10 @@ impl Approximate {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Approximate {
     const NAME: &'static str = "Approximate";
-    const FIELDS: &'static [&'static str] = &[
-        "Country",
-        "City",
-        "Region",
-        "Timezone",
-        "Address",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut country = None;
         let mut city = None;
@@ -183,29 +207,45 @@ impl input::Input for Approximate {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Approximate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Approximate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Approximate", Self::FIELDS.len())?;
+        fields.opt("Country", &self.country)?;
+        fields.opt("City", &self.city)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Timezone", &self.timezone)?;
+        fields.opt("Address", &self.address)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 人物描述
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Character {
     /// (Chinese only) 人物名称
     ///
     /// Example: `孙悟空`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 人物对应SystemPrompt
     ///
     /// Example: `你是《七龙珠》中的角色孙悟空，你将与{usernames}等多人展开对话。`
-    #[serde(rename = "SystemPrompt", skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
 }
 
 impl Character {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "SystemPrompt",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Character {
@@ -225,12 +265,10 @@ impl Character {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Character {
     const NAME: &'static str = "Character";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "SystemPrompt",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut system_prompt = None;
@@ -248,14 +286,24 @@ impl input::Input for Character {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Character {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Character {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Character", Self::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("SystemPrompt", &self.system_prompt)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::chat_completions`](super::Client::chat_completions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatCompletionsRequest {
     /// (Chinese only) 模型名称，可选值参考 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中混元生文模型列表。
@@ -263,7 +311,6 @@ pub struct ChatCompletionsRequest {
     /// 各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Required. Example: `hunyuan-turbos-latest`
-    #[serde(rename = "Model")]
     pub model: String,
     /// (Chinese only) 聊天上下文信息。
     /// 说明：
@@ -273,7 +320,6 @@ pub struct ChatCompletionsRequest {
     /// 3. Messages 中 Content 总长度不能超过模型输入长度上限（可参考 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 文档），超过则会截断最前面的内容，只保留尾部内容。
     ///
     /// Required.
-    #[serde(rename = "Messages")]
     pub messages: Vec<Message>,
     /// (Chinese only) 流式调用开关。
     /// 说明：
@@ -288,7 +334,6 @@ pub struct ChatCompletionsRequest {
     /// 通过 SDK 调用时，流式和非流式调用需用**不同的方式**获取返回值，具体参考 SDK 中的注释或示例（在各语言 SDK 代码仓库的 examples/hunyuan/v20230901/ 目录中）。
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// (Chinese only) 流式输出审核开关。
     /// 说明：
@@ -301,21 +346,18 @@ pub struct ChatCompletionsRequest {
     /// 当选择流式输出审核时，可能会出现部分内容已输出，但中间某一段响应中的 FinishReason 值为 sensitive，此时说明安全审核未通过。如果业务场景有实时文字上屏的需求，需要自行撤回已上屏的内容，并建议自定义替换为一条提示语，如 “这个问题我不方便回答，不如我们换个话题试试”，以保障终端体验。
     ///
     /// Example: `false`
-    #[serde(rename = "StreamModeration", skip_serializing_if = "Option::is_none")]
     pub stream_moderation: Option<bool>,
     /// (Chinese only) 说明：
     /// 1. 影响输出文本的多样性。模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。
     /// 2. 取值区间为 \[0.0, 1.0\]。取值越大，生成文本的多样性越强。
     ///
     /// Example: `1.0`
-    #[serde(rename = "TopP", skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// (Chinese only) 说明：
     /// 1. 影响模型输出多样性，模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。
     /// 2. 取值区间为 \[0.0, 2.0\]。较高的数值会使输出更加多样化和不可预测，而较低的数值会使其更加集中和确定。
     ///
     /// Example: `0.6`
-    #[serde(rename = "Temperature", skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// (Chinese only) 功能增强（如搜索）开关。
     /// 说明：
@@ -326,23 +368,18 @@ pub struct ChatCompletionsRequest {
     /// 5. 2025-04-20 00:00:00起，由默认开启状态转为默认关闭状态。
     ///
     /// Example: `true`
-    #[serde(rename = "EnableEnhancement", skip_serializing_if = "Option::is_none")]
     pub enable_enhancement: Option<bool>,
     /// (Chinese only) 可调用的工具列表，仅对 hunyuan-turbos、hunyuan-t1、hunyuan-functioncall 模型生效。
-    #[serde(rename = "Tools", skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<Tool>>,
     /// (Chinese only) 工具使用选项，可选值包括 none、auto、custom。说明：1. 仅对 hunyuan-turbo、hunyuan-functioncall 模型生效。2. none：不调用工具；auto：模型自行选择生成回复或调用工具；custom：强制模型调用指定的工具。3. 未设置时，默认值为auto
     ///
     /// Example: `auto`
-    #[serde(rename = "ToolChoice", skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<String>,
     /// (Chinese only) 强制模型调用指定的工具，当参数ToolChoice为custom时，此参数为必填
-    #[serde(rename = "CustomTool", skip_serializing_if = "Option::is_none")]
     pub custom_tool: Option<Tool>,
     /// (Chinese only) 默认是false，在值为true且命中搜索时，接口会返回SearchInfo
     ///
     /// Example: `false`
-    #[serde(rename = "SearchInfo", skip_serializing_if = "Option::is_none")]
     pub search_info: Option<bool>,
     /// (Chinese only) 搜索引文角标开关。
     /// 说明：
@@ -351,12 +388,10 @@ pub struct ChatCompletionsRequest {
     /// 3. 未传值时默认开关关闭（false）。
     ///
     /// Example: `false`
-    #[serde(rename = "Citation", skip_serializing_if = "Option::is_none")]
     pub citation: Option<bool>,
     /// (Chinese only) 是否开启极速版搜索，默认false，不开启；在开启且命中搜索时，会启用极速版搜索，流式输出首字返回更快。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableSpeedSearch", skip_serializing_if = "Option::is_none")]
     pub enable_speed_search: Option<bool>,
     /// (Chinese only) 多媒体开关。
     /// 详细介绍请阅读 [多媒体介绍](https://cloud.tencent.com/document/product/1729/111178) 中的说明。
@@ -368,17 +403,14 @@ pub struct ChatCompletionsRequest {
     /// 5. 开启并搜索到对应的多媒体信息时，会输出对应的多媒体地址，可以定制个性化的图文消息。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableMultimedia", skip_serializing_if = "Option::is_none")]
     pub enable_multimedia: Option<bool>,
     /// (Chinese only) 是否开启深度研究该问题，默认是false，在值为true且命中深度研究该问题时，会返回深度研究该问题信息。
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "EnableDeepSearch", skip_serializing_if = "Option::is_none")]
     pub enable_deep_search: Option<bool>,
     /// (Chinese only) 说明： 1. 确保模型的输出是可复现的。 2. 取值区间为非0正整数，最大值10000。 3. 非必要不建议使用，不合理的取值会影响效果。
     ///
     /// Example: `1`
-    #[serde(rename = "Seed", skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
     /// (Chinese only) 强制搜索增强开关。
     /// 说明：
@@ -386,7 +418,6 @@ pub struct ChatCompletionsRequest {
     /// 2. 开启后，将强制走AI搜索，当AI搜索结果为空时，由大模型回复兜底话术。
     ///
     /// Example: `false`
-    #[serde(rename = "ForceSearchEnhancement", skip_serializing_if = "Option::is_none")]
     pub force_search_enhancement: Option<bool>,
     /// (Chinese only) 自定义结束生成字符串
     ///
@@ -398,7 +429,6 @@ pub struct ChatCompletionsRequest {
     /// 但是目前有使用该参数的情况下，开发者需要注意该参数是否会对应用造成影响，以及未来该行为调整时带来的影响。
     ///
     /// Example: `["string"]`
-    #[serde(rename = "Stop", skip_serializing_if = "Option::is_none")]
     pub stop: Option<Vec<String>>,
     /// (Chinese only) 推荐问答开关。
     /// 说明：
@@ -406,29 +436,50 @@ pub struct ChatCompletionsRequest {
     /// 2. 开启后，在返回值的最后一个包中会增加 RecommendedQuestions 字段表示推荐问答， 最多返回3条。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableRecommendedQuestions", skip_serializing_if = "Option::is_none")]
     pub enable_recommended_questions: Option<bool>,
     /// (Chinese only) 是否开启深度阅读，默认是false，在值为true时，会返回深度阅读的结果信息。说明:1.深度阅读需要开启插件增强,即设置EnableEnhancement为true,当设置EnableDeepRead为true时EnableEnhancement默认为true；2.目前暂时只支持单文档单轮的深度阅读；3.深度阅读功能的文件上传可以使用FilesUploads接口，具体参数详见FilesUploads接口文档
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "EnableDeepRead", skip_serializing_if = "Option::is_none")]
     pub enable_deep_read: Option<bool>,
     /// (Chinese only) 知识注入相关的参数信息
-    #[serde(rename = "WebSearchOptions", skip_serializing_if = "Option::is_none")]
     pub web_search_options: Option<WebSearchOptions>,
     /// (Chinese only) 用户传入Topic
     ///
     /// Example: `闲聊`
-    #[serde(rename = "TopicChoice", skip_serializing_if = "Option::is_none")]
     pub topic_choice: Option<String>,
     /// (Chinese only) 模型思维链开关 说明： 1. 未传值时默认开启，打开模型思维链推理能力。 2. 关闭后，关闭模型思维链推理能力。 开关当前仅对hunyuan-a13b模型生效 示例值：ture
     ///
     /// Example: `true`
-    #[serde(rename = "EnableThinking", skip_serializing_if = "Option::is_none")]
     pub enable_thinking: Option<bool>,
 }
 
 impl ChatCompletionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Messages",
+        "Stream",
+        "StreamModeration",
+        "TopP",
+        "Temperature",
+        "EnableEnhancement",
+        "Tools",
+        "ToolChoice",
+        "CustomTool",
+        "SearchInfo",
+        "Citation",
+        "EnableSpeedSearch",
+        "EnableMultimedia",
+        "EnableDeepSearch",
+        "Seed",
+        "ForceSearchEnhancement",
+        "Stop",
+        "EnableRecommendedQuestions",
+        "EnableDeepRead",
+        "WebSearchOptions",
+        "TopicChoice",
+        "EnableThinking",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>, messages: impl IntoIterator<Item = Message>) -> Self {
         ChatCompletionsRequest {
@@ -564,33 +615,10 @@ impl ChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChatCompletionsRequest {
     const NAME: &'static str = "ChatCompletionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Messages",
-        "Stream",
-        "StreamModeration",
-        "TopP",
-        "Temperature",
-        "EnableEnhancement",
-        "Tools",
-        "ToolChoice",
-        "CustomTool",
-        "SearchInfo",
-        "Citation",
-        "EnableSpeedSearch",
-        "EnableMultimedia",
-        "EnableDeepSearch",
-        "Seed",
-        "ForceSearchEnhancement",
-        "Stop",
-        "EnableRecommendedQuestions",
-        "EnableDeepRead",
-        "WebSearchOptions",
-        "TopicChoice",
-        "EnableThinking",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut messages = None;
@@ -671,154 +699,154 @@ impl input::Input for ChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChatCompletionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ChatCompletionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChatCompletionsRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.plain("Messages", &self.messages)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("StreamModeration", &self.stream_moderation)?;
+        fields.opt("TopP", &self.top_p)?;
+        fields.opt("Temperature", &self.temperature)?;
+        fields.opt("EnableEnhancement", &self.enable_enhancement)?;
+        fields.opt("Tools", &self.tools)?;
+        fields.opt("ToolChoice", &self.tool_choice)?;
+        fields.opt("CustomTool", &self.custom_tool)?;
+        fields.opt("SearchInfo", &self.search_info)?;
+        fields.opt("Citation", &self.citation)?;
+        fields.opt("EnableSpeedSearch", &self.enable_speed_search)?;
+        fields.opt("EnableMultimedia", &self.enable_multimedia)?;
+        fields.opt("EnableDeepSearch", &self.enable_deep_search)?;
+        fields.opt("Seed", &self.seed)?;
+        fields.opt("ForceSearchEnhancement", &self.force_search_enhancement)?;
+        fields.opt("Stop", &self.stop)?;
+        fields.opt("EnableRecommendedQuestions", &self.enable_recommended_questions)?;
+        fields.opt("EnableDeepRead", &self.enable_deep_read)?;
+        fields.opt("WebSearchOptions", &self.web_search_options)?;
+        fields.opt("TopicChoice", &self.topic_choice)?;
+        fields.opt("EnableThinking", &self.enable_thinking)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::chat_completions`](super::Client::chat_completions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatCompletionsResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// (Chinese only) Token 统计信息。
     /// 按照总 Token 数量计费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// (Chinese only) 免责声明。
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// (Chinese only) 本次请求的 RequestId。
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 回复内容。
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::Choice>,
     /// (Chinese only) 错误信息。
     /// 如果流式返回中服务处理异常，返回该错误信息。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// (Chinese only) 多轮会话风险审核，值为1时，表明存在信息安全风险，建议终止客户多轮会话。
     ///
     /// Deprecated. Example: `1`
-    #[serde(rename = "ModerationLevel", default, skip_serializing_if = "Option::is_none")]
     pub moderation_level: Option<String>,
     /// (Chinese only) 搜索结果信息
-    #[serde(rename = "SearchInfo", default, skip_serializing_if = "Option::is_none")]
     pub search_info: Option<output::SearchInfo>,
     /// (Chinese only) 多媒体信息。
     /// 说明：
     /// 1. 可以用多媒体信息替换回复内容里的占位符，得到完整的消息。
     /// 2. 可能会出现回复内容里存在占位符，但是因为审核等原因没有返回多媒体信息。
-    #[serde(rename = "Replaces", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<output::Replace>,
     /// (Chinese only) 推荐问答。
     ///
     /// Example: `["string"]`
-    #[serde(rename = "RecommendedQuestions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recommended_questions: Vec<String>,
     /// (Chinese only) AI搜索返回状态
-    #[serde(rename = "Processes", default, skip_serializing_if = "Option::is_none")]
     pub processes: Option<output::Processes>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ChatCompletionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChatCompletionsResponse {
-            created: None,
-            usage: None,
-            note: None,
-            id: None,
-            choices: Vec::new(),
-            error_msg: None,
-            moderation_level: None,
-            search_info: None,
-            replaces: Vec::new(),
-            recommended_questions: Vec::new(),
-            processes: None,
-            request_id: None,
+impl lenient::Reply for ChatCompletionsResponse {
+    const NAME: &'static str = "ChatCompletionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Created",
+        "Usage",
+        "Note",
+        "Id",
+        "Choices",
+        "ErrorMsg",
+        "ModerationLevel",
+        "SearchInfo",
+        "Replaces",
+        "RecommendedQuestions",
+        "Processes",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.created),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.note),
+            3 => lenient::value(map, &mut self.id),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.moderation_level),
+            7 => lenient::value(map, &mut self.search_info),
+            8 => lenient::list(map, &mut self.replaces),
+            9 => lenient::list(map, &mut self.recommended_questions),
+            10 => lenient::value(map, &mut self.processes),
+            11 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
+}
+
+impl<'de> Deserialize<'de> for ChatCompletionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::Choice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `ModerationLevel`.
-    pub fn with_moderation_level(mut self, moderation_level: impl Into<String>) -> Self {
-        self.moderation_level = Some(moderation_level.into());
-        self
-    }
-    /// Sets `SearchInfo`.
-    pub fn with_search_info(mut self, search_info: output::SearchInfo) -> Self {
-        self.search_info = Some(search_info);
-        self
-    }
-    /// Sets `Replaces`.
-    pub fn with_replaces(mut self, replaces: impl IntoIterator<Item = output::Replace>) -> Self {
-        self.replaces = replaces.into_iter().collect();
-        self
-    }
-    /// Sets `RecommendedQuestions`.
-    pub fn with_recommended_questions(mut self, recommended_questions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.recommended_questions = recommended_questions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Processes`.
-    pub fn with_processes(mut self, processes: output::Processes) -> Self {
-        self.processes = Some(processes);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ChatCompletionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("ModerationLevel", &self.moderation_level)?;
+        fields.opt("SearchInfo", &self.search_info)?;
+        fields.list("Replaces", &self.replaces)?;
+        fields.list("RecommendedQuestions", &self.recommended_questions)?;
+        fields.opt("Processes", &self.processes)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::chat_translations`](super::Client::chat_translations).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatTranslationsRequest {
     /// Model name. optional values include hunyuan-translation.
@@ -828,7 +856,6 @@ pub struct ChatTranslationsRequest {
     /// Different models have different pricing. according to [the purchase guide](https://www.tencentcloud.com/document/product/1284/77186), call as needed.
     ///
     /// Required. Example: `hunyuan-translation`
-    #[serde(rename = "Model")]
     pub model: String,
     /// Streaming call switch.
     /// Note:.
@@ -843,12 +870,10 @@ pub struct ChatTranslationsRequest {
     /// When making an SDK call, streaming and non-streaming calls require **different ways** to obtain the return value. refer to the comments or sample code in the SDK (in the examples/hunyuan/v20230901/ directory of each language SDK code repository).
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// Text to be translated
     ///
     /// Example: `Playing video games leads to lasting improvements in cognitive abilities.`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Source language.
     /// Supported language list:.
@@ -857,7 +882,6 @@ pub struct ChatTranslationsRequest {
     /// Filipino: fil, hindi: hi, polish: pl, czech: cs, dutch: nl, khmer: km, burmese: my, persian: fa, gujarati: gu, urdu: ur, telugu: te, marathi: mr, hebrew: he, bengali: bn, tamil: ta, ukrainian: uk, tibetan: bo, kazakh: kk, mongolian: mn, uyghur: ug.
     ///
     /// Example: `en`
-    #[serde(rename = "Source", skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Target language.
     /// Supported language list:.
@@ -866,24 +890,31 @@ pub struct ChatTranslationsRequest {
     /// Filipino: fil, hindi: hi, polish: pl, czech: cs, dutch: nl, khmer: km, burmese: my, persian: fa, gujarati: gu, urdu: ur, telugu: te, marathi: mr, hebrew: he, bengali: bn, tamil: ta, ukrainian: uk, tibetan: bo, kazakh: kk, mongolian: mn, uyghur: ug.
     ///
     /// Example: `zh`
-    #[serde(rename = "Target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Domain of the text to be translated, such as game plot.
     ///
     /// Example: `游戏剧情`
-    #[serde(rename = "Field", skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Reference example, up to 10.
-    #[serde(rename = "References", skip_serializing_if = "Option::is_none")]
     pub references: Option<Vec<Reference>>,
     /// (Chinese only) 关联的术语库 ID 列表，用于术语翻译 ，最大支持5个术语库
     ///
     /// Example: `["3177dfae1f8cb180dfcc1bea2ddf19f6"]`
-    #[serde(rename = "GlossaryIDs", skip_serializing_if = "Option::is_none")]
     pub glossary_i_ds: Option<Vec<String>>,
 }
 
 impl ChatTranslationsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Stream",
+        "Text",
+        "Source",
+        "Target",
+        "Field",
+        "References",
+        "GlossaryIDs",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>) -> Self {
         ChatTranslationsRequest {
@@ -934,18 +965,10 @@ impl ChatTranslationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ChatTranslationsRequest {
     const NAME: &'static str = "ChatTranslationsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Stream",
-        "Text",
-        "Source",
-        "Target",
-        "Field",
-        "References",
-        "GlossaryIDs",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut stream = None;
@@ -981,99 +1004,104 @@ impl input::Input for ChatTranslationsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ChatTranslationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ChatTranslationsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChatTranslationsRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("Source", &self.source)?;
+        fields.opt("Target", &self.target)?;
+        fields.opt("Field", &self.field)?;
+        fields.opt("References", &self.references)?;
+        fields.opt("GlossaryIDs", &self.glossary_i_ds)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::chat_translations`](super::Client::chat_translations).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatTranslationsResponse {
     /// Request'S RequestId this time.
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Disclaimer.
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Unix timestamp, in seconds.
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Token statistical information.
     /// Billing by Token quantity.
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// Reply content.
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::TranslationChoice>,
     /// Error message.
     /// If the service encounters an exception during streaming return, return this error.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem. As a streaming response API, when the request is successfully completed, the RequestId will be placed in the Header "X-TC-RequestId" of the HTTP response.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ChatTranslationsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChatTranslationsResponse {
-            id: None,
-            note: None,
-            created: None,
-            usage: None,
-            choices: Vec::new(),
-            error_msg: None,
-            request_id: None,
+impl lenient::Reply for ChatTranslationsResponse {
+    const NAME: &'static str = "ChatTranslationsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Note",
+        "Created",
+        "Usage",
+        "Choices",
+        "ErrorMsg",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.note),
+            2 => lenient::scalar(map, &mut self.created),
+            3 => lenient::value(map, &mut self.usage),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ChatTranslationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
-    }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::TranslationChoice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ChatTranslationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChatTranslationsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 可以传入多种类型的内容，目前支持文本、图片、视频。
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Content {
     /// (Chinese only) 内容类型
@@ -1083,36 +1111,39 @@ pub struct Content {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `text`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// (Chinese only) 当 Type 为 text 时使用，表示具体的文本内容。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `下面图片中是哪个公司的 Logo？`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// (Chinese only) 图片的url，当 Type 为 image_url 时使用，表示具体的图片内容
     /// 如"<https://example.com/1.png>" 或 图片的base64（注意 "data:image/jpeg;base64," 为必要部分）："data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAA......"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<ImageUrl>,
     /// (Chinese only) 当 Type 为 video_url 时使用，标识具体的视频链接内容，如"<https://your-video-path.mp4>"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoUrl", skip_serializing_if = "Option::is_none")]
     pub video_url: Option<VideoUrl>,
     /// (Chinese only) 当 Type 为 video_frames 时使用，标识具体的视频内图像帧内容，当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoFrames", skip_serializing_if = "Option::is_none")]
     pub video_frames: Option<VideoFrames>,
 }
 
 impl Content {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Text",
+        "ImageUrl",
+        "VideoUrl",
+        "VideoFrames",
+    ];
     /// With the fields a request must carry.
     pub fn new(type_: impl Into<String>) -> Self {
         Content {
@@ -1145,15 +1176,10 @@ impl Content {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Content {
     const NAME: &'static str = "Content";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Text",
-        "ImageUrl",
-        "VideoUrl",
-        "VideoFrames",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut text = None;
@@ -1180,21 +1206,33 @@ impl input::Input for Content {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Content {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Content", Self::FIELDS.len())?;
+        fields.plain("Type", &self.type_)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("VideoUrl", &self.video_url)?;
+        fields.opt("VideoFrames", &self.video_frames)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::convert3_d_format`](super::Client::convert3_d_format).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Convert3DFormatRequest {
     /// 3D file url address. model file size not greater than 60 mb
     /// Supports fbx, obj, and glb format 3d file input
     ///
     /// Required. Example: `url`
-    #[serde(rename = "File3D")]
     pub file3_d: String,
     /// Returns the 3D file format. valid values:
     /// STL, USDZ, FBX, MP4, GIF
@@ -1202,11 +1240,15 @@ pub struct Convert3DFormatRequest {
     /// Example value: STL.
     ///
     /// Required. Example: `STL`
-    #[serde(rename = "Format")]
     pub format: String,
 }
 
 impl Convert3DFormatRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "Format",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: impl Into<String>, format: impl Into<String>) -> Self {
         Convert3DFormatRequest {
@@ -1216,12 +1258,10 @@ impl Convert3DFormatRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Convert3DFormatRequest {
     const NAME: &'static str = "Convert3DFormatRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "Format",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut format = None;
@@ -1239,63 +1279,85 @@ impl input::Input for Convert3DFormatRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Convert3DFormatRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Convert3DFormatRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Convert3DFormatRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.plain("Format", &self.format)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::convert3_d_format`](super::Client::convert3_d_format).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Convert3DFormatResponse {
     /// 3D file address
     ///
     /// Example: `url`
-    #[serde(rename = "ResultFile3D", default, skip_serializing_if = "Option::is_none")]
     pub result_file3_d: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl Convert3DFormatResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Convert3DFormatResponse {
-            result_file3_d: None,
-            request_id: None,
+impl lenient::Reply for Convert3DFormatResponse {
+    const NAME: &'static str = "Convert3DFormatResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ResultFile3D",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.result_file3_d),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResultFile3D`.
-    pub fn with_result_file3_d(mut self, result_file3_d: impl Into<String>) -> Self {
-        self.result_file3_d = Some(result_file3_d.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Convert3DFormatResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Convert3DFormatResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Convert3DFormatResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResultFile3D", &self.result_file3_d)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_glossary_entry`](super::Client::create_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `3177dfae1f8cb180dfcc1bea2ddf19f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 术语条目列表，单次请求限制100个
     ///
     /// Required.
-    #[serde(rename = "Entries")]
     pub entries: Vec<GlossaryEntryCreateItem>,
 }
 
 impl CreateGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Entries",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>, entries: impl IntoIterator<Item = GlossaryEntryCreateItem>) -> Self {
         CreateGlossaryEntryRequest {
@@ -1305,12 +1367,10 @@ impl CreateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGlossaryEntryRequest {
     const NAME: &'static str = "CreateGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Entries",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut entries = None;
@@ -1328,71 +1388,93 @@ impl input::Input for CreateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.plain("Entries", &self.entries)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_glossary_entry`](super::Client::create_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryEntryResponse {
     /// (Chinese only) 成功创建的术语条目
-    #[serde(rename = "Entries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGlossaryEntryResponse {
-            entries: Vec::new(),
-            request_id: None,
+impl lenient::Reply for CreateGlossaryEntryResponse {
+    const NAME: &'static str = "CreateGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Entries",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.entries),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Entries`.
-    pub fn with_entries(mut self, entries: impl IntoIterator<Item = output::GlossaryEntry>) -> Self {
-        self.entries = entries.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Entries", &self.entries)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_glossary`](super::Client::create_glossary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlossaryRequest {
     /// (Chinese only) 术语库名称，限制50个字符
     ///
     /// Required. Example: `我的术语库`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) 源语言代码，取值范围：zh(中文)、en(英语)、fr(法语)、pt(葡萄牙语)、es(西班牙语)、ja(日语)、tr(土耳其语)、ru(俄语)、ar(阿拉伯语)、ko(韩语)、th(泰语)、it(意大利语)、de(德语)、vi(越南语)、ms(马来语)、id(印尼语)、yue(粤语)、zh-TR(繁体中文)、hi(印地语)、fil(菲律宾语)、pl(波兰语)、cs(捷克语)、nl(荷兰语)、km(高棉语)、my(缅甸语)、fa(波斯语)、gu(古吉拉特语)、ur(乌尔都语)、te(泰卢固语)、mr(马拉地语)、he(希伯来语)、bn(孟加拉语)、ta(泰米尔语)、uk(乌克兰语)、bo(藏语)、kk(哈萨克语)、mn(蒙古语)、ug(维吾尔语)
     ///
     /// Required. Example: `en`
-    #[serde(rename = "Source")]
     pub source: String,
     /// (Chinese only) 目标语言代码，取值范围：zh(中文)、en(英语)、fr(法语)、pt(葡萄牙语)、es(西班牙语)、ja(日语)、tr(土耳其语)、ru(俄语)、ar(阿拉伯语)、ko(韩语)、th(泰语)、it(意大利语)、de(德语)、vi(越南语)、ms(马来语)、id(印尼语)、yue(粤语)、zh-TR(繁体中文)、hi(印地语)、fil(菲律宾语)、pl(波兰语)、cs(捷克语)、nl(荷兰语)、km(高棉语)、my(缅甸语)、fa(波斯语)、gu(古吉拉特语)、ur(乌尔都语)、te(泰卢固语)、mr(马拉地语)、he(希伯来语)、bn(孟加拉语)、ta(泰米尔语)、uk(乌克兰语)、bo(藏语)、kk(哈萨克语)、mn(蒙古语)、ug(维吾尔语)
     ///
     /// Required. Example: `zh`
-    #[serde(rename = "Target")]
     pub target: String,
     /// (Chinese only) 术语库描述，限制255个字符
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl CreateGlossaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Source",
+        "Target",
+        "Description",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, source: impl Into<String>, target: impl Into<String>) -> Self {
         CreateGlossaryRequest {
@@ -1409,14 +1491,10 @@ impl CreateGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateGlossaryRequest {
     const NAME: &'static str = "CreateGlossaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Source",
-        "Target",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut source = None;
@@ -1440,169 +1518,196 @@ impl input::Input for CreateGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateGlossaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateGlossaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateGlossaryRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Source", &self.source)?;
+        fields.plain("Target", &self.target)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::create_glossary`](super::Client::create_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGlossaryResponse {
     /// (Chinese only) 术语库名称
     ///
     /// Example: `我的术语库`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 术语库唯一 ID
     ///
     /// Example: `6df696144203027ba838dbfb5b8c2fba`
-    #[serde(rename = "GlossaryId", default, skip_serializing_if = "Option::is_none")]
     pub glossary_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateGlossaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateGlossaryResponse {
-            name: None,
-            glossary_id: None,
-            request_id: None,
+impl lenient::Reply for CreateGlossaryResponse {
+    const NAME: &'static str = "CreateGlossaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "GlossaryId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.glossary_id),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateGlossaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GlossaryId`.
-    pub fn with_glossary_id(mut self, glossary_id: impl Into<String>) -> Self {
-        self.glossary_id = Some(glossary_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateGlossaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("GlossaryId", &self.glossary_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::create_thread`](super::Client::create_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateThreadRequest {}
 
 impl CreateThreadRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         CreateThreadRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for CreateThreadRequest {
     const NAME: &'static str = "CreateThreadRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(CreateThreadRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for CreateThreadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for CreateThreadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "CreateThreadRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::create_thread`](super::Client::create_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateThreadResponse {
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间，Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 提供给工具的资源列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"CodeInterpreter": ["file-tZ0lWeNW4oNbEiMYGtOXEmEk"]}`
-    #[serde(rename = "ToolResources", default, skip_serializing_if = "Option::is_none")]
     pub tool_resources: Option<output::ThreadToolResources>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl CreateThreadResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CreateThreadResponse {
-            id: None,
-            object: None,
-            created_at: None,
-            tool_resources: None,
-            request_id: None,
+impl lenient::Reply for CreateThreadResponse {
+    const NAME: &'static str = "CreateThreadResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ToolResources",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.tool_resources),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CreateThreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ToolResources`.
-    pub fn with_tool_resources(mut self, tool_resources: output::ThreadToolResources) -> Self {
-        self.tool_resources = Some(tool_resources);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CreateThreadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CreateThreadResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ToolResources", &self.tool_resources)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_glossary_entry`](super::Client::delete_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `36c0033b405c84107d68e1c03788c4f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 需要更新的术语条目列表，单次请求限制100个
     ///
     /// Required.
-    #[serde(rename = "Entries")]
     pub entries: Vec<GlossaryEntryDeleteItem>,
 }
 
 impl DeleteGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Entries",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>, entries: impl IntoIterator<Item = GlossaryEntryDeleteItem>) -> Self {
         DeleteGlossaryEntryRequest {
@@ -1612,12 +1717,10 @@ impl DeleteGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGlossaryEntryRequest {
     const NAME: &'static str = "DeleteGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Entries",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut entries = None;
@@ -1635,47 +1738,73 @@ impl input::Input for DeleteGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.plain("Entries", &self.entries)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_glossary_entry`](super::Client::delete_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryEntryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGlossaryEntryResponse {
-            request_id: None,
+impl lenient::Reply for DeleteGlossaryEntryResponse {
+    const NAME: &'static str = "DeleteGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::delete_glossary`](super::Client::delete_glossary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteGlossaryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `452ed9fea07fd1e58be56bd329c28941`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
 }
 
 impl DeleteGlossaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>) -> Self {
         DeleteGlossaryRequest {
@@ -1684,11 +1813,10 @@ impl DeleteGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DeleteGlossaryRequest {
     const NAME: &'static str = "DeleteGlossaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1703,47 +1831,72 @@ impl input::Input for DeleteGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DeleteGlossaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DeleteGlossaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::delete_glossary`](super::Client::delete_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteGlossaryResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DeleteGlossaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DeleteGlossaryResponse {
-            request_id: None,
+impl lenient::Reply for DeleteGlossaryResponse {
+    const NAME: &'static str = "DeleteGlossaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DeleteGlossaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DeleteGlossaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DeleteGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe3_d_smart_topology_job`](super::Client::describe3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Describe3DSmartTopologyJobRequest {
     /// Task ID.
     ///
     /// Required. Example: `1315932989749215232`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl Describe3DSmartTopologyJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         Describe3DSmartTopologyJobRequest {
@@ -1752,11 +1905,10 @@ impl Describe3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Describe3DSmartTopologyJobRequest {
     const NAME: &'static str = "Describe3DSmartTopologyJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1771,89 +1923,98 @@ impl input::Input for Describe3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Describe3DSmartTopologyJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Describe3DSmartTopologyJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe3_d_smart_topology_job`](super::Client::describe3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Describe3DSmartTopologyJobResponse {
     /// Task status. WAIT: waiting; RUN: running; FAIL: failed; DONE: successful. example value: RUN.
     ///
     /// Example: `RUN`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code.
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
     ///
     /// Example: `参数错误`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// File generation URL address, with a valid period of 1 day.
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl Describe3DSmartTopologyJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Describe3DSmartTopologyJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
+impl lenient::Reply for Describe3DSmartTopologyJobResponse {
+    const NAME: &'static str = "Describe3DSmartTopologyJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Describe3DSmartTopologyJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Describe3DSmartTopologyJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Describe3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_auto_rigging_job`](super::Client::describe_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoRiggingJobRequest {
     /// Task ID (valid period: 24 hours).
     ///
     /// Required. Example: `1440599109062270976`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl DescribeAutoRiggingJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         DescribeAutoRiggingJobRequest {
@@ -1862,11 +2023,10 @@ impl DescribeAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeAutoRiggingJobRequest {
     const NAME: &'static str = "DescribeAutoRiggingJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1881,14 +2041,23 @@ impl input::Input for DescribeAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeAutoRiggingJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeAutoRiggingJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAutoRiggingJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_auto_rigging_job`](super::Client::describe_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoRiggingJobResponse {
     /// Task status:
@@ -1898,76 +2067,76 @@ pub struct DescribeAutoRiggingJobResponse {
     /// DONE: successfu.
     ///
     /// Example: `DONE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code.
     ///
     /// Example: `FailedOperation.InnerError`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
     ///
     /// Example: `服务内部错误，请重试。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Describes the generated 3d file array (valid period: 24 hours).
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeAutoRiggingJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeAutoRiggingJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeAutoRiggingJobResponse {
+    const NAME: &'static str = "DescribeAutoRiggingJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeAutoRiggingJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAutoRiggingJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_convert3_d_format_job`](super::Client::describe_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConvert3DFormatJobRequest {
     /// Task ID (valid period: 24 hours).
     ///
     /// Required. Example: `1433027947910201344`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl DescribeConvert3DFormatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         DescribeConvert3DFormatJobRequest {
@@ -1976,11 +2145,10 @@ impl DescribeConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeConvert3DFormatJobRequest {
     const NAME: &'static str = "DescribeConvert3DFormatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -1995,14 +2163,23 @@ impl input::Input for DescribeConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeConvert3DFormatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeConvert3DFormatJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_convert3_d_format_job`](super::Client::describe_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeConvert3DFormatJobResponse {
     /// Task status:
@@ -2012,76 +2189,76 @@ pub struct DescribeConvert3DFormatJobResponse {
     /// DONE: successfu.
     ///
     /// Example: `DONE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code.
     ///
     /// Example: `FailedOperation.InnerError`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
     ///
     /// Example: `服务内部错误，请重试。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Describes the generated 3d file array (valid period: 24 hours).
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeConvert3DFormatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeConvert3DFormatJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeConvert3DFormatJobResponse {
+    const NAME: &'static str = "DescribeConvert3DFormatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeConvert3DFormatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeConvert3DFormatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::describe_hunyuan_to3_duv_job`](super::Client::describe_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHunyuanTo3DuvJobRequest {
     /// Task ID
     ///
     /// Required. Example: `1376862528873414656`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl DescribeHunyuanTo3DuvJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         DescribeHunyuanTo3DuvJobRequest {
@@ -2090,11 +2267,10 @@ impl DescribeHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for DescribeHunyuanTo3DuvJobRequest {
     const NAME: &'static str = "DescribeHunyuanTo3DuvJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2109,14 +2285,23 @@ impl input::Input for DescribeHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for DescribeHunyuanTo3DuvJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeHunyuanTo3DuvJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::describe_hunyuan_to3_duv_job`](super::Client::describe_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeHunyuanTo3DuvJobResponse {
     /// Task status
@@ -2127,76 +2312,76 @@ pub struct DescribeHunyuanTo3DuvJobResponse {
     /// Example value: RUN
     ///
     /// Example: `WAIT`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// File generation URL address, with a valid period of 1 day
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl DescribeHunyuanTo3DuvJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeHunyuanTo3DuvJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
+impl lenient::Reply for DescribeHunyuanTo3DuvJobResponse {
+    const NAME: &'static str = "DescribeHunyuanTo3DuvJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeHunyuanTo3DuvJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeHunyuanTo3DuvJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::files_deletions`](super::Client::files_deletions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesDeletionsRequest {
     /// (Chinese only) 文件标识符。
     ///
     /// Required. Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID")]
     pub id: String,
 }
 
 impl FilesDeletionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ID",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(id: impl Into<String>) -> Self {
         FilesDeletionsRequest {
@@ -2205,11 +2390,10 @@ impl FilesDeletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for FilesDeletionsRequest {
     const NAME: &'static str = "FilesDeletionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -2224,85 +2408,98 @@ impl input::Input for FilesDeletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for FilesDeletionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for FilesDeletionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FilesDeletionsRequest", Self::FIELDS.len())?;
+        fields.plain("ID", &self.id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::files_deletions`](super::Client::files_deletions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FilesDeletionsResponse {
     /// (Chinese only) 文件标识符。
     ///
     /// Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型，始终为 file。
     ///
     /// Example: `file`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 是否删除成功。
     ///
     /// Example: `true`
-    #[serde(rename = "Deleted", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl FilesDeletionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FilesDeletionsResponse {
-            id: None,
-            object: None,
-            deleted: None,
-            request_id: None,
+impl lenient::Reply for FilesDeletionsResponse {
+    const NAME: &'static str = "FilesDeletionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "Deleted",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.deleted),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for FilesDeletionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Deleted`.
-    pub fn with_deleted(mut self, deleted: bool) -> Self {
-        self.deleted = Some(deleted);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FilesDeletionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FilesDeletionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("Deleted", &self.deleted)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::files_list`](super::Client::files_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilesListRequest {
     /// (Chinese only) 分页偏移量。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// (Chinese only) 每页数量，最大 100。
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
 impl FilesListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Offset",
+        "Limit",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         FilesListRequest {
@@ -2322,12 +2519,10 @@ impl FilesListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for FilesListRequest {
     const NAME: &'static str = "FilesListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Offset",
-        "Limit",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut offset = None;
         let mut limit = None;
@@ -2345,85 +2540,99 @@ impl input::Input for FilesListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for FilesListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for FilesListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FilesListRequest", Self::FIELDS.len())?;
+        fields.opt("Offset", &self.offset)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::files_list`](super::Client::files_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FilesListResponse {
     /// (Chinese only) 文件数量。
     ///
     /// Example: `100`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 对象类型，始终为 list。
     ///
     /// Example: `list`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) FileObject 列表。
     ///
     /// Example: `[{"id":"file-YbhlphnNEsjRoKTEXukAqNZZ","object":"file","bytes":15877,"created_at":1722325693,"filename":"test.docx","purpose":"file-extract"}]`
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::FileObject>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl FilesListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FilesListResponse {
-            total: None,
-            object: None,
-            data: Vec::new(),
-            request_id: None,
+impl lenient::Reply for FilesListResponse {
+    const NAME: &'static str = "FilesListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "Object",
+        "Data",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::list(map, &mut self.data),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
+}
+
+impl<'de> Deserialize<'de> for FilesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::FileObject>) -> Self {
-        self.data = data.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FilesListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FilesListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Object", &self.object)?;
+        fields.list("Data", &self.data)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::files_uploads`](super::Client::files_uploads).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FilesUploadsRequest {
     /// (Chinese only) 文件名。
     ///
     /// Required. Example: `云API产品简介.pdf`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) 文件链接。目前支持 csv, doc, docx, pdf, ppt, pptx, txt, xls, xlsx 格式，单文件大小限制为100M。
     ///
     /// Required. Example: `https://main.qcloudimg.com/raw/document/product/pdf/1278_46794_cn.pdf`
-    #[serde(rename = "URL")]
     pub url: String,
 }
 
 impl FilesUploadsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "URL",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
         FilesUploadsRequest {
@@ -2433,12 +2642,10 @@ impl FilesUploadsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for FilesUploadsRequest {
     const NAME: &'static str = "FilesUploadsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "URL",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
@@ -2456,118 +2663,120 @@ impl input::Input for FilesUploadsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for FilesUploadsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for FilesUploadsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FilesUploadsRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("URL", &self.url)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::files_uploads`](super::Client::files_uploads).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FilesUploadsResponse {
     /// (Chinese only) 文件标识符，可在各个API中引用。
     ///
     /// Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型，始终为 file。
     ///
     /// Example: `file`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 文件大小，单位为字节。
     ///
     /// Example: `15877`
-    #[serde(rename = "Bytes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bytes: Option<i64>,
     /// (Chinese only) 文件创建时的 Unix 时间戳（秒）。
     ///
     /// Example: `1722325693`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 文件名。
     ///
     /// Example: `test.docx`
-    #[serde(rename = "Filename", default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// (Chinese only) 上传文件的用途。
     ///
     /// Example: `file-extract`
-    #[serde(rename = "Purpose", default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl FilesUploadsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FilesUploadsResponse {
-            id: None,
-            object: None,
-            bytes: None,
-            created_at: None,
-            filename: None,
-            purpose: None,
-            request_id: None,
+impl lenient::Reply for FilesUploadsResponse {
+    const NAME: &'static str = "FilesUploadsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "Bytes",
+        "CreatedAt",
+        "Filename",
+        "Purpose",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.bytes),
+            3 => lenient::scalar(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.filename),
+            5 => lenient::value(map, &mut self.purpose),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for FilesUploadsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Bytes`.
-    pub fn with_bytes(mut self, bytes: i64) -> Self {
-        self.bytes = Some(bytes);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `Filename`.
-    pub fn with_filename(mut self, filename: impl Into<String>) -> Self {
-        self.filename = Some(filename.into());
-        self
-    }
-    /// Sets `Purpose`.
-    pub fn with_purpose(mut self, purpose: impl Into<String>) -> Self {
-        self.purpose = Some(purpose.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FilesUploadsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FilesUploadsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("Bytes", &self.bytes)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("Filename", &self.filename)?;
+        fields.opt("Purpose", &self.purpose)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_embedding`](super::Client::get_embedding).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetEmbeddingRequest {
     /// (Chinese only) 输入文本。总长度不超过 1024 个 Token，超过则会截断最后面的内容。
     ///
     /// Example: `你好`
-    #[serde(rename = "Input", skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
     /// (Chinese only) 输入文本数组。输入数组总长度不超过 50 。
     ///
     /// Example: `["你好", "hello"]`
-    #[serde(rename = "InputList", skip_serializing_if = "Option::is_none")]
     pub input_list: Option<Vec<String>>,
 }
 
 impl GetEmbeddingRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Input",
+        "InputList",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         GetEmbeddingRequest {
@@ -2587,12 +2796,10 @@ impl GetEmbeddingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetEmbeddingRequest {
     const NAME: &'static str = "GetEmbeddingRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Input",
-        "InputList",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut input = None;
         let mut input_list = None;
@@ -2610,75 +2817,93 @@ impl input::Input for GetEmbeddingRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetEmbeddingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetEmbeddingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetEmbeddingRequest", Self::FIELDS.len())?;
+        fields.opt("Input", &self.input)?;
+        fields.opt("InputList", &self.input_list)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_embedding`](super::Client::get_embedding).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetEmbeddingResponse {
     /// (Chinese only) 返回的 Embedding 信息。
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::EmbeddingData>,
     /// (Chinese only) Token 使用计数，按照总 Token 数量收费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::EmbeddingUsage>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetEmbeddingResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetEmbeddingResponse {
-            data: Vec::new(),
-            usage: None,
-            request_id: None,
+impl lenient::Reply for GetEmbeddingResponse {
+    const NAME: &'static str = "GetEmbeddingResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "Usage",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::EmbeddingData>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for GetEmbeddingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::EmbeddingUsage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetEmbeddingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetEmbeddingResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_thread_message_list`](super::Client::get_thread_message_list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetThreadMessageListRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
     /// (Chinese only) 返回的消息条数，1 - 100 条
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// (Chinese only) 排序方式，按创建时间升序（asc）或降序（desc），默认为 desc
     ///
     /// Example: `desc`
-    #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
 
 impl GetThreadMessageListRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+        "Limit",
+        "Order",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>) -> Self {
         GetThreadMessageListRequest {
@@ -2699,13 +2924,10 @@ impl GetThreadMessageListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetThreadMessageListRequest {
     const NAME: &'static str = "GetThreadMessageListRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-        "Limit",
-        "Order",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         let mut limit = None;
@@ -2726,129 +2948,128 @@ impl input::Input for GetThreadMessageListRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetThreadMessageListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetThreadMessageListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetThreadMessageListRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_thread_message_list`](super::Client::get_thread_message_list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetThreadMessageListResponse {
     /// (Chinese only) 消息列表
-    #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::ThreadMessage>,
     /// (Chinese only) 第一条消息 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `msg_UT0ERwQZyW6uOYsrxl2Fho7f`
-    #[serde(rename = "FirstID", default, skip_serializing_if = "Option::is_none")]
     pub first_id: Option<String>,
     /// (Chinese only) 已废弃
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `0`
-    #[serde(rename = "LastID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_id: Option<i64>,
     /// (Chinese only) 是否还有更多消息
     ///
     /// Example: `false`
-    #[serde(rename = "HasMore", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `list`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 第一条消息 ID
     ///
     /// Example: `msg_UT0ERwQZyW6uOYsrxl2Fho7f`
-    #[serde(rename = "FirstMsgID", default, skip_serializing_if = "Option::is_none")]
     pub first_msg_id: Option<String>,
     /// (Chinese only) 最后一条消息 ID
     ///
     /// Example: `msg_kP6Xm8FC0NchARWC5cNF2IU0`
-    #[serde(rename = "LastMsgID", default, skip_serializing_if = "Option::is_none")]
     pub last_msg_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetThreadMessageListResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetThreadMessageListResponse {
-            data: Vec::new(),
-            first_id: None,
-            last_id: None,
-            has_more: None,
-            object: None,
-            first_msg_id: None,
-            last_msg_id: None,
-            request_id: None,
+impl lenient::Reply for GetThreadMessageListResponse {
+    const NAME: &'static str = "GetThreadMessageListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Data",
+        "FirstID",
+        "LastID",
+        "HasMore",
+        "Object",
+        "FirstMsgID",
+        "LastMsgID",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.data),
+            1 => lenient::value(map, &mut self.first_id),
+            2 => lenient::scalar(map, &mut self.last_id),
+            3 => lenient::scalar(map, &mut self.has_more),
+            4 => lenient::value(map, &mut self.object),
+            5 => lenient::value(map, &mut self.first_msg_id),
+            6 => lenient::value(map, &mut self.last_msg_id),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl IntoIterator<Item = output::ThreadMessage>) -> Self {
-        self.data = data.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for GetThreadMessageListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `FirstID`.
-    pub fn with_first_id(mut self, first_id: impl Into<String>) -> Self {
-        self.first_id = Some(first_id.into());
-        self
-    }
-    /// Sets `LastID`.
-    pub fn with_last_id(mut self, last_id: i64) -> Self {
-        self.last_id = Some(last_id);
-        self
-    }
-    /// Sets `HasMore`.
-    pub fn with_has_more(mut self, has_more: bool) -> Self {
-        self.has_more = Some(has_more);
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `FirstMsgID`.
-    pub fn with_first_msg_id(mut self, first_msg_id: impl Into<String>) -> Self {
-        self.first_msg_id = Some(first_msg_id.into());
-        self
-    }
-    /// Sets `LastMsgID`.
-    pub fn with_last_msg_id(mut self, last_msg_id: impl Into<String>) -> Self {
-        self.last_msg_id = Some(last_msg_id.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetThreadMessageListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetThreadMessageListResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Data", &self.data)?;
+        fields.opt("FirstID", &self.first_id)?;
+        fields.opt("LastID", &self.last_id)?;
+        fields.opt("HasMore", &self.has_more)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("FirstMsgID", &self.first_msg_id)?;
+        fields.opt("LastMsgID", &self.last_msg_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_thread_message`](super::Client::get_thread_message).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetThreadMessageRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_QPH2Z6DpBhc46V3ylE1JEqTv`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
     /// (Chinese only) 消息 ID
     ///
     /// Required. Example: `msg_jtO6oVZmFtIi4T43eswXk6lJ`
-    #[serde(rename = "MessageID")]
     pub message_id: String,
 }
 
 impl GetThreadMessageRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+        "MessageID",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>, message_id: impl Into<String>) -> Self {
         GetThreadMessageRequest {
@@ -2858,12 +3079,10 @@ impl GetThreadMessageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetThreadMessageRequest {
     const NAME: &'static str = "GetThreadMessageRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-        "MessageID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         let mut message_id = None;
@@ -2881,196 +3100,170 @@ impl input::Input for GetThreadMessageRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetThreadMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetThreadMessageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetThreadMessageRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.plain("MessageID", &self.message_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_thread_message`](super::Client::get_thread_message).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetThreadMessageResponse {
     /// (Chinese only) 消息 ID
     ///
     /// Example: `msg_pYmfqfAkOcN5bM1rjdEjbVZV`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread.message`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `1727269943`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID", default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// (Chinese only) 状态，处理中 in_progress，已完成 completed，未完成 incomplete。
     ///
     /// Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 未完成原因
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"Reason": ""}`
-    #[serde(rename = "InCompleteDetails", default, skip_serializing_if = "Option::is_none")]
     pub in_complete_details: Option<output::ThreadMessageInCompleteDetailsObject>,
     /// (Chinese only) 完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "CompletedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// (Chinese only) 未完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "InCompleteAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_complete_at: Option<i64>,
     /// (Chinese only) 角色
     ///
     /// Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容
     ///
     /// Example: `你好`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 助手 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `asst_LhSU47qcQcFEItggpGEx5eh1`
-    #[serde(rename = "AssistantID", default, skip_serializing_if = "Option::is_none")]
     pub assistant_id: Option<String>,
     /// (Chinese only) 运行 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `run_SR0cPyidY0vBWy7mcYN5loSR`
-    #[serde(rename = "RunID", default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// (Chinese only) 附件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"FileID":"file-tMjt0CQnvU25GwUDkih4tU4H"}]`
-    #[serde(rename = "Attachments", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<output::ThreadMessageAttachmentObject>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetThreadMessageResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetThreadMessageResponse {
-            id: None,
-            object: None,
-            created_at: None,
-            thread_id: None,
-            status: None,
-            in_complete_details: None,
-            completed_at: None,
-            in_complete_at: None,
-            role: None,
-            content: None,
-            assistant_id: None,
-            run_id: None,
-            attachments: Vec::new(),
-            request_id: None,
+impl lenient::Reply for GetThreadMessageResponse {
+    const NAME: &'static str = "GetThreadMessageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ThreadID",
+        "Status",
+        "InCompleteDetails",
+        "CompletedAt",
+        "InCompleteAt",
+        "Role",
+        "Content",
+        "AssistantID",
+        "RunID",
+        "Attachments",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.thread_id),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.in_complete_details),
+            6 => lenient::scalar(map, &mut self.completed_at),
+            7 => lenient::scalar(map, &mut self.in_complete_at),
+            8 => lenient::value(map, &mut self.role),
+            9 => lenient::value(map, &mut self.content),
+            10 => lenient::value(map, &mut self.assistant_id),
+            11 => lenient::value(map, &mut self.run_id),
+            12 => lenient::list(map, &mut self.attachments),
+            13 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetThreadMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ThreadID`.
-    pub fn with_thread_id(mut self, thread_id: impl Into<String>) -> Self {
-        self.thread_id = Some(thread_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InCompleteDetails`.
-    pub fn with_in_complete_details(mut self, in_complete_details: output::ThreadMessageInCompleteDetailsObject) -> Self {
-        self.in_complete_details = Some(in_complete_details);
-        self
-    }
-    /// Sets `CompletedAt`.
-    pub fn with_completed_at(mut self, completed_at: i64) -> Self {
-        self.completed_at = Some(completed_at);
-        self
-    }
-    /// Sets `InCompleteAt`.
-    pub fn with_in_complete_at(mut self, in_complete_at: i64) -> Self {
-        self.in_complete_at = Some(in_complete_at);
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `AssistantID`.
-    pub fn with_assistant_id(mut self, assistant_id: impl Into<String>) -> Self {
-        self.assistant_id = Some(assistant_id.into());
-        self
-    }
-    /// Sets `RunID`.
-    pub fn with_run_id(mut self, run_id: impl Into<String>) -> Self {
-        self.run_id = Some(run_id.into());
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn with_attachments(mut self, attachments: impl IntoIterator<Item = output::ThreadMessageAttachmentObject>) -> Self {
-        self.attachments = attachments.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetThreadMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetThreadMessageResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ThreadID", &self.thread_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InCompleteDetails", &self.in_complete_details)?;
+        fields.opt("CompletedAt", &self.completed_at)?;
+        fields.opt("InCompleteAt", &self.in_complete_at)?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("AssistantID", &self.assistant_id)?;
+        fields.opt("RunID", &self.run_id)?;
+        fields.list("Attachments", &self.attachments)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_thread`](super::Client::get_thread).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetThreadRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
 }
 
 impl GetThreadRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>) -> Self {
         GetThreadRequest {
@@ -3079,11 +3272,10 @@ impl GetThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetThreadRequest {
     const NAME: &'static str = "GetThreadRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3098,92 +3290,101 @@ impl input::Input for GetThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetThreadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetThreadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetThreadRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_thread`](super::Client::get_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetThreadResponse {
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间，Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 提供给工具的资源列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"CodeInterpreter": ["file-tZ0lWeNW4oNbEiMYGtOXEmEk"]}`
-    #[serde(rename = "ToolResources", default, skip_serializing_if = "Option::is_none")]
     pub tool_resources: Option<output::ThreadToolResources>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetThreadResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetThreadResponse {
-            id: None,
-            object: None,
-            created_at: None,
-            tool_resources: None,
-            request_id: None,
+impl lenient::Reply for GetThreadResponse {
+    const NAME: &'static str = "GetThreadResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ToolResources",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.tool_resources),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetThreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ToolResources`.
-    pub fn with_tool_resources(mut self, tool_resources: output::ThreadToolResources) -> Self {
-        self.tool_resources = Some(tool_resources);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetThreadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetThreadResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ToolResources", &self.tool_resources)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_token_count`](super::Client::get_token_count).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetTokenCountRequest {
     /// (Chinese only) 输入文本
     ///
     /// Required. Example: `你是谁`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
 }
 
 impl GetTokenCountRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         GetTokenCountRequest {
@@ -3192,11 +3393,10 @@ impl GetTokenCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetTokenCountRequest {
     const NAME: &'static str = "GetTokenCountRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3211,85 +3411,98 @@ impl input::Input for GetTokenCountRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetTokenCountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetTokenCountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetTokenCountRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_token_count`](super::Client::get_token_count).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetTokenCountResponse {
     /// (Chinese only) token计数
     ///
     /// Example: `2`
-    #[serde(rename = "TokenCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token_count: Option<i64>,
     /// (Chinese only) 字符计数
     ///
     /// Example: `3`
-    #[serde(rename = "CharacterCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub character_count: Option<i64>,
     /// (Chinese only) 切分后的列表
     ///
     /// Example: `["你是", "谁"]`
-    #[serde(rename = "Tokens", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tokens: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetTokenCountResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetTokenCountResponse {
-            token_count: None,
-            character_count: None,
-            tokens: Vec::new(),
-            request_id: None,
+impl lenient::Reply for GetTokenCountResponse {
+    const NAME: &'static str = "GetTokenCountResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "TokenCount",
+        "CharacterCount",
+        "Tokens",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.token_count),
+            1 => lenient::scalar(map, &mut self.character_count),
+            2 => lenient::list(map, &mut self.tokens),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TokenCount`.
-    pub fn with_token_count(mut self, token_count: i64) -> Self {
-        self.token_count = Some(token_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetTokenCountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CharacterCount`.
-    pub fn with_character_count(mut self, character_count: i64) -> Self {
-        self.character_count = Some(character_count);
-        self
-    }
-    /// Sets `Tokens`.
-    pub fn with_tokens(mut self, tokens: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tokens = tokens.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetTokenCountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetTokenCountResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TokenCount", &self.token_count)?;
+        fields.opt("CharacterCount", &self.character_count)?;
+        fields.list("Tokens", &self.tokens)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GlossaryEntryCreateItem {
     /// (Chinese only) 源语言术语，限制1000字符
     ///
     /// Required. Example: `Cloud Storage`
-    #[serde(rename = "SourceTerm")]
     pub source_term: String,
     /// (Chinese only) 目标语言术语，限制1000字符
     ///
     /// Required. Example: `云存储`
-    #[serde(rename = "TargetTerm")]
     pub target_term: String,
 }
 
 impl GlossaryEntryCreateItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SourceTerm",
+        "TargetTerm",
+    ];
     /// With the fields a request must carry.
     pub fn new(source_term: impl Into<String>, target_term: impl Into<String>) -> Self {
         GlossaryEntryCreateItem {
@@ -3299,12 +3512,10 @@ impl GlossaryEntryCreateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GlossaryEntryCreateItem {
     const NAME: &'static str = "GlossaryEntryCreateItem";
-    const FIELDS: &'static [&'static str] = &[
-        "SourceTerm",
-        "TargetTerm",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut source_term = None;
         let mut target_term = None;
@@ -3322,24 +3533,37 @@ impl input::Input for GlossaryEntryCreateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GlossaryEntryCreateItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GlossaryEntryCreateItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GlossaryEntryCreateItem", Self::FIELDS.len())?;
+        fields.plain("SourceTerm", &self.source_term)?;
+        fields.plain("TargetTerm", &self.target_term)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GlossaryEntryDeleteItem {
     /// (Chinese only) 术语条目 ID
     ///
     /// Required. Example: `993c20e70d423efed83864d9cc7df288`
-    #[serde(rename = "EntryId")]
     pub entry_id: String,
 }
 
 impl GlossaryEntryDeleteItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "EntryId",
+    ];
     /// With the fields a request must carry.
     pub fn new(entry_id: impl Into<String>) -> Self {
         GlossaryEntryDeleteItem {
@@ -3348,11 +3572,10 @@ impl GlossaryEntryDeleteItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GlossaryEntryDeleteItem {
     const NAME: &'static str = "GlossaryEntryDeleteItem";
-    const FIELDS: &'static [&'static str] = &[
-        "EntryId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut entry_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -3367,34 +3590,46 @@ impl input::Input for GlossaryEntryDeleteItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GlossaryEntryDeleteItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GlossaryEntryDeleteItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GlossaryEntryDeleteItem", Self::FIELDS.len())?;
+        fields.plain("EntryId", &self.entry_id)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GlossaryEntryUpdateItem {
     /// (Chinese only) 术语条目 ID
     ///
     /// Required. Example: `cf0a1f13edae52ef71be9e46fc26ec59`
-    #[serde(rename = "EntryId")]
     pub entry_id: String,
     /// (Chinese only) 源语言术语，限制1000字符
     ///
     /// Example: `Cloud Storage1`
-    #[serde(rename = "SourceTerm", skip_serializing_if = "Option::is_none")]
     pub source_term: Option<String>,
     /// (Chinese only) 目标语言术语，限制1000字符
     ///
     /// Example: `云存储1`
-    #[serde(rename = "TargetTerm", skip_serializing_if = "Option::is_none")]
     pub target_term: Option<String>,
 }
 
 impl GlossaryEntryUpdateItem {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "EntryId",
+        "SourceTerm",
+        "TargetTerm",
+    ];
     /// With the fields a request must carry.
     pub fn new(entry_id: impl Into<String>) -> Self {
         GlossaryEntryUpdateItem {
@@ -3415,13 +3650,10 @@ impl GlossaryEntryUpdateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GlossaryEntryUpdateItem {
     const NAME: &'static str = "GlossaryEntryUpdateItem";
-    const FIELDS: &'static [&'static str] = &[
-        "EntryId",
-        "SourceTerm",
-        "TargetTerm",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut entry_id = None;
         let mut source_term = None;
@@ -3442,25 +3674,34 @@ impl input::Input for GlossaryEntryUpdateItem {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GlossaryEntryUpdateItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GlossaryEntryUpdateItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GlossaryEntryUpdateItem", Self::FIELDS.len())?;
+        fields.plain("EntryId", &self.entry_id)?;
+        fields.opt("SourceTerm", &self.source_term)?;
+        fields.opt("TargetTerm", &self.target_term)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::group_chat_completions`](super::Client::group_chat_completions).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupChatCompletionsRequest {
     /// (Chinese only) 模型名称，可选值包括 hunyuan-large-role-group。各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Required. Example: `hunyuan-large-role-group`
-    #[serde(rename = "Model")]
     pub model: String,
     /// (Chinese only) 聊天上下文信息。
     ///
     /// Required.
-    #[serde(rename = "Messages")]
     pub messages: Vec<GroupMessage>,
     /// (Chinese only) 流式调用开关。
     /// 说明：
@@ -3475,25 +3716,30 @@ pub struct GroupChatCompletionsRequest {
     /// 通过 SDK 调用时，流式和非流式调用需用**不同的方式**获取返回值，具体参考 SDK 中的注释或示例（在各语言 SDK 代码仓库的 examples/hunyuan/v20230901/ 目录中）。
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// (Chinese only) 目标人物名称
     ///
     /// Example: `孙悟空`
-    #[serde(rename = "TargetCharacterName", skip_serializing_if = "Option::is_none")]
     pub target_character_name: Option<String>,
     /// (Chinese only) 角色描述
-    #[serde(rename = "GroupChatConfig", skip_serializing_if = "Option::is_none")]
     pub group_chat_config: Option<GroupChatConfig>,
     /// (Chinese only) 用户ID
-    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// (Chinese only) 对话接口
-    #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
 
 impl GroupChatCompletionsRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Messages",
+        "Stream",
+        "TargetCharacterName",
+        "GroupChatConfig",
+        "UserId",
+        "SessionId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>, messages: impl IntoIterator<Item = GroupMessage>) -> Self {
         GroupChatCompletionsRequest {
@@ -3533,17 +3779,10 @@ impl GroupChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupChatCompletionsRequest {
     const NAME: &'static str = "GroupChatCompletionsRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Messages",
-        "Stream",
-        "TargetCharacterName",
-        "GroupChatConfig",
-        "UserId",
-        "SessionId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut messages = None;
@@ -3576,152 +3815,147 @@ impl input::Input for GroupChatCompletionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupChatCompletionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GroupChatCompletionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GroupChatCompletionsRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.plain("Messages", &self.messages)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("TargetCharacterName", &self.target_character_name)?;
+        fields.opt("GroupChatConfig", &self.group_chat_config)?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::group_chat_completions`](super::Client::group_chat_completions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GroupChatCompletionsResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// (Chinese only) Token 统计信息。
     /// 按照总 Token 数量计费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// (Chinese only) 免责声明。
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// (Chinese only) 本次请求的 RequestId。
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 回复内容。
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::Choice>,
     /// (Chinese only) 错误信息。
     /// 如果流式返回中服务处理异常，返回该错误信息。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// (Chinese only) 搜索结果信息
-    #[serde(rename = "SearchInfo", default, skip_serializing_if = "Option::is_none")]
     pub search_info: Option<output::SearchInfo>,
     /// (Chinese only) 多媒体信息。
     /// 说明：
     /// 1. 可以用多媒体信息替换回复内容里的占位符，得到完整的消息。
     /// 2. 可能会出现回复内容里存在占位符，但是因为审核等原因没有返回多媒体信息。
-    #[serde(rename = "Replaces", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<output::Replace>,
     /// (Chinese only) 推荐问答。
-    #[serde(rename = "RecommendedQuestions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recommended_questions: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GroupChatCompletionsResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GroupChatCompletionsResponse {
-            created: None,
-            usage: None,
-            note: None,
-            id: None,
-            choices: Vec::new(),
-            error_msg: None,
-            search_info: None,
-            replaces: Vec::new(),
-            recommended_questions: Vec::new(),
-            request_id: None,
+impl lenient::Reply for GroupChatCompletionsResponse {
+    const NAME: &'static str = "GroupChatCompletionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Created",
+        "Usage",
+        "Note",
+        "Id",
+        "Choices",
+        "ErrorMsg",
+        "SearchInfo",
+        "Replaces",
+        "RecommendedQuestions",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.created),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.note),
+            3 => lenient::value(map, &mut self.id),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.search_info),
+            7 => lenient::list(map, &mut self.replaces),
+            8 => lenient::list(map, &mut self.recommended_questions),
+            9 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
+}
+
+impl<'de> Deserialize<'de> for GroupChatCompletionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::Choice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `SearchInfo`.
-    pub fn with_search_info(mut self, search_info: output::SearchInfo) -> Self {
-        self.search_info = Some(search_info);
-        self
-    }
-    /// Sets `Replaces`.
-    pub fn with_replaces(mut self, replaces: impl IntoIterator<Item = output::Replace>) -> Self {
-        self.replaces = replaces.into_iter().collect();
-        self
-    }
-    /// Sets `RecommendedQuestions`.
-    pub fn with_recommended_questions(mut self, recommended_questions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.recommended_questions = recommended_questions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GroupChatCompletionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GroupChatCompletionsResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("SearchInfo", &self.search_info)?;
+        fields.list("Replaces", &self.replaces)?;
+        fields.list("RecommendedQuestions", &self.recommended_questions)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 群聊配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupChatConfig {
     /// (Chinese only) 人物名称
     ///
     /// Example: `布尔玛`
-    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// (Chinese only) ### 主题：\\n武道修炼与科技创新的碰撞\\n\\n### 地点：\\n布尔玛的实验室\\n\\n### 故事背景：\\n布尔玛正在研发一种新型的龙珠雷达，旨在更精确地定位龙珠的位置。她邀请了孙悟空、天津饭、饺子和雅木茶前来测试新设备。然而，这些武道家们对科技的理解有限，导致了一系列有趣的误解和互动。\\n\\n### 人物关系：\\n- **布尔玛**：天才科学家，负责研发和解释新设备。\\n- **孙悟空**：纯粹的战斗狂，对科技一窍不通，但对新事物充满好奇。\\n- **天津饭**：严肃自律的武道家，对科技持谨慎态度，但愿意尝试。\\n- **饺子**：内向单纯，依赖天津饭，对科技感到困惑和害怕。\\n- **雅木茶**：幽默自嘲的前沙漠强盗，对科技有一定了解，但更倾向于轻松调侃。\\n\\n### 人物目标：\\n- **布尔玛**：希望新龙珠雷达能够得到有效测试，并得到反馈以改进。\\n- **孙悟空**：希望通过新设备找到更强的对手进行战斗。\\n- **天津饭**：希望通过测试新设备提升自己的武道修炼。\\n- **饺子**：希望在不引起麻烦的情况下完成任务，并得到天津饭的认可。\\n- **雅木茶**：希望通过参与测试证明自己的价值，同时享受与朋友们的互动。\\n\\n### 场景描述：\\n布尔玛在实验室中展示她的新龙珠雷达，解释其工作原理和优势。孙悟空对设备的功能感到兴奋，但完全无法理解技术细节，不断提出天真的问题。天津饭则严肃地询问设备的安全性和可靠性，表现出对科技的谨慎态度。饺子对复杂的设备感到害怕，不断向天津饭寻求确认和安慰。雅木茶则在一旁调侃大家的反应，试图缓解紧张气氛。布尔玛在解释过程中不断被孙悟空的问题打断，感到无奈，但也被他的热情所感染。最终，大家决定一起外出测试新设备，展开一场充满欢笑和冒险的旅程。
     ///
     /// Example: `描述`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 角色描述
     ///
     /// Example: `角色描述`
-    #[serde(rename = "Characters", skip_serializing_if = "Option::is_none")]
     pub characters: Option<Vec<Character>>,
 }
 
 impl GroupChatConfig {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "UserName",
+        "Description",
+        "Characters",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         GroupChatConfig {
@@ -3747,13 +3981,10 @@ impl GroupChatConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupChatConfig {
     const NAME: &'static str = "GroupChatConfig";
-    const FIELDS: &'static [&'static str] = &[
-        "UserName",
-        "Description",
-        "Characters",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut user_name = None;
         let mut description = None;
@@ -3774,34 +4005,48 @@ impl input::Input for GroupChatConfig {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupChatConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GroupChatConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GroupChatConfig", Self::FIELDS.len())?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Characters", &self.characters)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 群聊会话内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupMessage {
     /// (Chinese only) 角色，可选值包括 system、user、assistant、 tool。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role")]
     pub role: String,
     /// (Chinese only) 文本内容
     ///
     /// Example: `本小姐可是天才科学家！都来看看我的新发明！`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 角色名称
     ///
     /// Example: `布尔玛`
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl GroupMessage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Name",
+    ];
     /// With the fields a request must carry.
     pub fn new(role: impl Into<String>) -> Self {
         GroupMessage {
@@ -3822,13 +4067,10 @@ impl GroupMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GroupMessage {
     const NAME: &'static str = "GroupMessage";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Name",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -3849,29 +4091,43 @@ impl input::Input for GroupMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GroupMessage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GroupMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GroupMessage", Self::FIELDS.len())?;
+        fields.plain("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 图片信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Image {
     /// (Chinese only) 图片Url。
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.jpg`
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// (Chinese only) 图片Base64。
     ///
     /// Example: `/9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "ImageBase64", skip_serializing_if = "Option::is_none")]
     pub image_base64: Option<String>,
 }
 
 impl Image {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ImageUrl",
+        "ImageBase64",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Image {
@@ -3891,12 +4147,10 @@ impl Image {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Image {
     const NAME: &'static str = "Image";
-    const FIELDS: &'static [&'static str] = &[
-        "ImageUrl",
-        "ImageBase64",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut image_url = None;
         let mut image_base64 = None;
@@ -3914,29 +4168,42 @@ impl input::Input for Image {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Image {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Image", Self::FIELDS.len())?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("ImageBase64", &self.image_base64)?;
+        fields.end()
+    }
+}
+
 /// Image information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// Image Url.
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.jpg`
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Image Base64.
     ///
     /// Example: `MIIHNjCCBh6gAwIBAgIQCVe4E0h49mzI0NcSqMy1`
-    #[serde(rename = "Base64", skip_serializing_if = "Option::is_none")]
     pub base64: Option<String>,
 }
 
 impl ImageInfo {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Base64",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ImageInfo {
@@ -3956,12 +4223,10 @@ impl ImageInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageInfo {
     const NAME: &'static str = "ImageInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-        "Base64",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut base64 = None;
@@ -3979,32 +4244,45 @@ impl input::Input for ImageInfo {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageInfo", Self::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Base64", &self.base64)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 拍照解题内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageMessage {
     /// (Chinese only) 角色，可选值包括 system、user、assistant。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role")]
     pub role: String,
     /// (Chinese only) 文本内容
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 多种类型内容（目前支持图片和文本），仅 hunyuan-vision 和 hunyuan-turbo-vision 模型支持
-    #[serde(rename = "Contents", skip_serializing_if = "Option::is_none")]
     pub contents: Option<Vec<Content>>,
 }
 
 impl ImageMessage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Contents",
+    ];
     /// With the fields a request must carry.
     pub fn new(role: impl Into<String>) -> Self {
         ImageMessage {
@@ -4025,13 +4303,10 @@ impl ImageMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageMessage {
     const NAME: &'static str = "ImageMessage";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Contents",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -4052,25 +4327,34 @@ impl input::Input for ImageMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageMessage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImageMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageMessage", Self::FIELDS.len())?;
+        fields.plain("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Contents", &self.contents)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::image_question`](super::Client::image_question).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageQuestionRequest {
     /// (Chinese only) 模型名称，可选值包括 hunyuan-vision-image-question。各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Required. Example: `hunyuan-vision-image-question`
-    #[serde(rename = "Model")]
     pub model: String,
     /// (Chinese only) 聊天上下文信息。说明：1. 长度最多为 40，按对话时间从旧到新在数组中排列。2. Message.Role 可选值：system、user、assistant。其中，system 角色可选，如存在则必须位于列表的最开始。user 和 assistant 需交替出现（一问一答），以 user 提问开始，user提问结束，且 Content 不能为空。Role 的顺序示例：\[system（可选） user assistant user assistant user ...\]。3. Messages 中 Content 总长度不能超过模型输入长度上限（可参考 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 文档），超过则会截断最前面的内容，只保留尾部内容。
     ///
     /// Required.
-    #[serde(rename = "Messages")]
     pub messages: Vec<ImageMessage>,
     /// (Chinese only) 流式调用开关。
     /// 说明：
@@ -4085,11 +4369,16 @@ pub struct ImageQuestionRequest {
     /// 通过 SDK 调用时，流式和非流式调用需用**不同的方式**获取返回值，具体参考 SDK 中的注释或示例（在各语言 SDK 代码仓库的 examples/hunyuan/v20230901/ 目录中）。
     ///
     /// Example: `false`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
 
 impl ImageQuestionRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Messages",
+        "Stream",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(model: impl Into<String>, messages: impl IntoIterator<Item = ImageMessage>) -> Self {
         ImageQuestionRequest {
@@ -4105,13 +4394,10 @@ impl ImageQuestionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageQuestionRequest {
     const NAME: &'static str = "ImageQuestionRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Messages",
-        "Stream",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut messages = None;
@@ -4132,113 +4418,116 @@ impl input::Input for ImageQuestionRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageQuestionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImageQuestionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageQuestionRequest", Self::FIELDS.len())?;
+        fields.plain("Model", &self.model)?;
+        fields.plain("Messages", &self.messages)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::image_question`](super::Client::image_question).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageQuestionResponse {
     /// (Chinese only) Unix 时间戳，单位为秒。
     ///
     /// Example: `1705634032`
-    #[serde(rename = "Created", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// (Chinese only) Token 统计信息。
     /// 按照总 Token 数量计费。
-    #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<output::Usage>,
     /// (Chinese only) 免责声明。
     ///
     /// Example: `以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记`
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// (Chinese only) 本次请求的 RequestId。
     ///
     /// Example: `9c772634-8824-43e8-bc24-8bc4c19b9151`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 回复内容。
-    #[serde(rename = "Choices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<output::Choice>,
     /// (Chinese only) 错误信息。
     /// 如果流式返回中服务处理异常，返回该错误信息。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<output::ErrorMsg>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ImageQuestionResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ImageQuestionResponse {
-            created: None,
-            usage: None,
-            note: None,
-            id: None,
-            choices: Vec::new(),
-            error_msg: None,
-            request_id: None,
+impl lenient::Reply for ImageQuestionResponse {
+    const NAME: &'static str = "ImageQuestionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Created",
+        "Usage",
+        "Note",
+        "Id",
+        "Choices",
+        "ErrorMsg",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.created),
+            1 => lenient::value(map, &mut self.usage),
+            2 => lenient::value(map, &mut self.note),
+            3 => lenient::value(map, &mut self.id),
+            4 => lenient::list(map, &mut self.choices),
+            5 => lenient::value(map, &mut self.error_msg),
+            6 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Created`.
-    pub fn with_created(mut self, created: i64) -> Self {
-        self.created = Some(created);
-        self
+}
+
+impl<'de> Deserialize<'de> for ImageQuestionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: output::Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Note`.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Choices`.
-    pub fn with_choices(mut self, choices: impl IntoIterator<Item = output::Choice>) -> Self {
-        self.choices = choices.into_iter().collect();
-        self
-    }
-    /// Sets `ErrorMsg`.
-    pub fn with_error_msg(mut self, error_msg: output::ErrorMsg) -> Self {
-        self.error_msg = Some(error_msg);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImageQuestionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageQuestionResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Created", &self.created)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Note", &self.note)?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Choices", &self.choices)?;
+        fields.opt("ErrorMsg", &self.error_msg)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 具体的图片内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageUrl {
     /// (Chinese only) 图片的 Url（以 http:// 或 https:// 开头）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png`
-    #[serde(rename = "Url")]
     pub url: String,
 }
 
 impl ImageUrl {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+    ];
     /// With the fields a request must carry.
     pub fn new(url: impl Into<String>) -> Self {
         ImageUrl {
@@ -4247,11 +4536,10 @@ impl ImageUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ImageUrl {
     const NAME: &'static str = "ImageUrl";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4266,29 +4554,41 @@ impl input::Input for ImageUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ImageUrl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ImageUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageUrl", Self::FIELDS.len())?;
+        fields.plain("Url", &self.url)?;
+        fields.end()
+    }
+}
+
 /// 3D file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputFile3D {
     /// Specifies the file Url with a valid period of 24 hours.
     ///
     /// Required. Example: `https://cos.ap-guangzhou.myqcloud.com/obj.obj`
-    #[serde(rename = "Url")]
     pub url: String,
     /// Specifies the file format.
     ///
     /// Required. Example: `OBJ`
-    #[serde(rename = "Type")]
     pub type_: String,
 }
 
 impl InputFile3D {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Type",
+    ];
     /// With the fields a request must carry.
     pub fn new(url: impl Into<String>, type_: impl Into<String>) -> Self {
         InputFile3D {
@@ -4298,12 +4598,10 @@ impl InputFile3D {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for InputFile3D {
     const NAME: &'static str = "InputFile3D";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-        "Type",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut type_ = None;
@@ -4321,24 +4619,37 @@ impl input::Input for InputFile3D {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for InputFile3D {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for InputFile3D {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InputFile3D", Self::FIELDS.len())?;
+        fields.plain("Url", &self.url)?;
+        fields.plain("Type", &self.type_)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 外部知识
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Knowledge {
     /// (Chinese only) 表示具体的知识信息文本
     ///
     /// Example: `暴雨+雷暴+8级大风！深圳将迎强对流天气！`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
 impl Knowledge {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Text",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Knowledge {
@@ -4352,11 +4663,10 @@ impl Knowledge {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Knowledge {
     const NAME: &'static str = "Knowledge";
-    const FIELDS: &'static [&'static str] = &[
-        "Text",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut text = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -4371,34 +4681,46 @@ impl input::Input for Knowledge {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Knowledge {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Knowledge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Knowledge", Self::FIELDS.len())?;
+        fields.opt("Text", &self.text)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::list_glossary_entry`](super::Client::list_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `3177dfae1f8cb180dfcc1bea2ddf19f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 页码，默认 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量，默认 10，最大200
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
 }
 
 impl ListGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Page",
+        "PageSize",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>) -> Self {
         ListGlossaryEntryRequest {
@@ -4419,13 +4741,10 @@ impl ListGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGlossaryEntryRequest {
     const NAME: &'static str = "ListGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Page",
-        "PageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut page = None;
@@ -4446,94 +4765,105 @@ impl input::Input for ListGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_glossary_entry`](super::Client::list_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryEntryResponse {
     /// (Chinese only) 术语条目列表
-    #[serde(rename = "Entries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 条目总数量
     ///
     /// Example: `2`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 当前页码
     ///
     /// Example: `1`
-    #[serde(rename = "Page", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGlossaryEntryResponse {
-            entries: Vec::new(),
-            total: None,
-            page: None,
-            page_size: None,
-            request_id: None,
+impl lenient::Reply for ListGlossaryEntryResponse {
+    const NAME: &'static str = "ListGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Entries",
+        "Total",
+        "Page",
+        "PageSize",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.entries),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::scalar(map, &mut self.page),
+            3 => lenient::scalar(map, &mut self.page_size),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Entries`.
-    pub fn with_entries(mut self, entries: impl IntoIterator<Item = output::GlossaryEntry>) -> Self {
-        self.entries = entries.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Page`.
-    pub fn with_page(mut self, page: u64) -> Self {
-        self.page = Some(page);
-        self
-    }
-    /// Sets `PageSize`.
-    pub fn with_page_size(mut self, page_size: u64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Entries", &self.entries)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::list_glossary`](super::Client::list_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryRequest {
     /// (Chinese only) 页码，默认 1
     ///
     /// Example: `1`
-    #[serde(rename = "Page", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量，默认 10，最大 100
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
 }
 
 impl ListGlossaryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Page",
+        "PageSize",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ListGlossaryRequest {
@@ -4553,12 +4883,10 @@ impl ListGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ListGlossaryRequest {
     const NAME: &'static str = "ListGlossaryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Page",
-        "PageSize",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut page = None;
         let mut page_size = None;
@@ -4576,99 +4904,109 @@ impl input::Input for ListGlossaryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ListGlossaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ListGlossaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGlossaryRequest", Self::FIELDS.len())?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::list_glossary`](super::Client::list_glossary).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ListGlossaryResponse {
     /// (Chinese only) 术语库列表
-    #[serde(rename = "Glossaries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub glossaries: Vec<output::Glossary>,
     /// (Chinese only) 术语库总数量
     ///
     /// Example: `180`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 当前页码
     ///
     /// Example: `1`
-    #[serde(rename = "Page", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// (Chinese only) 每页数量
     ///
     /// Example: `2`
-    #[serde(rename = "PageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u64>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl ListGlossaryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ListGlossaryResponse {
-            glossaries: Vec::new(),
-            total: None,
-            page: None,
-            page_size: None,
-            request_id: None,
+impl lenient::Reply for ListGlossaryResponse {
+    const NAME: &'static str = "ListGlossaryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Glossaries",
+        "Total",
+        "Page",
+        "PageSize",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.glossaries),
+            1 => lenient::scalar(map, &mut self.total),
+            2 => lenient::scalar(map, &mut self.page),
+            3 => lenient::scalar(map, &mut self.page_size),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Glossaries`.
-    pub fn with_glossaries(mut self, glossaries: impl IntoIterator<Item = output::Glossary>) -> Self {
-        self.glossaries = glossaries.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ListGlossaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Page`.
-    pub fn with_page(mut self, page: u64) -> Self {
-        self.page = Some(page);
-        self
-    }
-    /// Sets `PageSize`.
-    pub fn with_page_size(mut self, page_size: u64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ListGlossaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ListGlossaryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Glossaries", &self.glossaries)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Page", &self.page)?;
+        fields.opt("PageSize", &self.page_size)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) logo参数
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LogoParam {
     /// (Chinese only) 水印url
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/logo.jpg`
-    #[serde(rename = "LogoUrl", skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// (Chinese only) 水印base64，url和base64二选一传入
     ///
     /// Example: `9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "LogoImage", skip_serializing_if = "Option::is_none")]
     pub logo_image: Option<String>,
     /// (Chinese only) 水印图片位于融合结果图中的坐标，将按照坐标对标识图片进行位置和大小的拉伸匹配
     ///
     /// Example: `{"X": 10, "Y": 10, "Width": 20, "Height": 20}`
-    #[serde(rename = "LogoRect", skip_serializing_if = "Option::is_none")]
     pub logo_rect: Option<LogoRect>,
 }
 
 impl LogoParam {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "LogoUrl",
+        "LogoImage",
+        "LogoRect",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LogoParam {
@@ -4694,13 +5032,10 @@ impl LogoParam {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LogoParam {
     const NAME: &'static str = "LogoParam";
-    const FIELDS: &'static [&'static str] = &[
-        "LogoUrl",
-        "LogoImage",
-        "LogoRect",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut logo_url = None;
         let mut logo_image = None;
@@ -4721,39 +5056,53 @@ impl input::Input for LogoParam {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LogoParam {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for LogoParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LogoParam", Self::FIELDS.len())?;
+        fields.opt("LogoUrl", &self.logo_url)?;
+        fields.opt("LogoImage", &self.logo_image)?;
+        fields.opt("LogoRect", &self.logo_rect)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 输入框
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LogoRect {
     /// (Chinese only) 左上角X坐标
     ///
     /// Example: `10`
-    #[serde(rename = "X", skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// (Chinese only) 左上角Y坐标
     ///
     /// Example: `10`
-    #[serde(rename = "Y", skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
     /// (Chinese only) 方框宽度
     ///
     /// Example: `20`
-    #[serde(rename = "Width", skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// (Chinese only) 方框高度
     ///
     /// Example: `20`
-    #[serde(rename = "Height", skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
 impl LogoRect {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "X",
+        "Y",
+        "Width",
+        "Height",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         LogoRect {
@@ -4785,14 +5134,10 @@ impl LogoRect {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for LogoRect {
     const NAME: &'static str = "LogoRect";
-    const FIELDS: &'static [&'static str] = &[
-        "X",
-        "Y",
-        "Width",
-        "Height",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut x = None;
         let mut y = None;
@@ -4816,58 +5161,73 @@ impl input::Input for LogoRect {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for LogoRect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for LogoRect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LogoRect", Self::FIELDS.len())?;
+        fields.opt("X", &self.x)?;
+        fields.opt("Y", &self.y)?;
+        fields.opt("Width", &self.width)?;
+        fields.opt("Height", &self.height)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 会话内容
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// (Chinese only) 角色，可选值包括 system、user、assistant、 tool。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role")]
     pub role: String,
     /// (Chinese only) 文本内容
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 多种类型内容（目前支持文本、图片和视频），图片支持混元图生文系列模型，视频支持混元视频生文系列模型，详情参考[产品概述](https://cloud.tencent.com/document/product/1729/104753)
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Contents", skip_serializing_if = "Option::is_none")]
     pub contents: Option<Vec<Content>>,
     /// (Chinese only) 当role为tool时传入，标识具体的函数调用
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "ToolCallId", skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
     /// (Chinese only) 模型生成的工具调用，仅 hunyuan-pro 或者 hunyuan-functioncall 模型支持
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ToolCalls", skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ToolCall>>,
     /// (Chinese only) 文件标识符。单次最大 50 个文件。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["file-YbhlphnNEsjRoKTEXukAqNZZ"]`
-    #[serde(rename = "FileIDs", skip_serializing_if = "Option::is_none")]
     pub file_i_ds: Option<Vec<String>>,
     /// (Chinese only) 思维链内容。用于展示模型思考过程，仅 Hunyuan-T1 系列模型可用。注意：在进行多轮对话时，请**不要**将此字段拼接到 messages 中。请求 messages 的请求参数中包含 reasoning_content，接口将报错。
     ///
     /// Example: `你好！`
-    #[serde(rename = "ReasoningContent", skip_serializing_if = "Option::is_none")]
     pub reasoning_content: Option<String>,
 }
 
 impl Message {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Contents",
+        "ToolCallId",
+        "ToolCalls",
+        "FileIDs",
+        "ReasoningContent",
+    ];
     /// With the fields a request must carry.
     pub fn new(role: impl Into<String>) -> Self {
         Message {
@@ -4912,17 +5272,10 @@ impl Message {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Message {
     const NAME: &'static str = "Message";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Contents",
-        "ToolCallId",
-        "ToolCalls",
-        "FileIDs",
-        "ReasoningContent",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -4955,24 +5308,42 @@ impl input::Input for Message {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Message", Self::FIELDS.len())?;
+        fields.plain("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Contents", &self.contents)?;
+        fields.opt("ToolCallId", &self.tool_call_id)?;
+        fields.opt("ToolCalls", &self.tool_calls)?;
+        fields.opt("FileIDs", &self.file_i_ds)?;
+        fields.opt("ReasoningContent", &self.reasoning_content)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::query_hunyuan3_d_part_job`](super::Client::query_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuan3DPartJobRequest {
     /// Task ID
     ///
     /// Required. Example: `1376862528873414656`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl QueryHunyuan3DPartJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuan3DPartJobRequest {
@@ -4981,11 +5352,10 @@ impl QueryHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuan3DPartJobRequest {
     const NAME: &'static str = "QueryHunyuan3DPartJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5000,14 +5370,23 @@ impl input::Input for QueryHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for QueryHunyuan3DPartJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuan3DPartJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan3_d_part_job`](super::Client::query_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuan3DPartJobResponse {
     /// Task status:
@@ -5018,89 +5397,85 @@ pub struct QueryHunyuan3DPartJobResponse {
     /// Example value: RUN
     ///
     /// Example: `WAIT`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Generates the file URL with a valid period of 1 day
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// Component segmentation data;
     /// Output format: {"MeshName_part_1": {"face_ids": \[1,2,3..\], "color": "#FF805C"}}
     /// Here, face_idsis an integer array representing a set of face IDs for the segment, and colorspecifies the display color.
     ///
     /// Example: `{\"part_0\":{\"face_ids\":[4560,4561,...],\"color\":\"#598DC6\"}}`
-    #[serde(rename = "PartSegmentationInfo", default, skip_serializing_if = "Option::is_none")]
     pub part_segmentation_info: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuan3DPartJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuan3DPartJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            part_segmentation_info: None,
-            request_id: None,
+impl lenient::Reply for QueryHunyuan3DPartJobResponse {
+    const NAME: &'static str = "QueryHunyuan3DPartJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "PartSegmentationInfo",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.part_segmentation_info),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuan3DPartJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `PartSegmentationInfo`.
-    pub fn with_part_segmentation_info(mut self, part_segmentation_info: impl Into<String>) -> Self {
-        self.part_segmentation_info = Some(part_segmentation_info.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QueryHunyuan3DPartJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("PartSegmentationInfo", &self.part_segmentation_info)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::query_hunyuan_image_chat_job`](super::Client::query_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageChatJobRequest {
     /// (Chinese only) 任务 ID。
     ///
     /// Example: `1253534368-1731657099-7276788a-a326-11ef-beeb-525400bba60c-0`
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
 impl QueryHunyuanImageChatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         QueryHunyuanImageChatJobRequest {
@@ -5114,11 +5489,10 @@ impl QueryHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanImageChatJobRequest {
     const NAME: &'static str = "QueryHunyuanImageChatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5133,138 +5507,131 @@ impl input::Input for QueryHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for QueryHunyuanImageChatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageChatJobRequest", Self::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_image_chat_job`](super::Client::query_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageChatJobResponse {
     /// (Chinese only) 当前任务状态码：
     /// 1：等待中、2：运行中、4：处理失败、5：处理完成。
     ///
     /// Example: `5`
-    #[serde(rename = "JobStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub job_status_code: Option<String>,
     /// (Chinese only) 当前任务状态：排队中、处理中、处理失败或者处理完成。
     ///
     /// Example: `处理完成`
-    #[serde(rename = "JobStatusMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_status_msg: Option<String>,
     /// (Chinese only) 任务处理失败错误码。
     ///
     /// Example: `FailedOperation.DownloadError`
-    #[serde(rename = "JobErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub job_error_code: Option<String>,
     /// (Chinese only) 任务处理失败错误信息。
     ///
     /// Example: `文件下载失败。`
-    #[serde(rename = "JobErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_error_msg: Option<String>,
     /// (Chinese only) 本轮对话的 ChatId，ChatId 用于唯一标识一轮对话。
     /// 一个对话组中，最多支持进行100轮对话。
     /// 每轮对话数据有效期为7天，到期后 ChatId 失效，有效期内的历史对话数据可通过 History 查询，如有长期使用需求请及时保存输入输出数据。
     ///
     /// Example: `1248907282106990592`
-    #[serde(rename = "ChatId", default, skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// (Chinese only) 生成图 URL 列表，有效期7天，请及时保存。
     ///
     /// Example: `["https://cos.ap-guangzhou.myqcloud.com/xxx?q-sign-algorithm=sha1&q-ak=xxx&q-sign-time=1731657113;1732261913&q-key-time=1731657113;1732261913&q-header-list=host&q-url-param-list=&q-signature=b9c4be16d763664d829d0bfa398f571aa0e75c0e"]`
-    #[serde(rename = "ResultImage", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_image: Vec<String>,
     /// (Chinese only) 结果 detail 数组，Success 代表成功。
     ///
     /// Example: `["Success"]`
-    #[serde(rename = "ResultDetails", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_details: Vec<String>,
     /// (Chinese only) 本轮对话前置的历史对话数据（不含生成图）。
     ///
     /// Example: `[{"ChatId": "1248907282106990592","Prompt": "请画一个苹果在桌子上","RevisedPrompt": "风格为摄影风格，桌子上摆放着一个红润的苹果，镜头为近景镜头","Seed": 1549130027}]`
-    #[serde(rename = "History", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<output::History>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanImageChatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanImageChatJobResponse {
-            job_status_code: None,
-            job_status_msg: None,
-            job_error_code: None,
-            job_error_msg: None,
-            chat_id: None,
-            result_image: Vec::new(),
-            result_details: Vec::new(),
-            history: Vec::new(),
-            request_id: None,
+impl lenient::Reply for QueryHunyuanImageChatJobResponse {
+    const NAME: &'static str = "QueryHunyuanImageChatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobStatusCode",
+        "JobStatusMsg",
+        "JobErrorCode",
+        "JobErrorMsg",
+        "ChatId",
+        "ResultImage",
+        "ResultDetails",
+        "History",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_status_code),
+            1 => lenient::value(map, &mut self.job_status_msg),
+            2 => lenient::value(map, &mut self.job_error_code),
+            3 => lenient::value(map, &mut self.job_error_msg),
+            4 => lenient::value(map, &mut self.chat_id),
+            5 => lenient::list(map, &mut self.result_image),
+            6 => lenient::list(map, &mut self.result_details),
+            7 => lenient::list(map, &mut self.history),
+            8 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobStatusCode`.
-    pub fn with_job_status_code(mut self, job_status_code: impl Into<String>) -> Self {
-        self.job_status_code = Some(job_status_code.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanImageChatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `JobStatusMsg`.
-    pub fn with_job_status_msg(mut self, job_status_msg: impl Into<String>) -> Self {
-        self.job_status_msg = Some(job_status_msg.into());
-        self
-    }
-    /// Sets `JobErrorCode`.
-    pub fn with_job_error_code(mut self, job_error_code: impl Into<String>) -> Self {
-        self.job_error_code = Some(job_error_code.into());
-        self
-    }
-    /// Sets `JobErrorMsg`.
-    pub fn with_job_error_msg(mut self, job_error_msg: impl Into<String>) -> Self {
-        self.job_error_msg = Some(job_error_msg.into());
-        self
-    }
-    /// Sets `ChatId`.
-    pub fn with_chat_id(mut self, chat_id: impl Into<String>) -> Self {
-        self.chat_id = Some(chat_id.into());
-        self
-    }
-    /// Sets `ResultImage`.
-    pub fn with_result_image(mut self, result_image: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_image = result_image.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResultDetails`.
-    pub fn with_result_details(mut self, result_details: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_details = result_details.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `History`.
-    pub fn with_history(mut self, history: impl IntoIterator<Item = output::History>) -> Self {
-        self.history = history.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QueryHunyuanImageChatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobStatusCode", &self.job_status_code)?;
+        fields.opt("JobStatusMsg", &self.job_status_msg)?;
+        fields.opt("JobErrorCode", &self.job_error_code)?;
+        fields.opt("JobErrorMsg", &self.job_error_msg)?;
+        fields.opt("ChatId", &self.chat_id)?;
+        fields.list("ResultImage", &self.result_image)?;
+        fields.list("ResultDetails", &self.result_details)?;
+        fields.list("History", &self.history)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::query_hunyuan_image_job`](super::Client::query_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageJobRequest {
     /// (Chinese only) 任务 ID。
     ///
     /// Required. Example: `251197749-1731412663-d4e1f224-fa21-40bc-9ee7-4bb13abece6e-0`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl QueryHunyuanImageJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuanImageJobRequest {
@@ -5273,11 +5640,10 @@ impl QueryHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanImageJobRequest {
     const NAME: &'static str = "QueryHunyuanImageJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5292,125 +5658,122 @@ impl input::Input for QueryHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanImageJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for QueryHunyuanImageJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_image_job`](super::Client::query_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanImageJobResponse {
     /// (Chinese only) 当前任务状态码：
     /// 1：等待中、2：运行中、4：处理失败、5：处理完成。
     ///
     /// Example: `5`
-    #[serde(rename = "JobStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub job_status_code: Option<String>,
     /// (Chinese only) 当前任务状态：排队中、处理中、处理失败或者处理完成。
     ///
     /// Example: `处理完成`
-    #[serde(rename = "JobStatusMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_status_msg: Option<String>,
     /// (Chinese only) 任务处理失败错误码。
     ///
     /// Example: `FailedOperation.DownloadError`
-    #[serde(rename = "JobErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub job_error_code: Option<String>,
     /// (Chinese only) 任务处理失败错误信息。
     ///
     /// Example: `文件下载失败。`
-    #[serde(rename = "JobErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub job_error_msg: Option<String>,
     /// (Chinese only) 生成图 URL 列表，有效期1小时，请及时保存。
     ///
     /// Example: `["https://cos.ap-guangzhou.myqcloud.com/xxx?q-sign-algorithm=sha1&q-ak=xxx&q-sign-time=1731655045;1731658645&q-key-time=1731655045;1731658645&q-header-list=host&q-url-param-list=&q-signature=72776438be444f9a72e04e5e6376aadf51e65655"]`
-    #[serde(rename = "ResultImage", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_image: Vec<String>,
     /// (Chinese only) 结果 detail 数组，Success 代表成功。
     ///
     /// Example: `["Success"]`
-    #[serde(rename = "ResultDetails", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_details: Vec<String>,
     /// (Chinese only) 对应 SubmitHunyuanImageJob 接口中 Revise 参数。开启扩写时，返回扩写后的 prompt 文本。 如果关闭扩写，将直接返回原始输入的 prompt。
     ///
     /// Example: `["一条细长的小路穿梭在茂密的竹林中，天空下着细雨，雨水滴答落在翠绿的竹叶上，沿途的小路湿润且闪烁着水光，竹叶摇曳间洒下点点水珠，营造出静谧而清新的氛围"]`
-    #[serde(rename = "RevisedPrompt", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub revised_prompt: Vec<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanImageJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanImageJobResponse {
-            job_status_code: None,
-            job_status_msg: None,
-            job_error_code: None,
-            job_error_msg: None,
-            result_image: Vec::new(),
-            result_details: Vec::new(),
-            revised_prompt: Vec::new(),
-            request_id: None,
+impl lenient::Reply for QueryHunyuanImageJobResponse {
+    const NAME: &'static str = "QueryHunyuanImageJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobStatusCode",
+        "JobStatusMsg",
+        "JobErrorCode",
+        "JobErrorMsg",
+        "ResultImage",
+        "ResultDetails",
+        "RevisedPrompt",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_status_code),
+            1 => lenient::value(map, &mut self.job_status_msg),
+            2 => lenient::value(map, &mut self.job_error_code),
+            3 => lenient::value(map, &mut self.job_error_msg),
+            4 => lenient::list(map, &mut self.result_image),
+            5 => lenient::list(map, &mut self.result_details),
+            6 => lenient::list(map, &mut self.revised_prompt),
+            7 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobStatusCode`.
-    pub fn with_job_status_code(mut self, job_status_code: impl Into<String>) -> Self {
-        self.job_status_code = Some(job_status_code.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanImageJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `JobStatusMsg`.
-    pub fn with_job_status_msg(mut self, job_status_msg: impl Into<String>) -> Self {
-        self.job_status_msg = Some(job_status_msg.into());
-        self
-    }
-    /// Sets `JobErrorCode`.
-    pub fn with_job_error_code(mut self, job_error_code: impl Into<String>) -> Self {
-        self.job_error_code = Some(job_error_code.into());
-        self
-    }
-    /// Sets `JobErrorMsg`.
-    pub fn with_job_error_msg(mut self, job_error_msg: impl Into<String>) -> Self {
-        self.job_error_msg = Some(job_error_msg.into());
-        self
-    }
-    /// Sets `ResultImage`.
-    pub fn with_result_image(mut self, result_image: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_image = result_image.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResultDetails`.
-    pub fn with_result_details(mut self, result_details: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.result_details = result_details.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RevisedPrompt`.
-    pub fn with_revised_prompt(mut self, revised_prompt: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.revised_prompt = revised_prompt.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QueryHunyuanImageJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobStatusCode", &self.job_status_code)?;
+        fields.opt("JobStatusMsg", &self.job_status_msg)?;
+        fields.opt("JobErrorCode", &self.job_error_code)?;
+        fields.opt("JobErrorMsg", &self.job_error_msg)?;
+        fields.list("ResultImage", &self.result_image)?;
+        fields.list("ResultDetails", &self.result_details)?;
+        fields.list("RevisedPrompt", &self.revised_prompt)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::query_hunyuan_to3_d_pro_job`](super::Client::query_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DProJobRequest {
     /// Task ID.
     ///
     /// Required. Example: `1357237233311637504`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl QueryHunyuanTo3DProJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuanTo3DProJobRequest {
@@ -5419,11 +5782,10 @@ impl QueryHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanTo3DProJobRequest {
     const NAME: &'static str = "QueryHunyuanTo3DProJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5438,14 +5800,23 @@ impl input::Input for QueryHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for QueryHunyuanTo3DProJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DProJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_to3_d_pro_job`](super::Client::query_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DProJobResponse {
     /// Task status:
@@ -5454,76 +5825,76 @@ pub struct QueryHunyuanTo3DProJobResponse {
     /// DONE: successful
     ///
     /// Example: `DONE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Describes the generated 3d file array
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanTo3DProJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanTo3DProJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
+impl lenient::Reply for QueryHunyuanTo3DProJobResponse {
+    const NAME: &'static str = "QueryHunyuanTo3DProJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanTo3DProJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QueryHunyuanTo3DProJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::query_hunyuan_to3_d_rapid_job`](super::Client::query_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DRapidJobRequest {
     /// Task ID.
     ///
     /// Example: `1315932989749215232`
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
 impl QueryHunyuanTo3DRapidJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         QueryHunyuanTo3DRapidJobRequest {
@@ -5537,11 +5908,10 @@ impl QueryHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanTo3DRapidJobRequest {
     const NAME: &'static str = "QueryHunyuanTo3DRapidJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5556,14 +5926,23 @@ impl input::Input for QueryHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for QueryHunyuanTo3DRapidJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DRapidJobRequest", Self::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_to3_d_rapid_job`](super::Client::query_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DRapidJobResponse {
     /// Task status:
@@ -5573,76 +5952,76 @@ pub struct QueryHunyuanTo3DRapidJobResponse {
     /// DONE: successful
     ///
     /// Example: `RUN`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Specifies the generated 3D file array
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanTo3DRapidJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanTo3DRapidJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
+impl lenient::Reply for QueryHunyuanTo3DRapidJobResponse {
+    const NAME: &'static str = "QueryHunyuanTo3DRapidJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanTo3DRapidJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QueryHunyuanTo3DRapidJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::query_hunyuan_to3_d_texture_edit_job`](super::Client::query_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DTextureEditJobRequest {
     /// Task ID
     ///
     /// Required. Example: `1384898587778465792`
-    #[serde(rename = "JobId")]
     pub job_id: String,
 }
 
 impl QueryHunyuanTo3DTextureEditJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "JobId",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(job_id: impl Into<String>) -> Self {
         QueryHunyuanTo3DTextureEditJobRequest {
@@ -5651,11 +6030,10 @@ impl QueryHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryHunyuanTo3DTextureEditJobRequest {
     const NAME: &'static str = "QueryHunyuanTo3DTextureEditJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "JobId",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut job_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -5670,14 +6048,23 @@ impl input::Input for QueryHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for QueryHunyuanTo3DTextureEditJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobRequest", Self::FIELDS.len())?;
+        fields.plain("JobId", &self.job_id)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::query_hunyuan_to3_d_texture_edit_job`](super::Client::query_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHunyuanTo3DTextureEditJobResponse {
     /// Task status
@@ -5688,86 +6075,86 @@ pub struct QueryHunyuanTo3DTextureEditJobResponse {
     /// Example value: RUN
     ///
     /// Example: `WAIT`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Error code
     ///
     /// Example: `InvalidParameter`
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message
     ///
     /// Example: `参数错误。`
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The URL address for generating texture files is valid for 1 day.
-    #[serde(rename = "ResultFile3Ds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub result_file3_ds: Vec<output::File3D>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl QueryHunyuanTo3DTextureEditJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryHunyuanTo3DTextureEditJobResponse {
-            status: None,
-            error_code: None,
-            error_message: None,
-            result_file3_ds: Vec::new(),
-            request_id: None,
+impl lenient::Reply for QueryHunyuanTo3DTextureEditJobResponse {
+    const NAME: &'static str = "QueryHunyuanTo3DTextureEditJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+        "ResultFile3Ds",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.status),
+            1 => lenient::value(map, &mut self.error_code),
+            2 => lenient::value(map, &mut self.error_message),
+            3 => lenient::list(map, &mut self.result_file3_ds),
+            4 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QueryHunyuanTo3DTextureEditJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ErrorCode`.
-    pub fn with_error_code(mut self, error_code: impl Into<String>) -> Self {
-        self.error_code = Some(error_code.into());
-        self
-    }
-    /// Sets `ErrorMessage`.
-    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
-        self.error_message = Some(error_message.into());
-        self
-    }
-    /// Sets `ResultFile3Ds`.
-    pub fn with_result_file3_ds(mut self, result_file3_ds: impl IntoIterator<Item = output::File3D>) -> Self {
-        self.result_file3_ds = result_file3_ds.into_iter().collect();
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QueryHunyuanTo3DTextureEditJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ErrorCode", &self.error_code)?;
+        fields.opt("ErrorMessage", &self.error_message)?;
+        fields.list("ResultFile3Ds", &self.result_file3_ds)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Translate dialogue reference example.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Reference {
     /// Translate text type, enumerate "sentence" means sentence, "term" means terminology.
     ///
     /// Example: `sentence`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Original.
     ///
     /// Example: `Computer games are a perfect recipe for strengthening our cognitive skills`
-    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Translation.
     ///
     /// Example: `电脑游戏是增强我们认知能力的完美秘诀`
-    #[serde(rename = "Translation", skip_serializing_if = "Option::is_none")]
     pub translation: Option<String>,
 }
 
 impl Reference {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Text",
+        "Translation",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         Reference {
@@ -5793,13 +6180,10 @@ impl Reference {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Reference {
     const NAME: &'static str = "Reference";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Text",
-        "Translation",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut text = None;
@@ -5820,68 +6204,82 @@ impl input::Input for Reference {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Reference {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Reference", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("Translation", &self.translation)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::run_thread`](super::Client::run_thread).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunThreadRequest {
     /// (Chinese only) 会话 ID
     ///
     /// Required. Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID")]
     pub thread_id: String,
     /// (Chinese only) 助手 ID（目前未使用，留空）
     ///
     /// Example: `asst_x39o8phGyiIC8llpaVShxVmL`
-    #[serde(rename = "AssistantID", skip_serializing_if = "Option::is_none")]
     pub assistant_id: Option<String>,
     /// (Chinese only) 模型名称，可选值包括 hunyuan-lite、hunyuan-standard、hunyuan-standard-256K、hunyuan-pro、 hunyuan-code、 hunyuan-role、 hunyuan-functioncall、 hunyuan-vision、 hunyuan-turbo。各模型介绍请阅读 [产品概述](https://cloud.tencent.com/document/product/1729/104753) 中的说明。注意：不同的模型计费不同，请根据 [购买指南](https://cloud.tencent.com/document/product/1729/97731) 按需调用。
     ///
     /// Example: `hunyuan-pro`
-    #[serde(rename = "Model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// (Chinese only) 附加消息
     ///
     /// Example: `[{"Role":"user","Content":"你是谁"}]`
-    #[serde(rename = "AdditionalMessages", skip_serializing_if = "Option::is_none")]
     pub additional_messages: Option<Vec<ThreadAdditionalMessage>>,
     /// (Chinese only) 说明：1. 影响模型输出多样性，模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。2. 取值区间为 \[0.0, 2.0\]。较高的数值会使输出更加多样化和不可预测，而较低的数值会使其更加集中和确定。
-    #[serde(rename = "Temperature", skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// (Chinese only) 说明：1. 影响输出文本的多样性。模型已有默认参数，不传值时使用各模型推荐值，不推荐用户修改。2. 取值区间为 \[0.0, 1.0\]。取值越大，生成文本的多样性越强。
-    #[serde(rename = "TopP", skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// (Chinese only) 是否流式输出，当前只允许 true
     ///
     /// Example: `true`
-    #[serde(rename = "Stream", skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// (Chinese only) 运行过程中可使用的 token 最大数量。
     ///
     /// Example: `0`
-    #[serde(rename = "MaxPromptTokens", skip_serializing_if = "Option::is_none")]
     pub max_prompt_tokens: Option<i64>,
     /// (Chinese only) 运行过程中可使用的完成 token 的最大数量。
     ///
     /// Example: `0`
-    #[serde(rename = "MaxCompletionTokens", skip_serializing_if = "Option::is_none")]
     pub max_completion_tokens: Option<i64>,
     /// (Chinese only) 可调用的工具列表，仅对 hunyuan-pro、hunyuan-turbo、hunyuan-functioncall 模型生效。
-    #[serde(rename = "Tools", skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<Tool>>,
     /// (Chinese only) 工具使用选项，可选值包括 none、auto、custom。说明：1. 仅对 hunyuan-pro、hunyuan-turbo、hunyuan-functioncall 模型生效。2. none：不调用工具；auto：模型自行选择生成回复或调用工具；custom：强制模型调用指定的工具。3. 未设置时，默认值为auto
     ///
     /// Example: `auto`
-    #[serde(rename = "ToolChoice", skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<String>,
 }
 
 impl RunThreadRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ThreadID",
+        "AssistantID",
+        "Model",
+        "AdditionalMessages",
+        "Temperature",
+        "TopP",
+        "Stream",
+        "MaxPromptTokens",
+        "MaxCompletionTokens",
+        "Tools",
+        "ToolChoice",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(thread_id: impl Into<String>) -> Self {
         RunThreadRequest {
@@ -5950,21 +6348,10 @@ impl RunThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for RunThreadRequest {
     const NAME: &'static str = "RunThreadRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ThreadID",
-        "AssistantID",
-        "Model",
-        "AdditionalMessages",
-        "Temperature",
-        "TopP",
-        "Stream",
-        "MaxPromptTokens",
-        "MaxCompletionTokens",
-        "Tools",
-        "ToolChoice",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thread_id = None;
         let mut assistant_id = None;
@@ -6009,47 +6396,82 @@ impl input::Input for RunThreadRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for RunThreadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for RunThreadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunThreadRequest", Self::FIELDS.len())?;
+        fields.plain("ThreadID", &self.thread_id)?;
+        fields.opt("AssistantID", &self.assistant_id)?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("AdditionalMessages", &self.additional_messages)?;
+        fields.opt("Temperature", &self.temperature)?;
+        fields.opt("TopP", &self.top_p)?;
+        fields.opt("Stream", &self.stream)?;
+        fields.opt("MaxPromptTokens", &self.max_prompt_tokens)?;
+        fields.opt("MaxCompletionTokens", &self.max_completion_tokens)?;
+        fields.opt("Tools", &self.tools)?;
+        fields.opt("ToolChoice", &self.tool_choice)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::run_thread`](super::Client::run_thread).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RunThreadResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。本接口为流式响应接口，当请求成功时，RequestId 会被放在 HTTP 响应的 Header "X-TC-RequestId" 中。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl RunThreadResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RunThreadResponse {
-            request_id: None,
+impl lenient::Reply for RunThreadResponse {
+    const NAME: &'static str = "RunThreadResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RunThreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RunThreadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RunThreadResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::set_pay_mode`](super::Client::set_pay_mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetPayModeRequest {
     /// (Chinese only) 设置后付费状态，0：后付费打开；1：后付费关闭
     ///
     /// Required.
-    #[serde(rename = "PayMode")]
     pub pay_mode: i64,
 }
 
 impl SetPayModeRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "PayMode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(pay_mode: i64) -> Self {
         SetPayModeRequest {
@@ -6058,11 +6480,10 @@ impl SetPayModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SetPayModeRequest {
     const NAME: &'static str = "SetPayModeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "PayMode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut pay_mode = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -6077,37 +6498,59 @@ impl input::Input for SetPayModeRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SetPayModeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SetPayModeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetPayModeRequest", Self::FIELDS.len())?;
+        fields.plain("PayMode", &self.pay_mode)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::set_pay_mode`](super::Client::set_pay_mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SetPayModeResponse {
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SetPayModeResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SetPayModeResponse {
-            request_id: None,
+impl lenient::Reply for SetPayModeResponse {
+    const NAME: &'static str = "SetPayModeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SetPayModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SetPayModeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SetPayModeResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit3_d_smart_topology_job`](super::Client::submit3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Submit3DSmartTopologyJobRequest {
     /// Source 3D file model link
@@ -6117,7 +6560,6 @@ pub struct Submit3DSmartTopologyJobRequest {
     /// 3D model requirements: complex models and topologized models do not support face reduction. recommended input is non-topologized high-poly models, such as those generated by hunyuan 3d. high applicability categories include hard surface, game character, prop, daily objects.
     ///
     /// Required.
-    #[serde(rename = "File3D")]
     pub file3_d: InputFile3D,
     /// Polygon type, indicates the model surface is composed of grid components, defaults to triangle
     /// Reference value:
@@ -6125,17 +6567,21 @@ pub struct Submit3DSmartTopologyJobRequest {
     /// quadrilateral: triangular and quadrilateral mixed face
     ///
     /// Example: `triangle`
-    #[serde(rename = "PolygonType", skip_serializing_if = "Option::is_none")]
     pub polygon_type: Option<String>,
     /// Reduction level bit type
     /// valid values: high, medium, low
     ///
     /// Example: `high`
-    #[serde(rename = "FaceLevel", skip_serializing_if = "Option::is_none")]
     pub face_level: Option<String>,
 }
 
 impl Submit3DSmartTopologyJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "PolygonType",
+        "FaceLevel",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: InputFile3D) -> Self {
         Submit3DSmartTopologyJobRequest {
@@ -6156,13 +6602,10 @@ impl Submit3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Submit3DSmartTopologyJobRequest {
     const NAME: &'static str = "Submit3DSmartTopologyJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "PolygonType",
-        "FaceLevel",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut polygon_type = None;
@@ -6183,48 +6626,68 @@ impl input::Input for Submit3DSmartTopologyJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Submit3DSmartTopologyJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Submit3DSmartTopologyJobRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.opt("PolygonType", &self.polygon_type)?;
+        fields.opt("FaceLevel", &self.face_level)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit3_d_smart_topology_job`](super::Client::submit3_d_smart_topology_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Submit3DSmartTopologyJobResponse {
     /// Task ID.
     ///
     /// Example: `1315932989749215232`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl Submit3DSmartTopologyJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Submit3DSmartTopologyJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for Submit3DSmartTopologyJobResponse {
+    const NAME: &'static str = "Submit3DSmartTopologyJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Submit3DSmartTopologyJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Submit3DSmartTopologyJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Submit3DSmartTopologyJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_auto_rigging_job`](super::Client::submit_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitAutoRiggingJobRequest {
     /// 3D Character Model File: Generates a 3D character animation based on the provided source model.
@@ -6233,7 +6696,6 @@ pub struct SubmitAutoRiggingJobRequest {
     /// obj: 3D model file in OBJ format; file size must not exceed 60 MB.
     ///
     /// Required.
-    #[serde(rename = "File3D")]
     pub file3_d: InputFile3D,
     /// Preset Action Types (Reference Values):
     ///
@@ -6287,11 +6749,15 @@ pub struct SubmitAutoRiggingJobRequest {
     /// 48. Send Shockwave
     ///
     /// Example: `1`
-    #[serde(rename = "MotionType", skip_serializing_if = "Option::is_none")]
     pub motion_type: Option<i64>,
 }
 
 impl SubmitAutoRiggingJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "MotionType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: InputFile3D) -> Self {
         SubmitAutoRiggingJobRequest {
@@ -6306,12 +6772,10 @@ impl SubmitAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitAutoRiggingJobRequest {
     const NAME: &'static str = "SubmitAutoRiggingJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "MotionType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut motion_type = None;
@@ -6329,48 +6793,67 @@ impl input::Input for SubmitAutoRiggingJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitAutoRiggingJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitAutoRiggingJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitAutoRiggingJobRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.opt("MotionType", &self.motion_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_auto_rigging_job`](super::Client::submit_auto_rigging_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitAutoRiggingJobResponse {
     /// Task ID (valid period: 24 hours).
     ///
     /// Example: `1440373416789442560`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitAutoRiggingJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitAutoRiggingJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitAutoRiggingJobResponse {
+    const NAME: &'static str = "SubmitAutoRiggingJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitAutoRiggingJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitAutoRiggingJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitAutoRiggingJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_convert3_d_format_job`](super::Client::submit_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitConvert3DFormatJobRequest {
     /// 3D file URL address. The model file size should be less than 200MB;
@@ -6379,18 +6862,21 @@ pub struct SubmitConvert3DFormatJobRequest {
     /// It is recommended to upload OBJ models generated by HY-3D.
     ///
     /// Required.
-    #[serde(rename = "File")]
     pub file: InputFile3D,
     /// Returns the 3D file format. valid values:
     /// STL, USDZ, FBX, MP4, GIF;
     /// Example value: STL.
     ///
     /// Required. Example: `OBJ`
-    #[serde(rename = "Format")]
     pub format: String,
 }
 
 impl SubmitConvert3DFormatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File",
+        "Format",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file: InputFile3D, format: impl Into<String>) -> Self {
         SubmitConvert3DFormatJobRequest {
@@ -6400,12 +6886,10 @@ impl SubmitConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitConvert3DFormatJobRequest {
     const NAME: &'static str = "SubmitConvert3DFormatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File",
-        "Format",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file = None;
         let mut format = None;
@@ -6423,72 +6907,94 @@ impl input::Input for SubmitConvert3DFormatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitConvert3DFormatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitConvert3DFormatJobRequest", Self::FIELDS.len())?;
+        fields.plain("File", &self.file)?;
+        fields.plain("Format", &self.format)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_convert3_d_format_job`](super::Client::submit_convert3_d_format_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitConvert3DFormatJobResponse {
     /// Task ID.
     ///
     /// Example: `1433020173532856320`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitConvert3DFormatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitConvert3DFormatJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitConvert3DFormatJobResponse {
+    const NAME: &'static str = "SubmitConvert3DFormatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitConvert3DFormatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitConvert3DFormatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitConvert3DFormatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_hunyuan3_d_part_job`](super::Client::submit_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuan3DPartJobRequest {
     /// Recommends inputting 3D models generated by AIGC Recommended file size not greater than 200MB Face count not greater than 1,500,000 Only supports FBX format
-    #[serde(rename = "File", skip_serializing_if = "Option::is_none")]
     pub file: Option<InputFile3D>,
     /// Model component segmentation data; The format is a JSON string, e.g., {"MeshName_part_1":{"face_ids": 1,2,3..\],"color":"#FF805C"}}. Here, face_ids is an integer array representing the set of face IDs for the segment, and color specifies the color.
     ///
     /// Example: `{"MeshName_part_1": {"face_ids": [1, 2, 3], "color": "#FF805C"}}`
-    #[serde(rename = "PartSegmentationInfo", skip_serializing_if = "Option::is_none")]
     pub part_segmentation_info: Option<String>,
     /// Determines whether component generation is performed in a step-by-step manner. When enabled, providing the original model allows for the generation of a model containing segmentation information, along with the corresponding segmentation data. Users can then edit this information before submitting the segmented model and data to proceed with the component generation process.
     /// This parameter is disabled by default.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableStagedGeneration", skip_serializing_if = "Option::is_none")]
     pub enable_staged_generation: Option<bool>,
     /// Whether post-processing is enabled. Once enabled, only one model link will be output, off by default. (After this API is enabled, an additional increase of 20 points is required.)
     ///
     /// Example: `true`
-    #[serde(rename = "EnablePostProcess", skip_serializing_if = "Option::is_none")]
     pub enable_post_process: Option<bool>,
 }
 
 impl SubmitHunyuan3DPartJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File",
+        "PartSegmentationInfo",
+        "EnableStagedGeneration",
+        "EnablePostProcess",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SubmitHunyuan3DPartJobRequest {
@@ -6520,14 +7026,10 @@ impl SubmitHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuan3DPartJobRequest {
     const NAME: &'static str = "SubmitHunyuan3DPartJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File",
-        "PartSegmentationInfo",
-        "EnableStagedGeneration",
-        "EnablePostProcess",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file = None;
         let mut part_segmentation_info = None;
@@ -6551,48 +7053,69 @@ impl input::Input for SubmitHunyuan3DPartJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitHunyuan3DPartJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuan3DPartJobRequest", Self::FIELDS.len())?;
+        fields.opt("File", &self.file)?;
+        fields.opt("PartSegmentationInfo", &self.part_segmentation_info)?;
+        fields.opt("EnableStagedGeneration", &self.enable_staged_generation)?;
+        fields.opt("EnablePostProcess", &self.enable_post_process)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan3_d_part_job`](super::Client::submit_hunyuan3_d_part_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuan3DPartJobResponse {
     /// Task id (valid period: 24 hours).
     ///
     /// Example: `1384898587778465792`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitHunyuan3DPartJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuan3DPartJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitHunyuan3DPartJobResponse {
+    const NAME: &'static str = "SubmitHunyuan3DPartJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuan3DPartJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitHunyuan3DPartJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuan3DPartJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_hunyuan_image_chat_job`](super::Client::submit_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageChatJobRequest {
     /// (Chinese only) 本轮对话的文本描述。
@@ -6605,14 +7128,12 @@ pub struct SubmitHunyuanImageChatJobRequest {
     /// - 第三轮对话：苹果放在桌子上
     ///
     /// Required. Example: `请画一个苹果在桌子上`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
     /// (Chinese only) 上传上一轮对话的 ChatId，本轮对话将在指定的上一轮对话结果基础上继续生成图像。
     /// 如果不传代表新建一个对话组，重新开启一轮新的对话。
     /// 一个对话组中，最多支持进行100轮对话。
     ///
     /// Example: `1248907282106990592`
-    #[serde(rename = "ChatId", skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// (Chinese only) 为生成结果图添加显式水印标识的开关，默认为1。
     /// 1：添加。
@@ -6621,17 +7142,22 @@ pub struct SubmitHunyuanImageChatJobRequest {
     /// 建议您使用显著标识来提示结果图使用了 AI 绘画技术，是 AI 生成的图片。
     ///
     /// Example: `1`
-    #[serde(rename = "LogoAdd", skip_serializing_if = "Option::is_none")]
     pub logo_add: Option<i64>,
     /// (Chinese only) 标识内容设置。
     /// 默认在生成结果图右下角添加“图片由 AI 生成”字样，您可根据自身需要替换为其他的标识图片。
     ///
     /// Example: `{"LogoUrl": "https://***.cos.ap-guangzhou.myqcloud.com/***/logo.jpg", "LogoRect": {"X": 10, "Y": 10, "Width": 20, "Height": 20}}`
-    #[serde(rename = "LogoParam", skip_serializing_if = "Option::is_none")]
     pub logo_param: Option<LogoParam>,
 }
 
 impl SubmitHunyuanImageChatJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "ChatId",
+        "LogoAdd",
+        "LogoParam",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         SubmitHunyuanImageChatJobRequest {
@@ -6658,14 +7184,10 @@ impl SubmitHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanImageChatJobRequest {
     const NAME: &'static str = "SubmitHunyuanImageChatJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "ChatId",
-        "LogoAdd",
-        "LogoParam",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut chat_id = None;
@@ -6689,48 +7211,69 @@ impl input::Input for SubmitHunyuanImageChatJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitHunyuanImageChatJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageChatJobRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.opt("ChatId", &self.chat_id)?;
+        fields.opt("LogoAdd", &self.logo_add)?;
+        fields.opt("LogoParam", &self.logo_param)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_image_chat_job`](super::Client::submit_hunyuan_image_chat_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageChatJobResponse {
     /// (Chinese only) 任务 ID。
     ///
     /// Example: `1253534368-1731657099-7276788a-a326-11ef-beeb-525400bba60c-0`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitHunyuanImageChatJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanImageChatJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitHunyuanImageChatJobResponse {
+    const NAME: &'static str = "SubmitHunyuanImageChatJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanImageChatJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitHunyuanImageChatJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageChatJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_hunyuan_image_job`](super::Client::submit_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageJobRequest {
     /// (Chinese only) 文本描述。
@@ -6738,33 +7281,28 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 不能为空，推荐使用中文。最多可传1024个 utf-8 字符。
     ///
     /// Required. Example: `雨中, 竹林,  小路`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
     /// (Chinese only) 反向提示词。
     /// 推荐使用中文。最多可传1024个 utf-8 字符。
     ///
     /// Example: `黑色，雨`
-    #[serde(rename = "NegativePrompt", skip_serializing_if = "Option::is_none")]
     pub negative_prompt: Option<String>,
     /// (Chinese only) 绘画风格。
     /// 请在 [混元生图风格列表](https://cloud.tencent.com/document/product/1729/105846) 中选择期望的风格，传入风格编号。
     /// 不传默认不指定风格。
     ///
     /// Example: `riman`
-    #[serde(rename = "Style", skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
     /// (Chinese only) 生成图分辨率。
     /// 支持生成以下分辨率的图片：768:768（1:1）、768:1024（3:4）、1024:768（4:3）、1024:1024（1:1）、720:1280（9:16）、1280:720（16:9）、768:1280（3:5）、1280:768（5:3），不传默认使用1024:1024。
     /// 如果上传 ContentImage 参考图，分辨率仅支持：768:768（1:1）、768:1024（3:4）、1024:768（4:3）、1024:1024（1:1），不传将自动适配分辨率。如果参考图被用于做风格转换，将生成保持原图长宽比例且长边为1024的图片，指定的分辨率不生效。
     ///
     /// Example: `1024:1024`
-    #[serde(rename = "Resolution", skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// (Chinese only) 图片生成数量。
     /// 支持1 \~ 4张，默认生成1张。
     ///
     /// Example: `1`
-    #[serde(rename = "Num", skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// (Chinese only) 超分选项，默认不做超分，可选开启。
     /// x2：2倍超分
@@ -6772,11 +7310,9 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 在 Resolution 的基础上按比例提高分辨率，例如1024:1024开启2倍超分后将得到2048:2048。
     ///
     /// Example: `x2`
-    #[serde(rename = "Clarity", skip_serializing_if = "Option::is_none")]
     pub clarity: Option<String>,
     /// (Chinese only) 用于引导内容的参考图。
     /// 图片限制：单边分辨率小于5000，转成 Base64 字符串后小于 8MB，格式支持 jpg、jpeg、png。
-    #[serde(rename = "ContentImage", skip_serializing_if = "Option::is_none")]
     pub content_image: Option<Image>,
     /// (Chinese only) prompt 扩写开关。1为开启，0为关闭，不传默认开启。
     /// 开启扩写后，将自动扩写原始输入的 prompt 并使用扩写后的 prompt 生成图片，返回生成图片结果时将一并返回扩写后的 prompt 文本。
@@ -6784,7 +7320,6 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 建议开启，在多数场景下可提升生成图片效果、丰富生成图片细节。
     ///
     /// Example: `0`
-    #[serde(rename = "Revise", skip_serializing_if = "Option::is_none")]
     pub revise: Option<i64>,
     /// (Chinese only) 随机种子，默认随机。
     /// 不传：随机种子生成。
@@ -6792,7 +7327,6 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 扩写开启时固定种子不生效，将保持随机。
     ///
     /// Example: `1`
-    #[serde(rename = "Seed", skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
     /// (Chinese only) 为生成结果图添加显式水印标识的开关，默认为1。
     /// 1：添加。
@@ -6801,15 +7335,27 @@ pub struct SubmitHunyuanImageJobRequest {
     /// 建议您使用显著标识来提示结果图使用了 AI 绘画技术，是 AI 生成的图片。
     ///
     /// Example: `1`
-    #[serde(rename = "LogoAdd", skip_serializing_if = "Option::is_none")]
     pub logo_add: Option<i64>,
     /// (Chinese only) 标识内容设置。
     /// 默认在生成结果图右下角添加“图片由 AI 生成”字样，您可根据自身需要替换为其他的标识图片。
-    #[serde(rename = "LogoParam", skip_serializing_if = "Option::is_none")]
     pub logo_param: Option<LogoParam>,
 }
 
 impl SubmitHunyuanImageJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "NegativePrompt",
+        "Style",
+        "Resolution",
+        "Num",
+        "Clarity",
+        "ContentImage",
+        "Revise",
+        "Seed",
+        "LogoAdd",
+        "LogoParam",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         SubmitHunyuanImageJobRequest {
@@ -6878,21 +7424,10 @@ impl SubmitHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanImageJobRequest {
     const NAME: &'static str = "SubmitHunyuanImageJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "NegativePrompt",
-        "Style",
-        "Resolution",
-        "Num",
-        "Clarity",
-        "ContentImage",
-        "Revise",
-        "Seed",
-        "LogoAdd",
-        "LogoParam",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut negative_prompt = None;
@@ -6937,48 +7472,76 @@ impl input::Input for SubmitHunyuanImageJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanImageJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitHunyuanImageJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageJobRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.opt("NegativePrompt", &self.negative_prompt)?;
+        fields.opt("Style", &self.style)?;
+        fields.opt("Resolution", &self.resolution)?;
+        fields.opt("Num", &self.num)?;
+        fields.opt("Clarity", &self.clarity)?;
+        fields.opt("ContentImage", &self.content_image)?;
+        fields.opt("Revise", &self.revise)?;
+        fields.opt("Seed", &self.seed)?;
+        fields.opt("LogoAdd", &self.logo_add)?;
+        fields.opt("LogoParam", &self.logo_param)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_image_job`](super::Client::submit_hunyuan_image_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanImageJobResponse {
     /// (Chinese only) 任务 ID。
     ///
     /// Example: `251197749-1731412663-5330d0c8-a0ed-11ef-b6bc-52540073409e-0`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitHunyuanImageJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanImageJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitHunyuanImageJobResponse {
+    const NAME: &'static str = "SubmitHunyuanImageJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanImageJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitHunyuanImageJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanImageJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_hunyuan_to3_d_pro_job`](super::Client::submit_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DProJobRequest {
     /// Tencent HY 3D Global model version
@@ -6987,14 +7550,12 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Example value:3.0
     ///
     /// Example: `3.0`
-    #[serde(rename = "Model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Generates 3D content, describes 3D content.
     /// Supports up to 1024 utf-8 characters.
     /// Text-To-3D. Specifies either ImageBase64/ImageUrl or Prompt is required. Prompt and ImageBase64/ImageUrl cannot coexist.
     ///
     /// Example: `1`
-    #[serde(rename = "Prompt", skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Enter the Base64 code of the image.
     /// Size: specifies the unilateral resolution requirement, not less than 128 and not greater than 5000. size should not exceed 8m (after encoding, it increases by about 30%, recommend actual input image size no more than 6m).
@@ -7007,7 +7568,6 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Specifies either ImageBase64/ImageUrl or Prompt is required. Prompt and ImageBase64/ImageUrl cannot coexist.
     ///
     /// Example: `1`
-    #[serde(rename = "ImageBase64", skip_serializing_if = "Option::is_none")]
     pub image_base64: Option<String>,
     /// Input image Url.
     /// Size: specifies the unilateral resolution requirement, not less than 128 and not greater than 5000. size should not exceed 8m (after encoding, it increases by about 30%, recommend actual input image size no more than 6m).
@@ -7020,7 +7580,6 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Specifies either ImageBase64/ImageUrl or Prompt is required. Prompt and ImageBase64/ImageUrl cannot coexist.
     ///
     /// Example: `1`
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Multi-Perspective model image. reference value for viewing angle:.
     /// left: Left view;
@@ -7035,18 +7594,15 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Image size limit. the value must not exceed 8 mb after encoding.
     /// Image resolution limitation: the unilateral resolution should be less than 5000 and greater than 128.
     /// Supported image format: JPG or PNG
-    #[serde(rename = "MultiViewImages", skip_serializing_if = "Option::is_none")]
     pub multi_view_images: Option<Vec<ViewImage>>,
     /// Specifies whether PBR material generation is enabled. default false
     ///
     /// Example: `true`
-    #[serde(rename = "EnablePBR", skip_serializing_if = "Option::is_none")]
     pub enable_pbr: Option<bool>,
     /// Specifies the face count for 3D model generation. default value is 500000.
     /// Specifies the supported face count generation range. value range: 3000-1500000
     ///
     /// Example: `400000`
-    #[serde(rename = "FaceCount", skip_serializing_if = "Option::is_none")]
     pub face_count: Option<i64>,
     /// Generation task type. default: Normal. valid values:
     /// Normal: generates a geometric model with textures
@@ -7055,7 +7611,6 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// Specifies the Sketch for the generative model, allowing input of a Sketch or line drawing. in this mode, both prompt and ImageUrl/ImageBase64 can be entered together
     ///
     /// Example: `Normal`
-    #[serde(rename = "GenerateType", skip_serializing_if = "Option::is_none")]
     pub generate_type: Option<String>,
     /// This parameter only takes effect when LowPoly mode is selected from GenerateType
     ///
@@ -7064,11 +7619,22 @@ pub struct SubmitHunyuanTo3DProJobRequest {
     /// quadrilateral: mix quadrangle and triangle faces to generate
     ///
     /// Example: `triangle`
-    #[serde(rename = "PolygonType", skip_serializing_if = "Option::is_none")]
     pub polygon_type: Option<String>,
 }
 
 impl SubmitHunyuanTo3DProJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Model",
+        "Prompt",
+        "ImageBase64",
+        "ImageUrl",
+        "MultiViewImages",
+        "EnablePBR",
+        "FaceCount",
+        "GenerateType",
+        "PolygonType",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SubmitHunyuanTo3DProJobRequest {
@@ -7130,19 +7696,10 @@ impl SubmitHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DProJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DProJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Model",
-        "Prompt",
-        "ImageBase64",
-        "ImageUrl",
-        "MultiViewImages",
-        "EnablePBR",
-        "FaceCount",
-        "GenerateType",
-        "PolygonType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut prompt = None;
@@ -7181,48 +7738,74 @@ impl input::Input for SubmitHunyuanTo3DProJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DProJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DProJobRequest", Self::FIELDS.len())?;
+        fields.opt("Model", &self.model)?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("ImageBase64", &self.image_base64)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("MultiViewImages", &self.multi_view_images)?;
+        fields.opt("EnablePBR", &self.enable_pbr)?;
+        fields.opt("FaceCount", &self.face_count)?;
+        fields.opt("GenerateType", &self.generate_type)?;
+        fields.opt("PolygonType", &self.polygon_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_d_pro_job`](super::Client::submit_hunyuan_to3_d_pro_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DProJobResponse {
     /// Task ID (valid period: 24 hours).
     ///
     /// Example: `1357237233311637504`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitHunyuanTo3DProJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DProJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitHunyuanTo3DProJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DProJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DProJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitHunyuanTo3DProJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DProJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_hunyuan_to3_d_rapid_job`](super::Client::submit_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Text-To-3D, description of 3D content, forward Prompt content
@@ -7230,7 +7813,6 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Either ImageBase64, ImageUrl, or Prompt is required, and Prompt cannot coexist with ImageBase64/ImageUrl
     ///
     /// Example: `一只小猫`
-    #[serde(rename = "Prompt", skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Input image Base64 data
     /// Size: unilateral resolution requirement not less than 128, not greater than 5000, size not greater than 6mb (after encoding, size increases by approximately 30%). format:
@@ -7238,7 +7820,6 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Imagebase64, imageurl, and Prompt are required, but Prompt and imagebase64/imageurl cannot coexist
     ///
     /// Example: `/9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "ImageBase64", skip_serializing_if = "Option::is_none")]
     pub image_base64: Option<String>,
     /// Input image Url size:
     /// Unilateral resolution requirement not less than 128, not greater than 5000. size not greater than 8mb
@@ -7246,7 +7827,6 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Imagebase64, imageurl, and Prompt are required, and Prompt cannot coexist with imagebase64/imageurl
     ///
     /// Example: `https://***.cos.ap-guangzhou.myqcloud.com/***.jpg`
-    #[serde(rename = "ImageUrl", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Returns the 3D file format. valid values:
     /// OBJ, GLB, STL, USDZ, FBX, MP4, GIF
@@ -7254,12 +7834,10 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Example value: STL
     ///
     /// Example: `OBJ`
-    #[serde(rename = "ResultFormat", skip_serializing_if = "Option::is_none")]
     pub result_format: Option<String>,
     /// Specifies whether PBR material generation is enabled, false by default.
     ///
     /// Example: `false`
-    #[serde(rename = "EnablePBR", skip_serializing_if = "Option::is_none")]
     pub enable_pbr: Option<bool>,
     /// Specifies whether to enable the single geometry generation option
     /// When enabled, it generates a 3D model without textures (white model)
@@ -7267,11 +7845,19 @@ pub struct SubmitHunyuanTo3DRapidJobRequest {
     /// Default model file format is GLB
     ///
     /// Example: `false`
-    #[serde(rename = "EnableGeometry", skip_serializing_if = "Option::is_none")]
     pub enable_geometry: Option<bool>,
 }
 
 impl SubmitHunyuanTo3DRapidJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "ImageBase64",
+        "ImageUrl",
+        "ResultFormat",
+        "EnablePBR",
+        "EnableGeometry",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         SubmitHunyuanTo3DRapidJobRequest {
@@ -7315,16 +7901,10 @@ impl SubmitHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DRapidJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DRapidJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "ImageBase64",
-        "ImageUrl",
-        "ResultFormat",
-        "EnablePBR",
-        "EnableGeometry",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut image_base64 = None;
@@ -7354,48 +7934,71 @@ impl input::Input for SubmitHunyuanTo3DRapidJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DRapidJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobRequest", Self::FIELDS.len())?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("ImageBase64", &self.image_base64)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("ResultFormat", &self.result_format)?;
+        fields.opt("EnablePBR", &self.enable_pbr)?;
+        fields.opt("EnableGeometry", &self.enable_geometry)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_d_rapid_job`](super::Client::submit_hunyuan_to3_d_rapid_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DRapidJobResponse {
     /// Task ID (valid period: 24 hours)
     ///
     /// Example: `1315932989749215232`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitHunyuanTo3DRapidJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DRapidJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitHunyuanTo3DRapidJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DRapidJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DRapidJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitHunyuanTo3DRapidJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DRapidJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_hunyuan_to3_d_texture_edit_job`](super::Client::submit_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DTextureEditJobRequest {
     /// File URL of the 3D model file that requires texture edit
@@ -7403,13 +8006,11 @@ pub struct SubmitHunyuanTo3DTextureEditJobRequest {
     /// 3D model limit: less than 200MB
     ///
     /// Required.
-    #[serde(rename = "File3D")]
     pub file3_d: InputFile3D,
     /// Reference image for 3D model texture editing: Base64 data and image Url
     /// Either Base64 or Url must be provided. if both are provided, Url prevails
     /// Image restrictions: unilateral resolution less than 4096 and greater than 128, converted into Base64 string less than 10MB
     /// Format support: jpg, jpeg, png
-    #[serde(rename = "Image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageInfo>,
     /// Describes texture editing, forward prompt content
     /// Supports up to 1024 utf-8 characters
@@ -7417,17 +8018,22 @@ pub struct SubmitHunyuanTo3DTextureEditJobRequest {
     /// Example value: a kitten
     ///
     /// Example: `一只小猫`
-    #[serde(rename = "Prompt", skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Whether to enable the PBR texture parameter, only supports enabling when entering the Prompt
     /// Example value: true
     ///
     /// Example: `true`
-    #[serde(rename = "EnablePBR", skip_serializing_if = "Option::is_none")]
     pub enable_pbr: Option<bool>,
 }
 
 impl SubmitHunyuanTo3DTextureEditJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File3D",
+        "Image",
+        "Prompt",
+        "EnablePBR",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file3_d: InputFile3D) -> Self {
         SubmitHunyuanTo3DTextureEditJobRequest {
@@ -7454,14 +8060,10 @@ impl SubmitHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DTextureEditJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DTextureEditJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File3D",
-        "Image",
-        "Prompt",
-        "EnablePBR",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file3_d = None;
         let mut image = None;
@@ -7485,48 +8087,69 @@ impl input::Input for SubmitHunyuanTo3DTextureEditJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobRequest", Self::FIELDS.len())?;
+        fields.plain("File3D", &self.file3_d)?;
+        fields.opt("Image", &self.image)?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("EnablePBR", &self.enable_pbr)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_d_texture_edit_job`](super::Client::submit_hunyuan_to3_d_texture_edit_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DTextureEditJobResponse {
     /// Task id (valid period 24 hours)
     ///
     /// Example: `1397893759026921472`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitHunyuanTo3DTextureEditJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DTextureEditJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitHunyuanTo3DTextureEditJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DTextureEditJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DTextureEditJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitHunyuanTo3DTextureEditJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DTextureEditJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::submit_hunyuan_to3_duv_job`](super::Client::submit_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DuvJobRequest {
     /// File URL of the 3D model requiring UV unfold
@@ -7534,11 +8157,14 @@ pub struct SubmitHunyuanTo3DuvJobRequest {
     /// 3D model limit: The face count of the 3D model is less than 30,000 and the number of connected components does not exceed 100
     ///
     /// Required.
-    #[serde(rename = "File")]
     pub file: InputFile3D,
 }
 
 impl SubmitHunyuanTo3DuvJobRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "File",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(file: InputFile3D) -> Self {
         SubmitHunyuanTo3DuvJobRequest {
@@ -7547,11 +8173,10 @@ impl SubmitHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for SubmitHunyuanTo3DuvJobRequest {
     const NAME: &'static str = "SubmitHunyuanTo3DuvJobRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "File",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7566,48 +8191,66 @@ impl input::Input for SubmitHunyuanTo3DuvJobRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for SubmitHunyuanTo3DuvJobRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DuvJobRequest", Self::FIELDS.len())?;
+        fields.plain("File", &self.file)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::submit_hunyuan_to3_duv_job`](super::Client::submit_hunyuan_to3_duv_job).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitHunyuanTo3DuvJobResponse {
     /// Task ID.
     ///
     /// Example: `1376862528873414656`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl SubmitHunyuanTo3DuvJobResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SubmitHunyuanTo3DuvJobResponse {
-            job_id: None,
-            request_id: None,
+impl lenient::Reply for SubmitHunyuanTo3DuvJobResponse {
+    const NAME: &'static str = "SubmitHunyuanTo3DuvJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_id),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SubmitHunyuanTo3DuvJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SubmitHunyuanTo3DuvJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SubmitHunyuanTo3DuvJobResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::text_to_image_lite`](super::Client::text_to_image_lite).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextToImageLiteRequest {
     /// (Chinese only) 文本描述。
@@ -7615,26 +8258,22 @@ pub struct TextToImageLiteRequest {
     /// 不能为空，推荐使用中文。最多可传256个 utf-8 字符。
     ///
     /// Required. Example: `雨中, 竹林,  小路`
-    #[serde(rename = "Prompt")]
     pub prompt: String,
     /// (Chinese only) 反向文本描述。
     /// 用于一定程度上从反面引导模型生成的走向，减少生成结果中出现描述内容的可能，但不能完全杜绝。
     /// 推荐使用中文。最多可传256个 utf-8 字符。
     ///
     /// Example: `黑色`
-    #[serde(rename = "NegativePrompt", skip_serializing_if = "Option::is_none")]
     pub negative_prompt: Option<String>,
     /// (Chinese only) 绘画风格。
     /// 请在 [文生图轻量版风格列表](https://cloud.tencent.com/document/product/1729/108992) 中选择期望的风格，传入风格编号。不传默认使用201（日系动漫风格）。
     ///
     /// Example: `101`
-    #[serde(rename = "Style", skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
     /// (Chinese only) 生成图分辨率。
     /// 支持生成以下分辨率的图片：768:768（1:1）、768:1024（3:4）、1024:768（4:3）、1024:1024（1:1）、720:1280（9:16）、1280:720（16:9）、768:1280（3:5）、1280:768（5:3）、1080:1920（9:16）、1920:1080（16:9），不传默认使用768:768。
     ///
     /// Example: `768:768`
-    #[serde(rename = "Resolution", skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// (Chinese only) 为生成结果图添加标识的开关，默认为1。
     /// 1：添加标识。
@@ -7643,22 +8282,29 @@ pub struct TextToImageLiteRequest {
     /// 建议您使用显著标识来提示结果图使用了 AI 绘画技术，是 AI 生成的图片。
     ///
     /// Example: `1`
-    #[serde(rename = "LogoAdd", skip_serializing_if = "Option::is_none")]
     pub logo_add: Option<i64>,
     /// (Chinese only) 标识内容设置。
     /// 默认在生成结果图右下角添加“图片由 AI 生成”字样，您可根据自身需要替换为其他的标识图片。
     ///
     /// Example: `{"LogoUrl": "https://xxx.com/logo.jpg", "LogoRect": {"X": 10, "Y": 10, "Width": 20, "Height": 20}}`
-    #[serde(rename = "LogoParam", skip_serializing_if = "Option::is_none")]
     pub logo_param: Option<LogoParam>,
     /// (Chinese only) 返回图像方式（base64 或 url) ，二选一，默认为 base64。url 有效期为1小时。
     ///
     /// Example: `url`
-    #[serde(rename = "RspImgType", skip_serializing_if = "Option::is_none")]
     pub rsp_img_type: Option<String>,
 }
 
 impl TextToImageLiteRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Prompt",
+        "NegativePrompt",
+        "Style",
+        "Resolution",
+        "LogoAdd",
+        "LogoParam",
+        "RspImgType",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(prompt: impl Into<String>) -> Self {
         TextToImageLiteRequest {
@@ -7703,17 +8349,10 @@ impl TextToImageLiteRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for TextToImageLiteRequest {
     const NAME: &'static str = "TextToImageLiteRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Prompt",
-        "NegativePrompt",
-        "Style",
-        "Resolution",
-        "LogoAdd",
-        "LogoParam",
-        "RspImgType",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut prompt = None;
         let mut negative_prompt = None;
@@ -7746,14 +8385,29 @@ impl input::Input for TextToImageLiteRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for TextToImageLiteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for TextToImageLiteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TextToImageLiteRequest", Self::FIELDS.len())?;
+        fields.plain("Prompt", &self.prompt)?;
+        fields.opt("NegativePrompt", &self.negative_prompt)?;
+        fields.opt("Style", &self.style)?;
+        fields.opt("Resolution", &self.resolution)?;
+        fields.opt("LogoAdd", &self.logo_add)?;
+        fields.opt("LogoParam", &self.logo_param)?;
+        fields.opt("RspImgType", &self.rsp_img_type)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::text_to_image_lite`](super::Client::text_to_image_lite).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TextToImageLiteResponse {
     /// (Chinese only) 根据入参 RspImgType 填入不同，返回不同的内容。
@@ -7761,56 +8415,68 @@ pub struct TextToImageLiteResponse {
     /// 如果传入 url 则返回的生成图 URL , 有效期1小时，请及时保存。
     ///
     /// Example: `https://hyimg-xxx.cos.ap-guangzhou.myqcloud.com/xxx.jpg?q-sign-algorithm=sha1&q-ak=xxx&q-sign-time=1731586602;1731590202&q-key-time=1731586602;1731590202&q-header-list=host&q-url-param-list=&q-signature=ebb3f1d327cf4224c798ef328e1babbb41d09326`
-    #[serde(rename = "ResultImage", default, skip_serializing_if = "Option::is_none")]
     pub result_image: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl TextToImageLiteResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TextToImageLiteResponse {
-            result_image: None,
-            request_id: None,
+impl lenient::Reply for TextToImageLiteResponse {
+    const NAME: &'static str = "TextToImageLiteResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ResultImage",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.result_image),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResultImage`.
-    pub fn with_result_image(mut self, result_image: impl Into<String>) -> Self {
-        self.result_image = Some(result_image.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TextToImageLiteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TextToImageLiteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TextToImageLiteResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResultImage", &self.result_image)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 会话额外消息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadAdditionalMessage {
     /// (Chinese only) 角色
     ///
     /// Example: `user`
-    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容
     ///
     /// Example: `你好`
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 附件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"FileID":"file-tMjt0CQnvU25GwUDkih4tU4H"}]`
-    #[serde(rename = "Attachments", skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<ThreadMessageAttachmentObject>>,
 }
 
 impl ThreadAdditionalMessage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Attachments",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ThreadAdditionalMessage {
@@ -7836,13 +8502,10 @@ impl ThreadAdditionalMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ThreadAdditionalMessage {
     const NAME: &'static str = "ThreadAdditionalMessage";
-    const FIELDS: &'static [&'static str] = &[
-        "Role",
-        "Content",
-        "Attachments",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
@@ -7863,25 +8526,39 @@ impl input::Input for ThreadAdditionalMessage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ThreadAdditionalMessage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ThreadAdditionalMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ThreadAdditionalMessage", Self::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Attachments", &self.attachments)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 会话消息附件
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageAttachmentObject {
     /// (Chinese only) 文件 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `file-tMjt0CQnvU25GwUDkih4tU4H`
-    #[serde(rename = "FileID", skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
 }
 
 impl ThreadMessageAttachmentObject {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "FileID",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ThreadMessageAttachmentObject {
@@ -7895,11 +8572,10 @@ impl ThreadMessageAttachmentObject {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ThreadMessageAttachmentObject {
     const NAME: &'static str = "ThreadMessageAttachmentObject";
-    const FIELDS: &'static [&'static str] = &[
-        "FileID",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file_id = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -7914,29 +8590,41 @@ impl input::Input for ThreadMessageAttachmentObject {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ThreadMessageAttachmentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ThreadMessageAttachmentObject", Self::FIELDS.len())?;
+        fields.opt("FileID", &self.file_id)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 用户指定模型使用的工具
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tool {
     /// (Chinese only) 工具类型，当前只支持function
     ///
     /// Required. Example: `function`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// (Chinese only) 具体要调用的function
     ///
     /// Required.
-    #[serde(rename = "Function")]
     pub function: ToolFunction,
 }
 
 impl Tool {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Function",
+    ];
     /// With the fields a request must carry.
     pub fn new(type_: impl Into<String>, function: ToolFunction) -> Self {
         Tool {
@@ -7946,12 +8634,10 @@ impl Tool {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tool {
     const NAME: &'static str = "Tool";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Function",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut function = None;
@@ -7969,39 +8655,52 @@ impl input::Input for Tool {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tool {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for Tool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tool", Self::FIELDS.len())?;
+        fields.plain("Type", &self.type_)?;
+        fields.plain("Function", &self.function)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 模型生成的工具调用
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
     /// (Chinese only) 工具调用id
     ///
     /// Required. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "Id")]
     pub id: String,
     /// (Chinese only) 工具调用类型，当前只支持function
     ///
     /// Required. Example: `function`
-    #[serde(rename = "Type")]
     pub type_: String,
     /// (Chinese only) 具体的function调用
     ///
     /// Required.
-    #[serde(rename = "Function")]
     pub function: ToolCallFunction,
     /// (Chinese only) 索引值
     ///
     /// Example: `0`
-    #[serde(rename = "Index", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
 
 impl ToolCall {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Type",
+        "Function",
+        "Index",
+    ];
     /// With the fields a request must carry.
     pub fn new(id: impl Into<String>, type_: impl Into<String>, function: ToolCallFunction) -> Self {
         ToolCall {
@@ -8018,14 +8717,10 @@ impl ToolCall {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ToolCall {
     const NAME: &'static str = "ToolCall";
-    const FIELDS: &'static [&'static str] = &[
-        "Id",
-        "Type",
-        "Function",
-        "Index",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut type_ = None;
@@ -8049,29 +8744,44 @@ impl input::Input for ToolCall {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ToolCall {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ToolCall", Self::FIELDS.len())?;
+        fields.plain("Id", &self.id)?;
+        fields.plain("Type", &self.type_)?;
+        fields.plain("Function", &self.function)?;
+        fields.opt("Index", &self.index)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 具体的function调用
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCallFunction {
     /// (Chinese only) function名称
     ///
     /// Required. Example: `get_current_weather`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) function参数，一般为json字符串
     ///
     /// Required. Example: `{\"location\":[\"北京\",\"深圳\"],\"unit\":\"celsius\"}`
-    #[serde(rename = "Arguments")]
     pub arguments: String,
 }
 
 impl ToolCallFunction {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Arguments",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, arguments: impl Into<String>) -> Self {
         ToolCallFunction {
@@ -8081,12 +8791,10 @@ impl ToolCallFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ToolCallFunction {
     const NAME: &'static str = "ToolCallFunction";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Arguments",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut arguments = None;
@@ -8104,34 +8812,47 @@ impl input::Input for ToolCallFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ToolCallFunction {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ToolCallFunction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ToolCallFunction", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Arguments", &self.arguments)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) function定义
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolFunction {
     /// (Chinese only) function名称，只能包含a-z，A-Z，0-9，\_或-
     ///
     /// Required. Example: `get_current_weather`
-    #[serde(rename = "Name")]
     pub name: String,
     /// (Chinese only) function参数，一般为json字符串
     ///
     /// Required.
-    #[serde(rename = "Parameters")]
     pub parameters: String,
     /// (Chinese only) function的简单描述
     ///
     /// Example: `获取当前地点的天气`
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl ToolFunction {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Parameters",
+        "Description",
+    ];
     /// With the fields a request must carry.
     pub fn new(name: impl Into<String>, parameters: impl Into<String>) -> Self {
         ToolFunction {
@@ -8147,13 +8868,10 @@ impl ToolFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ToolFunction {
     const NAME: &'static str = "ToolFunction";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Parameters",
-        "Description",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut parameters = None;
@@ -8174,29 +8892,43 @@ impl input::Input for ToolFunction {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ToolFunction {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ToolFunction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ToolFunction", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Parameters", &self.parameters)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
+    }
+}
+
 /// Request of [`Client::update_glossary_entry`](super::Client::update_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGlossaryEntryRequest {
     /// (Chinese only) 术语库 ID
     ///
     /// Required. Example: `3177dfae1f8cb180dfcc1bea2ddf19f6`
-    #[serde(rename = "GlossaryId")]
     pub glossary_id: String,
     /// (Chinese only) 需要更新的术语条目列表，单次请求限制100个
     ///
     /// Required.
-    #[serde(rename = "Entries")]
     pub entries: Vec<GlossaryEntryUpdateItem>,
 }
 
 impl UpdateGlossaryEntryRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Entries",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(glossary_id: impl Into<String>, entries: impl IntoIterator<Item = GlossaryEntryUpdateItem>) -> Self {
         UpdateGlossaryEntryRequest {
@@ -8206,12 +8938,10 @@ impl UpdateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UpdateGlossaryEntryRequest {
     const NAME: &'static str = "UpdateGlossaryEntryRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "GlossaryId",
-        "Entries",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut glossary_id = None;
         let mut entries = None;
@@ -8229,59 +8959,81 @@ impl input::Input for UpdateGlossaryEntryRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UpdateGlossaryEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UpdateGlossaryEntryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateGlossaryEntryRequest", Self::FIELDS.len())?;
+        fields.plain("GlossaryId", &self.glossary_id)?;
+        fields.plain("Entries", &self.entries)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::update_glossary_entry`](super::Client::update_glossary_entry).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateGlossaryEntryResponse {
     /// (Chinese only) 成功更新的术语条目
-    #[serde(rename = "Entries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<output::GlossaryEntry>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl UpdateGlossaryEntryResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UpdateGlossaryEntryResponse {
-            entries: Vec::new(),
-            request_id: None,
+impl lenient::Reply for UpdateGlossaryEntryResponse {
+    const NAME: &'static str = "UpdateGlossaryEntryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Entries",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.entries),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Entries`.
-    pub fn with_entries(mut self, entries: impl IntoIterator<Item = output::GlossaryEntry>) -> Self {
-        self.entries = entries.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for UpdateGlossaryEntryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UpdateGlossaryEntryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UpdateGlossaryEntryResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Entries", &self.entries)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 用户位置详细信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserLocation {
     /// (Chinese only) 表示位置类型
     ///
     /// Example: `approximate`
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 用户近似位置的详细信息
-    #[serde(rename = "Approximate", skip_serializing_if = "Option::is_none")]
     pub approximate: Option<Approximate>,
 }
 
 impl UserLocation {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Approximate",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         UserLocation {
@@ -8301,12 +9053,10 @@ impl UserLocation {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for UserLocation {
     const NAME: &'static str = "UserLocation";
-    const FIELDS: &'static [&'static str] = &[
-        "Type",
-        "Approximate",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut type_ = None;
         let mut approximate = None;
@@ -8324,24 +9074,37 @@ impl input::Input for UserLocation {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for UserLocation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for UserLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UserLocation", Self::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Approximate", &self.approximate)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 当type为video_frames时使用，标识具体的视频内图像帧内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoFrames {
     /// (Chinese only) 视频图像帧列表，图像帧传url，最大支持传入数量为512帧
     ///
     /// Example: `["https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png"]`
-    #[serde(rename = "Frames", skip_serializing_if = "Option::is_none")]
     pub frames: Option<Vec<String>>,
 }
 
 impl VideoFrames {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Frames",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         VideoFrames {
@@ -8355,11 +9118,10 @@ impl VideoFrames {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for VideoFrames {
     const NAME: &'static str = "VideoFrames";
-    const FIELDS: &'static [&'static str] = &[
-        "Frames",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut frames = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -8374,29 +9136,41 @@ impl input::Input for VideoFrames {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for VideoFrames {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for VideoFrames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VideoFrames", Self::FIELDS.len())?;
+        fields.opt("Frames", &self.frames)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 当type为video_url时使用，标识具体的视频链接内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoUrl {
     /// (Chinese only) 视频的url，如"<https://your-video-path.mp4>"，视频文件大小不超过100M。
     ///
     /// Example: `https://your-video-path.mp4`
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 控制视频抽帧频率，取值范围为 0.1 \~5，表示每隔 1/fps 秒抽取一帧，默认为 1s抽取一帧
     ///
     /// Example: `1.0`
-    #[serde(rename = "Fps", skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
 }
 
 impl VideoUrl {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Fps",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         VideoUrl {
@@ -8416,12 +9190,10 @@ impl VideoUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for VideoUrl {
     const NAME: &'static str = "VideoUrl";
-    const FIELDS: &'static [&'static str] = &[
-        "Url",
-        "Fps",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut fps = None;
@@ -8439,35 +9211,48 @@ impl input::Input for VideoUrl {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for VideoUrl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for VideoUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VideoUrl", Self::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Fps", &self.fps)?;
+        fields.end()
+    }
+}
+
 /// Multi-Perspective images.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViewImage {
     /// Specifies the viewing angle type.
     /// Valid values: back, left, right.
     ///
     /// Example: `back`
-    #[serde(rename = "ViewType", skip_serializing_if = "Option::is_none")]
     pub view_type: Option<String>,
     /// Image Url.
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.jpg`
-    #[serde(rename = "ViewImageUrl", skip_serializing_if = "Option::is_none")]
     pub view_image_url: Option<String>,
     /// base64 address of the image.
     ///
     /// Example: `/9j/4QlQaHR0c...N6a2M5ZCI`
-    #[serde(rename = "ViewImageBase64", skip_serializing_if = "Option::is_none")]
     pub view_image_base64: Option<String>,
 }
 
 impl ViewImage {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ViewType",
+        "ViewImageUrl",
+        "ViewImageBase64",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         ViewImage {
@@ -8493,13 +9278,10 @@ impl ViewImage {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for ViewImage {
     const NAME: &'static str = "ViewImage";
-    const FIELDS: &'static [&'static str] = &[
-        "ViewType",
-        "ViewImageUrl",
-        "ViewImageBase64",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut view_type = None;
         let mut view_image_url = None;
@@ -8520,40 +9302,54 @@ impl input::Input for ViewImage {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for ViewImage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for ViewImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ViewImage", Self::FIELDS.len())?;
+        fields.opt("ViewType", &self.view_type)?;
+        fields.opt("ViewImageUrl", &self.view_image_url)?;
+        fields.opt("ViewImageBase64", &self.view_image_base64)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 知识注入相关的参数信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebSearchOptions {
     /// (Chinese only) 表示用户注入的知识信息
-    #[serde(rename = "Knowledge", skip_serializing_if = "Option::is_none")]
     pub knowledge: Option<Vec<Knowledge>>,
     /// (Chinese only) 用户位置详细信息
-    #[serde(rename = "UserLocation", skip_serializing_if = "Option::is_none")]
     pub user_location: Option<UserLocation>,
     /// (Chinese only) 打开开关，会返回搜索状态
     ///
     /// Example: `true`
-    #[serde(rename = "Processes", skip_serializing_if = "Option::is_none")]
     pub processes: Option<bool>,
     /// (Chinese only) 是否开启图文混排
     ///
     /// Example: `false`
-    #[serde(rename = "EnableImage", skip_serializing_if = "Option::is_none")]
     pub enable_image: Option<bool>,
     /// (Chinese only) 是否开启音乐
     ///
     /// Example: `false`
-    #[serde(rename = "EnableMusic", skip_serializing_if = "Option::is_none")]
     pub enable_music: Option<bool>,
 }
 
 impl WebSearchOptions {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Knowledge",
+        "UserLocation",
+        "Processes",
+        "EnableImage",
+        "EnableMusic",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         WebSearchOptions {
@@ -8591,15 +9387,10 @@ impl WebSearchOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for WebSearchOptions {
     const NAME: &'static str = "WebSearchOptions";
-    const FIELDS: &'static [&'static str] = &[
-        "Knowledge",
-        "UserLocation",
-        "Processes",
-        "EnableImage",
-        "EnableMusic",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut knowledge = None;
         let mut user_location = None;
@@ -8626,8 +9417,21 @@ impl input::Input for WebSearchOptions {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for WebSearchOptions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for WebSearchOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WebSearchOptions", Self::FIELDS.len())?;
+        fields.opt("Knowledge", &self.knowledge)?;
+        fields.opt("UserLocation", &self.user_location)?;
+        fields.opt("Processes", &self.processes)?;
+        fields.opt("EnableImage", &self.enable_image)?;
+        fields.opt("EnableMusic", &self.enable_music)?;
+        fields.end()
     }
 }

@@ -2,11 +2,12 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 返回的回复, 支持多个
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Choice {
     /// (Chinese only) 结束标志位，可能为 stop、 sensitive或者tool_calls。
@@ -15,72 +16,69 @@ pub struct Choice {
     /// tool_calls 标识函数调用。
     ///
     /// Example: `stop`
-    #[serde(rename = "FinishReason", default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
     /// (Chinese only) 增量返回值，流式调用时使用该字段。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Delta", default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<output::Delta>,
     /// (Chinese only) 返回值，非流式调用时使用该字段。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<output::Message>,
     /// (Chinese only) 索引值，流式调用时使用该字段。
     ///
     /// Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) 多轮会话风险审核，值为1时，表明存在信息安全风险，建议终止客户多轮会话。
     ///
     /// Example: `1`
-    #[serde(rename = "ModerationLevel", default, skip_serializing_if = "Option::is_none")]
     pub moderation_level: Option<String>,
 }
 
-impl Choice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Choice {
-            finish_reason: None,
-            delta: None,
-            message: None,
-            index: None,
-            moderation_level: None,
+impl lenient::Reply for Choice {
+    const NAME: &'static str = "Choice";
+    const FIELDS: &'static [&'static str] = &[
+        "FinishReason",
+        "Delta",
+        "Message",
+        "Index",
+        "ModerationLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.finish_reason),
+            1 => lenient::value(map, &mut self.delta),
+            2 => lenient::value(map, &mut self.message),
+            3 => lenient::scalar(map, &mut self.index),
+            4 => lenient::value(map, &mut self.moderation_level),
+            _ => Ok(()),
         }
     }
-    /// Sets `FinishReason`.
-    pub fn with_finish_reason(mut self, finish_reason: impl Into<String>) -> Self {
-        self.finish_reason = Some(finish_reason.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Choice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Delta`.
-    pub fn with_delta(mut self, delta: output::Delta) -> Self {
-        self.delta = Some(delta);
-        self
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: output::Message) -> Self {
-        self.message = Some(message);
-        self
-    }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `ModerationLevel`.
-    pub fn with_moderation_level(mut self, moderation_level: impl Into<String>) -> Self {
-        self.moderation_level = Some(moderation_level.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Choice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Choice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FinishReason", &self.finish_reason)?;
+        fields.opt("Delta", &self.delta)?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("ModerationLevel", &self.moderation_level)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 可以传入多种类型的内容，目前支持文本、图片、视频。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Content {
     /// (Chinese only) 内容类型
@@ -90,81 +88,81 @@ pub struct Content {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `text`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 当 Type 为 text 时使用，表示具体的文本内容。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `下面图片中是哪个公司的 Logo？`
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// (Chinese only) 图片的url，当 Type 为 image_url 时使用，表示具体的图片内容
     /// 如"<https://example.com/1.png>" 或 图片的base64（注意 "data:image/jpeg;base64," 为必要部分）："data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAA......"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ImageUrl", default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<output::ImageUrl>,
     /// (Chinese only) 当 Type 为 video_url 时使用，标识具体的视频链接内容，如"<https://your-video-path.mp4>"。当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoUrl", default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<output::VideoUrl>,
     /// (Chinese only) 当 Type 为 video_frames 时使用，标识具体的视频内图像帧内容，当 Type 为 其他类型 时，当前字段内容需保持为空，传递内容不生效。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "VideoFrames", default, skip_serializing_if = "Option::is_none")]
     pub video_frames: Option<output::VideoFrames>,
 }
 
-impl Content {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>) -> Self {
-        Content {
-            type_: Some(type_.into()),
-            text: None,
-            image_url: None,
-            video_url: None,
-            video_frames: None,
+impl lenient::Reply for Content {
+    const NAME: &'static str = "Content";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Text",
+        "ImageUrl",
+        "VideoUrl",
+        "VideoFrames",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.text),
+            2 => lenient::value(map, &mut self.image_url),
+            3 => lenient::value(map, &mut self.video_url),
+            4 => lenient::value(map, &mut self.video_frames),
+            _ => Ok(()),
         }
     }
-    /// Sets `Text`.
-    pub fn with_text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ImageUrl`.
-    pub fn with_image_url(mut self, image_url: output::ImageUrl) -> Self {
-        self.image_url = Some(image_url);
-        self
-    }
-    /// Sets `VideoUrl`.
-    pub fn with_video_url(mut self, video_url: output::VideoUrl) -> Self {
-        self.video_url = Some(video_url);
-        self
-    }
-    /// Sets `VideoFrames`.
-    pub fn with_video_frames(mut self, video_frames: output::VideoFrames) -> Self {
-        self.video_frames = Some(video_frames);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Content", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("ImageUrl", &self.image_url)?;
+        fields.opt("VideoUrl", &self.video_url)?;
+        fields.opt("VideoFrames", &self.video_frames)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 返回的内容（流式返回）
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Delta {
     /// (Chinese only) 角色名称。
     ///
     /// Example: `assistant`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容详情。
     ///
     /// Example: `你好！请问有什么我可以帮助你的吗？`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 模型生成的工具调用，仅 hunyuan-functioncall 模型支持
     /// 说明：
@@ -173,613 +171,671 @@ pub struct Delta {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ToolCalls", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<output::ToolCall>,
     /// (Chinese only) 思维链内容。用于展示模型思考过程，仅 Hunyuan-T1 系列模型可用。注意：在进行多轮对话时，请不要将此字段拼接到 messages 中。请求 messages 的请求参数中包含 reasoning_content，接口将报错。
     ///
     /// Example: `你好！`
-    #[serde(rename = "ReasoningContent", default, skip_serializing_if = "Option::is_none")]
     pub reasoning_content: Option<String>,
 }
 
-impl Delta {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Delta {
-            role: None,
-            content: None,
-            tool_calls: Vec::new(),
-            reasoning_content: None,
+impl lenient::Reply for Delta {
+    const NAME: &'static str = "Delta";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "ToolCalls",
+        "ReasoningContent",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::list(map, &mut self.tool_calls),
+            3 => lenient::value(map, &mut self.reasoning_content),
+            _ => Ok(()),
         }
     }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Delta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `ToolCalls`.
-    pub fn with_tool_calls(mut self, tool_calls: impl IntoIterator<Item = output::ToolCall>) -> Self {
-        self.tool_calls = tool_calls.into_iter().collect();
-        self
-    }
-    /// Sets `ReasoningContent`.
-    pub fn with_reasoning_content(mut self, reasoning_content: impl Into<String>) -> Self {
-        self.reasoning_content = Some(reasoning_content.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Delta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Delta", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.list("ToolCalls", &self.tool_calls)?;
+        fields.opt("ReasoningContent", &self.reasoning_content)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Embedding 信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EmbeddingData {
     /// (Chinese only) Embedding 信息，目前为 1024 维浮点数。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Embedding", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub embedding: Vec<f64>,
     /// (Chinese only) 下标，目前不支持批量，因此固定为 0。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) 目前固定为 "embedding"。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `embedding`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
 }
 
-impl EmbeddingData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EmbeddingData {
-            embedding: Vec::new(),
-            index: None,
-            object: None,
+impl lenient::Reply for EmbeddingData {
+    const NAME: &'static str = "EmbeddingData";
+    const FIELDS: &'static [&'static str] = &[
+        "Embedding",
+        "Index",
+        "Object",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.embedding),
+            1 => lenient::scalar(map, &mut self.index),
+            2 => lenient::value(map, &mut self.object),
+            _ => Ok(()),
         }
     }
-    /// Sets `Embedding`.
-    pub fn with_embedding(mut self, embedding: impl IntoIterator<Item = f64>) -> Self {
-        self.embedding = embedding.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for EmbeddingData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EmbeddingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EmbeddingData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Embedding", &self.embedding)?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("Object", &self.object)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Token 使用计数。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EmbeddingUsage {
     /// (Chinese only) 输入 Token 数。
     ///
     /// Example: `8`
-    #[serde(rename = "PromptTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_tokens: Option<i64>,
     /// (Chinese only) 总 Token 数。
     ///
     /// Example: `8`
-    #[serde(rename = "TotalTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<i64>,
 }
 
-impl EmbeddingUsage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EmbeddingUsage {
-            prompt_tokens: None,
-            total_tokens: None,
+impl lenient::Reply for EmbeddingUsage {
+    const NAME: &'static str = "EmbeddingUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "PromptTokens",
+        "TotalTokens",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.prompt_tokens),
+            1 => lenient::scalar(map, &mut self.total_tokens),
+            _ => Ok(()),
         }
     }
-    /// Sets `PromptTokens`.
-    pub fn with_prompt_tokens(mut self, prompt_tokens: i64) -> Self {
-        self.prompt_tokens = Some(prompt_tokens);
-        self
+}
+
+impl<'de> Deserialize<'de> for EmbeddingUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalTokens`.
-    pub fn with_total_tokens(mut self, total_tokens: i64) -> Self {
-        self.total_tokens = Some(total_tokens);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EmbeddingUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EmbeddingUsage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PromptTokens", &self.prompt_tokens)?;
+        fields.opt("TotalTokens", &self.total_tokens)?;
+        fields.end()
     }
 }
 
 /// Runtime exception message.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ErrorMsg {
     /// Error message.
-    #[serde(rename = "Msg", default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Error code.
     /// 4000 internal service error.
     /// 4001 request model timeout.
-    #[serde(rename = "Code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
 }
 
-impl ErrorMsg {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ErrorMsg {
-            msg: None,
-            code: None,
+impl lenient::Reply for ErrorMsg {
+    const NAME: &'static str = "ErrorMsg";
+    const FIELDS: &'static [&'static str] = &[
+        "Msg",
+        "Code",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.msg),
+            1 => lenient::scalar(map, &mut self.code),
+            _ => Ok(()),
         }
     }
-    /// Sets `Msg`.
-    pub fn with_msg(mut self, msg: impl Into<String>) -> Self {
-        self.msg = Some(msg.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ErrorMsg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Code`.
-    pub fn with_code(mut self, code: i64) -> Self {
-        self.code = Some(code);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ErrorMsg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ErrorMsg", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Msg", &self.msg)?;
+        fields.opt("Code", &self.code)?;
+        fields.end()
     }
 }
 
 /// 3D model related files, files or textures.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct File3D {
     /// 3D model or texture. valid values: GIF or OBJ or Image.
     ///
     /// Example: `GIF`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Specifies the file Url (valid for 24 hours).
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/gif.gif`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Preview image Url.
     ///
     /// Example: `https://cos.ap-guangzhou.myqcloud.com/image.png`
-    #[serde(rename = "PreviewImageUrl", default, skip_serializing_if = "Option::is_none")]
     pub preview_image_url: Option<String>,
 }
 
-impl File3D {
-    /// With every field unset.
-    pub fn new() -> Self {
-        File3D {
-            type_: None,
-            url: None,
-            preview_image_url: None,
+impl lenient::Reply for File3D {
+    const NAME: &'static str = "File3D";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Url",
+        "PreviewImageUrl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.url),
+            2 => lenient::value(map, &mut self.preview_image_url),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for File3D {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `PreviewImageUrl`.
-    pub fn with_preview_image_url(mut self, preview_image_url: impl Into<String>) -> Self {
-        self.preview_image_url = Some(preview_image_url.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for File3D {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "File3D", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("PreviewImageUrl", &self.preview_image_url)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 已上传的文件对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FileObject {
     /// (Chinese only) 文件标识符，可在各个API中引用。
     ///
     /// Example: `file-YbhlphnNEsjRoKTEXukAqNZZ`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型，始终为 file。
     ///
     /// Example: `file`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 文件大小，单位为字节。
     ///
     /// Example: `15877`
-    #[serde(rename = "Bytes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u64>,
     /// (Chinese only) 文件创建时的 Unix 时间戳（秒）。
     ///
     /// Example: `1722325693`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 文件名。
     ///
     /// Example: `test.docx`
-    #[serde(rename = "Filename", default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// (Chinese only) 上传文件的用途。
     ///
     /// Example: `file-extract`
-    #[serde(rename = "Purpose", default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
 }
 
-impl FileObject {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FileObject {
-            id: None,
-            object: None,
-            bytes: None,
-            created_at: None,
-            filename: None,
-            purpose: None,
+impl lenient::Reply for FileObject {
+    const NAME: &'static str = "FileObject";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "Bytes",
+        "CreatedAt",
+        "Filename",
+        "Purpose",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.bytes),
+            3 => lenient::scalar(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.filename),
+            5 => lenient::value(map, &mut self.purpose),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for FileObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `Bytes`.
-    pub fn with_bytes(mut self, bytes: u64) -> Self {
-        self.bytes = Some(bytes);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `Filename`.
-    pub fn with_filename(mut self, filename: impl Into<String>) -> Self {
-        self.filename = Some(filename.into());
-        self
-    }
-    /// Sets `Purpose`.
-    pub fn with_purpose(mut self, purpose: impl Into<String>) -> Self {
-        self.purpose = Some(purpose.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FileObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FileObject", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("Bytes", &self.bytes)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("Filename", &self.filename)?;
+        fields.opt("Purpose", &self.purpose)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 术语库
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Glossary {
     /// (Chinese only) 术语库唯一 ID
     ///
     /// Example: `36c0033b405c84107d68e1c03788c4f6`
-    #[serde(rename = "GlossaryId", default, skip_serializing_if = "Option::is_none")]
     pub glossary_id: Option<String>,
     /// (Chinese only) 术语库名称
     ///
     /// Example: `My Glossary`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 术语库描述
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 源语言代码
     ///
     /// Example: `en`
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// (Chinese only) 目标语言代码
     ///
     /// Example: `zh`
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 
-impl Glossary {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Glossary {
-            glossary_id: None,
-            name: None,
-            description: None,
-            source: None,
-            target: None,
+impl lenient::Reply for Glossary {
+    const NAME: &'static str = "Glossary";
+    const FIELDS: &'static [&'static str] = &[
+        "GlossaryId",
+        "Name",
+        "Description",
+        "Source",
+        "Target",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.glossary_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.source),
+            4 => lenient::value(map, &mut self.target),
+            _ => Ok(()),
         }
     }
-    /// Sets `GlossaryId`.
-    pub fn with_glossary_id(mut self, glossary_id: impl Into<String>) -> Self {
-        self.glossary_id = Some(glossary_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Glossary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn with_source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-    /// Sets `Target`.
-    pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Glossary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Glossary", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GlossaryId", &self.glossary_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Source", &self.source)?;
+        fields.opt("Target", &self.target)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 术语条目
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GlossaryEntry {
     /// (Chinese only) 源语言术语，限制1000字符
     ///
     /// Example: `zh`
-    #[serde(rename = "SourceTerm", default, skip_serializing_if = "Option::is_none")]
     pub source_term: Option<String>,
     /// (Chinese only) 目标语言术语，限制1000字符
     ///
     /// Example: `en`
-    #[serde(rename = "TargetTerm", default, skip_serializing_if = "Option::is_none")]
     pub target_term: Option<String>,
     /// (Chinese only) 术语条目 ID
     ///
     /// Example: `816465be55d68d66fe1989c75a9f482f`
-    #[serde(rename = "EntryId", default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
 }
 
-impl GlossaryEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GlossaryEntry {
-            source_term: None,
-            target_term: None,
-            entry_id: None,
+impl lenient::Reply for GlossaryEntry {
+    const NAME: &'static str = "GlossaryEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceTerm",
+        "TargetTerm",
+        "EntryId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_term),
+            1 => lenient::value(map, &mut self.target_term),
+            2 => lenient::value(map, &mut self.entry_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SourceTerm`.
-    pub fn with_source_term(mut self, source_term: impl Into<String>) -> Self {
-        self.source_term = Some(source_term.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GlossaryEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TargetTerm`.
-    pub fn with_target_term(mut self, target_term: impl Into<String>) -> Self {
-        self.target_term = Some(target_term.into());
-        self
-    }
-    /// Sets `EntryId`.
-    pub fn with_entry_id(mut self, entry_id: impl Into<String>) -> Self {
-        self.entry_id = Some(entry_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GlossaryEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GlossaryEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceTerm", &self.source_term)?;
+        fields.opt("TargetTerm", &self.target_term)?;
+        fields.opt("EntryId", &self.entry_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 混元生图多轮对话历史记录。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct History {
     /// (Chinese only) 对话的 ID，用于唯一标识一轮对话
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1248907282106990592`
-    #[serde(rename = "ChatId", default, skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// (Chinese only) 原始输入的 Prompt 文本
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `请画一个苹果在桌子上`
-    #[serde(rename = "Prompt", default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// (Chinese only) 扩写后的 Prompt 文本
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `风格为摄影风格，桌子上摆放着一个红润的苹果，镜头为近景镜头`
-    #[serde(rename = "RevisedPrompt", default, skip_serializing_if = "Option::is_none")]
     pub revised_prompt: Option<String>,
     /// (Chinese only) 生成图的随机种子
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1549130027`
-    #[serde(rename = "Seed", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
 }
 
-impl History {
-    /// With every field unset.
-    pub fn new() -> Self {
-        History {
-            chat_id: None,
-            prompt: None,
-            revised_prompt: None,
-            seed: None,
+impl lenient::Reply for History {
+    const NAME: &'static str = "History";
+    const FIELDS: &'static [&'static str] = &[
+        "ChatId",
+        "Prompt",
+        "RevisedPrompt",
+        "Seed",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.chat_id),
+            1 => lenient::value(map, &mut self.prompt),
+            2 => lenient::value(map, &mut self.revised_prompt),
+            3 => lenient::scalar(map, &mut self.seed),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChatId`.
-    pub fn with_chat_id(mut self, chat_id: impl Into<String>) -> Self {
-        self.chat_id = Some(chat_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for History {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Prompt`.
-    pub fn with_prompt(mut self, prompt: impl Into<String>) -> Self {
-        self.prompt = Some(prompt.into());
-        self
-    }
-    /// Sets `RevisedPrompt`.
-    pub fn with_revised_prompt(mut self, revised_prompt: impl Into<String>) -> Self {
-        self.revised_prompt = Some(revised_prompt.into());
-        self
-    }
-    /// Sets `Seed`.
-    pub fn with_seed(mut self, seed: i64) -> Self {
-        self.seed = Some(seed);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for History {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "History", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChatId", &self.chat_id)?;
+        fields.opt("Prompt", &self.prompt)?;
+        fields.opt("RevisedPrompt", &self.revised_prompt)?;
+        fields.opt("Seed", &self.seed)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 具体的图片内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageUrl {
     /// (Chinese only) 图片的 Url（以 http:// 或 https:// 开头）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
-impl ImageUrl {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        ImageUrl {
-            url: Some(url.into()),
+impl lenient::Reply for ImageUrl {
+    const NAME: &'static str = "ImageUrl";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ImageUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ImageUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ImageUrl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 会话内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Message {
     /// (Chinese only) 角色，可选值包括 system、user、assistant、 tool。
     ///
     /// Required. Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 文本内容
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 多种类型内容（目前支持文本、图片和视频），图片支持混元图生文系列模型，视频支持混元视频生文系列模型，详情参考[产品概述](https://cloud.tencent.com/document/product/1729/104753)
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Contents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<output::Content>,
     /// (Chinese only) 当role为tool时传入，标识具体的函数调用
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "ToolCallId", default, skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
     /// (Chinese only) 模型生成的工具调用，仅 hunyuan-pro 或者 hunyuan-functioncall 模型支持
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ToolCalls", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<output::ToolCall>,
     /// (Chinese only) 文件标识符。单次最大 50 个文件。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["file-YbhlphnNEsjRoKTEXukAqNZZ"]`
-    #[serde(rename = "FileIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub file_i_ds: Vec<String>,
     /// (Chinese only) 思维链内容。用于展示模型思考过程，仅 Hunyuan-T1 系列模型可用。注意：在进行多轮对话时，请**不要**将此字段拼接到 messages 中。请求 messages 的请求参数中包含 reasoning_content，接口将报错。
     ///
     /// Example: `你好！`
-    #[serde(rename = "ReasoningContent", default, skip_serializing_if = "Option::is_none")]
     pub reasoning_content: Option<String>,
 }
 
-impl Message {
-    /// With the fields a request must carry.
-    pub fn new(role: impl Into<String>) -> Self {
-        Message {
-            role: Some(role.into()),
-            content: None,
-            contents: Vec::new(),
-            tool_call_id: None,
-            tool_calls: Vec::new(),
-            file_i_ds: Vec::new(),
-            reasoning_content: None,
+impl lenient::Reply for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+        "Contents",
+        "ToolCallId",
+        "ToolCalls",
+        "FileIDs",
+        "ReasoningContent",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::list(map, &mut self.contents),
+            3 => lenient::value(map, &mut self.tool_call_id),
+            4 => lenient::list(map, &mut self.tool_calls),
+            5 => lenient::list(map, &mut self.file_i_ds),
+            6 => lenient::value(map, &mut self.reasoning_content),
+            _ => Ok(()),
         }
     }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Contents`.
-    pub fn with_contents(mut self, contents: impl IntoIterator<Item = output::Content>) -> Self {
-        self.contents = contents.into_iter().collect();
-        self
-    }
-    /// Sets `ToolCallId`.
-    pub fn with_tool_call_id(mut self, tool_call_id: impl Into<String>) -> Self {
-        self.tool_call_id = Some(tool_call_id.into());
-        self
-    }
-    /// Sets `ToolCalls`.
-    pub fn with_tool_calls(mut self, tool_calls: impl IntoIterator<Item = output::ToolCall>) -> Self {
-        self.tool_calls = tool_calls.into_iter().collect();
-        self
-    }
-    /// Sets `FileIDs`.
-    pub fn with_file_i_ds(mut self, file_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.file_i_ds = file_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ReasoningContent`.
-    pub fn with_reasoning_content(mut self, reasoning_content: impl Into<String>) -> Self {
-        self.reasoning_content = Some(reasoning_content.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Message", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.list("Contents", &self.contents)?;
+        fields.opt("ToolCallId", &self.tool_call_id)?;
+        fields.list("ToolCalls", &self.tool_calls)?;
+        fields.list("FileIDs", &self.file_i_ds)?;
+        fields.opt("ReasoningContent", &self.reasoning_content)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 脑图
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Mindmap {
     /// (Chinese only) 脑图缩略图链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "ThumbUrl", default, skip_serializing_if = "Option::is_none")]
     pub thumb_url: Option<String>,
     /// (Chinese only) 脑图图片链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
-impl Mindmap {
-    /// With the fields a request must carry.
-    pub fn new(thumb_url: impl Into<String>, url: impl Into<String>) -> Self {
-        Mindmap {
-            thumb_url: Some(thumb_url.into()),
-            url: Some(url.into()),
+impl lenient::Reply for Mindmap {
+    const NAME: &'static str = "Mindmap";
+    const FIELDS: &'static [&'static str] = &[
+        "ThumbUrl",
+        "Url",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.thumb_url),
+            1 => lenient::value(map, &mut self.url),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Mindmap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Mindmap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Mindmap", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ThumbUrl", &self.thumb_url)?;
+        fields.opt("Url", &self.url)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 多媒体详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Multimedia {
     /// (Chinese only) 多媒体类型，可选值包括 image、music、album、playlist。
@@ -788,18 +844,14 @@ pub struct Multimedia {
     /// 2. 当 type 为 music、album、playlist 时，需要配合 [QQ音乐SDK](https://developer.y.qq.com/) 使用。
     ///
     /// Example: `image`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 多媒体地址。
     /// 说明：
     /// 1. type 为 image 时，地址为图片的预览地址；其他类型时，地址为封面图地址。
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 如果Url为图片地址，标识图片宽度。
-    #[serde(rename = "Width", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// (Chinese only) 如果Url为图片地址，标识图片高度。
-    #[serde(rename = "Height", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// (Chinese only) 多媒体详情地址。
     /// 说明：
@@ -807,16 +859,12 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "JumpUrl", default, skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// (Chinese only) 缩略图地址。
-    #[serde(rename = "ThumbURL", default, skip_serializing_if = "Option::is_none")]
     pub thumb_url: Option<String>,
     /// (Chinese only) 缩略图宽度
-    #[serde(rename = "ThumbWidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub thumb_width: Option<i64>,
     /// (Chinese only) 缩略图高度
-    #[serde(rename = "ThumbHeight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub thumb_height: Option<i64>,
     /// (Chinese only) 名称。
     /// 说明：
@@ -824,13 +872,11 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 描述。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 歌手名称。
     /// 说明：
@@ -838,7 +884,6 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Singer", default, skip_serializing_if = "Option::is_none")]
     pub singer: Option<String>,
     /// (Chinese only) 歌曲详情。
     /// 说明：
@@ -846,884 +891,951 @@ pub struct Multimedia {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Ext", default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<output::SongExt>,
     /// (Chinese only) 发布时间。
-    #[serde(rename = "PublishTime", default, skip_serializing_if = "Option::is_none")]
     pub publish_time: Option<String>,
     /// (Chinese only) 站点名称
-    #[serde(rename = "SiteName", default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// (Chinese only) 站点图标
-    #[serde(rename = "SiteIcon", default, skip_serializing_if = "Option::is_none")]
     pub site_icon: Option<String>,
 }
 
-impl Multimedia {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Multimedia {
-            type_: None,
-            url: None,
-            width: None,
-            height: None,
-            jump_url: None,
-            thumb_url: None,
-            thumb_width: None,
-            thumb_height: None,
-            title: None,
-            desc: None,
-            singer: None,
-            ext: None,
-            publish_time: None,
-            site_name: None,
-            site_icon: None,
+impl lenient::Reply for Multimedia {
+    const NAME: &'static str = "Multimedia";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Url",
+        "Width",
+        "Height",
+        "JumpUrl",
+        "ThumbURL",
+        "ThumbWidth",
+        "ThumbHeight",
+        "Title",
+        "Desc",
+        "Singer",
+        "Ext",
+        "PublishTime",
+        "SiteName",
+        "SiteIcon",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.url),
+            2 => lenient::scalar(map, &mut self.width),
+            3 => lenient::scalar(map, &mut self.height),
+            4 => lenient::value(map, &mut self.jump_url),
+            5 => lenient::value(map, &mut self.thumb_url),
+            6 => lenient::scalar(map, &mut self.thumb_width),
+            7 => lenient::scalar(map, &mut self.thumb_height),
+            8 => lenient::value(map, &mut self.title),
+            9 => lenient::value(map, &mut self.desc),
+            10 => lenient::value(map, &mut self.singer),
+            11 => lenient::value(map, &mut self.ext),
+            12 => lenient::value(map, &mut self.publish_time),
+            13 => lenient::value(map, &mut self.site_name),
+            14 => lenient::value(map, &mut self.site_icon),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Multimedia {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Width`.
-    pub fn with_width(mut self, width: i64) -> Self {
-        self.width = Some(width);
-        self
-    }
-    /// Sets `Height`.
-    pub fn with_height(mut self, height: i64) -> Self {
-        self.height = Some(height);
-        self
-    }
-    /// Sets `JumpUrl`.
-    pub fn with_jump_url(mut self, jump_url: impl Into<String>) -> Self {
-        self.jump_url = Some(jump_url.into());
-        self
-    }
-    /// Sets `ThumbURL`.
-    pub fn with_thumb_url(mut self, thumb_url: impl Into<String>) -> Self {
-        self.thumb_url = Some(thumb_url.into());
-        self
-    }
-    /// Sets `ThumbWidth`.
-    pub fn with_thumb_width(mut self, thumb_width: i64) -> Self {
-        self.thumb_width = Some(thumb_width);
-        self
-    }
-    /// Sets `ThumbHeight`.
-    pub fn with_thumb_height(mut self, thumb_height: i64) -> Self {
-        self.thumb_height = Some(thumb_height);
-        self
-    }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// Sets `Desc`.
-    pub fn with_desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
-    }
-    /// Sets `Singer`.
-    pub fn with_singer(mut self, singer: impl Into<String>) -> Self {
-        self.singer = Some(singer.into());
-        self
-    }
-    /// Sets `Ext`.
-    pub fn with_ext(mut self, ext: output::SongExt) -> Self {
-        self.ext = Some(ext);
-        self
-    }
-    /// Sets `PublishTime`.
-    pub fn with_publish_time(mut self, publish_time: impl Into<String>) -> Self {
-        self.publish_time = Some(publish_time.into());
-        self
-    }
-    /// Sets `SiteName`.
-    pub fn with_site_name(mut self, site_name: impl Into<String>) -> Self {
-        self.site_name = Some(site_name.into());
-        self
-    }
-    /// Sets `SiteIcon`.
-    pub fn with_site_icon(mut self, site_icon: impl Into<String>) -> Self {
-        self.site_icon = Some(site_icon.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Multimedia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Multimedia", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Width", &self.width)?;
+        fields.opt("Height", &self.height)?;
+        fields.opt("JumpUrl", &self.jump_url)?;
+        fields.opt("ThumbURL", &self.thumb_url)?;
+        fields.opt("ThumbWidth", &self.thumb_width)?;
+        fields.opt("ThumbHeight", &self.thumb_height)?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Desc", &self.desc)?;
+        fields.opt("Singer", &self.singer)?;
+        fields.opt("Ext", &self.ext)?;
+        fields.opt("PublishTime", &self.publish_time)?;
+        fields.opt("SiteName", &self.site_name)?;
+        fields.opt("SiteIcon", &self.site_icon)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 大模型执行状态
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Processes {
     /// (Chinese only) 输出信息
     ///
     /// Example: `开始获取资料…`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (Chinese only) plan:开始获取资料…
     /// recall:找到 n 篇相关资料
     /// quote:引用 n 篇资料作为参考
     ///
     /// Example: `输出的状态`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 当状态是recall和quote，会给出来相关数量
     ///
     /// Example: `输出文档数量`
-    #[serde(rename = "Num", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num: Option<u64>,
 }
 
-impl Processes {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Processes {
-            message: None,
-            state: None,
-            num: None,
+impl lenient::Reply for Processes {
+    const NAME: &'static str = "Processes";
+    const FIELDS: &'static [&'static str] = &[
+        "Message",
+        "State",
+        "Num",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.message),
+            1 => lenient::value(map, &mut self.state),
+            2 => lenient::scalar(map, &mut self.num),
+            _ => Ok(()),
         }
     }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Processes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Num`.
-    pub fn with_num(mut self, num: u64) -> Self {
-        self.num = Some(num);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Processes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Processes", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Message", &self.message)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Num", &self.num)?;
+        fields.end()
     }
 }
 
 /// Specifies the detailed information of the input token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PromptTokensDetails {
     /// The number of cache tokens.
     ///
     /// Example: `0`
-    #[serde(rename = "CachedTokens", default, skip_serializing_if = "Option::is_none")]
     pub cached_tokens: Option<String>,
 }
 
-impl PromptTokensDetails {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PromptTokensDetails {
-            cached_tokens: None,
+impl lenient::Reply for PromptTokensDetails {
+    const NAME: &'static str = "PromptTokensDetails";
+    const FIELDS: &'static [&'static str] = &[
+        "CachedTokens",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cached_tokens),
+            _ => Ok(()),
         }
     }
-    /// Sets `CachedTokens`.
-    pub fn with_cached_tokens(mut self, cached_tokens: impl Into<String>) -> Self {
-        self.cached_tokens = Some(cached_tokens.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PromptTokensDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PromptTokensDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PromptTokensDetails", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CachedTokens", &self.cached_tokens)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 相关组织及人物
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RelevantEntity {
     /// (Chinese only) 相关组织及人物名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 相关组织及人物内容
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 相关事件引用文章标号
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Reference", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub reference: Vec<i64>,
 }
 
-impl RelevantEntity {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, content: impl Into<String>, reference: impl IntoIterator<Item = i64>) -> Self {
-        RelevantEntity {
-            name: Some(name.into()),
-            content: Some(content.into()),
-            reference: reference.into_iter().collect(),
+impl lenient::Reply for RelevantEntity {
+    const NAME: &'static str = "RelevantEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Content",
+        "Reference",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::scalars(map, &mut self.reference),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for RelevantEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RelevantEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RelevantEntity", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Content", &self.content)?;
+        fields.list("Reference", &self.reference)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 相关事件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RelevantEvent {
     /// (Chinese only) 相关事件标题
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 相关事件内容
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 相关事件时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Datetime", default, skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// (Chinese only) 相关事件引用文章标号
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Reference", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub reference: Vec<i64>,
 }
 
-impl RelevantEvent {
-    /// With the fields a request must carry.
-    pub fn new(title: impl Into<String>, content: impl Into<String>, datetime: impl Into<String>, reference: impl IntoIterator<Item = i64>) -> Self {
-        RelevantEvent {
-            title: Some(title.into()),
-            content: Some(content.into()),
-            datetime: Some(datetime.into()),
-            reference: reference.into_iter().collect(),
+impl lenient::Reply for RelevantEvent {
+    const NAME: &'static str = "RelevantEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "Title",
+        "Content",
+        "Datetime",
+        "Reference",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.title),
+            1 => lenient::value(map, &mut self.content),
+            2 => lenient::value(map, &mut self.datetime),
+            3 => lenient::scalars(map, &mut self.reference),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for RelevantEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RelevantEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RelevantEvent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Datetime", &self.datetime)?;
+        fields.list("Reference", &self.reference)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 多媒体占位符替换信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Replace {
     /// (Chinese only) 占位符序号
     ///
     /// Example: `0`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 多媒体详情
-    #[serde(rename = "Multimedia", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub multimedia: Vec<output::Multimedia>,
 }
 
-impl Replace {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Replace {
-            id: None,
-            multimedia: Vec::new(),
+impl lenient::Reply for Replace {
+    const NAME: &'static str = "Replace";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Multimedia",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::list(map, &mut self.multimedia),
+            _ => Ok(()),
         }
     }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Replace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Multimedia`.
-    pub fn with_multimedia(mut self, multimedia: impl IntoIterator<Item = output::Multimedia>) -> Self {
-        self.multimedia = multimedia.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Replace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Replace", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.list("Multimedia", &self.multimedia)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 搜索结果信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SearchInfo {
     /// (Chinese only) 搜索引文信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "SearchResults", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub search_results: Vec<output::SearchResult>,
     /// (Chinese only) 脑图（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Mindmap", default, skip_serializing_if = "Option::is_none")]
     pub mindmap: Option<output::Mindmap>,
     /// (Chinese only) 相关事件（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回，深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RelevantEvents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub relevant_events: Vec<output::RelevantEvent>,
     /// (Chinese only) 相关组织及人物（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回，深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "RelevantEntities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub relevant_entities: Vec<output::RelevantEntity>,
     /// (Chinese only) 时间线（回复中不一定存在，流式协议中，仅在最后一条流式数据中返回，深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Timeline", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<output::Timeline>,
     /// (Chinese only) 是否命中搜索深度模式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "SupportDeepSearch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_deep_search: Option<bool>,
     /// (Chinese only) 搜索回复大纲（深度模式下返回）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Outline", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub outline: Vec<String>,
 }
 
-impl SearchInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SearchInfo {
-            search_results: Vec::new(),
-            mindmap: None,
-            relevant_events: Vec::new(),
-            relevant_entities: Vec::new(),
-            timeline: Vec::new(),
-            support_deep_search: None,
-            outline: Vec::new(),
+impl lenient::Reply for SearchInfo {
+    const NAME: &'static str = "SearchInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SearchResults",
+        "Mindmap",
+        "RelevantEvents",
+        "RelevantEntities",
+        "Timeline",
+        "SupportDeepSearch",
+        "Outline",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.search_results),
+            1 => lenient::value(map, &mut self.mindmap),
+            2 => lenient::list(map, &mut self.relevant_events),
+            3 => lenient::list(map, &mut self.relevant_entities),
+            4 => lenient::list(map, &mut self.timeline),
+            5 => lenient::scalar(map, &mut self.support_deep_search),
+            6 => lenient::list(map, &mut self.outline),
+            _ => Ok(()),
         }
     }
-    /// Sets `SearchResults`.
-    pub fn with_search_results(mut self, search_results: impl IntoIterator<Item = output::SearchResult>) -> Self {
-        self.search_results = search_results.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for SearchInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Mindmap`.
-    pub fn with_mindmap(mut self, mindmap: output::Mindmap) -> Self {
-        self.mindmap = Some(mindmap);
-        self
-    }
-    /// Sets `RelevantEvents`.
-    pub fn with_relevant_events(mut self, relevant_events: impl IntoIterator<Item = output::RelevantEvent>) -> Self {
-        self.relevant_events = relevant_events.into_iter().collect();
-        self
-    }
-    /// Sets `RelevantEntities`.
-    pub fn with_relevant_entities(mut self, relevant_entities: impl IntoIterator<Item = output::RelevantEntity>) -> Self {
-        self.relevant_entities = relevant_entities.into_iter().collect();
-        self
-    }
-    /// Sets `Timeline`.
-    pub fn with_timeline(mut self, timeline: impl IntoIterator<Item = output::Timeline>) -> Self {
-        self.timeline = timeline.into_iter().collect();
-        self
-    }
-    /// Sets `SupportDeepSearch`.
-    pub fn with_support_deep_search(mut self, support_deep_search: bool) -> Self {
-        self.support_deep_search = Some(support_deep_search);
-        self
-    }
-    /// Sets `Outline`.
-    pub fn with_outline(mut self, outline: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.outline = outline.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SearchInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SearchInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SearchResults", &self.search_results)?;
+        fields.opt("Mindmap", &self.mindmap)?;
+        fields.list("RelevantEvents", &self.relevant_events)?;
+        fields.list("RelevantEntities", &self.relevant_entities)?;
+        fields.list("Timeline", &self.timeline)?;
+        fields.opt("SupportDeepSearch", &self.support_deep_search)?;
+        fields.list("Outline", &self.outline)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 搜索引文信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SearchResult {
     /// (Chinese only) 搜索引文序号
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// (Chinese only) 搜索引文标题
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 搜索引文链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 搜索引文站点名
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// (Chinese only) 搜索引文图标
-    #[serde(rename = "Icon", default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
 }
 
-impl SearchResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SearchResult {
-            index: None,
-            title: None,
-            url: None,
-            text: None,
-            icon: None,
+impl lenient::Reply for SearchResult {
+    const NAME: &'static str = "SearchResult";
+    const FIELDS: &'static [&'static str] = &[
+        "Index",
+        "Title",
+        "Url",
+        "Text",
+        "Icon",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.index),
+            1 => lenient::value(map, &mut self.title),
+            2 => lenient::value(map, &mut self.url),
+            3 => lenient::value(map, &mut self.text),
+            4 => lenient::value(map, &mut self.icon),
+            _ => Ok(()),
         }
     }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
+}
+
+impl<'de> Deserialize<'de> for SearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Text`.
-    pub fn with_text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-    /// Sets `Icon`.
-    pub fn with_icon(mut self, icon: impl Into<String>) -> Self {
-        self.icon = Some(icon.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SearchResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SearchResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Text", &self.text)?;
+        fields.opt("Icon", &self.icon)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 歌曲详情。具体含义参考 [QQ音乐SDK](https://developer.y.qq.com/)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SongExt {
     /// (Chinese only) 歌曲id
     ///
     /// Example: `97773`
-    #[serde(rename = "SongId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub song_id: Option<i64>,
     /// (Chinese only) 歌曲mid
     ///
     /// Example: `0039MnYb0qxYhV`
-    #[serde(rename = "SongMid", default, skip_serializing_if = "Option::is_none")]
     pub song_mid: Option<String>,
     /// (Chinese only) 歌曲是否为vip。1：vip歌曲； 0：普通歌曲。
     ///
     /// Example: `1`
-    #[serde(rename = "Vip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vip: Option<i64>,
 }
 
-impl SongExt {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SongExt {
-            song_id: None,
-            song_mid: None,
-            vip: None,
+impl lenient::Reply for SongExt {
+    const NAME: &'static str = "SongExt";
+    const FIELDS: &'static [&'static str] = &[
+        "SongId",
+        "SongMid",
+        "Vip",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.song_id),
+            1 => lenient::value(map, &mut self.song_mid),
+            2 => lenient::scalar(map, &mut self.vip),
+            _ => Ok(()),
         }
     }
-    /// Sets `SongId`.
-    pub fn with_song_id(mut self, song_id: i64) -> Self {
-        self.song_id = Some(song_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for SongExt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SongMid`.
-    pub fn with_song_mid(mut self, song_mid: impl Into<String>) -> Self {
-        self.song_mid = Some(song_mid.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: i64) -> Self {
-        self.vip = Some(vip);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SongExt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SongExt", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SongId", &self.song_id)?;
+        fields.opt("SongMid", &self.song_mid)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 会话消息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadMessage {
     /// (Chinese only) 消息 ID
     ///
     /// Example: `msg_pYmfqfAkOcN5bM1rjdEjbVZV`
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 对象类型
     ///
     /// Example: `thread.message`
-    #[serde(rename = "Object", default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `1727269943`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// (Chinese only) 会话 ID
     ///
     /// Example: `thread_OteLtAcmh7prn7tb8uQ3SJzh`
-    #[serde(rename = "ThreadID", default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// (Chinese only) 状态，处理中 in_progress，已完成 completed，未完成 incomplete。
     ///
     /// Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 未完成原因
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `{"Reason": ""}`
-    #[serde(rename = "InCompleteDetails", default, skip_serializing_if = "Option::is_none")]
     pub in_complete_details: Option<output::ThreadMessageInCompleteDetailsObject>,
     /// (Chinese only) 完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "CompletedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// (Chinese only) 未完成时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1727264847`
-    #[serde(rename = "InCompleteAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_complete_at: Option<i64>,
     /// (Chinese only) 角色
     ///
     /// Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// (Chinese only) 内容
     ///
     /// Example: `你好`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 助手 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `asst_LhSU47qcQcFEItggpGEx5eh1`
-    #[serde(rename = "AssistantID", default, skip_serializing_if = "Option::is_none")]
     pub assistant_id: Option<String>,
     /// (Chinese only) 运行 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `run_SR0cPyidY0vBWy7mcYN5loSR`
-    #[serde(rename = "RunID", default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// (Chinese only) 附件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"FileID":"file-tMjt0CQnvU25GwUDkih4tU4H"}]`
-    #[serde(rename = "Attachments", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<output::ThreadMessageAttachmentObject>,
 }
 
-impl ThreadMessage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadMessage {
-            id: None,
-            object: None,
-            created_at: None,
-            thread_id: None,
-            status: None,
-            in_complete_details: None,
-            completed_at: None,
-            in_complete_at: None,
-            role: None,
-            content: None,
-            assistant_id: None,
-            run_id: None,
-            attachments: Vec::new(),
+impl lenient::Reply for ThreadMessage {
+    const NAME: &'static str = "ThreadMessage";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "Object",
+        "CreatedAt",
+        "ThreadID",
+        "Status",
+        "InCompleteDetails",
+        "CompletedAt",
+        "InCompleteAt",
+        "Role",
+        "Content",
+        "AssistantID",
+        "RunID",
+        "Attachments",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.object),
+            2 => lenient::scalar(map, &mut self.created_at),
+            3 => lenient::value(map, &mut self.thread_id),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.in_complete_details),
+            6 => lenient::scalar(map, &mut self.completed_at),
+            7 => lenient::scalar(map, &mut self.in_complete_at),
+            8 => lenient::value(map, &mut self.role),
+            9 => lenient::value(map, &mut self.content),
+            10 => lenient::value(map, &mut self.assistant_id),
+            11 => lenient::value(map, &mut self.run_id),
+            12 => lenient::list(map, &mut self.attachments),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ThreadMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Object`.
-    pub fn with_object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `ThreadID`.
-    pub fn with_thread_id(mut self, thread_id: impl Into<String>) -> Self {
-        self.thread_id = Some(thread_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `InCompleteDetails`.
-    pub fn with_in_complete_details(mut self, in_complete_details: output::ThreadMessageInCompleteDetailsObject) -> Self {
-        self.in_complete_details = Some(in_complete_details);
-        self
-    }
-    /// Sets `CompletedAt`.
-    pub fn with_completed_at(mut self, completed_at: i64) -> Self {
-        self.completed_at = Some(completed_at);
-        self
-    }
-    /// Sets `InCompleteAt`.
-    pub fn with_in_complete_at(mut self, in_complete_at: i64) -> Self {
-        self.in_complete_at = Some(in_complete_at);
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `AssistantID`.
-    pub fn with_assistant_id(mut self, assistant_id: impl Into<String>) -> Self {
-        self.assistant_id = Some(assistant_id.into());
-        self
-    }
-    /// Sets `RunID`.
-    pub fn with_run_id(mut self, run_id: impl Into<String>) -> Self {
-        self.run_id = Some(run_id.into());
-        self
-    }
-    /// Sets `Attachments`.
-    pub fn with_attachments(mut self, attachments: impl IntoIterator<Item = output::ThreadMessageAttachmentObject>) -> Self {
-        self.attachments = attachments.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ThreadMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ThreadMessage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("Object", &self.object)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("ThreadID", &self.thread_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("InCompleteDetails", &self.in_complete_details)?;
+        fields.opt("CompletedAt", &self.completed_at)?;
+        fields.opt("InCompleteAt", &self.in_complete_at)?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("AssistantID", &self.assistant_id)?;
+        fields.opt("RunID", &self.run_id)?;
+        fields.list("Attachments", &self.attachments)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 会话消息附件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageAttachmentObject {
     /// (Chinese only) 文件 ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `file-tMjt0CQnvU25GwUDkih4tU4H`
-    #[serde(rename = "FileID", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
 }
 
-impl ThreadMessageAttachmentObject {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadMessageAttachmentObject {
-            file_id: None,
+impl lenient::Reply for ThreadMessageAttachmentObject {
+    const NAME: &'static str = "ThreadMessageAttachmentObject";
+    const FIELDS: &'static [&'static str] = &[
+        "FileID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.file_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `FileID`.
-    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
-        self.file_id = Some(file_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ThreadMessageAttachmentObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ThreadMessageAttachmentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ThreadMessageAttachmentObject", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FileID", &self.file_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 会话消息未完成原因
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadMessageInCompleteDetailsObject {
     /// (Chinese only) 会话消息未完成原因
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
-impl ThreadMessageInCompleteDetailsObject {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadMessageInCompleteDetailsObject {
-            reason: None,
+impl lenient::Reply for ThreadMessageInCompleteDetailsObject {
+    const NAME: &'static str = "ThreadMessageInCompleteDetailsObject";
+    const FIELDS: &'static [&'static str] = &[
+        "Reason",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.reason),
+            _ => Ok(()),
         }
     }
-    /// Sets `Reason`.
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ThreadMessageInCompleteDetailsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ThreadMessageInCompleteDetailsObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ThreadMessageInCompleteDetailsObject", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Reason", &self.reason)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 在会话中提供给助手工具的一系列资源。不同类型的工具会有各自对应的资源。比如代码解释器需要一个文件 ID 的列表，而文件搜索工具则需要一个向量存储 ID 的列表。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadToolResources {
     /// (Chinese only) 文件 ID 列表
     ///
     /// Example: `["file-tZ0lWeNW4oNbEiMYGtOXEmEk"]`
-    #[serde(rename = "CodeInterpreter", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub code_interpreter: Vec<String>,
     /// (Chinese only) 向量存储 ID 列表
     ///
     /// Example: `["vs_ uf4c5hAL9GosVbmJ4jSUVivy"]`
-    #[serde(rename = "VectorStoreIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub vector_store_i_ds: Vec<String>,
 }
 
-impl ThreadToolResources {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ThreadToolResources {
-            code_interpreter: Vec::new(),
-            vector_store_i_ds: Vec::new(),
+impl lenient::Reply for ThreadToolResources {
+    const NAME: &'static str = "ThreadToolResources";
+    const FIELDS: &'static [&'static str] = &[
+        "CodeInterpreter",
+        "VectorStoreIDs",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.code_interpreter),
+            1 => lenient::list(map, &mut self.vector_store_i_ds),
+            _ => Ok(()),
         }
     }
-    /// Sets `CodeInterpreter`.
-    pub fn with_code_interpreter(mut self, code_interpreter: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.code_interpreter = code_interpreter.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for ThreadToolResources {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VectorStoreIDs`.
-    pub fn with_vector_store_i_ds(mut self, vector_store_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.vector_store_i_ds = vector_store_i_ds.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ThreadToolResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ThreadToolResources", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("CodeInterpreter", &self.code_interpreter)?;
+        fields.list("VectorStoreIDs", &self.vector_store_i_ds)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 时间线
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Timeline {
     /// (Chinese only) 标题
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (Chinese only) 时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Datetime", default, skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// (Chinese only) 相关网页链接
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
-impl Timeline {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Timeline {
-            title: None,
-            datetime: None,
-            url: None,
+impl lenient::Reply for Timeline {
+    const NAME: &'static str = "Timeline";
+    const FIELDS: &'static [&'static str] = &[
+        "Title",
+        "Datetime",
+        "Url",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.title),
+            1 => lenient::value(map, &mut self.datetime),
+            2 => lenient::value(map, &mut self.url),
+            _ => Ok(()),
         }
     }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Timeline {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Datetime`.
-    pub fn with_datetime(mut self, datetime: impl Into<String>) -> Self {
-        self.datetime = Some(datetime.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Timeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Timeline", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Datetime", &self.datetime)?;
+        fields.opt("Url", &self.url)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 模型生成的工具调用
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ToolCall {
     /// (Chinese only) 工具调用id
     ///
     /// Required. Example: `call_cpv320k2c3m8fgcs8ja0`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only) 工具调用类型，当前只支持function
     ///
     /// Required. Example: `function`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 具体的function调用
     ///
     /// Required.
-    #[serde(rename = "Function", default, skip_serializing_if = "Option::is_none")]
     pub function: Option<output::ToolCallFunction>,
     /// (Chinese only) 索引值
     ///
     /// Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
 
-impl ToolCall {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, type_: impl Into<String>, function: output::ToolCallFunction) -> Self {
-        ToolCall {
-            id: Some(id.into()),
-            type_: Some(type_.into()),
-            function: Some(function),
-            index: None,
+impl lenient::Reply for ToolCall {
+    const NAME: &'static str = "ToolCall";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Type",
+        "Function",
+        "Index",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.function),
+            3 => lenient::scalar(map, &mut self.index),
+            _ => Ok(()),
         }
     }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
+}
+
+impl<'de> Deserialize<'de> for ToolCall {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ToolCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ToolCall", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Function", &self.function)?;
+        fields.opt("Index", &self.index)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 具体的function调用
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ToolCallFunction {
     /// (Chinese only) function名称
     ///
     /// Required. Example: `get_current_weather`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) function参数，一般为json字符串
     ///
     /// Required. Example: `{\"location\":[\"北京\",\"深圳\"],\"unit\":\"celsius\"}`
-    #[serde(rename = "Arguments", default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
 }
 
-impl ToolCallFunction {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, arguments: impl Into<String>) -> Self {
-        ToolCallFunction {
-            name: Some(name.into()),
-            arguments: Some(arguments.into()),
+impl lenient::Reply for ToolCallFunction {
+    const NAME: &'static str = "ToolCallFunction";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Arguments",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.arguments),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ToolCallFunction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ToolCallFunction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ToolCallFunction", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Arguments", &self.arguments)?;
+        fields.end()
+    }
+}
+
 /// Translate the reply returned by the translation api, support multiple.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TranslationChoice {
     /// End flag, can be stop or sensitive.
@@ -1731,238 +1843,280 @@ pub struct TranslationChoice {
     /// sensitive only appears when streaming output review is enabled, indicating security review not passed.
     ///
     /// Example: `stop`
-    #[serde(rename = "FinishReason", default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
     /// Index value, used when streaming.
     ///
     /// Example: `0`
-    #[serde(rename = "Index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Incremental return value used when streaming this field.
-    #[serde(rename = "Delta", default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<output::TranslationDelta>,
     /// Return value, used when non-streaming.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<output::TranslationMessage>,
 }
 
-impl TranslationChoice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TranslationChoice {
-            finish_reason: None,
-            index: None,
-            delta: None,
-            message: None,
+impl lenient::Reply for TranslationChoice {
+    const NAME: &'static str = "TranslationChoice";
+    const FIELDS: &'static [&'static str] = &[
+        "FinishReason",
+        "Index",
+        "Delta",
+        "Message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.finish_reason),
+            1 => lenient::scalar(map, &mut self.index),
+            2 => lenient::value(map, &mut self.delta),
+            3 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
-    /// Sets `FinishReason`.
-    pub fn with_finish_reason(mut self, finish_reason: impl Into<String>) -> Self {
-        self.finish_reason = Some(finish_reason.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TranslationChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Index`.
-    pub fn with_index(mut self, index: i64) -> Self {
-        self.index = Some(index);
-        self
-    }
-    /// Sets `Delta`.
-    pub fn with_delta(mut self, delta: output::TranslationDelta) -> Self {
-        self.delta = Some(delta);
-        self
-    }
-    /// Sets `Message`.
-    pub fn with_message(mut self, message: output::TranslationMessage) -> Self {
-        self.message = Some(message);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TranslationChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TranslationChoice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("FinishReason", &self.finish_reason)?;
+        fields.opt("Index", &self.index)?;
+        fields.opt("Delta", &self.delta)?;
+        fields.opt("Message", &self.message)?;
+        fields.end()
     }
 }
 
 /// Translate the API response content (streaming return).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TranslationDelta {
     /// Role name.
     ///
     /// Example: `assistant`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Content details.
     ///
     /// Example: `你好！请问有什么我可以帮助你的吗？`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-impl TranslationDelta {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TranslationDelta {
-            role: None,
-            content: None,
+impl lenient::Reply for TranslationDelta {
+    const NAME: &'static str = "TranslationDelta";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            _ => Ok(()),
         }
     }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TranslationDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TranslationDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TranslationDelta", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.end()
     }
 }
 
 /// Translate the session content via translation api.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TranslationMessage {
     /// Role. valid values: system, user, assistant, tool.
     ///
     /// Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Text content.
     ///
     /// Example: `你好！`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-impl TranslationMessage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TranslationMessage {
-            role: None,
-            content: None,
+impl lenient::Reply for TranslationMessage {
+    const NAME: &'static str = "TranslationMessage";
+    const FIELDS: &'static [&'static str] = &[
+        "Role",
+        "Content",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.role),
+            1 => lenient::value(map, &mut self.content),
+            _ => Ok(()),
         }
     }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TranslationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TranslationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TranslationMessage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.end()
     }
 }
 
 /// Token quantity.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Usage {
     /// Input Token quantity.
     ///
     /// Example: `8`
-    #[serde(rename = "PromptTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub prompt_tokens: Option<i64>,
     /// Output Token quantity.
     ///
     /// Example: `20`
-    #[serde(rename = "CompletionTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub completion_tokens: Option<i64>,
     /// Total Token quantity.
     ///
     /// Example: `28`
-    #[serde(rename = "TotalTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<i64>,
     /// Details of the input token.
-    #[serde(rename = "PromptTokensDetails", default, skip_serializing_if = "Option::is_none")]
     pub prompt_tokens_details: Option<output::PromptTokensDetails>,
 }
 
-impl Usage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Usage {
-            prompt_tokens: None,
-            completion_tokens: None,
-            total_tokens: None,
-            prompt_tokens_details: None,
+impl lenient::Reply for Usage {
+    const NAME: &'static str = "Usage";
+    const FIELDS: &'static [&'static str] = &[
+        "PromptTokens",
+        "CompletionTokens",
+        "TotalTokens",
+        "PromptTokensDetails",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.prompt_tokens),
+            1 => lenient::scalar(map, &mut self.completion_tokens),
+            2 => lenient::scalar(map, &mut self.total_tokens),
+            3 => lenient::value(map, &mut self.prompt_tokens_details),
+            _ => Ok(()),
         }
     }
-    /// Sets `PromptTokens`.
-    pub fn with_prompt_tokens(mut self, prompt_tokens: i64) -> Self {
-        self.prompt_tokens = Some(prompt_tokens);
-        self
+}
+
+impl<'de> Deserialize<'de> for Usage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CompletionTokens`.
-    pub fn with_completion_tokens(mut self, completion_tokens: i64) -> Self {
-        self.completion_tokens = Some(completion_tokens);
-        self
-    }
-    /// Sets `TotalTokens`.
-    pub fn with_total_tokens(mut self, total_tokens: i64) -> Self {
-        self.total_tokens = Some(total_tokens);
-        self
-    }
-    /// Sets `PromptTokensDetails`.
-    pub fn with_prompt_tokens_details(mut self, prompt_tokens_details: output::PromptTokensDetails) -> Self {
-        self.prompt_tokens_details = Some(prompt_tokens_details);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Usage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Usage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PromptTokens", &self.prompt_tokens)?;
+        fields.opt("CompletionTokens", &self.completion_tokens)?;
+        fields.opt("TotalTokens", &self.total_tokens)?;
+        fields.opt("PromptTokensDetails", &self.prompt_tokens_details)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 当type为video_frames时使用，标识具体的视频内图像帧内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoFrames {
     /// (Chinese only) 视频图像帧列表，图像帧传url，最大支持传入数量为512帧
     ///
     /// Example: `["https://cloudcache.tencent-cloud.com/qcloud/ui/portal-set/build/About/images/bg-product-series_87d.png"]`
-    #[serde(rename = "Frames", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub frames: Vec<String>,
 }
 
-impl VideoFrames {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VideoFrames {
-            frames: Vec::new(),
+impl lenient::Reply for VideoFrames {
+    const NAME: &'static str = "VideoFrames";
+    const FIELDS: &'static [&'static str] = &[
+        "Frames",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.frames),
+            _ => Ok(()),
         }
     }
-    /// Sets `Frames`.
-    pub fn with_frames(mut self, frames: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.frames = frames.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for VideoFrames {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VideoFrames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VideoFrames", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Frames", &self.frames)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 当type为video_url时使用，标识具体的视频链接内容
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoUrl {
     /// (Chinese only) 视频的url，如"<https://your-video-path.mp4>"，视频文件大小不超过100M。
     ///
     /// Example: `https://your-video-path.mp4`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) 控制视频抽帧频率，取值范围为 0.1 \~5，表示每隔 1/fps 秒抽取一帧，默认为 1s抽取一帧
     ///
     /// Example: `1.0`
-    #[serde(rename = "Fps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
 }
 
-impl VideoUrl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VideoUrl {
-            url: None,
-            fps: None,
+impl lenient::Reply for VideoUrl {
+    const NAME: &'static str = "VideoUrl";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "Fps",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::scalar(map, &mut self.fps),
+            _ => Ok(()),
         }
     }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VideoUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Fps`.
-    pub fn with_fps(mut self, fps: f64) -> Self {
-        self.fps = Some(fps);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VideoUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VideoUrl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Fps", &self.fps)?;
+        fields.end()
     }
 }

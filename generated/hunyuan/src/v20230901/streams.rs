@@ -11,85 +11,80 @@ impl Client {
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn chat_completions_stream(
         &self,
         mut request: ChatCompletionsRequest,
     ) -> EventStream<ChatCompletionsResponse> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ChatCompletions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        self.inner
+            .call_stream(
+                &<ChatCompletionsRequest as runtime::operation::Operation>::ACTION,
+                &request,
+            )
     }
     /// [`Client::chat_translations`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ChatTranslationsResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn chat_translations_stream(
         &self,
         mut request: ChatTranslationsRequest,
     ) -> EventStream<ChatTranslationsResponse> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ChatTranslations",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        self.inner
+            .call_stream(
+                &<ChatTranslationsRequest as runtime::operation::Operation>::ACTION,
+                &request,
+            )
     }
     /// [`Client::group_chat_completions`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`GroupChatCompletionsResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn group_chat_completions_stream(
         &self,
         mut request: GroupChatCompletionsRequest,
     ) -> EventStream<GroupChatCompletionsResponse> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GroupChatCompletions",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        self.inner
+            .call_stream(
+                &<GroupChatCompletionsRequest as runtime::operation::Operation>::ACTION,
+                &request,
+            )
     }
     /// [`Client::image_question`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ImageQuestionResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn image_question_stream(
         &self,
         mut request: ImageQuestionRequest,
     ) -> EventStream<ImageQuestionResponse> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ImageQuestion",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        self.inner
+            .call_stream(
+                &<ImageQuestionRequest as runtime::operation::Operation>::ACTION,
+                &request,
+            )
     }
     /// [`Client::run_thread`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`RunThreadResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
+    #[inline]
     pub fn run_thread_stream(
         &self,
         mut request: RunThreadRequest,
     ) -> EventStream<RunThreadResponse> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RunThread",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        self.inner
+            .call_stream(
+                &<RunThreadRequest as runtime::operation::Operation>::ACTION,
+                &request,
+            )
     }
 }

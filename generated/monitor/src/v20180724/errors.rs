@@ -455,10 +455,12 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
+    #[inline]
     pub fn of(error: &tencentcloud_runtime::Error) -> Option<ErrorCode> {
         error.code().map(ErrorCode::parse)
     }
     /// The documented variant of `code`, or [`ErrorCode::Other`].
+    #[inline]
     pub fn parse(code: &str) -> ErrorCode {
         match code {
             "AuthFailure" => ErrorCode::AuthFailure,
@@ -689,6 +691,7 @@ impl ErrorCode {
         }
     }
     /// The code as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::AuthFailure => "AuthFailure",
@@ -919,6 +922,7 @@ impl ErrorCode {
         }
     }
     /// The documented description; `None` for [`ErrorCode::Other`].
+    #[inline]
     pub fn description(&self) -> Option<&'static str> {
         match self {
             ErrorCode::AuthFailure => Some("CAM签名/鉴权错误。"),
@@ -1142,17 +1146,20 @@ impl ErrorCode {
     }
 }
 impl From<&str> for ErrorCode {
+    #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(code: &str) -> Result<Self, Self::Err> {
         Ok(ErrorCode::parse(code))
     }
 }
 impl std::fmt::Display for ErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

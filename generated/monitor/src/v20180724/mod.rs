@@ -63,13 +63,7 @@ impl Client {
         &self,
         request: BindPrometheusManagedGrafanaRequest,
     ) -> Result<BindPrometheusManagedGrafanaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BindPrometheusManagedGrafana",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds a policy object.
     ///
@@ -78,13 +72,7 @@ impl Client {
         &self,
         request: BindingPolicyObjectRequest,
     ) -> Result<BindingPolicyObjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BindingPolicyObject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 策略绑定标签
     ///
@@ -93,13 +81,7 @@ impl Client {
         &self,
         request: BindingPolicyTagRequest,
     ) -> Result<BindingPolicyTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "BindingPolicyTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 检查用户地址联通性
     ///
@@ -108,13 +90,7 @@ impl Client {
         &self,
         request: CheckAddressByPrometheusRequest,
     ) -> Result<CheckAddressByPrometheusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CheckAddressByPrometheus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Forcibly terminates a Grafana instance
     ///
@@ -123,13 +99,7 @@ impl Client {
         &self,
         request: CleanGrafanaInstanceRequest,
     ) -> Result<CleanGrafanaInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CleanGrafanaInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建小程序告警屏蔽规则
     ///
@@ -138,13 +108,7 @@ impl Client {
         &self,
         request: CreateAlarmHistoryShieldRequest,
     ) -> Result<CreateAlarmHistoryShieldResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAlarmHistoryShield",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates notification template
     ///
@@ -153,13 +117,7 @@ impl Client {
         &self,
         request: CreateAlarmNoticeRequest,
     ) -> Result<CreateAlarmNoticeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAlarmNotice",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an alarm policy
     ///
@@ -168,13 +126,7 @@ impl Client {
         &self,
         request: CreateAlarmPolicyRequest,
     ) -> Result<CreateAlarmPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAlarmPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建告警屏蔽规则
     ///
@@ -183,13 +135,7 @@ impl Client {
         &self,
         request: CreateAlarmShieldRequest,
     ) -> Result<CreateAlarmShieldResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAlarmShield",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an alerting rule
     ///
@@ -200,13 +146,7 @@ impl Client {
         &self,
         request: CreateAlertRuleRequest,
     ) -> Result<CreateAlertRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAlertRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建告警条件模板
     ///
@@ -215,13 +155,7 @@ impl Client {
         &self,
         request: CreateConditionsTemplateRequest,
     ) -> Result<CreateConditionsTemplateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateConditionsTemplate",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an exporter integration
     ///
@@ -230,13 +164,7 @@ impl Client {
         &self,
         request: CreateExporterIntegrationRequest,
     ) -> Result<CreateExporterIntegrationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateExporterIntegration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 注册外部 k8s 集群
     ///
@@ -245,13 +173,7 @@ impl Client {
         &self,
         request: CreateExternalClusterRequest,
     ) -> Result<CreateExternalClusterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateExternalCluster",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Grafana instance
     ///
@@ -260,13 +182,7 @@ impl Client {
         &self,
         request: CreateGrafanaInstanceRequest,
     ) -> Result<CreateGrafanaInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateGrafanaInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Grafana integration configuration
     ///
@@ -275,13 +191,7 @@ impl Client {
         &self,
         request: CreateGrafanaIntegrationRequest,
     ) -> Result<CreateGrafanaIntegrationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateGrafanaIntegration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Grafana notification channel
     ///
@@ -290,13 +200,7 @@ impl Client {
         &self,
         request: CreateGrafanaNotificationChannelRequest,
     ) -> Result<CreateGrafanaNotificationChannelResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateGrafanaNotificationChannel",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Create an On-Call Schedule
     ///
@@ -305,13 +209,7 @@ impl Client {
         &self,
         request: CreateOnCallFormRequest,
     ) -> Result<CreateOnCallFormResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateOnCallForm",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adds a policy group.
     ///
@@ -320,13 +218,7 @@ impl Client {
         &self,
         request: CreatePolicyGroupRequest,
     ) -> Result<CreatePolicyGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePolicyGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Prometheus CVM agent
     ///
@@ -335,13 +227,7 @@ impl Client {
         &self,
         request: CreatePrometheusAgentRequest,
     ) -> Result<CreatePrometheusAgentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusAgent",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Create Prometheus alert rule groups
     ///
@@ -353,13 +239,7 @@ impl Client {
         &self,
         request: CreatePrometheusAlertGroupRequest,
     ) -> Result<CreatePrometheusAlertGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusAlertGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an alerting rule
     ///
@@ -368,13 +248,7 @@ impl Client {
         &self,
         request: CreatePrometheusAlertPolicyRequest,
     ) -> Result<CreatePrometheusAlertPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusAlertPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates a TMP 2.0 instance with a cluster
     ///
@@ -383,13 +257,7 @@ impl Client {
         &self,
         request: CreatePrometheusClusterAgentRequest,
     ) -> Result<CreatePrometheusClusterAgentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusClusterAgent",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates Prometheus configurations
     ///
@@ -398,13 +266,7 @@ impl Client {
         &self,
         request: CreatePrometheusConfigRequest,
     ) -> Result<CreatePrometheusConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a global alert notification channel
     ///
@@ -414,13 +276,7 @@ impl Client {
         &self,
         request: CreatePrometheusGlobalNotificationRequest,
     ) -> Result<CreatePrometheusGlobalNotificationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusGlobalNotification",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a pay-as-you-go Prometheus instance
     ///
@@ -429,13 +285,7 @@ impl Client {
         &self,
         request: CreatePrometheusMultiTenantInstancePostPayModeRequest,
     ) -> Result<CreatePrometheusMultiTenantInstancePostPayModeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusMultiTenantInstancePostPayMode",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a recording rule in the YAML way
     ///
@@ -444,13 +294,7 @@ impl Client {
         &self,
         request: CreatePrometheusRecordRuleYamlRequest,
     ) -> Result<CreatePrometheusRecordRuleYamlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusRecordRuleYaml",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Prometheus scrape task
     ///
@@ -459,13 +303,7 @@ impl Client {
         &self,
         request: CreatePrometheusScrapeJobRequest,
     ) -> Result<CreatePrometheusScrapeJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusScrapeJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a template
     ///
@@ -474,13 +312,7 @@ impl Client {
         &self,
         request: CreatePrometheusTempRequest,
     ) -> Result<CreatePrometheusTempResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrometheusTemp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a recording rule
     ///
@@ -489,13 +321,7 @@ impl Client {
         &self,
         request: CreateRecordingRuleRequest,
     ) -> Result<CreateRecordingRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRecordingRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Authorizes another Tencent Cloud user
     ///
@@ -504,13 +330,7 @@ impl Client {
         &self,
         request: CreateSsoAccountRequest,
     ) -> Result<CreateSsoAccountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSSOAccount",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除小程序告警屏蔽规则
     ///
@@ -519,13 +339,7 @@ impl Client {
         &self,
         request: DeleteAlarmHistoryShieldsRequest,
     ) -> Result<DeleteAlarmHistoryShieldsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAlarmHistoryShields",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes alarm notification templates in batches
     ///
@@ -534,13 +348,7 @@ impl Client {
         &self,
         request: DeleteAlarmNoticesRequest,
     ) -> Result<DeleteAlarmNoticesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAlarmNotices",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes alarm policy
     ///
@@ -549,13 +357,7 @@ impl Client {
         &self,
         request: DeleteAlarmPolicyRequest,
     ) -> Result<DeleteAlarmPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAlarmPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除告警屏蔽规则
     ///
@@ -564,13 +366,7 @@ impl Client {
         &self,
         request: DeleteAlarmShieldsRequest,
     ) -> Result<DeleteAlarmShieldsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAlarmShields",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes alerting rules
     ///
@@ -579,13 +375,7 @@ impl Client {
         &self,
         request: DeleteAlertRulesRequest,
     ) -> Result<DeleteAlertRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAlertRules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an exporter integration
     ///
@@ -594,13 +384,7 @@ impl Client {
         &self,
         request: DeleteExporterIntegrationRequest,
     ) -> Result<DeleteExporterIntegrationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteExporterIntegration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana instance
     ///
@@ -609,13 +393,7 @@ impl Client {
         &self,
         request: DeleteGrafanaInstanceRequest,
     ) -> Result<DeleteGrafanaInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteGrafanaInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana integration configuration
     ///
@@ -624,13 +402,7 @@ impl Client {
         &self,
         request: DeleteGrafanaIntegrationRequest,
     ) -> Result<DeleteGrafanaIntegrationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteGrafanaIntegration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana notification channel
     ///
@@ -639,13 +411,7 @@ impl Client {
         &self,
         request: DeleteGrafanaNotificationChannelRequest,
     ) -> Result<DeleteGrafanaNotificationChannelResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteGrafanaNotificationChannel",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Delete an On-Call Schedule
     ///
@@ -654,13 +420,7 @@ impl Client {
         &self,
         request: DeleteOnCallFormsRequest,
     ) -> Result<DeleteOnCallFormsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteOnCallForms",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an alarm policy group.
     ///
@@ -670,13 +430,7 @@ impl Client {
         &self,
         request: DeletePolicyGroupRequest,
     ) -> Result<DeletePolicyGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePolicyGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Delete Prometheus alert rule groups
     ///
@@ -685,13 +439,7 @@ impl Client {
         &self,
         request: DeletePrometheusAlertGroupsRequest,
     ) -> Result<DeletePrometheusAlertGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusAlertGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a TMP 2.0 instance alerting rule
     ///
@@ -700,13 +448,7 @@ impl Client {
         &self,
         request: DeletePrometheusAlertPolicyRequest,
     ) -> Result<DeletePrometheusAlertPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusAlertPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates a TMP instance from a cluster
     ///
@@ -715,13 +457,7 @@ impl Client {
         &self,
         request: DeletePrometheusClusterAgentRequest,
     ) -> Result<DeletePrometheusClusterAgentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusClusterAgent",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes Prometheus configurations
     ///
@@ -730,13 +466,7 @@ impl Client {
         &self,
         request: DeletePrometheusConfigRequest,
     ) -> Result<DeletePrometheusConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a recording instance
     ///
@@ -745,13 +475,7 @@ impl Client {
         &self,
         request: DeletePrometheusRecordRuleYamlRequest,
     ) -> Result<DeletePrometheusRecordRuleYamlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusRecordRuleYaml",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Prometheus scrape task
     ///
@@ -760,13 +484,7 @@ impl Client {
         &self,
         request: DeletePrometheusScrapeJobsRequest,
     ) -> Result<DeletePrometheusScrapeJobsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusScrapeJobs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a template
     ///
@@ -775,13 +493,7 @@ impl Client {
         &self,
         request: DeletePrometheusTempRequest,
     ) -> Result<DeletePrometheusTempResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusTemp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unsyncs a template
     ///
@@ -790,13 +502,7 @@ impl Client {
         &self,
         request: DeletePrometheusTempSyncRequest,
     ) -> Result<DeletePrometheusTempSyncResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrometheusTempSync",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes recording rules
     ///
@@ -805,13 +511,7 @@ impl Client {
         &self,
         request: DeleteRecordingRulesRequest,
     ) -> Result<DeleteRecordingRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRecordingRules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an authorized user
     ///
@@ -820,13 +520,7 @@ impl Client {
         &self,
         request: DeleteSsoAccountRequest,
     ) -> Result<DeleteSsoAccountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSSOAccount",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除服务发现
     ///
@@ -838,13 +532,7 @@ impl Client {
         &self,
         request: DeleteServiceDiscoveryRequest,
     ) -> Result<DeleteServiceDiscoveryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteServiceDiscovery",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the platform event list.
     ///
@@ -853,13 +541,7 @@ impl Client {
         &self,
         request: DescribeAccidentEventListRequest,
     ) -> Result<DescribeAccidentEventListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAccidentEventList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries alarm event list
     ///
@@ -868,13 +550,7 @@ impl Client {
         &self,
         request: DescribeAlarmEventsRequest,
     ) -> Result<DescribeAlarmEventsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmEvents",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries alarm records
     ///
@@ -885,13 +561,7 @@ impl Client {
         &self,
         request: DescribeAlarmHistoriesRequest,
     ) -> Result<DescribeAlarmHistoriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmHistories",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取小程序告警屏蔽规则
     ///
@@ -900,13 +570,7 @@ impl Client {
         &self,
         request: DescribeAlarmHistoryShieldRequest,
     ) -> Result<DescribeAlarmHistoryShieldResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmHistoryShield",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries alarm metric list
     ///
@@ -915,13 +579,7 @@ impl Client {
         &self,
         request: DescribeAlarmMetricsRequest,
     ) -> Result<DescribeAlarmMetricsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmMetrics",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the details of single notification template
     ///
@@ -930,13 +588,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticeRequest,
     ) -> Result<DescribeAlarmNoticeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmNotice",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of all callback URLs under account
     ///
@@ -945,13 +597,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticeCallbacksRequest,
     ) -> Result<DescribeAlarmNoticeCallbacksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmNoticeCallbacks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query alarm notification recipients using a Prometheus policy ID
     ///
@@ -960,13 +606,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest,
     ) -> Result<DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertID",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries notification template list
     ///
@@ -975,13 +615,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticesRequest,
     ) -> Result<DescribeAlarmNoticesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmNotices",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of alarm policies (by instance, etc.)
     ///
@@ -990,13 +624,7 @@ impl Client {
         &self,
         request: DescribeAlarmPoliciesRequest,
     ) -> Result<DescribeAlarmPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the details of single alarm policy
     ///
@@ -1005,13 +633,7 @@ impl Client {
         &self,
         request: DescribeAlarmPolicyRequest,
     ) -> Result<DescribeAlarmPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmPolicy",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取告警短信配额
     ///
@@ -1020,13 +642,7 @@ impl Client {
         &self,
         request: DescribeAlarmSmsQuotaRequest,
     ) -> Result<DescribeAlarmSmsQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmSmsQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries an alerting rule
     ///
@@ -1035,13 +651,7 @@ impl Client {
         &self,
         request: DescribeAlertRulesRequest,
     ) -> Result<DescribeAlertRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlertRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries all namespaces
     ///
@@ -1050,13 +660,7 @@ impl Client {
         &self,
         request: DescribeAllNamespacesRequest,
     ) -> Result<DescribeAllNamespacesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAllNamespaces",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the attributes of basic metrics
     ///
@@ -1065,13 +669,7 @@ impl Client {
         &self,
         request: DescribeBaseMetricsRequest,
     ) -> Result<DescribeBaseMetricsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBaseMetrics",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the basic alarm list.
     ///
@@ -1080,13 +678,7 @@ impl Client {
         &self,
         request: DescribeBasicAlarmListRequest,
     ) -> Result<DescribeBasicAlarmListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBasicAlarmList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the bound object list.
     ///
@@ -1095,13 +687,7 @@ impl Client {
         &self,
         request: DescribeBindingPolicyObjectListRequest,
     ) -> Result<DescribeBindingPolicyObjectListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBindingPolicyObjectList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the cluster binding progress
     ///
@@ -1110,13 +696,7 @@ impl Client {
         &self,
         request: DescribeClusterAgentCreatingProgressRequest,
     ) -> Result<DescribeClusterAgentCreatingProgressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClusterAgentCreatingProgress",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the trigger condition template
     ///
@@ -1125,13 +705,7 @@ impl Client {
         &self,
         request: DescribeConditionsTemplateListRequest,
     ) -> Result<DescribeConditionsTemplateListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeConditionsTemplateList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana DNS configurations
     ///
@@ -1140,13 +714,7 @@ impl Client {
         &self,
         request: DescribeDnsConfigRequest,
     ) -> Result<DescribeDnsConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDNSConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of exporter integrations
     ///
@@ -1155,13 +723,7 @@ impl Client {
         &self,
         request: DescribeExporterIntegrationsRequest,
     ) -> Result<DescribeExporterIntegrationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeExporterIntegrations",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看外部集群注册命令
     ///
@@ -1170,13 +732,7 @@ impl Client {
         &self,
         request: DescribeExternalClusterRegisterCommandRequest,
     ) -> Result<DescribeExternalClusterRegisterCommandResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeExternalClusterRegisterCommand",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看外部集群 Agent 卸载命令
     ///
@@ -1185,13 +741,7 @@ impl Client {
         &self,
         request: DescribeExternalClusterUninstallCommandRequest,
     ) -> Result<DescribeExternalClusterUninstallCommandResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeExternalClusterUninstallCommand",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists all Grafana alert channels
     ///
@@ -1200,13 +750,7 @@ impl Client {
         &self,
         request: DescribeGrafanaChannelsRequest,
     ) -> Result<DescribeGrafanaChannelsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaChannels",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana settings
     ///
@@ -1215,13 +759,7 @@ impl Client {
         &self,
         request: DescribeGrafanaConfigRequest,
     ) -> Result<DescribeGrafanaConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana environment variables
     ///
@@ -1230,13 +768,7 @@ impl Client {
         &self,
         request: DescribeGrafanaEnvironmentsRequest,
     ) -> Result<DescribeGrafanaEnvironmentsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaEnvironments",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists all Grafana instances under a user account
     ///
@@ -1245,13 +777,7 @@ impl Client {
         &self,
         request: DescribeGrafanaInstancesRequest,
     ) -> Result<DescribeGrafanaInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists installed Grafana integrations
     ///
@@ -1260,13 +786,7 @@ impl Client {
         &self,
         request: DescribeGrafanaIntegrationsRequest,
     ) -> Result<DescribeGrafanaIntegrationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaIntegrations",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana notification channels
     ///
@@ -1275,13 +795,7 @@ impl Client {
         &self,
         request: DescribeGrafanaNotificationChannelsRequest,
     ) -> Result<DescribeGrafanaNotificationChannelsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaNotificationChannels",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 列出 Grafana 版本
     ///
@@ -1290,13 +804,7 @@ impl Client {
         &self,
         request: DescribeGrafanaVersionsRequest,
     ) -> Result<DescribeGrafanaVersionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaVersions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists the Grafana allowlist
     ///
@@ -1305,13 +813,7 @@ impl Client {
         &self,
         request: DescribeGrafanaWhiteListRequest,
     ) -> Result<DescribeGrafanaWhiteListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGrafanaWhiteList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists the plugins installed in an instance
     ///
@@ -1320,13 +822,7 @@ impl Client {
         &self,
         request: DescribeInstalledPluginsRequest,
     ) -> Result<DescribeInstalledPluginsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstalledPlugins",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 资源消耗页概览接口
     ///
@@ -1335,13 +831,7 @@ impl Client {
         &self,
         request: DescribeMonitorResourceInfoRequest,
     ) -> Result<DescribeMonitorResourceInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeMonitorResourceInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries monitor types
     ///
@@ -1350,13 +840,7 @@ impl Client {
         &self,
         request: DescribeMonitorTypesRequest,
     ) -> Result<DescribeMonitorTypesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeMonitorTypes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询通知内容模板支持的变量及函数
     ///
@@ -1365,13 +849,7 @@ impl Client {
         &self,
         request: DescribeNotificationContentTemplateSupportsRequest,
     ) -> Result<DescribeNotificationContentTemplateSupportsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNotificationContentTemplateSupports",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Describe On-Call Schedule Details
     ///
@@ -1380,13 +858,7 @@ impl Client {
         &self,
         request: DescribeOnCallFormRequest,
     ) -> Result<DescribeOnCallFormResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeOnCallForm",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Describe On-Call Schedule List
     ///
@@ -1395,13 +867,7 @@ impl Client {
         &self,
         request: DescribeOnCallFormsRequest,
     ) -> Result<DescribeOnCallFormsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeOnCallForms",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询周期内电话流水总数
     ///
@@ -1410,13 +876,7 @@ impl Client {
         &self,
         request: DescribePhoneAlarmFlowTotalCountRequest,
     ) -> Result<DescribePhoneAlarmFlowTotalCountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePhoneAlarmFlowTotalCount",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 列出所有 Grafana 插件
     ///
@@ -1425,13 +885,7 @@ impl Client {
         &self,
         request: DescribePluginOverviewsRequest,
     ) -> Result<DescribePluginOverviewsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePluginOverviews",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets basic alarm policy conditions.
     ///
@@ -1440,13 +894,7 @@ impl Client {
         &self,
         request: DescribePolicyConditionListRequest,
     ) -> Result<DescribePolicyConditionListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePolicyConditionList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets details of a basic policy group.
     ///
@@ -1455,13 +903,7 @@ impl Client {
         &self,
         request: DescribePolicyGroupInfoRequest,
     ) -> Result<DescribePolicyGroupInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePolicyGroupInfo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of basic policy alarm groups.
     ///
@@ -1470,13 +912,7 @@ impl Client {
         &self,
         request: DescribePolicyGroupListRequest,
     ) -> Result<DescribePolicyGroupListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePolicyGroupList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询策略组在每个地域下面绑定的对象数统计
     ///
@@ -1485,13 +921,7 @@ impl Client {
         &self,
         request: DescribePolicyObjectCountRequest,
     ) -> Result<DescribePolicyObjectCountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePolicyObjectCount",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of product events.
     ///
@@ -1501,13 +931,7 @@ impl Client {
         &self,
         request: DescribeProductEventListRequest,
     ) -> Result<DescribeProductEventListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeProductEventList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云产品列表
     ///
@@ -1516,13 +940,7 @@ impl Client {
         &self,
         request: DescribeProductListRequest,
     ) -> Result<DescribeProductListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeProductList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of instances associated with the target cluster
     ///
@@ -1531,13 +949,7 @@ impl Client {
         &self,
         request: DescribePrometheusAgentInstancesRequest,
     ) -> Result<DescribePrometheusAgentInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusAgentInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists Prometheus CVM agents
     ///
@@ -1546,13 +958,7 @@ impl Client {
         &self,
         request: DescribePrometheusAgentsRequest,
     ) -> Result<DescribePrometheusAgentsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusAgents",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists Prometheus Alarm groups
     ///
@@ -1561,13 +967,7 @@ impl Client {
         &self,
         request: DescribePrometheusAlertGroupsRequest,
     ) -> Result<DescribePrometheusAlertGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusAlertGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of v2.0 instance alerting rules
     ///
@@ -1576,13 +976,7 @@ impl Client {
         &self,
         request: DescribePrometheusAlertPolicyRequest,
     ) -> Result<DescribePrometheusAlertPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusAlertPolicy",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取 Prometheus Alertmanager 配置
     ///
@@ -1591,13 +985,7 @@ impl Client {
         &self,
         request: DescribePrometheusAlertmanagerConfigRequest,
     ) -> Result<DescribePrometheusAlertmanagerConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusAlertmanagerConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of clusters associated with the TMP instance
     ///
@@ -1606,13 +994,7 @@ impl Client {
         &self,
         request: DescribePrometheusClusterAgentsRequest,
     ) -> Result<DescribePrometheusClusterAgentsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusClusterAgents",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the Prometheus configuration
     ///
@@ -1621,13 +1003,7 @@ impl Client {
         &self,
         request: DescribePrometheusConfigRequest,
     ) -> Result<DescribePrometheusConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取账号Prometheus实例创建配额
     ///
@@ -1638,13 +1014,7 @@ impl Client {
         &self,
         request: DescribePrometheusCreateInstanceQuotaRequest,
     ) -> Result<DescribePrometheusCreateInstanceQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusCreateInstanceQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the instance-level scrape configurations
     ///
@@ -1653,13 +1023,7 @@ impl Client {
         &self,
         request: DescribePrometheusGlobalConfigRequest,
     ) -> Result<DescribePrometheusGlobalConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusGlobalConfig",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the global alert notification channel
     ///
@@ -1669,13 +1033,7 @@ impl Client {
         &self,
         request: DescribePrometheusGlobalNotificationRequest,
     ) -> Result<DescribePrometheusGlobalNotificationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusGlobalNotification",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the details of a TMP instance
     ///
@@ -1684,13 +1042,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstanceDetailRequest,
     ) -> Result<DescribePrometheusInstanceDetailResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusInstanceDetail",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the initialization task status of a v2.0 instance
     ///
@@ -1699,13 +1051,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstanceInitStatusRequest,
     ) -> Result<DescribePrometheusInstanceInitStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusInstanceInitStatus",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the usage of a pay-as-you-go TMP instance
     ///
@@ -1714,13 +1060,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstanceUsageRequest,
     ) -> Result<DescribePrometheusInstanceUsageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusInstanceUsage",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of Prometheus instances
     ///
@@ -1732,13 +1072,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstancesRequest,
     ) -> Result<DescribePrometheusInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of v2.0 instances
     ///
@@ -1747,13 +1081,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstancesOverviewRequest,
     ) -> Result<DescribePrometheusInstancesOverviewResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusInstancesOverview",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取prometheus集成指标
     ///
@@ -1762,13 +1090,7 @@ impl Client {
         &self,
         request: DescribePrometheusIntegrationMetricsRequest,
     ) -> Result<DescribePrometheusIntegrationMetricsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusIntegrationMetrics",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of recording rules, including resources in the associated cluster
     ///
@@ -1777,13 +1099,7 @@ impl Client {
         &self,
         request: DescribePrometheusRecordRulesRequest,
     ) -> Result<DescribePrometheusRecordRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusRecordRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 列出 Prometheus 服务所有可用的地域
     ///
@@ -1792,13 +1108,7 @@ impl Client {
         &self,
         request: DescribePrometheusRegionsRequest,
     ) -> Result<DescribePrometheusRegionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusRegions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists Prometheus scrape tasks
     ///
@@ -1807,13 +1117,7 @@ impl Client {
         &self,
         request: DescribePrometheusScrapeJobsRequest,
     ) -> Result<DescribePrometheusScrapeJobsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusScrapeJobs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取实例采集速率信息
     ///
@@ -1822,13 +1126,7 @@ impl Client {
         &self,
         request: DescribePrometheusScrapeStatisticsRequest,
     ) -> Result<DescribePrometheusScrapeStatisticsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusScrapeStatistics",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the targets information
     ///
@@ -1837,13 +1135,7 @@ impl Client {
         &self,
         request: DescribePrometheusTargetsTmpRequest,
     ) -> Result<DescribePrometheusTargetsTmpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusTargetsTMP",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of templates
     ///
@@ -1852,13 +1144,7 @@ impl Client {
         &self,
         request: DescribePrometheusTempRequest,
     ) -> Result<DescribePrometheusTempResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusTemp",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the information of instances associated with a template
     ///
@@ -1867,13 +1153,7 @@ impl Client {
         &self,
         request: DescribePrometheusTempSyncRequest,
     ) -> Result<DescribePrometheusTempSyncResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusTempSync",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists TMP AZs
     ///
@@ -1882,13 +1162,7 @@ impl Client {
         &self,
         request: DescribePrometheusZonesRequest,
     ) -> Result<DescribePrometheusZonesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrometheusZones",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries recording rules
     ///
@@ -1897,13 +1171,7 @@ impl Client {
         &self,
         request: DescribeRecordingRulesRequest,
     ) -> Result<DescribeRecordingRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRecordingRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取多写配置详情
     ///
@@ -1912,13 +1180,7 @@ impl Client {
         &self,
         request: DescribeRemoteUrLsRequest,
     ) -> Result<DescribeRemoteUrLsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRemoteURLs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询数据多写
     ///
@@ -1927,13 +1189,7 @@ impl Client {
         &self,
         request: DescribeRemoteWritesRequest,
     ) -> Result<DescribeRemoteWritesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRemoteWrites",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Lists authorized accounts
     ///
@@ -1942,13 +1198,7 @@ impl Client {
         &self,
         request: DescribeSsoAccountRequest,
     ) -> Result<DescribeSsoAccountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSSOAccount",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries monitoring data by dimension conditions
     ///
@@ -1957,13 +1207,7 @@ impl Client {
         &self,
         request: DescribeStatisticDataRequest,
     ) -> Result<DescribeStatisticDataResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeStatisticData",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Forcibly releases a Prometheus instance
     ///
@@ -1972,13 +1216,7 @@ impl Client {
         &self,
         request: DestroyPrometheusInstanceRequest,
     ) -> Result<DestroyPrometheusInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DestroyPrometheusInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets the Grafana public network access
     ///
@@ -1987,13 +1225,7 @@ impl Client {
         &self,
         request: EnableGrafanaInternetRequest,
     ) -> Result<EnableGrafanaInternetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableGrafanaInternet",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets the Grafana SSO
     ///
@@ -2002,13 +1234,7 @@ impl Client {
         &self,
         request: EnableGrafanaSsoRequest,
     ) -> Result<EnableGrafanaSsoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableGrafanaSSO",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 一键启用（创建）某个云产品下的预设策略
     ///
@@ -2017,13 +1243,7 @@ impl Client {
         &self,
         request: EnablePredefinedPoliciesRequest,
     ) -> Result<EnablePredefinedPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnablePredefinedPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets whether to enable authentication during SSO
     ///
@@ -2032,13 +1252,7 @@ impl Client {
         &self,
         request: EnableSsoCamCheckRequest,
     ) -> Result<EnableSsoCamCheckResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableSSOCamCheck",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Prometheus internal read-only api proxy
     ///
@@ -2061,13 +1275,7 @@ impl Client {
         &self,
         request: ExportPrometheusReadOnlyDynamicApiRequest,
     ) -> Result<ExportPrometheusReadOnlyDynamicApiResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ExportPrometheusReadOnlyDynamicAPI",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Pulls metric monitoring data
     ///
@@ -2079,13 +1287,7 @@ impl Client {
         &self,
         request: GetMonitorDataRequest,
     ) -> Result<GetMonitorDataResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetMonitorData",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the command line for Prometheus agent management
     ///
@@ -2094,13 +1296,7 @@ impl Client {
         &self,
         request: GetPrometheusAgentManagementCommandRequest,
     ) -> Result<GetPrometheusAgentManagementCommandResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetPrometheusAgentManagementCommand",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取TopN监控数据
     ///
@@ -2109,13 +1305,7 @@ impl Client {
         &self,
         request: GetTopNMonitorDataRequest,
     ) -> Result<GetTopNMonitorDataResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetTopNMonitorData",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Installs a Grafana plugin
     ///
@@ -2124,13 +1314,7 @@ impl Client {
         &self,
         request: InstallPluginsRequest,
     ) -> Result<InstallPluginsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InstallPlugins",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改小程序告警屏蔽规则
     ///
@@ -2139,13 +1323,7 @@ impl Client {
         &self,
         request: ModifyAlarmHistoryShieldRequest,
     ) -> Result<ModifyAlarmHistoryShieldResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmHistoryShield",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies notification template
     ///
@@ -2154,13 +1332,7 @@ impl Client {
         &self,
         request: ModifyAlarmNoticeRequest,
     ) -> Result<ModifyAlarmNoticeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmNotice",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the trigger condition of an alarm policy
     ///
@@ -2169,13 +1341,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyConditionRequest,
     ) -> Result<ModifyAlarmPolicyConditionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmPolicyCondition",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the basic information of an alarm policy
     ///
@@ -2184,13 +1350,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyInfoRequest,
     ) -> Result<ModifyAlarmPolicyInfoResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmPolicyInfo",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies alarm notification template bound to alarm policy
     ///
@@ -2199,13 +1359,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyNoticeRequest,
     ) -> Result<ModifyAlarmPolicyNoticeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmPolicyNotice",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables/Disables alarm policy
     ///
@@ -2214,13 +1368,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyStatusRequest,
     ) -> Result<ModifyAlarmPolicyStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmPolicyStatus",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies task triggered by alarm policy
     ///
@@ -2229,13 +1377,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyTasksRequest,
     ) -> Result<ModifyAlarmPolicyTasksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmPolicyTasks",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies alarm recipients.
     ///
@@ -2244,13 +1386,7 @@ impl Client {
         &self,
         request: ModifyAlarmReceiversRequest,
     ) -> Result<ModifyAlarmReceiversResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAlarmReceivers",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a Grafana instance
     ///
@@ -2259,13 +1395,7 @@ impl Client {
         &self,
         request: ModifyGrafanaInstanceRequest,
     ) -> Result<ModifyGrafanaInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyGrafanaInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates policy group
     ///
@@ -2274,13 +1404,7 @@ impl Client {
         &self,
         request: ModifyPolicyGroupRequest,
     ) -> Result<ModifyPolicyGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPolicyGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the external labels of the associated cluster
     ///
@@ -2289,13 +1413,7 @@ impl Client {
         &self,
         request: ModifyPrometheusAgentExternalLabelsRequest,
     ) -> Result<ModifyPrometheusAgentExternalLabelsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusAgentExternalLabels",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a TMP 2.0 instance alerting rule
     ///
@@ -2304,13 +1422,7 @@ impl Client {
         &self,
         request: ModifyPrometheusAlertPolicyRequest,
     ) -> Result<ModifyPrometheusAlertPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusAlertPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the Prometheus configuration
     ///
@@ -2319,13 +1431,7 @@ impl Client {
         &self,
         request: ModifyPrometheusConfigRequest,
     ) -> Result<ModifyPrometheusConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the global alert notification channel
     ///
@@ -2335,13 +1441,7 @@ impl Client {
         &self,
         request: ModifyPrometheusGlobalNotificationRequest,
     ) -> Result<ModifyPrometheusGlobalNotificationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusGlobalNotification",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改 Prometheus 实例的访问入口（开启关闭 HTTP、HTTPS 等）
     ///
@@ -2350,13 +1450,7 @@ impl Client {
         &self,
         request: ModifyPrometheusInstanceAccessPointsRequest,
     ) -> Result<ModifyPrometheusInstanceAccessPointsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusInstanceAccessPoints",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a Prometheus instance
     ///
@@ -2365,13 +1459,7 @@ impl Client {
         &self,
         request: ModifyPrometheusInstanceAttributesRequest,
     ) -> Result<ModifyPrometheusInstanceAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusInstanceAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a Prometheus recording instance through YAML
     ///
@@ -2380,13 +1468,7 @@ impl Client {
         &self,
         request: ModifyPrometheusRecordRuleYamlRequest,
     ) -> Result<ModifyPrometheusRecordRuleYamlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusRecordRuleYaml",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a template
     ///
@@ -2395,13 +1477,7 @@ impl Client {
         &self,
         request: ModifyPrometheusTempRequest,
     ) -> Result<ModifyPrometheusTempResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrometheusTemp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改多写配置
     ///
@@ -2410,13 +1486,7 @@ impl Client {
         &self,
         request: ModifyRemoteUrLsRequest,
     ) -> Result<ModifyRemoteUrLsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyRemoteURLs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新 Prometheus Alertmanager 配置
     ///
@@ -2425,13 +1495,7 @@ impl Client {
         &self,
         request: ReplacePrometheusAlertmanagerConfigRequest,
     ) -> Result<ReplacePrometheusAlertmanagerConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplacePrometheusAlertmanagerConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Restores a Grafana instance
     ///
@@ -2440,13 +1504,7 @@ impl Client {
         &self,
         request: ResumeGrafanaInstanceRequest,
     ) -> Result<ResumeGrafanaInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResumeGrafanaInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Prometheus Internal Dynamics api Proxy
     ///
@@ -2471,13 +1529,7 @@ impl Client {
         &self,
         request: RoutePrometheusDynamicApiRequest,
     ) -> Result<RoutePrometheusDynamicApiResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RoutePrometheusDynamicAPI",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Initializes a TMP instance
     ///
@@ -2486,13 +1538,7 @@ impl Client {
         &self,
         request: RunPrometheusInstanceRequest,
     ) -> Result<RunPrometheusInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RunPrometheusInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets default alarm policy
     ///
@@ -2502,13 +1548,7 @@ impl Client {
         &self,
         request: SetDefaultAlarmPolicyRequest,
     ) -> Result<SetDefaultAlarmPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetDefaultAlarmPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Syncs a template
     ///
@@ -2517,13 +1557,7 @@ impl Client {
         &self,
         request: SyncPrometheusTempRequest,
     ) -> Result<SyncPrometheusTempResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SyncPrometheusTemp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Terminates a pay-as-you-go Prometheus instance
     ///
@@ -2532,13 +1566,7 @@ impl Client {
         &self,
         request: TerminatePrometheusInstancesRequest,
     ) -> Result<TerminatePrometheusInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TerminatePrometheusInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes all bound objects.
     ///
@@ -2547,13 +1575,7 @@ impl Client {
         &self,
         request: UnBindingAllPolicyObjectRequest,
     ) -> Result<UnBindingAllPolicyObjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnBindingAllPolicyObject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an object that is bound to a policy.
     ///
@@ -2562,13 +1584,7 @@ impl Client {
         &self,
         request: UnBindingPolicyObjectRequest,
     ) -> Result<UnBindingPolicyObjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnBindingPolicyObject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds a Grafana instance from an instance
     ///
@@ -2577,13 +1593,7 @@ impl Client {
         &self,
         request: UnbindPrometheusManagedGrafanaRequest,
     ) -> Result<UnbindPrometheusManagedGrafanaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnbindPrometheusManagedGrafana",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana dashboard
     ///
@@ -2592,13 +1602,7 @@ impl Client {
         &self,
         request: UninstallGrafanaDashboardRequest,
     ) -> Result<UninstallGrafanaDashboardResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UninstallGrafanaDashboard",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes installed plugins
     ///
@@ -2607,13 +1611,7 @@ impl Client {
         &self,
         request: UninstallGrafanaPluginsRequest,
     ) -> Result<UninstallGrafanaPluginsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UninstallGrafanaPlugins",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates an alerting rule
     ///
@@ -2624,13 +1622,7 @@ impl Client {
         &self,
         request: UpdateAlertRuleRequest,
     ) -> Result<UpdateAlertRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateAlertRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the status of an alerting rule
     ///
@@ -2639,13 +1631,7 @@ impl Client {
         &self,
         request: UpdateAlertRuleStateRequest,
     ) -> Result<UpdateAlertRuleStateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateAlertRuleState",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana DNS configuration
     ///
@@ -2654,13 +1640,7 @@ impl Client {
         &self,
         request: UpdateDnsConfigRequest,
     ) -> Result<UpdateDnsConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateDNSConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the exporter integration configuration
     ///
@@ -2669,13 +1649,7 @@ impl Client {
         &self,
         request: UpdateExporterIntegrationRequest,
     ) -> Result<UpdateExporterIntegrationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateExporterIntegration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana configuration
     ///
@@ -2684,13 +1658,7 @@ impl Client {
         &self,
         request: UpdateGrafanaConfigRequest,
     ) -> Result<UpdateGrafanaConfigResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateGrafanaConfig",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates Grafana environment variables
     ///
@@ -2699,13 +1667,7 @@ impl Client {
         &self,
         request: UpdateGrafanaEnvironmentsRequest,
     ) -> Result<UpdateGrafanaEnvironmentsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateGrafanaEnvironments",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana integration configuration
     ///
@@ -2714,13 +1676,7 @@ impl Client {
         &self,
         request: UpdateGrafanaIntegrationRequest,
     ) -> Result<UpdateGrafanaIntegrationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateGrafanaIntegration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana notification channel
     ///
@@ -2729,13 +1685,7 @@ impl Client {
         &self,
         request: UpdateGrafanaNotificationChannelRequest,
     ) -> Result<UpdateGrafanaNotificationChannelResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateGrafanaNotificationChannel",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana allowlist
     ///
@@ -2744,13 +1694,7 @@ impl Client {
         &self,
         request: UpdateGrafanaWhiteListRequest,
     ) -> Result<UpdateGrafanaWhiteListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateGrafanaWhiteList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modify an On-Call Schedule
     ///
@@ -2759,13 +1703,7 @@ impl Client {
         &self,
         request: UpdateOnCallFormRequest,
     ) -> Result<UpdateOnCallFormResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateOnCallForm",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the status of a Prometheus CVM agent
     ///
@@ -2774,13 +1712,7 @@ impl Client {
         &self,
         request: UpdatePrometheusAgentStatusRequest,
     ) -> Result<UpdatePrometheusAgentStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdatePrometheusAgentStatus",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Update Prometheus alert rule grouping
     ///
@@ -2789,13 +1721,7 @@ impl Client {
         &self,
         request: UpdatePrometheusAlertGroupRequest,
     ) -> Result<UpdatePrometheusAlertGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdatePrometheusAlertGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Update Prometheus Alarm group status
     ///
@@ -2804,13 +1730,7 @@ impl Client {
         &self,
         request: UpdatePrometheusAlertGroupStateRequest,
     ) -> Result<UpdatePrometheusAlertGroupStateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdatePrometheusAlertGroupState",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates a Prometheus scrape task
     ///
@@ -2819,13 +1739,7 @@ impl Client {
         &self,
         request: UpdatePrometheusScrapeJobRequest,
     ) -> Result<UpdatePrometheusScrapeJobResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdatePrometheusScrapeJob",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates a recording rule
     ///
@@ -2834,13 +1748,7 @@ impl Client {
         &self,
         request: UpdateRecordingRuleRequest,
     ) -> Result<UpdateRecordingRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateRecordingRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the account information
     ///
@@ -2849,13 +1757,7 @@ impl Client {
         &self,
         request: UpdateSsoAccountRequest,
     ) -> Result<UpdateSsoAccountResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateSSOAccount",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新服务发现
     ///
@@ -2867,13 +1769,7 @@ impl Client {
         &self,
         request: UpdateServiceDiscoveryRequest,
     ) -> Result<UpdateServiceDiscoveryResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateServiceDiscovery",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates a Grafana dashboard
     ///
@@ -2882,13 +1778,7 @@ impl Client {
         &self,
         request: UpgradeGrafanaDashboardRequest,
     ) -> Result<UpgradeGrafanaDashboardResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpgradeGrafanaDashboard",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Upgrades a Grafana instance
     ///
@@ -2897,988 +1787,1890 @@ impl Client {
         &self,
         request: UpgradeGrafanaInstanceRequest,
     ) -> Result<UpgradeGrafanaInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpgradeGrafanaInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "BindPrometheusManagedGrafana" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.bind_prometheus_managed_grafana(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BindingPolicyObject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.binding_policy_object(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "BindingPolicyTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.binding_policy_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CheckAddressByPrometheus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.check_address_by_prometheus(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CleanGrafanaInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.clean_grafana_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAlarmHistoryShield" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_alarm_history_shield(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAlarmNotice" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_alarm_notice(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAlarmPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_alarm_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAlarmShield" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_alarm_shield(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAlertRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_alert_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateConditionsTemplate" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_conditions_template(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateExporterIntegration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_exporter_integration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateExternalCluster" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_external_cluster(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateGrafanaInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_grafana_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateGrafanaIntegration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_grafana_integration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateGrafanaNotificationChannel" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_grafana_notification_channel(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateOnCallForm" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_on_call_form(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePolicyGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_policy_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusAgent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_agent(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusAlertGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_alert_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusAlertPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_alert_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusClusterAgent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_cluster_agent(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusGlobalNotification" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.create_prometheus_global_notification(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusMultiTenantInstancePostPayMode" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_prometheus_multi_tenant_instance_post_pay_mode(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusRecordRuleYaml" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_record_rule_yaml(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusScrapeJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_scrape_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrometheusTemp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_prometheus_temp(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRecordingRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_recording_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSSOAccount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_sso_account(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAlarmHistoryShields" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_alarm_history_shields(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAlarmNotices" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_alarm_notices(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAlarmPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_alarm_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAlarmShields" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_alarm_shields(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAlertRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_alert_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteExporterIntegration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_exporter_integration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteGrafanaInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_grafana_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteGrafanaIntegration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_grafana_integration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteGrafanaNotificationChannel" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_grafana_notification_channel(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteOnCallForms" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_on_call_forms(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePolicyGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.delete_policy_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusAlertGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_alert_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusAlertPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_alert_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusClusterAgent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_cluster_agent(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusRecordRuleYaml" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_record_rule_yaml(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusScrapeJobs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_scrape_jobs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusTemp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_temp(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrometheusTempSync" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_prometheus_temp_sync(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRecordingRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_recording_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSSOAccount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_sso_account(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteServiceDiscovery" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_service_discovery(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAccidentEventList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_accident_event_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmEvents" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_events(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmHistories" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_histories(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmHistoryShield" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_history_shield(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmMetrics" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_metrics(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmNotice" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_notice(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmNoticeCallbacks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_notice_callbacks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertID" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_alarm_notice_on_call_users_from_prometheus_alert_id(
-                        request,
-                    )
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmNotices" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_notices(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmSmsQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_sms_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlertRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alert_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAllNamespaces" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_all_namespaces(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBaseMetrics" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_base_metrics(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBasicAlarmList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_basic_alarm_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBindingPolicyObjectList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_binding_policy_object_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClusterAgentCreatingProgress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_cluster_agent_creating_progress(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeConditionsTemplateList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_conditions_template_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDNSConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_dns_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeExporterIntegrations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_exporter_integrations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeExternalClusterRegisterCommand" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_external_cluster_register_command(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeExternalClusterUninstallCommand" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_external_cluster_uninstall_command(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaChannels" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_channels(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaEnvironments" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_environments(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaIntegrations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_integrations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaNotificationChannels" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_notification_channels(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaVersions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_versions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGrafanaWhiteList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_grafana_white_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstalledPlugins" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_installed_plugins(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeMonitorResourceInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_monitor_resource_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeMonitorTypes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_monitor_types(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNotificationContentTemplateSupports" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_notification_content_template_supports(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeOnCallForm" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_on_call_form(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeOnCallForms" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_on_call_forms(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePhoneAlarmFlowTotalCount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_phone_alarm_flow_total_count(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePluginOverviews" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_plugin_overviews(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePolicyConditionList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_policy_condition_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePolicyGroupInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_policy_group_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePolicyGroupList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_policy_group_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePolicyObjectCount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_policy_object_count(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeProductEventList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.describe_product_event_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeProductList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_product_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusAgentInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_agent_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusAgents" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_agents(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusAlertGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_alert_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusAlertPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_alert_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusAlertmanagerConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_alertmanager_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusClusterAgents" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_cluster_agents(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusCreateInstanceQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_prometheus_create_instance_quota(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusGlobalConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_global_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusGlobalNotification" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.describe_prometheus_global_notification(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusInstanceDetail" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_instance_detail(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusInstanceInitStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_prometheus_instance_init_status(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusInstanceUsage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_instance_usage(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusInstancesOverview" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_instances_overview(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusIntegrationMetrics" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_integration_metrics(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusRecordRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_record_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusRegions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_regions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusScrapeJobs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_scrape_jobs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusScrapeStatistics" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_scrape_statistics(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusTargetsTMP" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_targets_tmp(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusTemp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_temp(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusTempSync" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_temp_sync(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrometheusZones" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_prometheus_zones(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRecordingRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_recording_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRemoteURLs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_remote_ur_ls(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRemoteWrites" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_remote_writes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSSOAccount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_sso_account(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeStatisticData" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_statistic_data(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DestroyPrometheusInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.destroy_prometheus_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableGrafanaInternet" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_grafana_internet(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableGrafanaSSO" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_grafana_sso(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnablePredefinedPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_predefined_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableSSOCamCheck" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_sso_cam_check(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ExportPrometheusReadOnlyDynamicAPI" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.export_prometheus_read_only_dynamic_api(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetMonitorData" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_monitor_data(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetPrometheusAgentManagementCommand" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_prometheus_agent_management_command(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetTopNMonitorData" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_top_n_monitor_data(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InstallPlugins" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.install_plugins(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmHistoryShield" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_history_shield(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmNotice" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_notice(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmPolicyCondition" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_policy_condition(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmPolicyInfo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_policy_info(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmPolicyNotice" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_policy_notice(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmPolicyStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_policy_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmPolicyTasks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_policy_tasks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAlarmReceivers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_alarm_receivers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyGrafanaInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_grafana_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPolicyGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_policy_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusAgentExternalLabels" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_prometheus_agent_external_labels(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusAlertPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_prometheus_alert_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_prometheus_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusGlobalNotification" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #[allow(deprecated)]
-                let reply = self.modify_prometheus_global_notification(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusInstanceAccessPoints" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_prometheus_instance_access_points(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusInstanceAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_prometheus_instance_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusRecordRuleYaml" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_prometheus_record_rule_yaml(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrometheusTemp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_prometheus_temp(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyRemoteURLs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_remote_ur_ls(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplacePrometheusAlertmanagerConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_prometheus_alertmanager_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResumeGrafanaInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.resume_grafana_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RoutePrometheusDynamicAPI" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.route_prometheus_dynamic_api(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RunPrometheusInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.run_prometheus_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetDefaultAlarmPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_default_alarm_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SyncPrometheusTemp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.sync_prometheus_temp(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TerminatePrometheusInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.terminate_prometheus_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnBindingAllPolicyObject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.un_binding_all_policy_object(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnBindingPolicyObject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.un_binding_policy_object(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnbindPrometheusManagedGrafana" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unbind_prometheus_managed_grafana(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UninstallGrafanaDashboard" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.uninstall_grafana_dashboard(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UninstallGrafanaPlugins" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.uninstall_grafana_plugins(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateAlertRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_alert_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateAlertRuleState" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_alert_rule_state(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateDNSConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_dns_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateExporterIntegration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_exporter_integration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateGrafanaConfig" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_grafana_config(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateGrafanaEnvironments" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_grafana_environments(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateGrafanaIntegration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_grafana_integration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateGrafanaNotificationChannel" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_grafana_notification_channel(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateGrafanaWhiteList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_grafana_white_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateOnCallForm" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_on_call_form(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdatePrometheusAgentStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_prometheus_agent_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdatePrometheusAlertGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_prometheus_alert_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdatePrometheusAlertGroupState" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_prometheus_alert_group_state(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdatePrometheusScrapeJob" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_prometheus_scrape_job(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateRecordingRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_recording_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateSSOAccount" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_sso_account(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateServiceDiscovery" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_service_discovery(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpgradeGrafanaDashboard" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.upgrade_grafana_dashboard(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpgradeGrafanaInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.upgrade_grafana_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for BindPrometheusManagedGrafanaRequest {
+    type Output = BindPrometheusManagedGrafanaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BindPrometheusManagedGrafana",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BindingPolicyObjectRequest {
+    type Output = BindingPolicyObjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BindingPolicyObject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for BindingPolicyTagRequest {
+    type Output = BindingPolicyTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "BindingPolicyTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CheckAddressByPrometheusRequest {
+    type Output = CheckAddressByPrometheusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CheckAddressByPrometheus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for CleanGrafanaInstanceRequest {
+    type Output = CleanGrafanaInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CleanGrafanaInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAlarmHistoryShieldRequest {
+    type Output = CreateAlarmHistoryShieldResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAlarmHistoryShield",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAlarmNoticeRequest {
+    type Output = CreateAlarmNoticeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAlarmNotice",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAlarmPolicyRequest {
+    type Output = CreateAlarmPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAlarmPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAlarmShieldRequest {
+    type Output = CreateAlarmShieldResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAlarmShield",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAlertRuleRequest {
+    type Output = CreateAlertRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAlertRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateConditionsTemplateRequest {
+    type Output = CreateConditionsTemplateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateConditionsTemplate",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateExporterIntegrationRequest {
+    type Output = CreateExporterIntegrationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateExporterIntegration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateExternalClusterRequest {
+    type Output = CreateExternalClusterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateExternalCluster",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateGrafanaInstanceRequest {
+    type Output = CreateGrafanaInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateGrafanaInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateGrafanaIntegrationRequest {
+    type Output = CreateGrafanaIntegrationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateGrafanaIntegration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateGrafanaNotificationChannelRequest {
+    type Output = CreateGrafanaNotificationChannelResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateGrafanaNotificationChannel",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateOnCallFormRequest {
+    type Output = CreateOnCallFormResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateOnCallForm",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePolicyGroupRequest {
+    type Output = CreatePolicyGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePolicyGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusAgentRequest {
+    type Output = CreatePrometheusAgentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusAgent",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusAlertGroupRequest {
+    type Output = CreatePrometheusAlertGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusAlertGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusAlertPolicyRequest {
+    type Output = CreatePrometheusAlertPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusAlertPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusClusterAgentRequest {
+    type Output = CreatePrometheusClusterAgentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusClusterAgent",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusConfigRequest {
+    type Output = CreatePrometheusConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusGlobalNotificationRequest {
+    type Output = CreatePrometheusGlobalNotificationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusGlobalNotification",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for CreatePrometheusMultiTenantInstancePostPayModeRequest {
+    type Output = CreatePrometheusMultiTenantInstancePostPayModeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusMultiTenantInstancePostPayMode",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusRecordRuleYamlRequest {
+    type Output = CreatePrometheusRecordRuleYamlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusRecordRuleYaml",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusScrapeJobRequest {
+    type Output = CreatePrometheusScrapeJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusScrapeJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrometheusTempRequest {
+    type Output = CreatePrometheusTempResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrometheusTemp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRecordingRuleRequest {
+    type Output = CreateRecordingRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRecordingRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSsoAccountRequest {
+    type Output = CreateSsoAccountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSSOAccount",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAlarmHistoryShieldsRequest {
+    type Output = DeleteAlarmHistoryShieldsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAlarmHistoryShields",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAlarmNoticesRequest {
+    type Output = DeleteAlarmNoticesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAlarmNotices",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAlarmPolicyRequest {
+    type Output = DeleteAlarmPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAlarmPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAlarmShieldsRequest {
+    type Output = DeleteAlarmShieldsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAlarmShields",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAlertRulesRequest {
+    type Output = DeleteAlertRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAlertRules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteExporterIntegrationRequest {
+    type Output = DeleteExporterIntegrationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteExporterIntegration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteGrafanaInstanceRequest {
+    type Output = DeleteGrafanaInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteGrafanaInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteGrafanaIntegrationRequest {
+    type Output = DeleteGrafanaIntegrationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteGrafanaIntegration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteGrafanaNotificationChannelRequest {
+    type Output = DeleteGrafanaNotificationChannelResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteGrafanaNotificationChannel",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteOnCallFormsRequest {
+    type Output = DeleteOnCallFormsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteOnCallForms",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePolicyGroupRequest {
+    type Output = DeletePolicyGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePolicyGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusAlertGroupsRequest {
+    type Output = DeletePrometheusAlertGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusAlertGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusAlertPolicyRequest {
+    type Output = DeletePrometheusAlertPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusAlertPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusClusterAgentRequest {
+    type Output = DeletePrometheusClusterAgentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusClusterAgent",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusConfigRequest {
+    type Output = DeletePrometheusConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusRecordRuleYamlRequest {
+    type Output = DeletePrometheusRecordRuleYamlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusRecordRuleYaml",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusScrapeJobsRequest {
+    type Output = DeletePrometheusScrapeJobsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusScrapeJobs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusTempRequest {
+    type Output = DeletePrometheusTempResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusTemp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrometheusTempSyncRequest {
+    type Output = DeletePrometheusTempSyncResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrometheusTempSync",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRecordingRulesRequest {
+    type Output = DeleteRecordingRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRecordingRules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSsoAccountRequest {
+    type Output = DeleteSsoAccountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSSOAccount",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteServiceDiscoveryRequest {
+    type Output = DeleteServiceDiscoveryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteServiceDiscovery",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAccidentEventListRequest {
+    type Output = DescribeAccidentEventListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAccidentEventList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmEventsRequest {
+    type Output = DescribeAlarmEventsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmEvents",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmHistoriesRequest {
+    type Output = DescribeAlarmHistoriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmHistories",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmHistoryShieldRequest {
+    type Output = DescribeAlarmHistoryShieldResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmHistoryShield",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmMetricsRequest {
+    type Output = DescribeAlarmMetricsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmMetrics",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmNoticeRequest {
+    type Output = DescribeAlarmNoticeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmNotice",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmNoticeCallbacksRequest {
+    type Output = DescribeAlarmNoticeCallbacksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmNoticeCallbacks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
+    type Output = DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertID",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmNoticesRequest {
+    type Output = DescribeAlarmNoticesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmNotices",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmPoliciesRequest {
+    type Output = DescribeAlarmPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmPolicyRequest {
+    type Output = DescribeAlarmPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmPolicy",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmSmsQuotaRequest {
+    type Output = DescribeAlarmSmsQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmSmsQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlertRulesRequest {
+    type Output = DescribeAlertRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlertRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAllNamespacesRequest {
+    type Output = DescribeAllNamespacesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAllNamespaces",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBaseMetricsRequest {
+    type Output = DescribeBaseMetricsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBaseMetrics",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBasicAlarmListRequest {
+    type Output = DescribeBasicAlarmListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBasicAlarmList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBindingPolicyObjectListRequest {
+    type Output = DescribeBindingPolicyObjectListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBindingPolicyObjectList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClusterAgentCreatingProgressRequest {
+    type Output = DescribeClusterAgentCreatingProgressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClusterAgentCreatingProgress",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeConditionsTemplateListRequest {
+    type Output = DescribeConditionsTemplateListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeConditionsTemplateList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDnsConfigRequest {
+    type Output = DescribeDnsConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDNSConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeExporterIntegrationsRequest {
+    type Output = DescribeExporterIntegrationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeExporterIntegrations",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeExternalClusterRegisterCommandRequest {
+    type Output = DescribeExternalClusterRegisterCommandResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeExternalClusterRegisterCommand",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeExternalClusterUninstallCommandRequest {
+    type Output = DescribeExternalClusterUninstallCommandResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeExternalClusterUninstallCommand",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaChannelsRequest {
+    type Output = DescribeGrafanaChannelsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaChannels",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaConfigRequest {
+    type Output = DescribeGrafanaConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaEnvironmentsRequest {
+    type Output = DescribeGrafanaEnvironmentsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaEnvironments",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaInstancesRequest {
+    type Output = DescribeGrafanaInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaIntegrationsRequest {
+    type Output = DescribeGrafanaIntegrationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaIntegrations",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaNotificationChannelsRequest {
+    type Output = DescribeGrafanaNotificationChannelsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaNotificationChannels",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaVersionsRequest {
+    type Output = DescribeGrafanaVersionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaVersions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGrafanaWhiteListRequest {
+    type Output = DescribeGrafanaWhiteListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGrafanaWhiteList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstalledPluginsRequest {
+    type Output = DescribeInstalledPluginsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstalledPlugins",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeMonitorResourceInfoRequest {
+    type Output = DescribeMonitorResourceInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeMonitorResourceInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeMonitorTypesRequest {
+    type Output = DescribeMonitorTypesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeMonitorTypes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeNotificationContentTemplateSupportsRequest {
+    type Output = DescribeNotificationContentTemplateSupportsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNotificationContentTemplateSupports",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeOnCallFormRequest {
+    type Output = DescribeOnCallFormResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeOnCallForm",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeOnCallFormsRequest {
+    type Output = DescribeOnCallFormsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeOnCallForms",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePhoneAlarmFlowTotalCountRequest {
+    type Output = DescribePhoneAlarmFlowTotalCountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePhoneAlarmFlowTotalCount",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePluginOverviewsRequest {
+    type Output = DescribePluginOverviewsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePluginOverviews",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePolicyConditionListRequest {
+    type Output = DescribePolicyConditionListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePolicyConditionList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePolicyGroupInfoRequest {
+    type Output = DescribePolicyGroupInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePolicyGroupInfo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePolicyGroupListRequest {
+    type Output = DescribePolicyGroupListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePolicyGroupList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePolicyObjectCountRequest {
+    type Output = DescribePolicyObjectCountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePolicyObjectCount",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeProductEventListRequest {
+    type Output = DescribeProductEventListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeProductEventList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeProductListRequest {
+    type Output = DescribeProductListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeProductList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusAgentInstancesRequest {
+    type Output = DescribePrometheusAgentInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusAgentInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusAgentsRequest {
+    type Output = DescribePrometheusAgentsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusAgents",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusAlertGroupsRequest {
+    type Output = DescribePrometheusAlertGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusAlertGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusAlertPolicyRequest {
+    type Output = DescribePrometheusAlertPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusAlertPolicy",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusAlertmanagerConfigRequest {
+    type Output = DescribePrometheusAlertmanagerConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusAlertmanagerConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusClusterAgentsRequest {
+    type Output = DescribePrometheusClusterAgentsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusClusterAgents",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusConfigRequest {
+    type Output = DescribePrometheusConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusCreateInstanceQuotaRequest {
+    type Output = DescribePrometheusCreateInstanceQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusCreateInstanceQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusGlobalConfigRequest {
+    type Output = DescribePrometheusGlobalConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusGlobalConfig",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusGlobalNotificationRequest {
+    type Output = DescribePrometheusGlobalNotificationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusGlobalNotification",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusInstanceDetailRequest {
+    type Output = DescribePrometheusInstanceDetailResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusInstanceDetail",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusInstanceInitStatusRequest {
+    type Output = DescribePrometheusInstanceInitStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusInstanceInitStatus",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusInstanceUsageRequest {
+    type Output = DescribePrometheusInstanceUsageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusInstanceUsage",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusInstancesRequest {
+    type Output = DescribePrometheusInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusInstancesOverviewRequest {
+    type Output = DescribePrometheusInstancesOverviewResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusInstancesOverview",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusIntegrationMetricsRequest {
+    type Output = DescribePrometheusIntegrationMetricsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusIntegrationMetrics",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusRecordRulesRequest {
+    type Output = DescribePrometheusRecordRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusRecordRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusRegionsRequest {
+    type Output = DescribePrometheusRegionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusRegions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusScrapeJobsRequest {
+    type Output = DescribePrometheusScrapeJobsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusScrapeJobs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusScrapeStatisticsRequest {
+    type Output = DescribePrometheusScrapeStatisticsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusScrapeStatistics",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusTargetsTmpRequest {
+    type Output = DescribePrometheusTargetsTmpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusTargetsTMP",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusTempRequest {
+    type Output = DescribePrometheusTempResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusTemp",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusTempSyncRequest {
+    type Output = DescribePrometheusTempSyncResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusTempSync",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrometheusZonesRequest {
+    type Output = DescribePrometheusZonesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrometheusZones",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRecordingRulesRequest {
+    type Output = DescribeRecordingRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRecordingRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRemoteUrLsRequest {
+    type Output = DescribeRemoteUrLsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRemoteURLs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRemoteWritesRequest {
+    type Output = DescribeRemoteWritesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRemoteWrites",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSsoAccountRequest {
+    type Output = DescribeSsoAccountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSSOAccount",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeStatisticDataRequest {
+    type Output = DescribeStatisticDataResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeStatisticData",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DestroyPrometheusInstanceRequest {
+    type Output = DestroyPrometheusInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DestroyPrometheusInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableGrafanaInternetRequest {
+    type Output = EnableGrafanaInternetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableGrafanaInternet",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableGrafanaSsoRequest {
+    type Output = EnableGrafanaSsoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableGrafanaSSO",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnablePredefinedPoliciesRequest {
+    type Output = EnablePredefinedPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnablePredefinedPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableSsoCamCheckRequest {
+    type Output = EnableSsoCamCheckResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableSSOCamCheck",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ExportPrometheusReadOnlyDynamicApiRequest {
+    type Output = ExportPrometheusReadOnlyDynamicApiResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ExportPrometheusReadOnlyDynamicAPI",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetMonitorDataRequest {
+    type Output = GetMonitorDataResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetMonitorData",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetPrometheusAgentManagementCommandRequest {
+    type Output = GetPrometheusAgentManagementCommandResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetPrometheusAgentManagementCommand",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetTopNMonitorDataRequest {
+    type Output = GetTopNMonitorDataResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetTopNMonitorData",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InstallPluginsRequest {
+    type Output = InstallPluginsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InstallPlugins",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmHistoryShieldRequest {
+    type Output = ModifyAlarmHistoryShieldResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmHistoryShield",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmNoticeRequest {
+    type Output = ModifyAlarmNoticeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmNotice",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmPolicyConditionRequest {
+    type Output = ModifyAlarmPolicyConditionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmPolicyCondition",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmPolicyInfoRequest {
+    type Output = ModifyAlarmPolicyInfoResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmPolicyInfo",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmPolicyNoticeRequest {
+    type Output = ModifyAlarmPolicyNoticeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmPolicyNotice",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmPolicyStatusRequest {
+    type Output = ModifyAlarmPolicyStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmPolicyStatus",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmPolicyTasksRequest {
+    type Output = ModifyAlarmPolicyTasksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmPolicyTasks",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAlarmReceiversRequest {
+    type Output = ModifyAlarmReceiversResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAlarmReceivers",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyGrafanaInstanceRequest {
+    type Output = ModifyGrafanaInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyGrafanaInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPolicyGroupRequest {
+    type Output = ModifyPolicyGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPolicyGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusAgentExternalLabelsRequest {
+    type Output = ModifyPrometheusAgentExternalLabelsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusAgentExternalLabels",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusAlertPolicyRequest {
+    type Output = ModifyPrometheusAlertPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusAlertPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusConfigRequest {
+    type Output = ModifyPrometheusConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusGlobalNotificationRequest {
+    type Output = ModifyPrometheusGlobalNotificationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusGlobalNotification",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusInstanceAccessPointsRequest {
+    type Output = ModifyPrometheusInstanceAccessPointsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusInstanceAccessPoints",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusInstanceAttributesRequest {
+    type Output = ModifyPrometheusInstanceAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusInstanceAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusRecordRuleYamlRequest {
+    type Output = ModifyPrometheusRecordRuleYamlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusRecordRuleYaml",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrometheusTempRequest {
+    type Output = ModifyPrometheusTempResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrometheusTemp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyRemoteUrLsRequest {
+    type Output = ModifyRemoteUrLsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyRemoteURLs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplacePrometheusAlertmanagerConfigRequest {
+    type Output = ReplacePrometheusAlertmanagerConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplacePrometheusAlertmanagerConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResumeGrafanaInstanceRequest {
+    type Output = ResumeGrafanaInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResumeGrafanaInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RoutePrometheusDynamicApiRequest {
+    type Output = RoutePrometheusDynamicApiResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RoutePrometheusDynamicAPI",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RunPrometheusInstanceRequest {
+    type Output = RunPrometheusInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RunPrometheusInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetDefaultAlarmPolicyRequest {
+    type Output = SetDefaultAlarmPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetDefaultAlarmPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SyncPrometheusTempRequest {
+    type Output = SyncPrometheusTempResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SyncPrometheusTemp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TerminatePrometheusInstancesRequest {
+    type Output = TerminatePrometheusInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TerminatePrometheusInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnBindingAllPolicyObjectRequest {
+    type Output = UnBindingAllPolicyObjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnBindingAllPolicyObject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnBindingPolicyObjectRequest {
+    type Output = UnBindingPolicyObjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnBindingPolicyObject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnbindPrometheusManagedGrafanaRequest {
+    type Output = UnbindPrometheusManagedGrafanaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnbindPrometheusManagedGrafana",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UninstallGrafanaDashboardRequest {
+    type Output = UninstallGrafanaDashboardResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UninstallGrafanaDashboard",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UninstallGrafanaPluginsRequest {
+    type Output = UninstallGrafanaPluginsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UninstallGrafanaPlugins",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateAlertRuleRequest {
+    type Output = UpdateAlertRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateAlertRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateAlertRuleStateRequest {
+    type Output = UpdateAlertRuleStateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateAlertRuleState",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateDnsConfigRequest {
+    type Output = UpdateDnsConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateDNSConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateExporterIntegrationRequest {
+    type Output = UpdateExporterIntegrationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateExporterIntegration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateGrafanaConfigRequest {
+    type Output = UpdateGrafanaConfigResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateGrafanaConfig",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateGrafanaEnvironmentsRequest {
+    type Output = UpdateGrafanaEnvironmentsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateGrafanaEnvironments",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateGrafanaIntegrationRequest {
+    type Output = UpdateGrafanaIntegrationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateGrafanaIntegration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateGrafanaNotificationChannelRequest {
+    type Output = UpdateGrafanaNotificationChannelResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateGrafanaNotificationChannel",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateGrafanaWhiteListRequest {
+    type Output = UpdateGrafanaWhiteListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateGrafanaWhiteList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateOnCallFormRequest {
+    type Output = UpdateOnCallFormResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateOnCallForm",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdatePrometheusAgentStatusRequest {
+    type Output = UpdatePrometheusAgentStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdatePrometheusAgentStatus",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdatePrometheusAlertGroupRequest {
+    type Output = UpdatePrometheusAlertGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdatePrometheusAlertGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdatePrometheusAlertGroupStateRequest {
+    type Output = UpdatePrometheusAlertGroupStateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdatePrometheusAlertGroupState",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdatePrometheusScrapeJobRequest {
+    type Output = UpdatePrometheusScrapeJobResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdatePrometheusScrapeJob",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateRecordingRuleRequest {
+    type Output = UpdateRecordingRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateRecordingRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateSsoAccountRequest {
+    type Output = UpdateSsoAccountResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateSSOAccount",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateServiceDiscoveryRequest {
+    type Output = UpdateServiceDiscoveryResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateServiceDiscovery",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpgradeGrafanaDashboardRequest {
+    type Output = UpgradeGrafanaDashboardResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpgradeGrafanaDashboard",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpgradeGrafanaInstanceRequest {
+    type Output = UpgradeGrafanaInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpgradeGrafanaInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<BindPrometheusManagedGrafanaRequest>(),
+    runtime::operation::Entry::of::<BindingPolicyObjectRequest>(),
+    runtime::operation::Entry::of::<BindingPolicyTagRequest>(),
+    runtime::operation::Entry::of::<CheckAddressByPrometheusRequest>(),
+    runtime::operation::Entry::of::<CleanGrafanaInstanceRequest>(),
+    runtime::operation::Entry::of::<CreateAlarmHistoryShieldRequest>(),
+    runtime::operation::Entry::of::<CreateAlarmNoticeRequest>(),
+    runtime::operation::Entry::of::<CreateAlarmPolicyRequest>(),
+    runtime::operation::Entry::of::<CreateAlarmShieldRequest>(),
+    runtime::operation::Entry::of::<CreateAlertRuleRequest>(),
+    runtime::operation::Entry::of::<CreateConditionsTemplateRequest>(),
+    runtime::operation::Entry::of::<CreateExporterIntegrationRequest>(),
+    runtime::operation::Entry::of::<CreateExternalClusterRequest>(),
+    runtime::operation::Entry::of::<CreateGrafanaInstanceRequest>(),
+    runtime::operation::Entry::of::<CreateGrafanaIntegrationRequest>(),
+    runtime::operation::Entry::of::<CreateGrafanaNotificationChannelRequest>(),
+    runtime::operation::Entry::of::<CreateOnCallFormRequest>(),
+    runtime::operation::Entry::of::<CreatePolicyGroupRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusAgentRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusAlertGroupRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusAlertPolicyRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusClusterAgentRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusConfigRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusGlobalNotificationRequest>(),
+    runtime::operation::Entry::of::<
+        CreatePrometheusMultiTenantInstancePostPayModeRequest,
+    >(),
+    runtime::operation::Entry::of::<CreatePrometheusRecordRuleYamlRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusScrapeJobRequest>(),
+    runtime::operation::Entry::of::<CreatePrometheusTempRequest>(),
+    runtime::operation::Entry::of::<CreateRecordingRuleRequest>(),
+    runtime::operation::Entry::of::<CreateSsoAccountRequest>(),
+    runtime::operation::Entry::of::<DeleteAlarmHistoryShieldsRequest>(),
+    runtime::operation::Entry::of::<DeleteAlarmNoticesRequest>(),
+    runtime::operation::Entry::of::<DeleteAlarmPolicyRequest>(),
+    runtime::operation::Entry::of::<DeleteAlarmShieldsRequest>(),
+    runtime::operation::Entry::of::<DeleteAlertRulesRequest>(),
+    runtime::operation::Entry::of::<DeleteExporterIntegrationRequest>(),
+    runtime::operation::Entry::of::<DeleteGrafanaInstanceRequest>(),
+    runtime::operation::Entry::of::<DeleteGrafanaIntegrationRequest>(),
+    runtime::operation::Entry::of::<DeleteGrafanaNotificationChannelRequest>(),
+    runtime::operation::Entry::of::<DeleteOnCallFormsRequest>(),
+    runtime::operation::Entry::of::<DeletePolicyGroupRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusAlertGroupsRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusAlertPolicyRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusClusterAgentRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusConfigRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusRecordRuleYamlRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusScrapeJobsRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusTempRequest>(),
+    runtime::operation::Entry::of::<DeletePrometheusTempSyncRequest>(),
+    runtime::operation::Entry::of::<DeleteRecordingRulesRequest>(),
+    runtime::operation::Entry::of::<DeleteSsoAccountRequest>(),
+    runtime::operation::Entry::of::<DeleteServiceDiscoveryRequest>(),
+    runtime::operation::Entry::of::<DescribeAccidentEventListRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmEventsRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmHistoriesRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmHistoryShieldRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmMetricsRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmNoticeRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmNoticeCallbacksRequest>(),
+    runtime::operation::Entry::of::<
+        DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribeAlarmNoticesRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmPoliciesRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmPolicyRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmSmsQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeAlertRulesRequest>(),
+    runtime::operation::Entry::of::<DescribeAllNamespacesRequest>(),
+    runtime::operation::Entry::of::<DescribeBaseMetricsRequest>(),
+    runtime::operation::Entry::of::<DescribeBasicAlarmListRequest>(),
+    runtime::operation::Entry::of::<DescribeBindingPolicyObjectListRequest>(),
+    runtime::operation::Entry::of::<DescribeClusterAgentCreatingProgressRequest>(),
+    runtime::operation::Entry::of::<DescribeConditionsTemplateListRequest>(),
+    runtime::operation::Entry::of::<DescribeDnsConfigRequest>(),
+    runtime::operation::Entry::of::<DescribeExporterIntegrationsRequest>(),
+    runtime::operation::Entry::of::<DescribeExternalClusterRegisterCommandRequest>(),
+    runtime::operation::Entry::of::<DescribeExternalClusterUninstallCommandRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaChannelsRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaConfigRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaEnvironmentsRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaIntegrationsRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaNotificationChannelsRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaVersionsRequest>(),
+    runtime::operation::Entry::of::<DescribeGrafanaWhiteListRequest>(),
+    runtime::operation::Entry::of::<DescribeInstalledPluginsRequest>(),
+    runtime::operation::Entry::of::<DescribeMonitorResourceInfoRequest>(),
+    runtime::operation::Entry::of::<DescribeMonitorTypesRequest>(),
+    runtime::operation::Entry::of::<
+        DescribeNotificationContentTemplateSupportsRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribeOnCallFormRequest>(),
+    runtime::operation::Entry::of::<DescribeOnCallFormsRequest>(),
+    runtime::operation::Entry::of::<DescribePhoneAlarmFlowTotalCountRequest>(),
+    runtime::operation::Entry::of::<DescribePluginOverviewsRequest>(),
+    runtime::operation::Entry::of::<DescribePolicyConditionListRequest>(),
+    runtime::operation::Entry::of::<DescribePolicyGroupInfoRequest>(),
+    runtime::operation::Entry::of::<DescribePolicyGroupListRequest>(),
+    runtime::operation::Entry::of::<DescribePolicyObjectCountRequest>(),
+    runtime::operation::Entry::of::<DescribeProductEventListRequest>(),
+    runtime::operation::Entry::of::<DescribeProductListRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusAgentInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusAgentsRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusAlertGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusAlertPolicyRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusAlertmanagerConfigRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusClusterAgentsRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusConfigRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusCreateInstanceQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusGlobalConfigRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusGlobalNotificationRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusInstanceDetailRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusInstanceInitStatusRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusInstanceUsageRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusInstancesOverviewRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusIntegrationMetricsRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusRecordRulesRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusRegionsRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusScrapeJobsRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusScrapeStatisticsRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusTargetsTmpRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusTempRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusTempSyncRequest>(),
+    runtime::operation::Entry::of::<DescribePrometheusZonesRequest>(),
+    runtime::operation::Entry::of::<DescribeRecordingRulesRequest>(),
+    runtime::operation::Entry::of::<DescribeRemoteUrLsRequest>(),
+    runtime::operation::Entry::of::<DescribeRemoteWritesRequest>(),
+    runtime::operation::Entry::of::<DescribeSsoAccountRequest>(),
+    runtime::operation::Entry::of::<DescribeStatisticDataRequest>(),
+    runtime::operation::Entry::of::<DestroyPrometheusInstanceRequest>(),
+    runtime::operation::Entry::of::<EnableGrafanaInternetRequest>(),
+    runtime::operation::Entry::of::<EnableGrafanaSsoRequest>(),
+    runtime::operation::Entry::of::<EnablePredefinedPoliciesRequest>(),
+    runtime::operation::Entry::of::<EnableSsoCamCheckRequest>(),
+    runtime::operation::Entry::of::<ExportPrometheusReadOnlyDynamicApiRequest>(),
+    runtime::operation::Entry::of::<GetMonitorDataRequest>(),
+    runtime::operation::Entry::of::<GetPrometheusAgentManagementCommandRequest>(),
+    runtime::operation::Entry::of::<GetTopNMonitorDataRequest>(),
+    runtime::operation::Entry::of::<InstallPluginsRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmHistoryShieldRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmNoticeRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmPolicyConditionRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmPolicyInfoRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmPolicyNoticeRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmPolicyStatusRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmPolicyTasksRequest>(),
+    runtime::operation::Entry::of::<ModifyAlarmReceiversRequest>(),
+    runtime::operation::Entry::of::<ModifyGrafanaInstanceRequest>(),
+    runtime::operation::Entry::of::<ModifyPolicyGroupRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusAgentExternalLabelsRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusAlertPolicyRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusConfigRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusGlobalNotificationRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusInstanceAccessPointsRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusInstanceAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusRecordRuleYamlRequest>(),
+    runtime::operation::Entry::of::<ModifyPrometheusTempRequest>(),
+    runtime::operation::Entry::of::<ModifyRemoteUrLsRequest>(),
+    runtime::operation::Entry::of::<ReplacePrometheusAlertmanagerConfigRequest>(),
+    runtime::operation::Entry::of::<ResumeGrafanaInstanceRequest>(),
+    runtime::operation::Entry::of::<RoutePrometheusDynamicApiRequest>(),
+    runtime::operation::Entry::of::<RunPrometheusInstanceRequest>(),
+    runtime::operation::Entry::of::<SetDefaultAlarmPolicyRequest>(),
+    runtime::operation::Entry::of::<SyncPrometheusTempRequest>(),
+    runtime::operation::Entry::of::<TerminatePrometheusInstancesRequest>(),
+    runtime::operation::Entry::of::<UnBindingAllPolicyObjectRequest>(),
+    runtime::operation::Entry::of::<UnBindingPolicyObjectRequest>(),
+    runtime::operation::Entry::of::<UnbindPrometheusManagedGrafanaRequest>(),
+    runtime::operation::Entry::of::<UninstallGrafanaDashboardRequest>(),
+    runtime::operation::Entry::of::<UninstallGrafanaPluginsRequest>(),
+    runtime::operation::Entry::of::<UpdateAlertRuleRequest>(),
+    runtime::operation::Entry::of::<UpdateAlertRuleStateRequest>(),
+    runtime::operation::Entry::of::<UpdateDnsConfigRequest>(),
+    runtime::operation::Entry::of::<UpdateExporterIntegrationRequest>(),
+    runtime::operation::Entry::of::<UpdateGrafanaConfigRequest>(),
+    runtime::operation::Entry::of::<UpdateGrafanaEnvironmentsRequest>(),
+    runtime::operation::Entry::of::<UpdateGrafanaIntegrationRequest>(),
+    runtime::operation::Entry::of::<UpdateGrafanaNotificationChannelRequest>(),
+    runtime::operation::Entry::of::<UpdateGrafanaWhiteListRequest>(),
+    runtime::operation::Entry::of::<UpdateOnCallFormRequest>(),
+    runtime::operation::Entry::of::<UpdatePrometheusAgentStatusRequest>(),
+    runtime::operation::Entry::of::<UpdatePrometheusAlertGroupRequest>(),
+    runtime::operation::Entry::of::<UpdatePrometheusAlertGroupStateRequest>(),
+    runtime::operation::Entry::of::<UpdatePrometheusScrapeJobRequest>(),
+    runtime::operation::Entry::of::<UpdateRecordingRuleRequest>(),
+    runtime::operation::Entry::of::<UpdateSsoAccountRequest>(),
+    runtime::operation::Entry::of::<UpdateServiceDiscoveryRequest>(),
+    runtime::operation::Entry::of::<UpgradeGrafanaDashboardRequest>(),
+    runtime::operation::Entry::of::<UpgradeGrafanaInstanceRequest>(),
+];

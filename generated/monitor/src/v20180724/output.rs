@@ -2,11 +2,12 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 策略过滤条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmConditionFilter {
     /// (Chinese only)
@@ -23,7 +24,6 @@ pub struct AlarmConditionFilter {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DIMENSION`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
@@ -34,7 +34,6 @@ pub struct AlarmConditionFilter {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `region in ('sz', 'gz') && cluster in ('default', 'ap-guangzhou')`
-    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// (Chinese only)
     ///
@@ -43,76 +42,102 @@ pub struct AlarmConditionFilter {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"],"KeyName":"","OperatorName":"=","Translation":null,"NeedDivideRegion":false}]]`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
 }
 
-impl AlarmConditionFilter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmConditionFilter {
-            type_: None,
-            expression: None,
-            dimensions: None,
+impl lenient::Reply for AlarmConditionFilter {
+    const NAME: &'static str = "AlarmConditionFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Expression",
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.expression),
+            2 => lenient::value(map, &mut self.dimensions),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmConditionFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Expression`.
-    pub fn with_expression(mut self, expression: impl Into<String>) -> Self {
-        self.expression = Some(expression.into());
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmConditionFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmConditionFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Expression", &self.expression)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
 /// Alarm event
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmEvent {
     /// Event name
     ///
     /// Required. Example: `ping_unreachable`
-    #[serde(rename = "EventName", default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// Event display name
     ///
     /// Required. Example: `ping不可达`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Alarm policy type
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
-impl AlarmEvent {
-    /// With the fields a request must carry.
-    pub fn new(event_name: impl Into<String>, description: impl Into<String>, namespace: impl Into<String>) -> Self {
-        AlarmEvent {
-            event_name: Some(event_name.into()),
-            description: Some(description.into()),
-            namespace: Some(namespace.into()),
+impl lenient::Reply for AlarmEvent {
+    const NAME: &'static str = "AlarmEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "EventName",
+        "Description",
+        "Namespace",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.event_name),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.namespace),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for AlarmEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmEvent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventName", &self.event_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 聚合条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmGroupByItem {
     /// Item Id
     ///
     /// May be null. Example: `tapm.instance.key`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// (Chinese only)
     ///
@@ -121,45 +146,53 @@ pub struct AlarmGroupByItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `业务系统`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl AlarmGroupByItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmGroupByItem {
-            id: None,
-            name: None,
+impl lenient::Reply for AlarmGroupByItem {
+    const NAME: &'static str = "AlarmGroupByItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmGroupByItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmGroupByItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmGroupByItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
     }
 }
 
 /// Notification template ID and the list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalNotice {
     /// Notification template ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `notice-xxxxxxxx`
-    #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// The list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Remind","Serious"]`
-    #[serde(rename = "Classification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub classification: Vec<String>,
     /// (Chinese only)
     ///
@@ -168,904 +201,747 @@ pub struct AlarmHierarchicalNotice {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `policy-iiiss`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
 
-impl AlarmHierarchicalNotice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmHierarchicalNotice {
-            notice_id: None,
-            classification: Vec::new(),
-            policy_id: None,
+impl lenient::Reply for AlarmHierarchicalNotice {
+    const NAME: &'static str = "AlarmHierarchicalNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "Classification",
+        "PolicyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_id),
+            1 => lenient::list(map, &mut self.classification),
+            2 => lenient::value(map, &mut self.policy_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `NoticeId`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Classification`.
-    pub fn with_classification(mut self, classification: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.classification = classification.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmHierarchicalNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmHierarchicalNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.list("Classification", &self.classification)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.end()
     }
 }
 
 /// The configuration of alarm level threshold
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalValue {
     /// Threshold for the `Remind` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `70`
-    #[serde(rename = "Remind", default, skip_serializing_if = "Option::is_none")]
     pub remind: Option<String>,
     /// Threshold for the `Warn` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
-    #[serde(rename = "Warn", default, skip_serializing_if = "Option::is_none")]
     pub warn: Option<String>,
     /// Threshold for the `Serious` level
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `90`
-    #[serde(rename = "Serious", default, skip_serializing_if = "Option::is_none")]
     pub serious: Option<String>,
 }
 
-impl AlarmHierarchicalValue {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmHierarchicalValue {
-            remind: None,
-            warn: None,
-            serious: None,
+impl lenient::Reply for AlarmHierarchicalValue {
+    const NAME: &'static str = "AlarmHierarchicalValue";
+    const FIELDS: &'static [&'static str] = &[
+        "Remind",
+        "Warn",
+        "Serious",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.remind),
+            1 => lenient::value(map, &mut self.warn),
+            2 => lenient::value(map, &mut self.serious),
+            _ => Ok(()),
         }
     }
-    /// Sets `Remind`.
-    pub fn with_remind(mut self, remind: impl Into<String>) -> Self {
-        self.remind = Some(remind.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Warn`.
-    pub fn with_warn(mut self, warn: impl Into<String>) -> Self {
-        self.warn = Some(warn.into());
-        self
-    }
-    /// Sets `Serious`.
-    pub fn with_serious(mut self, serious: impl Into<String>) -> Self {
-        self.serious = Some(serious.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmHierarchicalValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmHierarchicalValue", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Remind", &self.remind)?;
+        fields.opt("Warn", &self.warn)?;
+        fields.opt("Serious", &self.serious)?;
+        fields.end()
     }
 }
 
 /// Alarm record data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHistory {
     /// Alarm record ID
     ///
     /// Example: `01e1f33f-b4ec-43db-8fd0-6f7e163e6ca5`
-    #[serde(rename = "AlarmId", default, skip_serializing_if = "Option::is_none")]
     pub alarm_id: Option<String>,
     /// Monitor type
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// Policy type
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Alarm object
     ///
     /// Example: `ins-ybc`
-    #[serde(rename = "AlarmObject", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
     /// Alarm content
     ///
     /// Example: `CPU 使用率 > 80%`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Timestamp of the first occurrence
     ///
     /// Example: `1611700000`
-    #[serde(rename = "FirstOccurTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub first_occur_time: Option<i64>,
     /// Timestamp of the last occurrence
     ///
     /// Example: `1611734567`
-    #[serde(rename = "LastOccurTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_occur_time: Option<i64>,
     /// Alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_CONF (expired), NO_DATA (insufficient data)
     ///
     /// Example: `ALARM`
-    #[serde(rename = "AlarmStatus", default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<String>,
     /// Alarm policy ID
     ///
     /// Example: `policy-demo`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
     /// Example: `云服务器告警策略`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// VPC of alarm object for basic product alarm
     ///
     /// Example: `0`
-    #[serde(rename = "VPC", default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Project ID
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Project name
     ///
     /// Example: `默认项目`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Instance group of alarm object
-    #[serde(rename = "InstanceGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_group: Vec<output::InstanceGroups>,
     /// Recipient list
     ///
     /// Example: `[1,4]`
-    #[serde(rename = "ReceiverUids", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_uids: Vec<i64>,
     /// Recipient group list
     ///
     /// Example: `[502]`
-    #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<i64>,
     /// Alarm channel list. Valid values: SMS (SMS), EMAIL (email), CALL (phone), WECHAT (WeChat)
     ///
     /// Example: `["SMS"]`
-    #[serde(rename = "NoticeWays", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_ways: Vec<String>,
     /// Alarm policy ID, which can be used when you call APIs ([BindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40421?from_cn_redirect=1), [UnBindingAllPolicyObject](https://intl.cloud.tencent.com/document/product/248/40568?from_cn_redirect=1), [UnBindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40567?from_cn_redirect=1)) to bind/unbind instances or instance groups to/from an alarm policy
     ///
     /// Example: `418`
-    #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Alarm type
     ///
     /// Example: `METRIC`
-    #[serde(rename = "AlarmType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_type: Option<String>,
     /// Event ID
     ///
     /// Example: `0`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Whether the policy exists. Valid values: 0 (no), 1 (yes)
     ///
     /// Example: `1`
-    #[serde(rename = "PolicyExists", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_exists: Option<i64>,
     /// Metric information
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MetricsInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics_info: Vec<output::AlarmHistoryMetric>,
     /// Dimension information of an instance that triggered alarms.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"cluster_name":"es-dnxsssss"}`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// (Chinese only) 告警等级
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Warn`
-    #[serde(rename = "AlarmLevel", default, skip_serializing_if = "Option::is_none")]
     pub alarm_level: Option<String>,
     /// (Chinese only) 是否有配置告警屏蔽规则
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ShieldFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub shield_flag: Option<i64>,
     /// (Chinese only) 屏蔽类型（英文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `FOREVER_SHIELD`
-    #[serde(rename = "AlarmShieldingType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_type: Option<String>,
     /// (Chinese only) 屏蔽时间（英文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Permanent`
-    #[serde(rename = "AlarmShieldingTime", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_time: Option<String>,
     /// (Chinese only) 屏蔽类型（中文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `时间范围屏蔽`
-    #[serde(rename = "AlarmShieldingShowType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_show_type: Option<String>,
     /// (Chinese only) 屏蔽时间（中文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023/01/01 12:00:00-2023/01/02 12:00:00`
-    #[serde(rename = "AlarmShieldingShowTime", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_show_time: Option<String>,
     /// (Chinese only) 屏蔽原因
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Quick`
-    #[serde(rename = "AlarmShieldReason", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shield_reason: Option<String>,
     /// (Chinese only) 告警实例的维度信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"Name": "uInstanceId", "Value": "ins-demo"}]`
-    #[serde(rename = "InternalDimensions", default, skip_serializing_if = "Option::is_none")]
     pub internal_dimensions: Option<String>,
     /// (Chinese only) 指标名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `CPUUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 策略是否有权限
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PolicyPermissions", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_permissions: Option<u64>,
 }
 
-impl AlarmHistory {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmHistory {
-            alarm_id: None,
-            monitor_type: None,
-            namespace: None,
-            alarm_object: None,
-            content: None,
-            first_occur_time: None,
-            last_occur_time: None,
-            alarm_status: None,
-            policy_id: None,
-            policy_name: None,
-            vpc: None,
-            project_id: None,
-            project_name: None,
-            instance_group: Vec::new(),
-            receiver_uids: Vec::new(),
-            receiver_groups: Vec::new(),
-            notice_ways: Vec::new(),
-            origin_id: None,
-            alarm_type: None,
-            event_id: None,
-            region: None,
-            policy_exists: None,
-            metrics_info: Vec::new(),
-            dimensions: None,
-            alarm_level: None,
-            shield_flag: None,
-            alarm_shielding_type: None,
-            alarm_shielding_time: None,
-            alarm_shielding_show_type: None,
-            alarm_shielding_show_time: None,
-            alarm_shield_reason: None,
-            internal_dimensions: None,
-            metric_name: None,
-            policy_permissions: None,
+impl lenient::Reply for AlarmHistory {
+    const NAME: &'static str = "AlarmHistory";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmId",
+        "MonitorType",
+        "Namespace",
+        "AlarmObject",
+        "Content",
+        "FirstOccurTime",
+        "LastOccurTime",
+        "AlarmStatus",
+        "PolicyId",
+        "PolicyName",
+        "VPC",
+        "ProjectId",
+        "ProjectName",
+        "InstanceGroup",
+        "ReceiverUids",
+        "ReceiverGroups",
+        "NoticeWays",
+        "OriginId",
+        "AlarmType",
+        "EventId",
+        "Region",
+        "PolicyExists",
+        "MetricsInfo",
+        "Dimensions",
+        "AlarmLevel",
+        "ShieldFlag",
+        "AlarmShieldingType",
+        "AlarmShieldingTime",
+        "AlarmShieldingShowType",
+        "AlarmShieldingShowTime",
+        "AlarmShieldReason",
+        "InternalDimensions",
+        "MetricName",
+        "PolicyPermissions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alarm_id),
+            1 => lenient::value(map, &mut self.monitor_type),
+            2 => lenient::value(map, &mut self.namespace),
+            3 => lenient::value(map, &mut self.alarm_object),
+            4 => lenient::value(map, &mut self.content),
+            5 => lenient::scalar(map, &mut self.first_occur_time),
+            6 => lenient::scalar(map, &mut self.last_occur_time),
+            7 => lenient::value(map, &mut self.alarm_status),
+            8 => lenient::value(map, &mut self.policy_id),
+            9 => lenient::value(map, &mut self.policy_name),
+            10 => lenient::value(map, &mut self.vpc),
+            11 => lenient::scalar(map, &mut self.project_id),
+            12 => lenient::value(map, &mut self.project_name),
+            13 => lenient::list(map, &mut self.instance_group),
+            14 => lenient::scalars(map, &mut self.receiver_uids),
+            15 => lenient::scalars(map, &mut self.receiver_groups),
+            16 => lenient::list(map, &mut self.notice_ways),
+            17 => lenient::value(map, &mut self.origin_id),
+            18 => lenient::value(map, &mut self.alarm_type),
+            19 => lenient::scalar(map, &mut self.event_id),
+            20 => lenient::value(map, &mut self.region),
+            21 => lenient::scalar(map, &mut self.policy_exists),
+            22 => lenient::list(map, &mut self.metrics_info),
+            23 => lenient::value(map, &mut self.dimensions),
+            24 => lenient::value(map, &mut self.alarm_level),
+            25 => lenient::scalar(map, &mut self.shield_flag),
+            26 => lenient::value(map, &mut self.alarm_shielding_type),
+            27 => lenient::value(map, &mut self.alarm_shielding_time),
+            28 => lenient::value(map, &mut self.alarm_shielding_show_type),
+            29 => lenient::value(map, &mut self.alarm_shielding_show_time),
+            30 => lenient::value(map, &mut self.alarm_shield_reason),
+            31 => lenient::value(map, &mut self.internal_dimensions),
+            32 => lenient::value(map, &mut self.metric_name),
+            33 => lenient::scalar(map, &mut self.policy_permissions),
+            _ => Ok(()),
         }
     }
-    /// Sets `AlarmId`.
-    pub fn with_alarm_id(mut self, alarm_id: impl Into<String>) -> Self {
-        self.alarm_id = Some(alarm_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
-        self
-    }
-    /// Sets `AlarmObject`.
-    pub fn with_alarm_object(mut self, alarm_object: impl Into<String>) -> Self {
-        self.alarm_object = Some(alarm_object.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `FirstOccurTime`.
-    pub fn with_first_occur_time(mut self, first_occur_time: i64) -> Self {
-        self.first_occur_time = Some(first_occur_time);
-        self
-    }
-    /// Sets `LastOccurTime`.
-    pub fn with_last_occur_time(mut self, last_occur_time: i64) -> Self {
-        self.last_occur_time = Some(last_occur_time);
-        self
-    }
-    /// Sets `AlarmStatus`.
-    pub fn with_alarm_status(mut self, alarm_status: impl Into<String>) -> Self {
-        self.alarm_status = Some(alarm_status.into());
-        self
-    }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `VPC`.
-    pub fn with_vpc(mut self, vpc: impl Into<String>) -> Self {
-        self.vpc = Some(vpc.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `ProjectName`.
-    pub fn with_project_name(mut self, project_name: impl Into<String>) -> Self {
-        self.project_name = Some(project_name.into());
-        self
-    }
-    /// Sets `InstanceGroup`.
-    pub fn with_instance_group(mut self, instance_group: impl IntoIterator<Item = output::InstanceGroups>) -> Self {
-        self.instance_group = instance_group.into_iter().collect();
-        self
-    }
-    /// Sets `ReceiverUids`.
-    pub fn with_receiver_uids(mut self, receiver_uids: impl IntoIterator<Item = i64>) -> Self {
-        self.receiver_uids = receiver_uids.into_iter().collect();
-        self
-    }
-    /// Sets `ReceiverGroups`.
-    pub fn with_receiver_groups(mut self, receiver_groups: impl IntoIterator<Item = i64>) -> Self {
-        self.receiver_groups = receiver_groups.into_iter().collect();
-        self
-    }
-    /// Sets `NoticeWays`.
-    pub fn with_notice_ways(mut self, notice_ways: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notice_ways = notice_ways.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `OriginId`.
-    pub fn with_origin_id(mut self, origin_id: impl Into<String>) -> Self {
-        self.origin_id = Some(origin_id.into());
-        self
-    }
-    /// Sets `AlarmType`.
-    pub fn with_alarm_type(mut self, alarm_type: impl Into<String>) -> Self {
-        self.alarm_type = Some(alarm_type.into());
-        self
-    }
-    /// Sets `EventId`.
-    pub fn with_event_id(mut self, event_id: i64) -> Self {
-        self.event_id = Some(event_id);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `PolicyExists`.
-    pub fn with_policy_exists(mut self, policy_exists: i64) -> Self {
-        self.policy_exists = Some(policy_exists);
-        self
-    }
-    /// Sets `MetricsInfo`.
-    pub fn with_metrics_info(mut self, metrics_info: impl IntoIterator<Item = output::AlarmHistoryMetric>) -> Self {
-        self.metrics_info = metrics_info.into_iter().collect();
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
-    }
-    /// Sets `AlarmLevel`.
-    pub fn with_alarm_level(mut self, alarm_level: impl Into<String>) -> Self {
-        self.alarm_level = Some(alarm_level.into());
-        self
-    }
-    /// Sets `ShieldFlag`.
-    pub fn with_shield_flag(mut self, shield_flag: i64) -> Self {
-        self.shield_flag = Some(shield_flag);
-        self
-    }
-    /// Sets `AlarmShieldingType`.
-    pub fn with_alarm_shielding_type(mut self, alarm_shielding_type: impl Into<String>) -> Self {
-        self.alarm_shielding_type = Some(alarm_shielding_type.into());
-        self
-    }
-    /// Sets `AlarmShieldingTime`.
-    pub fn with_alarm_shielding_time(mut self, alarm_shielding_time: impl Into<String>) -> Self {
-        self.alarm_shielding_time = Some(alarm_shielding_time.into());
-        self
-    }
-    /// Sets `AlarmShieldingShowType`.
-    pub fn with_alarm_shielding_show_type(mut self, alarm_shielding_show_type: impl Into<String>) -> Self {
-        self.alarm_shielding_show_type = Some(alarm_shielding_show_type.into());
-        self
-    }
-    /// Sets `AlarmShieldingShowTime`.
-    pub fn with_alarm_shielding_show_time(mut self, alarm_shielding_show_time: impl Into<String>) -> Self {
-        self.alarm_shielding_show_time = Some(alarm_shielding_show_time.into());
-        self
-    }
-    /// Sets `AlarmShieldReason`.
-    pub fn with_alarm_shield_reason(mut self, alarm_shield_reason: impl Into<String>) -> Self {
-        self.alarm_shield_reason = Some(alarm_shield_reason.into());
-        self
-    }
-    /// Sets `InternalDimensions`.
-    pub fn with_internal_dimensions(mut self, internal_dimensions: impl Into<String>) -> Self {
-        self.internal_dimensions = Some(internal_dimensions.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `PolicyPermissions`.
-    pub fn with_policy_permissions(mut self, policy_permissions: u64) -> Self {
-        self.policy_permissions = Some(policy_permissions);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmHistory", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmId", &self.alarm_id)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("AlarmObject", &self.alarm_object)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("FirstOccurTime", &self.first_occur_time)?;
+        fields.opt("LastOccurTime", &self.last_occur_time)?;
+        fields.opt("AlarmStatus", &self.alarm_status)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("VPC", &self.vpc)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.list("InstanceGroup", &self.instance_group)?;
+        fields.list("ReceiverUids", &self.receiver_uids)?;
+        fields.list("ReceiverGroups", &self.receiver_groups)?;
+        fields.list("NoticeWays", &self.notice_ways)?;
+        fields.opt("OriginId", &self.origin_id)?;
+        fields.opt("AlarmType", &self.alarm_type)?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("PolicyExists", &self.policy_exists)?;
+        fields.list("MetricsInfo", &self.metrics_info)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("AlarmLevel", &self.alarm_level)?;
+        fields.opt("ShieldFlag", &self.shield_flag)?;
+        fields.opt("AlarmShieldingType", &self.alarm_shielding_type)?;
+        fields.opt("AlarmShieldingTime", &self.alarm_shielding_time)?;
+        fields.opt("AlarmShieldingShowType", &self.alarm_shielding_show_type)?;
+        fields.opt("AlarmShieldingShowTime", &self.alarm_shielding_show_time)?;
+        fields.opt("AlarmShieldReason", &self.alarm_shield_reason)?;
+        fields.opt("InternalDimensions", &self.internal_dimensions)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("PolicyPermissions", &self.policy_permissions)?;
+        fields.end()
     }
 }
 
 /// Metric information of alarm records
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmHistoryMetric {
     /// Namespace used to query data by Tencent Cloud service monitoring type
     ///
     /// Required. Example: `qce/cvm`
-    #[serde(rename = "QceNamespace", default, skip_serializing_if = "Option::is_none")]
     pub qce_namespace: Option<String>,
     /// Metric name
     ///
     /// Required. Example: `CpuUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Statistical period
     ///
     /// Required. Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Value triggering alarm
     ///
     /// Required. Example: `10`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Metric display name
     ///
     /// Required. Example: `CPU使用率`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl AlarmHistoryMetric {
-    /// With the fields a request must carry.
-    pub fn new(qce_namespace: impl Into<String>, metric_name: impl Into<String>, period: i64, value: impl Into<String>, description: impl Into<String>) -> Self {
-        AlarmHistoryMetric {
-            qce_namespace: Some(qce_namespace.into()),
-            metric_name: Some(metric_name.into()),
-            period: Some(period),
-            value: Some(value.into()),
-            description: Some(description.into()),
+impl lenient::Reply for AlarmHistoryMetric {
+    const NAME: &'static str = "AlarmHistoryMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "QceNamespace",
+        "MetricName",
+        "Period",
+        "Value",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.qce_namespace),
+            1 => lenient::value(map, &mut self.metric_name),
+            2 => lenient::scalar(map, &mut self.period),
+            3 => lenient::value(map, &mut self.value),
+            4 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for AlarmHistoryMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmHistoryMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmHistoryMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QceNamespace", &self.qce_namespace)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
+    }
+}
+
 /// Alarm notification template details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmNotice {
     /// Alarm notification template ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `18565`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Alarm notification template name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认通知`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Last modified time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-11-16 13:56:56`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Last modified by
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1500000688`
-    #[serde(rename = "UpdatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Alarm notification type. Valid values: ALARM (for unresolved alarms), OK (for resolved alarms), ALL (for all alarms)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ALL`
-    #[serde(rename = "NoticeType", default, skip_serializing_if = "Option::is_none")]
     pub notice_type: Option<String>,
     /// User notification list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "UserNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_notices: Vec<output::UserNotice>,
     /// Callback notification list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "URLNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub url_notices: Vec<output::UrlNotice>,
     /// Whether it is the system default notification template. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsPreset", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_preset: Option<i64>,
     /// Notification language. Valid values: zh-CN (Chinese), en-US (English)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `zh-CN`
-    #[serde(rename = "NoticeLanguage", default, skip_serializing_if = "Option::is_none")]
     pub notice_language: Option<String>,
     /// List of IDs of the alarm policies bound to alarm notification template
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["policy-sdsd"]`
-    #[serde(rename = "PolicyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_ids: Vec<String>,
     /// Backend AMP consumer ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Consumer-asfafasf`
-    #[serde(rename = "AMPConsumerId", default, skip_serializing_if = "Option::is_none")]
     pub amp_consumer_id: Option<String>,
     /// Channel to push alarm notifications to CLS.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CLSNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cls_notices: Vec<output::ClsNotice>,
     /// Tags bound to a notification template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
     /// 是否免登录，0-否，1-是
     ///
     /// Example: `1`
-    #[serde(rename = "IsLoginFree", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_login_free: Option<i64>,
     /// (Chinese only)
     ///
     /// IANA 时区名
     ///
     /// Example: `Asia/Shanghai`
-    #[serde(rename = "TimeZoneName", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
 }
 
-impl AlarmNotice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmNotice {
-            id: None,
-            name: None,
-            updated_at: None,
-            updated_by: None,
-            notice_type: None,
-            user_notices: Vec::new(),
-            url_notices: Vec::new(),
-            is_preset: None,
-            notice_language: None,
-            policy_ids: Vec::new(),
-            amp_consumer_id: None,
-            cls_notices: Vec::new(),
-            tags: Vec::new(),
-            is_login_free: None,
-            time_zone_name: None,
+impl lenient::Reply for AlarmNotice {
+    const NAME: &'static str = "AlarmNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "UpdatedAt",
+        "UpdatedBy",
+        "NoticeType",
+        "UserNotices",
+        "URLNotices",
+        "IsPreset",
+        "NoticeLanguage",
+        "PolicyIds",
+        "AMPConsumerId",
+        "CLSNotices",
+        "Tags",
+        "IsLoginFree",
+        "TimeZoneName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.updated_at),
+            3 => lenient::value(map, &mut self.updated_by),
+            4 => lenient::value(map, &mut self.notice_type),
+            5 => lenient::list(map, &mut self.user_notices),
+            6 => lenient::list(map, &mut self.url_notices),
+            7 => lenient::scalar(map, &mut self.is_preset),
+            8 => lenient::value(map, &mut self.notice_language),
+            9 => lenient::list(map, &mut self.policy_ids),
+            10 => lenient::value(map, &mut self.amp_consumer_id),
+            11 => lenient::list(map, &mut self.cls_notices),
+            12 => lenient::list(map, &mut self.tags),
+            13 => lenient::scalar(map, &mut self.is_login_free),
+            14 => lenient::value(map, &mut self.time_zone_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `UpdatedBy`.
-    pub fn with_updated_by(mut self, updated_by: impl Into<String>) -> Self {
-        self.updated_by = Some(updated_by.into());
-        self
-    }
-    /// Sets `NoticeType`.
-    pub fn with_notice_type(mut self, notice_type: impl Into<String>) -> Self {
-        self.notice_type = Some(notice_type.into());
-        self
-    }
-    /// Sets `UserNotices`.
-    pub fn with_user_notices(mut self, user_notices: impl IntoIterator<Item = output::UserNotice>) -> Self {
-        self.user_notices = user_notices.into_iter().collect();
-        self
-    }
-    /// Sets `URLNotices`.
-    pub fn with_url_notices(mut self, url_notices: impl IntoIterator<Item = output::UrlNotice>) -> Self {
-        self.url_notices = url_notices.into_iter().collect();
-        self
-    }
-    /// Sets `IsPreset`.
-    pub fn with_is_preset(mut self, is_preset: i64) -> Self {
-        self.is_preset = Some(is_preset);
-        self
-    }
-    /// Sets `NoticeLanguage`.
-    pub fn with_notice_language(mut self, notice_language: impl Into<String>) -> Self {
-        self.notice_language = Some(notice_language.into());
-        self
-    }
-    /// Sets `PolicyIds`.
-    pub fn with_policy_ids(mut self, policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.policy_ids = policy_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `AMPConsumerId`.
-    pub fn with_amp_consumer_id(mut self, amp_consumer_id: impl Into<String>) -> Self {
-        self.amp_consumer_id = Some(amp_consumer_id.into());
-        self
-    }
-    /// Sets `CLSNotices`.
-    pub fn with_cls_notices(mut self, cls_notices: impl IntoIterator<Item = output::ClsNotice>) -> Self {
-        self.cls_notices = cls_notices.into_iter().collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `IsLoginFree`.
-    pub fn with_is_login_free(mut self, is_login_free: i64) -> Self {
-        self.is_login_free = Some(is_login_free);
-        self
-    }
-    /// Sets `TimeZoneName`.
-    pub fn with_time_zone_name(mut self, time_zone_name: impl Into<String>) -> Self {
-        self.time_zone_name = Some(time_zone_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("UpdatedBy", &self.updated_by)?;
+        fields.opt("NoticeType", &self.notice_type)?;
+        fields.list("UserNotices", &self.user_notices)?;
+        fields.list("URLNotices", &self.url_notices)?;
+        fields.opt("IsPreset", &self.is_preset)?;
+        fields.opt("NoticeLanguage", &self.notice_language)?;
+        fields.list("PolicyIds", &self.policy_ids)?;
+        fields.opt("AMPConsumerId", &self.amp_consumer_id)?;
+        fields.list("CLSNotices", &self.cls_notices)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("IsLoginFree", &self.is_login_free)?;
+        fields.opt("TimeZoneName", &self.time_zone_name)?;
+        fields.end()
     }
 }
 
 /// Alarm policy details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicy {
     /// Alarm policy ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `policy-s5yso1am`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Alarm policy name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CVM-CPU利用率告警策略`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Remarks
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `监控云服务器 CPU 利用率`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `MT_QCE`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// Status. Valid values: 0 (disabled), 1 (enabled)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
     /// Number of instances bound to policy group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "UseSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub use_sum: Option<i64>,
     /// Project ID. Valid values: -1 (no project), 0 (default project)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Project name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认项目`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Alarm policy type
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Trigger condition template ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tpl-123456`
-    #[serde(rename = "ConditionTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub condition_template_id: Option<String>,
     /// Metric trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::AlarmPolicyCondition>,
     /// Event trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EventCondition", default, skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<output::AlarmPolicyEventCondition>,
     /// Notification rule ID list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["notice-lnrxepp7","notice-lzpys7tu"]`
-    #[serde(rename = "NoticeIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_ids: Vec<String>,
     /// Notification rule list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::AlarmNotice>,
     /// Triggered task list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TriggerTasks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub trigger_tasks: Vec<output::AlarmPolicyTriggerTask>,
     /// Template policy group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::ConditionsTemp>,
     /// `Uin` of the last modifying user
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `700000233161`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Update time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1741072433`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time
     /// Note: this field may return null, indicating that no valid values can be obtained.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1739863161`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Region
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["bj","gz"]`
-    #[serde(rename = "Region", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region: Vec<String>,
     /// Namespace display name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `云服务器-基础监控`
-    #[serde(rename = "NamespaceShowName", default, skip_serializing_if = "Option::is_none")]
     pub namespace_show_name: Option<String>,
     /// Whether it is the default policy. Valid values: 1 (yes), 0 (no)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
     /// Whether the default policy can be set. Valid values: 1 (yes), 0 (no)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<i64>,
     /// Instance group ID
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Total number of instances in instance group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Instance group name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认实例分组`
-    #[serde(rename = "InstanceGroupName", default, skip_serializing_if = "Option::is_none")]
     pub instance_group_name: Option<String>,
     /// Trigger condition type. Valid values: STATIC (static threshold), DYNAMIC (dynamic)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `STATIC`
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// Policy ID for instance/instance group binding and unbinding APIs (BindingPolicyObject, UnBindingAllPolicyObject, UnBindingPolicyObject)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2963911`
-    #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Tag
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TagInstances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_instances: Vec<output::TagInstance>,
     /// (Chinese only)
     ///
@@ -1074,7 +950,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<output::AlarmConditionFilter>,
     /// (Chinese only)
     ///
@@ -1083,43 +958,36 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "GroupBy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_by: Vec<output::AlarmGroupByItem>,
     /// Information on the filter dimension associated with a policy.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"region":"ap-guangzhou","instanceId":"ins-12345678"}]`
-    #[serde(rename = "FilterDimensionsParam", default, skip_serializing_if = "Option::is_none")]
     pub filter_dimensions_param: Option<String>,
     /// Whether it is a quick alarm policy.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsOneClick", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_one_click: Option<i64>,
     /// Whether the quick alarm policy is enabled.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "OneClickStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub one_click_status: Option<i64>,
     /// The number of advanced metrics.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "AdvancedMetricNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub advanced_metric_number: Option<i64>,
     /// Whether the policy is associated with all objects
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsBindAll", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bind_all: Option<i64>,
     /// Policy tag
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
     /// (Chinese only)
     ///
@@ -1128,7 +996,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsSupportAlarmTag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_alarm_tag: Option<i64>,
     /// (Chinese only)
     ///
@@ -1137,12 +1004,10 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `union`
-    #[serde(rename = "TagOperation", default, skip_serializing_if = "Option::is_none")]
     pub tag_operation: Option<String>,
     /// (Chinese only)
     ///
     /// 通知模板绑定内容模板信息
-    #[serde(rename = "NoticeTmplBindInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_tmpl_bind_infos: Vec<output::NoticeContentTmplBindInfo>,
     /// (Chinese only)
     ///
@@ -1151,7 +1016,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "HierarchicalNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub hierarchical_notices: Vec<output::AlarmHierarchicalNotice>,
     /// (Chinese only)
     ///
@@ -1160,7 +1024,6 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "NoticeContentTmplBindInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_content_tmpl_bind_infos: Vec<output::NoticeContentTmplBindInfo>,
     /// (Chinese only)
     ///
@@ -1169,385 +1032,317 @@ pub struct AlarmPolicy {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `pre-cvm-cpu`
-    #[serde(rename = "PredefinedConfigID", default, skip_serializing_if = "Option::is_none")]
     pub predefined_config_id: Option<String>,
 }
 
-impl AlarmPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmPolicy {
-            policy_id: None,
-            policy_name: None,
-            remark: None,
-            monitor_type: None,
-            enable: None,
-            use_sum: None,
-            project_id: None,
-            project_name: None,
-            namespace: None,
-            condition_template_id: None,
-            condition: None,
-            event_condition: None,
-            notice_ids: Vec::new(),
-            notices: Vec::new(),
-            trigger_tasks: Vec::new(),
-            conditions_temp: None,
-            last_edit_uin: None,
-            update_time: None,
-            insert_time: None,
-            region: Vec::new(),
-            namespace_show_name: None,
-            is_default: None,
-            can_set_default: None,
-            instance_group_id: None,
-            instance_sum: None,
-            instance_group_name: None,
-            rule_type: None,
-            origin_id: None,
-            tag_instances: Vec::new(),
-            filter: None,
-            group_by: Vec::new(),
-            filter_dimensions_param: None,
-            is_one_click: None,
-            one_click_status: None,
-            advanced_metric_number: None,
-            is_bind_all: None,
-            tags: Vec::new(),
-            is_support_alarm_tag: None,
-            tag_operation: None,
-            notice_tmpl_bind_infos: Vec::new(),
-            hierarchical_notices: Vec::new(),
-            notice_content_tmpl_bind_infos: Vec::new(),
-            predefined_config_id: None,
+impl lenient::Reply for AlarmPolicy {
+    const NAME: &'static str = "AlarmPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyId",
+        "PolicyName",
+        "Remark",
+        "MonitorType",
+        "Enable",
+        "UseSum",
+        "ProjectId",
+        "ProjectName",
+        "Namespace",
+        "ConditionTemplateId",
+        "Condition",
+        "EventCondition",
+        "NoticeIds",
+        "Notices",
+        "TriggerTasks",
+        "ConditionsTemp",
+        "LastEditUin",
+        "UpdateTime",
+        "InsertTime",
+        "Region",
+        "NamespaceShowName",
+        "IsDefault",
+        "CanSetDefault",
+        "InstanceGroupId",
+        "InstanceSum",
+        "InstanceGroupName",
+        "RuleType",
+        "OriginId",
+        "TagInstances",
+        "Filter",
+        "GroupBy",
+        "FilterDimensionsParam",
+        "IsOneClick",
+        "OneClickStatus",
+        "AdvancedMetricNumber",
+        "IsBindAll",
+        "Tags",
+        "IsSupportAlarmTag",
+        "TagOperation",
+        "NoticeTmplBindInfos",
+        "HierarchicalNotices",
+        "NoticeContentTmplBindInfos",
+        "PredefinedConfigID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_id),
+            1 => lenient::value(map, &mut self.policy_name),
+            2 => lenient::value(map, &mut self.remark),
+            3 => lenient::value(map, &mut self.monitor_type),
+            4 => lenient::scalar(map, &mut self.enable),
+            5 => lenient::scalar(map, &mut self.use_sum),
+            6 => lenient::scalar(map, &mut self.project_id),
+            7 => lenient::value(map, &mut self.project_name),
+            8 => lenient::value(map, &mut self.namespace),
+            9 => lenient::value(map, &mut self.condition_template_id),
+            10 => lenient::value(map, &mut self.condition),
+            11 => lenient::value(map, &mut self.event_condition),
+            12 => lenient::list(map, &mut self.notice_ids),
+            13 => lenient::list(map, &mut self.notices),
+            14 => lenient::list(map, &mut self.trigger_tasks),
+            15 => lenient::value(map, &mut self.conditions_temp),
+            16 => lenient::value(map, &mut self.last_edit_uin),
+            17 => lenient::scalar(map, &mut self.update_time),
+            18 => lenient::scalar(map, &mut self.insert_time),
+            19 => lenient::list(map, &mut self.region),
+            20 => lenient::value(map, &mut self.namespace_show_name),
+            21 => lenient::scalar(map, &mut self.is_default),
+            22 => lenient::scalar(map, &mut self.can_set_default),
+            23 => lenient::scalar(map, &mut self.instance_group_id),
+            24 => lenient::scalar(map, &mut self.instance_sum),
+            25 => lenient::value(map, &mut self.instance_group_name),
+            26 => lenient::value(map, &mut self.rule_type),
+            27 => lenient::value(map, &mut self.origin_id),
+            28 => lenient::list(map, &mut self.tag_instances),
+            29 => lenient::value(map, &mut self.filter),
+            30 => lenient::list(map, &mut self.group_by),
+            31 => lenient::value(map, &mut self.filter_dimensions_param),
+            32 => lenient::scalar(map, &mut self.is_one_click),
+            33 => lenient::scalar(map, &mut self.one_click_status),
+            34 => lenient::scalar(map, &mut self.advanced_metric_number),
+            35 => lenient::scalar(map, &mut self.is_bind_all),
+            36 => lenient::list(map, &mut self.tags),
+            37 => lenient::scalar(map, &mut self.is_support_alarm_tag),
+            38 => lenient::value(map, &mut self.tag_operation),
+            39 => lenient::list(map, &mut self.notice_tmpl_bind_infos),
+            40 => lenient::list(map, &mut self.hierarchical_notices),
+            41 => lenient::list(map, &mut self.notice_content_tmpl_bind_infos),
+            42 => lenient::value(map, &mut self.predefined_config_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: i64) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `UseSum`.
-    pub fn with_use_sum(mut self, use_sum: i64) -> Self {
-        self.use_sum = Some(use_sum);
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: i64) -> Self {
-        self.project_id = Some(project_id);
-        self
-    }
-    /// Sets `ProjectName`.
-    pub fn with_project_name(mut self, project_name: impl Into<String>) -> Self {
-        self.project_name = Some(project_name.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
-        self
-    }
-    /// Sets `ConditionTemplateId`.
-    pub fn with_condition_template_id(mut self, condition_template_id: impl Into<String>) -> Self {
-        self.condition_template_id = Some(condition_template_id.into());
-        self
-    }
-    /// Sets `Condition`.
-    pub fn with_condition(mut self, condition: output::AlarmPolicyCondition) -> Self {
-        self.condition = Some(condition);
-        self
-    }
-    /// Sets `EventCondition`.
-    pub fn with_event_condition(mut self, event_condition: output::AlarmPolicyEventCondition) -> Self {
-        self.event_condition = Some(event_condition);
-        self
-    }
-    /// Sets `NoticeIds`.
-    pub fn with_notice_ids(mut self, notice_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notice_ids = notice_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Notices`.
-    pub fn with_notices(mut self, notices: impl IntoIterator<Item = output::AlarmNotice>) -> Self {
-        self.notices = notices.into_iter().collect();
-        self
-    }
-    /// Sets `TriggerTasks`.
-    pub fn with_trigger_tasks(mut self, trigger_tasks: impl IntoIterator<Item = output::AlarmPolicyTriggerTask>) -> Self {
-        self.trigger_tasks = trigger_tasks.into_iter().collect();
-        self
-    }
-    /// Sets `ConditionsTemp`.
-    pub fn with_conditions_temp(mut self, conditions_temp: output::ConditionsTemp) -> Self {
-        self.conditions_temp = Some(conditions_temp);
-        self
-    }
-    /// Sets `LastEditUin`.
-    pub fn with_last_edit_uin(mut self, last_edit_uin: impl Into<String>) -> Self {
-        self.last_edit_uin = Some(last_edit_uin.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: i64) -> Self {
-        self.update_time = Some(update_time);
-        self
-    }
-    /// Sets `InsertTime`.
-    pub fn with_insert_time(mut self, insert_time: i64) -> Self {
-        self.insert_time = Some(insert_time);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.region = region.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NamespaceShowName`.
-    pub fn with_namespace_show_name(mut self, namespace_show_name: impl Into<String>) -> Self {
-        self.namespace_show_name = Some(namespace_show_name.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: i64) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `CanSetDefault`.
-    pub fn with_can_set_default(mut self, can_set_default: i64) -> Self {
-        self.can_set_default = Some(can_set_default);
-        self
-    }
-    /// Sets `InstanceGroupId`.
-    pub fn with_instance_group_id(mut self, instance_group_id: i64) -> Self {
-        self.instance_group_id = Some(instance_group_id);
-        self
-    }
-    /// Sets `InstanceSum`.
-    pub fn with_instance_sum(mut self, instance_sum: i64) -> Self {
-        self.instance_sum = Some(instance_sum);
-        self
-    }
-    /// Sets `InstanceGroupName`.
-    pub fn with_instance_group_name(mut self, instance_group_name: impl Into<String>) -> Self {
-        self.instance_group_name = Some(instance_group_name.into());
-        self
-    }
-    /// Sets `RuleType`.
-    pub fn with_rule_type(mut self, rule_type: impl Into<String>) -> Self {
-        self.rule_type = Some(rule_type.into());
-        self
-    }
-    /// Sets `OriginId`.
-    pub fn with_origin_id(mut self, origin_id: impl Into<String>) -> Self {
-        self.origin_id = Some(origin_id.into());
-        self
-    }
-    /// Sets `TagInstances`.
-    pub fn with_tag_instances(mut self, tag_instances: impl IntoIterator<Item = output::TagInstance>) -> Self {
-        self.tag_instances = tag_instances.into_iter().collect();
-        self
-    }
-    /// Sets `Filter`.
-    pub fn with_filter(mut self, filter: output::AlarmConditionFilter) -> Self {
-        self.filter = Some(filter);
-        self
-    }
-    /// Sets `GroupBy`.
-    pub fn with_group_by(mut self, group_by: impl IntoIterator<Item = output::AlarmGroupByItem>) -> Self {
-        self.group_by = group_by.into_iter().collect();
-        self
-    }
-    /// Sets `FilterDimensionsParam`.
-    pub fn with_filter_dimensions_param(mut self, filter_dimensions_param: impl Into<String>) -> Self {
-        self.filter_dimensions_param = Some(filter_dimensions_param.into());
-        self
-    }
-    /// Sets `IsOneClick`.
-    pub fn with_is_one_click(mut self, is_one_click: i64) -> Self {
-        self.is_one_click = Some(is_one_click);
-        self
-    }
-    /// Sets `OneClickStatus`.
-    pub fn with_one_click_status(mut self, one_click_status: i64) -> Self {
-        self.one_click_status = Some(one_click_status);
-        self
-    }
-    /// Sets `AdvancedMetricNumber`.
-    pub fn with_advanced_metric_number(mut self, advanced_metric_number: i64) -> Self {
-        self.advanced_metric_number = Some(advanced_metric_number);
-        self
-    }
-    /// Sets `IsBindAll`.
-    pub fn with_is_bind_all(mut self, is_bind_all: i64) -> Self {
-        self.is_bind_all = Some(is_bind_all);
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
-    }
-    /// Sets `IsSupportAlarmTag`.
-    pub fn with_is_support_alarm_tag(mut self, is_support_alarm_tag: i64) -> Self {
-        self.is_support_alarm_tag = Some(is_support_alarm_tag);
-        self
-    }
-    /// Sets `TagOperation`.
-    pub fn with_tag_operation(mut self, tag_operation: impl Into<String>) -> Self {
-        self.tag_operation = Some(tag_operation.into());
-        self
-    }
-    /// Sets `NoticeTmplBindInfos`.
-    pub fn with_notice_tmpl_bind_infos(mut self, notice_tmpl_bind_infos: impl IntoIterator<Item = output::NoticeContentTmplBindInfo>) -> Self {
-        self.notice_tmpl_bind_infos = notice_tmpl_bind_infos.into_iter().collect();
-        self
-    }
-    /// Sets `HierarchicalNotices`.
-    pub fn with_hierarchical_notices(mut self, hierarchical_notices: impl IntoIterator<Item = output::AlarmHierarchicalNotice>) -> Self {
-        self.hierarchical_notices = hierarchical_notices.into_iter().collect();
-        self
-    }
-    /// Sets `NoticeContentTmplBindInfos`.
-    pub fn with_notice_content_tmpl_bind_infos(mut self, notice_content_tmpl_bind_infos: impl IntoIterator<Item = output::NoticeContentTmplBindInfo>) -> Self {
-        self.notice_content_tmpl_bind_infos = notice_content_tmpl_bind_infos.into_iter().collect();
-        self
-    }
-    /// Sets `PredefinedConfigID`.
-    pub fn with_predefined_config_id(mut self, predefined_config_id: impl Into<String>) -> Self {
-        self.predefined_config_id = Some(predefined_config_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("UseSum", &self.use_sum)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("ConditionTemplateId", &self.condition_template_id)?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("EventCondition", &self.event_condition)?;
+        fields.list("NoticeIds", &self.notice_ids)?;
+        fields.list("Notices", &self.notices)?;
+        fields.list("TriggerTasks", &self.trigger_tasks)?;
+        fields.opt("ConditionsTemp", &self.conditions_temp)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.list("Region", &self.region)?;
+        fields.opt("NamespaceShowName", &self.namespace_show_name)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("CanSetDefault", &self.can_set_default)?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("InstanceGroupName", &self.instance_group_name)?;
+        fields.opt("RuleType", &self.rule_type)?;
+        fields.opt("OriginId", &self.origin_id)?;
+        fields.list("TagInstances", &self.tag_instances)?;
+        fields.opt("Filter", &self.filter)?;
+        fields.list("GroupBy", &self.group_by)?;
+        fields.opt("FilterDimensionsParam", &self.filter_dimensions_param)?;
+        fields.opt("IsOneClick", &self.is_one_click)?;
+        fields.opt("OneClickStatus", &self.one_click_status)?;
+        fields.opt("AdvancedMetricNumber", &self.advanced_metric_number)?;
+        fields.opt("IsBindAll", &self.is_bind_all)?;
+        fields.list("Tags", &self.tags)?;
+        fields.opt("IsSupportAlarmTag", &self.is_support_alarm_tag)?;
+        fields.opt("TagOperation", &self.tag_operation)?;
+        fields.list("NoticeTmplBindInfos", &self.notice_tmpl_bind_infos)?;
+        fields.list("HierarchicalNotices", &self.hierarchical_notices)?;
+        fields.list("NoticeContentTmplBindInfos", &self.notice_content_tmpl_bind_infos)?;
+        fields.opt("PredefinedConfigID", &self.predefined_config_id)?;
+        fields.end()
     }
 }
 
 /// Metric trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyCondition {
     /// Judgment condition of an alarm trigger condition (`0`: Any; `1`: All; `2`: Composite). When the value is set to `2` (i.e., composite trigger conditions), this parameter should be used together with `ComplexExpression`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
     /// Alarm trigger condition list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[{"MetricName": "CpuUsage", "Period": 60, "Operator": "gt", "Value": 60}]`
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::AlarmPolicyRule>,
     /// The judgment expression of composite alarm trigger conditions, which is valid when the value of `IsUnionRule` is `2`. This parameter is used to determine that an alarm condition is met only when the expression values are `True` for multiple trigger conditions.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `(1 OR 2) AND (3 OR 4)`
-    #[serde(rename = "ComplexExpression", default, skip_serializing_if = "Option::is_none")]
     pub complex_expression: Option<String>,
 }
 
-impl AlarmPolicyCondition {
-    /// With the fields a request must carry.
-    pub fn new(is_union_rule: i64, rules: impl IntoIterator<Item = output::AlarmPolicyRule>) -> Self {
-        AlarmPolicyCondition {
-            is_union_rule: Some(is_union_rule),
-            rules: rules.into_iter().collect(),
-            complex_expression: None,
+impl lenient::Reply for AlarmPolicyCondition {
+    const NAME: &'static str = "AlarmPolicyCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "IsUnionRule",
+        "Rules",
+        "ComplexExpression",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.is_union_rule),
+            1 => lenient::list(map, &mut self.rules),
+            2 => lenient::value(map, &mut self.complex_expression),
+            _ => Ok(()),
         }
     }
-    /// Sets `ComplexExpression`.
-    pub fn with_complex_expression(mut self, complex_expression: impl Into<String>) -> Self {
-        self.complex_expression = Some(complex_expression.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmPolicyCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmPolicyCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("ComplexExpression", &self.complex_expression)?;
+        fields.end()
     }
 }
 
 /// Event trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyEventCondition {
     /// Alarm trigger condition list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::AlarmPolicyRule>,
 }
 
-impl AlarmPolicyEventCondition {
-    /// With the fields a request must carry.
-    pub fn new(rules: impl IntoIterator<Item = output::AlarmPolicyRule>) -> Self {
-        AlarmPolicyEventCondition {
-            rules: rules.into_iter().collect(),
+impl lenient::Reply for AlarmPolicyEventCondition {
+    const NAME: &'static str = "AlarmPolicyEventCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "Rules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.rules),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmPolicyEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmPolicyEventCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Rules", &self.rules)?;
+        fields.end()
+    }
+}
+
 /// Filter condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyFilter {
     /// Filter condition type. Valid values: DIMENSION (uses dimensions for filtering)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `DIMENSION`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// JSON string generated by serializing the `AlarmPolicyDimension` two-dimensional array. The one-dimensional arrays are in OR relationship, and the elements in a one-dimensional array are in AND relationship
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"]},{"Key":"tke_cluster_instance_id","Operator":"eq","Value":["cls-jc40o1bs"]}]]`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
 }
 
-impl AlarmPolicyFilter {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>) -> Self {
-        AlarmPolicyFilter {
-            type_: Some(type_.into()),
-            dimensions: None,
+impl lenient::Reply for AlarmPolicyFilter {
+    const NAME: &'static str = "AlarmPolicyFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.dimensions),
+            _ => Ok(()),
         }
     }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmPolicyFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmPolicyFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.end()
     }
 }
 
 /// Trigger condition of alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyRule {
     /// Metric name or event name. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1) and the supported events via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `CpuUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Statistical period in seconds. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Operator
     /// intelligent = intelligent detection without threshold
@@ -1571,91 +1366,76 @@ pub struct AlarmPolicyRule {
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `gt`
-    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Threshold. The valid value range can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of periods. `1`: continue for one period; `2`: continue for two periods; and so on. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ContinuePeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub continue_period: Option<i64>,
     /// Alarm interval in seconds. Valid values: 0 (do not repeat), 300 (alarm once every 5 minutes), 600 (alarm once every 10 minutes), 900 (alarm once every 15 minutes), 1800 (alarm once every 30 minutes), 3600 (alarm once every hour), 7200 (alarm once every 2 hours), 10800 (alarm once every 3 hours), 21600 (alarm once every 6 hours), 43200 (alarm once every 12 hours), 86400 (alarm once every day)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `300`
-    #[serde(rename = "NoticeFrequency", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notice_frequency: Option<i64>,
     /// Whether the alarm frequency increases exponentially. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsPowerNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_power_notice: Option<i64>,
     /// Filter condition for one single trigger rule
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<output::AlarmPolicyFilter>,
     /// Metric display name, which is used in the output parameter
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CPU使用率`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unit, which is used in the output parameter
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Trigger condition type. `STATIC`: static threshold; `dynamic`: dynamic threshold. If you do not specify this parameter when creating or editing a policy, `STATIC` is used by default.
     /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `STATIC`
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// Whether it is an advanced metric. 0: No; 1: Yes.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
     /// Whether the advanced metric feature is enabled. 0: No; 1: Yes.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Integration center product ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
-    #[serde(rename = "ProductId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Maximum value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ValueMax", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
     /// Minimum value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ValueMin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value_min: Option<f64>,
     /// The configuration of alarm level threshold
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "HierarchicalValue", default, skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<output::AlarmHierarchicalValue>,
     /// (Chinese only)
     ///
@@ -1664,268 +1444,259 @@ pub struct AlarmPolicyRule {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsLatenessMetric", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_lateness_metric: Option<i64>,
 }
 
-impl AlarmPolicyRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmPolicyRule {
-            metric_name: None,
-            period: None,
-            operator: None,
-            value: None,
-            continue_period: None,
-            notice_frequency: None,
-            is_power_notice: None,
-            filter: None,
-            description: None,
-            unit: None,
-            rule_type: None,
-            is_advanced: None,
-            is_open: None,
-            product_id: None,
-            value_max: None,
-            value_min: None,
-            hierarchical_value: None,
-            is_lateness_metric: None,
+impl lenient::Reply for AlarmPolicyRule {
+    const NAME: &'static str = "AlarmPolicyRule";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Period",
+        "Operator",
+        "Value",
+        "ContinuePeriod",
+        "NoticeFrequency",
+        "IsPowerNotice",
+        "Filter",
+        "Description",
+        "Unit",
+        "RuleType",
+        "IsAdvanced",
+        "IsOpen",
+        "ProductId",
+        "ValueMax",
+        "ValueMin",
+        "HierarchicalValue",
+        "IsLatenessMetric",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::scalar(map, &mut self.period),
+            2 => lenient::value(map, &mut self.operator),
+            3 => lenient::value(map, &mut self.value),
+            4 => lenient::scalar(map, &mut self.continue_period),
+            5 => lenient::scalar(map, &mut self.notice_frequency),
+            6 => lenient::scalar(map, &mut self.is_power_notice),
+            7 => lenient::value(map, &mut self.filter),
+            8 => lenient::value(map, &mut self.description),
+            9 => lenient::value(map, &mut self.unit),
+            10 => lenient::value(map, &mut self.rule_type),
+            11 => lenient::scalar(map, &mut self.is_advanced),
+            12 => lenient::scalar(map, &mut self.is_open),
+            13 => lenient::value(map, &mut self.product_id),
+            14 => lenient::scalar(map, &mut self.value_max),
+            15 => lenient::scalar(map, &mut self.value_min),
+            16 => lenient::value(map, &mut self.hierarchical_value),
+            17 => lenient::scalar(map, &mut self.is_lateness_metric),
+            _ => Ok(()),
         }
     }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmPolicyRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: i64) -> Self {
-        self.period = Some(period);
-        self
-    }
-    /// Sets `Operator`.
-    pub fn with_operator(mut self, operator: impl Into<String>) -> Self {
-        self.operator = Some(operator.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets `ContinuePeriod`.
-    pub fn with_continue_period(mut self, continue_period: i64) -> Self {
-        self.continue_period = Some(continue_period);
-        self
-    }
-    /// Sets `NoticeFrequency`.
-    pub fn with_notice_frequency(mut self, notice_frequency: i64) -> Self {
-        self.notice_frequency = Some(notice_frequency);
-        self
-    }
-    /// Sets `IsPowerNotice`.
-    pub fn with_is_power_notice(mut self, is_power_notice: i64) -> Self {
-        self.is_power_notice = Some(is_power_notice);
-        self
-    }
-    /// Sets `Filter`.
-    pub fn with_filter(mut self, filter: output::AlarmPolicyFilter) -> Self {
-        self.filter = Some(filter);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `RuleType`.
-    pub fn with_rule_type(mut self, rule_type: impl Into<String>) -> Self {
-        self.rule_type = Some(rule_type.into());
-        self
-    }
-    /// Sets `IsAdvanced`.
-    pub fn with_is_advanced(mut self, is_advanced: i64) -> Self {
-        self.is_advanced = Some(is_advanced);
-        self
-    }
-    /// Sets `IsOpen`.
-    pub fn with_is_open(mut self, is_open: i64) -> Self {
-        self.is_open = Some(is_open);
-        self
-    }
-    /// Sets `ProductId`.
-    pub fn with_product_id(mut self, product_id: impl Into<String>) -> Self {
-        self.product_id = Some(product_id.into());
-        self
-    }
-    /// Sets `ValueMax`.
-    pub fn with_value_max(mut self, value_max: f64) -> Self {
-        self.value_max = Some(value_max);
-        self
-    }
-    /// Sets `ValueMin`.
-    pub fn with_value_min(mut self, value_min: f64) -> Self {
-        self.value_min = Some(value_min);
-        self
-    }
-    /// Sets `HierarchicalValue`.
-    pub fn with_hierarchical_value(mut self, hierarchical_value: output::AlarmHierarchicalValue) -> Self {
-        self.hierarchical_value = Some(hierarchical_value);
-        self
-    }
-    /// Sets `IsLatenessMetric`.
-    pub fn with_is_lateness_metric(mut self, is_lateness_metric: i64) -> Self {
-        self.is_lateness_metric = Some(is_lateness_metric);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmPolicyRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmPolicyRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("Operator", &self.operator)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("ContinuePeriod", &self.continue_period)?;
+        fields.opt("NoticeFrequency", &self.notice_frequency)?;
+        fields.opt("IsPowerNotice", &self.is_power_notice)?;
+        fields.opt("Filter", &self.filter)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("RuleType", &self.rule_type)?;
+        fields.opt("IsAdvanced", &self.is_advanced)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ProductId", &self.product_id)?;
+        fields.opt("ValueMax", &self.value_max)?;
+        fields.opt("ValueMin", &self.value_min)?;
+        fields.opt("HierarchicalValue", &self.hierarchical_value)?;
+        fields.opt("IsLatenessMetric", &self.is_lateness_metric)?;
+        fields.end()
     }
 }
 
 /// Task triggered by alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmPolicyTriggerTask {
     /// Triggered task type. Valid value: AS (auto scaling)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AS`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Configuration information in JSON format, such as {"Key1":"Value1","Key2":"Value2"}
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `{"Region":"ap-guangzhou","Group":"asg-0zhspjx","Policy":"asp-ganig28"}`
-    #[serde(rename = "TaskConfig", default, skip_serializing_if = "Option::is_none")]
     pub task_config: Option<String>,
 }
 
-impl AlarmPolicyTriggerTask {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>, task_config: impl Into<String>) -> Self {
-        AlarmPolicyTriggerTask {
-            type_: Some(type_.into()),
-            task_config: Some(task_config.into()),
+impl lenient::Reply for AlarmPolicyTriggerTask {
+    const NAME: &'static str = "AlarmPolicyTriggerTask";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "TaskConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.task_config),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmPolicyTriggerTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmPolicyTriggerTask", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("TaskConfig", &self.task_config)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) url鉴权
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// (Chinese only) 用户名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-name`
-    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// (Chinese only) 密码
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-password`
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
-impl BasicAuth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BasicAuth {
-            user_name: None,
-            password: None,
+impl lenient::Reply for BasicAuth {
+    const NAME: &'static str = "BasicAuth";
+    const FIELDS: &'static [&'static str] = &[
+        "UserName",
+        "Password",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_name),
+            1 => lenient::value(map, &mut self.password),
+            _ => Ok(()),
         }
     }
-    /// Sets `UserName`.
-    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BasicAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BasicAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BasicAuth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.opt("Password", &self.password)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 绑定状态Response
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BindProgressResponse {
     /// (Chinese only) 绑定步骤
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Steps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<output::BindProgressStep>,
     /// (Chinese only) 集群id
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cls-pg4ft0gc`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 集群绑定状态
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `binding`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
-impl BindProgressResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindProgressResponse {
-            steps: Vec::new(),
-            cluster_id: None,
-            status: None,
+impl lenient::Reply for BindProgressResponse {
+    const NAME: &'static str = "BindProgressResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Steps",
+        "ClusterId",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.steps),
+            1 => lenient::value(map, &mut self.cluster_id),
+            2 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `Steps`.
-    pub fn with_steps(mut self, steps: impl IntoIterator<Item = output::BindProgressStep>) -> Self {
-        self.steps = steps.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for BindProgressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BindProgressResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BindProgressResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Steps", &self.steps)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 绑定进度参数
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BindProgressStep {
     /// (Chinese only) 结束时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-01-05T03:19:22Z`
-    #[serde(rename = "EndAt", default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// (Chinese only) 错误信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `network error`
-    #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
     /// (Chinese only) 状态
     ///
     /// Example: `success`
-    #[serde(rename = "LifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
     /// (Chinese only) 开始时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-01-05T03:19:22Z`
-    #[serde(rename = "StartAt", default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// (Chinese only) 任务进程
     /// "prepare_env" // 准备环境,安装instance EKS
@@ -1937,263 +1708,313 @@ pub struct BindProgressStep {
     /// "install_basic" // 安装基础采集信息，标记target状态为normal
     ///
     /// Example: `prepare_env`
-    #[serde(rename = "Step", default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
 }
 
-impl BindProgressStep {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BindProgressStep {
-            end_at: None,
-            failed_msg: None,
-            life_state: None,
-            start_at: None,
-            step: None,
+impl lenient::Reply for BindProgressStep {
+    const NAME: &'static str = "BindProgressStep";
+    const FIELDS: &'static [&'static str] = &[
+        "EndAt",
+        "FailedMsg",
+        "LifeState",
+        "StartAt",
+        "Step",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.end_at),
+            1 => lenient::value(map, &mut self.failed_msg),
+            2 => lenient::value(map, &mut self.life_state),
+            3 => lenient::value(map, &mut self.start_at),
+            4 => lenient::value(map, &mut self.step),
+            _ => Ok(()),
         }
     }
-    /// Sets `EndAt`.
-    pub fn with_end_at(mut self, end_at: impl Into<String>) -> Self {
-        self.end_at = Some(end_at.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BindProgressStep {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `FailedMsg`.
-    pub fn with_failed_msg(mut self, failed_msg: impl Into<String>) -> Self {
-        self.failed_msg = Some(failed_msg.into());
-        self
-    }
-    /// Sets `LifeState`.
-    pub fn with_life_state(mut self, life_state: impl Into<String>) -> Self {
-        self.life_state = Some(life_state.into());
-        self
-    }
-    /// Sets `StartAt`.
-    pub fn with_start_at(mut self, start_at: impl Into<String>) -> Self {
-        self.start_at = Some(start_at.into());
-        self
-    }
-    /// Sets `Step`.
-    pub fn with_step(mut self, step: impl Into<String>) -> Self {
-        self.step = Some(step.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BindProgressStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BindProgressStep", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndAt", &self.end_at)?;
+        fields.opt("FailedMsg", &self.failed_msg)?;
+        fields.opt("LifeState", &self.life_state)?;
+        fields.opt("StartAt", &self.start_at)?;
+        fields.opt("Step", &self.step)?;
+        fields.end()
     }
 }
 
 /// The operation of pushing alarm notifications to CLS
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ClsNotice {
     /// Region.
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Logset ID.
     ///
     /// Required. Example: `logset-28hg48g2`
-    #[serde(rename = "LogSetId", default, skip_serializing_if = "Option::is_none")]
     pub log_set_id: Option<String>,
     /// Topic ID.
     ///
     /// Required. Example: `topic-2ingu2bg`
-    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// Status. Valid values: `0` (disabled), `1` (enabled). Default value: `1` (enabled). This parameter can be left empty.
     ///
     /// Example: `1`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
 }
 
-impl ClsNotice {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, log_set_id: impl Into<String>, topic_id: impl Into<String>) -> Self {
-        ClsNotice {
-            region: Some(region.into()),
-            log_set_id: Some(log_set_id.into()),
-            topic_id: Some(topic_id.into()),
-            enable: None,
+impl lenient::Reply for ClsNotice {
+    const NAME: &'static str = "ClsNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "LogSetId",
+        "TopicId",
+        "Enable",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.log_set_id),
+            2 => lenient::value(map, &mut self.topic_id),
+            3 => lenient::scalar(map, &mut self.enable),
+            _ => Ok(()),
         }
     }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: i64) -> Self {
-        self.enable = Some(enable);
-        self
+}
+
+impl<'de> Deserialize<'de> for ClsNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClsNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClsNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("LogSetId", &self.log_set_id)?;
+        fields.opt("TopicId", &self.topic_id)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.end()
     }
 }
 
 /// Unified namespace information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CommonNamespace {
     /// Namespace ID
     ///
     /// Required. Example: `dcx_channel`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Namespace name
     ///
     /// Required. Example: `专线接入-专用通道`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Namespace value
     ///
     /// Required. Example: `qce/dcx`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Product name
     ///
     /// Required. Example: `专线接入-专用通道`
-    #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// Configuration information
     ///
     /// Required. Example: `sample-config`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// List of supported regions
     ///
     /// Required. Example: `["gz","sh"]`
-    #[serde(rename = "AvailableRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub available_regions: Vec<String>,
     /// Sort ID
     ///
     /// Required. Example: `500`
-    #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
     /// Unique ID in Dashboard
     ///
     /// Required. Example: `dcchannel`
-    #[serde(rename = "DashboardId", default, skip_serializing_if = "Option::is_none")]
     pub dashboard_id: Option<String>,
 }
 
-impl CommonNamespace {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, value: impl Into<String>, product_name: impl Into<String>, config: impl Into<String>, available_regions: impl IntoIterator<Item = impl Into<String>>, sort_id: i64, dashboard_id: impl Into<String>) -> Self {
-        CommonNamespace {
-            id: Some(id.into()),
-            name: Some(name.into()),
-            value: Some(value.into()),
-            product_name: Some(product_name.into()),
-            config: Some(config.into()),
-            available_regions: available_regions.into_iter().map(Into::into).collect(),
-            sort_id: Some(sort_id),
-            dashboard_id: Some(dashboard_id.into()),
+impl lenient::Reply for CommonNamespace {
+    const NAME: &'static str = "CommonNamespace";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "Value",
+        "ProductName",
+        "Config",
+        "AvailableRegions",
+        "SortId",
+        "DashboardId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.value),
+            3 => lenient::value(map, &mut self.product_name),
+            4 => lenient::value(map, &mut self.config),
+            5 => lenient::list(map, &mut self.available_regions),
+            6 => lenient::scalar(map, &mut self.sort_id),
+            7 => lenient::value(map, &mut self.dashboard_id),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for CommonNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CommonNamespace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CommonNamespace", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("ProductName", &self.product_name)?;
+        fields.opt("Config", &self.config)?;
+        fields.list("AvailableRegions", &self.available_regions)?;
+        fields.opt("SortId", &self.sort_id)?;
+        fields.opt("DashboardId", &self.dashboard_id)?;
+        fields.end()
+    }
+}
+
 /// Policy type information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CommonNamespaceNew {
     /// Namespace ID
     ///
     /// Required. Example: `performance_database_metric`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Namespace name
     ///
     /// Required. Example: `数据库指标`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Monitoring type
     ///
     /// Required. Example: `MT_TAW`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// Dimension information
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DimensionNew>,
 }
 
-impl CommonNamespaceNew {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, monitor_type: impl Into<String>, dimensions: impl IntoIterator<Item = output::DimensionNew>) -> Self {
-        CommonNamespaceNew {
-            id: Some(id.into()),
-            name: Some(name.into()),
-            monitor_type: Some(monitor_type.into()),
-            dimensions: dimensions.into_iter().collect(),
+impl lenient::Reply for CommonNamespaceNew {
+    const NAME: &'static str = "CommonNamespaceNew";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "MonitorType",
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.monitor_type),
+            3 => lenient::list(map, &mut self.dimensions),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for CommonNamespaceNew {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CommonNamespaceNew {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CommonNamespaceNew", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.end()
+    }
+}
+
 /// Alarm condition
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Condition {
     /// Alarm notification frequency.
     ///
     /// Example: `7200`
-    #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
     /// Predefined repeated notification policy. `0`: One-time alarm; `1`: exponential alarm; `2`: consecutive alarm.
     ///
     /// Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
     /// Detection method.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"1"`
-    #[serde(rename = "CalcType", default, skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<String>,
     /// Detection value.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"95"`
-    #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<String>,
     /// Duration in seconds.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"300"`
-    #[serde(rename = "ContinueTime", default, skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<String>,
     /// Metric ID.
     ///
     /// Example: `33`
-    #[serde(rename = "MetricID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Displayed metric name.
     ///
     /// Example: `"CPU利用率"`
-    #[serde(rename = "MetricDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub metric_display_name: Option<String>,
     /// Statistical period.
     ///
     /// Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Rule ID.
     ///
     /// Example: `623123`
-    #[serde(rename = "RuleID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// Metric unit.
     ///
     /// Example: `"%"`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Whether it is an advanced metric. Valid values: `0` (no), `1` (yes).
     ///
     /// Example: `0`
-    #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
     /// Whether the advance metric feature is enabled. Valid values: `0` (no), `1` (yes).
     ///
     /// Example: `0`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Product ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
-    #[serde(rename = "ProductId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2202,7 +2023,6 @@ pub struct Condition {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "HierarchicalValue", default, skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<output::AlarmHierarchicalValue>,
     /// (Chinese only)
     ///
@@ -2211,348 +2031,362 @@ pub struct Condition {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DYNAMIC`
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
 }
 
-impl Condition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Condition {
-            alarm_notify_period: None,
-            alarm_notify_type: None,
-            calc_type: None,
-            calc_value: None,
-            continue_time: None,
-            metric_id: None,
-            metric_display_name: None,
-            period: None,
-            rule_id: None,
-            unit: None,
-            is_advanced: None,
-            is_open: None,
-            product_id: None,
-            hierarchical_value: None,
-            rule_type: None,
+impl lenient::Reply for Condition {
+    const NAME: &'static str = "Condition";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+        "CalcType",
+        "CalcValue",
+        "ContinueTime",
+        "MetricID",
+        "MetricDisplayName",
+        "Period",
+        "RuleID",
+        "Unit",
+        "IsAdvanced",
+        "IsOpen",
+        "ProductId",
+        "HierarchicalValue",
+        "RuleType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.alarm_notify_period),
+            1 => lenient::scalar(map, &mut self.alarm_notify_type),
+            2 => lenient::value(map, &mut self.calc_type),
+            3 => lenient::value(map, &mut self.calc_value),
+            4 => lenient::value(map, &mut self.continue_time),
+            5 => lenient::scalar(map, &mut self.metric_id),
+            6 => lenient::value(map, &mut self.metric_display_name),
+            7 => lenient::scalar(map, &mut self.period),
+            8 => lenient::scalar(map, &mut self.rule_id),
+            9 => lenient::value(map, &mut self.unit),
+            10 => lenient::scalar(map, &mut self.is_advanced),
+            11 => lenient::scalar(map, &mut self.is_open),
+            12 => lenient::value(map, &mut self.product_id),
+            13 => lenient::value(map, &mut self.hierarchical_value),
+            14 => lenient::value(map, &mut self.rule_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `AlarmNotifyPeriod`.
-    pub fn with_alarm_notify_period(mut self, alarm_notify_period: i64) -> Self {
-        self.alarm_notify_period = Some(alarm_notify_period);
-        self
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AlarmNotifyType`.
-    pub fn with_alarm_notify_type(mut self, alarm_notify_type: i64) -> Self {
-        self.alarm_notify_type = Some(alarm_notify_type);
-        self
-    }
-    /// Sets `CalcType`.
-    pub fn with_calc_type(mut self, calc_type: impl Into<String>) -> Self {
-        self.calc_type = Some(calc_type.into());
-        self
-    }
-    /// Sets `CalcValue`.
-    pub fn with_calc_value(mut self, calc_value: impl Into<String>) -> Self {
-        self.calc_value = Some(calc_value.into());
-        self
-    }
-    /// Sets `ContinueTime`.
-    pub fn with_continue_time(mut self, continue_time: impl Into<String>) -> Self {
-        self.continue_time = Some(continue_time.into());
-        self
-    }
-    /// Sets `MetricID`.
-    pub fn with_metric_id(mut self, metric_id: i64) -> Self {
-        self.metric_id = Some(metric_id);
-        self
-    }
-    /// Sets `MetricDisplayName`.
-    pub fn with_metric_display_name(mut self, metric_display_name: impl Into<String>) -> Self {
-        self.metric_display_name = Some(metric_display_name.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: i64) -> Self {
-        self.period = Some(period);
-        self
-    }
-    /// Sets `RuleID`.
-    pub fn with_rule_id(mut self, rule_id: i64) -> Self {
-        self.rule_id = Some(rule_id);
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `IsAdvanced`.
-    pub fn with_is_advanced(mut self, is_advanced: i64) -> Self {
-        self.is_advanced = Some(is_advanced);
-        self
-    }
-    /// Sets `IsOpen`.
-    pub fn with_is_open(mut self, is_open: i64) -> Self {
-        self.is_open = Some(is_open);
-        self
-    }
-    /// Sets `ProductId`.
-    pub fn with_product_id(mut self, product_id: impl Into<String>) -> Self {
-        self.product_id = Some(product_id.into());
-        self
-    }
-    /// Sets `HierarchicalValue`.
-    pub fn with_hierarchical_value(mut self, hierarchical_value: output::AlarmHierarchicalValue) -> Self {
-        self.hierarchical_value = Some(hierarchical_value);
-        self
-    }
-    /// Sets `RuleType`.
-    pub fn with_rule_type(mut self, rule_type: impl Into<String>) -> Self {
-        self.rule_type = Some(rule_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Condition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("CalcType", &self.calc_type)?;
+        fields.opt("CalcValue", &self.calc_value)?;
+        fields.opt("ContinueTime", &self.continue_time)?;
+        fields.opt("MetricID", &self.metric_id)?;
+        fields.opt("MetricDisplayName", &self.metric_display_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("RuleID", &self.rule_id)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("IsAdvanced", &self.is_advanced)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ProductId", &self.product_id)?;
+        fields.opt("HierarchicalValue", &self.hierarchical_value)?;
+        fields.opt("RuleType", &self.rule_type)?;
+        fields.end()
     }
 }
 
 /// Alarm trigger condition template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConditionsTemp {
     /// Template name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `测试模板`
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Metric trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::AlarmPolicyCondition>,
     /// Event trigger condition
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventCondition", default, skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<output::AlarmPolicyEventCondition>,
 }
 
-impl ConditionsTemp {
-    /// With the fields a request must carry.
-    pub fn new(template_name: impl Into<String>, condition: output::AlarmPolicyCondition, event_condition: output::AlarmPolicyEventCondition) -> Self {
-        ConditionsTemp {
-            template_name: Some(template_name.into()),
-            condition: Some(condition),
-            event_condition: Some(event_condition),
+impl lenient::Reply for ConditionsTemp {
+    const NAME: &'static str = "ConditionsTemp";
+    const FIELDS: &'static [&'static str] = &[
+        "TemplateName",
+        "Condition",
+        "EventCondition",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.template_name),
+            1 => lenient::value(map, &mut self.condition),
+            2 => lenient::value(map, &mut self.event_condition),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ConditionsTemp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConditionsTemp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConditionsTemp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TemplateName", &self.template_name)?;
+        fields.opt("Condition", &self.condition)?;
+        fields.opt("EventCondition", &self.event_condition)?;
+        fields.end()
+    }
+}
+
 /// Shift personnel group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CoverStaffInfo {
     /// Shift personnel ID group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStaffIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cover_staff_i_ds: Vec<String>,
     /// Shift start time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cover_start_time: Option<i64>,
     /// Shift end time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cover_end_time: Option<i64>,
 }
 
-impl CoverStaffInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CoverStaffInfo {
-            cover_staff_i_ds: Vec::new(),
-            cover_start_time: None,
-            cover_end_time: None,
+impl lenient::Reply for CoverStaffInfo {
+    const NAME: &'static str = "CoverStaffInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CoverStaffIDs",
+        "CoverStartTime",
+        "CoverEndTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.cover_staff_i_ds),
+            1 => lenient::scalar(map, &mut self.cover_start_time),
+            2 => lenient::scalar(map, &mut self.cover_end_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `CoverStaffIDs`.
-    pub fn with_cover_staff_i_ds(mut self, cover_staff_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cover_staff_i_ds = cover_staff_i_ds.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CoverStaffInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CoverStartTime`.
-    pub fn with_cover_start_time(mut self, cover_start_time: i64) -> Self {
-        self.cover_start_time = Some(cover_start_time);
-        self
-    }
-    /// Sets `CoverEndTime`.
-    pub fn with_cover_end_time(mut self, cover_end_time: i64) -> Self {
-        self.cover_end_time = Some(cover_end_time);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CoverStaffInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CoverStaffInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("CoverStaffIDs", &self.cover_staff_i_ds)?;
+        fields.opt("CoverStartTime", &self.cover_start_time)?;
+        fields.opt("CoverEndTime", &self.cover_end_time)?;
+        fields.end()
     }
 }
 
 /// Monitoring data point
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DataPoint {
     /// Combination of instance object dimensions
     ///
     /// Example: `[           {             "Name": "InstanceId",             "Value": "ins-j0hk02zo"           }         ]`
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
     /// The array of timestamps indicating at which points in time there is data. Missing timestamps have no data points (i.e., missed)
     ///
     /// Example: `[           1535079000,           1535079300,           1535079600,           1535079900,           1535080200,           1535080500         ]`
-    #[serde(rename = "Timestamps", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<f64>,
     /// The array of monitoring values, which is in one-to-one correspondence to Timestamps
     ///
     /// Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f64>,
     /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "MaxValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub max_values: Vec<f64>,
     /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "MinValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub min_values: Vec<f64>,
     /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
-    #[serde(rename = "AvgValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub avg_values: Vec<f64>,
 }
 
-impl DataPoint {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DataPoint {
-            dimensions: Vec::new(),
-            timestamps: Vec::new(),
-            values: Vec::new(),
-            max_values: Vec::new(),
-            min_values: Vec::new(),
-            avg_values: Vec::new(),
+impl lenient::Reply for DataPoint {
+    const NAME: &'static str = "DataPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+        "Timestamps",
+        "Values",
+        "MaxValues",
+        "MinValues",
+        "AvgValues",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            1 => lenient::scalars(map, &mut self.timestamps),
+            2 => lenient::scalars(map, &mut self.values),
+            3 => lenient::scalars(map, &mut self.max_values),
+            4 => lenient::scalars(map, &mut self.min_values),
+            5 => lenient::scalars(map, &mut self.avg_values),
+            _ => Ok(()),
         }
     }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl IntoIterator<Item = output::Dimension>) -> Self {
-        self.dimensions = dimensions.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for DataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Timestamps`.
-    pub fn with_timestamps(mut self, timestamps: impl IntoIterator<Item = f64>) -> Self {
-        self.timestamps = timestamps.into_iter().collect();
-        self
-    }
-    /// Sets `Values`.
-    pub fn with_values(mut self, values: impl IntoIterator<Item = f64>) -> Self {
-        self.values = values.into_iter().collect();
-        self
-    }
-    /// Sets `MaxValues`.
-    pub fn with_max_values(mut self, max_values: impl IntoIterator<Item = f64>) -> Self {
-        self.max_values = max_values.into_iter().collect();
-        self
-    }
-    /// Sets `MinValues`.
-    pub fn with_min_values(mut self, min_values: impl IntoIterator<Item = f64>) -> Self {
-        self.min_values = min_values.into_iter().collect();
-        self
-    }
-    /// Sets `AvgValues`.
-    pub fn with_avg_values(mut self, avg_values: impl IntoIterator<Item = f64>) -> Self {
-        self.avg_values = avg_values.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DataPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.list("Timestamps", &self.timestamps)?;
+        fields.list("Values", &self.values)?;
+        fields.list("MaxValues", &self.max_values)?;
+        fields.list("MinValues", &self.min_values)?;
+        fields.list("AvgValues", &self.avg_values)?;
+        fields.end()
     }
 }
 
 /// Output parameter type of the DescribeAccidentEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListAlarms {
     /// Event type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "BusinessTypeDesc", default, skip_serializing_if = "Option::is_none")]
     pub business_type_desc: Option<String>,
     /// Event type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "AccidentTypeDesc", default, skip_serializing_if = "Option::is_none")]
     pub accident_type_desc: Option<String>,
     /// ID of the event type. The value 1 indicates service issues. The value 2 indicates other subscriptions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "BusinessID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub business_id: Option<i64>,
     /// Event status ID. The value 0 indicates that the event has been recovered. The value 1 indicates that the event has not been recovered.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_status: Option<i64>,
     /// Affected object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "AffectResource", default, skip_serializing_if = "Option::is_none")]
     pub affect_resource: Option<String>,
     /// Region where the event occurs.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Time when the event occurs.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "OccurTime", default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<String>,
     /// Update time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
-impl DescribeAccidentEventListAlarms {
-    /// With the fields a request must carry.
-    pub fn new(business_type_desc: impl Into<String>, accident_type_desc: impl Into<String>, business_id: i64, event_status: i64, affect_resource: impl Into<String>, region: impl Into<String>, occur_time: impl Into<String>, update_time: impl Into<String>) -> Self {
-        DescribeAccidentEventListAlarms {
-            business_type_desc: Some(business_type_desc.into()),
-            accident_type_desc: Some(accident_type_desc.into()),
-            business_id: Some(business_id),
-            event_status: Some(event_status),
-            affect_resource: Some(affect_resource.into()),
-            region: Some(region.into()),
-            occur_time: Some(occur_time.into()),
-            update_time: Some(update_time.into()),
+impl lenient::Reply for DescribeAccidentEventListAlarms {
+    const NAME: &'static str = "DescribeAccidentEventListAlarms";
+    const FIELDS: &'static [&'static str] = &[
+        "BusinessTypeDesc",
+        "AccidentTypeDesc",
+        "BusinessID",
+        "EventStatus",
+        "AffectResource",
+        "Region",
+        "OccurTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.business_type_desc),
+            1 => lenient::value(map, &mut self.accident_type_desc),
+            2 => lenient::scalar(map, &mut self.business_id),
+            3 => lenient::scalar(map, &mut self.event_status),
+            4 => lenient::value(map, &mut self.affect_resource),
+            5 => lenient::value(map, &mut self.region),
+            6 => lenient::value(map, &mut self.occur_time),
+            7 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeAccidentEventListAlarms {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAccidentEventListAlarms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAccidentEventListAlarms", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BusinessTypeDesc", &self.business_type_desc)?;
+        fields.opt("AccidentTypeDesc", &self.accident_type_desc)?;
+        fields.opt("BusinessID", &self.business_id)?;
+        fields.opt("EventStatus", &self.event_status)?;
+        fields.opt("AffectResource", &self.affect_resource)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("OccurTime", &self.occur_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) DescribeAlarmSmsQuota接口的配额信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaQuota {
     /// (Chinese only)
@@ -2560,1792 +2394,2442 @@ pub struct DescribeAlarmSmsQuotaQuota {
     /// 配额类型
     ///
     /// Required. Example: `custom_msg`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only)
     ///
     /// 配额名称
     ///
     /// Required. Example: `基础告警`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
     /// 免费配额剩余量
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "FreeLeft", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_left: Option<i64>,
     /// (Chinese only)
     ///
     /// 付费配额剩余量
     ///
     /// Required. Example: `0`
-    #[serde(rename = "PurchaseLeft", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub purchase_left: Option<i64>,
     /// (Chinese only)
     ///
     /// 已使用量
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<i64>,
 }
 
-impl DescribeAlarmSmsQuotaQuota {
-    /// With the fields a request must carry.
-    pub fn new(type_: impl Into<String>, name: impl Into<String>, free_left: i64, purchase_left: i64, used: i64) -> Self {
-        DescribeAlarmSmsQuotaQuota {
-            type_: Some(type_.into()),
-            name: Some(name.into()),
-            free_left: Some(free_left),
-            purchase_left: Some(purchase_left),
-            used: Some(used),
+impl lenient::Reply for DescribeAlarmSmsQuotaQuota {
+    const NAME: &'static str = "DescribeAlarmSmsQuotaQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Name",
+        "FreeLeft",
+        "PurchaseLeft",
+        "Used",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.free_left),
+            3 => lenient::scalar(map, &mut self.purchase_left),
+            4 => lenient::scalar(map, &mut self.used),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeAlarmSmsQuotaQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeAlarmSmsQuotaQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("FreeLeft", &self.free_left)?;
+        fields.opt("PurchaseLeft", &self.purchase_left)?;
+        fields.opt("Used", &self.used)?;
+        fields.end()
+    }
+}
+
 /// Alarms returned by DescribeBasicAlarmList
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListAlarms {
     /// Alarm ID.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Id", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// Project ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Project name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `默认项目`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Alarm status ID. Valid values: 0 (not resolved), 1 (resolved), 2/3/5 (insufficient data), 4 (expired)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_DATA (insufficient data), NO_CONF (expired)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `ALARM`
-    #[serde(rename = "AlarmStatus", default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<String>,
     /// Policy group ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `12345`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy group name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cpu`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Occurrence time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `2026-06-26 10:15:30`
-    #[serde(rename = "FirstOccurTime", default, skip_serializing_if = "Option::is_none")]
     pub first_occur_time: Option<String>,
     /// Duration in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `60`
-    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// End time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `2026-06-26 10:16:30`
-    #[serde(rename = "LastOccurTime", default, skip_serializing_if = "Option::is_none")]
     pub last_occur_time: Option<String>,
     /// Alarm content.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `CPU利用率超过90%，当前值95.2%`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Alarm object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-a1b2c3d4`
-    #[serde(rename = "ObjName", default, skip_serializing_if = "Option::is_none")]
     pub obj_name: Option<String>,
     /// Alarm object ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-a1b2c3d4`
-    #[serde(rename = "ObjId", default, skip_serializing_if = "Option::is_none")]
     pub obj_id: Option<String>,
     /// Policy type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// VPC, which is unique to CVM.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `vpc-1jefsl92`
-    #[serde(rename = "Vpc", default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Metric ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `38`
-    #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Metric name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cpu_usage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Alarm type. The value 0 indicates metric alarms. The value 2 indicates product event alarms. The value 3 indicates platform event alarms.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "AlarmType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_type: Option<i64>,
     /// Region.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Dimensions of an alarm object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `{"unInstanceId":"ins-a1b2c3d4"}`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// Notification method.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Instance group information.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "InstanceGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_group: Vec<output::InstanceGroup>,
 }
 
-impl DescribeBasicAlarmListAlarms {
-    /// With the fields a request must carry.
-    pub fn new(id: u64, project_id: i64, project_name: impl Into<String>, status: i64, alarm_status: impl Into<String>, group_id: i64, group_name: impl Into<String>, first_occur_time: impl Into<String>, duration: i64, last_occur_time: impl Into<String>, content: impl Into<String>, obj_name: impl Into<String>, obj_id: impl Into<String>, view_name: impl Into<String>, vpc: impl Into<String>, metric_id: i64, metric_name: impl Into<String>, alarm_type: i64, region: impl Into<String>, dimensions: impl Into<String>, notify_way: impl IntoIterator<Item = impl Into<String>>, instance_group: impl IntoIterator<Item = output::InstanceGroup>) -> Self {
-        DescribeBasicAlarmListAlarms {
-            id: Some(id),
-            project_id: Some(project_id),
-            project_name: Some(project_name.into()),
-            status: Some(status),
-            alarm_status: Some(alarm_status.into()),
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            first_occur_time: Some(first_occur_time.into()),
-            duration: Some(duration),
-            last_occur_time: Some(last_occur_time.into()),
-            content: Some(content.into()),
-            obj_name: Some(obj_name.into()),
-            obj_id: Some(obj_id.into()),
-            view_name: Some(view_name.into()),
-            vpc: Some(vpc.into()),
-            metric_id: Some(metric_id),
-            metric_name: Some(metric_name.into()),
-            alarm_type: Some(alarm_type),
-            region: Some(region.into()),
-            dimensions: Some(dimensions.into()),
-            notify_way: notify_way.into_iter().map(Into::into).collect(),
-            instance_group: instance_group.into_iter().collect(),
+impl lenient::Reply for DescribeBasicAlarmListAlarms {
+    const NAME: &'static str = "DescribeBasicAlarmListAlarms";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "ProjectId",
+        "ProjectName",
+        "Status",
+        "AlarmStatus",
+        "GroupId",
+        "GroupName",
+        "FirstOccurTime",
+        "Duration",
+        "LastOccurTime",
+        "Content",
+        "ObjName",
+        "ObjId",
+        "ViewName",
+        "Vpc",
+        "MetricId",
+        "MetricName",
+        "AlarmType",
+        "Region",
+        "Dimensions",
+        "NotifyWay",
+        "InstanceGroup",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.id),
+            1 => lenient::scalar(map, &mut self.project_id),
+            2 => lenient::value(map, &mut self.project_name),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::value(map, &mut self.alarm_status),
+            5 => lenient::scalar(map, &mut self.group_id),
+            6 => lenient::value(map, &mut self.group_name),
+            7 => lenient::value(map, &mut self.first_occur_time),
+            8 => lenient::scalar(map, &mut self.duration),
+            9 => lenient::value(map, &mut self.last_occur_time),
+            10 => lenient::value(map, &mut self.content),
+            11 => lenient::value(map, &mut self.obj_name),
+            12 => lenient::value(map, &mut self.obj_id),
+            13 => lenient::value(map, &mut self.view_name),
+            14 => lenient::value(map, &mut self.vpc),
+            15 => lenient::scalar(map, &mut self.metric_id),
+            16 => lenient::value(map, &mut self.metric_name),
+            17 => lenient::scalar(map, &mut self.alarm_type),
+            18 => lenient::value(map, &mut self.region),
+            19 => lenient::value(map, &mut self.dimensions),
+            20 => lenient::list(map, &mut self.notify_way),
+            21 => lenient::list(map, &mut self.instance_group),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeBasicAlarmListAlarms {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeBasicAlarmListAlarms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeBasicAlarmListAlarms", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("AlarmStatus", &self.alarm_status)?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("FirstOccurTime", &self.first_occur_time)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("LastOccurTime", &self.last_occur_time)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("ObjName", &self.obj_name)?;
+        fields.opt("ObjId", &self.obj_id)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("Vpc", &self.vpc)?;
+        fields.opt("MetricId", &self.metric_id)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("AlarmType", &self.alarm_type)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.list("InstanceGroup", &self.instance_group)?;
+        fields.end()
+    }
+}
+
 /// Object instance information returned by the DescribeBindingPolicyObjectListInstance API.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstance {
     /// Unique ID of the object.
     ///
     /// Example: `***`
-    #[serde(rename = "UniqueId", default, skip_serializing_if = "Option::is_none")]
     pub unique_id: Option<String>,
     /// Dimension set of an object instance, which is a jsonObj string.
     ///
     /// Example: `***`
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// Whether the object is shielded. The value 0 indicates that the object is not shielded. The value 1 indicates that the object is shielded.
     ///
     /// Example: `0`
-    #[serde(rename = "IsShielded", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_shielded: Option<i64>,
     /// Region where the object resides.
     ///
     /// Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
-impl DescribeBindingPolicyObjectListInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribeBindingPolicyObjectListInstance {
-            unique_id: None,
-            dimensions: None,
-            is_shielded: None,
-            region: None,
+impl lenient::Reply for DescribeBindingPolicyObjectListInstance {
+    const NAME: &'static str = "DescribeBindingPolicyObjectListInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "UniqueId",
+        "Dimensions",
+        "IsShielded",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.unique_id),
+            1 => lenient::value(map, &mut self.dimensions),
+            2 => lenient::scalar(map, &mut self.is_shielded),
+            3 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
         }
     }
-    /// Sets `UniqueId`.
-    pub fn with_unique_id(mut self, unique_id: impl Into<String>) -> Self {
-        self.unique_id = Some(unique_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl Into<String>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
-    }
-    /// Sets `IsShielded`.
-    pub fn with_is_shielded(mut self, is_shielded: i64) -> Self {
-        self.is_shielded = Some(is_shielded);
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeBindingPolicyObjectListInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeBindingPolicyObjectListInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UniqueId", &self.unique_id)?;
+        fields.opt("Dimensions", &self.dimensions)?;
+        fields.opt("IsShielded", &self.is_shielded)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
 /// Instance group information returned by the DescribeBindingPolicyObjectList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstanceGroup {
     /// Instance group ID.
     ///
     /// Required. Example: `12345`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Alarm policy type name.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Instance group name.
     ///
     /// Required. Example: `默认实例分组`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Number of instances.
     ///
     /// Required. Example: `5`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Update time.
     ///
     /// Required. Example: `1718159371`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     ///
     /// Required. Example: `1718159000`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Regions where the instances reside.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["bj","gz"]`
-    #[serde(rename = "Regions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
 }
 
-impl DescribeBindingPolicyObjectListInstanceGroup {
-    /// With the fields a request must carry.
-    pub fn new(instance_group_id: i64, view_name: impl Into<String>, last_edit_uin: impl Into<String>, group_name: impl Into<String>, instance_sum: i64, update_time: i64, insert_time: i64, regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        DescribeBindingPolicyObjectListInstanceGroup {
-            instance_group_id: Some(instance_group_id),
-            view_name: Some(view_name.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            group_name: Some(group_name.into()),
-            instance_sum: Some(instance_sum),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
-            regions: regions.into_iter().map(Into::into).collect(),
+impl lenient::Reply for DescribeBindingPolicyObjectListInstanceGroup {
+    const NAME: &'static str = "DescribeBindingPolicyObjectListInstanceGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceGroupId",
+        "ViewName",
+        "LastEditUin",
+        "GroupName",
+        "InstanceSum",
+        "UpdateTime",
+        "InsertTime",
+        "Regions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.instance_group_id),
+            1 => lenient::value(map, &mut self.view_name),
+            2 => lenient::value(map, &mut self.last_edit_uin),
+            3 => lenient::value(map, &mut self.group_name),
+            4 => lenient::scalar(map, &mut self.instance_sum),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            7 => lenient::list(map, &mut self.regions),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListInstanceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeBindingPolicyObjectListInstanceGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeBindingPolicyObjectListInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.list("Regions", &self.regions)?;
+        fields.end()
+    }
+}
+
 /// Policy conditions returned by the DescribePolicyConditionList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListCondition {
     /// Policy view name.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "PolicyViewName", default, skip_serializing_if = "Option::is_none")]
     pub policy_view_name: Option<String>,
     /// Event alarm conditions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventMetrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_metrics: Vec<output::DescribePolicyConditionListEventMetric>,
     /// Whether to support multiple regions.
     ///
     /// Required. Example: `false`
-    #[serde(rename = "IsSupportMultiRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_multi_region: Option<bool>,
     /// Metric alarm conditions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::DescribePolicyConditionListMetric>,
     /// Policy type name.
     ///
     /// Required. Example: `IO线程状态`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sorting ID.
     ///
     /// Required. Example: `58`
-    #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
     /// Whether to support default policies.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "SupportDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_default: Option<bool>,
     /// List of regions that support this policy type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["gz","bj"]`
-    #[serde(rename = "SupportRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub support_regions: Vec<String>,
     /// Deprecated information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "DeprecatingInfo", default, skip_serializing_if = "Option::is_none")]
     pub deprecating_info: Option<output::DescribePolicyConditionListResponseDeprecatingInfo>,
 }
 
-impl DescribePolicyConditionListCondition {
-    /// With the fields a request must carry.
-    pub fn new(policy_view_name: impl Into<String>, event_metrics: impl IntoIterator<Item = output::DescribePolicyConditionListEventMetric>, is_support_multi_region: bool, metrics: impl IntoIterator<Item = output::DescribePolicyConditionListMetric>, name: impl Into<String>, sort_id: i64, support_default: bool, support_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        DescribePolicyConditionListCondition {
-            policy_view_name: Some(policy_view_name.into()),
-            event_metrics: event_metrics.into_iter().collect(),
-            is_support_multi_region: Some(is_support_multi_region),
-            metrics: metrics.into_iter().collect(),
-            name: Some(name.into()),
-            sort_id: Some(sort_id),
-            support_default: Some(support_default),
-            support_regions: support_regions.into_iter().map(Into::into).collect(),
-            deprecating_info: None,
+impl lenient::Reply for DescribePolicyConditionListCondition {
+    const NAME: &'static str = "DescribePolicyConditionListCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyViewName",
+        "EventMetrics",
+        "IsSupportMultiRegion",
+        "Metrics",
+        "Name",
+        "SortId",
+        "SupportDefault",
+        "SupportRegions",
+        "DeprecatingInfo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_view_name),
+            1 => lenient::list(map, &mut self.event_metrics),
+            2 => lenient::scalar(map, &mut self.is_support_multi_region),
+            3 => lenient::list(map, &mut self.metrics),
+            4 => lenient::value(map, &mut self.name),
+            5 => lenient::scalar(map, &mut self.sort_id),
+            6 => lenient::scalar(map, &mut self.support_default),
+            7 => lenient::list(map, &mut self.support_regions),
+            8 => lenient::value(map, &mut self.deprecating_info),
+            _ => Ok(()),
         }
     }
-    /// Sets `DeprecatingInfo`.
-    pub fn with_deprecating_info(mut self, deprecating_info: output::DescribePolicyConditionListResponseDeprecatingInfo) -> Self {
-        self.deprecating_info = Some(deprecating_info);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyViewName", &self.policy_view_name)?;
+        fields.list("EventMetrics", &self.event_metrics)?;
+        fields.opt("IsSupportMultiRegion", &self.is_support_multi_region)?;
+        fields.list("Metrics", &self.metrics)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("SortId", &self.sort_id)?;
+        fields.opt("SupportDefault", &self.support_default)?;
+        fields.list("SupportRegions", &self.support_regions)?;
+        fields.opt("DeprecatingInfo", &self.deprecating_info)?;
+        fields.end()
     }
 }
 
 /// DescribePolicyConditionList.ConfigManual
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManual {
     /// Check method.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "CalcType", default, skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<output::DescribePolicyConditionListConfigManualCalcType>,
     /// Threshold.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<output::DescribePolicyConditionListConfigManualCalcValue>,
     /// Duration.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ContinueTime", default, skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<output::DescribePolicyConditionListConfigManualContinueTime>,
     /// Data period.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
     pub period: Option<output::DescribePolicyConditionListConfigManualPeriod>,
     /// Number of periods.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "PeriodNum", default, skip_serializing_if = "Option::is_none")]
     pub period_num: Option<output::DescribePolicyConditionListConfigManualPeriodNum>,
     /// Statistics method.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "StatType", default, skip_serializing_if = "Option::is_none")]
     pub stat_type: Option<output::DescribePolicyConditionListConfigManualStatType>,
 }
 
-impl DescribePolicyConditionListConfigManual {
-    /// With the fields a request must carry.
-    pub fn new(calc_type: output::DescribePolicyConditionListConfigManualCalcType, calc_value: output::DescribePolicyConditionListConfigManualCalcValue, continue_time: output::DescribePolicyConditionListConfigManualContinueTime, period: output::DescribePolicyConditionListConfigManualPeriod, period_num: output::DescribePolicyConditionListConfigManualPeriodNum, stat_type: output::DescribePolicyConditionListConfigManualStatType) -> Self {
-        DescribePolicyConditionListConfigManual {
-            calc_type: Some(calc_type),
-            calc_value: Some(calc_value),
-            continue_time: Some(continue_time),
-            period: Some(period),
-            period_num: Some(period_num),
-            stat_type: Some(stat_type),
+impl lenient::Reply for DescribePolicyConditionListConfigManual {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManual";
+    const FIELDS: &'static [&'static str] = &[
+        "CalcType",
+        "CalcValue",
+        "ContinueTime",
+        "Period",
+        "PeriodNum",
+        "StatType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.calc_type),
+            1 => lenient::value(map, &mut self.calc_value),
+            2 => lenient::value(map, &mut self.continue_time),
+            3 => lenient::value(map, &mut self.period),
+            4 => lenient::value(map, &mut self.period_num),
+            5 => lenient::value(map, &mut self.stat_type),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManual {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListConfigManual {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManual", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CalcType", &self.calc_type)?;
+        fields.opt("CalcValue", &self.calc_value)?;
+        fields.opt("ContinueTime", &self.continue_time)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("PeriodNum", &self.period_num)?;
+        fields.opt("StatType", &self.stat_type)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.CalcType
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcType {
     /// Value of CalcType.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[1, 2, 3, 4, 5, 6]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `false`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
-impl DescribePolicyConditionListConfigManualCalcType {
-    /// With the fields a request must carry.
-    pub fn new(keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualCalcType {
-            keys: keys.into_iter().collect(),
-            need: Some(need),
+impl lenient::Reply for DescribePolicyConditionListConfigManualCalcType {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualCalcType";
+    const FIELDS: &'static [&'static str] = &[
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.keys),
+            1 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualCalcType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.CalcValue
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcValue {
     /// Default value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// Fixed value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "Fixed", default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
     /// Maximum value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1024.000000`
-    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
     pub max: Option<String>,
     /// Minimum value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0.000000`
-    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
     pub min: Option<String>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
-impl DescribePolicyConditionListConfigManualCalcValue {
-    /// With the fields a request must carry.
-    pub fn new(default: impl Into<String>, fixed: impl Into<String>, max: impl Into<String>, min: impl Into<String>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualCalcValue {
-            default: Some(default.into()),
-            fixed: Some(fixed.into()),
-            max: Some(max.into()),
-            min: Some(min.into()),
-            need: Some(need),
+impl lenient::Reply for DescribePolicyConditionListConfigManualCalcValue {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualCalcValue";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Fixed",
+        "Max",
+        "Min",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.default),
+            1 => lenient::value(map, &mut self.fixed),
+            2 => lenient::value(map, &mut self.max),
+            3 => lenient::value(map, &mut self.min),
+            4 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualCalcValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualCalcValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualCalcValue", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.opt("Fixed", &self.fixed)?;
+        fields.opt("Max", &self.max)?;
+        fields.opt("Min", &self.min)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.ContinueTime
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualContinueTime {
     /// Default duration in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `60`
-    #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// Custom durations in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[60,120]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
-impl DescribePolicyConditionListConfigManualContinueTime {
-    /// With the fields a request must carry.
-    pub fn new(default: i64, keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualContinueTime {
-            default: Some(default),
-            keys: keys.into_iter().collect(),
-            need: Some(need),
+impl lenient::Reply for DescribePolicyConditionListConfigManualContinueTime {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualContinueTime";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.default),
+            1 => lenient::scalars(map, &mut self.keys),
+            2 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualContinueTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualContinueTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualContinueTime", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.Period
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriod {
     /// Default period in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `5`
-    #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// Custom periods in seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[                   1,                   2,                   3,                   4,                   5                 ]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
-impl DescribePolicyConditionListConfigManualPeriod {
-    /// With the fields a request must carry.
-    pub fn new(default: i64, keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualPeriod {
-            default: Some(default),
-            keys: keys.into_iter().collect(),
-            need: Some(need),
+impl lenient::Reply for DescribePolicyConditionListConfigManualPeriod {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualPeriod";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.default),
+            1 => lenient::scalars(map, &mut self.keys),
+            2 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualPeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriod", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.PeriodNum
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriodNum {
     /// Number of default periods.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `5`
-    #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// Number of custom periods.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[1,2,3]`
-    #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
     /// Required or not.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need: Option<bool>,
 }
 
-impl DescribePolicyConditionListConfigManualPeriodNum {
-    /// With the fields a request must carry.
-    pub fn new(default: i64, keys: impl IntoIterator<Item = i64>, need: bool) -> Self {
-        DescribePolicyConditionListConfigManualPeriodNum {
-            default: Some(default),
-            keys: keys.into_iter().collect(),
-            need: Some(need),
+impl lenient::Reply for DescribePolicyConditionListConfigManualPeriodNum {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualPeriodNum";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Keys",
+        "Need",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.default),
+            1 => lenient::scalars(map, &mut self.keys),
+            2 => lenient::scalar(map, &mut self.need),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualPeriodNum {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualPeriodNum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualPeriodNum", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Keys", &self.keys)?;
+        fields.opt("Need", &self.need)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionList.ConfigManual.StatType
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualStatType {
     /// Data aggregation method in a period of 5 seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P5", default, skip_serializing_if = "Option::is_none")]
     pub p5: Option<String>,
     /// Data aggregation method in a period of 10 seconds.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P10", default, skip_serializing_if = "Option::is_none")]
     pub p10: Option<String>,
     /// Data aggregation method in a period of 1 minute.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P60", default, skip_serializing_if = "Option::is_none")]
     pub p60: Option<String>,
     /// Data aggregation method in a period of 5 minutes.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P300", default, skip_serializing_if = "Option::is_none")]
     pub p300: Option<String>,
     /// Data aggregation method in a period of 10 minutes.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P600", default, skip_serializing_if = "Option::is_none")]
     pub p600: Option<String>,
     /// Data aggregation method in a period of 30 minutes.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P1800", default, skip_serializing_if = "Option::is_none")]
     pub p1800: Option<String>,
     /// Data aggregation method in a period of 1 hour.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P3600", default, skip_serializing_if = "Option::is_none")]
     pub p3600: Option<String>,
     /// Data aggregation method in a period of 1 day.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
-    #[serde(rename = "P86400", default, skip_serializing_if = "Option::is_none")]
     pub p86400: Option<String>,
 }
 
-impl DescribePolicyConditionListConfigManualStatType {
-    /// With the fields a request must carry.
-    pub fn new(p5: impl Into<String>, p10: impl Into<String>, p60: impl Into<String>, p300: impl Into<String>, p600: impl Into<String>, p1800: impl Into<String>, p3600: impl Into<String>, p86400: impl Into<String>) -> Self {
-        DescribePolicyConditionListConfigManualStatType {
-            p5: Some(p5.into()),
-            p10: Some(p10.into()),
-            p60: Some(p60.into()),
-            p300: Some(p300.into()),
-            p600: Some(p600.into()),
-            p1800: Some(p1800.into()),
-            p3600: Some(p3600.into()),
-            p86400: Some(p86400.into()),
+impl lenient::Reply for DescribePolicyConditionListConfigManualStatType {
+    const NAME: &'static str = "DescribePolicyConditionListConfigManualStatType";
+    const FIELDS: &'static [&'static str] = &[
+        "P5",
+        "P10",
+        "P60",
+        "P300",
+        "P600",
+        "P1800",
+        "P3600",
+        "P86400",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.p5),
+            1 => lenient::value(map, &mut self.p10),
+            2 => lenient::value(map, &mut self.p60),
+            3 => lenient::value(map, &mut self.p300),
+            4 => lenient::value(map, &mut self.p600),
+            5 => lenient::value(map, &mut self.p1800),
+            6 => lenient::value(map, &mut self.p3600),
+            7 => lenient::value(map, &mut self.p86400),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListConfigManualStatType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListConfigManualStatType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListConfigManualStatType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("P5", &self.p5)?;
+        fields.opt("P10", &self.p10)?;
+        fields.opt("P60", &self.p60)?;
+        fields.opt("P300", &self.p300)?;
+        fields.opt("P600", &self.p600)?;
+        fields.opt("P1800", &self.p1800)?;
+        fields.opt("P3600", &self.p3600)?;
+        fields.opt("P86400", &self.p86400)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionList.EventMetric
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListEventMetric {
     /// Event ID.
     ///
     /// Required. Example: `72`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Event name.
     ///
     /// Required. Example: `内存OOM`
-    #[serde(rename = "EventShowName", default, skip_serializing_if = "Option::is_none")]
     pub event_show_name: Option<String>,
     /// Whether to recover.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "NeedRecovered", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_recovered: Option<bool>,
     /// Event type, which is a reserved field. Currently, it is fixed to 2.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
 }
 
-impl DescribePolicyConditionListEventMetric {
-    /// With the fields a request must carry.
-    pub fn new(event_id: i64, event_show_name: impl Into<String>, need_recovered: bool, type_: i64) -> Self {
-        DescribePolicyConditionListEventMetric {
-            event_id: Some(event_id),
-            event_show_name: Some(event_show_name.into()),
-            need_recovered: Some(need_recovered),
-            type_: Some(type_),
+impl lenient::Reply for DescribePolicyConditionListEventMetric {
+    const NAME: &'static str = "DescribePolicyConditionListEventMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "EventShowName",
+        "NeedRecovered",
+        "Type",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.event_id),
+            1 => lenient::value(map, &mut self.event_show_name),
+            2 => lenient::scalar(map, &mut self.need_recovered),
+            3 => lenient::scalar(map, &mut self.type_),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListEventMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListEventMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListEventMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("EventShowName", &self.event_show_name)?;
+        fields.opt("NeedRecovered", &self.need_recovered)?;
+        fields.opt("Type", &self.type_)?;
+        fields.end()
+    }
+}
+
 /// Metric alarm configuration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListMetric {
     /// Metric configuration.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ConfigManual", default, skip_serializing_if = "Option::is_none")]
     pub config_manual: Option<output::DescribePolicyConditionListConfigManual>,
     /// Metric ID.
     ///
     /// Required. Example: `731`
-    #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Metric name.
     ///
     /// Required. Example: `IO线程状态`
-    #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
     /// Metric unit.
     ///
     /// Required. Example: `状态值`
-    #[serde(rename = "MetricUnit", default, skip_serializing_if = "Option::is_none")]
     pub metric_unit: Option<String>,
 }
 
-impl DescribePolicyConditionListMetric {
-    /// With the fields a request must carry.
-    pub fn new(config_manual: output::DescribePolicyConditionListConfigManual, metric_id: i64, metric_show_name: impl Into<String>, metric_unit: impl Into<String>) -> Self {
-        DescribePolicyConditionListMetric {
-            config_manual: Some(config_manual),
-            metric_id: Some(metric_id),
-            metric_show_name: Some(metric_show_name.into()),
-            metric_unit: Some(metric_unit.into()),
+impl lenient::Reply for DescribePolicyConditionListMetric {
+    const NAME: &'static str = "DescribePolicyConditionListMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "ConfigManual",
+        "MetricId",
+        "MetricShowName",
+        "MetricUnit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.config_manual),
+            1 => lenient::scalar(map, &mut self.metric_id),
+            2 => lenient::value(map, &mut self.metric_show_name),
+            3 => lenient::value(map, &mut self.metric_unit),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyConditionListMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ConfigManual", &self.config_manual)?;
+        fields.opt("MetricId", &self.metric_id)?;
+        fields.opt("MetricShowName", &self.metric_show_name)?;
+        fields.opt("MetricUnit", &self.metric_unit)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyConditionListResponseDeprecatingInfo
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListResponseDeprecatingInfo {
     /// Whether to hide
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
-    #[serde(rename = "Hidden", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Names of new views
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["cvm_device"]`
-    #[serde(rename = "NewViewNames", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub new_view_names: Vec<String>,
     /// Description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm 设备视图`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl DescribePolicyConditionListResponseDeprecatingInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DescribePolicyConditionListResponseDeprecatingInfo {
-            hidden: None,
-            new_view_names: Vec::new(),
-            description: None,
+impl lenient::Reply for DescribePolicyConditionListResponseDeprecatingInfo {
+    const NAME: &'static str = "DescribePolicyConditionListResponseDeprecatingInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Hidden",
+        "NewViewNames",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.hidden),
+            1 => lenient::list(map, &mut self.new_view_names),
+            2 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `Hidden`.
-    pub fn with_hidden(mut self, hidden: bool) -> Self {
-        self.hidden = Some(hidden);
-        self
+}
+
+impl<'de> Deserialize<'de> for DescribePolicyConditionListResponseDeprecatingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NewViewNames`.
-    pub fn with_new_view_names(mut self, new_view_names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.new_view_names = new_view_names.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyConditionListResponseDeprecatingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyConditionListResponseDeprecatingInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Hidden", &self.hidden)?;
+        fields.list("NewViewNames", &self.new_view_names)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// User callback information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCallback {
     /// URL of the user callback API.
     ///
     /// Required. Example: `https://example.com/callback`
-    #[serde(rename = "CallbackUrl", default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Status of the user callback API. The value 0 indicates that the API is not verified. The value 1 indicates that the API is verified. The value 2 indicates that a URL exists but the API fails to be verified.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "ValidFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub valid_flag: Option<i64>,
     /// Verification code of the user callback API.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "VerifyCode", default, skip_serializing_if = "Option::is_none")]
     pub verify_code: Option<String>,
 }
 
-impl DescribePolicyGroupInfoCallback {
-    /// With the fields a request must carry.
-    pub fn new(callback_url: impl Into<String>, valid_flag: i64, verify_code: impl Into<String>) -> Self {
-        DescribePolicyGroupInfoCallback {
-            callback_url: Some(callback_url.into()),
-            valid_flag: Some(valid_flag),
-            verify_code: Some(verify_code.into()),
+impl lenient::Reply for DescribePolicyGroupInfoCallback {
+    const NAME: &'static str = "DescribePolicyGroupInfoCallback";
+    const FIELDS: &'static [&'static str] = &[
+        "CallbackUrl",
+        "ValidFlag",
+        "VerifyCode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.callback_url),
+            1 => lenient::scalar(map, &mut self.valid_flag),
+            2 => lenient::value(map, &mut self.verify_code),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCallback {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyGroupInfoCallback {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoCallback", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CallbackUrl", &self.callback_url)?;
+        fields.opt("ValidFlag", &self.valid_flag)?;
+        fields.opt("VerifyCode", &self.verify_code)?;
+        fields.end()
+    }
+}
+
 /// Alarm threshold conditions output by the policy query.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCondition {
     /// Metric name.
     ///
     /// Required. Example: `CPU利用率`
-    #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
     /// Data aggregation period in seconds.
     ///
     /// Required. Example: `60`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Metric ID.
     ///
     /// Required. Example: `33`
-    #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
     /// Threshold rule ID.
     ///
     /// Required. Example: `200000`
-    #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// Metric unit.
     ///
     /// Required. Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
     /// Alarm sending period in seconds. If the value is less than 0, no alarm will be triggered. If the value is 0, an alarm will be triggered only once. If the value is greater than 0, an alarm will be triggered at the interval of `triggerTime`.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
     /// Comparative type. The value 1 indicates greater than. The value 2 indicates greater than or equal to. The value 3 indicates smaller than. The value 4 indicates smaller than or equal to. The value 5 indicates equal to. The value 6 indicates not equal to. The value 7 indicates day-on-day increase. The value 8 indicates day-on-day decrease. The value 9 indicates week-on-week increase. The value 10 indicates week-on-week decrease. The value 11 indicates periodical increase. The value 12 indicates periodical decrease.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "CalcType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<i64>,
     /// Threshold.
     ///
     /// Required. May be null. Example: `90`
-    #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<String>,
     /// Duration at which an alarm will be triggered in seconds.
     ///
     /// Required. May be null. Example: `60`
-    #[serde(rename = "ContinueTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<i64>,
     /// Alarm metric name.
     ///
     /// Required. May be null. Example: `cpu_usage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
 }
 
-impl DescribePolicyGroupInfoCondition {
-    /// With the fields a request must carry.
-    pub fn new(metric_show_name: impl Into<String>, period: i64, metric_id: i64, rule_id: i64, unit: impl Into<String>, alarm_notify_type: i64, alarm_notify_period: i64, calc_type: i64, calc_value: impl Into<String>, continue_time: i64, metric_name: impl Into<String>) -> Self {
-        DescribePolicyGroupInfoCondition {
-            metric_show_name: Some(metric_show_name.into()),
-            period: Some(period),
-            metric_id: Some(metric_id),
-            rule_id: Some(rule_id),
-            unit: Some(unit.into()),
-            alarm_notify_type: Some(alarm_notify_type),
-            alarm_notify_period: Some(alarm_notify_period),
-            calc_type: Some(calc_type),
-            calc_value: Some(calc_value.into()),
-            continue_time: Some(continue_time),
-            metric_name: Some(metric_name.into()),
+impl lenient::Reply for DescribePolicyGroupInfoCondition {
+    const NAME: &'static str = "DescribePolicyGroupInfoCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricShowName",
+        "Period",
+        "MetricId",
+        "RuleId",
+        "Unit",
+        "AlarmNotifyType",
+        "AlarmNotifyPeriod",
+        "CalcType",
+        "CalcValue",
+        "ContinueTime",
+        "MetricName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_show_name),
+            1 => lenient::scalar(map, &mut self.period),
+            2 => lenient::scalar(map, &mut self.metric_id),
+            3 => lenient::scalar(map, &mut self.rule_id),
+            4 => lenient::value(map, &mut self.unit),
+            5 => lenient::scalar(map, &mut self.alarm_notify_type),
+            6 => lenient::scalar(map, &mut self.alarm_notify_period),
+            7 => lenient::scalar(map, &mut self.calc_type),
+            8 => lenient::value(map, &mut self.calc_value),
+            9 => lenient::scalar(map, &mut self.continue_time),
+            10 => lenient::value(map, &mut self.metric_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyGroupInfoCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricShowName", &self.metric_show_name)?;
+        fields.opt("Period", &self.period)?;
+        fields.opt("MetricId", &self.metric_id)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("CalcType", &self.calc_type)?;
+        fields.opt("CalcValue", &self.calc_value)?;
+        fields.opt("ContinueTime", &self.continue_time)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.end()
+    }
+}
+
 /// Template-based policy group information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoConditionTpl {
     /// Policy group ID.
     ///
     /// Required. Example: `11111`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy group name.
     ///
     /// Required. Example: `默认告警策略组`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Policy type.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Policy group remarks.
     ///
     /// Required. Example: `该策略用于业务下的数据库实例`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Update time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1718159371`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1718159000`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Whether the 'AND' rule is used.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
-impl DescribePolicyGroupInfoConditionTpl {
-    /// With the fields a request must carry.
-    pub fn new(group_id: i64, group_name: impl Into<String>, view_name: impl Into<String>, remark: impl Into<String>, last_edit_uin: impl Into<String>, update_time: i64, insert_time: i64, is_union_rule: i64) -> Self {
-        DescribePolicyGroupInfoConditionTpl {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            view_name: Some(view_name.into()),
-            remark: Some(remark.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
-            is_union_rule: Some(is_union_rule),
+impl lenient::Reply for DescribePolicyGroupInfoConditionTpl {
+    const NAME: &'static str = "DescribePolicyGroupInfoConditionTpl";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "ViewName",
+        "Remark",
+        "LastEditUin",
+        "UpdateTime",
+        "InsertTime",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::value(map, &mut self.view_name),
+            3 => lenient::value(map, &mut self.remark),
+            4 => lenient::value(map, &mut self.last_edit_uin),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            7 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoConditionTpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyGroupInfoConditionTpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoConditionTpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
+    }
+}
+
 /// Event alarm conditions output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoEventCondition {
     /// Event ID.
     ///
     /// Required. Example: `42`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Event alarm rule ID.
     ///
     /// Required. Example: `200001`
-    #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// Event name.
     ///
     /// Required. Example: `ping不可达`
-    #[serde(rename = "EventShowName", default, skip_serializing_if = "Option::is_none")]
     pub event_show_name: Option<String>,
     /// Alarm sending period in seconds. The value &lt;0 indicates that no alarm will be triggered. The value 0 indicates that an alarm is triggered only once. The value &gt;0 indicates that an alarm is triggered at the interval of triggerTime.
     ///
     /// Required. Example: `86400`
-    #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
     /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
 }
 
-impl DescribePolicyGroupInfoEventCondition {
-    /// With the fields a request must carry.
-    pub fn new(event_id: i64, rule_id: i64, event_show_name: impl Into<String>, alarm_notify_period: i64, alarm_notify_type: i64) -> Self {
-        DescribePolicyGroupInfoEventCondition {
-            event_id: Some(event_id),
-            rule_id: Some(rule_id),
-            event_show_name: Some(event_show_name.into()),
-            alarm_notify_period: Some(alarm_notify_period),
-            alarm_notify_type: Some(alarm_notify_type),
+impl lenient::Reply for DescribePolicyGroupInfoEventCondition {
+    const NAME: &'static str = "DescribePolicyGroupInfoEventCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "RuleId",
+        "EventShowName",
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.event_id),
+            1 => lenient::scalar(map, &mut self.rule_id),
+            2 => lenient::value(map, &mut self.event_show_name),
+            3 => lenient::scalar(map, &mut self.alarm_notify_period),
+            4 => lenient::scalar(map, &mut self.alarm_notify_type),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoEventCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyGroupInfoEventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoEventCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("EventShowName", &self.event_show_name)?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.end()
+    }
+}
+
 /// Alarm recipient information output by the policy query
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoReceiverInfo {
     /// List of alarm recipient group IDs.
     ///
     /// Required. Example: `[693]`
-    #[serde(rename = "ReceiverGroupList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_group_list: Vec<i64>,
     /// List of alarm recipient IDs.
     ///
     /// Required. Example: `[2973]`
-    #[serde(rename = "ReceiverUserList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_user_list: Vec<i64>,
     /// Start time of the alarm period. Value range: \[0,86400). Convert the Unix timestamp to Beijing time and then remove the date. For example, 7200 indicates “10:0:0”.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time of the alarm period. The meaning is the same as that of StartTime.
     ///
     /// Required. Example: `86400`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Recipient type. Valid values: group and user.
     ///
     /// Required. Example: `user`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Alarm notification method. Valid values: "SMS", "SITE", "EMAIL", "CALL", and "WECHAT".
     ///
     /// Required. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Uid of the alarm call recipient.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[2973]`
-    #[serde(rename = "UidList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub uid_list: Vec<i64>,
     /// Number of alarm call rounds.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RoundNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
     /// Intervals of alarm call rounds in seconds.
     ///
     /// Required. Example: `300`
-    #[serde(rename = "RoundInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
     /// Alarm call intervals for individuals in seconds.
     ///
     /// Required. Example: `10`
-    #[serde(rename = "PersonInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
     /// Whether to send an alarm call delivery notice. The value 0 indicates that no notice needs to be sent. The value 1 indicates that a notice needs to be sent.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "NeedSendNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
     /// Alarm call notification time. Valid values: OCCUR (indicating that a notice is sent when the alarm is triggered) and RECOVER (indicating that a notice is sent when the alarm is recovered).
     ///
     /// Required. Example: `["OCCUR"]`
-    #[serde(rename = "SendFor", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_for: Vec<String>,
     /// Notification method when an alarm is recovered. Valid value: SMS.
     ///
     /// Required. Example: `["SMS"]`
-    #[serde(rename = "RecoverNotify", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recover_notify: Vec<String>,
     /// Alarm language.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["zh-CN"]`
-    #[serde(rename = "ReceiveLanguage", default, skip_serializing_if = "Option::is_none")]
     pub receive_language: Option<String>,
 }
 
-impl DescribePolicyGroupInfoReceiverInfo {
-    /// With the fields a request must carry.
-    pub fn new(receiver_group_list: impl IntoIterator<Item = i64>, receiver_user_list: impl IntoIterator<Item = i64>, start_time: i64, end_time: i64, receiver_type: impl Into<String>, notify_way: impl IntoIterator<Item = impl Into<String>>, uid_list: impl IntoIterator<Item = i64>, round_number: i64, round_interval: i64, person_interval: i64, need_send_notice: i64, send_for: impl IntoIterator<Item = impl Into<String>>, recover_notify: impl IntoIterator<Item = impl Into<String>>, receive_language: impl Into<String>) -> Self {
-        DescribePolicyGroupInfoReceiverInfo {
-            receiver_group_list: receiver_group_list.into_iter().collect(),
-            receiver_user_list: receiver_user_list.into_iter().collect(),
-            start_time: Some(start_time),
-            end_time: Some(end_time),
-            receiver_type: Some(receiver_type.into()),
-            notify_way: notify_way.into_iter().map(Into::into).collect(),
-            uid_list: uid_list.into_iter().collect(),
-            round_number: Some(round_number),
-            round_interval: Some(round_interval),
-            person_interval: Some(person_interval),
-            need_send_notice: Some(need_send_notice),
-            send_for: send_for.into_iter().map(Into::into).collect(),
-            recover_notify: recover_notify.into_iter().map(Into::into).collect(),
-            receive_language: Some(receive_language.into()),
+impl lenient::Reply for DescribePolicyGroupInfoReceiverInfo {
+    const NAME: &'static str = "DescribePolicyGroupInfoReceiverInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverGroupList",
+        "ReceiverUserList",
+        "StartTime",
+        "EndTime",
+        "ReceiverType",
+        "NotifyWay",
+        "UidList",
+        "RoundNumber",
+        "RoundInterval",
+        "PersonInterval",
+        "NeedSendNotice",
+        "SendFor",
+        "RecoverNotify",
+        "ReceiveLanguage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.receiver_group_list),
+            1 => lenient::scalars(map, &mut self.receiver_user_list),
+            2 => lenient::scalar(map, &mut self.start_time),
+            3 => lenient::scalar(map, &mut self.end_time),
+            4 => lenient::value(map, &mut self.receiver_type),
+            5 => lenient::list(map, &mut self.notify_way),
+            6 => lenient::scalars(map, &mut self.uid_list),
+            7 => lenient::scalar(map, &mut self.round_number),
+            8 => lenient::scalar(map, &mut self.round_interval),
+            9 => lenient::scalar(map, &mut self.person_interval),
+            10 => lenient::scalar(map, &mut self.need_send_notice),
+            11 => lenient::list(map, &mut self.send_for),
+            12 => lenient::list(map, &mut self.recover_notify),
+            13 => lenient::value(map, &mut self.receive_language),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyGroupInfoReceiverInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyGroupInfoReceiverInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupInfoReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("ReceiverGroupList", &self.receiver_group_list)?;
+        fields.list("ReceiverUserList", &self.receiver_user_list)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.list("UidList", &self.uid_list)?;
+        fields.opt("RoundNumber", &self.round_number)?;
+        fields.opt("RoundInterval", &self.round_interval)?;
+        fields.opt("PersonInterval", &self.person_interval)?;
+        fields.opt("NeedSendNotice", &self.need_send_notice)?;
+        fields.list("SendFor", &self.send_for)?;
+        fields.list("RecoverNotify", &self.recover_notify)?;
+        fields.opt("ReceiveLanguage", &self.receive_language)?;
+        fields.end()
+    }
+}
+
 /// DescribePolicyGroupList.Group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroup {
     /// Policy group ID.
     ///
     /// Required. Example: `14926997`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy group name.
     ///
     /// Required. Example: `es-test`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Whether it is enabled.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
     /// Policy view name.
     ///
     /// Required. Example: `cdb_detail`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `100041552495`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Last modified time.
     ///
     /// Required. Example: `1783571300`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     ///
     /// Required. Example: `1778750511`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Number of instances that are bound to the policy group.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "UseSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub use_sum: Option<i64>,
     /// Number of unshielded instances that are bound to the policy group.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "NoShieldedSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_sum: Option<i64>,
     /// Whether it is the default policy. The value 0 indicates that it is not the default policy. The value 1 indicates that it is the default policy.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
     /// Whether the policy can be configured as the default policy.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
     /// Parent policy group ID.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ParentGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
     /// Remarks of the policy group.
     ///
     /// Required. Example: `策略组`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// ID of the project to which the policy group belongs.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Threshold rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::DescribePolicyGroupInfoCondition>,
     /// Product event rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_conditions: Vec<output::DescribePolicyGroupInfoEventCondition>,
     /// Recipient list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::DescribePolicyGroupInfoReceiverInfo>,
     /// Template-based policy group.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::DescribePolicyGroupInfoConditionTpl>,
     /// Instance group that is bound to the policy group.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "InstanceGroup", default, skip_serializing_if = "Option::is_none")]
     pub instance_group: Option<output::DescribePolicyGroupListGroupInstanceGroup>,
     /// The 'AND' or 'OR' rule. The value 0 indicates the 'OR' rule (indicating that an alarm will be triggered if any rule meets the threshold condition). The value 1 indicates the 'AND' rule (indicating that an alarm will be triggered when all rules meet the threshold conditions).
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
-impl DescribePolicyGroupListGroup {
-    /// With the fields a request must carry.
-    pub fn new(group_id: i64, group_name: impl Into<String>, is_open: bool, view_name: impl Into<String>, last_edit_uin: impl Into<String>, update_time: i64, insert_time: i64, use_sum: i64, no_shielded_sum: i64, is_default: i64, can_set_default: bool, parent_group_id: i64, remark: impl Into<String>, project_id: i64, conditions: impl IntoIterator<Item = output::DescribePolicyGroupInfoCondition>, event_conditions: impl IntoIterator<Item = output::DescribePolicyGroupInfoEventCondition>, receiver_infos: impl IntoIterator<Item = output::DescribePolicyGroupInfoReceiverInfo>, conditions_temp: output::DescribePolicyGroupInfoConditionTpl, instance_group: output::DescribePolicyGroupListGroupInstanceGroup, is_union_rule: i64) -> Self {
-        DescribePolicyGroupListGroup {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            is_open: Some(is_open),
-            view_name: Some(view_name.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
-            use_sum: Some(use_sum),
-            no_shielded_sum: Some(no_shielded_sum),
-            is_default: Some(is_default),
-            can_set_default: Some(can_set_default),
-            parent_group_id: Some(parent_group_id),
-            remark: Some(remark.into()),
-            project_id: Some(project_id),
-            conditions: conditions.into_iter().collect(),
-            event_conditions: event_conditions.into_iter().collect(),
-            receiver_infos: receiver_infos.into_iter().collect(),
-            conditions_temp: Some(conditions_temp),
-            instance_group: Some(instance_group),
-            is_union_rule: Some(is_union_rule),
+impl lenient::Reply for DescribePolicyGroupListGroup {
+    const NAME: &'static str = "DescribePolicyGroupListGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "IsOpen",
+        "ViewName",
+        "LastEditUin",
+        "UpdateTime",
+        "InsertTime",
+        "UseSum",
+        "NoShieldedSum",
+        "IsDefault",
+        "CanSetDefault",
+        "ParentGroupId",
+        "Remark",
+        "ProjectId",
+        "Conditions",
+        "EventConditions",
+        "ReceiverInfos",
+        "ConditionsTemp",
+        "InstanceGroup",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::scalar(map, &mut self.is_open),
+            3 => lenient::value(map, &mut self.view_name),
+            4 => lenient::value(map, &mut self.last_edit_uin),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            7 => lenient::scalar(map, &mut self.use_sum),
+            8 => lenient::scalar(map, &mut self.no_shielded_sum),
+            9 => lenient::scalar(map, &mut self.is_default),
+            10 => lenient::scalar(map, &mut self.can_set_default),
+            11 => lenient::scalar(map, &mut self.parent_group_id),
+            12 => lenient::value(map, &mut self.remark),
+            13 => lenient::scalar(map, &mut self.project_id),
+            14 => lenient::list(map, &mut self.conditions),
+            15 => lenient::list(map, &mut self.event_conditions),
+            16 => lenient::list(map, &mut self.receiver_infos),
+            17 => lenient::value(map, &mut self.conditions_temp),
+            18 => lenient::value(map, &mut self.instance_group),
+            19 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyGroupListGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyGroupListGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupListGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("UseSum", &self.use_sum)?;
+        fields.opt("NoShieldedSum", &self.no_shielded_sum)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("CanSetDefault", &self.can_set_default)?;
+        fields.opt("ParentGroupId", &self.parent_group_id)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.list("Conditions", &self.conditions)?;
+        fields.list("EventConditions", &self.event_conditions)?;
+        fields.list("ReceiverInfos", &self.receiver_infos)?;
+        fields.opt("ConditionsTemp", &self.conditions_temp)?;
+        fields.opt("InstanceGroup", &self.instance_group)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
+    }
+}
+
 /// Instance group that is bound to a policy group of the DescribePolicyGroupList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroupInstanceGroup {
     /// Instance group name ID.
     ///
     /// Required. Example: `12345`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Policy type view name.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Uin that was last edited.
     ///
     /// Required. Example: `***`
-    #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
     /// Instance group name.
     ///
     /// Required. Example: `默认实例分组`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Number of instances.
     ///
     /// Required. Example: `5`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Update time.
     ///
     /// Required. Example: `1718159371`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Creation time.
     ///
     /// Required. Example: `1718159000`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
 }
 
-impl DescribePolicyGroupListGroupInstanceGroup {
-    /// With the fields a request must carry.
-    pub fn new(instance_group_id: i64, view_name: impl Into<String>, last_edit_uin: impl Into<String>, group_name: impl Into<String>, instance_sum: i64, update_time: i64, insert_time: i64) -> Self {
-        DescribePolicyGroupListGroupInstanceGroup {
-            instance_group_id: Some(instance_group_id),
-            view_name: Some(view_name.into()),
-            last_edit_uin: Some(last_edit_uin.into()),
-            group_name: Some(group_name.into()),
-            instance_sum: Some(instance_sum),
-            update_time: Some(update_time),
-            insert_time: Some(insert_time),
+impl lenient::Reply for DescribePolicyGroupListGroupInstanceGroup {
+    const NAME: &'static str = "DescribePolicyGroupListGroupInstanceGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceGroupId",
+        "ViewName",
+        "LastEditUin",
+        "GroupName",
+        "InstanceSum",
+        "UpdateTime",
+        "InsertTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.instance_group_id),
+            1 => lenient::value(map, &mut self.view_name),
+            2 => lenient::value(map, &mut self.last_edit_uin),
+            3 => lenient::value(map, &mut self.group_name),
+            4 => lenient::scalar(map, &mut self.instance_sum),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.insert_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribePolicyGroupListGroupInstanceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribePolicyGroupListGroupInstanceGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribePolicyGroupListGroupInstanceGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.end()
+    }
+}
+
 /// Events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEvents {
     /// Event ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `111`
-    #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
     /// Event name in Chinese.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping不可达`
-    #[serde(rename = "EventCName", default, skip_serializing_if = "Option::is_none")]
     pub event_c_name: Option<String>,
     /// Event name in English.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping_unreachable`
-    #[serde(rename = "EventEName", default, skip_serializing_if = "Option::is_none")]
     pub event_e_name: Option<String>,
     /// Event name abbreviation.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping_unreachable`
-    #[serde(rename = "EventName", default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// Product name in Chinese.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ProductCName", default, skip_serializing_if = "Option::is_none")]
     pub product_c_name: Option<String>,
     /// Product name in English.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ProductEName", default, skip_serializing_if = "Option::is_none")]
     pub product_e_name: Option<String>,
     /// Product name abbreviation.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// Instance ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-3xdfd90`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-3xdfd90`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Project ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `123`
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Region.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Status.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Whether to support alarms.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "SupportAlarm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_alarm: Option<i64>,
     /// Event type.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `21`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Start time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1611560738`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// Update time.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1611560790`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// Instance object information.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DescribeProductEventListEventsDimensions>,
     /// Additional information of the instance object.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "AdditionMsg", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub addition_msg: Vec<output::DescribeProductEventListEventsDimensions>,
     /// Whether to configure alarms.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "IsAlarmConfig", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_alarm_config: Option<i64>,
     /// Policy information.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
-    #[serde(rename = "GroupInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_info: Vec<output::DescribeProductEventListEventsGroupInfo>,
     /// Display name
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `cvm/device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
 }
 
-impl DescribeProductEventListEvents {
-    /// With the fields a request must carry.
-    pub fn new(event_id: i64, event_c_name: impl Into<String>, event_e_name: impl Into<String>, event_name: impl Into<String>, product_c_name: impl Into<String>, product_e_name: impl Into<String>, product_name: impl Into<String>, instance_id: impl Into<String>, instance_name: impl Into<String>, project_id: impl Into<String>, region: impl Into<String>, status: impl Into<String>, support_alarm: i64, type_: impl Into<String>, start_time: i64, update_time: i64, dimensions: impl IntoIterator<Item = output::DescribeProductEventListEventsDimensions>, addition_msg: impl IntoIterator<Item = output::DescribeProductEventListEventsDimensions>, is_alarm_config: i64, group_info: impl IntoIterator<Item = output::DescribeProductEventListEventsGroupInfo>, view_name: impl Into<String>) -> Self {
-        DescribeProductEventListEvents {
-            event_id: Some(event_id),
-            event_c_name: Some(event_c_name.into()),
-            event_e_name: Some(event_e_name.into()),
-            event_name: Some(event_name.into()),
-            product_c_name: Some(product_c_name.into()),
-            product_e_name: Some(product_e_name.into()),
-            product_name: Some(product_name.into()),
-            instance_id: Some(instance_id.into()),
-            instance_name: Some(instance_name.into()),
-            project_id: Some(project_id.into()),
-            region: Some(region.into()),
-            status: Some(status.into()),
-            support_alarm: Some(support_alarm),
-            type_: Some(type_.into()),
-            start_time: Some(start_time),
-            update_time: Some(update_time),
-            dimensions: dimensions.into_iter().collect(),
-            addition_msg: addition_msg.into_iter().collect(),
-            is_alarm_config: Some(is_alarm_config),
-            group_info: group_info.into_iter().collect(),
-            view_name: Some(view_name.into()),
+impl lenient::Reply for DescribeProductEventListEvents {
+    const NAME: &'static str = "DescribeProductEventListEvents";
+    const FIELDS: &'static [&'static str] = &[
+        "EventId",
+        "EventCName",
+        "EventEName",
+        "EventName",
+        "ProductCName",
+        "ProductEName",
+        "ProductName",
+        "InstanceId",
+        "InstanceName",
+        "ProjectId",
+        "Region",
+        "Status",
+        "SupportAlarm",
+        "Type",
+        "StartTime",
+        "UpdateTime",
+        "Dimensions",
+        "AdditionMsg",
+        "IsAlarmConfig",
+        "GroupInfo",
+        "ViewName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.event_id),
+            1 => lenient::value(map, &mut self.event_c_name),
+            2 => lenient::value(map, &mut self.event_e_name),
+            3 => lenient::value(map, &mut self.event_name),
+            4 => lenient::value(map, &mut self.product_c_name),
+            5 => lenient::value(map, &mut self.product_e_name),
+            6 => lenient::value(map, &mut self.product_name),
+            7 => lenient::value(map, &mut self.instance_id),
+            8 => lenient::value(map, &mut self.instance_name),
+            9 => lenient::value(map, &mut self.project_id),
+            10 => lenient::value(map, &mut self.region),
+            11 => lenient::value(map, &mut self.status),
+            12 => lenient::scalar(map, &mut self.support_alarm),
+            13 => lenient::value(map, &mut self.type_),
+            14 => lenient::scalar(map, &mut self.start_time),
+            15 => lenient::scalar(map, &mut self.update_time),
+            16 => lenient::list(map, &mut self.dimensions),
+            17 => lenient::list(map, &mut self.addition_msg),
+            18 => lenient::scalar(map, &mut self.is_alarm_config),
+            19 => lenient::list(map, &mut self.group_info),
+            20 => lenient::value(map, &mut self.view_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeProductEventListEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeProductEventListEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListEvents", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EventId", &self.event_id)?;
+        fields.opt("EventCName", &self.event_c_name)?;
+        fields.opt("EventEName", &self.event_e_name)?;
+        fields.opt("EventName", &self.event_name)?;
+        fields.opt("ProductCName", &self.product_c_name)?;
+        fields.opt("ProductEName", &self.product_e_name)?;
+        fields.opt("ProductName", &self.product_name)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("SupportAlarm", &self.support_alarm)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.list("AdditionMsg", &self.addition_msg)?;
+        fields.opt("IsAlarmConfig", &self.is_alarm_config)?;
+        fields.list("GroupInfo", &self.group_info)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.end()
+    }
+}
+
 /// Dimensions of events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsDimensions {
     /// Dimension name in English.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `type`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Dimension name in Chinese.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `类型`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Dimension value.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `my-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl DescribeProductEventListEventsDimensions {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, name: impl Into<String>, value: impl Into<String>) -> Self {
-        DescribeProductEventListEventsDimensions {
-            key: Some(key.into()),
-            name: Some(name.into()),
-            value: Some(value.into()),
+impl lenient::Reply for DescribeProductEventListEventsDimensions {
+    const NAME: &'static str = "DescribeProductEventListEventsDimensions";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeProductEventListEventsDimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeProductEventListEventsDimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListEventsDimensions", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// GroupInfo in Events returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsGroupInfo {
     /// Policy ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `7436921`
-    #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Policy name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `my-group`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
-impl DescribeProductEventListEventsGroupInfo {
-    /// With the fields a request must carry.
-    pub fn new(group_id: i64, group_name: impl Into<String>) -> Self {
-        DescribeProductEventListEventsGroupInfo {
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
+impl lenient::Reply for DescribeProductEventListEventsGroupInfo {
+    const NAME: &'static str = "DescribeProductEventListEventsGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeProductEventListEventsGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeProductEventListEventsGroupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListEventsGroupInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.end()
+    }
+}
+
 /// OverView object returned by the DescribeProductEventList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DescribeProductEventListOverView {
     /// Number of events whose statuses have changed.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "StatusChangeAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_change_amount: Option<i64>,
     /// Number of events whose alarm statuses are not configured.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "UnConfigAlarmAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_config_alarm_amount: Option<i64>,
     /// Number of events with exceptions.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "UnNormalEventAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_normal_event_amount: Option<i64>,
     /// Number of events that have not been recovered.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "UnRecoverAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_recover_amount: Option<i64>,
 }
 
-impl DescribeProductEventListOverView {
-    /// With the fields a request must carry.
-    pub fn new(status_change_amount: i64, un_config_alarm_amount: i64, un_normal_event_amount: i64, un_recover_amount: i64) -> Self {
-        DescribeProductEventListOverView {
-            status_change_amount: Some(status_change_amount),
-            un_config_alarm_amount: Some(un_config_alarm_amount),
-            un_normal_event_amount: Some(un_normal_event_amount),
-            un_recover_amount: Some(un_recover_amount),
+impl lenient::Reply for DescribeProductEventListOverView {
+    const NAME: &'static str = "DescribeProductEventListOverView";
+    const FIELDS: &'static [&'static str] = &[
+        "StatusChangeAmount",
+        "UnConfigAlarmAmount",
+        "UnNormalEventAmount",
+        "UnRecoverAmount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.status_change_amount),
+            1 => lenient::scalar(map, &mut self.un_config_alarm_amount),
+            2 => lenient::scalar(map, &mut self.un_normal_event_amount),
+            3 => lenient::scalar(map, &mut self.un_recover_amount),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DescribeProductEventListOverView {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DescribeProductEventListOverView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DescribeProductEventListOverView", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StatusChangeAmount", &self.status_change_amount)?;
+        fields.opt("UnConfigAlarmAmount", &self.un_config_alarm_amount)?;
+        fields.opt("UnNormalEventAmount", &self.un_normal_event_amount)?;
+        fields.opt("UnRecoverAmount", &self.un_recover_amount)?;
+        fields.end()
+    }
+}
+
 /// Combination of instance object dimensions
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Dimension {
     /// Instance dimension name
     ///
     /// Required. May be null. Example: `InstanceId`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Instance dimension value
     ///
     /// Required. May be null. Example: `ins-j0hk02zo`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Dimension {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Dimension {
-            name: Some(name.into()),
-            value: Some(value.into()),
+impl lenient::Reply for Dimension {
+    const NAME: &'static str = "Dimension";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Dimension {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Dimension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Dimension", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Dimension information of the policy type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DimensionNew {
     /// Dimension key ID displayed on the backend
     ///
     /// Required. Example: `tapm.instance.key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Dimension key name displayed on the frontend
     ///
     /// Required. Example: `业务系统`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether it is required
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsRequired", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_required: Option<bool>,
     /// List of supported operators
     ///
     /// Required.
-    #[serde(rename = "Operators", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<output::Operator>,
     /// Whether multiple items can be selected
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsMultiple", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_multiple: Option<bool>,
     /// Whether it can be modified after creation
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsMutable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_mutable: Option<bool>,
     /// Whether it is displayed to users
     ///
     /// Required. Example: `true`
-    #[serde(rename = "IsVisible", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_visible: Option<bool>,
     /// Whether it can be used to filter policies
     ///
     /// Required. Example: `false`
-    #[serde(rename = "CanFilterPolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_filter_policy: Option<bool>,
     /// Whether it can be used to filter historical alarms
     ///
     /// Required. Example: `false`
-    #[serde(rename = "CanFilterHistory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_filter_history: Option<bool>,
     /// Whether it can be used as an aggregate dimension
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CanGroupBy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_group_by: Option<bool>,
     /// Whether it must be used as an aggregate dimension
     ///
     /// Required. Example: `true`
-    #[serde(rename = "MustGroupBy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub must_group_by: Option<bool>,
     /// The key to be replaced on the frontend
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `role`
-    #[serde(rename = "ShowValueReplace", default, skip_serializing_if = "Option::is_none")]
     pub show_value_replace: Option<String>,
 }
 
-impl DimensionNew {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, name: impl Into<String>, is_required: bool, operators: impl IntoIterator<Item = output::Operator>, is_multiple: bool, is_mutable: bool, is_visible: bool, can_filter_policy: bool, can_filter_history: bool, can_group_by: bool, must_group_by: bool, show_value_replace: impl Into<String>) -> Self {
-        DimensionNew {
-            key: Some(key.into()),
-            name: Some(name.into()),
-            is_required: Some(is_required),
-            operators: operators.into_iter().collect(),
-            is_multiple: Some(is_multiple),
-            is_mutable: Some(is_mutable),
-            is_visible: Some(is_visible),
-            can_filter_policy: Some(can_filter_policy),
-            can_filter_history: Some(can_filter_history),
-            can_group_by: Some(can_group_by),
-            must_group_by: Some(must_group_by),
-            show_value_replace: Some(show_value_replace.into()),
+impl lenient::Reply for DimensionNew {
+    const NAME: &'static str = "DimensionNew";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Name",
+        "IsRequired",
+        "Operators",
+        "IsMultiple",
+        "IsMutable",
+        "IsVisible",
+        "CanFilterPolicy",
+        "CanFilterHistory",
+        "CanGroupBy",
+        "MustGroupBy",
+        "ShowValueReplace",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.is_required),
+            3 => lenient::list(map, &mut self.operators),
+            4 => lenient::scalar(map, &mut self.is_multiple),
+            5 => lenient::scalar(map, &mut self.is_mutable),
+            6 => lenient::scalar(map, &mut self.is_visible),
+            7 => lenient::scalar(map, &mut self.can_filter_policy),
+            8 => lenient::scalar(map, &mut self.can_filter_history),
+            9 => lenient::scalar(map, &mut self.can_group_by),
+            10 => lenient::scalar(map, &mut self.must_group_by),
+            11 => lenient::value(map, &mut self.show_value_replace),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DimensionNew {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DimensionNew {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DimensionNew", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("IsRequired", &self.is_required)?;
+        fields.list("Operators", &self.operators)?;
+        fields.opt("IsMultiple", &self.is_multiple)?;
+        fields.opt("IsMutable", &self.is_mutable)?;
+        fields.opt("IsVisible", &self.is_visible)?;
+        fields.opt("CanFilterPolicy", &self.can_filter_policy)?;
+        fields.opt("CanFilterHistory", &self.can_filter_history)?;
+        fields.opt("CanGroupBy", &self.can_group_by)?;
+        fields.opt("MustGroupBy", &self.must_group_by)?;
+        fields.opt("ShowValueReplace", &self.show_value_replace)?;
+        fields.end()
+    }
+}
+
 /// Dimension information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DimensionsDesc {
     /// Array of dimension names
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<String>,
 }
 
-impl DimensionsDesc {
-    /// With the fields a request must carry.
-    pub fn new(dimensions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        DimensionsDesc {
-            dimensions: dimensions.into_iter().map(Into::into).collect(),
+impl lenient::Reply for DimensionsDesc {
+    const NAME: &'static str = "DimensionsDesc";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DimensionsDesc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DimensionsDesc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DimensionsDesc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.end()
+    }
+}
+
 /// Event alarm conditions
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EventCondition {
     /// Alarm notification frequency.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86400`
-    #[serde(rename = "AlarmNotifyPeriod", default, skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<String>,
     /// Predefined repeated notification policy. `0`: One-time alarm; `1`: exponential alarm; `2`: consecutive alarm
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "AlarmNotifyType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<String>,
     /// Event ID.
     ///
     /// Example: `disk_readonly`
-    #[serde(rename = "EventID", default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// Displayed event name.
     ///
     /// Example: `磁盘只读`
-    #[serde(rename = "EventDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub event_display_name: Option<String>,
     /// Rule ID.
     ///
     /// Example: `200001`
-    #[serde(rename = "RuleID", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// (Chinese only)
     ///
@@ -4354,1095 +4838,1132 @@ pub struct EventCondition {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `disk_readonly`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
 }
 
-impl EventCondition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EventCondition {
-            alarm_notify_period: None,
-            alarm_notify_type: None,
-            event_id: None,
-            event_display_name: None,
-            rule_id: None,
-            metric_name: None,
+impl lenient::Reply for EventCondition {
+    const NAME: &'static str = "EventCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmNotifyPeriod",
+        "AlarmNotifyType",
+        "EventID",
+        "EventDisplayName",
+        "RuleID",
+        "MetricName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alarm_notify_period),
+            1 => lenient::value(map, &mut self.alarm_notify_type),
+            2 => lenient::value(map, &mut self.event_id),
+            3 => lenient::value(map, &mut self.event_display_name),
+            4 => lenient::value(map, &mut self.rule_id),
+            5 => lenient::value(map, &mut self.metric_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `AlarmNotifyPeriod`.
-    pub fn with_alarm_notify_period(mut self, alarm_notify_period: impl Into<String>) -> Self {
-        self.alarm_notify_period = Some(alarm_notify_period.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for EventCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AlarmNotifyType`.
-    pub fn with_alarm_notify_type(mut self, alarm_notify_type: impl Into<String>) -> Self {
-        self.alarm_notify_type = Some(alarm_notify_type.into());
-        self
-    }
-    /// Sets `EventID`.
-    pub fn with_event_id(mut self, event_id: impl Into<String>) -> Self {
-        self.event_id = Some(event_id.into());
-        self
-    }
-    /// Sets `EventDisplayName`.
-    pub fn with_event_display_name(mut self, event_display_name: impl Into<String>) -> Self {
-        self.event_display_name = Some(event_display_name.into());
-        self
-    }
-    /// Sets `RuleID`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
-    }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EventCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EventCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmNotifyPeriod", &self.alarm_notify_period)?;
+        fields.opt("AlarmNotifyType", &self.alarm_notify_type)?;
+        fields.opt("EventID", &self.event_id)?;
+        fields.opt("EventDisplayName", &self.event_display_name)?;
+        fields.opt("RuleID", &self.rule_id)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.end()
     }
 }
 
 /// TCMG authorized account information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaAccountInfo {
     /// User account ID
     ///
     /// Example: `1000000000`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// User permission
     ///
     /// Example: `Admin`
-    #[serde(rename = "Role", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub role: Vec<output::GrafanaAccountRole>,
     /// Remarks
     ///
     /// Example: `该账户的相关描述`
-    #[serde(rename = "Notes", default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreateAt", default, skip_serializing_if = "Option::is_none")]
     pub create_at: Option<String>,
     /// Instance ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `grafana-xxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// User’s root account UIN
     ///
     /// Example: `用户主账号 UIN`
-    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
     pub uin: Option<String>,
 }
 
-impl GrafanaAccountInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaAccountInfo {
-            user_id: None,
-            role: Vec::new(),
-            notes: None,
-            create_at: None,
-            instance_id: None,
-            uin: None,
+impl lenient::Reply for GrafanaAccountInfo {
+    const NAME: &'static str = "GrafanaAccountInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "UserId",
+        "Role",
+        "Notes",
+        "CreateAt",
+        "InstanceId",
+        "Uin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_id),
+            1 => lenient::list(map, &mut self.role),
+            2 => lenient::value(map, &mut self.notes),
+            3 => lenient::value(map, &mut self.create_at),
+            4 => lenient::value(map, &mut self.instance_id),
+            5 => lenient::value(map, &mut self.uin),
+            _ => Ok(()),
         }
     }
-    /// Sets `UserId`.
-    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GrafanaAccountInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl IntoIterator<Item = output::GrafanaAccountRole>) -> Self {
-        self.role = role.into_iter().collect();
-        self
-    }
-    /// Sets `Notes`.
-    pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
-        self.notes = Some(notes.into());
-        self
-    }
-    /// Sets `CreateAt`.
-    pub fn with_create_at(mut self, create_at: impl Into<String>) -> Self {
-        self.create_at = Some(create_at.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Uin`.
-    pub fn with_uin(mut self, uin: impl Into<String>) -> Self {
-        self.uin = Some(uin.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaAccountInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaAccountInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.list("Role", &self.role)?;
+        fields.opt("Notes", &self.notes)?;
+        fields.opt("CreateAt", &self.create_at)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Uin", &self.uin)?;
+        fields.end()
     }
 }
 
 /// TCMG account permission
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaAccountRole {
     /// Organization
     ///
     /// Example: `Org`
-    #[serde(rename = "Organization", default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Permission
     ///
     /// Example: `Admin`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
-impl GrafanaAccountRole {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaAccountRole {
-            organization: None,
-            role: None,
+impl lenient::Reply for GrafanaAccountRole {
+    const NAME: &'static str = "GrafanaAccountRole";
+    const FIELDS: &'static [&'static str] = &[
+        "Organization",
+        "Role",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.organization),
+            1 => lenient::value(map, &mut self.role),
+            _ => Ok(()),
         }
     }
-    /// Sets `Organization`.
-    pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
-        self.organization = Some(organization.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GrafanaAccountRole {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaAccountRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaAccountRole", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Organization", &self.organization)?;
+        fields.opt("Role", &self.role)?;
+        fields.end()
     }
 }
 
 /// Grafana alert channel
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaChannel {
     /// Channel ID
     ///
     /// Required. Example: `channel-id`
-    #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Channel name
     ///
     /// Required. Example: `channel-name`
-    #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Array of alert channel template IDs
     ///
     /// Required. Example: `["notice-abcd1234"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Creation time
     ///
     /// Required. Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// Required. Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// All valid organizations in an alert channel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["1", "2", "3"]`
-    #[serde(rename = "OrganizationIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub organization_ids: Vec<String>,
 }
 
-impl GrafanaChannel {
-    /// With the fields a request must carry.
-    pub fn new(channel_id: impl Into<String>, channel_name: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>, created_at: impl Into<String>, updated_at: impl Into<String>, organization_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        GrafanaChannel {
-            channel_id: Some(channel_id.into()),
-            channel_name: Some(channel_name.into()),
-            receivers: receivers.into_iter().map(Into::into).collect(),
-            created_at: Some(created_at.into()),
-            updated_at: Some(updated_at.into()),
-            organization_ids: organization_ids.into_iter().map(Into::into).collect(),
+impl lenient::Reply for GrafanaChannel {
+    const NAME: &'static str = "GrafanaChannel";
+    const FIELDS: &'static [&'static str] = &[
+        "ChannelId",
+        "ChannelName",
+        "Receivers",
+        "CreatedAt",
+        "UpdatedAt",
+        "OrganizationIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.channel_id),
+            1 => lenient::value(map, &mut self.channel_name),
+            2 => lenient::list(map, &mut self.receivers),
+            3 => lenient::value(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.updated_at),
+            5 => lenient::list(map, &mut self.organization_ids),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for GrafanaChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaChannel", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChannelId", &self.channel_id)?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.list("OrganizationIds", &self.organization_ids)?;
+        fields.end()
+    }
+}
+
 /// Instance type when the Grafana instance is queried
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaInstanceInfo {
     /// Instance name
     ///
     /// Example: `my-instance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance ID
     ///
     /// Example: `grafana-abcdefgh`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Region
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// VPC ID
     ///
     /// Example: `vpc-abcdef`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Array of subnet IDs
     ///
     /// Example: `["subnet-abcdef"]`
-    #[serde(rename = "SubnetIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_ids: Vec<String>,
     /// Grafana private network address
     ///
     /// Example: `192.168.0.1`
-    #[serde(rename = "InternetUrl", default, skip_serializing_if = "Option::is_none")]
     pub internet_url: Option<String>,
     /// Grafana public network address
     ///
     /// Example: `192.168.0.1`
-    #[serde(rename = "InternalUrl", default, skip_serializing_if = "Option::is_none")]
     pub internal_url: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Status. Valid values: `1` (creating), `2` (running), `3` (abnormal), `4` (restarting), `5` (stopping), `6` (stopped), `7` (deleted).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
     /// Instance tag
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"key":"1","value":"2"}]`
-    #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::PrometheusTag>,
     /// Instance AZ
     ///
     /// Example: `ap-guangzhou-6`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Billing mode. Valid value: `1` (yearly/monthly subscription).
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
     /// VPC name
     ///
     /// Example: `Default-VPC`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// Example: `Default-Subnet`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// Region ID
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// The full URL used to access this instance
     ///
     /// Example: `http://127.0.0.1`
-    #[serde(rename = "RootUrl", default, skip_serializing_if = "Option::is_none")]
     pub root_url: Option<String>,
     /// Whether to enable SSO
     ///
     /// Example: `true`
-    #[serde(rename = "EnableSSO", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_sso: Option<bool>,
     /// Version number
     ///
     /// Example: `v7.4.2`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Whether to enable CAM authentication during SSO
     ///
     /// Example: `true`
-    #[serde(rename = "EnableSSOCamCheck", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_sso_cam_check: Option<bool>,
 }
 
-impl GrafanaInstanceInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaInstanceInfo {
-            instance_name: None,
-            instance_id: None,
-            region: None,
-            vpc_id: None,
-            subnet_ids: Vec::new(),
-            internet_url: None,
-            internal_url: None,
-            created_at: None,
-            instance_status: None,
-            tag_specification: Vec::new(),
-            zone: None,
-            instance_charge_type: None,
-            vpc_name: None,
-            subnet_name: None,
-            region_id: None,
-            root_url: None,
-            enable_sso: None,
-            version: None,
-            enable_sso_cam_check: None,
+impl lenient::Reply for GrafanaInstanceInfo {
+    const NAME: &'static str = "GrafanaInstanceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceName",
+        "InstanceId",
+        "Region",
+        "VpcId",
+        "SubnetIds",
+        "InternetUrl",
+        "InternalUrl",
+        "CreatedAt",
+        "InstanceStatus",
+        "TagSpecification",
+        "Zone",
+        "InstanceChargeType",
+        "VpcName",
+        "SubnetName",
+        "RegionId",
+        "RootUrl",
+        "EnableSSO",
+        "Version",
+        "EnableSSOCamCheck",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_name),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::value(map, &mut self.vpc_id),
+            4 => lenient::list(map, &mut self.subnet_ids),
+            5 => lenient::value(map, &mut self.internet_url),
+            6 => lenient::value(map, &mut self.internal_url),
+            7 => lenient::value(map, &mut self.created_at),
+            8 => lenient::scalar(map, &mut self.instance_status),
+            9 => lenient::list(map, &mut self.tag_specification),
+            10 => lenient::value(map, &mut self.zone),
+            11 => lenient::scalar(map, &mut self.instance_charge_type),
+            12 => lenient::value(map, &mut self.vpc_name),
+            13 => lenient::value(map, &mut self.subnet_name),
+            14 => lenient::scalar(map, &mut self.region_id),
+            15 => lenient::value(map, &mut self.root_url),
+            16 => lenient::scalar(map, &mut self.enable_sso),
+            17 => lenient::value(map, &mut self.version),
+            18 => lenient::scalar(map, &mut self.enable_sso_cam_check),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GrafanaInstanceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetIds`.
-    pub fn with_subnet_ids(mut self, subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.subnet_ids = subnet_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `InternetUrl`.
-    pub fn with_internet_url(mut self, internet_url: impl Into<String>) -> Self {
-        self.internet_url = Some(internet_url.into());
-        self
-    }
-    /// Sets `InternalUrl`.
-    pub fn with_internal_url(mut self, internal_url: impl Into<String>) -> Self {
-        self.internal_url = Some(internal_url.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `InstanceStatus`.
-    pub fn with_instance_status(mut self, instance_status: i64) -> Self {
-        self.instance_status = Some(instance_status);
-        self
-    }
-    /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, tag_specification: impl IntoIterator<Item = output::PrometheusTag>) -> Self {
-        self.tag_specification = tag_specification.into_iter().collect();
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: i64) -> Self {
-        self.instance_charge_type = Some(instance_charge_type);
-        self
-    }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `RootUrl`.
-    pub fn with_root_url(mut self, root_url: impl Into<String>) -> Self {
-        self.root_url = Some(root_url.into());
-        self
-    }
-    /// Sets `EnableSSO`.
-    pub fn with_enable_sso(mut self, enable_sso: bool) -> Self {
-        self.enable_sso = Some(enable_sso);
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `EnableSSOCamCheck`.
-    pub fn with_enable_sso_cam_check(mut self, enable_sso_cam_check: bool) -> Self {
-        self.enable_sso_cam_check = Some(enable_sso_cam_check);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaInstanceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.list("SubnetIds", &self.subnet_ids)?;
+        fields.opt("InternetUrl", &self.internet_url)?;
+        fields.opt("InternalUrl", &self.internal_url)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.list("TagSpecification", &self.tag_specification)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("RootUrl", &self.root_url)?;
+        fields.opt("EnableSSO", &self.enable_sso)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("EnableSSOCamCheck", &self.enable_sso_cam_check)?;
+        fields.end()
     }
 }
 
 /// Grafana instance configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaIntegrationConfig {
     /// Integration ID
     ///
     /// Example: `my-instance`
-    #[serde(rename = "IntegrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Integration type
     ///
     /// Example: `grafana`
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Integration content
     ///
     /// Example: `"{}"`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Integration description
     ///
     /// Example: `集成描述`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Grafana redirection address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Grafana 地址`
-    #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
 }
 
-impl GrafanaIntegrationConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaIntegrationConfig {
-            integration_id: None,
-            kind: None,
-            content: None,
-            description: None,
-            grafana_url: None,
+impl lenient::Reply for GrafanaIntegrationConfig {
+    const NAME: &'static str = "GrafanaIntegrationConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "IntegrationId",
+        "Kind",
+        "Content",
+        "Description",
+        "GrafanaURL",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.integration_id),
+            1 => lenient::value(map, &mut self.kind),
+            2 => lenient::value(map, &mut self.content),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.grafana_url),
+            _ => Ok(()),
         }
     }
-    /// Sets `IntegrationId`.
-    pub fn with_integration_id(mut self, integration_id: impl Into<String>) -> Self {
-        self.integration_id = Some(integration_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GrafanaIntegrationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Kind`.
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `GrafanaURL`.
-    pub fn with_grafana_url(mut self, grafana_url: impl Into<String>) -> Self {
-        self.grafana_url = Some(grafana_url.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaIntegrationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaIntegrationConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IntegrationId", &self.integration_id)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("GrafanaURL", &self.grafana_url)?;
+        fields.end()
     }
 }
 
 /// Grafana notification channel
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaNotificationChannel {
     /// Channel ID
     ///
     /// Example: `channel-id`
-    #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Channel name
     ///
     /// Example: `channel-name`
-    #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Array of notification channel template IDs
     ///
     /// Example: `["receiver-1234abcd"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Default valid organization. This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `1`
-    #[serde(rename = "OrgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// Extra valid organization. This parameter has been deprecated. Please use `OrganizationIds` instead.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["2", "3"]`
-    #[serde(rename = "ExtraOrgIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub extra_org_ids: Vec<String>,
     /// (Chinese only) 生效组织，已废弃，请使用 OrganizationIds
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["1", "2", "3"]`
-    #[serde(rename = "OrgIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub org_ids: Vec<String>,
     /// (Chinese only) 告警渠道的所有生效组织
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["1", "2", "3"]`
-    #[serde(rename = "OrganizationIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub organization_ids: Vec<String>,
 }
 
-impl GrafanaNotificationChannel {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GrafanaNotificationChannel {
-            channel_id: None,
-            channel_name: None,
-            receivers: Vec::new(),
-            created_at: None,
-            updated_at: None,
-            org_id: None,
-            extra_org_ids: Vec::new(),
-            org_ids: Vec::new(),
-            organization_ids: Vec::new(),
+impl lenient::Reply for GrafanaNotificationChannel {
+    const NAME: &'static str = "GrafanaNotificationChannel";
+    const FIELDS: &'static [&'static str] = &[
+        "ChannelId",
+        "ChannelName",
+        "Receivers",
+        "CreatedAt",
+        "UpdatedAt",
+        "OrgId",
+        "ExtraOrgIds",
+        "OrgIds",
+        "OrganizationIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.channel_id),
+            1 => lenient::value(map, &mut self.channel_name),
+            2 => lenient::list(map, &mut self.receivers),
+            3 => lenient::value(map, &mut self.created_at),
+            4 => lenient::value(map, &mut self.updated_at),
+            5 => lenient::value(map, &mut self.org_id),
+            6 => lenient::list(map, &mut self.extra_org_ids),
+            7 => lenient::list(map, &mut self.org_ids),
+            8 => lenient::list(map, &mut self.organization_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChannelId`.
-    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
-        self.channel_id = Some(channel_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GrafanaNotificationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ChannelName`.
-    pub fn with_channel_name(mut self, channel_name: impl Into<String>) -> Self {
-        self.channel_name = Some(channel_name.into());
-        self
-    }
-    /// Sets `Receivers`.
-    pub fn with_receivers(mut self, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receivers = receivers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `OrgId`.
-    pub fn with_org_id(mut self, org_id: impl Into<String>) -> Self {
-        self.org_id = Some(org_id.into());
-        self
-    }
-    /// Sets `ExtraOrgIds`.
-    pub fn with_extra_org_ids(mut self, extra_org_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.extra_org_ids = extra_org_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `OrgIds`.
-    pub fn with_org_ids(mut self, org_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.org_ids = org_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `OrganizationIds`.
-    pub fn with_organization_ids(mut self, organization_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.organization_ids = organization_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaNotificationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaNotificationChannel", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChannelId", &self.channel_id)?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("OrgId", &self.org_id)?;
+        fields.list("ExtraOrgIds", &self.extra_org_ids)?;
+        fields.list("OrgIds", &self.org_ids)?;
+        fields.list("OrganizationIds", &self.organization_ids)?;
+        fields.end()
     }
 }
 
 /// Grafana plugin
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaPlugin {
     /// Grafana plugin ID
     ///
     /// Required. Example: `piechart`
-    #[serde(rename = "PluginId", default, skip_serializing_if = "Option::is_none")]
     pub plugin_id: Option<String>,
     /// Grafana plugin version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `v1.0.0`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
-impl GrafanaPlugin {
-    /// With the fields a request must carry.
-    pub fn new(plugin_id: impl Into<String>, version: impl Into<String>) -> Self {
-        GrafanaPlugin {
-            plugin_id: Some(plugin_id.into()),
-            version: Some(version.into()),
+impl lenient::Reply for GrafanaPlugin {
+    const NAME: &'static str = "GrafanaPlugin";
+    const FIELDS: &'static [&'static str] = &[
+        "PluginId",
+        "Version",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.plugin_id),
+            1 => lenient::value(map, &mut self.version),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for GrafanaPlugin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaPlugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaPlugin", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PluginId", &self.plugin_id)?;
+        fields.opt("Version", &self.version)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) Grafana 版本
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GrafanaVersion {
     /// (Chinese only) 版本别名
     ///
     /// Required. Example: `v7.4.2`
-    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// (Chinese only) 版本
     ///
     /// Required. Example: `v7.4.2`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
-impl GrafanaVersion {
-    /// With the fields a request must carry.
-    pub fn new(alias: impl Into<String>, version: impl Into<String>) -> Self {
-        GrafanaVersion {
-            alias: Some(alias.into()),
-            version: Some(version.into()),
+impl lenient::Reply for GrafanaVersion {
+    const NAME: &'static str = "GrafanaVersion";
+    const FIELDS: &'static [&'static str] = &[
+        "Alias",
+        "Version",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alias),
+            1 => lenient::value(map, &mut self.version),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for GrafanaVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GrafanaVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GrafanaVersion", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Alias", &self.alias)?;
+        fields.opt("Version", &self.version)?;
+        fields.end()
+    }
+}
+
 /// InstanceGroup in Alarms returned by the DescribeBasicAlarmList API
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceGroup {
     /// Instance group ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1266`
-    #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
     /// Instance group name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `"name_01"`
-    #[serde(rename = "InstanceGroupName", default, skip_serializing_if = "Option::is_none")]
     pub instance_group_name: Option<String>,
 }
 
-impl InstanceGroup {
-    /// With the fields a request must carry.
-    pub fn new(instance_group_id: i64, instance_group_name: impl Into<String>) -> Self {
-        InstanceGroup {
-            instance_group_id: Some(instance_group_id),
-            instance_group_name: Some(instance_group_name.into()),
+impl lenient::Reply for InstanceGroup {
+    const NAME: &'static str = "InstanceGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceGroupId",
+        "InstanceGroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.instance_group_id),
+            1 => lenient::value(map, &mut self.instance_group_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for InstanceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceGroupId", &self.instance_group_id)?;
+        fields.opt("InstanceGroupName", &self.instance_group_name)?;
+        fields.end()
+    }
+}
+
 /// Instance group of alarm object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceGroups {
     /// Instance group ID
     ///
     /// Required. Example: `1662`
-    #[serde(rename = "Id", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Instance group name
     ///
     /// Required. Example: `"name_01"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl InstanceGroups {
-    /// With the fields a request must carry.
-    pub fn new(id: i64, name: impl Into<String>) -> Self {
-        InstanceGroups {
-            id: Some(id),
-            name: Some(name.into()),
+impl lenient::Reply for InstanceGroups {
+    const NAME: &'static str = "InstanceGroups";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for InstanceGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceGroups {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceGroups", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Export integration configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntegrationConfiguration {
     /// Name
     ///
     /// Example: `integration-name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Type
     ///
     /// Example: `blackbox-exporter`
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Content
     ///
     /// Example: `{"name":"test","kind":"blackbox-exporter","spec":{"scrapeSpec":{"interval":"15s"},"instanceSpec":{"module":"http_get","urls":["http://test.com"]},"exporterSpec":{}}}`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Status
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Instance type
     ///
     /// Example: `MySQL`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Instance description
     ///
     /// Example: `root:**@localhost:3306`
-    #[serde(rename = "InstanceDesc", default, skip_serializing_if = "Option::is_none")]
     pub instance_desc: Option<String>,
     /// Dashboard URL
     ///
     /// Example: `http://xx`
-    #[serde(rename = "GrafanaDashboardURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_dashboard_url: Option<String>,
 }
 
-impl IntegrationConfiguration {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntegrationConfiguration {
-            name: None,
-            kind: None,
-            content: None,
-            status: None,
-            category: None,
-            instance_desc: None,
-            grafana_dashboard_url: None,
+impl lenient::Reply for IntegrationConfiguration {
+    const NAME: &'static str = "IntegrationConfiguration";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Kind",
+        "Content",
+        "Status",
+        "Category",
+        "InstanceDesc",
+        "GrafanaDashboardURL",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.kind),
+            2 => lenient::value(map, &mut self.content),
+            3 => lenient::scalar(map, &mut self.status),
+            4 => lenient::value(map, &mut self.category),
+            5 => lenient::value(map, &mut self.instance_desc),
+            6 => lenient::value(map, &mut self.grafana_dashboard_url),
+            _ => Ok(()),
         }
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IntegrationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Kind`.
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
-    /// Sets `InstanceDesc`.
-    pub fn with_instance_desc(mut self, instance_desc: impl Into<String>) -> Self {
-        self.instance_desc = Some(instance_desc.into());
-        self
-    }
-    /// Sets `GrafanaDashboardURL`.
-    pub fn with_grafana_dashboard_url(mut self, grafana_dashboard_url: impl Into<String>) -> Self {
-        self.grafana_dashboard_url = Some(grafana_dashboard_url.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IntegrationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IntegrationConfiguration", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Category", &self.category)?;
+        fields.opt("InstanceDesc", &self.instance_desc)?;
+        fields.opt("GrafanaDashboardURL", &self.grafana_dashboard_url)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) prometheus集成指标详情
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntegrationMetric {
     /// (Chinese only) 指标名
     ///
     /// Example: `qce_cvm_tcpcurrestab_max`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 指标名称
     ///
     /// Example: `TCP 连接数`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 统计类型
     ///
     /// Example: `GAUGE`
-    #[serde(rename = "MetricType", default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<String>,
     /// (Chinese only) 单位
     ///
     /// Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// (Chinese only) 指标详细描述
     ///
     /// Example: `TCP 连接数量`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl IntegrationMetric {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntegrationMetric {
-            metric_name: None,
-            name: None,
-            metric_type: None,
-            unit: None,
-            description: None,
+impl lenient::Reply for IntegrationMetric {
+    const NAME: &'static str = "IntegrationMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Name",
+        "MetricType",
+        "Unit",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.metric_type),
+            3 => lenient::value(map, &mut self.unit),
+            4 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IntegrationMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `MetricType`.
-    pub fn with_metric_type(mut self, metric_type: impl Into<String>) -> Self {
-        self.metric_type = Some(metric_type.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IntegrationMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IntegrationMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("MetricType", &self.metric_type)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) prometheus集成分组指标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IntegrationMetricGroup {
     /// (Chinese only) 分组标识
     ///
     /// Example: `qcloud`
-    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// (Chinese only) 指标详情
     ///
     /// Example: `[{"Group":"cdb","MetricName":"qce_cdb_abortedclients_sum","Name":"异常关闭的客户端连接数","MetricType":"","Unit":"Count","Description":"由于客户端在没有正确关闭连接的情况下死亡而中止的连接数"}]`
-    #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::IntegrationMetric>,
     /// (Chinese only) 分组名称
     ///
     /// Example: `云服务器`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
-impl IntegrationMetricGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IntegrationMetricGroup {
-            group: None,
-            metrics: Vec::new(),
-            group_name: None,
+impl lenient::Reply for IntegrationMetricGroup {
+    const NAME: &'static str = "IntegrationMetricGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "Group",
+        "Metrics",
+        "GroupName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.group),
+            1 => lenient::list(map, &mut self.metrics),
+            2 => lenient::value(map, &mut self.group_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `Group`.
-    pub fn with_group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IntegrationMetricGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Metrics`.
-    pub fn with_metrics(mut self, metrics: impl IntoIterator<Item = output::IntegrationMetric>) -> Self {
-        self.metrics = metrics.into_iter().collect();
-        self
-    }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IntegrationMetricGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IntegrationMetricGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Group", &self.group)?;
+        fields.list("Metrics", &self.metrics)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.end()
     }
 }
 
 /// Tags in K8s, which generally exist in the form of an array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Label {
     /// Label name
     ///
     /// Required. Example: `label-name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Label value
     ///
     /// Required. Example: `label-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Label {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Label {
-            name: Some(name.into()),
-            value: Some(value.into()),
+impl lenient::Reply for Label {
+    const NAME: &'static str = "Label";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Label", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Prometheus agent management command line
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ManagementCommand {
     /// Agent installation command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体安装命令`
-    #[serde(rename = "Install", default, skip_serializing_if = "Option::is_none")]
     pub install: Option<String>,
     /// Agent restart command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体重启命令`
-    #[serde(rename = "Restart", default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<String>,
     /// Agent stop command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体停止命令`
-    #[serde(rename = "Stop", default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<String>,
     /// Agent status detection command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体状态命令`
-    #[serde(rename = "StatusCheck", default, skip_serializing_if = "Option::is_none")]
     pub status_check: Option<String>,
     /// Agent log detection command
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体日志命令`
-    #[serde(rename = "LogCheck", default, skip_serializing_if = "Option::is_none")]
     pub log_check: Option<String>,
 }
 
-impl ManagementCommand {
-    /// With the fields a request must carry.
-    pub fn new(install: impl Into<String>, restart: impl Into<String>, stop: impl Into<String>, status_check: impl Into<String>, log_check: impl Into<String>) -> Self {
-        ManagementCommand {
-            install: Some(install.into()),
-            restart: Some(restart.into()),
-            stop: Some(stop.into()),
-            status_check: Some(status_check.into()),
-            log_check: Some(log_check.into()),
+impl lenient::Reply for ManagementCommand {
+    const NAME: &'static str = "ManagementCommand";
+    const FIELDS: &'static [&'static str] = &[
+        "Install",
+        "Restart",
+        "Stop",
+        "StatusCheck",
+        "LogCheck",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.install),
+            1 => lenient::value(map, &mut self.restart),
+            2 => lenient::value(map, &mut self.stop),
+            3 => lenient::value(map, &mut self.status_check),
+            4 => lenient::value(map, &mut self.log_check),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ManagementCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ManagementCommand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ManagementCommand", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Install", &self.install)?;
+        fields.opt("Restart", &self.restart)?;
+        fields.opt("Stop", &self.stop)?;
+        fields.opt("StatusCheck", &self.status_check)?;
+        fields.opt("LogCheck", &self.log_check)?;
+        fields.end()
+    }
+}
+
 /// Metric, which can be used to set alarms and query data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Metric {
     /// Alarm policy type
     ///
     /// Example: `cvm_device`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Metric name
     ///
     /// Example: `CpuUsage`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Metric display name
     ///
     /// Example: `CPU利用率`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Minimum value
     ///
     /// Example: `0`
-    #[serde(rename = "Min", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
     /// Maximum value
     ///
     /// Example: `100`
-    #[serde(rename = "Max", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// Dimension list
     ///
     /// Example: `["vm_uuid"]`
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<String>,
     /// Unit
     ///
     /// Example: `%`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Metric configuration
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "MetricConfig", default, skip_serializing_if = "Option::is_none")]
     pub metric_config: Option<output::MetricConfig>,
     /// Whether it is an advanced metric. 1: Yes; 0: No.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
     /// Whether the advanced metric feature is enabled. 1: Yes; 0: No.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Integration center product ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "ProductId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<i64>,
     /// Matching operator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Operators", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<output::Operator>,
     /// Metric monitoring granularity
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[5,60]`
-    #[serde(rename = "Periods", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<i64>,
     /// (Chinese only)
     ///
@@ -5451,368 +5972,465 @@ pub struct Metric {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsLatenessMetric", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_lateness_metric: Option<i64>,
 }
 
-impl Metric {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Metric {
-            namespace: None,
-            metric_name: None,
-            description: None,
-            min: None,
-            max: None,
-            dimensions: Vec::new(),
-            unit: None,
-            metric_config: None,
-            is_advanced: None,
-            is_open: None,
-            product_id: None,
-            operators: Vec::new(),
-            periods: Vec::new(),
-            is_lateness_metric: None,
+impl lenient::Reply for Metric {
+    const NAME: &'static str = "Metric";
+    const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "MetricName",
+        "Description",
+        "Min",
+        "Max",
+        "Dimensions",
+        "Unit",
+        "MetricConfig",
+        "IsAdvanced",
+        "IsOpen",
+        "ProductId",
+        "Operators",
+        "Periods",
+        "IsLatenessMetric",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.namespace),
+            1 => lenient::value(map, &mut self.metric_name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::scalar(map, &mut self.min),
+            4 => lenient::scalar(map, &mut self.max),
+            5 => lenient::list(map, &mut self.dimensions),
+            6 => lenient::value(map, &mut self.unit),
+            7 => lenient::value(map, &mut self.metric_config),
+            8 => lenient::scalar(map, &mut self.is_advanced),
+            9 => lenient::scalar(map, &mut self.is_open),
+            10 => lenient::scalar(map, &mut self.product_id),
+            11 => lenient::list(map, &mut self.operators),
+            12 => lenient::scalars(map, &mut self.periods),
+            13 => lenient::scalar(map, &mut self.is_lateness_metric),
+            _ => Ok(()),
         }
     }
-    /// Sets `Namespace`.
-    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn with_min(mut self, min: f64) -> Self {
-        self.min = Some(min);
-        self
-    }
-    /// Sets `Max`.
-    pub fn with_max(mut self, max: f64) -> Self {
-        self.max = Some(max);
-        self
-    }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dimensions = dimensions.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `MetricConfig`.
-    pub fn with_metric_config(mut self, metric_config: output::MetricConfig) -> Self {
-        self.metric_config = Some(metric_config);
-        self
-    }
-    /// Sets `IsAdvanced`.
-    pub fn with_is_advanced(mut self, is_advanced: i64) -> Self {
-        self.is_advanced = Some(is_advanced);
-        self
-    }
-    /// Sets `IsOpen`.
-    pub fn with_is_open(mut self, is_open: i64) -> Self {
-        self.is_open = Some(is_open);
-        self
-    }
-    /// Sets `ProductId`.
-    pub fn with_product_id(mut self, product_id: i64) -> Self {
-        self.product_id = Some(product_id);
-        self
-    }
-    /// Sets `Operators`.
-    pub fn with_operators(mut self, operators: impl IntoIterator<Item = output::Operator>) -> Self {
-        self.operators = operators.into_iter().collect();
-        self
-    }
-    /// Sets `Periods`.
-    pub fn with_periods(mut self, periods: impl IntoIterator<Item = i64>) -> Self {
-        self.periods = periods.into_iter().collect();
-        self
-    }
-    /// Sets `IsLatenessMetric`.
-    pub fn with_is_lateness_metric(mut self, is_lateness_metric: i64) -> Self {
-        self.is_lateness_metric = Some(is_lateness_metric);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Metric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Min", &self.min)?;
+        fields.opt("Max", &self.max)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("MetricConfig", &self.metric_config)?;
+        fields.opt("IsAdvanced", &self.is_advanced)?;
+        fields.opt("IsOpen", &self.is_open)?;
+        fields.opt("ProductId", &self.product_id)?;
+        fields.list("Operators", &self.operators)?;
+        fields.list("Periods", &self.periods)?;
+        fields.opt("IsLatenessMetric", &self.is_lateness_metric)?;
+        fields.end()
     }
 }
 
 /// Metric configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricConfig {
     /// Allowed operator
     ///
     /// Required. Example: `["*"]`
-    #[serde(rename = "Operator", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operator: Vec<String>,
     /// Allowed data cycle in seconds
     ///
     /// Required. Example: `[1]`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
     /// Allowed number of continuous cycles
     ///
     /// Required. Example: `[3600]`
-    #[serde(rename = "ContinuePeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub continue_period: Vec<i64>,
 }
 
-impl MetricConfig {
-    /// With the fields a request must carry.
-    pub fn new(operator: impl IntoIterator<Item = impl Into<String>>, period: impl IntoIterator<Item = i64>, continue_period: impl IntoIterator<Item = i64>) -> Self {
-        MetricConfig {
-            operator: operator.into_iter().map(Into::into).collect(),
-            period: period.into_iter().collect(),
-            continue_period: continue_period.into_iter().collect(),
+impl lenient::Reply for MetricConfig {
+    const NAME: &'static str = "MetricConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Operator",
+        "Period",
+        "ContinuePeriod",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.operator),
+            1 => lenient::scalars(map, &mut self.period),
+            2 => lenient::scalars(map, &mut self.continue_period),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for MetricConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MetricConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MetricConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Operator", &self.operator)?;
+        fields.list("Period", &self.period)?;
+        fields.list("ContinuePeriod", &self.continue_period)?;
+        fields.end()
+    }
+}
+
 /// `DescribeMetricData` output parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricData {
     /// Metric name
     ///
     /// Example: `cpu_usages`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Monitoring data point
     ///
     /// Example: `[{}]`
-    #[serde(rename = "Points", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<output::MetricDataPoint>,
 }
 
-impl MetricData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        MetricData {
-            metric_name: None,
-            points: Vec::new(),
+impl lenient::Reply for MetricData {
+    const NAME: &'static str = "MetricData";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "Points",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::list(map, &mut self.points),
+            _ => Ok(()),
         }
     }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for MetricData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Points`.
-    pub fn with_points(mut self, points: impl IntoIterator<Item = output::MetricDataPoint>) -> Self {
-        self.points = points.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MetricData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MetricData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.list("Points", &self.points)?;
+        fields.end()
     }
 }
 
 /// `DescribeMetricData` output parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricDataPoint {
     /// Combination of instance object dimensions
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
     /// Data point list
     ///
     /// Required.
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<output::Point>,
 }
 
-impl MetricDataPoint {
-    /// With the fields a request must carry.
-    pub fn new(dimensions: impl IntoIterator<Item = output::Dimension>, values: impl IntoIterator<Item = output::Point>) -> Self {
-        MetricDataPoint {
-            dimensions: dimensions.into_iter().collect(),
-            values: values.into_iter().collect(),
+impl lenient::Reply for MetricDataPoint {
+    const NAME: &'static str = "MetricDataPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+        "Values",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            1 => lenient::list(map, &mut self.values),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for MetricDataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MetricDataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MetricDataPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.list("Values", &self.values)?;
+        fields.end()
+    }
+}
+
 /// Meaning of metric data
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricObjectMeaning {
     /// Meaning of the metric in English
     ///
     /// Required.
-    #[serde(rename = "En", default, skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
     /// Meaning of the metric in Chinese
     ///
     /// Required.
-    #[serde(rename = "Zh", default, skip_serializing_if = "Option::is_none")]
     pub zh: Option<String>,
 }
 
-impl MetricObjectMeaning {
-    /// With the fields a request must carry.
-    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
-        MetricObjectMeaning {
-            en: Some(en.into()),
-            zh: Some(zh.into()),
+impl lenient::Reply for MetricObjectMeaning {
+    const NAME: &'static str = "MetricObjectMeaning";
+    const FIELDS: &'static [&'static str] = &[
+        "En",
+        "Zh",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.en),
+            1 => lenient::value(map, &mut self.zh),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for MetricObjectMeaning {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MetricObjectMeaning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MetricObjectMeaning", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("En", &self.en)?;
+        fields.opt("Zh", &self.zh)?;
+        fields.end()
+    }
+}
+
 /// Description of the unit and supported statistical period of the business metric
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MetricSet {
     /// Namespace. Each Tencent Cloud product has a namespace
     ///
     /// Required. Example: `QCE/CVM`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Metric Name
     ///
     /// Required. Example: `AccOuttraffic`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Unit used by the metric
     ///
     /// Required. Example: `MB`
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Unit used by the metric
     ///
     /// Required. Example: `""`
-    #[serde(rename = "UnitCname", default, skip_serializing_if = "Option::is_none")]
     pub unit_cname: Option<String>,
     /// Statistical period in seconds supported by the metric, such as 60 and 300
     ///
     /// Required. Example: `[10,60]`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
     /// Metric method during the statistical period
     ///
     /// Required.
-    #[serde(rename = "Periods", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<output::PeriodsSt>,
     /// Meaning of the statistical metric
     ///
     /// Required.
-    #[serde(rename = "Meaning", default, skip_serializing_if = "Option::is_none")]
     pub meaning: Option<output::MetricObjectMeaning>,
     /// Dimension description
     ///
     /// Required.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DimensionsDesc>,
     /// Metric name (in Chinese).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `公网出流量面积`
-    #[serde(rename = "MetricCName", default, skip_serializing_if = "Option::is_none")]
     pub metric_c_name: Option<String>,
     /// Metric name (in English).
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AccOuttraffic`
-    #[serde(rename = "MetricEName", default, skip_serializing_if = "Option::is_none")]
     pub metric_e_name: Option<String>,
 }
 
-impl MetricSet {
-    /// With the fields a request must carry.
-    pub fn new(namespace: impl Into<String>, metric_name: impl Into<String>, unit: impl Into<String>, unit_cname: impl Into<String>, period: impl IntoIterator<Item = i64>, periods: impl IntoIterator<Item = output::PeriodsSt>, meaning: output::MetricObjectMeaning, dimensions: impl IntoIterator<Item = output::DimensionsDesc>, metric_c_name: impl Into<String>, metric_e_name: impl Into<String>) -> Self {
-        MetricSet {
-            namespace: Some(namespace.into()),
-            metric_name: Some(metric_name.into()),
-            unit: Some(unit.into()),
-            unit_cname: Some(unit_cname.into()),
-            period: period.into_iter().collect(),
-            periods: periods.into_iter().collect(),
-            meaning: Some(meaning),
-            dimensions: dimensions.into_iter().collect(),
-            metric_c_name: Some(metric_c_name.into()),
-            metric_e_name: Some(metric_e_name.into()),
+impl lenient::Reply for MetricSet {
+    const NAME: &'static str = "MetricSet";
+    const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "MetricName",
+        "Unit",
+        "UnitCname",
+        "Period",
+        "Periods",
+        "Meaning",
+        "Dimensions",
+        "MetricCName",
+        "MetricEName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.namespace),
+            1 => lenient::value(map, &mut self.metric_name),
+            2 => lenient::value(map, &mut self.unit),
+            3 => lenient::value(map, &mut self.unit_cname),
+            4 => lenient::scalars(map, &mut self.period),
+            5 => lenient::list(map, &mut self.periods),
+            6 => lenient::value(map, &mut self.meaning),
+            7 => lenient::list(map, &mut self.dimensions),
+            8 => lenient::value(map, &mut self.metric_c_name),
+            9 => lenient::value(map, &mut self.metric_e_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for MetricSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MetricSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MetricSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("UnitCname", &self.unit_cname)?;
+        fields.list("Period", &self.period)?;
+        fields.list("Periods", &self.periods)?;
+        fields.opt("Meaning", &self.meaning)?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.opt("MetricCName", &self.metric_c_name)?;
+        fields.opt("MetricEName", &self.metric_e_name)?;
+        fields.end()
+    }
+}
+
 /// Monitoring type details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MonitorTypeInfo {
     /// Monitoring type ID
     ///
     /// Required. Example: `19023`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Monitoring type
     ///
     /// Required. Example: `MT_QCE`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sort order
     ///
     /// Required. Example: `1`
-    #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
 }
 
-impl MonitorTypeInfo {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, sort_id: i64) -> Self {
-        MonitorTypeInfo {
-            id: Some(id.into()),
-            name: Some(name.into()),
-            sort_id: Some(sort_id),
+impl lenient::Reply for MonitorTypeInfo {
+    const NAME: &'static str = "MonitorTypeInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+        "SortId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::scalar(map, &mut self.sort_id),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for MonitorTypeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MonitorTypeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MonitorTypeInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("SortId", &self.sort_id)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 通知内容模板绑定信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindInfo {
     /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
-    #[serde(rename = "ContentTmplID", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl_id: Option<String>,
     /// (Chinese only) 通知模板ID
     ///
     /// Example: `notice-xxx`
-    #[serde(rename = "NoticeID", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
 }
 
-impl NoticeContentTmplBindInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmplBindInfo {
-            content_tmpl_id: None,
-            notice_id: None,
+impl lenient::Reply for NoticeContentTmplBindInfo {
+    const NAME: &'static str = "NoticeContentTmplBindInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmplID",
+        "NoticeID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl_id),
+            1 => lenient::value(map, &mut self.notice_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ContentTmplID`.
-    pub fn with_content_tmpl_id(mut self, content_tmpl_id: impl Into<String>) -> Self {
-        self.content_tmpl_id = Some(content_tmpl_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NoticeID`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NoticeContentTmplBindInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NoticeContentTmplBindInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmplID", &self.content_tmpl_id)?;
+        fields.opt("NoticeID", &self.notice_id)?;
+        fields.end()
     }
 }
 
 /// Notification template configuration sending user's message
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeOnCallUsersInfo {
     /// Notification template id
@@ -5820,35 +6438,44 @@ pub struct NoticeOnCallUsersInfo {
     /// Parameter format: notice-xxxxxxxx
     ///
     /// Example: `notice-********`
-    #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// Send group information, corresponding to each configuration in the notification template
-    #[serde(rename = "SendGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_groups: Vec<output::NoticeSendGroup>,
 }
 
-impl NoticeOnCallUsersInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeOnCallUsersInfo {
-            notice_id: None,
-            send_groups: Vec::new(),
+impl lenient::Reply for NoticeOnCallUsersInfo {
+    const NAME: &'static str = "NoticeOnCallUsersInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "SendGroups",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_id),
+            1 => lenient::list(map, &mut self.send_groups),
+            _ => Ok(()),
         }
     }
-    /// Sets `NoticeId`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NoticeOnCallUsersInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SendGroups`.
-    pub fn with_send_groups(mut self, send_groups: impl IntoIterator<Item = output::NoticeSendGroup>) -> Self {
-        self.send_groups = send_groups.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NoticeOnCallUsersInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NoticeOnCallUsersInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.list("SendGroups", &self.send_groups)?;
+        fields.end()
     }
 }
 
 /// Notification template sending group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeSendGroup {
     /// Send group type
@@ -5860,1030 +6487,1151 @@ pub struct NoticeSendGroup {
     /// - OnCallForm: Duty schedule
     ///
     /// Example: `GROUP`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Notifier info
-    #[serde(rename = "Users", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<output::NoticeUserInfo>,
 }
 
-impl NoticeSendGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeSendGroup {
-            receiver_type: None,
-            users: Vec::new(),
+impl lenient::Reply for NoticeSendGroup {
+    const NAME: &'static str = "NoticeSendGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverType",
+        "Users",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.receiver_type),
+            1 => lenient::list(map, &mut self.users),
+            _ => Ok(()),
         }
     }
-    /// Sets `ReceiverType`.
-    pub fn with_receiver_type(mut self, receiver_type: impl Into<String>) -> Self {
-        self.receiver_type = Some(receiver_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NoticeSendGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Users`.
-    pub fn with_users(mut self, users: impl IntoIterator<Item = output::NoticeUserInfo>) -> Self {
-        self.users = users.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NoticeSendGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NoticeSendGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("Users", &self.users)?;
+        fields.end()
     }
 }
 
 /// User information configured in the notification template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeUserInfo {
     /// Tencent Cloud user id, **not account uin**
     ///
     /// Example: `10***37`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Username.
     ///
     /// Example: `iv****ai`
-    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }
 
-impl NoticeUserInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeUserInfo {
-            user_id: None,
-            user_name: None,
+impl lenient::Reply for NoticeUserInfo {
+    const NAME: &'static str = "NoticeUserInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "UserId",
+        "UserName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.user_id),
+            1 => lenient::value(map, &mut self.user_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `UserId`.
-    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NoticeUserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UserName`.
-    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NoticeUserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NoticeUserInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.opt("UserName", &self.user_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 告警通知内容模板支持的变量或者函数列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupport {
     /// (Chinese only) 监控类型
     ///
     /// Example: `MT_PROM`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// (Chinese only) 支持的变量
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Variables", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<output::NotificationContentTemplateSupportDetail>,
     /// (Chinese only) 支持的函数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Functions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub functions: Vec<output::NotificationContentTemplateSupportDetail>,
 }
 
-impl NotificationContentTemplateSupport {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NotificationContentTemplateSupport {
-            monitor_type: None,
-            variables: Vec::new(),
-            functions: Vec::new(),
+impl lenient::Reply for NotificationContentTemplateSupport {
+    const NAME: &'static str = "NotificationContentTemplateSupport";
+    const FIELDS: &'static [&'static str] = &[
+        "MonitorType",
+        "Variables",
+        "Functions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.monitor_type),
+            1 => lenient::list(map, &mut self.variables),
+            2 => lenient::list(map, &mut self.functions),
+            _ => Ok(()),
         }
     }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NotificationContentTemplateSupport {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Variables`.
-    pub fn with_variables(mut self, variables: impl IntoIterator<Item = output::NotificationContentTemplateSupportDetail>) -> Self {
-        self.variables = variables.into_iter().collect();
-        self
-    }
-    /// Sets `Functions`.
-    pub fn with_functions(mut self, functions: impl IntoIterator<Item = output::NotificationContentTemplateSupportDetail>) -> Self {
-        self.functions = functions.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NotificationContentTemplateSupport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NotificationContentTemplateSupport", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.list("Variables", &self.variables)?;
+        fields.list("Functions", &self.functions)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 告警通知内容模板支持的变量或者函数
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupportDetail {
     /// (Chinese only) 变量/函数名称
     ///
     /// Example: `status_fmt`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 描述
     ///
     /// Example: `告警状态格式化信息`
-    #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// (Chinese only) 示例
     ///
     /// Example: `触发`
-    #[serde(rename = "Example", default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
 }
 
-impl NotificationContentTemplateSupportDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NotificationContentTemplateSupportDetail {
-            name: None,
-            desc: None,
-            example: None,
+impl lenient::Reply for NotificationContentTemplateSupportDetail {
+    const NAME: &'static str = "NotificationContentTemplateSupportDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Desc",
+        "Example",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.desc),
+            2 => lenient::value(map, &mut self.example),
+            _ => Ok(()),
         }
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NotificationContentTemplateSupportDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Desc`.
-    pub fn with_desc(mut self, desc: impl Into<String>) -> Self {
-        self.desc = Some(desc.into());
-        self
-    }
-    /// Sets `Example`.
-    pub fn with_example(mut self, example: impl Into<String>) -> Self {
-        self.example = Some(example.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NotificationContentTemplateSupportDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NotificationContentTemplateSupportDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Desc", &self.desc)?;
+        fields.opt("Example", &self.example)?;
+        fields.end()
     }
 }
 
 /// Shift information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OnCallForm {
     /// Schedule ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `form-12345`
-    #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
     /// Shift name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormName", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_name: Option<String>,
     /// Schedule description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormDesc", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
     /// Rotation type.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RotationType", default, skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
     /// Shift change time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ShiftTime", default, skip_serializing_if = "Option::is_none")]
     pub shift_time: Option<String>,
     /// Validity start time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_start_time: Option<i64>,
     /// Validity end time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_end_time: Option<i64>,
     /// Time zone
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// Current on-duty personnel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CurrOnCallStaffs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub curr_on_call_staffs: Vec<String>,
     /// Tag bound to the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl OnCallForm {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OnCallForm {
-            on_call_form_id: None,
-            on_call_form_name: None,
-            on_call_form_desc: None,
-            rotation_type: None,
-            shift_time: None,
-            effective_start_time: None,
-            effective_end_time: None,
-            time_zone: None,
-            curr_on_call_staffs: Vec::new(),
-            tags: Vec::new(),
+impl lenient::Reply for OnCallForm {
+    const NAME: &'static str = "OnCallForm";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallFormID",
+        "OnCallFormName",
+        "OnCallFormDesc",
+        "RotationType",
+        "ShiftTime",
+        "EffectiveStartTime",
+        "EffectiveEndTime",
+        "TimeZone",
+        "CurrOnCallStaffs",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.on_call_form_id),
+            1 => lenient::value(map, &mut self.on_call_form_name),
+            2 => lenient::value(map, &mut self.on_call_form_desc),
+            3 => lenient::value(map, &mut self.rotation_type),
+            4 => lenient::value(map, &mut self.shift_time),
+            5 => lenient::scalar(map, &mut self.effective_start_time),
+            6 => lenient::scalar(map, &mut self.effective_end_time),
+            7 => lenient::scalar(map, &mut self.time_zone),
+            8 => lenient::list(map, &mut self.curr_on_call_staffs),
+            9 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `OnCallFormID`.
-    pub fn with_on_call_form_id(mut self, on_call_form_id: impl Into<String>) -> Self {
-        self.on_call_form_id = Some(on_call_form_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for OnCallForm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OnCallFormName`.
-    pub fn with_on_call_form_name(mut self, on_call_form_name: impl Into<String>) -> Self {
-        self.on_call_form_name = Some(on_call_form_name.into());
-        self
-    }
-    /// Sets `OnCallFormDesc`.
-    pub fn with_on_call_form_desc(mut self, on_call_form_desc: impl Into<String>) -> Self {
-        self.on_call_form_desc = Some(on_call_form_desc.into());
-        self
-    }
-    /// Sets `RotationType`.
-    pub fn with_rotation_type(mut self, rotation_type: impl Into<String>) -> Self {
-        self.rotation_type = Some(rotation_type.into());
-        self
-    }
-    /// Sets `ShiftTime`.
-    pub fn with_shift_time(mut self, shift_time: impl Into<String>) -> Self {
-        self.shift_time = Some(shift_time.into());
-        self
-    }
-    /// Sets `EffectiveStartTime`.
-    pub fn with_effective_start_time(mut self, effective_start_time: i64) -> Self {
-        self.effective_start_time = Some(effective_start_time);
-        self
-    }
-    /// Sets `EffectiveEndTime`.
-    pub fn with_effective_end_time(mut self, effective_end_time: i64) -> Self {
-        self.effective_end_time = Some(effective_end_time);
-        self
-    }
-    /// Sets `TimeZone`.
-    pub fn with_time_zone(mut self, time_zone: f64) -> Self {
-        self.time_zone = Some(time_zone);
-        self
-    }
-    /// Sets `CurrOnCallStaffs`.
-    pub fn with_curr_on_call_staffs(mut self, curr_on_call_staffs: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.curr_on_call_staffs = curr_on_call_staffs.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for OnCallForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "OnCallForm", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OnCallFormID", &self.on_call_form_id)?;
+        fields.opt("OnCallFormName", &self.on_call_form_name)?;
+        fields.opt("OnCallFormDesc", &self.on_call_form_desc)?;
+        fields.opt("RotationType", &self.rotation_type)?;
+        fields.opt("ShiftTime", &self.shift_time)?;
+        fields.opt("EffectiveStartTime", &self.effective_start_time)?;
+        fields.opt("EffectiveEndTime", &self.effective_end_time)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.list("CurrOnCallStaffs", &self.curr_on_call_staffs)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// Shift details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OneOnCallForm {
     /// Duty ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
     /// On-call name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormName", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_name: Option<String>,
     /// Shift description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "OnCallFormDesc", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
     /// On-duty personnel
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "StaffInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub staff_infos: Vec<output::StaffInfo>,
     /// Rotation type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "RotationType", default, skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
     /// Shift change time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "ShiftTime", default, skip_serializing_if = "Option::is_none")]
     pub shift_time: Option<String>,
     /// Start time of the on-call validity period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_start_time: Option<i64>,
     /// End time of the on-call validity period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "EffectiveEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_end_time: Option<i64>,
     /// Time zone
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
     /// Shift information.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CoverStaffInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cover_staff_infos: Vec<output::CoverStaffInfo>,
     /// Tag bound to the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl OneOnCallForm {
-    /// With every field unset.
-    pub fn new() -> Self {
-        OneOnCallForm {
-            on_call_form_id: None,
-            on_call_form_name: None,
-            on_call_form_desc: None,
-            staff_infos: Vec::new(),
-            rotation_type: None,
-            shift_time: None,
-            effective_start_time: None,
-            effective_end_time: None,
-            time_zone: None,
-            cover_staff_infos: Vec::new(),
-            tags: Vec::new(),
+impl lenient::Reply for OneOnCallForm {
+    const NAME: &'static str = "OneOnCallForm";
+    const FIELDS: &'static [&'static str] = &[
+        "OnCallFormID",
+        "OnCallFormName",
+        "OnCallFormDesc",
+        "StaffInfos",
+        "RotationType",
+        "ShiftTime",
+        "EffectiveStartTime",
+        "EffectiveEndTime",
+        "TimeZone",
+        "CoverStaffInfos",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.on_call_form_id),
+            1 => lenient::value(map, &mut self.on_call_form_name),
+            2 => lenient::value(map, &mut self.on_call_form_desc),
+            3 => lenient::list(map, &mut self.staff_infos),
+            4 => lenient::value(map, &mut self.rotation_type),
+            5 => lenient::value(map, &mut self.shift_time),
+            6 => lenient::scalar(map, &mut self.effective_start_time),
+            7 => lenient::scalar(map, &mut self.effective_end_time),
+            8 => lenient::scalar(map, &mut self.time_zone),
+            9 => lenient::list(map, &mut self.cover_staff_infos),
+            10 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `OnCallFormID`.
-    pub fn with_on_call_form_id(mut self, on_call_form_id: impl Into<String>) -> Self {
-        self.on_call_form_id = Some(on_call_form_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for OneOnCallForm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OnCallFormName`.
-    pub fn with_on_call_form_name(mut self, on_call_form_name: impl Into<String>) -> Self {
-        self.on_call_form_name = Some(on_call_form_name.into());
-        self
-    }
-    /// Sets `OnCallFormDesc`.
-    pub fn with_on_call_form_desc(mut self, on_call_form_desc: impl Into<String>) -> Self {
-        self.on_call_form_desc = Some(on_call_form_desc.into());
-        self
-    }
-    /// Sets `StaffInfos`.
-    pub fn with_staff_infos(mut self, staff_infos: impl IntoIterator<Item = output::StaffInfo>) -> Self {
-        self.staff_infos = staff_infos.into_iter().collect();
-        self
-    }
-    /// Sets `RotationType`.
-    pub fn with_rotation_type(mut self, rotation_type: impl Into<String>) -> Self {
-        self.rotation_type = Some(rotation_type.into());
-        self
-    }
-    /// Sets `ShiftTime`.
-    pub fn with_shift_time(mut self, shift_time: impl Into<String>) -> Self {
-        self.shift_time = Some(shift_time.into());
-        self
-    }
-    /// Sets `EffectiveStartTime`.
-    pub fn with_effective_start_time(mut self, effective_start_time: i64) -> Self {
-        self.effective_start_time = Some(effective_start_time);
-        self
-    }
-    /// Sets `EffectiveEndTime`.
-    pub fn with_effective_end_time(mut self, effective_end_time: i64) -> Self {
-        self.effective_end_time = Some(effective_end_time);
-        self
-    }
-    /// Sets `TimeZone`.
-    pub fn with_time_zone(mut self, time_zone: f64) -> Self {
-        self.time_zone = Some(time_zone);
-        self
-    }
-    /// Sets `CoverStaffInfos`.
-    pub fn with_cover_staff_infos(mut self, cover_staff_infos: impl IntoIterator<Item = output::CoverStaffInfo>) -> Self {
-        self.cover_staff_infos = cover_staff_infos.into_iter().collect();
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for OneOnCallForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "OneOnCallForm", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("OnCallFormID", &self.on_call_form_id)?;
+        fields.opt("OnCallFormName", &self.on_call_form_name)?;
+        fields.opt("OnCallFormDesc", &self.on_call_form_desc)?;
+        fields.list("StaffInfos", &self.staff_infos)?;
+        fields.opt("RotationType", &self.rotation_type)?;
+        fields.opt("ShiftTime", &self.shift_time)?;
+        fields.opt("EffectiveStartTime", &self.effective_start_time)?;
+        fields.opt("EffectiveEndTime", &self.effective_end_time)?;
+        fields.opt("TimeZone", &self.time_zone)?;
+        fields.list("CoverStaffInfos", &self.cover_staff_infos)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// Operators supported by the instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Operator {
     /// Operator ID
     ///
     /// Required. Example: `eq`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Operator name
     ///
     /// Required. Example: `=`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl Operator {
-    /// With the fields a request must carry.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Operator {
-            id: Some(id.into()),
-            name: Some(name.into()),
+impl lenient::Reply for Operator {
+    const NAME: &'static str = "Operator";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Name",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Operator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Operator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Operator", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Name", &self.name)?;
+        fields.end()
+    }
+}
+
 /// Statistical method during the period
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PeriodsSt {
     /// Period
     ///
     /// Required.
-    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// Statistical method
     ///
     /// Required.
-    #[serde(rename = "StatType", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub stat_type: Vec<String>,
 }
 
-impl PeriodsSt {
-    /// With the fields a request must carry.
-    pub fn new(period: impl Into<String>, stat_type: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        PeriodsSt {
-            period: Some(period.into()),
-            stat_type: stat_type.into_iter().map(Into::into).collect(),
+impl lenient::Reply for PeriodsSt {
+    const NAME: &'static str = "PeriodsSt";
+    const FIELDS: &'static [&'static str] = &[
+        "Period",
+        "StatType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.period),
+            1 => lenient::list(map, &mut self.stat_type),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PeriodsSt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PeriodsSt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PeriodsSt", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Period", &self.period)?;
+        fields.list("StatType", &self.stat_type)?;
+        fields.end()
+    }
+}
+
 /// Monitoring data point
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Point {
     /// Time point when this monitoring data point is generated
     ///
     /// Required. Example: `17726738`
-    #[serde(rename = "Timestamp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<u64>,
     /// Monitoring data point value
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1738.98`
-    #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
-impl Point {
-    /// With the fields a request must carry.
-    pub fn new(timestamp: u64, value: f64) -> Self {
-        Point {
-            timestamp: Some(timestamp),
-            value: Some(value),
+impl lenient::Reply for Point {
+    const NAME: &'static str = "Point";
+    const FIELDS: &'static [&'static str] = &[
+        "Timestamp",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.timestamp),
+            1 => lenient::scalar(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Point {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Point", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Timestamp", &self.timestamp)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Policy group information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyGroup {
     /// Whether the alarm policy can be set to default.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
     /// Alarm policy group ID.
     ///
     /// Required. Example: `13421`
-    #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Alarm policy group name.
     ///
     /// Required. Example: `"groupname"`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Creation time.
     ///
     /// Required. Example: `13238842`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// Whether the alarm policy is set to default.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
     /// Whether the alarm policy is enabled.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// UIN of the last modifier.
     ///
     /// Required. Example: `13454231`
-    #[serde(rename = "LastEditUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<i64>,
     /// Number of unshielded instances.
     ///
     /// Required. Example: `3`
-    #[serde(rename = "NoShieldedInstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_instance_count: Option<i64>,
     /// Parent policy group ID.
     ///
     /// Required. Example: `231`
-    #[serde(rename = "ParentGroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
     /// Project ID.
     ///
     /// Required. Example: `13432`
-    #[serde(rename = "ProjectID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Alarm recipient information.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::PolicyGroupReceiverInfo>,
     /// Remarks.
     ///
     /// Required. Example: `“this is a remark”`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Modification time.
     ///
     /// Required. Example: `143243543`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The total number of associated instances.
     ///
     /// Required. Example: `21`
-    #[serde(rename = "TotalInstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_instance_count: Option<i64>,
     /// View.
     ///
     /// Required. Example: `"qce/cvm"`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Whether the logical relationship between rules is AND.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
-impl PolicyGroup {
-    /// With the fields a request must carry.
-    pub fn new(can_set_default: bool, group_id: i64, group_name: impl Into<String>, insert_time: i64, is_default: i64, enable: bool, last_edit_uin: i64, no_shielded_instance_count: i64, parent_group_id: i64, project_id: i64, receiver_infos: impl IntoIterator<Item = output::PolicyGroupReceiverInfo>, remark: impl Into<String>, update_time: i64, total_instance_count: i64, view_name: impl Into<String>, is_union_rule: i64) -> Self {
-        PolicyGroup {
-            can_set_default: Some(can_set_default),
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            insert_time: Some(insert_time),
-            is_default: Some(is_default),
-            enable: Some(enable),
-            last_edit_uin: Some(last_edit_uin),
-            no_shielded_instance_count: Some(no_shielded_instance_count),
-            parent_group_id: Some(parent_group_id),
-            project_id: Some(project_id),
-            receiver_infos: receiver_infos.into_iter().collect(),
-            remark: Some(remark.into()),
-            update_time: Some(update_time),
-            total_instance_count: Some(total_instance_count),
-            view_name: Some(view_name.into()),
-            is_union_rule: Some(is_union_rule),
+impl lenient::Reply for PolicyGroup {
+    const NAME: &'static str = "PolicyGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "CanSetDefault",
+        "GroupID",
+        "GroupName",
+        "InsertTime",
+        "IsDefault",
+        "Enable",
+        "LastEditUin",
+        "NoShieldedInstanceCount",
+        "ParentGroupID",
+        "ProjectID",
+        "ReceiverInfos",
+        "Remark",
+        "UpdateTime",
+        "TotalInstanceCount",
+        "ViewName",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.can_set_default),
+            1 => lenient::scalar(map, &mut self.group_id),
+            2 => lenient::value(map, &mut self.group_name),
+            3 => lenient::scalar(map, &mut self.insert_time),
+            4 => lenient::scalar(map, &mut self.is_default),
+            5 => lenient::scalar(map, &mut self.enable),
+            6 => lenient::scalar(map, &mut self.last_edit_uin),
+            7 => lenient::scalar(map, &mut self.no_shielded_instance_count),
+            8 => lenient::scalar(map, &mut self.parent_group_id),
+            9 => lenient::scalar(map, &mut self.project_id),
+            10 => lenient::list(map, &mut self.receiver_infos),
+            11 => lenient::value(map, &mut self.remark),
+            12 => lenient::scalar(map, &mut self.update_time),
+            13 => lenient::scalar(map, &mut self.total_instance_count),
+            14 => lenient::value(map, &mut self.view_name),
+            15 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PolicyGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PolicyGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PolicyGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CanSetDefault", &self.can_set_default)?;
+        fields.opt("GroupID", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("NoShieldedInstanceCount", &self.no_shielded_instance_count)?;
+        fields.opt("ParentGroupID", &self.parent_group_id)?;
+        fields.opt("ProjectID", &self.project_id)?;
+        fields.list("ReceiverInfos", &self.receiver_infos)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("TotalInstanceCount", &self.total_instance_count)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
+    }
+}
+
 /// Information on recipients in the policy template list (API v2018)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyGroupReceiverInfo {
     /// End time of a valid time period.
     ///
     /// Required. Example: `1332123`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Whether it is required to send notifications.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "NeedSendNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
     /// Alarm receiving channel.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["email"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Alarm call intervals for individuals in seconds.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "PersonInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
     /// Message recipient group list.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
-    #[serde(rename = "ReceiverGroupList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_group_list: Vec<i64>,
     /// Recipient type.
     ///
     /// Required. Example: `"usergroup"`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Recipient list. The list of recipient IDs that is queried by a platform API.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
-    #[serde(rename = "ReceiverUserList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_user_list: Vec<i64>,
     /// Alarm resolution notification method.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["email"]`
-    #[serde(rename = "RecoverNotify", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recover_notify: Vec<String>,
     /// Alarm call interval per round in seconds.
     ///
     /// Required. Example: `3600`
-    #[serde(rename = "RoundInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
     /// Number of alarm call rounds.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RoundNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
     /// Alarm call notification time. Valid values: `OCCUR` (indicating that a notification is sent when the alarm is triggered) and `RECOVER` (indicating that a notification is sent when the alarm is resolved).
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["OCCUR"]`
-    #[serde(rename = "SendFor", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_for: Vec<String>,
     /// Start time of a valid time period.
     ///
     /// Required. Example: `2312321`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// UID of the alarm call recipient.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
-    #[serde(rename = "UIDList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub uid_list: Vec<i64>,
 }
 
-impl PolicyGroupReceiverInfo {
-    /// With the fields a request must carry.
-    pub fn new(end_time: i64, need_send_notice: i64, notify_way: impl IntoIterator<Item = impl Into<String>>, person_interval: i64, receiver_group_list: impl IntoIterator<Item = i64>, receiver_type: impl Into<String>, receiver_user_list: impl IntoIterator<Item = i64>, recover_notify: impl IntoIterator<Item = impl Into<String>>, round_interval: i64, round_number: i64, send_for: impl IntoIterator<Item = impl Into<String>>, start_time: i64, uid_list: impl IntoIterator<Item = i64>) -> Self {
-        PolicyGroupReceiverInfo {
-            end_time: Some(end_time),
-            need_send_notice: Some(need_send_notice),
-            notify_way: notify_way.into_iter().map(Into::into).collect(),
-            person_interval: Some(person_interval),
-            receiver_group_list: receiver_group_list.into_iter().collect(),
-            receiver_type: Some(receiver_type.into()),
-            receiver_user_list: receiver_user_list.into_iter().collect(),
-            recover_notify: recover_notify.into_iter().map(Into::into).collect(),
-            round_interval: Some(round_interval),
-            round_number: Some(round_number),
-            send_for: send_for.into_iter().map(Into::into).collect(),
-            start_time: Some(start_time),
-            uid_list: uid_list.into_iter().collect(),
+impl lenient::Reply for PolicyGroupReceiverInfo {
+    const NAME: &'static str = "PolicyGroupReceiverInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "EndTime",
+        "NeedSendNotice",
+        "NotifyWay",
+        "PersonInterval",
+        "ReceiverGroupList",
+        "ReceiverType",
+        "ReceiverUserList",
+        "RecoverNotify",
+        "RoundInterval",
+        "RoundNumber",
+        "SendFor",
+        "StartTime",
+        "UIDList",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.end_time),
+            1 => lenient::scalar(map, &mut self.need_send_notice),
+            2 => lenient::list(map, &mut self.notify_way),
+            3 => lenient::scalar(map, &mut self.person_interval),
+            4 => lenient::scalars(map, &mut self.receiver_group_list),
+            5 => lenient::value(map, &mut self.receiver_type),
+            6 => lenient::scalars(map, &mut self.receiver_user_list),
+            7 => lenient::list(map, &mut self.recover_notify),
+            8 => lenient::scalar(map, &mut self.round_interval),
+            9 => lenient::scalar(map, &mut self.round_number),
+            10 => lenient::list(map, &mut self.send_for),
+            11 => lenient::scalar(map, &mut self.start_time),
+            12 => lenient::scalars(map, &mut self.uid_list),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PolicyGroupReceiverInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PolicyGroupReceiverInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PolicyGroupReceiverInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.opt("NeedSendNotice", &self.need_send_notice)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.opt("PersonInterval", &self.person_interval)?;
+        fields.list("ReceiverGroupList", &self.receiver_group_list)?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("ReceiverUserList", &self.receiver_user_list)?;
+        fields.list("RecoverNotify", &self.recover_notify)?;
+        fields.opt("RoundInterval", &self.round_interval)?;
+        fields.opt("RoundNumber", &self.round_number)?;
+        fields.list("SendFor", &self.send_for)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.list("UIDList", &self.uid_list)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 云产品监控支持的产品简要信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProductSimple {
     /// (Chinese only) 命名空间
     ///
     /// Required.
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// (Chinese only) 产品中文名称
     ///
     /// Required.
-    #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// (Chinese only) 产品英文名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "ProductEnName", default, skip_serializing_if = "Option::is_none")]
     pub product_en_name: Option<String>,
 }
 
-impl ProductSimple {
-    /// With the fields a request must carry.
-    pub fn new(namespace: impl Into<String>, product_name: impl Into<String>, product_en_name: impl Into<String>) -> Self {
-        ProductSimple {
-            namespace: Some(namespace.into()),
-            product_name: Some(product_name.into()),
-            product_en_name: Some(product_en_name.into()),
+impl lenient::Reply for ProductSimple {
+    const NAME: &'static str = "ProductSimple";
+    const FIELDS: &'static [&'static str] = &[
+        "Namespace",
+        "ProductName",
+        "ProductEnName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.namespace),
+            1 => lenient::value(map, &mut self.product_name),
+            2 => lenient::value(map, &mut self.product_en_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ProductSimple {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ProductSimple {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ProductSimple", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("ProductName", &self.product_name)?;
+        fields.opt("ProductEnName", &self.product_en_name)?;
+        fields.end()
+    }
+}
+
 /// prometheus agent
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAgent {
     /// Agent name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `agent-name`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Agent ID
     ///
     /// Required. Example: `atdfqx12`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Instance ID
     ///
     /// Required. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Agent IP
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `127.0.0.1`
-    #[serde(rename = "Ipv4", default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,
     /// Heartbeat time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2026-06-06 10:10:10`
-    #[serde(rename = "HeartbeatTime", default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_time: Option<String>,
     /// Last error
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `具体的报错，为空则无报错`
-    #[serde(rename = "LastError", default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// Agent version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `5.3.2`
-    #[serde(rename = "AgentVersion", default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
     /// Agent status
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
-impl PrometheusAgent {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, agent_id: impl Into<String>, instance_id: impl Into<String>, ipv4: impl Into<String>, heartbeat_time: impl Into<String>, last_error: impl Into<String>, agent_version: impl Into<String>, status: i64) -> Self {
-        PrometheusAgent {
-            name: Some(name.into()),
-            agent_id: Some(agent_id.into()),
-            instance_id: Some(instance_id.into()),
-            ipv4: Some(ipv4.into()),
-            heartbeat_time: Some(heartbeat_time.into()),
-            last_error: Some(last_error.into()),
-            agent_version: Some(agent_version.into()),
-            status: Some(status),
+impl lenient::Reply for PrometheusAgent {
+    const NAME: &'static str = "PrometheusAgent";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "AgentId",
+        "InstanceId",
+        "Ipv4",
+        "HeartbeatTime",
+        "LastError",
+        "AgentVersion",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.agent_id),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.ipv4),
+            4 => lenient::value(map, &mut self.heartbeat_time),
+            5 => lenient::value(map, &mut self.last_error),
+            6 => lenient::value(map, &mut self.agent_version),
+            7 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PrometheusAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAgent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAgent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Ipv4", &self.ipv4)?;
+        fields.opt("HeartbeatTime", &self.heartbeat_time)?;
+        fields.opt("LastError", &self.last_error)?;
+        fields.opt("AgentVersion", &self.agent_version)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
+    }
+}
+
 /// Overview of managed Prometheus agent
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAgentOverview {
     /// Cluster type
     ///
     /// Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// Cluster ID
     ///
     /// Example: `cls-abc`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Agent status. Valid values:
     /// `normal`
     /// `abnormal`
     ///
     /// Example: `normal`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Cluster name
     ///
     /// Example: `tke集群`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// External labels
     /// External labels, which will be attached to all metrics in this cluster
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Name=cluster_name,Value=x`
-    #[serde(rename = "ExternalLabels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub external_labels: Vec<output::Label>,
     /// Cluster region
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-beijing`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// ID of the VPC where the cluster resides
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `vpc-abc`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Recorded information of failed operations, such as association.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `abc`
-    #[serde(rename = "FailedReason", default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
     /// Agent name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `abc`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 是否已开启公网访问，true 开启，false 未开启
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "EnableExternal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_external: Option<bool>,
     /// (Chinese only) 采集agent期望pod数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "DesiredAgentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub desired_agent_num: Option<i64>,
     /// (Chinese only) 采集agent已正常启动pod数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ReadyAgentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ready_agent_num: Option<i64>,
 }
 
-impl PrometheusAgentOverview {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAgentOverview {
-            cluster_type: None,
-            cluster_id: None,
-            status: None,
-            cluster_name: None,
-            external_labels: Vec::new(),
-            region: None,
-            vpc_id: None,
-            failed_reason: None,
-            name: None,
-            enable_external: None,
-            desired_agent_num: None,
-            ready_agent_num: None,
+impl lenient::Reply for PrometheusAgentOverview {
+    const NAME: &'static str = "PrometheusAgentOverview";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterType",
+        "ClusterId",
+        "Status",
+        "ClusterName",
+        "ExternalLabels",
+        "Region",
+        "VpcId",
+        "FailedReason",
+        "Name",
+        "EnableExternal",
+        "DesiredAgentNum",
+        "ReadyAgentNum",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_type),
+            1 => lenient::value(map, &mut self.cluster_id),
+            2 => lenient::value(map, &mut self.status),
+            3 => lenient::value(map, &mut self.cluster_name),
+            4 => lenient::list(map, &mut self.external_labels),
+            5 => lenient::value(map, &mut self.region),
+            6 => lenient::value(map, &mut self.vpc_id),
+            7 => lenient::value(map, &mut self.failed_reason),
+            8 => lenient::value(map, &mut self.name),
+            9 => lenient::scalar(map, &mut self.enable_external),
+            10 => lenient::scalar(map, &mut self.desired_agent_num),
+            11 => lenient::scalar(map, &mut self.ready_agent_num),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAgentOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
-    }
-    /// Sets `ExternalLabels`.
-    pub fn with_external_labels(mut self, external_labels: impl IntoIterator<Item = output::Label>) -> Self {
-        self.external_labels = external_labels.into_iter().collect();
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `FailedReason`.
-    pub fn with_failed_reason(mut self, failed_reason: impl Into<String>) -> Self {
-        self.failed_reason = Some(failed_reason.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `EnableExternal`.
-    pub fn with_enable_external(mut self, enable_external: bool) -> Self {
-        self.enable_external = Some(enable_external);
-        self
-    }
-    /// Sets `DesiredAgentNum`.
-    pub fn with_desired_agent_num(mut self, desired_agent_num: i64) -> Self {
-        self.desired_agent_num = Some(desired_agent_num);
-        self
-    }
-    /// Sets `ReadyAgentNum`.
-    pub fn with_ready_agent_num(mut self, ready_agent_num: i64) -> Self {
-        self.ready_agent_num = Some(ready_agent_num);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAgentOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAgentOverview", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.list("ExternalLabels", &self.external_labels)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("FailedReason", &self.failed_reason)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("EnableExternal", &self.enable_external)?;
+        fields.opt("DesiredAgentNum", &self.desired_agent_num)?;
+        fields.opt("ReadyAgentNum", &self.ready_agent_num)?;
+        fields.end()
     }
 }
 
 /// Prometheus custom Alert notification period.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertAllowTimeRange {
     /// Seconds from 00:00:00.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Seconds from 00:00:00.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3600`
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 
-impl PrometheusAlertAllowTimeRange {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertAllowTimeRange {
-            start: None,
-            end: None,
+impl lenient::Reply for PrometheusAlertAllowTimeRange {
+    const NAME: &'static str = "PrometheusAlertAllowTimeRange";
+    const FIELDS: &'static [&'static str] = &[
+        "Start",
+        "End",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.start),
+            1 => lenient::value(map, &mut self.end),
+            _ => Ok(()),
         }
     }
-    /// Sets `Start`.
-    pub fn with_start(mut self, start: impl Into<String>) -> Self {
-        self.start = Some(start.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `End`.
-    pub fn with_end(mut self, end: impl Into<String>) -> Self {
-        self.end = Some(end.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertAllowTimeRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertAllowTimeRange", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Start", &self.start)?;
+        fields.opt("End", &self.end)?;
+        fields.end()
     }
 }
 
 /// Prometheus Alert custom notification template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertCustomReceiver {
     /// Notification customization type.
@@ -6892,88 +7640,83 @@ pub struct PrometheusAlertCustomReceiver {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alertmanager`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// alertmanager/webhook url (ip in the same vpc as the prometheus instance).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://192.168.10.2:9090`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Specifies the time range for allowing Alert sending.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{{"Start": "28800", "End": "72000"}}`
-    #[serde(rename = "AllowedTimeRanges", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub allowed_time_ranges: Vec<output::PrometheusAlertAllowTimeRange>,
     /// alertmanager intranet cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-asd212as`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// alertmanager resides in the private network cluster type (tke/eks/tdcc).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
 }
 
-impl PrometheusAlertCustomReceiver {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertCustomReceiver {
-            type_: None,
-            url: None,
-            allowed_time_ranges: Vec::new(),
-            cluster_id: None,
-            cluster_type: None,
+impl lenient::Reply for PrometheusAlertCustomReceiver {
+    const NAME: &'static str = "PrometheusAlertCustomReceiver";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Url",
+        "AllowedTimeRanges",
+        "ClusterId",
+        "ClusterType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.url),
+            2 => lenient::list(map, &mut self.allowed_time_ranges),
+            3 => lenient::value(map, &mut self.cluster_id),
+            4 => lenient::value(map, &mut self.cluster_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `AllowedTimeRanges`.
-    pub fn with_allowed_time_ranges(mut self, allowed_time_ranges: impl IntoIterator<Item = output::PrometheusAlertAllowTimeRange>) -> Self {
-        self.allowed_time_ranges = allowed_time_ranges.into_iter().collect();
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertCustomReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertCustomReceiver", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Url", &self.url)?;
+        fields.list("AllowedTimeRanges", &self.allowed_time_ranges)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.end()
     }
 }
 
 /// Prometheus alert rule information within the group.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupRuleSet {
     /// Alert rule name. same name is not allowed in the same Alert group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `规则-1`
-    #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Prometheus alert label list.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "ip" Value: "1.1.1.1"}]`
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::PrometheusRuleKv>,
     /// Prometheus alert annotation list.
     ///
@@ -6981,20 +7724,17 @@ pub struct PrometheusAlertGroupRuleSet {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "summary" Value: "规则名称"}]`
-    #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::PrometheusRuleKv>,
     /// Alert will be triggered after 'Expr' satisfied for 'Duration'.
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Alert expression. see [alert rule description](https://www.tencentcloud.com/document/product/1416/56008?from_cn_redirect=1).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
-    #[serde(rename = "Expr", default, skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
     /// Alert rule status.
     /// 2 - enable.
@@ -7003,661 +7743,732 @@ pub struct PrometheusAlertGroupRuleSet {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
 }
 
-impl PrometheusAlertGroupRuleSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertGroupRuleSet {
-            rule_name: None,
-            labels: Vec::new(),
-            annotations: Vec::new(),
-            duration: None,
-            expr: None,
-            state: None,
+impl lenient::Reply for PrometheusAlertGroupRuleSet {
+    const NAME: &'static str = "PrometheusAlertGroupRuleSet";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleName",
+        "Labels",
+        "Annotations",
+        "Duration",
+        "Expr",
+        "State",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_name),
+            1 => lenient::list(map, &mut self.labels),
+            2 => lenient::list(map, &mut self.annotations),
+            3 => lenient::value(map, &mut self.duration),
+            4 => lenient::value(map, &mut self.expr),
+            5 => lenient::scalar(map, &mut self.state),
+            _ => Ok(()),
         }
     }
-    /// Sets `RuleName`.
-    pub fn with_rule_name(mut self, rule_name: impl Into<String>) -> Self {
-        self.rule_name = Some(rule_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Labels`.
-    pub fn with_labels(mut self, labels: impl IntoIterator<Item = output::PrometheusRuleKv>) -> Self {
-        self.labels = labels.into_iter().collect();
-        self
-    }
-    /// Sets `Annotations`.
-    pub fn with_annotations(mut self, annotations: impl IntoIterator<Item = output::PrometheusRuleKv>) -> Self {
-        self.annotations = annotations.into_iter().collect();
-        self
-    }
-    /// Sets `Duration`.
-    pub fn with_duration(mut self, duration: impl Into<String>) -> Self {
-        self.duration = Some(duration.into());
-        self
-    }
-    /// Sets `Expr`.
-    pub fn with_expr(mut self, expr: impl Into<String>) -> Self {
-        self.expr = Some(expr.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: i64) -> Self {
-        self.state = Some(state);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertGroupRuleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertGroupRuleSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.list("Labels", &self.labels)?;
+        fields.list("Annotations", &self.annotations)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.opt("Expr", &self.expr)?;
+        fields.opt("State", &self.state)?;
+        fields.end()
     }
 }
 
 /// Prometheus alert rule groups information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupSet {
     /// Alert group ID. must match the regular expression `alert-[a-z0-9]{8}`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-f2vx278`
-    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Alert group name.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `告警分组-11`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Alert template ID of tencent cloud observability platform (tcop). returns the converted notice ID of the Alert template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["notice-as454a12"]`
-    #[serde(rename = "AMPReceivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub amp_receivers: Vec<String>,
     /// Custom Alert template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "CustomReceiver", default, skip_serializing_if = "Option::is_none")]
     pub custom_receiver: Option<output::PrometheusAlertCustomReceiver>,
     /// Alert notification interval.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
-    #[serde(rename = "RepeatInterval", default, skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// If the Alert group is created via template, returns the template ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-sa123dsx`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Alert rule details within the group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::PrometheusAlertGroupRuleSet>,
     /// Group creation time
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-07-24T17:08:16+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Group update time
     ///
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-07-24T17:08:16+08:00`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// (Chinese only)
     ///
     /// 最后修改人子账号uin
     ///
     /// Example: `11251235`
-    #[serde(rename = "LastModifySubAccountUin", default, skip_serializing_if = "Option::is_none")]
     pub last_modify_sub_account_uin: Option<String>,
 }
 
-impl PrometheusAlertGroupSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertGroupSet {
-            group_id: None,
-            group_name: None,
-            amp_receivers: Vec::new(),
-            custom_receiver: None,
-            repeat_interval: None,
-            template_id: None,
-            rules: Vec::new(),
-            created_at: None,
-            updated_at: None,
-            last_modify_sub_account_uin: None,
+impl lenient::Reply for PrometheusAlertGroupSet {
+    const NAME: &'static str = "PrometheusAlertGroupSet";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "AMPReceivers",
+        "CustomReceiver",
+        "RepeatInterval",
+        "TemplateId",
+        "Rules",
+        "CreatedAt",
+        "UpdatedAt",
+        "LastModifySubAccountUin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.group_id),
+            1 => lenient::value(map, &mut self.group_name),
+            2 => lenient::list(map, &mut self.amp_receivers),
+            3 => lenient::value(map, &mut self.custom_receiver),
+            4 => lenient::value(map, &mut self.repeat_interval),
+            5 => lenient::value(map, &mut self.template_id),
+            6 => lenient::list(map, &mut self.rules),
+            7 => lenient::value(map, &mut self.created_at),
+            8 => lenient::value(map, &mut self.updated_at),
+            9 => lenient::value(map, &mut self.last_modify_sub_account_uin),
+            _ => Ok(()),
         }
     }
-    /// Sets `GroupId`.
-    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = Some(group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertGroupSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GroupName`.
-    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = Some(group_name.into());
-        self
-    }
-    /// Sets `AMPReceivers`.
-    pub fn with_amp_receivers(mut self, amp_receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.amp_receivers = amp_receivers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CustomReceiver`.
-    pub fn with_custom_receiver(mut self, custom_receiver: output::PrometheusAlertCustomReceiver) -> Self {
-        self.custom_receiver = Some(custom_receiver);
-        self
-    }
-    /// Sets `RepeatInterval`.
-    pub fn with_repeat_interval(mut self, repeat_interval: impl Into<String>) -> Self {
-        self.repeat_interval = Some(repeat_interval.into());
-        self
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::PrometheusAlertGroupRuleSet>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `LastModifySubAccountUin`.
-    pub fn with_last_modify_sub_account_uin(mut self, last_modify_sub_account_uin: impl Into<String>) -> Self {
-        self.last_modify_sub_account_uin = Some(last_modify_sub_account_uin.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertGroupSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertGroupSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("GroupId", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.list("AMPReceivers", &self.amp_receivers)?;
+        fields.opt("CustomReceiver", &self.custom_receiver)?;
+        fields.opt("RepeatInterval", &self.repeat_interval)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("LastModifySubAccountUin", &self.last_modify_sub_account_uin)?;
+        fields.end()
     }
 }
 
 /// Self-built AlertManager configuration used by the alert channel
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertManagerConfig {
     /// AlertManager URL
     ///
     /// Required. Example: `http://x.x.x.x:port/`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Type of the cluster where AlertManager is deployed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// ID of the cluster where AlertManager is deployed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxabcd`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
-impl PrometheusAlertManagerConfig {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        PrometheusAlertManagerConfig {
-            url: Some(url.into()),
-            cluster_type: None,
-            cluster_id: None,
+impl lenient::Reply for PrometheusAlertManagerConfig {
+    const NAME: &'static str = "PrometheusAlertManagerConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "ClusterType",
+        "ClusterId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::value(map, &mut self.cluster_type),
+            2 => lenient::value(map, &mut self.cluster_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertManagerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertManagerConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
 /// TMP alerting rule instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertPolicyItem {
     /// Rule name
     ///
     /// Required. Example: `test-alert`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of rules
     ///
     /// Required.
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::PrometheusAlertRule>,
     /// Alerting rule ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-xa2asdxz`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// If the alert comes from a template, `TemplateId` is the template ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-xs1sd24`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Alert channel, which may be returned as null if used in a template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<output::PrometheusNotificationItem>,
     /// Last modification time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2025-10-24 20:15:39`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// If the alerting rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-23as23sdf2`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
-impl PrometheusAlertPolicyItem {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, rules: impl IntoIterator<Item = output::PrometheusAlertRule>) -> Self {
-        PrometheusAlertPolicyItem {
-            name: Some(name.into()),
-            rules: rules.into_iter().collect(),
-            id: None,
-            template_id: None,
-            notification: None,
-            updated_at: None,
-            cluster_id: None,
+impl lenient::Reply for PrometheusAlertPolicyItem {
+    const NAME: &'static str = "PrometheusAlertPolicyItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Rules",
+        "Id",
+        "TemplateId",
+        "Notification",
+        "UpdatedAt",
+        "ClusterId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::list(map, &mut self.rules),
+            2 => lenient::value(map, &mut self.id),
+            3 => lenient::value(map, &mut self.template_id),
+            4 => lenient::value(map, &mut self.notification),
+            5 => lenient::value(map, &mut self.updated_at),
+            6 => lenient::value(map, &mut self.cluster_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `Notification`.
-    pub fn with_notification(mut self, notification: output::PrometheusNotificationItem) -> Self {
-        self.notification = Some(notification);
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertPolicyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertPolicyItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.list("Rules", &self.rules)?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Notification", &self.notification)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.end()
     }
 }
 
 /// Prometheus alerting rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertRule {
     /// Rule name
     ///
     /// Required. Example: `Example`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Prometheus statement
     ///
     /// Required. Example: `Example`
-    #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
     /// Additional tags
     ///
     /// Required.
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::Label>,
     /// Alert sending template
     ///
     /// Required. Example: `temp-xxx`
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// Duration
     ///
     /// Required. Example: `1s`
-    #[serde(rename = "For", default, skip_serializing_if = "Option::is_none")]
     pub for_: Option<String>,
     /// Rule description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `example-describe`
-    #[serde(rename = "Describe", default, skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
     /// See `annotations` in the Prometheus rule
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::Label>,
     /// Alerting rule status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
 }
 
-impl PrometheusAlertRule {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, rule: impl Into<String>, labels: impl IntoIterator<Item = output::Label>, template: impl Into<String>, for_: impl Into<String>) -> Self {
-        PrometheusAlertRule {
-            name: Some(name.into()),
-            rule: Some(rule.into()),
-            labels: labels.into_iter().collect(),
-            template: Some(template.into()),
-            for_: Some(for_.into()),
-            describe: None,
-            annotations: Vec::new(),
-            rule_state: None,
+impl lenient::Reply for PrometheusAlertRule {
+    const NAME: &'static str = "PrometheusAlertRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Rule",
+        "Labels",
+        "Template",
+        "For",
+        "Describe",
+        "Annotations",
+        "RuleState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.rule),
+            2 => lenient::list(map, &mut self.labels),
+            3 => lenient::value(map, &mut self.template),
+            4 => lenient::value(map, &mut self.for_),
+            5 => lenient::value(map, &mut self.describe),
+            6 => lenient::list(map, &mut self.annotations),
+            7 => lenient::scalar(map, &mut self.rule_state),
+            _ => Ok(()),
         }
     }
-    /// Sets `Describe`.
-    pub fn with_describe(mut self, describe: impl Into<String>) -> Self {
-        self.describe = Some(describe.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Annotations`.
-    pub fn with_annotations(mut self, annotations: impl IntoIterator<Item = output::Label>) -> Self {
-        self.annotations = annotations.into_iter().collect();
-        self
-    }
-    /// Sets `RuleState`.
-    pub fn with_rule_state(mut self, rule_state: i64) -> Self {
-        self.rule_state = Some(rule_state);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Rule", &self.rule)?;
+        fields.list("Labels", &self.labels)?;
+        fields.opt("Template", &self.template)?;
+        fields.opt("For", &self.for_)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.list("Annotations", &self.annotations)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Prometheus Alertmanger 抑制规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigInhibitRule {
     /// (Chinese only) Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"warning\""]`
-    #[serde(rename = "SourceMatchers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub source_matchers: Vec<String>,
     /// (Chinese only) Target 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"critical\""]`
-    #[serde(rename = "TargetMatchers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_matchers: Vec<String>,
     /// (Chinese only) Source 和 Target 告警都必须有的一组标签名，比如 alertname、cluster 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["alertname","cluster"]`
-    #[serde(rename = "Equal", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub equal: Vec<String>,
 }
 
-impl PrometheusAlertmanagerConfigInhibitRule {
-    /// With the fields a request must carry.
-    pub fn new(source_matchers: impl IntoIterator<Item = impl Into<String>>, target_matchers: impl IntoIterator<Item = impl Into<String>>, equal: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        PrometheusAlertmanagerConfigInhibitRule {
-            source_matchers: source_matchers.into_iter().map(Into::into).collect(),
-            target_matchers: target_matchers.into_iter().map(Into::into).collect(),
-            equal: equal.into_iter().map(Into::into).collect(),
+impl lenient::Reply for PrometheusAlertmanagerConfigInhibitRule {
+    const NAME: &'static str = "PrometheusAlertmanagerConfigInhibitRule";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceMatchers",
+        "TargetMatchers",
+        "Equal",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.source_matchers),
+            1 => lenient::list(map, &mut self.target_matchers),
+            2 => lenient::list(map, &mut self.equal),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertmanagerConfigInhibitRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertmanagerConfigInhibitRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("SourceMatchers", &self.source_matchers)?;
+        fields.list("TargetMatchers", &self.target_matchers)?;
+        fields.list("Equal", &self.equal)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) Prometheus Alertmanger 可修改配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigV2 {
     /// (Chinese only) Prometheus Alertmanger 抑制规则组
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "InhibitRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub inhibit_rules: Vec<output::PrometheusAlertmanagerConfigInhibitRule>,
 }
 
-impl PrometheusAlertmanagerConfigV2 {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusAlertmanagerConfigV2 {
-            inhibit_rules: Vec::new(),
+impl lenient::Reply for PrometheusAlertmanagerConfigV2 {
+    const NAME: &'static str = "PrometheusAlertmanagerConfigV2";
+    const FIELDS: &'static [&'static str] = &[
+        "InhibitRules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.inhibit_rules),
+            _ => Ok(()),
         }
     }
-    /// Sets `InhibitRules`.
-    pub fn with_inhibit_rules(mut self, inhibit_rules: impl IntoIterator<Item = output::PrometheusAlertmanagerConfigInhibitRule>) -> Self {
-        self.inhibit_rules = inhibit_rules.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusAlertmanagerConfigV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusAlertmanagerConfigV2", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InhibitRules", &self.inhibit_rules)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 集群指标抓取统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusClusterScrapeStatistics {
     /// (Chinese only) 集群ID
     ///
     /// Example: `cls-asd`
-    #[serde(rename = "ClusterID", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// (Chinese only) 被采集的点个数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) Job列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[               {                "JobName": "cadvisor",                 "MaxLabel": 24,                 "Metrics": [],                 "SamplesRate": 271.66666,                 "ScrapedRate": 0               }]`
-    #[serde(rename = "Jobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<output::PrometheusJobScrapeStatistics>,
     /// (Chinese only) 每秒过滤前的指标采集速率
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
-    #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub samples_rate: Option<f64>,
 }
 
-impl PrometheusClusterScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusClusterScrapeStatistics {
-            cluster_id: None,
-            scraped_rate: None,
-            jobs: Vec::new(),
-            samples_rate: None,
+impl lenient::Reply for PrometheusClusterScrapeStatistics {
+    const NAME: &'static str = "PrometheusClusterScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "ClusterID",
+        "ScrapedRate",
+        "Jobs",
+        "SamplesRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cluster_id),
+            1 => lenient::scalar(map, &mut self.scraped_rate),
+            2 => lenient::list(map, &mut self.jobs),
+            3 => lenient::scalar(map, &mut self.samples_rate),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterID`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusClusterScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `Jobs`.
-    pub fn with_jobs(mut self, jobs: impl IntoIterator<Item = output::PrometheusJobScrapeStatistics>) -> Self {
-        self.jobs = jobs.into_iter().collect();
-        self
-    }
-    /// Sets `SamplesRate`.
-    pub fn with_samples_rate(mut self, samples_rate: f64) -> Self {
-        self.samples_rate = Some(samples_rate);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusClusterScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusClusterScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ClusterID", &self.cluster_id)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.list("Jobs", &self.jobs)?;
+        fields.opt("SamplesRate", &self.samples_rate)?;
+        fields.end()
     }
 }
 
 /// Prometheus configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusConfigItem {
     /// Name
     ///
     /// Required. Example: `xxx`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Configuration content
     ///
     /// Required. Example: `xxx`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
     /// If the configuration comes from a template, this parameter is the template ID, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Number of targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<output::Targets>,
 }
 
-impl PrometheusConfigItem {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, config: impl Into<String>) -> Self {
-        PrometheusConfigItem {
-            name: Some(name.into()),
-            config: Some(config.into()),
-            template_id: None,
-            targets: None,
+impl lenient::Reply for PrometheusConfigItem {
+    const NAME: &'static str = "PrometheusConfigItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Config",
+        "TemplateId",
+        "Targets",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.config),
+            2 => lenient::value(map, &mut self.template_id),
+            3 => lenient::value(map, &mut self.targets),
+            _ => Ok(()),
         }
     }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusConfigItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: output::Targets) -> Self {
-        self.targets = Some(targets);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusConfigItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusConfigItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Config", &self.config)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Targets", &self.targets)?;
+        fields.end()
     }
 }
 
 /// TMP internal dynamics API agent response
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusDynamicApiResponseHttp {
     /// HTTP status code
     ///
     /// Example: `200`
-    #[serde(rename = "StatusCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// HTTP response body
     ///
     /// Example: `"{}"`
-    #[serde(rename = "ResponseBody", default, skip_serializing_if = "Option::is_none")]
     pub response_body: Option<String>,
 }
 
-impl PrometheusDynamicApiResponseHttp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusDynamicApiResponseHttp {
-            status_code: None,
-            response_body: None,
+impl lenient::Reply for PrometheusDynamicApiResponseHttp {
+    const NAME: &'static str = "PrometheusDynamicApiResponseHttp";
+    const FIELDS: &'static [&'static str] = &[
+        "StatusCode",
+        "ResponseBody",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.status_code),
+            1 => lenient::value(map, &mut self.response_body),
+            _ => Ok(()),
         }
     }
-    /// Sets `StatusCode`.
-    pub fn with_status_code(mut self, status_code: i64) -> Self {
-        self.status_code = Some(status_code);
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusDynamicApiResponseHttp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ResponseBody`.
-    pub fn with_response_body(mut self, response_body: impl Into<String>) -> Self {
-        self.response_body = Some(response_body.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusDynamicApiResponseHttp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusDynamicApiResponseHttp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StatusCode", &self.status_code)?;
+        fields.opt("ResponseBody", &self.response_body)?;
+        fields.end()
     }
 }
 
 /// Instance authorization information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceGrantInfo {
     /// Whether there is permission to operate on the billing information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasChargeOperation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_charge_operation: Option<i64>,
     /// Whether there is permission to display the VPC information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasVpcDisplay", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_vpc_display: Option<i64>,
     /// Whether there is permission to change the Grafana status. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasGrafanaStatusChange", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_grafana_status_change: Option<i64>,
     /// Whether there is permission to manage agents. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasAgentManage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_agent_manage: Option<i64>,
     /// Whether there is permission to manage TKE integrations. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasTkeManage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_tke_manage: Option<i64>,
     /// Whether there is permission to display the API information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "HasApiOperation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_api_operation: Option<i64>,
 }
 
-impl PrometheusInstanceGrantInfo {
-    /// With the fields a request must carry.
-    pub fn new(has_charge_operation: i64, has_vpc_display: i64, has_grafana_status_change: i64, has_agent_manage: i64, has_tke_manage: i64, has_api_operation: i64) -> Self {
-        PrometheusInstanceGrantInfo {
-            has_charge_operation: Some(has_charge_operation),
-            has_vpc_display: Some(has_vpc_display),
-            has_grafana_status_change: Some(has_grafana_status_change),
-            has_agent_manage: Some(has_agent_manage),
-            has_tke_manage: Some(has_tke_manage),
-            has_api_operation: Some(has_api_operation),
+impl lenient::Reply for PrometheusInstanceGrantInfo {
+    const NAME: &'static str = "PrometheusInstanceGrantInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "HasChargeOperation",
+        "HasVpcDisplay",
+        "HasGrafanaStatusChange",
+        "HasAgentManage",
+        "HasTkeManage",
+        "HasApiOperation",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.has_charge_operation),
+            1 => lenient::scalar(map, &mut self.has_vpc_display),
+            2 => lenient::scalar(map, &mut self.has_grafana_status_change),
+            3 => lenient::scalar(map, &mut self.has_agent_manage),
+            4 => lenient::scalar(map, &mut self.has_tke_manage),
+            5 => lenient::scalar(map, &mut self.has_api_operation),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PrometheusInstanceGrantInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusInstanceGrantInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceGrantInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HasChargeOperation", &self.has_charge_operation)?;
+        fields.opt("HasVpcDisplay", &self.has_vpc_display)?;
+        fields.opt("HasGrafanaStatusChange", &self.has_grafana_status_change)?;
+        fields.opt("HasAgentManage", &self.has_agent_manage)?;
+        fields.opt("HasTkeManage", &self.has_tke_manage)?;
+        fields.opt("HasApiOperation", &self.has_api_operation)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) Prometheus实例创建配额信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceQuotaDetail {
     /// (Chinese only)
@@ -7665,207 +8476,204 @@ pub struct PrometheusInstanceQuotaDetail {
     /// prometheus实例创建总限制数量
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// (Chinese only)
     ///
     /// 当前账号下创建prometheus实例数量
     ///
     /// Example: `4`
-    #[serde(rename = "Usage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
     /// (Chinese only)
     ///
     /// 剩余可用prometheus实例创建数量
     ///
     /// Example: `16`
-    #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<i64>,
 }
 
-impl PrometheusInstanceQuotaDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstanceQuotaDetail {
-            limit: None,
-            usage: None,
-            available: None,
+impl lenient::Reply for PrometheusInstanceQuotaDetail {
+    const NAME: &'static str = "PrometheusInstanceQuotaDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Limit",
+        "Usage",
+        "Available",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.limit),
+            1 => lenient::scalar(map, &mut self.usage),
+            2 => lenient::scalar(map, &mut self.available),
+            _ => Ok(()),
         }
     }
-    /// Sets `Limit`.
-    pub fn with_limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstanceQuotaDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Usage`.
-    pub fn with_usage(mut self, usage: i64) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-    /// Sets `Available`.
-    pub fn with_available(mut self, available: i64) -> Self {
-        self.available = Some(available);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusInstanceQuotaDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceQuotaDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Limit", &self.limit)?;
+        fields.opt("Usage", &self.usage)?;
+        fields.opt("Available", &self.available)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 实例抓取指标统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceScrapeStatistics {
     /// (Chinese only) 实例ID
     ///
     /// Example: `prom-abc`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 每秒被采集的点数
     ///
     /// Example: `0.8`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) 集群指标列表
     ///
     /// Example: `[           {             "ClusterID": "cls-pvnpfz7d",             "FreeScrapedRate": 121.625,             "Jobs": [               {                 "FreeScrapedRate": 33.333332,                 "JobName": "cadvisor",                 "MaxLabel": 24,                 "Metrics": [],                 "SamplesRate": 271.66666,                 "ScrapedRate": 0               }]}]`
-    #[serde(rename = "Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<output::PrometheusClusterScrapeStatistics>,
     /// (Chinese only) 非容器指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"ClusterID":"non-cluster","ScrapedRate":5.65,"SamplesRate":5.65,"FreeScrapedRate":0,"Jobs":[{"FreeScrapedRate":0,"Metrics":[{"ScrapedRate":0.03333333333333333,"IsRecommended":false,"MaxLabel":5,"MetricName":"promhttp_metric_handler_errors_total","SamplesRate":0.03333333333333333}],"MaxLabel":9,"JobName":"prom-7f46vb1k/cvm-qcloud-exporter","SamplesRate":5.65,"ScrapedRate":5.65}]}]`
-    #[serde(rename = "Global", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub global: Vec<output::PrometheusClusterScrapeStatistics>,
     /// (Chinese only) 过滤前的每秒指标采集速率
     ///
     /// Example: `0.8`
-    #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub samples_rate: Option<f64>,
 }
 
-impl PrometheusInstanceScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstanceScrapeStatistics {
-            instance_id: None,
-            scraped_rate: None,
-            clusters: Vec::new(),
-            global: Vec::new(),
-            samples_rate: None,
+impl lenient::Reply for PrometheusInstanceScrapeStatistics {
+    const NAME: &'static str = "PrometheusInstanceScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "ScrapedRate",
+        "Clusters",
+        "Global",
+        "SamplesRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::scalar(map, &mut self.scraped_rate),
+            2 => lenient::list(map, &mut self.clusters),
+            3 => lenient::list(map, &mut self.global),
+            4 => lenient::scalar(map, &mut self.samples_rate),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstanceScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `Clusters`.
-    pub fn with_clusters(mut self, clusters: impl IntoIterator<Item = output::PrometheusClusterScrapeStatistics>) -> Self {
-        self.clusters = clusters.into_iter().collect();
-        self
-    }
-    /// Sets `Global`.
-    pub fn with_global(mut self, global: impl IntoIterator<Item = output::PrometheusClusterScrapeStatistics>) -> Self {
-        self.global = global.into_iter().collect();
-        self
-    }
-    /// Sets `SamplesRate`.
-    pub fn with_samples_rate(mut self, samples_rate: f64) -> Self {
-        self.samples_rate = Some(samples_rate);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusInstanceScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.list("Clusters", &self.clusters)?;
+        fields.list("Global", &self.global)?;
+        fields.opt("SamplesRate", &self.samples_rate)?;
+        fields.end()
     }
 }
 
 /// TMP usage information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstanceTenantUsage {
     /// Instance ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Billing cycle
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `20210101`
-    #[serde(rename = "CalcDate", default, skip_serializing_if = "Option::is_none")]
     pub calc_date: Option<String>,
     /// Total usage
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Usage of basic (free) metrics
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
-    #[serde(rename = "Basic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub basic: Option<f64>,
     /// Usage of paid metrics
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
-    #[serde(rename = "Fee", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fee: Option<f64>,
 }
 
-impl PrometheusInstanceTenantUsage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstanceTenantUsage {
-            instance_id: None,
-            calc_date: None,
-            total: None,
-            basic: None,
-            fee: None,
+impl lenient::Reply for PrometheusInstanceTenantUsage {
+    const NAME: &'static str = "PrometheusInstanceTenantUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "CalcDate",
+        "Total",
+        "Basic",
+        "Fee",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.calc_date),
+            2 => lenient::scalar(map, &mut self.total),
+            3 => lenient::scalar(map, &mut self.basic),
+            4 => lenient::scalar(map, &mut self.fee),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstanceTenantUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CalcDate`.
-    pub fn with_calc_date(mut self, calc_date: impl Into<String>) -> Self {
-        self.calc_date = Some(calc_date.into());
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: f64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Basic`.
-    pub fn with_basic(mut self, basic: f64) -> Self {
-        self.basic = Some(basic);
-        self
-    }
-    /// Sets `Fee`.
-    pub fn with_fee(mut self, fee: f64) -> Self {
-        self.fee = Some(fee);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusInstanceTenantUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusInstanceTenantUsage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("CalcDate", &self.calc_date)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Basic", &self.basic)?;
+        fields.opt("Fee", &self.fee)?;
+        fields.end()
     }
 }
 
 /// Prometheus service response body
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstancesItem {
     /// Instance ID.
     ///
     /// Example: `prom-123456`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance name.
     ///
     /// Example: `测试实例`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Instance billing mode. Valid values:
     ///
@@ -7873,33 +8681,27 @@ pub struct PrometheusInstancesItem {
     /// - 3: Pay-as-you-go
     ///
     /// Example: `2`
-    #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
     /// Region ID
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// AZ
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// VPC ID
     ///
     /// Example: `vpc-123456`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// Example: `subnet-123456`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Storage period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `15`
-    #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
     /// Instance status. Valid values:
     ///
@@ -7913,18 +8715,15 @@ pub struct PrometheusInstancesItem {
     /// - 9: Service suspended for overdue payment
     ///
     /// Example: `2`
-    #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
     /// Grafana dashboard URL
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `https://url`
-    #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Whether Grafana is enabled
     ///
@@ -7932,25 +8731,21 @@ pub struct PrometheusInstancesItem {
     /// - 1: Enabled
     ///
     /// Example: `1`
-    #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
     /// Instance IPv4 address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `192.168.1.2`
-    #[serde(rename = "IPv4Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
     /// List of tags associated with the instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::PrometheusTag>,
     /// Expiration time of the purchased instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-01-01 00:00:00`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Billing status
     ///
@@ -7963,13 +8758,11 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
     /// Specification name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `基础1`
-    #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
     /// Auto-renewal flag
     ///
@@ -7981,7 +8774,6 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// Expiring soon
     ///
@@ -7991,31 +8783,26 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "IsNearExpire", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_near_expire: Option<i64>,
     /// The token required for data writing
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `token`
-    #[serde(rename = "AuthToken", default, skip_serializing_if = "Option::is_none")]
     pub auth_token: Option<String>,
     /// Prometheus remote write address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://url`
-    #[serde(rename = "RemoteWrite", default, skip_serializing_if = "Option::is_none")]
     pub remote_write: Option<String>,
     /// Prometheus HTTP API root address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://url`
-    #[serde(rename = "ApiRootPath", default, skip_serializing_if = "Option::is_none")]
     pub api_root_path: Option<String>,
     /// Proxy address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0.0.0.0:9090`
-    #[serde(rename = "ProxyAddress", default, skip_serializing_if = "Option::is_none")]
     pub proxy_address: Option<String>,
     /// Grafana status
     ///
@@ -8030,43 +8817,36 @@ pub struct PrometheusInstancesItem {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "GrafanaStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub grafana_status: Option<i64>,
     /// Grafana IP allowlist, where IPs are separated by comma.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `192.168.1.2`
-    #[serde(rename = "GrafanaIpWhiteList", default, skip_serializing_if = "Option::is_none")]
     pub grafana_ip_white_list: Option<String>,
     /// Instance authorization information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "Grant", default, skip_serializing_if = "Option::is_none")]
     pub grant: Option<output::PrometheusInstanceGrantInfo>,
     /// ID of the bound Grafana instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `grafana-xxxx`
-    #[serde(rename = "GrafanaInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub grafana_instance_id: Option<String>,
     /// The alert rule limit
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `150`
-    #[serde(rename = "AlertRuleLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alert_rule_limit: Option<i64>,
     /// The recording rule limit
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `150`
-    #[serde(rename = "RecordingRuleLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub recording_rule_limit: Option<i64>,
     /// Migration status. 0: Not migrating; 1: Migrating from source instance; 2: Migrating to target instance.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "MigrationType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<i64>,
     /// (Chinese only)
     ///
@@ -8093,525 +8873,474 @@ pub struct PrometheusInstancesItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "InstanceAttributes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_attributes: Vec<output::PrometheusRuleKv>,
 }
 
-impl PrometheusInstancesItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusInstancesItem {
-            instance_id: None,
-            instance_name: None,
-            instance_charge_type: None,
-            region_id: None,
-            zone: None,
-            vpc_id: None,
-            subnet_id: None,
-            data_retention_time: None,
-            instance_status: None,
-            grafana_url: None,
-            created_at: None,
-            enable_grafana: None,
-            ipv4_address: None,
-            tag_specification: Vec::new(),
-            expire_time: None,
-            charge_status: None,
-            spec_name: None,
-            auto_renew_flag: None,
-            is_near_expire: None,
-            auth_token: None,
-            remote_write: None,
-            api_root_path: None,
-            proxy_address: None,
-            grafana_status: None,
-            grafana_ip_white_list: None,
-            grant: None,
-            grafana_instance_id: None,
-            alert_rule_limit: None,
-            recording_rule_limit: None,
-            migration_type: None,
-            instance_attributes: Vec::new(),
+impl lenient::Reply for PrometheusInstancesItem {
+    const NAME: &'static str = "PrometheusInstancesItem";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceName",
+        "InstanceChargeType",
+        "RegionId",
+        "Zone",
+        "VpcId",
+        "SubnetId",
+        "DataRetentionTime",
+        "InstanceStatus",
+        "GrafanaURL",
+        "CreatedAt",
+        "EnableGrafana",
+        "IPv4Address",
+        "TagSpecification",
+        "ExpireTime",
+        "ChargeStatus",
+        "SpecName",
+        "AutoRenewFlag",
+        "IsNearExpire",
+        "AuthToken",
+        "RemoteWrite",
+        "ApiRootPath",
+        "ProxyAddress",
+        "GrafanaStatus",
+        "GrafanaIpWhiteList",
+        "Grant",
+        "GrafanaInstanceId",
+        "AlertRuleLimit",
+        "RecordingRuleLimit",
+        "MigrationType",
+        "InstanceAttributes",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_name),
+            2 => lenient::scalar(map, &mut self.instance_charge_type),
+            3 => lenient::scalar(map, &mut self.region_id),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::value(map, &mut self.vpc_id),
+            6 => lenient::value(map, &mut self.subnet_id),
+            7 => lenient::scalar(map, &mut self.data_retention_time),
+            8 => lenient::scalar(map, &mut self.instance_status),
+            9 => lenient::value(map, &mut self.grafana_url),
+            10 => lenient::value(map, &mut self.created_at),
+            11 => lenient::scalar(map, &mut self.enable_grafana),
+            12 => lenient::value(map, &mut self.ipv4_address),
+            13 => lenient::list(map, &mut self.tag_specification),
+            14 => lenient::value(map, &mut self.expire_time),
+            15 => lenient::scalar(map, &mut self.charge_status),
+            16 => lenient::value(map, &mut self.spec_name),
+            17 => lenient::scalar(map, &mut self.auto_renew_flag),
+            18 => lenient::scalar(map, &mut self.is_near_expire),
+            19 => lenient::value(map, &mut self.auth_token),
+            20 => lenient::value(map, &mut self.remote_write),
+            21 => lenient::value(map, &mut self.api_root_path),
+            22 => lenient::value(map, &mut self.proxy_address),
+            23 => lenient::scalar(map, &mut self.grafana_status),
+            24 => lenient::value(map, &mut self.grafana_ip_white_list),
+            25 => lenient::value(map, &mut self.grant),
+            26 => lenient::value(map, &mut self.grafana_instance_id),
+            27 => lenient::scalar(map, &mut self.alert_rule_limit),
+            28 => lenient::scalar(map, &mut self.recording_rule_limit),
+            29 => lenient::scalar(map, &mut self.migration_type),
+            30 => lenient::list(map, &mut self.instance_attributes),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstancesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: i64) -> Self {
-        self.instance_charge_type = Some(instance_charge_type);
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `DataRetentionTime`.
-    pub fn with_data_retention_time(mut self, data_retention_time: i64) -> Self {
-        self.data_retention_time = Some(data_retention_time);
-        self
-    }
-    /// Sets `InstanceStatus`.
-    pub fn with_instance_status(mut self, instance_status: i64) -> Self {
-        self.instance_status = Some(instance_status);
-        self
-    }
-    /// Sets `GrafanaURL`.
-    pub fn with_grafana_url(mut self, grafana_url: impl Into<String>) -> Self {
-        self.grafana_url = Some(grafana_url.into());
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `EnableGrafana`.
-    pub fn with_enable_grafana(mut self, enable_grafana: i64) -> Self {
-        self.enable_grafana = Some(enable_grafana);
-        self
-    }
-    /// Sets `IPv4Address`.
-    pub fn with_ipv4_address(mut self, ipv4_address: impl Into<String>) -> Self {
-        self.ipv4_address = Some(ipv4_address.into());
-        self
-    }
-    /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, tag_specification: impl IntoIterator<Item = output::PrometheusTag>) -> Self {
-        self.tag_specification = tag_specification.into_iter().collect();
-        self
-    }
-    /// Sets `ExpireTime`.
-    pub fn with_expire_time(mut self, expire_time: impl Into<String>) -> Self {
-        self.expire_time = Some(expire_time.into());
-        self
-    }
-    /// Sets `ChargeStatus`.
-    pub fn with_charge_status(mut self, charge_status: i64) -> Self {
-        self.charge_status = Some(charge_status);
-        self
-    }
-    /// Sets `SpecName`.
-    pub fn with_spec_name(mut self, spec_name: impl Into<String>) -> Self {
-        self.spec_name = Some(spec_name.into());
-        self
-    }
-    /// Sets `AutoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, auto_renew_flag: i64) -> Self {
-        self.auto_renew_flag = Some(auto_renew_flag);
-        self
-    }
-    /// Sets `IsNearExpire`.
-    pub fn with_is_near_expire(mut self, is_near_expire: i64) -> Self {
-        self.is_near_expire = Some(is_near_expire);
-        self
-    }
-    /// Sets `AuthToken`.
-    pub fn with_auth_token(mut self, auth_token: impl Into<String>) -> Self {
-        self.auth_token = Some(auth_token.into());
-        self
-    }
-    /// Sets `RemoteWrite`.
-    pub fn with_remote_write(mut self, remote_write: impl Into<String>) -> Self {
-        self.remote_write = Some(remote_write.into());
-        self
-    }
-    /// Sets `ApiRootPath`.
-    pub fn with_api_root_path(mut self, api_root_path: impl Into<String>) -> Self {
-        self.api_root_path = Some(api_root_path.into());
-        self
-    }
-    /// Sets `ProxyAddress`.
-    pub fn with_proxy_address(mut self, proxy_address: impl Into<String>) -> Self {
-        self.proxy_address = Some(proxy_address.into());
-        self
-    }
-    /// Sets `GrafanaStatus`.
-    pub fn with_grafana_status(mut self, grafana_status: i64) -> Self {
-        self.grafana_status = Some(grafana_status);
-        self
-    }
-    /// Sets `GrafanaIpWhiteList`.
-    pub fn with_grafana_ip_white_list(mut self, grafana_ip_white_list: impl Into<String>) -> Self {
-        self.grafana_ip_white_list = Some(grafana_ip_white_list.into());
-        self
-    }
-    /// Sets `Grant`.
-    pub fn with_grant(mut self, grant: output::PrometheusInstanceGrantInfo) -> Self {
-        self.grant = Some(grant);
-        self
-    }
-    /// Sets `GrafanaInstanceId`.
-    pub fn with_grafana_instance_id(mut self, grafana_instance_id: impl Into<String>) -> Self {
-        self.grafana_instance_id = Some(grafana_instance_id.into());
-        self
-    }
-    /// Sets `AlertRuleLimit`.
-    pub fn with_alert_rule_limit(mut self, alert_rule_limit: i64) -> Self {
-        self.alert_rule_limit = Some(alert_rule_limit);
-        self
-    }
-    /// Sets `RecordingRuleLimit`.
-    pub fn with_recording_rule_limit(mut self, recording_rule_limit: i64) -> Self {
-        self.recording_rule_limit = Some(recording_rule_limit);
-        self
-    }
-    /// Sets `MigrationType`.
-    pub fn with_migration_type(mut self, migration_type: i64) -> Self {
-        self.migration_type = Some(migration_type);
-        self
-    }
-    /// Sets `InstanceAttributes`.
-    pub fn with_instance_attributes(mut self, instance_attributes: impl IntoIterator<Item = output::PrometheusRuleKv>) -> Self {
-        self.instance_attributes = instance_attributes.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusInstancesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusInstancesItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("DataRetentionTime", &self.data_retention_time)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.opt("GrafanaURL", &self.grafana_url)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("EnableGrafana", &self.enable_grafana)?;
+        fields.opt("IPv4Address", &self.ipv4_address)?;
+        fields.list("TagSpecification", &self.tag_specification)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.opt("ChargeStatus", &self.charge_status)?;
+        fields.opt("SpecName", &self.spec_name)?;
+        fields.opt("AutoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("IsNearExpire", &self.is_near_expire)?;
+        fields.opt("AuthToken", &self.auth_token)?;
+        fields.opt("RemoteWrite", &self.remote_write)?;
+        fields.opt("ApiRootPath", &self.api_root_path)?;
+        fields.opt("ProxyAddress", &self.proxy_address)?;
+        fields.opt("GrafanaStatus", &self.grafana_status)?;
+        fields.opt("GrafanaIpWhiteList", &self.grafana_ip_white_list)?;
+        fields.opt("Grant", &self.grant)?;
+        fields.opt("GrafanaInstanceId", &self.grafana_instance_id)?;
+        fields.opt("AlertRuleLimit", &self.alert_rule_limit)?;
+        fields.opt("RecordingRuleLimit", &self.recording_rule_limit)?;
+        fields.opt("MigrationType", &self.migration_type)?;
+        fields.list("InstanceAttributes", &self.instance_attributes)?;
+        fields.end()
     }
 }
 
 /// TMP v2 instance overview
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstancesOverview {
     /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// Required. Example: `instance-name-xxx`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// VPC ID
     ///
     /// Required. Example: `vpc-abcdxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// Required. Example: `subnet-xxx`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Running status. Valid values: `1` (creating); `2` (running); `3` (abnormal); `4` (restarting); `5` (terminating); `6` (stopped); `7` (deleted).
     ///
     /// Required. Example: `2`
-    #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
     /// Billing status. Valid values: `1` (normal); `2` (expired); `3` (terminated); `4` (assigning); `5` (failed to assign)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
     /// Whether Grafana is enabled. Valid values: `0` (no); `1` (yes).
     ///
     /// Required. Example: `1`
-    #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
     /// Grafana dashboard URL
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `https://prom-xxx.grafana.xxx.prom.tencent-cloud.com`
-    #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
     /// Instance payment type. Valid values: `1` (trial edition); `2` (prepaid)
     ///
     /// Required. Example: `2`
-    #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
     /// Specification name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `基础1`
-    #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
     /// Storage period
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `15`
-    #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
     /// Expiration time of the purchased instance
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2021-12-14T17:16:12+08:00`
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Auto-renewal flag. Valid values: `0` (auto-renewal not enabled); `1` (auto-renewal enabled); `2` (auto-renewal prohibited); `-1` (invalid).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
     /// Total number of bound clusters
     ///
     /// Required. Example: `2`
-    #[serde(rename = "BoundTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bound_total: Option<i64>,
     /// Total number of bound clusters in the normal status
     ///
     /// Required. Example: `2`
-    #[serde(rename = "BoundNormal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bound_normal: Option<i64>,
     /// Resource pack status (`0`: Unavailable; `1`: Available)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ResourcePackageStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_package_status: Option<i64>,
     /// Resource pack specification name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `”xxxx“`
-    #[serde(rename = "ResourcePackageSpecName", default, skip_serializing_if = "Option::is_none")]
     pub resource_package_spec_name: Option<String>,
 }
 
-impl PrometheusInstancesOverview {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>, instance_name: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, instance_status: i64, charge_status: i64, enable_grafana: i64, grafana_url: impl Into<String>, instance_charge_type: i64, spec_name: impl Into<String>, data_retention_time: i64, expire_time: impl Into<String>, auto_renew_flag: i64, bound_total: i64, bound_normal: i64) -> Self {
-        PrometheusInstancesOverview {
-            instance_id: Some(instance_id.into()),
-            instance_name: Some(instance_name.into()),
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            instance_status: Some(instance_status),
-            charge_status: Some(charge_status),
-            enable_grafana: Some(enable_grafana),
-            grafana_url: Some(grafana_url.into()),
-            instance_charge_type: Some(instance_charge_type),
-            spec_name: Some(spec_name.into()),
-            data_retention_time: Some(data_retention_time),
-            expire_time: Some(expire_time.into()),
-            auto_renew_flag: Some(auto_renew_flag),
-            bound_total: Some(bound_total),
-            bound_normal: Some(bound_normal),
-            resource_package_status: None,
-            resource_package_spec_name: None,
+impl lenient::Reply for PrometheusInstancesOverview {
+    const NAME: &'static str = "PrometheusInstancesOverview";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceName",
+        "VpcId",
+        "SubnetId",
+        "InstanceStatus",
+        "ChargeStatus",
+        "EnableGrafana",
+        "GrafanaURL",
+        "InstanceChargeType",
+        "SpecName",
+        "DataRetentionTime",
+        "ExpireTime",
+        "AutoRenewFlag",
+        "BoundTotal",
+        "BoundNormal",
+        "ResourcePackageStatus",
+        "ResourcePackageSpecName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.subnet_id),
+            4 => lenient::scalar(map, &mut self.instance_status),
+            5 => lenient::scalar(map, &mut self.charge_status),
+            6 => lenient::scalar(map, &mut self.enable_grafana),
+            7 => lenient::value(map, &mut self.grafana_url),
+            8 => lenient::scalar(map, &mut self.instance_charge_type),
+            9 => lenient::value(map, &mut self.spec_name),
+            10 => lenient::scalar(map, &mut self.data_retention_time),
+            11 => lenient::value(map, &mut self.expire_time),
+            12 => lenient::scalar(map, &mut self.auto_renew_flag),
+            13 => lenient::scalar(map, &mut self.bound_total),
+            14 => lenient::scalar(map, &mut self.bound_normal),
+            15 => lenient::scalar(map, &mut self.resource_package_status),
+            16 => lenient::value(map, &mut self.resource_package_spec_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResourcePackageStatus`.
-    pub fn with_resource_package_status(mut self, resource_package_status: i64) -> Self {
-        self.resource_package_status = Some(resource_package_status);
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusInstancesOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ResourcePackageSpecName`.
-    pub fn with_resource_package_spec_name(mut self, resource_package_spec_name: impl Into<String>) -> Self {
-        self.resource_package_spec_name = Some(resource_package_spec_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusInstancesOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusInstancesOverview", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("InstanceStatus", &self.instance_status)?;
+        fields.opt("ChargeStatus", &self.charge_status)?;
+        fields.opt("EnableGrafana", &self.enable_grafana)?;
+        fields.opt("GrafanaURL", &self.grafana_url)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("SpecName", &self.spec_name)?;
+        fields.opt("DataRetentionTime", &self.data_retention_time)?;
+        fields.opt("ExpireTime", &self.expire_time)?;
+        fields.opt("AutoRenewFlag", &self.auto_renew_flag)?;
+        fields.opt("BoundTotal", &self.bound_total)?;
+        fields.opt("BoundNormal", &self.bound_normal)?;
+        fields.opt("ResourcePackageStatus", &self.resource_package_status)?;
+        fields.opt("ResourcePackageSpecName", &self.resource_package_spec_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Job抓取统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusJobScrapeStatistics {
     /// (Chinese only) Job 名
     ///
     /// Example: `cadvisor`
-    #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// (Chinese only) 被采集的点数
     ///
     /// Example: `0.8`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) 指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[   {     "MetricName": "cadvisor_version_info",     "SamplesRate": 0.26666666666666666,     "ScrapedRate": 0,     "IsRecommended": false,     "MaxLabel": 0   } ]`
-    #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::PrometheusMetricScrapeStatistics>,
     /// (Chinese only) Job 类型
     ///
     /// Example: `podMonitor`
-    #[serde(rename = "JobType", default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
 }
 
-impl PrometheusJobScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusJobScrapeStatistics {
-            job_name: None,
-            scraped_rate: None,
-            metrics: Vec::new(),
-            job_type: None,
+impl lenient::Reply for PrometheusJobScrapeStatistics {
+    const NAME: &'static str = "PrometheusJobScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "JobName",
+        "ScrapedRate",
+        "Metrics",
+        "JobType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.job_name),
+            1 => lenient::scalar(map, &mut self.scraped_rate),
+            2 => lenient::list(map, &mut self.metrics),
+            3 => lenient::value(map, &mut self.job_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `JobName`.
-    pub fn with_job_name(mut self, job_name: impl Into<String>) -> Self {
-        self.job_name = Some(job_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusJobScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `Metrics`.
-    pub fn with_metrics(mut self, metrics: impl IntoIterator<Item = output::PrometheusMetricScrapeStatistics>) -> Self {
-        self.metrics = metrics.into_iter().collect();
-        self
-    }
-    /// Sets `JobType`.
-    pub fn with_job_type(mut self, job_type: impl Into<String>) -> Self {
-        self.job_type = Some(job_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusJobScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusJobScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("JobName", &self.job_name)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.list("Metrics", &self.metrics)?;
+        fields.opt("JobType", &self.job_type)?;
+        fields.end()
     }
 }
 
 /// Targets of a Prometheus job
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusJobTargets {
     /// (Chinese only) 该Job的targets列表
     ///
     /// Example: `[{"LastScrape":"2024-06-19 16:22:26","ScrapeDuration":0.2,"Url":"http://1.1.1.1:9000","Labels":[{"Name":"label-name","Value":"label-value"}],"State":"down","Error":"scrape timeout"}]`
-    #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::PrometheusTarget>,
     /// (Chinese only) job的名称
     ///
     /// Example: `prom-job`
-    #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// (Chinese only) targets总数
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// (Chinese only) 健康的target总数
     ///
     /// Example: `1`
-    #[serde(rename = "Up", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub up: Option<u64>,
 }
 
-impl PrometheusJobTargets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusJobTargets {
-            targets: Vec::new(),
-            job_name: None,
-            total: None,
-            up: None,
+impl lenient::Reply for PrometheusJobTargets {
+    const NAME: &'static str = "PrometheusJobTargets";
+    const FIELDS: &'static [&'static str] = &[
+        "Targets",
+        "JobName",
+        "Total",
+        "Up",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.targets),
+            1 => lenient::value(map, &mut self.job_name),
+            2 => lenient::scalar(map, &mut self.total),
+            3 => lenient::scalar(map, &mut self.up),
+            _ => Ok(()),
         }
     }
-    /// Sets `Targets`.
-    pub fn with_targets(mut self, targets: impl IntoIterator<Item = output::PrometheusTarget>) -> Self {
-        self.targets = targets.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusJobTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `JobName`.
-    pub fn with_job_name(mut self, job_name: impl Into<String>) -> Self {
-        self.job_name = Some(job_name.into());
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `Up`.
-    pub fn with_up(mut self, up: u64) -> Self {
-        self.up = Some(up);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusJobTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusJobTargets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Targets", &self.targets)?;
+        fields.opt("JobName", &self.job_name)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Up", &self.up)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 指标抓取统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusMetricScrapeStatistics {
     /// (Chinese only) 指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cadvisor`
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 原始数据中的点数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
-    #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub samples_rate: Option<f64>,
     /// (Chinese only) 被采集的点数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.9`
-    #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
     /// (Chinese only) 是否推荐采集
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsRecommended", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_recommended: Option<bool>,
 }
 
-impl PrometheusMetricScrapeStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusMetricScrapeStatistics {
-            metric_name: None,
-            samples_rate: None,
-            scraped_rate: None,
-            is_recommended: None,
+impl lenient::Reply for PrometheusMetricScrapeStatistics {
+    const NAME: &'static str = "PrometheusMetricScrapeStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "SamplesRate",
+        "ScrapedRate",
+        "IsRecommended",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::scalar(map, &mut self.samples_rate),
+            2 => lenient::scalar(map, &mut self.scraped_rate),
+            3 => lenient::scalar(map, &mut self.is_recommended),
+            _ => Ok(()),
         }
     }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusMetricScrapeStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SamplesRate`.
-    pub fn with_samples_rate(mut self, samples_rate: f64) -> Self {
-        self.samples_rate = Some(samples_rate);
-        self
-    }
-    /// Sets `ScrapedRate`.
-    pub fn with_scraped_rate(mut self, scraped_rate: f64) -> Self {
-        self.scraped_rate = Some(scraped_rate);
-        self
-    }
-    /// Sets `IsRecommended`.
-    pub fn with_is_recommended(mut self, is_recommended: bool) -> Self {
-        self.is_recommended = Some(is_recommended);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusMetricScrapeStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusMetricScrapeStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("SamplesRate", &self.samples_rate)?;
+        fields.opt("ScrapedRate", &self.scraped_rate)?;
+        fields.opt("IsRecommended", &self.is_recommended)?;
+        fields.end()
     }
 }
 
 /// Alert notification channel configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusNotificationItem {
     /// Whether it is enabled
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Channel type. Default value: `amp`. Valid values:
     /// `amp`
@@ -8619,444 +9348,400 @@ pub struct PrometheusNotificationItem {
     /// `alertmanager`
     ///
     /// Required. Example: `amp`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// If `Type` is `webhook`, this field is required.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://1.1.1.1`
-    #[serde(rename = "WebHook", default, skip_serializing_if = "Option::is_none")]
     pub web_hook: Option<String>,
     /// If `Type` is `alertmanager`, this field is required.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
-    #[serde(rename = "AlertManager", default, skip_serializing_if = "Option::is_none")]
     pub alert_manager: Option<output::PrometheusAlertManagerConfig>,
     /// Convergence time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "RepeatInterval", default, skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// Effect start time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "TimeRangeStart", default, skip_serializing_if = "Option::is_none")]
     pub time_range_start: Option<String>,
     /// Effect end time
     ///
     /// Example: `2020-10-10 10:10:10`
-    #[serde(rename = "TimeRangeEnd", default, skip_serializing_if = "Option::is_none")]
     pub time_range_end: Option<String>,
     /// Alert notification channel. Valid values: `SMS`, `EMAIL`, `CALL`, `WECHAT`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["SMS"]`
-    #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
     /// Alert recipient group (user group)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Consumer-xxxxabcd"]`
-    #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<String>,
     /// Alert call sequence.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100]`
-    #[serde(rename = "PhoneNotifyOrder", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub phone_notify_order: Vec<u64>,
     /// Number of alert calls.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3`
-    #[serde(rename = "PhoneCircleTimes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
     /// Alert call interval within a cycle in seconds.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "PhoneInnerInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
     /// Alert call cycle interval in seconds.
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "PhoneCircleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
     /// Alert call receipt notification
     /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "PhoneArriveNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_arrive_notice: Option<bool>,
 }
 
-impl PrometheusNotificationItem {
-    /// With the fields a request must carry.
-    pub fn new(enabled: bool, type_: impl Into<String>) -> Self {
-        PrometheusNotificationItem {
-            enabled: Some(enabled),
-            type_: Some(type_.into()),
-            web_hook: None,
-            alert_manager: None,
-            repeat_interval: None,
-            time_range_start: None,
-            time_range_end: None,
-            notify_way: Vec::new(),
-            receiver_groups: Vec::new(),
-            phone_notify_order: Vec::new(),
-            phone_circle_times: None,
-            phone_inner_interval: None,
-            phone_circle_interval: None,
-            phone_arrive_notice: None,
+impl lenient::Reply for PrometheusNotificationItem {
+    const NAME: &'static str = "PrometheusNotificationItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Enabled",
+        "Type",
+        "WebHook",
+        "AlertManager",
+        "RepeatInterval",
+        "TimeRangeStart",
+        "TimeRangeEnd",
+        "NotifyWay",
+        "ReceiverGroups",
+        "PhoneNotifyOrder",
+        "PhoneCircleTimes",
+        "PhoneInnerInterval",
+        "PhoneCircleInterval",
+        "PhoneArriveNotice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.enabled),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.web_hook),
+            3 => lenient::value(map, &mut self.alert_manager),
+            4 => lenient::value(map, &mut self.repeat_interval),
+            5 => lenient::value(map, &mut self.time_range_start),
+            6 => lenient::value(map, &mut self.time_range_end),
+            7 => lenient::list(map, &mut self.notify_way),
+            8 => lenient::list(map, &mut self.receiver_groups),
+            9 => lenient::scalars(map, &mut self.phone_notify_order),
+            10 => lenient::scalar(map, &mut self.phone_circle_times),
+            11 => lenient::scalar(map, &mut self.phone_inner_interval),
+            12 => lenient::scalar(map, &mut self.phone_circle_interval),
+            13 => lenient::scalar(map, &mut self.phone_arrive_notice),
+            _ => Ok(()),
         }
     }
-    /// Sets `WebHook`.
-    pub fn with_web_hook(mut self, web_hook: impl Into<String>) -> Self {
-        self.web_hook = Some(web_hook.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusNotificationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AlertManager`.
-    pub fn with_alert_manager(mut self, alert_manager: output::PrometheusAlertManagerConfig) -> Self {
-        self.alert_manager = Some(alert_manager);
-        self
-    }
-    /// Sets `RepeatInterval`.
-    pub fn with_repeat_interval(mut self, repeat_interval: impl Into<String>) -> Self {
-        self.repeat_interval = Some(repeat_interval.into());
-        self
-    }
-    /// Sets `TimeRangeStart`.
-    pub fn with_time_range_start(mut self, time_range_start: impl Into<String>) -> Self {
-        self.time_range_start = Some(time_range_start.into());
-        self
-    }
-    /// Sets `TimeRangeEnd`.
-    pub fn with_time_range_end(mut self, time_range_end: impl Into<String>) -> Self {
-        self.time_range_end = Some(time_range_end.into());
-        self
-    }
-    /// Sets `NotifyWay`.
-    pub fn with_notify_way(mut self, notify_way: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notify_way = notify_way.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ReceiverGroups`.
-    pub fn with_receiver_groups(mut self, receiver_groups: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receiver_groups = receiver_groups.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `PhoneNotifyOrder`.
-    pub fn with_phone_notify_order(mut self, phone_notify_order: impl IntoIterator<Item = u64>) -> Self {
-        self.phone_notify_order = phone_notify_order.into_iter().collect();
-        self
-    }
-    /// Sets `PhoneCircleTimes`.
-    pub fn with_phone_circle_times(mut self, phone_circle_times: i64) -> Self {
-        self.phone_circle_times = Some(phone_circle_times);
-        self
-    }
-    /// Sets `PhoneInnerInterval`.
-    pub fn with_phone_inner_interval(mut self, phone_inner_interval: i64) -> Self {
-        self.phone_inner_interval = Some(phone_inner_interval);
-        self
-    }
-    /// Sets `PhoneCircleInterval`.
-    pub fn with_phone_circle_interval(mut self, phone_circle_interval: i64) -> Self {
-        self.phone_circle_interval = Some(phone_circle_interval);
-        self
-    }
-    /// Sets `PhoneArriveNotice`.
-    pub fn with_phone_arrive_notice(mut self, phone_arrive_notice: bool) -> Self {
-        self.phone_arrive_notice = Some(phone_arrive_notice);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusNotificationItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusNotificationItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("WebHook", &self.web_hook)?;
+        fields.opt("AlertManager", &self.alert_manager)?;
+        fields.opt("RepeatInterval", &self.repeat_interval)?;
+        fields.opt("TimeRangeStart", &self.time_range_start)?;
+        fields.opt("TimeRangeEnd", &self.time_range_end)?;
+        fields.list("NotifyWay", &self.notify_way)?;
+        fields.list("ReceiverGroups", &self.receiver_groups)?;
+        fields.list("PhoneNotifyOrder", &self.phone_notify_order)?;
+        fields.opt("PhoneCircleTimes", &self.phone_circle_times)?;
+        fields.opt("PhoneInnerInterval", &self.phone_inner_interval)?;
+        fields.opt("PhoneCircleInterval", &self.phone_circle_interval)?;
+        fields.opt("PhoneArriveNotice", &self.phone_arrive_notice)?;
+        fields.end()
     }
 }
 
 /// Details of the Prometheus recording rule instance, including the cluster ID.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusRecordRuleYamlItem {
     /// Instance name
     ///
     /// Example: `test-record`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Last update time
     ///
     /// Example: `2024-06-19 16:22:26`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// YAML content
     ///
     /// Example: `temp-abc`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// If the recording rule comes from a template, `TemplateId` is the template ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `metadata:\n  name: tttttttt\nspec:\n  groups:\n  - name: kube-apiserver.rules4\n    rules:\n    - expr: sum(metrics_test)\n      labels:\n        verb: read\n      record: apiserver_request:burnrate1d4`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// If the recording rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-jsghgr`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// id
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `rrule-djkrhbf`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Number of rules
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
-impl PrometheusRecordRuleYamlItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusRecordRuleYamlItem {
-            name: None,
-            update_time: None,
-            template_id: None,
-            content: None,
-            cluster_id: None,
-            status: None,
-            id: None,
-            count: None,
+impl lenient::Reply for PrometheusRecordRuleYamlItem {
+    const NAME: &'static str = "PrometheusRecordRuleYamlItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "UpdateTime",
+        "TemplateId",
+        "Content",
+        "ClusterId",
+        "Status",
+        "Id",
+        "Count",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.update_time),
+            2 => lenient::value(map, &mut self.template_id),
+            3 => lenient::value(map, &mut self.content),
+            4 => lenient::value(map, &mut self.cluster_id),
+            5 => lenient::scalar(map, &mut self.status),
+            6 => lenient::value(map, &mut self.id),
+            7 => lenient::scalar(map, &mut self.count),
+            _ => Ok(()),
         }
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusRecordRuleYamlItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets `Count`.
-    pub fn with_count(mut self, count: i64) -> Self {
-        self.count = Some(count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusRecordRuleYamlItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusRecordRuleYamlItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Count", &self.count)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) DescribePrometheusRegions 响应结构体
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusRegionItem {
     /// (Chinese only) 区域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 区域 ID
     ///
     /// Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// (Chinese only) 区域状态( 0: 不可用；1: 可用)
     ///
     /// Example: `1`
-    #[serde(rename = "RegionState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_state: Option<i64>,
     /// (Chinese only) 区域名(中文)
     ///
     /// Example: `广州`
-    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// (Chinese only) 区域名(英文缩写)
     ///
     /// Example: `gz`
-    #[serde(rename = "RegionShortName", default, skip_serializing_if = "Option::is_none")]
     pub region_short_name: Option<String>,
     /// (Chinese only) 区域所在大区名
     ///
     /// Example: `华南地区`
-    #[serde(rename = "Area", default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
     /// (Chinese only) 1-仅支持预付费，2-仅支持后付费，3-支持两种计费模式实例
     ///
     /// Example: `3`
-    #[serde(rename = "RegionPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_pay_mode: Option<i64>,
 }
 
-impl PrometheusRegionItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusRegionItem {
-            region: None,
-            region_id: None,
-            region_state: None,
-            region_name: None,
-            region_short_name: None,
-            area: None,
-            region_pay_mode: None,
+impl lenient::Reply for PrometheusRegionItem {
+    const NAME: &'static str = "PrometheusRegionItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "RegionId",
+        "RegionState",
+        "RegionName",
+        "RegionShortName",
+        "Area",
+        "RegionPayMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.region_id),
+            2 => lenient::scalar(map, &mut self.region_state),
+            3 => lenient::value(map, &mut self.region_name),
+            4 => lenient::value(map, &mut self.region_short_name),
+            5 => lenient::value(map, &mut self.area),
+            6 => lenient::scalar(map, &mut self.region_pay_mode),
+            _ => Ok(()),
         }
     }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusRegionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `RegionState`.
-    pub fn with_region_state(mut self, region_state: i64) -> Self {
-        self.region_state = Some(region_state);
-        self
-    }
-    /// Sets `RegionName`.
-    pub fn with_region_name(mut self, region_name: impl Into<String>) -> Self {
-        self.region_name = Some(region_name.into());
-        self
-    }
-    /// Sets `RegionShortName`.
-    pub fn with_region_short_name(mut self, region_short_name: impl Into<String>) -> Self {
-        self.region_short_name = Some(region_short_name.into());
-        self
-    }
-    /// Sets `Area`.
-    pub fn with_area(mut self, area: impl Into<String>) -> Self {
-        self.area = Some(area.into());
-        self
-    }
-    /// Sets `RegionPayMode`.
-    pub fn with_region_pay_mode(mut self, region_pay_mode: i64) -> Self {
-        self.region_pay_mode = Some(region_pay_mode);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusRegionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusRegionItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("RegionState", &self.region_state)?;
+        fields.opt("RegionName", &self.region_name)?;
+        fields.opt("RegionShortName", &self.region_short_name)?;
+        fields.opt("Area", &self.area)?;
+        fields.opt("RegionPayMode", &self.region_pay_mode)?;
+        fields.end()
     }
 }
 
 /// KV parameter of the Prometheus alerting rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusRuleKv {
     /// Key
     ///
     /// Required. Example: `AllowChangeAlertmanagerRouteConfig`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl PrometheusRuleKv {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        PrometheusRuleKv {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for PrometheusRuleKv {
+    const NAME: &'static str = "PrometheusRuleKv";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PrometheusRuleKv {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusRuleKv {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusRuleKv", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Set of Prometheus alerting rules
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusRuleSet {
     /// Rule ID
     ///
     /// Required. Example: `rule-xxxxabcd`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Rule name
     ///
     /// Required. Example: `rule-name-1`
-    #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Rule status code
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
     /// Rule category
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `recodingRule`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// List of rule tags
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::PrometheusRuleKv>,
     /// List of rule annotations
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::PrometheusRuleKv>,
     /// Rule expression
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `up == 1`
-    #[serde(rename = "Expr", default, skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
     /// Rule alert duration
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1h`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// List of alert recipient groups
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["Consumer-xxxxabcd"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Rule status. Valid values:
     ///
@@ -9066,137 +9751,194 @@ pub struct PrometheusRuleSet {
     /// - err: Error
     ///
     /// Required. Example: `ok`
-    #[serde(rename = "Health", default, skip_serializing_if = "Option::is_none")]
     pub health: Option<String>,
     /// Rule creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-10-10 10:10:10`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Rule update time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-10-10 10:10:10`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
-impl PrometheusRuleSet {
-    /// With the fields a request must carry.
-    pub fn new(rule_id: impl Into<String>, rule_name: impl Into<String>, rule_state: i64, type_: impl Into<String>, labels: impl IntoIterator<Item = output::PrometheusRuleKv>, annotations: impl IntoIterator<Item = output::PrometheusRuleKv>, expr: impl Into<String>, duration: impl Into<String>, receivers: impl IntoIterator<Item = impl Into<String>>, health: impl Into<String>, created_at: impl Into<String>, updated_at: impl Into<String>) -> Self {
-        PrometheusRuleSet {
-            rule_id: Some(rule_id.into()),
-            rule_name: Some(rule_name.into()),
-            rule_state: Some(rule_state),
-            type_: Some(type_.into()),
-            labels: labels.into_iter().collect(),
-            annotations: annotations.into_iter().collect(),
-            expr: Some(expr.into()),
-            duration: Some(duration.into()),
-            receivers: receivers.into_iter().map(Into::into).collect(),
-            health: Some(health.into()),
-            created_at: Some(created_at.into()),
-            updated_at: Some(updated_at.into()),
+impl lenient::Reply for PrometheusRuleSet {
+    const NAME: &'static str = "PrometheusRuleSet";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RuleName",
+        "RuleState",
+        "Type",
+        "Labels",
+        "Annotations",
+        "Expr",
+        "Duration",
+        "Receivers",
+        "Health",
+        "CreatedAt",
+        "UpdatedAt",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.rule_name),
+            2 => lenient::scalar(map, &mut self.rule_state),
+            3 => lenient::value(map, &mut self.type_),
+            4 => lenient::list(map, &mut self.labels),
+            5 => lenient::list(map, &mut self.annotations),
+            6 => lenient::value(map, &mut self.expr),
+            7 => lenient::value(map, &mut self.duration),
+            8 => lenient::list(map, &mut self.receivers),
+            9 => lenient::value(map, &mut self.health),
+            10 => lenient::value(map, &mut self.created_at),
+            11 => lenient::value(map, &mut self.updated_at),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PrometheusRuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusRuleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusRuleSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.opt("Type", &self.type_)?;
+        fields.list("Labels", &self.labels)?;
+        fields.list("Annotations", &self.annotations)?;
+        fields.opt("Expr", &self.expr)?;
+        fields.opt("Duration", &self.duration)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("Health", &self.health)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.end()
+    }
+}
+
 /// Prometheus scrape task
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusScrapeJob {
     /// Task name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `redis-monitor`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Agent ID
     ///
     /// Example: `agent-abc`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Task ID
     ///
     /// Example: `job-abc`
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Configuration
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job_name: "redis-monitor"\nstatic_configs:\n- targets: ["localhost:8080"]`
-    #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
 }
 
-impl PrometheusScrapeJob {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusScrapeJob {
-            name: None,
-            agent_id: None,
-            job_id: None,
-            config: None,
+impl lenient::Reply for PrometheusScrapeJob {
+    const NAME: &'static str = "PrometheusScrapeJob";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "AgentId",
+        "JobId",
+        "Config",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.agent_id),
+            2 => lenient::value(map, &mut self.job_id),
+            3 => lenient::value(map, &mut self.config),
+            _ => Ok(()),
         }
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusScrapeJob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `JobId`.
-    pub fn with_job_id(mut self, job_id: impl Into<String>) -> Self {
-        self.job_id = Some(job_id.into());
-        self
-    }
-    /// Sets `Config`.
-    pub fn with_config(mut self, config: impl Into<String>) -> Self {
-        self.config = Some(config.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusScrapeJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusScrapeJob", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("JobId", &self.job_id)?;
+        fields.opt("Config", &self.config)?;
+        fields.end()
     }
 }
 
 /// TMP tag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusTag {
     /// Tag key
     ///
     /// Required. Example: `tag-key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl PrometheusTag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        PrometheusTag {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for PrometheusTag {
+    const NAME: &'static str = "PrometheusTag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PrometheusTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) prometheus一个抓取目标的信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusTarget {
     /// (Chinese only) 抓取目标的URL
     ///
     /// Example: `https://kubernetes.default.svc:443/api/v1/nodes/1.1.0.1/proxy/metrics`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only) target当前状态,当前支持
     /// up = 健康
@@ -9204,321 +9946,296 @@ pub struct PrometheusTarget {
     /// unknown = 未知
     ///
     /// Example: `up`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
-impl PrometheusTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusTarget {
-            url: None,
-            state: None,
+impl lenient::Reply for PrometheusTarget {
+    const NAME: &'static str = "PrometheusTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Url",
+        "State",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::value(map, &mut self.state),
+            _ => Ok(()),
         }
     }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("State", &self.state)?;
+        fields.end()
     }
 }
 
 /// Template instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusTemp {
     /// Template name
     ///
     /// Required. Example: `test-a`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Template dimension. Valid values:
     /// `instance`
     /// `cluster`
     ///
     /// Required. Example: `instance`
-    #[serde(rename = "Level", default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// Template description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test template`
-    #[serde(rename = "Describe", default, skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
     /// This parameter is valid if `Level` is `instance`.
     /// List of recording rules in the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "RecordRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub record_rules: Vec<output::PrometheusConfigItem>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of ServiceMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "ServiceMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_monitors: Vec<output::PrometheusConfigItem>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of PodMonitor rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "PodMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pod_monitors: Vec<output::PrometheusConfigItem>,
     /// This parameter is valid if `Level` is `cluster`.
     /// List of RawJob rules in the template.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
-    #[serde(rename = "RawJobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub raw_jobs: Vec<output::PrometheusConfigItem>,
     /// Template ID, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-abc`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Last update time, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2024-07-16 16:28:54`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// The current version, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `v1`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Whether it is the default template provided by the system, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// This parameter is valid if `Level` is `instance`.
     /// List of alert configurations in the template
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Id":"abc","Name":"abc","TemplateId":"abc","Notification":{"Enabled":true,"Type":"abc","WebHook":"abc","AlertManager":{"ClusterType":"abc","ClusterId":"abc","Url":"abc"},"RepeatInterval":"abc","TimeRangeStart":"abc","TimeRangeEnd":"abc","NotifyWay":["abc"],"ReceiverGroups":["abc"],"PhoneNotifyOrder":[1],"PhoneCircleTimes":0,"PhoneInnerInterval":0,"PhoneCircleInterval":0,"PhoneArriveNotice":true},"Rules":[{"Name":"abc","Rule":"abc","Labels":[{"Name":"abc","Value":"abc"}],"Template":"abc","For":"abc","Describe":"abc","Annotations":[{"Name":"abc","Value":"abc"}],"RuleState":0}],"UpdatedAt":"abc","ClusterId":"abc","Interval":"abc"}]`
-    #[serde(rename = "AlertDetailRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_detail_rules: Vec<output::PrometheusAlertPolicyItem>,
     /// Number of associated instances
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "TargetsTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub targets_total: Option<i64>,
 }
 
-impl PrometheusTemp {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, level: impl Into<String>) -> Self {
-        PrometheusTemp {
-            name: Some(name.into()),
-            level: Some(level.into()),
-            describe: None,
-            record_rules: Vec::new(),
-            service_monitors: Vec::new(),
-            pod_monitors: Vec::new(),
-            raw_jobs: Vec::new(),
-            template_id: None,
-            update_time: None,
-            version: None,
-            is_default: None,
-            alert_detail_rules: Vec::new(),
-            targets_total: None,
+impl lenient::Reply for PrometheusTemp {
+    const NAME: &'static str = "PrometheusTemp";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Level",
+        "Describe",
+        "RecordRules",
+        "ServiceMonitors",
+        "PodMonitors",
+        "RawJobs",
+        "TemplateId",
+        "UpdateTime",
+        "Version",
+        "IsDefault",
+        "AlertDetailRules",
+        "TargetsTotal",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.level),
+            2 => lenient::value(map, &mut self.describe),
+            3 => lenient::list(map, &mut self.record_rules),
+            4 => lenient::list(map, &mut self.service_monitors),
+            5 => lenient::list(map, &mut self.pod_monitors),
+            6 => lenient::list(map, &mut self.raw_jobs),
+            7 => lenient::value(map, &mut self.template_id),
+            8 => lenient::value(map, &mut self.update_time),
+            9 => lenient::value(map, &mut self.version),
+            10 => lenient::scalar(map, &mut self.is_default),
+            11 => lenient::list(map, &mut self.alert_detail_rules),
+            12 => lenient::scalar(map, &mut self.targets_total),
+            _ => Ok(()),
         }
     }
-    /// Sets `Describe`.
-    pub fn with_describe(mut self, describe: impl Into<String>) -> Self {
-        self.describe = Some(describe.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusTemp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RecordRules`.
-    pub fn with_record_rules(mut self, record_rules: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.record_rules = record_rules.into_iter().collect();
-        self
-    }
-    /// Sets `ServiceMonitors`.
-    pub fn with_service_monitors(mut self, service_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.service_monitors = service_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `PodMonitors`.
-    pub fn with_pod_monitors(mut self, pod_monitors: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.pod_monitors = pod_monitors.into_iter().collect();
-        self
-    }
-    /// Sets `RawJobs`.
-    pub fn with_raw_jobs(mut self, raw_jobs: impl IntoIterator<Item = output::PrometheusConfigItem>) -> Self {
-        self.raw_jobs = raw_jobs.into_iter().collect();
-        self
-    }
-    /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `AlertDetailRules`.
-    pub fn with_alert_detail_rules(mut self, alert_detail_rules: impl IntoIterator<Item = output::PrometheusAlertPolicyItem>) -> Self {
-        self.alert_detail_rules = alert_detail_rules.into_iter().collect();
-        self
-    }
-    /// Sets `TargetsTotal`.
-    pub fn with_targets_total(mut self, targets_total: i64) -> Self {
-        self.targets_total = Some(targets_total);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusTemp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusTemp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Level", &self.level)?;
+        fields.opt("Describe", &self.describe)?;
+        fields.list("RecordRules", &self.record_rules)?;
+        fields.list("ServiceMonitors", &self.service_monitors)?;
+        fields.list("PodMonitors", &self.pod_monitors)?;
+        fields.list("RawJobs", &self.raw_jobs)?;
+        fields.opt("TemplateId", &self.template_id)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.list("AlertDetailRules", &self.alert_detail_rules)?;
+        fields.opt("TargetsTotal", &self.targets_total)?;
+        fields.end()
     }
 }
 
 /// Sync target of the TMP template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusTemplateSyncTarget {
     /// Target region
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Target instance
     ///
     /// Required. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Cluster ID, which is required only if the `Level` of the collection template is `cluster`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Last sync time, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-10-10 10:10:10`
-    #[serde(rename = "SyncTime", default, skip_serializing_if = "Option::is_none")]
     pub sync_time: Option<String>,
     /// The currently used template version, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Cluster type, which is required only if the `Level` of the collection template is `cluster`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
-    #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// Instance name, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxxabcd`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Cluster name, which is used as an output parameter.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
-impl PrometheusTemplateSyncTarget {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, instance_id: impl Into<String>) -> Self {
-        PrometheusTemplateSyncTarget {
-            region: Some(region.into()),
-            instance_id: Some(instance_id.into()),
-            cluster_id: None,
-            sync_time: None,
-            version: None,
-            cluster_type: None,
-            instance_name: None,
-            cluster_name: None,
+impl lenient::Reply for PrometheusTemplateSyncTarget {
+    const NAME: &'static str = "PrometheusTemplateSyncTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "InstanceId",
+        "ClusterId",
+        "SyncTime",
+        "Version",
+        "ClusterType",
+        "InstanceName",
+        "ClusterName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.cluster_id),
+            3 => lenient::value(map, &mut self.sync_time),
+            4 => lenient::value(map, &mut self.version),
+            5 => lenient::value(map, &mut self.cluster_type),
+            6 => lenient::value(map, &mut self.instance_name),
+            7 => lenient::value(map, &mut self.cluster_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `ClusterId`.
-    pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
-        self.cluster_id = Some(cluster_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SyncTime`.
-    pub fn with_sync_time(mut self, sync_time: impl Into<String>) -> Self {
-        self.sync_time = Some(sync_time.into());
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `ClusterType`.
-    pub fn with_cluster_type(mut self, cluster_type: impl Into<String>) -> Self {
-        self.cluster_type = Some(cluster_type.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `ClusterName`.
-    pub fn with_cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
-        self.cluster_name = Some(cluster_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusTemplateSyncTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusTemplateSyncTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("ClusterId", &self.cluster_id)?;
+        fields.opt("SyncTime", &self.sync_time)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("ClusterType", &self.cluster_type)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("ClusterName", &self.cluster_name)?;
+        fields.end()
     }
 }
 
 /// Region information returned by `PrometheusZoneItem`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrometheusZoneItem {
     /// AZ
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// AZ ID
     ///
     /// Example: `1600001`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
     /// AZ status. Valid values: `0`(Unavailable), `1` (Available).
     ///
     /// Example: `1`
-    #[serde(rename = "ZoneState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_state: Option<i64>,
     /// Region ID
     ///
     /// Example: `16`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// AZ name
     ///
     /// Example: `广州`
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// (Chinese only)
     ///
@@ -9527,159 +10244,142 @@ pub struct PrometheusZoneItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "ZoneResourceState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_resource_state: Option<i64>,
 }
 
-impl PrometheusZoneItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrometheusZoneItem {
-            zone: None,
-            zone_id: None,
-            zone_state: None,
-            region_id: None,
-            zone_name: None,
-            zone_resource_state: None,
+impl lenient::Reply for PrometheusZoneItem {
+    const NAME: &'static str = "PrometheusZoneItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ZoneId",
+        "ZoneState",
+        "RegionId",
+        "ZoneName",
+        "ZoneResourceState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::scalar(map, &mut self.zone_id),
+            2 => lenient::scalar(map, &mut self.zone_state),
+            3 => lenient::scalar(map, &mut self.region_id),
+            4 => lenient::value(map, &mut self.zone_name),
+            5 => lenient::scalar(map, &mut self.zone_resource_state),
+            _ => Ok(()),
         }
     }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrometheusZoneItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ZoneId`.
-    pub fn with_zone_id(mut self, zone_id: i64) -> Self {
-        self.zone_id = Some(zone_id);
-        self
-    }
-    /// Sets `ZoneState`.
-    pub fn with_zone_state(mut self, zone_state: i64) -> Self {
-        self.zone_state = Some(zone_state);
-        self
-    }
-    /// Sets `RegionId`.
-    pub fn with_region_id(mut self, region_id: i64) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `ZoneName`.
-    pub fn with_zone_name(mut self, zone_name: impl Into<String>) -> Self {
-        self.zone_name = Some(zone_name.into());
-        self
-    }
-    /// Sets `ZoneResourceState`.
-    pub fn with_zone_resource_state(mut self, zone_resource_state: i64) -> Self {
-        self.zone_resource_state = Some(zone_resource_state);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrometheusZoneItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrometheusZoneItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.opt("ZoneState", &self.zone_state)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("ZoneName", &self.zone_name)?;
+        fields.opt("ZoneResourceState", &self.zone_resource_state)?;
+        fields.end()
     }
 }
 
 /// Response structure information of the Prometheus recording rule
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordingRuleSet {
     /// Rule ID
     ///
     /// Example: `arule-xxx`
-    #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Rule status code
     ///
     /// Example: `1`
-    #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
     /// Group name
     ///
     /// Example: `groupname`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Rule group
     ///
     /// Example: `groupname`
-    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Number of rules
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Rule creation time
     ///
     /// Example: `2026-06-20 05:12:12`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Rule update time
     ///
     /// Example: `2026-06-20 05:12:12`
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Rule name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `examplename`
-    #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
 }
 
-impl RecordingRuleSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RecordingRuleSet {
-            rule_id: None,
-            rule_state: None,
-            name: None,
-            group: None,
-            total: None,
-            created_at: None,
-            updated_at: None,
-            rule_name: None,
+impl lenient::Reply for RecordingRuleSet {
+    const NAME: &'static str = "RecordingRuleSet";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RuleState",
+        "Name",
+        "Group",
+        "Total",
+        "CreatedAt",
+        "UpdatedAt",
+        "RuleName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.rule_id),
+            1 => lenient::scalar(map, &mut self.rule_state),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::value(map, &mut self.group),
+            4 => lenient::scalar(map, &mut self.total),
+            5 => lenient::value(map, &mut self.created_at),
+            6 => lenient::value(map, &mut self.updated_at),
+            7 => lenient::value(map, &mut self.rule_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: impl Into<String>) -> Self {
-        self.rule_id = Some(rule_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RecordingRuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RuleState`.
-    pub fn with_rule_state(mut self, rule_state: i64) -> Self {
-        self.rule_state = Some(rule_state);
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Group`.
-    pub fn with_group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: impl Into<String>) -> Self {
-        self.updated_at = Some(updated_at.into());
-        self
-    }
-    /// Sets `RuleName`.
-    pub fn with_rule_name(mut self, rule_name: impl Into<String>) -> Self {
-        self.rule_name = Some(rule_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RecordingRuleSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RecordingRuleSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("RuleState", &self.rule_state)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Group", &self.group)?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("RuleName", &self.rule_name)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) DescribePolicyObjectCount接口返回的地域统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegionPolicyObjectCount {
     /// (Chinese only)
@@ -9687,29 +10387,48 @@ pub struct RegionPolicyObjectCount {
     /// 地域
     ///
     /// Required. Example: `"beijing"`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only)
     ///
     /// 绑定的实例数量
     ///
     /// Required. Example: `12`
-    #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
-impl RegionPolicyObjectCount {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, count: i64) -> Self {
-        RegionPolicyObjectCount {
-            region: Some(region.into()),
-            count: Some(count),
+impl lenient::Reply for RegionPolicyObjectCount {
+    const NAME: &'static str = "RegionPolicyObjectCount";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "Count",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.count),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for RegionPolicyObjectCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RegionPolicyObjectCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RegionPolicyObjectCount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Count", &self.count)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 多写配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteWrite {
     /// (Chinese only)
@@ -9717,7 +10436,6 @@ pub struct RemoteWrite {
     /// 多写url
     ///
     /// Required. Example: `http://172.30.0.9:9090/api/v1/prom/write`
-    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// (Chinese only)
     ///
@@ -9726,7 +10444,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `- source_labels: [label]   target_label: label1`
-    #[serde(rename = "URLRelabelConfig", default, skip_serializing_if = "Option::is_none")]
     pub url_relabel_config: Option<String>,
     /// (Chinese only)
     ///
@@ -9735,7 +10452,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "BasicAuth", default, skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<output::BasicAuth>,
     /// (Chinese only)
     ///
@@ -9744,7 +10460,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `16MB`
-    #[serde(rename = "MaxBlockSize", default, skip_serializing_if = "Option::is_none")]
     pub max_block_size: Option<String>,
     /// (Chinese only)
     ///
@@ -9753,7 +10468,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Deprecated. Example: `[{"instance_id": "prom-xxxxx"}]`
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// (Chinese only)
     ///
@@ -9762,7 +10476,6 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::RemoteWriteHeader>,
     /// (Chinese only)
     ///
@@ -9774,175 +10487,232 @@ pub struct RemoteWrite {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "RemoteWriteType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remote_write_type: Option<i64>,
 }
 
-impl RemoteWrite {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        RemoteWrite {
-            url: Some(url.into()),
-            url_relabel_config: None,
-            basic_auth: None,
-            max_block_size: None,
-            label: None,
-            headers: Vec::new(),
-            remote_write_type: None,
+impl lenient::Reply for RemoteWrite {
+    const NAME: &'static str = "RemoteWrite";
+    const FIELDS: &'static [&'static str] = &[
+        "URL",
+        "URLRelabelConfig",
+        "BasicAuth",
+        "MaxBlockSize",
+        "Label",
+        "Headers",
+        "RemoteWriteType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::value(map, &mut self.url_relabel_config),
+            2 => lenient::value(map, &mut self.basic_auth),
+            3 => lenient::value(map, &mut self.max_block_size),
+            4 => lenient::value(map, &mut self.label),
+            5 => lenient::list(map, &mut self.headers),
+            6 => lenient::scalar(map, &mut self.remote_write_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `URLRelabelConfig`.
-    pub fn with_url_relabel_config(mut self, url_relabel_config: impl Into<String>) -> Self {
-        self.url_relabel_config = Some(url_relabel_config.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RemoteWrite {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BasicAuth`.
-    pub fn with_basic_auth(mut self, basic_auth: output::BasicAuth) -> Self {
-        self.basic_auth = Some(basic_auth);
-        self
-    }
-    /// Sets `MaxBlockSize`.
-    pub fn with_max_block_size(mut self, max_block_size: impl Into<String>) -> Self {
-        self.max_block_size = Some(max_block_size.into());
-        self
-    }
-    /// Sets `Label`.
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl IntoIterator<Item = output::RemoteWriteHeader>) -> Self {
-        self.headers = headers.into_iter().collect();
-        self
-    }
-    /// Sets `RemoteWriteType`.
-    pub fn with_remote_write_type(mut self, remote_write_type: i64) -> Self {
-        self.remote_write_type = Some(remote_write_type);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RemoteWrite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoteWrite", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("URL", &self.url)?;
+        fields.opt("URLRelabelConfig", &self.url_relabel_config)?;
+        fields.opt("BasicAuth", &self.basic_auth)?;
+        fields.opt("MaxBlockSize", &self.max_block_size)?;
+        fields.opt("Label", &self.label)?;
+        fields.list("Headers", &self.headers)?;
+        fields.opt("RemoteWriteType", &self.remote_write_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Remote Write 协议额外添加的 HTTP 头
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RemoteWriteHeader {
     /// (Chinese only) HTTP 头的键
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `X-Custom-Header`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) HTTP 头的值
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `custom-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl RemoteWriteHeader {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>) -> Self {
-        RemoteWriteHeader {
-            key: Some(key.into()),
-            value: None,
+impl lenient::Reply for RemoteWriteHeader {
+    const NAME: &'static str = "RemoteWriteHeader";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RemoteWriteHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RemoteWriteHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RemoteWriteHeader", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Prometheus 服务发现信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceDiscoveryItem {
     /// (Chinese only) 服务发现名称
     ///
     /// Required. Example: `online-service`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 服务发现属于的 Namespace
     ///
     /// Required. Example: `default`
-    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// (Chinese only) 服务发现类型: ServiceMonitor/PodMonitor
     ///
     /// Required. Example: `ServiceMonitor`
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// (Chinese only) Namespace 选取方式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `{"any":true,"matchNames":["default"]}`
-    #[serde(rename = "NamespaceSelector", default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<String>,
     /// (Chinese only) Label 选取方式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `{"matchLabels": {"app":"k8s"}}`
-    #[serde(rename = "Selector", default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
     /// (Chinese only) Endpoints 信息（PodMonitor 不含该参数）
     ///
     /// Required. Example: `[{"port":"http","path":"/metrics","scheme":"http"}]`
-    #[serde(rename = "Endpoints", default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<String>,
     /// (Chinese only) 服务发现对应的配置信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `name: online-service`
-    #[serde(rename = "Yaml", default, skip_serializing_if = "Option::is_none")]
     pub yaml: Option<String>,
 }
 
-impl ServiceDiscoveryItem {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>, kind: impl Into<String>, namespace_selector: impl Into<String>, selector: impl Into<String>, endpoints: impl Into<String>, yaml: impl Into<String>) -> Self {
-        ServiceDiscoveryItem {
-            name: Some(name.into()),
-            namespace: Some(namespace.into()),
-            kind: Some(kind.into()),
-            namespace_selector: Some(namespace_selector.into()),
-            selector: Some(selector.into()),
-            endpoints: Some(endpoints.into()),
-            yaml: Some(yaml.into()),
+impl lenient::Reply for ServiceDiscoveryItem {
+    const NAME: &'static str = "ServiceDiscoveryItem";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Namespace",
+        "Kind",
+        "NamespaceSelector",
+        "Selector",
+        "Endpoints",
+        "Yaml",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.namespace),
+            2 => lenient::value(map, &mut self.kind),
+            3 => lenient::value(map, &mut self.namespace_selector),
+            4 => lenient::value(map, &mut self.selector),
+            5 => lenient::value(map, &mut self.endpoints),
+            6 => lenient::value(map, &mut self.yaml),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ServiceDiscoveryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceDiscoveryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceDiscoveryItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Namespace", &self.namespace)?;
+        fields.opt("Kind", &self.kind)?;
+        fields.opt("NamespaceSelector", &self.namespace_selector)?;
+        fields.opt("Selector", &self.selector)?;
+        fields.opt("Endpoints", &self.endpoints)?;
+        fields.opt("Yaml", &self.yaml)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 告警屏蔽的指标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShieldMetric {
     /// (Chinese only) 屏蔽指标
     ///
     /// Required. Example: `UnconsumeTopic`
-    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// (Chinese only) 屏蔽指标展示名称
     ///
     /// Required. Example: `取消消费主题`
-    #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
 }
 
-impl ShieldMetric {
-    /// With the fields a request must carry.
-    pub fn new(metric: impl Into<String>, metric_show_name: impl Into<String>) -> Self {
-        ShieldMetric {
-            metric: Some(metric.into()),
-            metric_show_name: Some(metric_show_name.into()),
+impl lenient::Reply for ShieldMetric {
+    const NAME: &'static str = "ShieldMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "Metric",
+        "MetricShowName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric),
+            1 => lenient::value(map, &mut self.metric_show_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ShieldMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ShieldMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ShieldMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Metric", &self.metric)?;
+        fields.opt("MetricShowName", &self.metric_show_name)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 单个有序数据点
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SingleOrderedDataPoint {
     /// (Chinese only)
@@ -9952,7 +10722,6 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
     /// (Chinese only)
     ///
@@ -9961,7 +10730,6 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `99.676`
-    #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// (Chinese only)
     ///
@@ -9970,7 +10738,6 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1782737460`
-    #[serde(rename = "Timestamp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<u64>,
     /// (Chinese only)
     ///
@@ -9979,227 +10746,287 @@ pub struct SingleOrderedDataPoint {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<u64>,
 }
 
-impl SingleOrderedDataPoint {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SingleOrderedDataPoint {
-            dimensions: Vec::new(),
-            value: None,
-            timestamp: None,
-            order: None,
+impl lenient::Reply for SingleOrderedDataPoint {
+    const NAME: &'static str = "SingleOrderedDataPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "Dimensions",
+        "Value",
+        "Timestamp",
+        "Order",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.dimensions),
+            1 => lenient::scalar(map, &mut self.value),
+            2 => lenient::scalar(map, &mut self.timestamp),
+            3 => lenient::scalar(map, &mut self.order),
+            _ => Ok(()),
         }
     }
-    /// Sets `Dimensions`.
-    pub fn with_dimensions(mut self, dimensions: impl IntoIterator<Item = output::Dimension>) -> Self {
-        self.dimensions = dimensions.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for SingleOrderedDataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: f64) -> Self {
-        self.value = Some(value);
-        self
-    }
-    /// Sets `Timestamp`.
-    pub fn with_timestamp(mut self, timestamp: u64) -> Self {
-        self.timestamp = Some(timestamp);
-        self
-    }
-    /// Sets `Order`.
-    pub fn with_order(mut self, order: u64) -> Self {
-        self.order = Some(order);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SingleOrderedDataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SingleOrderedDataPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Dimensions", &self.dimensions)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Timestamp", &self.timestamp)?;
+        fields.opt("Order", &self.order)?;
+        fields.end()
     }
 }
 
 /// On-duty personnel ID group.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct StaffInfo {
     /// On-duty personnel ID group.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"StaffIDs":[                 "123",                 "456"             ]`
-    #[serde(rename = "StaffIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub staff_i_ds: Vec<String>,
 }
 
-impl StaffInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        StaffInfo {
-            staff_i_ds: Vec::new(),
+impl lenient::Reply for StaffInfo {
+    const NAME: &'static str = "StaffInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "StaffIDs",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.staff_i_ds),
+            _ => Ok(()),
         }
     }
-    /// Sets `StaffIDs`.
-    pub fn with_staff_i_ds(mut self, staff_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.staff_i_ds = staff_i_ds.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for StaffInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for StaffInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "StaffInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("StaffIDs", &self.staff_i_ds)?;
+        fields.end()
     }
 }
 
 /// Tag
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Instance tag information of the alarm policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TagInstance {
     /// Tag key
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of instances
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
     /// Service type, for example, CVM
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Region ID
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
-    #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// Binding status. 2: bound; 1: binding
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2`
-    #[serde(rename = "BindingStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub binding_status: Option<i64>,
     /// Tag status. 2: existent; 1: nonexistent
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2`
-    #[serde(rename = "TagStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tag_status: Option<i64>,
 }
 
-impl TagInstance {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>, instance_sum: i64, service_type: impl Into<String>, region_id: i64, binding_status: i64, tag_status: i64) -> Self {
-        TagInstance {
-            key: Some(key.into()),
-            value: Some(value.into()),
-            instance_sum: Some(instance_sum),
-            service_type: Some(service_type.into()),
-            region_id: Some(region_id),
-            binding_status: Some(binding_status),
-            tag_status: Some(tag_status),
+impl lenient::Reply for TagInstance {
+    const NAME: &'static str = "TagInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+        "InstanceSum",
+        "ServiceType",
+        "RegionId",
+        "BindingStatus",
+        "TagStatus",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            2 => lenient::scalar(map, &mut self.instance_sum),
+            3 => lenient::value(map, &mut self.service_type),
+            4 => lenient::scalar(map, &mut self.region_id),
+            5 => lenient::scalar(map, &mut self.binding_status),
+            6 => lenient::scalar(map, &mut self.tag_status),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TagInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TagInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("InstanceSum", &self.instance_sum)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("RegionId", &self.region_id)?;
+        fields.opt("BindingStatus", &self.binding_status)?;
+        fields.opt("TagStatus", &self.tag_status)?;
+        fields.end()
+    }
+}
+
 /// Number of scrape targets
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Targets {
     /// The total count
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Number of online targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Up", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub up: Option<u64>,
     /// Number of offline targets
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Down", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub down: Option<u64>,
     /// Number of unknown status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Unknown", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unknown: Option<u64>,
 }
 
-impl Targets {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Targets {
-            total: None,
-            up: None,
-            down: None,
-            unknown: None,
+impl lenient::Reply for Targets {
+    const NAME: &'static str = "Targets";
+    const FIELDS: &'static [&'static str] = &[
+        "Total",
+        "Up",
+        "Down",
+        "Unknown",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total),
+            1 => lenient::scalar(map, &mut self.up),
+            2 => lenient::scalar(map, &mut self.down),
+            3 => lenient::scalar(map, &mut self.unknown),
+            _ => Ok(()),
         }
     }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: u64) -> Self {
-        self.total = Some(total);
-        self
+}
+
+impl<'de> Deserialize<'de> for Targets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Up`.
-    pub fn with_up(mut self, up: u64) -> Self {
-        self.up = Some(up);
-        self
-    }
-    /// Sets `Down`.
-    pub fn with_down(mut self, down: u64) -> Self {
-        self.down = Some(down);
-        self
-    }
-    /// Sets `Unknown`.
-    pub fn with_unknown(mut self, unknown: u64) -> Self {
-        self.unknown = Some(unknown);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Targets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Targets", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Total", &self.total)?;
+        fields.opt("Up", &self.up)?;
+        fields.opt("Down", &self.down)?;
+        fields.opt("Unknown", &self.unknown)?;
+        fields.end()
     }
 }
 
 /// Task step information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TaskStepInfo {
     /// Step name
     ///
     /// Required. Example: `preCheck`
-    #[serde(rename = "Step", default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Lifecycle
     /// `pending`
@@ -10208,412 +11035,447 @@ pub struct TaskStepInfo {
     /// `failed`
     ///
     /// Required. Example: `success`
-    #[serde(rename = "LifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
     /// Step start time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2022-04-19T07:29:46Z`
-    #[serde(rename = "StartAt", default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// Step end time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2022-04-19T07:29:46Z`
-    #[serde(rename = "EndAt", default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// If `LifeState` is `failed`, this field displays the error message.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `显示错误信息`
-    #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
 }
 
-impl TaskStepInfo {
-    /// With the fields a request must carry.
-    pub fn new(step: impl Into<String>, life_state: impl Into<String>, start_at: impl Into<String>, end_at: impl Into<String>, failed_msg: impl Into<String>) -> Self {
-        TaskStepInfo {
-            step: Some(step.into()),
-            life_state: Some(life_state.into()),
-            start_at: Some(start_at.into()),
-            end_at: Some(end_at.into()),
-            failed_msg: Some(failed_msg.into()),
+impl lenient::Reply for TaskStepInfo {
+    const NAME: &'static str = "TaskStepInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Step",
+        "LifeState",
+        "StartAt",
+        "EndAt",
+        "FailedMsg",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.step),
+            1 => lenient::value(map, &mut self.life_state),
+            2 => lenient::value(map, &mut self.start_at),
+            3 => lenient::value(map, &mut self.end_at),
+            4 => lenient::value(map, &mut self.failed_msg),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TaskStepInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TaskStepInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TaskStepInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Step", &self.step)?;
+        fields.opt("LifeState", &self.life_state)?;
+        fields.opt("StartAt", &self.start_at)?;
+        fields.opt("EndAt", &self.end_at)?;
+        fields.opt("FailedMsg", &self.failed_msg)?;
+        fields.end()
+    }
+}
+
 /// Template list
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TemplateGroup {
     /// Metric alarm rules.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::Condition>,
     /// Event alarm rules.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "EventConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_conditions: Vec<output::EventCondition>,
     /// The associated alarm policy groups.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
-    #[serde(rename = "PolicyGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_groups: Vec<output::PolicyGroup>,
     /// Template-based policy group ID.
     ///
     /// Required. Example: `13100887`
-    #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// Template-based policy group name.
     ///
     /// Required. Example: `isa`
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Creation time.
     ///
     /// Required. Example: `1764232634`
-    #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
     /// UIN of the last modifier.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "LastEditUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<i64>,
     /// Remarks.
     ///
     /// Required. Example: `策略组`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Update time.
     ///
     /// Required. Example: `17642326341`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// View.
     ///
     /// Required. Example: `cvm_device`
-    #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Whether the logical relationship between rules is AND.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
 }
 
-impl TemplateGroup {
-    /// With the fields a request must carry.
-    pub fn new(conditions: impl IntoIterator<Item = output::Condition>, event_conditions: impl IntoIterator<Item = output::EventCondition>, policy_groups: impl IntoIterator<Item = output::PolicyGroup>, group_id: i64, group_name: impl Into<String>, insert_time: i64, last_edit_uin: i64, remark: impl Into<String>, update_time: i64, view_name: impl Into<String>, is_union_rule: i64) -> Self {
-        TemplateGroup {
-            conditions: conditions.into_iter().collect(),
-            event_conditions: event_conditions.into_iter().collect(),
-            policy_groups: policy_groups.into_iter().collect(),
-            group_id: Some(group_id),
-            group_name: Some(group_name.into()),
-            insert_time: Some(insert_time),
-            last_edit_uin: Some(last_edit_uin),
-            remark: Some(remark.into()),
-            update_time: Some(update_time),
-            view_name: Some(view_name.into()),
-            is_union_rule: Some(is_union_rule),
+impl lenient::Reply for TemplateGroup {
+    const NAME: &'static str = "TemplateGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "Conditions",
+        "EventConditions",
+        "PolicyGroups",
+        "GroupID",
+        "GroupName",
+        "InsertTime",
+        "LastEditUin",
+        "Remark",
+        "UpdateTime",
+        "ViewName",
+        "IsUnionRule",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.conditions),
+            1 => lenient::list(map, &mut self.event_conditions),
+            2 => lenient::list(map, &mut self.policy_groups),
+            3 => lenient::scalar(map, &mut self.group_id),
+            4 => lenient::value(map, &mut self.group_name),
+            5 => lenient::scalar(map, &mut self.insert_time),
+            6 => lenient::scalar(map, &mut self.last_edit_uin),
+            7 => lenient::value(map, &mut self.remark),
+            8 => lenient::scalar(map, &mut self.update_time),
+            9 => lenient::value(map, &mut self.view_name),
+            10 => lenient::scalar(map, &mut self.is_union_rule),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TemplateGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TemplateGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TemplateGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Conditions", &self.conditions)?;
+        fields.list("EventConditions", &self.event_conditions)?;
+        fields.list("PolicyGroups", &self.policy_groups)?;
+        fields.opt("GroupID", &self.group_id)?;
+        fields.opt("GroupName", &self.group_name)?;
+        fields.opt("InsertTime", &self.insert_time)?;
+        fields.opt("LastEditUin", &self.last_edit_uin)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("ViewName", &self.view_name)?;
+        fields.opt("IsUnionRule", &self.is_union_rule)?;
+        fields.end()
+    }
+}
+
 /// Alarm notification template – callback notification details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UrlNotice {
     /// Callback URL, which can contain up to 256 characters
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `http://www.123.com`
-    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Whether verification is passed. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "IsValid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<i64>,
     /// Verification code
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `82hf8t`
-    #[serde(rename = "ValidationCode", default, skip_serializing_if = "Option::is_none")]
     pub validation_code: Option<String>,
     /// Start time of the notification in seconds, which is calculated from 00:00:00.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// End time of the notification in seconds, which is calculated from 00:00:00.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86399`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Notification cycle. The values 1-7 indicate Monday to Sunday.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
-    #[serde(rename = "Weekday", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekday: Vec<i64>,
     /// (Chinese only) 组名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `udo`
-    #[serde(rename = "GroupMembers", default, skip_serializing_if = "Option::is_none")]
     pub group_members: Option<String>,
 }
 
-impl UrlNotice {
-    /// With the fields a request must carry.
-    pub fn new(url: impl Into<String>) -> Self {
-        UrlNotice {
-            url: Some(url.into()),
-            is_valid: None,
-            validation_code: None,
-            start_time: None,
-            end_time: None,
-            weekday: Vec::new(),
-            group_members: None,
+impl lenient::Reply for UrlNotice {
+    const NAME: &'static str = "UrlNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "URL",
+        "IsValid",
+        "ValidationCode",
+        "StartTime",
+        "EndTime",
+        "Weekday",
+        "GroupMembers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.url),
+            1 => lenient::scalar(map, &mut self.is_valid),
+            2 => lenient::value(map, &mut self.validation_code),
+            3 => lenient::scalar(map, &mut self.start_time),
+            4 => lenient::scalar(map, &mut self.end_time),
+            5 => lenient::scalars(map, &mut self.weekday),
+            6 => lenient::value(map, &mut self.group_members),
+            _ => Ok(()),
         }
     }
-    /// Sets `IsValid`.
-    pub fn with_is_valid(mut self, is_valid: i64) -> Self {
-        self.is_valid = Some(is_valid);
-        self
+}
+
+impl<'de> Deserialize<'de> for UrlNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ValidationCode`.
-    pub fn with_validation_code(mut self, validation_code: impl Into<String>) -> Self {
-        self.validation_code = Some(validation_code.into());
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: i64) -> Self {
-        self.start_time = Some(start_time);
-        self
-    }
-    /// Sets `EndTime`.
-    pub fn with_end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
-        self
-    }
-    /// Sets `Weekday`.
-    pub fn with_weekday(mut self, weekday: impl IntoIterator<Item = i64>) -> Self {
-        self.weekday = weekday.into_iter().collect();
-        self
-    }
-    /// Sets `GroupMembers`.
-    pub fn with_group_members(mut self, group_members: impl Into<String>) -> Self {
-        self.group_members = Some(group_members.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UrlNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UrlNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("URL", &self.url)?;
+        fields.opt("IsValid", &self.is_valid)?;
+        fields.opt("ValidationCode", &self.validation_code)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.list("Weekday", &self.weekday)?;
+        fields.opt("GroupMembers", &self.group_members)?;
+        fields.end()
     }
 }
 
 /// Alarm notification template - user notification details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UserNotice {
     /// Recipient type. Valid values: USER (user), GROUP (user group)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `USER`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// Notification start time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
-    #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// Notification end time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `86399`
-    #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Notification channel list. Valid values: `EMAIL` (email), `SMS` (SMS), `CALL` (phone), `WECHAT` (WeChat), `RTX` (WeCom)
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["SMS", "CALL"]`
-    #[serde(rename = "NoticeWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_way: Vec<String>,
     /// User `uid` list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
-    #[serde(rename = "UserIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub user_ids: Vec<i64>,
     /// User group ID list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[10001,10002]`
-    #[serde(rename = "GroupIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub group_ids: Vec<i64>,
     /// Phone polling list
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
-    #[serde(rename = "PhoneOrder", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub phone_order: Vec<i64>,
     /// Number of phone pollings. Value range: 1-5
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "PhoneCircleTimes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
     /// Call interval in seconds within one polling. Value range: 60-900
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "PhoneInnerInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
     /// Polling interval in seconds. Value range: 60-900
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "PhoneCircleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
     /// Whether receipt notification is required. Valid values: 0 (no), 1 (yes)
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "NeedPhoneArriveNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_phone_arrive_notice: Option<i64>,
     /// Dial type. `SYNC` (simultaneous dial), `CIRCLE` (polled dial). Default value: `CIRCLE`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SYNC`
-    #[serde(rename = "PhoneCallType", default, skip_serializing_if = "Option::is_none")]
     pub phone_call_type: Option<String>,
     /// Notification cycle. The values 1-7 indicate Monday to Sunday.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
-    #[serde(rename = "Weekday", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekday: Vec<i64>,
     /// List of schedule IDs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[“form-10001”,“form-10002”]`
-    #[serde(rename = "OnCallFormIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub on_call_form_i_ds: Vec<String>,
     /// (Chinese only) 电话按键确认
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "VoiceConfirmKey", default, skip_serializing_if = "Option::is_none")]
     pub voice_confirm_key: Option<String>,
 }
 
-impl UserNotice {
-    /// With the fields a request must carry.
-    pub fn new(receiver_type: impl Into<String>, start_time: i64, end_time: i64, notice_way: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        UserNotice {
-            receiver_type: Some(receiver_type.into()),
-            start_time: Some(start_time),
-            end_time: Some(end_time),
-            notice_way: notice_way.into_iter().map(Into::into).collect(),
-            user_ids: Vec::new(),
-            group_ids: Vec::new(),
-            phone_order: Vec::new(),
-            phone_circle_times: None,
-            phone_inner_interval: None,
-            phone_circle_interval: None,
-            need_phone_arrive_notice: None,
-            phone_call_type: None,
-            weekday: Vec::new(),
-            on_call_form_i_ds: Vec::new(),
-            voice_confirm_key: None,
+impl lenient::Reply for UserNotice {
+    const NAME: &'static str = "UserNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverType",
+        "StartTime",
+        "EndTime",
+        "NoticeWay",
+        "UserIds",
+        "GroupIds",
+        "PhoneOrder",
+        "PhoneCircleTimes",
+        "PhoneInnerInterval",
+        "PhoneCircleInterval",
+        "NeedPhoneArriveNotice",
+        "PhoneCallType",
+        "Weekday",
+        "OnCallFormIDs",
+        "VoiceConfirmKey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.receiver_type),
+            1 => lenient::scalar(map, &mut self.start_time),
+            2 => lenient::scalar(map, &mut self.end_time),
+            3 => lenient::list(map, &mut self.notice_way),
+            4 => lenient::scalars(map, &mut self.user_ids),
+            5 => lenient::scalars(map, &mut self.group_ids),
+            6 => lenient::scalars(map, &mut self.phone_order),
+            7 => lenient::scalar(map, &mut self.phone_circle_times),
+            8 => lenient::scalar(map, &mut self.phone_inner_interval),
+            9 => lenient::scalar(map, &mut self.phone_circle_interval),
+            10 => lenient::scalar(map, &mut self.need_phone_arrive_notice),
+            11 => lenient::value(map, &mut self.phone_call_type),
+            12 => lenient::scalars(map, &mut self.weekday),
+            13 => lenient::list(map, &mut self.on_call_form_i_ds),
+            14 => lenient::value(map, &mut self.voice_confirm_key),
+            _ => Ok(()),
         }
     }
-    /// Sets `UserIds`.
-    pub fn with_user_ids(mut self, user_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.user_ids = user_ids.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for UserNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GroupIds`.
-    pub fn with_group_ids(mut self, group_ids: impl IntoIterator<Item = i64>) -> Self {
-        self.group_ids = group_ids.into_iter().collect();
-        self
-    }
-    /// Sets `PhoneOrder`.
-    pub fn with_phone_order(mut self, phone_order: impl IntoIterator<Item = i64>) -> Self {
-        self.phone_order = phone_order.into_iter().collect();
-        self
-    }
-    /// Sets `PhoneCircleTimes`.
-    pub fn with_phone_circle_times(mut self, phone_circle_times: i64) -> Self {
-        self.phone_circle_times = Some(phone_circle_times);
-        self
-    }
-    /// Sets `PhoneInnerInterval`.
-    pub fn with_phone_inner_interval(mut self, phone_inner_interval: i64) -> Self {
-        self.phone_inner_interval = Some(phone_inner_interval);
-        self
-    }
-    /// Sets `PhoneCircleInterval`.
-    pub fn with_phone_circle_interval(mut self, phone_circle_interval: i64) -> Self {
-        self.phone_circle_interval = Some(phone_circle_interval);
-        self
-    }
-    /// Sets `NeedPhoneArriveNotice`.
-    pub fn with_need_phone_arrive_notice(mut self, need_phone_arrive_notice: i64) -> Self {
-        self.need_phone_arrive_notice = Some(need_phone_arrive_notice);
-        self
-    }
-    /// Sets `PhoneCallType`.
-    pub fn with_phone_call_type(mut self, phone_call_type: impl Into<String>) -> Self {
-        self.phone_call_type = Some(phone_call_type.into());
-        self
-    }
-    /// Sets `Weekday`.
-    pub fn with_weekday(mut self, weekday: impl IntoIterator<Item = i64>) -> Self {
-        self.weekday = weekday.into_iter().collect();
-        self
-    }
-    /// Sets `OnCallFormIDs`.
-    pub fn with_on_call_form_i_ds(mut self, on_call_form_i_ds: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.on_call_form_i_ds = on_call_form_i_ds.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `VoiceConfirmKey`.
-    pub fn with_voice_confirm_key(mut self, voice_confirm_key: impl Into<String>) -> Self {
-        self.voice_confirm_key = Some(voice_confirm_key.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UserNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UserNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("EndTime", &self.end_time)?;
+        fields.list("NoticeWay", &self.notice_way)?;
+        fields.list("UserIds", &self.user_ids)?;
+        fields.list("GroupIds", &self.group_ids)?;
+        fields.list("PhoneOrder", &self.phone_order)?;
+        fields.opt("PhoneCircleTimes", &self.phone_circle_times)?;
+        fields.opt("PhoneInnerInterval", &self.phone_inner_interval)?;
+        fields.opt("PhoneCircleInterval", &self.phone_circle_interval)?;
+        fields.opt("NeedPhoneArriveNotice", &self.need_phone_arrive_notice)?;
+        fields.opt("PhoneCallType", &self.phone_call_type)?;
+        fields.list("Weekday", &self.weekday)?;
+        fields.list("OnCallFormIDs", &self.on_call_form_i_ds)?;
+        fields.opt("VoiceConfirmKey", &self.voice_confirm_key)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 数据写向目标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WriteDestination {
     /// (Chinese only) 存储标识
     ///
     /// Example: `multiple-1`
-    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
 }
 
-impl WriteDestination {
-    /// With every field unset.
-    pub fn new() -> Self {
-        WriteDestination {
-            destination: None,
+impl lenient::Reply for WriteDestination {
+    const NAME: &'static str = "WriteDestination";
+    const FIELDS: &'static [&'static str] = &[
+        "Destination",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination),
+            _ => Ok(()),
         }
     }
-    /// Sets `Destination`.
-    pub fn with_destination(mut self, destination: impl Into<String>) -> Self {
-        self.destination = Some(destination.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for WriteDestination {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for WriteDestination {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WriteDestination", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Destination", &self.destination)?;
+        fields.end()
     }
 }

@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::describe_alert_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_alert_rules_paginator(
         &self,
         request: DescribeAlertRulesRequest,
@@ -79,6 +80,7 @@ impl Client {
     /// Pages through [`Client::describe_on_call_forms`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_on_call_forms_paginator(
         &self,
         request: DescribeOnCallFormsRequest,
@@ -124,6 +126,7 @@ impl Client {
     /// Pages through [`Client::describe_product_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_product_list_paginator(
         &self,
         request: DescribeProductListRequest,
@@ -169,6 +172,7 @@ impl Client {
     /// Pages through [`Client::describe_prometheus_agents`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_prometheus_agents_paginator(
         &self,
         request: DescribePrometheusAgentsRequest,
@@ -214,6 +218,7 @@ impl Client {
     /// Pages through [`Client::describe_prometheus_alert_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_prometheus_alert_groups_paginator(
         &self,
         request: DescribePrometheusAlertGroupsRequest,
@@ -262,6 +267,7 @@ impl Client {
     /// Pages through [`Client::describe_prometheus_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_prometheus_instances_paginator(
         &self,
         request: DescribePrometheusInstancesRequest,
@@ -310,6 +316,7 @@ impl Client {
     /// Pages through [`Client::describe_prometheus_scrape_jobs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_prometheus_scrape_jobs_paginator(
         &self,
         request: DescribePrometheusScrapeJobsRequest,
@@ -358,6 +365,7 @@ impl Client {
     /// Pages through [`Client::describe_recording_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_recording_rules_paginator(
         &self,
         request: DescribeRecordingRulesRequest,

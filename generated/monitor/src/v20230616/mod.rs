@@ -61,13 +61,7 @@ impl Client {
         &self,
         request: CancelAiWorkbenchChatRequest,
     ) -> Result<CancelAiWorkbenchChatResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CancelAIWorkbenchChat",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to create an Agent.
     ///
@@ -76,13 +70,7 @@ impl Client {
         &self,
         request: CreateAiWorkbenchAgentRequest,
     ) -> Result<CreateAiWorkbenchAgentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAIWorkbenchAgent",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Create a task
     ///
@@ -91,13 +79,7 @@ impl Client {
         &self,
         request: CreateAiWorkbenchTaskRequest,
     ) -> Result<CreateAiWorkbenchTaskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAIWorkbenchTask",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则创建3.0
     ///
@@ -106,13 +88,7 @@ impl Client {
         &self,
         request: CreateDispenseExternalRuleRequest,
     ) -> Result<CreateDispenseExternalRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDispenseExternalRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建通知内容模板
     ///
@@ -121,13 +97,7 @@ impl Client {
         &self,
         request: CreateNoticeContentTmplRequest,
     ) -> Result<CreateNoticeContentTmplResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNoticeContentTmpl",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an Agent
     ///
@@ -136,13 +106,7 @@ impl Client {
         &self,
         request: DeleteAiWorkbenchAgentRequest,
     ) -> Result<DeleteAiWorkbenchAgentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAIWorkbenchAgent",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a task
     ///
@@ -151,13 +115,7 @@ impl Client {
         &self,
         request: DeleteAiWorkbenchTaskRequest,
     ) -> Result<DeleteAiWorkbenchTaskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAIWorkbenchTask",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则删除3.0
     ///
@@ -166,13 +124,7 @@ impl Client {
         &self,
         request: DeleteDispenseExternalRuleRequest,
     ) -> Result<DeleteDispenseExternalRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteDispenseExternalRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量删除通知内容模板
     ///
@@ -181,13 +133,7 @@ impl Client {
         &self,
         request: DeleteNoticeContentTmplsRequest,
     ) -> Result<DeleteNoticeContentTmplsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNoticeContentTmpls",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query Agent details.
     ///
@@ -196,13 +142,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchAgentRequest,
     ) -> Result<DescribeAiWorkbenchAgentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchAgent",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query artifact details.
     ///
@@ -211,13 +151,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchArtifactRequest,
     ) -> Result<DescribeAiWorkbenchArtifactResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchArtifact",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query execution details.
     ///
@@ -226,13 +160,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchExecutionRequest,
     ) -> Result<DescribeAiWorkbenchExecutionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchExecution",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询AI工作台SRE数字分身任务列表
     ///
@@ -241,13 +169,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinTaskListRequest,
     ) -> Result<DescribeAiWorkbenchSreDigitalTwinTaskListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchSREDigitalTwinTaskList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询AI工作台SRE数字分身工作日志详细信息
     ///
@@ -256,13 +178,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest,
     ) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogDetailResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchSREDigitalTwinWorkLogDetail",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询AI工作台SRE数字分身任务工作日志列表
     ///
@@ -271,13 +187,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest,
     ) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchSREDigitalTwinWorkLogList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries session details
     ///
@@ -286,13 +196,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSessionRequest,
     ) -> Result<DescribeAiWorkbenchSessionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchSession",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries skill details
     ///
@@ -301,13 +205,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSkillRequest,
     ) -> Result<DescribeAiWorkbenchSkillResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAIWorkbenchSkill",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to query alarm notification history.
     ///
@@ -316,13 +214,7 @@ impl Client {
         &self,
         request: DescribeAlarmNotifyHistoriesRequest,
     ) -> Result<DescribeAlarmNotifyHistoriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAlarmNotifyHistories",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则查询3.0
     ///
@@ -331,13 +223,7 @@ impl Client {
         &self,
         request: DescribeDispenseExternalRuleRequest,
     ) -> Result<DescribeDispenseExternalRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDispenseExternalRule",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则查询列表3.0
     ///
@@ -346,13 +232,7 @@ impl Client {
         &self,
         request: DescribeDispenseExternalRuleListRequest,
     ) -> Result<DescribeDispenseExternalRuleListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDispenseExternalRuleList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询转发部署地域
     ///
@@ -361,13 +241,7 @@ impl Client {
         &self,
         request: DescribeDispenseRegionRequest,
     ) -> Result<DescribeDispenseRegionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDispenseRegion",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询对外指标
     ///
@@ -376,13 +250,7 @@ impl Client {
         &self,
         request: DescribeExtMetricRequest,
     ) -> Result<DescribeExtMetricResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeExtMetric",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发查询对外命名空间
     ///
@@ -391,13 +259,7 @@ impl Client {
         &self,
         request: DescribeExtNamespaceRequest,
     ) -> Result<DescribeExtNamespaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeExtNamespace",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发kafka连通性查询
     ///
@@ -406,13 +268,7 @@ impl Client {
         &self,
         request: DescribeKafkaRequest,
     ) -> Result<DescribeKafkaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeKafka",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取通知内容模板
     ///
@@ -421,13 +277,7 @@ impl Client {
         &self,
         request: DescribeNoticeContentTmplRequest,
     ) -> Result<DescribeNoticeContentTmplResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNoticeContentTmpl",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the download address of an AI workstation artifact
     ///
@@ -436,13 +286,7 @@ impl Client {
         &self,
         request: GetAiWorkbenchArtifactDownloadUrlRequest,
     ) -> Result<GetAiWorkbenchArtifactDownloadUrlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetAIWorkbenchArtifactDownloadURL",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query the Agent list.
     ///
@@ -451,13 +295,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchAgentsRequest,
     ) -> Result<ListAiWorkbenchAgentsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchAgents",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries artifact list
     ///
@@ -466,13 +304,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchArtifactsRequest,
     ) -> Result<ListAiWorkbenchArtifactsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchArtifacts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query the execution list
     ///
@@ -481,13 +313,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchExecutionsRequest,
     ) -> Result<ListAiWorkbenchExecutionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchExecutions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query the MCP list.
     ///
@@ -496,13 +322,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchMcPsRequest,
     ) -> Result<ListAiWorkbenchMcPsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchMCPs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to query message list.
     ///
@@ -511,13 +331,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchMessagesRequest,
     ) -> Result<ListAiWorkbenchMessagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchMessages",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// List resource instances.
     ///
@@ -526,13 +340,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchResourceInstancesRequest,
     ) -> Result<ListAiWorkbenchResourceInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchResourceInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the resource map list
     ///
@@ -541,13 +349,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchResourceMapsRequest,
     ) -> Result<ListAiWorkbenchResourceMapsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchResourceMaps",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query session list
     ///
@@ -556,13 +358,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchSessionsRequest,
     ) -> Result<ListAiWorkbenchSessionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchSessions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query the skill list
     ///
@@ -571,13 +367,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchSkillsRequest,
     ) -> Result<ListAiWorkbenchSkillsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchSkills",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the task list
     ///
@@ -586,13 +376,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchTasksRequest,
     ) -> Result<ListAiWorkbenchTasksResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ListAIWorkbenchTasks",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则修改3.0
     ///
@@ -601,13 +385,7 @@ impl Client {
         &self,
         request: ModifyDispenseExternalRuleRequest,
     ) -> Result<ModifyDispenseExternalRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDispenseExternalRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则开启或关闭3.0
     ///
@@ -616,13 +394,7 @@ impl Client {
         &self,
         request: ModifyDispenseExternalRuleStatusRequest,
     ) -> Result<ModifyDispenseExternalRuleStatusResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDispenseExternalRuleStatus",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改通知内容模板
     ///
@@ -631,13 +403,7 @@ impl Client {
         &self,
         request: ModifyNoticeContentTmplRequest,
     ) -> Result<ModifyNoticeContentTmplResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNoticeContentTmpl",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 触发AI工作台SRE数字分身任务
     ///
@@ -646,13 +412,7 @@ impl Client {
         &self,
         request: TriggerAiWorkbenchSreDigitalTwinTaskRequest,
     ) -> Result<TriggerAiWorkbenchSreDigitalTwinTaskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TriggerAIWorkbenchSREDigitalTwinTask",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Manually triggers a task
     ///
@@ -661,13 +421,7 @@ impl Client {
         &self,
         request: TriggerAiWorkbenchTaskRequest,
     ) -> Result<TriggerAiWorkbenchTaskResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TriggerAIWorkbenchTask",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Update an Agent
     ///
@@ -676,251 +430,447 @@ impl Client {
         &self,
         request: UpdateAiWorkbenchAgentRequest,
     ) -> Result<UpdateAiWorkbenchAgentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateAIWorkbenchAgent",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "CancelAIWorkbenchChat" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.cancel_ai_workbench_chat(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAIWorkbenchAgent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_ai_workbench_agent(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAIWorkbenchTask" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_ai_workbench_task(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDispenseExternalRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_dispense_external_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNoticeContentTmpl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_notice_content_tmpl(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAIWorkbenchAgent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_ai_workbench_agent(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAIWorkbenchTask" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_ai_workbench_task(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteDispenseExternalRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_dispense_external_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNoticeContentTmpls" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_notice_content_tmpls(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchAgent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ai_workbench_agent(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchArtifact" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ai_workbench_artifact(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchExecution" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ai_workbench_execution(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchSREDigitalTwinTaskList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_ai_workbench_sre_digital_twin_task_list(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchSREDigitalTwinWorkLogDetail" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_ai_workbench_sre_digital_twin_work_log_detail(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchSREDigitalTwinWorkLogList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_ai_workbench_sre_digital_twin_work_log_list(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchSession" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ai_workbench_session(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAIWorkbenchSkill" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ai_workbench_skill(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAlarmNotifyHistories" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_alarm_notify_histories(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDispenseExternalRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_dispense_external_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDispenseExternalRuleList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_dispense_external_rule_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDispenseRegion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_dispense_region(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeExtMetric" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ext_metric(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeExtNamespace" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ext_namespace(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeKafka" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_kafka(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNoticeContentTmpl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_notice_content_tmpl(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetAIWorkbenchArtifactDownloadURL" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_ai_workbench_artifact_download_url(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchAgents" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_agents(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchArtifacts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_artifacts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchExecutions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_executions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchMCPs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_mc_ps(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchMessages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_messages(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchResourceInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_resource_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchResourceMaps" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_resource_maps(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchSessions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_sessions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchSkills" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_skills(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ListAIWorkbenchTasks" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.list_ai_workbench_tasks(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDispenseExternalRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_dispense_external_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDispenseExternalRuleStatus" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_dispense_external_rule_status(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNoticeContentTmpl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_notice_content_tmpl(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TriggerAIWorkbenchSREDigitalTwinTask" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .trigger_ai_workbench_sre_digital_twin_task(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TriggerAIWorkbenchTask" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.trigger_ai_workbench_task(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateAIWorkbenchAgent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_ai_workbench_agent(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for CancelAiWorkbenchChatRequest {
+    type Output = CancelAiWorkbenchChatResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CancelAIWorkbenchChat",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAiWorkbenchAgentRequest {
+    type Output = CreateAiWorkbenchAgentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAIWorkbenchAgent",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAiWorkbenchTaskRequest {
+    type Output = CreateAiWorkbenchTaskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAIWorkbenchTask",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDispenseExternalRuleRequest {
+    type Output = CreateDispenseExternalRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDispenseExternalRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateNoticeContentTmplRequest {
+    type Output = CreateNoticeContentTmplResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNoticeContentTmpl",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAiWorkbenchAgentRequest {
+    type Output = DeleteAiWorkbenchAgentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAIWorkbenchAgent",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAiWorkbenchTaskRequest {
+    type Output = DeleteAiWorkbenchTaskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAIWorkbenchTask",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteDispenseExternalRuleRequest {
+    type Output = DeleteDispenseExternalRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteDispenseExternalRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteNoticeContentTmplsRequest {
+    type Output = DeleteNoticeContentTmplsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNoticeContentTmpls",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAiWorkbenchAgentRequest {
+    type Output = DescribeAiWorkbenchAgentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchAgent",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAiWorkbenchArtifactRequest {
+    type Output = DescribeAiWorkbenchArtifactResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchArtifact",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAiWorkbenchExecutionRequest {
+    type Output = DescribeAiWorkbenchExecutionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchExecution",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAiWorkbenchSreDigitalTwinTaskListRequest {
+    type Output = DescribeAiWorkbenchSreDigitalTwinTaskListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchSREDigitalTwinTaskList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest {
+    type Output = DescribeAiWorkbenchSreDigitalTwinWorkLogDetailResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchSREDigitalTwinWorkLogDetail",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest {
+    type Output = DescribeAiWorkbenchSreDigitalTwinWorkLogListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchSREDigitalTwinWorkLogList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAiWorkbenchSessionRequest {
+    type Output = DescribeAiWorkbenchSessionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchSession",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAiWorkbenchSkillRequest {
+    type Output = DescribeAiWorkbenchSkillResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAIWorkbenchSkill",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAlarmNotifyHistoriesRequest {
+    type Output = DescribeAlarmNotifyHistoriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAlarmNotifyHistories",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDispenseExternalRuleRequest {
+    type Output = DescribeDispenseExternalRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDispenseExternalRule",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDispenseExternalRuleListRequest {
+    type Output = DescribeDispenseExternalRuleListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDispenseExternalRuleList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDispenseRegionRequest {
+    type Output = DescribeDispenseRegionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDispenseRegion",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeExtMetricRequest {
+    type Output = DescribeExtMetricResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeExtMetric",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeExtNamespaceRequest {
+    type Output = DescribeExtNamespaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeExtNamespace",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeKafkaRequest {
+    type Output = DescribeKafkaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeKafka",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNoticeContentTmplRequest {
+    type Output = DescribeNoticeContentTmplResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNoticeContentTmpl",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetAiWorkbenchArtifactDownloadUrlRequest {
+    type Output = GetAiWorkbenchArtifactDownloadUrlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetAIWorkbenchArtifactDownloadURL",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchAgentsRequest {
+    type Output = ListAiWorkbenchAgentsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchAgents",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchArtifactsRequest {
+    type Output = ListAiWorkbenchArtifactsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchArtifacts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchExecutionsRequest {
+    type Output = ListAiWorkbenchExecutionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchExecutions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchMcPsRequest {
+    type Output = ListAiWorkbenchMcPsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchMCPs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchMessagesRequest {
+    type Output = ListAiWorkbenchMessagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchMessages",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchResourceInstancesRequest {
+    type Output = ListAiWorkbenchResourceInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchResourceInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchResourceMapsRequest {
+    type Output = ListAiWorkbenchResourceMapsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchResourceMaps",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchSessionsRequest {
+    type Output = ListAiWorkbenchSessionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchSessions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchSkillsRequest {
+    type Output = ListAiWorkbenchSkillsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchSkills",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ListAiWorkbenchTasksRequest {
+    type Output = ListAiWorkbenchTasksResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ListAIWorkbenchTasks",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ModifyDispenseExternalRuleRequest {
+    type Output = ModifyDispenseExternalRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDispenseExternalRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDispenseExternalRuleStatusRequest {
+    type Output = ModifyDispenseExternalRuleStatusResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDispenseExternalRuleStatus",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNoticeContentTmplRequest {
+    type Output = ModifyNoticeContentTmplResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNoticeContentTmpl",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TriggerAiWorkbenchSreDigitalTwinTaskRequest {
+    type Output = TriggerAiWorkbenchSreDigitalTwinTaskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TriggerAIWorkbenchSREDigitalTwinTask",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TriggerAiWorkbenchTaskRequest {
+    type Output = TriggerAiWorkbenchTaskResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TriggerAIWorkbenchTask",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateAiWorkbenchAgentRequest {
+    type Output = UpdateAiWorkbenchAgentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateAIWorkbenchAgent",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<CancelAiWorkbenchChatRequest>(),
+    runtime::operation::Entry::of::<CreateAiWorkbenchAgentRequest>(),
+    runtime::operation::Entry::of::<CreateAiWorkbenchTaskRequest>(),
+    runtime::operation::Entry::of::<CreateDispenseExternalRuleRequest>(),
+    runtime::operation::Entry::of::<CreateNoticeContentTmplRequest>(),
+    runtime::operation::Entry::of::<DeleteAiWorkbenchAgentRequest>(),
+    runtime::operation::Entry::of::<DeleteAiWorkbenchTaskRequest>(),
+    runtime::operation::Entry::of::<DeleteDispenseExternalRuleRequest>(),
+    runtime::operation::Entry::of::<DeleteNoticeContentTmplsRequest>(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchAgentRequest>(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchArtifactRequest>(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchExecutionRequest>(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchSreDigitalTwinTaskListRequest>(),
+    runtime::operation::Entry::of::<
+        DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest,
+    >(),
+    runtime::operation::Entry::of::<
+        DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchSessionRequest>(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchSkillRequest>(),
+    runtime::operation::Entry::of::<DescribeAlarmNotifyHistoriesRequest>(),
+    runtime::operation::Entry::of::<DescribeDispenseExternalRuleRequest>(),
+    runtime::operation::Entry::of::<DescribeDispenseExternalRuleListRequest>(),
+    runtime::operation::Entry::of::<DescribeDispenseRegionRequest>(),
+    runtime::operation::Entry::of::<DescribeExtMetricRequest>(),
+    runtime::operation::Entry::of::<DescribeExtNamespaceRequest>(),
+    runtime::operation::Entry::of::<DescribeKafkaRequest>(),
+    runtime::operation::Entry::of::<DescribeNoticeContentTmplRequest>(),
+    runtime::operation::Entry::of::<GetAiWorkbenchArtifactDownloadUrlRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchAgentsRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchArtifactsRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchExecutionsRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchMcPsRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchMessagesRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchResourceInstancesRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchResourceMapsRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchSessionsRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchSkillsRequest>(),
+    runtime::operation::Entry::of::<ListAiWorkbenchTasksRequest>(),
+    runtime::operation::Entry::of::<ModifyDispenseExternalRuleRequest>(),
+    runtime::operation::Entry::of::<ModifyDispenseExternalRuleStatusRequest>(),
+    runtime::operation::Entry::of::<ModifyNoticeContentTmplRequest>(),
+    runtime::operation::Entry::of::<TriggerAiWorkbenchSreDigitalTwinTaskRequest>(),
+    runtime::operation::Entry::of::<TriggerAiWorkbenchTaskRequest>(),
+    runtime::operation::Entry::of::<UpdateAiWorkbenchAgentRequest>(),
+];

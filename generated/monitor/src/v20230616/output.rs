@@ -2,549 +2,531 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// Agent information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AgentInfo {
     /// Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Agent name
     ///
     /// May be null. Example: `peter************`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Agent description
     ///
     /// May be null. Example: `NewDesc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Agent Category.
     ///
     /// May be null. Example: `monitor`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Status: draft/configured/running/standby/disabled
     ///
     /// May be null. Example: `running`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// List of associated skill IDs.
     ///
     /// May be null. Example: `["skill-xx"]`
-    #[serde(rename = "SkillIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub skill_ids: Vec<String>,
     /// Associated resource map ID.
     ///
     /// May be null. Example: `map-id`
-    #[serde(rename = "ResourceMapId", default, skip_serializing_if = "Option::is_none")]
     pub resource_map_id: Option<String>,
     /// Associated mcp id.
     ///
     /// May be null. Example: `["mcp-xxx"]`
-    #[serde(rename = "MCPIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub mcp_ids: Vec<String>,
     /// Resource Tag.
     ///
     /// May be null.
-    #[serde(rename = "CamTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cam_tags: Vec<output::Tag>,
     /// Environment variables required by the agent at runtime
     ///
     /// May be null.
-    #[serde(rename = "EnvVars", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub env_vars: Vec<output::EnvVar>,
 }
 
-impl AgentInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AgentInfo {
-            agent_id: None,
-            name: None,
-            description: None,
-            category: None,
-            status: None,
-            skill_ids: Vec::new(),
-            resource_map_id: None,
-            mcp_ids: Vec::new(),
-            cam_tags: Vec::new(),
-            env_vars: Vec::new(),
+impl lenient::Reply for AgentInfo {
+    const NAME: &'static str = "AgentInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "AgentId",
+        "Name",
+        "Description",
+        "Category",
+        "Status",
+        "SkillIds",
+        "ResourceMapId",
+        "MCPIds",
+        "CamTags",
+        "EnvVars",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.agent_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.category),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::list(map, &mut self.skill_ids),
+            6 => lenient::value(map, &mut self.resource_map_id),
+            7 => lenient::list(map, &mut self.mcp_ids),
+            8 => lenient::list(map, &mut self.cam_tags),
+            9 => lenient::list(map, &mut self.env_vars),
+            _ => Ok(()),
         }
     }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AgentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `SkillIds`.
-    pub fn with_skill_ids(mut self, skill_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.skill_ids = skill_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ResourceMapId`.
-    pub fn with_resource_map_id(mut self, resource_map_id: impl Into<String>) -> Self {
-        self.resource_map_id = Some(resource_map_id.into());
-        self
-    }
-    /// Sets `MCPIds`.
-    pub fn with_mcp_ids(mut self, mcp_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.mcp_ids = mcp_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CamTags`.
-    pub fn with_cam_tags(mut self, cam_tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.cam_tags = cam_tags.into_iter().collect();
-        self
-    }
-    /// Sets `EnvVars`.
-    pub fn with_env_vars(mut self, env_vars: impl IntoIterator<Item = output::EnvVar>) -> Self {
-        self.env_vars = env_vars.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AgentInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AgentInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Category", &self.category)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("SkillIds", &self.skill_ids)?;
+        fields.opt("ResourceMapId", &self.resource_map_id)?;
+        fields.list("MCPIds", &self.mcp_ids)?;
+        fields.list("CamTags", &self.cam_tags)?;
+        fields.list("EnvVars", &self.env_vars)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) AI工作台SRE数字分身任务
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTask {
     /// (Chinese only) 任务名称
     ///
     /// Required. Example: `报告生成`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 任务类型
     ///
     /// Required. Example: `custom`
-    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
     /// (Chinese only) 任务配置
     ///
     /// Required. Example: `{\"uin\": 1234}`
-    #[serde(rename = "TaskConfig", default, skip_serializing_if = "Option::is_none")]
     pub task_config: Option<String>,
     /// (Chinese only) 唯一标识
     ///
     /// Example: `1`
-    #[serde(rename = "ID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) 所属数字分身ID
     ///
     /// Example: `2`
-    #[serde(rename = "TwinID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub twin_id: Option<u64>,
 }
 
-impl AiWorkbenchSreDigitalTwinTask {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, task_type: impl Into<String>, task_config: impl Into<String>) -> Self {
-        AiWorkbenchSreDigitalTwinTask {
-            name: Some(name.into()),
-            task_type: Some(task_type.into()),
-            task_config: Some(task_config.into()),
-            id: None,
-            created_at: None,
-            twin_id: None,
+impl lenient::Reply for AiWorkbenchSreDigitalTwinTask {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinTask";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "TaskType",
+        "TaskConfig",
+        "ID",
+        "CreatedAt",
+        "TwinID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.task_type),
+            2 => lenient::value(map, &mut self.task_config),
+            3 => lenient::scalar(map, &mut self.id),
+            4 => lenient::value(map, &mut self.created_at),
+            5 => lenient::scalar(map, &mut self.twin_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: u64) -> Self {
-        self.id = Some(id);
-        self
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTask {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `TwinID`.
-    pub fn with_twin_id(mut self, twin_id: u64) -> Self {
-        self.twin_id = Some(twin_id);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTask", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("TaskType", &self.task_type)?;
+        fields.opt("TaskConfig", &self.task_config)?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("TwinID", &self.twin_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) AI工作台SRE数字分身任务列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTaskList {
     /// (Chinese only) 任务列表
     ///
     /// Example: `[{}]`
-    #[serde(rename = "Tasks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<output::AiWorkbenchSreDigitalTwinTask>,
     /// (Chinese only) 任务总数
     ///
     /// Example: `10`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
-impl AiWorkbenchSreDigitalTwinTaskList {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinTaskList {
-            tasks: Vec::new(),
-            total: None,
+impl lenient::Reply for AiWorkbenchSreDigitalTwinTaskList {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinTaskList";
+    const FIELDS: &'static [&'static str] = &[
+        "Tasks",
+        "Total",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.tasks),
+            1 => lenient::scalar(map, &mut self.total),
+            _ => Ok(()),
         }
     }
-    /// Sets `Tasks`.
-    pub fn with_tasks(mut self, tasks: impl IntoIterator<Item = output::AiWorkbenchSreDigitalTwinTask>) -> Self {
-        self.tasks = tasks.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinTaskList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinTaskList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinTaskList", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Tasks", &self.tasks)?;
+        fields.opt("Total", &self.total)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) AI工作台SRE数字分身工作日志
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLog {
     /// (Chinese only) 唯一标识符
     ///
     /// Example: `1`
-    #[serde(rename = "ID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// (Chinese only) 所属数字分身ID
     ///
     /// Example: `1`
-    #[serde(rename = "TwinID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub twin_id: Option<u64>,
     /// (Chinese only) 所属数字分身任务ID
     ///
     /// Example: `1`
-    #[serde(rename = "TaskID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<u64>,
     /// (Chinese only) 分析时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// (Chinese only) 分析状态
     ///
     /// Example: `analyzing`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 分析结果摘要
     ///
     /// Example: `分析结果：xxxx`
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// (Chinese only) 所属任务名称
     ///
     /// Example: `任务1`
-    #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// (Chinese only) 所属任务类型
     ///
     /// Example: `custom`
-    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
 }
 
-impl AiWorkbenchSreDigitalTwinWorkLog {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinWorkLog {
-            id: None,
-            created_at: None,
-            twin_id: None,
-            task_id: None,
-            start_time: None,
-            status: None,
-            result: None,
-            task_name: None,
-            task_type: None,
+impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLog {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinWorkLog";
+    const FIELDS: &'static [&'static str] = &[
+        "ID",
+        "CreatedAt",
+        "TwinID",
+        "TaskID",
+        "StartTime",
+        "Status",
+        "Result",
+        "TaskName",
+        "TaskType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.id),
+            1 => lenient::value(map, &mut self.created_at),
+            2 => lenient::scalar(map, &mut self.twin_id),
+            3 => lenient::scalar(map, &mut self.task_id),
+            4 => lenient::value(map, &mut self.start_time),
+            5 => lenient::value(map, &mut self.status),
+            6 => lenient::value(map, &mut self.result),
+            7 => lenient::value(map, &mut self.task_name),
+            8 => lenient::value(map, &mut self.task_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `ID`.
-    pub fn with_id(mut self, id: u64) -> Self {
-        self.id = Some(id);
-        self
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: impl Into<String>) -> Self {
-        self.created_at = Some(created_at.into());
-        self
-    }
-    /// Sets `TwinID`.
-    pub fn with_twin_id(mut self, twin_id: u64) -> Self {
-        self.twin_id = Some(twin_id);
-        self
-    }
-    /// Sets `TaskID`.
-    pub fn with_task_id(mut self, task_id: u64) -> Self {
-        self.task_id = Some(task_id);
-        self
-    }
-    /// Sets `StartTime`.
-    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
-        self.start_time = Some(start_time.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Result`.
-    pub fn with_result(mut self, result: impl Into<String>) -> Self {
-        self.result = Some(result.into());
-        self
-    }
-    /// Sets `TaskName`.
-    pub fn with_task_name(mut self, task_name: impl Into<String>) -> Self {
-        self.task_name = Some(task_name.into());
-        self
-    }
-    /// Sets `TaskType`.
-    pub fn with_task_type(mut self, task_type: impl Into<String>) -> Self {
-        self.task_type = Some(task_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLog", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ID", &self.id)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("TwinID", &self.twin_id)?;
+        fields.opt("TaskID", &self.task_id)?;
+        fields.opt("StartTime", &self.start_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Result", &self.result)?;
+        fields.opt("TaskName", &self.task_name)?;
+        fields.opt("TaskType", &self.task_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) AI工作台SRE数字分身工作日志详细信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogDetail {
     /// (Chinese only) 工作日志详细内容
     ///
     /// Example: `https://12345.cos.ap-guangzhou.myqcloud.com/report/12345/xxxx`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// (Chinese only) 工作日志任务类型
     ///
     /// Example: `custom`
-    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
     /// (Chinese only) 工作日志相关对话ID
     ///
     /// Example: `1`
-    #[serde(rename = "DialogID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dialog_id: Option<i64>,
 }
 
-impl AiWorkbenchSreDigitalTwinWorkLogDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinWorkLogDetail {
-            content: None,
-            task_type: None,
-            dialog_id: None,
+impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLogDetail {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinWorkLogDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "Content",
+        "TaskType",
+        "DialogID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content),
+            1 => lenient::value(map, &mut self.task_type),
+            2 => lenient::scalar(map, &mut self.dialog_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TaskType`.
-    pub fn with_task_type(mut self, task_type: impl Into<String>) -> Self {
-        self.task_type = Some(task_type.into());
-        self
-    }
-    /// Sets `DialogID`.
-    pub fn with_dialog_id(mut self, dialog_id: i64) -> Self {
-        self.dialog_id = Some(dialog_id);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("TaskType", &self.task_type)?;
+        fields.opt("DialogID", &self.dialog_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) AI工作台SRE数字分身工作日志列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogList {
     /// (Chinese only) 工作日志列表
     ///
     /// Example: `[{}]`
-    #[serde(rename = "WorkLogs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub work_logs: Vec<output::AiWorkbenchSreDigitalTwinWorkLog>,
     /// (Chinese only) 总数
     ///
     /// Example: `10`
-    #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
-impl AiWorkbenchSreDigitalTwinWorkLogList {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AiWorkbenchSreDigitalTwinWorkLogList {
-            work_logs: Vec::new(),
-            total: None,
+impl lenient::Reply for AiWorkbenchSreDigitalTwinWorkLogList {
+    const NAME: &'static str = "AiWorkbenchSreDigitalTwinWorkLogList";
+    const FIELDS: &'static [&'static str] = &[
+        "WorkLogs",
+        "Total",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.work_logs),
+            1 => lenient::scalar(map, &mut self.total),
+            _ => Ok(()),
         }
     }
-    /// Sets `WorkLogs`.
-    pub fn with_work_logs(mut self, work_logs: impl IntoIterator<Item = output::AiWorkbenchSreDigitalTwinWorkLog>) -> Self {
-        self.work_logs = work_logs.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for AiWorkbenchSreDigitalTwinWorkLogList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Total`.
-    pub fn with_total(mut self, total: i64) -> Self {
-        self.total = Some(total);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AiWorkbenchSreDigitalTwinWorkLogList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AiWorkbenchSreDigitalTwinWorkLogList", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("WorkLogs", &self.work_logs)?;
+        fields.opt("Total", &self.total)?;
+        fields.end()
     }
 }
 
 /// Alarming Label
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmLable {
     /// label name
     ///
     /// Example: `key1`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// label value
     ///
     /// Example: `value1`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl AlarmLable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmLable {
-            name: None,
-            value: None,
+impl lenient::Reply for AlarmLable {
+    const NAME: &'static str = "AlarmLable";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmLable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmLable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmLable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
 /// Notification history for each alert
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AlarmNotifyHistory {
     /// Unique notification ID.
     ///
     /// Example: `d9729feb74992cc3482b350163a1a010_cdc`
-    #[serde(rename = "NotifyId", default, skip_serializing_if = "Option::is_none")]
     pub notify_id: Option<String>,
     /// Alert policy ID
     ///
     /// Example: `policy-123`
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Alarm cycle iD
     ///
     /// Example: `r_ad-123`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Notification time in Unix timestamp (in seconds).
     ///
     /// Example: `1732802380`
-    #[serde(rename = "NotifyTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_time: Option<i64>,
     /// Trigger time in Unix timestamp (in seconds).
     ///
     /// Example: `1732802380`
-    #[serde(rename = "TriggerTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub trigger_time: Option<i64>,
     /// Alarm severity level. Valid values: None, Note, Warn, and Serious.
     ///
     /// Example: `None`
-    #[serde(rename = "TriggerLevel", default, skip_serializing_if = "Option::is_none")]
     pub trigger_level: Option<String>,
     /// alert content
     ///
     /// Example: `content`
-    #[serde(rename = "AlarmContent", default, skip_serializing_if = "Option::is_none")]
     pub alarm_content: Option<String>,
     /// Alarm object
     ///
     /// Example: `object`
-    #[serde(rename = "AlarmObject", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
     /// Alarm notification channel collection involved this time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["QCloudYehe_sms"]`
-    #[serde(rename = "ChannelSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channel_set: Vec<String>,
     /// Recipient information of the channel
-    #[serde(rename = "ChannelsReceivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channels_receivers: Vec<output::ChannelsReceivers>,
     /// Alarm policy name
     ///
     /// Example: `默认告警策略`
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Prometheus Instance ID, valid only when MT_PROME
     ///
     /// Example: `prom-123`
-    #[serde(rename = "PromeInstanceID", default, skip_serializing_if = "Option::is_none")]
     pub prome_instance_id: Option<String>,
     /// Region of the Prometheus Instance. Valid at that time only for MT_PROME.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "PromeInstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub prome_instance_region: Option<String>,
     /// Notification template related configuration information
-    #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::NotifyRelatedNotice>,
     /// Alarm trigger status. Valid values: Trigger and Recovery.
     ///
     /// Example: `Trigger`
-    #[serde(rename = "TriggerStatus", default, skip_serializing_if = "Option::is_none")]
     pub trigger_status: Option<String>,
     /// Console page address related to the present Prometheus notification history, valid only when MR_PROME
     ///
     /// Example: `https://console.cloud.tencent.com/monitor/prometheus/detail/prom-h72esnds/alertRule?rid=19&policyId=alert-xx`
-    #[serde(rename = "PromeConsoleURL", default, skip_serializing_if = "Option::is_none")]
     pub prome_console_url: Option<String>,
     /// Alarm label
-    #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::AlarmLable>,
     /// (Chinese only)
     ///
@@ -553,179 +535,131 @@ pub struct AlarmNotifyHistory {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<output::ReceiverGroup>,
 }
 
-impl AlarmNotifyHistory {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlarmNotifyHistory {
-            notify_id: None,
-            policy_id: None,
-            session_id: None,
-            notify_time: None,
-            trigger_time: None,
-            trigger_level: None,
-            alarm_content: None,
-            alarm_object: None,
-            channel_set: Vec::new(),
-            channels_receivers: Vec::new(),
-            policy_name: None,
-            prome_instance_id: None,
-            prome_instance_region: None,
-            notices: Vec::new(),
-            trigger_status: None,
-            prome_console_url: None,
-            labels: Vec::new(),
-            receiver_groups: Vec::new(),
+impl lenient::Reply for AlarmNotifyHistory {
+    const NAME: &'static str = "AlarmNotifyHistory";
+    const FIELDS: &'static [&'static str] = &[
+        "NotifyId",
+        "PolicyId",
+        "SessionId",
+        "NotifyTime",
+        "TriggerTime",
+        "TriggerLevel",
+        "AlarmContent",
+        "AlarmObject",
+        "ChannelSet",
+        "ChannelsReceivers",
+        "PolicyName",
+        "PromeInstanceID",
+        "PromeInstanceRegion",
+        "Notices",
+        "TriggerStatus",
+        "PromeConsoleURL",
+        "Labels",
+        "ReceiverGroups",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notify_id),
+            1 => lenient::value(map, &mut self.policy_id),
+            2 => lenient::value(map, &mut self.session_id),
+            3 => lenient::scalar(map, &mut self.notify_time),
+            4 => lenient::scalar(map, &mut self.trigger_time),
+            5 => lenient::value(map, &mut self.trigger_level),
+            6 => lenient::value(map, &mut self.alarm_content),
+            7 => lenient::value(map, &mut self.alarm_object),
+            8 => lenient::list(map, &mut self.channel_set),
+            9 => lenient::list(map, &mut self.channels_receivers),
+            10 => lenient::value(map, &mut self.policy_name),
+            11 => lenient::value(map, &mut self.prome_instance_id),
+            12 => lenient::value(map, &mut self.prome_instance_region),
+            13 => lenient::list(map, &mut self.notices),
+            14 => lenient::value(map, &mut self.trigger_status),
+            15 => lenient::value(map, &mut self.prome_console_url),
+            16 => lenient::list(map, &mut self.labels),
+            17 => lenient::list(map, &mut self.receiver_groups),
+            _ => Ok(()),
         }
     }
-    /// Sets `NotifyId`.
-    pub fn with_notify_id(mut self, notify_id: impl Into<String>) -> Self {
-        self.notify_id = Some(notify_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AlarmNotifyHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyId`.
-    pub fn with_policy_id(mut self, policy_id: impl Into<String>) -> Self {
-        self.policy_id = Some(policy_id.into());
-        self
-    }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `NotifyTime`.
-    pub fn with_notify_time(mut self, notify_time: i64) -> Self {
-        self.notify_time = Some(notify_time);
-        self
-    }
-    /// Sets `TriggerTime`.
-    pub fn with_trigger_time(mut self, trigger_time: i64) -> Self {
-        self.trigger_time = Some(trigger_time);
-        self
-    }
-    /// Sets `TriggerLevel`.
-    pub fn with_trigger_level(mut self, trigger_level: impl Into<String>) -> Self {
-        self.trigger_level = Some(trigger_level.into());
-        self
-    }
-    /// Sets `AlarmContent`.
-    pub fn with_alarm_content(mut self, alarm_content: impl Into<String>) -> Self {
-        self.alarm_content = Some(alarm_content.into());
-        self
-    }
-    /// Sets `AlarmObject`.
-    pub fn with_alarm_object(mut self, alarm_object: impl Into<String>) -> Self {
-        self.alarm_object = Some(alarm_object.into());
-        self
-    }
-    /// Sets `ChannelSet`.
-    pub fn with_channel_set(mut self, channel_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.channel_set = channel_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ChannelsReceivers`.
-    pub fn with_channels_receivers(mut self, channels_receivers: impl IntoIterator<Item = output::ChannelsReceivers>) -> Self {
-        self.channels_receivers = channels_receivers.into_iter().collect();
-        self
-    }
-    /// Sets `PolicyName`.
-    pub fn with_policy_name(mut self, policy_name: impl Into<String>) -> Self {
-        self.policy_name = Some(policy_name.into());
-        self
-    }
-    /// Sets `PromeInstanceID`.
-    pub fn with_prome_instance_id(mut self, prome_instance_id: impl Into<String>) -> Self {
-        self.prome_instance_id = Some(prome_instance_id.into());
-        self
-    }
-    /// Sets `PromeInstanceRegion`.
-    pub fn with_prome_instance_region(mut self, prome_instance_region: impl Into<String>) -> Self {
-        self.prome_instance_region = Some(prome_instance_region.into());
-        self
-    }
-    /// Sets `Notices`.
-    pub fn with_notices(mut self, notices: impl IntoIterator<Item = output::NotifyRelatedNotice>) -> Self {
-        self.notices = notices.into_iter().collect();
-        self
-    }
-    /// Sets `TriggerStatus`.
-    pub fn with_trigger_status(mut self, trigger_status: impl Into<String>) -> Self {
-        self.trigger_status = Some(trigger_status.into());
-        self
-    }
-    /// Sets `PromeConsoleURL`.
-    pub fn with_prome_console_url(mut self, prome_console_url: impl Into<String>) -> Self {
-        self.prome_console_url = Some(prome_console_url.into());
-        self
-    }
-    /// Sets `Labels`.
-    pub fn with_labels(mut self, labels: impl IntoIterator<Item = output::AlarmLable>) -> Self {
-        self.labels = labels.into_iter().collect();
-        self
-    }
-    /// Sets `ReceiverGroups`.
-    pub fn with_receiver_groups(mut self, receiver_groups: impl IntoIterator<Item = output::ReceiverGroup>) -> Self {
-        self.receiver_groups = receiver_groups.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlarmNotifyHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlarmNotifyHistory", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NotifyId", &self.notify_id)?;
+        fields.opt("PolicyId", &self.policy_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("NotifyTime", &self.notify_time)?;
+        fields.opt("TriggerTime", &self.trigger_time)?;
+        fields.opt("TriggerLevel", &self.trigger_level)?;
+        fields.opt("AlarmContent", &self.alarm_content)?;
+        fields.opt("AlarmObject", &self.alarm_object)?;
+        fields.list("ChannelSet", &self.channel_set)?;
+        fields.list("ChannelsReceivers", &self.channels_receivers)?;
+        fields.opt("PolicyName", &self.policy_name)?;
+        fields.opt("PromeInstanceID", &self.prome_instance_id)?;
+        fields.opt("PromeInstanceRegion", &self.prome_instance_region)?;
+        fields.list("Notices", &self.notices)?;
+        fields.opt("TriggerStatus", &self.trigger_status)?;
+        fields.opt("PromeConsoleURL", &self.prome_console_url)?;
+        fields.list("Labels", &self.labels)?;
+        fields.list("ReceiverGroups", &self.receiver_groups)?;
+        fields.end()
     }
 }
 
 /// Product entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ArtifactInfo {
     /// Product ID
     ///
     /// May be null. Example: `a3***************************1b2`
-    #[serde(rename = "ArtifactId", default, skip_serializing_if = "Option::is_none")]
     pub artifact_id: Option<String>,
     /// Product name
     ///
     /// May be null. Example: `c**********s.j**n`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Physical type
     ///
     /// May be null. Example: `application/json`
-    #[serde(rename = "MimeType", default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// File size (byte)
     ///
     /// May be null. Example: `646`
-    #[serde(rename = "SizeBytes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
     /// Whether it is public
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsGlobal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
     /// Creation time (Unix timestamp in seconds).
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Modification time.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "UpdatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Agent ID that generated the artifact
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Skill ID that generates the artifact
     ///
     /// May be null. Example: `skl-********`
-    #[serde(rename = "SkillId", default, skip_serializing_if = "Option::is_none")]
     pub skill_id: Option<String>,
     /// For parsing calls to the download API
     ///
     /// May be null. Example: `sandbox_file://ses-************/******************-20260804.md`
-    #[serde(rename = "StoragePath", default, skip_serializing_if = "Option::is_none")]
     pub storage_path: Option<String>,
     /// (Chinese only)
     ///
@@ -734,7 +668,6 @@ pub struct ArtifactInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `session`
-    #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// (Chinese only)
     ///
@@ -743,7 +676,6 @@ pub struct ArtifactInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `分析近3天告警历史`
-    #[serde(rename = "SourceName", default, skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
     /// (Chinese only)
     ///
@@ -752,98 +684,75 @@ pub struct ArtifactInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `本任务分析了资源地图xyytest（coll-pvgzghqj）内3个CVM实例近1天的告警历史分布。通过按实例逐一调用DescribeAlarmHistories精确查询，确认3个实例报告已生成并输出至制品目录。`
-    #[serde(rename = "ExecutionSummary", default, skip_serializing_if = "Option::is_none")]
     pub execution_summary: Option<String>,
 }
 
-impl ArtifactInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ArtifactInfo {
-            artifact_id: None,
-            name: None,
-            mime_type: None,
-            size_bytes: None,
-            is_global: None,
-            created_at: None,
-            updated_at: None,
-            agent_id: None,
-            skill_id: None,
-            storage_path: None,
-            source_type: None,
-            source_name: None,
-            execution_summary: None,
+impl lenient::Reply for ArtifactInfo {
+    const NAME: &'static str = "ArtifactInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ArtifactId",
+        "Name",
+        "MimeType",
+        "SizeBytes",
+        "IsGlobal",
+        "CreatedAt",
+        "UpdatedAt",
+        "AgentId",
+        "SkillId",
+        "StoragePath",
+        "SourceType",
+        "SourceName",
+        "ExecutionSummary",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.artifact_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.mime_type),
+            3 => lenient::scalar(map, &mut self.size_bytes),
+            4 => lenient::scalar(map, &mut self.is_global),
+            5 => lenient::scalar(map, &mut self.created_at),
+            6 => lenient::scalar(map, &mut self.updated_at),
+            7 => lenient::value(map, &mut self.agent_id),
+            8 => lenient::value(map, &mut self.skill_id),
+            9 => lenient::value(map, &mut self.storage_path),
+            10 => lenient::value(map, &mut self.source_type),
+            11 => lenient::value(map, &mut self.source_name),
+            12 => lenient::value(map, &mut self.execution_summary),
+            _ => Ok(()),
         }
     }
-    /// Sets `ArtifactId`.
-    pub fn with_artifact_id(mut self, artifact_id: impl Into<String>) -> Self {
-        self.artifact_id = Some(artifact_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ArtifactInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `MimeType`.
-    pub fn with_mime_type(mut self, mime_type: impl Into<String>) -> Self {
-        self.mime_type = Some(mime_type.into());
-        self
-    }
-    /// Sets `SizeBytes`.
-    pub fn with_size_bytes(mut self, size_bytes: i64) -> Self {
-        self.size_bytes = Some(size_bytes);
-        self
-    }
-    /// Sets `IsGlobal`.
-    pub fn with_is_global(mut self, is_global: bool) -> Self {
-        self.is_global = Some(is_global);
-        self
-    }
-    /// Sets `CreatedAt`.
-    pub fn with_created_at(mut self, created_at: i64) -> Self {
-        self.created_at = Some(created_at);
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn with_updated_at(mut self, updated_at: i64) -> Self {
-        self.updated_at = Some(updated_at);
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `SkillId`.
-    pub fn with_skill_id(mut self, skill_id: impl Into<String>) -> Self {
-        self.skill_id = Some(skill_id.into());
-        self
-    }
-    /// Sets `StoragePath`.
-    pub fn with_storage_path(mut self, storage_path: impl Into<String>) -> Self {
-        self.storage_path = Some(storage_path.into());
-        self
-    }
-    /// Sets `SourceType`.
-    pub fn with_source_type(mut self, source_type: impl Into<String>) -> Self {
-        self.source_type = Some(source_type.into());
-        self
-    }
-    /// Sets `SourceName`.
-    pub fn with_source_name(mut self, source_name: impl Into<String>) -> Self {
-        self.source_name = Some(source_name.into());
-        self
-    }
-    /// Sets `ExecutionSummary`.
-    pub fn with_execution_summary(mut self, execution_summary: impl Into<String>) -> Self {
-        self.execution_summary = Some(execution_summary.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ArtifactInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ArtifactInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ArtifactId", &self.artifact_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("MimeType", &self.mime_type)?;
+        fields.opt("SizeBytes", &self.size_bytes)?;
+        fields.opt("IsGlobal", &self.is_global)?;
+        fields.opt("CreatedAt", &self.created_at)?;
+        fields.opt("UpdatedAt", &self.updated_at)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("SkillId", &self.skill_id)?;
+        fields.opt("StoragePath", &self.storage_path)?;
+        fields.opt("SourceType", &self.source_type)?;
+        fields.opt("SourceName", &self.source_name)?;
+        fields.opt("ExecutionSummary", &self.execution_summary)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 消息正文
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelContent {
     /// (Chinese only)
@@ -879,7 +788,6 @@ pub struct ChannelContent {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `QCloudYehe_email`
-    #[serde(rename = "SubChannel", default, skip_serializing_if = "Option::is_none")]
     pub sub_channel: Option<String>,
     /// (Chinese only)
     ///
@@ -888,51 +796,58 @@ pub struct ChannelContent {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `【TCOP】【告警触发】云产品告警详情页测试尊敬的腾讯云用户，您好！       您的腾讯云账号（账号ID：1500000686，昵称：...`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-impl ChannelContent {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChannelContent {
-            sub_channel: None,
-            content: None,
+impl lenient::Reply for ChannelContent {
+    const NAME: &'static str = "ChannelContent";
+    const FIELDS: &'static [&'static str] = &[
+        "SubChannel",
+        "Content",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.sub_channel),
+            1 => lenient::value(map, &mut self.content),
+            _ => Ok(()),
         }
     }
-    /// Sets `SubChannel`.
-    pub fn with_sub_channel(mut self, sub_channel: impl Into<String>) -> Self {
-        self.sub_channel = Some(sub_channel.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ChannelContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ChannelContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChannelContent", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubChannel", &self.sub_channel)?;
+        fields.opt("Content", &self.content)?;
+        fields.end()
     }
 }
 
 /// Receiver details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelsReceivers {
     /// Notification channel name.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `叮叮`
-    #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Recipient.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["908395238"]`
-    #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
     /// Sending result. Valid values: 0, (invalid), 1 (successful), 2 (failed), and 3 (no sending required).
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "SendStatus", default, skip_serializing_if = "Option::is_none")]
     pub send_status: Option<String>,
     /// (Chinese only)
     ///
@@ -941,7 +856,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `OK_0`
-    #[serde(rename = "SendStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub send_status_code: Option<String>,
     /// (Chinese only)
     ///
@@ -952,7 +866,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1791445043`
-    #[serde(rename = "SendTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub send_time: Option<i64>,
     /// (Chinese only)
     ///
@@ -974,7 +887,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["QCloudYehe_email"]`
-    #[serde(rename = "SubChannels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub sub_channels: Vec<String>,
     /// (Chinese only)
     ///
@@ -983,7 +895,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ok`
-    #[serde(rename = "ExecDetail", default, skip_serializing_if = "Option::is_none")]
     pub exec_detail: Option<String>,
     /// (Chinese only)
     ///
@@ -997,7 +908,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SUCCESS`
-    #[serde(rename = "RealDeliverStatus", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_status: Option<String>,
     /// (Chinese only)
     ///
@@ -1008,7 +918,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2026-08-05 18:04:46`
-    #[serde(rename = "RealDeliverTime", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_time: Option<String>,
     /// (Chinese only)
     ///
@@ -1017,7 +926,6 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DELIVRD`
-    #[serde(rename = "RealDeliverErrMsg", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_err_msg: Option<String>,
     /// (Chinese only)
     ///
@@ -1026,622 +934,659 @@ pub struct ChannelsReceivers {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Contents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<output::ChannelContent>,
 }
 
-impl ChannelsReceivers {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ChannelsReceivers {
-            channel_name: None,
-            receivers: Vec::new(),
-            send_status: None,
-            send_status_code: None,
-            send_time: None,
-            sub_channels: Vec::new(),
-            exec_detail: None,
-            real_deliver_status: None,
-            real_deliver_time: None,
-            real_deliver_err_msg: None,
-            contents: Vec::new(),
+impl lenient::Reply for ChannelsReceivers {
+    const NAME: &'static str = "ChannelsReceivers";
+    const FIELDS: &'static [&'static str] = &[
+        "ChannelName",
+        "Receivers",
+        "SendStatus",
+        "SendStatusCode",
+        "SendTime",
+        "SubChannels",
+        "ExecDetail",
+        "RealDeliverStatus",
+        "RealDeliverTime",
+        "RealDeliverErrMsg",
+        "Contents",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.channel_name),
+            1 => lenient::list(map, &mut self.receivers),
+            2 => lenient::value(map, &mut self.send_status),
+            3 => lenient::value(map, &mut self.send_status_code),
+            4 => lenient::scalar(map, &mut self.send_time),
+            5 => lenient::list(map, &mut self.sub_channels),
+            6 => lenient::value(map, &mut self.exec_detail),
+            7 => lenient::value(map, &mut self.real_deliver_status),
+            8 => lenient::value(map, &mut self.real_deliver_time),
+            9 => lenient::value(map, &mut self.real_deliver_err_msg),
+            10 => lenient::list(map, &mut self.contents),
+            _ => Ok(()),
         }
     }
-    /// Sets `ChannelName`.
-    pub fn with_channel_name(mut self, channel_name: impl Into<String>) -> Self {
-        self.channel_name = Some(channel_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ChannelsReceivers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Receivers`.
-    pub fn with_receivers(mut self, receivers: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receivers = receivers.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SendStatus`.
-    pub fn with_send_status(mut self, send_status: impl Into<String>) -> Self {
-        self.send_status = Some(send_status.into());
-        self
-    }
-    /// Sets `SendStatusCode`.
-    pub fn with_send_status_code(mut self, send_status_code: impl Into<String>) -> Self {
-        self.send_status_code = Some(send_status_code.into());
-        self
-    }
-    /// Sets `SendTime`.
-    pub fn with_send_time(mut self, send_time: i64) -> Self {
-        self.send_time = Some(send_time);
-        self
-    }
-    /// Sets `SubChannels`.
-    pub fn with_sub_channels(mut self, sub_channels: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.sub_channels = sub_channels.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ExecDetail`.
-    pub fn with_exec_detail(mut self, exec_detail: impl Into<String>) -> Self {
-        self.exec_detail = Some(exec_detail.into());
-        self
-    }
-    /// Sets `RealDeliverStatus`.
-    pub fn with_real_deliver_status(mut self, real_deliver_status: impl Into<String>) -> Self {
-        self.real_deliver_status = Some(real_deliver_status.into());
-        self
-    }
-    /// Sets `RealDeliverTime`.
-    pub fn with_real_deliver_time(mut self, real_deliver_time: impl Into<String>) -> Self {
-        self.real_deliver_time = Some(real_deliver_time.into());
-        self
-    }
-    /// Sets `RealDeliverErrMsg`.
-    pub fn with_real_deliver_err_msg(mut self, real_deliver_err_msg: impl Into<String>) -> Self {
-        self.real_deliver_err_msg = Some(real_deliver_err_msg.into());
-        self
-    }
-    /// Sets `Contents`.
-    pub fn with_contents(mut self, contents: impl IntoIterator<Item = output::ChannelContent>) -> Self {
-        self.contents = contents.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ChannelsReceivers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ChannelsReceivers", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ChannelName", &self.channel_name)?;
+        fields.list("Receivers", &self.receivers)?;
+        fields.opt("SendStatus", &self.send_status)?;
+        fields.opt("SendStatusCode", &self.send_status_code)?;
+        fields.opt("SendTime", &self.send_time)?;
+        fields.list("SubChannels", &self.sub_channels)?;
+        fields.opt("ExecDetail", &self.exec_detail)?;
+        fields.opt("RealDeliverStatus", &self.real_deliver_status)?;
+        fields.opt("RealDeliverTime", &self.real_deliver_time)?;
+        fields.opt("RealDeliverErrMsg", &self.real_deliver_err_msg)?;
+        fields.list("Contents", &self.contents)?;
+        fields.end()
     }
 }
 
 /// Each ContentBlockInfo corresponds to an AGUI event converted from a downstream ContentBlock.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ContentBlockInfo {
     /// Type.
     ///
     /// Example: `TOOL_CALL_RESULT`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Data content.
     ///
     /// Example: `{"messageId":"ent-l0fj1miwg6ty","role":"assistant","timestamp":1786516818000,"type":"TEXT_MESSAGE_START"}`
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
 
-impl ContentBlockInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ContentBlockInfo {
-            type_: None,
-            data: None,
+impl lenient::Reply for ContentBlockInfo {
+    const NAME: &'static str = "ContentBlockInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Data",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.type_),
+            1 => lenient::value(map, &mut self.data),
+            _ => Ok(()),
         }
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ContentBlockInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Data`.
-    pub fn with_data(mut self, data: impl Into<String>) -> Self {
-        self.data = Some(data.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ContentBlockInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ContentBlockInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Data", &self.data)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 钉钉机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only) 标题模板
     ///
     /// Example: `标题{{.PolicyName}}`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
-impl DingDingRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        DingDingRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-            title_tmpl: None,
+impl lenient::Reply for DingDingRobotNoticeTmpl {
+    const NAME: &'static str = "DingDingRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
         }
     }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DingDingRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DingDingRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DingDingRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 钉钉机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::DingDingRobotNoticeTmpl>,
 }
 
-impl DingDingRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::DingDingRobotNoticeTmpl) -> Self {
-        DingDingRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for DingDingRobotNoticeTmplMatcher {
+    const NAME: &'static str = "DingDingRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DingDingRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DingDingRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DingDingRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 转发过滤条件信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseCondition {
     /// (Chinese only) 对外指标名
     ///
     /// Example: `InvisibleMsgNum`
-    #[serde(rename = "ExtMetric", default, skip_serializing_if = "Option::is_none")]
     pub ext_metric: Option<String>,
     /// (Chinese only) 过滤条件表
-    #[serde(rename = "DispenseFilters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_filters: Vec<output::DispenseFilter>,
     /// (Chinese only) 过滤条件id
     ///
     /// Example: `条件id`
-    #[serde(rename = "ConditionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub condition_id: Option<i64>,
 }
 
-impl DispenseCondition {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseCondition {
-            ext_metric: None,
-            dispense_filters: Vec::new(),
-            condition_id: None,
+impl lenient::Reply for DispenseCondition {
+    const NAME: &'static str = "DispenseCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "ExtMetric",
+        "DispenseFilters",
+        "ConditionId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ext_metric),
+            1 => lenient::list(map, &mut self.dispense_filters),
+            2 => lenient::scalar(map, &mut self.condition_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ExtMetric`.
-    pub fn with_ext_metric(mut self, ext_metric: impl Into<String>) -> Self {
-        self.ext_metric = Some(ext_metric.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DispenseCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DispenseFilters`.
-    pub fn with_dispense_filters(mut self, dispense_filters: impl IntoIterator<Item = output::DispenseFilter>) -> Self {
-        self.dispense_filters = dispense_filters.into_iter().collect();
-        self
-    }
-    /// Sets `ConditionId`.
-    pub fn with_condition_id(mut self, condition_id: i64) -> Self {
-        self.condition_id = Some(condition_id);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DispenseCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DispenseCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ExtMetric", &self.ext_metric)?;
+        fields.list("DispenseFilters", &self.dispense_filters)?;
+        fields.opt("ConditionId", &self.condition_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 过滤表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseFilter {
     /// (Chinese only) 维度名称
     ///
     /// Example: `uuid`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) 维度值列表
     ///
     /// Example: `["abc","def"]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// (Chinese only) 表示式
     ///
     /// Example: `equal或者in`
-    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
 
-impl DispenseFilter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseFilter {
-            key: None,
-            values: Vec::new(),
-            expression: None,
+impl lenient::Reply for DispenseFilter {
+    const NAME: &'static str = "DispenseFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Values",
+        "Expression",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::list(map, &mut self.values),
+            2 => lenient::value(map, &mut self.expression),
+            _ => Ok(()),
         }
     }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DispenseFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Values`.
-    pub fn with_values(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.values = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Expression`.
-    pub fn with_expression(mut self, expression: impl Into<String>) -> Self {
-        self.expression = Some(expression.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DispenseFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DispenseFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.list("Values", &self.values)?;
+        fields.opt("Expression", &self.expression)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 全局维度
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseGlobalTag {
     /// (Chinese only) 维度key
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) 维度值
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl DispenseGlobalTag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseGlobalTag {
-            key: None,
-            value: None,
+impl lenient::Reply for DispenseGlobalTag {
+    const NAME: &'static str = "DispenseGlobalTag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DispenseGlobalTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DispenseGlobalTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DispenseGlobalTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 转发地域信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispenseRegion {
     /// (Chinese only) 地域缩写
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 地域中文名
-    #[serde(rename = "RegionCnName", default, skip_serializing_if = "Option::is_none")]
     pub region_cn_name: Option<String>,
     /// (Chinese only) 地域英文名
-    #[serde(rename = "RegionEnName", default, skip_serializing_if = "Option::is_none")]
     pub region_en_name: Option<String>,
     /// (Chinese only) 规则数量
-    #[serde(rename = "RuleNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_number: Option<i64>,
 }
 
-impl DispenseRegion {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DispenseRegion {
-            region: None,
-            region_cn_name: None,
-            region_en_name: None,
-            rule_number: None,
+impl lenient::Reply for DispenseRegion {
+    const NAME: &'static str = "DispenseRegion";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "RegionCnName",
+        "RegionEnName",
+        "RuleNumber",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::value(map, &mut self.region_cn_name),
+            2 => lenient::value(map, &mut self.region_en_name),
+            3 => lenient::scalar(map, &mut self.rule_number),
+            _ => Ok(()),
         }
     }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DispenseRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RegionCnName`.
-    pub fn with_region_cn_name(mut self, region_cn_name: impl Into<String>) -> Self {
-        self.region_cn_name = Some(region_cn_name.into());
-        self
-    }
-    /// Sets `RegionEnName`.
-    pub fn with_region_en_name(mut self, region_en_name: impl Into<String>) -> Self {
-        self.region_en_name = Some(region_en_name.into());
-        self
-    }
-    /// Sets `RuleNumber`.
-    pub fn with_rule_number(mut self, rule_number: i64) -> Self {
-        self.rule_number = Some(rule_number);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DispenseRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DispenseRegion", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("RegionCnName", &self.region_cn_name)?;
+        fields.opt("RegionEnName", &self.region_en_name)?;
+        fields.opt("RuleNumber", &self.rule_number)?;
+        fields.end()
     }
 }
 
 /// Environment variable entry
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EnvEntry {
     /// Environment variable value
     ///
     /// May be null. Example: `sk-**********`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Whether to mask
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Sensitive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
 }
 
-impl EnvEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnvEntry {
-            value: None,
-            sensitive: None,
+impl lenient::Reply for EnvEntry {
+    const NAME: &'static str = "EnvEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "Value",
+        "Sensitive",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.value),
+            1 => lenient::scalar(map, &mut self.sensitive),
+            _ => Ok(()),
         }
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for EnvEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Sensitive`.
-    pub fn with_sensitive(mut self, sensitive: bool) -> Self {
-        self.sensitive = Some(sensitive);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EnvEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EnvEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Sensitive", &self.sensitive)?;
+        fields.end()
     }
 }
 
 /// Environment variables required by the agent at runtime
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EnvVar {
     /// Environment variable key
     ///
     /// May be null. Example: `API_KEY`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Environment variable value
     ///
     /// May be null.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<output::EnvEntry>,
 }
 
-impl EnvVar {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EnvVar {
-            key: None,
-            value: None,
+impl lenient::Reply for EnvVar {
+    const NAME: &'static str = "EnvVar";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
-    /// Sets `Key`.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for EnvVar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: output::EnvEntry) -> Self {
-        self.value = Some(value);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EnvVar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EnvVar", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
 /// Execution record entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExecutionInfo {
     /// Task name
     ///
     /// Example: `基础报告生成测试`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Task ID.
     ///
     /// May be null. Example: `tsk-********`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Execution ID
     ///
     /// May be null. Example: `exe-************`
-    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Session ID
     ///
     /// May be null. Example: `ses-************`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Trigger type: manual / cron / webhook
     ///
     /// May be null. Example: `manual`
-    #[serde(rename = "TriggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
     /// Status: pending/running/completed/failed/timeout/cancelled
     ///
     /// May be null. Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Execution Abstract
     ///
     /// May be null. Example: `任务为基于用户提供的固定内容生成每日APM告警分析报告。助手已确认任务要求，并等待用户提供报告正文内容，尚未生成最终报告。目前无异常，处于等待输入状态。`
-    #[serde(rename = "Summary", default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Execution time (ms)
     ///
     /// May be null. Example: `18948`
-    #[serde(rename = "DurationMs", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<i64>,
 }
 
-impl ExecutionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExecutionInfo {
-            name: None,
-            task_id: None,
-            execution_id: None,
-            agent_id: None,
-            session_id: None,
-            trigger_type: None,
-            status: None,
-            summary: None,
-            duration_ms: None,
+impl lenient::Reply for ExecutionInfo {
+    const NAME: &'static str = "ExecutionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "TaskId",
+        "ExecutionId",
+        "AgentId",
+        "SessionId",
+        "TriggerType",
+        "Status",
+        "Summary",
+        "DurationMs",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::value(map, &mut self.task_id),
+            2 => lenient::value(map, &mut self.execution_id),
+            3 => lenient::value(map, &mut self.agent_id),
+            4 => lenient::value(map, &mut self.session_id),
+            5 => lenient::value(map, &mut self.trigger_type),
+            6 => lenient::value(map, &mut self.status),
+            7 => lenient::value(map, &mut self.summary),
+            8 => lenient::scalar(map, &mut self.duration_ms),
+            _ => Ok(()),
         }
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ExecutionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `ExecutionId`.
-    pub fn with_execution_id(mut self, execution_id: impl Into<String>) -> Self {
-        self.execution_id = Some(execution_id.into());
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `TriggerType`.
-    pub fn with_trigger_type(mut self, trigger_type: impl Into<String>) -> Self {
-        self.trigger_type = Some(trigger_type.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `Summary`.
-    pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
-        self.summary = Some(summary.into());
-        self
-    }
-    /// Sets `DurationMs`.
-    pub fn with_duration_ms(mut self, duration_ms: i64) -> Self {
-        self.duration_ms = Some(duration_ms);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ExecutionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExecutionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("ExecutionId", &self.execution_id)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("TriggerType", &self.trigger_type)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("Summary", &self.summary)?;
+        fields.opt("DurationMs", &self.duration_ms)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 对外指标
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExtMetric {
     /// (Chinese only) 指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// (Chinese only) 中文指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "MetricCName", default, skip_serializing_if = "Option::is_none")]
     pub metric_c_name: Option<String>,
     /// (Chinese only) 中文含义
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "CNMeaning", default, skip_serializing_if = "Option::is_none")]
     pub cn_meaning: Option<String>,
     /// (Chinese only) 英文含义
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "EnMeaning", default, skip_serializing_if = "Option::is_none")]
     pub en_meaning: Option<String>,
     /// (Chinese only) 单位
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// (Chinese only) 是否配置对外维度
-    #[serde(rename = "DimensionFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dimension_flag: Option<bool>,
 }
 
-impl ExtMetric {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ExtMetric {
-            metric_name: None,
-            metric_c_name: None,
-            cn_meaning: None,
-            en_meaning: None,
-            unit: None,
-            dimension_flag: None,
+impl lenient::Reply for ExtMetric {
+    const NAME: &'static str = "ExtMetric";
+    const FIELDS: &'static [&'static str] = &[
+        "MetricName",
+        "MetricCName",
+        "CNMeaning",
+        "EnMeaning",
+        "Unit",
+        "DimensionFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.metric_name),
+            1 => lenient::value(map, &mut self.metric_c_name),
+            2 => lenient::value(map, &mut self.cn_meaning),
+            3 => lenient::value(map, &mut self.en_meaning),
+            4 => lenient::value(map, &mut self.unit),
+            5 => lenient::scalar(map, &mut self.dimension_flag),
+            _ => Ok(()),
         }
     }
-    /// Sets `MetricName`.
-    pub fn with_metric_name(mut self, metric_name: impl Into<String>) -> Self {
-        self.metric_name = Some(metric_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ExtMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `MetricCName`.
-    pub fn with_metric_c_name(mut self, metric_c_name: impl Into<String>) -> Self {
-        self.metric_c_name = Some(metric_c_name.into());
-        self
-    }
-    /// Sets `CNMeaning`.
-    pub fn with_cn_meaning(mut self, cn_meaning: impl Into<String>) -> Self {
-        self.cn_meaning = Some(cn_meaning.into());
-        self
-    }
-    /// Sets `EnMeaning`.
-    pub fn with_en_meaning(mut self, en_meaning: impl Into<String>) -> Self {
-        self.en_meaning = Some(en_meaning.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
-        self.unit = Some(unit.into());
-        self
-    }
-    /// Sets `DimensionFlag`.
-    pub fn with_dimension_flag(mut self, dimension_flag: bool) -> Self {
-        self.dimension_flag = Some(dimension_flag);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ExtMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ExtMetric", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MetricName", &self.metric_name)?;
+        fields.opt("MetricCName", &self.metric_c_name)?;
+        fields.opt("CNMeaning", &self.cn_meaning)?;
+        fields.opt("EnMeaning", &self.en_meaning)?;
+        fields.opt("Unit", &self.unit)?;
+        fields.opt("DimensionFlag", &self.dimension_flag)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 飞书机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmpl {
     /// (Chinese only)
@@ -1649,370 +1594,411 @@ pub struct FeiShuRobotNoticeTmpl {
     /// 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only)
     ///
     /// 标题模板
     ///
     /// Example: `标题{{.PolicyName}}`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版标题自定义颜色
-    #[serde(rename = "TitleColor", default, skip_serializing_if = "Option::is_none")]
     pub title_color: Option<output::RobotNoticeTitleColor>,
 }
 
-impl FeiShuRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        FeiShuRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-            title_tmpl: None,
-            title_color: None,
+impl lenient::Reply for FeiShuRobotNoticeTmpl {
+    const NAME: &'static str = "FeiShuRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "TitleTmpl",
+        "TitleColor",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.title_tmpl),
+            2 => lenient::value(map, &mut self.title_color),
+            _ => Ok(()),
         }
     }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TitleColor`.
-    pub fn with_title_color(mut self, title_color: output::RobotNoticeTitleColor) -> Self {
-        self.title_color = Some(title_color);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FeiShuRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FeiShuRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.opt("TitleColor", &self.title_color)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 飞书机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::FeiShuRobotNoticeTmpl>,
 }
 
-impl FeiShuRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::FeiShuRobotNoticeTmpl) -> Self {
-        FeiShuRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for FeiShuRobotNoticeTmplMatcher {
+    const NAME: &'static str = "FeiShuRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for FeiShuRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FeiShuRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FeiShuRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) Google Chat 机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `IyMjIFnt7Sku`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
-impl GoogleChatRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        GoogleChatRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
+impl lenient::Reply for GoogleChatRobotNoticeTmpl {
+    const NAME: &'static str = "GoogleChatRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GoogleChatRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GoogleChatRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) Google Chat 机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::GoogleChatRobotNoticeTmpl>,
 }
 
-impl GoogleChatRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::GoogleChatRobotNoticeTmpl) -> Self {
-        GoogleChatRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for GoogleChatRobotNoticeTmplMatcher {
+    const NAME: &'static str = "GoogleChatRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for GoogleChatRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GoogleChatRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GoogleChatRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) kafka连通性
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct KafkaConnectivity {
     /// (Chinese only) 地域
     ///
     /// Example: `gz`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// (Chinese only) 连通
     ///
     /// Example: `true`
-    #[serde(rename = "Result", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
 }
 
-impl KafkaConnectivity {
-    /// With every field unset.
-    pub fn new() -> Self {
-        KafkaConnectivity {
-            region: None,
-            result: None,
+impl lenient::Reply for KafkaConnectivity {
+    const NAME: &'static str = "KafkaConnectivity";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "Result",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.result),
+            _ => Ok(()),
         }
     }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for KafkaConnectivity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Result`.
-    pub fn with_result(mut self, result: bool) -> Self {
-        self.result = Some(result);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for KafkaConnectivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "KafkaConnectivity", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Result", &self.result)?;
+        fields.end()
     }
 }
 
 /// MCP entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct McpInfo {
     /// mcp ID
     ///
     /// May be null. Example: `mcp-********`
-    #[serde(rename = "MCPId", default, skip_serializing_if = "Option::is_none")]
     pub mcp_id: Option<String>,
     /// MCP name
     ///
     /// May be null. Example: `tcop-cls-mcp`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// MCP description
     ///
     /// May be null. Example: `mcp的描述信息`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// MCP URL
     ///
     /// May be null. Example: `www.testmcp.com`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Transport protocol: sse / streamable_http / stdio
     ///
     /// May be null. Example: `streamable_http`
-    #[serde(rename = "Transport", default, skip_serializing_if = "Option::is_none")]
     pub transport: Option<String>,
     /// Authentication type: none / bearer / basic / api_key
     ///
     /// May be null. Example: `aksk`
-    #[serde(rename = "AuthType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
     /// Authentication key (masked in the response)
     ///
     /// May be null. Example: `***vfsz`
-    #[serde(rename = "AuthSecret", default, skip_serializing_if = "Option::is_none")]
     pub auth_secret: Option<String>,
     /// Timeout (s)
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "Timeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Retry count
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "RetryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
     /// Request header JSON
     ///
     /// May be null. Example: `***tX"}`
-    #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
     /// Whether to enable
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-impl McpInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        McpInfo {
-            mcp_id: None,
-            name: None,
-            description: None,
-            url: None,
-            transport: None,
-            auth_type: None,
-            auth_secret: None,
-            timeout: None,
-            retry_count: None,
-            headers: None,
-            enabled: None,
+impl lenient::Reply for McpInfo {
+    const NAME: &'static str = "McpInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "MCPId",
+        "Name",
+        "Description",
+        "Url",
+        "Transport",
+        "AuthType",
+        "AuthSecret",
+        "Timeout",
+        "RetryCount",
+        "Headers",
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.mcp_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.url),
+            4 => lenient::value(map, &mut self.transport),
+            5 => lenient::value(map, &mut self.auth_type),
+            6 => lenient::value(map, &mut self.auth_secret),
+            7 => lenient::scalar(map, &mut self.timeout),
+            8 => lenient::scalar(map, &mut self.retry_count),
+            9 => lenient::value(map, &mut self.headers),
+            10 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `MCPId`.
-    pub fn with_mcp_id(mut self, mcp_id: impl Into<String>) -> Self {
-        self.mcp_id = Some(mcp_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for McpInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-    /// Sets `Transport`.
-    pub fn with_transport(mut self, transport: impl Into<String>) -> Self {
-        self.transport = Some(transport.into());
-        self
-    }
-    /// Sets `AuthType`.
-    pub fn with_auth_type(mut self, auth_type: impl Into<String>) -> Self {
-        self.auth_type = Some(auth_type.into());
-        self
-    }
-    /// Sets `AuthSecret`.
-    pub fn with_auth_secret(mut self, auth_secret: impl Into<String>) -> Self {
-        self.auth_secret = Some(auth_secret.into());
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn with_timeout(mut self, timeout: i64) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-    /// Sets `RetryCount`.
-    pub fn with_retry_count(mut self, retry_count: i64) -> Self {
-        self.retry_count = Some(retry_count);
-        self
-    }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl Into<String>) -> Self {
-        self.headers = Some(headers.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for McpInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "McpInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("MCPId", &self.mcp_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Url", &self.url)?;
+        fields.opt("Transport", &self.transport)?;
+        fields.opt("AuthType", &self.auth_type)?;
+        fields.opt("AuthSecret", &self.auth_secret)?;
+        fields.opt("Timeout", &self.timeout)?;
+        fields.opt("RetryCount", &self.retry_count)?;
+        fields.opt("Headers", &self.headers)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
 /// Message entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessageInfo {
     /// Entity id
     ///
     /// May be null. Example: `ent-************`
-    #[serde(rename = "EntryId", default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
     /// Conversation ID
     ///
     /// May be null. Example: `ses-************`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Role: user / assistant
     ///
     /// May be null. Example: `user`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Message content
     ///
     /// May be null. Example: `分析云服务器最近三天的告警历史分布`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Status.
     ///
     /// Example: `completed`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Block content.
     ///
     /// May be null.
-    #[serde(rename = "ContentBlocks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub content_blocks: Vec<output::ContentBlockInfo>,
 }
 
-impl MessageInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        MessageInfo {
-            entry_id: None,
-            session_id: None,
-            role: None,
-            content: None,
-            status: None,
-            content_blocks: Vec::new(),
+impl lenient::Reply for MessageInfo {
+    const NAME: &'static str = "MessageInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "EntryId",
+        "SessionId",
+        "Role",
+        "Content",
+        "Status",
+        "ContentBlocks",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.entry_id),
+            1 => lenient::value(map, &mut self.session_id),
+            2 => lenient::value(map, &mut self.role),
+            3 => lenient::value(map, &mut self.content),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::list(map, &mut self.content_blocks),
+            _ => Ok(()),
         }
     }
-    /// Sets `EntryId`.
-    pub fn with_entry_id(mut self, entry_id: impl Into<String>) -> Self {
-        self.entry_id = Some(entry_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for MessageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
-        self
-    }
-    /// Sets `Content`.
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ContentBlocks`.
-    pub fn with_content_blocks(mut self, content_blocks: impl IntoIterator<Item = output::ContentBlockInfo>) -> Self {
-        self.content_blocks = content_blocks.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for MessageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "MessageInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EntryId", &self.entry_id)?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("Role", &self.role)?;
+        fields.opt("Content", &self.content)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("ContentBlocks", &self.content_blocks)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 自定义通知内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmpl {
     /// (Chinese only)
@@ -2022,7 +2008,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `tmpl-123`
-    #[serde(rename = "TmplID", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2031,7 +2016,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `name`
-    #[serde(rename = "TmplName", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_name: Option<String>,
     /// (Chinese only)
     ///
@@ -2040,7 +2024,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "TmplContents", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_contents: Option<output::NoticeContentTmplItem>,
     /// (Chinese only)
     ///
@@ -2049,7 +2032,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1729655205`
-    #[serde(rename = "CreateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// (Chinese only)
     ///
@@ -2058,7 +2040,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1729655205`
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// (Chinese only)
     ///
@@ -2067,7 +2048,6 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1500000000`
-    #[serde(rename = "LastModifier", default, skip_serializing_if = "Option::is_none")]
     pub last_modifier: Option<String>,
     /// (Chinese only)
     ///
@@ -2076,124 +2056,120 @@ pub struct NoticeContentTmpl {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1500000000`
-    #[serde(rename = "Creator", default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// (Chinese only)
     ///
     /// 监控类型
     ///
     /// Example: `MT_QCE`
-    #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
     /// (Chinese only)
     ///
     /// 模板语言 en/zh
     ///
     /// Example: `zh`
-    #[serde(rename = "TmplLanguage", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_language: Option<String>,
 }
 
-impl NoticeContentTmpl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmpl {
-            tmpl_id: None,
-            tmpl_name: None,
-            tmpl_contents: None,
-            create_time: None,
-            update_time: None,
-            last_modifier: None,
-            creator: None,
-            monitor_type: None,
-            tmpl_language: None,
+impl lenient::Reply for NoticeContentTmpl {
+    const NAME: &'static str = "NoticeContentTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "TmplID",
+        "TmplName",
+        "TmplContents",
+        "CreateTime",
+        "UpdateTime",
+        "LastModifier",
+        "Creator",
+        "MonitorType",
+        "TmplLanguage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tmpl_id),
+            1 => lenient::value(map, &mut self.tmpl_name),
+            2 => lenient::value(map, &mut self.tmpl_contents),
+            3 => lenient::scalar(map, &mut self.create_time),
+            4 => lenient::scalar(map, &mut self.update_time),
+            5 => lenient::value(map, &mut self.last_modifier),
+            6 => lenient::value(map, &mut self.creator),
+            7 => lenient::value(map, &mut self.monitor_type),
+            8 => lenient::value(map, &mut self.tmpl_language),
+            _ => Ok(()),
         }
     }
-    /// Sets `TmplID`.
-    pub fn with_tmpl_id(mut self, tmpl_id: impl Into<String>) -> Self {
-        self.tmpl_id = Some(tmpl_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TmplName`.
-    pub fn with_tmpl_name(mut self, tmpl_name: impl Into<String>) -> Self {
-        self.tmpl_name = Some(tmpl_name.into());
-        self
-    }
-    /// Sets `TmplContents`.
-    pub fn with_tmpl_contents(mut self, tmpl_contents: output::NoticeContentTmplItem) -> Self {
-        self.tmpl_contents = Some(tmpl_contents);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: i64) -> Self {
-        self.create_time = Some(create_time);
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: i64) -> Self {
-        self.update_time = Some(update_time);
-        self
-    }
-    /// Sets `LastModifier`.
-    pub fn with_last_modifier(mut self, last_modifier: impl Into<String>) -> Self {
-        self.last_modifier = Some(last_modifier.into());
-        self
-    }
-    /// Sets `Creator`.
-    pub fn with_creator(mut self, creator: impl Into<String>) -> Self {
-        self.creator = Some(creator.into());
-        self
-    }
-    /// Sets `MonitorType`.
-    pub fn with_monitor_type(mut self, monitor_type: impl Into<String>) -> Self {
-        self.monitor_type = Some(monitor_type.into());
-        self
-    }
-    /// Sets `TmplLanguage`.
-    pub fn with_tmpl_language(mut self, tmpl_language: impl Into<String>) -> Self {
-        self.tmpl_language = Some(tmpl_language.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NoticeContentTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NoticeContentTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TmplID", &self.tmpl_id)?;
+        fields.opt("TmplName", &self.tmpl_name)?;
+        fields.opt("TmplContents", &self.tmpl_contents)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("LastModifier", &self.last_modifier)?;
+        fields.opt("Creator", &self.creator)?;
+        fields.opt("MonitorType", &self.monitor_type)?;
+        fields.opt("TmplLanguage", &self.tmpl_language)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 通知内容模板绑定告警策略数量
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindPolicyCount {
     /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
-    #[serde(rename = "NoticeContentTmplID", default, skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_id: Option<String>,
     /// (Chinese only) 绑定告警策略数量
     ///
     /// Example: `1`
-    #[serde(rename = "BindCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bind_count: Option<u64>,
 }
 
-impl NoticeContentTmplBindPolicyCount {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmplBindPolicyCount {
-            notice_content_tmpl_id: None,
-            bind_count: None,
+impl lenient::Reply for NoticeContentTmplBindPolicyCount {
+    const NAME: &'static str = "NoticeContentTmplBindPolicyCount";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeContentTmplID",
+        "BindCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_content_tmpl_id),
+            1 => lenient::scalar(map, &mut self.bind_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `NoticeContentTmplID`.
-    pub fn with_notice_content_tmpl_id(mut self, notice_content_tmpl_id: impl Into<String>) -> Self {
-        self.notice_content_tmpl_id = Some(notice_content_tmpl_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmplBindPolicyCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BindCount`.
-    pub fn with_bind_count(mut self, bind_count: u64) -> Self {
-        self.bind_count = Some(bind_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NoticeContentTmplBindPolicyCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NoticeContentTmplBindPolicyCount", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeContentTmplID", &self.notice_content_tmpl_id)?;
+        fields.opt("BindCount", &self.bind_count)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 内容通知模板元素
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NoticeContentTmplItem {
     /// (Chinese only)
@@ -2203,7 +2179,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "QCloudYehe", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub q_cloud_yehe: Vec<output::QCloudYeheNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2212,7 +2187,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "WeWorkRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub we_work_robot: Vec<output::WeWorkRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2221,7 +2195,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "DingDingRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ding_ding_robot: Vec<output::DingDingRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2230,7 +2203,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "FeiShuRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub fei_shu_robot: Vec<output::FeiShuRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2239,7 +2211,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Webhook", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub webhook: Vec<output::WebhookNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2248,7 +2219,6 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "TeamsRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub teams_robot: Vec<output::TeamsRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
@@ -2257,635 +2227,686 @@ pub struct NoticeContentTmplItem {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "PagerDutyRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pager_duty_robot: Vec<output::PagerDutyRobotNoticeTmplMatcher>,
     /// GoogleChat
-    #[serde(rename = "GoogleChatRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub google_chat_robot: Vec<output::GoogleChatRobotNoticeTmplMatcher>,
     /// Slack
-    #[serde(rename = "SlackRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slack_robot: Vec<output::SlackRobotNoticeTmplMatcher>,
     /// (Chinese only)
     ///
     /// Teams 工作流渠道
-    #[serde(rename = "TeamsWorkflowRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub teams_workflow_robot: Vec<output::TeamsWorkflowRobotNoticeTmplMatcher>,
 }
 
-impl NoticeContentTmplItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NoticeContentTmplItem {
-            q_cloud_yehe: Vec::new(),
-            we_work_robot: Vec::new(),
-            ding_ding_robot: Vec::new(),
-            fei_shu_robot: Vec::new(),
-            webhook: Vec::new(),
-            teams_robot: Vec::new(),
-            pager_duty_robot: Vec::new(),
-            google_chat_robot: Vec::new(),
-            slack_robot: Vec::new(),
-            teams_workflow_robot: Vec::new(),
+impl lenient::Reply for NoticeContentTmplItem {
+    const NAME: &'static str = "NoticeContentTmplItem";
+    const FIELDS: &'static [&'static str] = &[
+        "QCloudYehe",
+        "WeWorkRobot",
+        "DingDingRobot",
+        "FeiShuRobot",
+        "Webhook",
+        "TeamsRobot",
+        "PagerDutyRobot",
+        "GoogleChatRobot",
+        "SlackRobot",
+        "TeamsWorkflowRobot",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.q_cloud_yehe),
+            1 => lenient::list(map, &mut self.we_work_robot),
+            2 => lenient::list(map, &mut self.ding_ding_robot),
+            3 => lenient::list(map, &mut self.fei_shu_robot),
+            4 => lenient::list(map, &mut self.webhook),
+            5 => lenient::list(map, &mut self.teams_robot),
+            6 => lenient::list(map, &mut self.pager_duty_robot),
+            7 => lenient::list(map, &mut self.google_chat_robot),
+            8 => lenient::list(map, &mut self.slack_robot),
+            9 => lenient::list(map, &mut self.teams_workflow_robot),
+            _ => Ok(()),
         }
     }
-    /// Sets `QCloudYehe`.
-    pub fn with_q_cloud_yehe(mut self, q_cloud_yehe: impl IntoIterator<Item = output::QCloudYeheNoticeTmplMatcher>) -> Self {
-        self.q_cloud_yehe = q_cloud_yehe.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for NoticeContentTmplItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `WeWorkRobot`.
-    pub fn with_we_work_robot(mut self, we_work_robot: impl IntoIterator<Item = output::WeWorkRobotNoticeTmplMatcher>) -> Self {
-        self.we_work_robot = we_work_robot.into_iter().collect();
-        self
-    }
-    /// Sets `DingDingRobot`.
-    pub fn with_ding_ding_robot(mut self, ding_ding_robot: impl IntoIterator<Item = output::DingDingRobotNoticeTmplMatcher>) -> Self {
-        self.ding_ding_robot = ding_ding_robot.into_iter().collect();
-        self
-    }
-    /// Sets `FeiShuRobot`.
-    pub fn with_fei_shu_robot(mut self, fei_shu_robot: impl IntoIterator<Item = output::FeiShuRobotNoticeTmplMatcher>) -> Self {
-        self.fei_shu_robot = fei_shu_robot.into_iter().collect();
-        self
-    }
-    /// Sets `Webhook`.
-    pub fn with_webhook(mut self, webhook: impl IntoIterator<Item = output::WebhookNoticeTmplMatcher>) -> Self {
-        self.webhook = webhook.into_iter().collect();
-        self
-    }
-    /// Sets `TeamsRobot`.
-    pub fn with_teams_robot(mut self, teams_robot: impl IntoIterator<Item = output::TeamsRobotNoticeTmplMatcher>) -> Self {
-        self.teams_robot = teams_robot.into_iter().collect();
-        self
-    }
-    /// Sets `PagerDutyRobot`.
-    pub fn with_pager_duty_robot(mut self, pager_duty_robot: impl IntoIterator<Item = output::PagerDutyRobotNoticeTmplMatcher>) -> Self {
-        self.pager_duty_robot = pager_duty_robot.into_iter().collect();
-        self
-    }
-    /// Sets `GoogleChatRobot`.
-    pub fn with_google_chat_robot(mut self, google_chat_robot: impl IntoIterator<Item = output::GoogleChatRobotNoticeTmplMatcher>) -> Self {
-        self.google_chat_robot = google_chat_robot.into_iter().collect();
-        self
-    }
-    /// Sets `SlackRobot`.
-    pub fn with_slack_robot(mut self, slack_robot: impl IntoIterator<Item = output::SlackRobotNoticeTmplMatcher>) -> Self {
-        self.slack_robot = slack_robot.into_iter().collect();
-        self
-    }
-    /// Sets `TeamsWorkflowRobot`.
-    pub fn with_teams_workflow_robot(mut self, teams_workflow_robot: impl IntoIterator<Item = output::TeamsWorkflowRobotNoticeTmplMatcher>) -> Self {
-        self.teams_workflow_robot = teams_workflow_robot.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NoticeContentTmplItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NoticeContentTmplItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("QCloudYehe", &self.q_cloud_yehe)?;
+        fields.list("WeWorkRobot", &self.we_work_robot)?;
+        fields.list("DingDingRobot", &self.ding_ding_robot)?;
+        fields.list("FeiShuRobot", &self.fei_shu_robot)?;
+        fields.list("Webhook", &self.webhook)?;
+        fields.list("TeamsRobot", &self.teams_robot)?;
+        fields.list("PagerDutyRobot", &self.pager_duty_robot)?;
+        fields.list("GoogleChatRobot", &self.google_chat_robot)?;
+        fields.list("SlackRobot", &self.slack_robot)?;
+        fields.list("TeamsWorkflowRobot", &self.teams_workflow_robot)?;
+        fields.end()
     }
 }
 
 /// Notification template information associated with notification history
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NotifyRelatedNotice {
     /// Notification template ID
     ///
     /// Example: `notice-123`
-    #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
     /// Name of the notification template
     ///
     /// Example: `默认通知模板`
-    #[serde(rename = "NoticeName", default, skip_serializing_if = "Option::is_none")]
     pub notice_name: Option<String>,
 }
 
-impl NotifyRelatedNotice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NotifyRelatedNotice {
-            notice_id: None,
-            notice_name: None,
+impl lenient::Reply for NotifyRelatedNotice {
+    const NAME: &'static str = "NotifyRelatedNotice";
+    const FIELDS: &'static [&'static str] = &[
+        "NoticeId",
+        "NoticeName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.notice_id),
+            1 => lenient::value(map, &mut self.notice_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `NoticeId`.
-    pub fn with_notice_id(mut self, notice_id: impl Into<String>) -> Self {
-        self.notice_id = Some(notice_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NotifyRelatedNotice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NoticeName`.
-    pub fn with_notice_name(mut self, notice_name: impl Into<String>) -> Self {
-        self.notice_name = Some(notice_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NotifyRelatedNotice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NotifyRelatedNotice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NoticeId", &self.notice_id)?;
+        fields.opt("NoticeName", &self.notice_name)?;
+        fields.end()
     }
 }
 
 /// Pagination result parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PageByNoResult {
     /// Total data.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Total number of pages.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
-    #[serde(rename = "TotalPage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_page: Option<i64>,
     /// Current page number.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "CurrentPageNo", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_page_no: Option<i64>,
     /// \[Deprecated\] Whether it has reached the end.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Deprecated. Example: `true`
-    #[serde(rename = "IsEnd", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_end: Option<bool>,
     /// Whether it has traversed to the end.
     ///
     /// Example: `0`
-    #[serde(rename = "End", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end: Option<bool>,
 }
 
-impl PageByNoResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PageByNoResult {
-            total_count: None,
-            total_page: None,
-            current_page_no: None,
-            is_end: None,
-            end: None,
+impl lenient::Reply for PageByNoResult {
+    const NAME: &'static str = "PageByNoResult";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "TotalPage",
+        "CurrentPageNo",
+        "IsEnd",
+        "End",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::scalar(map, &mut self.total_page),
+            2 => lenient::scalar(map, &mut self.current_page_no),
+            3 => lenient::scalar(map, &mut self.is_end),
+            4 => lenient::scalar(map, &mut self.end),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for PageByNoResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalPage`.
-    pub fn with_total_page(mut self, total_page: i64) -> Self {
-        self.total_page = Some(total_page);
-        self
-    }
-    /// Sets `CurrentPageNo`.
-    pub fn with_current_page_no(mut self, current_page_no: i64) -> Self {
-        self.current_page_no = Some(current_page_no);
-        self
-    }
-    /// Sets `IsEnd`.
-    pub fn with_is_end(mut self, is_end: bool) -> Self {
-        self.is_end = Some(is_end);
-        self
-    }
-    /// Sets `End`.
-    pub fn with_end(mut self, end: bool) -> Self {
-        self.end = Some(end);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PageByNoResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PageByNoResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("TotalPage", &self.total_page)?;
+        fields.opt("CurrentPageNo", &self.current_page_no)?;
+        fields.opt("IsEnd", &self.is_end)?;
+        fields.opt("End", &self.end)?;
+        fields.end()
     }
 }
 
 /// Pagination result parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PageByNumResult {
     /// Total number of data
     ///
     /// May be null. Example: `178`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Total number of pages
     ///
     /// May be null. Example: `20`
-    #[serde(rename = "TotalPage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_page: Option<i64>,
     /// Current page number
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "CurrentPageNo", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_page_no: Option<i64>,
 }
 
-impl PageByNumResult {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PageByNumResult {
-            total_count: None,
-            total_page: None,
-            current_page_no: None,
+impl lenient::Reply for PageByNumResult {
+    const NAME: &'static str = "PageByNumResult";
+    const FIELDS: &'static [&'static str] = &[
+        "TotalCount",
+        "TotalPage",
+        "CurrentPageNo",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.total_count),
+            1 => lenient::scalar(map, &mut self.total_page),
+            2 => lenient::scalar(map, &mut self.current_page_no),
+            _ => Ok(()),
         }
     }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: i64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+impl<'de> Deserialize<'de> for PageByNumResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TotalPage`.
-    pub fn with_total_page(mut self, total_page: i64) -> Self {
-        self.total_page = Some(total_page);
-        self
-    }
-    /// Sets `CurrentPageNo`.
-    pub fn with_current_page_no(mut self, current_page_no: i64) -> Self {
-        self.current_page_no = Some(current_page_no);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PageByNumResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PageByNumResult", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.opt("TotalPage", &self.total_page)?;
+        fields.opt("CurrentPageNo", &self.current_page_no)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 告警通知自定义PagerDutyRobot内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmpl {
     /// (Chinese only) 请求体模板 仅支持json
     ///
     /// Example: `e3sibmFtZSI6ICJ7ey5zdGFmZn19In0=`
-    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// (Chinese only) 请求头 暂时未支持
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::PagerDutyRobotNoticeTmplHeader>,
     /// (Chinese only) 标题模板
     ///
     /// Example: `标题`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
-impl PagerDutyRobotNoticeTmpl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PagerDutyRobotNoticeTmpl {
-            body: None,
-            headers: Vec::new(),
-            title_tmpl: None,
+impl lenient::Reply for PagerDutyRobotNoticeTmpl {
+    const NAME: &'static str = "PagerDutyRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "Body",
+        "Headers",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.body),
+            1 => lenient::list(map, &mut self.headers),
+            2 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
         }
     }
-    /// Sets `Body`.
-    pub fn with_body(mut self, body: impl Into<String>) -> Self {
-        self.body = Some(body.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl IntoIterator<Item = output::PagerDutyRobotNoticeTmplHeader>) -> Self {
-        self.headers = headers.into_iter().collect();
-        self
-    }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PagerDutyRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PagerDutyRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Body", &self.body)?;
+        fields.list("Headers", &self.headers)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 告警通知自定义PagerDutyRobot模板中的请求体头部描述
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplHeader {
     /// (Chinese only) http请求中header的key
     ///
     /// Required. Example: `key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) http请求中header的value
     ///
     /// Required. Example: `["v1", "v2"]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
-impl PagerDutyRobotNoticeTmplHeader {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        PagerDutyRobotNoticeTmplHeader {
-            key: Some(key.into()),
-            values: values.into_iter().map(Into::into).collect(),
+impl lenient::Reply for PagerDutyRobotNoticeTmplHeader {
+    const NAME: &'static str = "PagerDutyRobotNoticeTmplHeader";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Values",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::list(map, &mut self.values),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PagerDutyRobotNoticeTmplHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PagerDutyRobotNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.list("Values", &self.values)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义PagerDutyRobot的通知内容模板匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
     ///
     /// Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 自定义PagerDutyRobot内容模板
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::PagerDutyRobotNoticeTmpl>,
 }
 
-impl PagerDutyRobotNoticeTmplMatcher {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PagerDutyRobotNoticeTmplMatcher {
-            matching_status: Vec::new(),
-            template: None,
+impl lenient::Reply for PagerDutyRobotNoticeTmplMatcher {
+    const NAME: &'static str = "PagerDutyRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
-    /// Sets `MatchingStatus`.
-    pub fn with_matching_status(mut self, matching_status: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.matching_status = matching_status.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for PagerDutyRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Template`.
-    pub fn with_template(mut self, template: output::PagerDutyRobotNoticeTmpl) -> Self {
-        self.template = Some(template);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PagerDutyRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PagerDutyRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 转发目标对象信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Producer {
     /// (Chinese only) 转发协议类型，0-stormRetPb, 1-tcbDispensePb, 2-stormRetJson, 3-ADPPb(废弃)，4-中台pb
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "ProtocolType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<i64>,
     /// (Chinese only) 目标类型
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 转发kafka地址
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Brokers", default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<String>,
     /// (Chinese only) 转发kafka topic
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
-    #[serde(rename = "Topic", default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// (Chinese only) 是否合并指标,默认是1，合并
-    #[serde(rename = "Merge", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub merge: Option<i64>,
     /// (Chinese only) 全局维度组
-    #[serde(rename = "GlobalTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub global_tags: Vec<output::DispenseGlobalTag>,
     /// (Chinese only) 默认维度组，只提供维度即可
-    #[serde(rename = "DefaultTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub default_tags: Vec<String>,
     /// (Chinese only) Kafka用户名
-    #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// (Chinese only) Kafka密码
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
-impl Producer {
-    /// With the fields a request must carry.
-    pub fn new(protocol_type: i64, type_: impl Into<String>, brokers: impl Into<String>, topic: impl Into<String>) -> Self {
-        Producer {
-            protocol_type: Some(protocol_type),
-            type_: Some(type_.into()),
-            brokers: Some(brokers.into()),
-            topic: Some(topic.into()),
-            merge: None,
-            global_tags: Vec::new(),
-            default_tags: Vec::new(),
-            username: None,
-            password: None,
+impl lenient::Reply for Producer {
+    const NAME: &'static str = "Producer";
+    const FIELDS: &'static [&'static str] = &[
+        "ProtocolType",
+        "Type",
+        "Brokers",
+        "Topic",
+        "Merge",
+        "GlobalTags",
+        "DefaultTags",
+        "Username",
+        "Password",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.protocol_type),
+            1 => lenient::value(map, &mut self.type_),
+            2 => lenient::value(map, &mut self.brokers),
+            3 => lenient::value(map, &mut self.topic),
+            4 => lenient::scalar(map, &mut self.merge),
+            5 => lenient::list(map, &mut self.global_tags),
+            6 => lenient::list(map, &mut self.default_tags),
+            7 => lenient::value(map, &mut self.username),
+            8 => lenient::value(map, &mut self.password),
+            _ => Ok(()),
         }
     }
-    /// Sets `Merge`.
-    pub fn with_merge(mut self, merge: i64) -> Self {
-        self.merge = Some(merge);
-        self
+}
+
+impl<'de> Deserialize<'de> for Producer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GlobalTags`.
-    pub fn with_global_tags(mut self, global_tags: impl IntoIterator<Item = output::DispenseGlobalTag>) -> Self {
-        self.global_tags = global_tags.into_iter().collect();
-        self
-    }
-    /// Sets `DefaultTags`.
-    pub fn with_default_tags(mut self, default_tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.default_tags = default_tags.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Username`.
-    pub fn with_username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Producer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Producer", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProtocolType", &self.protocol_type)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("Brokers", &self.brokers)?;
+        fields.opt("Topic", &self.topic)?;
+        fields.opt("Merge", &self.merge)?;
+        fields.list("GlobalTags", &self.global_tags)?;
+        fields.list("DefaultTags", &self.default_tags)?;
+        fields.opt("Username", &self.username)?;
+        fields.opt("Password", &self.password)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 官网通知内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmpl {
     /// (Chinese only) 邮件通知渠道
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 企业微信通知渠道
-    #[serde(rename = "QYWX", default, skip_serializing_if = "Option::is_none")]
     pub qywx: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 短信通知渠道
-    #[serde(rename = "SMS", default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 语音通知渠道
-    #[serde(rename = "Voice", default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 微信通知渠道
-    #[serde(rename = "WeChat", default, skip_serializing_if = "Option::is_none")]
     pub we_chat: Option<output::QCloudYeheWeChatNoticeTmplItem>,
     /// (Chinese only) 站内信通知渠道
-    #[serde(rename = "Site", default, skip_serializing_if = "Option::is_none")]
     pub site: Option<output::QCloudYeheNoticeTmplItem>,
     /// (Chinese only) 安灯通知渠道
-    #[serde(rename = "Andon", default, skip_serializing_if = "Option::is_none")]
     pub andon: Option<output::QCloudYeheNoticeTmplItem>,
 }
 
-impl QCloudYeheNoticeTmpl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QCloudYeheNoticeTmpl {
-            email: None,
-            qywx: None,
-            sms: None,
-            voice: None,
-            we_chat: None,
-            site: None,
-            andon: None,
+impl lenient::Reply for QCloudYeheNoticeTmpl {
+    const NAME: &'static str = "QCloudYeheNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "Email",
+        "QYWX",
+        "SMS",
+        "Voice",
+        "WeChat",
+        "Site",
+        "Andon",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.email),
+            1 => lenient::value(map, &mut self.qywx),
+            2 => lenient::value(map, &mut self.sms),
+            3 => lenient::value(map, &mut self.voice),
+            4 => lenient::value(map, &mut self.we_chat),
+            5 => lenient::value(map, &mut self.site),
+            6 => lenient::value(map, &mut self.andon),
+            _ => Ok(()),
         }
     }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.email = Some(email);
-        self
+}
+
+impl<'de> Deserialize<'de> for QCloudYeheNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `QYWX`.
-    pub fn with_qywx(mut self, qywx: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.qywx = Some(qywx);
-        self
-    }
-    /// Sets `SMS`.
-    pub fn with_sms(mut self, sms: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.sms = Some(sms);
-        self
-    }
-    /// Sets `Voice`.
-    pub fn with_voice(mut self, voice: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.voice = Some(voice);
-        self
-    }
-    /// Sets `WeChat`.
-    pub fn with_we_chat(mut self, we_chat: output::QCloudYeheWeChatNoticeTmplItem) -> Self {
-        self.we_chat = Some(we_chat);
-        self
-    }
-    /// Sets `Site`.
-    pub fn with_site(mut self, site: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.site = Some(site);
-        self
-    }
-    /// Sets `Andon`.
-    pub fn with_andon(mut self, andon: output::QCloudYeheNoticeTmplItem) -> Self {
-        self.andon = Some(andon);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QCloudYeheNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QCloudYeheNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("QYWX", &self.qywx)?;
+        fields.opt("SMS", &self.sms)?;
+        fields.opt("Voice", &self.voice)?;
+        fields.opt("WeChat", &self.we_chat)?;
+        fields.opt("Site", &self.site)?;
+        fields.opt("Andon", &self.andon)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 官网通知内容模板元素
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplItem {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only) 标题
     ///
     /// Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
-impl QCloudYeheNoticeTmplItem {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        QCloudYeheNoticeTmplItem {
-            content_tmpl: Some(content_tmpl.into()),
-            title_tmpl: None,
+impl lenient::Reply for QCloudYeheNoticeTmplItem {
+    const NAME: &'static str = "QCloudYeheNoticeTmplItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
         }
     }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QCloudYeheNoticeTmplItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QCloudYeheNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 官网内容通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::QCloudYeheNoticeTmpl>,
 }
 
-impl QCloudYeheNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::QCloudYeheNoticeTmpl) -> Self {
-        QCloudYeheNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for QCloudYeheNoticeTmplMatcher {
+    const NAME: &'static str = "QCloudYeheNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for QCloudYeheNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QCloudYeheNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QCloudYeheNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 官网通知内容模板元素
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QCloudYeheWeChatNoticeTmplItem {
     /// (Chinese only) 告警内容模板
     ///
     /// Example: `{{.content}}`
-    #[serde(rename = "AlarmContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_content_tmpl: Option<String>,
     /// (Chinese only) 告警对象模板
     ///
     /// Example: `{{.object}}`
-    #[serde(rename = "AlarmObjectTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object_tmpl: Option<String>,
     /// (Chinese only) 告警地域模板
     ///
     /// Example: `{{.region_fmt}}`
-    #[serde(rename = "AlarmRegionTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_region_tmpl: Option<String>,
     /// (Chinese only) 告警时间模板
     ///
     /// Example: `触发时间{{.first_trigger_time_fmt}}`
-    #[serde(rename = "AlarmTimeTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_time_tmpl: Option<String>,
 }
 
-impl QCloudYeheWeChatNoticeTmplItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QCloudYeheWeChatNoticeTmplItem {
-            alarm_content_tmpl: None,
-            alarm_object_tmpl: None,
-            alarm_region_tmpl: None,
-            alarm_time_tmpl: None,
+impl lenient::Reply for QCloudYeheWeChatNoticeTmplItem {
+    const NAME: &'static str = "QCloudYeheWeChatNoticeTmplItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AlarmContentTmpl",
+        "AlarmObjectTmpl",
+        "AlarmRegionTmpl",
+        "AlarmTimeTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.alarm_content_tmpl),
+            1 => lenient::value(map, &mut self.alarm_object_tmpl),
+            2 => lenient::value(map, &mut self.alarm_region_tmpl),
+            3 => lenient::value(map, &mut self.alarm_time_tmpl),
+            _ => Ok(()),
         }
     }
-    /// Sets `AlarmContentTmpl`.
-    pub fn with_alarm_content_tmpl(mut self, alarm_content_tmpl: impl Into<String>) -> Self {
-        self.alarm_content_tmpl = Some(alarm_content_tmpl.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for QCloudYeheWeChatNoticeTmplItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AlarmObjectTmpl`.
-    pub fn with_alarm_object_tmpl(mut self, alarm_object_tmpl: impl Into<String>) -> Self {
-        self.alarm_object_tmpl = Some(alarm_object_tmpl.into());
-        self
-    }
-    /// Sets `AlarmRegionTmpl`.
-    pub fn with_alarm_region_tmpl(mut self, alarm_region_tmpl: impl Into<String>) -> Self {
-        self.alarm_region_tmpl = Some(alarm_region_tmpl.into());
-        self
-    }
-    /// Sets `AlarmTimeTmpl`.
-    pub fn with_alarm_time_tmpl(mut self, alarm_time_tmpl: impl Into<String>) -> Self {
-        self.alarm_time_tmpl = Some(alarm_time_tmpl.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QCloudYeheWeChatNoticeTmplItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QCloudYeheWeChatNoticeTmplItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AlarmContentTmpl", &self.alarm_content_tmpl)?;
+        fields.opt("AlarmObjectTmpl", &self.alarm_object_tmpl)?;
+        fields.opt("AlarmRegionTmpl", &self.alarm_region_tmpl)?;
+        fields.opt("AlarmTimeTmpl", &self.alarm_time_tmpl)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 承载消息接收人/组明细
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReceiverGroup {
     /// (Chinese only)
@@ -2903,7 +2924,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `UIDs`
-    #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
     /// (Chinese only)
     ///
@@ -2912,7 +2932,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["906911493"]`
-    #[serde(rename = "ReceiverIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_ids: Vec<String>,
     /// (Chinese only)
     ///
@@ -2921,7 +2940,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["log_test2"]`
-    #[serde(rename = "Names", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
     /// (Chinese only)
     ///
@@ -2930,7 +2948,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["906911493"]`
-    #[serde(rename = "MemberIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub member_ids: Vec<String>,
     /// (Chinese only)
     ///
@@ -2949,7 +2966,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[0]`
-    #[serde(rename = "WeekDay", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub week_day: Vec<i64>,
     /// (Chinese only)
     ///
@@ -2960,7 +2976,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "DayStartSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub day_start_seconds: Option<i64>,
     /// (Chinese only)
     ///
@@ -2971,7 +2986,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `86399`
-    #[serde(rename = "DayEndSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub day_end_seconds: Option<i64>,
     /// (Chinese only)
     ///
@@ -2980,7 +2994,6 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Asia/Shanghai`
-    #[serde(rename = "TimeZoneName", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
     /// (Chinese only)
     ///
@@ -3015,190 +3028,181 @@ pub struct ReceiverGroup {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["QCloudYehe_email"]`
-    #[serde(rename = "ChannelNames", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channel_names: Vec<String>,
 }
 
-impl ReceiverGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReceiverGroup {
-            receiver_type: None,
-            receiver_ids: Vec::new(),
-            names: Vec::new(),
-            member_ids: Vec::new(),
-            week_day: Vec::new(),
-            day_start_seconds: None,
-            day_end_seconds: None,
-            time_zone_name: None,
-            channel_names: Vec::new(),
+impl lenient::Reply for ReceiverGroup {
+    const NAME: &'static str = "ReceiverGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "ReceiverType",
+        "ReceiverIds",
+        "Names",
+        "MemberIds",
+        "WeekDay",
+        "DayStartSeconds",
+        "DayEndSeconds",
+        "TimeZoneName",
+        "ChannelNames",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.receiver_type),
+            1 => lenient::list(map, &mut self.receiver_ids),
+            2 => lenient::list(map, &mut self.names),
+            3 => lenient::list(map, &mut self.member_ids),
+            4 => lenient::scalars(map, &mut self.week_day),
+            5 => lenient::scalar(map, &mut self.day_start_seconds),
+            6 => lenient::scalar(map, &mut self.day_end_seconds),
+            7 => lenient::value(map, &mut self.time_zone_name),
+            8 => lenient::list(map, &mut self.channel_names),
+            _ => Ok(()),
         }
     }
-    /// Sets `ReceiverType`.
-    pub fn with_receiver_type(mut self, receiver_type: impl Into<String>) -> Self {
-        self.receiver_type = Some(receiver_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReceiverGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ReceiverIds`.
-    pub fn with_receiver_ids(mut self, receiver_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.receiver_ids = receiver_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Names`.
-    pub fn with_names(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.names = names.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `MemberIds`.
-    pub fn with_member_ids(mut self, member_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.member_ids = member_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `WeekDay`.
-    pub fn with_week_day(mut self, week_day: impl IntoIterator<Item = i64>) -> Self {
-        self.week_day = week_day.into_iter().collect();
-        self
-    }
-    /// Sets `DayStartSeconds`.
-    pub fn with_day_start_seconds(mut self, day_start_seconds: i64) -> Self {
-        self.day_start_seconds = Some(day_start_seconds);
-        self
-    }
-    /// Sets `DayEndSeconds`.
-    pub fn with_day_end_seconds(mut self, day_end_seconds: i64) -> Self {
-        self.day_end_seconds = Some(day_end_seconds);
-        self
-    }
-    /// Sets `TimeZoneName`.
-    pub fn with_time_zone_name(mut self, time_zone_name: impl Into<String>) -> Self {
-        self.time_zone_name = Some(time_zone_name.into());
-        self
-    }
-    /// Sets `ChannelNames`.
-    pub fn with_channel_names(mut self, channel_names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.channel_names = channel_names.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReceiverGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReceiverGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReceiverType", &self.receiver_type)?;
+        fields.list("ReceiverIds", &self.receiver_ids)?;
+        fields.list("Names", &self.names)?;
+        fields.list("MemberIds", &self.member_ids)?;
+        fields.list("WeekDay", &self.week_day)?;
+        fields.opt("DayStartSeconds", &self.day_start_seconds)?;
+        fields.opt("DayEndSeconds", &self.day_end_seconds)?;
+        fields.opt("TimeZoneName", &self.time_zone_name)?;
+        fields.list("ChannelNames", &self.channel_names)?;
+        fields.end()
     }
 }
 
 /// Resource instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceInstance {
     /// Instance ID
     ///
     /// May be null. Example: `doc-********`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Service name
     ///
     /// May be null. Example: `TCOP`
-    #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Region.
     ///
     /// May be null. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Ready?
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "IsReady", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_ready: Option<bool>,
 }
 
-impl ResourceInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceInstance {
-            id: None,
-            service: None,
-            region: None,
-            is_ready: None,
+impl lenient::Reply for ResourceInstance {
+    const NAME: &'static str = "ResourceInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Service",
+        "Region",
+        "IsReady",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.id),
+            1 => lenient::value(map, &mut self.service),
+            2 => lenient::value(map, &mut self.region),
+            3 => lenient::scalar(map, &mut self.is_ready),
+            _ => Ok(()),
         }
     }
-    /// Sets `Id`.
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Service`.
-    pub fn with_service(mut self, service: impl Into<String>) -> Self {
-        self.service = Some(service.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `IsReady`.
-    pub fn with_is_ready(mut self, is_ready: bool) -> Self {
-        self.is_ready = Some(is_ready);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Id", &self.id)?;
+        fields.opt("Service", &self.service)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("IsReady", &self.is_ready)?;
+        fields.end()
     }
 }
 
 /// Resource map entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceMapInfo {
     /// Resource map ID
     ///
     /// May be null. Example: `coll-********`
-    #[serde(rename = "ResourceMapId", default, skip_serializing_if = "Option::is_none")]
     pub resource_map_id: Option<String>,
     /// Resource map name
     ///
     /// May be null. Example: `*****-test-******`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource map description
     ///
     /// May be null. Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Total number of instances
     ///
     /// May be null. Example: `42`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
 }
 
-impl ResourceMapInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceMapInfo {
-            resource_map_id: None,
-            name: None,
-            description: None,
-            instance_count: None,
+impl lenient::Reply for ResourceMapInfo {
+    const NAME: &'static str = "ResourceMapInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceMapId",
+        "Name",
+        "Description",
+        "InstanceCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_map_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::scalar(map, &mut self.instance_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResourceMapId`.
-    pub fn with_resource_map_id(mut self, resource_map_id: impl Into<String>) -> Self {
-        self.resource_map_id = Some(resource_map_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceMapInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: i64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceMapInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceMapInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceMapId", &self.resource_map_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 告警通知内容模版自定义标题颜色
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColor {
     /// (Chinese only)
@@ -3206,37 +3210,46 @@ pub struct RobotNoticeTitleColor {
     /// 通知内容模版自定义标题颜色默认颜色
     ///
     /// Example: `violet`
-    #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版自定义标题颜色规则，label 匹配设置颜色
-    #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RobotNoticeTitleColorRules>,
 }
 
-impl RobotNoticeTitleColor {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RobotNoticeTitleColor {
-            default: None,
-            rules: Vec::new(),
+impl lenient::Reply for RobotNoticeTitleColor {
+    const NAME: &'static str = "RobotNoticeTitleColor";
+    const FIELDS: &'static [&'static str] = &[
+        "Default",
+        "Rules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.default),
+            1 => lenient::list(map, &mut self.rules),
+            _ => Ok(()),
         }
     }
-    /// Sets `Default`.
-    pub fn with_default(mut self, default: impl Into<String>) -> Self {
-        self.default = Some(default.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RobotNoticeTitleColor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Rules`.
-    pub fn with_rules(mut self, rules: impl IntoIterator<Item = output::RobotNoticeTitleColorRules>) -> Self {
-        self.rules = rules.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RobotNoticeTitleColor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RobotNoticeTitleColor", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Default", &self.default)?;
+        fields.list("Rules", &self.rules)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 告警通知内容模版自定义标题颜色 key-value 匹配规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColorRules {
     /// (Chinese only)
@@ -3244,274 +3257,269 @@ pub struct RobotNoticeTitleColorRules {
     /// 通知内容模版自定义颜色 Label 匹配的 Key
     ///
     /// Required. Example: `current_level`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版自定义颜色 Label 匹配的 Value
     ///
     /// Required. Example: `Serious`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// (Chinese only)
     ///
     /// 通知内容模版自定义颜色
     ///
     /// Required. Example: `wathet`
-    #[serde(rename = "Color", default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
-impl RobotNoticeTitleColorRules {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>, color: impl Into<String>) -> Self {
-        RobotNoticeTitleColorRules {
-            key: Some(key.into()),
-            value: Some(value.into()),
-            color: Some(color.into()),
+impl lenient::Reply for RobotNoticeTitleColorRules {
+    const NAME: &'static str = "RobotNoticeTitleColorRules";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+        "Color",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            2 => lenient::value(map, &mut self.color),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for RobotNoticeTitleColorRules {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RobotNoticeTitleColorRules {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RobotNoticeTitleColorRules", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("Color", &self.color)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 转发规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Rule {
     /// (Chinese only) 规则Id
-    #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
     /// (Chinese only) 规则名称
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 对外namespace
-    #[serde(rename = "ExtNamespace", default, skip_serializing_if = "Option::is_none")]
     pub ext_namespace: Option<String>,
     /// (Chinese only) 对外指标列表
-    #[serde(rename = "ExtMetric", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ext_metric: Vec<output::ExtMetric>,
     /// (Chinese only) 输出信息
-    #[serde(rename = "Producer", default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<output::Producer>,
     /// (Chinese only) 更新时间
-    #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// (Chinese only) 规则触发状态
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// (Chinese only) 指标粒度周期
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
     /// (Chinese only) 转发过滤条件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
-    #[serde(rename = "DispenseConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_conditions: Vec<output::DispenseCondition>,
     /// (Chinese only) 转发地域列表
-    #[serde(rename = "DispenseRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_regions: Vec<String>,
 }
 
-impl Rule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Rule {
-            rule_id: None,
-            name: None,
-            ext_namespace: None,
-            ext_metric: Vec::new(),
-            producer: None,
-            update_time: None,
-            status: None,
-            period: Vec::new(),
-            dispense_conditions: Vec::new(),
-            dispense_regions: Vec::new(),
+impl lenient::Reply for Rule {
+    const NAME: &'static str = "Rule";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "Name",
+        "ExtNamespace",
+        "ExtMetric",
+        "Producer",
+        "UpdateTime",
+        "Status",
+        "Period",
+        "DispenseConditions",
+        "DispenseRegions",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.rule_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.ext_namespace),
+            3 => lenient::list(map, &mut self.ext_metric),
+            4 => lenient::value(map, &mut self.producer),
+            5 => lenient::scalar(map, &mut self.update_time),
+            6 => lenient::scalar(map, &mut self.status),
+            7 => lenient::scalars(map, &mut self.period),
+            8 => lenient::list(map, &mut self.dispense_conditions),
+            9 => lenient::list(map, &mut self.dispense_regions),
+            _ => Ok(()),
         }
     }
-    /// Sets `RuleId`.
-    pub fn with_rule_id(mut self, rule_id: i64) -> Self {
-        self.rule_id = Some(rule_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `ExtNamespace`.
-    pub fn with_ext_namespace(mut self, ext_namespace: impl Into<String>) -> Self {
-        self.ext_namespace = Some(ext_namespace.into());
-        self
-    }
-    /// Sets `ExtMetric`.
-    pub fn with_ext_metric(mut self, ext_metric: impl IntoIterator<Item = output::ExtMetric>) -> Self {
-        self.ext_metric = ext_metric.into_iter().collect();
-        self
-    }
-    /// Sets `Producer`.
-    pub fn with_producer(mut self, producer: output::Producer) -> Self {
-        self.producer = Some(producer);
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: i64) -> Self {
-        self.update_time = Some(update_time);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: i64) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: impl IntoIterator<Item = i64>) -> Self {
-        self.period = period.into_iter().collect();
-        self
-    }
-    /// Sets `DispenseConditions`.
-    pub fn with_dispense_conditions(mut self, dispense_conditions: impl IntoIterator<Item = output::DispenseCondition>) -> Self {
-        self.dispense_conditions = dispense_conditions.into_iter().collect();
-        self
-    }
-    /// Sets `DispenseRegions`.
-    pub fn with_dispense_regions(mut self, dispense_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dispense_regions = dispense_regions.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Rule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RuleId", &self.rule_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("ExtNamespace", &self.ext_namespace)?;
+        fields.list("ExtMetric", &self.ext_metric)?;
+        fields.opt("Producer", &self.producer)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("Period", &self.period)?;
+        fields.list("DispenseConditions", &self.dispense_conditions)?;
+        fields.list("DispenseRegions", &self.dispense_regions)?;
+        fields.end()
     }
 }
 
 /// Session entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SessionInfo {
     /// Session ID
     ///
     /// May be null. Example: `ses-************`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Session title
     ///
     /// May be null.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Status: active / archived / deleted
     ///
     /// May be null. Example: `active`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// If the session is triggered by a task, carry the task ID that triggers the session.
     ///
     /// May be null. Example: `tsk-********`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
 
-impl SessionInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SessionInfo {
-            session_id: None,
-            agent_id: None,
-            title: None,
-            status: None,
-            task_id: None,
+impl lenient::Reply for SessionInfo {
+    const NAME: &'static str = "SessionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SessionId",
+        "AgentId",
+        "Title",
+        "Status",
+        "TaskId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.session_id),
+            1 => lenient::value(map, &mut self.agent_id),
+            2 => lenient::value(map, &mut self.title),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::value(map, &mut self.task_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SessionId`.
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SessionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SessionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SessionInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SessionId", &self.session_id)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("Title", &self.title)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.end()
     }
 }
 
 /// Skill entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SkillInfo {
     /// Skill ID
     ///
     /// May be null. Example: `skl-********`
-    #[serde(rename = "SkillId", default, skip_serializing_if = "Option::is_none")]
     pub skill_id: Option<String>,
     /// Skill name
     ///
     /// May be null. Example: `tcop-prometheus`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Skill description.
     ///
     /// May be null. Example: `腾讯云监控数据查询助手`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether to enable
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-impl SkillInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SkillInfo {
-            skill_id: None,
-            name: None,
-            description: None,
-            enabled: None,
+impl lenient::Reply for SkillInfo {
+    const NAME: &'static str = "SkillInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SkillId",
+        "Name",
+        "Description",
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.skill_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `SkillId`.
-    pub fn with_skill_id(mut self, skill_id: impl Into<String>) -> Self {
-        self.skill_id = Some(skill_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SkillInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SkillInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SkillInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SkillId", &self.skill_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmpl {
     /// (Chinese only)
@@ -3519,21 +3527,39 @@ pub struct SlackRobotNoticeTmpl {
     /// 内容模板
     ///
     /// Required. Example: `base64编码模板内容`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
-impl SlackRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        SlackRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
+impl lenient::Reply for SlackRobotNoticeTmpl {
+    const NAME: &'static str = "SlackRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SlackRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SlackRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SlackRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmplMatcher {
     /// (Chinese only)
@@ -3542,281 +3568,313 @@ pub struct SlackRobotNoticeTmplMatcher {
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only)
     ///
     /// 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::SlackRobotNoticeTmpl>,
 }
 
-impl SlackRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::SlackRobotNoticeTmpl) -> Self {
-        SlackRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for SlackRobotNoticeTmplMatcher {
+    const NAME: &'static str = "SlackRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SlackRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SlackRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SlackRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// Tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Required. Example: `"abc"`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: Some(value.into()),
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
+    }
+}
+
 /// Task entity
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TaskInfo {
     /// Task ID.
     ///
     /// May be null. Example: `tsk-********`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Task name
     ///
     /// May be null. Example: `基础报告生成测试`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Task description
     ///
     /// May be null. Example: `每日定时生成一份APM告警分析报告，基于固定模板内容输出结构化报告。`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Associated Agent ID
     ///
     /// May be null. Example: `agt-********`
-    #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Prompt Template
     ///
     /// May be null. Example: `任务目标：分析指定时间范围内的告警情况，包括告警概览统计、告警历史分布、关键实例告警详情，并生成包含问题诊断与优化建议的结构化告警分析报告。`
-    #[serde(rename = "PromptTemplate", default, skip_serializing_if = "Option::is_none")]
     pub prompt_template: Option<String>,
     /// Output format: markdown / json
     ///
     /// May be null. Example: `markdown`
-    #[serde(rename = "OutputFormat", default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
     /// Trigger type: manual / cron / webhook
     ///
     /// May be null. Example: `external`
-    #[serde(rename = "TriggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
     /// Cron expression
     ///
     /// May be null. Example: `0 0 * * *`
-    #[serde(rename = "CronExpr", default, skip_serializing_if = "Option::is_none")]
     pub cron_expr: Option<String>,
     /// Cron time zone
     ///
     /// May be null. Example: `Asia/Shanghai`
-    #[serde(rename = "CronTimezone", default, skip_serializing_if = "Option::is_none")]
     pub cron_timezone: Option<String>,
     /// List of associated skill IDs.
     ///
     /// May be null. Example: `["skl-********"]`
-    #[serde(rename = "SkillIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub skill_ids: Vec<String>,
     /// Associated MCP endpoint ID list
     ///
     /// May be null. Example: `["mcp-********"]`
-    #[serde(rename = "McpEndpointIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub mcp_endpoint_ids: Vec<String>,
     /// Timeout (seconds)
     ///
     /// May be null. Example: `600`
-    #[serde(rename = "TimeoutSec", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout_sec: Option<i64>,
     /// Retry count
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "RetryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
     /// Notification id
     ///
     /// May be null. Example: `["notice-********"]`
-    #[serde(rename = "NotifyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_ids: Vec<String>,
     /// Whether to enable
     ///
     /// May be null. Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-impl TaskInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TaskInfo {
-            task_id: None,
-            name: None,
-            description: None,
-            agent_id: None,
-            prompt_template: None,
-            output_format: None,
-            trigger_type: None,
-            cron_expr: None,
-            cron_timezone: None,
-            skill_ids: Vec::new(),
-            mcp_endpoint_ids: Vec::new(),
-            timeout_sec: None,
-            retry_count: None,
-            notify_ids: Vec::new(),
-            enabled: None,
+impl lenient::Reply for TaskInfo {
+    const NAME: &'static str = "TaskInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskId",
+        "Name",
+        "Description",
+        "AgentId",
+        "PromptTemplate",
+        "OutputFormat",
+        "TriggerType",
+        "CronExpr",
+        "CronTimezone",
+        "SkillIds",
+        "McpEndpointIds",
+        "TimeoutSec",
+        "RetryCount",
+        "NotifyIds",
+        "Enabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.task_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.agent_id),
+            4 => lenient::value(map, &mut self.prompt_template),
+            5 => lenient::value(map, &mut self.output_format),
+            6 => lenient::value(map, &mut self.trigger_type),
+            7 => lenient::value(map, &mut self.cron_expr),
+            8 => lenient::value(map, &mut self.cron_timezone),
+            9 => lenient::list(map, &mut self.skill_ids),
+            10 => lenient::list(map, &mut self.mcp_endpoint_ids),
+            11 => lenient::scalar(map, &mut self.timeout_sec),
+            12 => lenient::scalar(map, &mut self.retry_count),
+            13 => lenient::list(map, &mut self.notify_ids),
+            14 => lenient::scalar(map, &mut self.enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `TaskId`.
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TaskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `AgentId`.
-    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-    /// Sets `PromptTemplate`.
-    pub fn with_prompt_template(mut self, prompt_template: impl Into<String>) -> Self {
-        self.prompt_template = Some(prompt_template.into());
-        self
-    }
-    /// Sets `OutputFormat`.
-    pub fn with_output_format(mut self, output_format: impl Into<String>) -> Self {
-        self.output_format = Some(output_format.into());
-        self
-    }
-    /// Sets `TriggerType`.
-    pub fn with_trigger_type(mut self, trigger_type: impl Into<String>) -> Self {
-        self.trigger_type = Some(trigger_type.into());
-        self
-    }
-    /// Sets `CronExpr`.
-    pub fn with_cron_expr(mut self, cron_expr: impl Into<String>) -> Self {
-        self.cron_expr = Some(cron_expr.into());
-        self
-    }
-    /// Sets `CronTimezone`.
-    pub fn with_cron_timezone(mut self, cron_timezone: impl Into<String>) -> Self {
-        self.cron_timezone = Some(cron_timezone.into());
-        self
-    }
-    /// Sets `SkillIds`.
-    pub fn with_skill_ids(mut self, skill_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.skill_ids = skill_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `McpEndpointIds`.
-    pub fn with_mcp_endpoint_ids(mut self, mcp_endpoint_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.mcp_endpoint_ids = mcp_endpoint_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TimeoutSec`.
-    pub fn with_timeout_sec(mut self, timeout_sec: i64) -> Self {
-        self.timeout_sec = Some(timeout_sec);
-        self
-    }
-    /// Sets `RetryCount`.
-    pub fn with_retry_count(mut self, retry_count: i64) -> Self {
-        self.retry_count = Some(retry_count);
-        self
-    }
-    /// Sets `NotifyIds`.
-    pub fn with_notify_ids(mut self, notify_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.notify_ids = notify_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TaskInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TaskInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskId", &self.task_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("AgentId", &self.agent_id)?;
+        fields.opt("PromptTemplate", &self.prompt_template)?;
+        fields.opt("OutputFormat", &self.output_format)?;
+        fields.opt("TriggerType", &self.trigger_type)?;
+        fields.opt("CronExpr", &self.cron_expr)?;
+        fields.opt("CronTimezone", &self.cron_timezone)?;
+        fields.list("SkillIds", &self.skill_ids)?;
+        fields.list("McpEndpointIds", &self.mcp_endpoint_ids)?;
+        fields.opt("TimeoutSec", &self.timeout_sec)?;
+        fields.opt("RetryCount", &self.retry_count)?;
+        fields.list("NotifyIds", &self.notify_ids)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
-impl TeamsRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        TeamsRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
+impl lenient::Reply for TeamsRobotNoticeTmpl {
+    const NAME: &'static str = "TeamsRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TeamsRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TeamsRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TeamsRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::TeamsRobotNoticeTmpl>,
 }
 
-impl TeamsRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::TeamsRobotNoticeTmpl) -> Self {
-        TeamsRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for TeamsRobotNoticeTmplMatcher {
+    const NAME: &'static str = "TeamsRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TeamsRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TeamsRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TeamsRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) Microsoft Teams 工作流内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmpl {
     /// (Chinese only)
@@ -3824,7 +3882,6 @@ pub struct TeamsWorkflowRobotNoticeTmpl {
     /// 内容模板
     ///
     /// Required. Example: `5ZGK6K2m6YCa55+l`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
     /// (Chinese only)
     ///
@@ -3836,35 +3893,51 @@ pub struct TeamsWorkflowRobotNoticeTmpl {
     /// - WorkflowJson： 自定义 POST BODY
     ///
     /// Required. Example: `WorkflowText`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// (Chinese only)
     ///
     /// 标题模版
     ///
     /// Example: `VGVhbXMgV29ya2Zsb3c=`
-    #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
 }
 
-impl TeamsWorkflowRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>, version: impl Into<String>) -> Self {
-        TeamsWorkflowRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
-            version: Some(version.into()),
-            title_tmpl: None,
+impl lenient::Reply for TeamsWorkflowRobotNoticeTmpl {
+    const NAME: &'static str = "TeamsWorkflowRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+        "Version",
+        "TitleTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            1 => lenient::value(map, &mut self.version),
+            2 => lenient::value(map, &mut self.title_tmpl),
+            _ => Ok(()),
         }
     }
-    /// Sets `TitleTmpl`.
-    pub fn with_title_tmpl(mut self, title_tmpl: impl Into<String>) -> Self {
-        self.title_tmpl = Some(title_tmpl.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TeamsWorkflowRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("TitleTmpl", &self.title_tmpl)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) Microsoft Teams 工作流通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmplMatcher {
     /// (Chinese only)
@@ -3877,199 +3950,306 @@ pub struct TeamsWorkflowRobotNoticeTmplMatcher {
     /// - Recovery： 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only)
     ///
     /// 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::TeamsWorkflowRobotNoticeTmpl>,
 }
 
-impl TeamsWorkflowRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::TeamsWorkflowRobotNoticeTmpl) -> Self {
-        TeamsWorkflowRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for TeamsWorkflowRobotNoticeTmplMatcher {
+    const NAME: &'static str = "TeamsWorkflowRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TeamsWorkflowRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TeamsWorkflowRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TeamsWorkflowRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 触发数字分身任务响应
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TriggerDigitalTwinTaskResp {
     /// (Chinese only) 数字分身任务ID
     ///
     /// Example: `228`
-    #[serde(rename = "TaskID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
 }
 
-impl TriggerDigitalTwinTaskResp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TriggerDigitalTwinTaskResp {
-            task_id: None,
+impl lenient::Reply for TriggerDigitalTwinTaskResp {
+    const NAME: &'static str = "TriggerDigitalTwinTaskResp";
+    const FIELDS: &'static [&'static str] = &[
+        "TaskID",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.task_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `TaskID`.
-    pub fn with_task_id(mut self, task_id: i64) -> Self {
-        self.task_id = Some(task_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for TriggerDigitalTwinTaskResp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TriggerDigitalTwinTaskResp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TriggerDigitalTwinTaskResp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TaskID", &self.task_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 企业微信机器人内容模板配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmpl {
     /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
-    #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
 }
 
-impl WeWorkRobotNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(content_tmpl: impl Into<String>) -> Self {
-        WeWorkRobotNoticeTmpl {
-            content_tmpl: Some(content_tmpl.into()),
+impl lenient::Reply for WeWorkRobotNoticeTmpl {
+    const NAME: &'static str = "WeWorkRobotNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "ContentTmpl",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.content_tmpl),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for WeWorkRobotNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WeWorkRobotNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ContentTmpl", &self.content_tmpl)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 企业微信机器人通知模板的匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 模板配置
     ///
     /// Required.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::WeWorkRobotNoticeTmpl>,
 }
 
-impl WeWorkRobotNoticeTmplMatcher {
-    /// With the fields a request must carry.
-    pub fn new(matching_status: impl IntoIterator<Item = impl Into<String>>, template: output::WeWorkRobotNoticeTmpl) -> Self {
-        WeWorkRobotNoticeTmplMatcher {
-            matching_status: matching_status.into_iter().map(Into::into).collect(),
-            template: Some(template),
+impl lenient::Reply for WeWorkRobotNoticeTmplMatcher {
+    const NAME: &'static str = "WeWorkRobotNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for WeWorkRobotNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for WeWorkRobotNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WeWorkRobotNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义Webhook内容模板
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmpl {
     /// (Chinese only) 请求体
     ///
     /// Required. Example: `e3sibmFtZSI6ICJ7ey5zdGFmZn19In0=`
-    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// (Chinese only) 请求体的类型，非必填、默认为JSON
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `application/json`
-    #[serde(rename = "BodyContentType", default, skip_serializing_if = "Option::is_none")]
     pub body_content_type: Option<String>,
     /// (Chinese only) 请求头
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"Key": "k", "Values": ["v"]}`
-    #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::WebhookNoticeTmplHeader>,
 }
 
-impl WebhookNoticeTmpl {
-    /// With the fields a request must carry.
-    pub fn new(body: impl Into<String>) -> Self {
-        WebhookNoticeTmpl {
-            body: Some(body.into()),
-            body_content_type: None,
-            headers: Vec::new(),
+impl lenient::Reply for WebhookNoticeTmpl {
+    const NAME: &'static str = "WebhookNoticeTmpl";
+    const FIELDS: &'static [&'static str] = &[
+        "Body",
+        "BodyContentType",
+        "Headers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.body),
+            1 => lenient::value(map, &mut self.body_content_type),
+            2 => lenient::list(map, &mut self.headers),
+            _ => Ok(()),
         }
     }
-    /// Sets `BodyContentType`.
-    pub fn with_body_content_type(mut self, body_content_type: impl Into<String>) -> Self {
-        self.body_content_type = Some(body_content_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for WebhookNoticeTmpl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Headers`.
-    pub fn with_headers(mut self, headers: impl IntoIterator<Item = output::WebhookNoticeTmplHeader>) -> Self {
-        self.headers = headers.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for WebhookNoticeTmpl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WebhookNoticeTmpl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Body", &self.body)?;
+        fields.opt("BodyContentType", &self.body_content_type)?;
+        fields.list("Headers", &self.headers)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 告警通知自定义Webhook模板中的请求体头部描述
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplHeader {
     /// (Chinese only) http请求中header的key
     ///
     /// Required. Example: `key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// (Chinese only) http请求中header的value
     ///
     /// Required. Example: `["v1", "v2"]`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
-impl WebhookNoticeTmplHeader {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        WebhookNoticeTmplHeader {
-            key: Some(key.into()),
-            values: values.into_iter().map(Into::into).collect(),
+impl lenient::Reply for WebhookNoticeTmplHeader {
+    const NAME: &'static str = "WebhookNoticeTmplHeader";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Values",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::list(map, &mut self.values),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for WebhookNoticeTmplHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for WebhookNoticeTmplHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WebhookNoticeTmplHeader", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.list("Values", &self.values)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 告警通知自定义Webhook的通知内容模板匹配器
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplMatcher {
     /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
     ///
     /// Example: `Trigger`
-    #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
     /// (Chinese only) 自定义Webhook内容模板
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::WebhookNoticeTmpl>,
 }
 
-impl WebhookNoticeTmplMatcher {
-    /// With every field unset.
-    pub fn new() -> Self {
-        WebhookNoticeTmplMatcher {
-            matching_status: Vec::new(),
-            template: None,
+impl lenient::Reply for WebhookNoticeTmplMatcher {
+    const NAME: &'static str = "WebhookNoticeTmplMatcher";
+    const FIELDS: &'static [&'static str] = &[
+        "MatchingStatus",
+        "Template",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.matching_status),
+            1 => lenient::value(map, &mut self.template),
+            _ => Ok(()),
         }
     }
-    /// Sets `MatchingStatus`.
-    pub fn with_matching_status(mut self, matching_status: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.matching_status = matching_status.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for WebhookNoticeTmplMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Template`.
-    pub fn with_template(mut self, template: output::WebhookNoticeTmpl) -> Self {
-        self.template = Some(template);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for WebhookNoticeTmplMatcher {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "WebhookNoticeTmplMatcher", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("MatchingStatus", &self.matching_status)?;
+        fields.opt("Template", &self.template)?;
+        fields.end()
     }
 }

@@ -30,42 +30,10 @@ pub fn decode_reply(
     action: &str,
     body: &[u8],
 ) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
-    fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
-        action: &str,
-        body: &[u8],
-    ) -> Result<serde_json::Value, tencentcloud_runtime::Error> {
-        let reply: T = tencentcloud_runtime::client::decode_reply(
-            super::SERVICE.family,
-            action,
-            200,
-            body,
-        )?;
-        serde_json::to_value(reply)
-            .map_err(|e| tencentcloud_runtime::Error::Decode {
-                action: action.to_owned(),
-                status: 200,
-                message: format!("the typed reply does not serialize: {e}"),
-                body: String::new(),
-            })
-    }
-    Some(
-        match action {
-            "AssumeRole" => typed::<super::AssumeRoleResponse>(action, body),
-            "AssumeRoleWithSAML" => {
-                typed::<super::AssumeRoleWithSamlResponse>(action, body)
-            }
-            "AssumeRoleWithWebIdentity" => {
-                typed::<super::AssumeRoleWithWebIdentityResponse>(action, body)
-            }
-            "GetCallerIdentity" => {
-                typed::<super::GetCallerIdentityResponse>(action, body)
-            }
-            "GetFederationToken" => {
-                typed::<super::GetFederationTokenResponse>(action, body)
-            }
-            "GetSessionToken" => typed::<super::GetSessionTokenResponse>(action, body),
-            "QueryApiKey" => typed::<super::QueryApiKeyResponse>(action, body),
-            _ => return None,
-        },
+    tencentcloud_runtime::operation::decode(
+        super::OPERATIONS,
+        super::SERVICE.family,
+        action,
+        body,
     )
 }

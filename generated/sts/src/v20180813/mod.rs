@@ -73,13 +73,7 @@ impl Client {
         &self,
         request: AssumeRoleRequest,
     ) -> Result<AssumeRoleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssumeRole",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Requests temporary access credentials for a role based on a SAML assertion
     ///
@@ -90,13 +84,7 @@ impl Client {
         &self,
         request: AssumeRoleWithSamlRequest,
     ) -> Result<AssumeRoleWithSamlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssumeRoleWithSAML",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Applies for an OIDC role credential
     ///
@@ -107,13 +95,7 @@ impl Client {
         &self,
         request: AssumeRoleWithWebIdentityRequest,
     ) -> Result<AssumeRoleWithWebIdentityResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssumeRoleWithWebIdentity",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets the identity information of the current caller
     ///
@@ -124,13 +106,7 @@ impl Client {
         &self,
         request: GetCallerIdentityRequest,
     ) -> Result<GetCallerIdentityResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetCallerIdentity",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets temporary credentials for federated user
     ///
@@ -147,13 +123,7 @@ impl Client {
         &self,
         request: GetFederationTokenRequest,
     ) -> Result<GetFederationTokenResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetFederationToken",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取MFA临时证书
     ///
@@ -162,13 +132,7 @@ impl Client {
         &self,
         request: GetSessionTokenRequest,
     ) -> Result<GetSessionTokenResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetSessionToken",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 拉取API密钥列表
     ///
@@ -177,68 +141,91 @@ impl Client {
         &self,
         request: QueryApiKeyRequest,
     ) -> Result<QueryApiKeyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "QueryApiKey",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "AssumeRole" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.assume_role(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssumeRoleWithSAML" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.assume_role_with_saml(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssumeRoleWithWebIdentity" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.assume_role_with_web_identity(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetCallerIdentity" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_caller_identity(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetFederationToken" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_federation_token(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetSessionToken" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_session_token(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "QueryApiKey" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.query_api_key(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for AssumeRoleRequest {
+    type Output = AssumeRoleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssumeRole",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssumeRoleWithSamlRequest {
+    type Output = AssumeRoleWithSamlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssumeRoleWithSAML",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssumeRoleWithWebIdentityRequest {
+    type Output = AssumeRoleWithWebIdentityResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssumeRoleWithWebIdentity",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetCallerIdentityRequest {
+    type Output = GetCallerIdentityResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetCallerIdentity",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetFederationTokenRequest {
+    type Output = GetFederationTokenResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetFederationToken",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetSessionTokenRequest {
+    type Output = GetSessionTokenResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetSessionToken",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for QueryApiKeyRequest {
+    type Output = QueryApiKeyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "QueryApiKey",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<AssumeRoleRequest>(),
+    runtime::operation::Entry::of::<AssumeRoleWithSamlRequest>(),
+    runtime::operation::Entry::of::<AssumeRoleWithWebIdentityRequest>(),
+    runtime::operation::Entry::of::<GetCallerIdentityRequest>(),
+    runtime::operation::Entry::of::<GetFederationTokenRequest>(),
+    runtime::operation::Entry::of::<GetSessionTokenRequest>(),
+    runtime::operation::Entry::of::<QueryApiKeyRequest>(),
+];

@@ -2,12 +2,14 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+#[cfg(feature = "json")]
 use tencentcloud_runtime::input;
+use tencentcloud_runtime::lenient;
 
 /// Request of [`Client::assume_role`](super::Client::assume_role).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleRequest {
     /// Resource descriptions of a role, which can be obtained by clicking the role name in the [CAM console](https://console.cloud.tencent.com/cam/role).
@@ -17,18 +19,15 @@ pub struct AssumeRoleRequest {
     /// qcs::cam::uin/12345678:role/tencentcloudServiceRole/4611686018427397920, qcs::cam::uin/12345678:role/tencentcloudServiceRoleName/testServiceRoleName
     ///
     /// Required. Example: `qcs::cam::uin/10001:roleName/readOnlyRole`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// User-defined temporary session name.
     /// It can contain 2-128 letters, digits, and symbols (=,.@_-). Regex: \[\\w+=,.@_-\]*
     ///
     /// Required. Example: `cts`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
     /// Policy description
     ///
@@ -39,35 +38,41 @@ pub struct AssumeRoleRequest {
     /// 3. The policy cannot contain the `principal` element.
     ///
     /// Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D`
-    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// External role ID, which can be obtained by clicking the role name in the [CAM console](https://console.cloud.tencent.com/cam/role).
     /// It can contain 2-128 letters, digits, and symbols (=,.@:/-). Regex: \[\\w+=,.@:\/-\]*
     ///
     /// Example: `role-external-id`
-    #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// List of session tags. Up to 50 tags are allowed. The tag keys can not duplicate.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// UIN of the initiator
     ///
     /// Example: `1000001`
-    #[serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")]
     pub source_identity: Option<String>,
     /// (Chinese only) MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
     ///
     /// Example: `qcs::cam:uin/10001::mfa/softToken`
-    #[serde(rename = "SerialNumber", skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// (Chinese only) mfa身份验证码。
     ///
     /// Example: `482724`
-    #[serde(rename = "TokenCode", skip_serializing_if = "Option::is_none")]
     pub token_code: Option<String>,
 }
 
 impl AssumeRoleRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "RoleArn",
+        "RoleSessionName",
+        "DurationSeconds",
+        "Policy",
+        "ExternalId",
+        "Tags",
+        "SourceIdentity",
+        "SerialNumber",
+        "TokenCode",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(role_arn: impl Into<String>, role_session_name: impl Into<String>) -> Self {
         AssumeRoleRequest {
@@ -119,19 +124,10 @@ impl AssumeRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AssumeRoleRequest {
     const NAME: &'static str = "AssumeRoleRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "RoleArn",
-        "RoleSessionName",
-        "DurationSeconds",
-        "Policy",
-        "ExternalId",
-        "Tags",
-        "SourceIdentity",
-        "SerialNumber",
-        "TokenCode",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role_arn = None;
         let mut role_session_name = None;
@@ -170,98 +166,119 @@ impl input::Input for AssumeRoleRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AssumeRoleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AssumeRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssumeRoleRequest", Self::FIELDS.len())?;
+        fields.plain("RoleArn", &self.role_arn)?;
+        fields.plain("RoleSessionName", &self.role_session_name)?;
+        fields.opt("DurationSeconds", &self.duration_seconds)?;
+        fields.opt("Policy", &self.policy)?;
+        fields.opt("ExternalId", &self.external_id)?;
+        fields.opt("Tags", &self.tags)?;
+        fields.opt("SourceIdentity", &self.source_identity)?;
+        fields.opt("SerialNumber", &self.serial_number)?;
+        fields.opt("TokenCode", &self.token_code)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::assume_role`](super::Client::assume_role).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
     /// Temporary access credentials
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// Expiration time of the temporary access credentials. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1543914376`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<i64>,
     /// Expiration time of the temporary access credentials in UTC time in ISO 8601 format.
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AssumeRoleResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssumeRoleResponse {
-            credentials: None,
-            expired_time: None,
-            expiration: None,
-            request_id: None,
+impl lenient::Reply for AssumeRoleResponse {
+    const NAME: &'static str = "AssumeRoleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Credentials`.
-    pub fn with_credentials(mut self, credentials: output::Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
+}
+
+impl<'de> Deserialize<'de> for AssumeRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: i64) -> Self {
-        self.expired_time = Some(expired_time);
-        self
-    }
-    /// Sets `Expiration`.
-    pub fn with_expiration(mut self, expiration: impl Into<String>) -> Self {
-        self.expiration = Some(expiration.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssumeRoleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssumeRoleResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Credentials", &self.credentials)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("Expiration", &self.expiration)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::assume_role_with_saml`](super::Client::assume_role_with_saml).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlRequest {
     /// Base64-encoded SAML assertion
     ///
     /// Required. Example: `c2FtbC***Rpb24=`
-    #[serde(rename = "SAMLAssertion")]
     pub saml_assertion: String,
     /// Principal access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:saml-provider/OneLogin`
-    #[serde(rename = "PrincipalArn")]
     pub principal_arn: String,
     /// Role access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:roleName/OneLogin-Role`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// Session name
     ///
     /// Required. Example: `readOnlySession`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
 }
 
 impl AssumeRoleWithSamlRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SAMLAssertion",
+        "PrincipalArn",
+        "RoleArn",
+        "RoleSessionName",
+        "DurationSeconds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(saml_assertion: impl Into<String>, principal_arn: impl Into<String>, role_arn: impl Into<String>, role_session_name: impl Into<String>) -> Self {
         AssumeRoleWithSamlRequest {
@@ -279,15 +296,10 @@ impl AssumeRoleWithSamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AssumeRoleWithSamlRequest {
     const NAME: &'static str = "AssumeRoleWithSamlRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SAMLAssertion",
-        "PrincipalArn",
-        "RoleArn",
-        "RoleSessionName",
-        "DurationSeconds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut saml_assertion = None;
         let mut principal_arn = None;
@@ -314,100 +326,117 @@ impl input::Input for AssumeRoleWithSamlRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AssumeRoleWithSamlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AssumeRoleWithSamlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssumeRoleWithSamlRequest", Self::FIELDS.len())?;
+        fields.plain("SAMLAssertion", &self.saml_assertion)?;
+        fields.plain("PrincipalArn", &self.principal_arn)?;
+        fields.plain("RoleArn", &self.role_arn)?;
+        fields.plain("RoleSessionName", &self.role_session_name)?;
+        fields.opt("DurationSeconds", &self.duration_seconds)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::assume_role_with_saml`](super::Client::assume_role_with_saml).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlResponse {
     /// An object consists of the `Token`, `TmpSecretId`, and `TmpSecretId`
     ///
     /// Example: `{"Token":"1siMD***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// Indicates the expiration time of the temporary access credentials. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1543914376`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// Indicates the expiration time of the temporary access credentials in UTC time in ISO 8601 format.
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AssumeRoleWithSamlResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssumeRoleWithSamlResponse {
-            credentials: None,
-            expired_time: None,
-            expiration: None,
-            request_id: None,
+impl lenient::Reply for AssumeRoleWithSamlResponse {
+    const NAME: &'static str = "AssumeRoleWithSamlResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Credentials`.
-    pub fn with_credentials(mut self, credentials: output::Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
+}
+
+impl<'de> Deserialize<'de> for AssumeRoleWithSamlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: u64) -> Self {
-        self.expired_time = Some(expired_time);
-        self
-    }
-    /// Sets `Expiration`.
-    pub fn with_expiration(mut self, expiration: impl Into<String>) -> Self {
-        self.expiration = Some(expiration.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssumeRoleWithSamlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssumeRoleWithSamlResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Credentials", &self.credentials)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("Expiration", &self.expiration)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::assume_role_with_web_identity`](super::Client::assume_role_with_web_identity).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// Identity provider name
     ///
     /// Required. Example: `OIDC`
-    #[serde(rename = "ProviderId")]
     pub provider_id: String,
     /// OIDC token issued by the IdP
     ///
     /// Required. Example: `eyJraWQiOiJkT**********CNOQ`
-    #[serde(rename = "WebIdentityToken")]
     pub web_identity_token: String,
     /// Role access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:roleName/OneLogin-Role`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// Session name
     ///
     /// Required. Example: `test_OIDC`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `3600`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
 }
 
 impl AssumeRoleWithWebIdentityRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "ProviderId",
+        "WebIdentityToken",
+        "RoleArn",
+        "RoleSessionName",
+        "DurationSeconds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(provider_id: impl Into<String>, web_identity_token: impl Into<String>, role_arn: impl Into<String>, role_session_name: impl Into<String>) -> Self {
         AssumeRoleWithWebIdentityRequest {
@@ -425,15 +454,10 @@ impl AssumeRoleWithWebIdentityRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for AssumeRoleWithWebIdentityRequest {
     const NAME: &'static str = "AssumeRoleWithWebIdentityRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "ProviderId",
-        "WebIdentityToken",
-        "RoleArn",
-        "RoleSessionName",
-        "DurationSeconds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut provider_id = None;
         let mut web_identity_token = None;
@@ -460,108 +484,130 @@ impl input::Input for AssumeRoleWithWebIdentityRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for AssumeRoleWithWebIdentityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssumeRoleWithWebIdentityRequest", Self::FIELDS.len())?;
+        fields.plain("ProviderId", &self.provider_id)?;
+        fields.plain("WebIdentityToken", &self.web_identity_token)?;
+        fields.plain("RoleArn", &self.role_arn)?;
+        fields.plain("RoleSessionName", &self.role_session_name)?;
+        fields.opt("DurationSeconds", &self.duration_seconds)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::assume_role_with_web_identity`](super::Client::assume_role_with_web_identity).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// Expiration time of the temporary access credentials (timestamp).
     ///
     /// Example: `1543914376`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// Expiration time of the temporary access credentials.
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// Temporary access credentials
     ///
     /// Example: `{"Token":"1siMD***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl AssumeRoleWithWebIdentityResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssumeRoleWithWebIdentityResponse {
-            expired_time: None,
-            expiration: None,
-            credentials: None,
-            request_id: None,
+impl lenient::Reply for AssumeRoleWithWebIdentityResponse {
+    const NAME: &'static str = "AssumeRoleWithWebIdentityResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ExpiredTime",
+        "Expiration",
+        "Credentials",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.expired_time),
+            1 => lenient::value(map, &mut self.expiration),
+            2 => lenient::value(map, &mut self.credentials),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: u64) -> Self {
-        self.expired_time = Some(expired_time);
-        self
+}
+
+impl<'de> Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Expiration`.
-    pub fn with_expiration(mut self, expiration: impl Into<String>) -> Self {
-        self.expiration = Some(expiration.into());
-        self
-    }
-    /// Sets `Credentials`.
-    pub fn with_credentials(mut self, credentials: output::Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssumeRoleWithWebIdentityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssumeRoleWithWebIdentityResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("Expiration", &self.expiration)?;
+        fields.opt("Credentials", &self.credentials)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_caller_identity`](super::Client::get_caller_identity).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityRequest {}
 
 impl GetCallerIdentityRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[];
     /// With every field unset.
     pub fn new() -> Self {
         GetCallerIdentityRequest {}
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetCallerIdentityRequest {
     const NAME: &'static str = "GetCallerIdentityRequest";
-    const FIELDS: &'static [&'static str] = &[];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         while input::next_field::<Self, A>(&mut __map)?.is_some() {}
         Ok(GetCallerIdentityRequest {})
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetCallerIdentityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetCallerIdentityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        lenient::fields(serializer, "GetCallerIdentityRequest", 0)?.end()
+    }
+}
+
 /// Reply of [`Client::get_caller_identity`](super::Client::get_caller_identity).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
     /// ARN of the current caller.
     ///
     /// Example: `qcs::sts:1000262***:federated-user/1000261****`
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     /// Root account UIN of the current caller.
     ///
     /// Example: `1000262***`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// User ID.
     /// 1. If the caller is a Tencent Cloud account, the UIN of the current account is returned.
@@ -569,77 +615,71 @@ pub struct GetCallerIdentityResponse {
     /// 3. If the caller is a federated user, `uin:federatedUserName` is returned.
     ///
     /// Example: `1000261****:federatedUserName`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Account UIN.
     /// 1. If the caller is a Tencent Cloud account, the UIN of the current account is returned.
     /// 2. If the caller is a role, the UIN of the account that applies for the role is returned.
     ///
     /// Example: `1000261****`
-    #[serde(rename = "PrincipalId", default, skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     /// Identity type.
     ///
     /// Example: `CAMUser`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetCallerIdentityResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetCallerIdentityResponse {
-            arn: None,
-            account_id: None,
-            user_id: None,
-            principal_id: None,
-            type_: None,
-            request_id: None,
+impl lenient::Reply for GetCallerIdentityResponse {
+    const NAME: &'static str = "GetCallerIdentityResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Arn",
+        "AccountId",
+        "UserId",
+        "PrincipalId",
+        "Type",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.arn),
+            1 => lenient::value(map, &mut self.account_id),
+            2 => lenient::value(map, &mut self.user_id),
+            3 => lenient::value(map, &mut self.principal_id),
+            4 => lenient::value(map, &mut self.type_),
+            5 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Arn`.
-    pub fn with_arn(mut self, arn: impl Into<String>) -> Self {
-        self.arn = Some(arn.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GetCallerIdentityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AccountId`.
-    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
-    }
-    /// Sets `UserId`.
-    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-    /// Sets `PrincipalId`.
-    pub fn with_principal_id(mut self, principal_id: impl Into<String>) -> Self {
-        self.principal_id = Some(principal_id.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetCallerIdentityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetCallerIdentityResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Arn", &self.arn)?;
+        fields.opt("AccountId", &self.account_id)?;
+        fields.opt("UserId", &self.user_id)?;
+        fields.opt("PrincipalId", &self.principal_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_federation_token`](super::Client::get_federation_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetFederationTokenRequest {
     /// The customizable name of the caller, consisting of letters
     ///
     /// Required. Example: `readOnly`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Note:
     ///
@@ -648,16 +688,20 @@ pub struct GetFederationTokenRequest {
     /// This parameter needs to be URL-encoded. The server will URL-decode this field and grant temporary access credentials based on the processed policy. Please pass the parameter according to the specification.
     ///
     /// Required. Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D`
-    #[serde(rename = "Policy")]
     pub policy: String,
     /// The validity period of temporary credentials in seconds. Default value: 1,800s. Maximum value for a root account: 7,200s. Maximum value for a sub-account: 129,600s.
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
 }
 
 impl GetFederationTokenRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Policy",
+        "DurationSeconds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(name: impl Into<String>, policy: impl Into<String>) -> Self {
         GetFederationTokenRequest {
@@ -673,13 +717,10 @@ impl GetFederationTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetFederationTokenRequest {
     const NAME: &'static str = "GetFederationTokenRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "Name",
-        "Policy",
-        "DurationSeconds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut policy = None;
@@ -700,89 +741,104 @@ impl input::Input for GetFederationTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetFederationTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetFederationTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetFederationTokenRequest", Self::FIELDS.len())?;
+        fields.plain("Name", &self.name)?;
+        fields.plain("Policy", &self.policy)?;
+        fields.opt("DurationSeconds", &self.duration_seconds)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_federation_token`](super::Client::get_federation_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetFederationTokenResponse {
     /// Temporary access credentials
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// Temporary access credentials expiration time. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1686664553`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// Temporary access credentials expiration time in UTC time in ISO 8601 format.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-06-13T13:55:53Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetFederationTokenResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetFederationTokenResponse {
-            credentials: None,
-            expired_time: None,
-            expiration: None,
-            request_id: None,
+impl lenient::Reply for GetFederationTokenResponse {
+    const NAME: &'static str = "GetFederationTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Credentials`.
-    pub fn with_credentials(mut self, credentials: output::Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetFederationTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: u64) -> Self {
-        self.expired_time = Some(expired_time);
-        self
-    }
-    /// Sets `Expiration`.
-    pub fn with_expiration(mut self, expiration: impl Into<String>) -> Self {
-        self.expiration = Some(expiration.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetFederationTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetFederationTokenResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Credentials", &self.credentials)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("Expiration", &self.expiration)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::get_session_token`](super::Client::get_session_token).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionTokenRequest {
     /// (Chinese only) MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
     ///
     /// Required. Example: `qcs::cam:uin/10001::mfa/softToken`
-    #[serde(rename = "SerialNumber")]
     pub serial_number: String,
     /// (Chinese only) mfa身份验证码。
     ///
     /// Required. Example: `482724`
-    #[serde(rename = "TokenCode")]
     pub token_code: String,
     /// (Chinese only) 指定临时证书的有效期，单位：秒，默认1800秒，主账号最长可设定有效期为7200秒，子账号最长可设定有效期为129600秒。
     ///
     /// Example: `1800`
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
 }
 
 impl GetSessionTokenRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "SerialNumber",
+        "TokenCode",
+        "DurationSeconds",
+    ];
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(serial_number: impl Into<String>, token_code: impl Into<String>) -> Self {
         GetSessionTokenRequest {
@@ -798,13 +854,10 @@ impl GetSessionTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for GetSessionTokenRequest {
     const NAME: &'static str = "GetSessionTokenRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "SerialNumber",
-        "TokenCode",
-        "DurationSeconds",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut serial_number = None;
         let mut token_code = None;
@@ -825,80 +878,95 @@ impl input::Input for GetSessionTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for GetSessionTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for GetSessionTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetSessionTokenRequest", Self::FIELDS.len())?;
+        fields.plain("SerialNumber", &self.serial_number)?;
+        fields.plain("TokenCode", &self.token_code)?;
+        fields.opt("DurationSeconds", &self.duration_seconds)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::get_session_token`](super::Client::get_session_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetSessionTokenResponse {
     /// (Chinese only) 临时访问凭证
     ///
     /// Example: `{"Token":"da1e***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
     /// (Chinese only) 证书无效的时间，返回 Unix 时间戳，精确到秒
     ///
     /// Example: `1686664553`
-    #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
     /// (Chinese only) 临时访问凭证的过期时间，以 iso8601 格式的 UTC 时间表示
     ///
     /// Example: `2018-12-04T09:06:16Z`
-    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl GetSessionTokenResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GetSessionTokenResponse {
-            credentials: None,
-            expired_time: None,
-            expiration: None,
-            request_id: None,
+impl lenient::Reply for GetSessionTokenResponse {
+    const NAME: &'static str = "GetSessionTokenResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Credentials",
+        "ExpiredTime",
+        "Expiration",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.credentials),
+            1 => lenient::scalar(map, &mut self.expired_time),
+            2 => lenient::value(map, &mut self.expiration),
+            3 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Credentials`.
-    pub fn with_credentials(mut self, credentials: output::Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
+}
+
+impl<'de> Deserialize<'de> for GetSessionTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: u64) -> Self {
-        self.expired_time = Some(expired_time);
-        self
-    }
-    /// Sets `Expiration`.
-    pub fn with_expiration(mut self, expiration: impl Into<String>) -> Self {
-        self.expiration = Some(expiration.into());
-        self
-    }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GetSessionTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GetSessionTokenResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Credentials", &self.credentials)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("Expiration", &self.expiration)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Request of [`Client::query_api_key`](super::Client::query_api_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryApiKeyRequest {
     /// (Chinese only) 待查询的账号uin(不填默认查当前账号uin)
     ///
     /// Example: `100020328651`
-    #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
     pub target_uin: Option<u64>,
 }
 
 impl QueryApiKeyRequest {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "TargetUin",
+    ];
     /// With every field unset.
     pub fn new() -> Self {
         QueryApiKeyRequest {
@@ -912,11 +980,10 @@ impl QueryApiKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for QueryApiKeyRequest {
     const NAME: &'static str = "QueryApiKeyRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "TargetUin",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut target_uin = None;
         while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
@@ -931,63 +998,84 @@ impl input::Input for QueryApiKeyRequest {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for QueryApiKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
     }
 }
 
+impl serde::Serialize for QueryApiKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryApiKeyRequest", Self::FIELDS.len())?;
+        fields.opt("TargetUin", &self.target_uin)?;
+        fields.end()
+    }
+}
+
 /// Reply of [`Client::query_api_key`](super::Client::query_api_key).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct QueryApiKeyResponse {
     /// (Chinese only) 密钥ID列表。
     ///
     /// Example: `[{"SecretId":"AKID***","CreateTime":1575517111,"Status":2}]`
-    #[serde(rename = "IdKeys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub id_keys: Vec<output::ApiKey>,
     /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-impl QueryApiKeyResponse {
-    /// With every field unset.
-    pub fn new() -> Self {
-        QueryApiKeyResponse {
-            id_keys: Vec::new(),
-            request_id: None,
+impl lenient::Reply for QueryApiKeyResponse {
+    const NAME: &'static str = "QueryApiKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "IdKeys",
+        "RequestId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.id_keys),
+            1 => lenient::value(map, &mut self.request_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `IdKeys`.
-    pub fn with_id_keys(mut self, id_keys: impl IntoIterator<Item = output::ApiKey>) -> Self {
-        self.id_keys = id_keys.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for QueryApiKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RequestId`.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for QueryApiKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "QueryApiKeyResponse", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("IdKeys", &self.id_keys)?;
+        fields.opt("RequestId", &self.request_id)?;
+        fields.end()
     }
 }
 
 /// Information on tags
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key. It’s up to 128 characters and case-sensitive.
     ///
     /// Required. Example: `department`
-    #[serde(rename = "Key")]
     pub key: String,
     /// Tag value. It’s up to 256 characters and case-sensitive.
     ///
     /// Required. Example: `engineering`
-    #[serde(rename = "Value")]
     pub value: String,
 }
 
 impl Tag {
+    /// The wire names of the members, in declaration order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
     /// With the fields a request must carry.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Tag {
@@ -997,12 +1085,10 @@ impl Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl input::Input for Tag {
     const NAME: &'static str = "Tag";
-    const FIELDS: &'static [&'static str] = &[
-        "Key",
-        "Value",
-    ];
+    const FIELDS: &'static [&'static str] = Self::FIELDS;
     fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut key = None;
         let mut value = None;
@@ -1020,8 +1106,18 @@ impl input::Input for Tag {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         input::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", Self::FIELDS.len())?;
+        fields.plain("Key", &self.key)?;
+        fields.plain("Value", &self.value)?;
+        fields.end()
     }
 }

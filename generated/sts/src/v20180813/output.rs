@@ -2,98 +2,109 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) API密钥数据列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// (Chinese only) 密钥ID
     ///
     /// Example: `AKID***`
-    #[serde(rename = "SecretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// (Chinese only) 创建时间(时间戳)
     ///
     /// Example: `1575517111`
-    #[serde(rename = "CreateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<u64>,
     /// (Chinese only) 状态(2:有效, 3:禁用, 4:已删除)
     ///
     /// Example: `2`
-    #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
 }
 
-impl ApiKey {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ApiKey {
-            secret_id: None,
-            create_time: None,
-            status: None,
+impl lenient::Reply for ApiKey {
+    const NAME: &'static str = "ApiKey";
+    const FIELDS: &'static [&'static str] = &[
+        "SecretId",
+        "CreateTime",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.secret_id),
+            1 => lenient::scalar(map, &mut self.create_time),
+            2 => lenient::scalar(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `SecretId`.
-    pub fn with_secret_id(mut self, secret_id: impl Into<String>) -> Self {
-        self.secret_id = Some(secret_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: u64) -> Self {
-        self.create_time = Some(create_time);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: u64) -> Self {
-        self.status = Some(status);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ApiKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ApiKey", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecretId", &self.secret_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// Temporary credentials
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Token, which contains up to 4,096 bytes depending on the associated policies.
     ///
     /// Example: `da1e***`
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Temporary credentials key ID, which contains up to 1,024 bytes.
     ///
     /// Example: `AKID***`
-    #[serde(rename = "TmpSecretId", default, skip_serializing_if = "Option::is_none")]
     pub tmp_secret_id: Option<String>,
     /// Temporary credentials key, which contains up to 1,024 bytes.
     ///
     /// Example: `q95K***`
-    #[serde(rename = "TmpSecretKey", default, skip_serializing_if = "Option::is_none")]
     pub tmp_secret_key: Option<String>,
 }
 
-impl Credentials {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Credentials {
-            token: None,
-            tmp_secret_id: None,
-            tmp_secret_key: None,
+impl lenient::Reply for Credentials {
+    const NAME: &'static str = "Credentials";
+    const FIELDS: &'static [&'static str] = &[
+        "Token",
+        "TmpSecretId",
+        "TmpSecretKey",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.token),
+            1 => lenient::value(map, &mut self.tmp_secret_id),
+            2 => lenient::value(map, &mut self.tmp_secret_key),
+            _ => Ok(()),
         }
     }
-    /// Sets `Token`.
-    pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Credentials {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TmpSecretId`.
-    pub fn with_tmp_secret_id(mut self, tmp_secret_id: impl Into<String>) -> Self {
-        self.tmp_secret_id = Some(tmp_secret_id.into());
-        self
-    }
-    /// Sets `TmpSecretKey`.
-    pub fn with_tmp_secret_key(mut self, tmp_secret_key: impl Into<String>) -> Self {
-        self.tmp_secret_key = Some(tmp_secret_key.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Credentials {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Credentials", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Token", &self.token)?;
+        fields.opt("TmpSecretId", &self.tmp_secret_id)?;
+        fields.opt("TmpSecretKey", &self.tmp_secret_key)?;
+        fields.end()
     }
 }

@@ -30,88 +30,10 @@ pub fn decode_reply(
     action: &str,
     body: &[u8],
 ) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
-    fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
-        action: &str,
-        body: &[u8],
-    ) -> Result<serde_json::Value, tencentcloud_runtime::Error> {
-        let reply: T = tencentcloud_runtime::client::decode_reply(
-            super::SERVICE.family,
-            action,
-            200,
-            body,
-        )?;
-        serde_json::to_value(reply)
-            .map_err(|e| tencentcloud_runtime::Error::Decode {
-                action: action.to_owned(),
-                status: 200,
-                message: format!("the typed reply does not serialize: {e}"),
-                body: String::new(),
-            })
-    }
-    Some(
-        match action {
-            "AddProject" => typed::<super::AddProjectResponse>(action, body),
-            "AddResourceTag" => typed::<super::AddResourceTagResponse>(action, body),
-            "AttachResourcesTag" => {
-                typed::<super::AttachResourcesTagResponse>(action, body)
-            }
-            "CreateTag" => typed::<super::CreateTagResponse>(action, body),
-            "CreateTags" => typed::<super::CreateTagsResponse>(action, body),
-            "DeleteResourceTag" => {
-                typed::<super::DeleteResourceTagResponse>(action, body)
-            }
-            "DeleteTag" => typed::<super::DeleteTagResponse>(action, body),
-            "DeleteTags" => typed::<super::DeleteTagsResponse>(action, body),
-            "DescribeProjects" => typed::<super::DescribeProjectsResponse>(action, body),
-            "DescribeResourceTags" => {
-                typed::<super::DescribeResourceTagsResponse>(action, body)
-            }
-            "DescribeResourceTagsByResourceIds" => {
-                typed::<super::DescribeResourceTagsByResourceIdsResponse>(action, body)
-            }
-            "DescribeResourceTagsByResourceIdsSeq" => {
-                typed::<
-                    super::DescribeResourceTagsByResourceIdsSeqResponse,
-                >(action, body)
-            }
-            "DescribeResourceTagsByTagKeys" => {
-                typed::<super::DescribeResourceTagsByTagKeysResponse>(action, body)
-            }
-            "DescribeResourcesByTags" => {
-                typed::<super::DescribeResourcesByTagsResponse>(action, body)
-            }
-            "DescribeResourcesByTagsUnion" => {
-                typed::<super::DescribeResourcesByTagsUnionResponse>(action, body)
-            }
-            "DescribeTagKeys" => typed::<super::DescribeTagKeysResponse>(action, body),
-            "DescribeTagValues" => {
-                typed::<super::DescribeTagValuesResponse>(action, body)
-            }
-            "DescribeTagValuesSeq" => {
-                typed::<super::DescribeTagValuesSeqResponse>(action, body)
-            }
-            "DescribeTags" => typed::<super::DescribeTagsResponse>(action, body),
-            "DescribeTagsSeq" => typed::<super::DescribeTagsSeqResponse>(action, body),
-            "DetachResourcesTag" => {
-                typed::<super::DetachResourcesTagResponse>(action, body)
-            }
-            "GetResources" => typed::<super::GetResourcesResponse>(action, body),
-            "GetTagKeys" => typed::<super::GetTagKeysResponse>(action, body),
-            "GetTagValues" => typed::<super::GetTagValuesResponse>(action, body),
-            "GetTags" => typed::<super::GetTagsResponse>(action, body),
-            "ModifyResourceTags" => {
-                typed::<super::ModifyResourceTagsResponse>(action, body)
-            }
-            "ModifyResourcesTagValue" => {
-                typed::<super::ModifyResourcesTagValueResponse>(action, body)
-            }
-            "TagResources" => typed::<super::TagResourcesResponse>(action, body),
-            "UnTagResources" => typed::<super::UnTagResourcesResponse>(action, body),
-            "UpdateProject" => typed::<super::UpdateProjectResponse>(action, body),
-            "UpdateResourceTagValue" => {
-                typed::<super::UpdateResourceTagValueResponse>(action, body)
-            }
-            _ => return None,
-        },
+    tencentcloud_runtime::operation::decode(
+        super::OPERATIONS,
+        super::SERVICE.family,
+        action,
+        body,
     )
 }

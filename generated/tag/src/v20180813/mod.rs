@@ -63,13 +63,7 @@ impl Client {
         &self,
         request: AddProjectRequest,
     ) -> Result<AddProjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddProject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associating Resources and Tags
     ///
@@ -78,13 +72,7 @@ impl Client {
         &self,
         request: AddResourceTagRequest,
     ) -> Result<AddResourceTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddResourceTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates tag with resources in batches
     ///
@@ -93,13 +81,7 @@ impl Client {
         &self,
         request: AttachResourcesTagRequest,
     ) -> Result<AttachResourcesTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachResourcesTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creating Tags
     ///
@@ -108,13 +90,7 @@ impl Client {
         &self,
         request: CreateTagRequest,
     ) -> Result<CreateTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Batch creates tags
     ///
@@ -123,13 +99,7 @@ impl Client {
         &self,
         request: CreateTagsRequest,
     ) -> Result<CreateTagsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateTags",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unassociating Resources and Tags
     ///
@@ -138,13 +108,7 @@ impl Client {
         &self,
         request: DeleteResourceTagRequest,
     ) -> Result<DeleteResourceTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteResourceTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deleting Tags
     ///
@@ -153,13 +117,7 @@ impl Client {
         &self,
         request: DeleteTagRequest,
     ) -> Result<DeleteTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Batch deletes tags
     ///
@@ -168,13 +126,7 @@ impl Client {
         &self,
         request: DeleteTagsRequest,
     ) -> Result<DeleteTagsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteTags",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets project lists
     ///
@@ -183,13 +135,7 @@ impl Client {
         &self,
         request: DescribeProjectsRequest,
     ) -> Result<DescribeProjectsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeProjects",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries tags associated with resource
     ///
@@ -198,13 +144,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsRequest,
     ) -> Result<DescribeResourceTagsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourceTags",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Batch queries tags associated with resource
     ///
@@ -213,13 +153,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsByResourceIdsRequest,
     ) -> Result<DescribeResourceTagsByResourceIdsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourceTagsByResourceIds",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views tags associated with resource in sequence
     ///
@@ -228,13 +162,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsByResourceIdsSeqRequest,
     ) -> Result<DescribeResourceTagsByResourceIdsSeqResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourceTagsByResourceIdsSeq",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets resource tags based on tag keys
     ///
@@ -243,13 +171,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsByTagKeysRequest,
     ) -> Result<DescribeResourceTagsByTagKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourceTagsByTagKeys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries resources by tags
     ///
@@ -258,13 +180,7 @@ impl Client {
         &self,
         request: DescribeResourcesByTagsRequest,
     ) -> Result<DescribeResourcesByTagsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourcesByTags",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries resource list by tags
     ///
@@ -273,13 +189,7 @@ impl Client {
         &self,
         request: DescribeResourcesByTagsUnionRequest,
     ) -> Result<DescribeResourcesByTagsUnionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeResourcesByTagsUnion",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying Tag Keys
     ///
@@ -288,13 +198,7 @@ impl Client {
         &self,
         request: DescribeTagKeysRequest,
     ) -> Result<DescribeTagKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTagKeys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying Tag Values
     ///
@@ -303,13 +207,7 @@ impl Client {
         &self,
         request: DescribeTagValuesRequest,
     ) -> Result<DescribeTagValuesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTagValues",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag values in sequence
     ///
@@ -318,13 +216,7 @@ impl Client {
         &self,
         request: DescribeTagValuesSeqRequest,
     ) -> Result<DescribeTagValuesSeqResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTagValuesSeq",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying Tag Lists
     ///
@@ -333,13 +225,7 @@ impl Client {
         &self,
         request: DescribeTagsRequest,
     ) -> Result<DescribeTagsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTags",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag lists in sequence
     ///
@@ -348,13 +234,7 @@ impl Client {
         &self,
         request: DescribeTagsSeqRequest,
     ) -> Result<DescribeTagsSeqResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTagsSeq",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds tag from resources in batches
     ///
@@ -363,13 +243,7 @@ impl Client {
         &self,
         request: DetachResourcesTagRequest,
     ) -> Result<DetachResourcesTagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachResourcesTag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries resource tag list
     ///
@@ -378,13 +252,7 @@ impl Client {
         &self,
         request: GetResourcesRequest,
     ) -> Result<GetResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetResources",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag key list
     ///
@@ -393,13 +261,7 @@ impl Client {
         &self,
         request: GetTagKeysRequest,
     ) -> Result<GetTagKeysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetTagKeys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag value list
     ///
@@ -408,13 +270,7 @@ impl Client {
         &self,
         request: GetTagValuesRequest,
     ) -> Result<GetTagValuesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetTagValues",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Gets tag list
     ///
@@ -423,13 +279,7 @@ impl Client {
         &self,
         request: GetTagsRequest,
     ) -> Result<GetTagsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetTags",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Batch Modifying Tags Associated with a Resource
     ///
@@ -438,13 +288,7 @@ impl Client {
         &self,
         request: ModifyResourceTagsRequest,
     ) -> Result<ModifyResourceTagsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyResourceTags",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies tag value associated with resources in batches
     ///
@@ -453,13 +297,7 @@ impl Client {
         &self,
         request: ModifyResourcesTagValueRequest,
     ) -> Result<ModifyResourcesTagValueResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyResourcesTagValue",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds tag to resources
     ///
@@ -468,13 +306,7 @@ impl Client {
         &self,
         request: TagResourcesRequest,
     ) -> Result<TagResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TagResources",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds tag from resources
     ///
@@ -483,13 +315,7 @@ impl Client {
         &self,
         request: UnTagResourcesRequest,
     ) -> Result<UnTagResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnTagResources",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改项目
     ///
@@ -498,13 +324,7 @@ impl Client {
         &self,
         request: UpdateProjectRequest,
     ) -> Result<UpdateProjectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateProject",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifying Resource Tag Values
     ///
@@ -513,190 +333,331 @@ impl Client {
         &self,
         request: UpdateResourceTagValueRequest,
     ) -> Result<UpdateResourceTagValueResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateResourceTagValue",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "AddProject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_project(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AddResourceTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_resource_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachResourcesTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_resources_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateTags" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_tags(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteResourceTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_resource_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteTags" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_tags(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeProjects" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_projects(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourceTags" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resource_tags(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourceTagsByResourceIds" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resource_tags_by_resource_ids(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourceTagsByResourceIdsSeq" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_resource_tags_by_resource_ids_seq(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourceTagsByTagKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resource_tags_by_tag_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourcesByTags" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resources_by_tags(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeResourcesByTagsUnion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_resources_by_tags_union(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTagKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_tag_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTagValues" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_tag_values(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTagValuesSeq" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_tag_values_seq(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTags" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_tags(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTagsSeq" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_tags_seq(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachResourcesTag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_resources_tag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetTagKeys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_tag_keys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetTagValues" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_tag_values(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetTags" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_tags(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyResourceTags" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_resource_tags(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyResourcesTagValue" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_resources_tag_value(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TagResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.tag_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnTagResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.un_tag_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateProject" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_project(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateResourceTagValue" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_resource_tag_value(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for AddProjectRequest {
+    type Output = AddProjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddProject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AddResourceTagRequest {
+    type Output = AddResourceTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddResourceTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachResourcesTagRequest {
+    type Output = AttachResourcesTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachResourcesTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateTagRequest {
+    type Output = CreateTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateTagsRequest {
+    type Output = CreateTagsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateTags",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteResourceTagRequest {
+    type Output = DeleteResourceTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteResourceTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteTagRequest {
+    type Output = DeleteTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteTagsRequest {
+    type Output = DeleteTagsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteTags",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeProjectsRequest {
+    type Output = DescribeProjectsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeProjects",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourceTagsRequest {
+    type Output = DescribeResourceTagsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourceTags",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourceTagsByResourceIdsRequest {
+    type Output = DescribeResourceTagsByResourceIdsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourceTagsByResourceIds",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourceTagsByResourceIdsSeqRequest {
+    type Output = DescribeResourceTagsByResourceIdsSeqResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourceTagsByResourceIdsSeq",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourceTagsByTagKeysRequest {
+    type Output = DescribeResourceTagsByTagKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourceTagsByTagKeys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourcesByTagsRequest {
+    type Output = DescribeResourcesByTagsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourcesByTags",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeResourcesByTagsUnionRequest {
+    type Output = DescribeResourcesByTagsUnionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeResourcesByTagsUnion",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTagKeysRequest {
+    type Output = DescribeTagKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTagKeys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTagValuesRequest {
+    type Output = DescribeTagValuesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTagValues",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTagValuesSeqRequest {
+    type Output = DescribeTagValuesSeqResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTagValuesSeq",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTagsRequest {
+    type Output = DescribeTagsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTags",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTagsSeqRequest {
+    type Output = DescribeTagsSeqResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTagsSeq",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DetachResourcesTagRequest {
+    type Output = DetachResourcesTagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachResourcesTag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetResourcesRequest {
+    type Output = GetResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetResources",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetTagKeysRequest {
+    type Output = GetTagKeysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetTagKeys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetTagValuesRequest {
+    type Output = GetTagValuesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetTagValues",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for GetTagsRequest {
+    type Output = GetTagsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetTags",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ModifyResourceTagsRequest {
+    type Output = ModifyResourceTagsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyResourceTags",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyResourcesTagValueRequest {
+    type Output = ModifyResourcesTagValueResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyResourcesTagValue",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TagResourcesRequest {
+    type Output = TagResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TagResources",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnTagResourcesRequest {
+    type Output = UnTagResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnTagResources",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateProjectRequest {
+    type Output = UpdateProjectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateProject",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateResourceTagValueRequest {
+    type Output = UpdateResourceTagValueResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateResourceTagValue",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<AddProjectRequest>(),
+    runtime::operation::Entry::of::<AddResourceTagRequest>(),
+    runtime::operation::Entry::of::<AttachResourcesTagRequest>(),
+    runtime::operation::Entry::of::<CreateTagRequest>(),
+    runtime::operation::Entry::of::<CreateTagsRequest>(),
+    runtime::operation::Entry::of::<DeleteResourceTagRequest>(),
+    runtime::operation::Entry::of::<DeleteTagRequest>(),
+    runtime::operation::Entry::of::<DeleteTagsRequest>(),
+    runtime::operation::Entry::of::<DescribeProjectsRequest>(),
+    runtime::operation::Entry::of::<DescribeResourceTagsRequest>(),
+    runtime::operation::Entry::of::<DescribeResourceTagsByResourceIdsRequest>(),
+    runtime::operation::Entry::of::<DescribeResourceTagsByResourceIdsSeqRequest>(),
+    runtime::operation::Entry::of::<DescribeResourceTagsByTagKeysRequest>(),
+    runtime::operation::Entry::of::<DescribeResourcesByTagsRequest>(),
+    runtime::operation::Entry::of::<DescribeResourcesByTagsUnionRequest>(),
+    runtime::operation::Entry::of::<DescribeTagKeysRequest>(),
+    runtime::operation::Entry::of::<DescribeTagValuesRequest>(),
+    runtime::operation::Entry::of::<DescribeTagValuesSeqRequest>(),
+    runtime::operation::Entry::of::<DescribeTagsRequest>(),
+    runtime::operation::Entry::of::<DescribeTagsSeqRequest>(),
+    runtime::operation::Entry::of::<DetachResourcesTagRequest>(),
+    runtime::operation::Entry::of::<GetResourcesRequest>(),
+    runtime::operation::Entry::of::<GetTagKeysRequest>(),
+    runtime::operation::Entry::of::<GetTagValuesRequest>(),
+    runtime::operation::Entry::of::<GetTagsRequest>(),
+    runtime::operation::Entry::of::<ModifyResourceTagsRequest>(),
+    runtime::operation::Entry::of::<ModifyResourcesTagValueRequest>(),
+    runtime::operation::Entry::of::<TagResourcesRequest>(),
+    runtime::operation::Entry::of::<UnTagResourcesRequest>(),
+    runtime::operation::Entry::of::<UpdateProjectRequest>(),
+    runtime::operation::Entry::of::<UpdateResourceTagValueRequest>(),
+];

@@ -2,412 +2,475 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// Information of failed resources.
 /// This is returned when resource tag binding or unbinding fails.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FailedResource {
     /// Six-segment descriptions of failed resources
     ///
     /// Required. Example: `qcs::cvm:ap-beijing:uin/1234567:instance/ins-123`
-    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Error code
     ///
     /// Required. Example: `InvalidParameterValue.TagKeyDuplicate`
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Error message
     ///
     /// Required. Example: `TagKeyDuplicate`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl FailedResource {
-    /// With the fields a request must carry.
-    pub fn new(resource: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FailedResource {
-            resource: Some(resource.into()),
-            code: Some(code.into()),
-            message: Some(message.into()),
+impl lenient::Reply for FailedResource {
+    const NAME: &'static str = "FailedResource";
+    const FIELDS: &'static [&'static str] = &[
+        "Resource",
+        "Code",
+        "Message",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource),
+            1 => lenient::value(map, &mut self.code),
+            2 => lenient::value(map, &mut self.message),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for FailedResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FailedResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FailedResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Resource", &self.resource)?;
+        fields.opt("Code", &self.code)?;
+        fields.opt("Message", &self.message)?;
+        fields.end()
+    }
+}
+
 /// Project information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Project {
     /// Project ID.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// Project name.
     ///
     /// Required. Example: `project_1`
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Creator UIN.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "CreatorUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub creator_uin: Option<u64>,
     /// Project description.
     ///
     /// Required. Example: `info`
-    #[serde(rename = "ProjectInfo", default, skip_serializing_if = "Option::is_none")]
     pub project_info: Option<String>,
     /// Creation time.
     ///
     /// Required. Example: `2022-08-03 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
-impl Project {
-    /// With the fields a request must carry.
-    pub fn new(project_id: u64, project_name: impl Into<String>, creator_uin: u64, project_info: impl Into<String>, create_time: impl Into<String>) -> Self {
-        Project {
-            project_id: Some(project_id),
-            project_name: Some(project_name.into()),
-            creator_uin: Some(creator_uin),
-            project_info: Some(project_info.into()),
-            create_time: Some(create_time.into()),
+impl lenient::Reply for Project {
+    const NAME: &'static str = "Project";
+    const FIELDS: &'static [&'static str] = &[
+        "ProjectId",
+        "ProjectName",
+        "CreatorUin",
+        "ProjectInfo",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.project_id),
+            1 => lenient::value(map, &mut self.project_name),
+            2 => lenient::scalar(map, &mut self.creator_uin),
+            3 => lenient::value(map, &mut self.project_info),
+            4 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Project {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Project", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("ProjectName", &self.project_name)?;
+        fields.opt("CreatorUin", &self.creator_uin)?;
+        fields.opt("ProjectInfo", &self.project_info)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
+    }
+}
+
 /// Resource tag key value
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceIdTag {
     /// Unique resource ID
     /// Note: this field may return null, indicating that no valid values can be obtained
     ///
     /// Example: `ins-3841`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Tag key-value pair
     /// Note: this field may return null, indicating that no valid values can be obtained
-    #[serde(rename = "TagKeyValues", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_key_values: Vec<output::Tag>,
 }
 
-impl ResourceIdTag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceIdTag {
-            resource_id: None,
-            tag_key_values: Vec::new(),
+impl lenient::Reply for ResourceIdTag {
+    const NAME: &'static str = "ResourceIdTag";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "TagKeyValues",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::list(map, &mut self.tag_key_values),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceIdTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TagKeyValues`.
-    pub fn with_tag_key_values(mut self, tag_key_values: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_key_values = tag_key_values.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceIdTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceIdTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.list("TagKeyValues", &self.tag_key_values)?;
+        fields.end()
     }
 }
 
 /// Resource tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// The resource's region.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "ResourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub resource_region: Option<String>,
     /// Service type.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Resource prefix.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `instance`
-    #[serde(rename = "ResourcePrefix", default, skip_serializing_if = "Option::is_none")]
     pub resource_prefix: Option<String>,
     /// Unique resource ID.
     /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `ins-1399`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Resource tag.
     /// Note: This field may return null, indicating that no valid value is found.
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl ResourceTag {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceTag {
-            resource_region: None,
-            service_type: None,
-            resource_prefix: None,
-            resource_id: None,
-            tags: Vec::new(),
+impl lenient::Reply for ResourceTag {
+    const NAME: &'static str = "ResourceTag";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceRegion",
+        "ServiceType",
+        "ResourcePrefix",
+        "ResourceId",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_region),
+            1 => lenient::value(map, &mut self.service_type),
+            2 => lenient::value(map, &mut self.resource_prefix),
+            3 => lenient::value(map, &mut self.resource_id),
+            4 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResourceRegion`.
-    pub fn with_resource_region(mut self, resource_region: impl Into<String>) -> Self {
-        self.resource_region = Some(resource_region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `ResourcePrefix`.
-    pub fn with_resource_prefix(mut self, resource_prefix: impl Into<String>) -> Self {
-        self.resource_prefix = Some(resource_prefix.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceTag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceRegion", &self.resource_region)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("ResourcePrefix", &self.resource_prefix)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// Resources and their associated tags (key-value pairs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceTagMapping {
     /// Six-segment resource description. Tencent Cloud uses a six-segment value to describe a resource.
     /// For example, ResourceList.1 = qcs::${ServiceType}:${Region}:${Account}:${ResourcePreifx}/${ResourceId}.
     ///
     /// Example: `qcs::cvm:ap-beijing:uin/1234567:instance/ins-123`
-    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// List of tags associated with the resource
-    #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
 
-impl ResourceTagMapping {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceTagMapping {
-            resource: None,
-            tags: Vec::new(),
+impl lenient::Reply for ResourceTagMapping {
+    const NAME: &'static str = "ResourceTagMapping";
+    const FIELDS: &'static [&'static str] = &[
+        "Resource",
+        "Tags",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource),
+            1 => lenient::list(map, &mut self.tags),
+            _ => Ok(()),
         }
     }
-    /// Sets `Resource`.
-    pub fn with_resource(mut self, resource: impl Into<String>) -> Self {
-        self.resource = Some(resource.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceTagMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Tags`.
-    pub fn with_tags(mut self, tags: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tags = tags.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceTagMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceTagMapping", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Resource", &self.resource)?;
+        fields.list("Tags", &self.tags)?;
+        fields.end()
     }
 }
 
 /// A tag key-value pair.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key.
     ///
     /// Required. Example: `name`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value.
     ///
     /// Required. Example: `John`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// Tag type. Valid values: Custom: custom tag; System: system tag; All: all tags. Default value: All.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `All`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(tag_key: impl Into<String>, tag_value: impl Into<String>) -> Self {
-        Tag {
-            tag_key: Some(tag_key.into()),
-            tag_value: Some(tag_value.into()),
-            category: None,
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+        "Category",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            2 => lenient::value(map, &mut self.category),
+            _ => Ok(()),
         }
     }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.opt("Category", &self.category)?;
+        fields.end()
     }
 }
 
 /// Tag key-value pair and resource ID.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagResource {
     /// Tag key.
     ///
     /// Example: `name`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value.
     ///
     /// Example: `john`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// Resource ID.
     ///
     /// Example: `ins-2568`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Tag key MD5 value.
     ///
     /// Example: `b068931cc450442b63f5b3d276ea4297`
-    #[serde(rename = "TagKeyMd5", default, skip_serializing_if = "Option::is_none")]
     pub tag_key_md5: Option<String>,
     /// Tag value MD5 value.
     ///
     /// Example: `527bd5b5d689e2c32ae974c6229ff785`
-    #[serde(rename = "TagValueMd5", default, skip_serializing_if = "Option::is_none")]
     pub tag_value_md5: Option<String>,
     /// Resource type
     /// Note: this field may return null, indicating that no valid values found.
     ///
     /// Example: `cvm`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// Tag type. Valid values: Custom: custom tag; System: system tag.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `Custom`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 
-impl TagResource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TagResource {
-            tag_key: None,
-            tag_value: None,
-            resource_id: None,
-            tag_key_md5: None,
-            tag_value_md5: None,
-            service_type: None,
-            category: None,
+impl lenient::Reply for TagResource {
+    const NAME: &'static str = "TagResource";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+        "ResourceId",
+        "TagKeyMd5",
+        "TagValueMd5",
+        "ServiceType",
+        "Category",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            2 => lenient::value(map, &mut self.resource_id),
+            3 => lenient::value(map, &mut self.tag_key_md5),
+            4 => lenient::value(map, &mut self.tag_value_md5),
+            5 => lenient::value(map, &mut self.service_type),
+            6 => lenient::value(map, &mut self.category),
+            _ => Ok(()),
         }
     }
-    /// Sets `TagKey`.
-    pub fn with_tag_key(mut self, tag_key: impl Into<String>) -> Self {
-        self.tag_key = Some(tag_key.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TagResource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TagValue`.
-    pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
-        self.tag_value = Some(tag_value.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `TagKeyMd5`.
-    pub fn with_tag_key_md5(mut self, tag_key_md5: impl Into<String>) -> Self {
-        self.tag_key_md5 = Some(tag_key_md5.into());
-        self
-    }
-    /// Sets `TagValueMd5`.
-    pub fn with_tag_value_md5(mut self, tag_value_md5: impl Into<String>) -> Self {
-        self.tag_value_md5 = Some(tag_value_md5.into());
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TagResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagResource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("TagKeyMd5", &self.tag_key_md5)?;
+        fields.opt("TagValueMd5", &self.tag_value_md5)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("Category", &self.category)?;
+        fields.end()
     }
 }
 
 /// A tag key-value pair and if deletion is allowed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagWithDelete {
     /// Tag key.
     ///
     /// Example: `name`
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// Tag value.
     ///
     /// Example: `john`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// If deletion is allowed.
     ///
     /// Example: `0`
-    #[serde(rename = "CanDelete", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<u64>,
     /// Tag type. Valid values: Custom: custom tag; System: system tag; All: all tags. Default value: All.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `Custom`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 
-impl TagWithDelete {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TagWithDelete {
-            tag_key: None,
-            tag_value: None,
-            can_delete: None,
-            category: None,
+impl lenient::Reply for TagWithDelete {
+    const NAME: &'static str = "TagWithDelete";
+    const FIELDS: &'static [&'static str] = &[
+        "TagKey",
+        "TagValue",
+        "CanDelete",
+        "Category",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tag_key),
+            1 => lenient::value(map, &mut self.tag_value),
+            2 => lenient::scalar(map, &mut self.can_delete),
+            3 => lenient::value(map, &mut self.category),
+            _ => Ok(()),
         }
     }
-    /// Sets `TagKey`.
-    pub fn with_tag_key(mut self, tag_key: impl Into<String>) -> Self {
-        self.tag_key = Some(tag_key.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TagWithDelete {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TagValue`.
-    pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
-        self.tag_value = Some(tag_value.into());
-        self
-    }
-    /// Sets `CanDelete`.
-    pub fn with_can_delete(mut self, can_delete: u64) -> Self {
-        self.can_delete = Some(can_delete);
-        self
-    }
-    /// Sets `Category`.
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TagWithDelete {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TagWithDelete", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TagKey", &self.tag_key)?;
+        fields.opt("TagValue", &self.tag_value)?;
+        fields.opt("CanDelete", &self.can_delete)?;
+        fields.opt("Category", &self.category)?;
+        fields.end()
     }
 }

@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::describe_resource_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_resource_tags_paginator(
         &self,
         request: DescribeResourceTagsRequest,
@@ -79,6 +80,7 @@ impl Client {
     /// Pages through [`Client::describe_resource_tags_by_resource_ids`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_resource_tags_by_resource_ids_paginator(
         &self,
         request: DescribeResourceTagsByResourceIdsRequest,
@@ -129,6 +131,7 @@ impl Client {
     /// Pages through [`Client::describe_resource_tags_by_resource_ids_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_resource_tags_by_resource_ids_seq_paginator(
         &self,
         request: DescribeResourceTagsByResourceIdsSeqRequest,
@@ -179,6 +182,7 @@ impl Client {
     /// Pages through [`Client::describe_resource_tags_by_tag_keys`] with `Offset` and `Limit` (at most 400 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_resource_tags_by_tag_keys_paginator(
         &self,
         request: DescribeResourceTagsByTagKeysRequest,
@@ -227,6 +231,7 @@ impl Client {
     /// Pages through [`Client::describe_resources_by_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_resources_by_tags_paginator(
         &self,
         request: DescribeResourcesByTagsRequest,
@@ -272,6 +277,7 @@ impl Client {
     /// Pages through [`Client::describe_resources_by_tags_union`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_resources_by_tags_union_paginator(
         &self,
         request: DescribeResourcesByTagsUnionRequest,
@@ -320,6 +326,7 @@ impl Client {
     /// Pages through [`Client::describe_tag_keys`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_tag_keys_paginator(
         &self,
         request: DescribeTagKeysRequest,
@@ -365,6 +372,7 @@ impl Client {
     /// Pages through [`Client::describe_tag_values`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_tag_values_paginator(
         &self,
         request: DescribeTagValuesRequest,
@@ -410,6 +418,7 @@ impl Client {
     /// Pages through [`Client::describe_tag_values_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_tag_values_seq_paginator(
         &self,
         request: DescribeTagValuesSeqRequest,
@@ -455,6 +464,7 @@ impl Client {
     /// Pages through [`Client::describe_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_tags_paginator(
         &self,
         request: DescribeTagsRequest,
@@ -500,6 +510,7 @@ impl Client {
     /// Pages through [`Client::describe_tags_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_tags_seq_paginator(
         &self,
         request: DescribeTagsSeqRequest,

@@ -2236,10 +2236,12 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
+    #[inline]
     pub fn of(error: &tencentcloud_runtime::Error) -> Option<ErrorCode> {
         error.code().map(ErrorCode::parse)
     }
     /// The documented variant of `code`, or [`ErrorCode::Other`].
+    #[inline]
     pub fn parse(code: &str) -> ErrorCode {
         match code {
             "AddressQuotaLimitExceeded" => ErrorCode::AddressQuotaLimitExceeded,
@@ -3769,6 +3771,7 @@ impl ErrorCode {
         }
     }
     /// The code as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::AddressQuotaLimitExceeded => "AddressQuotaLimitExceeded",
@@ -5298,6 +5301,7 @@ impl ErrorCode {
         }
     }
     /// The documented description; `None` for [`ErrorCode::Other`].
+    #[inline]
     pub fn description(&self) -> Option<&'static str> {
         match self {
             ErrorCode::AddressQuotaLimitExceeded => {
@@ -6990,17 +6994,20 @@ impl ErrorCode {
     }
 }
 impl From<&str> for ErrorCode {
+    #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(code: &str) -> Result<Self, Self::Err> {
         Ok(ErrorCode::parse(code))
     }
 }
 impl std::fmt::Display for ErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -63,13 +63,7 @@ impl Client {
         &self,
         request: AcceptAttachCcnInstancesRequest,
     ) -> Result<AcceptAttachCcnInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AcceptAttachCcnInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 接受对等连接
     ///
@@ -78,13 +72,7 @@ impl Client {
         &self,
         request: AcceptVpcPeeringConnectionRequest,
     ) -> Result<AcceptVpcPeeringConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AcceptVpcPeeringConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adds one or more resources to a bandwidth package
     ///
@@ -93,13 +81,7 @@ impl Client {
         &self,
         request: AddBandwidthPackageResourcesRequest,
     ) -> Result<AddBandwidthPackageResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddBandwidthPackageResources",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加IPV6转换规则
     ///
@@ -110,13 +92,7 @@ impl Client {
         &self,
         request: AddIp6RulesRequest,
     ) -> Result<AddIp6RulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddIp6Rules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adds a parameter template
     ///
@@ -125,13 +101,7 @@ impl Client {
         &self,
         request: AddTemplateMemberRequest,
     ) -> Result<AddTemplateMemberResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AddTemplateMember",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Changes public IPs
     ///
@@ -140,13 +110,7 @@ impl Client {
         &self,
         request: AdjustPublicAddressRequest,
     ) -> Result<AdjustPublicAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AdjustPublicAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an EIP
     ///
@@ -158,13 +122,7 @@ impl Client {
         &self,
         request: AllocateAddressesRequest,
     ) -> Result<AllocateAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AllocateAddresses",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an EIPv6
     ///
@@ -177,13 +135,7 @@ impl Client {
         &self,
         request: AllocateIpv6AddressesRequest,
     ) -> Result<AllocateIpv6AddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AllocateIPv6Addresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Allocates the IPv6 public network bandwidth
     ///
@@ -195,13 +147,7 @@ impl Client {
         &self,
         request: AllocateIp6AddressesBandwidthRequest,
     ) -> Result<AllocateIp6AddressesBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AllocateIp6AddressesBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Assigns an IPv6 address
     ///
@@ -216,13 +162,7 @@ impl Client {
         &self,
         request: AssignIpv6AddressesRequest,
     ) -> Result<AssignIpv6AddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssignIpv6Addresses",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Assigns an IPv6 IP range
     ///
@@ -233,13 +173,7 @@ impl Client {
         &self,
         request: AssignIpv6CidrBlockRequest,
     ) -> Result<AssignIpv6CidrBlockResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssignIpv6CidrBlock",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Assigns an IPv6 subnet IP range
     ///
@@ -250,13 +184,7 @@ impl Client {
         &self,
         request: AssignIpv6SubnetCidrBlockRequest,
     ) -> Result<AssignIpv6SubnetCidrBlockResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssignIpv6SubnetCidrBlock",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Applies for private IPs for an ENI
     ///
@@ -270,13 +198,7 @@ impl Client {
         &self,
         request: AssignPrivateIpAddressesRequest,
     ) -> Result<AssignPrivateIpAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssignPrivateIpAddresses",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds an Elastic IP
     ///
@@ -291,13 +213,7 @@ impl Client {
         &self,
         request: AssociateAddressRequest,
     ) -> Result<AssociateAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) DhcpIp绑定EIP
     ///
@@ -309,13 +225,7 @@ impl Client {
         &self,
         request: AssociateDhcpIpWithAddressIpRequest,
     ) -> Result<AssociateDhcpIpWithAddressIpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateDhcpIpWithAddressIp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds a direct connect gateway to a NAT Gateway
     ///
@@ -324,13 +234,7 @@ impl Client {
         &self,
         request: AssociateDirectConnectGatewayNatGatewayRequest,
     ) -> Result<AssociateDirectConnectGatewayNatGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateDirectConnectGatewayNatGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) HAVIP绑定子机或网卡
     ///
@@ -339,13 +243,7 @@ impl Client {
         &self,
         request: AssociateHaVipInstanceRequest,
     ) -> Result<AssociateHaVipInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateHaVipInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds an EIPv6
     ///
@@ -357,13 +255,7 @@ impl Client {
         &self,
         request: AssociateIpv6AddressRequest,
     ) -> Result<AssociateIpv6AddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateIPv6Address",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关联云联网实例到指定的云联网路由表
     ///
@@ -372,13 +264,7 @@ impl Client {
         &self,
         request: AssociateInstancesToCcnRouteTableRequest,
     ) -> Result<AssociateInstancesToCcnRouteTableResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateInstancesToCcnRouteTable",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds an EIP to a NAT gateway
     ///
@@ -387,13 +273,7 @@ impl Client {
         &self,
         request: AssociateNatGatewayAddressRequest,
     ) -> Result<AssociateNatGatewayAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateNatGatewayAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates a network ACL with subnets
     ///
@@ -402,13 +282,7 @@ impl Client {
         &self,
         request: AssociateNetworkAclSubnetsRequest,
     ) -> Result<AssociateNetworkAclSubnetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateNetworkAclSubnets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Attaches a security group to an ENI.
     ///
@@ -417,13 +291,7 @@ impl Client {
         &self,
         request: AssociateNetworkInterfaceSecurityGroupsRequest,
     ) -> Result<AssociateNetworkInterfaceSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AssociateNetworkInterfaceSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates an instance with a CCN
     ///
@@ -434,13 +302,7 @@ impl Client {
         &self,
         request: AttachCcnInstancesRequest,
     ) -> Result<AttachCcnInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachCcnInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Classiclink
     ///
@@ -453,13 +315,7 @@ impl Client {
         &self,
         request: AttachClassicLinkVpcRequest,
     ) -> Result<AttachClassicLinkVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachClassicLinkVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds an ENI to a CVM
     ///
@@ -475,13 +331,7 @@ impl Client {
         &self,
         request: AttachNetworkInterfaceRequest,
     ) -> Result<AttachNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachNetworkInterface",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Associates a snapshot policy with specified instances
     ///
@@ -490,13 +340,7 @@ impl Client {
         &self,
         request: AttachSnapshotInstancesRequest,
     ) -> Result<AttachSnapshotInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AttachSnapshotInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Performs a compliance audit
     ///
@@ -507,13 +351,7 @@ impl Client {
         &self,
         request: AuditCrossBorderComplianceRequest,
     ) -> Result<AuditCrossBorderComplianceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "AuditCrossBorderCompliance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Checks secondary CIDR block overlaps
     ///
@@ -525,13 +363,7 @@ impl Client {
         &self,
         request: CheckAssistantCidrRequest,
     ) -> Result<CheckAssistantCidrResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CheckAssistantCidr",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 预判是否可建默认子网
     ///
@@ -540,13 +372,7 @@ impl Client {
         &self,
         request: CheckDefaultSubnetRequest,
     ) -> Result<CheckDefaultSubnetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CheckDefaultSubnet",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries whether the gateway traffic monitoring is enabled
     ///
@@ -555,13 +381,7 @@ impl Client {
         &self,
         request: CheckGatewayFlowMonitorRequest,
     ) -> Result<CheckGatewayFlowMonitorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CheckGatewayFlowMonitor",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// CheckNetDetectState
     ///
@@ -570,13 +390,7 @@ impl Client {
         &self,
         request: CheckNetDetectStateRequest,
     ) -> Result<CheckNetDetectStateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CheckNetDetectState",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Checks the collector and receiver for traffic mirroring
     ///
@@ -585,13 +399,7 @@ impl Client {
         &self,
         request: CheckTrafficMirrorRequest,
     ) -> Result<CheckTrafficMirrorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CheckTrafficMirror",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 清空云联网路由表选择策略
     ///
@@ -600,13 +408,7 @@ impl Client {
         &self,
         request: ClearRouteTableSelectionPoliciesRequest,
     ) -> Result<ClearRouteTableSelectionPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ClearRouteTableSelectionPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Clones an security group
     ///
@@ -615,13 +417,7 @@ impl Client {
         &self,
         request: CloneSecurityGroupRequest,
     ) -> Result<CloneSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CloneSecurityGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an IP address template
     ///
@@ -630,13 +426,7 @@ impl Client {
         &self,
         request: CreateAddressTemplateRequest,
     ) -> Result<CreateAddressTemplateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAddressTemplate",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an IP address template group
     ///
@@ -645,13 +435,7 @@ impl Client {
         &self,
         request: CreateAddressTemplateGroupRequest,
     ) -> Result<CreateAddressTemplateGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAddressTemplateGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an ENI and binds it to a CVM
     ///
@@ -667,13 +451,7 @@ impl Client {
         &self,
         request: CreateAndAttachNetworkInterfaceRequest,
     ) -> Result<CreateAndAttachNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAndAttachNetworkInterface",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a secondary CIDR block
     ///
@@ -682,13 +460,7 @@ impl Client {
         &self,
         request: CreateAssistantCidrRequest,
     ) -> Result<CreateAssistantCidrResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateAssistantCidr",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a bandwidth package
     ///
@@ -697,13 +469,7 @@ impl Client {
         &self,
         request: CreateBandwidthPackageRequest,
     ) -> Result<CreateBandwidthPackageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateBandwidthPackage",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a CCN
     ///
@@ -714,13 +480,7 @@ impl Client {
         &self,
         request: CreateCcnRequest,
     ) -> Result<CreateCcnResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateCcn",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建云联网策略路由下一跳
     ///
@@ -729,13 +489,7 @@ impl Client {
         &self,
         request: CreateCcnPolicyBasedRoutingNextHopRequest,
     ) -> Result<CreateCcnPolicyBasedRoutingNextHopResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateCcnPolicyBasedRoutingNextHop",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量创建云联网策略路由匹配规则
     ///
@@ -744,13 +498,7 @@ impl Client {
         &self,
         request: CreateCcnPolicyBasedRoutingRulesRequest,
     ) -> Result<CreateCcnPolicyBasedRoutingRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateCcnPolicyBasedRoutingRules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 新建云联网路由表
     ///
@@ -759,13 +507,7 @@ impl Client {
         &self,
         request: CreateCcnRouteTablesRequest,
     ) -> Result<CreateCcnRouteTablesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateCcnRouteTables",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建 IDC 通道
     ///
@@ -774,13 +516,7 @@ impl Client {
         &self,
         request: CreateCdcLdcxListRequest,
     ) -> Result<CreateCdcLdcxListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateCdcLDCXList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建虚拟连接
     ///
@@ -789,13 +525,7 @@ impl Client {
         &self,
         request: CreateCdcNetPlanesRequest,
     ) -> Result<CreateCdcNetPlanesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateCdcNetPlanes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a customer gateway
     ///
@@ -804,13 +534,7 @@ impl Client {
         &self,
         request: CreateCustomerGatewayRequest,
     ) -> Result<CreateCustomerGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateCustomerGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建默认安全组
     ///
@@ -822,13 +546,7 @@ impl Client {
         &self,
         request: CreateDefaultSecurityGroupRequest,
     ) -> Result<CreateDefaultSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDefaultSecurityGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a default VPC and subnets
     ///
@@ -845,13 +563,7 @@ impl Client {
         &self,
         request: CreateDefaultVpcRequest,
     ) -> Result<CreateDefaultVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDefaultVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建DhcpIp
     ///
@@ -860,13 +572,7 @@ impl Client {
         &self,
         request: CreateDhcpIpRequest,
     ) -> Result<CreateDhcpIpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDhcpIp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a direct connect gateway
     ///
@@ -875,13 +581,7 @@ impl Client {
         &self,
         request: CreateDirectConnectGatewayRequest,
     ) -> Result<CreateDirectConnectGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDirectConnectGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates the CCN route of a Direct Connect gateway
     ///
@@ -890,13 +590,7 @@ impl Client {
         &self,
         request: CreateDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<CreateDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateDirectConnectGatewayCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a flow log
     ///
@@ -905,13 +599,7 @@ impl Client {
         &self,
         request: CreateFlowLogRequest,
     ) -> Result<CreateFlowLogResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateFlowLog",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建全局路由
     ///
@@ -920,13 +608,7 @@ impl Client {
         &self,
         request: CreateGlobalRoutesRequest,
     ) -> Result<CreateGlobalRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateGlobalRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates the HAVIP
     ///
@@ -935,13 +617,7 @@ impl Client {
         &self,
         request: CreateHaVipRequest,
     ) -> Result<CreateHaVipResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateHaVip",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建高优路由表
     ///
@@ -950,13 +626,7 @@ impl Client {
         &self,
         request: CreateHighPriorityRouteTableRequest,
     ) -> Result<CreateHighPriorityRouteTableResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateHighPriorityRouteTable",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建高优路由表条目
     ///
@@ -965,13 +635,7 @@ impl Client {
         &self,
         request: CreateHighPriorityRoutesRequest,
     ) -> Result<CreateHighPriorityRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateHighPriorityRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建IPV6转换IPV4实例
     ///
@@ -981,13 +645,7 @@ impl Client {
         &self,
         request: CreateIp6TranslatorsRequest,
     ) -> Result<CreateIp6TranslatorsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateIp6Translators",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a local gateway
     ///
@@ -996,13 +654,7 @@ impl Client {
         &self,
         request: CreateLocalGatewayRequest,
     ) -> Result<CreateLocalGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateLocalGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a NAT gateway
     ///
@@ -1012,13 +664,7 @@ impl Client {
         &self,
         request: CreateNatGatewayRequest,
     ) -> Result<CreateNatGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNatGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates the port forwarding rule of a NAT gateway
     ///
@@ -1027,13 +673,7 @@ impl Client {
         &self,
         request: CreateNatGatewayDestinationIpPortTranslationNatRuleRequest,
     ) -> Result<CreateNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNatGatewayDestinationIpPortTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates SNAT rules for a NAT gateway
     ///
@@ -1042,13 +682,7 @@ impl Client {
         &self,
         request: CreateNatGatewaySourceIpTranslationNatRuleRequest,
     ) -> Result<CreateNatGatewaySourceIpTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNatGatewaySourceIpTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// CreateNetDetect
     ///
@@ -1057,13 +691,7 @@ impl Client {
         &self,
         request: CreateNetDetectRequest,
     ) -> Result<CreateNetDetectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNetDetect",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a network ACL
     ///
@@ -1073,13 +701,7 @@ impl Client {
         &self,
         request: CreateNetworkAclRequest,
     ) -> Result<CreateNetworkAclResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNetworkAcl",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 增量添加网络ACL三元组规则接口
     ///
@@ -1088,13 +710,7 @@ impl Client {
         &self,
         request: CreateNetworkAclEntriesRequest,
     ) -> Result<CreateNetworkAclEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNetworkAclEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adds rules of the network ACL quintuple
     ///
@@ -1103,13 +719,7 @@ impl Client {
         &self,
         request: CreateNetworkAclQuintupleEntriesRequest,
     ) -> Result<CreateNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNetworkAclQuintupleEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an ENI
     ///
@@ -1125,13 +735,7 @@ impl Client {
         &self,
         request: CreateNetworkInterfaceRequest,
     ) -> Result<CreateNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateNetworkInterface",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关
     ///
@@ -1140,13 +744,7 @@ impl Client {
         &self,
         request: CreatePrivateNatGatewayRequest,
     ) -> Result<CreatePrivateNatGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrivateNatGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关目的端口转换规则
     ///
@@ -1158,13 +756,7 @@ impl Client {
         CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
         Error,
     > {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关源端转换访问控制规则
     ///
@@ -1173,13 +765,7 @@ impl Client {
         &self,
         request: CreatePrivateNatGatewayTranslationAclRuleRequest,
     ) -> Result<CreatePrivateNatGatewayTranslationAclRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrivateNatGatewayTranslationAclRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关源端转换规则
     ///
@@ -1188,13 +774,7 @@ impl Client {
         &self,
         request: CreatePrivateNatGatewayTranslationNatRuleRequest,
     ) -> Result<CreatePrivateNatGatewayTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreatePrivateNatGatewayTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a reserved private IP address
     ///
@@ -1203,13 +783,7 @@ impl Client {
         &self,
         request: CreateReserveIpAddressesRequest,
     ) -> Result<CreateReserveIpAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateReserveIpAddresses",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Create a routing policy and policy entry
     ///
@@ -1218,13 +792,7 @@ impl Client {
         &self,
         request: CreateRoutePolicyRequest,
     ) -> Result<CreateRoutePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRoutePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a route reception policy binding
     ///
@@ -1233,13 +801,7 @@ impl Client {
         &self,
         request: CreateRoutePolicyAssociationsRequest,
     ) -> Result<CreateRoutePolicyAssociationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRoutePolicyAssociations",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Create a route reception policy entry
     ///
@@ -1248,13 +810,7 @@ impl Client {
         &self,
         request: CreateRoutePolicyEntriesRequest,
     ) -> Result<CreateRoutePolicyEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRoutePolicyEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a route table
     ///
@@ -1265,13 +821,7 @@ impl Client {
         &self,
         request: CreateRouteTableRequest,
     ) -> Result<CreateRouteTableResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRouteTable",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a routing policy
     ///
@@ -1281,13 +831,7 @@ impl Client {
         &self,
         request: CreateRoutesRequest,
     ) -> Result<CreateRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a security group
     ///
@@ -1299,13 +843,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupRequest,
     ) -> Result<CreateSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSecurityGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adds policies to a security group
     ///
@@ -1327,13 +865,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupPoliciesRequest,
     ) -> Result<CreateSecurityGroupPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSecurityGroupPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates security groups and policies
     ///
@@ -1356,13 +888,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupWithPoliciesRequest,
     ) -> Result<CreateSecurityGroupWithPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSecurityGroupWithPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a protocol port template
     ///
@@ -1371,13 +897,7 @@ impl Client {
         &self,
         request: CreateServiceTemplateRequest,
     ) -> Result<CreateServiceTemplateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateServiceTemplate",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a protocol port template group
     ///
@@ -1386,13 +906,7 @@ impl Client {
         &self,
         request: CreateServiceTemplateGroupRequest,
     ) -> Result<CreateServiceTemplateGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateServiceTemplateGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates snapshot policies
     ///
@@ -1401,13 +915,7 @@ impl Client {
         &self,
         request: CreateSnapshotPoliciesRequest,
     ) -> Result<CreateSnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a subnet
     ///
@@ -1422,13 +930,7 @@ impl Client {
         &self,
         request: CreateSubnetRequest,
     ) -> Result<CreateSubnetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSubnet",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates subnets in batches
     ///
@@ -1443,13 +945,7 @@ impl Client {
         &self,
         request: CreateSubnetsRequest,
     ) -> Result<CreateSubnetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateSubnets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates traffic mirroring
     ///
@@ -1458,13 +954,7 @@ impl Client {
         &self,
         request: CreateTrafficMirrorRequest,
     ) -> Result<CreateTrafficMirrorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateTrafficMirror",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建流量镜像过滤规则。
     ///
@@ -1473,13 +963,7 @@ impl Client {
         &self,
         request: CreateTrafficMirrorFilterRulesRequest,
     ) -> Result<CreateTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateTrafficMirrorFilterRules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建共享流量包
     ///
@@ -1488,13 +972,7 @@ impl Client {
         &self,
         request: CreateTrafficPackagesRequest,
     ) -> Result<CreateTrafficPackagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateTrafficPackages",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a VPC
     ///
@@ -1506,13 +984,7 @@ impl Client {
         &self,
         request: CreateVpcRequest,
     ) -> Result<CreateVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an endpoint
     ///
@@ -1521,13 +993,7 @@ impl Client {
         &self,
         request: CreateVpcEndPointRequest,
     ) -> Result<CreateVpcEndPointResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpcEndPoint",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates an endpoint service
     ///
@@ -1536,13 +1002,7 @@ impl Client {
         &self,
         request: CreateVpcEndPointServiceRequest,
     ) -> Result<CreateVpcEndPointServiceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpcEndPointService",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates the endpoint service allowlist
     ///
@@ -1551,13 +1011,7 @@ impl Client {
         &self,
         request: CreateVpcEndPointServiceWhiteListRequest,
     ) -> Result<CreateVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpcEndPointServiceWhiteList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私有网络对等连接
     ///
@@ -1566,13 +1020,7 @@ impl Client {
         &self,
         request: CreateVpcPeeringConnectionRequest,
     ) -> Result<CreateVpcPeeringConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpcPeeringConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a VPN tunnel
     ///
@@ -1583,13 +1031,7 @@ impl Client {
         &self,
         request: CreateVpnConnectionRequest,
     ) -> Result<CreateVpnConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpnConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates a VPN gateway
     ///
@@ -1598,13 +1040,7 @@ impl Client {
         &self,
         request: CreateVpnGatewayRequest,
     ) -> Result<CreateVpnGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpnGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Creates routes of a VPN gateway
     ///
@@ -1613,13 +1049,7 @@ impl Client {
         &self,
         request: CreateVpnGatewayRoutesRequest,
     ) -> Result<CreateVpnGatewayRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpnGatewayRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建SSL-VPN-CLIENT
     ///
@@ -1628,13 +1058,7 @@ impl Client {
         &self,
         request: CreateVpnGatewaySslClientRequest,
     ) -> Result<CreateVpnGatewaySslClientResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpnGatewaySslClient",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建SSL-VPN Server端
     ///
@@ -1643,13 +1067,7 @@ impl Client {
         &self,
         request: CreateVpnGatewaySslServerRequest,
     ) -> Result<CreateVpnGatewaySslServerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "CreateVpnGatewaySslServer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an IP address template
     ///
@@ -1658,13 +1076,7 @@ impl Client {
         &self,
         request: DeleteAddressTemplateRequest,
     ) -> Result<DeleteAddressTemplateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAddressTemplate",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an IP address template group
     ///
@@ -1673,13 +1085,7 @@ impl Client {
         &self,
         request: DeleteAddressTemplateGroupRequest,
     ) -> Result<DeleteAddressTemplateGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAddressTemplateGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a secondary CIDR block
     ///
@@ -1688,13 +1094,7 @@ impl Client {
         &self,
         request: DeleteAssistantCidrRequest,
     ) -> Result<DeleteAssistantCidrResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteAssistantCidr",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a bandwidth package
     ///
@@ -1703,13 +1103,7 @@ impl Client {
         &self,
         request: DeleteBandwidthPackageRequest,
     ) -> Result<DeleteBandwidthPackageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteBandwidthPackage",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a CCN
     ///
@@ -1720,13 +1114,7 @@ impl Client {
         &self,
         request: DeleteCcnRequest,
     ) -> Result<DeleteCcnResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCcn",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除云联网策略路由下一跳
     ///
@@ -1735,13 +1123,7 @@ impl Client {
         &self,
         request: DeleteCcnPolicyBasedRoutingNextHopRequest,
     ) -> Result<DeleteCcnPolicyBasedRoutingNextHopResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCcnPolicyBasedRoutingNextHop",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除云联网策略路由匹配规则
     ///
@@ -1750,13 +1132,7 @@ impl Client {
         &self,
         request: DeleteCcnPolicyBasedRoutingRuleRequest,
     ) -> Result<DeleteCcnPolicyBasedRoutingRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCcnPolicyBasedRoutingRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除云联网路由表
     ///
@@ -1765,13 +1141,7 @@ impl Client {
         &self,
         request: DeleteCcnRouteTablesRequest,
     ) -> Result<DeleteCcnRouteTablesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCcnRouteTables",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除 IDC通道
     ///
@@ -1780,13 +1150,7 @@ impl Client {
         &self,
         request: DeleteCdcLdcxListRequest,
     ) -> Result<DeleteCdcLdcxListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCdcLDCXList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除虚拟连接
     ///
@@ -1795,13 +1159,7 @@ impl Client {
         &self,
         request: DeleteCdcNetPlanesRequest,
     ) -> Result<DeleteCdcNetPlanesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCdcNetPlanes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a customer gateway
     ///
@@ -1810,13 +1168,7 @@ impl Client {
         &self,
         request: DeleteCustomerGatewayRequest,
     ) -> Result<DeleteCustomerGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteCustomerGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除DhcpIp
     ///
@@ -1827,13 +1179,7 @@ impl Client {
         &self,
         request: DeleteDhcpIpRequest,
     ) -> Result<DeleteDhcpIpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteDhcpIp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a direct connect gateway
     ///
@@ -1846,13 +1192,7 @@ impl Client {
         &self,
         request: DeleteDirectConnectGatewayRequest,
     ) -> Result<DeleteDirectConnectGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteDirectConnectGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes CCN routes of a Direct Connect gateway
     ///
@@ -1861,13 +1201,7 @@ impl Client {
         &self,
         request: DeleteDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<DeleteDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteDirectConnectGatewayCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a flow log
     ///
@@ -1876,13 +1210,7 @@ impl Client {
         &self,
         request: DeleteFlowLogRequest,
     ) -> Result<DeleteFlowLogResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteFlowLog",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除全局路由
     ///
@@ -1891,13 +1219,7 @@ impl Client {
         &self,
         request: DeleteGlobalRoutesRequest,
     ) -> Result<DeleteGlobalRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteGlobalRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an HAVIP
     ///
@@ -1908,13 +1230,7 @@ impl Client {
         &self,
         request: DeleteHaVipRequest,
     ) -> Result<DeleteHaVipResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteHaVip",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除高优路由表
     ///
@@ -1923,13 +1239,7 @@ impl Client {
         &self,
         request: DeleteHighPriorityRouteTablesRequest,
     ) -> Result<DeleteHighPriorityRouteTablesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteHighPriorityRouteTables",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除高优路由表条目
     ///
@@ -1938,13 +1248,7 @@ impl Client {
         &self,
         request: DeleteHighPriorityRoutesRequest,
     ) -> Result<DeleteHighPriorityRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteHighPriorityRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 释放IPV6转换实例
     ///
@@ -1954,13 +1258,7 @@ impl Client {
         &self,
         request: DeleteIp6TranslatorsRequest,
     ) -> Result<DeleteIp6TranslatorsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteIp6Translators",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a local gateway
     ///
@@ -1969,13 +1267,7 @@ impl Client {
         &self,
         request: DeleteLocalGatewayRequest,
     ) -> Result<DeleteLocalGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteLocalGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a NAT gateway
     ///
@@ -1985,13 +1277,7 @@ impl Client {
         &self,
         request: DeleteNatGatewayRequest,
     ) -> Result<DeleteNatGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNatGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the port forwarding rule of a NAT gateway
     ///
@@ -2000,13 +1286,7 @@ impl Client {
         &self,
         request: DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest,
     ) -> Result<DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNatGatewayDestinationIpPortTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a SNAT forwarding rule of a NAT Gateway
     ///
@@ -2015,13 +1295,7 @@ impl Client {
         &self,
         request: DeleteNatGatewaySourceIpTranslationNatRuleRequest,
     ) -> Result<DeleteNatGatewaySourceIpTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNatGatewaySourceIpTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// DeleteNetDetect
     ///
@@ -2030,13 +1304,7 @@ impl Client {
         &self,
         request: DeleteNetDetectRequest,
     ) -> Result<DeleteNetDetectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNetDetect",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a network ACL
     ///
@@ -2045,13 +1313,7 @@ impl Client {
         &self,
         request: DeleteNetworkAclRequest,
     ) -> Result<DeleteNetworkAclResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNetworkAcl",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除ACL三元组单条规则
     ///
@@ -2062,13 +1324,7 @@ impl Client {
         &self,
         request: DeleteNetworkAclEntriesRequest,
     ) -> Result<DeleteNetworkAclEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNetworkAclEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes specified rules of the network ACL quintuple.
     ///
@@ -2077,13 +1333,7 @@ impl Client {
         &self,
         request: DeleteNetworkAclQuintupleEntriesRequest,
     ) -> Result<DeleteNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNetworkAclQuintupleEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an ENI
     ///
@@ -2096,13 +1346,7 @@ impl Client {
         &self,
         request: DeleteNetworkInterfaceRequest,
     ) -> Result<DeleteNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteNetworkInterface",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关
     ///
@@ -2111,13 +1355,7 @@ impl Client {
         &self,
         request: DeletePrivateNatGatewayRequest,
     ) -> Result<DeletePrivateNatGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrivateNatGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关目的端口转换规则
     ///
@@ -2129,13 +1367,7 @@ impl Client {
         DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
         Error,
     > {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关源端转换访问控制规则
     ///
@@ -2144,13 +1376,7 @@ impl Client {
         &self,
         request: DeletePrivateNatGatewayTranslationAclRuleRequest,
     ) -> Result<DeletePrivateNatGatewayTranslationAclRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrivateNatGatewayTranslationAclRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关源端转换规则
     ///
@@ -2159,13 +1385,7 @@ impl Client {
         &self,
         request: DeletePrivateNatGatewayTranslationNatRuleRequest,
     ) -> Result<DeletePrivateNatGatewayTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeletePrivateNatGatewayTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a reserved private IP address
     ///
@@ -2174,13 +1394,7 @@ impl Client {
         &self,
         request: DeleteReserveIpAddressesRequest,
     ) -> Result<DeleteReserveIpAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteReserveIpAddresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Delete a route reception policy and entries
     ///
@@ -2189,13 +1403,7 @@ impl Client {
         &self,
         request: DeleteRoutePolicyRequest,
     ) -> Result<DeleteRoutePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRoutePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Delete a route reception policy binding
     ///
@@ -2204,13 +1412,7 @@ impl Client {
         &self,
         request: DeleteRoutePolicyAssociationsRequest,
     ) -> Result<DeleteRoutePolicyAssociationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRoutePolicyAssociations",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Delete a route reception policy entry
     ///
@@ -2219,13 +1421,7 @@ impl Client {
         &self,
         request: DeleteRoutePolicyEntriesRequest,
     ) -> Result<DeleteRoutePolicyEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRoutePolicyEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a route table
     ///
@@ -2234,13 +1430,7 @@ impl Client {
         &self,
         request: DeleteRouteTableRequest,
     ) -> Result<DeleteRouteTableResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRouteTable",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a routing policy
     ///
@@ -2249,13 +1439,7 @@ impl Client {
         &self,
         request: DeleteRoutesRequest,
     ) -> Result<DeleteRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a security group
     ///
@@ -2267,13 +1451,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupRequest,
     ) -> Result<DeleteSecurityGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSecurityGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes security group policies
     ///
@@ -2283,13 +1461,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupPoliciesRequest,
     ) -> Result<DeleteSecurityGroupPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSecurityGroupPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a protocol port template
     ///
@@ -2298,13 +1470,7 @@ impl Client {
         &self,
         request: DeleteServiceTemplateRequest,
     ) -> Result<DeleteServiceTemplateResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteServiceTemplate",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a protocol port template group
     ///
@@ -2313,13 +1479,7 @@ impl Client {
         &self,
         request: DeleteServiceTemplateGroupRequest,
     ) -> Result<DeleteServiceTemplateGroupResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteServiceTemplateGroup",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes snapshot policies
     ///
@@ -2328,13 +1488,7 @@ impl Client {
         &self,
         request: DeleteSnapshotPoliciesRequest,
     ) -> Result<DeleteSnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a subnet
     ///
@@ -2344,13 +1498,7 @@ impl Client {
         &self,
         request: DeleteSubnetRequest,
     ) -> Result<DeleteSubnetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteSubnet",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a parameter template
     ///
@@ -2359,13 +1507,7 @@ impl Client {
         &self,
         request: DeleteTemplateMemberRequest,
     ) -> Result<DeleteTemplateMemberResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteTemplateMember",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes traffic mirroring
     ///
@@ -2374,13 +1516,7 @@ impl Client {
         &self,
         request: DeleteTrafficMirrorRequest,
     ) -> Result<DeleteTrafficMirrorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteTrafficMirror",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除流量镜像过滤规则。
     ///
@@ -2389,13 +1525,7 @@ impl Client {
         &self,
         request: DeleteTrafficMirrorFilterRulesRequest,
     ) -> Result<DeleteTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteTrafficMirrorFilterRules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes traffic packages.
     ///
@@ -2404,13 +1534,7 @@ impl Client {
         &self,
         request: DeleteTrafficPackagesRequest,
     ) -> Result<DeleteTrafficPackagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteTrafficPackages",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a VPC
     ///
@@ -2421,13 +1545,7 @@ impl Client {
         &self,
         request: DeleteVpcRequest,
     ) -> Result<DeleteVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an endpoint
     ///
@@ -2436,13 +1554,7 @@ impl Client {
         &self,
         request: DeleteVpcEndPointRequest,
     ) -> Result<DeleteVpcEndPointResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpcEndPoint",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an endpoint service
     ///
@@ -2451,13 +1563,7 @@ impl Client {
         &self,
         request: DeleteVpcEndPointServiceRequest,
     ) -> Result<DeleteVpcEndPointServiceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpcEndPointService",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the endpoint service allowlist
     ///
@@ -2466,13 +1572,7 @@ impl Client {
         &self,
         request: DeleteVpcEndPointServiceWhiteListRequest,
     ) -> Result<DeleteVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpcEndPointServiceWhiteList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私有网络对等连接
     ///
@@ -2481,13 +1581,7 @@ impl Client {
         &self,
         request: DeleteVpcPeeringConnectionRequest,
     ) -> Result<DeleteVpcPeeringConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpcPeeringConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes VPN tunnels
     ///
@@ -2496,13 +1590,7 @@ impl Client {
         &self,
         request: DeleteVpnConnectionRequest,
     ) -> Result<DeleteVpnConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpnConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a VPN gateway
     ///
@@ -2511,13 +1599,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewayRequest,
     ) -> Result<DeleteVpnGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpnGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes routes of a VPN gateway
     ///
@@ -2526,13 +1608,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewayRoutesRequest,
     ) -> Result<DeleteVpnGatewayRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpnGatewayRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除SSL-VPN-CLIENT
     ///
@@ -2541,13 +1617,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewaySslClientRequest,
     ) -> Result<DeleteVpnGatewaySslClientResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpnGatewaySslClient",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除SSL-VPN-SERVER
     ///
@@ -2556,13 +1626,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewaySslServerRequest,
     ) -> Result<DeleteVpnGatewaySslServerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DeleteVpnGatewaySslServer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries account attributes
     ///
@@ -2571,13 +1635,7 @@ impl Client {
         &self,
         request: DescribeAccountAttributesRequest,
     ) -> Result<DescribeAccountAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAccountAttributes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定EIP带宽上下限
     ///
@@ -2586,13 +1644,7 @@ impl Client {
         &self,
         request: DescribeAddressBandwidthRangeRequest,
     ) -> Result<DescribeAddressBandwidthRangeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAddressBandwidthRange",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries EIP quotas
     ///
@@ -2601,13 +1653,7 @@ impl Client {
         &self,
         request: DescribeAddressQuotaRequest,
     ) -> Result<DescribeAddressQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAddressQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板IP地址组关联的实例列表
     ///
@@ -2616,13 +1662,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplateGroupInstancesRequest,
     ) -> Result<DescribeAddressTemplateGroupInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAddressTemplateGroupInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries an IP address template group
     ///
@@ -2631,13 +1671,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplateGroupsRequest,
     ) -> Result<DescribeAddressTemplateGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAddressTemplateGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板IP地址关联的实例列表
     ///
@@ -2646,13 +1680,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplateInstancesRequest,
     ) -> Result<DescribeAddressTemplateInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAddressTemplateInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries an IP address template
     ///
@@ -2661,13 +1689,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplatesRequest,
     ) -> Result<DescribeAddressTemplatesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAddressTemplates",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the EIP list
     ///
@@ -2677,13 +1699,7 @@ impl Client {
         &self,
         request: DescribeAddressesRequest,
     ) -> Result<DescribeAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAddresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of secondary CIDR blocks
     ///
@@ -2692,13 +1708,7 @@ impl Client {
         &self,
         request: DescribeAssistantCidrRequest,
     ) -> Result<DescribeAssistantCidrResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeAssistantCidr",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定带宽包带宽上下限
     ///
@@ -2707,13 +1717,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageBandwidthRangeRequest,
     ) -> Result<DescribeBandwidthPackageBandwidthRangeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBandwidthPackageBandwidthRange",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the current usage of a pay-as-you-go bandwidth package.
     ///
@@ -2722,13 +1726,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageBillUsageRequest,
     ) -> Result<DescribeBandwidthPackageBillUsageResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBandwidthPackageBillUsage",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the bandwidth package quota
     ///
@@ -2737,13 +1735,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageQuotaRequest,
     ) -> Result<DescribeBandwidthPackageQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBandwidthPackageQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries resources in a bandwidth package
     ///
@@ -2752,13 +1744,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageResourcesRequest,
     ) -> Result<DescribeBandwidthPackageResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBandwidthPackageResources",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries bandwidth package resources
     ///
@@ -2767,13 +1753,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackagesRequest,
     ) -> Result<DescribeBandwidthPackagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeBandwidthPackages",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of instances associated with a CCN
     ///
@@ -2782,13 +1762,7 @@ impl Client {
         &self,
         request: DescribeCcnAttachedInstancesRequest,
     ) -> Result<DescribeCcnAttachedInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnAttachedInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网策略路由下一跳
     ///
@@ -2797,13 +1771,7 @@ impl Client {
         &self,
         request: DescribeCcnPolicyBasedRoutingNextHopRequest,
     ) -> Result<DescribeCcnPolicyBasedRoutingNextHopResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnPolicyBasedRoutingNextHop",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网策略路由匹配规则
     ///
@@ -2812,13 +1780,7 @@ impl Client {
         &self,
         request: DescribeCcnPolicyBasedRoutingRuleRequest,
     ) -> Result<DescribeCcnPolicyBasedRoutingRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnPolicyBasedRoutingRule",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the outbound bandwidth caps of all regions connected with the specified CCN instance
     ///
@@ -2827,13 +1789,7 @@ impl Client {
         &self,
         request: DescribeCcnRegionBandwidthLimitsRequest,
     ) -> Result<DescribeCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnRegionBandwidthLimits",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由传播策略
     ///
@@ -2842,13 +1798,7 @@ impl Client {
         &self,
         request: DescribeCcnRouteTableBroadcastPolicysRequest,
     ) -> Result<DescribeCcnRouteTableBroadcastPolicysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnRouteTableBroadcastPolicys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由接收策略
     ///
@@ -2857,13 +1807,7 @@ impl Client {
         &self,
         request: DescribeCcnRouteTableInputPolicysRequest,
     ) -> Result<DescribeCcnRouteTableInputPolicysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnRouteTableInputPolicys",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由表信息
     ///
@@ -2872,13 +1816,7 @@ impl Client {
         &self,
         request: DescribeCcnRouteTablesRequest,
     ) -> Result<DescribeCcnRouteTablesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnRouteTables",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CCN routing policy
     ///
@@ -2887,13 +1825,7 @@ impl Client {
         &self,
         request: DescribeCcnRoutesRequest,
     ) -> Result<DescribeCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CCN list
     ///
@@ -2902,13 +1834,7 @@ impl Client {
         &self,
         request: DescribeCcnsRequest,
     ) -> Result<DescribeCcnsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCcns",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询 IDC通道信息
     ///
@@ -2917,13 +1843,7 @@ impl Client {
         &self,
         request: DescribeCdcLdcxListRequest,
     ) -> Result<DescribeCdcLdcxListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCdcLDCXList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询虚拟连接
     ///
@@ -2932,13 +1852,7 @@ impl Client {
         &self,
         request: DescribeCdcNetPlanesRequest,
     ) -> Result<DescribeCdcNetPlanesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCdcNetPlanes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询IDC使用的 VLAN
     ///
@@ -2947,13 +1861,7 @@ impl Client {
         &self,
         request: DescribeCdcUsedIdcVlanRequest,
     ) -> Result<DescribeCdcUsedIdcVlanResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCdcUsedIdcVlan",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of Classiclink
     ///
@@ -2962,13 +1870,7 @@ impl Client {
         &self,
         request: DescribeClassicLinkInstancesRequest,
     ) -> Result<DescribeClassicLinkInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeClassicLinkInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网跨境限速实例
     ///
@@ -2979,13 +1881,7 @@ impl Client {
         &self,
         request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
     ) -> Result<DescribeCrossBorderCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCrossBorderCcnRegionBandwidthLimits",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a compliance review request
     ///
@@ -2995,13 +1891,7 @@ impl Client {
         &self,
         request: DescribeCrossBorderComplianceRequest,
     ) -> Result<DescribeCrossBorderComplianceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCrossBorderCompliance",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询跨境带宽监控数据
     ///
@@ -3010,13 +1900,7 @@ impl Client {
         &self,
         request: DescribeCrossBorderFlowMonitorRequest,
     ) -> Result<DescribeCrossBorderFlowMonitorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCrossBorderFlowMonitor",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the information of supported customer gateway vendors
     ///
@@ -3025,13 +1909,7 @@ impl Client {
         &self,
         request: DescribeCustomerGatewayVendorsRequest,
     ) -> Result<DescribeCustomerGatewayVendorsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCustomerGatewayVendors",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries customer gateways
     ///
@@ -3040,13 +1918,7 @@ impl Client {
         &self,
         request: DescribeCustomerGatewaysRequest,
     ) -> Result<DescribeCustomerGatewaysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeCustomerGateways",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户当前地域下可指定的特殊可用区
     ///
@@ -3055,13 +1927,7 @@ impl Client {
         &self,
         request: DescribeDesignatedZonesRequest,
     ) -> Result<DescribeDesignatedZonesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDesignatedZones",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询DhcpIp列表
     ///
@@ -3070,13 +1936,7 @@ impl Client {
         &self,
         request: DescribeDhcpIpsRequest,
     ) -> Result<DescribeDhcpIpsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDhcpIps",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CCN routes of a Direct Connect gateway
     ///
@@ -3085,13 +1945,7 @@ impl Client {
         &self,
         request: DescribeDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<DescribeDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDirectConnectGatewayCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries direct connect gateways
     ///
@@ -3100,13 +1954,7 @@ impl Client {
         &self,
         request: DescribeDirectConnectGatewaysRequest,
     ) -> Result<DescribeDirectConnectGatewaysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeDirectConnectGateways",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries information of a flow log
     ///
@@ -3115,13 +1963,7 @@ impl Client {
         &self,
         request: DescribeFlowLogRequest,
     ) -> Result<DescribeFlowLogResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeFlowLog",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of flow logs
     ///
@@ -3130,13 +1972,7 @@ impl Client {
         &self,
         request: DescribeFlowLogsRequest,
     ) -> Result<DescribeFlowLogsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeFlowLogs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the monitoring details of a gateway
     ///
@@ -3147,13 +1983,7 @@ impl Client {
         &self,
         request: DescribeGatewayFlowMonitorDetailRequest,
     ) -> Result<DescribeGatewayFlowMonitorDetailResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGatewayFlowMonitorDetail",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the inbound IP bandwidth limit of a gateway.
     ///
@@ -3162,13 +1992,7 @@ impl Client {
         &self,
         request: DescribeGatewayFlowQosRequest,
     ) -> Result<DescribeGatewayFlowQosResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGatewayFlowQos",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询全局路由列表。
     ///
@@ -3177,13 +2001,7 @@ impl Client {
         &self,
         request: DescribeGlobalRoutesRequest,
     ) -> Result<DescribeGlobalRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeGlobalRoutes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the HAVIP list
     ///
@@ -3192,13 +2010,7 @@ impl Client {
         &self,
         request: DescribeHaVipsRequest,
     ) -> Result<DescribeHaVipsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeHaVips",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询高优路由表
     ///
@@ -3207,13 +2019,7 @@ impl Client {
         &self,
         request: DescribeHighPriorityRouteTablesRequest,
     ) -> Result<DescribeHighPriorityRouteTablesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeHighPriorityRouteTables",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询高优路由表条目
     ///
@@ -3222,13 +2028,7 @@ impl Client {
         &self,
         request: DescribeHighPriorityRoutesRequest,
     ) -> Result<DescribeHighPriorityRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeHighPriorityRoutes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the EIPv6 list
     ///
@@ -3240,13 +2040,7 @@ impl Client {
         &self,
         request: DescribeIpv6AddressesRequest,
     ) -> Result<DescribeIpv6AddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIPv6Addresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries whether a specified cvm supports jumbo frames
     ///
@@ -3258,13 +2052,7 @@ impl Client {
         &self,
         request: DescribeInstanceJumboRequest,
     ) -> Result<DescribeInstanceJumboResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeInstanceJumbo",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of classic elastic public IPv6 instances
     ///
@@ -3273,13 +2061,7 @@ impl Client {
         &self,
         request: DescribeIp6AddressesRequest,
     ) -> Result<DescribeIp6AddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIp6Addresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询账户在指定地域IPV6转换实例和规则的配额
     ///
@@ -3288,13 +2070,7 @@ impl Client {
         &self,
         request: DescribeIp6TranslatorQuotaRequest,
     ) -> Result<DescribeIp6TranslatorQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIp6TranslatorQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询IPV6转换实例及其绑定规则信息
     ///
@@ -3304,13 +2080,7 @@ impl Client {
         &self,
         request: DescribeIp6TranslatorsRequest,
     ) -> Result<DescribeIp6TranslatorsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIp6Translators",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the download link of an IP location database
     ///
@@ -3320,13 +2090,7 @@ impl Client {
         &self,
         request: DescribeIpGeolocationDatabaseUrlRequest,
     ) -> Result<DescribeIpGeolocationDatabaseUrlResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIpGeolocationDatabaseUrl",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries IP location
     ///
@@ -3336,13 +2100,7 @@ impl Client {
         &self,
         request: DescribeIpGeolocationInfosRequest,
     ) -> Result<DescribeIpGeolocationInfosResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeIpGeolocationInfos",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries local gateways
     ///
@@ -3351,13 +2109,7 @@ impl Client {
         &self,
         request: DescribeLocalGatewayRequest,
     ) -> Result<DescribeLocalGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeLocalGateway",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the port forwarding rule of a NAT gateway
     ///
@@ -3366,13 +2118,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
     ) -> Result<DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNatGatewayDestinationIpPortTranslationNatRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the routes between a NAT gateway and Direct Connect
     ///
@@ -3381,13 +2127,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayDirectConnectGatewayRouteRequest,
     ) -> Result<DescribeNatGatewayDirectConnectGatewayRouteResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNatGatewayDirectConnectGatewayRoute",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the traffic control details of a NAT gateway
     ///
@@ -3398,13 +2138,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayFlowMonitorDetailRequest,
     ) -> Result<DescribeNatGatewayFlowMonitorDetailResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNatGatewayFlowMonitorDetail",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a NAT gateway's SNAT forwarding rules
     ///
@@ -3413,13 +2147,7 @@ impl Client {
         &self,
         request: DescribeNatGatewaySourceIpTranslationNatRulesRequest,
     ) -> Result<DescribeNatGatewaySourceIpTranslationNatRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNatGatewaySourceIpTranslationNatRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the information of saleable AZs for NAT gateways
     ///
@@ -3428,13 +2156,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayZonesRequest,
     ) -> Result<DescribeNatGatewayZonesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNatGatewayZones",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries NAT gateways
     ///
@@ -3443,13 +2165,7 @@ impl Client {
         &self,
         request: DescribeNatGatewaysRequest,
     ) -> Result<DescribeNatGatewaysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNatGateways",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// DescribeNetDetectStates
     ///
@@ -3458,13 +2174,7 @@ impl Client {
         &self,
         request: DescribeNetDetectStatesRequest,
     ) -> Result<DescribeNetDetectStatesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetDetectStates",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// DescribeNetDetects
     ///
@@ -3473,13 +2183,7 @@ impl Client {
         &self,
         request: DescribeNetDetectsRequest,
     ) -> Result<DescribeNetDetectsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetDetects",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户网络类型
     ///
@@ -3488,13 +2192,7 @@ impl Client {
         &self,
         request: DescribeNetworkAccountTypeRequest,
     ) -> Result<DescribeNetworkAccountTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetworkAccountType",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of the network ACL quintuple entries
     ///
@@ -3503,13 +2201,7 @@ impl Client {
         &self,
         request: DescribeNetworkAclQuintupleEntriesRequest,
     ) -> Result<DescribeNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetworkAclQuintupleEntries",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of network ACLs
     ///
@@ -3518,13 +2210,7 @@ impl Client {
         &self,
         request: DescribeNetworkAclsRequest,
     ) -> Result<DescribeNetworkAclsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetworkAcls",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// DescribeNetworkInterfaceLimit
     ///
@@ -3533,13 +2219,7 @@ impl Client {
         &self,
         request: DescribeNetworkInterfaceLimitRequest,
     ) -> Result<DescribeNetworkInterfaceLimitResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetworkInterfaceLimit",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the ENI list
     ///
@@ -3548,13 +2228,7 @@ impl Client {
         &self,
         request: DescribeNetworkInterfacesRequest,
     ) -> Result<DescribeNetworkInterfacesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeNetworkInterfaces",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关目的端口转换规则
     ///
@@ -3566,13 +2240,7 @@ impl Client {
         DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse,
         Error,
     > {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可创建的私网NAT网关配额数量
     ///
@@ -3581,13 +2249,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayLimitsRequest,
     ) -> Result<DescribePrivateNatGatewayLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrivateNatGatewayLimits",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关可支持地域
     ///
@@ -3596,13 +2258,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayRegionsRequest,
     ) -> Result<DescribePrivateNatGatewayRegionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrivateNatGatewayRegions",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关源端转换访问控制规则
     ///
@@ -3611,13 +2267,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayTranslationAclRulesRequest,
     ) -> Result<DescribePrivateNatGatewayTranslationAclRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrivateNatGatewayTranslationAclRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关源端转换规则
     ///
@@ -3626,13 +2276,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayTranslationNatRulesRequest,
     ) -> Result<DescribePrivateNatGatewayTranslationNatRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrivateNatGatewayTranslationNatRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关
     ///
@@ -3641,13 +2285,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewaysRequest,
     ) -> Result<DescribePrivateNatGatewaysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribePrivateNatGateways",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询网络产品配额信息
     ///
@@ -3656,13 +2294,7 @@ impl Client {
         &self,
         request: DescribeProductQuotaRequest,
     ) -> Result<DescribeProductQuotaResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeProductQuota",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries reserved private IP addresses
     ///
@@ -3671,13 +2303,7 @@ impl Client {
         &self,
         request: DescribeReserveIpAddressesRequest,
     ) -> Result<DescribeReserveIpAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeReserveIpAddresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询路由策略冲突列表
     ///
@@ -3686,13 +2312,7 @@ impl Client {
         &self,
         request: DescribeRouteConflictsRequest,
     ) -> Result<DescribeRouteConflictsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRouteConflicts",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询路由条目列表
     ///
@@ -3701,13 +2321,7 @@ impl Client {
         &self,
         request: DescribeRouteListRequest,
     ) -> Result<DescribeRouteListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRouteList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 用户查询路由策略列表
     ///
@@ -3716,13 +2330,7 @@ impl Client {
         &self,
         request: DescribeRoutePoliciesRequest,
     ) -> Result<DescribeRoutePoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRoutePolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// View a route reception policy entry
     ///
@@ -3731,13 +2339,7 @@ impl Client {
         &self,
         request: DescribeRoutePolicyEntriesRequest,
     ) -> Result<DescribeRoutePolicyEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRoutePolicyEntries",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例绑定路由表信息
     ///
@@ -3746,13 +2348,7 @@ impl Client {
         &self,
         request: DescribeRouteTableAssociatedInstancesRequest,
     ) -> Result<DescribeRouteTableAssociatedInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRouteTableAssociatedInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由表选择策略信息
     ///
@@ -3761,13 +2357,7 @@ impl Client {
         &self,
         request: DescribeRouteTableSelectionPoliciesRequest,
     ) -> Result<DescribeRouteTableSelectionPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRouteTableSelectionPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the route table list
     ///
@@ -3776,13 +2366,7 @@ impl Client {
         &self,
         request: DescribeRouteTablesRequest,
     ) -> Result<DescribeRouteTablesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRouteTables",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询路由列表
     ///
@@ -3791,13 +2375,7 @@ impl Client {
         &self,
         request: DescribeRoutesRequest,
     ) -> Result<DescribeRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeRoutes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries statistics on the instances associated with a security group
     ///
@@ -3806,13 +2384,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupAssociationStatisticsRequest,
     ) -> Result<DescribeSecurityGroupAssociationStatisticsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroupAssociationStatistics",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看参数模板展开后的安全组规则
     ///
@@ -3821,13 +2393,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupExpandedPoliciesRequest,
     ) -> Result<DescribeSecurityGroupExpandedPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroupExpandedPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户安全组配额
     ///
@@ -3836,13 +2402,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupLimitsRequest,
     ) -> Result<DescribeSecurityGroupLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroupLimits",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries security group policies
     ///
@@ -3851,13 +2411,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupPoliciesRequest,
     ) -> Result<DescribeSecurityGroupPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroupPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries referred security groups
     ///
@@ -3866,13 +2420,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupReferencesRequest,
     ) -> Result<DescribeSecurityGroupReferencesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroupReferences",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries security groups
     ///
@@ -3881,13 +2429,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupsRequest,
     ) -> Result<DescribeSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板协议端口组关联的实例列表
     ///
@@ -3896,13 +2438,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplateGroupInstancesRequest,
     ) -> Result<DescribeServiceTemplateGroupInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeServiceTemplateGroupInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a protocol port template group
     ///
@@ -3911,13 +2447,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplateGroupsRequest,
     ) -> Result<DescribeServiceTemplateGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeServiceTemplateGroups",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板协议端口关联的实例列表
     ///
@@ -3926,13 +2456,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplateInstancesRequest,
     ) -> Result<DescribeServiceTemplateInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeServiceTemplateInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a protocol port template
     ///
@@ -3941,13 +2465,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplatesRequest,
     ) -> Result<DescribeServiceTemplatesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeServiceTemplates",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying contents of snapshot files
     ///
@@ -3956,13 +2474,7 @@ impl Client {
         &self,
         request: DescribeSgSnapshotFileContentRequest,
     ) -> Result<DescribeSgSnapshotFileContentResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSgSnapshotFileContent",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries instances associated with a snapshot policy
     ///
@@ -3971,13 +2483,7 @@ impl Client {
         &self,
         request: DescribeSnapshotAttachedInstancesRequest,
     ) -> Result<DescribeSnapshotAttachedInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSnapshotAttachedInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Query snapshot files
     ///
@@ -3986,13 +2492,7 @@ impl Client {
         &self,
         request: DescribeSnapshotFilesRequest,
     ) -> Result<DescribeSnapshotFilesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSnapshotFiles",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries snapshot policies
     ///
@@ -4001,13 +2501,7 @@ impl Client {
         &self,
         request: DescribeSnapshotPoliciesRequest,
     ) -> Result<DescribeSnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定共享流量包的用量明细
     ///
@@ -4016,13 +2510,7 @@ impl Client {
         &self,
         request: DescribeSpecificTrafficPackageUsedDetailsRequest,
     ) -> Result<DescribeSpecificTrafficPackageUsedDetailsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSpecificTrafficPackageUsedDetails",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries resources associated with the subnet
     ///
@@ -4031,13 +2519,7 @@ impl Client {
         &self,
         request: DescribeSubnetResourceDashboardRequest,
     ) -> Result<DescribeSubnetResourceDashboardResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSubnetResourceDashboard",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the subnet list
     ///
@@ -4046,13 +2528,7 @@ impl Client {
         &self,
         request: DescribeSubnetsRequest,
     ) -> Result<DescribeSubnetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeSubnets",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the async job execution results
     ///
@@ -4061,13 +2537,7 @@ impl Client {
         &self,
         request: DescribeTaskResultRequest,
     ) -> Result<DescribeTaskResultResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTaskResult",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板配额列表
     ///
@@ -4076,13 +2546,7 @@ impl Client {
         &self,
         request: DescribeTemplateLimitsRequest,
     ) -> Result<DescribeTemplateLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTemplateLimits",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询租户云联网实例
     ///
@@ -4093,13 +2557,7 @@ impl Client {
         &self,
         request: DescribeTenantCcnsRequest,
     ) -> Result<DescribeTenantCcnsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTenantCcns",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询流量镜像过滤规则。
     ///
@@ -4108,13 +2566,7 @@ impl Client {
         &self,
         request: DescribeTrafficMirrorFilterRulesRequest,
     ) -> Result<DescribeTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTrafficMirrorFilterRules",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries traffic mirroring for a user
     ///
@@ -4123,13 +2575,7 @@ impl Client {
         &self,
         request: DescribeTrafficMirrorsRequest,
     ) -> Result<DescribeTrafficMirrorsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTrafficMirrors",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of shared traffic packages
     ///
@@ -4138,13 +2584,7 @@ impl Client {
         &self,
         request: DescribeTrafficPackagesRequest,
     ) -> Result<DescribeTrafficPackagesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTrafficPackages",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询流量调度规则
     ///
@@ -4153,13 +2593,7 @@ impl Client {
         &self,
         request: DescribeTrafficQosPolicyRequest,
     ) -> Result<DescribeTrafficQosPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeTrafficQosPolicy",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries IP usage of the subnet or VPC
     ///
@@ -4169,13 +2603,7 @@ impl Client {
         &self,
         request: DescribeUsedIpAddressRequest,
     ) -> Result<DescribeUsedIpAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeUsedIpAddress",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the endpoint list
     ///
@@ -4184,13 +2612,7 @@ impl Client {
         &self,
         request: DescribeVpcEndPointRequest,
     ) -> Result<DescribeVpcEndPointResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcEndPoint",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the endpoint service list
     ///
@@ -4199,13 +2621,7 @@ impl Client {
         &self,
         request: DescribeVpcEndPointServiceRequest,
     ) -> Result<DescribeVpcEndPointServiceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcEndPointService",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the endpoint service allowlist
     ///
@@ -4214,13 +2630,7 @@ impl Client {
         &self,
         request: DescribeVpcEndPointServiceWhiteListRequest,
     ) -> Result<DescribeVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcEndPointServiceWhiteList",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of VCM instances on VPC
     ///
@@ -4229,13 +2639,7 @@ impl Client {
         &self,
         request: DescribeVpcInstancesRequest,
     ) -> Result<DescribeVpcInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcInstances",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the IPv6 list of a VPC
     ///
@@ -4245,13 +2649,7 @@ impl Client {
         &self,
         request: DescribeVpcIpv6AddressesRequest,
     ) -> Result<DescribeVpcIpv6AddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcIpv6Addresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取私有网络配额
     ///
@@ -4297,13 +2695,7 @@ impl Client {
         &self,
         request: DescribeVpcLimitsRequest,
     ) -> Result<DescribeVpcLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcLimits",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私有网络对等连接
     ///
@@ -4312,13 +2704,7 @@ impl Client {
         &self,
         request: DescribeVpcPeeringConnectionsRequest,
     ) -> Result<DescribeVpcPeeringConnectionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcPeeringConnections",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the private IP information of a VPC
     ///
@@ -4329,13 +2715,7 @@ impl Client {
         &self,
         request: DescribeVpcPrivateIpAddressesRequest,
     ) -> Result<DescribeVpcPrivateIpAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcPrivateIpAddresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Views VPC resources.
     ///
@@ -4344,13 +2724,7 @@ impl Client {
         &self,
         request: DescribeVpcResourceDashboardRequest,
     ) -> Result<DescribeVpcResourceDashboardResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcResourceDashboard",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries VPC async task execution results
     ///
@@ -4359,13 +2733,7 @@ impl Client {
         &self,
         request: DescribeVpcTaskResultRequest,
     ) -> Result<DescribeVpcTaskResultResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcTaskResult",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the VPC list
     ///
@@ -4374,13 +2742,7 @@ impl Client {
         &self,
         request: DescribeVpcsRequest,
     ) -> Result<DescribeVpcsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpcs",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the VPN tunnel list
     ///
@@ -4389,13 +2751,7 @@ impl Client {
         &self,
         request: DescribeVpnConnectionsRequest,
     ) -> Result<DescribeVpnConnectionsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpnConnections",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Querying VPN gateway-based CCN routes
     ///
@@ -4404,13 +2760,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewayCcnRoutesRequest,
     ) -> Result<DescribeVpnGatewayCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpnGatewayCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries routes of a VPN gateway
     ///
@@ -4419,13 +2769,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewayRoutesRequest,
     ) -> Result<DescribeVpnGatewayRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpnGatewayRoutes",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询SSL-VPN-CLIENT 列表
     ///
@@ -4434,13 +2778,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewaySslClientsRequest,
     ) -> Result<DescribeVpnGatewaySslClientsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpnGatewaySslClients",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询SSL-VPN SERVER 列表
     ///
@@ -4449,13 +2787,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewaySslServersRequest,
     ) -> Result<DescribeVpnGatewaySslServersResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpnGatewaySslServers",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries VPN gateways
     ///
@@ -4464,13 +2796,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewaysRequest,
     ) -> Result<DescribeVpnGatewaysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DescribeVpnGateways",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds instances from a CCN
     ///
@@ -4481,13 +2807,7 @@ impl Client {
         &self,
         request: DetachCcnInstancesRequest,
     ) -> Result<DetachCcnInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachCcnInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Classiclink
     ///
@@ -4498,13 +2818,7 @@ impl Client {
         &self,
         request: DetachClassicLinkVpcRequest,
     ) -> Result<DetachClassicLinkVpcResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachClassicLinkVpc",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an ENI from a CVM
     ///
@@ -4514,13 +2828,7 @@ impl Client {
         &self,
         request: DetachNetworkInterfaceRequest,
     ) -> Result<DetachNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachNetworkInterface",
-            host: None,
-            client_token: Some("ClientToken"),
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates a snapshot policy with instances
     ///
@@ -4529,13 +2837,7 @@ impl Client {
         &self,
         request: DetachSnapshotInstancesRequest,
     ) -> Result<DetachSnapshotInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DetachSnapshotInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disables CCN routes
     ///
@@ -4544,13 +2846,7 @@ impl Client {
         &self,
         request: DisableCcnRoutesRequest,
     ) -> Result<DisableCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisableCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disables flow log
     ///
@@ -4559,13 +2855,7 @@ impl Client {
         &self,
         request: DisableFlowLogsRequest,
     ) -> Result<DisableFlowLogsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisableFlowLogs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disables gateway traffic monitor
     ///
@@ -4574,13 +2864,7 @@ impl Client {
         &self,
         request: DisableGatewayFlowMonitorRequest,
     ) -> Result<DisableGatewayFlowMonitorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisableGatewayFlowMonitor",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disables subnet routes
     ///
@@ -4589,13 +2873,7 @@ impl Client {
         &self,
         request: DisableRoutesRequest,
     ) -> Result<DisableRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisableRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disables specified snapshot policies
     ///
@@ -4604,13 +2882,7 @@ impl Client {
         &self,
         request: DisableSnapshotPoliciesRequest,
     ) -> Result<DisableSnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisableSnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 禁用SSL-VPN-CLIENT 证书
     ///
@@ -4619,13 +2891,7 @@ impl Client {
         &self,
         request: DisableVpnGatewaySslClientCertRequest,
     ) -> Result<DisableVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisableVpnGatewaySslClientCert",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIP
     ///
@@ -4638,13 +2904,7 @@ impl Client {
         &self,
         request: DisassociateAddressRequest,
     ) -> Result<DisassociateAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) DhcpIp解绑EIP
     ///
@@ -4656,13 +2916,7 @@ impl Client {
         &self,
         request: DisassociateDhcpIpWithAddressIpRequest,
     ) -> Result<DisassociateDhcpIpWithAddressIpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateDhcpIpWithAddressIp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds a direct connect gateway from a NAT Gateway
     ///
@@ -4671,13 +2925,7 @@ impl Client {
         &self,
         request: DisassociateDirectConnectGatewayNatGatewayRequest,
     ) -> Result<DisassociateDirectConnectGatewayNatGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateDirectConnectGatewayNatGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) HAVIP解绑定子机或网卡
     ///
@@ -4686,13 +2934,7 @@ impl Client {
         &self,
         request: DisassociateHaVipInstanceRequest,
     ) -> Result<DisassociateHaVipInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateHaVipInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIPv6
     ///
@@ -4704,13 +2946,7 @@ impl Client {
         &self,
         request: DisassociateIpv6AddressRequest,
     ) -> Result<DisassociateIpv6AddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateIPv6Address",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIP from a NAT gateway
     ///
@@ -4719,13 +2955,7 @@ impl Client {
         &self,
         request: DisassociateNatGatewayAddressRequest,
     ) -> Result<DisassociateNatGatewayAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateNatGatewayAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates a network ACL from a subnet
     ///
@@ -4734,13 +2964,7 @@ impl Client {
         &self,
         request: DisassociateNetworkAclSubnetsRequest,
     ) -> Result<DisassociateNetworkAclSubnetsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateNetworkAclSubnets",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Detaches a security group from an ENI.
     ///
@@ -4749,13 +2973,7 @@ impl Client {
         &self,
         request: DisassociateNetworkInterfaceSecurityGroupsRequest,
     ) -> Result<DisassociateNetworkInterfaceSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateNetworkInterfaceSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an endpoint from a security group
     ///
@@ -4764,13 +2982,7 @@ impl Client {
         &self,
         request: DisassociateVpcEndPointSecurityGroupsRequest,
     ) -> Result<DisassociateVpcEndPointSecurityGroupsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DisassociateVpcEndPointSecurityGroups",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Downloads a VPN tunnel configuration
     ///
@@ -4779,13 +2991,7 @@ impl Client {
         &self,
         request: DownloadCustomerGatewayConfigurationRequest,
     ) -> Result<DownloadCustomerGatewayConfigurationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DownloadCustomerGatewayConfiguration",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 下载SSL-VPN-CLIENT 客户端证书
     ///
@@ -4794,13 +3000,7 @@ impl Client {
         &self,
         request: DownloadVpnGatewaySslClientCertRequest,
     ) -> Result<DownloadVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "DownloadVpnGatewaySslClientCert",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables CCN routes
     ///
@@ -4811,13 +3011,7 @@ impl Client {
         &self,
         request: EnableCcnRoutesRequest,
     ) -> Result<EnableCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables flow log
     ///
@@ -4826,13 +3020,7 @@ impl Client {
         &self,
         request: EnableFlowLogsRequest,
     ) -> Result<EnableFlowLogsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableFlowLogs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables gateway traffic monitor
     ///
@@ -4841,13 +3029,7 @@ impl Client {
         &self,
         request: EnableGatewayFlowMonitorRequest,
     ) -> Result<EnableGatewayFlowMonitorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableGatewayFlowMonitor",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables subnet routes
     ///
@@ -4858,13 +3040,7 @@ impl Client {
         &self,
         request: EnableRoutesRequest,
     ) -> Result<EnableRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables specified snapshot policies
     ///
@@ -4873,13 +3049,7 @@ impl Client {
         &self,
         request: EnableSnapshotPoliciesRequest,
     ) -> Result<EnableSnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableSnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Determines whether to accept the request of connecting with an endpoint
     ///
@@ -4888,13 +3058,7 @@ impl Client {
         &self,
         request: EnableVpcEndPointConnectRequest,
     ) -> Result<EnableVpcEndPointConnectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableVpcEndPointConnect",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 启用SSL-VPN-CLIENT 证书
     ///
@@ -4903,13 +3067,7 @@ impl Client {
         &self,
         request: EnableVpnGatewaySslClientCertRequest,
     ) -> Result<EnableVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "EnableVpnGatewaySslClientCert",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Obtains a pair of VPN tunnel health check addresses
     ///
@@ -4918,13 +3076,7 @@ impl Client {
         &self,
         request: GenerateVpnConnectionDefaultHealthCheckIpRequest,
     ) -> Result<GenerateVpnConnectionDefaultHealthCheckIpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GenerateVpnConnectionDefaultHealthCheckIp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the inter-region bandwidth limits of a CCN
     ///
@@ -4933,13 +3085,7 @@ impl Client {
         &self,
         request: GetCcnRegionBandwidthLimitsRequest,
     ) -> Result<GetCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "GetCcnRegionBandwidthLimits",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Binds an EIP to an HAVIP
     ///
@@ -4950,13 +3096,7 @@ impl Client {
         &self,
         request: HaVipAssociateAddressIpRequest,
     ) -> Result<HaVipAssociateAddressIpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "HaVipAssociateAddressIp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIP from HAVIP
     ///
@@ -4967,13 +3107,7 @@ impl Client {
         &self,
         request: HaVipDisassociateAddressIpRequest,
     ) -> Result<HaVipDisassociateAddressIpResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "HaVipDisassociateAddressIp",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating a direct connect gateway
     ///
@@ -4982,13 +3116,7 @@ impl Client {
         &self,
         request: InquirePriceCreateDirectConnectGatewayRequest,
     ) -> Result<InquirePriceCreateDirectConnectGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquirePriceCreateDirectConnectGateway",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries new purchase of Elastic Public IP
     ///
@@ -4997,13 +3125,7 @@ impl Client {
         &self,
         request: InquiryPriceAllocateAddressesRequest,
     ) -> Result<InquiryPriceAllocateAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceAllocateAddresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建VPN网关询价
     ///
@@ -5012,13 +3134,7 @@ impl Client {
         &self,
         request: InquiryPriceCreateVpnGatewayRequest,
     ) -> Result<InquiryPriceCreateVpnGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceCreateVpnGateway",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Elastic Public IP Bandwidth Adjustment Pricing Inquiry
     ///
@@ -5027,13 +3143,7 @@ impl Client {
         &self,
         request: InquiryPriceModifyAddressesBandwidthRequest,
     ) -> Result<InquiryPriceModifyAddressesBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceModifyAddressesBandwidth",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of renewing elastic public IPs
     ///
@@ -5042,13 +3152,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewAddressesRequest,
     ) -> Result<InquiryPriceRenewAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRenewAddresses",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price for VPN gateway renewal
     ///
@@ -5057,13 +3161,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewVpnGatewayRequest,
     ) -> Result<InquiryPriceRenewVpnGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceRenewVpnGateway",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price for adjusting the bandwidth cap of a VPN gateway
     ///
@@ -5072,13 +3170,7 @@ impl Client {
         &self,
         request: InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest,
     ) -> Result<InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "InquiryPriceResetVpnGatewayInternetMaxBandwidth",
-            host: None,
-            client_token: None,
-            read_only: true,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全锁定云联网带宽
     ///
@@ -5089,13 +3181,7 @@ impl Client {
         &self,
         request: LockCcnBandwidthsRequest,
     ) -> Result<LockCcnBandwidthsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "LockCcnBandwidths",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全锁定云联网实例
     ///
@@ -5108,13 +3194,7 @@ impl Client {
         &self,
         request: LockCcnsRequest,
     ) -> Result<LockCcnsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "LockCcns",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 共享带宽包资源迁移接口
     ///
@@ -5123,13 +3203,7 @@ impl Client {
         &self,
         request: MigrateBandwidthPackageResourcesRequest,
     ) -> Result<MigrateBandwidthPackageResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "MigrateBandwidthPackageResources",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Migrates an ENI
     ///
@@ -5139,13 +3213,7 @@ impl Client {
         &self,
         request: MigrateNetworkInterfaceRequest,
     ) -> Result<MigrateNetworkInterfaceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "MigrateNetworkInterface",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Migrates private IPs of an ENI
     ///
@@ -5158,13 +3226,7 @@ impl Client {
         &self,
         request: MigratePrivateIpAddressRequest,
     ) -> Result<MigratePrivateIpAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "MigratePrivateIpAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies EIP attributes
     ///
@@ -5173,13 +3235,7 @@ impl Client {
         &self,
         request: ModifyAddressAttributeRequest,
     ) -> Result<ModifyAddressAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAddressAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts EIP billing modes
     ///
@@ -5190,13 +3246,7 @@ impl Client {
         &self,
         request: ModifyAddressInternetChargeTypeRequest,
     ) -> Result<ModifyAddressInternetChargeTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAddressInternetChargeType",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies an IP address template
     ///
@@ -5205,13 +3255,7 @@ impl Client {
         &self,
         request: ModifyAddressTemplateAttributeRequest,
     ) -> Result<ModifyAddressTemplateAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAddressTemplateAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies an IP address template group
     ///
@@ -5220,13 +3264,7 @@ impl Client {
         &self,
         request: ModifyAddressTemplateGroupAttributeRequest,
     ) -> Result<ModifyAddressTemplateGroupAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAddressTemplateGroupAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the EIP bandwidth
     ///
@@ -5235,13 +3273,7 @@ impl Client {
         &self,
         request: ModifyAddressesBandwidthRequest,
     ) -> Result<ModifyAddressesBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAddressesBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the renewal flag for the monthly subscription EIP
     ///
@@ -5250,13 +3282,7 @@ impl Client {
         &self,
         request: ModifyAddressesRenewFlagRequest,
     ) -> Result<ModifyAddressesRenewFlagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAddressesRenewFlag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies secondary CIDR blocks
     ///
@@ -5265,13 +3291,7 @@ impl Client {
         &self,
         request: ModifyAssistantCidrRequest,
     ) -> Result<ModifyAssistantCidrResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyAssistantCidr",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a bandwidth package
     ///
@@ -5280,13 +3300,7 @@ impl Client {
         &self,
         request: ModifyBandwidthPackageAttributeRequest,
     ) -> Result<ModifyBandwidthPackageAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyBandwidthPackageAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// ModifyBandwidthPackageBandwidth
     ///
@@ -5295,13 +3309,7 @@ impl Client {
         &self,
         request: ModifyBandwidthPackageBandwidthRequest,
     ) -> Result<ModifyBandwidthPackageBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyBandwidthPackageBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies CCN-associated instance attributes
     ///
@@ -5310,13 +3318,7 @@ impl Client {
         &self,
         request: ModifyCcnAttachedInstancesAttributeRequest,
     ) -> Result<ModifyCcnAttachedInstancesAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCcnAttachedInstancesAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies CCN attributes
     ///
@@ -5325,13 +3327,7 @@ impl Client {
         &self,
         request: ModifyCcnAttributeRequest,
     ) -> Result<ModifyCcnAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCcnAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新云联网策略路由下一跳参数
     ///
@@ -5340,13 +3336,7 @@ impl Client {
         &self,
         request: ModifyCcnPolicyBasedRoutingNextHopAttributeRequest,
     ) -> Result<ModifyCcnPolicyBasedRoutingNextHopAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCcnPolicyBasedRoutingNextHopAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新云联网策略路由匹配规则参数
     ///
@@ -5355,13 +3345,7 @@ impl Client {
         &self,
         request: ModifyCcnPolicyBasedRoutingRuleAttributeRequest,
     ) -> Result<ModifyCcnPolicyBasedRoutingRuleAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCcnPolicyBasedRoutingRuleAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the bandwidth limit policy of a postpaid instance
     ///
@@ -5370,13 +3354,7 @@ impl Client {
         &self,
         request: ModifyCcnRegionBandwidthLimitsTypeRequest,
     ) -> Result<ModifyCcnRegionBandwidthLimitsTypeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCcnRegionBandwidthLimitsType",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改云联网路由表
     ///
@@ -5385,13 +3363,7 @@ impl Client {
         &self,
         request: ModifyCcnRouteTablesRequest,
     ) -> Result<ModifyCcnRouteTablesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCcnRouteTables",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改 IDC通道信息
     ///
@@ -5400,13 +3372,7 @@ impl Client {
         &self,
         request: ModifyCdcLdcxAttributeRequest,
     ) -> Result<ModifyCdcLdcxAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCdcLDCXAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改虚拟连接
     ///
@@ -5415,13 +3381,7 @@ impl Client {
         &self,
         request: ModifyCdcNetPlaneAttributeRequest,
     ) -> Result<ModifyCdcNetPlaneAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCdcNetPlaneAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a customer gateway
     ///
@@ -5430,13 +3390,7 @@ impl Client {
         &self,
         request: ModifyCustomerGatewayAttributeRequest,
     ) -> Result<ModifyCustomerGatewayAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyCustomerGatewayAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改DhcpIp属性
     ///
@@ -5445,13 +3399,7 @@ impl Client {
         &self,
         request: ModifyDhcpIpAttributeRequest,
     ) -> Result<ModifyDhcpIpAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDhcpIpAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a direct connect gateway
     ///
@@ -5460,13 +3408,7 @@ impl Client {
         &self,
         request: ModifyDirectConnectGatewayAttributeRequest,
     ) -> Result<ModifyDirectConnectGatewayAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyDirectConnectGatewayAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a flow log
     ///
@@ -5475,13 +3417,7 @@ impl Client {
         &self,
         request: ModifyFlowLogAttributeRequest,
     ) -> Result<ModifyFlowLogAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyFlowLogAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the bandwidth limit of a gateway
     ///
@@ -5490,13 +3426,7 @@ impl Client {
         &self,
         request: ModifyGatewayFlowQosRequest,
     ) -> Result<ModifyGatewayFlowQosResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyGatewayFlowQos",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改全局路由ECMP的HASH算法
     ///
@@ -5505,13 +3435,7 @@ impl Client {
         &self,
         request: ModifyGlobalRouteEcmpAlgorithmRequest,
     ) -> Result<ModifyGlobalRouteEcmpAlgorithmResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyGlobalRouteECMPAlgorithm",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改全局路由。
     ///
@@ -5520,13 +3444,7 @@ impl Client {
         &self,
         request: ModifyGlobalRoutesRequest,
     ) -> Result<ModifyGlobalRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyGlobalRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies HAVIP attributes
     ///
@@ -5535,13 +3453,7 @@ impl Client {
         &self,
         request: ModifyHaVipAttributeRequest,
     ) -> Result<ModifyHaVipAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyHaVipAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高优路由表条目属性
     ///
@@ -5550,13 +3462,7 @@ impl Client {
         &self,
         request: ModifyHighPriorityRouteAttributeRequest,
     ) -> Result<ModifyHighPriorityRouteAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyHighPriorityRouteAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高优路由ECMP的HASH算法
     ///
@@ -5565,13 +3471,7 @@ impl Client {
         &self,
         request: ModifyHighPriorityRouteEcmpAlgorithmRequest,
     ) -> Result<ModifyHighPriorityRouteEcmpAlgorithmResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyHighPriorityRouteECMPAlgorithm",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高优路由表属性
     ///
@@ -5580,13 +3480,7 @@ impl Client {
         &self,
         request: ModifyHighPriorityRouteTableAttributeRequest,
     ) -> Result<ModifyHighPriorityRouteTableAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyHighPriorityRouteTableAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies EIPv6 attributes
     ///
@@ -5597,13 +3491,7 @@ impl Client {
         &self,
         request: ModifyIpv6AddressesAttributesRequest,
     ) -> Result<ModifyIpv6AddressesAttributesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyIPv6AddressesAttributes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the EIPv6 bandwidth
     ///
@@ -5612,13 +3500,7 @@ impl Client {
         &self,
         request: ModifyIpv6AddressesBandwidthRequest,
     ) -> Result<ModifyIpv6AddressesBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyIPv6AddressesBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the bandwidth limit of a classic elastic public IPv6 instance
     ///
@@ -5630,13 +3512,7 @@ impl Client {
         &self,
         request: ModifyIp6AddressesBandwidthRequest,
     ) -> Result<ModifyIp6AddressesBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyIp6AddressesBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改IPV6转换规则属性
     ///
@@ -5645,13 +3521,7 @@ impl Client {
         &self,
         request: ModifyIp6RuleRequest,
     ) -> Result<ModifyIp6RuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyIp6Rule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改IP6转换实例属性
     ///
@@ -5660,13 +3530,7 @@ impl Client {
         &self,
         request: ModifyIp6TranslatorRequest,
     ) -> Result<ModifyIp6TranslatorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyIp6Translator",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the IPv6 address attributes of an ENI
     ///
@@ -5675,13 +3539,7 @@ impl Client {
         &self,
         request: ModifyIpv6AddressesAttributeRequest,
     ) -> Result<ModifyIpv6AddressesAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyIpv6AddressesAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a local gateway
     ///
@@ -5690,13 +3548,7 @@ impl Client {
         &self,
         request: ModifyLocalGatewayRequest,
     ) -> Result<ModifyLocalGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyLocalGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改NAT网关高级属性
     ///
@@ -5705,13 +3557,7 @@ impl Client {
         &self,
         request: ModifyNatGatewayAdvancedAttributeRequest,
     ) -> Result<ModifyNatGatewayAdvancedAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNatGatewayAdvancedAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a NAT gateway
     ///
@@ -5720,13 +3566,7 @@ impl Client {
         &self,
         request: ModifyNatGatewayAttributeRequest,
     ) -> Result<ModifyNatGatewayAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNatGatewayAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the port forwarding rule of a NAT gateway
     ///
@@ -5735,13 +3575,7 @@ impl Client {
         &self,
         request: ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest,
     ) -> Result<ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNatGatewayDestinationIpPortTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a NAT gateway's SNAT forwarding rules
     ///
@@ -5750,13 +3584,7 @@ impl Client {
         &self,
         request: ModifyNatGatewaySourceIpTranslationNatRuleRequest,
     ) -> Result<ModifyNatGatewaySourceIpTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNatGatewaySourceIpTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// ModifyNetDetect
     ///
@@ -5765,13 +3593,7 @@ impl Client {
         &self,
         request: ModifyNetDetectRequest,
     ) -> Result<ModifyNetDetectResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNetDetect",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies network ACL attributes
     ///
@@ -5780,13 +3602,7 @@ impl Client {
         &self,
         request: ModifyNetworkAclAttributeRequest,
     ) -> Result<ModifyNetworkAclAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNetworkAclAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies network ACL rules
     ///
@@ -5797,13 +3613,7 @@ impl Client {
         &self,
         request: ModifyNetworkAclEntriesRequest,
     ) -> Result<ModifyNetworkAclEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNetworkAclEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the network ACL quintuple rules incrementally
     ///
@@ -5812,13 +3622,7 @@ impl Client {
         &self,
         request: ModifyNetworkAclQuintupleEntriesRequest,
     ) -> Result<ModifyNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNetworkAclQuintupleEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies an ENI
     ///
@@ -5827,13 +3631,7 @@ impl Client {
         &self,
         request: ModifyNetworkInterfaceAttributeRequest,
     ) -> Result<ModifyNetworkInterfaceAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNetworkInterfaceAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性网卡服务质量
     ///
@@ -5842,13 +3640,7 @@ impl Client {
         &self,
         request: ModifyNetworkInterfaceQosRequest,
     ) -> Result<ModifyNetworkInterfaceQosResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyNetworkInterfaceQos",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the private IP information of an ENI
     ///
@@ -5857,13 +3649,7 @@ impl Client {
         &self,
         request: ModifyPrivateIpAddressesAttributeRequest,
     ) -> Result<ModifyPrivateIpAddressesAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrivateIpAddressesAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关属性
     ///
@@ -5872,13 +3658,7 @@ impl Client {
         &self,
         request: ModifyPrivateNatGatewayAttributeRequest,
     ) -> Result<ModifyPrivateNatGatewayAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrivateNatGatewayAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关目的端口转换规则
     ///
@@ -5890,13 +3670,7 @@ impl Client {
         ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
         Error,
     > {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关源端转换访问控制规则
     ///
@@ -5905,13 +3679,7 @@ impl Client {
         &self,
         request: ModifyPrivateNatGatewayTranslationAclRuleRequest,
     ) -> Result<ModifyPrivateNatGatewayTranslationAclRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrivateNatGatewayTranslationAclRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关源端转换规则
     ///
@@ -5920,13 +3688,7 @@ impl Client {
         &self,
         request: ModifyPrivateNatGatewayTranslationNatRuleRequest,
     ) -> Result<ModifyPrivateNatGatewayTranslationNatRuleResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyPrivateNatGatewayTranslationNatRule",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a reserved private IP address
     ///
@@ -5935,13 +3697,7 @@ impl Client {
         &self,
         request: ModifyReserveIpAddressRequest,
     ) -> Result<ModifyReserveIpAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyReserveIpAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modify the routing strategy attribute
     ///
@@ -5950,13 +3706,7 @@ impl Client {
         &self,
         request: ModifyRoutePolicyAttributeRequest,
     ) -> Result<ModifyRoutePolicyAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyRoutePolicyAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies route table attributes
     ///
@@ -5965,13 +3715,7 @@ impl Client {
         &self,
         request: ModifyRouteTableAttributeRequest,
     ) -> Result<ModifyRouteTableAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyRouteTableAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 编辑云联网路由表选择策略
     ///
@@ -5980,13 +3724,7 @@ impl Client {
         &self,
         request: ModifyRouteTableSelectionPoliciesRequest,
     ) -> Result<ModifyRouteTableSelectionPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyRouteTableSelectionPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies security group attributes
     ///
@@ -5995,13 +3733,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupAttributeRequest,
     ) -> Result<ModifySecurityGroupAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySecurityGroupAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the outbound and inbound policies of a security group
     ///
@@ -6022,13 +3754,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupPoliciesRequest,
     ) -> Result<ModifySecurityGroupPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySecurityGroupPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a protocol port template
     ///
@@ -6037,13 +3763,7 @@ impl Client {
         &self,
         request: ModifyServiceTemplateAttributeRequest,
     ) -> Result<ModifyServiceTemplateAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyServiceTemplateAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a protocol port template group
     ///
@@ -6052,13 +3772,7 @@ impl Client {
         &self,
         request: ModifyServiceTemplateGroupAttributeRequest,
     ) -> Result<ModifyServiceTemplateGroupAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyServiceTemplateGroupAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies specified snapshot policies
     ///
@@ -6067,13 +3781,7 @@ impl Client {
         &self,
         request: ModifySnapshotPoliciesRequest,
     ) -> Result<ModifySnapshotPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySnapshotPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies subnet attributes
     ///
@@ -6082,13 +3790,7 @@ impl Client {
         &self,
         request: ModifySubnetAttributeRequest,
     ) -> Result<ModifySubnetAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifySubnetAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a parameter template
     ///
@@ -6097,13 +3799,7 @@ impl Client {
         &self,
         request: ModifyTemplateMemberRequest,
     ) -> Result<ModifyTemplateMemberResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTemplateMember",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies traffic mirroring attributes
     ///
@@ -6113,13 +3809,7 @@ impl Client {
         &self,
         request: ModifyTrafficMirrorAttributeRequest,
     ) -> Result<ModifyTrafficMirrorAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTrafficMirrorAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改流量镜像过滤规则。
     ///
@@ -6128,13 +3818,7 @@ impl Client {
         &self,
         request: ModifyTrafficMirrorFilterRulesRequest,
     ) -> Result<ModifyTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyTrafficMirrorFilterRules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies VPC attributes
     ///
@@ -6143,13 +3827,7 @@ impl Client {
         &self,
         request: ModifyVpcAttributeRequest,
     ) -> Result<ModifyVpcAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpcAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies endpoint attributes
     ///
@@ -6158,13 +3836,7 @@ impl Client {
         &self,
         request: ModifyVpcEndPointAttributeRequest,
     ) -> Result<ModifyVpcEndPointAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpcEndPointAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies endpoint service attributes
     ///
@@ -6173,13 +3845,7 @@ impl Client {
         &self,
         request: ModifyVpcEndPointServiceAttributeRequest,
     ) -> Result<ModifyVpcEndPointServiceAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpcEndPointServiceAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of the endpoint service allowlist
     ///
@@ -6188,13 +3854,7 @@ impl Client {
         &self,
         request: ModifyVpcEndPointServiceWhiteListRequest,
     ) -> Result<ModifyVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpcEndPointServiceWhiteList",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私有网络对等连接属性
     ///
@@ -6203,13 +3863,7 @@ impl Client {
         &self,
         request: ModifyVpcPeeringConnectionRequest,
     ) -> Result<ModifyVpcPeeringConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpcPeeringConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the VPN tunnel
     ///
@@ -6218,13 +3872,7 @@ impl Client {
         &self,
         request: ModifyVpnConnectionAttributeRequest,
     ) -> Result<ModifyVpnConnectionAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpnConnectionAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies VPN gateway attributes
     ///
@@ -6233,13 +3881,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewayAttributeRequest,
     ) -> Result<ModifyVpnGatewayAttributeResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpnGatewayAttribute",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifying VPN gateway-based CCN routes
     ///
@@ -6248,13 +3890,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewayCcnRoutesRequest,
     ) -> Result<ModifyVpnGatewayCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpnGatewayCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the route status of a VPN gateway
     ///
@@ -6263,13 +3899,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewayRoutesRequest,
     ) -> Result<ModifyVpnGatewayRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpnGatewayRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新SslVpnClient证书
     ///
@@ -6278,13 +3908,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewaySslClientCertRequest,
     ) -> Result<ModifyVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpnGatewaySslClientCert",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改SSL-VPN 服务端属性
     ///
@@ -6293,13 +3917,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewaySslServerRequest,
     ) -> Result<ModifyVpnGatewaySslServerResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ModifyVpnGatewaySslServer",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Publishes a route to CCN
     ///
@@ -6308,13 +3926,7 @@ impl Client {
         &self,
         request: NotifyRoutesRequest,
     ) -> Result<NotifyRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "NotifyRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Refreshes the route between a NAT gateway and Direct Connect
     ///
@@ -6323,13 +3935,7 @@ impl Client {
         &self,
         request: RefreshDirectConnectGatewayRouteToNatGatewayRequest,
     ) -> Result<RefreshDirectConnectGatewayRouteToNatGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RefreshDirectConnectGatewayRouteToNatGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Rejects instance association
     ///
@@ -6338,13 +3944,7 @@ impl Client {
         &self,
         request: RejectAttachCcnInstancesRequest,
     ) -> Result<RejectAttachCcnInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RejectAttachCcnInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 驳回对等连接
     ///
@@ -6353,13 +3953,7 @@ impl Client {
         &self,
         request: RejectVpcPeeringConnectionRequest,
     ) -> Result<RejectVpcPeeringConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RejectVpcPeeringConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Releases the EIP
     ///
@@ -6370,13 +3964,7 @@ impl Client {
         &self,
         request: ReleaseAddressesRequest,
     ) -> Result<ReleaseAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReleaseAddresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Releases an EIPv6
     ///
@@ -6388,13 +3976,7 @@ impl Client {
         &self,
         request: ReleaseIpv6AddressesRequest,
     ) -> Result<ReleaseIpv6AddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReleaseIPv6Addresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Releases the IPv6 public network bandwidth
     ///
@@ -6406,13 +3988,7 @@ impl Client {
         &self,
         request: ReleaseIp6AddressesBandwidthRequest,
     ) -> Result<ReleaseIp6AddressesBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReleaseIp6AddressesBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a bandwidth package resource
     ///
@@ -6421,13 +3997,7 @@ impl Client {
         &self,
         request: RemoveBandwidthPackageResourcesRequest,
     ) -> Result<RemoveBandwidthPackageResourcesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RemoveBandwidthPackageResources",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除IPV6转换规则
     ///
@@ -6437,13 +4007,7 @@ impl Client {
         &self,
         request: RemoveIp6RulesRequest,
     ) -> Result<RemoveIp6RulesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RemoveIp6Rules",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费包月带宽弹性公网IP
     ///
@@ -6452,13 +4016,7 @@ impl Client {
         &self,
         request: RenewAddressesRequest,
     ) -> Result<RenewAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewAddresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Renews a VPN gateway
     ///
@@ -6467,13 +4025,7 @@ impl Client {
         &self,
         request: RenewVpnGatewayRequest,
     ) -> Result<RenewVpnGatewayResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "RenewVpnGateway",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换云联网路由传播策略
     ///
@@ -6502,13 +4054,7 @@ impl Client {
         &self,
         request: ReplaceCcnRouteTableBroadcastPolicysRequest,
     ) -> Result<ReplaceCcnRouteTableBroadcastPolicysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceCcnRouteTableBroadcastPolicys",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换云联网路由接收策略
     ///
@@ -6531,13 +4077,7 @@ impl Client {
         &self,
         request: ReplaceCcnRouteTableInputPolicysRequest,
     ) -> Result<ReplaceCcnRouteTableInputPolicysResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceCcnRouteTableInputPolicys",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replaces the CCN routes of a Direct Connect gateway
     ///
@@ -6546,13 +4086,7 @@ impl Client {
         &self,
         request: ReplaceDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<ReplaceDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceDirectConnectGatewayCcnRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换高优路由表和子网绑定关系
     ///
@@ -6561,13 +4095,7 @@ impl Client {
         &self,
         request: ReplaceHighPriorityRouteTableAssociationRequest,
     ) -> Result<ReplaceHighPriorityRouteTableAssociationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceHighPriorityRouteTableAssociation",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换高优路由表条目信息。
     ///
@@ -6576,13 +4104,7 @@ impl Client {
         &self,
         request: ReplaceHighPriorityRoutesRequest,
     ) -> Result<ReplaceHighPriorityRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceHighPriorityRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replace a route reception policy binding
     ///
@@ -6591,13 +4113,7 @@ impl Client {
         &self,
         request: ReplaceRoutePolicyAssociationsRequest,
     ) -> Result<ReplaceRoutePolicyAssociationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceRoutePolicyAssociations",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replace a route reception policy entry
     ///
@@ -6606,13 +4122,7 @@ impl Client {
         &self,
         request: ReplaceRoutePolicyEntriesRequest,
     ) -> Result<ReplaceRoutePolicyEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceRoutePolicyEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replaces the association relation of a route table
     ///
@@ -6622,13 +4132,7 @@ impl Client {
         &self,
         request: ReplaceRouteTableAssociationRequest,
     ) -> Result<ReplaceRouteTableAssociationResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceRouteTableAssociation",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replaces a routing policy
     ///
@@ -6637,13 +4141,7 @@ impl Client {
         &self,
         request: ReplaceRoutesRequest,
     ) -> Result<ReplaceRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Match route reception policy
     ///
@@ -6652,13 +4150,7 @@ impl Client {
         &self,
         request: ReplaceRoutesWithRoutePolicyRequest,
     ) -> Result<ReplaceRoutesWithRoutePolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceRoutesWithRoutePolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Batch modifies security group policies
     ///
@@ -6668,13 +4160,7 @@ impl Client {
         &self,
         request: ReplaceSecurityGroupPoliciesRequest,
     ) -> Result<ReplaceSecurityGroupPoliciesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceSecurityGroupPolicies",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Replaces a single security group rule
     ///
@@ -6684,13 +4170,7 @@ impl Client {
         &self,
         request: ReplaceSecurityGroupPolicyRequest,
     ) -> Result<ReplaceSecurityGroupPolicyResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReplaceSecurityGroupPolicy",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Re-applies for the instance association
     ///
@@ -6699,13 +4179,7 @@ impl Client {
         &self,
         request: ResetAttachCcnInstancesRequest,
     ) -> Result<ResetAttachCcnInstancesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetAttachCcnInstances",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重置高优路由表路由
     ///
@@ -6714,13 +4188,7 @@ impl Client {
         &self,
         request: ResetHighPriorityRoutesRequest,
     ) -> Result<ResetHighPriorityRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetHighPriorityRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the concurrent connection cap for the NAT gateway
     ///
@@ -6729,13 +4197,7 @@ impl Client {
         &self,
         request: ResetNatGatewayConnectionRequest,
     ) -> Result<ResetNatGatewayConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetNatGatewayConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Reset a route policy binding
     ///
@@ -6744,13 +4206,7 @@ impl Client {
         &self,
         request: ResetRoutePolicyAssociationsRequest,
     ) -> Result<ResetRoutePolicyAssociationsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetRoutePolicyAssociations",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Reset a route reception policy entry
     ///
@@ -6759,13 +4215,7 @@ impl Client {
         &self,
         request: ResetRoutePolicyEntriesRequest,
     ) -> Result<ResetRoutePolicyEntriesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetRoutePolicyEntries",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Resets the names and routing policies of route tables
     ///
@@ -6776,13 +4226,7 @@ impl Client {
         &self,
         request: ResetRoutesRequest,
     ) -> Result<ResetRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates a traffic mirroring filter rule
     ///
@@ -6792,13 +4236,7 @@ impl Client {
         &self,
         request: ResetTrafficMirrorFilterRequest,
     ) -> Result<ResetTrafficMirrorFilterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetTrafficMirrorFilter",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Resets the traffic mirroring collection object
     ///
@@ -6807,13 +4245,7 @@ impl Client {
         &self,
         request: ResetTrafficMirrorSrcsRequest,
     ) -> Result<ResetTrafficMirrorSrcsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetTrafficMirrorSrcs",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the traffic mirroring receiving destination information
     ///
@@ -6822,13 +4254,7 @@ impl Client {
         &self,
         request: ResetTrafficMirrorTargetRequest,
     ) -> Result<ResetTrafficMirrorTargetResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetTrafficMirrorTarget",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Resets a VPN tunnel
     ///
@@ -6837,13 +4263,7 @@ impl Client {
         &self,
         request: ResetVpnConnectionRequest,
     ) -> Result<ResetVpnConnectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetVpnConnection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the bandwidth cap of a VPN gateway
     ///
@@ -6852,13 +4272,7 @@ impl Client {
         &self,
         request: ResetVpnGatewayInternetMaxBandwidthRequest,
     ) -> Result<ResetVpnGatewayInternetMaxBandwidthResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResetVpnGatewayInternetMaxBandwidth",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Restores security group policies
     ///
@@ -6867,13 +4281,7 @@ impl Client {
         &self,
         request: ResumeSnapshotInstanceRequest,
     ) -> Result<ResumeSnapshotInstanceResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ResumeSnapshotInstance",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds and releases public IPs
     ///
@@ -6883,13 +4291,7 @@ impl Client {
         &self,
         request: ReturnNormalAddressesRequest,
     ) -> Result<ReturnNormalAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "ReturnNormalAddresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Sets the outbound bandwidth cap of each CCN region
     ///
@@ -6898,13 +4300,7 @@ impl Client {
         &self,
         request: SetCcnRegionBandwidthLimitsRequest,
     ) -> Result<SetCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetCcnRegionBandwidthLimits",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Specifies whether to enable auto-renewal for the VPN gateway
     ///
@@ -6913,13 +4309,7 @@ impl Client {
         &self,
         request: SetVpnGatewaysRenewFlagRequest,
     ) -> Result<SetVpnGatewaysRenewFlagResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "SetVpnGatewaysRenewFlag",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Enables traffic mirroring
     ///
@@ -6928,13 +4318,7 @@ impl Client {
         &self,
         request: StartTrafficMirrorRequest,
     ) -> Result<StartTrafficMirrorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "StartTrafficMirror",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Disables traffic mirroring
     ///
@@ -6943,13 +4327,7 @@ impl Client {
         &self,
         request: StopTrafficMirrorRequest,
     ) -> Result<StopTrafficMirrorResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "StopTrafficMirror",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Switches an ordinary IP to an EIP
     ///
@@ -6959,13 +4337,7 @@ impl Client {
         &self,
         request: TransformAddressRequest,
     ) -> Result<TransformAddressResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "TransformAddress",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Releases IPv6 addresses
     ///
@@ -6976,13 +4348,7 @@ impl Client {
         &self,
         request: UnassignIpv6AddressesRequest,
     ) -> Result<UnassignIpv6AddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnassignIpv6Addresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Releases IPv6 IP range
     ///
@@ -6992,13 +4358,7 @@ impl Client {
         &self,
         request: UnassignIpv6CidrBlockRequest,
     ) -> Result<UnassignIpv6CidrBlockResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnassignIpv6CidrBlock",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Releases the IPv6 subnet IP range
     ///
@@ -7008,13 +4368,7 @@ impl Client {
         &self,
         request: UnassignIpv6SubnetCidrBlockRequest,
     ) -> Result<UnassignIpv6SubnetCidrBlockResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnassignIpv6SubnetCidrBlock",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Returns the private IPs of an ENI
     ///
@@ -7026,13 +4380,7 @@ impl Client {
         &self,
         request: UnassignPrivateIpAddressesRequest,
     ) -> Result<UnassignPrivateIpAddressesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnassignPrivateIpAddresses",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全解锁云联网带宽
     ///
@@ -7043,13 +4391,7 @@ impl Client {
         &self,
         request: UnlockCcnBandwidthsRequest,
     ) -> Result<UnlockCcnBandwidthsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnlockCcnBandwidths",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全解锁云联网实例
     ///
@@ -7062,13 +4404,7 @@ impl Client {
         &self,
         request: UnlockCcnsRequest,
     ) -> Result<UnlockCcnsResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UnlockCcns",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates a traffic mirroring filter rule or collection object
     ///
@@ -7077,13 +4413,7 @@ impl Client {
         &self,
         request: UpdateTrafficMirrorAllFilterRequest,
     ) -> Result<UpdateTrafficMirrorAllFilterResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateTrafficMirrorAllFilter",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Updates the traffic mirroring collection direction
     ///
@@ -7092,13 +4422,7 @@ impl Client {
         &self,
         request: UpdateTrafficMirrorDirectionRequest,
     ) -> Result<UpdateTrafficMirrorDirectionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpdateTrafficMirrorDirection",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 升级NAT实例产品版本
     ///
@@ -7107,13 +4431,7 @@ impl Client {
         &self,
         request: UpgradeNatGatewayProductVersionRequest,
     ) -> Result<UpgradeNatGatewayProductVersionResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "UpgradeNatGatewayProductVersion",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Withdraws a route from CCN
     ///
@@ -7122,2395 +4440,4555 @@ impl Client {
         &self,
         request: WithdrawNotifyRoutesRequest,
     ) -> Result<WithdrawNotifyRoutesResponse, Error> {
-        const ACTION: runtime::Action = runtime::Action {
-            name: "WithdrawNotifyRoutes",
-            host: None,
-            client_token: None,
-            read_only: false,
-        };
-        self.inner.call_action(&ACTION, &request).await
+        runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
+    #[cfg(feature = "json")]
     pub async fn invoke(
         &self,
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let bad_params = |e: serde_json::Error| Error::Encode {
-            action: action.to_owned(),
-            message: format!("the params do not fit the request: {e}"),
-        };
-        let bad_reply = |e: serde_json::Error| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        };
-        match action {
-            "AcceptAttachCcnInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.accept_attach_ccn_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AcceptVpcPeeringConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.accept_vpc_peering_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AddBandwidthPackageResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_bandwidth_package_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AddIp6Rules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_ip6_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AddTemplateMember" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.add_template_member(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AdjustPublicAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.adjust_public_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AllocateAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.allocate_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AllocateIPv6Addresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.allocate_ipv6_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AllocateIp6AddressesBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.allocate_ip6_addresses_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssignIpv6Addresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.assign_ipv6_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssignIpv6CidrBlock" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.assign_ipv6_cidr_block(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssignIpv6SubnetCidrBlock" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.assign_ipv6_subnet_cidr_block(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssignPrivateIpAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.assign_private_ip_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateDhcpIpWithAddressIp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_dhcp_ip_with_address_ip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateDirectConnectGatewayNatGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .associate_direct_connect_gateway_nat_gateway(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateHaVipInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_ha_vip_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateIPv6Address" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_ipv6_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateInstancesToCcnRouteTable" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_instances_to_ccn_route_table(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateNatGatewayAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_nat_gateway_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateNetworkAclSubnets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.associate_network_acl_subnets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AssociateNetworkInterfaceSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .associate_network_interface_security_groups(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachCcnInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_ccn_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachClassicLinkVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_classic_link_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AttachSnapshotInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.attach_snapshot_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "AuditCrossBorderCompliance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.audit_cross_border_compliance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CheckAssistantCidr" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.check_assistant_cidr(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CheckDefaultSubnet" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.check_default_subnet(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CheckGatewayFlowMonitor" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.check_gateway_flow_monitor(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CheckNetDetectState" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.check_net_detect_state(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CheckTrafficMirror" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.check_traffic_mirror(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ClearRouteTableSelectionPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.clear_route_table_selection_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CloneSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.clone_security_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAddressTemplate" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_address_template(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAddressTemplateGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_address_template_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAndAttachNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_and_attach_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateAssistantCidr" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_assistant_cidr(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateBandwidthPackage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_bandwidth_package(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateCcn" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_ccn(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateCcnPolicyBasedRoutingNextHop" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_ccn_policy_based_routing_next_hop(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateCcnPolicyBasedRoutingRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_ccn_policy_based_routing_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateCcnRouteTables" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_ccn_route_tables(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateCdcLDCXList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_cdc_ldcx_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateCdcNetPlanes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_cdc_net_planes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateCustomerGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_customer_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDefaultSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_default_security_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDefaultVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_default_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDhcpIp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_dhcp_ip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDirectConnectGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_direct_connect_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateDirectConnectGatewayCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_direct_connect_gateway_ccn_routes(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateFlowLog" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_flow_log(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateGlobalRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_global_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateHaVip" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_ha_vip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateHighPriorityRouteTable" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_high_priority_route_table(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateHighPriorityRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_high_priority_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateIp6Translators" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_ip6_translators(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateLocalGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_local_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNatGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_nat_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNatGatewayDestinationIpPortTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_nat_gateway_destination_ip_port_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNatGatewaySourceIpTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_nat_gateway_source_ip_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNetDetect" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_net_detect(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNetworkAcl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_network_acl(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNetworkAclEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_network_acl_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNetworkAclQuintupleEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_network_acl_quintuple_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrivateNatGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_private_nat_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_private_nat_gateway_destination_ip_port_translation_nat_rule(
-                        request,
-                    )
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrivateNatGatewayTranslationAclRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_private_nat_gateway_translation_acl_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreatePrivateNatGatewayTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .create_private_nat_gateway_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateReserveIpAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_reserve_ip_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRoutePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_route_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRoutePolicyAssociations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_route_policy_associations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRoutePolicyEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_route_policy_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRouteTable" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_route_table(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_security_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSecurityGroupPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_security_group_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSecurityGroupWithPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_security_group_with_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateServiceTemplate" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_service_template(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateServiceTemplateGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_service_template_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSubnet" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_subnet(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateSubnets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_subnets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateTrafficMirror" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_traffic_mirror(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateTrafficMirrorFilterRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_traffic_mirror_filter_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateTrafficPackages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_traffic_packages(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpcEndPoint" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpc_end_point(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpcEndPointService" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpc_end_point_service(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpcEndPointServiceWhiteList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpc_end_point_service_white_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpcPeeringConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpc_peering_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpnConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpn_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpnGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpn_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpnGatewayRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpn_gateway_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpnGatewaySslClient" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpn_gateway_ssl_client(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "CreateVpnGatewaySslServer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.create_vpn_gateway_ssl_server(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAddressTemplate" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_address_template(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAddressTemplateGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_address_template_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteAssistantCidr" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_assistant_cidr(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteBandwidthPackage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_bandwidth_package(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCcn" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_ccn(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCcnPolicyBasedRoutingNextHop" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_ccn_policy_based_routing_next_hop(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCcnPolicyBasedRoutingRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_ccn_policy_based_routing_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCcnRouteTables" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_ccn_route_tables(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCdcLDCXList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_cdc_ldcx_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCdcNetPlanes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_cdc_net_planes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteCustomerGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_customer_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteDhcpIp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_dhcp_ip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteDirectConnectGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_direct_connect_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteDirectConnectGatewayCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_direct_connect_gateway_ccn_routes(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteFlowLog" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_flow_log(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteGlobalRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_global_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteHaVip" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_ha_vip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteHighPriorityRouteTables" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_high_priority_route_tables(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteHighPriorityRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_high_priority_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteIp6Translators" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_ip6_translators(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteLocalGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_local_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNatGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_nat_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNatGatewayDestinationIpPortTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_nat_gateway_destination_ip_port_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNatGatewaySourceIpTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_nat_gateway_source_ip_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNetDetect" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_net_detect(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNetworkAcl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_network_acl(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNetworkAclEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_network_acl_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNetworkAclQuintupleEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_network_acl_quintuple_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrivateNatGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_private_nat_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_private_nat_gateway_destination_ip_port_translation_nat_rule(
-                        request,
-                    )
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrivateNatGatewayTranslationAclRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_private_nat_gateway_translation_acl_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeletePrivateNatGatewayTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .delete_private_nat_gateway_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteReserveIpAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_reserve_ip_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRoutePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_route_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRoutePolicyAssociations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_route_policy_associations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRoutePolicyEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_route_policy_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRouteTable" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_route_table(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_security_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSecurityGroupPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_security_group_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteServiceTemplate" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_service_template(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteServiceTemplateGroup" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_service_template_group(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteSubnet" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_subnet(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteTemplateMember" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_template_member(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteTrafficMirror" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_traffic_mirror(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteTrafficMirrorFilterRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_traffic_mirror_filter_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteTrafficPackages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_traffic_packages(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpcEndPoint" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpc_end_point(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpcEndPointService" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpc_end_point_service(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpcEndPointServiceWhiteList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpc_end_point_service_white_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpcPeeringConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpc_peering_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpnConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpn_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpnGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpn_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpnGatewayRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpn_gateway_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpnGatewaySslClient" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpn_gateway_ssl_client(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DeleteVpnGatewaySslServer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.delete_vpn_gateway_ssl_server(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAccountAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_account_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAddressBandwidthRange" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_address_bandwidth_range(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAddressQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_address_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAddressTemplateGroupInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_address_template_group_instances(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAddressTemplateGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_address_template_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAddressTemplateInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_address_template_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAddressTemplates" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_address_templates(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeAssistantCidr" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_assistant_cidr(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBandwidthPackageBandwidthRange" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_bandwidth_package_bandwidth_range(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBandwidthPackageBillUsage" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_bandwidth_package_bill_usage(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBandwidthPackageQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_bandwidth_package_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBandwidthPackageResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_bandwidth_package_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeBandwidthPackages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_bandwidth_packages(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnAttachedInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ccn_attached_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnPolicyBasedRoutingNextHop" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_ccn_policy_based_routing_next_hop(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnPolicyBasedRoutingRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ccn_policy_based_routing_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnRegionBandwidthLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ccn_region_bandwidth_limits(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnRouteTableBroadcastPolicys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_ccn_route_table_broadcast_policys(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnRouteTableInputPolicys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ccn_route_table_input_policys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnRouteTables" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ccn_route_tables(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ccn_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCcns" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ccns(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCdcLDCXList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cdc_ldcx_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCdcNetPlanes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cdc_net_planes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCdcUsedIdcVlan" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cdc_used_idc_vlan(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeClassicLinkInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_classic_link_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCrossBorderCcnRegionBandwidthLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_cross_border_ccn_region_bandwidth_limits(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCrossBorderCompliance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cross_border_compliance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCrossBorderFlowMonitor" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_cross_border_flow_monitor(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCustomerGatewayVendors" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_customer_gateway_vendors(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeCustomerGateways" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_customer_gateways(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDesignatedZones" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_designated_zones(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDhcpIps" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_dhcp_ips(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDirectConnectGatewayCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_direct_connect_gateway_ccn_routes(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeDirectConnectGateways" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_direct_connect_gateways(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeFlowLog" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_flow_log(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeFlowLogs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_flow_logs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGatewayFlowMonitorDetail" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_gateway_flow_monitor_detail(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGatewayFlowQos" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_gateway_flow_qos(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeGlobalRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_global_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeHaVips" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ha_vips(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeHighPriorityRouteTables" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_high_priority_route_tables(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeHighPriorityRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_high_priority_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIPv6Addresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ipv6_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeInstanceJumbo" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_instance_jumbo(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIp6Addresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ip6_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIp6TranslatorQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ip6_translator_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIp6Translators" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ip6_translators(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIpGeolocationDatabaseUrl" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ip_geolocation_database_url(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeIpGeolocationInfos" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_ip_geolocation_infos(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeLocalGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_local_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNatGatewayDestinationIpPortTranslationNatRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_nat_gateway_destination_ip_port_translation_nat_rules(
-                        request,
-                    )
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNatGatewayDirectConnectGatewayRoute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_nat_gateway_direct_connect_gateway_route(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNatGatewayFlowMonitorDetail" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_nat_gateway_flow_monitor_detail(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNatGatewaySourceIpTranslationNatRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_nat_gateway_source_ip_translation_nat_rules(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNatGatewayZones" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_nat_gateway_zones(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNatGateways" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_nat_gateways(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetDetectStates" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_net_detect_states(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetDetects" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_net_detects(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetworkAccountType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_network_account_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetworkAclQuintupleEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_network_acl_quintuple_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetworkAcls" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_network_acls(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetworkInterfaceLimit" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_network_interface_limit(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeNetworkInterfaces" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_network_interfaces(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_private_nat_gateway_destination_ip_port_translation_nat_rules(
-                        request,
-                    )
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrivateNatGatewayLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_private_nat_gateway_limits(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrivateNatGatewayRegions" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_private_nat_gateway_regions(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrivateNatGatewayTranslationAclRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_private_nat_gateway_translation_acl_rules(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrivateNatGatewayTranslationNatRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_private_nat_gateway_translation_nat_rules(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribePrivateNatGateways" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_private_nat_gateways(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeProductQuota" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_product_quota(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeReserveIpAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_reserve_ip_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRouteConflicts" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_route_conflicts(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRouteList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_route_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRoutePolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_route_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRoutePolicyEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_route_policy_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRouteTableAssociatedInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_route_table_associated_instances(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRouteTableSelectionPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_route_table_selection_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRouteTables" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_route_tables(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroupAssociationStatistics" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_security_group_association_statistics(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroupExpandedPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_security_group_expanded_policies(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroupLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_security_group_limits(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroupPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_security_group_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroupReferences" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_security_group_references(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeServiceTemplateGroupInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_service_template_group_instances(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeServiceTemplateGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_service_template_groups(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeServiceTemplateInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_service_template_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeServiceTemplates" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_service_templates(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSgSnapshotFileContent" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_sg_snapshot_file_content(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSnapshotAttachedInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_snapshot_attached_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSnapshotFiles" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_snapshot_files(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSpecificTrafficPackageUsedDetails" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_specific_traffic_package_used_details(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSubnetResourceDashboard" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_subnet_resource_dashboard(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeSubnets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_subnets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTaskResult" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_task_result(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTemplateLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_template_limits(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTenantCcns" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_tenant_ccns(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTrafficMirrorFilterRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_traffic_mirror_filter_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTrafficMirrors" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_traffic_mirrors(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTrafficPackages" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_traffic_packages(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeTrafficQosPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_traffic_qos_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeUsedIpAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_used_ip_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcEndPoint" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_end_point(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcEndPointService" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_end_point_service(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcEndPointServiceWhiteList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .describe_vpc_end_point_service_white_list(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcIpv6Addresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_ipv6_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_limits(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcPeeringConnections" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_peering_connections(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcPrivateIpAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_private_ip_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcResourceDashboard" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_resource_dashboard(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcTaskResult" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpc_task_result(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpcs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpcs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpnConnections" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpn_connections(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpnGatewayCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpn_gateway_ccn_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpnGatewayRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpn_gateway_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpnGatewaySslClients" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpn_gateway_ssl_clients(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpnGatewaySslServers" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpn_gateway_ssl_servers(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DescribeVpnGateways" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.describe_vpn_gateways(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachCcnInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_ccn_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachClassicLinkVpc" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_classic_link_vpc(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DetachSnapshotInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.detach_snapshot_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisableCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disable_ccn_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisableFlowLogs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disable_flow_logs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisableGatewayFlowMonitor" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disable_gateway_flow_monitor(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisableRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disable_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisableSnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disable_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisableVpnGatewaySslClientCert" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disable_vpn_gateway_ssl_client_cert(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateDhcpIpWithAddressIp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_dhcp_ip_with_address_ip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateDirectConnectGatewayNatGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .disassociate_direct_connect_gateway_nat_gateway(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateHaVipInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_ha_vip_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateIPv6Address" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_ipv6_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateNatGatewayAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_nat_gateway_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateNetworkAclSubnets" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.disassociate_network_acl_subnets(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateNetworkInterfaceSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .disassociate_network_interface_security_groups(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DisassociateVpcEndPointSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .disassociate_vpc_end_point_security_groups(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DownloadCustomerGatewayConfiguration" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.download_customer_gateway_configuration(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "DownloadVpnGatewaySslClientCert" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.download_vpn_gateway_ssl_client_cert(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_ccn_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableFlowLogs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_flow_logs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableGatewayFlowMonitor" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_gateway_flow_monitor(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableSnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableVpcEndPointConnect" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_vpc_end_point_connect(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "EnableVpnGatewaySslClientCert" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.enable_vpn_gateway_ssl_client_cert(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GenerateVpnConnectionDefaultHealthCheckIp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .generate_vpn_connection_default_health_check_ip(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "GetCcnRegionBandwidthLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.get_ccn_region_bandwidth_limits(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "HaVipAssociateAddressIp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.ha_vip_associate_address_ip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "HaVipDisassociateAddressIp" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.ha_vip_disassociate_address_ip(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquirePriceCreateDirectConnectGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquire_price_create_direct_connect_gateway(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceAllocateAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_allocate_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceCreateVpnGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_create_vpn_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceModifyAddressesBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquiry_price_modify_addresses_bandwidth(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRenewAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_renew_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceRenewVpnGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.inquiry_price_renew_vpn_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "InquiryPriceResetVpnGatewayInternetMaxBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .inquiry_price_reset_vpn_gateway_internet_max_bandwidth(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "LockCcnBandwidths" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.lock_ccn_bandwidths(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "LockCcns" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.lock_ccns(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "MigrateBandwidthPackageResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.migrate_bandwidth_package_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "MigrateNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.migrate_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "MigratePrivateIpAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.migrate_private_ip_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAddressAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_address_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAddressInternetChargeType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_address_internet_charge_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAddressTemplateAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_address_template_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAddressTemplateGroupAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_address_template_group_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAddressesBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_addresses_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAddressesRenewFlag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_addresses_renew_flag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyAssistantCidr" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_assistant_cidr(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyBandwidthPackageAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_bandwidth_package_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyBandwidthPackageBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_bandwidth_package_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCcnAttachedInstancesAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ccn_attached_instances_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCcnAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ccn_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCcnPolicyBasedRoutingNextHopAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_ccn_policy_based_routing_next_hop_attribute(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCcnPolicyBasedRoutingRuleAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_ccn_policy_based_routing_rule_attribute(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCcnRegionBandwidthLimitsType" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ccn_region_bandwidth_limits_type(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCcnRouteTables" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ccn_route_tables(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCdcLDCXAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_cdc_ldcx_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCdcNetPlaneAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_cdc_net_plane_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyCustomerGatewayAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_customer_gateway_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDhcpIpAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_dhcp_ip_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyDirectConnectGatewayAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_direct_connect_gateway_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyFlowLogAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_flow_log_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyGatewayFlowQos" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_gateway_flow_qos(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyGlobalRouteECMPAlgorithm" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_global_route_ecmp_algorithm(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyGlobalRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_global_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyHaVipAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ha_vip_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyHighPriorityRouteAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_high_priority_route_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyHighPriorityRouteECMPAlgorithm" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_high_priority_route_ecmp_algorithm(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyHighPriorityRouteTableAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_high_priority_route_table_attribute(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyIPv6AddressesAttributes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ipv6_addresses_attributes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyIPv6AddressesBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ipv6_addresses_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyIp6AddressesBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ip6_addresses_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyIp6Rule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ip6_rule(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyIp6Translator" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ip6_translator(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyIpv6AddressesAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_ipv6_addresses_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyLocalGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_local_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNatGatewayAdvancedAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_nat_gateway_advanced_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNatGatewayAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_nat_gateway_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNatGatewayDestinationIpPortTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_nat_gateway_destination_ip_port_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNatGatewaySourceIpTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_nat_gateway_source_ip_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNetDetect" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_net_detect(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNetworkAclAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_network_acl_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNetworkAclEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_network_acl_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNetworkAclQuintupleEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_network_acl_quintuple_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNetworkInterfaceAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_network_interface_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyNetworkInterfaceQos" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_network_interface_qos(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrivateIpAddressesAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_private_ip_addresses_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrivateNatGatewayAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_private_nat_gateway_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_private_nat_gateway_destination_ip_port_translation_nat_rule(
-                        request,
-                    )
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrivateNatGatewayTranslationAclRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_private_nat_gateway_translation_acl_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyPrivateNatGatewayTranslationNatRule" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .modify_private_nat_gateway_translation_nat_rule(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyReserveIpAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_reserve_ip_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyRoutePolicyAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_route_policy_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyRouteTableAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_route_table_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyRouteTableSelectionPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_route_table_selection_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySecurityGroupAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_security_group_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySecurityGroupPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_security_group_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyServiceTemplateAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_service_template_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyServiceTemplateGroupAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_service_template_group_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySnapshotPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_snapshot_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifySubnetAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_subnet_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTemplateMember" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_template_member(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTrafficMirrorAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_traffic_mirror_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyTrafficMirrorFilterRules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_traffic_mirror_filter_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpcAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpc_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpcEndPointAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpc_end_point_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpcEndPointServiceAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpc_end_point_service_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpcEndPointServiceWhiteList" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpc_end_point_service_white_list(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpcPeeringConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpc_peering_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpnConnectionAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpn_connection_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpnGatewayAttribute" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpn_gateway_attribute(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpnGatewayCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpn_gateway_ccn_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpnGatewayRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpn_gateway_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpnGatewaySslClientCert" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpn_gateway_ssl_client_cert(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ModifyVpnGatewaySslServer" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.modify_vpn_gateway_ssl_server(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "NotifyRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.notify_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RefreshDirectConnectGatewayRouteToNatGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .refresh_direct_connect_gateway_route_to_nat_gateway(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RejectAttachCcnInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reject_attach_ccn_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RejectVpcPeeringConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reject_vpc_peering_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReleaseAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.release_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReleaseIPv6Addresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.release_ipv6_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReleaseIp6AddressesBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.release_ip6_addresses_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RemoveBandwidthPackageResources" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.remove_bandwidth_package_resources(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RemoveIp6Rules" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.remove_ip6_rules(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "RenewVpnGateway" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.renew_vpn_gateway(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceCcnRouteTableBroadcastPolicys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .replace_ccn_route_table_broadcast_policys(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceCcnRouteTableInputPolicys" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_ccn_route_table_input_policys(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceDirectConnectGatewayCcnRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .replace_direct_connect_gateway_ccn_routes(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceHighPriorityRouteTableAssociation" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .replace_high_priority_route_table_association(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceHighPriorityRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_high_priority_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceRoutePolicyAssociations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_route_policy_associations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceRoutePolicyEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_route_policy_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceRouteTableAssociation" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_route_table_association(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceRoutesWithRoutePolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_routes_with_route_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceSecurityGroupPolicies" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_security_group_policies(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReplaceSecurityGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.replace_security_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetAttachCcnInstances" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_attach_ccn_instances(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetHighPriorityRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_high_priority_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetNatGatewayConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_nat_gateway_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetRoutePolicyAssociations" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_route_policy_associations(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetRoutePolicyEntries" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_route_policy_entries(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetTrafficMirrorFilter" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_traffic_mirror_filter(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetTrafficMirrorSrcs" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_traffic_mirror_srcs(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetTrafficMirrorTarget" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_traffic_mirror_target(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetVpnConnection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.reset_vpn_connection(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResetVpnGatewayInternetMaxBandwidth" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self
-                    .reset_vpn_gateway_internet_max_bandwidth(request)
-                    .await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ResumeSnapshotInstance" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.resume_snapshot_instance(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "ReturnNormalAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.return_normal_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetCcnRegionBandwidthLimits" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_ccn_region_bandwidth_limits(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "SetVpnGatewaysRenewFlag" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.set_vpn_gateways_renew_flag(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "StartTrafficMirror" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.start_traffic_mirror(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "StopTrafficMirror" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.stop_traffic_mirror(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "TransformAddress" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.transform_address(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnassignIpv6Addresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unassign_ipv6_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnassignIpv6CidrBlock" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unassign_ipv6_cidr_block(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnassignIpv6SubnetCidrBlock" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unassign_ipv6_subnet_cidr_block(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnassignPrivateIpAddresses" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unassign_private_ip_addresses(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnlockCcnBandwidths" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unlock_ccn_bandwidths(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UnlockCcns" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.unlock_ccns(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateTrafficMirrorAllFilter" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_traffic_mirror_all_filter(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpdateTrafficMirrorDirection" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.update_traffic_mirror_direction(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "UpgradeNatGatewayProductVersion" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.upgrade_nat_gateway_product_version(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            "WithdrawNotifyRoutes" => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                let reply = self.withdraw_notify_routes(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-            _ => Err(Error::Config(format!("unknown action `{action}`"))),
-        }
+        runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+impl runtime::operation::Operation for AcceptAttachCcnInstancesRequest {
+    type Output = AcceptAttachCcnInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AcceptAttachCcnInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AcceptVpcPeeringConnectionRequest {
+    type Output = AcceptVpcPeeringConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AcceptVpcPeeringConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AddBandwidthPackageResourcesRequest {
+    type Output = AddBandwidthPackageResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddBandwidthPackageResources",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AddIp6RulesRequest {
+    type Output = AddIp6RulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddIp6Rules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AddTemplateMemberRequest {
+    type Output = AddTemplateMemberResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AddTemplateMember",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AdjustPublicAddressRequest {
+    type Output = AdjustPublicAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AdjustPublicAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AllocateAddressesRequest {
+    type Output = AllocateAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AllocateAddresses",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AllocateIpv6AddressesRequest {
+    type Output = AllocateIpv6AddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AllocateIPv6Addresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AllocateIp6AddressesBandwidthRequest {
+    type Output = AllocateIp6AddressesBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AllocateIp6AddressesBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssignIpv6AddressesRequest {
+    type Output = AssignIpv6AddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssignIpv6Addresses",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssignIpv6CidrBlockRequest {
+    type Output = AssignIpv6CidrBlockResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssignIpv6CidrBlock",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssignIpv6SubnetCidrBlockRequest {
+    type Output = AssignIpv6SubnetCidrBlockResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssignIpv6SubnetCidrBlock",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssignPrivateIpAddressesRequest {
+    type Output = AssignPrivateIpAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssignPrivateIpAddresses",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateAddressRequest {
+    type Output = AssociateAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateDhcpIpWithAddressIpRequest {
+    type Output = AssociateDhcpIpWithAddressIpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateDhcpIpWithAddressIp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateDirectConnectGatewayNatGatewayRequest {
+    type Output = AssociateDirectConnectGatewayNatGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateDirectConnectGatewayNatGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateHaVipInstanceRequest {
+    type Output = AssociateHaVipInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateHaVipInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateIpv6AddressRequest {
+    type Output = AssociateIpv6AddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateIPv6Address",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateInstancesToCcnRouteTableRequest {
+    type Output = AssociateInstancesToCcnRouteTableResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateInstancesToCcnRouteTable",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateNatGatewayAddressRequest {
+    type Output = AssociateNatGatewayAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateNatGatewayAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateNetworkAclSubnetsRequest {
+    type Output = AssociateNetworkAclSubnetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateNetworkAclSubnets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AssociateNetworkInterfaceSecurityGroupsRequest {
+    type Output = AssociateNetworkInterfaceSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AssociateNetworkInterfaceSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachCcnInstancesRequest {
+    type Output = AttachCcnInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachCcnInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachClassicLinkVpcRequest {
+    type Output = AttachClassicLinkVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachClassicLinkVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachNetworkInterfaceRequest {
+    type Output = AttachNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachNetworkInterface",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AttachSnapshotInstancesRequest {
+    type Output = AttachSnapshotInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AttachSnapshotInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for AuditCrossBorderComplianceRequest {
+    type Output = AuditCrossBorderComplianceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "AuditCrossBorderCompliance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CheckAssistantCidrRequest {
+    type Output = CheckAssistantCidrResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CheckAssistantCidr",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for CheckDefaultSubnetRequest {
+    type Output = CheckDefaultSubnetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CheckDefaultSubnet",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for CheckGatewayFlowMonitorRequest {
+    type Output = CheckGatewayFlowMonitorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CheckGatewayFlowMonitor",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for CheckNetDetectStateRequest {
+    type Output = CheckNetDetectStateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CheckNetDetectState",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for CheckTrafficMirrorRequest {
+    type Output = CheckTrafficMirrorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CheckTrafficMirror",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for ClearRouteTableSelectionPoliciesRequest {
+    type Output = ClearRouteTableSelectionPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ClearRouteTableSelectionPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CloneSecurityGroupRequest {
+    type Output = CloneSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CloneSecurityGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAddressTemplateRequest {
+    type Output = CreateAddressTemplateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAddressTemplate",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAddressTemplateGroupRequest {
+    type Output = CreateAddressTemplateGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAddressTemplateGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAndAttachNetworkInterfaceRequest {
+    type Output = CreateAndAttachNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAndAttachNetworkInterface",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateAssistantCidrRequest {
+    type Output = CreateAssistantCidrResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateAssistantCidr",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateBandwidthPackageRequest {
+    type Output = CreateBandwidthPackageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateBandwidthPackage",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateCcnRequest {
+    type Output = CreateCcnResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateCcn",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateCcnPolicyBasedRoutingNextHopRequest {
+    type Output = CreateCcnPolicyBasedRoutingNextHopResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateCcnPolicyBasedRoutingNextHop",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateCcnPolicyBasedRoutingRulesRequest {
+    type Output = CreateCcnPolicyBasedRoutingRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateCcnPolicyBasedRoutingRules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateCcnRouteTablesRequest {
+    type Output = CreateCcnRouteTablesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateCcnRouteTables",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateCdcLdcxListRequest {
+    type Output = CreateCdcLdcxListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateCdcLDCXList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateCdcNetPlanesRequest {
+    type Output = CreateCdcNetPlanesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateCdcNetPlanes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateCustomerGatewayRequest {
+    type Output = CreateCustomerGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateCustomerGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDefaultSecurityGroupRequest {
+    type Output = CreateDefaultSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDefaultSecurityGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDefaultVpcRequest {
+    type Output = CreateDefaultVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDefaultVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDhcpIpRequest {
+    type Output = CreateDhcpIpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDhcpIp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDirectConnectGatewayRequest {
+    type Output = CreateDirectConnectGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDirectConnectGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateDirectConnectGatewayCcnRoutesRequest {
+    type Output = CreateDirectConnectGatewayCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateDirectConnectGatewayCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateFlowLogRequest {
+    type Output = CreateFlowLogResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateFlowLog",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateGlobalRoutesRequest {
+    type Output = CreateGlobalRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateGlobalRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateHaVipRequest {
+    type Output = CreateHaVipResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateHaVip",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateHighPriorityRouteTableRequest {
+    type Output = CreateHighPriorityRouteTableResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateHighPriorityRouteTable",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateHighPriorityRoutesRequest {
+    type Output = CreateHighPriorityRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateHighPriorityRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateIp6TranslatorsRequest {
+    type Output = CreateIp6TranslatorsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateIp6Translators",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateLocalGatewayRequest {
+    type Output = CreateLocalGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateLocalGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateNatGatewayRequest {
+    type Output = CreateNatGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNatGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    type Output = CreateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNatGatewayDestinationIpPortTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for CreateNatGatewaySourceIpTranslationNatRuleRequest {
+    type Output = CreateNatGatewaySourceIpTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNatGatewaySourceIpTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateNetDetectRequest {
+    type Output = CreateNetDetectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNetDetect",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateNetworkAclRequest {
+    type Output = CreateNetworkAclResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNetworkAcl",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateNetworkAclEntriesRequest {
+    type Output = CreateNetworkAclEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNetworkAclEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateNetworkAclQuintupleEntriesRequest {
+    type Output = CreateNetworkAclQuintupleEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNetworkAclQuintupleEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateNetworkInterfaceRequest {
+    type Output = CreateNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateNetworkInterface",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrivateNatGatewayRequest {
+    type Output = CreatePrivateNatGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrivateNatGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    type Output = CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrivateNatGatewayTranslationAclRuleRequest {
+    type Output = CreatePrivateNatGatewayTranslationAclRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrivateNatGatewayTranslationAclRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreatePrivateNatGatewayTranslationNatRuleRequest {
+    type Output = CreatePrivateNatGatewayTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreatePrivateNatGatewayTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateReserveIpAddressesRequest {
+    type Output = CreateReserveIpAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateReserveIpAddresses",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRoutePolicyRequest {
+    type Output = CreateRoutePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRoutePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRoutePolicyAssociationsRequest {
+    type Output = CreateRoutePolicyAssociationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRoutePolicyAssociations",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRoutePolicyEntriesRequest {
+    type Output = CreateRoutePolicyEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRoutePolicyEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRouteTableRequest {
+    type Output = CreateRouteTableResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRouteTable",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateRoutesRequest {
+    type Output = CreateRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSecurityGroupRequest {
+    type Output = CreateSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSecurityGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSecurityGroupPoliciesRequest {
+    type Output = CreateSecurityGroupPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSecurityGroupPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSecurityGroupWithPoliciesRequest {
+    type Output = CreateSecurityGroupWithPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSecurityGroupWithPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateServiceTemplateRequest {
+    type Output = CreateServiceTemplateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateServiceTemplate",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateServiceTemplateGroupRequest {
+    type Output = CreateServiceTemplateGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateServiceTemplateGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSnapshotPoliciesRequest {
+    type Output = CreateSnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSubnetRequest {
+    type Output = CreateSubnetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSubnet",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateSubnetsRequest {
+    type Output = CreateSubnetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateSubnets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateTrafficMirrorRequest {
+    type Output = CreateTrafficMirrorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateTrafficMirror",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateTrafficMirrorFilterRulesRequest {
+    type Output = CreateTrafficMirrorFilterRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateTrafficMirrorFilterRules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateTrafficPackagesRequest {
+    type Output = CreateTrafficPackagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateTrafficPackages",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpcRequest {
+    type Output = CreateVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpcEndPointRequest {
+    type Output = CreateVpcEndPointResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpcEndPoint",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpcEndPointServiceRequest {
+    type Output = CreateVpcEndPointServiceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpcEndPointService",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpcEndPointServiceWhiteListRequest {
+    type Output = CreateVpcEndPointServiceWhiteListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpcEndPointServiceWhiteList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpcPeeringConnectionRequest {
+    type Output = CreateVpcPeeringConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpcPeeringConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpnConnectionRequest {
+    type Output = CreateVpnConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpnConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpnGatewayRequest {
+    type Output = CreateVpnGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpnGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpnGatewayRoutesRequest {
+    type Output = CreateVpnGatewayRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpnGatewayRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpnGatewaySslClientRequest {
+    type Output = CreateVpnGatewaySslClientResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpnGatewaySslClient",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for CreateVpnGatewaySslServerRequest {
+    type Output = CreateVpnGatewaySslServerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "CreateVpnGatewaySslServer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAddressTemplateRequest {
+    type Output = DeleteAddressTemplateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAddressTemplate",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAddressTemplateGroupRequest {
+    type Output = DeleteAddressTemplateGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAddressTemplateGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteAssistantCidrRequest {
+    type Output = DeleteAssistantCidrResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteAssistantCidr",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteBandwidthPackageRequest {
+    type Output = DeleteBandwidthPackageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteBandwidthPackage",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCcnRequest {
+    type Output = DeleteCcnResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCcn",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCcnPolicyBasedRoutingNextHopRequest {
+    type Output = DeleteCcnPolicyBasedRoutingNextHopResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCcnPolicyBasedRoutingNextHop",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCcnPolicyBasedRoutingRuleRequest {
+    type Output = DeleteCcnPolicyBasedRoutingRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCcnPolicyBasedRoutingRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCcnRouteTablesRequest {
+    type Output = DeleteCcnRouteTablesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCcnRouteTables",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCdcLdcxListRequest {
+    type Output = DeleteCdcLdcxListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCdcLDCXList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCdcNetPlanesRequest {
+    type Output = DeleteCdcNetPlanesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCdcNetPlanes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteCustomerGatewayRequest {
+    type Output = DeleteCustomerGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteCustomerGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteDhcpIpRequest {
+    type Output = DeleteDhcpIpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteDhcpIp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteDirectConnectGatewayRequest {
+    type Output = DeleteDirectConnectGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteDirectConnectGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteDirectConnectGatewayCcnRoutesRequest {
+    type Output = DeleteDirectConnectGatewayCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteDirectConnectGatewayCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteFlowLogRequest {
+    type Output = DeleteFlowLogResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteFlowLog",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteGlobalRoutesRequest {
+    type Output = DeleteGlobalRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteGlobalRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteHaVipRequest {
+    type Output = DeleteHaVipResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteHaVip",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteHighPriorityRouteTablesRequest {
+    type Output = DeleteHighPriorityRouteTablesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteHighPriorityRouteTables",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteHighPriorityRoutesRequest {
+    type Output = DeleteHighPriorityRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteHighPriorityRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteIp6TranslatorsRequest {
+    type Output = DeleteIp6TranslatorsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteIp6Translators",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteLocalGatewayRequest {
+    type Output = DeleteLocalGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteLocalGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteNatGatewayRequest {
+    type Output = DeleteNatGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNatGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    type Output = DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNatGatewayDestinationIpPortTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
+    type Output = DeleteNatGatewaySourceIpTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNatGatewaySourceIpTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteNetDetectRequest {
+    type Output = DeleteNetDetectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNetDetect",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteNetworkAclRequest {
+    type Output = DeleteNetworkAclResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNetworkAcl",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteNetworkAclEntriesRequest {
+    type Output = DeleteNetworkAclEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNetworkAclEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteNetworkAclQuintupleEntriesRequest {
+    type Output = DeleteNetworkAclQuintupleEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNetworkAclQuintupleEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteNetworkInterfaceRequest {
+    type Output = DeleteNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteNetworkInterface",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrivateNatGatewayRequest {
+    type Output = DeletePrivateNatGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrivateNatGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    type Output = DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrivateNatGatewayTranslationAclRuleRequest {
+    type Output = DeletePrivateNatGatewayTranslationAclRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrivateNatGatewayTranslationAclRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeletePrivateNatGatewayTranslationNatRuleRequest {
+    type Output = DeletePrivateNatGatewayTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeletePrivateNatGatewayTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteReserveIpAddressesRequest {
+    type Output = DeleteReserveIpAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteReserveIpAddresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRoutePolicyRequest {
+    type Output = DeleteRoutePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRoutePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRoutePolicyAssociationsRequest {
+    type Output = DeleteRoutePolicyAssociationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRoutePolicyAssociations",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRoutePolicyEntriesRequest {
+    type Output = DeleteRoutePolicyEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRoutePolicyEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRouteTableRequest {
+    type Output = DeleteRouteTableResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRouteTable",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteRoutesRequest {
+    type Output = DeleteRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSecurityGroupRequest {
+    type Output = DeleteSecurityGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSecurityGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSecurityGroupPoliciesRequest {
+    type Output = DeleteSecurityGroupPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSecurityGroupPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteServiceTemplateRequest {
+    type Output = DeleteServiceTemplateResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteServiceTemplate",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteServiceTemplateGroupRequest {
+    type Output = DeleteServiceTemplateGroupResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteServiceTemplateGroup",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSnapshotPoliciesRequest {
+    type Output = DeleteSnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteSubnetRequest {
+    type Output = DeleteSubnetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteSubnet",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteTemplateMemberRequest {
+    type Output = DeleteTemplateMemberResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteTemplateMember",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteTrafficMirrorRequest {
+    type Output = DeleteTrafficMirrorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteTrafficMirror",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteTrafficMirrorFilterRulesRequest {
+    type Output = DeleteTrafficMirrorFilterRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteTrafficMirrorFilterRules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteTrafficPackagesRequest {
+    type Output = DeleteTrafficPackagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteTrafficPackages",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpcRequest {
+    type Output = DeleteVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpcEndPointRequest {
+    type Output = DeleteVpcEndPointResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpcEndPoint",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpcEndPointServiceRequest {
+    type Output = DeleteVpcEndPointServiceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpcEndPointService",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpcEndPointServiceWhiteListRequest {
+    type Output = DeleteVpcEndPointServiceWhiteListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpcEndPointServiceWhiteList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpcPeeringConnectionRequest {
+    type Output = DeleteVpcPeeringConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpcPeeringConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpnConnectionRequest {
+    type Output = DeleteVpnConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpnConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpnGatewayRequest {
+    type Output = DeleteVpnGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpnGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpnGatewayRoutesRequest {
+    type Output = DeleteVpnGatewayRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpnGatewayRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpnGatewaySslClientRequest {
+    type Output = DeleteVpnGatewaySslClientResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpnGatewaySslClient",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DeleteVpnGatewaySslServerRequest {
+    type Output = DeleteVpnGatewaySslServerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DeleteVpnGatewaySslServer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DescribeAccountAttributesRequest {
+    type Output = DescribeAccountAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAccountAttributes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAddressBandwidthRangeRequest {
+    type Output = DescribeAddressBandwidthRangeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAddressBandwidthRange",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAddressQuotaRequest {
+    type Output = DescribeAddressQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAddressQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAddressTemplateGroupInstancesRequest {
+    type Output = DescribeAddressTemplateGroupInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAddressTemplateGroupInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAddressTemplateGroupsRequest {
+    type Output = DescribeAddressTemplateGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAddressTemplateGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAddressTemplateInstancesRequest {
+    type Output = DescribeAddressTemplateInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAddressTemplateInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAddressTemplatesRequest {
+    type Output = DescribeAddressTemplatesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAddressTemplates",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAddressesRequest {
+    type Output = DescribeAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAddresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeAssistantCidrRequest {
+    type Output = DescribeAssistantCidrResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeAssistantCidr",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBandwidthPackageBandwidthRangeRequest {
+    type Output = DescribeBandwidthPackageBandwidthRangeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBandwidthPackageBandwidthRange",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBandwidthPackageBillUsageRequest {
+    type Output = DescribeBandwidthPackageBillUsageResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBandwidthPackageBillUsage",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBandwidthPackageQuotaRequest {
+    type Output = DescribeBandwidthPackageQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBandwidthPackageQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBandwidthPackageResourcesRequest {
+    type Output = DescribeBandwidthPackageResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBandwidthPackageResources",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeBandwidthPackagesRequest {
+    type Output = DescribeBandwidthPackagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeBandwidthPackages",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnAttachedInstancesRequest {
+    type Output = DescribeCcnAttachedInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnAttachedInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnPolicyBasedRoutingNextHopRequest {
+    type Output = DescribeCcnPolicyBasedRoutingNextHopResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnPolicyBasedRoutingNextHop",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnPolicyBasedRoutingRuleRequest {
+    type Output = DescribeCcnPolicyBasedRoutingRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnPolicyBasedRoutingRule",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnRegionBandwidthLimitsRequest {
+    type Output = DescribeCcnRegionBandwidthLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnRegionBandwidthLimits",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnRouteTableBroadcastPolicysRequest {
+    type Output = DescribeCcnRouteTableBroadcastPolicysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnRouteTableBroadcastPolicys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnRouteTableInputPolicysRequest {
+    type Output = DescribeCcnRouteTableInputPolicysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnRouteTableInputPolicys",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnRouteTablesRequest {
+    type Output = DescribeCcnRouteTablesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnRouteTables",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnRoutesRequest {
+    type Output = DescribeCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCcnsRequest {
+    type Output = DescribeCcnsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCcns",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCdcLdcxListRequest {
+    type Output = DescribeCdcLdcxListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCdcLDCXList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCdcNetPlanesRequest {
+    type Output = DescribeCdcNetPlanesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCdcNetPlanes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCdcUsedIdcVlanRequest {
+    type Output = DescribeCdcUsedIdcVlanResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCdcUsedIdcVlan",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeClassicLinkInstancesRequest {
+    type Output = DescribeClassicLinkInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeClassicLinkInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
+    type Output = DescribeCrossBorderCcnRegionBandwidthLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCrossBorderCcnRegionBandwidthLimits",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCrossBorderComplianceRequest {
+    type Output = DescribeCrossBorderComplianceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCrossBorderCompliance",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCrossBorderFlowMonitorRequest {
+    type Output = DescribeCrossBorderFlowMonitorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCrossBorderFlowMonitor",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCustomerGatewayVendorsRequest {
+    type Output = DescribeCustomerGatewayVendorsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCustomerGatewayVendors",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeCustomerGatewaysRequest {
+    type Output = DescribeCustomerGatewaysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeCustomerGateways",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDesignatedZonesRequest {
+    type Output = DescribeDesignatedZonesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDesignatedZones",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDhcpIpsRequest {
+    type Output = DescribeDhcpIpsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDhcpIps",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDirectConnectGatewayCcnRoutesRequest {
+    type Output = DescribeDirectConnectGatewayCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDirectConnectGatewayCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeDirectConnectGatewaysRequest {
+    type Output = DescribeDirectConnectGatewaysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeDirectConnectGateways",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeFlowLogRequest {
+    type Output = DescribeFlowLogResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeFlowLog",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeFlowLogsRequest {
+    type Output = DescribeFlowLogsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeFlowLogs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGatewayFlowMonitorDetailRequest {
+    type Output = DescribeGatewayFlowMonitorDetailResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGatewayFlowMonitorDetail",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGatewayFlowQosRequest {
+    type Output = DescribeGatewayFlowQosResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGatewayFlowQos",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeGlobalRoutesRequest {
+    type Output = DescribeGlobalRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeGlobalRoutes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeHaVipsRequest {
+    type Output = DescribeHaVipsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeHaVips",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeHighPriorityRouteTablesRequest {
+    type Output = DescribeHighPriorityRouteTablesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeHighPriorityRouteTables",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeHighPriorityRoutesRequest {
+    type Output = DescribeHighPriorityRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeHighPriorityRoutes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIpv6AddressesRequest {
+    type Output = DescribeIpv6AddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIPv6Addresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeInstanceJumboRequest {
+    type Output = DescribeInstanceJumboResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeInstanceJumbo",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIp6AddressesRequest {
+    type Output = DescribeIp6AddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIp6Addresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIp6TranslatorQuotaRequest {
+    type Output = DescribeIp6TranslatorQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIp6TranslatorQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIp6TranslatorsRequest {
+    type Output = DescribeIp6TranslatorsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIp6Translators",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIpGeolocationDatabaseUrlRequest {
+    type Output = DescribeIpGeolocationDatabaseUrlResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIpGeolocationDatabaseUrl",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeIpGeolocationInfosRequest {
+    type Output = DescribeIpGeolocationInfosResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeIpGeolocationInfos",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeLocalGatewayRequest {
+    type Output = DescribeLocalGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeLocalGateway",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    type Output = DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNatGatewayDestinationIpPortTranslationNatRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeNatGatewayDirectConnectGatewayRouteRequest {
+    type Output = DescribeNatGatewayDirectConnectGatewayRouteResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNatGatewayDirectConnectGatewayRoute",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNatGatewayFlowMonitorDetailRequest {
+    type Output = DescribeNatGatewayFlowMonitorDetailResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNatGatewayFlowMonitorDetail",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
+    type Output = DescribeNatGatewaySourceIpTranslationNatRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNatGatewaySourceIpTranslationNatRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNatGatewayZonesRequest {
+    type Output = DescribeNatGatewayZonesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNatGatewayZones",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNatGatewaysRequest {
+    type Output = DescribeNatGatewaysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNatGateways",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetDetectStatesRequest {
+    type Output = DescribeNetDetectStatesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetDetectStates",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetDetectsRequest {
+    type Output = DescribeNetDetectsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetDetects",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetworkAccountTypeRequest {
+    type Output = DescribeNetworkAccountTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetworkAccountType",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetworkAclQuintupleEntriesRequest {
+    type Output = DescribeNetworkAclQuintupleEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetworkAclQuintupleEntries",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetworkAclsRequest {
+    type Output = DescribeNetworkAclsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetworkAcls",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetworkInterfaceLimitRequest {
+    type Output = DescribeNetworkInterfaceLimitResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetworkInterfaceLimit",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeNetworkInterfacesRequest {
+    type Output = DescribeNetworkInterfacesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeNetworkInterfaces",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    type Output = DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrivateNatGatewayLimitsRequest {
+    type Output = DescribePrivateNatGatewayLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrivateNatGatewayLimits",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrivateNatGatewayRegionsRequest {
+    type Output = DescribePrivateNatGatewayRegionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrivateNatGatewayRegions",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribePrivateNatGatewayTranslationAclRulesRequest {
+    type Output = DescribePrivateNatGatewayTranslationAclRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrivateNatGatewayTranslationAclRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribePrivateNatGatewayTranslationNatRulesRequest {
+    type Output = DescribePrivateNatGatewayTranslationNatRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrivateNatGatewayTranslationNatRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribePrivateNatGatewaysRequest {
+    type Output = DescribePrivateNatGatewaysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribePrivateNatGateways",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeProductQuotaRequest {
+    type Output = DescribeProductQuotaResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeProductQuota",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeReserveIpAddressesRequest {
+    type Output = DescribeReserveIpAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeReserveIpAddresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRouteConflictsRequest {
+    type Output = DescribeRouteConflictsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRouteConflicts",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRouteListRequest {
+    type Output = DescribeRouteListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRouteList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRoutePoliciesRequest {
+    type Output = DescribeRoutePoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRoutePolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRoutePolicyEntriesRequest {
+    type Output = DescribeRoutePolicyEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRoutePolicyEntries",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRouteTableAssociatedInstancesRequest {
+    type Output = DescribeRouteTableAssociatedInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRouteTableAssociatedInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRouteTableSelectionPoliciesRequest {
+    type Output = DescribeRouteTableSelectionPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRouteTableSelectionPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRouteTablesRequest {
+    type Output = DescribeRouteTablesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRouteTables",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeRoutesRequest {
+    type Output = DescribeRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeRoutes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for DescribeSecurityGroupAssociationStatisticsRequest {
+    type Output = DescribeSecurityGroupAssociationStatisticsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroupAssociationStatistics",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSecurityGroupExpandedPoliciesRequest {
+    type Output = DescribeSecurityGroupExpandedPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroupExpandedPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSecurityGroupLimitsRequest {
+    type Output = DescribeSecurityGroupLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroupLimits",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSecurityGroupPoliciesRequest {
+    type Output = DescribeSecurityGroupPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroupPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSecurityGroupReferencesRequest {
+    type Output = DescribeSecurityGroupReferencesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroupReferences",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSecurityGroupsRequest {
+    type Output = DescribeSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeServiceTemplateGroupInstancesRequest {
+    type Output = DescribeServiceTemplateGroupInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeServiceTemplateGroupInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeServiceTemplateGroupsRequest {
+    type Output = DescribeServiceTemplateGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeServiceTemplateGroups",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeServiceTemplateInstancesRequest {
+    type Output = DescribeServiceTemplateInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeServiceTemplateInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeServiceTemplatesRequest {
+    type Output = DescribeServiceTemplatesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeServiceTemplates",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSgSnapshotFileContentRequest {
+    type Output = DescribeSgSnapshotFileContentResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSgSnapshotFileContent",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSnapshotAttachedInstancesRequest {
+    type Output = DescribeSnapshotAttachedInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSnapshotAttachedInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSnapshotFilesRequest {
+    type Output = DescribeSnapshotFilesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSnapshotFiles",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSnapshotPoliciesRequest {
+    type Output = DescribeSnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSpecificTrafficPackageUsedDetailsRequest {
+    type Output = DescribeSpecificTrafficPackageUsedDetailsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSpecificTrafficPackageUsedDetails",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSubnetResourceDashboardRequest {
+    type Output = DescribeSubnetResourceDashboardResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSubnetResourceDashboard",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeSubnetsRequest {
+    type Output = DescribeSubnetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeSubnets",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTaskResultRequest {
+    type Output = DescribeTaskResultResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTaskResult",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTemplateLimitsRequest {
+    type Output = DescribeTemplateLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTemplateLimits",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTenantCcnsRequest {
+    type Output = DescribeTenantCcnsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTenantCcns",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTrafficMirrorFilterRulesRequest {
+    type Output = DescribeTrafficMirrorFilterRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTrafficMirrorFilterRules",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTrafficMirrorsRequest {
+    type Output = DescribeTrafficMirrorsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTrafficMirrors",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTrafficPackagesRequest {
+    type Output = DescribeTrafficPackagesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTrafficPackages",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeTrafficQosPolicyRequest {
+    type Output = DescribeTrafficQosPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeTrafficQosPolicy",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeUsedIpAddressRequest {
+    type Output = DescribeUsedIpAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeUsedIpAddress",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcEndPointRequest {
+    type Output = DescribeVpcEndPointResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcEndPoint",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcEndPointServiceRequest {
+    type Output = DescribeVpcEndPointServiceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcEndPointService",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcEndPointServiceWhiteListRequest {
+    type Output = DescribeVpcEndPointServiceWhiteListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcEndPointServiceWhiteList",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcInstancesRequest {
+    type Output = DescribeVpcInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcInstances",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcIpv6AddressesRequest {
+    type Output = DescribeVpcIpv6AddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcIpv6Addresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcLimitsRequest {
+    type Output = DescribeVpcLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcLimits",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcPeeringConnectionsRequest {
+    type Output = DescribeVpcPeeringConnectionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcPeeringConnections",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcPrivateIpAddressesRequest {
+    type Output = DescribeVpcPrivateIpAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcPrivateIpAddresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcResourceDashboardRequest {
+    type Output = DescribeVpcResourceDashboardResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcResourceDashboard",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcTaskResultRequest {
+    type Output = DescribeVpcTaskResultResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcTaskResult",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpcsRequest {
+    type Output = DescribeVpcsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpcs",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpnConnectionsRequest {
+    type Output = DescribeVpnConnectionsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpnConnections",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpnGatewayCcnRoutesRequest {
+    type Output = DescribeVpnGatewayCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpnGatewayCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpnGatewayRoutesRequest {
+    type Output = DescribeVpnGatewayRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpnGatewayRoutes",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpnGatewaySslClientsRequest {
+    type Output = DescribeVpnGatewaySslClientsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpnGatewaySslClients",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpnGatewaySslServersRequest {
+    type Output = DescribeVpnGatewaySslServersResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpnGatewaySslServers",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DescribeVpnGatewaysRequest {
+    type Output = DescribeVpnGatewaysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DescribeVpnGateways",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for DetachCcnInstancesRequest {
+    type Output = DetachCcnInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachCcnInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DetachClassicLinkVpcRequest {
+    type Output = DetachClassicLinkVpcResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachClassicLinkVpc",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DetachNetworkInterfaceRequest {
+    type Output = DetachNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachNetworkInterface",
+        host: None,
+        client_token: Some("ClientToken"),
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DetachSnapshotInstancesRequest {
+    type Output = DetachSnapshotInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DetachSnapshotInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisableCcnRoutesRequest {
+    type Output = DisableCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisableCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisableFlowLogsRequest {
+    type Output = DisableFlowLogsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisableFlowLogs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisableGatewayFlowMonitorRequest {
+    type Output = DisableGatewayFlowMonitorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisableGatewayFlowMonitor",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisableRoutesRequest {
+    type Output = DisableRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisableRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisableSnapshotPoliciesRequest {
+    type Output = DisableSnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisableSnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisableVpnGatewaySslClientCertRequest {
+    type Output = DisableVpnGatewaySslClientCertResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisableVpnGatewaySslClientCert",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateAddressRequest {
+    type Output = DisassociateAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateDhcpIpWithAddressIpRequest {
+    type Output = DisassociateDhcpIpWithAddressIpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateDhcpIpWithAddressIp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for DisassociateDirectConnectGatewayNatGatewayRequest {
+    type Output = DisassociateDirectConnectGatewayNatGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateDirectConnectGatewayNatGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateHaVipInstanceRequest {
+    type Output = DisassociateHaVipInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateHaVipInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateIpv6AddressRequest {
+    type Output = DisassociateIpv6AddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateIPv6Address",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateNatGatewayAddressRequest {
+    type Output = DisassociateNatGatewayAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateNatGatewayAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateNetworkAclSubnetsRequest {
+    type Output = DisassociateNetworkAclSubnetsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateNetworkAclSubnets",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for DisassociateNetworkInterfaceSecurityGroupsRequest {
+    type Output = DisassociateNetworkInterfaceSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateNetworkInterfaceSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DisassociateVpcEndPointSecurityGroupsRequest {
+    type Output = DisassociateVpcEndPointSecurityGroupsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DisassociateVpcEndPointSecurityGroups",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DownloadCustomerGatewayConfigurationRequest {
+    type Output = DownloadCustomerGatewayConfigurationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DownloadCustomerGatewayConfiguration",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for DownloadVpnGatewaySslClientCertRequest {
+    type Output = DownloadVpnGatewaySslClientCertResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "DownloadVpnGatewaySslClientCert",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableCcnRoutesRequest {
+    type Output = EnableCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableFlowLogsRequest {
+    type Output = EnableFlowLogsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableFlowLogs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableGatewayFlowMonitorRequest {
+    type Output = EnableGatewayFlowMonitorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableGatewayFlowMonitor",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableRoutesRequest {
+    type Output = EnableRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableSnapshotPoliciesRequest {
+    type Output = EnableSnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableSnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableVpcEndPointConnectRequest {
+    type Output = EnableVpcEndPointConnectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableVpcEndPointConnect",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for EnableVpnGatewaySslClientCertRequest {
+    type Output = EnableVpnGatewaySslClientCertResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "EnableVpnGatewaySslClientCert",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GenerateVpnConnectionDefaultHealthCheckIpRequest {
+    type Output = GenerateVpnConnectionDefaultHealthCheckIpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GenerateVpnConnectionDefaultHealthCheckIp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for GetCcnRegionBandwidthLimitsRequest {
+    type Output = GetCcnRegionBandwidthLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "GetCcnRegionBandwidthLimits",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for HaVipAssociateAddressIpRequest {
+    type Output = HaVipAssociateAddressIpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "HaVipAssociateAddressIp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for HaVipDisassociateAddressIpRequest {
+    type Output = HaVipDisassociateAddressIpResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "HaVipDisassociateAddressIp",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for InquirePriceCreateDirectConnectGatewayRequest {
+    type Output = InquirePriceCreateDirectConnectGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquirePriceCreateDirectConnectGateway",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceAllocateAddressesRequest {
+    type Output = InquiryPriceAllocateAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceAllocateAddresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceCreateVpnGatewayRequest {
+    type Output = InquiryPriceCreateVpnGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceCreateVpnGateway",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceModifyAddressesBandwidthRequest {
+    type Output = InquiryPriceModifyAddressesBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceModifyAddressesBandwidth",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRenewAddressesRequest {
+    type Output = InquiryPriceRenewAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRenewAddresses",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for InquiryPriceRenewVpnGatewayRequest {
+    type Output = InquiryPriceRenewVpnGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceRenewVpnGateway",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation
+for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
+    type Output = InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "InquiryPriceResetVpnGatewayInternetMaxBandwidth",
+        host: None,
+        client_token: None,
+        read_only: true,
+    };
+}
+impl runtime::operation::Operation for LockCcnBandwidthsRequest {
+    type Output = LockCcnBandwidthsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "LockCcnBandwidths",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for LockCcnsRequest {
+    type Output = LockCcnsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "LockCcns",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for MigrateBandwidthPackageResourcesRequest {
+    type Output = MigrateBandwidthPackageResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "MigrateBandwidthPackageResources",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for MigrateNetworkInterfaceRequest {
+    type Output = MigrateNetworkInterfaceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "MigrateNetworkInterface",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for MigratePrivateIpAddressRequest {
+    type Output = MigratePrivateIpAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "MigratePrivateIpAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAddressAttributeRequest {
+    type Output = ModifyAddressAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAddressAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAddressInternetChargeTypeRequest {
+    type Output = ModifyAddressInternetChargeTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAddressInternetChargeType",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAddressTemplateAttributeRequest {
+    type Output = ModifyAddressTemplateAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAddressTemplateAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAddressTemplateGroupAttributeRequest {
+    type Output = ModifyAddressTemplateGroupAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAddressTemplateGroupAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAddressesBandwidthRequest {
+    type Output = ModifyAddressesBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAddressesBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAddressesRenewFlagRequest {
+    type Output = ModifyAddressesRenewFlagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAddressesRenewFlag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyAssistantCidrRequest {
+    type Output = ModifyAssistantCidrResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyAssistantCidr",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyBandwidthPackageAttributeRequest {
+    type Output = ModifyBandwidthPackageAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyBandwidthPackageAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyBandwidthPackageBandwidthRequest {
+    type Output = ModifyBandwidthPackageBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyBandwidthPackageBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCcnAttachedInstancesAttributeRequest {
+    type Output = ModifyCcnAttachedInstancesAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCcnAttachedInstancesAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCcnAttributeRequest {
+    type Output = ModifyCcnAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCcnAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
+    type Output = ModifyCcnPolicyBasedRoutingNextHopAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCcnPolicyBasedRoutingNextHopAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
+    type Output = ModifyCcnPolicyBasedRoutingRuleAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCcnPolicyBasedRoutingRuleAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCcnRegionBandwidthLimitsTypeRequest {
+    type Output = ModifyCcnRegionBandwidthLimitsTypeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCcnRegionBandwidthLimitsType",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCcnRouteTablesRequest {
+    type Output = ModifyCcnRouteTablesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCcnRouteTables",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCdcLdcxAttributeRequest {
+    type Output = ModifyCdcLdcxAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCdcLDCXAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCdcNetPlaneAttributeRequest {
+    type Output = ModifyCdcNetPlaneAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCdcNetPlaneAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyCustomerGatewayAttributeRequest {
+    type Output = ModifyCustomerGatewayAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyCustomerGatewayAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDhcpIpAttributeRequest {
+    type Output = ModifyDhcpIpAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDhcpIpAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyDirectConnectGatewayAttributeRequest {
+    type Output = ModifyDirectConnectGatewayAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyDirectConnectGatewayAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyFlowLogAttributeRequest {
+    type Output = ModifyFlowLogAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyFlowLogAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyGatewayFlowQosRequest {
+    type Output = ModifyGatewayFlowQosResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyGatewayFlowQos",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyGlobalRouteEcmpAlgorithmRequest {
+    type Output = ModifyGlobalRouteEcmpAlgorithmResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyGlobalRouteECMPAlgorithm",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyGlobalRoutesRequest {
+    type Output = ModifyGlobalRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyGlobalRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyHaVipAttributeRequest {
+    type Output = ModifyHaVipAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyHaVipAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyHighPriorityRouteAttributeRequest {
+    type Output = ModifyHighPriorityRouteAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyHighPriorityRouteAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyHighPriorityRouteEcmpAlgorithmRequest {
+    type Output = ModifyHighPriorityRouteEcmpAlgorithmResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyHighPriorityRouteECMPAlgorithm",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyHighPriorityRouteTableAttributeRequest {
+    type Output = ModifyHighPriorityRouteTableAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyHighPriorityRouteTableAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyIpv6AddressesAttributesRequest {
+    type Output = ModifyIpv6AddressesAttributesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyIPv6AddressesAttributes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyIpv6AddressesBandwidthRequest {
+    type Output = ModifyIpv6AddressesBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyIPv6AddressesBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyIp6AddressesBandwidthRequest {
+    type Output = ModifyIp6AddressesBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyIp6AddressesBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyIp6RuleRequest {
+    type Output = ModifyIp6RuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyIp6Rule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyIp6TranslatorRequest {
+    type Output = ModifyIp6TranslatorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyIp6Translator",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyIpv6AddressesAttributeRequest {
+    type Output = ModifyIpv6AddressesAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyIpv6AddressesAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyLocalGatewayRequest {
+    type Output = ModifyLocalGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyLocalGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNatGatewayAdvancedAttributeRequest {
+    type Output = ModifyNatGatewayAdvancedAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNatGatewayAdvancedAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNatGatewayAttributeRequest {
+    type Output = ModifyNatGatewayAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNatGatewayAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    type Output = ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNatGatewayDestinationIpPortTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
+    type Output = ModifyNatGatewaySourceIpTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNatGatewaySourceIpTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNetDetectRequest {
+    type Output = ModifyNetDetectResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNetDetect",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNetworkAclAttributeRequest {
+    type Output = ModifyNetworkAclAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNetworkAclAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNetworkAclEntriesRequest {
+    type Output = ModifyNetworkAclEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNetworkAclEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNetworkAclQuintupleEntriesRequest {
+    type Output = ModifyNetworkAclQuintupleEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNetworkAclQuintupleEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNetworkInterfaceAttributeRequest {
+    type Output = ModifyNetworkInterfaceAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNetworkInterfaceAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyNetworkInterfaceQosRequest {
+    type Output = ModifyNetworkInterfaceQosResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyNetworkInterfaceQos",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrivateIpAddressesAttributeRequest {
+    type Output = ModifyPrivateIpAddressesAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrivateIpAddressesAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrivateNatGatewayAttributeRequest {
+    type Output = ModifyPrivateNatGatewayAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrivateNatGatewayAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    type Output = ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrivateNatGatewayTranslationAclRuleRequest {
+    type Output = ModifyPrivateNatGatewayTranslationAclRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrivateNatGatewayTranslationAclRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyPrivateNatGatewayTranslationNatRuleRequest {
+    type Output = ModifyPrivateNatGatewayTranslationNatRuleResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyPrivateNatGatewayTranslationNatRule",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyReserveIpAddressRequest {
+    type Output = ModifyReserveIpAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyReserveIpAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyRoutePolicyAttributeRequest {
+    type Output = ModifyRoutePolicyAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyRoutePolicyAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyRouteTableAttributeRequest {
+    type Output = ModifyRouteTableAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyRouteTableAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyRouteTableSelectionPoliciesRequest {
+    type Output = ModifyRouteTableSelectionPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyRouteTableSelectionPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySecurityGroupAttributeRequest {
+    type Output = ModifySecurityGroupAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySecurityGroupAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySecurityGroupPoliciesRequest {
+    type Output = ModifySecurityGroupPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySecurityGroupPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyServiceTemplateAttributeRequest {
+    type Output = ModifyServiceTemplateAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyServiceTemplateAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyServiceTemplateGroupAttributeRequest {
+    type Output = ModifyServiceTemplateGroupAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyServiceTemplateGroupAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySnapshotPoliciesRequest {
+    type Output = ModifySnapshotPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySnapshotPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifySubnetAttributeRequest {
+    type Output = ModifySubnetAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifySubnetAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTemplateMemberRequest {
+    type Output = ModifyTemplateMemberResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTemplateMember",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTrafficMirrorAttributeRequest {
+    type Output = ModifyTrafficMirrorAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTrafficMirrorAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyTrafficMirrorFilterRulesRequest {
+    type Output = ModifyTrafficMirrorFilterRulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyTrafficMirrorFilterRules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpcAttributeRequest {
+    type Output = ModifyVpcAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpcAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpcEndPointAttributeRequest {
+    type Output = ModifyVpcEndPointAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpcEndPointAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpcEndPointServiceAttributeRequest {
+    type Output = ModifyVpcEndPointServiceAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpcEndPointServiceAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpcEndPointServiceWhiteListRequest {
+    type Output = ModifyVpcEndPointServiceWhiteListResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpcEndPointServiceWhiteList",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpcPeeringConnectionRequest {
+    type Output = ModifyVpcPeeringConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpcPeeringConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpnConnectionAttributeRequest {
+    type Output = ModifyVpnConnectionAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpnConnectionAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpnGatewayAttributeRequest {
+    type Output = ModifyVpnGatewayAttributeResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpnGatewayAttribute",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpnGatewayCcnRoutesRequest {
+    type Output = ModifyVpnGatewayCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpnGatewayCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpnGatewayRoutesRequest {
+    type Output = ModifyVpnGatewayRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpnGatewayRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpnGatewaySslClientCertRequest {
+    type Output = ModifyVpnGatewaySslClientCertResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpnGatewaySslClientCert",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ModifyVpnGatewaySslServerRequest {
+    type Output = ModifyVpnGatewaySslServerResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ModifyVpnGatewaySslServer",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for NotifyRoutesRequest {
+    type Output = NotifyRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "NotifyRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation
+for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
+    type Output = RefreshDirectConnectGatewayRouteToNatGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RefreshDirectConnectGatewayRouteToNatGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RejectAttachCcnInstancesRequest {
+    type Output = RejectAttachCcnInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RejectAttachCcnInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RejectVpcPeeringConnectionRequest {
+    type Output = RejectVpcPeeringConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RejectVpcPeeringConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReleaseAddressesRequest {
+    type Output = ReleaseAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReleaseAddresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReleaseIpv6AddressesRequest {
+    type Output = ReleaseIpv6AddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReleaseIPv6Addresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReleaseIp6AddressesBandwidthRequest {
+    type Output = ReleaseIp6AddressesBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReleaseIp6AddressesBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RemoveBandwidthPackageResourcesRequest {
+    type Output = RemoveBandwidthPackageResourcesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RemoveBandwidthPackageResources",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RemoveIp6RulesRequest {
+    type Output = RemoveIp6RulesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RemoveIp6Rules",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewAddressesRequest {
+    type Output = RenewAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewAddresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for RenewVpnGatewayRequest {
+    type Output = RenewVpnGatewayResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "RenewVpnGateway",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceCcnRouteTableBroadcastPolicysRequest {
+    type Output = ReplaceCcnRouteTableBroadcastPolicysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceCcnRouteTableBroadcastPolicys",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceCcnRouteTableInputPolicysRequest {
+    type Output = ReplaceCcnRouteTableInputPolicysResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceCcnRouteTableInputPolicys",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceDirectConnectGatewayCcnRoutesRequest {
+    type Output = ReplaceDirectConnectGatewayCcnRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceDirectConnectGatewayCcnRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceHighPriorityRouteTableAssociationRequest {
+    type Output = ReplaceHighPriorityRouteTableAssociationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceHighPriorityRouteTableAssociation",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceHighPriorityRoutesRequest {
+    type Output = ReplaceHighPriorityRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceHighPriorityRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceRoutePolicyAssociationsRequest {
+    type Output = ReplaceRoutePolicyAssociationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceRoutePolicyAssociations",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceRoutePolicyEntriesRequest {
+    type Output = ReplaceRoutePolicyEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceRoutePolicyEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceRouteTableAssociationRequest {
+    type Output = ReplaceRouteTableAssociationResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceRouteTableAssociation",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceRoutesRequest {
+    type Output = ReplaceRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceRoutesWithRoutePolicyRequest {
+    type Output = ReplaceRoutesWithRoutePolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceRoutesWithRoutePolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceSecurityGroupPoliciesRequest {
+    type Output = ReplaceSecurityGroupPoliciesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceSecurityGroupPolicies",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReplaceSecurityGroupPolicyRequest {
+    type Output = ReplaceSecurityGroupPolicyResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReplaceSecurityGroupPolicy",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetAttachCcnInstancesRequest {
+    type Output = ResetAttachCcnInstancesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetAttachCcnInstances",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetHighPriorityRoutesRequest {
+    type Output = ResetHighPriorityRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetHighPriorityRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetNatGatewayConnectionRequest {
+    type Output = ResetNatGatewayConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetNatGatewayConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetRoutePolicyAssociationsRequest {
+    type Output = ResetRoutePolicyAssociationsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetRoutePolicyAssociations",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetRoutePolicyEntriesRequest {
+    type Output = ResetRoutePolicyEntriesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetRoutePolicyEntries",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetRoutesRequest {
+    type Output = ResetRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetTrafficMirrorFilterRequest {
+    type Output = ResetTrafficMirrorFilterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetTrafficMirrorFilter",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetTrafficMirrorSrcsRequest {
+    type Output = ResetTrafficMirrorSrcsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetTrafficMirrorSrcs",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetTrafficMirrorTargetRequest {
+    type Output = ResetTrafficMirrorTargetResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetTrafficMirrorTarget",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetVpnConnectionRequest {
+    type Output = ResetVpnConnectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetVpnConnection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResetVpnGatewayInternetMaxBandwidthRequest {
+    type Output = ResetVpnGatewayInternetMaxBandwidthResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResetVpnGatewayInternetMaxBandwidth",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ResumeSnapshotInstanceRequest {
+    type Output = ResumeSnapshotInstanceResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ResumeSnapshotInstance",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for ReturnNormalAddressesRequest {
+    type Output = ReturnNormalAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "ReturnNormalAddresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetCcnRegionBandwidthLimitsRequest {
+    type Output = SetCcnRegionBandwidthLimitsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetCcnRegionBandwidthLimits",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for SetVpnGatewaysRenewFlagRequest {
+    type Output = SetVpnGatewaysRenewFlagResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "SetVpnGatewaysRenewFlag",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for StartTrafficMirrorRequest {
+    type Output = StartTrafficMirrorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "StartTrafficMirror",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for StopTrafficMirrorRequest {
+    type Output = StopTrafficMirrorResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "StopTrafficMirror",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for TransformAddressRequest {
+    type Output = TransformAddressResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "TransformAddress",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnassignIpv6AddressesRequest {
+    type Output = UnassignIpv6AddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnassignIpv6Addresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnassignIpv6CidrBlockRequest {
+    type Output = UnassignIpv6CidrBlockResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnassignIpv6CidrBlock",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnassignIpv6SubnetCidrBlockRequest {
+    type Output = UnassignIpv6SubnetCidrBlockResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnassignIpv6SubnetCidrBlock",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnassignPrivateIpAddressesRequest {
+    type Output = UnassignPrivateIpAddressesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnassignPrivateIpAddresses",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnlockCcnBandwidthsRequest {
+    type Output = UnlockCcnBandwidthsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnlockCcnBandwidths",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UnlockCcnsRequest {
+    type Output = UnlockCcnsResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UnlockCcns",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateTrafficMirrorAllFilterRequest {
+    type Output = UpdateTrafficMirrorAllFilterResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateTrafficMirrorAllFilter",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpdateTrafficMirrorDirectionRequest {
+    type Output = UpdateTrafficMirrorDirectionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpdateTrafficMirrorDirection",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for UpgradeNatGatewayProductVersionRequest {
+    type Output = UpgradeNatGatewayProductVersionResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "UpgradeNatGatewayProductVersion",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+impl runtime::operation::Operation for WithdrawNotifyRoutesRequest {
+    type Output = WithdrawNotifyRoutesResponse;
+    const ACTION: runtime::Action = runtime::Action {
+        name: "WithdrawNotifyRoutes",
+        host: None,
+        client_token: None,
+        read_only: false,
+    };
+}
+/// Every action of this version, by name: what `Client::invoke` and
+/// the mock's `decode_reply` look actions up in.
+#[cfg(feature = "json")]
+pub const OPERATIONS: &[runtime::operation::Entry] = &[
+    runtime::operation::Entry::of::<AcceptAttachCcnInstancesRequest>(),
+    runtime::operation::Entry::of::<AcceptVpcPeeringConnectionRequest>(),
+    runtime::operation::Entry::of::<AddBandwidthPackageResourcesRequest>(),
+    runtime::operation::Entry::of::<AddIp6RulesRequest>(),
+    runtime::operation::Entry::of::<AddTemplateMemberRequest>(),
+    runtime::operation::Entry::of::<AdjustPublicAddressRequest>(),
+    runtime::operation::Entry::of::<AllocateAddressesRequest>(),
+    runtime::operation::Entry::of::<AllocateIpv6AddressesRequest>(),
+    runtime::operation::Entry::of::<AllocateIp6AddressesBandwidthRequest>(),
+    runtime::operation::Entry::of::<AssignIpv6AddressesRequest>(),
+    runtime::operation::Entry::of::<AssignIpv6CidrBlockRequest>(),
+    runtime::operation::Entry::of::<AssignIpv6SubnetCidrBlockRequest>(),
+    runtime::operation::Entry::of::<AssignPrivateIpAddressesRequest>(),
+    runtime::operation::Entry::of::<AssociateAddressRequest>(),
+    runtime::operation::Entry::of::<AssociateDhcpIpWithAddressIpRequest>(),
+    runtime::operation::Entry::of::<AssociateDirectConnectGatewayNatGatewayRequest>(),
+    runtime::operation::Entry::of::<AssociateHaVipInstanceRequest>(),
+    runtime::operation::Entry::of::<AssociateIpv6AddressRequest>(),
+    runtime::operation::Entry::of::<AssociateInstancesToCcnRouteTableRequest>(),
+    runtime::operation::Entry::of::<AssociateNatGatewayAddressRequest>(),
+    runtime::operation::Entry::of::<AssociateNetworkAclSubnetsRequest>(),
+    runtime::operation::Entry::of::<AssociateNetworkInterfaceSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<AttachCcnInstancesRequest>(),
+    runtime::operation::Entry::of::<AttachClassicLinkVpcRequest>(),
+    runtime::operation::Entry::of::<AttachNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<AttachSnapshotInstancesRequest>(),
+    runtime::operation::Entry::of::<AuditCrossBorderComplianceRequest>(),
+    runtime::operation::Entry::of::<CheckAssistantCidrRequest>(),
+    runtime::operation::Entry::of::<CheckDefaultSubnetRequest>(),
+    runtime::operation::Entry::of::<CheckGatewayFlowMonitorRequest>(),
+    runtime::operation::Entry::of::<CheckNetDetectStateRequest>(),
+    runtime::operation::Entry::of::<CheckTrafficMirrorRequest>(),
+    runtime::operation::Entry::of::<ClearRouteTableSelectionPoliciesRequest>(),
+    runtime::operation::Entry::of::<CloneSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<CreateAddressTemplateRequest>(),
+    runtime::operation::Entry::of::<CreateAddressTemplateGroupRequest>(),
+    runtime::operation::Entry::of::<CreateAndAttachNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<CreateAssistantCidrRequest>(),
+    runtime::operation::Entry::of::<CreateBandwidthPackageRequest>(),
+    runtime::operation::Entry::of::<CreateCcnRequest>(),
+    runtime::operation::Entry::of::<CreateCcnPolicyBasedRoutingNextHopRequest>(),
+    runtime::operation::Entry::of::<CreateCcnPolicyBasedRoutingRulesRequest>(),
+    runtime::operation::Entry::of::<CreateCcnRouteTablesRequest>(),
+    runtime::operation::Entry::of::<CreateCdcLdcxListRequest>(),
+    runtime::operation::Entry::of::<CreateCdcNetPlanesRequest>(),
+    runtime::operation::Entry::of::<CreateCustomerGatewayRequest>(),
+    runtime::operation::Entry::of::<CreateDefaultSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<CreateDefaultVpcRequest>(),
+    runtime::operation::Entry::of::<CreateDhcpIpRequest>(),
+    runtime::operation::Entry::of::<CreateDirectConnectGatewayRequest>(),
+    runtime::operation::Entry::of::<CreateDirectConnectGatewayCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<CreateFlowLogRequest>(),
+    runtime::operation::Entry::of::<CreateGlobalRoutesRequest>(),
+    runtime::operation::Entry::of::<CreateHaVipRequest>(),
+    runtime::operation::Entry::of::<CreateHighPriorityRouteTableRequest>(),
+    runtime::operation::Entry::of::<CreateHighPriorityRoutesRequest>(),
+    runtime::operation::Entry::of::<CreateIp6TranslatorsRequest>(),
+    runtime::operation::Entry::of::<CreateLocalGatewayRequest>(),
+    runtime::operation::Entry::of::<CreateNatGatewayRequest>(),
+    runtime::operation::Entry::of::<
+        CreateNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    >(),
+    runtime::operation::Entry::of::<CreateNatGatewaySourceIpTranslationNatRuleRequest>(),
+    runtime::operation::Entry::of::<CreateNetDetectRequest>(),
+    runtime::operation::Entry::of::<CreateNetworkAclRequest>(),
+    runtime::operation::Entry::of::<CreateNetworkAclEntriesRequest>(),
+    runtime::operation::Entry::of::<CreateNetworkAclQuintupleEntriesRequest>(),
+    runtime::operation::Entry::of::<CreateNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<CreatePrivateNatGatewayRequest>(),
+    runtime::operation::Entry::of::<
+        CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    >(),
+    runtime::operation::Entry::of::<CreatePrivateNatGatewayTranslationAclRuleRequest>(),
+    runtime::operation::Entry::of::<CreatePrivateNatGatewayTranslationNatRuleRequest>(),
+    runtime::operation::Entry::of::<CreateReserveIpAddressesRequest>(),
+    runtime::operation::Entry::of::<CreateRoutePolicyRequest>(),
+    runtime::operation::Entry::of::<CreateRoutePolicyAssociationsRequest>(),
+    runtime::operation::Entry::of::<CreateRoutePolicyEntriesRequest>(),
+    runtime::operation::Entry::of::<CreateRouteTableRequest>(),
+    runtime::operation::Entry::of::<CreateRoutesRequest>(),
+    runtime::operation::Entry::of::<CreateSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<CreateSecurityGroupPoliciesRequest>(),
+    runtime::operation::Entry::of::<CreateSecurityGroupWithPoliciesRequest>(),
+    runtime::operation::Entry::of::<CreateServiceTemplateRequest>(),
+    runtime::operation::Entry::of::<CreateServiceTemplateGroupRequest>(),
+    runtime::operation::Entry::of::<CreateSnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<CreateSubnetRequest>(),
+    runtime::operation::Entry::of::<CreateSubnetsRequest>(),
+    runtime::operation::Entry::of::<CreateTrafficMirrorRequest>(),
+    runtime::operation::Entry::of::<CreateTrafficMirrorFilterRulesRequest>(),
+    runtime::operation::Entry::of::<CreateTrafficPackagesRequest>(),
+    runtime::operation::Entry::of::<CreateVpcRequest>(),
+    runtime::operation::Entry::of::<CreateVpcEndPointRequest>(),
+    runtime::operation::Entry::of::<CreateVpcEndPointServiceRequest>(),
+    runtime::operation::Entry::of::<CreateVpcEndPointServiceWhiteListRequest>(),
+    runtime::operation::Entry::of::<CreateVpcPeeringConnectionRequest>(),
+    runtime::operation::Entry::of::<CreateVpnConnectionRequest>(),
+    runtime::operation::Entry::of::<CreateVpnGatewayRequest>(),
+    runtime::operation::Entry::of::<CreateVpnGatewayRoutesRequest>(),
+    runtime::operation::Entry::of::<CreateVpnGatewaySslClientRequest>(),
+    runtime::operation::Entry::of::<CreateVpnGatewaySslServerRequest>(),
+    runtime::operation::Entry::of::<DeleteAddressTemplateRequest>(),
+    runtime::operation::Entry::of::<DeleteAddressTemplateGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteAssistantCidrRequest>(),
+    runtime::operation::Entry::of::<DeleteBandwidthPackageRequest>(),
+    runtime::operation::Entry::of::<DeleteCcnRequest>(),
+    runtime::operation::Entry::of::<DeleteCcnPolicyBasedRoutingNextHopRequest>(),
+    runtime::operation::Entry::of::<DeleteCcnPolicyBasedRoutingRuleRequest>(),
+    runtime::operation::Entry::of::<DeleteCcnRouteTablesRequest>(),
+    runtime::operation::Entry::of::<DeleteCdcLdcxListRequest>(),
+    runtime::operation::Entry::of::<DeleteCdcNetPlanesRequest>(),
+    runtime::operation::Entry::of::<DeleteCustomerGatewayRequest>(),
+    runtime::operation::Entry::of::<DeleteDhcpIpRequest>(),
+    runtime::operation::Entry::of::<DeleteDirectConnectGatewayRequest>(),
+    runtime::operation::Entry::of::<DeleteDirectConnectGatewayCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<DeleteFlowLogRequest>(),
+    runtime::operation::Entry::of::<DeleteGlobalRoutesRequest>(),
+    runtime::operation::Entry::of::<DeleteHaVipRequest>(),
+    runtime::operation::Entry::of::<DeleteHighPriorityRouteTablesRequest>(),
+    runtime::operation::Entry::of::<DeleteHighPriorityRoutesRequest>(),
+    runtime::operation::Entry::of::<DeleteIp6TranslatorsRequest>(),
+    runtime::operation::Entry::of::<DeleteLocalGatewayRequest>(),
+    runtime::operation::Entry::of::<DeleteNatGatewayRequest>(),
+    runtime::operation::Entry::of::<
+        DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    >(),
+    runtime::operation::Entry::of::<DeleteNatGatewaySourceIpTranslationNatRuleRequest>(),
+    runtime::operation::Entry::of::<DeleteNetDetectRequest>(),
+    runtime::operation::Entry::of::<DeleteNetworkAclRequest>(),
+    runtime::operation::Entry::of::<DeleteNetworkAclEntriesRequest>(),
+    runtime::operation::Entry::of::<DeleteNetworkAclQuintupleEntriesRequest>(),
+    runtime::operation::Entry::of::<DeleteNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<DeletePrivateNatGatewayRequest>(),
+    runtime::operation::Entry::of::<
+        DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    >(),
+    runtime::operation::Entry::of::<DeletePrivateNatGatewayTranslationAclRuleRequest>(),
+    runtime::operation::Entry::of::<DeletePrivateNatGatewayTranslationNatRuleRequest>(),
+    runtime::operation::Entry::of::<DeleteReserveIpAddressesRequest>(),
+    runtime::operation::Entry::of::<DeleteRoutePolicyRequest>(),
+    runtime::operation::Entry::of::<DeleteRoutePolicyAssociationsRequest>(),
+    runtime::operation::Entry::of::<DeleteRoutePolicyEntriesRequest>(),
+    runtime::operation::Entry::of::<DeleteRouteTableRequest>(),
+    runtime::operation::Entry::of::<DeleteRoutesRequest>(),
+    runtime::operation::Entry::of::<DeleteSecurityGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteSecurityGroupPoliciesRequest>(),
+    runtime::operation::Entry::of::<DeleteServiceTemplateRequest>(),
+    runtime::operation::Entry::of::<DeleteServiceTemplateGroupRequest>(),
+    runtime::operation::Entry::of::<DeleteSnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<DeleteSubnetRequest>(),
+    runtime::operation::Entry::of::<DeleteTemplateMemberRequest>(),
+    runtime::operation::Entry::of::<DeleteTrafficMirrorRequest>(),
+    runtime::operation::Entry::of::<DeleteTrafficMirrorFilterRulesRequest>(),
+    runtime::operation::Entry::of::<DeleteTrafficPackagesRequest>(),
+    runtime::operation::Entry::of::<DeleteVpcRequest>(),
+    runtime::operation::Entry::of::<DeleteVpcEndPointRequest>(),
+    runtime::operation::Entry::of::<DeleteVpcEndPointServiceRequest>(),
+    runtime::operation::Entry::of::<DeleteVpcEndPointServiceWhiteListRequest>(),
+    runtime::operation::Entry::of::<DeleteVpcPeeringConnectionRequest>(),
+    runtime::operation::Entry::of::<DeleteVpnConnectionRequest>(),
+    runtime::operation::Entry::of::<DeleteVpnGatewayRequest>(),
+    runtime::operation::Entry::of::<DeleteVpnGatewayRoutesRequest>(),
+    runtime::operation::Entry::of::<DeleteVpnGatewaySslClientRequest>(),
+    runtime::operation::Entry::of::<DeleteVpnGatewaySslServerRequest>(),
+    runtime::operation::Entry::of::<DescribeAccountAttributesRequest>(),
+    runtime::operation::Entry::of::<DescribeAddressBandwidthRangeRequest>(),
+    runtime::operation::Entry::of::<DescribeAddressQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeAddressTemplateGroupInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeAddressTemplateGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribeAddressTemplateInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeAddressTemplatesRequest>(),
+    runtime::operation::Entry::of::<DescribeAddressesRequest>(),
+    runtime::operation::Entry::of::<DescribeAssistantCidrRequest>(),
+    runtime::operation::Entry::of::<DescribeBandwidthPackageBandwidthRangeRequest>(),
+    runtime::operation::Entry::of::<DescribeBandwidthPackageBillUsageRequest>(),
+    runtime::operation::Entry::of::<DescribeBandwidthPackageQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeBandwidthPackageResourcesRequest>(),
+    runtime::operation::Entry::of::<DescribeBandwidthPackagesRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnAttachedInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnPolicyBasedRoutingNextHopRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnPolicyBasedRoutingRuleRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnRegionBandwidthLimitsRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnRouteTableBroadcastPolicysRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnRouteTableInputPolicysRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnRouteTablesRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<DescribeCcnsRequest>(),
+    runtime::operation::Entry::of::<DescribeCdcLdcxListRequest>(),
+    runtime::operation::Entry::of::<DescribeCdcNetPlanesRequest>(),
+    runtime::operation::Entry::of::<DescribeCdcUsedIdcVlanRequest>(),
+    runtime::operation::Entry::of::<DescribeClassicLinkInstancesRequest>(),
+    runtime::operation::Entry::of::<
+        DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribeCrossBorderComplianceRequest>(),
+    runtime::operation::Entry::of::<DescribeCrossBorderFlowMonitorRequest>(),
+    runtime::operation::Entry::of::<DescribeCustomerGatewayVendorsRequest>(),
+    runtime::operation::Entry::of::<DescribeCustomerGatewaysRequest>(),
+    runtime::operation::Entry::of::<DescribeDesignatedZonesRequest>(),
+    runtime::operation::Entry::of::<DescribeDhcpIpsRequest>(),
+    runtime::operation::Entry::of::<DescribeDirectConnectGatewayCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<DescribeDirectConnectGatewaysRequest>(),
+    runtime::operation::Entry::of::<DescribeFlowLogRequest>(),
+    runtime::operation::Entry::of::<DescribeFlowLogsRequest>(),
+    runtime::operation::Entry::of::<DescribeGatewayFlowMonitorDetailRequest>(),
+    runtime::operation::Entry::of::<DescribeGatewayFlowQosRequest>(),
+    runtime::operation::Entry::of::<DescribeGlobalRoutesRequest>(),
+    runtime::operation::Entry::of::<DescribeHaVipsRequest>(),
+    runtime::operation::Entry::of::<DescribeHighPriorityRouteTablesRequest>(),
+    runtime::operation::Entry::of::<DescribeHighPriorityRoutesRequest>(),
+    runtime::operation::Entry::of::<DescribeIpv6AddressesRequest>(),
+    runtime::operation::Entry::of::<DescribeInstanceJumboRequest>(),
+    runtime::operation::Entry::of::<DescribeIp6AddressesRequest>(),
+    runtime::operation::Entry::of::<DescribeIp6TranslatorQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeIp6TranslatorsRequest>(),
+    runtime::operation::Entry::of::<DescribeIpGeolocationDatabaseUrlRequest>(),
+    runtime::operation::Entry::of::<DescribeIpGeolocationInfosRequest>(),
+    runtime::operation::Entry::of::<DescribeLocalGatewayRequest>(),
+    runtime::operation::Entry::of::<
+        DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
+    >(),
+    runtime::operation::Entry::of::<
+        DescribeNatGatewayDirectConnectGatewayRouteRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribeNatGatewayFlowMonitorDetailRequest>(),
+    runtime::operation::Entry::of::<
+        DescribeNatGatewaySourceIpTranslationNatRulesRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribeNatGatewayZonesRequest>(),
+    runtime::operation::Entry::of::<DescribeNatGatewaysRequest>(),
+    runtime::operation::Entry::of::<DescribeNetDetectStatesRequest>(),
+    runtime::operation::Entry::of::<DescribeNetDetectsRequest>(),
+    runtime::operation::Entry::of::<DescribeNetworkAccountTypeRequest>(),
+    runtime::operation::Entry::of::<DescribeNetworkAclQuintupleEntriesRequest>(),
+    runtime::operation::Entry::of::<DescribeNetworkAclsRequest>(),
+    runtime::operation::Entry::of::<DescribeNetworkInterfaceLimitRequest>(),
+    runtime::operation::Entry::of::<DescribeNetworkInterfacesRequest>(),
+    runtime::operation::Entry::of::<
+        DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribePrivateNatGatewayLimitsRequest>(),
+    runtime::operation::Entry::of::<DescribePrivateNatGatewayRegionsRequest>(),
+    runtime::operation::Entry::of::<
+        DescribePrivateNatGatewayTranslationAclRulesRequest,
+    >(),
+    runtime::operation::Entry::of::<
+        DescribePrivateNatGatewayTranslationNatRulesRequest,
+    >(),
+    runtime::operation::Entry::of::<DescribePrivateNatGatewaysRequest>(),
+    runtime::operation::Entry::of::<DescribeProductQuotaRequest>(),
+    runtime::operation::Entry::of::<DescribeReserveIpAddressesRequest>(),
+    runtime::operation::Entry::of::<DescribeRouteConflictsRequest>(),
+    runtime::operation::Entry::of::<DescribeRouteListRequest>(),
+    runtime::operation::Entry::of::<DescribeRoutePoliciesRequest>(),
+    runtime::operation::Entry::of::<DescribeRoutePolicyEntriesRequest>(),
+    runtime::operation::Entry::of::<DescribeRouteTableAssociatedInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeRouteTableSelectionPoliciesRequest>(),
+    runtime::operation::Entry::of::<DescribeRouteTablesRequest>(),
+    runtime::operation::Entry::of::<DescribeRoutesRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupAssociationStatisticsRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupExpandedPoliciesRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupLimitsRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupPoliciesRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupReferencesRequest>(),
+    runtime::operation::Entry::of::<DescribeSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribeServiceTemplateGroupInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeServiceTemplateGroupsRequest>(),
+    runtime::operation::Entry::of::<DescribeServiceTemplateInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeServiceTemplatesRequest>(),
+    runtime::operation::Entry::of::<DescribeSgSnapshotFileContentRequest>(),
+    runtime::operation::Entry::of::<DescribeSnapshotAttachedInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeSnapshotFilesRequest>(),
+    runtime::operation::Entry::of::<DescribeSnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<DescribeSpecificTrafficPackageUsedDetailsRequest>(),
+    runtime::operation::Entry::of::<DescribeSubnetResourceDashboardRequest>(),
+    runtime::operation::Entry::of::<DescribeSubnetsRequest>(),
+    runtime::operation::Entry::of::<DescribeTaskResultRequest>(),
+    runtime::operation::Entry::of::<DescribeTemplateLimitsRequest>(),
+    runtime::operation::Entry::of::<DescribeTenantCcnsRequest>(),
+    runtime::operation::Entry::of::<DescribeTrafficMirrorFilterRulesRequest>(),
+    runtime::operation::Entry::of::<DescribeTrafficMirrorsRequest>(),
+    runtime::operation::Entry::of::<DescribeTrafficPackagesRequest>(),
+    runtime::operation::Entry::of::<DescribeTrafficQosPolicyRequest>(),
+    runtime::operation::Entry::of::<DescribeUsedIpAddressRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcEndPointRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcEndPointServiceRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcEndPointServiceWhiteListRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcInstancesRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcIpv6AddressesRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcLimitsRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcPeeringConnectionsRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcPrivateIpAddressesRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcResourceDashboardRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcTaskResultRequest>(),
+    runtime::operation::Entry::of::<DescribeVpcsRequest>(),
+    runtime::operation::Entry::of::<DescribeVpnConnectionsRequest>(),
+    runtime::operation::Entry::of::<DescribeVpnGatewayCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<DescribeVpnGatewayRoutesRequest>(),
+    runtime::operation::Entry::of::<DescribeVpnGatewaySslClientsRequest>(),
+    runtime::operation::Entry::of::<DescribeVpnGatewaySslServersRequest>(),
+    runtime::operation::Entry::of::<DescribeVpnGatewaysRequest>(),
+    runtime::operation::Entry::of::<DetachCcnInstancesRequest>(),
+    runtime::operation::Entry::of::<DetachClassicLinkVpcRequest>(),
+    runtime::operation::Entry::of::<DetachNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<DetachSnapshotInstancesRequest>(),
+    runtime::operation::Entry::of::<DisableCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<DisableFlowLogsRequest>(),
+    runtime::operation::Entry::of::<DisableGatewayFlowMonitorRequest>(),
+    runtime::operation::Entry::of::<DisableRoutesRequest>(),
+    runtime::operation::Entry::of::<DisableSnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<DisableVpnGatewaySslClientCertRequest>(),
+    runtime::operation::Entry::of::<DisassociateAddressRequest>(),
+    runtime::operation::Entry::of::<DisassociateDhcpIpWithAddressIpRequest>(),
+    runtime::operation::Entry::of::<DisassociateDirectConnectGatewayNatGatewayRequest>(),
+    runtime::operation::Entry::of::<DisassociateHaVipInstanceRequest>(),
+    runtime::operation::Entry::of::<DisassociateIpv6AddressRequest>(),
+    runtime::operation::Entry::of::<DisassociateNatGatewayAddressRequest>(),
+    runtime::operation::Entry::of::<DisassociateNetworkAclSubnetsRequest>(),
+    runtime::operation::Entry::of::<DisassociateNetworkInterfaceSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<DisassociateVpcEndPointSecurityGroupsRequest>(),
+    runtime::operation::Entry::of::<DownloadCustomerGatewayConfigurationRequest>(),
+    runtime::operation::Entry::of::<DownloadVpnGatewaySslClientCertRequest>(),
+    runtime::operation::Entry::of::<EnableCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<EnableFlowLogsRequest>(),
+    runtime::operation::Entry::of::<EnableGatewayFlowMonitorRequest>(),
+    runtime::operation::Entry::of::<EnableRoutesRequest>(),
+    runtime::operation::Entry::of::<EnableSnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<EnableVpcEndPointConnectRequest>(),
+    runtime::operation::Entry::of::<EnableVpnGatewaySslClientCertRequest>(),
+    runtime::operation::Entry::of::<GenerateVpnConnectionDefaultHealthCheckIpRequest>(),
+    runtime::operation::Entry::of::<GetCcnRegionBandwidthLimitsRequest>(),
+    runtime::operation::Entry::of::<HaVipAssociateAddressIpRequest>(),
+    runtime::operation::Entry::of::<HaVipDisassociateAddressIpRequest>(),
+    runtime::operation::Entry::of::<InquirePriceCreateDirectConnectGatewayRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceAllocateAddressesRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceCreateVpnGatewayRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceModifyAddressesBandwidthRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRenewAddressesRequest>(),
+    runtime::operation::Entry::of::<InquiryPriceRenewVpnGatewayRequest>(),
+    runtime::operation::Entry::of::<
+        InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest,
+    >(),
+    runtime::operation::Entry::of::<LockCcnBandwidthsRequest>(),
+    runtime::operation::Entry::of::<LockCcnsRequest>(),
+    runtime::operation::Entry::of::<MigrateBandwidthPackageResourcesRequest>(),
+    runtime::operation::Entry::of::<MigrateNetworkInterfaceRequest>(),
+    runtime::operation::Entry::of::<MigratePrivateIpAddressRequest>(),
+    runtime::operation::Entry::of::<ModifyAddressAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyAddressInternetChargeTypeRequest>(),
+    runtime::operation::Entry::of::<ModifyAddressTemplateAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyAddressTemplateGroupAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyAddressesBandwidthRequest>(),
+    runtime::operation::Entry::of::<ModifyAddressesRenewFlagRequest>(),
+    runtime::operation::Entry::of::<ModifyAssistantCidrRequest>(),
+    runtime::operation::Entry::of::<ModifyBandwidthPackageAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyBandwidthPackageBandwidthRequest>(),
+    runtime::operation::Entry::of::<ModifyCcnAttachedInstancesAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyCcnAttributeRequest>(),
+    runtime::operation::Entry::of::<
+        ModifyCcnPolicyBasedRoutingNextHopAttributeRequest,
+    >(),
+    runtime::operation::Entry::of::<ModifyCcnPolicyBasedRoutingRuleAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyCcnRegionBandwidthLimitsTypeRequest>(),
+    runtime::operation::Entry::of::<ModifyCcnRouteTablesRequest>(),
+    runtime::operation::Entry::of::<ModifyCdcLdcxAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyCdcNetPlaneAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyCustomerGatewayAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyDhcpIpAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyDirectConnectGatewayAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyFlowLogAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyGatewayFlowQosRequest>(),
+    runtime::operation::Entry::of::<ModifyGlobalRouteEcmpAlgorithmRequest>(),
+    runtime::operation::Entry::of::<ModifyGlobalRoutesRequest>(),
+    runtime::operation::Entry::of::<ModifyHaVipAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyHighPriorityRouteAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyHighPriorityRouteEcmpAlgorithmRequest>(),
+    runtime::operation::Entry::of::<ModifyHighPriorityRouteTableAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyIpv6AddressesAttributesRequest>(),
+    runtime::operation::Entry::of::<ModifyIpv6AddressesBandwidthRequest>(),
+    runtime::operation::Entry::of::<ModifyIp6AddressesBandwidthRequest>(),
+    runtime::operation::Entry::of::<ModifyIp6RuleRequest>(),
+    runtime::operation::Entry::of::<ModifyIp6TranslatorRequest>(),
+    runtime::operation::Entry::of::<ModifyIpv6AddressesAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyLocalGatewayRequest>(),
+    runtime::operation::Entry::of::<ModifyNatGatewayAdvancedAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyNatGatewayAttributeRequest>(),
+    runtime::operation::Entry::of::<
+        ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    >(),
+    runtime::operation::Entry::of::<ModifyNatGatewaySourceIpTranslationNatRuleRequest>(),
+    runtime::operation::Entry::of::<ModifyNetDetectRequest>(),
+    runtime::operation::Entry::of::<ModifyNetworkAclAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyNetworkAclEntriesRequest>(),
+    runtime::operation::Entry::of::<ModifyNetworkAclQuintupleEntriesRequest>(),
+    runtime::operation::Entry::of::<ModifyNetworkInterfaceAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyNetworkInterfaceQosRequest>(),
+    runtime::operation::Entry::of::<ModifyPrivateIpAddressesAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyPrivateNatGatewayAttributeRequest>(),
+    runtime::operation::Entry::of::<
+        ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
+    >(),
+    runtime::operation::Entry::of::<ModifyPrivateNatGatewayTranslationAclRuleRequest>(),
+    runtime::operation::Entry::of::<ModifyPrivateNatGatewayTranslationNatRuleRequest>(),
+    runtime::operation::Entry::of::<ModifyReserveIpAddressRequest>(),
+    runtime::operation::Entry::of::<ModifyRoutePolicyAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyRouteTableAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyRouteTableSelectionPoliciesRequest>(),
+    runtime::operation::Entry::of::<ModifySecurityGroupAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifySecurityGroupPoliciesRequest>(),
+    runtime::operation::Entry::of::<ModifyServiceTemplateAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyServiceTemplateGroupAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifySnapshotPoliciesRequest>(),
+    runtime::operation::Entry::of::<ModifySubnetAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyTemplateMemberRequest>(),
+    runtime::operation::Entry::of::<ModifyTrafficMirrorAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyTrafficMirrorFilterRulesRequest>(),
+    runtime::operation::Entry::of::<ModifyVpcAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyVpcEndPointAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyVpcEndPointServiceAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyVpcEndPointServiceWhiteListRequest>(),
+    runtime::operation::Entry::of::<ModifyVpcPeeringConnectionRequest>(),
+    runtime::operation::Entry::of::<ModifyVpnConnectionAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyVpnGatewayAttributeRequest>(),
+    runtime::operation::Entry::of::<ModifyVpnGatewayCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<ModifyVpnGatewayRoutesRequest>(),
+    runtime::operation::Entry::of::<ModifyVpnGatewaySslClientCertRequest>(),
+    runtime::operation::Entry::of::<ModifyVpnGatewaySslServerRequest>(),
+    runtime::operation::Entry::of::<NotifyRoutesRequest>(),
+    runtime::operation::Entry::of::<
+        RefreshDirectConnectGatewayRouteToNatGatewayRequest,
+    >(),
+    runtime::operation::Entry::of::<RejectAttachCcnInstancesRequest>(),
+    runtime::operation::Entry::of::<RejectVpcPeeringConnectionRequest>(),
+    runtime::operation::Entry::of::<ReleaseAddressesRequest>(),
+    runtime::operation::Entry::of::<ReleaseIpv6AddressesRequest>(),
+    runtime::operation::Entry::of::<ReleaseIp6AddressesBandwidthRequest>(),
+    runtime::operation::Entry::of::<RemoveBandwidthPackageResourcesRequest>(),
+    runtime::operation::Entry::of::<RemoveIp6RulesRequest>(),
+    runtime::operation::Entry::of::<RenewAddressesRequest>(),
+    runtime::operation::Entry::of::<RenewVpnGatewayRequest>(),
+    runtime::operation::Entry::of::<ReplaceCcnRouteTableBroadcastPolicysRequest>(),
+    runtime::operation::Entry::of::<ReplaceCcnRouteTableInputPolicysRequest>(),
+    runtime::operation::Entry::of::<ReplaceDirectConnectGatewayCcnRoutesRequest>(),
+    runtime::operation::Entry::of::<ReplaceHighPriorityRouteTableAssociationRequest>(),
+    runtime::operation::Entry::of::<ReplaceHighPriorityRoutesRequest>(),
+    runtime::operation::Entry::of::<ReplaceRoutePolicyAssociationsRequest>(),
+    runtime::operation::Entry::of::<ReplaceRoutePolicyEntriesRequest>(),
+    runtime::operation::Entry::of::<ReplaceRouteTableAssociationRequest>(),
+    runtime::operation::Entry::of::<ReplaceRoutesRequest>(),
+    runtime::operation::Entry::of::<ReplaceRoutesWithRoutePolicyRequest>(),
+    runtime::operation::Entry::of::<ReplaceSecurityGroupPoliciesRequest>(),
+    runtime::operation::Entry::of::<ReplaceSecurityGroupPolicyRequest>(),
+    runtime::operation::Entry::of::<ResetAttachCcnInstancesRequest>(),
+    runtime::operation::Entry::of::<ResetHighPriorityRoutesRequest>(),
+    runtime::operation::Entry::of::<ResetNatGatewayConnectionRequest>(),
+    runtime::operation::Entry::of::<ResetRoutePolicyAssociationsRequest>(),
+    runtime::operation::Entry::of::<ResetRoutePolicyEntriesRequest>(),
+    runtime::operation::Entry::of::<ResetRoutesRequest>(),
+    runtime::operation::Entry::of::<ResetTrafficMirrorFilterRequest>(),
+    runtime::operation::Entry::of::<ResetTrafficMirrorSrcsRequest>(),
+    runtime::operation::Entry::of::<ResetTrafficMirrorTargetRequest>(),
+    runtime::operation::Entry::of::<ResetVpnConnectionRequest>(),
+    runtime::operation::Entry::of::<ResetVpnGatewayInternetMaxBandwidthRequest>(),
+    runtime::operation::Entry::of::<ResumeSnapshotInstanceRequest>(),
+    runtime::operation::Entry::of::<ReturnNormalAddressesRequest>(),
+    runtime::operation::Entry::of::<SetCcnRegionBandwidthLimitsRequest>(),
+    runtime::operation::Entry::of::<SetVpnGatewaysRenewFlagRequest>(),
+    runtime::operation::Entry::of::<StartTrafficMirrorRequest>(),
+    runtime::operation::Entry::of::<StopTrafficMirrorRequest>(),
+    runtime::operation::Entry::of::<TransformAddressRequest>(),
+    runtime::operation::Entry::of::<UnassignIpv6AddressesRequest>(),
+    runtime::operation::Entry::of::<UnassignIpv6CidrBlockRequest>(),
+    runtime::operation::Entry::of::<UnassignIpv6SubnetCidrBlockRequest>(),
+    runtime::operation::Entry::of::<UnassignPrivateIpAddressesRequest>(),
+    runtime::operation::Entry::of::<UnlockCcnBandwidthsRequest>(),
+    runtime::operation::Entry::of::<UnlockCcnsRequest>(),
+    runtime::operation::Entry::of::<UpdateTrafficMirrorAllFilterRequest>(),
+    runtime::operation::Entry::of::<UpdateTrafficMirrorDirectionRequest>(),
+    runtime::operation::Entry::of::<UpgradeNatGatewayProductVersionRequest>(),
+    runtime::operation::Entry::of::<WithdrawNotifyRoutesRequest>(),
+];

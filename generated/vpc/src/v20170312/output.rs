@@ -2,201 +2,189 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use super::output;
+use tencentcloud_runtime::lenient;
 
 /// (Chinese only) 策略信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessPolicy {
     /// (Chinese only) 目的CIDR
     ///
     /// Example: `178.16.0.0/16`
-    #[serde(rename = "TargetCidr", default, skip_serializing_if = "Option::is_none")]
     pub target_cidr: Option<String>,
     /// (Chinese only) 策略ID
     ///
     /// Example: `vpnap-3a21cjeu`
-    #[serde(rename = "VpnGatewayIdSslAccessPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id_ssl_access_policy_id: Option<String>,
     /// (Chinese only) 是否对所有用户都生效。1 生效 0不生效
     ///
     /// Example: `0`
-    #[serde(rename = "ForAllClient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub for_all_client: Option<u64>,
     /// (Chinese only) 用户组ID
     ///
     /// Example: `['18b49e01-eaa8-4d85-9528-0f72fd7025e2']`
-    #[serde(rename = "UserGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_group_ids: Vec<String>,
     /// (Chinese only) 更新时间
     ///
     /// Example: `2023-12-10 12:00:00`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Remark
     ///
     /// Example: `remark-info`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 
-impl AccessPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccessPolicy {
-            target_cidr: None,
-            vpn_gateway_id_ssl_access_policy_id: None,
-            for_all_client: None,
-            user_group_ids: Vec::new(),
-            update_time: None,
-            remark: None,
+impl lenient::Reply for AccessPolicy {
+    const NAME: &'static str = "AccessPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetCidr",
+        "VpnGatewayIdSslAccessPolicyId",
+        "ForAllClient",
+        "UserGroupIds",
+        "UpdateTime",
+        "Remark",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_cidr),
+            1 => lenient::value(map, &mut self.vpn_gateway_id_ssl_access_policy_id),
+            2 => lenient::scalar(map, &mut self.for_all_client),
+            3 => lenient::list(map, &mut self.user_group_ids),
+            4 => lenient::value(map, &mut self.update_time),
+            5 => lenient::value(map, &mut self.remark),
+            _ => Ok(()),
         }
     }
-    /// Sets `TargetCidr`.
-    pub fn with_target_cidr(mut self, target_cidr: impl Into<String>) -> Self {
-        self.target_cidr = Some(target_cidr.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AccessPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpnGatewayIdSslAccessPolicyId`.
-    pub fn with_vpn_gateway_id_ssl_access_policy_id(mut self, vpn_gateway_id_ssl_access_policy_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id_ssl_access_policy_id = Some(vpn_gateway_id_ssl_access_policy_id.into());
-        self
-    }
-    /// Sets `ForAllClient`.
-    pub fn with_for_all_client(mut self, for_all_client: u64) -> Self {
-        self.for_all_client = Some(for_all_client);
-        self
-    }
-    /// Sets `UserGroupIds`.
-    pub fn with_user_group_ids(mut self, user_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.user_group_ids = user_group_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Remark`.
-    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AccessPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AccessPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetCidr", &self.target_cidr)?;
+        fields.opt("VpnGatewayIdSslAccessPolicyId", &self.vpn_gateway_id_ssl_access_policy_id)?;
+        fields.opt("ForAllClient", &self.for_all_client)?;
+        fields.list("UserGroupIds", &self.user_group_ids)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Remark", &self.remark)?;
+        fields.end()
     }
 }
 
 /// Account attribute object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AccountAttribute {
     /// Attribute name
     ///
     /// Example: `supported-platforms`
-    #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
     /// Attribute values
     ///
     /// Example: `["VPC"]`
-    #[serde(rename = "AttributeValues", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_values: Vec<String>,
 }
 
-impl AccountAttribute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AccountAttribute {
-            attribute_name: None,
-            attribute_values: Vec::new(),
+impl lenient::Reply for AccountAttribute {
+    const NAME: &'static str = "AccountAttribute";
+    const FIELDS: &'static [&'static str] = &[
+        "AttributeName",
+        "AttributeValues",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.attribute_name),
+            1 => lenient::list(map, &mut self.attribute_values),
+            _ => Ok(()),
         }
     }
-    /// Sets `AttributeName`.
-    pub fn with_attribute_name(mut self, attribute_name: impl Into<String>) -> Self {
-        self.attribute_name = Some(attribute_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AccountAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AttributeValues`.
-    pub fn with_attribute_values(mut self, attribute_values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.attribute_values = attribute_values.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AccountAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AccountAttribute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AttributeName", &self.attribute_name)?;
+        fields.list("AttributeValues", &self.attribute_values)?;
+        fields.end()
     }
 }
 
 /// Detailed EIP information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Address {
     /// `EIP` `ID`, the unique ID of the `EIP`.
     ///
     /// Example: `eip-ip9ongec`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// The `EIP` name.
     ///
     /// Example: `未命名`
-    #[serde(rename = "AddressName", default, skip_serializing_if = "Option::is_none")]
     pub address_name: Option<String>,
     /// Possible `EIP` states are 'CREATING', 'BINDING', 'BIND', 'UNBINDING', 'UNBIND', 'OFFLINING', and 'BIND_ENI'.
     ///
     /// Example: `UNBIND`
-    #[serde(rename = "AddressStatus", default, skip_serializing_if = "Option::is_none")]
     pub address_status: Option<String>,
     /// The public IP address
     ///
     /// Example: `100.10.1.1`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
     /// The ID of the bound resource instance. This can be a `CVM` or `NAT`.
     ///
     /// Example: `ins-xxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The creation time, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2021-05-19T08:37:53Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Specifies the bound elastic network interface ID. null means no elastic network interface is bound.
     ///
     /// Example: `null`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// Bound resource internal ip. null means no bound resource internal ip.
     ///
     /// Example: `null`
-    #[serde(rename = "PrivateAddressIp", default, skip_serializing_if = "Option::is_none")]
     pub private_address_ip: Option<String>,
     /// The isolation status of the resource. `True` indicates the EIP is isolated. `False` indicates that the resource is not isolated.
     ///
     /// Example: `false`
-    #[serde(rename = "IsArrears", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_arrears: Option<bool>,
     /// The block status of the resource. `True` indicates the EIP is blocked. `False` indicates that the EIP is not blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
     /// Whether the EIP supports direct connection mode. `True` indicates the EIP supports direct connection. `False` indicates that the resource does not support direct connection.
     ///
     /// Example: `false`
-    #[serde(rename = "IsEipDirectConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_eip_direct_connection: Option<bool>,
     /// EIP resource type. Valid values: `CalcIP` (device IP), `WanIP` (public IP), `EIP` (elastic IP), `AnycastEIP` (accelerated EIP), and `AntiDDoSEIP` (anti-DDoS EIP).
     ///
     /// Example: `EIP`
-    #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
     /// Whether the EIP is automatically released after being unbound. `True` indicates the EIP will be automatically released after being unbound. `False` indicates the EIP will not be automatically released after being unbound.
     ///
     /// Example: `false`
-    #[serde(rename = "CascadeRelease", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cascade_release: Option<bool>,
     /// Type of the protocol used in EIP ALG
-    #[serde(rename = "EipAlgType", default, skip_serializing_if = "Option::is_none")]
     pub eip_alg_type: Option<output::AlgType>,
     /// EIP ISP information. currently may return values including "CMCC" (mobile), "CTCC" (telecom), "CUCC" (china unicom), "BGP" (standard BGP).
     ///
     /// Example: `BGP`
-    #[serde(rename = "InternetServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
     /// Specifies whether the EIP is a local bandwidth EIP. valid values:.
     ///
@@ -209,13 +197,11 @@ pub struct Address {
     /// .
     ///
     /// Example: `false`
-    #[serde(rename = "LocalBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_bgp: Option<bool>,
     /// Bandwidth value of EIP. The EIP for the bill-by-CVM account will return `null`.
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// May be null. Example: `1`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// Network billing mode of EIP. The EIP for the bill-by-CVM account will return `null`.
     /// Note: this field may return `null`, indicating that no valid value was found.
@@ -240,17 +226,14 @@ pub struct Address {
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// May be null. Example: `TRAFFIC_POSTPAID_BY_HOUR`
-    #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Specifies the Tag list associated with the elastic IP.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Prepaid monthly subscription bandwidth IP expiration time.
     /// Specifies the time format in YYYY-MM-DDThh:MM:ssZ.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2024-10-06`
-    #[serde(rename = "DeadlineDate", default, skip_serializing_if = "Option::is_none")]
     pub deadline_date: Option<String>,
     /// Instance type to which the EIP is bound. valid values:.
     ///
@@ -281,18 +264,15 @@ pub struct Address {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CVM`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Static single-line IP network egress
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// ID of the Anti-DDoS service package. It is returned if the EIP is an Anti-DDoS EIP.
     ///
     /// Example: `bgp-fod89fe8`
-    #[serde(rename = "AntiDDoSPackageId", default, skip_serializing_if = "Option::is_none")]
     pub anti_d_do_s_package_id: Option<String>,
     /// Indicates whether the current EIP is auto-renewed. This field is displayed only for EIPs with monthly prepaid bandwidth. Valid values are as follows:
     ///
@@ -301,552 +281,470 @@ pub struct Address {
     /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: No renewal upon expiration
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Indicates the ID of the Bandwidth Package associated with the current public IP. If the public IP is not billed by Bandwidth Package, this field is empty.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `bwp-ki2fa60h`
-    #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
     /// Specifies the unique ID of the vpc to which the traditional elastic IPv6 belongs.
     ///
     /// Example: `vpc-xxxxxxxx`
-    #[serde(rename = "UnVpcId", default, skip_serializing_if = "Option::is_none")]
     pub un_vpc_id: Option<String>,
     /// Specifies the unique ID of the CDC.
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// (Chinese only)
     ///
     /// eip是否在网卡上可见。true表示支持，false表示不支持
     ///
     /// Example: `false`
-    #[serde(rename = "EipVisibleOnEni", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eip_visible_on_eni: Option<bool>,
 }
 
-impl Address {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Address {
-            address_id: None,
-            address_name: None,
-            address_status: None,
-            address_ip: None,
-            instance_id: None,
-            created_time: None,
-            network_interface_id: None,
-            private_address_ip: None,
-            is_arrears: None,
-            is_blocked: None,
-            is_eip_direct_connection: None,
-            address_type: None,
-            cascade_release: None,
-            eip_alg_type: None,
-            internet_service_provider: None,
-            local_bgp: None,
-            bandwidth: None,
-            internet_charge_type: None,
-            tag_set: Vec::new(),
-            deadline_date: None,
-            instance_type: None,
-            egress: None,
-            anti_d_do_s_package_id: None,
-            renew_flag: None,
-            bandwidth_package_id: None,
-            un_vpc_id: None,
-            dedicated_cluster_id: None,
-            eip_visible_on_eni: None,
+impl lenient::Reply for Address {
+    const NAME: &'static str = "Address";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressId",
+        "AddressName",
+        "AddressStatus",
+        "AddressIp",
+        "InstanceId",
+        "CreatedTime",
+        "NetworkInterfaceId",
+        "PrivateAddressIp",
+        "IsArrears",
+        "IsBlocked",
+        "IsEipDirectConnection",
+        "AddressType",
+        "CascadeRelease",
+        "EipAlgType",
+        "InternetServiceProvider",
+        "LocalBgp",
+        "Bandwidth",
+        "InternetChargeType",
+        "TagSet",
+        "DeadlineDate",
+        "InstanceType",
+        "Egress",
+        "AntiDDoSPackageId",
+        "RenewFlag",
+        "BandwidthPackageId",
+        "UnVpcId",
+        "DedicatedClusterId",
+        "EipVisibleOnEni",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_id),
+            1 => lenient::value(map, &mut self.address_name),
+            2 => lenient::value(map, &mut self.address_status),
+            3 => lenient::value(map, &mut self.address_ip),
+            4 => lenient::value(map, &mut self.instance_id),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::value(map, &mut self.network_interface_id),
+            7 => lenient::value(map, &mut self.private_address_ip),
+            8 => lenient::scalar(map, &mut self.is_arrears),
+            9 => lenient::scalar(map, &mut self.is_blocked),
+            10 => lenient::scalar(map, &mut self.is_eip_direct_connection),
+            11 => lenient::value(map, &mut self.address_type),
+            12 => lenient::scalar(map, &mut self.cascade_release),
+            13 => lenient::value(map, &mut self.eip_alg_type),
+            14 => lenient::value(map, &mut self.internet_service_provider),
+            15 => lenient::scalar(map, &mut self.local_bgp),
+            16 => lenient::scalar(map, &mut self.bandwidth),
+            17 => lenient::value(map, &mut self.internet_charge_type),
+            18 => lenient::list(map, &mut self.tag_set),
+            19 => lenient::value(map, &mut self.deadline_date),
+            20 => lenient::value(map, &mut self.instance_type),
+            21 => lenient::value(map, &mut self.egress),
+            22 => lenient::value(map, &mut self.anti_d_do_s_package_id),
+            23 => lenient::value(map, &mut self.renew_flag),
+            24 => lenient::value(map, &mut self.bandwidth_package_id),
+            25 => lenient::value(map, &mut self.un_vpc_id),
+            26 => lenient::value(map, &mut self.dedicated_cluster_id),
+            27 => lenient::scalar(map, &mut self.eip_visible_on_eni),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AddressName`.
-    pub fn with_address_name(mut self, address_name: impl Into<String>) -> Self {
-        self.address_name = Some(address_name.into());
-        self
-    }
-    /// Sets `AddressStatus`.
-    pub fn with_address_status(mut self, address_status: impl Into<String>) -> Self {
-        self.address_status = Some(address_status.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `PrivateAddressIp`.
-    pub fn with_private_address_ip(mut self, private_address_ip: impl Into<String>) -> Self {
-        self.private_address_ip = Some(private_address_ip.into());
-        self
-    }
-    /// Sets `IsArrears`.
-    pub fn with_is_arrears(mut self, is_arrears: bool) -> Self {
-        self.is_arrears = Some(is_arrears);
-        self
-    }
-    /// Sets `IsBlocked`.
-    pub fn with_is_blocked(mut self, is_blocked: bool) -> Self {
-        self.is_blocked = Some(is_blocked);
-        self
-    }
-    /// Sets `IsEipDirectConnection`.
-    pub fn with_is_eip_direct_connection(mut self, is_eip_direct_connection: bool) -> Self {
-        self.is_eip_direct_connection = Some(is_eip_direct_connection);
-        self
-    }
-    /// Sets `AddressType`.
-    pub fn with_address_type(mut self, address_type: impl Into<String>) -> Self {
-        self.address_type = Some(address_type.into());
-        self
-    }
-    /// Sets `CascadeRelease`.
-    pub fn with_cascade_release(mut self, cascade_release: bool) -> Self {
-        self.cascade_release = Some(cascade_release);
-        self
-    }
-    /// Sets `EipAlgType`.
-    pub fn with_eip_alg_type(mut self, eip_alg_type: output::AlgType) -> Self {
-        self.eip_alg_type = Some(eip_alg_type);
-        self
-    }
-    /// Sets `InternetServiceProvider`.
-    pub fn with_internet_service_provider(mut self, internet_service_provider: impl Into<String>) -> Self {
-        self.internet_service_provider = Some(internet_service_provider.into());
-        self
-    }
-    /// Sets `LocalBgp`.
-    pub fn with_local_bgp(mut self, local_bgp: bool) -> Self {
-        self.local_bgp = Some(local_bgp);
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
-        self.internet_charge_type = Some(internet_charge_type.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DeadlineDate`.
-    pub fn with_deadline_date(mut self, deadline_date: impl Into<String>) -> Self {
-        self.deadline_date = Some(deadline_date.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `AntiDDoSPackageId`.
-    pub fn with_anti_d_do_s_package_id(mut self, anti_d_do_s_package_id: impl Into<String>) -> Self {
-        self.anti_d_do_s_package_id = Some(anti_d_do_s_package_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
-        self.bandwidth_package_id = Some(bandwidth_package_id.into());
-        self
-    }
-    /// Sets `UnVpcId`.
-    pub fn with_un_vpc_id(mut self, un_vpc_id: impl Into<String>) -> Self {
-        self.un_vpc_id = Some(un_vpc_id.into());
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `EipVisibleOnEni`.
-    pub fn with_eip_visible_on_eni(mut self, eip_visible_on_eni: bool) -> Self {
-        self.eip_visible_on_eni = Some(eip_visible_on_eni);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Address", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("AddressName", &self.address_name)?;
+        fields.opt("AddressStatus", &self.address_status)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("PrivateAddressIp", &self.private_address_ip)?;
+        fields.opt("IsArrears", &self.is_arrears)?;
+        fields.opt("IsBlocked", &self.is_blocked)?;
+        fields.opt("IsEipDirectConnection", &self.is_eip_direct_connection)?;
+        fields.opt("AddressType", &self.address_type)?;
+        fields.opt("CascadeRelease", &self.cascade_release)?;
+        fields.opt("EipAlgType", &self.eip_alg_type)?;
+        fields.opt("InternetServiceProvider", &self.internet_service_provider)?;
+        fields.opt("LocalBgp", &self.local_bgp)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("InternetChargeType", &self.internet_charge_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("DeadlineDate", &self.deadline_date)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("UnVpcId", &self.un_vpc_id)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("EipVisibleOnEni", &self.eip_visible_on_eni)?;
+        fields.end()
     }
 }
 
 /// IP address template information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressInfo {
     /// IP address
     ///
     /// Required. Example: `2.2.2.2`
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Remarks
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
-impl AddressInfo {
-    /// With the fields a request must carry.
-    pub fn new(address: impl Into<String>) -> Self {
-        AddressInfo {
-            address: Some(address.into()),
-            description: None,
-            updated_time: None,
+impl lenient::Reply for AddressInfo {
+    const NAME: &'static str = "AddressInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Address",
+        "Description",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AddressInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddressInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Address", &self.address)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
 /// IP address template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTemplate {
     /// IP address template name.
     ///
     /// Example: `name`
-    #[serde(rename = "AddressTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_name: Option<String>,
     /// The unique ID of the IP address template instance.
     ///
     /// Example: `ipm-7t9oijd0`
-    #[serde(rename = "AddressTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_id: Option<String>,
     /// IP address information.
     ///
     /// Example: `["2.2.2.2"]`
-    #[serde(rename = "AddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// IP address information with remarks
     ///
     /// Example: `[{'Address': '2.2.2.2', 'Description': 'desc'}]`
-    #[serde(rename = "AddressExtraSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_extra_set: Vec<output::AddressInfo>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl AddressTemplate {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplate {
-            address_template_name: None,
-            address_template_id: None,
-            address_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            address_extra_set: Vec::new(),
-            tag_set: Vec::new(),
+impl lenient::Reply for AddressTemplate {
+    const NAME: &'static str = "AddressTemplate";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateName",
+        "AddressTemplateId",
+        "AddressSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "AddressExtraSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_template_name),
+            1 => lenient::value(map, &mut self.address_template_id),
+            2 => lenient::list(map, &mut self.address_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.address_extra_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressTemplateName`.
-    pub fn with_address_template_name(mut self, address_template_name: impl Into<String>) -> Self {
-        self.address_template_name = Some(address_template_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AddressTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AddressTemplateId`.
-    pub fn with_address_template_id(mut self, address_template_id: impl Into<String>) -> Self {
-        self.address_template_id = Some(address_template_id.into());
-        self
-    }
-    /// Sets `AddressSet`.
-    pub fn with_address_set(mut self, address_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.address_set = address_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `AddressExtraSet`.
-    pub fn with_address_extra_set(mut self, address_extra_set: impl IntoIterator<Item = output::AddressInfo>) -> Self {
-        self.address_extra_set = address_extra_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AddressTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddressTemplate", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateName", &self.address_template_name)?;
+        fields.opt("AddressTemplateId", &self.address_template_id)?;
+        fields.list("AddressSet", &self.address_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("AddressExtraSet", &self.address_extra_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// IP address template group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTemplateGroup {
     /// IP address template group name.
     ///
     /// Example: `prod demo`
-    #[serde(rename = "AddressTemplateGroupName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_group_name: Option<String>,
     /// IP address template group instance ID, such as `ipmg-dih8xdbq`.
     ///
     /// Example: `ipmg-g1ogd8r2`
-    #[serde(rename = "AddressTemplateGroupId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_group_id: Option<String>,
     /// IP address template ID.
     ///
     /// Example: `["ipm-7t9oijd0"]`
-    #[serde(rename = "AddressTemplateIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_template_id_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2022-12-06 20:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2022-12-06 20:00:00`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// IP address template instance
     ///
     /// Example: `[{"AddressTemplateId": "ipm-7t9oijd0", "AddressTemplateName": "prod demo"}]`
-    #[serde(rename = "AddressTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_template_set: Vec<output::AddressTemplateItem>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl AddressTemplateGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplateGroup {
-            address_template_group_name: None,
-            address_template_group_id: None,
-            address_template_id_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            address_template_set: Vec::new(),
-            tag_set: Vec::new(),
+impl lenient::Reply for AddressTemplateGroup {
+    const NAME: &'static str = "AddressTemplateGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateGroupName",
+        "AddressTemplateGroupId",
+        "AddressTemplateIdSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "AddressTemplateSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_template_group_name),
+            1 => lenient::value(map, &mut self.address_template_group_id),
+            2 => lenient::list(map, &mut self.address_template_id_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.address_template_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressTemplateGroupName`.
-    pub fn with_address_template_group_name(mut self, address_template_group_name: impl Into<String>) -> Self {
-        self.address_template_group_name = Some(address_template_group_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AddressTemplateGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AddressTemplateGroupId`.
-    pub fn with_address_template_group_id(mut self, address_template_group_id: impl Into<String>) -> Self {
-        self.address_template_group_id = Some(address_template_group_id.into());
-        self
-    }
-    /// Sets `AddressTemplateIdSet`.
-    pub fn with_address_template_id_set(mut self, address_template_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.address_template_id_set = address_template_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `AddressTemplateSet`.
-    pub fn with_address_template_set(mut self, address_template_set: impl IntoIterator<Item = output::AddressTemplateItem>) -> Self {
-        self.address_template_set = address_template_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AddressTemplateGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddressTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateGroupName", &self.address_template_group_name)?;
+        fields.opt("AddressTemplateGroupId", &self.address_template_group_id)?;
+        fields.list("AddressTemplateIdSet", &self.address_template_id_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("AddressTemplateSet", &self.address_template_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Address information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTemplateItem {
     /// ipm-xxxxxxxx
     ///
     /// Example: `ipm-7t9oijd0`
-    #[serde(rename = "AddressTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_id: Option<String>,
     /// IP template name
     ///
     /// Deprecated. Example: `demo`
-    #[serde(rename = "AddressTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_name: Option<String>,
     /// Disused
     ///
     /// Deprecated. Example: `192.168.1.10`
-    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Disused
     ///
     /// Deprecated. Example: `192.168.1.20`
-    #[serde(rename = "To", default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// (Chinese only) 备注。
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
-impl AddressTemplateItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplateItem {
-            address_template_id: None,
-            address_template_name: None,
-            from: None,
-            to: None,
-            description: None,
-            updated_time: None,
+impl lenient::Reply for AddressTemplateItem {
+    const NAME: &'static str = "AddressTemplateItem";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateId",
+        "AddressTemplateName",
+        "From",
+        "To",
+        "Description",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_template_id),
+            1 => lenient::value(map, &mut self.address_template_name),
+            2 => lenient::value(map, &mut self.from),
+            3 => lenient::value(map, &mut self.to),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressTemplateId`.
-    pub fn with_address_template_id(mut self, address_template_id: impl Into<String>) -> Self {
-        self.address_template_id = Some(address_template_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AddressTemplateItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AddressTemplateName`.
-    pub fn with_address_template_name(mut self, address_template_name: impl Into<String>) -> Self {
-        self.address_template_name = Some(address_template_name.into());
-        self
-    }
-    /// Sets `From`.
-    pub fn with_from(mut self, from: impl Into<String>) -> Self {
-        self.from = Some(from.into());
-        self
-    }
-    /// Sets `To`.
-    pub fn with_to(mut self, to: impl Into<String>) -> Self {
-        self.to = Some(to.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AddressTemplateItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddressTemplateItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateId", &self.address_template_id)?;
+        fields.opt("AddressTemplateName", &self.address_template_name)?;
+        fields.opt("From", &self.from)?;
+        fields.opt("To", &self.to)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
 /// IP address template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AddressTemplateSpecification {
     /// The ID of the IP address, such as `ipm-2uw6ujo6`.
     ///
     /// Example: `ipm-2uw6ujo6`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// The ID of the IP address group, such as `ipmg-2uw6ujo6`.
     ///
     /// Example: `ipmg-2uw6ujo6`
-    #[serde(rename = "AddressGroupId", default, skip_serializing_if = "Option::is_none")]
     pub address_group_id: Option<String>,
 }
 
-impl AddressTemplateSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AddressTemplateSpecification {
-            address_id: None,
-            address_group_id: None,
+impl lenient::Reply for AddressTemplateSpecification {
+    const NAME: &'static str = "AddressTemplateSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressId",
+        "AddressGroupId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_id),
+            1 => lenient::value(map, &mut self.address_group_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AddressTemplateSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AddressGroupId`.
-    pub fn with_address_group_id(mut self, address_group_id: impl Into<String>) -> Self {
-        self.address_group_id = Some(address_group_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AddressTemplateSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AddressTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("AddressGroupId", &self.address_group_id)?;
+        fields.end()
     }
 }
 
 /// ALG protocol type
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlgType {
     /// Ftp protocol Alg functionality whether enabled, available values:.
@@ -860,7 +758,6 @@ pub struct AlgType {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "Ftp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ftp: Option<bool>,
     /// Whether the Sip protocol Alg function is enabled. available values:.
     ///
@@ -873,122 +770,151 @@ pub struct AlgType {
     /// .
     ///
     /// Example: `true`
-    #[serde(rename = "Sip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sip: Option<bool>,
 }
 
-impl AlgType {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AlgType {
-            ftp: None,
-            sip: None,
+impl lenient::Reply for AlgType {
+    const NAME: &'static str = "AlgType";
+    const FIELDS: &'static [&'static str] = &[
+        "Ftp",
+        "Sip",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.ftp),
+            1 => lenient::scalar(map, &mut self.sip),
+            _ => Ok(()),
         }
     }
-    /// Sets `Ftp`.
-    pub fn with_ftp(mut self, ftp: bool) -> Self {
-        self.ftp = Some(ftp);
-        self
+}
+
+impl<'de> Deserialize<'de> for AlgType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Sip`.
-    pub fn with_sip(mut self, sip: bool) -> Self {
-        self.sip = Some(sip);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AlgType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AlgType", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ftp", &self.ftp)?;
+        fields.opt("Sip", &self.sip)?;
+        fields.end()
     }
 }
 
 /// Information about the secondary CIDR of the VPC.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssistantCidr {
     /// The `ID` of a `VPC` instance, such as `vpc-6v2ht8q5`.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The secondary CIDR, such as `172.16.0.0/16`.
     ///
     /// Example: `172.16.1.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// The secondary CIDR block type. 0: common secondary CIDR block. 1: container secondary CIDR block. Default: 0.
     ///
     /// Example: `0`
-    #[serde(rename = "AssistantType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub assistant_type: Option<i64>,
     /// Subnet Split by Auxiliary CIDR
     ///
     /// Example: `[{"VpcId": "vpc-7zqx75u3", "SubnetId": "subnet-9b1gk064", "CidrBlock": "11.0.0.0/16", "Zone": "ap-guangzhou-2", "SubnetName": "demo"}]`
-    #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<output::Subnet>,
 }
 
-impl AssistantCidr {
-    /// With every field unset.
-    pub fn new() -> Self {
-        AssistantCidr {
-            vpc_id: None,
-            cidr_block: None,
-            assistant_type: None,
-            subnet_set: Vec::new(),
+impl lenient::Reply for AssistantCidr {
+    const NAME: &'static str = "AssistantCidr";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "CidrBlock",
+        "AssistantType",
+        "SubnetSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::scalar(map, &mut self.assistant_type),
+            3 => lenient::list(map, &mut self.subnet_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for AssistantCidr {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `AssistantType`.
-    pub fn with_assistant_type(mut self, assistant_type: i64) -> Self {
-        self.assistant_type = Some(assistant_type);
-        self
-    }
-    /// Sets `SubnetSet`.
-    pub fn with_subnet_set(mut self, subnet_set: impl IntoIterator<Item = output::Subnet>) -> Self {
-        self.subnet_set = subnet_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for AssistantCidr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "AssistantCidr", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("AssistantType", &self.assistant_type)?;
+        fields.list("SubnetSet", &self.subnet_set)?;
+        fields.end()
     }
 }
 
 /// Details of scheduled snapshot policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupPolicy {
     /// Scheduled backup day. Values: `monday`, `tuesday`, `wednesday`, `thursday`, `friday`, `saturday`, `sunday`.
     ///
     /// Required. Example: `monday`
-    #[serde(rename = "BackupDay", default, skip_serializing_if = "Option::is_none")]
     pub backup_day: Option<String>,
     /// Backup point in time. Format: HH:mm:ss.
     ///
     /// Required. Example: `3:00`
-    #[serde(rename = "BackupTime", default, skip_serializing_if = "Option::is_none")]
     pub backup_time: Option<String>,
 }
 
-impl BackupPolicy {
-    /// With the fields a request must carry.
-    pub fn new(backup_day: impl Into<String>, backup_time: impl Into<String>) -> Self {
-        BackupPolicy {
-            backup_day: Some(backup_day.into()),
-            backup_time: Some(backup_time.into()),
+impl lenient::Reply for BackupPolicy {
+    const NAME: &'static str = "BackupPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "BackupDay",
+        "BackupTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.backup_day),
+            1 => lenient::value(map, &mut self.backup_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for BackupPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BackupPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BackupPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BackupDay", &self.backup_day)?;
+        fields.opt("BackupTime", &self.backup_time)?;
+        fields.end()
+    }
+}
+
 /// The structure of information of the bandwidth package.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BandwidthPackage {
     /// The unique ID of the bandwidth package.
     ///
     /// Example: `bwp-xxxxxx`
-    #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
     /// Bandwidth package type, includes:
     ///
@@ -1000,7 +926,6 @@ pub struct BandwidthPackage {
     /// - SINGLEISP_CUCC: CUCC bandwidth package
     ///
     /// Example: `BGP`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// Bandwidth package billing type, includes:
     ///
@@ -1011,141 +936,137 @@ pub struct BandwidthPackage {
     /// - TOP5_POSTPAID_BY_MONTH: Pay-as-you-go - Monthly top 5th, If you need to use this Bglling mode, please submit a ticket
     ///
     /// Example: `TOP5_POSTPAID_BY_MONTH`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// The name of the bandwidth package.
     ///
     /// Example: `未命名`
-    #[serde(rename = "BandwidthPackageName", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_name: Option<String>,
     /// The creation time of the bandwidth package, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2021-04-27T09:06:07Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The status of the bandwidth package. Valid values: 'CREATING', 'CREATED', 'DELETING', and 'DELETED'.
     ///
     /// Example: `CREATED`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The resource information of the bandwidth package.
-    #[serde(rename = "ResourceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_set: Vec<output::Resource>,
     /// The limit of the bandwidth package in Mbps. The value '-1' indicates there is no limit.
     ///
     /// Example: `10`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// Network egress. It defaults to `center_egress1`. Valid values:
     /// center_egress1,center_egress2,center_egress3
     ///
     /// Example: `center_egress1`
-    #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
     /// (Chinese only) 带宽包到期时间，只有预付费会返回，按量计费返回为null
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-02-06T06:42:20Z`
-    #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
 }
 
-impl BandwidthPackage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BandwidthPackage {
-            bandwidth_package_id: None,
-            network_type: None,
-            charge_type: None,
-            bandwidth_package_name: None,
-            created_time: None,
-            status: None,
-            resource_set: Vec::new(),
-            bandwidth: None,
-            egress: None,
-            deadline: None,
+impl lenient::Reply for BandwidthPackage {
+    const NAME: &'static str = "BandwidthPackage";
+    const FIELDS: &'static [&'static str] = &[
+        "BandwidthPackageId",
+        "NetworkType",
+        "ChargeType",
+        "BandwidthPackageName",
+        "CreatedTime",
+        "Status",
+        "ResourceSet",
+        "Bandwidth",
+        "Egress",
+        "Deadline",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.bandwidth_package_id),
+            1 => lenient::value(map, &mut self.network_type),
+            2 => lenient::value(map, &mut self.charge_type),
+            3 => lenient::value(map, &mut self.bandwidth_package_name),
+            4 => lenient::value(map, &mut self.created_time),
+            5 => lenient::value(map, &mut self.status),
+            6 => lenient::list(map, &mut self.resource_set),
+            7 => lenient::scalar(map, &mut self.bandwidth),
+            8 => lenient::value(map, &mut self.egress),
+            9 => lenient::value(map, &mut self.deadline),
+            _ => Ok(()),
         }
     }
-    /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
-        self.bandwidth_package_id = Some(bandwidth_package_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BandwidthPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `BandwidthPackageName`.
-    pub fn with_bandwidth_package_name(mut self, bandwidth_package_name: impl Into<String>) -> Self {
-        self.bandwidth_package_name = Some(bandwidth_package_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `ResourceSet`.
-    pub fn with_resource_set(mut self, resource_set: impl IntoIterator<Item = output::Resource>) -> Self {
-        self.resource_set = resource_set.into_iter().collect();
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl Into<String>) -> Self {
-        self.egress = Some(egress.into());
-        self
-    }
-    /// Sets `Deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BandwidthPackage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BandwidthPackage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BandwidthPackageId", &self.bandwidth_package_id)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("BandwidthPackageName", &self.bandwidth_package_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Status", &self.status)?;
+        fields.list("ResourceSet", &self.resource_set)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("Egress", &self.egress)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.end()
     }
 }
 
 /// Current billable usage of a pay-as-you-go bandwidth package
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BandwidthPackageBillBandwidth {
     /// Current billable usage, in Mbps
     ///
     /// Required. Example: `15`
-    #[serde(rename = "BandwidthUsage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_usage: Option<f64>,
 }
 
-impl BandwidthPackageBillBandwidth {
-    /// With the fields a request must carry.
-    pub fn new(bandwidth_usage: f64) -> Self {
-        BandwidthPackageBillBandwidth {
-            bandwidth_usage: Some(bandwidth_usage),
+impl lenient::Reply for BandwidthPackageBillBandwidth {
+    const NAME: &'static str = "BandwidthPackageBillBandwidth";
+    const FIELDS: &'static [&'static str] = &[
+        "BandwidthUsage",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.bandwidth_usage),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for BandwidthPackageBillBandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BandwidthPackageBillBandwidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BandwidthPackageBillBandwidth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("BandwidthUsage", &self.bandwidth_usage)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 带宽上下限。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BandwidthRange {
     /// (Chinese only) 资源ID。
     ///
     /// Example: `bwp-1234test`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// (Chinese only) 带宽下限，单位：Mbps。计费类型以及对应的带宽下限：
     /// - TOP5_POSTPAID_BY_MONTH: 默认无下限
@@ -1156,7 +1077,6 @@ pub struct BandwidthRange {
     /// - PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: 50
     ///
     /// Example: `1`
-    #[serde(rename = "BandwidthLowerLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_lower_limit: Option<u64>,
     /// (Chinese only) 带宽上限，单位：Mbps。计费类型以及对应的带宽上限：
     /// - TOP5_POSTPAID_BY_MONTH: 默认无上限
@@ -1167,263 +1087,241 @@ pub struct BandwidthRange {
     /// - PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: 2000
     ///
     /// Example: `200`
-    #[serde(rename = "BandwidthUpperLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upper_limit: Option<u64>,
 }
 
-impl BandwidthRange {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BandwidthRange {
-            resource_id: None,
-            bandwidth_lower_limit: None,
-            bandwidth_upper_limit: None,
+impl lenient::Reply for BandwidthRange {
+    const NAME: &'static str = "BandwidthRange";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "BandwidthLowerLimit",
+        "BandwidthUpperLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::scalar(map, &mut self.bandwidth_lower_limit),
+            2 => lenient::scalar(map, &mut self.bandwidth_upper_limit),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BandwidthRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BandwidthLowerLimit`.
-    pub fn with_bandwidth_lower_limit(mut self, bandwidth_lower_limit: u64) -> Self {
-        self.bandwidth_lower_limit = Some(bandwidth_lower_limit);
-        self
-    }
-    /// Sets `BandwidthUpperLimit`.
-    pub fn with_bandwidth_upper_limit(mut self, bandwidth_upper_limit: u64) -> Self {
-        self.bandwidth_upper_limit = Some(bandwidth_upper_limit);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BandwidthRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BandwidthRange", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("BandwidthLowerLimit", &self.bandwidth_lower_limit)?;
+        fields.opt("BandwidthUpperLimit", &self.bandwidth_upper_limit)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) VPN通道BGP配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BgpConfigAndAsn {
     /// (Chinese only) BGP通道CIDR
     ///
     /// Example: `169.254.128.0/30`
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// (Chinese only) 本端BGP IP
     ///
     /// Example: `169.254.128.1`
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// (Chinese only) 对端BGP IP
     ///
     /// Example: `169.254.128.2`
-    #[serde(rename = "RemoteBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub remote_bgp_ip: Option<String>,
     /// (Chinese only) 本端BGP ASN号
     ///
     /// Example: `31451`
-    #[serde(rename = "LocalBgpAsn", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_asn: Option<String>,
     /// (Chinese only) 对端BGP ASN号
     ///
     /// Example: `31451`
-    #[serde(rename = "RemoteBgpAsn", default, skip_serializing_if = "Option::is_none")]
     pub remote_bgp_asn: Option<String>,
 }
 
-impl BgpConfigAndAsn {
-    /// With every field unset.
-    pub fn new() -> Self {
-        BgpConfigAndAsn {
-            tunnel_cidr: None,
-            local_bgp_ip: None,
-            remote_bgp_ip: None,
-            local_bgp_asn: None,
-            remote_bgp_asn: None,
+impl lenient::Reply for BgpConfigAndAsn {
+    const NAME: &'static str = "BgpConfigAndAsn";
+    const FIELDS: &'static [&'static str] = &[
+        "TunnelCidr",
+        "LocalBgpIp",
+        "RemoteBgpIp",
+        "LocalBgpAsn",
+        "RemoteBgpAsn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.tunnel_cidr),
+            1 => lenient::value(map, &mut self.local_bgp_ip),
+            2 => lenient::value(map, &mut self.remote_bgp_ip),
+            3 => lenient::value(map, &mut self.local_bgp_asn),
+            4 => lenient::value(map, &mut self.remote_bgp_asn),
+            _ => Ok(()),
         }
     }
-    /// Sets `TunnelCidr`.
-    pub fn with_tunnel_cidr(mut self, tunnel_cidr: impl Into<String>) -> Self {
-        self.tunnel_cidr = Some(tunnel_cidr.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for BgpConfigAndAsn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LocalBgpIp`.
-    pub fn with_local_bgp_ip(mut self, local_bgp_ip: impl Into<String>) -> Self {
-        self.local_bgp_ip = Some(local_bgp_ip.into());
-        self
-    }
-    /// Sets `RemoteBgpIp`.
-    pub fn with_remote_bgp_ip(mut self, remote_bgp_ip: impl Into<String>) -> Self {
-        self.remote_bgp_ip = Some(remote_bgp_ip.into());
-        self
-    }
-    /// Sets `LocalBgpAsn`.
-    pub fn with_local_bgp_asn(mut self, local_bgp_asn: impl Into<String>) -> Self {
-        self.local_bgp_asn = Some(local_bgp_asn.into());
-        self
-    }
-    /// Sets `RemoteBgpAsn`.
-    pub fn with_remote_bgp_asn(mut self, remote_bgp_asn: impl Into<String>) -> Self {
-        self.remote_bgp_asn = Some(remote_bgp_asn.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for BgpConfigAndAsn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "BgpConfigAndAsn", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TunnelCidr", &self.tunnel_cidr)?;
+        fields.opt("LocalBgpIp", &self.local_bgp_ip)?;
+        fields.opt("RemoteBgpIp", &self.remote_bgp_ip)?;
+        fields.opt("LocalBgpAsn", &self.local_bgp_asn)?;
+        fields.opt("RemoteBgpAsn", &self.remote_bgp_asn)?;
+        fields.end()
     }
 }
 
 /// The CCN object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ccn {
     /// The unique ID of the CCN
     ///
     /// Example: `ccn-c21f68nb`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The name of the CCN
     ///
     /// Example: `ccn-01`
-    #[serde(rename = "CcnName", default, skip_serializing_if = "Option::is_none")]
     pub ccn_name: Option<String>,
     /// The detailed information of the CCN
     ///
     /// Example: `ccn`
-    #[serde(rename = "CcnDescription", default, skip_serializing_if = "Option::is_none")]
     pub ccn_description: Option<String>,
     /// The number of associated instances
     ///
     /// Example: `0`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
     /// The creation time
     ///
     /// Example: `2021-09-15 11:41:35`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// The instance status. 'ISOLATED': Being isolated (instance is in arrears and service is suspended). 'AVAILABLE': Operating.
     ///
     /// Example: `ISOLATED`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The instance service quality. ’PT’: Platinum , 'AU': Gold, 'AG': Silver.
     ///
     /// Example: `PT`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// The billing method. POSTPAID indicates postpaid.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// (Chinese only)
     ///
     /// 计量类型
     ///
     /// Example: `BANDWIDTH`
-    #[serde(rename = "InstanceMeteringType", default, skip_serializing_if = "Option::is_none")]
     pub instance_metering_type: Option<String>,
     /// The limit type. INTER_REGION_LIMIT is the limit between regions. OUTER_REGION_LIMIT is a region egress limit.
     /// Note: This field may return null, indicating no valid value.
     ///
     /// Example: `INTER_REGION_LIMIT`
-    #[serde(rename = "BandwidthLimitType", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit_type: Option<String>,
     /// Tag key-value pairs.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Whether the CCN route priority feature is supported. Valid values: False: do not support; True: support.
     ///
     /// Example: `true`
-    #[serde(rename = "RoutePriorityFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_priority_flag: Option<bool>,
     /// Number of route tables associated with the instance.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "RouteTableCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_count: Option<u64>,
     /// Whether the multiple route tables feature is enabled for the CCN instance. Valid values: `False`: no; `True`: yes. Default value: `False`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "RouteTableFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_flag: Option<bool>,
     /// `true`: instance is blocked, traffic is blocked, `false`: unblocked.
     ///
     /// Example: `true`
-    #[serde(rename = "IsSecurityLock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_security_lock: Option<bool>,
     /// Status of CCN route broadcasting policy. Values: `False` (Disabled), `True` (Enabled)
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "RouteBroadcastPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_broadcast_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启等价路由功能。`False` 未开启，`True` 开启。
     ///
     /// Example: `true`
-    #[serde(rename = "RouteECMPFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_ecmp_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启路由重叠功能。`False` 未开启，`True` 开启。
     ///
     /// Example: `true`
-    #[serde(rename = "RouteOverlapFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_overlap_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启QOS。
     ///
     /// Example: `true`
-    #[serde(rename = "TrafficMarkingPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub traffic_marking_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启路由表选择策略。
     ///
     /// Example: `true`
-    #[serde(rename = "RouteSelectPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_select_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否开启二层云联网通道。
     ///
     /// Example: `true`
-    #[serde(rename = "DirectConnectAccelerateChannelFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub direct_connect_accelerate_channel_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持ipv6路由表
     ///
     /// Example: `true`
-    #[serde(rename = "Ipv6Flag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipv6_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持路由表聚合策略
     ///
     /// Example: `true`
-    #[serde(rename = "MrtbAggregatePolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mrtb_aggregate_policy_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持AsPath策略值
     ///
     /// Example: `true`
-    #[serde(rename = "MrtbPolicyValueFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mrtb_policy_value_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持Community策略值
     ///
     /// Example: `true`
-    #[serde(rename = "RouteTablePolicyValueCommunityFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_policy_value_community_flag: Option<bool>,
     /// (Chinese only)
     ///
     /// 是否支持策略路由
     ///
     /// Example: `true`
-    #[serde(rename = "PolicyBasedRoutingFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_flag: Option<bool>,
     /// (Chinese only)
     ///
@@ -1435,188 +1333,122 @@ pub struct Ccn {
     /// - 1： 地域间模式
     ///
     /// Example: `0`
-    #[serde(rename = "ServiceLevelMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub service_level_mode: Option<u64>,
 }
 
-impl Ccn {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Ccn {
-            ccn_id: None,
-            ccn_name: None,
-            ccn_description: None,
-            instance_count: None,
-            create_time: None,
-            state: None,
-            qos_level: None,
-            instance_charge_type: None,
-            instance_metering_type: None,
-            bandwidth_limit_type: None,
-            tag_set: Vec::new(),
-            route_priority_flag: None,
-            route_table_count: None,
-            route_table_flag: None,
-            is_security_lock: None,
-            route_broadcast_policy_flag: None,
-            route_ecmp_flag: None,
-            route_overlap_flag: None,
-            traffic_marking_policy_flag: None,
-            route_select_policy_flag: None,
-            direct_connect_accelerate_channel_flag: None,
-            ipv6_flag: None,
-            mrtb_aggregate_policy_flag: None,
-            mrtb_policy_value_flag: None,
-            route_table_policy_value_community_flag: None,
-            policy_based_routing_flag: None,
-            service_level_mode: None,
+impl lenient::Reply for Ccn {
+    const NAME: &'static str = "Ccn";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CcnName",
+        "CcnDescription",
+        "InstanceCount",
+        "CreateTime",
+        "State",
+        "QosLevel",
+        "InstanceChargeType",
+        "InstanceMeteringType",
+        "BandwidthLimitType",
+        "TagSet",
+        "RoutePriorityFlag",
+        "RouteTableCount",
+        "RouteTableFlag",
+        "IsSecurityLock",
+        "RouteBroadcastPolicyFlag",
+        "RouteECMPFlag",
+        "RouteOverlapFlag",
+        "TrafficMarkingPolicyFlag",
+        "RouteSelectPolicyFlag",
+        "DirectConnectAccelerateChannelFlag",
+        "Ipv6Flag",
+        "MrtbAggregatePolicyFlag",
+        "MrtbPolicyValueFlag",
+        "RouteTablePolicyValueCommunityFlag",
+        "PolicyBasedRoutingFlag",
+        "ServiceLevelMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.ccn_name),
+            2 => lenient::value(map, &mut self.ccn_description),
+            3 => lenient::scalar(map, &mut self.instance_count),
+            4 => lenient::value(map, &mut self.create_time),
+            5 => lenient::value(map, &mut self.state),
+            6 => lenient::value(map, &mut self.qos_level),
+            7 => lenient::value(map, &mut self.instance_charge_type),
+            8 => lenient::value(map, &mut self.instance_metering_type),
+            9 => lenient::value(map, &mut self.bandwidth_limit_type),
+            10 => lenient::list(map, &mut self.tag_set),
+            11 => lenient::scalar(map, &mut self.route_priority_flag),
+            12 => lenient::scalar(map, &mut self.route_table_count),
+            13 => lenient::scalar(map, &mut self.route_table_flag),
+            14 => lenient::scalar(map, &mut self.is_security_lock),
+            15 => lenient::scalar(map, &mut self.route_broadcast_policy_flag),
+            16 => lenient::scalar(map, &mut self.route_ecmp_flag),
+            17 => lenient::scalar(map, &mut self.route_overlap_flag),
+            18 => lenient::scalar(map, &mut self.traffic_marking_policy_flag),
+            19 => lenient::scalar(map, &mut self.route_select_policy_flag),
+            20 => lenient::scalar(map, &mut self.direct_connect_accelerate_channel_flag),
+            21 => lenient::scalar(map, &mut self.ipv6_flag),
+            22 => lenient::scalar(map, &mut self.mrtb_aggregate_policy_flag),
+            23 => lenient::scalar(map, &mut self.mrtb_policy_value_flag),
+            24 => lenient::scalar(map, &mut self.route_table_policy_value_community_flag),
+            25 => lenient::scalar(map, &mut self.policy_based_routing_flag),
+            26 => lenient::scalar(map, &mut self.service_level_mode),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Ccn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CcnName`.
-    pub fn with_ccn_name(mut self, ccn_name: impl Into<String>) -> Self {
-        self.ccn_name = Some(ccn_name.into());
-        self
-    }
-    /// Sets `CcnDescription`.
-    pub fn with_ccn_description(mut self, ccn_description: impl Into<String>) -> Self {
-        self.ccn_description = Some(ccn_description.into());
-        self
-    }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: u64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `InstanceMeteringType`.
-    pub fn with_instance_metering_type(mut self, instance_metering_type: impl Into<String>) -> Self {
-        self.instance_metering_type = Some(instance_metering_type.into());
-        self
-    }
-    /// Sets `BandwidthLimitType`.
-    pub fn with_bandwidth_limit_type(mut self, bandwidth_limit_type: impl Into<String>) -> Self {
-        self.bandwidth_limit_type = Some(bandwidth_limit_type.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `RoutePriorityFlag`.
-    pub fn with_route_priority_flag(mut self, route_priority_flag: bool) -> Self {
-        self.route_priority_flag = Some(route_priority_flag);
-        self
-    }
-    /// Sets `RouteTableCount`.
-    pub fn with_route_table_count(mut self, route_table_count: u64) -> Self {
-        self.route_table_count = Some(route_table_count);
-        self
-    }
-    /// Sets `RouteTableFlag`.
-    pub fn with_route_table_flag(mut self, route_table_flag: bool) -> Self {
-        self.route_table_flag = Some(route_table_flag);
-        self
-    }
-    /// Sets `IsSecurityLock`.
-    pub fn with_is_security_lock(mut self, is_security_lock: bool) -> Self {
-        self.is_security_lock = Some(is_security_lock);
-        self
-    }
-    /// Sets `RouteBroadcastPolicyFlag`.
-    pub fn with_route_broadcast_policy_flag(mut self, route_broadcast_policy_flag: bool) -> Self {
-        self.route_broadcast_policy_flag = Some(route_broadcast_policy_flag);
-        self
-    }
-    /// Sets `RouteECMPFlag`.
-    pub fn with_route_ecmp_flag(mut self, route_ecmp_flag: bool) -> Self {
-        self.route_ecmp_flag = Some(route_ecmp_flag);
-        self
-    }
-    /// Sets `RouteOverlapFlag`.
-    pub fn with_route_overlap_flag(mut self, route_overlap_flag: bool) -> Self {
-        self.route_overlap_flag = Some(route_overlap_flag);
-        self
-    }
-    /// Sets `TrafficMarkingPolicyFlag`.
-    pub fn with_traffic_marking_policy_flag(mut self, traffic_marking_policy_flag: bool) -> Self {
-        self.traffic_marking_policy_flag = Some(traffic_marking_policy_flag);
-        self
-    }
-    /// Sets `RouteSelectPolicyFlag`.
-    pub fn with_route_select_policy_flag(mut self, route_select_policy_flag: bool) -> Self {
-        self.route_select_policy_flag = Some(route_select_policy_flag);
-        self
-    }
-    /// Sets `DirectConnectAccelerateChannelFlag`.
-    pub fn with_direct_connect_accelerate_channel_flag(mut self, direct_connect_accelerate_channel_flag: bool) -> Self {
-        self.direct_connect_accelerate_channel_flag = Some(direct_connect_accelerate_channel_flag);
-        self
-    }
-    /// Sets `Ipv6Flag`.
-    pub fn with_ipv6_flag(mut self, ipv6_flag: bool) -> Self {
-        self.ipv6_flag = Some(ipv6_flag);
-        self
-    }
-    /// Sets `MrtbAggregatePolicyFlag`.
-    pub fn with_mrtb_aggregate_policy_flag(mut self, mrtb_aggregate_policy_flag: bool) -> Self {
-        self.mrtb_aggregate_policy_flag = Some(mrtb_aggregate_policy_flag);
-        self
-    }
-    /// Sets `MrtbPolicyValueFlag`.
-    pub fn with_mrtb_policy_value_flag(mut self, mrtb_policy_value_flag: bool) -> Self {
-        self.mrtb_policy_value_flag = Some(mrtb_policy_value_flag);
-        self
-    }
-    /// Sets `RouteTablePolicyValueCommunityFlag`.
-    pub fn with_route_table_policy_value_community_flag(mut self, route_table_policy_value_community_flag: bool) -> Self {
-        self.route_table_policy_value_community_flag = Some(route_table_policy_value_community_flag);
-        self
-    }
-    /// Sets `PolicyBasedRoutingFlag`.
-    pub fn with_policy_based_routing_flag(mut self, policy_based_routing_flag: bool) -> Self {
-        self.policy_based_routing_flag = Some(policy_based_routing_flag);
-        self
-    }
-    /// Sets `ServiceLevelMode`.
-    pub fn with_service_level_mode(mut self, service_level_mode: u64) -> Self {
-        self.service_level_mode = Some(service_level_mode);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Ccn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Ccn", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CcnName", &self.ccn_name)?;
+        fields.opt("CcnDescription", &self.ccn_description)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InstanceMeteringType", &self.instance_metering_type)?;
+        fields.opt("BandwidthLimitType", &self.bandwidth_limit_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("RoutePriorityFlag", &self.route_priority_flag)?;
+        fields.opt("RouteTableCount", &self.route_table_count)?;
+        fields.opt("RouteTableFlag", &self.route_table_flag)?;
+        fields.opt("IsSecurityLock", &self.is_security_lock)?;
+        fields.opt("RouteBroadcastPolicyFlag", &self.route_broadcast_policy_flag)?;
+        fields.opt("RouteECMPFlag", &self.route_ecmp_flag)?;
+        fields.opt("RouteOverlapFlag", &self.route_overlap_flag)?;
+        fields.opt("TrafficMarkingPolicyFlag", &self.traffic_marking_policy_flag)?;
+        fields.opt("RouteSelectPolicyFlag", &self.route_select_policy_flag)?;
+        fields.opt("DirectConnectAccelerateChannelFlag", &self.direct_connect_accelerate_channel_flag)?;
+        fields.opt("Ipv6Flag", &self.ipv6_flag)?;
+        fields.opt("MrtbAggregatePolicyFlag", &self.mrtb_aggregate_policy_flag)?;
+        fields.opt("MrtbPolicyValueFlag", &self.mrtb_policy_value_flag)?;
+        fields.opt("RouteTablePolicyValueCommunityFlag", &self.route_table_policy_value_community_flag)?;
+        fields.opt("PolicyBasedRoutingFlag", &self.policy_based_routing_flag)?;
+        fields.opt("ServiceLevelMode", &self.service_level_mode)?;
+        fields.end()
     }
 }
 
 /// The instance object associated with a CCN
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnAttachedInstance {
     /// The ID of a CCN instance.
     ///
     /// Example: `ccn-31zf3vib`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The type of associated instances:
     ///
@@ -1625,32 +1457,26 @@ pub struct CcnAttachedInstance {
     /// - `BMVPC`: BM VPC
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// The ID of the associated instance.
     ///
     /// Example: `vpc-lt6ork07`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The name of the associated instance.
     ///
     /// Example: `ccn_instance_1`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// The region to which the associated instance belongs, such as `ap-guangzhou`.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// The UIN (root account) to which the associated instance belongs.
     ///
     /// Example: `100000072292`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
     /// The CIDR of the associated instance.
     ///
     /// Example: `["10.1.0.0/16"]`
-    #[serde(rename = "CidrBlock", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cidr_block: Vec<String>,
     /// The status of the associated instance:
     ///
@@ -1665,611 +1491,499 @@ pub struct CcnAttachedInstance {
     /// - `DETACHFAILED`: The unbinding failed (it will be asynchronously unbound after 2 hours)
     ///
     /// Example: `ACTIVE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Association Time.
     ///
     /// Example: `2021-03-03 16:19:44`
-    #[serde(rename = "AttachedTime", default, skip_serializing_if = "Option::is_none")]
     pub attached_time: Option<String>,
     /// The UIN (root account) to which the CCN belongs.
     ///
     /// Example: `100000072292`
-    #[serde(rename = "CcnUin", default, skip_serializing_if = "Option::is_none")]
     pub ccn_uin: Option<String>,
     /// General location of the associated instance, such as CHINA_MAINLAND.
     ///
     /// Example: `CHINA_MAINLAND`
-    #[serde(rename = "InstanceArea", default, skip_serializing_if = "Option::is_none")]
     pub instance_area: Option<String>,
     /// Description
     ///
     /// Example: `remark`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Route table ID
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Route table name
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `route_1`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// (Chinese only)
     ///
     /// 别名类型
     ///
     /// Example: `VPC`
-    #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
     /// (Chinese only)
     ///
     /// 别名ID
     ///
     /// Example: `vpc-nb107zhp`
-    #[serde(rename = "AliasInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub alias_instance_id: Option<String>,
 }
 
-impl CcnAttachedInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnAttachedInstance {
-            ccn_id: None,
-            instance_type: None,
-            instance_id: None,
-            instance_name: None,
-            instance_region: None,
-            instance_uin: None,
-            cidr_block: Vec::new(),
-            state: None,
-            attached_time: None,
-            ccn_uin: None,
-            instance_area: None,
-            description: None,
-            route_table_id: None,
-            route_table_name: None,
-            alias_type: None,
-            alias_instance_id: None,
+impl lenient::Reply for CcnAttachedInstance {
+    const NAME: &'static str = "CcnAttachedInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "InstanceType",
+        "InstanceId",
+        "InstanceName",
+        "InstanceRegion",
+        "InstanceUin",
+        "CidrBlock",
+        "State",
+        "AttachedTime",
+        "CcnUin",
+        "InstanceArea",
+        "Description",
+        "RouteTableId",
+        "RouteTableName",
+        "AliasType",
+        "AliasInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.instance_name),
+            4 => lenient::value(map, &mut self.instance_region),
+            5 => lenient::value(map, &mut self.instance_uin),
+            6 => lenient::list(map, &mut self.cidr_block),
+            7 => lenient::value(map, &mut self.state),
+            8 => lenient::value(map, &mut self.attached_time),
+            9 => lenient::value(map, &mut self.ccn_uin),
+            10 => lenient::value(map, &mut self.instance_area),
+            11 => lenient::value(map, &mut self.description),
+            12 => lenient::value(map, &mut self.route_table_id),
+            13 => lenient::value(map, &mut self.route_table_name),
+            14 => lenient::value(map, &mut self.alias_type),
+            15 => lenient::value(map, &mut self.alias_instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnAttachedInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.cidr_block = cidr_block.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `AttachedTime`.
-    pub fn with_attached_time(mut self, attached_time: impl Into<String>) -> Self {
-        self.attached_time = Some(attached_time.into());
-        self
-    }
-    /// Sets `CcnUin`.
-    pub fn with_ccn_uin(mut self, ccn_uin: impl Into<String>) -> Self {
-        self.ccn_uin = Some(ccn_uin.into());
-        self
-    }
-    /// Sets `InstanceArea`.
-    pub fn with_instance_area(mut self, instance_area: impl Into<String>) -> Self {
-        self.instance_area = Some(instance_area.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `AliasType`.
-    pub fn with_alias_type(mut self, alias_type: impl Into<String>) -> Self {
-        self.alias_type = Some(alias_type.into());
-        self
-    }
-    /// Sets `AliasInstanceId`.
-    pub fn with_alias_instance_id(mut self, alias_instance_id: impl Into<String>) -> Self {
-        self.alias_instance_id = Some(alias_instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnAttachedInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnAttachedInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.list("CidrBlock", &self.cidr_block)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("AttachedTime", &self.attached_time)?;
+        fields.opt("CcnUin", &self.ccn_uin)?;
+        fields.opt("InstanceArea", &self.instance_area)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.opt("AliasType", &self.alias_type)?;
+        fields.opt("AliasInstanceId", &self.alias_instance_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 用于描述云联网地域间限速带宽实例的信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnBandwidth {
     /// (Chinese only) 带宽所属的云联网ID。
     ///
     /// Example: `ccn-k2c3b8ir`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 实例的创建时间。
     ///
     /// Example: `2023-11-10 16:02:43`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 实例的过期时间
     ///
     /// Example: `2023-11-10 16:02:43`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// (Chinese only) 带宽实例的唯一ID。
     ///
     /// Example: `fcr-3jkeg2mc`
-    #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
     /// (Chinese only) 带宽是否自动续费的标记。
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// (Chinese only) 描述带宽的地域和限速上限信息。在地域间限速的情况下才会返回参数，出口限速模式不返回。
     ///
     /// Example: `{'SourceRegion': 'ap-hongkong', 'DestinationRegion': 'ap-beijing', 'BandwidthLimit': 100}`
-    #[serde(rename = "CcnRegionBandwidthLimit", default, skip_serializing_if = "Option::is_none")]
     pub ccn_region_bandwidth_limit: Option<output::CcnRegionBandwidthLimitInfo>,
     /// (Chinese only) 云市场实例ID。
     ///
     /// Example: `market-32cu4uhcs`
-    #[serde(rename = "MarketId", default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// (Chinese only) 实例所属用户主账号ID。
     ///
     /// Example: `2814325091`
-    #[serde(rename = "UserAccountID", default, skip_serializing_if = "Option::is_none")]
     pub user_account_id: Option<String>,
     /// (Chinese only) 是否跨境，`true`表示跨境，反之不跨境。
     ///
     /// Example: `True`
-    #[serde(rename = "IsCrossBorder", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cross_border: Option<bool>,
     /// (Chinese only) `true`表示封禁，地域间流量不通，`false`解禁，地域间流量正常
     ///
     /// Example: `False`
-    #[serde(rename = "IsSecurityLock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_security_lock: Option<bool>,
     /// (Chinese only) `POSTPAID`表示后付费，`PREPAID`表示预付费。
     ///
     /// Example: `POSTPAID`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// (Chinese only) 实例更新时间
     ///
     /// Example: `2024-10-11 14:26:33`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
-impl CcnBandwidth {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnBandwidth {
-            ccn_id: None,
-            created_time: None,
-            expired_time: None,
-            region_flow_control_id: None,
-            renew_flag: None,
-            ccn_region_bandwidth_limit: None,
-            market_id: None,
-            user_account_id: None,
-            is_cross_border: None,
-            is_security_lock: None,
-            instance_charge_type: None,
-            update_time: None,
+impl lenient::Reply for CcnBandwidth {
+    const NAME: &'static str = "CcnBandwidth";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CreatedTime",
+        "ExpiredTime",
+        "RegionFlowControlId",
+        "RenewFlag",
+        "CcnRegionBandwidthLimit",
+        "MarketId",
+        "UserAccountID",
+        "IsCrossBorder",
+        "IsSecurityLock",
+        "InstanceChargeType",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.created_time),
+            2 => lenient::value(map, &mut self.expired_time),
+            3 => lenient::value(map, &mut self.region_flow_control_id),
+            4 => lenient::value(map, &mut self.renew_flag),
+            5 => lenient::value(map, &mut self.ccn_region_bandwidth_limit),
+            6 => lenient::value(map, &mut self.market_id),
+            7 => lenient::value(map, &mut self.user_account_id),
+            8 => lenient::scalar(map, &mut self.is_cross_border),
+            9 => lenient::scalar(map, &mut self.is_security_lock),
+            10 => lenient::value(map, &mut self.instance_charge_type),
+            11 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnBandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `RegionFlowControlId`.
-    pub fn with_region_flow_control_id(mut self, region_flow_control_id: impl Into<String>) -> Self {
-        self.region_flow_control_id = Some(region_flow_control_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CcnRegionBandwidthLimit`.
-    pub fn with_ccn_region_bandwidth_limit(mut self, ccn_region_bandwidth_limit: output::CcnRegionBandwidthLimitInfo) -> Self {
-        self.ccn_region_bandwidth_limit = Some(ccn_region_bandwidth_limit);
-        self
-    }
-    /// Sets `MarketId`.
-    pub fn with_market_id(mut self, market_id: impl Into<String>) -> Self {
-        self.market_id = Some(market_id.into());
-        self
-    }
-    /// Sets `UserAccountID`.
-    pub fn with_user_account_id(mut self, user_account_id: impl Into<String>) -> Self {
-        self.user_account_id = Some(user_account_id.into());
-        self
-    }
-    /// Sets `IsCrossBorder`.
-    pub fn with_is_cross_border(mut self, is_cross_border: bool) -> Self {
-        self.is_cross_border = Some(is_cross_border);
-        self
-    }
-    /// Sets `IsSecurityLock`.
-    pub fn with_is_security_lock(mut self, is_security_lock: bool) -> Self {
-        self.is_security_lock = Some(is_security_lock);
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnBandwidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnBandwidth", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("RegionFlowControlId", &self.region_flow_control_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?;
+        fields.opt("MarketId", &self.market_id)?;
+        fields.opt("UserAccountID", &self.user_account_id)?;
+        fields.opt("IsCrossBorder", &self.is_cross_border)?;
+        fields.opt("IsSecurityLock", &self.is_security_lock)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
 /// The information of the cross-region bandwidth limit for CCN instances.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnBandwidthInfo {
     /// The CCN ID that the bandwidth belongs to.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `ccn-ef5nufih`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The creation time of the instance.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `2018-12-18 20:11:37`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The expiration time of the instance.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `2019-01-18 20:11:37`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// The unique ID of the bandwidth instance.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `fcr-6fda09za`
-    #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
     /// The billing flag.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// The information of the bandwidth regions and bandwidth caps. The parameter is only returned for the cross-region limit mode, but not for egress limit.
     /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `{'Region': 'ap-shanghai', 'IsBm': False, 'BandwidthLimit': 10000, 'DstRegion': 'ap-beijing', 'DstIsBm': False}`
-    #[serde(rename = "CcnRegionBandwidthLimit", default, skip_serializing_if = "Option::is_none")]
     pub ccn_region_bandwidth_limit: Option<output::CcnRegionBandwidthLimit>,
     /// Cloud marketplace instance ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `market-3cef2rhkl`
-    #[serde(rename = "MarketId", default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// The list of tags to be bound.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{'Key': 'key', 'Value': 'value'}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) `true表示`Qos默认带宽；`false`表示非Qos默认带宽；
     ///
     /// Example: `true`
-    #[serde(rename = "DefaultQosBandwidthFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_qos_bandwidth_flag: Option<bool>,
     /// (Chinese only) 服务等级信息。
     ///
     /// Example: `AU`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
 }
 
-impl CcnBandwidthInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnBandwidthInfo {
-            ccn_id: None,
-            created_time: None,
-            expired_time: None,
-            region_flow_control_id: None,
-            renew_flag: None,
-            ccn_region_bandwidth_limit: None,
-            market_id: None,
-            tag_set: Vec::new(),
-            default_qos_bandwidth_flag: None,
-            qos_level: None,
+impl lenient::Reply for CcnBandwidthInfo {
+    const NAME: &'static str = "CcnBandwidthInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CreatedTime",
+        "ExpiredTime",
+        "RegionFlowControlId",
+        "RenewFlag",
+        "CcnRegionBandwidthLimit",
+        "MarketId",
+        "TagSet",
+        "DefaultQosBandwidthFlag",
+        "QosLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.created_time),
+            2 => lenient::value(map, &mut self.expired_time),
+            3 => lenient::value(map, &mut self.region_flow_control_id),
+            4 => lenient::value(map, &mut self.renew_flag),
+            5 => lenient::value(map, &mut self.ccn_region_bandwidth_limit),
+            6 => lenient::value(map, &mut self.market_id),
+            7 => lenient::list(map, &mut self.tag_set),
+            8 => lenient::scalar(map, &mut self.default_qos_bandwidth_flag),
+            9 => lenient::value(map, &mut self.qos_level),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnBandwidthInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `RegionFlowControlId`.
-    pub fn with_region_flow_control_id(mut self, region_flow_control_id: impl Into<String>) -> Self {
-        self.region_flow_control_id = Some(region_flow_control_id.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `CcnRegionBandwidthLimit`.
-    pub fn with_ccn_region_bandwidth_limit(mut self, ccn_region_bandwidth_limit: output::CcnRegionBandwidthLimit) -> Self {
-        self.ccn_region_bandwidth_limit = Some(ccn_region_bandwidth_limit);
-        self
-    }
-    /// Sets `MarketId`.
-    pub fn with_market_id(mut self, market_id: impl Into<String>) -> Self {
-        self.market_id = Some(market_id.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DefaultQosBandwidthFlag`.
-    pub fn with_default_qos_bandwidth_flag(mut self, default_qos_bandwidth_flag: bool) -> Self {
-        self.default_qos_bandwidth_flag = Some(default_qos_bandwidth_flag);
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnBandwidthInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnBandwidthInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("RegionFlowControlId", &self.region_flow_control_id)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("CcnRegionBandwidthLimit", &self.ccn_region_bandwidth_limit)?;
+        fields.opt("MarketId", &self.market_id)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("DefaultQosBandwidthFlag", &self.default_qos_bandwidth_flag)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网实例对象，该对象特用于运营端使用，不建议给租户的接口中提供该复杂类型。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnInstanceInfo {
     /// (Chinese only) 云联网唯一ID。
     ///
     /// Example: `ccn-3cef2rhkl`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
 }
 
-impl CcnInstanceInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnInstanceInfo {
-            ccn_id: None,
+impl lenient::Reply for CcnInstanceInfo {
+    const NAME: &'static str = "CcnInstanceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnInstanceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnInstanceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnInstanceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网策略路由下一跳
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnPolicyBasedRoutingNextHop {
     /// (Chinese only) 策略路由下一跳ID
     ///
     /// Example: `pbrnh-bbjdqarl`
-    #[serde(rename = "PolicyBasedRoutingNextHopId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_next_hop_id: Option<String>,
     /// (Chinese only) 名称
     ///
     /// Example: `next hop`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 下一跳地域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "NextHopRegion", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_region: Option<String>,
     /// (Chinese only) 关联实例ID
     ///
     /// Example: `vpc-6zgq4gsp`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 可用区
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// (Chinese only) 状态(ENABLE/DISABLE)
     ///
     /// Example: `ENABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 描述
     ///
     /// Example: `next hop`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 关联实例类型\[VPC,DIRECTCONNECT,VPNGW\]
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 下一跳资源类型\[HAVIP,GWLB_ENDPOINT\]
     ///
     /// Example: `HAVIP`
-    #[serde(rename = "NextHopResourceType", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_resource_type: Option<String>,
     /// (Chinese only) 下一跳资源ID
     ///
     /// Example: `havip-lmojafue`
-    #[serde(rename = "NextHopResourceId", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_resource_id: Option<String>,
     /// (Chinese only) 下一跳资源ip
     ///
     /// Example: `pbrnh-hows4a7d`
-    #[serde(rename = "NextHopIp", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_ip: Option<String>,
     /// 0
     ///
     /// Example: `0`
-    #[serde(rename = "PolicyBasedRoutingRulesCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_rules_count: Option<i64>,
 }
 
-impl CcnPolicyBasedRoutingNextHop {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnPolicyBasedRoutingNextHop {
-            policy_based_routing_next_hop_id: None,
-            name: None,
-            next_hop_region: None,
-            instance_id: None,
-            zone: None,
-            state: None,
-            description: None,
-            instance_type: None,
-            next_hop_resource_type: None,
-            next_hop_resource_id: None,
-            next_hop_ip: None,
-            policy_based_routing_rules_count: None,
+impl lenient::Reply for CcnPolicyBasedRoutingNextHop {
+    const NAME: &'static str = "CcnPolicyBasedRoutingNextHop";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyBasedRoutingNextHopId",
+        "Name",
+        "NextHopRegion",
+        "InstanceId",
+        "Zone",
+        "State",
+        "Description",
+        "InstanceType",
+        "NextHopResourceType",
+        "NextHopResourceId",
+        "NextHopIp",
+        "PolicyBasedRoutingRulesCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_based_routing_next_hop_id),
+            1 => lenient::value(map, &mut self.name),
+            2 => lenient::value(map, &mut self.next_hop_region),
+            3 => lenient::value(map, &mut self.instance_id),
+            4 => lenient::value(map, &mut self.zone),
+            5 => lenient::value(map, &mut self.state),
+            6 => lenient::value(map, &mut self.description),
+            7 => lenient::value(map, &mut self.instance_type),
+            8 => lenient::value(map, &mut self.next_hop_resource_type),
+            9 => lenient::value(map, &mut self.next_hop_resource_id),
+            10 => lenient::value(map, &mut self.next_hop_ip),
+            11 => lenient::scalar(map, &mut self.policy_based_routing_rules_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyBasedRoutingNextHopId`.
-    pub fn with_policy_based_routing_next_hop_id(mut self, policy_based_routing_next_hop_id: impl Into<String>) -> Self {
-        self.policy_based_routing_next_hop_id = Some(policy_based_routing_next_hop_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingNextHop {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `NextHopRegion`.
-    pub fn with_next_hop_region(mut self, next_hop_region: impl Into<String>) -> Self {
-        self.next_hop_region = Some(next_hop_region.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `NextHopResourceType`.
-    pub fn with_next_hop_resource_type(mut self, next_hop_resource_type: impl Into<String>) -> Self {
-        self.next_hop_resource_type = Some(next_hop_resource_type.into());
-        self
-    }
-    /// Sets `NextHopResourceId`.
-    pub fn with_next_hop_resource_id(mut self, next_hop_resource_id: impl Into<String>) -> Self {
-        self.next_hop_resource_id = Some(next_hop_resource_id.into());
-        self
-    }
-    /// Sets `NextHopIp`.
-    pub fn with_next_hop_ip(mut self, next_hop_ip: impl Into<String>) -> Self {
-        self.next_hop_ip = Some(next_hop_ip.into());
-        self
-    }
-    /// Sets `PolicyBasedRoutingRulesCount`.
-    pub fn with_policy_based_routing_rules_count(mut self, policy_based_routing_rules_count: i64) -> Self {
-        self.policy_based_routing_rules_count = Some(policy_based_routing_rules_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnPolicyBasedRoutingNextHop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnPolicyBasedRoutingNextHop", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("NextHopRegion", &self.next_hop_region)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("NextHopResourceType", &self.next_hop_resource_type)?;
+        fields.opt("NextHopResourceId", &self.next_hop_resource_id)?;
+        fields.opt("NextHopIp", &self.next_hop_ip)?;
+        fields.opt("PolicyBasedRoutingRulesCount", &self.policy_based_routing_rules_count)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网策略路由匹配规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnPolicyBasedRoutingRule {
     /// (Chinese only)
@@ -2277,63 +1991,54 @@ pub struct CcnPolicyBasedRoutingRule {
     /// 策略路由下一跳ID
     ///
     /// Required. Example: `pbrnh-8kas9zm7`
-    #[serde(rename = "PolicyBasedRoutingNextHopId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_next_hop_id: Option<String>,
     /// (Chinese only)
     ///
     /// 源地址CIDR
     ///
     /// Required. Example: `10.0.0.0/16`
-    #[serde(rename = "SourceCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
     /// (Chinese only)
     ///
     /// 目的地址CIDR
     ///
     /// Required. Example: `192.168.0.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only)
     ///
     /// 优先级
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// (Chinese only)
     ///
     /// 实例类型\[VPC,DIRECTCONNECT,VPNGW\]
     ///
     /// Required. Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例ID
     ///
     /// Required. Example: `vpc-6zgq4gsp`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例所在地域
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// (Chinese only)
     ///
     /// 描述
     ///
     /// Example: `rule`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
     /// 策略路由匹配策略ID
     ///
     /// Example: `pbrrule-145s8ebs`
-    #[serde(rename = "PolicyBasedRoutingRuleId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_rule_id: Option<String>,
     /// (Chinese only)
     ///
@@ -2344,489 +2049,475 @@ pub struct CcnPolicyBasedRoutingRule {
     /// - VPC： 私有网络
     ///
     /// Example: `VPC`
-    #[serde(rename = "DestinationInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub destination_instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 目的端实例ID
     ///
     /// Example: `vpc-1x23rt62`
-    #[serde(rename = "DestinationInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub destination_instance_id: Option<String>,
 }
 
-impl CcnPolicyBasedRoutingRule {
-    /// With the fields a request must carry.
-    pub fn new(policy_based_routing_next_hop_id: impl Into<String>, source_cidr_block: impl Into<String>, destination_cidr_block: impl Into<String>, priority: i64, instance_type: impl Into<String>, instance_id: impl Into<String>) -> Self {
-        CcnPolicyBasedRoutingRule {
-            policy_based_routing_next_hop_id: Some(policy_based_routing_next_hop_id.into()),
-            source_cidr_block: Some(source_cidr_block.into()),
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            priority: Some(priority),
-            instance_type: Some(instance_type.into()),
-            instance_id: Some(instance_id.into()),
-            instance_region: None,
-            description: None,
-            policy_based_routing_rule_id: None,
-            destination_instance_type: None,
-            destination_instance_id: None,
+impl lenient::Reply for CcnPolicyBasedRoutingRule {
+    const NAME: &'static str = "CcnPolicyBasedRoutingRule";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyBasedRoutingNextHopId",
+        "SourceCidrBlock",
+        "DestinationCidrBlock",
+        "Priority",
+        "InstanceType",
+        "InstanceId",
+        "InstanceRegion",
+        "Description",
+        "PolicyBasedRoutingRuleId",
+        "DestinationInstanceType",
+        "DestinationInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.policy_based_routing_next_hop_id),
+            1 => lenient::value(map, &mut self.source_cidr_block),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            3 => lenient::scalar(map, &mut self.priority),
+            4 => lenient::value(map, &mut self.instance_type),
+            5 => lenient::value(map, &mut self.instance_id),
+            6 => lenient::value(map, &mut self.instance_region),
+            7 => lenient::value(map, &mut self.description),
+            8 => lenient::value(map, &mut self.policy_based_routing_rule_id),
+            9 => lenient::value(map, &mut self.destination_instance_type),
+            10 => lenient::value(map, &mut self.destination_instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnPolicyBasedRoutingRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `PolicyBasedRoutingRuleId`.
-    pub fn with_policy_based_routing_rule_id(mut self, policy_based_routing_rule_id: impl Into<String>) -> Self {
-        self.policy_based_routing_rule_id = Some(policy_based_routing_rule_id.into());
-        self
-    }
-    /// Sets `DestinationInstanceType`.
-    pub fn with_destination_instance_type(mut self, destination_instance_type: impl Into<String>) -> Self {
-        self.destination_instance_type = Some(destination_instance_type.into());
-        self
-    }
-    /// Sets `DestinationInstanceId`.
-    pub fn with_destination_instance_id(mut self, destination_instance_id: impl Into<String>) -> Self {
-        self.destination_instance_id = Some(destination_instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnPolicyBasedRoutingRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnPolicyBasedRoutingRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
+        fields.opt("SourceCidrBlock", &self.source_cidr_block)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?;
+        fields.opt("DestinationInstanceType", &self.destination_instance_type)?;
+        fields.opt("DestinationInstanceId", &self.destination_instance_id)?;
+        fields.end()
     }
 }
 
 /// The outbound bandwidth cap of the CCN region
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRegionBandwidthLimit {
     /// Region, such as `ap-guangzhou`
     ///
     /// Required. Example: `ap-shanghai`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The outbound bandwidth cap. Units: Mbps
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "BandwidthLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit: Option<u64>,
     /// Whether it is a BM region. The default is `false`.
     ///
     /// Example: `False`
-    #[serde(rename = "IsBm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bm: Option<bool>,
     /// The target region, such as `ap-shanghai`
     /// Note: This field may return null, indicating no valid value.
     ///
     /// Example: `ap-beijing`
-    #[serde(rename = "DstRegion", default, skip_serializing_if = "Option::is_none")]
     pub dst_region: Option<String>,
     /// Whether the target region is a BM region. The default is `false`.
     ///
     /// Example: `False`
-    #[serde(rename = "DstIsBm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dst_is_bm: Option<bool>,
 }
 
-impl CcnRegionBandwidthLimit {
-    /// With the fields a request must carry.
-    pub fn new(region: impl Into<String>, bandwidth_limit: u64) -> Self {
-        CcnRegionBandwidthLimit {
-            region: Some(region.into()),
-            bandwidth_limit: Some(bandwidth_limit),
-            is_bm: None,
-            dst_region: None,
-            dst_is_bm: None,
+impl lenient::Reply for CcnRegionBandwidthLimit {
+    const NAME: &'static str = "CcnRegionBandwidthLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+        "BandwidthLimit",
+        "IsBm",
+        "DstRegion",
+        "DstIsBm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            1 => lenient::scalar(map, &mut self.bandwidth_limit),
+            2 => lenient::scalar(map, &mut self.is_bm),
+            3 => lenient::value(map, &mut self.dst_region),
+            4 => lenient::scalar(map, &mut self.dst_is_bm),
+            _ => Ok(()),
         }
     }
-    /// Sets `IsBm`.
-    pub fn with_is_bm(mut self, is_bm: bool) -> Self {
-        self.is_bm = Some(is_bm);
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRegionBandwidthLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DstRegion`.
-    pub fn with_dst_region(mut self, dst_region: impl Into<String>) -> Self {
-        self.dst_region = Some(dst_region.into());
-        self
-    }
-    /// Sets `DstIsBm`.
-    pub fn with_dst_is_bm(mut self, dst_is_bm: bool) -> Self {
-        self.dst_is_bm = Some(dst_is_bm);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRegionBandwidthLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRegionBandwidthLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("BandwidthLimit", &self.bandwidth_limit)?;
+        fields.opt("IsBm", &self.is_bm)?;
+        fields.opt("DstRegion", &self.dst_region)?;
+        fields.opt("DstIsBm", &self.dst_is_bm)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网（CCN）地域出带宽上限。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRegionBandwidthLimitInfo {
     /// (Chinese only) 源地域，例如：ap-shanghai
     ///
     /// Example: `ap-shanghai`
-    #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
     /// (Chinese only) 目的地域， 例如：ap-shanghai
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
     /// (Chinese only) 出带宽上限，单位：Mbps。
     ///
     /// Example: `1000`
-    #[serde(rename = "BandwidthLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit: Option<u64>,
 }
 
-impl CcnRegionBandwidthLimitInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRegionBandwidthLimitInfo {
-            source_region: None,
-            destination_region: None,
-            bandwidth_limit: None,
+impl lenient::Reply for CcnRegionBandwidthLimitInfo {
+    const NAME: &'static str = "CcnRegionBandwidthLimitInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceRegion",
+        "DestinationRegion",
+        "BandwidthLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_region),
+            1 => lenient::value(map, &mut self.destination_region),
+            2 => lenient::scalar(map, &mut self.bandwidth_limit),
+            _ => Ok(()),
         }
     }
-    /// Sets `SourceRegion`.
-    pub fn with_source_region(mut self, source_region: impl Into<String>) -> Self {
-        self.source_region = Some(source_region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRegionBandwidthLimitInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, destination_region: impl Into<String>) -> Self {
-        self.destination_region = Some(destination_region.into());
-        self
-    }
-    /// Sets `BandwidthLimit`.
-    pub fn with_bandwidth_limit(mut self, bandwidth_limit: u64) -> Self {
-        self.bandwidth_limit = Some(bandwidth_limit);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRegionBandwidthLimitInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRegionBandwidthLimitInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceRegion", &self.source_region)?;
+        fields.opt("DestinationRegion", &self.destination_region)?;
+        fields.opt("BandwidthLimit", &self.bandwidth_limit)?;
+        fields.end()
     }
 }
 
 /// The CCN routing policy object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRoute {
     /// The ID of the routing policy
     ///
     /// Example: `ccnr-hs2yc3ha`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// Destination
     ///
     /// Example: `10.1.19.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// The type of the next hop (associated instance type). Available types: VPC, DIRECTCONNECT
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// The next hop (associated instance)
     ///
     /// Example: `vpc-fc21z82c`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The name of the next hop (associated instance name)
     ///
     /// Example: `测试name`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// The region of the next hop (the region of the associated instance)
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// Update Time
     ///
     /// Example: `2022-11-19 15:20:25`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Whether the route is enabled
     ///
     /// Example: `false`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The UIN (root account) to which the associated instance belongs
     ///
     /// Example: `151241551`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
     /// Additional status of the route
     ///
     /// Example: `Running`
-    #[serde(rename = "ExtraState", default, skip_serializing_if = "Option::is_none")]
     pub extra_state: Option<String>,
     /// Whether it is a dynamic route
     ///
     /// Example: `false`
-    #[serde(rename = "IsBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bgp: Option<bool>,
     /// Route priority
     ///
     /// Example: `50`
-    #[serde(rename = "RoutePriority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_priority: Option<u64>,
     /// Next hop port name (associated instance’s port name)
     ///
     /// Example: `test-name`
-    #[serde(rename = "InstanceExtraName", default, skip_serializing_if = "Option::is_none")]
     pub instance_extra_name: Option<String>,
     /// (Chinese only)
     ///
     /// 实例类型
     ///
     /// Example: `VPC`
-    #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例id
     ///
     /// Example: `alias-instance-id`
-    #[serde(rename = "AliasInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub alias_instance_id: Option<String>,
     /// (Chinese only)
     ///
     /// 路由表ID
     ///
     /// Example: `ccnrtb-2u41xs92`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// AS-PATH
     ///
     /// Example: `1122/3333`
-    #[serde(rename = "AsPath", default, skip_serializing_if = "Option::is_none")]
     pub as_path: Option<String>,
 }
 
-impl CcnRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRoute {
-            route_id: None,
-            destination_cidr_block: None,
-            instance_type: None,
-            instance_id: None,
-            instance_name: None,
-            instance_region: None,
-            update_time: None,
-            enabled: None,
-            instance_uin: None,
-            extra_state: None,
-            is_bgp: None,
-            route_priority: None,
-            instance_extra_name: None,
-            alias_type: None,
-            alias_instance_id: None,
-            route_table_id: None,
-            as_path: None,
+impl lenient::Reply for CcnRoute {
+    const NAME: &'static str = "CcnRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteId",
+        "DestinationCidrBlock",
+        "InstanceType",
+        "InstanceId",
+        "InstanceName",
+        "InstanceRegion",
+        "UpdateTime",
+        "Enabled",
+        "InstanceUin",
+        "ExtraState",
+        "IsBgp",
+        "RoutePriority",
+        "InstanceExtraName",
+        "AliasType",
+        "AliasInstanceId",
+        "RouteTableId",
+        "AsPath",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_id),
+            1 => lenient::value(map, &mut self.destination_cidr_block),
+            2 => lenient::value(map, &mut self.instance_type),
+            3 => lenient::value(map, &mut self.instance_id),
+            4 => lenient::value(map, &mut self.instance_name),
+            5 => lenient::value(map, &mut self.instance_region),
+            6 => lenient::value(map, &mut self.update_time),
+            7 => lenient::scalar(map, &mut self.enabled),
+            8 => lenient::value(map, &mut self.instance_uin),
+            9 => lenient::value(map, &mut self.extra_state),
+            10 => lenient::scalar(map, &mut self.is_bgp),
+            11 => lenient::scalar(map, &mut self.route_priority),
+            12 => lenient::value(map, &mut self.instance_extra_name),
+            13 => lenient::value(map, &mut self.alias_type),
+            14 => lenient::value(map, &mut self.alias_instance_id),
+            15 => lenient::value(map, &mut self.route_table_id),
+            16 => lenient::value(map, &mut self.as_path),
+            _ => Ok(()),
         }
     }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: impl Into<String>) -> Self {
-        self.route_id = Some(route_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
-    }
-    /// Sets `ExtraState`.
-    pub fn with_extra_state(mut self, extra_state: impl Into<String>) -> Self {
-        self.extra_state = Some(extra_state.into());
-        self
-    }
-    /// Sets `IsBgp`.
-    pub fn with_is_bgp(mut self, is_bgp: bool) -> Self {
-        self.is_bgp = Some(is_bgp);
-        self
-    }
-    /// Sets `RoutePriority`.
-    pub fn with_route_priority(mut self, route_priority: u64) -> Self {
-        self.route_priority = Some(route_priority);
-        self
-    }
-    /// Sets `InstanceExtraName`.
-    pub fn with_instance_extra_name(mut self, instance_extra_name: impl Into<String>) -> Self {
-        self.instance_extra_name = Some(instance_extra_name.into());
-        self
-    }
-    /// Sets `AliasType`.
-    pub fn with_alias_type(mut self, alias_type: impl Into<String>) -> Self {
-        self.alias_type = Some(alias_type.into());
-        self
-    }
-    /// Sets `AliasInstanceId`.
-    pub fn with_alias_instance_id(mut self, alias_instance_id: impl Into<String>) -> Self {
-        self.alias_instance_id = Some(alias_instance_id.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `AsPath`.
-    pub fn with_as_path(mut self, as_path: impl Into<String>) -> Self {
-        self.as_path = Some(as_path.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.opt("ExtraState", &self.extra_state)?;
+        fields.opt("IsBgp", &self.is_bgp)?;
+        fields.opt("RoutePriority", &self.route_priority)?;
+        fields.opt("InstanceExtraName", &self.instance_extra_name)?;
+        fields.opt("AliasType", &self.alias_type)?;
+        fields.opt("AliasInstanceId", &self.alias_instance_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("AsPath", &self.as_path)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网路由传播策略之路由条件
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteBroadcastPolicyRouteCondition {
     /// (Chinese only) 条件类型
     ///
     /// Required. Example: `instance-type`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 条件值列表
     ///
     /// Required. Example: `['VPC', 'DIRECTCONNECT']`
-    #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// (Chinese only) 匹配模式，`1` 精确匹配，`0` 模糊匹配
     ///
     /// Required. Example: `1`
-    #[serde(rename = "MatchPattern", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub match_pattern: Option<u64>,
 }
 
-impl CcnRouteBroadcastPolicyRouteCondition {
-    /// With the fields a request must carry.
-    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>, match_pattern: u64) -> Self {
-        CcnRouteBroadcastPolicyRouteCondition {
-            name: Some(name.into()),
-            values: values.into_iter().map(Into::into).collect(),
-            match_pattern: Some(match_pattern),
+impl lenient::Reply for CcnRouteBroadcastPolicyRouteCondition {
+    const NAME: &'static str = "CcnRouteBroadcastPolicyRouteCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "Name",
+        "Values",
+        "MatchPattern",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.name),
+            1 => lenient::list(map, &mut self.values),
+            2 => lenient::scalar(map, &mut self.match_pattern),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for CcnRouteBroadcastPolicyRouteCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRouteBroadcastPolicyRouteCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRouteBroadcastPolicyRouteCondition", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Name", &self.name)?;
+        fields.list("Values", &self.values)?;
+        fields.opt("MatchPattern", &self.match_pattern)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 云联网路由表信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTable {
     /// (Chinese only) 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 云联网路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "CcnRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_route_table_id: Option<String>,
     /// (Chinese only) 云联网路由表名称。
     ///
     /// Example: `rtb-01`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// (Chinese only) 云联网路由表描述。
     ///
     /// Example: `deerers`
-    #[serde(rename = "RouteTableDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_table_description: Option<String>,
     /// (Chinese only) True：是默认路由表 False：非默认路由表。
     ///
     /// Example: `True`
-    #[serde(rename = "IsDefaultTable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_table: Option<bool>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-05-14 11:16:45`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
-impl CcnRouteTable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRouteTable {
-            ccn_id: None,
-            ccn_route_table_id: None,
-            route_table_name: None,
-            route_table_description: None,
-            is_default_table: None,
-            create_time: None,
+impl lenient::Reply for CcnRouteTable {
+    const NAME: &'static str = "CcnRouteTable";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "CcnRouteTableId",
+        "RouteTableName",
+        "RouteTableDescription",
+        "IsDefaultTable",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.ccn_route_table_id),
+            2 => lenient::value(map, &mut self.route_table_name),
+            3 => lenient::value(map, &mut self.route_table_description),
+            4 => lenient::scalar(map, &mut self.is_default_table),
+            5 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CcnRouteTableId`.
-    pub fn with_ccn_route_table_id(mut self, ccn_route_table_id: impl Into<String>) -> Self {
-        self.ccn_route_table_id = Some(ccn_route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `RouteTableDescription`.
-    pub fn with_route_table_description(mut self, route_table_description: impl Into<String>) -> Self {
-        self.route_table_description = Some(route_table_description.into());
-        self
-    }
-    /// Sets `IsDefaultTable`.
-    pub fn with_is_default_table(mut self, is_default_table: bool) -> Self {
-        self.is_default_table = Some(is_default_table);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRouteTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRouteTable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CcnRouteTableId", &self.ccn_route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.opt("RouteTableDescription", &self.route_table_description)?;
+        fields.opt("IsDefaultTable", &self.is_default_table)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网路由传播策略
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicy {
     /// (Chinese only)
@@ -2834,1283 +2525,1256 @@ pub struct CcnRouteTableBroadcastPolicy {
     /// 路由条件
     ///
     /// Required.
-    #[serde(rename = "RouteConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
     /// (Chinese only)
     ///
     /// 传播条件
     ///
     /// Required.
-    #[serde(rename = "BroadcastConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub broadcast_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
     /// (Chinese only)
     ///
     /// 路由行为，`accept` 允许，`drop` 拒绝
     ///
     /// Required. Example: `accept`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only)
     ///
     /// 策略描述
     ///
     /// Example: `接收指定关联实例路由`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only)
     ///
     /// as-path操作
     ///
     /// Example: `63551/63552`
-    #[serde(rename = "OperateAsPath", default, skip_serializing_if = "Option::is_none")]
     pub operate_as_path: Option<String>,
     /// (Chinese only)
     ///
     /// as-path操作模式
     ///
     /// Example: `prepend`
-    #[serde(rename = "AsPathOperateMode", default, skip_serializing_if = "Option::is_none")]
     pub as_path_operate_mode: Option<String>,
     /// (Chinese only)
     ///
     /// community操作
     ///
     /// Example: `["65001:65001"]`
-    #[serde(rename = "OperateCommunitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operate_community_set: Vec<String>,
     /// (Chinese only)
     ///
     /// community操作模式
     ///
     /// Example: `add`
-    #[serde(rename = "CommunityOperateMode", default, skip_serializing_if = "Option::is_none")]
     pub community_operate_mode: Option<String>,
 }
 
-impl CcnRouteTableBroadcastPolicy {
-    /// With the fields a request must carry.
-    pub fn new(route_conditions: impl IntoIterator<Item = output::CcnRouteBroadcastPolicyRouteCondition>, broadcast_conditions: impl IntoIterator<Item = output::CcnRouteBroadcastPolicyRouteCondition>, action: impl Into<String>) -> Self {
-        CcnRouteTableBroadcastPolicy {
-            route_conditions: route_conditions.into_iter().collect(),
-            broadcast_conditions: broadcast_conditions.into_iter().collect(),
-            action: Some(action.into()),
-            description: None,
-            operate_as_path: None,
-            as_path_operate_mode: None,
-            operate_community_set: Vec::new(),
-            community_operate_mode: None,
+impl lenient::Reply for CcnRouteTableBroadcastPolicy {
+    const NAME: &'static str = "CcnRouteTableBroadcastPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteConditions",
+        "BroadcastConditions",
+        "Action",
+        "Description",
+        "OperateAsPath",
+        "AsPathOperateMode",
+        "OperateCommunitySet",
+        "CommunityOperateMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.route_conditions),
+            1 => lenient::list(map, &mut self.broadcast_conditions),
+            2 => lenient::value(map, &mut self.action),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.operate_as_path),
+            5 => lenient::value(map, &mut self.as_path_operate_mode),
+            6 => lenient::list(map, &mut self.operate_community_set),
+            7 => lenient::value(map, &mut self.community_operate_mode),
+            _ => Ok(()),
         }
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OperateAsPath`.
-    pub fn with_operate_as_path(mut self, operate_as_path: impl Into<String>) -> Self {
-        self.operate_as_path = Some(operate_as_path.into());
-        self
-    }
-    /// Sets `AsPathOperateMode`.
-    pub fn with_as_path_operate_mode(mut self, as_path_operate_mode: impl Into<String>) -> Self {
-        self.as_path_operate_mode = Some(as_path_operate_mode.into());
-        self
-    }
-    /// Sets `OperateCommunitySet`.
-    pub fn with_operate_community_set(mut self, operate_community_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.operate_community_set = operate_community_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CommunityOperateMode`.
-    pub fn with_community_operate_mode(mut self, community_operate_mode: impl Into<String>) -> Self {
-        self.community_operate_mode = Some(community_operate_mode.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRouteTableBroadcastPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRouteTableBroadcastPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("RouteConditions", &self.route_conditions)?;
+        fields.list("BroadcastConditions", &self.broadcast_conditions)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("OperateAsPath", &self.operate_as_path)?;
+        fields.opt("AsPathOperateMode", &self.as_path_operate_mode)?;
+        fields.list("OperateCommunitySet", &self.operate_community_set)?;
+        fields.opt("CommunityOperateMode", &self.community_operate_mode)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网路由传播策略列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicys {
     /// (Chinese only) 策略列表
-    #[serde(rename = "Policys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policys: Vec<output::CcnRouteTableBroadcastPolicy>,
     /// (Chinese only) 版本号
     ///
     /// Example: `10`
-    #[serde(rename = "PolicyVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2022-05-24 19:28:31`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
-impl CcnRouteTableBroadcastPolicys {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRouteTableBroadcastPolicys {
-            policys: Vec::new(),
-            policy_version: None,
-            create_time: None,
+impl lenient::Reply for CcnRouteTableBroadcastPolicys {
+    const NAME: &'static str = "CcnRouteTableBroadcastPolicys";
+    const FIELDS: &'static [&'static str] = &[
+        "Policys",
+        "PolicyVersion",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.policys),
+            1 => lenient::scalar(map, &mut self.policy_version),
+            2 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Policys`.
-    pub fn with_policys(mut self, policys: impl IntoIterator<Item = output::CcnRouteTableBroadcastPolicy>) -> Self {
-        self.policys = policys.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableBroadcastPolicys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, policy_version: u64) -> Self {
-        self.policy_version = Some(policy_version);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRouteTableBroadcastPolicys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRouteTableBroadcastPolicys", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Policys", &self.policys)?;
+        fields.opt("PolicyVersion", &self.policy_version)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网路由接收策略
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicy {
     /// (Chinese only) 路由条件。
     ///
     /// Required. Example: `[{"matchPattern": 0, "values": ["65001/65002"], "name": "asPath"}]`
-    #[serde(rename = "RouteConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
     /// (Chinese only) 路由行为，`accept` 允许，`drop` 拒绝。
     ///
     /// Required. Example: `accept`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only) 策略描述。
     ///
     /// Required. Example: `接收指定关联实例路由`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) as-path操作
     ///
     /// Example: `63551/63552`
-    #[serde(rename = "OperateAsPath", default, skip_serializing_if = "Option::is_none")]
     pub operate_as_path: Option<String>,
     /// (Chinese only) as-path操作模式
     ///
     /// Example: `prepend`
-    #[serde(rename = "AsPathOperateMode", default, skip_serializing_if = "Option::is_none")]
     pub as_path_operate_mode: Option<String>,
 }
 
-impl CcnRouteTableInputPolicy {
-    /// With the fields a request must carry.
-    pub fn new(route_conditions: impl IntoIterator<Item = output::CcnRouteBroadcastPolicyRouteCondition>, action: impl Into<String>, description: impl Into<String>) -> Self {
-        CcnRouteTableInputPolicy {
-            route_conditions: route_conditions.into_iter().collect(),
-            action: Some(action.into()),
-            description: Some(description.into()),
-            operate_as_path: None,
-            as_path_operate_mode: None,
+impl lenient::Reply for CcnRouteTableInputPolicy {
+    const NAME: &'static str = "CcnRouteTableInputPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteConditions",
+        "Action",
+        "Description",
+        "OperateAsPath",
+        "AsPathOperateMode",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.route_conditions),
+            1 => lenient::value(map, &mut self.action),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.operate_as_path),
+            4 => lenient::value(map, &mut self.as_path_operate_mode),
+            _ => Ok(()),
         }
     }
-    /// Sets `OperateAsPath`.
-    pub fn with_operate_as_path(mut self, operate_as_path: impl Into<String>) -> Self {
-        self.operate_as_path = Some(operate_as_path.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableInputPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AsPathOperateMode`.
-    pub fn with_as_path_operate_mode(mut self, as_path_operate_mode: impl Into<String>) -> Self {
-        self.as_path_operate_mode = Some(as_path_operate_mode.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRouteTableInputPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRouteTableInputPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("RouteConditions", &self.route_conditions)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("OperateAsPath", &self.operate_as_path)?;
+        fields.opt("AsPathOperateMode", &self.as_path_operate_mode)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网路由接收策略列表
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicys {
     /// (Chinese only) 策略列表。
     ///
     /// Example: `[{'RouteConditions': [{'Name': 'instance-id', 'Values': ['vpc-1acu2375'], 'MatchPattern': 1}], 'Action': 'accept', 'Description': '接收指定关联实例路由'}]`
-    #[serde(rename = "Policys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policys: Vec<output::CcnRouteTableInputPolicy>,
     /// (Chinese only) 版本号。
     ///
     /// Example: `10`
-    #[serde(rename = "PolicyVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2022-05-24 19:28:31`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
-impl CcnRouteTableInputPolicys {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CcnRouteTableInputPolicys {
-            policys: Vec::new(),
-            policy_version: None,
-            create_time: None,
+impl lenient::Reply for CcnRouteTableInputPolicys {
+    const NAME: &'static str = "CcnRouteTableInputPolicys";
+    const FIELDS: &'static [&'static str] = &[
+        "Policys",
+        "PolicyVersion",
+        "CreateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.policys),
+            1 => lenient::scalar(map, &mut self.policy_version),
+            2 => lenient::value(map, &mut self.create_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Policys`.
-    pub fn with_policys(mut self, policys: impl IntoIterator<Item = output::CcnRouteTableInputPolicy>) -> Self {
-        self.policys = policys.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CcnRouteTableInputPolicys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, policy_version: u64) -> Self {
-        self.policy_version = Some(policy_version);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CcnRouteTableInputPolicys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CcnRouteTableInputPolicys", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("Policys", &self.policys)?;
+        fields.opt("PolicyVersion", &self.policy_version)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.end()
     }
 }
 
 /// Publishes the routing policy of the VPC subnet to CCN
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CidrForCcn {
     /// Local CIDR block, including subnet CIDR block and secondary CIDR block
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "Cidr", default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// Whether the routing policy of the VPC subnet is published to CCN.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `True`
-    #[serde(rename = "PublishedToVbc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub published_to_vbc: Option<bool>,
 }
 
-impl CidrForCcn {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CidrForCcn {
-            cidr: None,
-            published_to_vbc: None,
+impl lenient::Reply for CidrForCcn {
+    const NAME: &'static str = "CidrForCcn";
+    const FIELDS: &'static [&'static str] = &[
+        "Cidr",
+        "PublishedToVbc",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cidr),
+            1 => lenient::scalar(map, &mut self.published_to_vbc),
+            _ => Ok(()),
         }
     }
-    /// Sets `Cidr`.
-    pub fn with_cidr(mut self, cidr: impl Into<String>) -> Self {
-        self.cidr = Some(cidr.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CidrForCcn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PublishedToVbc`.
-    pub fn with_published_to_vbc(mut self, published_to_vbc: bool) -> Self {
-        self.published_to_vbc = Some(published_to_vbc);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CidrForCcn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CidrForCcn", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Cidr", &self.cidr)?;
+        fields.opt("PublishedToVbc", &self.published_to_vbc)?;
+        fields.end()
     }
 }
 
 /// Classiclink instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicLinkInstance {
     /// VPC instance ID
     ///
     /// Example: `vpc-nswq8wkq`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The unique ID of the CVM instance
     ///
     /// Example: `ins-kngiybxl`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
-impl ClassicLinkInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ClassicLinkInstance {
-            vpc_id: None,
-            instance_id: None,
+impl lenient::Reply for ClassicLinkInstance {
+    const NAME: &'static str = "ClassicLinkInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "InstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ClassicLinkInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ClassicLinkInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ClassicLinkInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
 /// Conflict resource items.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConflictItem {
     /// Conflict resource ID
     ///
     /// Deprecated. Example: `rti-kngiybxl`
-    #[serde(rename = "ConfilctId", default, skip_serializing_if = "Option::is_none")]
     pub confilct_id: Option<String>,
     /// Conflict destination resource
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "DestinationItem", default, skip_serializing_if = "Option::is_none")]
     pub destination_item: Option<String>,
     /// (Chinese only) 冲突资源的ID
     ///
     /// Example: `rti-kngiybxl`
-    #[serde(rename = "ConflictId", default, skip_serializing_if = "Option::is_none")]
     pub conflict_id: Option<String>,
 }
 
-impl ConflictItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConflictItem {
-            confilct_id: None,
-            destination_item: None,
-            conflict_id: None,
+impl lenient::Reply for ConflictItem {
+    const NAME: &'static str = "ConflictItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ConfilctId",
+        "DestinationItem",
+        "ConflictId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.confilct_id),
+            1 => lenient::value(map, &mut self.destination_item),
+            2 => lenient::value(map, &mut self.conflict_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ConfilctId`.
-    pub fn with_confilct_id(mut self, confilct_id: impl Into<String>) -> Self {
-        self.confilct_id = Some(confilct_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ConflictItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DestinationItem`.
-    pub fn with_destination_item(mut self, destination_item: impl Into<String>) -> Self {
-        self.destination_item = Some(destination_item.into());
-        self
-    }
-    /// Sets `ConflictId`.
-    pub fn with_conflict_id(mut self, conflict_id: impl Into<String>) -> Self {
-        self.conflict_id = Some(conflict_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConflictItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConflictItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ConfilctId", &self.confilct_id)?;
+        fields.opt("DestinationItem", &self.destination_item)?;
+        fields.opt("ConflictId", &self.conflict_id)?;
+        fields.end()
     }
 }
 
 /// Conflict resource.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConflictSource {
     /// Conflict resource ID
     ///
     /// Example: `rtb-4t7fr3fi`
-    #[serde(rename = "ConflictSourceId", default, skip_serializing_if = "Option::is_none")]
     pub conflict_source_id: Option<String>,
     /// Conflict resource
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "SourceItem", default, skip_serializing_if = "Option::is_none")]
     pub source_item: Option<String>,
     /// Conflict resource items
     ///
     /// Example: `[{"ConflictId": "rti-4d8a10a1", "DestinationItem": "10.0.0.0/16"}]`
-    #[serde(rename = "ConflictItemSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conflict_item_set: Vec<output::ConflictItem>,
 }
 
-impl ConflictSource {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConflictSource {
-            conflict_source_id: None,
-            source_item: None,
-            conflict_item_set: Vec::new(),
+impl lenient::Reply for ConflictSource {
+    const NAME: &'static str = "ConflictSource";
+    const FIELDS: &'static [&'static str] = &[
+        "ConflictSourceId",
+        "SourceItem",
+        "ConflictItemSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.conflict_source_id),
+            1 => lenient::value(map, &mut self.source_item),
+            2 => lenient::list(map, &mut self.conflict_item_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `ConflictSourceId`.
-    pub fn with_conflict_source_id(mut self, conflict_source_id: impl Into<String>) -> Self {
-        self.conflict_source_id = Some(conflict_source_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ConflictSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SourceItem`.
-    pub fn with_source_item(mut self, source_item: impl Into<String>) -> Self {
-        self.source_item = Some(source_item.into());
-        self
-    }
-    /// Sets `ConflictItemSet`.
-    pub fn with_conflict_item_set(mut self, conflict_item_set: impl IntoIterator<Item = output::ConflictItem>) -> Self {
-        self.conflict_item_set = conflict_item_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConflictSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConflictSource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ConflictSourceId", &self.conflict_source_id)?;
+        fields.opt("SourceItem", &self.source_item)?;
+        fields.list("ConflictItemSet", &self.conflict_item_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) NAT网关超时时间
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionStateTimeouts {
     /// (Chinese only) UDP映射空闲时间，指多少秒以后UDP流停止向端点发送。取值范围为：3-7200秒，默认为10秒。
     ///
     /// Example: `180`
-    #[serde(rename = "UDPMappingTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub udp_mapping_timeout: Option<u64>,
     /// (Chinese only) TCP已建立的连接空闲超时，指多少秒以后连接变为空闲状态。取值范围为：40-10800秒，默认为10800秒。
     ///
     /// Example: `10800`
-    #[serde(rename = "TCPEstablishedConnectionTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcp_established_connection_timeout: Option<u64>,
     /// (Chinese only) TCP TIME_WAIT超时，指完全关闭的TCP连接在到期后保留在NAT映射中的秒数。取值范围为：10-600秒，默认为120秒。
     ///
     /// Example: `120`
-    #[serde(rename = "TCPTimeWaitTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcp_time_wait_timeout: Option<u64>,
 }
 
-impl ConnectionStateTimeouts {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ConnectionStateTimeouts {
-            udp_mapping_timeout: None,
-            tcp_established_connection_timeout: None,
-            tcp_time_wait_timeout: None,
+impl lenient::Reply for ConnectionStateTimeouts {
+    const NAME: &'static str = "ConnectionStateTimeouts";
+    const FIELDS: &'static [&'static str] = &[
+        "UDPMappingTimeout",
+        "TCPEstablishedConnectionTimeout",
+        "TCPTimeWaitTimeout",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.udp_mapping_timeout),
+            1 => lenient::scalar(map, &mut self.tcp_established_connection_timeout),
+            2 => lenient::scalar(map, &mut self.tcp_time_wait_timeout),
+            _ => Ok(()),
         }
     }
-    /// Sets `UDPMappingTimeout`.
-    pub fn with_udp_mapping_timeout(mut self, udp_mapping_timeout: u64) -> Self {
-        self.udp_mapping_timeout = Some(udp_mapping_timeout);
-        self
+}
+
+impl<'de> Deserialize<'de> for ConnectionStateTimeouts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TCPEstablishedConnectionTimeout`.
-    pub fn with_tcp_established_connection_timeout(mut self, tcp_established_connection_timeout: u64) -> Self {
-        self.tcp_established_connection_timeout = Some(tcp_established_connection_timeout);
-        self
-    }
-    /// Sets `TCPTimeWaitTimeout`.
-    pub fn with_tcp_time_wait_timeout(mut self, tcp_time_wait_timeout: u64) -> Self {
-        self.tcp_time_wait_timeout = Some(tcp_time_wait_timeout);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ConnectionStateTimeouts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ConnectionStateTimeouts", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UDPMappingTimeout", &self.udp_mapping_timeout)?;
+        fields.opt("TCPEstablishedConnectionTimeout", &self.tcp_established_connection_timeout)?;
+        fields.opt("TCPTimeWaitTimeout", &self.tcp_time_wait_timeout)?;
+        fields.end()
     }
 }
 
 /// Compliance review request
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CrossBorderCompliance {
     /// Service provider. Valid values: `UNICOM`.
     ///
     /// Example: `UNICOM`
-    #[serde(rename = "ServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub service_provider: Option<String>,
     /// ID of compliance review request.
     ///
     /// Example: `13144`
-    #[serde(rename = "ComplianceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub compliance_id: Option<u64>,
     /// Full company name.
     ///
     /// Example: `腾讯云产品测试公司`
-    #[serde(rename = "Company", default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Unified Social Credit Code.
     ///
     /// Example: `451xxxxxxxxx365K`
-    #[serde(rename = "UniformSocialCreditCode", default, skip_serializing_if = "Option::is_none")]
     pub uniform_social_credit_code: Option<String>,
     /// Legal person.
     ///
     /// Example: `张三`
-    #[serde(rename = "LegalPerson", default, skip_serializing_if = "Option::is_none")]
     pub legal_person: Option<String>,
     /// Issuing authority.
     ///
     /// Example: `B机关`
-    #[serde(rename = "IssuingAuthority", default, skip_serializing_if = "Option::is_none")]
     pub issuing_authority: Option<String>,
     /// Business license.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "BusinessLicense", default, skip_serializing_if = "Option::is_none")]
     pub business_license: Option<String>,
     /// Business address.
     ///
     /// Example: `中国xxx省xxx市xxx`
-    #[serde(rename = "BusinessAddress", default, skip_serializing_if = "Option::is_none")]
     pub business_address: Option<String>,
     /// Zip code.
     ///
     /// Example: `0123013`
-    #[serde(rename = "PostCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub post_code: Option<u64>,
     /// Operator.
     ///
     /// Example: `张三`
-    #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
     /// Operator ID card number.
     ///
     /// Example: `33077xxxxxxxxxxxx1`
-    #[serde(rename = "ManagerId", default, skip_serializing_if = "Option::is_none")]
     pub manager_id: Option<String>,
     /// Operator ID card.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "ManagerIdCard", default, skip_serializing_if = "Option::is_none")]
     pub manager_id_card: Option<String>,
     /// Operator address.
     ///
     /// Example: `中国xxx省xxx市xxx`
-    #[serde(rename = "ManagerAddress", default, skip_serializing_if = "Option::is_none")]
     pub manager_address: Option<String>,
     /// Operator phone number.
     ///
     /// Example: `176xxxxxxx80`
-    #[serde(rename = "ManagerTelephone", default, skip_serializing_if = "Option::is_none")]
     pub manager_telephone: Option<String>,
     /// Email.
     ///
     /// Example: `xxx@xxx.com`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Service handling form.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "ServiceHandlingForm", default, skip_serializing_if = "Option::is_none")]
     pub service_handling_form: Option<String>,
     /// Authorization letter.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "AuthorizationLetter", default, skip_serializing_if = "Option::is_none")]
     pub authorization_letter: Option<String>,
     /// Information security commitment.
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "SafetyCommitment", default, skip_serializing_if = "Option::is_none")]
     pub safety_commitment: Option<String>,
     /// Service start date.
     ///
     /// Example: `2020-10-01`
-    #[serde(rename = "ServiceStartDate", default, skip_serializing_if = "Option::is_none")]
     pub service_start_date: Option<String>,
     /// Service end date.
     ///
     /// Example: `2023-09-30`
-    #[serde(rename = "ServiceEndDate", default, skip_serializing_if = "Option::is_none")]
     pub service_end_date: Option<String>,
     /// Status. Valid values: `PENDING`, `APPROVED`, and `DENY`.
     ///
     /// Example: `APPROVED`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Creation time of the review form.
     ///
     /// Example: `2020-10-01 15:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 法定代表人身份证号。
     ///
     /// Example: `330xxxxxxxxxxxxxx1`
-    #[serde(rename = "LegalPersonId", default, skip_serializing_if = "Option::is_none")]
     pub legal_person_id: Option<String>,
     /// (Chinese only) 法定代表人身份证。
     ///
     /// Example: `https://xxxx.com/xxxx`
-    #[serde(rename = "LegalPersonIdCard", default, skip_serializing_if = "Option::is_none")]
     pub legal_person_id_card: Option<String>,
     /// (Chinese only) 白名单开关是否开启
     ///
     /// Example: `True`
-    #[serde(rename = "WhiteListFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub white_list_flag: Option<bool>,
 }
 
-impl CrossBorderCompliance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CrossBorderCompliance {
-            service_provider: None,
-            compliance_id: None,
-            company: None,
-            uniform_social_credit_code: None,
-            legal_person: None,
-            issuing_authority: None,
-            business_license: None,
-            business_address: None,
-            post_code: None,
-            manager: None,
-            manager_id: None,
-            manager_id_card: None,
-            manager_address: None,
-            manager_telephone: None,
-            email: None,
-            service_handling_form: None,
-            authorization_letter: None,
-            safety_commitment: None,
-            service_start_date: None,
-            service_end_date: None,
-            state: None,
-            created_time: None,
-            legal_person_id: None,
-            legal_person_id_card: None,
-            white_list_flag: None,
+impl lenient::Reply for CrossBorderCompliance {
+    const NAME: &'static str = "CrossBorderCompliance";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceProvider",
+        "ComplianceId",
+        "Company",
+        "UniformSocialCreditCode",
+        "LegalPerson",
+        "IssuingAuthority",
+        "BusinessLicense",
+        "BusinessAddress",
+        "PostCode",
+        "Manager",
+        "ManagerId",
+        "ManagerIdCard",
+        "ManagerAddress",
+        "ManagerTelephone",
+        "Email",
+        "ServiceHandlingForm",
+        "AuthorizationLetter",
+        "SafetyCommitment",
+        "ServiceStartDate",
+        "ServiceEndDate",
+        "State",
+        "CreatedTime",
+        "LegalPersonId",
+        "LegalPersonIdCard",
+        "WhiteListFlag",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_provider),
+            1 => lenient::scalar(map, &mut self.compliance_id),
+            2 => lenient::value(map, &mut self.company),
+            3 => lenient::value(map, &mut self.uniform_social_credit_code),
+            4 => lenient::value(map, &mut self.legal_person),
+            5 => lenient::value(map, &mut self.issuing_authority),
+            6 => lenient::value(map, &mut self.business_license),
+            7 => lenient::value(map, &mut self.business_address),
+            8 => lenient::scalar(map, &mut self.post_code),
+            9 => lenient::value(map, &mut self.manager),
+            10 => lenient::value(map, &mut self.manager_id),
+            11 => lenient::value(map, &mut self.manager_id_card),
+            12 => lenient::value(map, &mut self.manager_address),
+            13 => lenient::value(map, &mut self.manager_telephone),
+            14 => lenient::value(map, &mut self.email),
+            15 => lenient::value(map, &mut self.service_handling_form),
+            16 => lenient::value(map, &mut self.authorization_letter),
+            17 => lenient::value(map, &mut self.safety_commitment),
+            18 => lenient::value(map, &mut self.service_start_date),
+            19 => lenient::value(map, &mut self.service_end_date),
+            20 => lenient::value(map, &mut self.state),
+            21 => lenient::value(map, &mut self.created_time),
+            22 => lenient::value(map, &mut self.legal_person_id),
+            23 => lenient::value(map, &mut self.legal_person_id_card),
+            24 => lenient::scalar(map, &mut self.white_list_flag),
+            _ => Ok(()),
         }
     }
-    /// Sets `ServiceProvider`.
-    pub fn with_service_provider(mut self, service_provider: impl Into<String>) -> Self {
-        self.service_provider = Some(service_provider.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CrossBorderCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ComplianceId`.
-    pub fn with_compliance_id(mut self, compliance_id: u64) -> Self {
-        self.compliance_id = Some(compliance_id);
-        self
-    }
-    /// Sets `Company`.
-    pub fn with_company(mut self, company: impl Into<String>) -> Self {
-        self.company = Some(company.into());
-        self
-    }
-    /// Sets `UniformSocialCreditCode`.
-    pub fn with_uniform_social_credit_code(mut self, uniform_social_credit_code: impl Into<String>) -> Self {
-        self.uniform_social_credit_code = Some(uniform_social_credit_code.into());
-        self
-    }
-    /// Sets `LegalPerson`.
-    pub fn with_legal_person(mut self, legal_person: impl Into<String>) -> Self {
-        self.legal_person = Some(legal_person.into());
-        self
-    }
-    /// Sets `IssuingAuthority`.
-    pub fn with_issuing_authority(mut self, issuing_authority: impl Into<String>) -> Self {
-        self.issuing_authority = Some(issuing_authority.into());
-        self
-    }
-    /// Sets `BusinessLicense`.
-    pub fn with_business_license(mut self, business_license: impl Into<String>) -> Self {
-        self.business_license = Some(business_license.into());
-        self
-    }
-    /// Sets `BusinessAddress`.
-    pub fn with_business_address(mut self, business_address: impl Into<String>) -> Self {
-        self.business_address = Some(business_address.into());
-        self
-    }
-    /// Sets `PostCode`.
-    pub fn with_post_code(mut self, post_code: u64) -> Self {
-        self.post_code = Some(post_code);
-        self
-    }
-    /// Sets `Manager`.
-    pub fn with_manager(mut self, manager: impl Into<String>) -> Self {
-        self.manager = Some(manager.into());
-        self
-    }
-    /// Sets `ManagerId`.
-    pub fn with_manager_id(mut self, manager_id: impl Into<String>) -> Self {
-        self.manager_id = Some(manager_id.into());
-        self
-    }
-    /// Sets `ManagerIdCard`.
-    pub fn with_manager_id_card(mut self, manager_id_card: impl Into<String>) -> Self {
-        self.manager_id_card = Some(manager_id_card.into());
-        self
-    }
-    /// Sets `ManagerAddress`.
-    pub fn with_manager_address(mut self, manager_address: impl Into<String>) -> Self {
-        self.manager_address = Some(manager_address.into());
-        self
-    }
-    /// Sets `ManagerTelephone`.
-    pub fn with_manager_telephone(mut self, manager_telephone: impl Into<String>) -> Self {
-        self.manager_telephone = Some(manager_telephone.into());
-        self
-    }
-    /// Sets `Email`.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-    /// Sets `ServiceHandlingForm`.
-    pub fn with_service_handling_form(mut self, service_handling_form: impl Into<String>) -> Self {
-        self.service_handling_form = Some(service_handling_form.into());
-        self
-    }
-    /// Sets `AuthorizationLetter`.
-    pub fn with_authorization_letter(mut self, authorization_letter: impl Into<String>) -> Self {
-        self.authorization_letter = Some(authorization_letter.into());
-        self
-    }
-    /// Sets `SafetyCommitment`.
-    pub fn with_safety_commitment(mut self, safety_commitment: impl Into<String>) -> Self {
-        self.safety_commitment = Some(safety_commitment.into());
-        self
-    }
-    /// Sets `ServiceStartDate`.
-    pub fn with_service_start_date(mut self, service_start_date: impl Into<String>) -> Self {
-        self.service_start_date = Some(service_start_date.into());
-        self
-    }
-    /// Sets `ServiceEndDate`.
-    pub fn with_service_end_date(mut self, service_end_date: impl Into<String>) -> Self {
-        self.service_end_date = Some(service_end_date.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `LegalPersonId`.
-    pub fn with_legal_person_id(mut self, legal_person_id: impl Into<String>) -> Self {
-        self.legal_person_id = Some(legal_person_id.into());
-        self
-    }
-    /// Sets `LegalPersonIdCard`.
-    pub fn with_legal_person_id_card(mut self, legal_person_id_card: impl Into<String>) -> Self {
-        self.legal_person_id_card = Some(legal_person_id_card.into());
-        self
-    }
-    /// Sets `WhiteListFlag`.
-    pub fn with_white_list_flag(mut self, white_list_flag: bool) -> Self {
-        self.white_list_flag = Some(white_list_flag);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CrossBorderCompliance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CrossBorderCompliance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceProvider", &self.service_provider)?;
+        fields.opt("ComplianceId", &self.compliance_id)?;
+        fields.opt("Company", &self.company)?;
+        fields.opt("UniformSocialCreditCode", &self.uniform_social_credit_code)?;
+        fields.opt("LegalPerson", &self.legal_person)?;
+        fields.opt("IssuingAuthority", &self.issuing_authority)?;
+        fields.opt("BusinessLicense", &self.business_license)?;
+        fields.opt("BusinessAddress", &self.business_address)?;
+        fields.opt("PostCode", &self.post_code)?;
+        fields.opt("Manager", &self.manager)?;
+        fields.opt("ManagerId", &self.manager_id)?;
+        fields.opt("ManagerIdCard", &self.manager_id_card)?;
+        fields.opt("ManagerAddress", &self.manager_address)?;
+        fields.opt("ManagerTelephone", &self.manager_telephone)?;
+        fields.opt("Email", &self.email)?;
+        fields.opt("ServiceHandlingForm", &self.service_handling_form)?;
+        fields.opt("AuthorizationLetter", &self.authorization_letter)?;
+        fields.opt("SafetyCommitment", &self.safety_commitment)?;
+        fields.opt("ServiceStartDate", &self.service_start_date)?;
+        fields.opt("ServiceEndDate", &self.service_end_date)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("LegalPersonId", &self.legal_person_id)?;
+        fields.opt("LegalPersonIdCard", &self.legal_person_id_card)?;
+        fields.opt("WhiteListFlag", &self.white_list_flag)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 跨境带宽监控数据
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CrossBorderFlowMonitorData {
     /// (Chinese only) 入带宽，单位：`bps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "InBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub in_bandwidth: Vec<i64>,
     /// (Chinese only) 出带宽，单位：`bps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "OutBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub out_bandwidth: Vec<i64>,
     /// (Chinese only) 入包，单位：`pps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub in_pkg: Vec<i64>,
     /// (Chinese only) 出包，单位：`pps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
-    #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub out_pkg: Vec<i64>,
 }
 
-impl CrossBorderFlowMonitorData {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CrossBorderFlowMonitorData {
-            in_bandwidth: Vec::new(),
-            out_bandwidth: Vec::new(),
-            in_pkg: Vec::new(),
-            out_pkg: Vec::new(),
+impl lenient::Reply for CrossBorderFlowMonitorData {
+    const NAME: &'static str = "CrossBorderFlowMonitorData";
+    const FIELDS: &'static [&'static str] = &[
+        "InBandwidth",
+        "OutBandwidth",
+        "InPkg",
+        "OutPkg",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalars(map, &mut self.in_bandwidth),
+            1 => lenient::scalars(map, &mut self.out_bandwidth),
+            2 => lenient::scalars(map, &mut self.in_pkg),
+            3 => lenient::scalars(map, &mut self.out_pkg),
+            _ => Ok(()),
         }
     }
-    /// Sets `InBandwidth`.
-    pub fn with_in_bandwidth(mut self, in_bandwidth: impl IntoIterator<Item = i64>) -> Self {
-        self.in_bandwidth = in_bandwidth.into_iter().collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for CrossBorderFlowMonitorData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `OutBandwidth`.
-    pub fn with_out_bandwidth(mut self, out_bandwidth: impl IntoIterator<Item = i64>) -> Self {
-        self.out_bandwidth = out_bandwidth.into_iter().collect();
-        self
-    }
-    /// Sets `InPkg`.
-    pub fn with_in_pkg(mut self, in_pkg: impl IntoIterator<Item = i64>) -> Self {
-        self.in_pkg = in_pkg.into_iter().collect();
-        self
-    }
-    /// Sets `OutPkg`.
-    pub fn with_out_pkg(mut self, out_pkg: impl IntoIterator<Item = i64>) -> Self {
-        self.out_pkg = out_pkg.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CrossBorderFlowMonitorData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CrossBorderFlowMonitorData", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("InBandwidth", &self.in_bandwidth)?;
+        fields.list("OutBandwidth", &self.out_bandwidth)?;
+        fields.list("InPkg", &self.in_pkg)?;
+        fields.list("OutPkg", &self.out_pkg)?;
+        fields.end()
     }
 }
 
 /// Customer Gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerGateway {
     /// The unique ID of the customer gateway
     ///
     /// Example: `cgw-021cr501`
-    #[serde(rename = "CustomerGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// Gateway Name
     ///
     /// Example: `对端网关-1`
-    #[serde(rename = "CustomerGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_name: Option<String>,
     /// Public network address
     ///
     /// Example: `12.31.451.4`
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The creation time.
     ///
     /// Example: `2024-11-15 10:33:22`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// BGP ASN。
     ///
     /// Example: `2731`
-    #[serde(rename = "BgpAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<u64>,
     /// (Chinese only)
     ///
     /// 关联通道数
     ///
     /// Example: `2`
-    #[serde(rename = "VpnConnNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpn_conn_num: Option<u64>,
     /// (Chinese only)
     ///
     /// 标签信息
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl CustomerGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CustomerGateway {
-            customer_gateway_id: None,
-            customer_gateway_name: None,
-            ip_address: None,
-            created_time: None,
-            bgp_asn: None,
-            vpn_conn_num: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for CustomerGateway {
+    const NAME: &'static str = "CustomerGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "CustomerGatewayId",
+        "CustomerGatewayName",
+        "IpAddress",
+        "CreatedTime",
+        "BgpAsn",
+        "VpnConnNum",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.customer_gateway_id),
+            1 => lenient::value(map, &mut self.customer_gateway_name),
+            2 => lenient::value(map, &mut self.ip_address),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::scalar(map, &mut self.bgp_asn),
+            5 => lenient::scalar(map, &mut self.vpn_conn_num),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, customer_gateway_id: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(customer_gateway_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CustomerGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CustomerGatewayName`.
-    pub fn with_customer_gateway_name(mut self, customer_gateway_name: impl Into<String>) -> Self {
-        self.customer_gateway_name = Some(customer_gateway_name.into());
-        self
-    }
-    /// Sets `IpAddress`.
-    pub fn with_ip_address(mut self, ip_address: impl Into<String>) -> Self {
-        self.ip_address = Some(ip_address.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, bgp_asn: u64) -> Self {
-        self.bgp_asn = Some(bgp_asn);
-        self
-    }
-    /// Sets `VpnConnNum`.
-    pub fn with_vpn_conn_num(mut self, vpn_conn_num: u64) -> Self {
-        self.vpn_conn_num = Some(vpn_conn_num);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CustomerGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CustomerGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CustomerGatewayId", &self.customer_gateway_id)?;
+        fields.opt("CustomerGatewayName", &self.customer_gateway_name)?;
+        fields.opt("IpAddress", &self.ip_address)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("BgpAsn", &self.bgp_asn)?;
+        fields.opt("VpnConnNum", &self.vpn_conn_num)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Customer gateway vendor information object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CustomerGatewayVendor {
     /// Platform.
     ///
     /// Required. Example: `comware`
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// Software version.
     ///
     /// Required. Example: `V1.0`
-    #[serde(rename = "SoftwareVersion", default, skip_serializing_if = "Option::is_none")]
     pub software_version: Option<String>,
     /// Vendor name.
     ///
     /// Required. Example: `h3c`
-    #[serde(rename = "VendorName", default, skip_serializing_if = "Option::is_none")]
     pub vendor_name: Option<String>,
 }
 
-impl CustomerGatewayVendor {
-    /// With the fields a request must carry.
-    pub fn new(platform: impl Into<String>, software_version: impl Into<String>, vendor_name: impl Into<String>) -> Self {
-        CustomerGatewayVendor {
-            platform: Some(platform.into()),
-            software_version: Some(software_version.into()),
-            vendor_name: Some(vendor_name.into()),
+impl lenient::Reply for CustomerGatewayVendor {
+    const NAME: &'static str = "CustomerGatewayVendor";
+    const FIELDS: &'static [&'static str] = &[
+        "Platform",
+        "SoftwareVersion",
+        "VendorName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.platform),
+            1 => lenient::value(map, &mut self.software_version),
+            2 => lenient::value(map, &mut self.vendor_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for CustomerGatewayVendor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CustomerGatewayVendor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CustomerGatewayVendor", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Platform", &self.platform)?;
+        fields.opt("SoftwareVersion", &self.software_version)?;
+        fields.opt("VendorName", &self.vendor_name)?;
+        fields.end()
+    }
+}
+
 /// A CVM instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CvmInstance {
     /// VPC instance ID.
     ///
     /// Example: `vpc-kngiybxl`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID.
     ///
     /// Example: `subnet-hj3he929`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// CVM instance ID.
     ///
     /// Example: `ins-nswq8wkq`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// CVM Name
     ///
     /// Example: `demo`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// CVM status.
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// Number of CPU cores in an instance (in core).
     ///
     /// Example: `8`
-    #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// Instance’s memory capacity. Unit: GB.
     ///
     /// Example: `32`
-    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// The creation time.
     ///
     /// Example: `2020-06-08 10:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Instance type.
     ///
     /// Example: `SA3.2XLARGE32`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance ENI quota (including primary ENIs).
     ///
     /// Example: `6`
-    #[serde(rename = "EniLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_limit: Option<u64>,
     /// Private IP quoata for instance ENIs (including primary ENIs).
     ///
     /// Example: `20`
-    #[serde(rename = "EniIpLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_ip_limit: Option<u64>,
     /// The number of ENIs (including primary ENIs) bound to a instance.
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceEniCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_eni_count: Option<u64>,
 }
 
-impl CvmInstance {
-    /// With every field unset.
-    pub fn new() -> Self {
-        CvmInstance {
-            vpc_id: None,
-            subnet_id: None,
-            instance_id: None,
-            instance_name: None,
-            instance_state: None,
-            cpu: None,
-            memory: None,
-            created_time: None,
-            instance_type: None,
-            eni_limit: None,
-            eni_ip_limit: None,
-            instance_eni_count: None,
+impl lenient::Reply for CvmInstance {
+    const NAME: &'static str = "CvmInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "InstanceId",
+        "InstanceName",
+        "InstanceState",
+        "CPU",
+        "Memory",
+        "CreatedTime",
+        "InstanceType",
+        "EniLimit",
+        "EniIpLimit",
+        "InstanceEniCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.instance_name),
+            4 => lenient::value(map, &mut self.instance_state),
+            5 => lenient::scalar(map, &mut self.cpu),
+            6 => lenient::scalar(map, &mut self.memory),
+            7 => lenient::value(map, &mut self.created_time),
+            8 => lenient::value(map, &mut self.instance_type),
+            9 => lenient::scalar(map, &mut self.eni_limit),
+            10 => lenient::scalar(map, &mut self.eni_ip_limit),
+            11 => lenient::scalar(map, &mut self.instance_eni_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for CvmInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceState`.
-    pub fn with_instance_state(mut self, instance_state: impl Into<String>) -> Self {
-        self.instance_state = Some(instance_state.into());
-        self
-    }
-    /// Sets `CPU`.
-    pub fn with_cpu(mut self, cpu: u64) -> Self {
-        self.cpu = Some(cpu);
-        self
-    }
-    /// Sets `Memory`.
-    pub fn with_memory(mut self, memory: u64) -> Self {
-        self.memory = Some(memory);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `EniLimit`.
-    pub fn with_eni_limit(mut self, eni_limit: u64) -> Self {
-        self.eni_limit = Some(eni_limit);
-        self
-    }
-    /// Sets `EniIpLimit`.
-    pub fn with_eni_ip_limit(mut self, eni_ip_limit: u64) -> Self {
-        self.eni_ip_limit = Some(eni_ip_limit);
-        self
-    }
-    /// Sets `InstanceEniCount`.
-    pub fn with_instance_eni_count(mut self, instance_eni_count: u64) -> Self {
-        self.instance_eni_count = Some(instance_eni_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for CvmInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "CvmInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceState", &self.instance_state)?;
+        fields.opt("CPU", &self.cpu)?;
+        fields.opt("Memory", &self.memory)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("EniLimit", &self.eni_limit)?;
+        fields.opt("EniIpLimit", &self.eni_ip_limit)?;
+        fields.opt("InstanceEniCount", &self.instance_eni_count)?;
+        fields.end()
     }
 }
 
 /// Default VPC and subnet
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DefaultVpcSubnet {
     /// Default VPC ID
     ///
     /// Required. Example: `vpc-6vbg797r`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Default subnet ID
     ///
     /// Required. Example: `subnet-3opmksyg`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Default VPC name
     ///
     /// Example: `Default-VPC`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Default subnet name
     ///
     /// Example: `Default-Subnet`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// Default subnet IP range
     ///
     /// Example: `172.16.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
 }
 
-impl DefaultVpcSubnet {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
-        DefaultVpcSubnet {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            vpc_name: None,
-            subnet_name: None,
-            cidr_block: None,
+impl lenient::Reply for DefaultVpcSubnet {
+    const NAME: &'static str = "DefaultVpcSubnet";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "VpcName",
+        "SubnetName",
+        "CidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.vpc_name),
+            3 => lenient::value(map, &mut self.subnet_name),
+            4 => lenient::value(map, &mut self.cidr_block),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DefaultVpcSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DefaultVpcSubnet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DefaultVpcSubnet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 用户可选的可用区信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DesignatedZoneInfoDict {
     /// (Chinese only) 可用区Id
     ///
     /// Example: `ap-guangzhou-tez-guangzhou-1`
-    #[serde(rename = "DesignatedZone", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone: Option<String>,
     /// (Chinese only) 可用区名称
     ///
     /// Example: `广州边缘一区`
-    #[serde(rename = "DesignatedZoneName", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone_name: Option<String>,
     /// (Chinese only) 可用区类型
     ///
     /// Example: `TEZ`
-    #[serde(rename = "DesignatedZoneType", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone_type: Option<String>,
 }
 
-impl DesignatedZoneInfoDict {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DesignatedZoneInfoDict {
-            designated_zone: None,
-            designated_zone_name: None,
-            designated_zone_type: None,
+impl lenient::Reply for DesignatedZoneInfoDict {
+    const NAME: &'static str = "DesignatedZoneInfoDict";
+    const FIELDS: &'static [&'static str] = &[
+        "DesignatedZone",
+        "DesignatedZoneName",
+        "DesignatedZoneType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.designated_zone),
+            1 => lenient::value(map, &mut self.designated_zone_name),
+            2 => lenient::value(map, &mut self.designated_zone_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `DesignatedZone`.
-    pub fn with_designated_zone(mut self, designated_zone: impl Into<String>) -> Self {
-        self.designated_zone = Some(designated_zone.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DesignatedZoneInfoDict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DesignatedZoneName`.
-    pub fn with_designated_zone_name(mut self, designated_zone_name: impl Into<String>) -> Self {
-        self.designated_zone_name = Some(designated_zone_name.into());
-        self
-    }
-    /// Sets `DesignatedZoneType`.
-    pub fn with_designated_zone_type(mut self, designated_zone_type: impl Into<String>) -> Self {
-        self.designated_zone_type = Some(designated_zone_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DesignatedZoneInfoDict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DesignatedZoneInfoDict", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DesignatedZone", &self.designated_zone)?;
+        fields.opt("DesignatedZoneName", &self.designated_zone_name)?;
+        fields.opt("DesignatedZoneType", &self.designated_zone_type)?;
+        fields.end()
     }
 }
 
 /// The port forwarding rules of the NAT gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DestinationIpPortTranslationNatRule {
     /// Network protocol. Valid values: `TCP`, `UDP`.
     ///
     /// Required. Example: `TCP`
-    #[serde(rename = "IpProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// EIP.
     ///
     /// Required. Example: `114.182.81.73`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public network port.
     ///
     /// Required. Example: `80`
-    #[serde(rename = "PublicPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u64>,
     /// Private network address.
     ///
     /// Required. Example: `192.168.4.43`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Private network port.
     ///
     /// Required. Example: `80`
-    #[serde(rename = "PrivatePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub private_port: Option<u64>,
     /// Description of NAT gateway forwarding rules.
     ///
     /// Example: `webservice`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl DestinationIpPortTranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(ip_protocol: impl Into<String>, public_ip_address: impl Into<String>, public_port: u64, private_ip_address: impl Into<String>, private_port: u64) -> Self {
-        DestinationIpPortTranslationNatRule {
-            ip_protocol: Some(ip_protocol.into()),
-            public_ip_address: Some(public_ip_address.into()),
-            public_port: Some(public_port),
-            private_ip_address: Some(private_ip_address.into()),
-            private_port: Some(private_port),
-            description: None,
+impl lenient::Reply for DestinationIpPortTranslationNatRule {
+    const NAME: &'static str = "DestinationIpPortTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "IpProtocol",
+        "PublicIpAddress",
+        "PublicPort",
+        "PrivateIpAddress",
+        "PrivatePort",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip_protocol),
+            1 => lenient::value(map, &mut self.public_ip_address),
+            2 => lenient::scalar(map, &mut self.public_port),
+            3 => lenient::value(map, &mut self.private_ip_address),
+            4 => lenient::scalar(map, &mut self.private_port),
+            5 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DestinationIpPortTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DestinationIpPortTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IpProtocol", &self.ip_protocol)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("PublicPort", &self.public_port)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("PrivatePort", &self.private_port)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 描述 DhcpIp 信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DhcpIp {
     /// (Chinese only) `DhcpIp`的`ID`，是`DhcpIp`的唯一标识。
     ///
     /// Example: `dhcpip-kelim00k`
-    #[serde(rename = "DhcpIpId", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_ip_id: Option<String>,
     /// (Chinese only) `DhcpIp`所在私有网络`ID`。
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) `DhcpIp`所在子网`ID`。
     ///
     /// Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// (Chinese only) `DhcpIp`的名称。
     ///
     /// Example: `demo`
-    #[serde(rename = "DhcpIpName", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_ip_name: Option<String>,
     /// (Chinese only) IP地址。
     ///
     /// Example: `192.168.0.10`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// (Chinese only) 绑定`EIP`。
     ///
     /// Example: `123.100.10.171`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
     /// (Chinese only) `DhcpIp`关联弹性网卡`ID`。
     ///
     /// Example: `eni-8g66q1hr`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// (Chinese only) 被绑定的实例`ID`。
     ///
     /// Example: `ins-md35dfai`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 状态：
     ///
@@ -4118,112 +3782,90 @@ pub struct DhcpIp {
     /// - `UNBIND`：未绑定
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2020-06-02 16:28:38`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl DhcpIp {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DhcpIp {
-            dhcp_ip_id: None,
-            vpc_id: None,
-            subnet_id: None,
-            dhcp_ip_name: None,
-            private_ip_address: None,
-            address_ip: None,
-            network_interface_id: None,
-            instance_id: None,
-            state: None,
-            created_time: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for DhcpIp {
+    const NAME: &'static str = "DhcpIp";
+    const FIELDS: &'static [&'static str] = &[
+        "DhcpIpId",
+        "VpcId",
+        "SubnetId",
+        "DhcpIpName",
+        "PrivateIpAddress",
+        "AddressIp",
+        "NetworkInterfaceId",
+        "InstanceId",
+        "State",
+        "CreatedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.dhcp_ip_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.dhcp_ip_name),
+            4 => lenient::value(map, &mut self.private_ip_address),
+            5 => lenient::value(map, &mut self.address_ip),
+            6 => lenient::value(map, &mut self.network_interface_id),
+            7 => lenient::value(map, &mut self.instance_id),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `DhcpIpId`.
-    pub fn with_dhcp_ip_id(mut self, dhcp_ip_id: impl Into<String>) -> Self {
-        self.dhcp_ip_id = Some(dhcp_ip_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DhcpIp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `DhcpIpName`.
-    pub fn with_dhcp_ip_name(mut self, dhcp_ip_name: impl Into<String>) -> Self {
-        self.dhcp_ip_name = Some(dhcp_ip_name.into());
-        self
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
-    }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DhcpIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DhcpIp", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DhcpIpId", &self.dhcp_ip_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("DhcpIpName", &self.dhcp_ip_name)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Direct Connect gateway object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectConnectGateway {
     /// Direct Connect `ID`.
     ///
     /// Example: `dcg-e6mxyyvj`
-    #[serde(rename = "DirectConnectGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_id: Option<String>,
     /// Direct Connect gateway name.
     ///
     /// Example: `我的网关01`
-    #[serde(rename = "DirectConnectGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_name: Option<String>,
     /// The `ID` of the `VPC` instance associated with the Direct Connect gateway.
     ///
     /// Example: `vpc-hm2okght`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The associated network type:
     ///
@@ -4231,7 +3873,6 @@ pub struct DirectConnectGateway {
     /// - `CCN` - CCN
     ///
     /// Example: `CCN`
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// The `ID` of the associated network instance:
     ///
@@ -4239,7 +3880,6 @@ pub struct DirectConnectGateway {
     /// - When the NetworkType is `CCN`, this value is the CCN instance `ID`
     ///
     /// Example: `ccn-4rukgymd`
-    #[serde(rename = "NetworkInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub network_instance_id: Option<String>,
     /// Gateway type:
     ///
@@ -4249,22 +3889,18 @@ pub struct DirectConnectGateway {
     /// NAT type supports network address switch configuration. After the type is confirmed, it cannot be modified. A VPC can create one NAT-type Direct Connect gateway and one non-NAT-type Direct Connect gateway
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2020-02-01 12:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Direct Connect gateway IP.
     ///
     /// Example: `10.212.253.59`
-    #[serde(rename = "DirectConnectGatewayIp", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_ip: Option<String>,
     /// The `ID` of the `CCN` instance associated with the Direct Connect gateway.
     ///
     /// Example: `ccn-4rukgymd`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// The route-learning type of the CCN:
     ///
@@ -4272,47 +3908,39 @@ pub struct DirectConnectGateway {
     /// - `STATIC` - Static, that is, user-configured.
     ///
     /// Example: `BGP`
-    #[serde(rename = "CcnRouteType", default, skip_serializing_if = "Option::is_none")]
     pub ccn_route_type: Option<String>,
     /// Whether BGP is enabled.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableBGP", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<bool>,
     /// Whether to enable BGP's `community` attribute. Valid values: enable, disable
     ///
     /// Example: `false`
-    #[serde(rename = "EnableBGPCommunity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_bgp_community: Option<bool>,
     /// ID of the NAT gateway bound.
     /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// Example: `NAT-TEST`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// Whether the direct connect gateway supports the VXLAN architecture.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "VXLANSupport", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub vxlan_support: Vec<bool>,
     /// CCN route publishing mode. Valid values: `standard` and `exquisite`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `standard`
-    #[serde(rename = "ModeType", default, skip_serializing_if = "Option::is_none")]
     pub mode_type: Option<String>,
     /// Whether the direct connect gateway is for an edge zone.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `false`
-    #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
     /// Availability zone where the direct connect gateway resides.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The status of gateway traffic monitoring
     /// 0: disable
@@ -4320,13 +3948,11 @@ pub struct DirectConnectGateway {
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "EnableFlowDetails", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_flow_details: Option<u64>,
     /// The last time when the gateway traffic monitoring is enabled/disabled
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2020-02-01 12:00:00`
-    #[serde(rename = "FlowDetailsUpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub flow_details_update_time: Option<String>,
     /// Whether gateway traffic monitoring is supported
     /// 0: No
@@ -4334,7 +3960,6 @@ pub struct DirectConnectGateway {
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `1`
-    #[serde(rename = "NewAfc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_afc: Option<u64>,
     /// Direct connect gateway access network types:
     ///
@@ -4345,1081 +3970,911 @@ pub struct DirectConnectGateway {
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `VXLAN`
-    #[serde(rename = "AccessNetworkType", default, skip_serializing_if = "Option::is_none")]
     pub access_network_type: Option<String>,
     /// AZ list of direct connect gateway with cross-AZ placement groups
     /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `["ap-guangzhou-1"]`
-    #[serde(rename = "HaZoneList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ha_zone_list: Vec<String>,
     /// (Chinese only) 专线网关自定义ASN
     ///
     /// Example: `45090`
-    #[serde(rename = "GatewayAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gateway_asn: Option<u64>,
 }
 
-impl DirectConnectGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DirectConnectGateway {
-            direct_connect_gateway_id: None,
-            direct_connect_gateway_name: None,
-            vpc_id: None,
-            network_type: None,
-            network_instance_id: None,
-            gateway_type: None,
-            create_time: None,
-            direct_connect_gateway_ip: None,
-            ccn_id: None,
-            ccn_route_type: None,
-            enable_bgp: None,
-            enable_bgp_community: None,
-            nat_gateway_id: None,
-            vxlan_support: Vec::new(),
-            mode_type: None,
-            local_zone: None,
-            zone: None,
-            enable_flow_details: None,
-            flow_details_update_time: None,
-            new_afc: None,
-            access_network_type: None,
-            ha_zone_list: Vec::new(),
-            gateway_asn: None,
+impl lenient::Reply for DirectConnectGateway {
+    const NAME: &'static str = "DirectConnectGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "DirectConnectGatewayId",
+        "DirectConnectGatewayName",
+        "VpcId",
+        "NetworkType",
+        "NetworkInstanceId",
+        "GatewayType",
+        "CreateTime",
+        "DirectConnectGatewayIp",
+        "CcnId",
+        "CcnRouteType",
+        "EnableBGP",
+        "EnableBGPCommunity",
+        "NatGatewayId",
+        "VXLANSupport",
+        "ModeType",
+        "LocalZone",
+        "Zone",
+        "EnableFlowDetails",
+        "FlowDetailsUpdateTime",
+        "NewAfc",
+        "AccessNetworkType",
+        "HaZoneList",
+        "GatewayAsn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.direct_connect_gateway_id),
+            1 => lenient::value(map, &mut self.direct_connect_gateway_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.network_type),
+            4 => lenient::value(map, &mut self.network_instance_id),
+            5 => lenient::value(map, &mut self.gateway_type),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::value(map, &mut self.direct_connect_gateway_ip),
+            8 => lenient::value(map, &mut self.ccn_id),
+            9 => lenient::value(map, &mut self.ccn_route_type),
+            10 => lenient::scalar(map, &mut self.enable_bgp),
+            11 => lenient::scalar(map, &mut self.enable_bgp_community),
+            12 => lenient::value(map, &mut self.nat_gateway_id),
+            13 => lenient::scalars(map, &mut self.vxlan_support),
+            14 => lenient::value(map, &mut self.mode_type),
+            15 => lenient::scalar(map, &mut self.local_zone),
+            16 => lenient::value(map, &mut self.zone),
+            17 => lenient::scalar(map, &mut self.enable_flow_details),
+            18 => lenient::value(map, &mut self.flow_details_update_time),
+            19 => lenient::scalar(map, &mut self.new_afc),
+            20 => lenient::value(map, &mut self.access_network_type),
+            21 => lenient::list(map, &mut self.ha_zone_list),
+            22 => lenient::scalar(map, &mut self.gateway_asn),
+            _ => Ok(()),
         }
     }
-    /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, direct_connect_gateway_id: impl Into<String>) -> Self {
-        self.direct_connect_gateway_id = Some(direct_connect_gateway_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DirectConnectGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DirectConnectGatewayName`.
-    pub fn with_direct_connect_gateway_name(mut self, direct_connect_gateway_name: impl Into<String>) -> Self {
-        self.direct_connect_gateway_name = Some(direct_connect_gateway_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, network_type: impl Into<String>) -> Self {
-        self.network_type = Some(network_type.into());
-        self
-    }
-    /// Sets `NetworkInstanceId`.
-    pub fn with_network_instance_id(mut self, network_instance_id: impl Into<String>) -> Self {
-        self.network_instance_id = Some(network_instance_id.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `DirectConnectGatewayIp`.
-    pub fn with_direct_connect_gateway_ip(mut self, direct_connect_gateway_ip: impl Into<String>) -> Self {
-        self.direct_connect_gateway_ip = Some(direct_connect_gateway_ip.into());
-        self
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `CcnRouteType`.
-    pub fn with_ccn_route_type(mut self, ccn_route_type: impl Into<String>) -> Self {
-        self.ccn_route_type = Some(ccn_route_type.into());
-        self
-    }
-    /// Sets `EnableBGP`.
-    pub fn with_enable_bgp(mut self, enable_bgp: bool) -> Self {
-        self.enable_bgp = Some(enable_bgp);
-        self
-    }
-    /// Sets `EnableBGPCommunity`.
-    pub fn with_enable_bgp_community(mut self, enable_bgp_community: bool) -> Self {
-        self.enable_bgp_community = Some(enable_bgp_community);
-        self
-    }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `VXLANSupport`.
-    pub fn with_vxlan_support(mut self, vxlan_support: impl IntoIterator<Item = bool>) -> Self {
-        self.vxlan_support = vxlan_support.into_iter().collect();
-        self
-    }
-    /// Sets `ModeType`.
-    pub fn with_mode_type(mut self, mode_type: impl Into<String>) -> Self {
-        self.mode_type = Some(mode_type.into());
-        self
-    }
-    /// Sets `LocalZone`.
-    pub fn with_local_zone(mut self, local_zone: bool) -> Self {
-        self.local_zone = Some(local_zone);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `EnableFlowDetails`.
-    pub fn with_enable_flow_details(mut self, enable_flow_details: u64) -> Self {
-        self.enable_flow_details = Some(enable_flow_details);
-        self
-    }
-    /// Sets `FlowDetailsUpdateTime`.
-    pub fn with_flow_details_update_time(mut self, flow_details_update_time: impl Into<String>) -> Self {
-        self.flow_details_update_time = Some(flow_details_update_time.into());
-        self
-    }
-    /// Sets `NewAfc`.
-    pub fn with_new_afc(mut self, new_afc: u64) -> Self {
-        self.new_afc = Some(new_afc);
-        self
-    }
-    /// Sets `AccessNetworkType`.
-    pub fn with_access_network_type(mut self, access_network_type: impl Into<String>) -> Self {
-        self.access_network_type = Some(access_network_type.into());
-        self
-    }
-    /// Sets `HaZoneList`.
-    pub fn with_ha_zone_list(mut self, ha_zone_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.ha_zone_list = ha_zone_list.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `GatewayAsn`.
-    pub fn with_gateway_asn(mut self, gateway_asn: u64) -> Self {
-        self.gateway_asn = Some(gateway_asn);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DirectConnectGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DirectConnectGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        fields.opt("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("NetworkType", &self.network_type)?;
+        fields.opt("NetworkInstanceId", &self.network_instance_id)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("DirectConnectGatewayIp", &self.direct_connect_gateway_ip)?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("CcnRouteType", &self.ccn_route_type)?;
+        fields.opt("EnableBGP", &self.enable_bgp)?;
+        fields.opt("EnableBGPCommunity", &self.enable_bgp_community)?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.list("VXLANSupport", &self.vxlan_support)?;
+        fields.opt("ModeType", &self.mode_type)?;
+        fields.opt("LocalZone", &self.local_zone)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("EnableFlowDetails", &self.enable_flow_details)?;
+        fields.opt("FlowDetailsUpdateTime", &self.flow_details_update_time)?;
+        fields.opt("NewAfc", &self.new_afc)?;
+        fields.opt("AccessNetworkType", &self.access_network_type)?;
+        fields.list("HaZoneList", &self.ha_zone_list)?;
+        fields.opt("GatewayAsn", &self.gateway_asn)?;
+        fields.end()
     }
 }
 
 /// The object of the CCN route (IDC IP range) of the Direct Connect gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectConnectGatewayCcnRoute {
     /// Route ID.
     ///
     /// Example: `dcr-xxxxxxx`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// IDC IP range.
     ///
     /// Example: `192.168.1.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// The `AS-Path` attribute of `BGP`.
     ///
     /// Example: `['2342', '342']`
-    #[serde(rename = "ASPath", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub as_path: Vec<String>,
     /// Remarks
     ///
     /// Example: `备注`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Last updated time
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
-impl DirectConnectGatewayCcnRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DirectConnectGatewayCcnRoute {
-            route_id: None,
-            destination_cidr_block: None,
-            as_path: Vec::new(),
-            description: None,
-            update_time: None,
+impl lenient::Reply for DirectConnectGatewayCcnRoute {
+    const NAME: &'static str = "DirectConnectGatewayCcnRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteId",
+        "DestinationCidrBlock",
+        "ASPath",
+        "Description",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_id),
+            1 => lenient::value(map, &mut self.destination_cidr_block),
+            2 => lenient::list(map, &mut self.as_path),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: impl Into<String>) -> Self {
-        self.route_id = Some(route_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DirectConnectGatewayCcnRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `ASPath`.
-    pub fn with_as_path(mut self, as_path: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.as_path = as_path.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DirectConnectGatewayCcnRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DirectConnectGatewayCcnRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.list("ASPath", &self.as_path)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
 /// IDC subnet information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DirectConnectSubnet {
     /// Direct Connect gateway ID.
     ///
     /// Required. Example: `dcg-71awizmv`
-    #[serde(rename = "DirectConnectGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_id: Option<String>,
     /// IDC subnet CIDR block.
     ///
     /// Required. Example: `99.99.99.77/32`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
 }
 
-impl DirectConnectSubnet {
-    /// With the fields a request must carry.
-    pub fn new(direct_connect_gateway_id: impl Into<String>, cidr_block: impl Into<String>) -> Self {
-        DirectConnectSubnet {
-            direct_connect_gateway_id: Some(direct_connect_gateway_id.into()),
-            cidr_block: Some(cidr_block.into()),
+impl lenient::Reply for DirectConnectSubnet {
+    const NAME: &'static str = "DirectConnectSubnet";
+    const FIELDS: &'static [&'static str] = &[
+        "DirectConnectGatewayId",
+        "CidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.direct_connect_gateway_id),
+            1 => lenient::value(map, &mut self.cidr_block),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for DirectConnectSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DirectConnectSubnet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DirectConnectSubnet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.end()
+    }
+}
+
 /// SSL VPN Server DnsServers
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DnsServers {
     /// (Chinese only) 主DNS配置
     ///
     /// Example: `15.51.5.16`
-    #[serde(rename = "PrimaryDns", default, skip_serializing_if = "Option::is_none")]
     pub primary_dns: Option<String>,
     /// (Chinese only) 备DNS配置
     ///
     /// Example: `15.51.67.1`
-    #[serde(rename = "SecondaryDns", default, skip_serializing_if = "Option::is_none")]
     pub secondary_dns: Option<String>,
 }
 
-impl DnsServers {
-    /// With every field unset.
-    pub fn new() -> Self {
-        DnsServers {
-            primary_dns: None,
-            secondary_dns: None,
+impl lenient::Reply for DnsServers {
+    const NAME: &'static str = "DnsServers";
+    const FIELDS: &'static [&'static str] = &[
+        "PrimaryDns",
+        "SecondaryDns",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.primary_dns),
+            1 => lenient::value(map, &mut self.secondary_dns),
+            _ => Ok(()),
         }
     }
-    /// Sets `PrimaryDns`.
-    pub fn with_primary_dns(mut self, primary_dns: impl Into<String>) -> Self {
-        self.primary_dns = Some(primary_dns.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for DnsServers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SecondaryDns`.
-    pub fn with_secondary_dns(mut self, secondary_dns: impl Into<String>) -> Self {
-        self.secondary_dns = Some(secondary_dns.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for DnsServers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "DnsServers", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrimaryDns", &self.primary_dns)?;
+        fields.opt("SecondaryDns", &self.secondary_dns)?;
+        fields.end()
     }
 }
 
 /// Endpoint details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EndPoint {
     /// Endpoint ID
     ///
     /// Example: `vpce-pnpcflil`
-    #[serde(rename = "EndPointId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_id: Option<String>,
     /// The unique ID of the VPC. obtain through the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778?from_cn_redirect=1).
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// Example: `subnet-4t7fr3fi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// APP ID
     ///
     /// Example: `1302384414`
-    #[serde(rename = "EndPointOwner", default, skip_serializing_if = "Option::is_none")]
     pub end_point_owner: Option<String>,
     /// Endpoint name
     ///
     /// Example: `demo`
-    #[serde(rename = "EndPointName", default, skip_serializing_if = "Option::is_none")]
     pub end_point_name: Option<String>,
     /// Endpoint service VPC ID
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "ServiceVpcId", default, skip_serializing_if = "Option::is_none")]
     pub service_vpc_id: Option<String>,
     /// Endpoint service VIP
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "ServiceVip", default, skip_serializing_if = "Option::is_none")]
     pub service_vip: Option<String>,
     /// Endpoint service ID
     ///
     /// Example: `vpcsvc-tyhgrwet`
-    #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
     /// Endpoint VIP
     ///
     /// Example: `10.0.0.8`
-    #[serde(rename = "EndPointVip", default, skip_serializing_if = "Option::is_none")]
     pub end_point_vip: Option<String>,
     /// Endpoint status. Valid values: `ACTIVE` (available), `PENDING` (to be accepted), `ACCEPTING` (being accepted), `REJECTED` (rejected), and `FAILED` (failed).
     ///
     /// Example: `PENDING`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Creation time. format: YYYY-MM-DD HH:MM:SS.
     ///
     /// Example: `2018-04-03 15:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// ID list of security group instances bound with endpoints
     ///
     /// Example: `["sg-nswq8wkq"]`
-    #[serde(rename = "GroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_set: Vec<String>,
     /// Endpoint service name.
     ///
     /// Example: `demo`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// CDC cluster unique ID.
     ///
     /// Example: `cluster-d8htgb6k`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Tag key-value pair.
     ///
     /// Example: `[{"Key": "tag-key", "Value": "tag-value"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl EndPoint {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EndPoint {
-            end_point_id: None,
-            vpc_id: None,
-            subnet_id: None,
-            end_point_owner: None,
-            end_point_name: None,
-            service_vpc_id: None,
-            service_vip: None,
-            end_point_service_id: None,
-            end_point_vip: None,
-            state: None,
-            create_time: None,
-            group_set: Vec::new(),
-            service_name: None,
-            cdc_id: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for EndPoint {
+    const NAME: &'static str = "EndPoint";
+    const FIELDS: &'static [&'static str] = &[
+        "EndPointId",
+        "VpcId",
+        "SubnetId",
+        "EndPointOwner",
+        "EndPointName",
+        "ServiceVpcId",
+        "ServiceVip",
+        "EndPointServiceId",
+        "EndPointVip",
+        "State",
+        "CreateTime",
+        "GroupSet",
+        "ServiceName",
+        "CdcId",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.end_point_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.end_point_owner),
+            4 => lenient::value(map, &mut self.end_point_name),
+            5 => lenient::value(map, &mut self.service_vpc_id),
+            6 => lenient::value(map, &mut self.service_vip),
+            7 => lenient::value(map, &mut self.end_point_service_id),
+            8 => lenient::value(map, &mut self.end_point_vip),
+            9 => lenient::value(map, &mut self.state),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::list(map, &mut self.group_set),
+            12 => lenient::value(map, &mut self.service_name),
+            13 => lenient::value(map, &mut self.cdc_id),
+            14 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `EndPointId`.
-    pub fn with_end_point_id(mut self, end_point_id: impl Into<String>) -> Self {
-        self.end_point_id = Some(end_point_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for EndPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `EndPointOwner`.
-    pub fn with_end_point_owner(mut self, end_point_owner: impl Into<String>) -> Self {
-        self.end_point_owner = Some(end_point_owner.into());
-        self
-    }
-    /// Sets `EndPointName`.
-    pub fn with_end_point_name(mut self, end_point_name: impl Into<String>) -> Self {
-        self.end_point_name = Some(end_point_name.into());
-        self
-    }
-    /// Sets `ServiceVpcId`.
-    pub fn with_service_vpc_id(mut self, service_vpc_id: impl Into<String>) -> Self {
-        self.service_vpc_id = Some(service_vpc_id.into());
-        self
-    }
-    /// Sets `ServiceVip`.
-    pub fn with_service_vip(mut self, service_vip: impl Into<String>) -> Self {
-        self.service_vip = Some(service_vip.into());
-        self
-    }
-    /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, end_point_service_id: impl Into<String>) -> Self {
-        self.end_point_service_id = Some(end_point_service_id.into());
-        self
-    }
-    /// Sets `EndPointVip`.
-    pub fn with_end_point_vip(mut self, end_point_vip: impl Into<String>) -> Self {
-        self.end_point_vip = Some(end_point_vip.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `GroupSet`.
-    pub fn with_group_set(mut self, group_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.group_set = group_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn with_service_name(mut self, service_name: impl Into<String>) -> Self {
-        self.service_name = Some(service_name.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EndPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EndPoint", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndPointId", &self.end_point_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("EndPointOwner", &self.end_point_owner)?;
+        fields.opt("EndPointName", &self.end_point_name)?;
+        fields.opt("ServiceVpcId", &self.service_vpc_id)?;
+        fields.opt("ServiceVip", &self.service_vip)?;
+        fields.opt("EndPointServiceId", &self.end_point_service_id)?;
+        fields.opt("EndPointVip", &self.end_point_vip)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("GroupSet", &self.group_set)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Endpoint service
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EndPointService {
     /// Endpoint service ID
     ///
     /// Example: `vpcsvc-pnpcflil`
-    #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
     /// VPC ID
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// APP ID
     ///
     /// Example: `251007979`
-    #[serde(rename = "ServiceOwner", default, skip_serializing_if = "Option::is_none")]
     pub service_owner: Option<String>,
     /// Endpoint service name
     ///
     /// Example: `ServiceName1`
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Real server VIP
     ///
     /// Example: `10.1.1.1`
-    #[serde(rename = "ServiceVip", default, skip_serializing_if = "Option::is_none")]
     pub service_vip: Option<String>,
     /// Real server ID in the format of `lb-xxx`.
     ///
     /// Example: `lb-nswq8wkq`
-    #[serde(rename = "ServiceInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub service_instance_id: Option<String>,
     /// Whether to automatically accept
     ///
     /// Example: `true`
-    #[serde(rename = "AutoAcceptFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_accept_flag: Option<bool>,
     /// Number of associated endpoints
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "EndPointCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_point_count: Option<u64>,
     /// Array of endpoints
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"EndPointId": "vpce-pnpcflil", "VpcId": "vpc-hj3he929", "SubnetId": "subnet-4t7fr3fi", "EndPointVip": "10.0.0.8"}]`
-    #[serde(rename = "EndPointSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub end_point_set: Vec<output::EndPoint>,
     /// Creation time
     ///
     /// Example: `2018-04-03 15:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Mounted PaaS service type. Values: `CLB`, `CDB`, `CRS`
     ///
     /// Example: `CRS`
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     /// (Chinese only) CDC 集群唯一 ID
     ///
     /// Example: `cluster-d8htgb6k`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// (Chinese only) 终端节点服务Uin。
     ///
     /// Example: `251007979123`
-    #[serde(rename = "ServiceUin", default, skip_serializing_if = "Option::is_none")]
     pub service_uin: Option<String>,
     /// (Chinese only) 服务IP类型
     ///
     /// Example: `26`
-    #[serde(rename = "BusinessIpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub business_ip_type: Option<i64>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl EndPointService {
-    /// With every field unset.
-    pub fn new() -> Self {
-        EndPointService {
-            end_point_service_id: None,
-            vpc_id: None,
-            service_owner: None,
-            service_name: None,
-            service_vip: None,
-            service_instance_id: None,
-            auto_accept_flag: None,
-            end_point_count: None,
-            end_point_set: Vec::new(),
-            create_time: None,
-            service_type: None,
-            cdc_id: None,
-            service_uin: None,
-            business_ip_type: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for EndPointService {
+    const NAME: &'static str = "EndPointService";
+    const FIELDS: &'static [&'static str] = &[
+        "EndPointServiceId",
+        "VpcId",
+        "ServiceOwner",
+        "ServiceName",
+        "ServiceVip",
+        "ServiceInstanceId",
+        "AutoAcceptFlag",
+        "EndPointCount",
+        "EndPointSet",
+        "CreateTime",
+        "ServiceType",
+        "CdcId",
+        "ServiceUin",
+        "BusinessIpType",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.end_point_service_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.service_owner),
+            3 => lenient::value(map, &mut self.service_name),
+            4 => lenient::value(map, &mut self.service_vip),
+            5 => lenient::value(map, &mut self.service_instance_id),
+            6 => lenient::scalar(map, &mut self.auto_accept_flag),
+            7 => lenient::scalar(map, &mut self.end_point_count),
+            8 => lenient::list(map, &mut self.end_point_set),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::value(map, &mut self.service_type),
+            11 => lenient::value(map, &mut self.cdc_id),
+            12 => lenient::value(map, &mut self.service_uin),
+            13 => lenient::scalar(map, &mut self.business_ip_type),
+            14 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, end_point_service_id: impl Into<String>) -> Self {
-        self.end_point_service_id = Some(end_point_service_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for EndPointService {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `ServiceOwner`.
-    pub fn with_service_owner(mut self, service_owner: impl Into<String>) -> Self {
-        self.service_owner = Some(service_owner.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn with_service_name(mut self, service_name: impl Into<String>) -> Self {
-        self.service_name = Some(service_name.into());
-        self
-    }
-    /// Sets `ServiceVip`.
-    pub fn with_service_vip(mut self, service_vip: impl Into<String>) -> Self {
-        self.service_vip = Some(service_vip.into());
-        self
-    }
-    /// Sets `ServiceInstanceId`.
-    pub fn with_service_instance_id(mut self, service_instance_id: impl Into<String>) -> Self {
-        self.service_instance_id = Some(service_instance_id.into());
-        self
-    }
-    /// Sets `AutoAcceptFlag`.
-    pub fn with_auto_accept_flag(mut self, auto_accept_flag: bool) -> Self {
-        self.auto_accept_flag = Some(auto_accept_flag);
-        self
-    }
-    /// Sets `EndPointCount`.
-    pub fn with_end_point_count(mut self, end_point_count: u64) -> Self {
-        self.end_point_count = Some(end_point_count);
-        self
-    }
-    /// Sets `EndPointSet`.
-    pub fn with_end_point_set(mut self, end_point_set: impl IntoIterator<Item = output::EndPoint>) -> Self {
-        self.end_point_set = end_point_set.into_iter().collect();
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, service_type: impl Into<String>) -> Self {
-        self.service_type = Some(service_type.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `ServiceUin`.
-    pub fn with_service_uin(mut self, service_uin: impl Into<String>) -> Self {
-        self.service_uin = Some(service_uin.into());
-        self
-    }
-    /// Sets `BusinessIpType`.
-    pub fn with_business_ip_type(mut self, business_ip_type: i64) -> Self {
-        self.business_ip_type = Some(business_ip_type);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for EndPointService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "EndPointService", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EndPointServiceId", &self.end_point_service_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("ServiceOwner", &self.service_owner)?;
+        fields.opt("ServiceName", &self.service_name)?;
+        fields.opt("ServiceVip", &self.service_vip)?;
+        fields.opt("ServiceInstanceId", &self.service_instance_id)?;
+        fields.opt("AutoAcceptFlag", &self.auto_accept_flag)?;
+        fields.opt("EndPointCount", &self.end_point_count)?;
+        fields.list("EndPointSet", &self.end_point_set)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("ServiceType", &self.service_type)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("ServiceUin", &self.service_uin)?;
+        fields.opt("BusinessIpType", &self.business_ip_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Flow Log
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FlowLog {
     /// ID of the VPC instance.
     ///
     /// Example: `vpc-pq9vxykj`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The unique ID of the flow log.
     ///
     /// Example: `fl-f42uhpkj`
-    #[serde(rename = "FlowLogId", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_id: Option<String>,
     /// The name of the flow log instance.
     ///
     /// Example: `test-flowlog`
-    #[serde(rename = "FlowLogName", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_name: Option<String>,
     /// The type of resource associated with the flow log. Valid values: `VPC`, `SUBNET`, `NETWORKINTERFACE`, `CCN`, `NAT`, and `DCG`.
     ///
     /// Example: `NETWORKINTERFACE`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The unique ID of the resource
     ///
     /// Example: `eni-78ysaex1`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Type of flow logs to be collected. Valid values: `ACCEPT`, `REJECT` and `ALL`.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "TrafficType", default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<String>,
     /// The storage ID of the flow log
     ///
     /// Example: `99991111-2222-4444-9999-222266663333`
-    #[serde(rename = "CloudLogId", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_id: Option<String>,
     /// Flow log storage ID status.
     ///
     /// Example: `SUCCESS`
-    #[serde(rename = "CloudLogState", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_state: Option<String>,
     /// The flow log description.
     ///
     /// Example: `demo`
-    #[serde(rename = "FlowLogDescription", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_description: Option<String>,
     /// The creation time of the flow log.
     ///
     /// Example: `2020-01-30 00:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag list, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[{'Key':'Tag1', 'Value': 'Value1'}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Whether to enable. `true`: yes; `false`: no.
     ///
     /// Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Consumer end types: cls and ckafka
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `cls`
-    #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
     /// Information of the consumer, which is returned when the consumer type is `ckafka`.
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `{"StorageTopic": "topic-siqmaox1", "StorageId": "ckafka-akwiqms1"}`
-    #[serde(rename = "FlowLogStorage", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_storage: Option<output::FlowLogStorage>,
     /// The region corresponding to the flow log storage ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "CloudLogRegion", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_region: Option<String>,
     /// (Chinese only) 流日志采集周期，只支持CCN类型流日志。取值范围（单位s）：60， 300， 600。
     ///
     /// Example: `300`
-    #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
 }
 
-impl FlowLog {
-    /// With every field unset.
-    pub fn new() -> Self {
-        FlowLog {
-            vpc_id: None,
-            flow_log_id: None,
-            flow_log_name: None,
-            resource_type: None,
-            resource_id: None,
-            traffic_type: None,
-            cloud_log_id: None,
-            cloud_log_state: None,
-            flow_log_description: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            enable: None,
-            storage_type: None,
-            flow_log_storage: None,
-            cloud_log_region: None,
-            period: None,
+impl lenient::Reply for FlowLog {
+    const NAME: &'static str = "FlowLog";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "FlowLogId",
+        "FlowLogName",
+        "ResourceType",
+        "ResourceId",
+        "TrafficType",
+        "CloudLogId",
+        "CloudLogState",
+        "FlowLogDescription",
+        "CreatedTime",
+        "TagSet",
+        "Enable",
+        "StorageType",
+        "FlowLogStorage",
+        "CloudLogRegion",
+        "Period",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.flow_log_id),
+            2 => lenient::value(map, &mut self.flow_log_name),
+            3 => lenient::value(map, &mut self.resource_type),
+            4 => lenient::value(map, &mut self.resource_id),
+            5 => lenient::value(map, &mut self.traffic_type),
+            6 => lenient::value(map, &mut self.cloud_log_id),
+            7 => lenient::value(map, &mut self.cloud_log_state),
+            8 => lenient::value(map, &mut self.flow_log_description),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            11 => lenient::scalar(map, &mut self.enable),
+            12 => lenient::value(map, &mut self.storage_type),
+            13 => lenient::value(map, &mut self.flow_log_storage),
+            14 => lenient::value(map, &mut self.cloud_log_region),
+            15 => lenient::scalar(map, &mut self.period),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for FlowLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `FlowLogId`.
-    pub fn with_flow_log_id(mut self, flow_log_id: impl Into<String>) -> Self {
-        self.flow_log_id = Some(flow_log_id.into());
-        self
-    }
-    /// Sets `FlowLogName`.
-    pub fn with_flow_log_name(mut self, flow_log_name: impl Into<String>) -> Self {
-        self.flow_log_name = Some(flow_log_name.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, resource_type: impl Into<String>) -> Self {
-        self.resource_type = Some(resource_type.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `TrafficType`.
-    pub fn with_traffic_type(mut self, traffic_type: impl Into<String>) -> Self {
-        self.traffic_type = Some(traffic_type.into());
-        self
-    }
-    /// Sets `CloudLogId`.
-    pub fn with_cloud_log_id(mut self, cloud_log_id: impl Into<String>) -> Self {
-        self.cloud_log_id = Some(cloud_log_id.into());
-        self
-    }
-    /// Sets `CloudLogState`.
-    pub fn with_cloud_log_state(mut self, cloud_log_state: impl Into<String>) -> Self {
-        self.cloud_log_state = Some(cloud_log_state.into());
-        self
-    }
-    /// Sets `FlowLogDescription`.
-    pub fn with_flow_log_description(mut self, flow_log_description: impl Into<String>) -> Self {
-        self.flow_log_description = Some(flow_log_description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: bool) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `StorageType`.
-    pub fn with_storage_type(mut self, storage_type: impl Into<String>) -> Self {
-        self.storage_type = Some(storage_type.into());
-        self
-    }
-    /// Sets `FlowLogStorage`.
-    pub fn with_flow_log_storage(mut self, flow_log_storage: output::FlowLogStorage) -> Self {
-        self.flow_log_storage = Some(flow_log_storage);
-        self
-    }
-    /// Sets `CloudLogRegion`.
-    pub fn with_cloud_log_region(mut self, cloud_log_region: impl Into<String>) -> Self {
-        self.cloud_log_region = Some(cloud_log_region.into());
-        self
-    }
-    /// Sets `Period`.
-    pub fn with_period(mut self, period: u64) -> Self {
-        self.period = Some(period);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FlowLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FlowLog", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("FlowLogId", &self.flow_log_id)?;
+        fields.opt("FlowLogName", &self.flow_log_name)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("TrafficType", &self.traffic_type)?;
+        fields.opt("CloudLogId", &self.cloud_log_id)?;
+        fields.opt("CloudLogState", &self.cloud_log_state)?;
+        fields.opt("FlowLogDescription", &self.flow_log_description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("StorageType", &self.storage_type)?;
+        fields.opt("FlowLogStorage", &self.flow_log_storage)?;
+        fields.opt("CloudLogRegion", &self.cloud_log_region)?;
+        fields.opt("Period", &self.period)?;
+        fields.end()
     }
 }
 
 /// Flow log storage information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FlowLogStorage {
     /// Storage instance ID, which is required when `StorageType` is `ckafka`.
     ///
     /// Required. Example: `ckafka-aso1kaoq`
-    #[serde(rename = "StorageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
     /// Topic ID, which is required when `StorageType` is `ckafka`.
     /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `topic-asow02oa`
-    #[serde(rename = "StorageTopic", default, skip_serializing_if = "Option::is_none")]
     pub storage_topic: Option<String>,
 }
 
-impl FlowLogStorage {
-    /// With the fields a request must carry.
-    pub fn new(storage_id: impl Into<String>) -> Self {
-        FlowLogStorage {
-            storage_id: Some(storage_id.into()),
-            storage_topic: None,
+impl lenient::Reply for FlowLogStorage {
+    const NAME: &'static str = "FlowLogStorage";
+    const FIELDS: &'static [&'static str] = &[
+        "StorageId",
+        "StorageTopic",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.storage_id),
+            1 => lenient::value(map, &mut self.storage_topic),
+            _ => Ok(()),
         }
     }
-    /// Sets `StorageTopic`.
-    pub fn with_storage_topic(mut self, storage_topic: impl Into<String>) -> Self {
-        self.storage_topic = Some(storage_topic.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for FlowLogStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for FlowLogStorage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "FlowLogStorage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("StorageId", &self.storage_id)?;
+        fields.opt("StorageTopic", &self.storage_topic)?;
+        fields.end()
     }
 }
 
 /// The gateway traffic monitoring details
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayFlowMonitorDetail {
     /// Origin `IP`.
     ///
     /// Example: `192.168.1.21`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Inbound packets.
     ///
     /// Example: `1400`
-    #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_pkg: Option<u64>,
     /// Outbound packets.
     ///
     /// Example: `1527`
-    #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_pkg: Option<u64>,
     /// Inbound traffic, in Byte.
     ///
     /// Example: `32876`
-    #[serde(rename = "InTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_traffic: Option<u64>,
     /// Outbound traffic, in Byte.
     ///
     /// Example: `65428`
-    #[serde(rename = "OutTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_traffic: Option<u64>,
     /// (Chinese only) 并发连接数。仅标准型nat支持此参数。
     ///
     /// Example: `1000`
-    #[serde(rename = "ConcurrentConnectionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub concurrent_connection_count: Option<u64>,
     /// (Chinese only) 新建连接速率。仅标准型nat支持此参数。
     ///
     /// Example: `100`
-    #[serde(rename = "NewConnectionRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_connection_rate: Option<u64>,
 }
 
-impl GatewayFlowMonitorDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GatewayFlowMonitorDetail {
-            private_ip_address: None,
-            in_pkg: None,
-            out_pkg: None,
-            in_traffic: None,
-            out_traffic: None,
-            concurrent_connection_count: None,
-            new_connection_rate: None,
+impl lenient::Reply for GatewayFlowMonitorDetail {
+    const NAME: &'static str = "GatewayFlowMonitorDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "InPkg",
+        "OutPkg",
+        "InTraffic",
+        "OutTraffic",
+        "ConcurrentConnectionCount",
+        "NewConnectionRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::scalar(map, &mut self.in_pkg),
+            2 => lenient::scalar(map, &mut self.out_pkg),
+            3 => lenient::scalar(map, &mut self.in_traffic),
+            4 => lenient::scalar(map, &mut self.out_traffic),
+            5 => lenient::scalar(map, &mut self.concurrent_connection_count),
+            6 => lenient::scalar(map, &mut self.new_connection_rate),
+            _ => Ok(()),
         }
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GatewayFlowMonitorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InPkg`.
-    pub fn with_in_pkg(mut self, in_pkg: u64) -> Self {
-        self.in_pkg = Some(in_pkg);
-        self
-    }
-    /// Sets `OutPkg`.
-    pub fn with_out_pkg(mut self, out_pkg: u64) -> Self {
-        self.out_pkg = Some(out_pkg);
-        self
-    }
-    /// Sets `InTraffic`.
-    pub fn with_in_traffic(mut self, in_traffic: u64) -> Self {
-        self.in_traffic = Some(in_traffic);
-        self
-    }
-    /// Sets `OutTraffic`.
-    pub fn with_out_traffic(mut self, out_traffic: u64) -> Self {
-        self.out_traffic = Some(out_traffic);
-        self
-    }
-    /// Sets `ConcurrentConnectionCount`.
-    pub fn with_concurrent_connection_count(mut self, concurrent_connection_count: u64) -> Self {
-        self.concurrent_connection_count = Some(concurrent_connection_count);
-        self
-    }
-    /// Sets `NewConnectionRate`.
-    pub fn with_new_connection_rate(mut self, new_connection_rate: u64) -> Self {
-        self.new_connection_rate = Some(new_connection_rate);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GatewayFlowMonitorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("InPkg", &self.in_pkg)?;
+        fields.opt("OutPkg", &self.out_pkg)?;
+        fields.opt("InTraffic", &self.in_traffic)?;
+        fields.opt("OutTraffic", &self.out_traffic)?;
+        fields.opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?;
+        fields.opt("NewConnectionRate", &self.new_connection_rate)?;
+        fields.end()
     }
 }
 
 /// Information of the gateway bandwidth limit
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayQos {
     /// VPC instance ID.
     ///
     /// Example: `vpc-adn18azc`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// CVM Private IP.
     ///
     /// Example: `192.168.3.23`
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Bandwidth limit value.
     ///
     /// Example: `50`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// Creation time.
     ///
     /// Example: `2023-12-25 12:30:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 网关流控入方向带宽值，当值为-1时，代表未限速；当值大于等于0时，限速带宽上限为返回值。
     ///
     /// Example: `50`
-    #[serde(rename = "InBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_bandwidth: Option<i64>,
 }
 
-impl GatewayQos {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GatewayQos {
-            vpc_id: None,
-            ip_address: None,
-            bandwidth: None,
-            create_time: None,
-            in_bandwidth: None,
+impl lenient::Reply for GatewayQos {
+    const NAME: &'static str = "GatewayQos";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "IpAddress",
+        "Bandwidth",
+        "CreateTime",
+        "InBandwidth",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.ip_address),
+            2 => lenient::scalar(map, &mut self.bandwidth),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::scalar(map, &mut self.in_bandwidth),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GatewayQos {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IpAddress`.
-    pub fn with_ip_address(mut self, ip_address: impl Into<String>) -> Self {
-        self.ip_address = Some(ip_address.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `InBandwidth`.
-    pub fn with_in_bandwidth(mut self, in_bandwidth: i64) -> Self {
-        self.in_bandwidth = Some(in_bandwidth);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GatewayQos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GatewayQos", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("IpAddress", &self.ip_address)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("InBandwidth", &self.in_bandwidth)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 全局路由对象。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlobalRoute {
     /// (Chinese only) 作为出参展示，表示VPC唯一Id，。
     ///
     /// Example: `vpc-mcqaoy0f`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 全局路由唯一Id。
     ///
     /// Example: `gr-bmenrwu2`
-    #[serde(rename = "GlobalRouteId", default, skip_serializing_if = "Option::is_none")]
     pub global_route_id: Option<String>,
     /// (Chinese only) Ipv4目标网段。
     ///
     /// Example: `192.168.0.0/20`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only) 下一跳类型，支持 NORMAL_CVM。
     ///
     /// Example: `NORMAL_CVM`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// (Chinese only) 下一跳对象，如果GatewayType类型是NORMAL_CVM填写子机IP。
     ///
     /// Example: `192.168.0.3`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// (Chinese only) 备注。
     ///
     /// Example: `gr_item`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2010-11-21`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 支持的 ECMP算法有：
     ///
@@ -5429,109 +4884,93 @@ pub struct GlobalRoute {
     /// - ECMP_SOURCE_IP_HASH：源IP hash。
     ///
     /// Example: `ECMP_QUINTUPLE_HASH`
-    #[serde(rename = "SubnetRouteAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub subnet_route_algorithm: Option<String>,
 }
 
-impl GlobalRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        GlobalRoute {
-            vpc_id: None,
-            global_route_id: None,
-            destination_cidr_block: None,
-            gateway_type: None,
-            gateway_id: None,
-            description: None,
-            created_time: None,
-            subnet_route_algorithm: None,
+impl lenient::Reply for GlobalRoute {
+    const NAME: &'static str = "GlobalRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "GlobalRouteId",
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "Description",
+        "CreatedTime",
+        "SubnetRouteAlgorithm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.global_route_id),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            3 => lenient::value(map, &mut self.gateway_type),
+            4 => lenient::value(map, &mut self.gateway_id),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::value(map, &mut self.subnet_route_algorithm),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for GlobalRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `GlobalRouteId`.
-    pub fn with_global_route_id(mut self, global_route_id: impl Into<String>) -> Self {
-        self.global_route_id = Some(global_route_id.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, gateway_id: impl Into<String>) -> Self {
-        self.gateway_id = Some(gateway_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, subnet_route_algorithm: impl Into<String>) -> Self {
-        self.subnet_route_algorithm = Some(subnet_route_algorithm.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for GlobalRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "GlobalRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("GlobalRouteId", &self.global_route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        fields.end()
     }
 }
 
 /// HAVIP description information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HaVip {
     /// The `ID` of the `HAVIP`. This is the unique identifier of the `HAVIP`.
     ///
     /// Example: `havip-nswq8wkq`
-    #[serde(rename = "HaVipId", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_id: Option<String>,
     /// The name of the `HAVIP`.
     ///
     /// Example: `demo`
-    #[serde(rename = "HaVipName", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_name: Option<String>,
     /// The virtual IP address.
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// The `ID` of the VPC to which the `HAVIP` belongs.
     ///
     /// Example: `vpc-hj3he929`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The `ID` of the subnet to which the `HAVIP` belongs.
     ///
     /// Example: `subnet-4t7fr3fi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The `ID` of the ENI associated with the `HAVIP`.
     ///
     /// Example: `eni-pnpcflil`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// The `ID` of the bound instance.
     ///
     /// Example: `ins-kngiybxl`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Bound `EIP`.
     ///
     /// Example: `100.10.123.131`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
     /// Status:
     ///
@@ -5539,607 +4978,518 @@ pub struct HaVip {
     /// - `UNBIND`: Not bound
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2018-10-10 17:03:09`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Identifier for businesses that use HAVIP.
     ///
     /// Example: `SCF`
-    #[serde(rename = "Business", default, skip_serializing_if = "Option::is_none")]
     pub business: Option<String>,
     /// (Chinese only)
     ///
     /// `HAVIP`的飘移范围。
-    #[serde(rename = "HaVipAssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ha_vip_association_set: Vec<output::HaVipAssociation>,
     /// (Chinese only)
     ///
     /// 是否开启`HAVIP`的漂移范围校验。
     ///
     /// Example: `true`
-    #[serde(rename = "CheckAssociate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub check_associate: Option<bool>,
     /// (Chinese only)
     ///
     /// CDC实例ID。
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// (Chinese only)
     ///
     /// HAVIP 刷新时间。该参数只作为出参数。以下场景会触发FlushedTime 被刷新：1）子机发出免费 ARP 触发 HAVIP 漂移；2）手动HAVIP解绑网卡; 没有更新时默认值：0000-00-00 00:00:00
     ///
     /// Example: `2024-06-06 22:24:45`
-    #[serde(rename = "FlushedTime", default, skip_serializing_if = "Option::is_none")]
     pub flushed_time: Option<String>,
     /// (Chinese only)
     ///
     /// 标签键值对。
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl HaVip {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HaVip {
-            ha_vip_id: None,
-            ha_vip_name: None,
-            vip: None,
-            vpc_id: None,
-            subnet_id: None,
-            network_interface_id: None,
-            instance_id: None,
-            address_ip: None,
-            state: None,
-            created_time: None,
-            business: None,
-            ha_vip_association_set: Vec::new(),
-            check_associate: None,
-            cdc_id: None,
-            flushed_time: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for HaVip {
+    const NAME: &'static str = "HaVip";
+    const FIELDS: &'static [&'static str] = &[
+        "HaVipId",
+        "HaVipName",
+        "Vip",
+        "VpcId",
+        "SubnetId",
+        "NetworkInterfaceId",
+        "InstanceId",
+        "AddressIp",
+        "State",
+        "CreatedTime",
+        "Business",
+        "HaVipAssociationSet",
+        "CheckAssociate",
+        "CdcId",
+        "FlushedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ha_vip_id),
+            1 => lenient::value(map, &mut self.ha_vip_name),
+            2 => lenient::value(map, &mut self.vip),
+            3 => lenient::value(map, &mut self.vpc_id),
+            4 => lenient::value(map, &mut self.subnet_id),
+            5 => lenient::value(map, &mut self.network_interface_id),
+            6 => lenient::value(map, &mut self.instance_id),
+            7 => lenient::value(map, &mut self.address_ip),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::value(map, &mut self.business),
+            11 => lenient::list(map, &mut self.ha_vip_association_set),
+            12 => lenient::scalar(map, &mut self.check_associate),
+            13 => lenient::value(map, &mut self.cdc_id),
+            14 => lenient::value(map, &mut self.flushed_time),
+            15 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, ha_vip_id: impl Into<String>) -> Self {
-        self.ha_vip_id = Some(ha_vip_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for HaVip {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `HaVipName`.
-    pub fn with_ha_vip_name(mut self, ha_vip_name: impl Into<String>) -> Self {
-        self.ha_vip_name = Some(ha_vip_name.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Business`.
-    pub fn with_business(mut self, business: impl Into<String>) -> Self {
-        self.business = Some(business.into());
-        self
-    }
-    /// Sets `HaVipAssociationSet`.
-    pub fn with_ha_vip_association_set(mut self, ha_vip_association_set: impl IntoIterator<Item = output::HaVipAssociation>) -> Self {
-        self.ha_vip_association_set = ha_vip_association_set.into_iter().collect();
-        self
-    }
-    /// Sets `CheckAssociate`.
-    pub fn with_check_associate(mut self, check_associate: bool) -> Self {
-        self.check_associate = Some(check_associate);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `FlushedTime`.
-    pub fn with_flushed_time(mut self, flushed_time: impl Into<String>) -> Self {
-        self.flushed_time = Some(flushed_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HaVip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HaVip", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HaVipId", &self.ha_vip_id)?;
+        fields.opt("HaVipName", &self.ha_vip_name)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Business", &self.business)?;
+        fields.list("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        fields.opt("CheckAssociate", &self.check_associate)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("FlushedTime", &self.flushed_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) HaVip绑定的子机/网卡（用于限制HaVip飘移的范围，并不是真正的飘移动作）。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HaVipAssociation {
     /// (Chinese only) HaVip绑定的子机或网卡唯一ID。
     ///
     /// Required. Example: `ins-3qx9elib`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) HaVip实例唯一ID。
     ///
     /// Example: `havip-7tqt5jn6`
-    #[serde(rename = "HaVipId", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_id: Option<String>,
     /// (Chinese only) HaVip绑定的类型。取值:CVM, ENI。
     ///
     /// Example: `CVM`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 }
 
-impl HaVipAssociation {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>) -> Self {
-        HaVipAssociation {
-            instance_id: Some(instance_id.into()),
-            ha_vip_id: None,
-            instance_type: None,
+impl lenient::Reply for HaVipAssociation {
+    const NAME: &'static str = "HaVipAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "HaVipId",
+        "InstanceType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.ha_vip_id),
+            2 => lenient::value(map, &mut self.instance_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, ha_vip_id: impl Into<String>) -> Self {
-        self.ha_vip_id = Some(ha_vip_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for HaVipAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HaVipAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HaVipAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("HaVipId", &self.ha_vip_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) VPN通道健康检查配置
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HealthCheckConfig {
     /// (Chinese only) 探测模式，默认值NQA，不可修改。
     ///
     /// Example: `NQA`
-    #[serde(rename = "ProbeType", default, skip_serializing_if = "Option::is_none")]
     pub probe_type: Option<String>,
     /// (Chinese only) 探测间隔，腾讯云两次健康检查间隔时间，范围【1000-5000】，单位ms。
     ///
     /// Example: `5000`
-    #[serde(rename = "ProbeInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_interval: Option<i64>,
     /// (Chinese only) 探测次数，连续N次健康检查失败后执行路由切换，范围【3-8】，单位次。
     ///
     /// Example: `3`
-    #[serde(rename = "ProbeThreshold", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_threshold: Option<i64>,
     /// (Chinese only) 探测超时时间，范围【10-5000】，单位ms。
     ///
     /// Example: `150`
-    #[serde(rename = "ProbeTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_timeout: Option<i64>,
 }
 
-impl HealthCheckConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HealthCheckConfig {
-            probe_type: None,
-            probe_interval: None,
-            probe_threshold: None,
-            probe_timeout: None,
+impl lenient::Reply for HealthCheckConfig {
+    const NAME: &'static str = "HealthCheckConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "ProbeType",
+        "ProbeInterval",
+        "ProbeThreshold",
+        "ProbeTimeout",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.probe_type),
+            1 => lenient::scalar(map, &mut self.probe_interval),
+            2 => lenient::scalar(map, &mut self.probe_threshold),
+            3 => lenient::scalar(map, &mut self.probe_timeout),
+            _ => Ok(()),
         }
     }
-    /// Sets `ProbeType`.
-    pub fn with_probe_type(mut self, probe_type: impl Into<String>) -> Self {
-        self.probe_type = Some(probe_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for HealthCheckConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ProbeInterval`.
-    pub fn with_probe_interval(mut self, probe_interval: i64) -> Self {
-        self.probe_interval = Some(probe_interval);
-        self
-    }
-    /// Sets `ProbeThreshold`.
-    pub fn with_probe_threshold(mut self, probe_threshold: i64) -> Self {
-        self.probe_threshold = Some(probe_threshold);
-        self
-    }
-    /// Sets `ProbeTimeout`.
-    pub fn with_probe_timeout(mut self, probe_timeout: i64) -> Self {
-        self.probe_timeout = Some(probe_timeout);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HealthCheckConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HealthCheckConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ProbeType", &self.probe_type)?;
+        fields.opt("ProbeInterval", &self.probe_interval)?;
+        fields.opt("ProbeThreshold", &self.probe_threshold)?;
+        fields.opt("ProbeTimeout", &self.probe_timeout)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 高优路由表条目信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HighPriorityRoute {
     /// (Chinese only) 高优路由表唯一 ID
     ///
     /// Example: `hprtb-18mot1fm`
-    #[serde(rename = "HighPriorityRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_table_id: Option<String>,
     /// (Chinese only) 高优路由表条目唯一 ID
     ///
     /// Example: `hprti-p1ymd0ak`
-    #[serde(rename = "HighPriorityRouteId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_id: Option<String>,
     /// (Chinese only) 目标网段
     ///
     /// Example: `172.20.0.0/16`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only) 网关类型
     ///
     /// Example: `HAVIP`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// (Chinese only) 网关唯一ID
     ///
     /// Example: `havip-mt4yhdps`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// (Chinese only) 高优路由条目描述
     ///
     /// Example: `test_high_priority_item`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) ECMP算法，支持的算法有：ECMP_QUINTUPLE_HASH：五元组hash，ECMP_SOURCE_DESTINATION_IP_HASH：源和目的IP hash，ECMP_DESTINATION_IP_HASH：目的IP hash，ECMP_SOURCE_IP_HASH：源IP hash。
     ///
     /// Example: `ECMP_QUINTUPLE_HASH`
-    #[serde(rename = "SubnetRouteAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub subnet_route_algorithm: Option<String>,
     /// (Chinese only) 出参展示，是否为CDC属性高优路由
     ///
     /// Example: `true`
-    #[serde(rename = "IsCdc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cdc: Option<bool>,
     /// (Chinese only) 出参展示，CDC 唯一ID
     ///
     /// Example: `cdc-hj3he929`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl HighPriorityRoute {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HighPriorityRoute {
-            high_priority_route_table_id: None,
-            high_priority_route_id: None,
-            destination_cidr_block: None,
-            gateway_type: None,
-            gateway_id: None,
-            description: None,
-            subnet_route_algorithm: None,
-            is_cdc: None,
-            cdc_id: None,
-            created_time: None,
+impl lenient::Reply for HighPriorityRoute {
+    const NAME: &'static str = "HighPriorityRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "HighPriorityRouteTableId",
+        "HighPriorityRouteId",
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "Description",
+        "SubnetRouteAlgorithm",
+        "IsCdc",
+        "CdcId",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.high_priority_route_table_id),
+            1 => lenient::value(map, &mut self.high_priority_route_id),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            3 => lenient::value(map, &mut self.gateway_type),
+            4 => lenient::value(map, &mut self.gateway_id),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.subnet_route_algorithm),
+            7 => lenient::scalar(map, &mut self.is_cdc),
+            8 => lenient::value(map, &mut self.cdc_id),
+            9 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, high_priority_route_table_id: impl Into<String>) -> Self {
-        self.high_priority_route_table_id = Some(high_priority_route_table_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for HighPriorityRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `HighPriorityRouteId`.
-    pub fn with_high_priority_route_id(mut self, high_priority_route_id: impl Into<String>) -> Self {
-        self.high_priority_route_id = Some(high_priority_route_id.into());
-        self
-    }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, gateway_id: impl Into<String>) -> Self {
-        self.gateway_id = Some(gateway_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, subnet_route_algorithm: impl Into<String>) -> Self {
-        self.subnet_route_algorithm = Some(subnet_route_algorithm.into());
-        self
-    }
-    /// Sets `IsCdc`.
-    pub fn with_is_cdc(mut self, is_cdc: bool) -> Self {
-        self.is_cdc = Some(is_cdc);
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HighPriorityRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HighPriorityRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        fields.opt("HighPriorityRouteId", &self.high_priority_route_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        fields.opt("IsCdc", &self.is_cdc)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 高优路由表信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HighPriorityRouteTable {
     /// (Chinese only) 高优路由表唯一 ID。
     ///
     /// Example: `hprtb-18mot1fm`
-    #[serde(rename = "HighPriorityRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_table_id: Option<String>,
     /// (Chinese only) VPC实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 高优路由表名称。
     ///
     /// Example: `demo`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 高优路由表关联的子网列表。
     ///
     /// Example: `["subnet-ie8choou"]`
-    #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<String>,
     /// (Chinese only) 高优路由表条目信息
     ///
     /// Example: `[{"HighPriorityRouteId": "hprti-p1ymd0ak"}]`
-    #[serde(rename = "HighPriorityRouteSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub high_priority_route_set: Vec<output::HighPriorityRoute>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl HighPriorityRouteTable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        HighPriorityRouteTable {
-            high_priority_route_table_id: None,
-            vpc_id: None,
-            name: None,
-            subnet_set: Vec::new(),
-            high_priority_route_set: Vec::new(),
-            created_time: None,
+impl lenient::Reply for HighPriorityRouteTable {
+    const NAME: &'static str = "HighPriorityRouteTable";
+    const FIELDS: &'static [&'static str] = &[
+        "HighPriorityRouteTableId",
+        "VpcId",
+        "Name",
+        "SubnetSet",
+        "HighPriorityRouteSet",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.high_priority_route_table_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::list(map, &mut self.subnet_set),
+            4 => lenient::list(map, &mut self.high_priority_route_set),
+            5 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, high_priority_route_table_id: impl Into<String>) -> Self {
-        self.high_priority_route_table_id = Some(high_priority_route_table_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for HighPriorityRouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `SubnetSet`.
-    pub fn with_subnet_set(mut self, subnet_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.subnet_set = subnet_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `HighPriorityRouteSet`.
-    pub fn with_high_priority_route_set(mut self, high_priority_route_set: impl IntoIterator<Item = output::HighPriorityRoute>) -> Self {
-        self.high_priority_route_set = high_priority_route_set.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for HighPriorityRouteTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "HighPriorityRouteTable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Name", &self.name)?;
+        fields.list("SubnetSet", &self.subnet_set)?;
+        fields.list("HighPriorityRouteSet", &self.high_priority_route_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// Internet Key Exchange (IKE) configuration. IKE has a self-protection mechanism. The network security protocol is configured by the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IkeOptionsSpecification {
     /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBS-192`, `AES-CBC-256`, `DES-CBC`, and `SM4`; default value: `3DES-CBC`.
     ///
     /// Example: `3DES-CBC`
-    #[serde(rename = "PropoEncryAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub propo_encry_algorithm: Option<String>,
     /// Authentication algorithm. Valid values: `MD5`, `SHA1` and `SHA-256`; default value: `MD5`.
     ///
     /// Example: `MD5`
-    #[serde(rename = "PropoAuthenAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub propo_authen_algorithm: Option<String>,
     /// Negotiation mode. Available values: 'AGGRESSIVE' and 'MAIN'. Default is MAIN.
     ///
     /// Example: `MAIN`
-    #[serde(rename = "ExchangeMode", default, skip_serializing_if = "Option::is_none")]
     pub exchange_mode: Option<String>,
     /// Type of local identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
     ///
     /// Example: `ADDRESS`
-    #[serde(rename = "LocalIdentity", default, skip_serializing_if = "Option::is_none")]
     pub local_identity: Option<String>,
     /// Type of remote identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
     ///
     /// Example: `ADDRESS`
-    #[serde(rename = "RemoteIdentity", default, skip_serializing_if = "Option::is_none")]
     pub remote_identity: Option<String>,
     /// Local identity. When ADDRESS is selected for LocalIdentity, LocalAddress is required. The default LocalAddress is the public IP of the VPN gateway.
     ///
     /// Example: `1.2.3.4`
-    #[serde(rename = "LocalAddress", default, skip_serializing_if = "Option::is_none")]
     pub local_address: Option<String>,
     /// Remote identity. When ADDRESS is selected for RemoteIdentity, RemoteAddress is required.
     ///
     /// Example: `4.3.2.1`
-    #[serde(rename = "RemoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
     /// Local identity. When FQDN is selected for LocalIdentity, LocalFqdnName is required.
     ///
     /// Example: `LocalName`
-    #[serde(rename = "LocalFqdnName", default, skip_serializing_if = "Option::is_none")]
     pub local_fqdn_name: Option<String>,
     /// Remote identity. When FQDN is selected for RemoteIdentity, RemoteFqdnName is required.
     ///
     /// Example: `RemoteName`
-    #[serde(rename = "RemoteFqdnName", default, skip_serializing_if = "Option::is_none")]
     pub remote_fqdn_name: Option<String>,
     /// DH group. Specify the DH group used for exchanging the key via IKE. Available values: 'GROUP1', 'GROUP2', 'GROUP5', 'GROUP14', and 'GROUP24'.
     ///
     /// Example: `GROUP1`
-    #[serde(rename = "DhGroupName", default, skip_serializing_if = "Option::is_none")]
     pub dh_group_name: Option<String>,
     /// IKE SA lifetime (in sec). Value range: 60-604800
     ///
     /// Example: `60`
-    #[serde(rename = "IKESaLifetimeSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ike_sa_lifetime_seconds: Option<u64>,
     /// IKE version
     ///
     /// Example: `IKEV1`
-    #[serde(rename = "IKEVersion", default, skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<String>,
 }
 
-impl IkeOptionsSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IkeOptionsSpecification {
-            propo_encry_algorithm: None,
-            propo_authen_algorithm: None,
-            exchange_mode: None,
-            local_identity: None,
-            remote_identity: None,
-            local_address: None,
-            remote_address: None,
-            local_fqdn_name: None,
-            remote_fqdn_name: None,
-            dh_group_name: None,
-            ike_sa_lifetime_seconds: None,
-            ike_version: None,
+impl lenient::Reply for IkeOptionsSpecification {
+    const NAME: &'static str = "IkeOptionsSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "PropoEncryAlgorithm",
+        "PropoAuthenAlgorithm",
+        "ExchangeMode",
+        "LocalIdentity",
+        "RemoteIdentity",
+        "LocalAddress",
+        "RemoteAddress",
+        "LocalFqdnName",
+        "RemoteFqdnName",
+        "DhGroupName",
+        "IKESaLifetimeSeconds",
+        "IKEVersion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.propo_encry_algorithm),
+            1 => lenient::value(map, &mut self.propo_authen_algorithm),
+            2 => lenient::value(map, &mut self.exchange_mode),
+            3 => lenient::value(map, &mut self.local_identity),
+            4 => lenient::value(map, &mut self.remote_identity),
+            5 => lenient::value(map, &mut self.local_address),
+            6 => lenient::value(map, &mut self.remote_address),
+            7 => lenient::value(map, &mut self.local_fqdn_name),
+            8 => lenient::value(map, &mut self.remote_fqdn_name),
+            9 => lenient::value(map, &mut self.dh_group_name),
+            10 => lenient::scalar(map, &mut self.ike_sa_lifetime_seconds),
+            11 => lenient::value(map, &mut self.ike_version),
+            _ => Ok(()),
         }
     }
-    /// Sets `PropoEncryAlgorithm`.
-    pub fn with_propo_encry_algorithm(mut self, propo_encry_algorithm: impl Into<String>) -> Self {
-        self.propo_encry_algorithm = Some(propo_encry_algorithm.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IkeOptionsSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PropoAuthenAlgorithm`.
-    pub fn with_propo_authen_algorithm(mut self, propo_authen_algorithm: impl Into<String>) -> Self {
-        self.propo_authen_algorithm = Some(propo_authen_algorithm.into());
-        self
-    }
-    /// Sets `ExchangeMode`.
-    pub fn with_exchange_mode(mut self, exchange_mode: impl Into<String>) -> Self {
-        self.exchange_mode = Some(exchange_mode.into());
-        self
-    }
-    /// Sets `LocalIdentity`.
-    pub fn with_local_identity(mut self, local_identity: impl Into<String>) -> Self {
-        self.local_identity = Some(local_identity.into());
-        self
-    }
-    /// Sets `RemoteIdentity`.
-    pub fn with_remote_identity(mut self, remote_identity: impl Into<String>) -> Self {
-        self.remote_identity = Some(remote_identity.into());
-        self
-    }
-    /// Sets `LocalAddress`.
-    pub fn with_local_address(mut self, local_address: impl Into<String>) -> Self {
-        self.local_address = Some(local_address.into());
-        self
-    }
-    /// Sets `RemoteAddress`.
-    pub fn with_remote_address(mut self, remote_address: impl Into<String>) -> Self {
-        self.remote_address = Some(remote_address.into());
-        self
-    }
-    /// Sets `LocalFqdnName`.
-    pub fn with_local_fqdn_name(mut self, local_fqdn_name: impl Into<String>) -> Self {
-        self.local_fqdn_name = Some(local_fqdn_name.into());
-        self
-    }
-    /// Sets `RemoteFqdnName`.
-    pub fn with_remote_fqdn_name(mut self, remote_fqdn_name: impl Into<String>) -> Self {
-        self.remote_fqdn_name = Some(remote_fqdn_name.into());
-        self
-    }
-    /// Sets `DhGroupName`.
-    pub fn with_dh_group_name(mut self, dh_group_name: impl Into<String>) -> Self {
-        self.dh_group_name = Some(dh_group_name.into());
-        self
-    }
-    /// Sets `IKESaLifetimeSeconds`.
-    pub fn with_ike_sa_lifetime_seconds(mut self, ike_sa_lifetime_seconds: u64) -> Self {
-        self.ike_sa_lifetime_seconds = Some(ike_sa_lifetime_seconds);
-        self
-    }
-    /// Sets `IKEVersion`.
-    pub fn with_ike_version(mut self, ike_version: impl Into<String>) -> Self {
-        self.ike_version = Some(ike_version.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IkeOptionsSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IkeOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PropoEncryAlgorithm", &self.propo_encry_algorithm)?;
+        fields.opt("PropoAuthenAlgorithm", &self.propo_authen_algorithm)?;
+        fields.opt("ExchangeMode", &self.exchange_mode)?;
+        fields.opt("LocalIdentity", &self.local_identity)?;
+        fields.opt("RemoteIdentity", &self.remote_identity)?;
+        fields.opt("LocalAddress", &self.local_address)?;
+        fields.opt("RemoteAddress", &self.remote_address)?;
+        fields.opt("LocalFqdnName", &self.local_fqdn_name)?;
+        fields.opt("RemoteFqdnName", &self.remote_fqdn_name)?;
+        fields.opt("DhGroupName", &self.dh_group_name)?;
+        fields.opt("IKESaLifetimeSeconds", &self.ike_sa_lifetime_seconds)?;
+        fields.opt("IKEVersion", &self.ike_version)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 云联网实例绑定路由表信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceBind {
     /// (Chinese only)
@@ -6147,56 +5497,48 @@ pub struct InstanceBind {
     /// 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例类型：VPC，DIRECTCONNECT，BMVPC，EDGE，EDGE_TUNNEL，EDGE_VPNGW，VPNGW。
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only)
     ///
     /// 实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例绑定路由表的时间。
     ///
     /// Example: `2021-05-20 16:39:34`
-    #[serde(rename = "InstanceBindTime", default, skip_serializing_if = "Option::is_none")]
     pub instance_bind_time: Option<String>,
     /// (Chinese only)
     ///
     /// 路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// (Chinese only)
     ///
     /// 实例名称。
     ///
     /// Example: `tesetsa`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only)
     ///
     /// 实例所在地域。
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// (Chinese only)
     ///
     /// 实例所属的账户uin。
     ///
     /// Example: `329087131`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
     /// (Chinese only)
     ///
@@ -6213,238 +5555,236 @@ pub struct InstanceBind {
     /// - `DETACHFAILED`：解关联失败（2小时后将异步强制解关联）
     ///
     /// Example: `ACTIVE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only)
     ///
     /// 别名类型
     ///
     /// Example: `VPC`
-    #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
     /// (Chinese only)
     ///
     /// 别名实例ID
     ///
     /// Example: `vpc-nb107zhp`
-    #[serde(rename = "AliasInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub alias_instance_id: Option<String>,
 }
 
-impl InstanceBind {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceBind {
-            ccn_id: None,
-            instance_type: None,
-            instance_id: None,
-            instance_bind_time: None,
-            route_table_id: None,
-            instance_name: None,
-            instance_region: None,
-            instance_uin: None,
-            state: None,
-            alias_type: None,
-            alias_instance_id: None,
+impl lenient::Reply for InstanceBind {
+    const NAME: &'static str = "InstanceBind";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "InstanceType",
+        "InstanceId",
+        "InstanceBindTime",
+        "RouteTableId",
+        "InstanceName",
+        "InstanceRegion",
+        "InstanceUin",
+        "State",
+        "AliasType",
+        "AliasInstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::value(map, &mut self.instance_bind_time),
+            4 => lenient::value(map, &mut self.route_table_id),
+            5 => lenient::value(map, &mut self.instance_name),
+            6 => lenient::value(map, &mut self.instance_region),
+            7 => lenient::value(map, &mut self.instance_uin),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.alias_type),
+            10 => lenient::value(map, &mut self.alias_instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceBind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceBindTime`.
-    pub fn with_instance_bind_time(mut self, instance_bind_time: impl Into<String>) -> Self {
-        self.instance_bind_time = Some(instance_bind_time.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, instance_region: impl Into<String>) -> Self {
-        self.instance_region = Some(instance_region.into());
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `AliasType`.
-    pub fn with_alias_type(mut self, alias_type: impl Into<String>) -> Self {
-        self.alias_type = Some(alias_type.into());
-        self
-    }
-    /// Sets `AliasInstanceId`.
-    pub fn with_alias_instance_id(mut self, alias_instance_id: impl Into<String>) -> Self {
-        self.alias_instance_id = Some(alias_instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceBind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceBind", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceBindTime", &self.instance_bind_time)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("AliasType", &self.alias_type)?;
+        fields.opt("AliasInstanceId", &self.alias_instance_id)?;
+        fields.end()
     }
 }
 
 /// Cloud virtual machine jumbo frame status.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceJumbo {
     /// Instance ID.
     ///
     /// Example: `ins-4uhk90pu`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Whether the instance supports jumbo frames.
     ///
     /// Example: `True`
-    #[serde(rename = "JumboState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub jumbo_state: Option<bool>,
 }
 
-impl InstanceJumbo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceJumbo {
-            instance_id: None,
-            jumbo_state: None,
+impl lenient::Reply for InstanceJumbo {
+    const NAME: &'static str = "InstanceJumbo";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "JumboState",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::scalar(map, &mut self.jumbo_state),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceJumbo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `JumboState`.
-    pub fn with_jumbo_state(mut self, jumbo_state: bool) -> Self {
-        self.jumbo_state = Some(jumbo_state);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceJumbo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceJumbo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("JumboState", &self.jumbo_state)?;
+        fields.end()
     }
 }
 
 /// Statistics used to describe the instance
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceStatistic {
     /// Type of instance
     ///
     /// Example: `CVM`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Number of instances
     ///
     /// Example: `10`
-    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
 }
 
-impl InstanceStatistic {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InstanceStatistic {
-            instance_type: None,
-            instance_count: None,
+impl lenient::Reply for InstanceStatistic {
+    const NAME: &'static str = "InstanceStatistic";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceType",
+        "InstanceCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_type),
+            1 => lenient::scalar(map, &mut self.instance_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for InstanceStatistic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, instance_count: u64) -> Self {
-        self.instance_count = Some(instance_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InstanceStatistic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InstanceStatistic", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceCount", &self.instance_count)?;
+        fields.end()
     }
 }
 
 /// Public Network Inquiry Output Parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetPrice {
     /// Detailed parameters of Public IP inquiry.
-    #[serde(rename = "AddressPrice", default, skip_serializing_if = "Option::is_none")]
     pub address_price: Option<output::InternetPriceDetail>,
     /// (Chinese only) 公网IP资源费询价详细参数。仅原生IP价格查询返回。
-    #[serde(rename = "IPPrice", default, skip_serializing_if = "Option::is_none")]
     pub ip_price: Option<output::InternetPriceDetail>,
     /// (Chinese only) 总原价，单位：元，仅预付费价格查询返回。
     ///
     /// Example: `80`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// (Chinese only) 折扣后的总价格，单位：元。仅预付费价格查询返回。
     ///
     /// Example: `80`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
 }
 
-impl InternetPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetPrice {
-            address_price: None,
-            ip_price: None,
-            original_price: None,
-            discount_price: None,
+impl lenient::Reply for InternetPrice {
+    const NAME: &'static str = "InternetPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressPrice",
+        "IPPrice",
+        "OriginalPrice",
+        "DiscountPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_price),
+            1 => lenient::value(map, &mut self.ip_price),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressPrice`.
-    pub fn with_address_price(mut self, address_price: output::InternetPriceDetail) -> Self {
-        self.address_price = Some(address_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InternetPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IPPrice`.
-    pub fn with_ip_price(mut self, ip_price: output::InternetPriceDetail) -> Self {
-        self.ip_price = Some(ip_price);
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InternetPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InternetPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressPrice", &self.address_price)?;
+        fields.opt("IPPrice", &self.ip_price)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.end()
     }
 }
 
 /// Public IP Inquiry Output Parameters
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InternetPriceDetail {
     /// Postpaid unit price. Unit: USD. Returned only for postpaid price inquiry.
     ///
     /// Example: `80`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Discounted price. Unit: USD
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `80`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// Billing unit. Valid values:
     ///
@@ -6453,536 +5793,496 @@ pub struct InternetPriceDetail {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Original price. Unit: USD. Returned only for prepaid price inquiry.
     ///
     /// Example: `80`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
 }
 
-impl InternetPriceDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        InternetPriceDetail {
-            unit_price: None,
-            discount_price: None,
-            charge_unit: None,
-            original_price: None,
+impl lenient::Reply for InternetPriceDetail {
+    const NAME: &'static str = "InternetPriceDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "DiscountPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::scalar(map, &mut self.discount_price),
+            2 => lenient::value(map, &mut self.charge_unit),
+            3 => lenient::scalar(map, &mut self.original_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for InternetPriceDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
-    }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for InternetPriceDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "InternetPriceDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) IPV6转换规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ip6Rule {
     /// (Chinese only) IPV6转换规则唯一ID，形如rule6-xxxxxxxx
     ///
     /// Example: `rule6-ganlwp48`
-    #[serde(rename = "Ip6RuleId", default, skip_serializing_if = "Option::is_none")]
     pub ip6_rule_id: Option<String>,
     /// (Chinese only) IPV6转换规则名称
     ///
     /// Example: `demo`
-    #[serde(rename = "Ip6RuleName", default, skip_serializing_if = "Option::is_none")]
     pub ip6_rule_name: Option<String>,
     /// (Chinese only) IPV6地址
     ///
     /// Example: `2402:4e00:40:40::2:2a6`
-    #[serde(rename = "Vip6", default, skip_serializing_if = "Option::is_none")]
     pub vip6: Option<String>,
     /// (Chinese only) IPV6端口号
     ///
     /// Example: `80`
-    #[serde(rename = "Vport6", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport6: Option<i64>,
     /// (Chinese only) 协议类型，支持TCP/UDP
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only) IPV4地址
     ///
     /// Example: `10.0.0.0`
-    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// (Chinese only) IPV4端口号
     ///
     /// Example: `80`
-    #[serde(rename = "Vport", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// (Chinese only) 转换规则状态，限于CREATING,RUNNING,DELETING,MODIFYING
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "RuleStatus", default, skip_serializing_if = "Option::is_none")]
     pub rule_status: Option<String>,
     /// (Chinese only) 转换规则创建时间
     ///
     /// Example: `2023-07-26T02:27:16Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl Ip6Rule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Ip6Rule {
-            ip6_rule_id: None,
-            ip6_rule_name: None,
-            vip6: None,
-            vport6: None,
-            protocol: None,
-            vip: None,
-            vport: None,
-            rule_status: None,
-            created_time: None,
+impl lenient::Reply for Ip6Rule {
+    const NAME: &'static str = "Ip6Rule";
+    const FIELDS: &'static [&'static str] = &[
+        "Ip6RuleId",
+        "Ip6RuleName",
+        "Vip6",
+        "Vport6",
+        "Protocol",
+        "Vip",
+        "Vport",
+        "RuleStatus",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip6_rule_id),
+            1 => lenient::value(map, &mut self.ip6_rule_name),
+            2 => lenient::value(map, &mut self.vip6),
+            3 => lenient::scalar(map, &mut self.vport6),
+            4 => lenient::value(map, &mut self.protocol),
+            5 => lenient::value(map, &mut self.vip),
+            6 => lenient::scalar(map, &mut self.vport),
+            7 => lenient::value(map, &mut self.rule_status),
+            8 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Ip6RuleId`.
-    pub fn with_ip6_rule_id(mut self, ip6_rule_id: impl Into<String>) -> Self {
-        self.ip6_rule_id = Some(ip6_rule_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Ip6Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Ip6RuleName`.
-    pub fn with_ip6_rule_name(mut self, ip6_rule_name: impl Into<String>) -> Self {
-        self.ip6_rule_name = Some(ip6_rule_name.into());
-        self
-    }
-    /// Sets `Vip6`.
-    pub fn with_vip6(mut self, vip6: impl Into<String>) -> Self {
-        self.vip6 = Some(vip6.into());
-        self
-    }
-    /// Sets `Vport6`.
-    pub fn with_vport6(mut self, vport6: i64) -> Self {
-        self.vport6 = Some(vport6);
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Vip`.
-    pub fn with_vip(mut self, vip: impl Into<String>) -> Self {
-        self.vip = Some(vip.into());
-        self
-    }
-    /// Sets `Vport`.
-    pub fn with_vport(mut self, vport: i64) -> Self {
-        self.vport = Some(vport);
-        self
-    }
-    /// Sets `RuleStatus`.
-    pub fn with_rule_status(mut self, rule_status: impl Into<String>) -> Self {
-        self.rule_status = Some(rule_status.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Ip6Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Ip6Rule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ip6RuleId", &self.ip6_rule_id)?;
+        fields.opt("Ip6RuleName", &self.ip6_rule_name)?;
+        fields.opt("Vip6", &self.vip6)?;
+        fields.opt("Vport6", &self.vport6)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Vip", &self.vip)?;
+        fields.opt("Vport", &self.vport)?;
+        fields.opt("RuleStatus", &self.rule_status)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) IPV6转换实例信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ip6Translator {
     /// (Chinese only) IPV6转换实例唯一ID，形如ip6-xxxxxxxx
     ///
     /// Example: `ip6-mhnrv51i`
-    #[serde(rename = "Ip6TranslatorId", default, skip_serializing_if = "Option::is_none")]
     pub ip6_translator_id: Option<String>,
     /// (Chinese only) IPV6转换实例名称
     ///
     /// Example: `demo`
-    #[serde(rename = "Ip6TranslatorName", default, skip_serializing_if = "Option::is_none")]
     pub ip6_translator_name: Option<String>,
     /// (Chinese only) IPV6地址
     ///
     /// Example: `2402:4e00:40:40::2:2a6`
-    #[serde(rename = "Vip6", default, skip_serializing_if = "Option::is_none")]
     pub vip6: Option<String>,
     /// (Chinese only) IPV6转换地址所属运营商
     ///
     /// Example: `BGP`
-    #[serde(rename = "IspName", default, skip_serializing_if = "Option::is_none")]
     pub isp_name: Option<String>,
     /// (Chinese only) 转换实例状态，限于CREATING,RUNNING,DELETING,MODIFYING
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "TranslatorStatus", default, skip_serializing_if = "Option::is_none")]
     pub translator_status: Option<String>,
     /// (Chinese only) IPV6转换实例创建时间
     ///
     /// Example: `2023-07-13T11:12:06Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 绑定的IPV6转换规则数量
     ///
     /// Example: `2`
-    #[serde(rename = "Ip6RuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip6_rule_count: Option<i64>,
     /// (Chinese only) IPV6转换规则信息
-    #[serde(rename = "IP6RuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ip6_rule_set: Vec<output::Ip6Rule>,
 }
 
-impl Ip6Translator {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Ip6Translator {
-            ip6_translator_id: None,
-            ip6_translator_name: None,
-            vip6: None,
-            isp_name: None,
-            translator_status: None,
-            created_time: None,
-            ip6_rule_count: None,
-            ip6_rule_set: Vec::new(),
+impl lenient::Reply for Ip6Translator {
+    const NAME: &'static str = "Ip6Translator";
+    const FIELDS: &'static [&'static str] = &[
+        "Ip6TranslatorId",
+        "Ip6TranslatorName",
+        "Vip6",
+        "IspName",
+        "TranslatorStatus",
+        "CreatedTime",
+        "Ip6RuleCount",
+        "IP6RuleSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip6_translator_id),
+            1 => lenient::value(map, &mut self.ip6_translator_name),
+            2 => lenient::value(map, &mut self.vip6),
+            3 => lenient::value(map, &mut self.isp_name),
+            4 => lenient::value(map, &mut self.translator_status),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::scalar(map, &mut self.ip6_rule_count),
+            7 => lenient::list(map, &mut self.ip6_rule_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `Ip6TranslatorId`.
-    pub fn with_ip6_translator_id(mut self, ip6_translator_id: impl Into<String>) -> Self {
-        self.ip6_translator_id = Some(ip6_translator_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Ip6Translator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Ip6TranslatorName`.
-    pub fn with_ip6_translator_name(mut self, ip6_translator_name: impl Into<String>) -> Self {
-        self.ip6_translator_name = Some(ip6_translator_name.into());
-        self
-    }
-    /// Sets `Vip6`.
-    pub fn with_vip6(mut self, vip6: impl Into<String>) -> Self {
-        self.vip6 = Some(vip6.into());
-        self
-    }
-    /// Sets `IspName`.
-    pub fn with_isp_name(mut self, isp_name: impl Into<String>) -> Self {
-        self.isp_name = Some(isp_name.into());
-        self
-    }
-    /// Sets `TranslatorStatus`.
-    pub fn with_translator_status(mut self, translator_status: impl Into<String>) -> Self {
-        self.translator_status = Some(translator_status.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Ip6RuleCount`.
-    pub fn with_ip6_rule_count(mut self, ip6_rule_count: i64) -> Self {
-        self.ip6_rule_count = Some(ip6_rule_count);
-        self
-    }
-    /// Sets `IP6RuleSet`.
-    pub fn with_ip6_rule_set(mut self, ip6_rule_set: impl IntoIterator<Item = output::Ip6Rule>) -> Self {
-        self.ip6_rule_set = ip6_rule_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Ip6Translator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Ip6Translator", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ip6TranslatorId", &self.ip6_translator_id)?;
+        fields.opt("Ip6TranslatorName", &self.ip6_translator_name)?;
+        fields.opt("Vip6", &self.vip6)?;
+        fields.opt("IspName", &self.isp_name)?;
+        fields.opt("TranslatorStatus", &self.translator_status)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Ip6RuleCount", &self.ip6_rule_count)?;
+        fields.list("IP6RuleSet", &self.ip6_rule_set)?;
+        fields.end()
     }
 }
 
 /// Information of resources bound with the queried IPs
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IpAddressStates {
     /// VPC instance ID
     ///
     /// Required. Example: `vpc-mcqaoy0f`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID
     ///
     /// Required. Example: `subnet-j4oluywm`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// IP address
     ///
     /// Required. Example: `172.16.0.16`
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Resource type
     ///
     /// Required. Example: `ENI`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Resource ID
     ///
     /// Required. Example: `eni-bjekqff1`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
 
-impl IpAddressStates {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, ip_address: impl Into<String>, resource_type: impl Into<String>, resource_id: impl Into<String>) -> Self {
-        IpAddressStates {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            ip_address: Some(ip_address.into()),
-            resource_type: Some(resource_type.into()),
-            resource_id: Some(resource_id.into()),
+impl lenient::Reply for IpAddressStates {
+    const NAME: &'static str = "IpAddressStates";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "IpAddress",
+        "ResourceType",
+        "ResourceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.ip_address),
+            3 => lenient::value(map, &mut self.resource_type),
+            4 => lenient::value(map, &mut self.resource_id),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for IpAddressStates {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IpAddressStates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IpAddressStates", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("IpAddress", &self.ip_address)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.end()
+    }
+}
+
 /// IP location
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IpGeolocationInfo {
     /// Country/region
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国`
-    #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Province- or municipality-level administrative region
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `安徽省`
-    #[serde(rename = "Province", default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Municipal administrative region
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
-    #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Urban area
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Access ISP
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国电信`
-    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
     /// ISP backbone network’s AS name
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国电信`
-    #[serde(rename = "AsName", default, skip_serializing_if = "Option::is_none")]
     pub as_name: Option<String>,
     /// ISP backbone network’s AS ID
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `4134`
-    #[serde(rename = "AsId", default, skip_serializing_if = "Option::is_none")]
     pub as_id: Option<String>,
     /// Comment. The APN value of mobile users is entered currently. If there is no APN attribute, this is `null`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
-    #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// IP address
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `223.246.170.250`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
 }
 
-impl IpGeolocationInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IpGeolocationInfo {
-            country: None,
-            province: None,
-            city: None,
-            region: None,
-            isp: None,
-            as_name: None,
-            as_id: None,
-            comment: None,
-            address_ip: None,
+impl lenient::Reply for IpGeolocationInfo {
+    const NAME: &'static str = "IpGeolocationInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Country",
+        "Province",
+        "City",
+        "Region",
+        "Isp",
+        "AsName",
+        "AsId",
+        "Comment",
+        "AddressIp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.country),
+            1 => lenient::value(map, &mut self.province),
+            2 => lenient::value(map, &mut self.city),
+            3 => lenient::value(map, &mut self.region),
+            4 => lenient::value(map, &mut self.isp),
+            5 => lenient::value(map, &mut self.as_name),
+            6 => lenient::value(map, &mut self.as_id),
+            7 => lenient::value(map, &mut self.comment),
+            8 => lenient::value(map, &mut self.address_ip),
+            _ => Ok(()),
         }
     }
-    /// Sets `Country`.
-    pub fn with_country(mut self, country: impl Into<String>) -> Self {
-        self.country = Some(country.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IpGeolocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Province`.
-    pub fn with_province(mut self, province: impl Into<String>) -> Self {
-        self.province = Some(province.into());
-        self
-    }
-    /// Sets `City`.
-    pub fn with_city(mut self, city: impl Into<String>) -> Self {
-        self.city = Some(city.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `Isp`.
-    pub fn with_isp(mut self, isp: impl Into<String>) -> Self {
-        self.isp = Some(isp.into());
-        self
-    }
-    /// Sets `AsName`.
-    pub fn with_as_name(mut self, as_name: impl Into<String>) -> Self {
-        self.as_name = Some(as_name.into());
-        self
-    }
-    /// Sets `AsId`.
-    pub fn with_as_id(mut self, as_id: impl Into<String>) -> Self {
-        self.as_id = Some(as_id.into());
-        self
-    }
-    /// Sets `Comment`.
-    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
-    }
-    /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, address_ip: impl Into<String>) -> Self {
-        self.address_ip = Some(address_ip.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IpGeolocationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IpGeolocationInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Country", &self.country)?;
+        fields.opt("Province", &self.province)?;
+        fields.opt("City", &self.city)?;
+        fields.opt("Region", &self.region)?;
+        fields.opt("Isp", &self.isp)?;
+        fields.opt("AsName", &self.as_name)?;
+        fields.opt("AsId", &self.as_id)?;
+        fields.opt("Comment", &self.comment)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.end()
     }
 }
 
 /// IPSec configuration. The IPSec secure session configuration is provided by Tencent Cloud.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IpsecOptionsSpecification {
     /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBC-192`, `AES-CBC-256`, `DES-CBC`, `SM4`, and `NULL`; default value: `AES-CBC-128`.
     ///
     /// Example: `AES-CBC-128`
-    #[serde(rename = "EncryptAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_algorithm: Option<String>,
     /// Authentication algorithm. Valid values: `MD5`, `SHA1` and `SHA-256`; default value: `SHA1`.
     ///
     /// May be null. Deprecated. Example: `SHA1`
-    #[serde(rename = "IntegrityAlgorith", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorith: Option<String>,
     /// IPsec SA lifetime (in sec). Value range: 180-604800
     ///
     /// Example: `180`
-    #[serde(rename = "IPSECSaLifetimeSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipsec_sa_lifetime_seconds: Option<u64>,
     /// PFS. Available value: 'NULL', 'DH-GROUP1', 'DH-GROUP2', 'DH-GROUP5', 'DH-GROUP14', and 'DH-GROUP24'. Default is NULL.
     ///
     /// Example: `NULL`
-    #[serde(rename = "PfsDhGroup", default, skip_serializing_if = "Option::is_none")]
     pub pfs_dh_group: Option<String>,
     /// IPsec SA lifetime (in KB). Value range: 2560-604800
     ///
     /// Example: `2560`
-    #[serde(rename = "IPSECSaLifetimeTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipsec_sa_lifetime_traffic: Option<u64>,
     /// (Chinese only)
     ///
     /// 认证算法：可选值：'MD5', 'SHA1'，'SHA-256' 默认为
     ///
     /// Example: `SHA1`
-    #[serde(rename = "IntegrityAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorithm: Option<String>,
 }
 
-impl IpsecOptionsSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IpsecOptionsSpecification {
-            encrypt_algorithm: None,
-            integrity_algorith: None,
-            ipsec_sa_lifetime_seconds: None,
-            pfs_dh_group: None,
-            ipsec_sa_lifetime_traffic: None,
-            integrity_algorithm: None,
+impl lenient::Reply for IpsecOptionsSpecification {
+    const NAME: &'static str = "IpsecOptionsSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "EncryptAlgorithm",
+        "IntegrityAlgorith",
+        "IPSECSaLifetimeSeconds",
+        "PfsDhGroup",
+        "IPSECSaLifetimeTraffic",
+        "IntegrityAlgorithm",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.encrypt_algorithm),
+            1 => lenient::value(map, &mut self.integrity_algorith),
+            2 => lenient::scalar(map, &mut self.ipsec_sa_lifetime_seconds),
+            3 => lenient::value(map, &mut self.pfs_dh_group),
+            4 => lenient::scalar(map, &mut self.ipsec_sa_lifetime_traffic),
+            5 => lenient::value(map, &mut self.integrity_algorithm),
+            _ => Ok(()),
         }
     }
-    /// Sets `EncryptAlgorithm`.
-    pub fn with_encrypt_algorithm(mut self, encrypt_algorithm: impl Into<String>) -> Self {
-        self.encrypt_algorithm = Some(encrypt_algorithm.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IpsecOptionsSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IntegrityAlgorith`.
-    pub fn with_integrity_algorith(mut self, integrity_algorith: impl Into<String>) -> Self {
-        self.integrity_algorith = Some(integrity_algorith.into());
-        self
-    }
-    /// Sets `IPSECSaLifetimeSeconds`.
-    pub fn with_ipsec_sa_lifetime_seconds(mut self, ipsec_sa_lifetime_seconds: u64) -> Self {
-        self.ipsec_sa_lifetime_seconds = Some(ipsec_sa_lifetime_seconds);
-        self
-    }
-    /// Sets `PfsDhGroup`.
-    pub fn with_pfs_dh_group(mut self, pfs_dh_group: impl Into<String>) -> Self {
-        self.pfs_dh_group = Some(pfs_dh_group.into());
-        self
-    }
-    /// Sets `IPSECSaLifetimeTraffic`.
-    pub fn with_ipsec_sa_lifetime_traffic(mut self, ipsec_sa_lifetime_traffic: u64) -> Self {
-        self.ipsec_sa_lifetime_traffic = Some(ipsec_sa_lifetime_traffic);
-        self
-    }
-    /// Sets `IntegrityAlgorithm`.
-    pub fn with_integrity_algorithm(mut self, integrity_algorithm: impl Into<String>) -> Self {
-        self.integrity_algorithm = Some(integrity_algorithm.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IpsecOptionsSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IpsecOptionsSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("EncryptAlgorithm", &self.encrypt_algorithm)?;
+        fields.opt("IntegrityAlgorith", &self.integrity_algorith)?;
+        fields.opt("IPSECSaLifetimeSeconds", &self.ipsec_sa_lifetime_seconds)?;
+        fields.opt("PfsDhGroup", &self.pfs_dh_group)?;
+        fields.opt("IPSECSaLifetimeTraffic", &self.ipsec_sa_lifetime_traffic)?;
+        fields.opt("IntegrityAlgorithm", &self.integrity_algorithm)?;
+        fields.end()
     }
 }
 
 /// `IPv6` address information.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ipv6Address {
     /// `IPv6` address, such as `3402:4e00:20:100:0:8cd9:2a67:71f3`
     ///
     /// Required. Example: `3402:4e00:20:1202::1`
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Whether it is a primary `IP`.
     ///
     /// Example: `false`
-    #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// The `ID` of the `EIP` instance, such as `eip-hxlqja90`.
     ///
     /// Example: `eip-5k6fot41`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// Message description
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the public IP is blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsWanIpBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_wan_ip_blocked: Option<bool>,
     /// `IPv6` address status:
     ///
@@ -6992,1046 +6292,964 @@ pub struct Ipv6Address {
     /// - `AVAILABLE`: Available
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 如果 IPv6地址是 ULA 类型，绑定的公网IP地址。
     ///
     /// Example: `3402:4e00:20:1202::2`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// (Chinese only) `IPv6`地址的类型: `GUA`(全球单播地址), `ULA`(唯一本地地址)
     ///
     /// Example: `ULA`
-    #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
 }
 
-impl Ipv6Address {
-    /// With the fields a request must carry.
-    pub fn new(address: impl Into<String>) -> Self {
-        Ipv6Address {
-            address: Some(address.into()),
-            primary: None,
-            address_id: None,
-            description: None,
-            is_wan_ip_blocked: None,
-            state: None,
-            public_ip_address: None,
-            address_type: None,
+impl lenient::Reply for Ipv6Address {
+    const NAME: &'static str = "Ipv6Address";
+    const FIELDS: &'static [&'static str] = &[
+        "Address",
+        "Primary",
+        "AddressId",
+        "Description",
+        "IsWanIpBlocked",
+        "State",
+        "PublicIpAddress",
+        "AddressType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address),
+            1 => lenient::scalar(map, &mut self.primary),
+            2 => lenient::value(map, &mut self.address_id),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::scalar(map, &mut self.is_wan_ip_blocked),
+            5 => lenient::value(map, &mut self.state),
+            6 => lenient::value(map, &mut self.public_ip_address),
+            7 => lenient::value(map, &mut self.address_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `Primary`.
-    pub fn with_primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
+}
+
+impl<'de> Deserialize<'de> for Ipv6Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `IsWanIpBlocked`.
-    pub fn with_is_wan_ip_blocked(mut self, is_wan_ip_blocked: bool) -> Self {
-        self.is_wan_ip_blocked = Some(is_wan_ip_blocked);
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `AddressType`.
-    pub fn with_address_type(mut self, address_type: impl Into<String>) -> Self {
-        self.address_type = Some(address_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Ipv6Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Ipv6Address", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Address", &self.address)?;
+        fields.opt("Primary", &self.primary)?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("AddressType", &self.address_type)?;
+        fields.end()
     }
 }
 
 /// IPv6 subnet IP range object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Ipv6SubnetCidrBlock {
     /// The `ID` of the subnet instance, such as `subnet-pxir56ns`.
     ///
     /// Required. Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The `IPv6` subnet IP range, such as `3402:4e00:20:1001::/64`
     ///
     /// Example: `3402:4e00:20:1202::/64`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
 }
 
-impl Ipv6SubnetCidrBlock {
-    /// With the fields a request must carry.
-    pub fn new(subnet_id: impl Into<String>) -> Self {
-        Ipv6SubnetCidrBlock {
-            subnet_id: Some(subnet_id.into()),
-            ipv6_cidr_block: None,
+impl lenient::Reply for Ipv6SubnetCidrBlock {
+    const NAME: &'static str = "Ipv6SubnetCidrBlock";
+    const FIELDS: &'static [&'static str] = &[
+        "SubnetId",
+        "Ipv6CidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.subnet_id),
+            1 => lenient::value(map, &mut self.ipv6_cidr_block),
+            _ => Ok(()),
         }
     }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Ipv6SubnetCidrBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Ipv6SubnetCidrBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Ipv6SubnetCidrBlock", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.end()
     }
 }
 
 /// Returns multi-operator IPv6 Cidr Block.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IspIpv6CidrBlock {
     /// IPv6 CIdr Block
     ///
     /// Example: `2402:4e00:1717:8200::/56`
-    #[serde(rename = "IPv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// Network operator type. valid values: 'BGP' (default), 'CMCC' (china mobile), 'CTCC' (china telecom), 'CUCC' (china unicom).
     ///
     /// Example: `BGP`
-    #[serde(rename = "ISPType", default, skip_serializing_if = "Option::is_none")]
     pub isp_type: Option<String>,
     /// Specifies the type of IPv6 Cidr: `GUA` (global unicast address), `ULA` (unique local address).
     ///
     /// Example: `GUA`
-    #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
 }
 
-impl IspIpv6CidrBlock {
-    /// With every field unset.
-    pub fn new() -> Self {
-        IspIpv6CidrBlock {
-            ipv6_cidr_block: None,
-            isp_type: None,
-            address_type: None,
+impl lenient::Reply for IspIpv6CidrBlock {
+    const NAME: &'static str = "IspIpv6CidrBlock";
+    const FIELDS: &'static [&'static str] = &[
+        "IPv6CidrBlock",
+        "ISPType",
+        "AddressType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ipv6_cidr_block),
+            1 => lenient::value(map, &mut self.isp_type),
+            2 => lenient::value(map, &mut self.address_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `IPv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for IspIpv6CidrBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ISPType`.
-    pub fn with_isp_type(mut self, isp_type: impl Into<String>) -> Self {
-        self.isp_type = Some(isp_type.into());
-        self
-    }
-    /// Sets `AddressType`.
-    pub fn with_address_type(mut self, address_type: impl Into<String>) -> Self {
-        self.address_type = Some(address_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for IspIpv6CidrBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "IspIpv6CidrBlock", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IPv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("ISPType", &self.isp_type)?;
+        fields.opt("AddressType", &self.address_type)?;
+        fields.end()
     }
 }
 
 /// The pricing information of a single billing item
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// The pay-as-you-go billing method. Unit: USD.
     ///
     /// Example: `1.0`
-    #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// Pay-as-you-go billing method. Value Range: HOUR: Indicates billing by the hour. Scenarios using this hourly billing unit include: Instances postpaid on an hourly basis (POSTPAID_BY_HOUR), and bandwidth postpaid on an hourly basis (BANDWIDTH_POSTPAID_BY_HOUR). GB: Indicates billing on a per-GB basis. Scenarios using this billing unit include: Traffic postpaid on an hourly basis (TRAFFIC_POSTPAID_BY_HOUR).
     ///
     /// Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// Original price of the prepaid product. Unit: USD.
     ///
     /// Example: `1.0`
-    #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// Discount price of the prepaid product. Unit: USD.
     ///
     /// Example: `0.5`
-    #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
 }
 
-impl ItemPrice {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ItemPrice {
-            unit_price: None,
-            charge_unit: None,
-            original_price: None,
-            discount_price: None,
+impl lenient::Reply for ItemPrice {
+    const NAME: &'static str = "ItemPrice";
+    const FIELDS: &'static [&'static str] = &[
+        "UnitPrice",
+        "ChargeUnit",
+        "OriginalPrice",
+        "DiscountPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.unit_price),
+            1 => lenient::value(map, &mut self.charge_unit),
+            2 => lenient::scalar(map, &mut self.original_price),
+            3 => lenient::scalar(map, &mut self.discount_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `UnitPrice`.
-    pub fn with_unit_price(mut self, unit_price: f64) -> Self {
-        self.unit_price = Some(unit_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ChargeUnit`.
-    pub fn with_charge_unit(mut self, charge_unit: impl Into<String>) -> Self {
-        self.charge_unit = Some(charge_unit.into());
-        self
-    }
-    /// Sets `OriginalPrice`.
-    pub fn with_original_price(mut self, original_price: f64) -> Self {
-        self.original_price = Some(original_price);
-        self
-    }
-    /// Sets `DiscountPrice`.
-    pub fn with_discount_price(mut self, discount_price: f64) -> Self {
-        self.discount_price = Some(discount_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ItemPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ItemPrice", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UnitPrice", &self.unit_price)?;
+        fields.opt("ChargeUnit", &self.charge_unit)?;
+        fields.opt("OriginalPrice", &self.original_price)?;
+        fields.opt("DiscountPrice", &self.discount_price)?;
+        fields.end()
     }
 }
 
 /// Local gateway information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LocalGateway {
     /// CDC instance ID
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// VPC instance ID
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Local gateway instance ID
     ///
     /// Example: `lgw-1234erty`
-    #[serde(rename = "UniqLocalGwId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_local_gw_id: Option<String>,
     /// Local gateway name
     ///
     /// Example: `demo`
-    #[serde(rename = "LocalGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub local_gateway_name: Option<String>,
     /// Local gateway IP
     ///
     /// Example: `192.168.15.55`
-    #[serde(rename = "LocalGwIp", default, skip_serializing_if = "Option::is_none")]
     pub local_gw_ip: Option<String>,
     /// Creation time of the local gateway
     ///
     /// Example: `2021-03-24 15:31:56`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) 本地网关实例ID（计划起用）
     ///
     /// Example: `lgw-1234erty`
-    #[serde(rename = "LocalGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub local_gateway_id: Option<String>,
 }
 
-impl LocalGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        LocalGateway {
-            cdc_id: None,
-            vpc_id: None,
-            uniq_local_gw_id: None,
-            local_gateway_name: None,
-            local_gw_ip: None,
-            create_time: None,
-            tag_set: Vec::new(),
-            local_gateway_id: None,
+impl lenient::Reply for LocalGateway {
+    const NAME: &'static str = "LocalGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "CdcId",
+        "VpcId",
+        "UniqLocalGwId",
+        "LocalGatewayName",
+        "LocalGwIp",
+        "CreateTime",
+        "TagSet",
+        "LocalGatewayId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.cdc_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.uniq_local_gw_id),
+            3 => lenient::value(map, &mut self.local_gateway_name),
+            4 => lenient::value(map, &mut self.local_gw_ip),
+            5 => lenient::value(map, &mut self.create_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            7 => lenient::value(map, &mut self.local_gateway_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for LocalGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `UniqLocalGwId`.
-    pub fn with_uniq_local_gw_id(mut self, uniq_local_gw_id: impl Into<String>) -> Self {
-        self.uniq_local_gw_id = Some(uniq_local_gw_id.into());
-        self
-    }
-    /// Sets `LocalGatewayName`.
-    pub fn with_local_gateway_name(mut self, local_gateway_name: impl Into<String>) -> Self {
-        self.local_gateway_name = Some(local_gateway_name.into());
-        self
-    }
-    /// Sets `LocalGwIp`.
-    pub fn with_local_gw_ip(mut self, local_gw_ip: impl Into<String>) -> Self {
-        self.local_gw_ip = Some(local_gw_ip.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `LocalGatewayId`.
-    pub fn with_local_gateway_id(mut self, local_gateway_id: impl Into<String>) -> Self {
-        self.local_gateway_id = Some(local_gateway_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for LocalGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "LocalGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("UniqLocalGwId", &self.uniq_local_gw_id)?;
+        fields.opt("LocalGatewayName", &self.local_gateway_name)?;
+        fields.opt("LocalGwIp", &self.local_gw_ip)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("LocalGatewayId", &self.local_gateway_id)?;
+        fields.end()
     }
 }
 
 /// Query the returned object of a NAT route
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatDirectConnectGatewayRoute {
     /// The `IPv4` `CIDR` of the subnet.
     ///
     /// Required. Example: `99.99.99.77/32`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// The type of the next-hop gateway. Supported types:
     /// `DIRECTCONNECT`: Direct connect gateway
     ///
     /// Required. Example: `DIRECTCONNECT`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// ID of the next-hop gateway
     ///
     /// Required. Example: `dcg-71awizmv`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// The creation time of the route
     ///
     /// Required. Example: `2021-08-23 19:38:31`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// The update time of the route
     ///
     /// Required. Example: `021-08-23 19:38:31`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
-impl NatDirectConnectGatewayRoute {
-    /// With the fields a request must carry.
-    pub fn new(destination_cidr_block: impl Into<String>, gateway_type: impl Into<String>, gateway_id: impl Into<String>, create_time: impl Into<String>, update_time: impl Into<String>) -> Self {
-        NatDirectConnectGatewayRoute {
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            gateway_type: Some(gateway_type.into()),
-            gateway_id: Some(gateway_id.into()),
-            create_time: Some(create_time.into()),
-            update_time: Some(update_time.into()),
+impl lenient::Reply for NatDirectConnectGatewayRoute {
+    const NAME: &'static str = "NatDirectConnectGatewayRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "CreateTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination_cidr_block),
+            1 => lenient::value(map, &mut self.gateway_type),
+            2 => lenient::value(map, &mut self.gateway_id),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for NatDirectConnectGatewayRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NatDirectConnectGatewayRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NatDirectConnectGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
+    }
+}
+
 /// NAT gateway object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatGateway {
     /// NAT gateway ID.
     ///
     /// Example: `"nat-13254768"`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// NAT gateway name.
     ///
     /// Example: `"test"`
-    #[serde(rename = "NatGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_name: Option<String>,
     /// NAT gateway creation time.
     ///
     /// Example: `"2021-05-24 19:28:31"`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The status of the NAT gateway.
     /// `PENDING`: Being created, `DELETING`: Being deleted, `AVAILABLE`: Running, `UPDATING`: Being upgraded,
     /// `FAILED`: Failed.
     ///
     /// Example: `"AVAILABLE"`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The maximum outbound bandwidth of the gateway. Unit: Mbps.
     ///
     /// Example: `10`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<u64>,
     /// The concurrent connections cap of the gateway.
     ///
     /// Example: `10000000`
-    #[serde(rename = "MaxConcurrentConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_concurrent_connection: Option<u64>,
     /// The public IP object array of the bound NAT gateway.
-    #[serde(rename = "PublicIpAddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_address_set: Vec<output::NatGatewayAddress>,
     /// The NAT gateway status. `AVAILABLE`: Operating, `UNAVAILABLE`: Unavailable, `INSUFFICIENT`: Service suspended due to account overdue.
     ///
     /// Example: `"AVAILABLE"`
-    #[serde(rename = "NetworkState", default, skip_serializing_if = "Option::is_none")]
     pub network_state: Option<String>,
     /// The port forwarding rules of the NAT gateway.
-    #[serde(rename = "DestinationIpPortTranslationNatRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub destination_ip_port_translation_nat_rule_set: Vec<output::DestinationIpPortTranslationNatRule>,
     /// VPC instance ID.
     ///
     /// Example: `"vpc-13254768"`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The availability zone in which the NAT gateway is located.
     ///
     /// Example: `"ap-guangzhou-2"`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// ID of the direct connect gateway bound.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["dcg-13254768"]`
-    #[serde(rename = "DirectConnectGatewayIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub direct_connect_gateway_ids: Vec<String>,
     /// Subnet ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `"subnet-13254768"`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Tag key-value pairs.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// The list of the security groups bound to the NAT Gateway
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-13254768"]`
-    #[serde(rename = "SecurityGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_set: Vec<String>,
     /// SNAT forwarding rule of the NAT gateway.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "SourceIpTranslationNatRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub source_ip_translation_nat_rule_set: Vec<output::SourceIpTranslationNatRule>,
     /// Whether the NAT gateway is dedicated.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "IsExclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_exclusive: Option<bool>,
     /// Bandwidth of the gateway cluster where the dedicated NAT Gateway resides. Unit: Mbps. This field does not exist when the `IsExclusive` field is set to `false`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `50000`
-    #[serde(rename = "ExclusiveGatewayBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive_gateway_bandwidth: Option<u64>,
     /// Whether the NAT gateway is blocked. Values: `NORMAL`, `RESTRICTED`
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
     /// NAT gateway major version. `1`: Classic, `2`: Standard
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
-    #[serde(rename = "NatProductVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nat_product_version: Option<u64>,
     /// (Chinese only) true代表仅允许匹配SNAT规则的内网IP的流量进行转发，false代表所有内网IP发起的流量都进行转发。默认为false。
     ///
     /// Example: `false`
-    #[serde(rename = "StrictSnatMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub strict_snat_mode: Option<bool>,
     /// Whether to enable the feature of selecting EIPs for SNAT based on the destination network segment.
     ///
     /// Example: `false`
-    #[serde(rename = "SmartScheduleMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub smart_schedule_mode: Option<bool>,
     /// (Chinese only) NAT实例归属的专属集群id
     ///
     /// Example: `cluster-bxdip3ah`
-    #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// (Chinese only) NAT实例是否开启删除保护
     ///
     /// Example: `false`
-    #[serde(rename = "DeletionProtectionEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
     /// (Chinese only) NAT实例连接超时时间
-    #[serde(rename = "ConnectionStateTimeouts", default, skip_serializing_if = "Option::is_none")]
     pub connection_state_timeouts: Option<output::ConnectionStateTimeouts>,
     /// (Chinese only) 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
     ///
     /// Example: `ExclusiveLarge1`
-    #[serde(rename = "ExclusiveType", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_type: Option<String>,
     /// (Chinese only) 标准型NAT网关自动扩容
     ///
     /// Example: `false`
-    #[serde(rename = "AutoScaling", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<bool>,
     /// (Chinese only) 是否代答公网发给NAT网关上弹性公网IP的ICMP echo请求报文，默认为true，应答请求报文；false代表不应答。
     ///
     /// Example: `true`
-    #[serde(rename = "ICMPProxy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub icmp_proxy: Option<bool>,
     /// (Chinese only) 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。
     ///
     /// Example: `true`
-    #[serde(rename = "PublicAddressAffinity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_address_affinity: Option<bool>,
 }
 
-impl NatGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGateway {
-            nat_gateway_id: None,
-            nat_gateway_name: None,
-            created_time: None,
-            state: None,
-            internet_max_bandwidth_out: None,
-            max_concurrent_connection: None,
-            public_ip_address_set: Vec::new(),
-            network_state: None,
-            destination_ip_port_translation_nat_rule_set: Vec::new(),
-            vpc_id: None,
-            zone: None,
-            direct_connect_gateway_ids: Vec::new(),
-            subnet_id: None,
-            tag_set: Vec::new(),
-            security_group_set: Vec::new(),
-            source_ip_translation_nat_rule_set: Vec::new(),
-            is_exclusive: None,
-            exclusive_gateway_bandwidth: None,
-            restrict_state: None,
-            nat_product_version: None,
-            strict_snat_mode: None,
-            smart_schedule_mode: None,
-            dedicated_cluster_id: None,
-            deletion_protection_enabled: None,
-            connection_state_timeouts: None,
-            exclusive_type: None,
-            auto_scaling: None,
-            icmp_proxy: None,
-            public_address_affinity: None,
+impl lenient::Reply for NatGateway {
+    const NAME: &'static str = "NatGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "NatGatewayId",
+        "NatGatewayName",
+        "CreatedTime",
+        "State",
+        "InternetMaxBandwidthOut",
+        "MaxConcurrentConnection",
+        "PublicIpAddressSet",
+        "NetworkState",
+        "DestinationIpPortTranslationNatRuleSet",
+        "VpcId",
+        "Zone",
+        "DirectConnectGatewayIds",
+        "SubnetId",
+        "TagSet",
+        "SecurityGroupSet",
+        "SourceIpTranslationNatRuleSet",
+        "IsExclusive",
+        "ExclusiveGatewayBandwidth",
+        "RestrictState",
+        "NatProductVersion",
+        "StrictSnatMode",
+        "SmartScheduleMode",
+        "DedicatedClusterId",
+        "DeletionProtectionEnabled",
+        "ConnectionStateTimeouts",
+        "ExclusiveType",
+        "AutoScaling",
+        "ICMPProxy",
+        "PublicAddressAffinity",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.nat_gateway_id),
+            1 => lenient::value(map, &mut self.nat_gateway_name),
+            2 => lenient::value(map, &mut self.created_time),
+            3 => lenient::value(map, &mut self.state),
+            4 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            5 => lenient::scalar(map, &mut self.max_concurrent_connection),
+            6 => lenient::list(map, &mut self.public_ip_address_set),
+            7 => lenient::value(map, &mut self.network_state),
+            8 => lenient::list(map, &mut self.destination_ip_port_translation_nat_rule_set),
+            9 => lenient::value(map, &mut self.vpc_id),
+            10 => lenient::value(map, &mut self.zone),
+            11 => lenient::list(map, &mut self.direct_connect_gateway_ids),
+            12 => lenient::value(map, &mut self.subnet_id),
+            13 => lenient::list(map, &mut self.tag_set),
+            14 => lenient::list(map, &mut self.security_group_set),
+            15 => lenient::list(map, &mut self.source_ip_translation_nat_rule_set),
+            16 => lenient::scalar(map, &mut self.is_exclusive),
+            17 => lenient::scalar(map, &mut self.exclusive_gateway_bandwidth),
+            18 => lenient::value(map, &mut self.restrict_state),
+            19 => lenient::scalar(map, &mut self.nat_product_version),
+            20 => lenient::scalar(map, &mut self.strict_snat_mode),
+            21 => lenient::scalar(map, &mut self.smart_schedule_mode),
+            22 => lenient::value(map, &mut self.dedicated_cluster_id),
+            23 => lenient::scalar(map, &mut self.deletion_protection_enabled),
+            24 => lenient::value(map, &mut self.connection_state_timeouts),
+            25 => lenient::value(map, &mut self.exclusive_type),
+            26 => lenient::scalar(map, &mut self.auto_scaling),
+            27 => lenient::scalar(map, &mut self.icmp_proxy),
+            28 => lenient::scalar(map, &mut self.public_address_affinity),
+            _ => Ok(()),
         }
     }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NatGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, nat_gateway_name: impl Into<String>) -> Self {
-        self.nat_gateway_name = Some(nat_gateway_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `MaxConcurrentConnection`.
-    pub fn with_max_concurrent_connection(mut self, max_concurrent_connection: u64) -> Self {
-        self.max_concurrent_connection = Some(max_concurrent_connection);
-        self
-    }
-    /// Sets `PublicIpAddressSet`.
-    pub fn with_public_ip_address_set(mut self, public_ip_address_set: impl IntoIterator<Item = output::NatGatewayAddress>) -> Self {
-        self.public_ip_address_set = public_ip_address_set.into_iter().collect();
-        self
-    }
-    /// Sets `NetworkState`.
-    pub fn with_network_state(mut self, network_state: impl Into<String>) -> Self {
-        self.network_state = Some(network_state.into());
-        self
-    }
-    /// Sets `DestinationIpPortTranslationNatRuleSet`.
-    pub fn with_destination_ip_port_translation_nat_rule_set(mut self, destination_ip_port_translation_nat_rule_set: impl IntoIterator<Item = output::DestinationIpPortTranslationNatRule>) -> Self {
-        self.destination_ip_port_translation_nat_rule_set = destination_ip_port_translation_nat_rule_set.into_iter().collect();
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `DirectConnectGatewayIds`.
-    pub fn with_direct_connect_gateway_ids(mut self, direct_connect_gateway_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.direct_connect_gateway_ids = direct_connect_gateway_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `SecurityGroupSet`.
-    pub fn with_security_group_set(mut self, security_group_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.security_group_set = security_group_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `SourceIpTranslationNatRuleSet`.
-    pub fn with_source_ip_translation_nat_rule_set(mut self, source_ip_translation_nat_rule_set: impl IntoIterator<Item = output::SourceIpTranslationNatRule>) -> Self {
-        self.source_ip_translation_nat_rule_set = source_ip_translation_nat_rule_set.into_iter().collect();
-        self
-    }
-    /// Sets `IsExclusive`.
-    pub fn with_is_exclusive(mut self, is_exclusive: bool) -> Self {
-        self.is_exclusive = Some(is_exclusive);
-        self
-    }
-    /// Sets `ExclusiveGatewayBandwidth`.
-    pub fn with_exclusive_gateway_bandwidth(mut self, exclusive_gateway_bandwidth: u64) -> Self {
-        self.exclusive_gateway_bandwidth = Some(exclusive_gateway_bandwidth);
-        self
-    }
-    /// Sets `RestrictState`.
-    pub fn with_restrict_state(mut self, restrict_state: impl Into<String>) -> Self {
-        self.restrict_state = Some(restrict_state.into());
-        self
-    }
-    /// Sets `NatProductVersion`.
-    pub fn with_nat_product_version(mut self, nat_product_version: u64) -> Self {
-        self.nat_product_version = Some(nat_product_version);
-        self
-    }
-    /// Sets `StrictSnatMode`.
-    pub fn with_strict_snat_mode(mut self, strict_snat_mode: bool) -> Self {
-        self.strict_snat_mode = Some(strict_snat_mode);
-        self
-    }
-    /// Sets `SmartScheduleMode`.
-    pub fn with_smart_schedule_mode(mut self, smart_schedule_mode: bool) -> Self {
-        self.smart_schedule_mode = Some(smart_schedule_mode);
-        self
-    }
-    /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
-        self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, deletion_protection_enabled: bool) -> Self {
-        self.deletion_protection_enabled = Some(deletion_protection_enabled);
-        self
-    }
-    /// Sets `ConnectionStateTimeouts`.
-    pub fn with_connection_state_timeouts(mut self, connection_state_timeouts: output::ConnectionStateTimeouts) -> Self {
-        self.connection_state_timeouts = Some(connection_state_timeouts);
-        self
-    }
-    /// Sets `ExclusiveType`.
-    pub fn with_exclusive_type(mut self, exclusive_type: impl Into<String>) -> Self {
-        self.exclusive_type = Some(exclusive_type.into());
-        self
-    }
-    /// Sets `AutoScaling`.
-    pub fn with_auto_scaling(mut self, auto_scaling: bool) -> Self {
-        self.auto_scaling = Some(auto_scaling);
-        self
-    }
-    /// Sets `ICMPProxy`.
-    pub fn with_icmp_proxy(mut self, icmp_proxy: bool) -> Self {
-        self.icmp_proxy = Some(icmp_proxy);
-        self
-    }
-    /// Sets `PublicAddressAffinity`.
-    pub fn with_public_address_affinity(mut self, public_address_affinity: bool) -> Self {
-        self.public_address_affinity = Some(public_address_affinity);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NatGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NatGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("NatGatewayName", &self.nat_gateway_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("MaxConcurrentConnection", &self.max_concurrent_connection)?;
+        fields.list("PublicIpAddressSet", &self.public_ip_address_set)?;
+        fields.opt("NetworkState", &self.network_state)?;
+        fields.list("DestinationIpPortTranslationNatRuleSet", &self.destination_ip_port_translation_nat_rule_set)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("SecurityGroupSet", &self.security_group_set)?;
+        fields.list("SourceIpTranslationNatRuleSet", &self.source_ip_translation_nat_rule_set)?;
+        fields.opt("IsExclusive", &self.is_exclusive)?;
+        fields.opt("ExclusiveGatewayBandwidth", &self.exclusive_gateway_bandwidth)?;
+        fields.opt("RestrictState", &self.restrict_state)?;
+        fields.opt("NatProductVersion", &self.nat_product_version)?;
+        fields.opt("StrictSnatMode", &self.strict_snat_mode)?;
+        fields.opt("SmartScheduleMode", &self.smart_schedule_mode)?;
+        fields.opt("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        fields.opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        fields.opt("ConnectionStateTimeouts", &self.connection_state_timeouts)?;
+        fields.opt("ExclusiveType", &self.exclusive_type)?;
+        fields.opt("AutoScaling", &self.auto_scaling)?;
+        fields.opt("ICMPProxy", &self.icmp_proxy)?;
+        fields.opt("PublicAddressAffinity", &self.public_address_affinity)?;
+        fields.end()
     }
 }
 
 /// The EIP bound to the NAT gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatGatewayAddress {
     /// The unique ID of the Elastic IP (EIP), such as `eip-11112222`.
     ///
     /// Example: `eip-11112222`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// The public IP address, such as `123.121.34.33`.
     ///
     /// Example: `123.121.34.3`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// The block status of the resource. `true` indicates the EIP is blocked. `false` indicates that the EIP is not blocked.
     ///
     /// Example: `true`
-    #[serde(rename = "IsBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
     /// (Chinese only) 资源封堵类型。NORMAL表示未封禁，SECURITY表示安全封禁，USER表示用户封禁，OTHER表示其他封禁，多个原因封禁时用&连接，比如：SECURITY&USER&OTHER。
     ///
     /// Example: `SECURITY&USER`
-    #[serde(rename = "BlockType", default, skip_serializing_if = "Option::is_none")]
     pub block_type: Option<String>,
 }
 
-impl NatGatewayAddress {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGatewayAddress {
-            address_id: None,
-            public_ip_address: None,
-            is_blocked: None,
-            block_type: None,
+impl lenient::Reply for NatGatewayAddress {
+    const NAME: &'static str = "NatGatewayAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressId",
+        "PublicIpAddress",
+        "IsBlocked",
+        "BlockType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.address_id),
+            1 => lenient::value(map, &mut self.public_ip_address),
+            2 => lenient::scalar(map, &mut self.is_blocked),
+            3 => lenient::value(map, &mut self.block_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NatGatewayAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `IsBlocked`.
-    pub fn with_is_blocked(mut self, is_blocked: bool) -> Self {
-        self.is_blocked = Some(is_blocked);
-        self
-    }
-    /// Sets `BlockType`.
-    pub fn with_block_type(mut self, block_type: impl Into<String>) -> Self {
-        self.block_type = Some(block_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NatGatewayAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NatGatewayAddress", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("IsBlocked", &self.is_blocked)?;
+        fields.opt("BlockType", &self.block_type)?;
+        fields.end()
     }
 }
 
 /// The port forwarding rules of the NAT gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NatGatewayDestinationIpPortTranslationNatRule {
     /// Network protocol. Available choices: `TCP`, `UDP`.
     ///
     /// Example: `TCP`
-    #[serde(rename = "IpProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// EIP.
     ///
     /// Example: `123.123.123.123`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public port.
     ///
     /// Example: `443`
-    #[serde(rename = "PublicPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u64>,
     /// Private IP.
     ///
     /// Example: `192.168.1.2`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Private port.
     ///
     /// Example: `443`
-    #[serde(rename = "PrivatePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub private_port: Option<u64>,
     /// NAT gateway forwarding rule description.
     ///
     /// Example: `端口转发样例`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// NAT gateway ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `nat-3isn9hr0`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// VPC ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `vpc-abcdefgh`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The creation time of the NAT gateway forwarding rule.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `"2021-05-24 19:28:31"`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl NatGatewayDestinationIpPortTranslationNatRule {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGatewayDestinationIpPortTranslationNatRule {
-            ip_protocol: None,
-            public_ip_address: None,
-            public_port: None,
-            private_ip_address: None,
-            private_port: None,
-            description: None,
-            nat_gateway_id: None,
-            vpc_id: None,
-            created_time: None,
+impl lenient::Reply for NatGatewayDestinationIpPortTranslationNatRule {
+    const NAME: &'static str = "NatGatewayDestinationIpPortTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "IpProtocol",
+        "PublicIpAddress",
+        "PublicPort",
+        "PrivateIpAddress",
+        "PrivatePort",
+        "Description",
+        "NatGatewayId",
+        "VpcId",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ip_protocol),
+            1 => lenient::value(map, &mut self.public_ip_address),
+            2 => lenient::scalar(map, &mut self.public_port),
+            3 => lenient::value(map, &mut self.private_ip_address),
+            4 => lenient::scalar(map, &mut self.private_port),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.nat_gateway_id),
+            7 => lenient::value(map, &mut self.vpc_id),
+            8 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `IpProtocol`.
-    pub fn with_ip_protocol(mut self, ip_protocol: impl Into<String>) -> Self {
-        self.ip_protocol = Some(ip_protocol.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NatGatewayDestinationIpPortTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `PublicPort`.
-    pub fn with_public_port(mut self, public_port: u64) -> Self {
-        self.public_port = Some(public_port);
-        self
-    }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
-    }
-    /// Sets `PrivatePort`.
-    pub fn with_private_port(mut self, private_port: u64) -> Self {
-        self.private_port = Some(private_port);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NatGatewayDestinationIpPortTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NatGatewayDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IpProtocol", &self.ip_protocol)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("PublicPort", &self.public_port)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("PrivatePort", &self.private_port)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// Traffic monitoring details of the NAT gateway.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatGatewayFlowMonitorDetail {
     /// Source `IP` address.
     ///
     /// Example: `192.168.1.21`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Number of inbound packets.
     ///
     /// Example: `1400`
-    #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_pkg: Option<u64>,
     /// Number of outbound packets.
     ///
     /// Example: `1527`
-    #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_pkg: Option<u64>,
     /// Inbound traffic. Unit: `bytes`.
     ///
     /// Example: `32876`
-    #[serde(rename = "InTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_traffic: Option<u64>,
     /// Outbound traffic. Unit: `bytes`.
     ///
     /// Example: `65428`
-    #[serde(rename = "OutTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_traffic: Option<u64>,
     /// Number of concurrent connections. Only standard NAT gateways support this parameter.
     ///
     /// Example: `1000`
-    #[serde(rename = "ConcurrentConnectionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub concurrent_connection_count: Option<u64>,
     /// New connection rate. Only standard NAT gateways support this parameter.
     ///
     /// Example: `100`
-    #[serde(rename = "NewConnectionRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_connection_rate: Option<u64>,
 }
 
-impl NatGatewayFlowMonitorDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatGatewayFlowMonitorDetail {
-            private_ip_address: None,
-            in_pkg: None,
-            out_pkg: None,
-            in_traffic: None,
-            out_traffic: None,
-            concurrent_connection_count: None,
-            new_connection_rate: None,
+impl lenient::Reply for NatGatewayFlowMonitorDetail {
+    const NAME: &'static str = "NatGatewayFlowMonitorDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "InPkg",
+        "OutPkg",
+        "InTraffic",
+        "OutTraffic",
+        "ConcurrentConnectionCount",
+        "NewConnectionRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::scalar(map, &mut self.in_pkg),
+            2 => lenient::scalar(map, &mut self.out_pkg),
+            3 => lenient::scalar(map, &mut self.in_traffic),
+            4 => lenient::scalar(map, &mut self.out_traffic),
+            5 => lenient::scalar(map, &mut self.concurrent_connection_count),
+            6 => lenient::scalar(map, &mut self.new_connection_rate),
+            _ => Ok(()),
         }
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NatGatewayFlowMonitorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InPkg`.
-    pub fn with_in_pkg(mut self, in_pkg: u64) -> Self {
-        self.in_pkg = Some(in_pkg);
-        self
-    }
-    /// Sets `OutPkg`.
-    pub fn with_out_pkg(mut self, out_pkg: u64) -> Self {
-        self.out_pkg = Some(out_pkg);
-        self
-    }
-    /// Sets `InTraffic`.
-    pub fn with_in_traffic(mut self, in_traffic: u64) -> Self {
-        self.in_traffic = Some(in_traffic);
-        self
-    }
-    /// Sets `OutTraffic`.
-    pub fn with_out_traffic(mut self, out_traffic: u64) -> Self {
-        self.out_traffic = Some(out_traffic);
-        self
-    }
-    /// Sets `ConcurrentConnectionCount`.
-    pub fn with_concurrent_connection_count(mut self, concurrent_connection_count: u64) -> Self {
-        self.concurrent_connection_count = Some(concurrent_connection_count);
-        self
-    }
-    /// Sets `NewConnectionRate`.
-    pub fn with_new_connection_rate(mut self, new_connection_rate: u64) -> Self {
-        self.new_connection_rate = Some(new_connection_rate);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NatGatewayFlowMonitorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NatGatewayFlowMonitorDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("InPkg", &self.in_pkg)?;
+        fields.opt("OutPkg", &self.out_pkg)?;
+        fields.opt("InTraffic", &self.in_traffic)?;
+        fields.opt("OutTraffic", &self.out_traffic)?;
+        fields.opt("ConcurrentConnectionCount", &self.concurrent_connection_count)?;
+        fields.opt("NewConnectionRate", &self.new_connection_rate)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) NAT地域地区对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatRegionInfoWithArea {
     /// (Chinese only) 地域ID，如：ap-guangzhou。
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
-impl NatRegionInfoWithArea {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NatRegionInfoWithArea {
-            region: None,
+impl lenient::Reply for NatRegionInfoWithArea {
+    const NAME: &'static str = "NatRegionInfoWithArea";
+    const FIELDS: &'static [&'static str] = &[
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
         }
     }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NatRegionInfoWithArea {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NatRegionInfoWithArea {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NatRegionInfoWithArea", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
 /// Collection of AZs for the NAT gateway.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NatZoneInfo {
     /// AZ name.
     ///
     /// Required. Example: `"ap-guangzhou-2"`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// AZ ID.
     ///
     /// Required. Example: `100002`
-    #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<u64>,
 }
 
-impl NatZoneInfo {
-    /// With the fields a request must carry.
-    pub fn new(zone: impl Into<String>, zone_id: u64) -> Self {
-        NatZoneInfo {
-            zone: Some(zone.into()),
-            zone_id: Some(zone_id),
+impl lenient::Reply for NatZoneInfo {
+    const NAME: &'static str = "NatZoneInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Zone",
+        "ZoneId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.zone),
+            1 => lenient::scalar(map, &mut self.zone_id),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for NatZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NatZoneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NatZoneInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("ZoneId", &self.zone_id)?;
+        fields.end()
+    }
+}
+
 /// The network detection object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetDetect {
     /// The ID of a VPC instance, such as `vpc-12345678`.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The name of a VPC instance.
     ///
     /// Example: `demo`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// The ID of a subnet instance, such as subnet-12345678.
     ///
     /// Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The name of a subnet instance.
     ///
     /// Example: `demo`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// The ID of a network detection instance, such as netd-12345678.
     ///
     /// Example: `netd-csnmo39l`
-    #[serde(rename = "NetDetectId", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_id: Option<String>,
     /// The name of a network detection instance. The maximum length is 60 characters.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetDetectName", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_name: Option<String>,
     /// The array of detection destination IPv4 addresses, which contains at most two IP addresses.
     ///
     /// Example: `["10.0.0.10"]`
-    #[serde(rename = "DetectDestinationIp", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detect_destination_ip: Vec<String>,
     /// The array of detection source IPv4 addresses automatically allocated by the system. The length is 2.
     ///
     /// Example: `["10.0.0.12", "10.0.0.13"]`
-    #[serde(rename = "DetectSourceIp", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detect_source_ip: Vec<String>,
     /// Type of the next hop. Currently supported types are:
     /// VPN: VPN gateway;
@@ -8043,7 +7261,6 @@ pub struct NetDetect {
     /// `NONEXTHOP`: No next hop.
     ///
     /// Example: `NORMAL_CVM`
-    #[serde(rename = "NextHopType", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_type: Option<String>,
     /// ID of the next-hop gateway.
     /// If NextHopType is set to VPN, the value of this parameter is the VPN gateway ID, such as vpngw-12345678.
@@ -8055,133 +7272,102 @@ pub struct NetDetect {
     /// `NextHopType` = `NONEXTHOP`: No next hop.
     ///
     /// Example: `10.0.0.4`
-    #[serde(rename = "NextHopDestination", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_destination: Option<String>,
     /// The name of the next-hop gateway.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `demo`
-    #[serde(rename = "NextHopName", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_name: Option<String>,
     /// Network detection description.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetDetectDescription", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_description: Option<String>,
     /// The creation time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2019-09-11 10:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl NetDetect {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetDetect {
-            vpc_id: None,
-            vpc_name: None,
-            subnet_id: None,
-            subnet_name: None,
-            net_detect_id: None,
-            net_detect_name: None,
-            detect_destination_ip: Vec::new(),
-            detect_source_ip: Vec::new(),
-            next_hop_type: None,
-            next_hop_destination: None,
-            next_hop_name: None,
-            net_detect_description: None,
-            create_time: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for NetDetect {
+    const NAME: &'static str = "NetDetect";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "VpcName",
+        "SubnetId",
+        "SubnetName",
+        "NetDetectId",
+        "NetDetectName",
+        "DetectDestinationIp",
+        "DetectSourceIp",
+        "NextHopType",
+        "NextHopDestination",
+        "NextHopName",
+        "NetDetectDescription",
+        "CreateTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.vpc_name),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.subnet_name),
+            4 => lenient::value(map, &mut self.net_detect_id),
+            5 => lenient::value(map, &mut self.net_detect_name),
+            6 => lenient::list(map, &mut self.detect_destination_ip),
+            7 => lenient::list(map, &mut self.detect_source_ip),
+            8 => lenient::value(map, &mut self.next_hop_type),
+            9 => lenient::value(map, &mut self.next_hop_destination),
+            10 => lenient::value(map, &mut self.next_hop_name),
+            11 => lenient::value(map, &mut self.net_detect_description),
+            12 => lenient::value(map, &mut self.create_time),
+            13 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NetDetect {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `NetDetectId`.
-    pub fn with_net_detect_id(mut self, net_detect_id: impl Into<String>) -> Self {
-        self.net_detect_id = Some(net_detect_id.into());
-        self
-    }
-    /// Sets `NetDetectName`.
-    pub fn with_net_detect_name(mut self, net_detect_name: impl Into<String>) -> Self {
-        self.net_detect_name = Some(net_detect_name.into());
-        self
-    }
-    /// Sets `DetectDestinationIp`.
-    pub fn with_detect_destination_ip(mut self, detect_destination_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.detect_destination_ip = detect_destination_ip.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DetectSourceIp`.
-    pub fn with_detect_source_ip(mut self, detect_source_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.detect_source_ip = detect_source_ip.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NextHopType`.
-    pub fn with_next_hop_type(mut self, next_hop_type: impl Into<String>) -> Self {
-        self.next_hop_type = Some(next_hop_type.into());
-        self
-    }
-    /// Sets `NextHopDestination`.
-    pub fn with_next_hop_destination(mut self, next_hop_destination: impl Into<String>) -> Self {
-        self.next_hop_destination = Some(next_hop_destination.into());
-        self
-    }
-    /// Sets `NextHopName`.
-    pub fn with_next_hop_name(mut self, next_hop_name: impl Into<String>) -> Self {
-        self.next_hop_name = Some(next_hop_name.into());
-        self
-    }
-    /// Sets `NetDetectDescription`.
-    pub fn with_net_detect_description(mut self, net_detect_description: impl Into<String>) -> Self {
-        self.net_detect_description = Some(net_detect_description.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetDetect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetDetect", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("NetDetectId", &self.net_detect_id)?;
+        fields.opt("NetDetectName", &self.net_detect_name)?;
+        fields.list("DetectDestinationIp", &self.detect_destination_ip)?;
+        fields.list("DetectSourceIp", &self.detect_source_ip)?;
+        fields.opt("NextHopType", &self.next_hop_type)?;
+        fields.opt("NextHopDestination", &self.next_hop_destination)?;
+        fields.opt("NextHopName", &self.next_hop_name)?;
+        fields.opt("NetDetectDescription", &self.net_detect_description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// The verification result of the network detection destination IP address.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetDetectIpState {
     /// The destination IPv4 address of network detection.
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "DetectDestinationIp", default, skip_serializing_if = "Option::is_none")]
     pub detect_destination_ip: Option<String>,
     /// The detection result.
     /// 0: successful;
@@ -8191,517 +7377,443 @@ pub struct NetDetectIpState {
     /// -4: other errors.
     ///
     /// Example: `0`
-    #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
     /// The latency. Unit: ms.
     ///
     /// Example: `2`
-    #[serde(rename = "Delay", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delay: Option<u64>,
     /// The packet loss rate.
     ///
     /// Example: `0`
-    #[serde(rename = "PacketLossRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub packet_loss_rate: Option<u64>,
 }
 
-impl NetDetectIpState {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetDetectIpState {
-            detect_destination_ip: None,
-            state: None,
-            delay: None,
-            packet_loss_rate: None,
+impl lenient::Reply for NetDetectIpState {
+    const NAME: &'static str = "NetDetectIpState";
+    const FIELDS: &'static [&'static str] = &[
+        "DetectDestinationIp",
+        "State",
+        "Delay",
+        "PacketLossRate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.detect_destination_ip),
+            1 => lenient::scalar(map, &mut self.state),
+            2 => lenient::scalar(map, &mut self.delay),
+            3 => lenient::scalar(map, &mut self.packet_loss_rate),
+            _ => Ok(()),
         }
     }
-    /// Sets `DetectDestinationIp`.
-    pub fn with_detect_destination_ip(mut self, detect_destination_ip: impl Into<String>) -> Self {
-        self.detect_destination_ip = Some(detect_destination_ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NetDetectIpState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: i64) -> Self {
-        self.state = Some(state);
-        self
-    }
-    /// Sets `Delay`.
-    pub fn with_delay(mut self, delay: u64) -> Self {
-        self.delay = Some(delay);
-        self
-    }
-    /// Sets `PacketLossRate`.
-    pub fn with_packet_loss_rate(mut self, packet_loss_rate: u64) -> Self {
-        self.packet_loss_rate = Some(packet_loss_rate);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetDetectIpState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetDetectIpState", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DetectDestinationIp", &self.detect_destination_ip)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Delay", &self.delay)?;
+        fields.opt("PacketLossRate", &self.packet_loss_rate)?;
+        fields.end()
     }
 }
 
 /// The network detection verification result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetDetectState {
     /// The ID of a network detection instance, such as netd-12345678.
     ///
     /// Example: `netd-r0g2kty7`
-    #[serde(rename = "NetDetectId", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_id: Option<String>,
     /// The array of network detection destination IP verification results.
     ///
     /// Example: `[{"DetectDestinationIp": "10.0.0.10", "State": 0, "Delay": 0, "PacketLossRate": 0}]`
-    #[serde(rename = "NetDetectIpStateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub net_detect_ip_state_set: Vec<output::NetDetectIpState>,
 }
 
-impl NetDetectState {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetDetectState {
-            net_detect_id: None,
-            net_detect_ip_state_set: Vec::new(),
+impl lenient::Reply for NetDetectState {
+    const NAME: &'static str = "NetDetectState";
+    const FIELDS: &'static [&'static str] = &[
+        "NetDetectId",
+        "NetDetectIpStateSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.net_detect_id),
+            1 => lenient::list(map, &mut self.net_detect_ip_state_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `NetDetectId`.
-    pub fn with_net_detect_id(mut self, net_detect_id: impl Into<String>) -> Self {
-        self.net_detect_id = Some(net_detect_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NetDetectState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NetDetectIpStateSet`.
-    pub fn with_net_detect_ip_state_set(mut self, net_detect_ip_state_set: impl IntoIterator<Item = output::NetDetectIpState>) -> Self {
-        self.net_detect_ip_state_set = net_detect_ip_state_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetDetectState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetDetectState", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NetDetectId", &self.net_detect_id)?;
+        fields.list("NetDetectIpStateSet", &self.net_detect_ip_state_set)?;
+        fields.end()
     }
 }
 
 /// Network ACL
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkAcl {
     /// `ID` of the `VPC` instance.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ID` of the network ACL instance.
     ///
     /// Example: `acl-kgpu7qt2`
-    #[serde(rename = "NetworkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
     /// Name of the network ACL. The maximum length is 60 bytes.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetworkAclName", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_name: Option<String>,
     /// Creation time.
     ///
     /// Example: `2021-03-22 20:59:55`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Array of subnets associated with the network ACL.
-    #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<output::Subnet>,
     /// Inbound rules of the network ACL.
-    #[serde(rename = "IngressEntries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress_entries: Vec<output::NetworkAclEntry>,
     /// Outbound rules of the network ACL.
-    #[serde(rename = "EgressEntries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress_entries: Vec<output::NetworkAclEntry>,
     /// Network ACL type. Valid values: `TRIPLE` and `QUINTUPLE`.
     ///
     /// Example: `TRIPLE`
-    #[serde(rename = "NetworkAclType", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_type: Option<String>,
     /// Tag key-value pairs
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl NetworkAcl {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkAcl {
-            vpc_id: None,
-            network_acl_id: None,
-            network_acl_name: None,
-            created_time: None,
-            subnet_set: Vec::new(),
-            ingress_entries: Vec::new(),
-            egress_entries: Vec::new(),
-            network_acl_type: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for NetworkAcl {
+    const NAME: &'static str = "NetworkAcl";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "NetworkAclId",
+        "NetworkAclName",
+        "CreatedTime",
+        "SubnetSet",
+        "IngressEntries",
+        "EgressEntries",
+        "NetworkAclType",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.network_acl_id),
+            2 => lenient::value(map, &mut self.network_acl_name),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::list(map, &mut self.subnet_set),
+            5 => lenient::list(map, &mut self.ingress_entries),
+            6 => lenient::list(map, &mut self.egress_entries),
+            7 => lenient::value(map, &mut self.network_acl_type),
+            8 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NetworkAcl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, network_acl_id: impl Into<String>) -> Self {
-        self.network_acl_id = Some(network_acl_id.into());
-        self
-    }
-    /// Sets `NetworkAclName`.
-    pub fn with_network_acl_name(mut self, network_acl_name: impl Into<String>) -> Self {
-        self.network_acl_name = Some(network_acl_name.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `SubnetSet`.
-    pub fn with_subnet_set(mut self, subnet_set: impl IntoIterator<Item = output::Subnet>) -> Self {
-        self.subnet_set = subnet_set.into_iter().collect();
-        self
-    }
-    /// Sets `IngressEntries`.
-    pub fn with_ingress_entries(mut self, ingress_entries: impl IntoIterator<Item = output::NetworkAclEntry>) -> Self {
-        self.ingress_entries = ingress_entries.into_iter().collect();
-        self
-    }
-    /// Sets `EgressEntries`.
-    pub fn with_egress_entries(mut self, egress_entries: impl IntoIterator<Item = output::NetworkAclEntry>) -> Self {
-        self.egress_entries = egress_entries.into_iter().collect();
-        self
-    }
-    /// Sets `NetworkAclType`.
-    pub fn with_network_acl_type(mut self, network_acl_type: impl Into<String>) -> Self {
-        self.network_acl_type = Some(network_acl_type.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetworkAcl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetworkAcl", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("NetworkAclId", &self.network_acl_id)?;
+        fields.opt("NetworkAclName", &self.network_acl_name)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("SubnetSet", &self.subnet_set)?;
+        fields.list("IngressEntries", &self.ingress_entries)?;
+        fields.list("EgressEntries", &self.egress_entries)?;
+        fields.opt("NetworkAclType", &self.network_acl_type)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Network ACL rules.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkAclEntry {
     /// Protocol. Valid values: TCP, UDP, ICMP, ALL.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Port. Valid values: all, single port, range. When Protocol takes the value `ALL` or `ICMP`, Port cannot be specified.
     ///
     /// Example: `8080`
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// IP range or IP address (mutually exclusive).
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// CIDR block or IPv6 address (mutually exclusive).
     ///
     /// Example: `3402:4e00:20:1200::/56`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// ACCEPT or DROP.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Rule description, which is up to 100 bytes.
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Modification time.
     ///
     /// Example: `2018-04-25 10:26:26`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
     /// (Chinese only) 优先级，从1开始。
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// (Chinese only) IPv4网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryID至少提供一个。
     ///
     /// Example: `acli43-0pngbwph`
-    #[serde(rename = "NetworkAclIpv4EntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_ipv4_entry_id: Option<String>,
     /// (Chinese only) IPv6网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryId至少提供一个。
     ///
     /// Example: `acli46-0pngbwph`
-    #[serde(rename = "NetworkAclIpv6EntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_ipv6_entry_id: Option<String>,
 }
 
-impl NetworkAclEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkAclEntry {
-            protocol: None,
-            port: None,
-            cidr_block: None,
-            ipv6_cidr_block: None,
-            action: None,
-            description: None,
-            modify_time: None,
-            priority: None,
-            network_acl_ipv4_entry_id: None,
-            network_acl_ipv6_entry_id: None,
+impl lenient::Reply for NetworkAclEntry {
+    const NAME: &'static str = "NetworkAclEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "Port",
+        "CidrBlock",
+        "Ipv6CidrBlock",
+        "Action",
+        "Description",
+        "ModifyTime",
+        "Priority",
+        "NetworkAclIpv4EntryId",
+        "NetworkAclIpv6EntryId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.port),
+            2 => lenient::value(map, &mut self.cidr_block),
+            3 => lenient::value(map, &mut self.ipv6_cidr_block),
+            4 => lenient::value(map, &mut self.action),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.modify_time),
+            7 => lenient::scalar(map, &mut self.priority),
+            8 => lenient::value(map, &mut self.network_acl_ipv4_entry_id),
+            9 => lenient::value(map, &mut self.network_acl_ipv6_entry_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NetworkAclEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: impl Into<String>) -> Self {
-        self.port = Some(port.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, modify_time: impl Into<String>) -> Self {
-        self.modify_time = Some(modify_time.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `NetworkAclIpv4EntryId`.
-    pub fn with_network_acl_ipv4_entry_id(mut self, network_acl_ipv4_entry_id: impl Into<String>) -> Self {
-        self.network_acl_ipv4_entry_id = Some(network_acl_ipv4_entry_id.into());
-        self
-    }
-    /// Sets `NetworkAclIpv6EntryId`.
-    pub fn with_network_acl_ipv6_entry_id(mut self, network_acl_ipv6_entry_id: impl Into<String>) -> Self {
-        self.network_acl_ipv6_entry_id = Some(network_acl_ipv6_entry_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetworkAclEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetworkAclEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("NetworkAclIpv4EntryId", &self.network_acl_ipv4_entry_id)?;
+        fields.opt("NetworkAclIpv6EntryId", &self.network_acl_ipv6_entry_id)?;
+        fields.end()
     }
 }
 
 /// Network ACL quintuple entry
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkAclQuintupleEntry {
     /// Protocol. Valid values: `TCP`, `UDP`, `ICMP`, `ALL`.
     ///
     /// Example: `UDP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Description
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Source port. Valid values: all, single port, range. When `Protocol` is `ALL` or `ICMP`, `Port` cannot be specified.
     ///
     /// Example: `446`
-    #[serde(rename = "SourcePort", default, skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
     /// Source CIDR block.
     ///
     /// Example: `192.168.0.0/24`
-    #[serde(rename = "SourceCidr", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr: Option<String>,
     /// Destination port. Valid values: all, single port, range. When `Protocol` is `ALL` or `ICMP`, `Port` cannot be specified.
     ///
     /// Example: `446`
-    #[serde(rename = "DestinationPort", default, skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
     /// Destination CIDR block.
     ///
     /// Example: `192.168.0.0/24`
-    #[serde(rename = "DestinationCidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr: Option<String>,
     /// Action. Valid values: `ACCEPT` and `DROP`.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Unique ID of a network ACL entry.
     ///
     /// Example: `acli45-ahnu4rv5`
-    #[serde(rename = "NetworkAclQuintupleEntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_quintuple_entry_id: Option<String>,
     /// Priority. `1` refers to the highest priority.
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Creation time. It’s returned by `DescribeNetworkAclQuintupleEntries`.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Direction of the rule. It’s returned by `DescribeNetworkAclQuintupleEntries`. Valid values: `INGRESS` and `EGRESS`.
     ///
     /// Example: `INGRESS`
-    #[serde(rename = "NetworkAclDirection", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_direction: Option<String>,
     /// (Chinese only) IPv6源CIDR。
     ///
     /// Example: `12::1/128`
-    #[serde(rename = "SourceIPv6Cidr", default, skip_serializing_if = "Option::is_none")]
     pub source_ipv6_cidr: Option<String>,
     /// (Chinese only) IPv6目的CIDR。
     ///
     /// Example: `13::1/128`
-    #[serde(rename = "DestinationIPv6Cidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_ipv6_cidr: Option<String>,
 }
 
-impl NetworkAclQuintupleEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkAclQuintupleEntry {
-            protocol: None,
-            description: None,
-            source_port: None,
-            source_cidr: None,
-            destination_port: None,
-            destination_cidr: None,
-            action: None,
-            network_acl_quintuple_entry_id: None,
-            priority: None,
-            create_time: None,
-            network_acl_direction: None,
-            source_ipv6_cidr: None,
-            destination_ipv6_cidr: None,
+impl lenient::Reply for NetworkAclQuintupleEntry {
+    const NAME: &'static str = "NetworkAclQuintupleEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "Description",
+        "SourcePort",
+        "SourceCidr",
+        "DestinationPort",
+        "DestinationCidr",
+        "Action",
+        "NetworkAclQuintupleEntryId",
+        "Priority",
+        "CreateTime",
+        "NetworkAclDirection",
+        "SourceIPv6Cidr",
+        "DestinationIPv6Cidr",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.source_port),
+            3 => lenient::value(map, &mut self.source_cidr),
+            4 => lenient::value(map, &mut self.destination_port),
+            5 => lenient::value(map, &mut self.destination_cidr),
+            6 => lenient::value(map, &mut self.action),
+            7 => lenient::value(map, &mut self.network_acl_quintuple_entry_id),
+            8 => lenient::scalar(map, &mut self.priority),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::value(map, &mut self.network_acl_direction),
+            11 => lenient::value(map, &mut self.source_ipv6_cidr),
+            12 => lenient::value(map, &mut self.destination_ipv6_cidr),
+            _ => Ok(()),
         }
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NetworkAclQuintupleEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `SourcePort`.
-    pub fn with_source_port(mut self, source_port: impl Into<String>) -> Self {
-        self.source_port = Some(source_port.into());
-        self
-    }
-    /// Sets `SourceCidr`.
-    pub fn with_source_cidr(mut self, source_cidr: impl Into<String>) -> Self {
-        self.source_cidr = Some(source_cidr.into());
-        self
-    }
-    /// Sets `DestinationPort`.
-    pub fn with_destination_port(mut self, destination_port: impl Into<String>) -> Self {
-        self.destination_port = Some(destination_port.into());
-        self
-    }
-    /// Sets `DestinationCidr`.
-    pub fn with_destination_cidr(mut self, destination_cidr: impl Into<String>) -> Self {
-        self.destination_cidr = Some(destination_cidr.into());
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `NetworkAclQuintupleEntryId`.
-    pub fn with_network_acl_quintuple_entry_id(mut self, network_acl_quintuple_entry_id: impl Into<String>) -> Self {
-        self.network_acl_quintuple_entry_id = Some(network_acl_quintuple_entry_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `NetworkAclDirection`.
-    pub fn with_network_acl_direction(mut self, network_acl_direction: impl Into<String>) -> Self {
-        self.network_acl_direction = Some(network_acl_direction.into());
-        self
-    }
-    /// Sets `SourceIPv6Cidr`.
-    pub fn with_source_ipv6_cidr(mut self, source_ipv6_cidr: impl Into<String>) -> Self {
-        self.source_ipv6_cidr = Some(source_ipv6_cidr.into());
-        self
-    }
-    /// Sets `DestinationIPv6Cidr`.
-    pub fn with_destination_ipv6_cidr(mut self, destination_ipv6_cidr: impl Into<String>) -> Self {
-        self.destination_ipv6_cidr = Some(destination_ipv6_cidr.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetworkAclQuintupleEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetworkAclQuintupleEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("SourcePort", &self.source_port)?;
+        fields.opt("SourceCidr", &self.source_cidr)?;
+        fields.opt("DestinationPort", &self.destination_port)?;
+        fields.opt("DestinationCidr", &self.destination_cidr)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("NetworkAclQuintupleEntryId", &self.network_acl_quintuple_entry_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("NetworkAclDirection", &self.network_acl_direction)?;
+        fields.opt("SourceIPv6Cidr", &self.source_ipv6_cidr)?;
+        fields.opt("DestinationIPv6Cidr", &self.destination_ipv6_cidr)?;
+        fields.end()
     }
 }
 
 /// ENI
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkInterface {
     /// The ID of the ENI instance, such as `eni-f1xjkw1b`.
     ///
     /// Example: `eni-b4ax8qbz`
-    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// ENI Name
     ///
     /// Example: `demo`
-    #[serde(rename = "NetworkInterfaceName", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_name: Option<String>,
     /// ENI description.
     ///
     /// Example: `demo`
-    #[serde(rename = "NetworkInterfaceDescription", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_description: Option<String>,
     /// Subnet instance ID.
     ///
     /// Example: `subnet-l0ykcjvi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// VPC instance ID.
     ///
     /// Example: `vpc-29mdigub`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Bound security group.
     ///
     /// Example: `["sg-2edhcclz"]`
-    #[serde(rename = "GroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_set: Vec<String>,
     /// Whether it is the primary ENI.
     ///
     /// Example: `true`
-    #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// MAC address
     ///
     /// Example: `20:90:6F:EE:57:E2`
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// ENI status:
     ///
@@ -8712,7 +7824,6 @@ pub struct NetworkInterface {
     /// - `DELETING`: Deleting
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only)
     ///
@@ -8726,61 +7837,49 @@ pub struct NetworkInterface {
     /// - `INUSE`：已绑定
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "NetworkInterfaceState", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_state: Option<String>,
     /// Private IP information.
-    #[serde(rename = "PrivateIpAddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_address_set: Vec<output::PrivateIpAddressSpecification>,
     /// Bound CVM object.
     /// Note: This field may return null, indicating no valid value.
     ///
     /// May be null.
-    #[serde(rename = "Attachment", default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<output::NetworkInterfaceAttachment>,
     /// Availability Zone.
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2020-10-28 08:23:59`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The `IPv6` address list.
-    #[serde(rename = "Ipv6AddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_address_set: Vec<output::Ipv6Address>,
     /// Tag key-value pair.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// The ENI type. 0: ENI. 1: EVM ENI.
     ///
     /// Example: `0`
-    #[serde(rename = "EniType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_type: Option<u64>,
     /// Type of the resource bound with an ENI. Valid values: cvm, eks.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `TKE`
-    #[serde(rename = "Business", default, skip_serializing_if = "Option::is_none")]
     pub business: Option<String>,
     /// ID of the CDC instance associated with the ENI
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// ENI type. Valid values: `0` (standard); `1` (extension). Default value: `0`.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "AttachType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_type: Option<u64>,
     /// The ID of resource to retain the ENI primary IP. It’s used as the request parameters for deleting an ENI.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `cls-j85c20d4-reserved`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Service level
     ///
@@ -8792,12 +7891,10 @@ pub struct NetworkInterface {
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `AG`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// (Chinese only)
     ///
     /// 指定的`IPv6`地址列表，单次最多指定10个。与入参`Ipv6AddressCount`合并计算配额。
-    #[serde(rename = "Ipv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_addresses: Vec<output::Ipv6Address>,
     /// (Chinese only)
     ///
@@ -8808,550 +7905,460 @@ pub struct NetworkInterface {
     /// 单位：个
     ///
     /// Example: `1`
-    #[serde(rename = "Ipv6AddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipv6_address_count: Option<u64>,
 }
 
-impl NetworkInterface {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkInterface {
-            network_interface_id: None,
-            network_interface_name: None,
-            network_interface_description: None,
-            subnet_id: None,
-            vpc_id: None,
-            group_set: Vec::new(),
-            primary: None,
-            mac_address: None,
-            state: None,
-            network_interface_state: None,
-            private_ip_address_set: Vec::new(),
-            attachment: None,
-            zone: None,
-            created_time: None,
-            ipv6_address_set: Vec::new(),
-            tag_set: Vec::new(),
-            eni_type: None,
-            business: None,
-            cdc_id: None,
-            attach_type: None,
-            resource_id: None,
-            qos_level: None,
-            ipv6_addresses: Vec::new(),
-            ipv6_address_count: None,
+impl lenient::Reply for NetworkInterface {
+    const NAME: &'static str = "NetworkInterface";
+    const FIELDS: &'static [&'static str] = &[
+        "NetworkInterfaceId",
+        "NetworkInterfaceName",
+        "NetworkInterfaceDescription",
+        "SubnetId",
+        "VpcId",
+        "GroupSet",
+        "Primary",
+        "MacAddress",
+        "State",
+        "NetworkInterfaceState",
+        "PrivateIpAddressSet",
+        "Attachment",
+        "Zone",
+        "CreatedTime",
+        "Ipv6AddressSet",
+        "TagSet",
+        "EniType",
+        "Business",
+        "CdcId",
+        "AttachType",
+        "ResourceId",
+        "QosLevel",
+        "Ipv6Addresses",
+        "Ipv6AddressCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.network_interface_id),
+            1 => lenient::value(map, &mut self.network_interface_name),
+            2 => lenient::value(map, &mut self.network_interface_description),
+            3 => lenient::value(map, &mut self.subnet_id),
+            4 => lenient::value(map, &mut self.vpc_id),
+            5 => lenient::list(map, &mut self.group_set),
+            6 => lenient::scalar(map, &mut self.primary),
+            7 => lenient::value(map, &mut self.mac_address),
+            8 => lenient::value(map, &mut self.state),
+            9 => lenient::value(map, &mut self.network_interface_state),
+            10 => lenient::list(map, &mut self.private_ip_address_set),
+            11 => lenient::value(map, &mut self.attachment),
+            12 => lenient::value(map, &mut self.zone),
+            13 => lenient::value(map, &mut self.created_time),
+            14 => lenient::list(map, &mut self.ipv6_address_set),
+            15 => lenient::list(map, &mut self.tag_set),
+            16 => lenient::scalar(map, &mut self.eni_type),
+            17 => lenient::value(map, &mut self.business),
+            18 => lenient::value(map, &mut self.cdc_id),
+            19 => lenient::scalar(map, &mut self.attach_type),
+            20 => lenient::value(map, &mut self.resource_id),
+            21 => lenient::value(map, &mut self.qos_level),
+            22 => lenient::list(map, &mut self.ipv6_addresses),
+            23 => lenient::scalar(map, &mut self.ipv6_address_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
-        self.network_interface_id = Some(network_interface_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for NetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NetworkInterfaceName`.
-    pub fn with_network_interface_name(mut self, network_interface_name: impl Into<String>) -> Self {
-        self.network_interface_name = Some(network_interface_name.into());
-        self
-    }
-    /// Sets `NetworkInterfaceDescription`.
-    pub fn with_network_interface_description(mut self, network_interface_description: impl Into<String>) -> Self {
-        self.network_interface_description = Some(network_interface_description.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `GroupSet`.
-    pub fn with_group_set(mut self, group_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.group_set = group_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `Primary`.
-    pub fn with_primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
-    }
-    /// Sets `MacAddress`.
-    pub fn with_mac_address(mut self, mac_address: impl Into<String>) -> Self {
-        self.mac_address = Some(mac_address.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `NetworkInterfaceState`.
-    pub fn with_network_interface_state(mut self, network_interface_state: impl Into<String>) -> Self {
-        self.network_interface_state = Some(network_interface_state.into());
-        self
-    }
-    /// Sets `PrivateIpAddressSet`.
-    pub fn with_private_ip_address_set(mut self, private_ip_address_set: impl IntoIterator<Item = output::PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_address_set = private_ip_address_set.into_iter().collect();
-        self
-    }
-    /// Sets `Attachment`.
-    pub fn with_attachment(mut self, attachment: output::NetworkInterfaceAttachment) -> Self {
-        self.attachment = Some(attachment);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Ipv6AddressSet`.
-    pub fn with_ipv6_address_set(mut self, ipv6_address_set: impl IntoIterator<Item = output::Ipv6Address>) -> Self {
-        self.ipv6_address_set = ipv6_address_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `EniType`.
-    pub fn with_eni_type(mut self, eni_type: u64) -> Self {
-        self.eni_type = Some(eni_type);
-        self
-    }
-    /// Sets `Business`.
-    pub fn with_business(mut self, business: impl Into<String>) -> Self {
-        self.business = Some(business.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `AttachType`.
-    pub fn with_attach_type(mut self, attach_type: u64) -> Self {
-        self.attach_type = Some(attach_type);
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, ipv6_addresses: impl IntoIterator<Item = output::Ipv6Address>) -> Self {
-        self.ipv6_addresses = ipv6_addresses.into_iter().collect();
-        self
-    }
-    /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, ipv6_address_count: u64) -> Self {
-        self.ipv6_address_count = Some(ipv6_address_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetworkInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetworkInterface", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NetworkInterfaceId", &self.network_interface_id)?;
+        fields.opt("NetworkInterfaceName", &self.network_interface_name)?;
+        fields.opt("NetworkInterfaceDescription", &self.network_interface_description)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.list("GroupSet", &self.group_set)?;
+        fields.opt("Primary", &self.primary)?;
+        fields.opt("MacAddress", &self.mac_address)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("NetworkInterfaceState", &self.network_interface_state)?;
+        fields.list("PrivateIpAddressSet", &self.private_ip_address_set)?;
+        fields.opt("Attachment", &self.attachment)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("Ipv6AddressSet", &self.ipv6_address_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("EniType", &self.eni_type)?;
+        fields.opt("Business", &self.business)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("AttachType", &self.attach_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.list("Ipv6Addresses", &self.ipv6_addresses)?;
+        fields.opt("Ipv6AddressCount", &self.ipv6_address_count)?;
+        fields.end()
     }
 }
 
 /// Binding relationship of the ENI
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkInterfaceAttachment {
     /// The serial number of ENI in the CVM instance.
     ///
     /// Example: `1`
-    #[serde(rename = "DeviceIndex", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_index: Option<u64>,
     /// The account information of the CVM owner.
     ///
     /// Example: `251000681`
-    #[serde(rename = "InstanceAccountId", default, skip_serializing_if = "Option::is_none")]
     pub instance_account_id: Option<String>,
     /// Binding time
     ///
     /// Example: `2020-10-12 10:00:00`
-    #[serde(rename = "AttachTime", default, skip_serializing_if = "Option::is_none")]
     pub attach_time: Option<String>,
     /// CVM instance ID.
     ///
     /// Example: `ins-6o1wqibe`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 
-impl NetworkInterfaceAttachment {
-    /// With every field unset.
-    pub fn new() -> Self {
-        NetworkInterfaceAttachment {
-            device_index: None,
-            instance_account_id: None,
-            attach_time: None,
-            instance_id: None,
+impl lenient::Reply for NetworkInterfaceAttachment {
+    const NAME: &'static str = "NetworkInterfaceAttachment";
+    const FIELDS: &'static [&'static str] = &[
+        "DeviceIndex",
+        "InstanceAccountId",
+        "AttachTime",
+        "InstanceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.device_index),
+            1 => lenient::value(map, &mut self.instance_account_id),
+            2 => lenient::value(map, &mut self.attach_time),
+            3 => lenient::value(map, &mut self.instance_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `DeviceIndex`.
-    pub fn with_device_index(mut self, device_index: u64) -> Self {
-        self.device_index = Some(device_index);
-        self
+}
+
+impl<'de> Deserialize<'de> for NetworkInterfaceAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceAccountId`.
-    pub fn with_instance_account_id(mut self, instance_account_id: impl Into<String>) -> Self {
-        self.instance_account_id = Some(instance_account_id.into());
-        self
-    }
-    /// Sets `AttachTime`.
-    pub fn with_attach_time(mut self, attach_time: impl Into<String>) -> Self {
-        self.attach_time = Some(attach_time.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for NetworkInterfaceAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "NetworkInterfaceAttachment", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DeviceIndex", &self.device_index)?;
+        fields.opt("InstanceAccountId", &self.instance_account_id)?;
+        fields.opt("AttachTime", &self.attach_time)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 对等连接实例信息。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PeerConnection {
     /// (Chinese only) 本端VPC唯一ID。
     ///
     /// Example: `vpc-test1234`
-    #[serde(rename = "SourceVpcId", default, skip_serializing_if = "Option::is_none")]
     pub source_vpc_id: Option<String>,
     /// (Chinese only) 对端VPC唯一ID。
     ///
     /// Example: `vpc-test5678`
-    #[serde(rename = "PeerVpcId", default, skip_serializing_if = "Option::is_none")]
     pub peer_vpc_id: Option<String>,
     /// (Chinese only) 对等连接唯一ID。
     ///
     /// Example: `pcx-test1234`
-    #[serde(rename = "PeeringConnectionId", default, skip_serializing_if = "Option::is_none")]
     pub peering_connection_id: Option<String>,
     /// (Chinese only) 对等连接名称。
     ///
     /// Example: `Example`
-    #[serde(rename = "PeeringConnectionName", default, skip_serializing_if = "Option::is_none")]
     pub peering_connection_name: Option<String>,
     /// (Chinese only) 对等连接状态，PENDING，投放中；ACTIVE，使用中；REJECTED，已拒绝‘DELETED，已删除；FAILED，失败；EXPIRED，已过期；ISOLATED，隔离中。
     ///
     /// Example: `PEDNING`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// (Chinese only) 是否是新控制器，true: 是NewAfc；false:不是。
     ///
     /// Example: `true`
-    #[serde(rename = "IsNgw", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_ngw: Option<bool>,
     /// (Chinese only) 对等连接带宽值。
     ///
     /// Example: `10`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
     /// (Chinese only) 本端地域。
     ///
     /// Example: `gz`
-    #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
     /// (Chinese only) 对端地域。
     ///
     /// Example: `sh`
-    #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2019-01-15 11:07:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 本端APPID。
     ///
     /// Example: `120777408`
-    #[serde(rename = "AppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// (Chinese only) 对端APPID。
     ///
     /// Example: `120777408`
-    #[serde(rename = "PeerAppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub peer_app_id: Option<i64>,
     /// (Chinese only) 计费类型，POSTPAID_BY_DAY_MAX：日峰值计费；POSTPAID_BY_MONTH_95：月95计费。
     ///
     /// Example: `POSTPAID_BY_DAY_MAX`
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// (Chinese only) 本端UIN。
     ///
     /// Example: `1307774067`
-    #[serde(rename = "SourceUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub source_uin: Option<i64>,
     /// (Chinese only) 对端UIN。
     ///
     /// Example: `1307774067`
-    #[serde(rename = "DestinationUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub destination_uin: Option<i64>,
     /// (Chinese only) 资源标签数据。
     ///
     /// Example: `[{"Key": "test", "Value":"test"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) 服务分级：PT、AU、AG。
     ///
     /// Example: `AU`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// (Chinese only) 互通类型，VPC_PEER：VPC间互通；VPC_BM_PEER：VPC与黑石网络互通。
     ///
     /// Example: `VPC_PEER`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// (Chinese only) 对端VPC唯一ID。
     ///
     /// Example: `vpc-test5678`
-    #[serde(rename = "DestinationVpcId", default, skip_serializing_if = "Option::is_none")]
     pub destination_vpc_id: Option<String>,
 }
 
-impl PeerConnection {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PeerConnection {
-            source_vpc_id: None,
-            peer_vpc_id: None,
-            peering_connection_id: None,
-            peering_connection_name: None,
-            state: None,
-            is_ngw: None,
-            bandwidth: None,
-            source_region: None,
-            destination_region: None,
-            create_time: None,
-            app_id: None,
-            peer_app_id: None,
-            charge_type: None,
-            source_uin: None,
-            destination_uin: None,
-            tag_set: Vec::new(),
-            qos_level: None,
-            type_: None,
-            destination_vpc_id: None,
+impl lenient::Reply for PeerConnection {
+    const NAME: &'static str = "PeerConnection";
+    const FIELDS: &'static [&'static str] = &[
+        "SourceVpcId",
+        "PeerVpcId",
+        "PeeringConnectionId",
+        "PeeringConnectionName",
+        "State",
+        "IsNgw",
+        "Bandwidth",
+        "SourceRegion",
+        "DestinationRegion",
+        "CreateTime",
+        "AppId",
+        "PeerAppId",
+        "ChargeType",
+        "SourceUin",
+        "DestinationUin",
+        "TagSet",
+        "QosLevel",
+        "Type",
+        "DestinationVpcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.source_vpc_id),
+            1 => lenient::value(map, &mut self.peer_vpc_id),
+            2 => lenient::value(map, &mut self.peering_connection_id),
+            3 => lenient::value(map, &mut self.peering_connection_name),
+            4 => lenient::value(map, &mut self.state),
+            5 => lenient::scalar(map, &mut self.is_ngw),
+            6 => lenient::scalar(map, &mut self.bandwidth),
+            7 => lenient::value(map, &mut self.source_region),
+            8 => lenient::value(map, &mut self.destination_region),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::scalar(map, &mut self.app_id),
+            11 => lenient::scalar(map, &mut self.peer_app_id),
+            12 => lenient::value(map, &mut self.charge_type),
+            13 => lenient::scalar(map, &mut self.source_uin),
+            14 => lenient::scalar(map, &mut self.destination_uin),
+            15 => lenient::list(map, &mut self.tag_set),
+            16 => lenient::value(map, &mut self.qos_level),
+            17 => lenient::value(map, &mut self.type_),
+            18 => lenient::value(map, &mut self.destination_vpc_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SourceVpcId`.
-    pub fn with_source_vpc_id(mut self, source_vpc_id: impl Into<String>) -> Self {
-        self.source_vpc_id = Some(source_vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PeerConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `PeerVpcId`.
-    pub fn with_peer_vpc_id(mut self, peer_vpc_id: impl Into<String>) -> Self {
-        self.peer_vpc_id = Some(peer_vpc_id.into());
-        self
-    }
-    /// Sets `PeeringConnectionId`.
-    pub fn with_peering_connection_id(mut self, peering_connection_id: impl Into<String>) -> Self {
-        self.peering_connection_id = Some(peering_connection_id.into());
-        self
-    }
-    /// Sets `PeeringConnectionName`.
-    pub fn with_peering_connection_name(mut self, peering_connection_name: impl Into<String>) -> Self {
-        self.peering_connection_name = Some(peering_connection_name.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `IsNgw`.
-    pub fn with_is_ngw(mut self, is_ngw: bool) -> Self {
-        self.is_ngw = Some(is_ngw);
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: i64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `SourceRegion`.
-    pub fn with_source_region(mut self, source_region: impl Into<String>) -> Self {
-        self.source_region = Some(source_region.into());
-        self
-    }
-    /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, destination_region: impl Into<String>) -> Self {
-        self.destination_region = Some(destination_region.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `AppId`.
-    pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = Some(app_id);
-        self
-    }
-    /// Sets `PeerAppId`.
-    pub fn with_peer_app_id(mut self, peer_app_id: i64) -> Self {
-        self.peer_app_id = Some(peer_app_id);
-        self
-    }
-    /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, charge_type: impl Into<String>) -> Self {
-        self.charge_type = Some(charge_type.into());
-        self
-    }
-    /// Sets `SourceUin`.
-    pub fn with_source_uin(mut self, source_uin: i64) -> Self {
-        self.source_uin = Some(source_uin);
-        self
-    }
-    /// Sets `DestinationUin`.
-    pub fn with_destination_uin(mut self, destination_uin: i64) -> Self {
-        self.destination_uin = Some(destination_uin);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `DestinationVpcId`.
-    pub fn with_destination_vpc_id(mut self, destination_vpc_id: impl Into<String>) -> Self {
-        self.destination_vpc_id = Some(destination_vpc_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PeerConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PeerConnection", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SourceVpcId", &self.source_vpc_id)?;
+        fields.opt("PeerVpcId", &self.peer_vpc_id)?;
+        fields.opt("PeeringConnectionId", &self.peering_connection_id)?;
+        fields.opt("PeeringConnectionName", &self.peering_connection_name)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("IsNgw", &self.is_ngw)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("SourceRegion", &self.source_region)?;
+        fields.opt("DestinationRegion", &self.destination_region)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("AppId", &self.app_id)?;
+        fields.opt("PeerAppId", &self.peer_app_id)?;
+        fields.opt("ChargeType", &self.charge_type)?;
+        fields.opt("SourceUin", &self.source_uin)?;
+        fields.opt("DestinationUin", &self.destination_uin)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("DestinationVpcId", &self.destination_vpc_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 安全组策略统计
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyStatistics {
     /// (Chinese only) 入站IPv4总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IngressIPv4TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ingress_ipv4_total_count: Option<u64>,
     /// (Chinese only) 入站IPv6总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "IngressIPv6TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ingress_ipv6_total_count: Option<u64>,
     /// (Chinese only) 出站IPv4总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "EgressIPv4TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub egress_ipv4_total_count: Option<u64>,
     /// (Chinese only) 出站IPv6总数
     ///
     /// Required. Example: `1`
-    #[serde(rename = "EgressIPv6TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub egress_ipv6_total_count: Option<u64>,
 }
 
-impl PolicyStatistics {
-    /// With the fields a request must carry.
-    pub fn new(ingress_ipv4_total_count: u64, ingress_ipv6_total_count: u64, egress_ipv4_total_count: u64, egress_ipv6_total_count: u64) -> Self {
-        PolicyStatistics {
-            ingress_ipv4_total_count: Some(ingress_ipv4_total_count),
-            ingress_ipv6_total_count: Some(ingress_ipv6_total_count),
-            egress_ipv4_total_count: Some(egress_ipv4_total_count),
-            egress_ipv6_total_count: Some(egress_ipv6_total_count),
+impl lenient::Reply for PolicyStatistics {
+    const NAME: &'static str = "PolicyStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "IngressIPv4TotalCount",
+        "IngressIPv6TotalCount",
+        "EgressIPv4TotalCount",
+        "EgressIPv6TotalCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.ingress_ipv4_total_count),
+            1 => lenient::scalar(map, &mut self.ingress_ipv6_total_count),
+            2 => lenient::scalar(map, &mut self.egress_ipv4_total_count),
+            3 => lenient::scalar(map, &mut self.egress_ipv6_total_count),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PolicyStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PolicyStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PolicyStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("IngressIPv4TotalCount", &self.ingress_ipv4_total_count)?;
+        fields.opt("IngressIPv6TotalCount", &self.ingress_ipv6_total_count)?;
+        fields.opt("EgressIPv4TotalCount", &self.egress_ipv4_total_count)?;
+        fields.opt("EgressIPv6TotalCount", &self.egress_ipv6_total_count)?;
+        fields.end()
+    }
+}
+
 /// Price
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// Instance price.
     ///
     /// Example: `{'UnitPrice': 0.58, 'ChargeUnit': 'HOUR', 'OriginalPrice': 0.58, 'DiscountPrice': 0.28}`
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
     /// Bandwidth price
     ///
     /// Example: `{'UnitPrice': 1, 'ChargeUnit': 'GB', 'OriginalPrice': 1.0, 'DiscountPrice': 0.46}`
-    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
 }
 
-impl Price {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Price {
-            instance_price: None,
-            bandwidth_price: None,
+impl lenient::Reply for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &[
+        "InstancePrice",
+        "BandwidthPrice",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_price),
+            1 => lenient::value(map, &mut self.bandwidth_price),
+            _ => Ok(()),
         }
     }
-    /// Sets `InstancePrice`.
-    pub fn with_instance_price(mut self, instance_price: output::ItemPrice) -> Self {
-        self.instance_price = Some(instance_price);
-        self
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BandwidthPrice`.
-    pub fn with_bandwidth_price(mut self, bandwidth_price: output::ItemPrice) -> Self {
-        self.bandwidth_price = Some(bandwidth_price);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Price", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstancePrice", &self.instance_price)?;
+        fields.opt("BandwidthPrice", &self.bandwidth_price)?;
+        fields.end()
     }
 }
 
 /// Private IP information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateIpAddressSpecification {
     /// Private IP address.
     ///
     /// Example: `192.168.0.10`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Whether it is a primary IP.
     ///
     /// Example: `false`
-    #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// Public IP address.
     ///
     /// Example: `123.10.100.171`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// EIP instance ID, such as `eip-11112222`.
     ///
     /// Example: `eip-29mdigub`
-    #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
     /// Private IP description.
     ///
     /// Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the public IP is blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsWanIpBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_wan_ip_blocked: Option<bool>,
     /// IP status:
     /// PENDING: Creating
@@ -9360,451 +8367,439 @@ pub struct PrivateIpAddressSpecification {
     /// AVAILABLE: Available
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// IP service level. Values: PT` (Gold), `AU` (Silver), `AG `(Bronze) and DEFAULT` (Default).
     ///
     /// Example: `PT`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
 }
 
-impl PrivateIpAddressSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrivateIpAddressSpecification {
-            private_ip_address: None,
-            primary: None,
-            public_ip_address: None,
-            address_id: None,
-            description: None,
-            is_wan_ip_blocked: None,
-            state: None,
-            qos_level: None,
+impl lenient::Reply for PrivateIpAddressSpecification {
+    const NAME: &'static str = "PrivateIpAddressSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "Primary",
+        "PublicIpAddress",
+        "AddressId",
+        "Description",
+        "IsWanIpBlocked",
+        "State",
+        "QosLevel",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::scalar(map, &mut self.primary),
+            2 => lenient::value(map, &mut self.public_ip_address),
+            3 => lenient::value(map, &mut self.address_id),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::scalar(map, &mut self.is_wan_ip_blocked),
+            6 => lenient::value(map, &mut self.state),
+            7 => lenient::value(map, &mut self.qos_level),
+            _ => Ok(()),
         }
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrivateIpAddressSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Primary`.
-    pub fn with_primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `AddressId`.
-    pub fn with_address_id(mut self, address_id: impl Into<String>) -> Self {
-        self.address_id = Some(address_id.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `IsWanIpBlocked`.
-    pub fn with_is_wan_ip_blocked(mut self, is_wan_ip_blocked: bool) -> Self {
-        self.is_wan_ip_blocked = Some(is_wan_ip_blocked);
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrivateIpAddressSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrivateIpAddressSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("Primary", &self.primary)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("AddressId", &self.address_id)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 私网NAT网关跨域信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatCrossDomainInfo {
     /// (Chinese only) 跨域私网NAT关联的云联网ID
     ///
     /// Example: `ccn-4as5s8ga`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 跨域私网NAT本端Vpc
     ///
     /// Example: `vpc-noam856a`
-    #[serde(rename = "LocalVpcId", default, skip_serializing_if = "Option::is_none")]
     pub local_vpc_id: Option<String>,
     /// (Chinese only) 跨域私网NAT对端Vpc
     ///
     /// Example: `vpc-noam856a`
-    #[serde(rename = "PeerVpcId", default, skip_serializing_if = "Option::is_none")]
     pub peer_vpc_id: Option<String>,
 }
 
-impl PrivateNatCrossDomainInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrivateNatCrossDomainInfo {
-            ccn_id: None,
-            local_vpc_id: None,
-            peer_vpc_id: None,
+impl lenient::Reply for PrivateNatCrossDomainInfo {
+    const NAME: &'static str = "PrivateNatCrossDomainInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "LocalVpcId",
+        "PeerVpcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.local_vpc_id),
+            2 => lenient::value(map, &mut self.peer_vpc_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrivateNatCrossDomainInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LocalVpcId`.
-    pub fn with_local_vpc_id(mut self, local_vpc_id: impl Into<String>) -> Self {
-        self.local_vpc_id = Some(local_vpc_id.into());
-        self
-    }
-    /// Sets `PeerVpcId`.
-    pub fn with_peer_vpc_id(mut self, peer_vpc_id: impl Into<String>) -> Self {
-        self.peer_vpc_id = Some(peer_vpc_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrivateNatCrossDomainInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrivateNatCrossDomainInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("LocalVpcId", &self.local_vpc_id)?;
+        fields.opt("PeerVpcId", &self.peer_vpc_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 本端目的IP端口转换复杂结构
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatDestinationIpPortTranslationNatRule {
     /// (Chinese only) 协议
     ///
     /// Required. Example: `"TCP"`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only) 映射前端口
     ///
     /// Required. Example: `80`
-    #[serde(rename = "OriginalPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_port: Option<i64>,
     /// (Chinese only) 映射前IP
     ///
     /// Required. Example: `"10.0.13.20"`
-    #[serde(rename = "OriginalIp", default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
     /// (Chinese only) 映射后端口
     ///
     /// Required. Example: `8081`
-    #[serde(rename = "TranslationPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub translation_port: Option<i64>,
     /// (Chinese only) 映射后IP
     ///
     /// Required. Example: `"10.0.13.20"`
-    #[serde(rename = "TranslationIp", default, skip_serializing_if = "Option::is_none")]
     pub translation_ip: Option<String>,
     /// (Chinese only) 描述
     ///
     /// Example: `webservice`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `"2022-09-30 14:24:38"`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `"2022-09-30 14:24:38"`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
-impl PrivateNatDestinationIpPortTranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(protocol: impl Into<String>, original_port: i64, original_ip: impl Into<String>, translation_port: i64, translation_ip: impl Into<String>) -> Self {
-        PrivateNatDestinationIpPortTranslationNatRule {
-            protocol: Some(protocol.into()),
-            original_port: Some(original_port),
-            original_ip: Some(original_ip.into()),
-            translation_port: Some(translation_port),
-            translation_ip: Some(translation_ip.into()),
-            description: None,
-            create_time: None,
-            update_time: None,
+impl lenient::Reply for PrivateNatDestinationIpPortTranslationNatRule {
+    const NAME: &'static str = "PrivateNatDestinationIpPortTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "OriginalPort",
+        "OriginalIp",
+        "TranslationPort",
+        "TranslationIp",
+        "Description",
+        "CreateTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::scalar(map, &mut self.original_port),
+            2 => lenient::value(map, &mut self.original_ip),
+            3 => lenient::scalar(map, &mut self.translation_port),
+            4 => lenient::value(map, &mut self.translation_ip),
+            5 => lenient::value(map, &mut self.description),
+            6 => lenient::value(map, &mut self.create_time),
+            7 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrivateNatDestinationIpPortTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrivateNatDestinationIpPortTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrivateNatDestinationIpPortTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("OriginalPort", &self.original_port)?;
+        fields.opt("OriginalIp", &self.original_ip)?;
+        fields.opt("TranslationPort", &self.translation_port)?;
+        fields.opt("TranslationIp", &self.translation_ip)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 私网网关对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatGateway {
     /// (Chinese only) 私网网关`ID`。
     ///
     /// Example: `intranat-0g3blj80`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// (Chinese only) 私网网关名称。
     ///
     /// Example: `PrivateDemo`
-    #[serde(rename = "NatGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_name: Option<String>,
     /// (Chinese only) 私网网关关联`VPC`实例`ID`。
     ///
     /// Example: `vpc-noanwmed`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) 私网网关当前状态。
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// (Chinese only) 私网网关跨域标志。
     ///
     /// Example: `true`
-    #[serde(rename = "CrossDomain", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cross_domain: Option<bool>,
     /// (Chinese only) 创建时间
     ///
     /// Example: `2022-09-29 15:58:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 标签键值对。
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only) 专线网关唯一`ID`
     ///
     /// Example: `["dcg-asdf891z"]`
-    #[serde(rename = "DirectConnectGatewayIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub direct_connect_gateway_ids: Vec<String>,
     /// (Chinese only) 私网网关类型。可选类型："DCG","VPC","CCN"，分别对应专线网关、私有网络、云联网。
     ///
     /// Example: `DCG`
-    #[serde(rename = "NatType", default, skip_serializing_if = "Option::is_none")]
     pub nat_type: Option<String>,
     /// (Chinese only) 私网NAT跨域信息
-    #[serde(rename = "CrossDomainInfo", default, skip_serializing_if = "Option::is_none")]
     pub cross_domain_info: Option<output::PrivateNatCrossDomainInfo>,
     /// (Chinese only) 是否VPC型私网网关
     ///
     /// Example: `true`
-    #[serde(rename = "VpcType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_type: Option<bool>,
     /// (Chinese only) 跨域私网NAT关联的云联网ID
     ///
     /// Example: `ccn-asj6o7cd`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 私网NAT是否开启删除保护
     ///
     /// Example: `false`
-    #[serde(rename = "DeletionProtectionEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
 }
 
-impl PrivateNatGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        PrivateNatGateway {
-            nat_gateway_id: None,
-            nat_gateway_name: None,
-            vpc_id: None,
-            status: None,
-            cross_domain: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            direct_connect_gateway_ids: Vec::new(),
-            nat_type: None,
-            cross_domain_info: None,
-            vpc_type: None,
-            ccn_id: None,
-            deletion_protection_enabled: None,
+impl lenient::Reply for PrivateNatGateway {
+    const NAME: &'static str = "PrivateNatGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "NatGatewayId",
+        "NatGatewayName",
+        "VpcId",
+        "Status",
+        "CrossDomain",
+        "CreatedTime",
+        "TagSet",
+        "DirectConnectGatewayIds",
+        "NatType",
+        "CrossDomainInfo",
+        "VpcType",
+        "CcnId",
+        "DeletionProtectionEnabled",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.nat_gateway_id),
+            1 => lenient::value(map, &mut self.nat_gateway_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.status),
+            4 => lenient::scalar(map, &mut self.cross_domain),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            7 => lenient::list(map, &mut self.direct_connect_gateway_ids),
+            8 => lenient::value(map, &mut self.nat_type),
+            9 => lenient::value(map, &mut self.cross_domain_info),
+            10 => lenient::scalar(map, &mut self.vpc_type),
+            11 => lenient::value(map, &mut self.ccn_id),
+            12 => lenient::scalar(map, &mut self.deletion_protection_enabled),
+            _ => Ok(()),
         }
     }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for PrivateNatGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, nat_gateway_name: impl Into<String>) -> Self {
-        self.nat_gateway_name = Some(nat_gateway_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CrossDomain`.
-    pub fn with_cross_domain(mut self, cross_domain: bool) -> Self {
-        self.cross_domain = Some(cross_domain);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DirectConnectGatewayIds`.
-    pub fn with_direct_connect_gateway_ids(mut self, direct_connect_gateway_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.direct_connect_gateway_ids = direct_connect_gateway_ids.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NatType`.
-    pub fn with_nat_type(mut self, nat_type: impl Into<String>) -> Self {
-        self.nat_type = Some(nat_type.into());
-        self
-    }
-    /// Sets `CrossDomainInfo`.
-    pub fn with_cross_domain_info(mut self, cross_domain_info: output::PrivateNatCrossDomainInfo) -> Self {
-        self.cross_domain_info = Some(cross_domain_info);
-        self
-    }
-    /// Sets `VpcType`.
-    pub fn with_vpc_type(mut self, vpc_type: bool) -> Self {
-        self.vpc_type = Some(vpc_type);
-        self
-    }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, deletion_protection_enabled: bool) -> Self {
-        self.deletion_protection_enabled = Some(deletion_protection_enabled);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrivateNatGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrivateNatGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("NatGatewayName", &self.nat_gateway_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CrossDomain", &self.cross_domain)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?;
+        fields.opt("NatType", &self.nat_type)?;
+        fields.opt("CrossDomainInfo", &self.cross_domain_info)?;
+        fields.opt("VpcType", &self.vpc_type)?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 可创建的私网网关配额数量
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateNatGatewayLimit {
     /// (Chinese only) 私有网络唯一`ID`。
     ///
     /// Required. Example: `vpc-12345678`
-    #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
     /// (Chinese only) Vpc下总计可创建私网网关数量。
     ///
     /// Required. Example: `1000`
-    #[serde(rename = "TotalLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_limit: Option<u64>,
     /// (Chinese only) 可创建私网网关数量。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<u64>,
 }
 
-impl PrivateNatGatewayLimit {
-    /// With the fields a request must carry.
-    pub fn new(uniq_vpc_id: impl Into<String>, total_limit: u64, available: u64) -> Self {
-        PrivateNatGatewayLimit {
-            uniq_vpc_id: Some(uniq_vpc_id.into()),
-            total_limit: Some(total_limit),
-            available: Some(available),
+impl lenient::Reply for PrivateNatGatewayLimit {
+    const NAME: &'static str = "PrivateNatGatewayLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "UniqVpcId",
+        "TotalLimit",
+        "Available",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.uniq_vpc_id),
+            1 => lenient::scalar(map, &mut self.total_limit),
+            2 => lenient::scalar(map, &mut self.available),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for PrivateNatGatewayLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for PrivateNatGatewayLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "PrivateNatGatewayLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("UniqVpcId", &self.uniq_vpc_id)?;
+        fields.opt("TotalLimit", &self.total_limit)?;
+        fields.opt("Available", &self.available)?;
+        fields.end()
+    }
+}
+
 /// (Chinese only) 描述网络中心每个产品的配额信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProductQuota {
     /// (Chinese only) 产品配额ID
     ///
     /// Example: `0`
-    #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
     /// (Chinese only) 产品配额名称
     ///
     /// Example: `每个开发商可创建的VPC数`
-    #[serde(rename = "QuotaName", default, skip_serializing_if = "Option::is_none")]
     pub quota_name: Option<String>,
     /// (Chinese only) 产品当前配额
     ///
     /// Example: `10`
-    #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
     /// (Chinese only) 产品配额上限
     ///
     /// Example: `100`
-    #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
     /// (Chinese only) 产品配额是否有地域属性
     ///
     /// Example: `True`
-    #[serde(rename = "QuotaRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_region: Option<bool>,
 }
 
-impl ProductQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ProductQuota {
-            quota_id: None,
-            quota_name: None,
-            quota_current: None,
-            quota_limit: None,
-            quota_region: None,
+impl lenient::Reply for ProductQuota {
+    const NAME: &'static str = "ProductQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaId",
+        "QuotaName",
+        "QuotaCurrent",
+        "QuotaLimit",
+        "QuotaRegion",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_id),
+            1 => lenient::value(map, &mut self.quota_name),
+            2 => lenient::scalar(map, &mut self.quota_current),
+            3 => lenient::scalar(map, &mut self.quota_limit),
+            4 => lenient::scalar(map, &mut self.quota_region),
+            _ => Ok(()),
         }
     }
-    /// Sets `QuotaId`.
-    pub fn with_quota_id(mut self, quota_id: impl Into<String>) -> Self {
-        self.quota_id = Some(quota_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ProductQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `QuotaName`.
-    pub fn with_quota_name(mut self, quota_name: impl Into<String>) -> Self {
-        self.quota_name = Some(quota_name.into());
-        self
-    }
-    /// Sets `QuotaCurrent`.
-    pub fn with_quota_current(mut self, quota_current: i64) -> Self {
-        self.quota_current = Some(quota_current);
-        self
-    }
-    /// Sets `QuotaLimit`.
-    pub fn with_quota_limit(mut self, quota_limit: i64) -> Self {
-        self.quota_limit = Some(quota_limit);
-        self
-    }
-    /// Sets `QuotaRegion`.
-    pub fn with_quota_region(mut self, quota_region: bool) -> Self {
-        self.quota_region = Some(quota_region);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ProductQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ProductQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaId", &self.quota_id)?;
+        fields.opt("QuotaName", &self.quota_name)?;
+        fields.opt("QuotaCurrent", &self.quota_current)?;
+        fields.opt("QuotaLimit", &self.quota_limit)?;
+        fields.opt("QuotaRegion", &self.quota_region)?;
+        fields.end()
     }
 }
 
 /// Quota description information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Quota {
     /// Quota name. Value range:
@@ -9814,639 +8809,706 @@ pub struct Quota {
     /// - `DAILY_PUBLIC_IP_ASSIGN`: Number of public IP reassignments under the user's current region.
     ///
     /// Example: `TOTAL_EIP_QUOTA`
-    #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
     /// Current count
     ///
     /// Example: `10`
-    #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
     /// Quota
     ///
     /// Example: `20`
-    #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
     /// (Chinese only) 配额所属的网络组
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "QuotaGroup", default, skip_serializing_if = "Option::is_none")]
     pub quota_group: Option<String>,
 }
 
-impl Quota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Quota {
-            quota_id: None,
-            quota_current: None,
-            quota_limit: None,
-            quota_group: None,
+impl lenient::Reply for Quota {
+    const NAME: &'static str = "Quota";
+    const FIELDS: &'static [&'static str] = &[
+        "QuotaId",
+        "QuotaCurrent",
+        "QuotaLimit",
+        "QuotaGroup",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.quota_id),
+            1 => lenient::scalar(map, &mut self.quota_current),
+            2 => lenient::scalar(map, &mut self.quota_limit),
+            3 => lenient::value(map, &mut self.quota_group),
+            _ => Ok(()),
         }
     }
-    /// Sets `QuotaId`.
-    pub fn with_quota_id(mut self, quota_id: impl Into<String>) -> Self {
-        self.quota_id = Some(quota_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Quota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `QuotaCurrent`.
-    pub fn with_quota_current(mut self, quota_current: i64) -> Self {
-        self.quota_current = Some(quota_current);
-        self
-    }
-    /// Sets `QuotaLimit`.
-    pub fn with_quota_limit(mut self, quota_limit: i64) -> Self {
-        self.quota_limit = Some(quota_limit);
-        self
-    }
-    /// Sets `QuotaGroup`.
-    pub fn with_quota_group(mut self, quota_group: impl Into<String>) -> Self {
-        self.quota_group = Some(quota_group.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Quota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Quota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("QuotaId", &self.quota_id)?;
+        fields.opt("QuotaCurrent", &self.quota_current)?;
+        fields.opt("QuotaLimit", &self.quota_limit)?;
+        fields.opt("QuotaGroup", &self.quota_group)?;
+        fields.end()
     }
 }
 
 /// Referred security groups
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReferredSecurityGroup {
     /// Security group instance ID.
     ///
     /// Example: `sg-pnpcflil`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// IDs of all referred security group instances.
     ///
     /// Example: `["sg-nswq8wkq"]`
-    #[serde(rename = "ReferredSecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub referred_security_group_ids: Vec<String>,
 }
 
-impl ReferredSecurityGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReferredSecurityGroup {
-            security_group_id: None,
-            referred_security_group_ids: Vec::new(),
+impl lenient::Reply for ReferredSecurityGroup {
+    const NAME: &'static str = "ReferredSecurityGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupId",
+        "ReferredSecurityGroupIds",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_group_id),
+            1 => lenient::list(map, &mut self.referred_security_group_ids),
+            _ => Ok(()),
         }
     }
-    /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, security_group_id: impl Into<String>) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReferredSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ReferredSecurityGroupIds`.
-    pub fn with_referred_security_group_ids(mut self, referred_security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.referred_security_group_ids = referred_security_group_ids.into_iter().map(Into::into).collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReferredSecurityGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReferredSecurityGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.list("ReferredSecurityGroupIds", &self.referred_security_group_ids)?;
+        fields.end()
     }
 }
 
 /// Reserved private IP address data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReserveIpAddressInfo {
     /// Unique ID of the reserved private IP address.
     ///
     /// Example: `rsvip-calhlymy`
-    #[serde(rename = "ReserveIpId", default, skip_serializing_if = "Option::is_none")]
     pub reserve_ip_id: Option<String>,
     /// Unique ID of the VPC.
     ///
     /// Example: `vpc-mcqaoy0f`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Unique ID of the subnet.
     ///
     /// Example: `subnet-j4oluywm`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Reserved private IP address.
     ///
     /// Example: `172.16.0.21`
-    #[serde(rename = "ReserveIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub reserve_ip_address: Option<String>,
     /// Resource instance ID bound to the reserved private IP address.
     ///
     /// Example: `eni-8zugogrv`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// IpType applied for the product.
     ///
     /// Example: `0`
-    #[serde(rename = "IpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<u64>,
     /// Binding status. UnBind: unbound; Bind: bound.
     ///
     /// Example: `UnBind`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Name of the reserved private IP address.
     ///
     /// Example: `name_ip`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the reserved private IP address.
     ///
     /// Example: `desc_ip`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creation time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pair.
     ///
     /// Example: `[ { "Key": "ivan_tag", "Value": "hello" } ]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl ReserveIpAddressInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ReserveIpAddressInfo {
-            reserve_ip_id: None,
-            vpc_id: None,
-            subnet_id: None,
-            reserve_ip_address: None,
-            resource_id: None,
-            ip_type: None,
-            state: None,
-            name: None,
-            description: None,
-            created_time: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for ReserveIpAddressInfo {
+    const NAME: &'static str = "ReserveIpAddressInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ReserveIpId",
+        "VpcId",
+        "SubnetId",
+        "ReserveIpAddress",
+        "ResourceId",
+        "IpType",
+        "State",
+        "Name",
+        "Description",
+        "CreatedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.reserve_ip_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.subnet_id),
+            3 => lenient::value(map, &mut self.reserve_ip_address),
+            4 => lenient::value(map, &mut self.resource_id),
+            5 => lenient::scalar(map, &mut self.ip_type),
+            6 => lenient::value(map, &mut self.state),
+            7 => lenient::value(map, &mut self.name),
+            8 => lenient::value(map, &mut self.description),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `ReserveIpId`.
-    pub fn with_reserve_ip_id(mut self, reserve_ip_id: impl Into<String>) -> Self {
-        self.reserve_ip_id = Some(reserve_ip_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ReserveIpAddressInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `ReserveIpAddress`.
-    pub fn with_reserve_ip_address(mut self, reserve_ip_address: impl Into<String>) -> Self {
-        self.reserve_ip_address = Some(reserve_ip_address.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `IpType`.
-    pub fn with_ip_type(mut self, ip_type: u64) -> Self {
-        self.ip_type = Some(ip_type);
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ReserveIpAddressInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ReserveIpAddressInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ReserveIpId", &self.reserve_ip_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("ReserveIpAddress", &self.reserve_ip_address)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("IpType", &self.ip_type)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// The structure of information of the bandwidth package.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Resource {
     /// The bandwidth package resource type, including `Address`, and `LoadBalance`
     ///
     /// Required. Example: `Address`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The bandwidth package ID, such as `eip-xxxx` and `lb-xxxx`.
     ///
     /// Required. Example: `eip-d97psd1o`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// The bandwidth package resource IP.
     ///
     /// Required. Example: `139.199.XX.XX`
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
 }
 
-impl Resource {
-    /// With the fields a request must carry.
-    pub fn new(resource_type: impl Into<String>, resource_id: impl Into<String>, address_ip: impl Into<String>) -> Self {
-        Resource {
-            resource_type: Some(resource_type.into()),
-            resource_id: Some(resource_id.into()),
-            address_ip: Some(address_ip.into()),
+impl lenient::Reply for Resource {
+    const NAME: &'static str = "Resource";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "ResourceId",
+        "AddressIp",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_type),
+            1 => lenient::value(map, &mut self.resource_id),
+            2 => lenient::value(map, &mut self.address_ip),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Resource", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("AddressIp", &self.address_ip)?;
+        fields.end()
+    }
+}
+
 /// VPC resource dashboard (all resource counts)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceDashboard {
     /// VPC instance ID, such as `vpc-bq4bzxpj`.
     ///
     /// Required. Example: `vpc-bq4bzxpj`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID, such as subnet-bthucmmy.
     ///
     /// Required. Example: `subnet-bthucmmy`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Classiclink.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Classiclink", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub classiclink: Option<u64>,
     /// Direct Connect gateway.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Dcg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dcg: Option<u64>,
     /// Peering connection.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Pcx", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub pcx: Option<u64>,
     /// Total number of used IPs except for CVM IP, EIP and network probe IP. The three IP types will be independently counted.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Ip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip: Option<u64>,
     /// NAT gateway.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Nat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nat: Option<u64>,
     /// VPN gateway.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Vpngw", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpngw: Option<u64>,
     /// Flow log.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "FlowLog", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub flow_log: Option<u64>,
     /// Network probing.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "NetworkDetect", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_detect: Option<u64>,
     /// Network ACL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "NetworkACL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_acl: Option<u64>,
     /// Cloud Virtual Machine.
     ///
     /// Required. Example: `2`
-    #[serde(rename = "CVM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm: Option<u64>,
     /// Load balancer.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "LB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lb: Option<u64>,
     /// Relational database.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cdb: Option<u64>,
     /// TencentDB for Memcached.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Cmem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cmem: Option<u64>,
     /// Cloud time series database.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CTSDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ctsdb: Option<u64>,
     /// TencentDB for MariaDB (TDSQL).
     ///
     /// Required. Example: `0`
-    #[serde(rename = "MariaDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub maria_db: Option<u64>,
     /// TencentDB for SQL Server.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "SQLServer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sql_server: Option<u64>,
     /// TencentDB for PostgreSQL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Postgres", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub postgres: Option<u64>,
     /// Network attached storage.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "NAS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nas: Option<u64>,
     /// Snova data warehouse.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Greenplumn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub greenplumn: Option<u64>,
     /// Cloud Kafka (CKafka).
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Ckafka", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ckafka: Option<u64>,
     /// Grocery.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Grocery", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub grocery: Option<u64>,
     /// Data encryption service.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "HSM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hsm: Option<u64>,
     /// Game storage - Tcaplus.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Tcaplus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcaplus: Option<u64>,
     /// Cnas.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Cnas", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cnas: Option<u64>,
     /// HTAP database - TiDB.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "TiDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ti_db: Option<u64>,
     /// EMR cluster.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Emr", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub emr: Option<u64>,
     /// SEAL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "SEAL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub seal: Option<u64>,
     /// Cloud file storage - CFS.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CFS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cfs: Option<u64>,
     /// Oracle.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Oracle", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub oracle: Option<u64>,
     /// ElasticSearch Service.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ElasticSearch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub elastic_search: Option<u64>,
     /// Blockchain service.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "TBaaS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub t_baa_s: Option<u64>,
     /// Itop.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Itop", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub itop: Option<u64>,
     /// Cloud database audit.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "DBAudit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub db_audit: Option<u64>,
     /// Enterprise TencentDB - CynosDB for Postgres.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CynosDBPostgres", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cynos_db_postgres: Option<u64>,
     /// TencentDB for Redis.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Redis", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub redis: Option<u64>,
     /// TencentDB for MongoDB.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "MongoDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mongo_db: Option<u64>,
     /// A distributed cloud database - TencentDB for TDSQL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "DCDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dcdb: Option<u64>,
     /// An enterprise-grade TencentDB - CynosDB for MySQL.
     ///
     /// Required. Example: `0`
-    #[serde(rename = "CynosDBMySQL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cynos_db_my_sql: Option<u64>,
     /// Subnets.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Subnet", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet: Option<u64>,
     /// Route table.
     ///
     /// Required. Example: `1`
-    #[serde(rename = "RouteTable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table: Option<u64>,
 }
 
-impl ResourceDashboard {
-    /// With the fields a request must carry.
-    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, classiclink: u64, dcg: u64, pcx: u64, ip: u64, nat: u64, vpngw: u64, flow_log: u64, network_detect: u64, network_acl: u64, cvm: u64, lb: u64, cdb: u64, cmem: u64, ctsdb: u64, maria_db: u64, sql_server: u64, postgres: u64, nas: u64, greenplumn: u64, ckafka: u64, grocery: u64, hsm: u64, tcaplus: u64, cnas: u64, ti_db: u64, emr: u64, seal: u64, cfs: u64, oracle: u64, elastic_search: u64, t_baa_s: u64, itop: u64, db_audit: u64, cynos_db_postgres: u64, redis: u64, mongo_db: u64, dcdb: u64, cynos_db_my_sql: u64, subnet: u64, route_table: u64) -> Self {
-        ResourceDashboard {
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            classiclink: Some(classiclink),
-            dcg: Some(dcg),
-            pcx: Some(pcx),
-            ip: Some(ip),
-            nat: Some(nat),
-            vpngw: Some(vpngw),
-            flow_log: Some(flow_log),
-            network_detect: Some(network_detect),
-            network_acl: Some(network_acl),
-            cvm: Some(cvm),
-            lb: Some(lb),
-            cdb: Some(cdb),
-            cmem: Some(cmem),
-            ctsdb: Some(ctsdb),
-            maria_db: Some(maria_db),
-            sql_server: Some(sql_server),
-            postgres: Some(postgres),
-            nas: Some(nas),
-            greenplumn: Some(greenplumn),
-            ckafka: Some(ckafka),
-            grocery: Some(grocery),
-            hsm: Some(hsm),
-            tcaplus: Some(tcaplus),
-            cnas: Some(cnas),
-            ti_db: Some(ti_db),
-            emr: Some(emr),
-            seal: Some(seal),
-            cfs: Some(cfs),
-            oracle: Some(oracle),
-            elastic_search: Some(elastic_search),
-            t_baa_s: Some(t_baa_s),
-            itop: Some(itop),
-            db_audit: Some(db_audit),
-            cynos_db_postgres: Some(cynos_db_postgres),
-            redis: Some(redis),
-            mongo_db: Some(mongo_db),
-            dcdb: Some(dcdb),
-            cynos_db_my_sql: Some(cynos_db_my_sql),
-            subnet: Some(subnet),
-            route_table: Some(route_table),
+impl lenient::Reply for ResourceDashboard {
+    const NAME: &'static str = "ResourceDashboard";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "Classiclink",
+        "Dcg",
+        "Pcx",
+        "Ip",
+        "Nat",
+        "Vpngw",
+        "FlowLog",
+        "NetworkDetect",
+        "NetworkACL",
+        "CVM",
+        "LB",
+        "CDB",
+        "Cmem",
+        "CTSDB",
+        "MariaDB",
+        "SQLServer",
+        "Postgres",
+        "NAS",
+        "Greenplumn",
+        "Ckafka",
+        "Grocery",
+        "HSM",
+        "Tcaplus",
+        "Cnas",
+        "TiDB",
+        "Emr",
+        "SEAL",
+        "CFS",
+        "Oracle",
+        "ElasticSearch",
+        "TBaaS",
+        "Itop",
+        "DBAudit",
+        "CynosDBPostgres",
+        "Redis",
+        "MongoDB",
+        "DCDB",
+        "CynosDBMySQL",
+        "Subnet",
+        "RouteTable",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::scalar(map, &mut self.classiclink),
+            3 => lenient::scalar(map, &mut self.dcg),
+            4 => lenient::scalar(map, &mut self.pcx),
+            5 => lenient::scalar(map, &mut self.ip),
+            6 => lenient::scalar(map, &mut self.nat),
+            7 => lenient::scalar(map, &mut self.vpngw),
+            8 => lenient::scalar(map, &mut self.flow_log),
+            9 => lenient::scalar(map, &mut self.network_detect),
+            10 => lenient::scalar(map, &mut self.network_acl),
+            11 => lenient::scalar(map, &mut self.cvm),
+            12 => lenient::scalar(map, &mut self.lb),
+            13 => lenient::scalar(map, &mut self.cdb),
+            14 => lenient::scalar(map, &mut self.cmem),
+            15 => lenient::scalar(map, &mut self.ctsdb),
+            16 => lenient::scalar(map, &mut self.maria_db),
+            17 => lenient::scalar(map, &mut self.sql_server),
+            18 => lenient::scalar(map, &mut self.postgres),
+            19 => lenient::scalar(map, &mut self.nas),
+            20 => lenient::scalar(map, &mut self.greenplumn),
+            21 => lenient::scalar(map, &mut self.ckafka),
+            22 => lenient::scalar(map, &mut self.grocery),
+            23 => lenient::scalar(map, &mut self.hsm),
+            24 => lenient::scalar(map, &mut self.tcaplus),
+            25 => lenient::scalar(map, &mut self.cnas),
+            26 => lenient::scalar(map, &mut self.ti_db),
+            27 => lenient::scalar(map, &mut self.emr),
+            28 => lenient::scalar(map, &mut self.seal),
+            29 => lenient::scalar(map, &mut self.cfs),
+            30 => lenient::scalar(map, &mut self.oracle),
+            31 => lenient::scalar(map, &mut self.elastic_search),
+            32 => lenient::scalar(map, &mut self.t_baa_s),
+            33 => lenient::scalar(map, &mut self.itop),
+            34 => lenient::scalar(map, &mut self.db_audit),
+            35 => lenient::scalar(map, &mut self.cynos_db_postgres),
+            36 => lenient::scalar(map, &mut self.redis),
+            37 => lenient::scalar(map, &mut self.mongo_db),
+            38 => lenient::scalar(map, &mut self.dcdb),
+            39 => lenient::scalar(map, &mut self.cynos_db_my_sql),
+            40 => lenient::scalar(map, &mut self.subnet),
+            41 => lenient::scalar(map, &mut self.route_table),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for ResourceDashboard {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceDashboard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceDashboard", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Classiclink", &self.classiclink)?;
+        fields.opt("Dcg", &self.dcg)?;
+        fields.opt("Pcx", &self.pcx)?;
+        fields.opt("Ip", &self.ip)?;
+        fields.opt("Nat", &self.nat)?;
+        fields.opt("Vpngw", &self.vpngw)?;
+        fields.opt("FlowLog", &self.flow_log)?;
+        fields.opt("NetworkDetect", &self.network_detect)?;
+        fields.opt("NetworkACL", &self.network_acl)?;
+        fields.opt("CVM", &self.cvm)?;
+        fields.opt("LB", &self.lb)?;
+        fields.opt("CDB", &self.cdb)?;
+        fields.opt("Cmem", &self.cmem)?;
+        fields.opt("CTSDB", &self.ctsdb)?;
+        fields.opt("MariaDB", &self.maria_db)?;
+        fields.opt("SQLServer", &self.sql_server)?;
+        fields.opt("Postgres", &self.postgres)?;
+        fields.opt("NAS", &self.nas)?;
+        fields.opt("Greenplumn", &self.greenplumn)?;
+        fields.opt("Ckafka", &self.ckafka)?;
+        fields.opt("Grocery", &self.grocery)?;
+        fields.opt("HSM", &self.hsm)?;
+        fields.opt("Tcaplus", &self.tcaplus)?;
+        fields.opt("Cnas", &self.cnas)?;
+        fields.opt("TiDB", &self.ti_db)?;
+        fields.opt("Emr", &self.emr)?;
+        fields.opt("SEAL", &self.seal)?;
+        fields.opt("CFS", &self.cfs)?;
+        fields.opt("Oracle", &self.oracle)?;
+        fields.opt("ElasticSearch", &self.elastic_search)?;
+        fields.opt("TBaaS", &self.t_baa_s)?;
+        fields.opt("Itop", &self.itop)?;
+        fields.opt("DBAudit", &self.db_audit)?;
+        fields.opt("CynosDBPostgres", &self.cynos_db_postgres)?;
+        fields.opt("Redis", &self.redis)?;
+        fields.opt("MongoDB", &self.mongo_db)?;
+        fields.opt("DCDB", &self.dcdb)?;
+        fields.opt("CynosDBMySQL", &self.cynos_db_my_sql)?;
+        fields.opt("Subnet", &self.subnet)?;
+        fields.opt("RouteTable", &self.route_table)?;
+        fields.end()
+    }
+}
+
 /// Information of associated resources
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceStatistics {
     /// VPC instance ID, such as vpc-f1xjkw1b.
     ///
     /// Example: `vpc-pnpcflil`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance ID, such as `subnet-bthucmmy`.
     ///
     /// Example: `subnet-nswq8wkq`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The total number of used IP addresses.
     ///
     /// Example: `100`
-    #[serde(rename = "Ip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip: Option<u64>,
     /// Information of associated resources
     ///
     /// Example: `[{"ResourceType": "CVM", "ResourceName": "云服务器", "ResourceCount": 100}]`
-    #[serde(rename = "ResourceStatisticsItemSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_statistics_item_set: Vec<output::ResourceStatisticsItem>,
 }
 
-impl ResourceStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceStatistics {
-            vpc_id: None,
-            subnet_id: None,
-            ip: None,
-            resource_statistics_item_set: Vec::new(),
+impl lenient::Reply for ResourceStatistics {
+    const NAME: &'static str = "ResourceStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "Ip",
+        "ResourceStatisticsItemSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::scalar(map, &mut self.ip),
+            3 => lenient::list(map, &mut self.resource_statistics_item_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `Ip`.
-    pub fn with_ip(mut self, ip: u64) -> Self {
-        self.ip = Some(ip);
-        self
-    }
-    /// Sets `ResourceStatisticsItemSet`.
-    pub fn with_resource_statistics_item_set(mut self, resource_statistics_item_set: impl IntoIterator<Item = output::ResourceStatisticsItem>) -> Self {
-        self.resource_statistics_item_set = resource_statistics_item_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("Ip", &self.ip)?;
+        fields.list("ResourceStatisticsItemSet", &self.resource_statistics_item_set)?;
+        fields.end()
     }
 }
 
 /// Resource statistical items
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResourceStatisticsItem {
     /// Resource type, such as CVM, ENI
     ///
     /// Example: `CVM`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Resource name.
     ///
     /// Example: `云服务器`
-    #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// Number of resources
     ///
     /// Example: `100`
-    #[serde(rename = "ResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_count: Option<u64>,
 }
 
-impl ResourceStatisticsItem {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ResourceStatisticsItem {
-            resource_type: None,
-            resource_name: None,
-            resource_count: None,
+impl lenient::Reply for ResourceStatisticsItem {
+    const NAME: &'static str = "ResourceStatisticsItem";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "ResourceName",
+        "ResourceCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_type),
+            1 => lenient::value(map, &mut self.resource_name),
+            2 => lenient::scalar(map, &mut self.resource_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, resource_type: impl Into<String>) -> Self {
-        self.resource_type = Some(resource_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ResourceStatisticsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ResourceName`.
-    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
-        self.resource_name = Some(resource_name.into());
-        self
-    }
-    /// Sets `ResourceCount`.
-    pub fn with_resource_count(mut self, resource_count: u64) -> Self {
-        self.resource_count = Some(resource_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ResourceStatisticsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ResourceStatisticsItem", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceName", &self.resource_name)?;
+        fields.opt("ResourceCount", &self.resource_count)?;
+        fields.end()
     }
 }
 
 /// Routing policy object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Route {
     /// Destination IP range, such as 112.20.51.0/24. Values cannot be in the VPC IP range.
     ///
     /// Required. Example: `10.0.0.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// Type of the next hop. Valid values:
     /// `CVM`: public gateway CVM;
@@ -10460,29 +9522,24 @@ pub struct Route {
     /// `LOCAL_GATEWAY`: local gateway.
     ///
     /// Required. Example: `CCN`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// Next hop address. You simply need to specify the gateway ID of a different next hop type, and the system will automatically match the next hop address.
     /// Note: If `GatewayType` is set to `NORMAL_CVM`, `GatewayId` should be the private IP of the instance.
     ///
     /// Required. Example: `ccn-e187un9p`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// Routing policy ID. The IPv4 routing policy will have a meaningful value, while the IPv6 routing policy is always 0. We recommend using the unique ID `RouteItemId` for the routing policy.
     /// This field is required when you want to delete a routing policy.
     ///
     /// Example: `1289089`
-    #[serde(rename = "RouteId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_id: Option<u64>,
     /// The description of the routing policy.
     ///
     /// Example: `demo`
-    #[serde(rename = "RouteDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_description: Option<String>,
     /// Whether it is enabled
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The route type. Currently, the following types are supported:
     /// USER: User route;
@@ -10491,161 +9548,152 @@ pub struct Route {
     /// Users can only add and operate USER-type routes.
     ///
     /// Example: `CCN`
-    #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
     /// Route table instance ID, such as rtb-azd4dt1c.
     ///
     /// Example: `rtb-azd4dt1c`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Destination IPv6 IP range, which cannot be included in VPC IP range, such as 2402:4e00:1000:810b::/64.
     ///
     /// Example: `3402:4e00:20:1200::/56`
-    #[serde(rename = "DestinationIpv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_ipv6_cidr_block: Option<String>,
     /// Unique routing policy ID.
     ///
     /// Example: `rti-9bjer08h`
-    #[serde(rename = "RouteItemId", default, skip_serializing_if = "Option::is_none")]
     pub route_item_id: Option<String>,
     /// Whether the routing policy is published to CCN.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
-    #[serde(rename = "PublishedToVbc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub published_to_vbc: Option<bool>,
     /// Creation time of the routing policy
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) CDC 集群唯一 ID。
     ///
     /// Example: `cluster-d8htgb6k`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
 }
 
-impl Route {
-    /// With the fields a request must carry.
-    pub fn new(destination_cidr_block: impl Into<String>, gateway_type: impl Into<String>, gateway_id: impl Into<String>) -> Self {
-        Route {
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            gateway_type: Some(gateway_type.into()),
-            gateway_id: Some(gateway_id.into()),
-            route_id: None,
-            route_description: None,
-            enabled: None,
-            route_type: None,
-            route_table_id: None,
-            destination_ipv6_cidr_block: None,
-            route_item_id: None,
-            published_to_vbc: None,
-            created_time: None,
-            cdc_id: None,
+impl lenient::Reply for Route {
+    const NAME: &'static str = "Route";
+    const FIELDS: &'static [&'static str] = &[
+        "DestinationCidrBlock",
+        "GatewayType",
+        "GatewayId",
+        "RouteId",
+        "RouteDescription",
+        "Enabled",
+        "RouteType",
+        "RouteTableId",
+        "DestinationIpv6CidrBlock",
+        "RouteItemId",
+        "PublishedToVbc",
+        "CreatedTime",
+        "CdcId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination_cidr_block),
+            1 => lenient::value(map, &mut self.gateway_type),
+            2 => lenient::value(map, &mut self.gateway_id),
+            3 => lenient::scalar(map, &mut self.route_id),
+            4 => lenient::value(map, &mut self.route_description),
+            5 => lenient::scalar(map, &mut self.enabled),
+            6 => lenient::value(map, &mut self.route_type),
+            7 => lenient::value(map, &mut self.route_table_id),
+            8 => lenient::value(map, &mut self.destination_ipv6_cidr_block),
+            9 => lenient::value(map, &mut self.route_item_id),
+            10 => lenient::scalar(map, &mut self.published_to_vbc),
+            11 => lenient::value(map, &mut self.created_time),
+            12 => lenient::value(map, &mut self.cdc_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: u64) -> Self {
-        self.route_id = Some(route_id);
-        self
+}
+
+impl<'de> Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RouteDescription`.
-    pub fn with_route_description(mut self, route_description: impl Into<String>) -> Self {
-        self.route_description = Some(route_description.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `RouteType`.
-    pub fn with_route_type(mut self, route_type: impl Into<String>) -> Self {
-        self.route_type = Some(route_type.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `DestinationIpv6CidrBlock`.
-    pub fn with_destination_ipv6_cidr_block(mut self, destination_ipv6_cidr_block: impl Into<String>) -> Self {
-        self.destination_ipv6_cidr_block = Some(destination_ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `RouteItemId`.
-    pub fn with_route_item_id(mut self, route_item_id: impl Into<String>) -> Self {
-        self.route_item_id = Some(route_item_id.into());
-        self
-    }
-    /// Sets `PublishedToVbc`.
-    pub fn with_published_to_vbc(mut self, published_to_vbc: bool) -> Self {
-        self.published_to_vbc = Some(published_to_vbc);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Route {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Route", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("RouteDescription", &self.route_description)?;
+        fields.opt("Enabled", &self.enabled)?;
+        fields.opt("RouteType", &self.route_type)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block)?;
+        fields.opt("RouteItemId", &self.route_item_id)?;
+        fields.opt("PublishedToVbc", &self.published_to_vbc)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 路由冲突对象
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RouteConflict {
     /// (Chinese only) 路由表实例ID，例如：rtb-azd4dt1c。
     ///
     /// Example: `rtb-4t7fr3fi`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// (Chinese only) 要检查的与之冲突的目的端
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// (Chinese only) 冲突的路由策略列表
     ///
     /// Example: `[]`
-    #[serde(rename = "ConflictSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conflict_set: Vec<output::Route>,
 }
 
-impl RouteConflict {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteConflict {
-            route_table_id: None,
-            destination_cidr_block: None,
-            conflict_set: Vec::new(),
+impl lenient::Reply for RouteConflict {
+    const NAME: &'static str = "RouteConflict";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteTableId",
+        "DestinationCidrBlock",
+        "ConflictSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_table_id),
+            1 => lenient::value(map, &mut self.destination_cidr_block),
+            2 => lenient::list(map, &mut self.conflict_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RouteConflict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
-    }
-    /// Sets `ConflictSet`.
-    pub fn with_conflict_set(mut self, conflict_set: impl IntoIterator<Item = output::Route>) -> Self {
-        self.conflict_set = conflict_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RouteConflict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RouteConflict", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.list("ConflictSet", &self.conflict_set)?;
+        fields.end()
     }
 }
 
 /// Route reception policy. when CCN or other services add routes to a VPC custom route table, you can drop or enable appropriate route entries.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutePolicy {
     /// Unique ID of the routing policy.
@@ -10653,165 +9701,156 @@ pub struct RoutePolicy {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `rrp-pguby7ma`
-    #[serde(rename = "RoutePolicyId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_id: Option<String>,
     /// Specifies the routing strategy name.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
-    #[serde(rename = "RoutePolicyName", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_name: Option<String>,
     /// Routing policy description.
     ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
-    #[serde(rename = "RoutePolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_description: Option<String>,
     /// Routing policy rule list.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `[]`
-    #[serde(rename = "RoutePolicyEntrySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_policy_entry_set: Vec<output::RoutePolicyEntry>,
     /// Specifies the routing strategy binding.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `[{"RouteTableId": " rtb-qk8eyn9g", "RoutePolicyId": "rrp-r70ctaia", "Priority": 100}]`
-    #[serde(rename = "RoutePolicyAssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_policy_association_set: Vec<output::RoutePolicyAssociation>,
     /// Creation time.
     ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2023-05-20 15:21:54`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pair.
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl RoutePolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutePolicy {
-            route_policy_id: None,
-            route_policy_name: None,
-            route_policy_description: None,
-            route_policy_entry_set: Vec::new(),
-            route_policy_association_set: Vec::new(),
-            created_time: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for RoutePolicy {
+    const NAME: &'static str = "RoutePolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutePolicyId",
+        "RoutePolicyName",
+        "RoutePolicyDescription",
+        "RoutePolicyEntrySet",
+        "RoutePolicyAssociationSet",
+        "CreatedTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_policy_id),
+            1 => lenient::value(map, &mut self.route_policy_name),
+            2 => lenient::value(map, &mut self.route_policy_description),
+            3 => lenient::list(map, &mut self.route_policy_entry_set),
+            4 => lenient::list(map, &mut self.route_policy_association_set),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, route_policy_id: impl Into<String>) -> Self {
-        self.route_policy_id = Some(route_policy_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RoutePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoutePolicyName`.
-    pub fn with_route_policy_name(mut self, route_policy_name: impl Into<String>) -> Self {
-        self.route_policy_name = Some(route_policy_name.into());
-        self
-    }
-    /// Sets `RoutePolicyDescription`.
-    pub fn with_route_policy_description(mut self, route_policy_description: impl Into<String>) -> Self {
-        self.route_policy_description = Some(route_policy_description.into());
-        self
-    }
-    /// Sets `RoutePolicyEntrySet`.
-    pub fn with_route_policy_entry_set(mut self, route_policy_entry_set: impl IntoIterator<Item = output::RoutePolicyEntry>) -> Self {
-        self.route_policy_entry_set = route_policy_entry_set.into_iter().collect();
-        self
-    }
-    /// Sets `RoutePolicyAssociationSet`.
-    pub fn with_route_policy_association_set(mut self, route_policy_association_set: impl IntoIterator<Item = output::RoutePolicyAssociation>) -> Self {
-        self.route_policy_association_set = route_policy_association_set.into_iter().collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RoutePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RoutePolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutePolicyId", &self.route_policy_id)?;
+        fields.opt("RoutePolicyName", &self.route_policy_name)?;
+        fields.opt("RoutePolicyDescription", &self.route_policy_description)?;
+        fields.list("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        fields.list("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Route reception policy binding. used to bind the route table and route reception policy and specify the binding priority.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutePolicyAssociation {
     /// Unique route table ID.
     ///
     /// Example: `rtb-qk8eyn9g`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Specifies the unique ID of the route reception policy.
     ///
     /// Example: `rrp-r70ctaia`
-    #[serde(rename = "RoutePolicyId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_id: Option<String>,
     /// Priority.
     ///
     /// Example: `100`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
 }
 
-impl RoutePolicyAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutePolicyAssociation {
-            route_table_id: None,
-            route_policy_id: None,
-            priority: None,
+impl lenient::Reply for RoutePolicyAssociation {
+    const NAME: &'static str = "RoutePolicyAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteTableId",
+        "RoutePolicyId",
+        "Priority",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_table_id),
+            1 => lenient::value(map, &mut self.route_policy_id),
+            2 => lenient::scalar(map, &mut self.priority),
+            _ => Ok(()),
         }
     }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RoutePolicyAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, route_policy_id: impl Into<String>) -> Self {
-        self.route_policy_id = Some(route_policy_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: u64) -> Self {
-        self.priority = Some(priority);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RoutePolicyAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RoutePolicyAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RoutePolicyId", &self.route_policy_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.end()
     }
 }
 
 /// Route reception policy entry.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RoutePolicyEntry {
     /// Specifies the unique ID of the IPv4 routing strategy entry.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `rrpi-hd7hsfhh`
-    #[serde(rename = "RoutePolicyEntryId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_entry_id: Option<String>,
     /// Destination ip range.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `13.0.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Describes the routing strategy rule.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Routing Type
     ///
@@ -10821,7 +9860,6 @@ pub struct RoutePolicyEntry {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CCN`
-    #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
     /// Next hop type. types currently supported:.
     /// CVM: cloud virtual machine with public network gateway type.
@@ -10836,19 +9874,16 @@ pub struct RoutePolicyEntry {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CVM`
-    #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
     /// Gateway unique ID.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `172.16.16.37`
-    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
     /// Priority. a smaller value indicates a higher priority.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `100`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
     /// Action.
     /// DROP: drop.
@@ -10857,1511 +9892,1460 @@ pub struct RoutePolicyEntry {
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Creation time.
     ///
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2023-05-20 15:06:34`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Specifies the region.
     /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `ap-guangzhou`
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
-impl RoutePolicyEntry {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RoutePolicyEntry {
-            route_policy_entry_id: None,
-            cidr_block: None,
-            description: None,
-            route_type: None,
-            gateway_type: None,
-            gateway_id: None,
-            priority: None,
-            action: None,
-            created_time: None,
-            region: None,
+impl lenient::Reply for RoutePolicyEntry {
+    const NAME: &'static str = "RoutePolicyEntry";
+    const FIELDS: &'static [&'static str] = &[
+        "RoutePolicyEntryId",
+        "CidrBlock",
+        "Description",
+        "RouteType",
+        "GatewayType",
+        "GatewayId",
+        "Priority",
+        "Action",
+        "CreatedTime",
+        "Region",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_policy_entry_id),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.route_type),
+            4 => lenient::value(map, &mut self.gateway_type),
+            5 => lenient::value(map, &mut self.gateway_id),
+            6 => lenient::scalar(map, &mut self.priority),
+            7 => lenient::value(map, &mut self.action),
+            8 => lenient::value(map, &mut self.created_time),
+            9 => lenient::value(map, &mut self.region),
+            _ => Ok(()),
         }
     }
-    /// Sets `RoutePolicyEntryId`.
-    pub fn with_route_policy_entry_id(mut self, route_policy_entry_id: impl Into<String>) -> Self {
-        self.route_policy_entry_id = Some(route_policy_entry_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RoutePolicyEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `RouteType`.
-    pub fn with_route_type(mut self, route_type: impl Into<String>) -> Self {
-        self.route_type = Some(route_type.into());
-        self
-    }
-    /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, gateway_type: impl Into<String>) -> Self {
-        self.gateway_type = Some(gateway_type.into());
-        self
-    }
-    /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, gateway_id: impl Into<String>) -> Self {
-        self.gateway_id = Some(gateway_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: u64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RoutePolicyEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RoutePolicyEntry", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RoutePolicyEntryId", &self.route_policy_entry_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("RouteType", &self.route_type)?;
+        fields.opt("GatewayType", &self.gateway_type)?;
+        fields.opt("GatewayId", &self.gateway_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Region", &self.region)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 路由表选择策略信息
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouteSelectionPolicy {
     /// (Chinese only) 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// (Chinese only) 路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// (Chinese only) 路由表名称。
     ///
     /// Example: `34tgrdgs`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// (Chinese only) 实例类型。如VPC
     ///
     /// Example: `VPC`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// (Chinese only) 实例名称。
     ///
     /// Example: `tesetsa`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// (Chinese only) 源端cidr。
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "SourceCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
     /// (Chinese only) 路由表描述。
     ///
     /// Example: `policy-desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// (Chinese only) 关联实例所属UIN（根账号）。
     ///
     /// Example: `100000072292`
-    #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
 }
 
-impl RouteSelectionPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteSelectionPolicy {
-            ccn_id: None,
-            route_table_id: None,
-            route_table_name: None,
-            instance_type: None,
-            instance_name: None,
-            source_cidr_block: None,
-            description: None,
-            instance_id: None,
-            instance_uin: None,
+impl lenient::Reply for RouteSelectionPolicy {
+    const NAME: &'static str = "RouteSelectionPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "RouteTableId",
+        "RouteTableName",
+        "InstanceType",
+        "InstanceName",
+        "SourceCidrBlock",
+        "Description",
+        "InstanceId",
+        "InstanceUin",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::value(map, &mut self.route_table_id),
+            2 => lenient::value(map, &mut self.route_table_name),
+            3 => lenient::value(map, &mut self.instance_type),
+            4 => lenient::value(map, &mut self.instance_name),
+            5 => lenient::value(map, &mut self.source_cidr_block),
+            6 => lenient::value(map, &mut self.description),
+            7 => lenient::value(map, &mut self.instance_id),
+            8 => lenient::value(map, &mut self.instance_uin),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RouteSelectionPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
-        self.instance_type = Some(instance_type.into());
-        self
-    }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
-    }
-    /// Sets `SourceCidrBlock`.
-    pub fn with_source_cidr_block(mut self, source_cidr_block: impl Into<String>) -> Self {
-        self.source_cidr_block = Some(source_cidr_block.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
-        self.instance_id = Some(instance_id.into());
-        self
-    }
-    /// Sets `InstanceUin`.
-    pub fn with_instance_uin(mut self, instance_uin: impl Into<String>) -> Self {
-        self.instance_uin = Some(instance_uin.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RouteSelectionPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RouteSelectionPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.opt("SourceCidrBlock", &self.source_cidr_block)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceUin", &self.instance_uin)?;
+        fields.end()
     }
 }
 
 /// Route table object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouteTable {
     /// VPC instance ID.
     ///
     /// Example: `vpc-m0c2kcun`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The route table instance ID, such as `rtb-azd4dt1c`.
     ///
     /// Example: `rtb-32kbqgtm`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Route table name.
     ///
     /// Example: `demo`
-    #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
     /// The association relationships of the route table.
-    #[serde(rename = "AssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub association_set: Vec<output::RouteTableAssociation>,
     /// IPv4 routing policy set.
-    #[serde(rename = "RouteSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_set: Vec<output::Route>,
     /// Whether it is the default route table.
     ///
     /// Example: `false`
-    #[serde(rename = "Main", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub main: Option<bool>,
     /// Creation Time.
     ///
     /// Example: `2010-11-21`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pairs.
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Whether the local route is published to CCN.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
-    #[serde(rename = "LocalCidrForCcn", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_cidr_for_ccn: Vec<output::CidrForCcn>,
 }
 
-impl RouteTable {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteTable {
-            vpc_id: None,
-            route_table_id: None,
-            route_table_name: None,
-            association_set: Vec::new(),
-            route_set: Vec::new(),
-            main: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            local_cidr_for_ccn: Vec::new(),
+impl lenient::Reply for RouteTable {
+    const NAME: &'static str = "RouteTable";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "RouteTableId",
+        "RouteTableName",
+        "AssociationSet",
+        "RouteSet",
+        "Main",
+        "CreatedTime",
+        "TagSet",
+        "LocalCidrForCcn",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.route_table_id),
+            2 => lenient::value(map, &mut self.route_table_name),
+            3 => lenient::list(map, &mut self.association_set),
+            4 => lenient::list(map, &mut self.route_set),
+            5 => lenient::scalar(map, &mut self.main),
+            6 => lenient::value(map, &mut self.created_time),
+            7 => lenient::list(map, &mut self.tag_set),
+            8 => lenient::list(map, &mut self.local_cidr_for_ccn),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, route_table_name: impl Into<String>) -> Self {
-        self.route_table_name = Some(route_table_name.into());
-        self
-    }
-    /// Sets `AssociationSet`.
-    pub fn with_association_set(mut self, association_set: impl IntoIterator<Item = output::RouteTableAssociation>) -> Self {
-        self.association_set = association_set.into_iter().collect();
-        self
-    }
-    /// Sets `RouteSet`.
-    pub fn with_route_set(mut self, route_set: impl IntoIterator<Item = output::Route>) -> Self {
-        self.route_set = route_set.into_iter().collect();
-        self
-    }
-    /// Sets `Main`.
-    pub fn with_main(mut self, main: bool) -> Self {
-        self.main = Some(main);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `LocalCidrForCcn`.
-    pub fn with_local_cidr_for_ccn(mut self, local_cidr_for_ccn: impl IntoIterator<Item = output::CidrForCcn>) -> Self {
-        self.local_cidr_for_ccn = local_cidr_for_ccn.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RouteTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RouteTable", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("RouteTableName", &self.route_table_name)?;
+        fields.list("AssociationSet", &self.association_set)?;
+        fields.list("RouteSet", &self.route_set)?;
+        fields.opt("Main", &self.main)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("LocalCidrForCcn", &self.local_cidr_for_ccn)?;
+        fields.end()
     }
 }
 
 /// The association relationships of the route table
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RouteTableAssociation {
     /// Subnet instance ID.
     ///
     /// Example: `subnet-4t7fr3fi`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Route table instance ID.
     ///
     /// Example: `rtb-h0fk8lfc`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
 }
 
-impl RouteTableAssociation {
-    /// With every field unset.
-    pub fn new() -> Self {
-        RouteTableAssociation {
-            subnet_id: None,
-            route_table_id: None,
+impl lenient::Reply for RouteTableAssociation {
+    const NAME: &'static str = "RouteTableAssociation";
+    const FIELDS: &'static [&'static str] = &[
+        "SubnetId",
+        "RouteTableId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.subnet_id),
+            1 => lenient::value(map, &mut self.route_table_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for RouteTableAssociation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for RouteTableAssociation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "RouteTableAssociation", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.end()
     }
 }
 
 /// Security group object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// The security group instance ID, such as `sg-ohuuioma`.
     ///
     /// Required. Example: `sg-05bb4upy`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Security group can be named freely, but cannot exceed 60 characters.
     ///
     /// Required. Example: `TestGroup`
-    #[serde(rename = "SecurityGroupName", default, skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// The remarks for the security group. The maximum length is 100 characters.
     ///
     /// Required. Example: `test-group-desc`
-    #[serde(rename = "SecurityGroupDesc", default, skip_serializing_if = "Option::is_none")]
     pub security_group_desc: Option<String>,
     /// The project id is 0 by default. You can query this in the project management page of the Qcloud console.
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Whether it is the default security group (which cannot be deleted).
     ///
     /// Example: `false`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Security group creation time.
     ///
     /// Example: `2017-04-18 21:02:30`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Tag key-value pairs.
     ///
     /// Example: `[{"Key": "Version", "Value": "TEST"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Security group update time.
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2017-04-18 21:02:30`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
-impl SecurityGroup {
-    /// With the fields a request must carry.
-    pub fn new(security_group_id: impl Into<String>, security_group_name: impl Into<String>, security_group_desc: impl Into<String>) -> Self {
-        SecurityGroup {
-            security_group_id: Some(security_group_id.into()),
-            security_group_name: Some(security_group_name.into()),
-            security_group_desc: Some(security_group_desc.into()),
-            project_id: None,
-            is_default: None,
-            created_time: None,
-            tag_set: Vec::new(),
-            update_time: None,
+impl lenient::Reply for SecurityGroup {
+    const NAME: &'static str = "SecurityGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupId",
+        "SecurityGroupName",
+        "SecurityGroupDesc",
+        "ProjectId",
+        "IsDefault",
+        "CreatedTime",
+        "TagSet",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_group_id),
+            1 => lenient::value(map, &mut self.security_group_name),
+            2 => lenient::value(map, &mut self.security_group_desc),
+            3 => lenient::value(map, &mut self.project_id),
+            4 => lenient::scalar(map, &mut self.is_default),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.tag_set),
+            7 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SecurityGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SecurityGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.opt("SecurityGroupName", &self.security_group_name)?;
+        fields.opt("SecurityGroupDesc", &self.security_group_desc)?;
+        fields.opt("ProjectId", &self.project_id)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
 /// Statistics on the instances associated with the security group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupAssociationStatistics {
     /// Security group instance ID.
     ///
     /// Example: `sg-kngiybxl`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Number of CVM instances.
     ///
     /// Example: `10`
-    #[serde(rename = "CVM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm: Option<u64>,
     /// Number of TencentDB for MySQL instances
     ///
     /// Example: `2`
-    #[serde(rename = "CDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cdb: Option<u64>,
     /// Number of ENI instances.
     ///
     /// Example: `12`
-    #[serde(rename = "ENI", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni: Option<u64>,
     /// Number of times a security group is referenced by other security groups
     ///
     /// Example: `2`
-    #[serde(rename = "SG", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sg: Option<u64>,
     /// Number of load balancer instances.
     ///
     /// Example: `3`
-    #[serde(rename = "CLB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub clb: Option<u64>,
     /// The binding statistics for all instances.
     ///
     /// Example: `[{"InstanceType": "CVM", "InstanceCount": 10}]`
-    #[serde(rename = "InstanceStatistics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_statistics: Vec<output::InstanceStatistic>,
     /// Total count of all resources (excluding resources referenced by security groups).
     ///
     /// Example: `50`
-    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
 }
 
-impl SecurityGroupAssociationStatistics {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupAssociationStatistics {
-            security_group_id: None,
-            cvm: None,
-            cdb: None,
-            eni: None,
-            sg: None,
-            clb: None,
-            instance_statistics: Vec::new(),
-            total_count: None,
+impl lenient::Reply for SecurityGroupAssociationStatistics {
+    const NAME: &'static str = "SecurityGroupAssociationStatistics";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupId",
+        "CVM",
+        "CDB",
+        "ENI",
+        "SG",
+        "CLB",
+        "InstanceStatistics",
+        "TotalCount",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.security_group_id),
+            1 => lenient::scalar(map, &mut self.cvm),
+            2 => lenient::scalar(map, &mut self.cdb),
+            3 => lenient::scalar(map, &mut self.eni),
+            4 => lenient::scalar(map, &mut self.sg),
+            5 => lenient::scalar(map, &mut self.clb),
+            6 => lenient::list(map, &mut self.instance_statistics),
+            7 => lenient::scalar(map, &mut self.total_count),
+            _ => Ok(()),
         }
     }
-    /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, security_group_id: impl Into<String>) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupAssociationStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CVM`.
-    pub fn with_cvm(mut self, cvm: u64) -> Self {
-        self.cvm = Some(cvm);
-        self
-    }
-    /// Sets `CDB`.
-    pub fn with_cdb(mut self, cdb: u64) -> Self {
-        self.cdb = Some(cdb);
-        self
-    }
-    /// Sets `ENI`.
-    pub fn with_eni(mut self, eni: u64) -> Self {
-        self.eni = Some(eni);
-        self
-    }
-    /// Sets `SG`.
-    pub fn with_sg(mut self, sg: u64) -> Self {
-        self.sg = Some(sg);
-        self
-    }
-    /// Sets `CLB`.
-    pub fn with_clb(mut self, clb: u64) -> Self {
-        self.clb = Some(clb);
-        self
-    }
-    /// Sets `InstanceStatistics`.
-    pub fn with_instance_statistics(mut self, instance_statistics: impl IntoIterator<Item = output::InstanceStatistic>) -> Self {
-        self.instance_statistics = instance_statistics.into_iter().collect();
-        self
-    }
-    /// Sets `TotalCount`.
-    pub fn with_total_count(mut self, total_count: u64) -> Self {
-        self.total_count = Some(total_count);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SecurityGroupAssociationStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SecurityGroupAssociationStatistics", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.opt("CVM", &self.cvm)?;
+        fields.opt("CDB", &self.cdb)?;
+        fields.opt("ENI", &self.eni)?;
+        fields.opt("SG", &self.sg)?;
+        fields.opt("CLB", &self.clb)?;
+        fields.list("InstanceStatistics", &self.instance_statistics)?;
+        fields.opt("TotalCount", &self.total_count)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 用户安全组配额限制。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupLimitSet {
     /// (Chinese only) 每个项目每个地域可创建安全组数
     ///
     /// Example: `50`
-    #[serde(rename = "SecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_limit: Option<u64>,
     /// (Chinese only) 安全组下的最大规则数
     ///
     /// Example: `100`
-    #[serde(rename = "SecurityGroupPolicyLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_policy_limit: Option<u64>,
     /// (Chinese only) 安全组下嵌套安全组规则数
     ///
     /// Example: `10`
-    #[serde(rename = "ReferedSecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub refered_security_group_limit: Option<u64>,
     /// (Chinese only) 单安全组关联实例数
     ///
     /// Example: `2000`
-    #[serde(rename = "SecurityGroupInstanceLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_instance_limit: Option<u64>,
     /// (Chinese only) 实例关联安全组数
     ///
     /// Example: `5`
-    #[serde(rename = "InstanceSecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_security_group_limit: Option<u64>,
     /// (Chinese only) 安全组展开后的规则数限制
     ///
     /// Example: `30000`
-    #[serde(rename = "SecurityGroupExtendedPolicyLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_extended_policy_limit: Option<u64>,
     /// (Chinese only) 被引用的安全组关联CVM、ENI的实例配额
     ///
     /// Example: `2000`
-    #[serde(rename = "SecurityGroupReferedCvmAndEniLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_refered_cvm_and_eni_limit: Option<u64>,
     /// (Chinese only) 被引用的安全组关联数据库、LB等服务实例配额
     ///
     /// Example: `2000`
-    #[serde(rename = "SecurityGroupReferedSvcLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_refered_svc_limit: Option<u64>,
 }
 
-impl SecurityGroupLimitSet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupLimitSet {
-            security_group_limit: None,
-            security_group_policy_limit: None,
-            refered_security_group_limit: None,
-            security_group_instance_limit: None,
-            instance_security_group_limit: None,
-            security_group_extended_policy_limit: None,
-            security_group_refered_cvm_and_eni_limit: None,
-            security_group_refered_svc_limit: None,
+impl lenient::Reply for SecurityGroupLimitSet {
+    const NAME: &'static str = "SecurityGroupLimitSet";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupLimit",
+        "SecurityGroupPolicyLimit",
+        "ReferedSecurityGroupLimit",
+        "SecurityGroupInstanceLimit",
+        "InstanceSecurityGroupLimit",
+        "SecurityGroupExtendedPolicyLimit",
+        "SecurityGroupReferedCvmAndEniLimit",
+        "SecurityGroupReferedSvcLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.security_group_limit),
+            1 => lenient::scalar(map, &mut self.security_group_policy_limit),
+            2 => lenient::scalar(map, &mut self.refered_security_group_limit),
+            3 => lenient::scalar(map, &mut self.security_group_instance_limit),
+            4 => lenient::scalar(map, &mut self.instance_security_group_limit),
+            5 => lenient::scalar(map, &mut self.security_group_extended_policy_limit),
+            6 => lenient::scalar(map, &mut self.security_group_refered_cvm_and_eni_limit),
+            7 => lenient::scalar(map, &mut self.security_group_refered_svc_limit),
+            _ => Ok(()),
         }
     }
-    /// Sets `SecurityGroupLimit`.
-    pub fn with_security_group_limit(mut self, security_group_limit: u64) -> Self {
-        self.security_group_limit = Some(security_group_limit);
-        self
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupLimitSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SecurityGroupPolicyLimit`.
-    pub fn with_security_group_policy_limit(mut self, security_group_policy_limit: u64) -> Self {
-        self.security_group_policy_limit = Some(security_group_policy_limit);
-        self
-    }
-    /// Sets `ReferedSecurityGroupLimit`.
-    pub fn with_refered_security_group_limit(mut self, refered_security_group_limit: u64) -> Self {
-        self.refered_security_group_limit = Some(refered_security_group_limit);
-        self
-    }
-    /// Sets `SecurityGroupInstanceLimit`.
-    pub fn with_security_group_instance_limit(mut self, security_group_instance_limit: u64) -> Self {
-        self.security_group_instance_limit = Some(security_group_instance_limit);
-        self
-    }
-    /// Sets `InstanceSecurityGroupLimit`.
-    pub fn with_instance_security_group_limit(mut self, instance_security_group_limit: u64) -> Self {
-        self.instance_security_group_limit = Some(instance_security_group_limit);
-        self
-    }
-    /// Sets `SecurityGroupExtendedPolicyLimit`.
-    pub fn with_security_group_extended_policy_limit(mut self, security_group_extended_policy_limit: u64) -> Self {
-        self.security_group_extended_policy_limit = Some(security_group_extended_policy_limit);
-        self
-    }
-    /// Sets `SecurityGroupReferedCvmAndEniLimit`.
-    pub fn with_security_group_refered_cvm_and_eni_limit(mut self, security_group_refered_cvm_and_eni_limit: u64) -> Self {
-        self.security_group_refered_cvm_and_eni_limit = Some(security_group_refered_cvm_and_eni_limit);
-        self
-    }
-    /// Sets `SecurityGroupReferedSvcLimit`.
-    pub fn with_security_group_refered_svc_limit(mut self, security_group_refered_svc_limit: u64) -> Self {
-        self.security_group_refered_svc_limit = Some(security_group_refered_svc_limit);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SecurityGroupLimitSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SecurityGroupLimitSet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SecurityGroupLimit", &self.security_group_limit)?;
+        fields.opt("SecurityGroupPolicyLimit", &self.security_group_policy_limit)?;
+        fields.opt("ReferedSecurityGroupLimit", &self.refered_security_group_limit)?;
+        fields.opt("SecurityGroupInstanceLimit", &self.security_group_instance_limit)?;
+        fields.opt("InstanceSecurityGroupLimit", &self.instance_security_group_limit)?;
+        fields.opt("SecurityGroupExtendedPolicyLimit", &self.security_group_extended_policy_limit)?;
+        fields.opt("SecurityGroupReferedCvmAndEniLimit", &self.security_group_refered_cvm_and_eni_limit)?;
+        fields.opt("SecurityGroupReferedSvcLimit", &self.security_group_refered_svc_limit)?;
+        fields.end()
     }
 }
 
 /// Security group policy object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicy {
     /// The index number of security group rules, which dynamically changes with the rules. This parameter can be obtained via the `DescribeSecurityGroupPolicies` API and used with the `Version` field in the returned value of the API.
     ///
     /// Example: `0`
-    #[serde(rename = "PolicyIndex", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_index: Option<i64>,
     /// Protocol. Valid values: TCP, UDP, ICMP, ICMPv6, ALL.
     ///
     /// Example: `TCP`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Port (`all`, a single port, or a port range).
     /// Note: If the `Protocol` value is set to `ALL`, the `Port` value also needs to be set to `all`.
     ///
     /// Example: `22`
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Protocol port ID or protocol port group ID. ServiceTemplate and Protocol+Port are mutually exclusive.
     ///
     /// Example: `ppm-8g7k5qfq`
-    #[serde(rename = "ServiceTemplate", default, skip_serializing_if = "Option::is_none")]
     pub service_template: Option<output::ServiceTemplateSpecification>,
     /// Either `CidrBlock` or `Ipv6CidrBlock can be specified. Note that if `0.0.0.0/n\` is entered, it is mapped to 0.0.0.0/0.
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// The CIDR block or IPv6 (mutually exclusive).
     ///
     /// Example: `::/0`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// The security group instance ID, such as `sg-ohuuioma`.
     ///
     /// Example: `sg-ohuuioma`
-    #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// IP address ID or IP address group ID.
     ///
     /// Example: `ipm-p5sf61yj`
-    #[serde(rename = "AddressTemplate", default, skip_serializing_if = "Option::is_none")]
     pub address_template: Option<output::AddressTemplateSpecification>,
     /// ACCEPT or DROP.
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Security group policy description.
     ///
     /// Example: `demo`
-    #[serde(rename = "PolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
     /// The last modification time of the security group.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
     /// (Chinese only) 安全组规则优先级，值会随着安全组规则的变更动态变化。使用Priority时，请先调用`DescribeSecurityGroupPolicies`获取到规则的Priority，并且结合返回值中的Version一起使用处理规则。
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
 
-impl SecurityGroupPolicy {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupPolicy {
-            policy_index: None,
-            protocol: None,
-            port: None,
-            service_template: None,
-            cidr_block: None,
-            ipv6_cidr_block: None,
-            security_group_id: None,
-            address_template: None,
-            action: None,
-            policy_description: None,
-            modify_time: None,
-            priority: None,
+impl lenient::Reply for SecurityGroupPolicy {
+    const NAME: &'static str = "SecurityGroupPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "PolicyIndex",
+        "Protocol",
+        "Port",
+        "ServiceTemplate",
+        "CidrBlock",
+        "Ipv6CidrBlock",
+        "SecurityGroupId",
+        "AddressTemplate",
+        "Action",
+        "PolicyDescription",
+        "ModifyTime",
+        "Priority",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.policy_index),
+            1 => lenient::value(map, &mut self.protocol),
+            2 => lenient::value(map, &mut self.port),
+            3 => lenient::value(map, &mut self.service_template),
+            4 => lenient::value(map, &mut self.cidr_block),
+            5 => lenient::value(map, &mut self.ipv6_cidr_block),
+            6 => lenient::value(map, &mut self.security_group_id),
+            7 => lenient::value(map, &mut self.address_template),
+            8 => lenient::value(map, &mut self.action),
+            9 => lenient::value(map, &mut self.policy_description),
+            10 => lenient::value(map, &mut self.modify_time),
+            11 => lenient::scalar(map, &mut self.priority),
+            _ => Ok(()),
         }
     }
-    /// Sets `PolicyIndex`.
-    pub fn with_policy_index(mut self, policy_index: i64) -> Self {
-        self.policy_index = Some(policy_index);
-        self
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn with_port(mut self, port: impl Into<String>) -> Self {
-        self.port = Some(port.into());
-        self
-    }
-    /// Sets `ServiceTemplate`.
-    pub fn with_service_template(mut self, service_template: output::ServiceTemplateSpecification) -> Self {
-        self.service_template = Some(service_template);
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, security_group_id: impl Into<String>) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
-    }
-    /// Sets `AddressTemplate`.
-    pub fn with_address_template(mut self, address_template: output::AddressTemplateSpecification) -> Self {
-        self.address_template = Some(address_template);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `PolicyDescription`.
-    pub fn with_policy_description(mut self, policy_description: impl Into<String>) -> Self {
-        self.policy_description = Some(policy_description.into());
-        self
-    }
-    /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, modify_time: impl Into<String>) -> Self {
-        self.modify_time = Some(modify_time.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SecurityGroupPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SecurityGroupPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PolicyIndex", &self.policy_index)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("Port", &self.port)?;
+        fields.opt("ServiceTemplate", &self.service_template)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("SecurityGroupId", &self.security_group_id)?;
+        fields.opt("AddressTemplate", &self.address_template)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("PolicyDescription", &self.policy_description)?;
+        fields.opt("ModifyTime", &self.modify_time)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.end()
     }
 }
 
 /// Security group policy set
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicySet {
     /// The version number of the security group policy, which will automatically increase by one each time you update the security group policy, so as to prevent expiration of the updated routing policies. If it is left empty, any conflicts will be ignored.
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `10`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Outbound rule.
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"PolicyIndex": 0, "Port": "443", "CidrBlock": "10.0.0.0/24", "Action": "ACCEPT", "ModifyTime": "2020-10-09 10:00:00", "PolicyDescription": "", "Protocol": "tcp"}]`
-    #[serde(rename = "Egress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<output::SecurityGroupPolicy>,
     /// Inbound rule.
     /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"PolicyIndex": 0, "Port": "443", "CidrBlock": "0.0.0.0/0", "Action": "ACCEPT", "ModifyTime": "2020-10-09 10:00:00", "PolicyDescription": "", "Protocol": "tcp"}]`
-    #[serde(rename = "Ingress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<output::SecurityGroupPolicy>,
     /// (Chinese only) 安全组策略条目统计。只用于出参。
     ///
     /// Example: `{"IngressIPv4TotalCount": 1, "IngressIPv6TotalCount": 0, "EgressIPv4TotalCount": 1, "EgressIPv6TotalCount": 0}`
-    #[serde(rename = "PolicyStatistics", default, skip_serializing_if = "Option::is_none")]
     pub policy_statistics: Option<output::PolicyStatistics>,
 }
 
-impl SecurityGroupPolicySet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SecurityGroupPolicySet {
-            version: None,
-            egress: Vec::new(),
-            ingress: Vec::new(),
-            policy_statistics: None,
+impl lenient::Reply for SecurityGroupPolicySet {
+    const NAME: &'static str = "SecurityGroupPolicySet";
+    const FIELDS: &'static [&'static str] = &[
+        "Version",
+        "Egress",
+        "Ingress",
+        "PolicyStatistics",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.version),
+            1 => lenient::list(map, &mut self.egress),
+            2 => lenient::list(map, &mut self.ingress),
+            3 => lenient::value(map, &mut self.policy_statistics),
+            _ => Ok(()),
         }
     }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SecurityGroupPolicySet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Egress`.
-    pub fn with_egress(mut self, egress: impl IntoIterator<Item = output::SecurityGroupPolicy>) -> Self {
-        self.egress = egress.into_iter().collect();
-        self
-    }
-    /// Sets `Ingress`.
-    pub fn with_ingress(mut self, ingress: impl IntoIterator<Item = output::SecurityGroupPolicy>) -> Self {
-        self.ingress = ingress.into_iter().collect();
-        self
-    }
-    /// Sets `PolicyStatistics`.
-    pub fn with_policy_statistics(mut self, policy_statistics: output::PolicyStatistics) -> Self {
-        self.policy_statistics = Some(policy_statistics);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SecurityGroupPolicySet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SecurityGroupPolicySet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Version", &self.version)?;
+        fields.list("Egress", &self.egress)?;
+        fields.list("Ingress", &self.ingress)?;
+        fields.opt("PolicyStatistics", &self.policy_statistics)?;
+        fields.end()
     }
 }
 
 /// SecurityPolicyDatabase policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityPolicyDatabase {
     /// Local IP range
     ///
     /// Required. Example: `10.40.1.12/24`
-    #[serde(rename = "LocalCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub local_cidr_block: Option<String>,
     /// Opposite IP range
     ///
     /// Required. Example: `['172.123.10.5/16', '10.7.10.0/16']`
-    #[serde(rename = "RemoteCidrBlock", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub remote_cidr_block: Vec<String>,
 }
 
-impl SecurityPolicyDatabase {
-    /// With the fields a request must carry.
-    pub fn new(local_cidr_block: impl Into<String>, remote_cidr_block: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        SecurityPolicyDatabase {
-            local_cidr_block: Some(local_cidr_block.into()),
-            remote_cidr_block: remote_cidr_block.into_iter().map(Into::into).collect(),
+impl lenient::Reply for SecurityPolicyDatabase {
+    const NAME: &'static str = "SecurityPolicyDatabase";
+    const FIELDS: &'static [&'static str] = &[
+        "LocalCidrBlock",
+        "RemoteCidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.local_cidr_block),
+            1 => lenient::list(map, &mut self.remote_cidr_block),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SecurityPolicyDatabase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SecurityPolicyDatabase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SecurityPolicyDatabase", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LocalCidrBlock", &self.local_cidr_block)?;
+        fields.list("RemoteCidrBlock", &self.remote_cidr_block)?;
+        fields.end()
+    }
+}
+
 /// Protocol port template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceTemplate {
     /// Protocol port instance ID, such as `ppm-f5n1f8da`.
     ///
     /// Example: `ppm-f5n1f8da`
-    #[serde(rename = "ServiceTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub service_template_id: Option<String>,
     /// Template name.
     ///
     /// Example: `demo`
-    #[serde(rename = "ServiceTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub service_template_name: Option<String>,
     /// Protocol port information.
     ///
     /// Example: `["tcp:80"]`
-    #[serde(rename = "ServiceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// Protocol port template information with remarks
     ///
     /// Example: `[{"Service": "tcp:80", "Description": "web service"}]`
-    #[serde(rename = "ServiceExtraSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_extra_set: Vec<output::ServicesInfo>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl ServiceTemplate {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceTemplate {
-            service_template_id: None,
-            service_template_name: None,
-            service_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            service_extra_set: Vec::new(),
-            tag_set: Vec::new(),
+impl lenient::Reply for ServiceTemplate {
+    const NAME: &'static str = "ServiceTemplate";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceTemplateId",
+        "ServiceTemplateName",
+        "ServiceSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "ServiceExtraSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_template_id),
+            1 => lenient::value(map, &mut self.service_template_name),
+            2 => lenient::list(map, &mut self.service_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.service_extra_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `ServiceTemplateId`.
-    pub fn with_service_template_id(mut self, service_template_id: impl Into<String>) -> Self {
-        self.service_template_id = Some(service_template_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ServiceTemplateName`.
-    pub fn with_service_template_name(mut self, service_template_name: impl Into<String>) -> Self {
-        self.service_template_name = Some(service_template_name.into());
-        self
-    }
-    /// Sets `ServiceSet`.
-    pub fn with_service_set(mut self, service_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_set = service_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `ServiceExtraSet`.
-    pub fn with_service_extra_set(mut self, service_extra_set: impl IntoIterator<Item = output::ServicesInfo>) -> Self {
-        self.service_extra_set = service_extra_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceTemplate", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceTemplateId", &self.service_template_id)?;
+        fields.opt("ServiceTemplateName", &self.service_template_name)?;
+        fields.list("ServiceSet", &self.service_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("ServiceExtraSet", &self.service_extra_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Protocol port template group
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceTemplateGroup {
     /// Protocol port template group instance ID, such as `ppmg-2klmrefu`.
     ///
     /// Example: `ppmg-2klmrefu`
-    #[serde(rename = "ServiceTemplateGroupId", default, skip_serializing_if = "Option::is_none")]
     pub service_template_group_id: Option<String>,
     /// Protocol port template group name.
     ///
     /// Example: `demo`
-    #[serde(rename = "ServiceTemplateGroupName", default, skip_serializing_if = "Option::is_none")]
     pub service_template_group_name: Option<String>,
     /// Protocol port template instance ID.
     ///
     /// Example: `["ppm-f5n1f8da"]`
-    #[serde(rename = "ServiceTemplateIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_template_id_set: Vec<String>,
     /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// Protocol port template instance information.
     ///
     /// Example: `[{"ServiceTemplateId": "ppm-f5n1f8da", "ServiceTemplateName": "demo", "ServiceSet": ["tcp:80"], "CreatedTime": "2021-03-02 14:41:15", "ServiceExtraSet": [{"Service": "tcp:80", "Description": "web service"}]}]`
-    #[serde(rename = "ServiceTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_template_set: Vec<output::ServiceTemplate>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl ServiceTemplateGroup {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceTemplateGroup {
-            service_template_group_id: None,
-            service_template_group_name: None,
-            service_template_id_set: Vec::new(),
-            created_time: None,
-            updated_time: None,
-            service_template_set: Vec::new(),
-            tag_set: Vec::new(),
+impl lenient::Reply for ServiceTemplateGroup {
+    const NAME: &'static str = "ServiceTemplateGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceTemplateGroupId",
+        "ServiceTemplateGroupName",
+        "ServiceTemplateIdSet",
+        "CreatedTime",
+        "UpdatedTime",
+        "ServiceTemplateSet",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_template_group_id),
+            1 => lenient::value(map, &mut self.service_template_group_name),
+            2 => lenient::list(map, &mut self.service_template_id_set),
+            3 => lenient::value(map, &mut self.created_time),
+            4 => lenient::value(map, &mut self.updated_time),
+            5 => lenient::list(map, &mut self.service_template_set),
+            6 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `ServiceTemplateGroupId`.
-    pub fn with_service_template_group_id(mut self, service_template_group_id: impl Into<String>) -> Self {
-        self.service_template_group_id = Some(service_template_group_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceTemplateGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ServiceTemplateGroupName`.
-    pub fn with_service_template_group_name(mut self, service_template_group_name: impl Into<String>) -> Self {
-        self.service_template_group_name = Some(service_template_group_name.into());
-        self
-    }
-    /// Sets `ServiceTemplateIdSet`.
-    pub fn with_service_template_id_set(mut self, service_template_id_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.service_template_id_set = service_template_id_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
-    }
-    /// Sets `ServiceTemplateSet`.
-    pub fn with_service_template_set(mut self, service_template_set: impl IntoIterator<Item = output::ServiceTemplate>) -> Self {
-        self.service_template_set = service_template_set.into_iter().collect();
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceTemplateGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceTemplateGroup", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceTemplateGroupId", &self.service_template_group_id)?;
+        fields.opt("ServiceTemplateGroupName", &self.service_template_group_name)?;
+        fields.list("ServiceTemplateIdSet", &self.service_template_id_set)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.list("ServiceTemplateSet", &self.service_template_set)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// Protocol port template
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceTemplateSpecification {
     /// Protocol port ID, such as `ppm-f5n1f8da`.
     ///
     /// Example: `ppm-f5n1f8da`
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// Protocol port group ID, such as `ppmg-f5n1f8da`.
     ///
     /// Example: `ppmg-f5n1f8da`
-    #[serde(rename = "ServiceGroupId", default, skip_serializing_if = "Option::is_none")]
     pub service_group_id: Option<String>,
 }
 
-impl ServiceTemplateSpecification {
-    /// With every field unset.
-    pub fn new() -> Self {
-        ServiceTemplateSpecification {
-            service_id: None,
-            service_group_id: None,
+impl lenient::Reply for ServiceTemplateSpecification {
+    const NAME: &'static str = "ServiceTemplateSpecification";
+    const FIELDS: &'static [&'static str] = &[
+        "ServiceId",
+        "ServiceGroupId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service_id),
+            1 => lenient::value(map, &mut self.service_group_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `ServiceId`.
-    pub fn with_service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.service_id = Some(service_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ServiceTemplateSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `ServiceGroupId`.
-    pub fn with_service_group_id(mut self, service_group_id: impl Into<String>) -> Self {
-        self.service_group_id = Some(service_group_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServiceTemplateSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServiceTemplateSpecification", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ServiceId", &self.service_id)?;
+        fields.opt("ServiceGroupId", &self.service_group_id)?;
+        fields.end()
     }
 }
 
 /// Protocol port template information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServicesInfo {
     /// Protocol port
     ///
     /// Required. Example: `tcp:80`
-    #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Remarks
     /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `desc`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
 
-impl ServicesInfo {
-    /// With the fields a request must carry.
-    pub fn new(service: impl Into<String>) -> Self {
-        ServicesInfo {
-            service: Some(service.into()),
-            description: None,
-            updated_time: None,
+impl lenient::Reply for ServicesInfo {
+    const NAME: &'static str = "ServicesInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Service",
+        "Description",
+        "UpdatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.service),
+            1 => lenient::value(map, &mut self.description),
+            2 => lenient::value(map, &mut self.updated_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for ServicesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, updated_time: impl Into<String>) -> Self {
-        self.updated_time = Some(updated_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for ServicesInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "ServicesInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Service", &self.service)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("UpdatedTime", &self.updated_time)?;
+        fields.end()
     }
 }
 
 /// Snapshot file information
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnapshotFileInfo {
     /// Snapshot policy ID
     ///
     /// Required. Example: `sspolicy-hx8an9sr`
-    #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
     /// ID of the instance.
     ///
     /// Required. Example: `sg-qwmk1q`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Snapshot file ID
     ///
     /// Required. Example: `ssfile-rnhdyl67`
-    #[serde(rename = "SnapshotFileId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_file_id: Option<String>,
     /// Backup time
     ///
     /// Required. Example: `2021-03-02 14:41:15`
-    #[serde(rename = "BackupTime", default, skip_serializing_if = "Option::is_none")]
     pub backup_time: Option<String>,
     /// Operator UIN
     ///
     /// Required. Example: `123445567`
-    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
 }
 
-impl SnapshotFileInfo {
-    /// With the fields a request must carry.
-    pub fn new(snapshot_policy_id: impl Into<String>, instance_id: impl Into<String>, snapshot_file_id: impl Into<String>, backup_time: impl Into<String>, operator: impl Into<String>) -> Self {
-        SnapshotFileInfo {
-            snapshot_policy_id: Some(snapshot_policy_id.into()),
-            instance_id: Some(instance_id.into()),
-            snapshot_file_id: Some(snapshot_file_id.into()),
-            backup_time: Some(backup_time.into()),
-            operator: Some(operator.into()),
+impl lenient::Reply for SnapshotFileInfo {
+    const NAME: &'static str = "SnapshotFileInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotPolicyId",
+        "InstanceId",
+        "SnapshotFileId",
+        "BackupTime",
+        "Operator",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_policy_id),
+            1 => lenient::value(map, &mut self.instance_id),
+            2 => lenient::value(map, &mut self.snapshot_file_id),
+            3 => lenient::value(map, &mut self.backup_time),
+            4 => lenient::value(map, &mut self.operator),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for SnapshotFileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SnapshotFileInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SnapshotFileInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("SnapshotFileId", &self.snapshot_file_id)?;
+        fields.opt("BackupTime", &self.backup_time)?;
+        fields.opt("Operator", &self.operator)?;
+        fields.end()
+    }
+}
+
 /// Information of instance associated with the snapshot policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnapshotInstance {
     /// ID of the instance.
     ///
     /// Required. Example: `sg-123zsda`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Type of associated resource. Values: `securitygroup`
     ///
     /// Required. Example: `securitygroup`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance region
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
     /// Snapshot policy IDs
     ///
     /// Example: `sspolicy-hx8an9sr`
-    #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
     /// The instance name.
     ///
     /// Example: `名称`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
 
-impl SnapshotInstance {
-    /// With the fields a request must carry.
-    pub fn new(instance_id: impl Into<String>, instance_type: impl Into<String>, instance_region: impl Into<String>) -> Self {
-        SnapshotInstance {
-            instance_id: Some(instance_id.into()),
-            instance_type: Some(instance_type.into()),
-            instance_region: Some(instance_region.into()),
-            snapshot_policy_id: None,
-            instance_name: None,
+impl lenient::Reply for SnapshotInstance {
+    const NAME: &'static str = "SnapshotInstance";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceId",
+        "InstanceType",
+        "InstanceRegion",
+        "SnapshotPolicyId",
+        "InstanceName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.instance_id),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_region),
+            3 => lenient::value(map, &mut self.snapshot_policy_id),
+            4 => lenient::value(map, &mut self.instance_name),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, snapshot_policy_id: impl Into<String>) -> Self {
-        self.snapshot_policy_id = Some(snapshot_policy_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SnapshotInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, instance_name: impl Into<String>) -> Self {
-        self.instance_name = Some(instance_name.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SnapshotInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SnapshotInstance", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceRegion", &self.instance_region)?;
+        fields.opt("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        fields.opt("InstanceName", &self.instance_name)?;
+        fields.end()
     }
 }
 
 /// Snapshot policy
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SnapshotPolicy {
     /// Snapshot policy name
     ///
     /// Required. Example: `demo`
-    #[serde(rename = "SnapshotPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_name: Option<String>,
     /// Backup policy type. Values: `operate` (Manual backup); `time` (Scheduled backup)
     ///
     /// Required. Example: `time`
-    #[serde(rename = "BackupType", default, skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<String>,
     /// Snapshot retention period in days. Range: 1 to 365.
     ///
     /// Required. Example: `12`
-    #[serde(rename = "KeepTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keep_time: Option<u64>,
     /// Whether to create a new COS bucket. It defaults to `False`.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. Example: `true`
-    #[serde(rename = "CreateNewCos", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_new_cos: Option<bool>,
     /// Region of the COS bucket
     ///
     /// Required. Example: `ap-guangzhou`
-    #[serde(rename = "CosRegion", default, skip_serializing_if = "Option::is_none")]
     pub cos_region: Option<String>,
     /// COS bucket
     ///
     /// Required. Example: `cos-nswq8wkq`
-    #[serde(rename = "CosBucket", default, skip_serializing_if = "Option::is_none")]
     pub cos_bucket: Option<String>,
     /// Snapshot policy ID
     ///
     /// Example: `sspolicy-hx8an9sr`
-    #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
     /// Scheduled backup policies
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"BackupDay": "monday", "BackupTime": "3:00"}]`
-    #[serde(rename = "BackupPolicies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub backup_policies: Vec<output::BackupPolicy>,
     /// Whether to enable the policy. Values: `True` (default), `False`
     ///
     /// Example: `true`
-    #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Creation time
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
 
-impl SnapshotPolicy {
-    /// With the fields a request must carry.
-    pub fn new(snapshot_policy_name: impl Into<String>, backup_type: impl Into<String>, keep_time: u64, create_new_cos: bool, cos_region: impl Into<String>, cos_bucket: impl Into<String>) -> Self {
-        SnapshotPolicy {
-            snapshot_policy_name: Some(snapshot_policy_name.into()),
-            backup_type: Some(backup_type.into()),
-            keep_time: Some(keep_time),
-            create_new_cos: Some(create_new_cos),
-            cos_region: Some(cos_region.into()),
-            cos_bucket: Some(cos_bucket.into()),
-            snapshot_policy_id: None,
-            backup_policies: Vec::new(),
-            enable: None,
-            create_time: None,
-            tag_set: Vec::new(),
+impl lenient::Reply for SnapshotPolicy {
+    const NAME: &'static str = "SnapshotPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "SnapshotPolicyName",
+        "BackupType",
+        "KeepTime",
+        "CreateNewCos",
+        "CosRegion",
+        "CosBucket",
+        "SnapshotPolicyId",
+        "BackupPolicies",
+        "Enable",
+        "CreateTime",
+        "TagSet",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.snapshot_policy_name),
+            1 => lenient::value(map, &mut self.backup_type),
+            2 => lenient::scalar(map, &mut self.keep_time),
+            3 => lenient::scalar(map, &mut self.create_new_cos),
+            4 => lenient::value(map, &mut self.cos_region),
+            5 => lenient::value(map, &mut self.cos_bucket),
+            6 => lenient::value(map, &mut self.snapshot_policy_id),
+            7 => lenient::list(map, &mut self.backup_policies),
+            8 => lenient::scalar(map, &mut self.enable),
+            9 => lenient::value(map, &mut self.create_time),
+            10 => lenient::list(map, &mut self.tag_set),
+            _ => Ok(()),
         }
     }
-    /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, snapshot_policy_id: impl Into<String>) -> Self {
-        self.snapshot_policy_id = Some(snapshot_policy_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SnapshotPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `BackupPolicies`.
-    pub fn with_backup_policies(mut self, backup_policies: impl IntoIterator<Item = output::BackupPolicy>) -> Self {
-        self.backup_policies = backup_policies.into_iter().collect();
-        self
-    }
-    /// Sets `Enable`.
-    pub fn with_enable(mut self, enable: bool) -> Self {
-        self.enable = Some(enable);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SnapshotPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SnapshotPolicy", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SnapshotPolicyName", &self.snapshot_policy_name)?;
+        fields.opt("BackupType", &self.backup_type)?;
+        fields.opt("KeepTime", &self.keep_time)?;
+        fields.opt("CreateNewCos", &self.create_new_cos)?;
+        fields.opt("CosRegion", &self.cos_region)?;
+        fields.opt("CosBucket", &self.cos_bucket)?;
+        fields.opt("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        fields.list("BackupPolicies", &self.backup_policies)?;
+        fields.opt("Enable", &self.enable)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.end()
     }
 }
 
 /// SNAT rule of a NAT Gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SourceIpTranslationNatRule {
     /// Resource ID. It can be left empty if `ResourceType` is `USERDEFINED`.
     ///
     /// Required. Example: `subnet-7aed90al`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Resource type. Valid values: `SUBNET`, `NETWORKINTERFACE`, `USERDEFINED`
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. Example: `SUBNET`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Source IP/IP range
     ///
     /// Required. Example: `172.168.100.0/24`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// Elastic IP address pool
     ///
     /// Required. Example: `['180.12.59.43']`
-    #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
     /// Description
     ///
     /// Required. Example: `production subnet`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// SNAT rule ID
     ///
     /// Example: `snat-3nptcfvp`
-    #[serde(rename = "NatGatewaySnatId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_snat_id: Option<String>,
     /// NAT gateway ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `nat-3nptcfvp`
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
     /// VPC ID.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `vpc-oty76xyl`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The creation time of a NAT gateway's SNAT rule.
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-03-14 13:59:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl SourceIpTranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(resource_id: impl Into<String>, resource_type: impl Into<String>, private_ip_address: impl Into<String>, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>, description: impl Into<String>) -> Self {
-        SourceIpTranslationNatRule {
-            resource_id: Some(resource_id.into()),
-            resource_type: Some(resource_type.into()),
-            private_ip_address: Some(private_ip_address.into()),
-            public_ip_addresses: public_ip_addresses.into_iter().map(Into::into).collect(),
-            description: Some(description.into()),
-            nat_gateway_snat_id: None,
-            nat_gateway_id: None,
-            vpc_id: None,
-            created_time: None,
+impl lenient::Reply for SourceIpTranslationNatRule {
+    const NAME: &'static str = "SourceIpTranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "ResourceType",
+        "PrivateIpAddress",
+        "PublicIpAddresses",
+        "Description",
+        "NatGatewaySnatId",
+        "NatGatewayId",
+        "VpcId",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::value(map, &mut self.resource_type),
+            2 => lenient::value(map, &mut self.private_ip_address),
+            3 => lenient::list(map, &mut self.public_ip_addresses),
+            4 => lenient::value(map, &mut self.description),
+            5 => lenient::value(map, &mut self.nat_gateway_snat_id),
+            6 => lenient::value(map, &mut self.nat_gateway_id),
+            7 => lenient::value(map, &mut self.vpc_id),
+            8 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `NatGatewaySnatId`.
-    pub fn with_nat_gateway_snat_id(mut self, nat_gateway_snat_id: impl Into<String>) -> Self {
-        self.nat_gateway_snat_id = Some(nat_gateway_snat_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SourceIpTranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, nat_gateway_id: impl Into<String>) -> Self {
-        self.nat_gateway_id = Some(nat_gateway_id.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SourceIpTranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SourceIpTranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.list("PublicIpAddresses", &self.public_ip_addresses)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("NatGatewaySnatId", &self.nat_gateway_snat_id)?;
+        fields.opt("NatGatewayId", &self.nat_gateway_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) DownloadVpnGatewaySslClientCert 使用
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SslClientConfig {
     /// (Chinese only) 客户端配置
     ///
     /// Example: `----config----`
-    #[serde(rename = "SslVpnClientConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_configuration: Option<String>,
     /// (Chinese only) 更证书
     ///
     /// Example: `-----BEGIN CERTIFICATE-----END CERTIFICATE-----`
-    #[serde(rename = "SslVpnRootCert", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_root_cert: Option<String>,
     /// (Chinese only) 客户端密钥
     ///
     /// Example: `-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----`
-    #[serde(rename = "SslVpnKey", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_key: Option<String>,
     /// (Chinese only) 客户端证书
     ///
     /// Example: `-----BEGIN CERTIFICATE-----END CERTIFICATE-----`
-    #[serde(rename = "SslVpnCert", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_cert: Option<String>,
     /// (Chinese only) SSL-VPN-CLIENT 实例ID。
     ///
     /// Example: `vpnc-nfvtjf3k`
-    #[serde(rename = "SslVpnClientId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_id: Option<String>,
 }
 
-impl SslClientConfig {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SslClientConfig {
-            ssl_vpn_client_configuration: None,
-            ssl_vpn_root_cert: None,
-            ssl_vpn_key: None,
-            ssl_vpn_cert: None,
-            ssl_vpn_client_id: None,
+impl lenient::Reply for SslClientConfig {
+    const NAME: &'static str = "SslClientConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "SslVpnClientConfiguration",
+        "SslVpnRootCert",
+        "SslVpnKey",
+        "SslVpnCert",
+        "SslVpnClientId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ssl_vpn_client_configuration),
+            1 => lenient::value(map, &mut self.ssl_vpn_root_cert),
+            2 => lenient::value(map, &mut self.ssl_vpn_key),
+            3 => lenient::value(map, &mut self.ssl_vpn_cert),
+            4 => lenient::value(map, &mut self.ssl_vpn_client_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `SslVpnClientConfiguration`.
-    pub fn with_ssl_vpn_client_configuration(mut self, ssl_vpn_client_configuration: impl Into<String>) -> Self {
-        self.ssl_vpn_client_configuration = Some(ssl_vpn_client_configuration.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SslClientConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SslVpnRootCert`.
-    pub fn with_ssl_vpn_root_cert(mut self, ssl_vpn_root_cert: impl Into<String>) -> Self {
-        self.ssl_vpn_root_cert = Some(ssl_vpn_root_cert.into());
-        self
-    }
-    /// Sets `SslVpnKey`.
-    pub fn with_ssl_vpn_key(mut self, ssl_vpn_key: impl Into<String>) -> Self {
-        self.ssl_vpn_key = Some(ssl_vpn_key.into());
-        self
-    }
-    /// Sets `SslVpnCert`.
-    pub fn with_ssl_vpn_cert(mut self, ssl_vpn_cert: impl Into<String>) -> Self {
-        self.ssl_vpn_cert = Some(ssl_vpn_cert.into());
-        self
-    }
-    /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, ssl_vpn_client_id: impl Into<String>) -> Self {
-        self.ssl_vpn_client_id = Some(ssl_vpn_client_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SslClientConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SslClientConfig", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SslVpnClientConfiguration", &self.ssl_vpn_client_configuration)?;
+        fields.opt("SslVpnRootCert", &self.ssl_vpn_root_cert)?;
+        fields.opt("SslVpnKey", &self.ssl_vpn_key)?;
+        fields.opt("SslVpnCert", &self.ssl_vpn_cert)?;
+        fields.opt("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) SSL-VPN-CLIENT 出参
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SslVpnClient {
     /// (Chinese only) VPC实例ID。
     ///
     /// Example: `vpc-123456`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) SSL-VPN-SERVER 实例ID。
     ///
     /// Example: `vpns-xaw12xae`
-    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// (Chinese only) 证书状态。
     /// 0:创建中
@@ -12371,27 +11355,22 @@ pub struct SslVpnClient {
     /// 4.创建出错
     ///
     /// Example: `0`
-    #[serde(rename = "CertStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cert_status: Option<u64>,
     /// (Chinese only) SSL-VPN-CLIENT 实例ID。
     ///
     /// Example: `vpngwSslClient-123456`
-    #[serde(rename = "SslVpnClientId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_id: Option<String>,
     /// (Chinese only) 证书开始时间。
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CertBeginTime", default, skip_serializing_if = "Option::is_none")]
     pub cert_begin_time: Option<String>,
     /// (Chinese only) 证书到期时间。
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CertEndTime", default, skip_serializing_if = "Option::is_none")]
     pub cert_end_time: Option<String>,
     /// CLIENT NAME。
     ///
     /// Example: `name-test`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only) 创建CLIENT 状态。
     /// 0 创建中
@@ -12404,139 +11383,117 @@ pub struct SslVpnClient {
     /// 7 未知
     ///
     /// Example: `0`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
-impl SslVpnClient {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SslVpnClient {
-            vpc_id: None,
-            ssl_vpn_server_id: None,
-            cert_status: None,
-            ssl_vpn_client_id: None,
-            cert_begin_time: None,
-            cert_end_time: None,
-            name: None,
-            state: None,
+impl lenient::Reply for SslVpnClient {
+    const NAME: &'static str = "SslVpnClient";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SslVpnServerId",
+        "CertStatus",
+        "SslVpnClientId",
+        "CertBeginTime",
+        "CertEndTime",
+        "Name",
+        "State",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.ssl_vpn_server_id),
+            2 => lenient::scalar(map, &mut self.cert_status),
+            3 => lenient::value(map, &mut self.ssl_vpn_client_id),
+            4 => lenient::value(map, &mut self.cert_begin_time),
+            5 => lenient::value(map, &mut self.cert_end_time),
+            6 => lenient::value(map, &mut self.name),
+            7 => lenient::value(map, &mut self.state),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SslVpnClient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SslVpnServerId`.
-    pub fn with_ssl_vpn_server_id(mut self, ssl_vpn_server_id: impl Into<String>) -> Self {
-        self.ssl_vpn_server_id = Some(ssl_vpn_server_id.into());
-        self
-    }
-    /// Sets `CertStatus`.
-    pub fn with_cert_status(mut self, cert_status: u64) -> Self {
-        self.cert_status = Some(cert_status);
-        self
-    }
-    /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, ssl_vpn_client_id: impl Into<String>) -> Self {
-        self.ssl_vpn_client_id = Some(ssl_vpn_client_id.into());
-        self
-    }
-    /// Sets `CertBeginTime`.
-    pub fn with_cert_begin_time(mut self, cert_begin_time: impl Into<String>) -> Self {
-        self.cert_begin_time = Some(cert_begin_time.into());
-        self
-    }
-    /// Sets `CertEndTime`.
-    pub fn with_cert_end_time(mut self, cert_end_time: impl Into<String>) -> Self {
-        self.cert_end_time = Some(cert_end_time.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SslVpnClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SslVpnClient", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        fields.opt("CertStatus", &self.cert_status)?;
+        fields.opt("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        fields.opt("CertBeginTime", &self.cert_begin_time)?;
+        fields.opt("CertEndTime", &self.cert_end_time)?;
+        fields.opt("Name", &self.name)?;
+        fields.opt("State", &self.state)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) SSL-VPN-SERVER 出参
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SslVpnSever {
     /// (Chinese only) VPC实例ID.
     ///
     /// Example: `vpc-123456`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// (Chinese only) SSL-VPN-SERVER 实例ID。
     ///
     /// Example: `vpngwSslServer-123456`
-    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// (Chinese only) VPN 实例ID。
     ///
     /// Example: `vpngw-123456`
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// SSL-VPN-SERVER name。
     ///
     /// Example: `server name`
-    #[serde(rename = "SslVpnServerName", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_name: Option<String>,
     /// (Chinese only) 本端地址段。
     ///
     /// Example: `["10.0.0.0/16"]`
-    #[serde(rename = "LocalAddress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_address: Vec<String>,
     /// (Chinese only) 客户端地址段。
     ///
     /// Example: `172.16.0.0/16`
-    #[serde(rename = "RemoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
     /// (Chinese only) 客户端最大连接数。
     ///
     /// Example: `5`
-    #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_connection: Option<u64>,
     /// (Chinese only) SSL-VPN 网关公网IP。
     ///
     /// Example: `100.0.0.1`
-    #[serde(rename = "WanIp", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
     /// (Chinese only) SSL VPN服务端监听协议
     ///
     /// Example: `UDP`
-    #[serde(rename = "SslVpnProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_protocol: Option<String>,
     /// (Chinese only) SSL VPN服务端监听协议端口
     ///
     /// Example: `1194`
-    #[serde(rename = "SslVpnPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_port: Option<u64>,
     /// (Chinese only) 加密算法。
     ///
     /// Example: `AES-128`
-    #[serde(rename = "EncryptAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_algorithm: Option<String>,
     /// (Chinese only) 认证算法。
     ///
     /// Example: `SHA1`
-    #[serde(rename = "IntegrityAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorithm: Option<String>,
     /// (Chinese only) 是否支持压缩。
     ///
     /// Example: `1`
-    #[serde(rename = "Compress", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub compress: Option<u64>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-01-01 00:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) SSL-VPN-SERVER 创建状态。
     /// 0 创建中
@@ -12549,256 +11506,186 @@ pub struct SslVpnSever {
     /// 7 未知
     ///
     /// Example: `6`
-    #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<u64>,
     /// (Chinese only) 是否开启SSO认证。1：开启 0： 不开启
     ///
     /// Example: `0`
-    #[serde(rename = "SsoEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sso_enabled: Option<u64>,
     /// (Chinese only) EIAM应用ID
     ///
     /// Example: `applicationId`
-    #[serde(rename = "EiamApplicationId", default, skip_serializing_if = "Option::is_none")]
     pub eiam_application_id: Option<String>,
     /// (Chinese only) 是否开启策略控制。0：不开启 1： 开启
     ///
     /// Example: `0`
-    #[serde(rename = "AccessPolicyEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub access_policy_enabled: Option<u64>,
     /// (Chinese only) 策略信息
-    #[serde(rename = "AccessPolicy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub access_policy: Vec<output::AccessPolicy>,
     /// (Chinese only) CAM服务提供商Name
     ///
     /// Example: `sp-name-01`
-    #[serde(rename = "SpName", default, skip_serializing_if = "Option::is_none")]
     pub sp_name: Option<String>,
     /// (Chinese only) DNS Server地址
-    #[serde(rename = "DnsServers", default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<output::DnsServers>,
 }
 
-impl SslVpnSever {
-    /// With every field unset.
-    pub fn new() -> Self {
-        SslVpnSever {
-            vpc_id: None,
-            ssl_vpn_server_id: None,
-            vpn_gateway_id: None,
-            ssl_vpn_server_name: None,
-            local_address: Vec::new(),
-            remote_address: None,
-            max_connection: None,
-            wan_ip: None,
-            ssl_vpn_protocol: None,
-            ssl_vpn_port: None,
-            encrypt_algorithm: None,
-            integrity_algorithm: None,
-            compress: None,
-            create_time: None,
-            state: None,
-            sso_enabled: None,
-            eiam_application_id: None,
-            access_policy_enabled: None,
-            access_policy: Vec::new(),
-            sp_name: None,
-            dns_servers: None,
+impl lenient::Reply for SslVpnSever {
+    const NAME: &'static str = "SslVpnSever";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SslVpnServerId",
+        "VpnGatewayId",
+        "SslVpnServerName",
+        "LocalAddress",
+        "RemoteAddress",
+        "MaxConnection",
+        "WanIp",
+        "SslVpnProtocol",
+        "SslVpnPort",
+        "EncryptAlgorithm",
+        "IntegrityAlgorithm",
+        "Compress",
+        "CreateTime",
+        "State",
+        "SsoEnabled",
+        "EiamApplicationId",
+        "AccessPolicyEnabled",
+        "AccessPolicy",
+        "SpName",
+        "DnsServers",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.ssl_vpn_server_id),
+            2 => lenient::value(map, &mut self.vpn_gateway_id),
+            3 => lenient::value(map, &mut self.ssl_vpn_server_name),
+            4 => lenient::list(map, &mut self.local_address),
+            5 => lenient::value(map, &mut self.remote_address),
+            6 => lenient::scalar(map, &mut self.max_connection),
+            7 => lenient::value(map, &mut self.wan_ip),
+            8 => lenient::value(map, &mut self.ssl_vpn_protocol),
+            9 => lenient::scalar(map, &mut self.ssl_vpn_port),
+            10 => lenient::value(map, &mut self.encrypt_algorithm),
+            11 => lenient::value(map, &mut self.integrity_algorithm),
+            12 => lenient::scalar(map, &mut self.compress),
+            13 => lenient::value(map, &mut self.create_time),
+            14 => lenient::scalar(map, &mut self.state),
+            15 => lenient::scalar(map, &mut self.sso_enabled),
+            16 => lenient::value(map, &mut self.eiam_application_id),
+            17 => lenient::scalar(map, &mut self.access_policy_enabled),
+            18 => lenient::list(map, &mut self.access_policy),
+            19 => lenient::value(map, &mut self.sp_name),
+            20 => lenient::value(map, &mut self.dns_servers),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for SslVpnSever {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SslVpnServerId`.
-    pub fn with_ssl_vpn_server_id(mut self, ssl_vpn_server_id: impl Into<String>) -> Self {
-        self.ssl_vpn_server_id = Some(ssl_vpn_server_id.into());
-        self
-    }
-    /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, vpn_gateway_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id = Some(vpn_gateway_id.into());
-        self
-    }
-    /// Sets `SslVpnServerName`.
-    pub fn with_ssl_vpn_server_name(mut self, ssl_vpn_server_name: impl Into<String>) -> Self {
-        self.ssl_vpn_server_name = Some(ssl_vpn_server_name.into());
-        self
-    }
-    /// Sets `LocalAddress`.
-    pub fn with_local_address(mut self, local_address: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.local_address = local_address.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `RemoteAddress`.
-    pub fn with_remote_address(mut self, remote_address: impl Into<String>) -> Self {
-        self.remote_address = Some(remote_address.into());
-        self
-    }
-    /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, max_connection: u64) -> Self {
-        self.max_connection = Some(max_connection);
-        self
-    }
-    /// Sets `WanIp`.
-    pub fn with_wan_ip(mut self, wan_ip: impl Into<String>) -> Self {
-        self.wan_ip = Some(wan_ip.into());
-        self
-    }
-    /// Sets `SslVpnProtocol`.
-    pub fn with_ssl_vpn_protocol(mut self, ssl_vpn_protocol: impl Into<String>) -> Self {
-        self.ssl_vpn_protocol = Some(ssl_vpn_protocol.into());
-        self
-    }
-    /// Sets `SslVpnPort`.
-    pub fn with_ssl_vpn_port(mut self, ssl_vpn_port: u64) -> Self {
-        self.ssl_vpn_port = Some(ssl_vpn_port);
-        self
-    }
-    /// Sets `EncryptAlgorithm`.
-    pub fn with_encrypt_algorithm(mut self, encrypt_algorithm: impl Into<String>) -> Self {
-        self.encrypt_algorithm = Some(encrypt_algorithm.into());
-        self
-    }
-    /// Sets `IntegrityAlgorithm`.
-    pub fn with_integrity_algorithm(mut self, integrity_algorithm: impl Into<String>) -> Self {
-        self.integrity_algorithm = Some(integrity_algorithm.into());
-        self
-    }
-    /// Sets `Compress`.
-    pub fn with_compress(mut self, compress: u64) -> Self {
-        self.compress = Some(compress);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: u64) -> Self {
-        self.state = Some(state);
-        self
-    }
-    /// Sets `SsoEnabled`.
-    pub fn with_sso_enabled(mut self, sso_enabled: u64) -> Self {
-        self.sso_enabled = Some(sso_enabled);
-        self
-    }
-    /// Sets `EiamApplicationId`.
-    pub fn with_eiam_application_id(mut self, eiam_application_id: impl Into<String>) -> Self {
-        self.eiam_application_id = Some(eiam_application_id.into());
-        self
-    }
-    /// Sets `AccessPolicyEnabled`.
-    pub fn with_access_policy_enabled(mut self, access_policy_enabled: u64) -> Self {
-        self.access_policy_enabled = Some(access_policy_enabled);
-        self
-    }
-    /// Sets `AccessPolicy`.
-    pub fn with_access_policy(mut self, access_policy: impl IntoIterator<Item = output::AccessPolicy>) -> Self {
-        self.access_policy = access_policy.into_iter().collect();
-        self
-    }
-    /// Sets `SpName`.
-    pub fn with_sp_name(mut self, sp_name: impl Into<String>) -> Self {
-        self.sp_name = Some(sp_name.into());
-        self
-    }
-    /// Sets `DnsServers`.
-    pub fn with_dns_servers(mut self, dns_servers: output::DnsServers) -> Self {
-        self.dns_servers = Some(dns_servers);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for SslVpnSever {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "SslVpnSever", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        fields.opt("VpnGatewayId", &self.vpn_gateway_id)?;
+        fields.opt("SslVpnServerName", &self.ssl_vpn_server_name)?;
+        fields.list("LocalAddress", &self.local_address)?;
+        fields.opt("RemoteAddress", &self.remote_address)?;
+        fields.opt("MaxConnection", &self.max_connection)?;
+        fields.opt("WanIp", &self.wan_ip)?;
+        fields.opt("SslVpnProtocol", &self.ssl_vpn_protocol)?;
+        fields.opt("SslVpnPort", &self.ssl_vpn_port)?;
+        fields.opt("EncryptAlgorithm", &self.encrypt_algorithm)?;
+        fields.opt("IntegrityAlgorithm", &self.integrity_algorithm)?;
+        fields.opt("Compress", &self.compress)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("SsoEnabled", &self.sso_enabled)?;
+        fields.opt("EiamApplicationId", &self.eiam_application_id)?;
+        fields.opt("AccessPolicyEnabled", &self.access_policy_enabled)?;
+        fields.list("AccessPolicy", &self.access_policy)?;
+        fields.opt("SpName", &self.sp_name)?;
+        fields.opt("DnsServers", &self.dns_servers)?;
+        fields.end()
     }
 }
 
 /// Subnet object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Subnet {
     /// The `ID` of the `VPC` instance.
     ///
     /// Example: `vpc-5k6fot41`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet instance `ID`, such as `subnet-bthucmmy`.
     ///
     /// Example: `subnet-kgpu7qt2`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet name.
     ///
     /// Example: `demo`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// The `IPv4` `CIDR` of the subnet.
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Whether it is the default subnet.
     ///
     /// Example: `false`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Whether to enable broadcast.
     ///
     /// Example: `false`
-    #[serde(rename = "EnableBroadcast", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_broadcast: Option<bool>,
     /// Availability Zone.
     ///
     /// Example: `ap-guangzhou-1`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// The route table instance ID, such as `rtb-l2h8d7c2`.
     ///
     /// Example: `rtb-7t9oijd0`
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
     /// Creation Time.
     ///
     /// Example: `2023-03-21 18:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The number of available IPv4 addresses
     ///
     /// Example: `253`
-    #[serde(rename = "AvailableIpAddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available_ip_address_count: Option<u64>,
     /// The `IPv6` `CIDR` of the subnet.
     ///
     /// Example: `fd76:3600:1300:c00::/64`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// The associated `ACL`ID
     ///
     /// Example: `acl-g1ogd8r2`
-    #[serde(rename = "NetworkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
     /// Whether it is a `SNAT` address pool subnet.
     ///
     /// Example: `false`
-    #[serde(rename = "IsRemoteVpcSnat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_remote_vpc_snat: Option<bool>,
     /// The total number of IPv4 addresses in the subnet.
     ///
     /// Example: `256`
-    #[serde(rename = "TotalIpAddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_ip_address_count: Option<u64>,
     /// Tag key-value pairs
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// CDC instance ID.
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Whether the subnet is associated with CDC. valid values: 0 (no), 1 (yes).
     ///
     /// Example: `0`
-    #[serde(rename = "IsCdcSubnet", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cdc_subnet: Option<i64>,
     /// (Chinese only)
     ///
@@ -12810,778 +11697,687 @@ pub struct Subnet {
     /// - IPv6Only： IPv6单栈
     ///
     /// Example: `DualStack`
-    #[serde(rename = "StackType", default, skip_serializing_if = "Option::is_none")]
     pub stack_type: Option<String>,
 }
 
-impl Subnet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Subnet {
-            vpc_id: None,
-            subnet_id: None,
-            subnet_name: None,
-            cidr_block: None,
-            is_default: None,
-            enable_broadcast: None,
-            zone: None,
-            route_table_id: None,
-            created_time: None,
-            available_ip_address_count: None,
-            ipv6_cidr_block: None,
-            network_acl_id: None,
-            is_remote_vpc_snat: None,
-            total_ip_address_count: None,
-            tag_set: Vec::new(),
-            cdc_id: None,
-            is_cdc_subnet: None,
-            stack_type: None,
+impl lenient::Reply for Subnet {
+    const NAME: &'static str = "Subnet";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "SubnetId",
+        "SubnetName",
+        "CidrBlock",
+        "IsDefault",
+        "EnableBroadcast",
+        "Zone",
+        "RouteTableId",
+        "CreatedTime",
+        "AvailableIpAddressCount",
+        "Ipv6CidrBlock",
+        "NetworkAclId",
+        "IsRemoteVpcSnat",
+        "TotalIpAddressCount",
+        "TagSet",
+        "CdcId",
+        "IsCdcSubnet",
+        "StackType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.subnet_id),
+            2 => lenient::value(map, &mut self.subnet_name),
+            3 => lenient::value(map, &mut self.cidr_block),
+            4 => lenient::scalar(map, &mut self.is_default),
+            5 => lenient::scalar(map, &mut self.enable_broadcast),
+            6 => lenient::value(map, &mut self.zone),
+            7 => lenient::value(map, &mut self.route_table_id),
+            8 => lenient::value(map, &mut self.created_time),
+            9 => lenient::scalar(map, &mut self.available_ip_address_count),
+            10 => lenient::value(map, &mut self.ipv6_cidr_block),
+            11 => lenient::value(map, &mut self.network_acl_id),
+            12 => lenient::scalar(map, &mut self.is_remote_vpc_snat),
+            13 => lenient::scalar(map, &mut self.total_ip_address_count),
+            14 => lenient::list(map, &mut self.tag_set),
+            15 => lenient::value(map, &mut self.cdc_id),
+            16 => lenient::scalar(map, &mut self.is_cdc_subnet),
+            17 => lenient::value(map, &mut self.stack_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Subnet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, subnet_name: impl Into<String>) -> Self {
-        self.subnet_name = Some(subnet_name.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `EnableBroadcast`.
-    pub fn with_enable_broadcast(mut self, enable_broadcast: bool) -> Self {
-        self.enable_broadcast = Some(enable_broadcast);
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, route_table_id: impl Into<String>) -> Self {
-        self.route_table_id = Some(route_table_id.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `AvailableIpAddressCount`.
-    pub fn with_available_ip_address_count(mut self, available_ip_address_count: u64) -> Self {
-        self.available_ip_address_count = Some(available_ip_address_count);
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, network_acl_id: impl Into<String>) -> Self {
-        self.network_acl_id = Some(network_acl_id.into());
-        self
-    }
-    /// Sets `IsRemoteVpcSnat`.
-    pub fn with_is_remote_vpc_snat(mut self, is_remote_vpc_snat: bool) -> Self {
-        self.is_remote_vpc_snat = Some(is_remote_vpc_snat);
-        self
-    }
-    /// Sets `TotalIpAddressCount`.
-    pub fn with_total_ip_address_count(mut self, total_ip_address_count: u64) -> Self {
-        self.total_ip_address_count = Some(total_ip_address_count);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `IsCdcSubnet`.
-    pub fn with_is_cdc_subnet(mut self, is_cdc_subnet: i64) -> Self {
-        self.is_cdc_subnet = Some(is_cdc_subnet);
-        self
-    }
-    /// Sets `StackType`.
-    pub fn with_stack_type(mut self, stack_type: impl Into<String>) -> Self {
-        self.stack_type = Some(stack_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Subnet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Subnet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.opt("SubnetName", &self.subnet_name)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("EnableBroadcast", &self.enable_broadcast)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.opt("RouteTableId", &self.route_table_id)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("AvailableIpAddressCount", &self.available_ip_address_count)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.opt("NetworkAclId", &self.network_acl_id)?;
+        fields.opt("IsRemoteVpcSnat", &self.is_remote_vpc_snat)?;
+        fields.opt("TotalIpAddressCount", &self.total_ip_address_count)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("IsCdcSubnet", &self.is_cdc_subnet)?;
+        fields.opt("StackType", &self.stack_type)?;
+        fields.end()
     }
 }
 
 /// Tag key-value pair
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key
     ///
     /// Required. Example: `tag-key`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
     ///
     /// Example: `tag-value`
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl Tag {
-    /// With the fields a request must carry.
-    pub fn new(key: impl Into<String>) -> Self {
-        Tag {
-            key: Some(key.into()),
-            value: None,
+impl lenient::Reply for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "Value",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.key),
+            1 => lenient::value(map, &mut self.value),
+            _ => Ok(()),
         }
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Tag", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Key", &self.key)?;
+        fields.opt("Value", &self.value)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 参数模板配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TemplateLimit {
     /// (Chinese only) 参数模板IP地址成员配额。
     ///
     /// Example: `20`
-    #[serde(rename = "AddressTemplateMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub address_template_member_limit: Option<u64>,
     /// (Chinese only) 参数模板IP地址组成员配额。
     ///
     /// Example: `10`
-    #[serde(rename = "AddressTemplateGroupMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub address_template_group_member_limit: Option<u64>,
     /// (Chinese only) 参数模板I协议端口成员配额。
     ///
     /// Example: `20`
-    #[serde(rename = "ServiceTemplateMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub service_template_member_limit: Option<u64>,
     /// (Chinese only) 参数模板协议端口组成员配额。
     ///
     /// Example: `10`
-    #[serde(rename = "ServiceTemplateGroupMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub service_template_group_member_limit: Option<u64>,
 }
 
-impl TemplateLimit {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TemplateLimit {
-            address_template_member_limit: None,
-            address_template_group_member_limit: None,
-            service_template_member_limit: None,
-            service_template_group_member_limit: None,
+impl lenient::Reply for TemplateLimit {
+    const NAME: &'static str = "TemplateLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "AddressTemplateMemberLimit",
+        "AddressTemplateGroupMemberLimit",
+        "ServiceTemplateMemberLimit",
+        "ServiceTemplateGroupMemberLimit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.address_template_member_limit),
+            1 => lenient::scalar(map, &mut self.address_template_group_member_limit),
+            2 => lenient::scalar(map, &mut self.service_template_member_limit),
+            3 => lenient::scalar(map, &mut self.service_template_group_member_limit),
+            _ => Ok(()),
         }
     }
-    /// Sets `AddressTemplateMemberLimit`.
-    pub fn with_address_template_member_limit(mut self, address_template_member_limit: u64) -> Self {
-        self.address_template_member_limit = Some(address_template_member_limit);
-        self
+}
+
+impl<'de> Deserialize<'de> for TemplateLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AddressTemplateGroupMemberLimit`.
-    pub fn with_address_template_group_member_limit(mut self, address_template_group_member_limit: u64) -> Self {
-        self.address_template_group_member_limit = Some(address_template_group_member_limit);
-        self
-    }
-    /// Sets `ServiceTemplateMemberLimit`.
-    pub fn with_service_template_member_limit(mut self, service_template_member_limit: u64) -> Self {
-        self.service_template_member_limit = Some(service_template_member_limit);
-        self
-    }
-    /// Sets `ServiceTemplateGroupMemberLimit`.
-    pub fn with_service_template_group_member_limit(mut self, service_template_group_member_limit: u64) -> Self {
-        self.service_template_group_member_limit = Some(service_template_group_member_limit);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TemplateLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TemplateLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("AddressTemplateMemberLimit", &self.address_template_member_limit)?;
+        fields.opt("AddressTemplateGroupMemberLimit", &self.address_template_group_member_limit)?;
+        fields.opt("ServiceTemplateMemberLimit", &self.service_template_member_limit)?;
+        fields.opt("ServiceTemplateGroupMemberLimit", &self.service_template_group_member_limit)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 流量描述。
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficFlow {
     /// (Chinese only) 实际流量，单位为 字节
     ///
     /// Example: `10737418240`
-    #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
     /// (Chinese only) 格式化后的流量，单位见参数 FormatUnit
     ///
     /// Example: `10.0`
-    #[serde(rename = "FormatValue", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub format_value: Option<f64>,
     /// (Chinese only) 格式化后流量的单位
     ///
     /// Example: `GB`
-    #[serde(rename = "FormatUnit", default, skip_serializing_if = "Option::is_none")]
     pub format_unit: Option<String>,
 }
 
-impl TrafficFlow {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficFlow {
-            value: None,
-            format_value: None,
-            format_unit: None,
+impl lenient::Reply for TrafficFlow {
+    const NAME: &'static str = "TrafficFlow";
+    const FIELDS: &'static [&'static str] = &[
+        "Value",
+        "FormatValue",
+        "FormatUnit",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.value),
+            1 => lenient::scalar(map, &mut self.format_value),
+            2 => lenient::value(map, &mut self.format_unit),
+            _ => Ok(()),
         }
     }
-    /// Sets `Value`.
-    pub fn with_value(mut self, value: u64) -> Self {
-        self.value = Some(value);
-        self
+}
+
+impl<'de> Deserialize<'de> for TrafficFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `FormatValue`.
-    pub fn with_format_value(mut self, format_value: f64) -> Self {
-        self.format_value = Some(format_value);
-        self
-    }
-    /// Sets `FormatUnit`.
-    pub fn with_format_unit(mut self, format_unit: impl Into<String>) -> Self {
-        self.format_unit = Some(format_unit.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TrafficFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TrafficFlow", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Value", &self.value)?;
+        fields.opt("FormatValue", &self.format_value)?;
+        fields.opt("FormatUnit", &self.format_unit)?;
+        fields.end()
     }
 }
 
 /// Traffic mirroring instance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirror {
     /// VPC instance ID.
     ///
     /// Example: `vpc-7zayowkt`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Traffic mirroring instance.
     ///
     /// Example: `imgf-oc2mpbni`
-    #[serde(rename = "TrafficMirrorId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_id: Option<String>,
     /// Traffic mirroring name.
     ///
     /// Example: `demo`
-    #[serde(rename = "TrafficMirrorName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_name: Option<String>,
     /// Traffic mirroring description.
     ///
     /// Example: `demo`
-    #[serde(rename = "TrafficMirrorDescribe", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_describe: Option<String>,
     /// Traffic mirroring status.
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Traffic mirroring collection direction.
     ///
     /// Example: `ALL`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Traffic mirroring collection object.
     ///
     /// Example: `["vpc-7zayowkt"]`
-    #[serde(rename = "CollectorSrcs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub collector_srcs: Vec<String>,
     /// NAT gateway instance ID filtered by traffic mirroring.
     ///
     /// Example: `nat-qo7kugz0`
-    #[serde(rename = "NatId", default, skip_serializing_if = "Option::is_none")]
     pub nat_id: Option<String>,
     /// Five tuple rule filtered by traffic mirroring.
-    #[serde(rename = "CollectorNormalFilters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub collector_normal_filters: Vec<output::TrafficMirrorFilter>,
     /// Traffic mirroring receiving target.
-    #[serde(rename = "CollectorTarget", default, skip_serializing_if = "Option::is_none")]
     pub collector_target: Option<output::TrafficMirrorTarget>,
     /// Traffic mirroring creation time.
     ///
     /// Example: `2021-03-02 14:41:15`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Traffic mirroring type.
     ///
     /// Example: `VPC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Traffic mirroring subnet ID.
     ///
     /// Example: `subnet-6zwa44xm`
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Resource information of the traffic mirroring receiving target, returned when the receiving target is ENI or CLB.
-    #[serde(rename = "TargetInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_info: Vec<output::TrafficMirrorTargetResourceInfo>,
     /// (Chinese only) 流量镜像入站过滤规则。
-    #[serde(rename = "IngressFilterRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress_filter_rules: Vec<output::TrafficMirrorFilter>,
     /// (Chinese only) 流量镜像出站过滤规则。
-    #[serde(rename = "EgressFilterRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<output::TrafficMirrorFilter>,
 }
 
-impl TrafficMirror {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficMirror {
-            vpc_id: None,
-            traffic_mirror_id: None,
-            traffic_mirror_name: None,
-            traffic_mirror_describe: None,
-            state: None,
-            direction: None,
-            collector_srcs: Vec::new(),
-            nat_id: None,
-            collector_normal_filters: Vec::new(),
-            collector_target: None,
-            create_time: None,
-            type_: None,
-            subnet_id: None,
-            target_info: Vec::new(),
-            ingress_filter_rules: Vec::new(),
-            egress_filter_rules: Vec::new(),
+impl lenient::Reply for TrafficMirror {
+    const NAME: &'static str = "TrafficMirror";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcId",
+        "TrafficMirrorId",
+        "TrafficMirrorName",
+        "TrafficMirrorDescribe",
+        "State",
+        "Direction",
+        "CollectorSrcs",
+        "NatId",
+        "CollectorNormalFilters",
+        "CollectorTarget",
+        "CreateTime",
+        "Type",
+        "SubnetId",
+        "TargetInfo",
+        "IngressFilterRules",
+        "EgressFilterRules",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_id),
+            1 => lenient::value(map, &mut self.traffic_mirror_id),
+            2 => lenient::value(map, &mut self.traffic_mirror_name),
+            3 => lenient::value(map, &mut self.traffic_mirror_describe),
+            4 => lenient::value(map, &mut self.state),
+            5 => lenient::value(map, &mut self.direction),
+            6 => lenient::list(map, &mut self.collector_srcs),
+            7 => lenient::value(map, &mut self.nat_id),
+            8 => lenient::list(map, &mut self.collector_normal_filters),
+            9 => lenient::value(map, &mut self.collector_target),
+            10 => lenient::value(map, &mut self.create_time),
+            11 => lenient::value(map, &mut self.type_),
+            12 => lenient::value(map, &mut self.subnet_id),
+            13 => lenient::list(map, &mut self.target_info),
+            14 => lenient::list(map, &mut self.ingress_filter_rules),
+            15 => lenient::list(map, &mut self.egress_filter_rules),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TrafficMirror {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, traffic_mirror_id: impl Into<String>) -> Self {
-        self.traffic_mirror_id = Some(traffic_mirror_id.into());
-        self
-    }
-    /// Sets `TrafficMirrorName`.
-    pub fn with_traffic_mirror_name(mut self, traffic_mirror_name: impl Into<String>) -> Self {
-        self.traffic_mirror_name = Some(traffic_mirror_name.into());
-        self
-    }
-    /// Sets `TrafficMirrorDescribe`.
-    pub fn with_traffic_mirror_describe(mut self, traffic_mirror_describe: impl Into<String>) -> Self {
-        self.traffic_mirror_describe = Some(traffic_mirror_describe.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Direction`.
-    pub fn with_direction(mut self, direction: impl Into<String>) -> Self {
-        self.direction = Some(direction.into());
-        self
-    }
-    /// Sets `CollectorSrcs`.
-    pub fn with_collector_srcs(mut self, collector_srcs: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.collector_srcs = collector_srcs.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `NatId`.
-    pub fn with_nat_id(mut self, nat_id: impl Into<String>) -> Self {
-        self.nat_id = Some(nat_id.into());
-        self
-    }
-    /// Sets `CollectorNormalFilters`.
-    pub fn with_collector_normal_filters(mut self, collector_normal_filters: impl IntoIterator<Item = output::TrafficMirrorFilter>) -> Self {
-        self.collector_normal_filters = collector_normal_filters.into_iter().collect();
-        self
-    }
-    /// Sets `CollectorTarget`.
-    pub fn with_collector_target(mut self, collector_target: output::TrafficMirrorTarget) -> Self {
-        self.collector_target = Some(collector_target);
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
-        self.subnet_id = Some(subnet_id.into());
-        self
-    }
-    /// Sets `TargetInfo`.
-    pub fn with_target_info(mut self, target_info: impl IntoIterator<Item = output::TrafficMirrorTargetResourceInfo>) -> Self {
-        self.target_info = target_info.into_iter().collect();
-        self
-    }
-    /// Sets `IngressFilterRules`.
-    pub fn with_ingress_filter_rules(mut self, ingress_filter_rules: impl IntoIterator<Item = output::TrafficMirrorFilter>) -> Self {
-        self.ingress_filter_rules = ingress_filter_rules.into_iter().collect();
-        self
-    }
-    /// Sets `EgressFilterRules`.
-    pub fn with_egress_filter_rules(mut self, egress_filter_rules: impl IntoIterator<Item = output::TrafficMirrorFilter>) -> Self {
-        self.egress_filter_rules = egress_filter_rules.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TrafficMirror {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TrafficMirror", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("TrafficMirrorId", &self.traffic_mirror_id)?;
+        fields.opt("TrafficMirrorName", &self.traffic_mirror_name)?;
+        fields.opt("TrafficMirrorDescribe", &self.traffic_mirror_describe)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("Direction", &self.direction)?;
+        fields.list("CollectorSrcs", &self.collector_srcs)?;
+        fields.opt("NatId", &self.nat_id)?;
+        fields.list("CollectorNormalFilters", &self.collector_normal_filters)?;
+        fields.opt("CollectorTarget", &self.collector_target)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("SubnetId", &self.subnet_id)?;
+        fields.list("TargetInfo", &self.target_info)?;
+        fields.list("IngressFilterRules", &self.ingress_filter_rules)?;
+        fields.list("EgressFilterRules", &self.egress_filter_rules)?;
+        fields.end()
     }
 }
 
 /// Five tuple filter rule object for traffic mirroring.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirrorFilter {
     /// Source network segment of the filter rule.
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "SrcNet", default, skip_serializing_if = "Option::is_none")]
     pub src_net: Option<String>,
     /// Destination network segment of the filter rule.
     ///
     /// Example: `192.168.0.0/24`
-    #[serde(rename = "DstNet", default, skip_serializing_if = "Option::is_none")]
     pub dst_net: Option<String>,
     /// Protocol of the filter rule.
     ///
     /// Example: `ALL`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Source port of the filter rule. Default value: 1–65535.
     ///
     /// Example: `1001-2000`
-    #[serde(rename = "SrcPort", default, skip_serializing_if = "Option::is_none")]
     pub src_port: Option<String>,
     /// Destination port of the filter rule. Default value: 1–65535.
     ///
     /// Example: `1001-2000`
-    #[serde(rename = "DstPort", default, skip_serializing_if = "Option::is_none")]
     pub dst_port: Option<String>,
     /// (Chinese only) 流量镜像过滤规则唯一ID。
     ///
     /// Example: `tmfi-qfhrb7yj`
-    #[serde(rename = "TrafficMirrorFilterRuleId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule_id: Option<String>,
     /// (Chinese only) 流量镜像过滤规则优先级。
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
     /// (Chinese only) 流量镜像过滤规则策略，支持类型："ACCEPT", "DROP"。
     ///
     /// Example: `ACCEPT`
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// (Chinese only) 流量镜像过滤规则描述。
     ///
     /// Example: `filter_rule`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `2025-11-26 16:49:48`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl TrafficMirrorFilter {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficMirrorFilter {
-            src_net: None,
-            dst_net: None,
-            protocol: None,
-            src_port: None,
-            dst_port: None,
-            traffic_mirror_filter_rule_id: None,
-            priority: None,
-            action: None,
-            description: None,
-            created_time: None,
+impl lenient::Reply for TrafficMirrorFilter {
+    const NAME: &'static str = "TrafficMirrorFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "SrcNet",
+        "DstNet",
+        "Protocol",
+        "SrcPort",
+        "DstPort",
+        "TrafficMirrorFilterRuleId",
+        "Priority",
+        "Action",
+        "Description",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.src_net),
+            1 => lenient::value(map, &mut self.dst_net),
+            2 => lenient::value(map, &mut self.protocol),
+            3 => lenient::value(map, &mut self.src_port),
+            4 => lenient::value(map, &mut self.dst_port),
+            5 => lenient::value(map, &mut self.traffic_mirror_filter_rule_id),
+            6 => lenient::scalar(map, &mut self.priority),
+            7 => lenient::value(map, &mut self.action),
+            8 => lenient::value(map, &mut self.description),
+            9 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `SrcNet`.
-    pub fn with_src_net(mut self, src_net: impl Into<String>) -> Self {
-        self.src_net = Some(src_net.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TrafficMirrorFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DstNet`.
-    pub fn with_dst_net(mut self, dst_net: impl Into<String>) -> Self {
-        self.dst_net = Some(dst_net.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-    /// Sets `SrcPort`.
-    pub fn with_src_port(mut self, src_port: impl Into<String>) -> Self {
-        self.src_port = Some(src_port.into());
-        self
-    }
-    /// Sets `DstPort`.
-    pub fn with_dst_port(mut self, dst_port: impl Into<String>) -> Self {
-        self.dst_port = Some(dst_port.into());
-        self
-    }
-    /// Sets `TrafficMirrorFilterRuleId`.
-    pub fn with_traffic_mirror_filter_rule_id(mut self, traffic_mirror_filter_rule_id: impl Into<String>) -> Self {
-        self.traffic_mirror_filter_rule_id = Some(traffic_mirror_filter_rule_id.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn with_priority(mut self, priority: u64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TrafficMirrorFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TrafficMirrorFilter", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("SrcNet", &self.src_net)?;
+        fields.opt("DstNet", &self.dst_net)?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("SrcPort", &self.src_port)?;
+        fields.opt("DstPort", &self.dst_port)?;
+        fields.opt("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// Traffic mirroring collection target type.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirrorTarget {
     /// Receiving IP address for traffic mirroring.
     ///
     /// Example: `["10.0.0.0"]`
-    #[serde(rename = "TargetIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_ips: Vec<String>,
     /// Receiving IP address group for traffic mirroring. Load balancing rule. Valid values: ENI/FIVE_TUPLE_FLOW (VPC) and FIVE_TUPLE_FLOW (public IP address).
     ///
     /// Example: `FIVE_TUPLE_FLOW`
-    #[serde(rename = "AlgHash", default, skip_serializing_if = "Option::is_none")]
     pub alg_hash: Option<String>,
     /// Receiving endpoint for traffic mirroring (public IP address).
     ///
     /// Example: `10.0.0.0`
-    #[serde(rename = "TargetEndPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_end_points: Vec<String>,
     /// Receiving type for traffic mirroring. Valid values: IP, ENI, and CLB.
     ///
     /// Example: `IP`
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
 }
 
-impl TrafficMirrorTarget {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficMirrorTarget {
-            target_ips: Vec::new(),
-            alg_hash: None,
-            target_end_points: Vec::new(),
-            target_type: None,
+impl lenient::Reply for TrafficMirrorTarget {
+    const NAME: &'static str = "TrafficMirrorTarget";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetIps",
+        "AlgHash",
+        "TargetEndPoints",
+        "TargetType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::list(map, &mut self.target_ips),
+            1 => lenient::value(map, &mut self.alg_hash),
+            2 => lenient::list(map, &mut self.target_end_points),
+            3 => lenient::value(map, &mut self.target_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `TargetIps`.
-    pub fn with_target_ips(mut self, target_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.target_ips = target_ips.into_iter().map(Into::into).collect();
-        self
+}
+
+impl<'de> Deserialize<'de> for TrafficMirrorTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AlgHash`.
-    pub fn with_alg_hash(mut self, alg_hash: impl Into<String>) -> Self {
-        self.alg_hash = Some(alg_hash.into());
-        self
-    }
-    /// Sets `TargetEndPoints`.
-    pub fn with_target_end_points(mut self, target_end_points: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.target_end_points = target_end_points.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn with_target_type(mut self, target_type: impl Into<String>) -> Self {
-        self.target_type = Some(target_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TrafficMirrorTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TrafficMirrorTarget", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.list("TargetIps", &self.target_ips)?;
+        fields.opt("AlgHash", &self.alg_hash)?;
+        fields.list("TargetEndPoints", &self.target_end_points)?;
+        fields.opt("TargetType", &self.target_type)?;
+        fields.end()
     }
 }
 
 /// Traffic mirroring receiving traffic information, returned when the receiving target is ENI or CLB.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirrorTargetResourceInfo {
     /// Resource ID belonging to the receiving target.
     ///
     /// Required. Example: `eni-kiaim12s`
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     /// Resource name belonging to the receiving target.
     ///
     /// Required. Example: `name`
-    #[serde(rename = "TargetName", default, skip_serializing_if = "Option::is_none")]
     pub target_name: Option<String>,
 }
 
-impl TrafficMirrorTargetResourceInfo {
-    /// With the fields a request must carry.
-    pub fn new(target_id: impl Into<String>, target_name: impl Into<String>) -> Self {
-        TrafficMirrorTargetResourceInfo {
-            target_id: Some(target_id.into()),
-            target_name: Some(target_name.into()),
+impl lenient::Reply for TrafficMirrorTargetResourceInfo {
+    const NAME: &'static str = "TrafficMirrorTargetResourceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "TargetId",
+        "TargetName",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.target_id),
+            1 => lenient::value(map, &mut self.target_name),
+            _ => Ok(()),
         }
     }
 }
 
+impl<'de> Deserialize<'de> for TrafficMirrorTargetResourceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TrafficMirrorTargetResourceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TrafficMirrorTargetResourceInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TargetId", &self.target_id)?;
+        fields.opt("TargetName", &self.target_name)?;
+        fields.end()
+    }
+}
+
 /// Information of a traffic package
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficPackage {
     /// Unique traffic package ID
     ///
     /// Example: `tfp-yj123h6i`
-    #[serde(rename = "TrafficPackageId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_id: Option<String>,
     /// Traffic package name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `未命名`
-    #[serde(rename = "TrafficPackageName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_name: Option<String>,
     /// Traffic package size in GB
     ///
     /// Example: `10.0`
-    #[serde(rename = "TotalAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<f64>,
     /// Traffic package balance in GB
     ///
     /// Example: `10.0`
-    #[serde(rename = "RemainingAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<f64>,
     /// Traffic package status. Valid values: `AVAILABLE`, `EXPIRED`, `EXHAUSTED`, `REFUNDED`, `DELETED`
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Traffic package creation time
     ///
     /// Example: `2022-08-31T11:42:37Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Traffic package expiration time
     ///
     /// Example: `2022-09-30T11:42:36Z`
-    #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// Used traffic in GB
     ///
     /// Example: `0.0`
-    #[serde(rename = "UsedAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_amount: Option<f64>,
     /// Traffic package tag
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"Key": "Env", "Value": "Prod"}]`
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Traffic package type (idle-time or full-time)
     ///
     /// Example: `FULL_TIME`
-    #[serde(rename = "DeductType", default, skip_serializing_if = "Option::is_none")]
     pub deduct_type: Option<String>,
 }
 
-impl TrafficPackage {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficPackage {
-            traffic_package_id: None,
-            traffic_package_name: None,
-            total_amount: None,
-            remaining_amount: None,
-            status: None,
-            created_time: None,
-            deadline: None,
-            used_amount: None,
-            tag_set: Vec::new(),
-            deduct_type: None,
+impl lenient::Reply for TrafficPackage {
+    const NAME: &'static str = "TrafficPackage";
+    const FIELDS: &'static [&'static str] = &[
+        "TrafficPackageId",
+        "TrafficPackageName",
+        "TotalAmount",
+        "RemainingAmount",
+        "Status",
+        "CreatedTime",
+        "Deadline",
+        "UsedAmount",
+        "TagSet",
+        "DeductType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.traffic_package_id),
+            1 => lenient::value(map, &mut self.traffic_package_name),
+            2 => lenient::scalar(map, &mut self.total_amount),
+            3 => lenient::scalar(map, &mut self.remaining_amount),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::value(map, &mut self.deadline),
+            7 => lenient::scalar(map, &mut self.used_amount),
+            8 => lenient::list(map, &mut self.tag_set),
+            9 => lenient::value(map, &mut self.deduct_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `TrafficPackageId`.
-    pub fn with_traffic_package_id(mut self, traffic_package_id: impl Into<String>) -> Self {
-        self.traffic_package_id = Some(traffic_package_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TrafficPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TrafficPackageName`.
-    pub fn with_traffic_package_name(mut self, traffic_package_name: impl Into<String>) -> Self {
-        self.traffic_package_name = Some(traffic_package_name.into());
-        self
-    }
-    /// Sets `TotalAmount`.
-    pub fn with_total_amount(mut self, total_amount: f64) -> Self {
-        self.total_amount = Some(total_amount);
-        self
-    }
-    /// Sets `RemainingAmount`.
-    pub fn with_remaining_amount(mut self, remaining_amount: f64) -> Self {
-        self.remaining_amount = Some(remaining_amount);
-        self
-    }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `Deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
-    /// Sets `UsedAmount`.
-    pub fn with_used_amount(mut self, used_amount: f64) -> Self {
-        self.used_amount = Some(used_amount);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `DeductType`.
-    pub fn with_deduct_type(mut self, deduct_type: impl Into<String>) -> Self {
-        self.deduct_type = Some(deduct_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TrafficPackage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TrafficPackage", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TrafficPackageId", &self.traffic_package_id)?;
+        fields.opt("TrafficPackageName", &self.traffic_package_name)?;
+        fields.opt("TotalAmount", &self.total_amount)?;
+        fields.opt("RemainingAmount", &self.remaining_amount)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.opt("UsedAmount", &self.used_amount)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("DeductType", &self.deduct_type)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 流量调度规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TrafficQosPolicySet {
     /// (Chinese only)
@@ -13589,54 +12385,46 @@ pub struct TrafficQosPolicySet {
     /// CCN实例ID。形如：ccn-f49l6u0z。
     ///
     /// Example: `ccn-gjug0kul`
-    #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
     /// qos id。
     ///
     /// Example: `1`
-    #[serde(rename = "QosId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub qos_id: Option<u64>,
     /// (Chinese only)
     ///
     /// 描述。
     ///
     /// Example: `qos-desc`
-    #[serde(rename = "QosPolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_description: Option<String>,
     /// (Chinese only)
     ///
     /// 名称。
     ///
     /// Example: `qos-name`
-    #[serde(rename = "QosPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_name: Option<String>,
     /// (Chinese only)
     ///
     /// 带宽。
     ///
     /// Example: `1`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// (Chinese only)
     ///
     /// 流量调度策略ID。
     ///
     /// Example: `qos-n4i5plee`
-    #[serde(rename = "QosPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// (Chinese only)
     ///
     /// 服务等级信息
     ///
     /// Example: `AU`
-    #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
     /// (Chinese only)
     ///
     /// 服务等级信息
     ///
     /// Example: `金`
-    #[serde(rename = "ServiceLevel", default, skip_serializing_if = "Option::is_none")]
     pub service_level: Option<String>,
     /// (Chinese only)
     ///
@@ -13645,7 +12433,6 @@ pub struct TrafficQosPolicySet {
     /// 参数格式：fcr-xxx
     ///
     /// Example: `fcr-a4i5plee`
-    #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
     /// (Chinese only)
     ///
@@ -13654,7 +12441,6 @@ pub struct TrafficQosPolicySet {
     /// 参数格式：ap-xxx
     ///
     /// Example: `ap-guangzhou`
-    #[serde(rename = "LocalRegion", default, skip_serializing_if = "Option::is_none")]
     pub local_region: Option<String>,
     /// (Chinese only)
     ///
@@ -13663,447 +12449,401 @@ pub struct TrafficQosPolicySet {
     /// 参数格式：ap-xxx
     ///
     /// Example: `ap-shanghai`
-    #[serde(rename = "RemoteRegion", default, skip_serializing_if = "Option::is_none")]
     pub remote_region: Option<String>,
     /// (Chinese only)
     ///
     /// 流量匹配策略ID
     ///
     /// Example: `tm-xxx`
-    #[serde(rename = "TrafficMatchPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_match_policy_id: Option<String>,
 }
 
-impl TrafficQosPolicySet {
-    /// With every field unset.
-    pub fn new() -> Self {
-        TrafficQosPolicySet {
-            ccn_id: None,
-            qos_id: None,
-            qos_policy_description: None,
-            qos_policy_name: None,
-            bandwidth: None,
-            qos_policy_id: None,
-            qos_level: None,
-            service_level: None,
-            region_flow_control_id: None,
-            local_region: None,
-            remote_region: None,
-            traffic_match_policy_id: None,
+impl lenient::Reply for TrafficQosPolicySet {
+    const NAME: &'static str = "TrafficQosPolicySet";
+    const FIELDS: &'static [&'static str] = &[
+        "CcnId",
+        "QosId",
+        "QosPolicyDescription",
+        "QosPolicyName",
+        "Bandwidth",
+        "QosPolicyId",
+        "QosLevel",
+        "ServiceLevel",
+        "RegionFlowControlId",
+        "LocalRegion",
+        "RemoteRegion",
+        "TrafficMatchPolicyId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ccn_id),
+            1 => lenient::scalar(map, &mut self.qos_id),
+            2 => lenient::value(map, &mut self.qos_policy_description),
+            3 => lenient::value(map, &mut self.qos_policy_name),
+            4 => lenient::scalar(map, &mut self.bandwidth),
+            5 => lenient::value(map, &mut self.qos_policy_id),
+            6 => lenient::value(map, &mut self.qos_level),
+            7 => lenient::value(map, &mut self.service_level),
+            8 => lenient::value(map, &mut self.region_flow_control_id),
+            9 => lenient::value(map, &mut self.local_region),
+            10 => lenient::value(map, &mut self.remote_region),
+            11 => lenient::value(map, &mut self.traffic_match_policy_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, ccn_id: impl Into<String>) -> Self {
-        self.ccn_id = Some(ccn_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TrafficQosPolicySet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `QosId`.
-    pub fn with_qos_id(mut self, qos_id: u64) -> Self {
-        self.qos_id = Some(qos_id);
-        self
-    }
-    /// Sets `QosPolicyDescription`.
-    pub fn with_qos_policy_description(mut self, qos_policy_description: impl Into<String>) -> Self {
-        self.qos_policy_description = Some(qos_policy_description.into());
-        self
-    }
-    /// Sets `QosPolicyName`.
-    pub fn with_qos_policy_name(mut self, qos_policy_name: impl Into<String>) -> Self {
-        self.qos_policy_name = Some(qos_policy_name.into());
-        self
-    }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
-    }
-    /// Sets `QosPolicyId`.
-    pub fn with_qos_policy_id(mut self, qos_policy_id: impl Into<String>) -> Self {
-        self.qos_policy_id = Some(qos_policy_id.into());
-        self
-    }
-    /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, qos_level: impl Into<String>) -> Self {
-        self.qos_level = Some(qos_level.into());
-        self
-    }
-    /// Sets `ServiceLevel`.
-    pub fn with_service_level(mut self, service_level: impl Into<String>) -> Self {
-        self.service_level = Some(service_level.into());
-        self
-    }
-    /// Sets `RegionFlowControlId`.
-    pub fn with_region_flow_control_id(mut self, region_flow_control_id: impl Into<String>) -> Self {
-        self.region_flow_control_id = Some(region_flow_control_id.into());
-        self
-    }
-    /// Sets `LocalRegion`.
-    pub fn with_local_region(mut self, local_region: impl Into<String>) -> Self {
-        self.local_region = Some(local_region.into());
-        self
-    }
-    /// Sets `RemoteRegion`.
-    pub fn with_remote_region(mut self, remote_region: impl Into<String>) -> Self {
-        self.remote_region = Some(remote_region.into());
-        self
-    }
-    /// Sets `TrafficMatchPolicyId`.
-    pub fn with_traffic_match_policy_id(mut self, traffic_match_policy_id: impl Into<String>) -> Self {
-        self.traffic_match_policy_id = Some(traffic_match_policy_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TrafficQosPolicySet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TrafficQosPolicySet", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("CcnId", &self.ccn_id)?;
+        fields.opt("QosId", &self.qos_id)?;
+        fields.opt("QosPolicyDescription", &self.qos_policy_description)?;
+        fields.opt("QosPolicyName", &self.qos_policy_name)?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("QosPolicyId", &self.qos_policy_id)?;
+        fields.opt("QosLevel", &self.qos_level)?;
+        fields.opt("ServiceLevel", &self.service_level)?;
+        fields.opt("RegionFlowControlId", &self.region_flow_control_id)?;
+        fields.opt("LocalRegion", &self.local_region)?;
+        fields.opt("RemoteRegion", &self.remote_region)?;
+        fields.opt("TrafficMatchPolicyId", &self.traffic_match_policy_id)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 私网网关转发规则匹配ACL
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationAclRule {
     /// (Chinese only) ACL协议类型，可选值:"ALL","TCP","UDP"
     ///
     /// Required. Example: `"ALL"`
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// (Chinese only) 源端口。
     ///
     /// Required. Example: `"80"`
-    #[serde(rename = "SourcePort", default, skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
     /// (Chinese only) 目的端口。
     ///
     /// Required. Example: `"8081"`
-    #[serde(rename = "DestinationPort", default, skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
     /// (Chinese only) 目的地址。
     ///
     /// Required. Example: `"100.0.20.3"`
-    #[serde(rename = "DestinationCidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr: Option<String>,
     /// (Chinese only) 源地址。支持`ip`或`cidr`格式"xxx.xxx.xxx.000/xx"
     ///
     /// Example: `"127.0.0.1"`
-    #[serde(rename = "SourceCidr", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr: Option<String>,
     /// (Chinese only) ACL规则`ID`。
     ///
     /// Example: `1`
-    #[serde(rename = "AclRuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub acl_rule_id: Option<u64>,
     /// (Chinese only) 是否匹配。
     ///
     /// Example: `0`
-    #[serde(rename = "Action", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub action: Option<u64>,
     /// (Chinese only) ACL规则描述
     ///
     /// Example: `"ACL规则描述"`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl TranslationAclRule {
-    /// With the fields a request must carry.
-    pub fn new(protocol: impl Into<String>, source_port: impl Into<String>, destination_port: impl Into<String>, destination_cidr: impl Into<String>) -> Self {
-        TranslationAclRule {
-            protocol: Some(protocol.into()),
-            source_port: Some(source_port.into()),
-            destination_port: Some(destination_port.into()),
-            destination_cidr: Some(destination_cidr.into()),
-            source_cidr: None,
-            acl_rule_id: None,
-            action: None,
-            description: None,
+impl lenient::Reply for TranslationAclRule {
+    const NAME: &'static str = "TranslationAclRule";
+    const FIELDS: &'static [&'static str] = &[
+        "Protocol",
+        "SourcePort",
+        "DestinationPort",
+        "DestinationCidr",
+        "SourceCidr",
+        "AclRuleId",
+        "Action",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.protocol),
+            1 => lenient::value(map, &mut self.source_port),
+            2 => lenient::value(map, &mut self.destination_port),
+            3 => lenient::value(map, &mut self.destination_cidr),
+            4 => lenient::value(map, &mut self.source_cidr),
+            5 => lenient::scalar(map, &mut self.acl_rule_id),
+            6 => lenient::scalar(map, &mut self.action),
+            7 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `SourceCidr`.
-    pub fn with_source_cidr(mut self, source_cidr: impl Into<String>) -> Self {
-        self.source_cidr = Some(source_cidr.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TranslationAclRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `AclRuleId`.
-    pub fn with_acl_rule_id(mut self, acl_rule_id: u64) -> Self {
-        self.acl_rule_id = Some(acl_rule_id);
-        self
-    }
-    /// Sets `Action`.
-    pub fn with_action(mut self, action: u64) -> Self {
-        self.action = Some(action);
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TranslationAclRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TranslationAclRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Protocol", &self.protocol)?;
+        fields.opt("SourcePort", &self.source_port)?;
+        fields.opt("DestinationPort", &self.destination_port)?;
+        fields.opt("DestinationCidr", &self.destination_cidr)?;
+        fields.opt("SourceCidr", &self.source_cidr)?;
+        fields.opt("AclRuleId", &self.acl_rule_id)?;
+        fields.opt("Action", &self.action)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 私网网关Snat转发规则
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationNatRule {
     /// (Chinese only) 转换规则目标，可选值"LOCAL","PEER"。
     ///
     /// Required. Example: `"LOCAL"`
-    #[serde(rename = "TranslationDirection", default, skip_serializing_if = "Option::is_none")]
     pub translation_direction: Option<String>,
     /// (Chinese only) 转换规则类型，可选值"NETWORK_LAYER","TRANSPORT_LAYER"。分别对应三层和四层。
     ///
     /// Required. Example: `"NETWORK_LAYER"`
-    #[serde(rename = "TranslationType", default, skip_serializing_if = "Option::is_none")]
     pub translation_type: Option<String>,
     /// (Chinese only) 映射后IP,当转换规则类型为四层时为`IP`池。
     ///
     /// Required. Example: `"10.0.13.21"`
-    #[serde(rename = "TranslationIp", default, skip_serializing_if = "Option::is_none")]
     pub translation_ip: Option<String>,
     /// (Chinese only) 转换规则描述。
     ///
     /// Required. Example: `my service`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (Chinese only) 映射前IP,当转换规则类型为三层时有效。
     ///
     /// Example: `"10.0.13.20"`
-    #[serde(rename = "OriginalIp", default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
     /// (Chinese only) 创建时间。
     ///
     /// Example: `"2022-09-29 15:58:00"`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// (Chinese only) 更新时间。
     ///
     /// Example: `"2022-09-29 15:58:00"`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
-impl TranslationNatRule {
-    /// With the fields a request must carry.
-    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, description: impl Into<String>) -> Self {
-        TranslationNatRule {
-            translation_direction: Some(translation_direction.into()),
-            translation_type: Some(translation_type.into()),
-            translation_ip: Some(translation_ip.into()),
-            description: Some(description.into()),
-            original_ip: None,
-            create_time: None,
-            update_time: None,
+impl lenient::Reply for TranslationNatRule {
+    const NAME: &'static str = "TranslationNatRule";
+    const FIELDS: &'static [&'static str] = &[
+        "TranslationDirection",
+        "TranslationType",
+        "TranslationIp",
+        "Description",
+        "OriginalIp",
+        "CreateTime",
+        "UpdateTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.translation_direction),
+            1 => lenient::value(map, &mut self.translation_type),
+            2 => lenient::value(map, &mut self.translation_ip),
+            3 => lenient::value(map, &mut self.description),
+            4 => lenient::value(map, &mut self.original_ip),
+            5 => lenient::value(map, &mut self.create_time),
+            6 => lenient::value(map, &mut self.update_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, original_ip: impl Into<String>) -> Self {
-        self.original_ip = Some(original_ip.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for TranslationNatRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for TranslationNatRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "TranslationNatRule", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TranslationDirection", &self.translation_direction)?;
+        fields.opt("TranslationType", &self.translation_type)?;
+        fields.opt("TranslationIp", &self.translation_ip)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("OriginalIp", &self.original_ip)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 共享流量包用量明细
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsedDetail {
     /// (Chinese only) 流量包唯一ID
     ///
     /// Example: `tfp-jhkxmr9n`
-    #[serde(rename = "TrafficPackageId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_id: Option<String>,
     /// (Chinese only) 流量包名称
     ///
     /// Example: `demo`
-    #[serde(rename = "TrafficPackageName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_name: Option<String>,
     /// (Chinese only) 流量包总量
-    #[serde(rename = "TotalAmount", default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<output::TrafficFlow>,
     /// (Chinese only) 本次抵扣
-    #[serde(rename = "Deduction", default, skip_serializing_if = "Option::is_none")]
     pub deduction: Option<output::TrafficFlow>,
     /// (Chinese only) 本次抵扣后剩余量
-    #[serde(rename = "RemainingAmount", default, skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<output::TrafficFlow>,
     /// (Chinese only) 抵扣时间
     ///
     /// Example: `2024-01-01 01:00`
-    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// (Chinese only) 资源类型。可选值: EIP, BWP, LB
     ///
     /// Example: `EIP`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// (Chinese only) 资源ID
     ///
     /// Example: `eip-orijzef8`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// (Chinese only) 资源名称
     ///
     /// Example: `demo`
-    #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// (Chinese only) 流量包到期时间
     ///
     /// Example: `2024-12-01 13:51:17`
-    #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
 }
 
-impl UsedDetail {
-    /// With every field unset.
-    pub fn new() -> Self {
-        UsedDetail {
-            traffic_package_id: None,
-            traffic_package_name: None,
-            total_amount: None,
-            deduction: None,
-            remaining_amount: None,
-            time: None,
-            resource_type: None,
-            resource_id: None,
-            resource_name: None,
-            deadline: None,
+impl lenient::Reply for UsedDetail {
+    const NAME: &'static str = "UsedDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "TrafficPackageId",
+        "TrafficPackageName",
+        "TotalAmount",
+        "Deduction",
+        "RemainingAmount",
+        "Time",
+        "ResourceType",
+        "ResourceId",
+        "ResourceName",
+        "Deadline",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.traffic_package_id),
+            1 => lenient::value(map, &mut self.traffic_package_name),
+            2 => lenient::value(map, &mut self.total_amount),
+            3 => lenient::value(map, &mut self.deduction),
+            4 => lenient::value(map, &mut self.remaining_amount),
+            5 => lenient::value(map, &mut self.time),
+            6 => lenient::value(map, &mut self.resource_type),
+            7 => lenient::value(map, &mut self.resource_id),
+            8 => lenient::value(map, &mut self.resource_name),
+            9 => lenient::value(map, &mut self.deadline),
+            _ => Ok(()),
         }
     }
-    /// Sets `TrafficPackageId`.
-    pub fn with_traffic_package_id(mut self, traffic_package_id: impl Into<String>) -> Self {
-        self.traffic_package_id = Some(traffic_package_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for UsedDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `TrafficPackageName`.
-    pub fn with_traffic_package_name(mut self, traffic_package_name: impl Into<String>) -> Self {
-        self.traffic_package_name = Some(traffic_package_name.into());
-        self
-    }
-    /// Sets `TotalAmount`.
-    pub fn with_total_amount(mut self, total_amount: output::TrafficFlow) -> Self {
-        self.total_amount = Some(total_amount);
-        self
-    }
-    /// Sets `Deduction`.
-    pub fn with_deduction(mut self, deduction: output::TrafficFlow) -> Self {
-        self.deduction = Some(deduction);
-        self
-    }
-    /// Sets `RemainingAmount`.
-    pub fn with_remaining_amount(mut self, remaining_amount: output::TrafficFlow) -> Self {
-        self.remaining_amount = Some(remaining_amount);
-        self
-    }
-    /// Sets `Time`.
-    pub fn with_time(mut self, time: impl Into<String>) -> Self {
-        self.time = Some(time.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, resource_type: impl Into<String>) -> Self {
-        self.resource_type = Some(resource_type.into());
-        self
-    }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-    /// Sets `ResourceName`.
-    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
-        self.resource_name = Some(resource_name.into());
-        self
-    }
-    /// Sets `Deadline`.
-    pub fn with_deadline(mut self, deadline: impl Into<String>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for UsedDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "UsedDetail", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("TrafficPackageId", &self.traffic_package_id)?;
+        fields.opt("TrafficPackageName", &self.traffic_package_name)?;
+        fields.opt("TotalAmount", &self.total_amount)?;
+        fields.opt("Deduction", &self.deduction)?;
+        fields.opt("RemainingAmount", &self.remaining_amount)?;
+        fields.opt("Time", &self.time)?;
+        fields.opt("ResourceType", &self.resource_type)?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("ResourceName", &self.resource_name)?;
+        fields.opt("Deadline", &self.deadline)?;
+        fields.end()
     }
 }
 
 /// Virtual Private Cloud (VPC) object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Vpc {
     /// `VPC` name.
     ///
     /// Example: `VPC-1`
-    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// `VPC` instance `ID`, such as `vpc-azd4dt1c`.
     ///
     /// Example: `vpc-azd4dt1c`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The `IPv4` `CIDR` of the `VPC`.
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Whether it is the default `VPC`.
     ///
     /// Example: `true`
-    #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Whether multicast is enabled.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableMulticast", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_multicast: Option<bool>,
     /// Creation Time.
     ///
     /// Example: `2021-01-03 22:25:45`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// `DNS` list.
     ///
     /// Example: `["8.8.8.8"]`
-    #[serde(rename = "DnsServerSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dns_server_set: Vec<String>,
     /// DHCP domain name option value.
     ///
     /// Example: `DomainName1`
-    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
     /// `DHCP` option set `ID`.
     ///
     /// Example: `dopt-8g7k5qfq`
-    #[serde(rename = "DhcpOptionsId", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_options_id: Option<String>,
     /// Whether `DHCP` is enabled.
     ///
     /// Example: `false`
-    #[serde(rename = "EnableDhcp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_dhcp: Option<bool>,
     /// The `IPv6` `CIDR` of the `VPC`.
     ///
     /// Example: `3402:4e00:20:1200::/56`
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// Tag key-value pair
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Auxiliary CIDR
-    #[serde(rename = "AssistantCidrSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub assistant_cidr_set: Vec<output::AssistantCidr>,
     /// Vpc association with CCN route publish policy. true: enables cidr route publishing. false: enables subnet route publishing. default is subnet route publishing when creating a vpc. to select cidr route publishing, submit a ticket for adding to allowlist.
     ///
     /// Example: `true`
-    #[serde(rename = "EnableRouteVpcPublish", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish: Option<bool>,
     /// Returns the multi-operator IPv6 Cidr Block.
-    #[serde(rename = "Ipv6CidrBlockSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_cidr_block_set: Vec<output::IspIpv6CidrBlock>,
     /// (Chinese only)
     ///
     /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
     ///
     /// Example: `false`
-    #[serde(rename = "EnableRouteVpcPublishIpv6", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish_ipv6: Option<bool>,
     /// (Chinese only)
     ///
@@ -14115,1141 +12855,974 @@ pub struct Vpc {
     /// - IPv6Only： IPv6单栈
     ///
     /// Example: `DualStack`
-    #[serde(rename = "StackType", default, skip_serializing_if = "Option::is_none")]
     pub stack_type: Option<String>,
 }
 
-impl Vpc {
-    /// With every field unset.
-    pub fn new() -> Self {
-        Vpc {
-            vpc_name: None,
-            vpc_id: None,
-            cidr_block: None,
-            is_default: None,
-            enable_multicast: None,
-            created_time: None,
-            dns_server_set: Vec::new(),
-            domain_name: None,
-            dhcp_options_id: None,
-            enable_dhcp: None,
-            ipv6_cidr_block: None,
-            tag_set: Vec::new(),
-            assistant_cidr_set: Vec::new(),
-            enable_route_vpc_publish: None,
-            ipv6_cidr_block_set: Vec::new(),
-            enable_route_vpc_publish_ipv6: None,
-            stack_type: None,
+impl lenient::Reply for Vpc {
+    const NAME: &'static str = "Vpc";
+    const FIELDS: &'static [&'static str] = &[
+        "VpcName",
+        "VpcId",
+        "CidrBlock",
+        "IsDefault",
+        "EnableMulticast",
+        "CreatedTime",
+        "DnsServerSet",
+        "DomainName",
+        "DhcpOptionsId",
+        "EnableDhcp",
+        "Ipv6CidrBlock",
+        "TagSet",
+        "AssistantCidrSet",
+        "EnableRouteVpcPublish",
+        "Ipv6CidrBlockSet",
+        "EnableRouteVpcPublishIpv6",
+        "StackType",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpc_name),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.cidr_block),
+            3 => lenient::scalar(map, &mut self.is_default),
+            4 => lenient::scalar(map, &mut self.enable_multicast),
+            5 => lenient::value(map, &mut self.created_time),
+            6 => lenient::list(map, &mut self.dns_server_set),
+            7 => lenient::value(map, &mut self.domain_name),
+            8 => lenient::value(map, &mut self.dhcp_options_id),
+            9 => lenient::scalar(map, &mut self.enable_dhcp),
+            10 => lenient::value(map, &mut self.ipv6_cidr_block),
+            11 => lenient::list(map, &mut self.tag_set),
+            12 => lenient::list(map, &mut self.assistant_cidr_set),
+            13 => lenient::scalar(map, &mut self.enable_route_vpc_publish),
+            14 => lenient::list(map, &mut self.ipv6_cidr_block_set),
+            15 => lenient::scalar(map, &mut self.enable_route_vpc_publish_ipv6),
+            16 => lenient::value(map, &mut self.stack_type),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, vpc_name: impl Into<String>) -> Self {
-        self.vpc_name = Some(vpc_name.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for Vpc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `IsDefault`.
-    pub fn with_is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets `EnableMulticast`.
-    pub fn with_enable_multicast(mut self, enable_multicast: bool) -> Self {
-        self.enable_multicast = Some(enable_multicast);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `DnsServerSet`.
-    pub fn with_dns_server_set(mut self, dns_server_set: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.dns_server_set = dns_server_set.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `DomainName`.
-    pub fn with_domain_name(mut self, domain_name: impl Into<String>) -> Self {
-        self.domain_name = Some(domain_name.into());
-        self
-    }
-    /// Sets `DhcpOptionsId`.
-    pub fn with_dhcp_options_id(mut self, dhcp_options_id: impl Into<String>) -> Self {
-        self.dhcp_options_id = Some(dhcp_options_id.into());
-        self
-    }
-    /// Sets `EnableDhcp`.
-    pub fn with_enable_dhcp(mut self, enable_dhcp: bool) -> Self {
-        self.enable_dhcp = Some(enable_dhcp);
-        self
-    }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, ipv6_cidr_block: impl Into<String>) -> Self {
-        self.ipv6_cidr_block = Some(ipv6_cidr_block.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `AssistantCidrSet`.
-    pub fn with_assistant_cidr_set(mut self, assistant_cidr_set: impl IntoIterator<Item = output::AssistantCidr>) -> Self {
-        self.assistant_cidr_set = assistant_cidr_set.into_iter().collect();
-        self
-    }
-    /// Sets `EnableRouteVpcPublish`.
-    pub fn with_enable_route_vpc_publish(mut self, enable_route_vpc_publish: bool) -> Self {
-        self.enable_route_vpc_publish = Some(enable_route_vpc_publish);
-        self
-    }
-    /// Sets `Ipv6CidrBlockSet`.
-    pub fn with_ipv6_cidr_block_set(mut self, ipv6_cidr_block_set: impl IntoIterator<Item = output::IspIpv6CidrBlock>) -> Self {
-        self.ipv6_cidr_block_set = ipv6_cidr_block_set.into_iter().collect();
-        self
-    }
-    /// Sets `EnableRouteVpcPublishIpv6`.
-    pub fn with_enable_route_vpc_publish_ipv6(mut self, enable_route_vpc_publish_ipv6: bool) -> Self {
-        self.enable_route_vpc_publish_ipv6 = Some(enable_route_vpc_publish_ipv6);
-        self
-    }
-    /// Sets `StackType`.
-    pub fn with_stack_type(mut self, stack_type: impl Into<String>) -> Self {
-        self.stack_type = Some(stack_type.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for Vpc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "Vpc", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpcName", &self.vpc_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("IsDefault", &self.is_default)?;
+        fields.opt("EnableMulticast", &self.enable_multicast)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.list("DnsServerSet", &self.dns_server_set)?;
+        fields.opt("DomainName", &self.domain_name)?;
+        fields.opt("DhcpOptionsId", &self.dhcp_options_id)?;
+        fields.opt("EnableDhcp", &self.enable_dhcp)?;
+        fields.opt("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.list("AssistantCidrSet", &self.assistant_cidr_set)?;
+        fields.opt("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?;
+        fields.list("Ipv6CidrBlockSet", &self.ipv6_cidr_block_set)?;
+        fields.opt("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?;
+        fields.opt("StackType", &self.stack_type)?;
+        fields.end()
     }
 }
 
 /// Details of allowed endpoint services
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcEndPointServiceUser {
     /// APP ID
     ///
     /// Example: `1254277469`
-    #[serde(rename = "Owner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub owner: Option<u64>,
     /// User UIN
     ///
     /// Example: `700000483554`
-    #[serde(rename = "UserUin", default, skip_serializing_if = "Option::is_none")]
     pub user_uin: Option<String>,
     /// Description
     ///
     /// Example: `VpcEndPointServiceUser1`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creation time
     ///
     /// Example: `2021-01-14 15:58:40`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Endpoint service ID
     ///
     /// Example: `vpcsvc-b2mrmmx7`
-    #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
 }
 
-impl VpcEndPointServiceUser {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcEndPointServiceUser {
-            owner: None,
-            user_uin: None,
-            description: None,
-            create_time: None,
-            end_point_service_id: None,
+impl lenient::Reply for VpcEndPointServiceUser {
+    const NAME: &'static str = "VpcEndPointServiceUser";
+    const FIELDS: &'static [&'static str] = &[
+        "Owner",
+        "UserUin",
+        "Description",
+        "CreateTime",
+        "EndPointServiceId",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.owner),
+            1 => lenient::value(map, &mut self.user_uin),
+            2 => lenient::value(map, &mut self.description),
+            3 => lenient::value(map, &mut self.create_time),
+            4 => lenient::value(map, &mut self.end_point_service_id),
+            _ => Ok(()),
         }
     }
-    /// Sets `Owner`.
-    pub fn with_owner(mut self, owner: u64) -> Self {
-        self.owner = Some(owner);
-        self
+}
+
+impl<'de> Deserialize<'de> for VpcEndPointServiceUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `UserUin`.
-    pub fn with_user_uin(mut self, user_uin: impl Into<String>) -> Self {
-        self.user_uin = Some(user_uin.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, end_point_service_id: impl Into<String>) -> Self {
-        self.end_point_service_id = Some(end_point_service_id.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpcEndPointServiceUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpcEndPointServiceUser", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Owner", &self.owner)?;
+        fields.opt("UserUin", &self.user_uin)?;
+        fields.opt("Description", &self.description)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("EndPointServiceId", &self.end_point_service_id)?;
+        fields.end()
     }
 }
 
 /// VPC private IPv6 object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpcIpv6Address {
     /// `VPC` private `IPv6` address
     ///
     /// Example: `240d:a000:1058:7d04:0:2d73:9ea3:70a4`
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
     /// The `IPv6` `CIDR` belonging to the subnet.
     ///
     /// Example: `240d:a000:1058:7d04::/64`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// `IPv6` type.
     ///
     /// Example: `ENI`
-    #[serde(rename = "Ipv6AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
     /// `IPv6` application time.
     ///
     /// Example: `2020-06-08 10:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl VpcIpv6Address {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcIpv6Address {
-            ipv6_address: None,
-            cidr_block: None,
-            ipv6_address_type: None,
-            created_time: None,
+impl lenient::Reply for VpcIpv6Address {
+    const NAME: &'static str = "VpcIpv6Address";
+    const FIELDS: &'static [&'static str] = &[
+        "Ipv6Address",
+        "CidrBlock",
+        "Ipv6AddressType",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.ipv6_address),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::value(map, &mut self.ipv6_address_type),
+            3 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `Ipv6Address`.
-    pub fn with_ipv6_address(mut self, ipv6_address: impl Into<String>) -> Self {
-        self.ipv6_address = Some(ipv6_address.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpcIpv6Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `Ipv6AddressType`.
-    pub fn with_ipv6_address_type(mut self, ipv6_address_type: impl Into<String>) -> Self {
-        self.ipv6_address_type = Some(ipv6_address_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpcIpv6Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpcIpv6Address", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Ipv6Address", &self.ipv6_address)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("Ipv6AddressType", &self.ipv6_address_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// (Chinese only) 私有网络配额
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcLimit {
     /// (Chinese only) 私有网络配额描述
     ///
     /// Example: `vpc-max-enis`
-    #[serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")]
     pub limit_type: Option<String>,
     /// (Chinese only) 私有网络配额值
     ///
     /// Example: `1000`
-    #[serde(rename = "LimitValue", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit_value: Option<u64>,
 }
 
-impl VpcLimit {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcLimit {
-            limit_type: None,
-            limit_value: None,
+impl lenient::Reply for VpcLimit {
+    const NAME: &'static str = "VpcLimit";
+    const FIELDS: &'static [&'static str] = &[
+        "LimitType",
+        "LimitValue",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.limit_type),
+            1 => lenient::scalar(map, &mut self.limit_value),
+            _ => Ok(()),
         }
     }
-    /// Sets `LimitType`.
-    pub fn with_limit_type(mut self, limit_type: impl Into<String>) -> Self {
-        self.limit_type = Some(limit_type.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpcLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `LimitValue`.
-    pub fn with_limit_value(mut self, limit_value: u64) -> Self {
-        self.limit_value = Some(limit_value);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpcLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpcLimit", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("LimitType", &self.limit_type)?;
+        fields.opt("LimitValue", &self.limit_value)?;
+        fields.end()
     }
 }
 
 /// VPC private IP object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcPrivateIpAddress {
     /// `VPC` private `IP`.
     ///
     /// Example: `10.0.0.10`
-    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// The `CIDR` belonging to the subnet.
     ///
     /// Example: `10.0.0.0/24`
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Private `IP` type.
     ///
     /// Example: `ENI`
-    #[serde(rename = "PrivateIpAddressType", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address_type: Option<String>,
     /// `IP` application time.
     ///
     /// Example: `2020-06-06 10:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
 }
 
-impl VpcPrivateIpAddress {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcPrivateIpAddress {
-            private_ip_address: None,
-            cidr_block: None,
-            private_ip_address_type: None,
-            created_time: None,
+impl lenient::Reply for VpcPrivateIpAddress {
+    const NAME: &'static str = "VpcPrivateIpAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "PrivateIpAddress",
+        "CidrBlock",
+        "PrivateIpAddressType",
+        "CreatedTime",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.private_ip_address),
+            1 => lenient::value(map, &mut self.cidr_block),
+            2 => lenient::value(map, &mut self.private_ip_address_type),
+            3 => lenient::value(map, &mut self.created_time),
+            _ => Ok(()),
         }
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, private_ip_address: impl Into<String>) -> Self {
-        self.private_ip_address = Some(private_ip_address.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpcPrivateIpAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, cidr_block: impl Into<String>) -> Self {
-        self.cidr_block = Some(cidr_block.into());
-        self
-    }
-    /// Sets `PrivateIpAddressType`.
-    pub fn with_private_ip_address_type(mut self, private_ip_address_type: impl Into<String>) -> Self {
-        self.private_ip_address_type = Some(private_ip_address_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpcPrivateIpAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpcPrivateIpAddress", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("PrivateIpAddress", &self.private_ip_address)?;
+        fields.opt("CidrBlock", &self.cidr_block)?;
+        fields.opt("PrivateIpAddressType", &self.private_ip_address_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.end()
     }
 }
 
 /// Result of a VPC-related task
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VpcTaskResultDetailInfo {
     /// Resource ID
     /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// Example: `eni-olifj433`
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Status
     /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `SUCCESS`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
-impl VpcTaskResultDetailInfo {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpcTaskResultDetailInfo {
-            resource_id: None,
-            status: None,
+impl lenient::Reply for VpcTaskResultDetailInfo {
+    const NAME: &'static str = "VpcTaskResultDetailInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "Status",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.resource_id),
+            1 => lenient::value(map, &mut self.status),
+            _ => Ok(()),
         }
     }
-    /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpcTaskResultDetailInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpcTaskResultDetailInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpcTaskResultDetailInfo", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("ResourceId", &self.resource_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.end()
     }
 }
 
 /// VPN tunnel object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnConnection {
     /// Tunnel instance ID.
     ///
     /// Example: `vpnx-xxxxx`
-    #[serde(rename = "VpnConnectionId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// Tunnel name.
     ///
     /// Example: `vpn-con-01`
-    #[serde(rename = "VpnConnectionName", default, skip_serializing_if = "Option::is_none")]
     pub vpn_connection_name: Option<String>,
     /// VPC instance ID.
     ///
     /// Example: `vpc-xxxxx`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The ID of the VPN gateway instance.
     ///
     /// Example: `vpngw-xxxxx`
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// Customer gateway instance ID.
     ///
     /// Example: `cgw-xxxxx`
-    #[serde(rename = "CustomerGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// The pre-shared key.
     ///
     /// Example: `erxw1o931`
-    #[serde(rename = "PreShareKey", default, skip_serializing_if = "Option::is_none")]
     pub pre_share_key: Option<String>,
     /// Tunnel transmission protocol.
     ///
     /// Example: `IPSEC`
-    #[serde(rename = "VpnProto", default, skip_serializing_if = "Option::is_none")]
     pub vpn_proto: Option<String>,
     /// Tunnel encryption protocol.
     ///
     /// Example: `IKE`
-    #[serde(rename = "EncryptProto", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_proto: Option<String>,
     /// Route Type.
     ///
     /// Example: `StaticRoute`
-    #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
     /// Creation Time.
     ///
     /// Example: `0000-00-00 00:00:00`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Production status of the tunnel. PENDING: Creating; AVAILABLE: Running; DELETING: Deleting.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Connection status of the tunnel. AVAILABLE: Connected.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "NetStatus", default, skip_serializing_if = "Option::is_none")]
     pub net_status: Option<String>,
     /// SPD.
-    #[serde(rename = "SecurityPolicyDatabaseSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_policy_database_set: Vec<output::SecurityPolicyDatabase>,
     /// IKE options.
-    #[serde(rename = "IKEOptionsSpecification", default, skip_serializing_if = "Option::is_none")]
     pub ike_options_specification: Option<output::IkeOptionsSpecification>,
     /// IPSEC options.
-    #[serde(rename = "IPSECOptionsSpecification", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_options_specification: Option<output::IpsecOptionsSpecification>,
     /// Whether the health check is supported.
     ///
     /// Example: `false`
-    #[serde(rename = "EnableHealthCheck", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_health_check: Option<bool>,
     /// Local IP address for the health check
     ///
     /// Example: `0.0.0.0`
-    #[serde(rename = "HealthCheckLocalIp", default, skip_serializing_if = "Option::is_none")]
     pub health_check_local_ip: Option<String>,
     /// Peer IP address for the health check
     ///
     /// Example: `0.0.0.0`
-    #[serde(rename = "HealthCheckRemoteIp", default, skip_serializing_if = "Option::is_none")]
     pub health_check_remote_ip: Option<String>,
     /// Tunnel health check status. Valid values: AVAILABLE: healthy; UNAVAILABLE: unhealthy. This parameter will be returned only after health check is enabled.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "HealthCheckStatus", default, skip_serializing_if = "Option::is_none")]
     pub health_check_status: Option<String>,
     /// Whether to enable DPD. Values: `0` (Disable) and `1` (Enable)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
-    #[serde(rename = "DpdEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dpd_enable: Option<i64>,
     /// DPD timeout period.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `30`
-    #[serde(rename = "DpdTimeout", default, skip_serializing_if = "Option::is_none")]
     pub dpd_timeout: Option<String>,
     /// The action to take in case of DPD timeout. Values: `clear` (Disconnect) and `restart` (retry). This parameter only takes effect when `DpdEnable` is set to `1`.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `clear`
-    #[serde(rename = "DpdAction", default, skip_serializing_if = "Option::is_none")]
     pub dpd_action: Option<String>,
     /// Array of tag key-value pairs
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// Negotiation type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `flowTrigger`
-    #[serde(rename = "NegotiationType", default, skip_serializing_if = "Option::is_none")]
     pub negotiation_type: Option<String>,
     /// (Chinese only)
     ///
     /// Bgp配置信息
-    #[serde(rename = "BgpConfig", default, skip_serializing_if = "Option::is_none")]
     pub bgp_config: Option<output::BgpConfigAndAsn>,
     /// (Chinese only)
     ///
     /// Nqa配置信息
-    #[serde(rename = "HealthCheckConfig", default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<output::HealthCheckConfig>,
 }
 
-impl VpnConnection {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpnConnection {
-            vpn_connection_id: None,
-            vpn_connection_name: None,
-            vpc_id: None,
-            vpn_gateway_id: None,
-            customer_gateway_id: None,
-            pre_share_key: None,
-            vpn_proto: None,
-            encrypt_proto: None,
-            route_type: None,
-            created_time: None,
-            state: None,
-            net_status: None,
-            security_policy_database_set: Vec::new(),
-            ike_options_specification: None,
-            ipsec_options_specification: None,
-            enable_health_check: None,
-            health_check_local_ip: None,
-            health_check_remote_ip: None,
-            health_check_status: None,
-            dpd_enable: None,
-            dpd_timeout: None,
-            dpd_action: None,
-            tag_set: Vec::new(),
-            negotiation_type: None,
-            bgp_config: None,
-            health_check_config: None,
+impl lenient::Reply for VpnConnection {
+    const NAME: &'static str = "VpnConnection";
+    const FIELDS: &'static [&'static str] = &[
+        "VpnConnectionId",
+        "VpnConnectionName",
+        "VpcId",
+        "VpnGatewayId",
+        "CustomerGatewayId",
+        "PreShareKey",
+        "VpnProto",
+        "EncryptProto",
+        "RouteType",
+        "CreatedTime",
+        "State",
+        "NetStatus",
+        "SecurityPolicyDatabaseSet",
+        "IKEOptionsSpecification",
+        "IPSECOptionsSpecification",
+        "EnableHealthCheck",
+        "HealthCheckLocalIp",
+        "HealthCheckRemoteIp",
+        "HealthCheckStatus",
+        "DpdEnable",
+        "DpdTimeout",
+        "DpdAction",
+        "TagSet",
+        "NegotiationType",
+        "BgpConfig",
+        "HealthCheckConfig",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpn_connection_id),
+            1 => lenient::value(map, &mut self.vpn_connection_name),
+            2 => lenient::value(map, &mut self.vpc_id),
+            3 => lenient::value(map, &mut self.vpn_gateway_id),
+            4 => lenient::value(map, &mut self.customer_gateway_id),
+            5 => lenient::value(map, &mut self.pre_share_key),
+            6 => lenient::value(map, &mut self.vpn_proto),
+            7 => lenient::value(map, &mut self.encrypt_proto),
+            8 => lenient::value(map, &mut self.route_type),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::value(map, &mut self.state),
+            11 => lenient::value(map, &mut self.net_status),
+            12 => lenient::list(map, &mut self.security_policy_database_set),
+            13 => lenient::value(map, &mut self.ike_options_specification),
+            14 => lenient::value(map, &mut self.ipsec_options_specification),
+            15 => lenient::scalar(map, &mut self.enable_health_check),
+            16 => lenient::value(map, &mut self.health_check_local_ip),
+            17 => lenient::value(map, &mut self.health_check_remote_ip),
+            18 => lenient::value(map, &mut self.health_check_status),
+            19 => lenient::scalar(map, &mut self.dpd_enable),
+            20 => lenient::value(map, &mut self.dpd_timeout),
+            21 => lenient::value(map, &mut self.dpd_action),
+            22 => lenient::list(map, &mut self.tag_set),
+            23 => lenient::value(map, &mut self.negotiation_type),
+            24 => lenient::value(map, &mut self.bgp_config),
+            25 => lenient::value(map, &mut self.health_check_config),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpnConnectionId`.
-    pub fn with_vpn_connection_id(mut self, vpn_connection_id: impl Into<String>) -> Self {
-        self.vpn_connection_id = Some(vpn_connection_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpnConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpnConnectionName`.
-    pub fn with_vpn_connection_name(mut self, vpn_connection_name: impl Into<String>) -> Self {
-        self.vpn_connection_name = Some(vpn_connection_name.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, vpn_gateway_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id = Some(vpn_gateway_id.into());
-        self
-    }
-    /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, customer_gateway_id: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(customer_gateway_id.into());
-        self
-    }
-    /// Sets `PreShareKey`.
-    pub fn with_pre_share_key(mut self, pre_share_key: impl Into<String>) -> Self {
-        self.pre_share_key = Some(pre_share_key.into());
-        self
-    }
-    /// Sets `VpnProto`.
-    pub fn with_vpn_proto(mut self, vpn_proto: impl Into<String>) -> Self {
-        self.vpn_proto = Some(vpn_proto.into());
-        self
-    }
-    /// Sets `EncryptProto`.
-    pub fn with_encrypt_proto(mut self, encrypt_proto: impl Into<String>) -> Self {
-        self.encrypt_proto = Some(encrypt_proto.into());
-        self
-    }
-    /// Sets `RouteType`.
-    pub fn with_route_type(mut self, route_type: impl Into<String>) -> Self {
-        self.route_type = Some(route_type.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `NetStatus`.
-    pub fn with_net_status(mut self, net_status: impl Into<String>) -> Self {
-        self.net_status = Some(net_status.into());
-        self
-    }
-    /// Sets `SecurityPolicyDatabaseSet`.
-    pub fn with_security_policy_database_set(mut self, security_policy_database_set: impl IntoIterator<Item = output::SecurityPolicyDatabase>) -> Self {
-        self.security_policy_database_set = security_policy_database_set.into_iter().collect();
-        self
-    }
-    /// Sets `IKEOptionsSpecification`.
-    pub fn with_ike_options_specification(mut self, ike_options_specification: output::IkeOptionsSpecification) -> Self {
-        self.ike_options_specification = Some(ike_options_specification);
-        self
-    }
-    /// Sets `IPSECOptionsSpecification`.
-    pub fn with_ipsec_options_specification(mut self, ipsec_options_specification: output::IpsecOptionsSpecification) -> Self {
-        self.ipsec_options_specification = Some(ipsec_options_specification);
-        self
-    }
-    /// Sets `EnableHealthCheck`.
-    pub fn with_enable_health_check(mut self, enable_health_check: bool) -> Self {
-        self.enable_health_check = Some(enable_health_check);
-        self
-    }
-    /// Sets `HealthCheckLocalIp`.
-    pub fn with_health_check_local_ip(mut self, health_check_local_ip: impl Into<String>) -> Self {
-        self.health_check_local_ip = Some(health_check_local_ip.into());
-        self
-    }
-    /// Sets `HealthCheckRemoteIp`.
-    pub fn with_health_check_remote_ip(mut self, health_check_remote_ip: impl Into<String>) -> Self {
-        self.health_check_remote_ip = Some(health_check_remote_ip.into());
-        self
-    }
-    /// Sets `HealthCheckStatus`.
-    pub fn with_health_check_status(mut self, health_check_status: impl Into<String>) -> Self {
-        self.health_check_status = Some(health_check_status.into());
-        self
-    }
-    /// Sets `DpdEnable`.
-    pub fn with_dpd_enable(mut self, dpd_enable: i64) -> Self {
-        self.dpd_enable = Some(dpd_enable);
-        self
-    }
-    /// Sets `DpdTimeout`.
-    pub fn with_dpd_timeout(mut self, dpd_timeout: impl Into<String>) -> Self {
-        self.dpd_timeout = Some(dpd_timeout.into());
-        self
-    }
-    /// Sets `DpdAction`.
-    pub fn with_dpd_action(mut self, dpd_action: impl Into<String>) -> Self {
-        self.dpd_action = Some(dpd_action.into());
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `NegotiationType`.
-    pub fn with_negotiation_type(mut self, negotiation_type: impl Into<String>) -> Self {
-        self.negotiation_type = Some(negotiation_type.into());
-        self
-    }
-    /// Sets `BgpConfig`.
-    pub fn with_bgp_config(mut self, bgp_config: output::BgpConfigAndAsn) -> Self {
-        self.bgp_config = Some(bgp_config);
-        self
-    }
-    /// Sets `HealthCheckConfig`.
-    pub fn with_health_check_config(mut self, health_check_config: output::HealthCheckConfig) -> Self {
-        self.health_check_config = Some(health_check_config);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpnConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpnConnection", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpnConnectionId", &self.vpn_connection_id)?;
+        fields.opt("VpnConnectionName", &self.vpn_connection_name)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpnGatewayId", &self.vpn_gateway_id)?;
+        fields.opt("CustomerGatewayId", &self.customer_gateway_id)?;
+        fields.opt("PreShareKey", &self.pre_share_key)?;
+        fields.opt("VpnProto", &self.vpn_proto)?;
+        fields.opt("EncryptProto", &self.encrypt_proto)?;
+        fields.opt("RouteType", &self.route_type)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("NetStatus", &self.net_status)?;
+        fields.list("SecurityPolicyDatabaseSet", &self.security_policy_database_set)?;
+        fields.opt("IKEOptionsSpecification", &self.ike_options_specification)?;
+        fields.opt("IPSECOptionsSpecification", &self.ipsec_options_specification)?;
+        fields.opt("EnableHealthCheck", &self.enable_health_check)?;
+        fields.opt("HealthCheckLocalIp", &self.health_check_local_ip)?;
+        fields.opt("HealthCheckRemoteIp", &self.health_check_remote_ip)?;
+        fields.opt("HealthCheckStatus", &self.health_check_status)?;
+        fields.opt("DpdEnable", &self.dpd_enable)?;
+        fields.opt("DpdTimeout", &self.dpd_timeout)?;
+        fields.opt("DpdAction", &self.dpd_action)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("NegotiationType", &self.negotiation_type)?;
+        fields.opt("BgpConfig", &self.bgp_config)?;
+        fields.opt("HealthCheckConfig", &self.health_check_config)?;
+        fields.end()
     }
 }
 
 /// VPN gateway object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnGateway {
     /// Gateway instance ID.
     ///
     /// Example: `vpngw-az2xuzp5`
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// VPC instance ID.
     ///
     /// Example: `vpc-qqa5rnd5`
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Gateway instance name.
     ///
     /// Example: `test-gateway`
-    #[serde(rename = "VpnGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_name: Option<String>,
     /// Gateway instance type. Valid values: 'IPSEC', 'SSL', and 'CCN'.
     ///
     /// Example: `IPSEC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Gateway instance status. 'PENDING': Creating; 'DELETING': Deleting; 'AVAILABLE': Running.
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Gateway public IP.
     ///
     /// Example: `139.124.3.2`
-    #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Gateway renewal type: 'NOTIFY_AND_MANUAL_RENEW': Manual renewal. 'NOTIFY_AND_AUTO_RENEW': Automatic renewal. 'NOT_NOTIFY_AND_NOT_RENEW': No renewal after expiration.
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// Gateway billing type: POSTPAID_BY_HOUR: Postpaid by hour; PREPAID: Prepaid.
     ///
     /// Example: `POSTPAID_BY_HOUR`
-    #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Outbound bandwidth of gateway.
     ///
     /// Example: `5`
-    #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<u64>,
     /// Creation Time.
     ///
     /// Example: `2021-04-25 17:14:34`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Expiration time of the prepaid gateway.
     ///
     /// Example: `2021-04-25 17:14:34`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// Whether the public IP is blocked.
     ///
     /// Example: `false`
-    #[serde(rename = "IsAddressBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_address_blocked: Option<bool>,
     /// Change of billing method. PREPAID_TO_POSTPAID: Yearly/monthly subscription prepaid to postpaid by hour.
     ///
     /// Example: `PREPAID_TO_POSTPAID`
-    #[serde(rename = "NewPurchasePlan", default, skip_serializing_if = "Option::is_none")]
     pub new_purchase_plan: Option<String>,
     /// Gateway billing status. PROTECTIVELY_ISOLATED: Instance is isolated; NORMAL: Normal.
     ///
     /// Example: `PROTECTIVELY_ISOLATED`
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
     /// The availability zone, such as `ap-guangzhou-2`
     ///
     /// Example: `ap-guangzhou-2`
-    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Gateway bandwidth quota information.
-    #[serde(rename = "VpnGatewayQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub vpn_gateway_quota_set: Vec<output::VpnGatewayQuota>,
     /// Gateway instance version.
     ///
     /// Example: `1.0`
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// CCN instance ID when the value of Type is CCN.
     ///
     /// Example: `ccn-gree226l`
-    #[serde(rename = "NetworkInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub network_instance_id: Option<String>,
     /// CDC instance ID
     ///
     /// Example: `cluster-gbo27yc4`
-    #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// Maximum number of connected clients allowed for the SSL VPN gateway.
     ///
     /// Example: `5`
-    #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_connection: Option<u64>,
     /// Bgp ASN
     ///
     /// Example: `61413`
-    #[serde(rename = "BgpAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<u64>,
     /// (Chinese only)
     ///
     /// 标签列表
-    #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
     /// (Chinese only)
     ///
     /// 私网VPN标识
     ///
     /// Example: `false`
-    #[serde(rename = "IsPrivate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
 }
 
-impl VpnGateway {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpnGateway {
-            vpn_gateway_id: None,
-            vpc_id: None,
-            vpn_gateway_name: None,
-            type_: None,
-            state: None,
-            public_ip_address: None,
-            renew_flag: None,
-            instance_charge_type: None,
-            internet_max_bandwidth_out: None,
-            created_time: None,
-            expired_time: None,
-            is_address_blocked: None,
-            new_purchase_plan: None,
-            restrict_state: None,
-            zone: None,
-            vpn_gateway_quota_set: Vec::new(),
-            version: None,
-            network_instance_id: None,
-            cdc_id: None,
-            max_connection: None,
-            bgp_asn: None,
-            tag_set: Vec::new(),
-            is_private: None,
+impl lenient::Reply for VpnGateway {
+    const NAME: &'static str = "VpnGateway";
+    const FIELDS: &'static [&'static str] = &[
+        "VpnGatewayId",
+        "VpcId",
+        "VpnGatewayName",
+        "Type",
+        "State",
+        "PublicIpAddress",
+        "RenewFlag",
+        "InstanceChargeType",
+        "InternetMaxBandwidthOut",
+        "CreatedTime",
+        "ExpiredTime",
+        "IsAddressBlocked",
+        "NewPurchasePlan",
+        "RestrictState",
+        "Zone",
+        "VpnGatewayQuotaSet",
+        "Version",
+        "NetworkInstanceId",
+        "CdcId",
+        "MaxConnection",
+        "BgpAsn",
+        "TagSet",
+        "IsPrivate",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.vpn_gateway_id),
+            1 => lenient::value(map, &mut self.vpc_id),
+            2 => lenient::value(map, &mut self.vpn_gateway_name),
+            3 => lenient::value(map, &mut self.type_),
+            4 => lenient::value(map, &mut self.state),
+            5 => lenient::value(map, &mut self.public_ip_address),
+            6 => lenient::value(map, &mut self.renew_flag),
+            7 => lenient::value(map, &mut self.instance_charge_type),
+            8 => lenient::scalar(map, &mut self.internet_max_bandwidth_out),
+            9 => lenient::value(map, &mut self.created_time),
+            10 => lenient::value(map, &mut self.expired_time),
+            11 => lenient::scalar(map, &mut self.is_address_blocked),
+            12 => lenient::value(map, &mut self.new_purchase_plan),
+            13 => lenient::value(map, &mut self.restrict_state),
+            14 => lenient::value(map, &mut self.zone),
+            15 => lenient::list(map, &mut self.vpn_gateway_quota_set),
+            16 => lenient::value(map, &mut self.version),
+            17 => lenient::value(map, &mut self.network_instance_id),
+            18 => lenient::value(map, &mut self.cdc_id),
+            19 => lenient::scalar(map, &mut self.max_connection),
+            20 => lenient::scalar(map, &mut self.bgp_asn),
+            21 => lenient::list(map, &mut self.tag_set),
+            22 => lenient::scalar(map, &mut self.is_private),
+            _ => Ok(()),
         }
     }
-    /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, vpn_gateway_id: impl Into<String>) -> Self {
-        self.vpn_gateway_id = Some(vpn_gateway_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpnGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
-        self.vpc_id = Some(vpc_id.into());
-        self
-    }
-    /// Sets `VpnGatewayName`.
-    pub fn with_vpn_gateway_name(mut self, vpn_gateway_name: impl Into<String>) -> Self {
-        self.vpn_gateway_name = Some(vpn_gateway_name.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, public_ip_address: impl Into<String>) -> Self {
-        self.public_ip_address = Some(public_ip_address.into());
-        self
-    }
-    /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, renew_flag: impl Into<String>) -> Self {
-        self.renew_flag = Some(renew_flag.into());
-        self
-    }
-    /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
-        self.instance_charge_type = Some(instance_charge_type.into());
-        self
-    }
-    /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, created_time: impl Into<String>) -> Self {
-        self.created_time = Some(created_time.into());
-        self
-    }
-    /// Sets `ExpiredTime`.
-    pub fn with_expired_time(mut self, expired_time: impl Into<String>) -> Self {
-        self.expired_time = Some(expired_time.into());
-        self
-    }
-    /// Sets `IsAddressBlocked`.
-    pub fn with_is_address_blocked(mut self, is_address_blocked: bool) -> Self {
-        self.is_address_blocked = Some(is_address_blocked);
-        self
-    }
-    /// Sets `NewPurchasePlan`.
-    pub fn with_new_purchase_plan(mut self, new_purchase_plan: impl Into<String>) -> Self {
-        self.new_purchase_plan = Some(new_purchase_plan.into());
-        self
-    }
-    /// Sets `RestrictState`.
-    pub fn with_restrict_state(mut self, restrict_state: impl Into<String>) -> Self {
-        self.restrict_state = Some(restrict_state.into());
-        self
-    }
-    /// Sets `Zone`.
-    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-    /// Sets `VpnGatewayQuotaSet`.
-    pub fn with_vpn_gateway_quota_set(mut self, vpn_gateway_quota_set: impl IntoIterator<Item = output::VpnGatewayQuota>) -> Self {
-        self.vpn_gateway_quota_set = vpn_gateway_quota_set.into_iter().collect();
-        self
-    }
-    /// Sets `Version`.
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `NetworkInstanceId`.
-    pub fn with_network_instance_id(mut self, network_instance_id: impl Into<String>) -> Self {
-        self.network_instance_id = Some(network_instance_id.into());
-        self
-    }
-    /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, cdc_id: impl Into<String>) -> Self {
-        self.cdc_id = Some(cdc_id.into());
-        self
-    }
-    /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, max_connection: u64) -> Self {
-        self.max_connection = Some(max_connection);
-        self
-    }
-    /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, bgp_asn: u64) -> Self {
-        self.bgp_asn = Some(bgp_asn);
-        self
-    }
-    /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, tag_set: impl IntoIterator<Item = output::Tag>) -> Self {
-        self.tag_set = tag_set.into_iter().collect();
-        self
-    }
-    /// Sets `IsPrivate`.
-    pub fn with_is_private(mut self, is_private: bool) -> Self {
-        self.is_private = Some(is_private);
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpnGateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpnGateway", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("VpnGatewayId", &self.vpn_gateway_id)?;
+        fields.opt("VpcId", &self.vpc_id)?;
+        fields.opt("VpnGatewayName", &self.vpn_gateway_name)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("State", &self.state)?;
+        fields.opt("PublicIpAddress", &self.public_ip_address)?;
+        fields.opt("RenewFlag", &self.renew_flag)?;
+        fields.opt("InstanceChargeType", &self.instance_charge_type)?;
+        fields.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        fields.opt("CreatedTime", &self.created_time)?;
+        fields.opt("ExpiredTime", &self.expired_time)?;
+        fields.opt("IsAddressBlocked", &self.is_address_blocked)?;
+        fields.opt("NewPurchasePlan", &self.new_purchase_plan)?;
+        fields.opt("RestrictState", &self.restrict_state)?;
+        fields.opt("Zone", &self.zone)?;
+        fields.list("VpnGatewayQuotaSet", &self.vpn_gateway_quota_set)?;
+        fields.opt("Version", &self.version)?;
+        fields.opt("NetworkInstanceId", &self.network_instance_id)?;
+        fields.opt("CdcId", &self.cdc_id)?;
+        fields.opt("MaxConnection", &self.max_connection)?;
+        fields.opt("BgpAsn", &self.bgp_asn)?;
+        fields.list("TagSet", &self.tag_set)?;
+        fields.opt("IsPrivate", &self.is_private)?;
+        fields.end()
     }
 }
 
 /// VPN gateway quota object
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnGatewayQuota {
     /// The bandwidth quota.
     ///
     /// Example: `5`
-    #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
     /// The bandwidth quota name in Chinese.
     ///
     /// Example: `微小型`
-    #[serde(rename = "Cname", default, skip_serializing_if = "Option::is_none")]
     pub cname: Option<String>,
     /// The bandwidth quota name in English.
     ///
     /// Example: `mini`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// (Chinese only)
     ///
     /// SSL 连接数可选配额
     ///
     /// Example: `[5,10,20,50,100]`
-    #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub max_connection: Vec<u64>,
 }
 
-impl VpnGatewayQuota {
-    /// With every field unset.
-    pub fn new() -> Self {
-        VpnGatewayQuota {
-            bandwidth: None,
-            cname: None,
-            name: None,
-            max_connection: Vec::new(),
+impl lenient::Reply for VpnGatewayQuota {
+    const NAME: &'static str = "VpnGatewayQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "Bandwidth",
+        "Cname",
+        "Name",
+        "MaxConnection",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::scalar(map, &mut self.bandwidth),
+            1 => lenient::value(map, &mut self.cname),
+            2 => lenient::value(map, &mut self.name),
+            3 => lenient::scalars(map, &mut self.max_connection),
+            _ => Ok(()),
         }
     }
-    /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, bandwidth: u64) -> Self {
-        self.bandwidth = Some(bandwidth);
-        self
+}
+
+impl<'de> Deserialize<'de> for VpnGatewayQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Cname`.
-    pub fn with_cname(mut self, cname: impl Into<String>) -> Self {
-        self.cname = Some(cname.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, max_connection: impl IntoIterator<Item = u64>) -> Self {
-        self.max_connection = max_connection.into_iter().collect();
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpnGatewayQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpnGatewayQuota", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("Bandwidth", &self.bandwidth)?;
+        fields.opt("Cname", &self.cname)?;
+        fields.opt("Name", &self.name)?;
+        fields.list("MaxConnection", &self.max_connection)?;
+        fields.end()
     }
 }
 
 /// Destination routes of a VPN gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpnGatewayRoute {
     /// Destination IDC IP range
     ///
     /// Required. Example: `10.0.0.0/16`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// Next hop type (type of the associated instance). Valid values: `VPNCONN` (VPN tunnel) and `CCN` (CCN instance)
     ///
     /// Required. Example: `VPNCONN`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance ID of the next hop
     ///
     /// Required. Example: `vpc-awd131ca`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Priority. Valid values: `0` and `100`
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Status. Valid values: `ENABLE` and `DISABLE`
     ///
     /// Required. Example: `ENABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Route ID
     ///
     /// Example: `vpnr-u2c2cfz8`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// Route type. Valid values: `VPC`, `CCN` (CCN-propagated route), `Static`, and `BGP`.
     ///
     /// Example: `VPC`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The creation time.
     ///
     /// Example: `2023-10-09 18:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// The update time.
     ///
     /// Example: `2023-10-09 18:00:00`
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// (Chinese only) 路由备注
     ///
     /// Example: `route-1`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl VpnGatewayRoute {
-    /// With the fields a request must carry.
-    pub fn new(destination_cidr_block: impl Into<String>, instance_type: impl Into<String>, instance_id: impl Into<String>, priority: i64, status: impl Into<String>) -> Self {
-        VpnGatewayRoute {
-            destination_cidr_block: Some(destination_cidr_block.into()),
-            instance_type: Some(instance_type.into()),
-            instance_id: Some(instance_id.into()),
-            priority: Some(priority),
-            status: Some(status.into()),
-            route_id: None,
-            type_: None,
-            create_time: None,
-            update_time: None,
-            description: None,
+impl lenient::Reply for VpnGatewayRoute {
+    const NAME: &'static str = "VpnGatewayRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "DestinationCidrBlock",
+        "InstanceType",
+        "InstanceId",
+        "Priority",
+        "Status",
+        "RouteId",
+        "Type",
+        "CreateTime",
+        "UpdateTime",
+        "Description",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.destination_cidr_block),
+            1 => lenient::value(map, &mut self.instance_type),
+            2 => lenient::value(map, &mut self.instance_id),
+            3 => lenient::scalar(map, &mut self.priority),
+            4 => lenient::value(map, &mut self.status),
+            5 => lenient::value(map, &mut self.route_id),
+            6 => lenient::value(map, &mut self.type_),
+            7 => lenient::value(map, &mut self.create_time),
+            8 => lenient::value(map, &mut self.update_time),
+            9 => lenient::value(map, &mut self.description),
+            _ => Ok(()),
         }
     }
-    /// Sets `RouteId`.
-    pub fn with_route_id(mut self, route_id: impl Into<String>) -> Self {
-        self.route_id = Some(route_id.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpnGatewayRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `Type`.
-    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
-        self
-    }
-    /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-    /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpnGatewayRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpnGatewayRoute", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.opt("InstanceType", &self.instance_type)?;
+        fields.opt("InstanceId", &self.instance_id)?;
+        fields.opt("Priority", &self.priority)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("Type", &self.type_)?;
+        fields.opt("CreateTime", &self.create_time)?;
+        fields.opt("UpdateTime", &self.update_time)?;
+        fields.opt("Description", &self.description)?;
+        fields.end()
     }
 }
 
 /// Information on VPN gateway-based CCN routes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VpngwCcnRoutes {
     /// Route ID
     ///
     /// Required. Example: `vpnr-awda31c1`
-    #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// Enable the route or not
     /// ENABLE: enable the route
     /// DISABLE: do not enable the route
     ///
     /// Example: `ENABLE`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Route CIDR block
     ///
     /// Example: `10.0.0.0/16`
-    #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
 }
 
-impl VpngwCcnRoutes {
-    /// With the fields a request must carry.
-    pub fn new(route_id: impl Into<String>) -> Self {
-        VpngwCcnRoutes {
-            route_id: Some(route_id.into()),
-            status: None,
-            destination_cidr_block: None,
+impl lenient::Reply for VpngwCcnRoutes {
+    const NAME: &'static str = "VpngwCcnRoutes";
+    const FIELDS: &'static [&'static str] = &[
+        "RouteId",
+        "Status",
+        "DestinationCidrBlock",
+    ];
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => lenient::value(map, &mut self.route_id),
+            1 => lenient::value(map, &mut self.status),
+            2 => lenient::value(map, &mut self.destination_cidr_block),
+            _ => Ok(()),
         }
     }
-    /// Sets `Status`.
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+}
+
+impl<'de> Deserialize<'de> for VpngwCcnRoutes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::deserialize(deserializer)
     }
-    /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, destination_cidr_block: impl Into<String>) -> Self {
-        self.destination_cidr_block = Some(destination_cidr_block.into());
-        self
+}
+
+#[cfg(feature = "json")]
+impl serde::Serialize for VpngwCcnRoutes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = lenient::fields(serializer, "VpngwCcnRoutes", <Self as lenient::Reply>::FIELDS.len())?;
+        fields.opt("RouteId", &self.route_id)?;
+        fields.opt("Status", &self.status)?;
+        fields.opt("DestinationCidrBlock", &self.destination_cidr_block)?;
+        fields.end()
     }
 }

@@ -34,6 +34,7 @@ impl Client {
     /// Pages through [`Client::describe_address_template_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_address_template_groups_paginator(
         &self,
         request: DescribeAddressTemplateGroupsRequest,
@@ -82,6 +83,7 @@ impl Client {
     /// Pages through [`Client::describe_address_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_address_templates_paginator(
         &self,
         request: DescribeAddressTemplatesRequest,
@@ -127,6 +129,7 @@ impl Client {
     /// Pages through [`Client::describe_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_addresses_paginator(
         &self,
         request: DescribeAddressesRequest,
@@ -172,6 +175,7 @@ impl Client {
     /// Pages through [`Client::describe_assistant_cidr`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_assistant_cidr_paginator(
         &self,
         request: DescribeAssistantCidrRequest,
@@ -217,6 +221,7 @@ impl Client {
     /// Pages through [`Client::describe_bandwidth_package_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_bandwidth_package_resources_paginator(
         &self,
         request: DescribeBandwidthPackageResourcesRequest,
@@ -265,6 +270,7 @@ impl Client {
     /// Pages through [`Client::describe_bandwidth_packages`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_bandwidth_packages_paginator(
         &self,
         request: DescribeBandwidthPackagesRequest,
@@ -310,6 +316,7 @@ impl Client {
     /// Pages through [`Client::describe_ccn_attached_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ccn_attached_instances_paginator(
         &self,
         request: DescribeCcnAttachedInstancesRequest,
@@ -358,6 +365,7 @@ impl Client {
     /// Pages through [`Client::describe_ccn_policy_based_routing_next_hop`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ccn_policy_based_routing_next_hop_paginator(
         &self,
         request: DescribeCcnPolicyBasedRoutingNextHopRequest,
@@ -408,6 +416,7 @@ impl Client {
     /// Pages through [`Client::describe_ccn_policy_based_routing_rule`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ccn_policy_based_routing_rule_paginator(
         &self,
         request: DescribeCcnPolicyBasedRoutingRuleRequest,
@@ -458,6 +467,7 @@ impl Client {
     /// Pages through [`Client::describe_ccn_route_tables`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ccn_route_tables_paginator(
         &self,
         request: DescribeCcnRouteTablesRequest,
@@ -503,6 +513,7 @@ impl Client {
     /// Pages through [`Client::describe_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ccn_routes_paginator(
         &self,
         request: DescribeCcnRoutesRequest,
@@ -548,6 +559,7 @@ impl Client {
     /// Pages through [`Client::describe_ccns`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ccns_paginator(
         &self,
         request: DescribeCcnsRequest,
@@ -593,6 +605,7 @@ impl Client {
     /// Pages through [`Client::describe_classic_link_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_classic_link_instances_paginator(
         &self,
         request: DescribeClassicLinkInstancesRequest,
@@ -641,6 +654,7 @@ impl Client {
     /// Pages through [`Client::describe_cross_border_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_cross_border_ccn_region_bandwidth_limits_paginator(
         &self,
         request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
@@ -693,6 +707,7 @@ impl Client {
     /// Pages through [`Client::describe_cross_border_compliance`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_cross_border_compliance_paginator(
         &self,
         request: DescribeCrossBorderComplianceRequest,
@@ -741,6 +756,7 @@ impl Client {
     /// Pages through [`Client::describe_customer_gateways`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_customer_gateways_paginator(
         &self,
         request: DescribeCustomerGatewaysRequest,
@@ -786,6 +802,7 @@ impl Client {
     /// Pages through [`Client::describe_dhcp_ips`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_dhcp_ips_paginator(
         &self,
         request: DescribeDhcpIpsRequest,
@@ -831,6 +848,7 @@ impl Client {
     /// Pages through [`Client::describe_direct_connect_gateway_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_direct_connect_gateway_ccn_routes_paginator(
         &self,
         request: DescribeDirectConnectGatewayCcnRoutesRequest,
@@ -881,6 +899,7 @@ impl Client {
     /// Pages through [`Client::describe_direct_connect_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_direct_connect_gateways_paginator(
         &self,
         request: DescribeDirectConnectGatewaysRequest,
@@ -929,6 +948,7 @@ impl Client {
     /// Pages through [`Client::describe_gateway_flow_monitor_detail`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_gateway_flow_monitor_detail_paginator(
         &self,
         request: DescribeGatewayFlowMonitorDetailRequest,
@@ -977,6 +997,7 @@ impl Client {
     /// Pages through [`Client::describe_gateway_flow_qos`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_gateway_flow_qos_paginator(
         &self,
         request: DescribeGatewayFlowQosRequest,
@@ -1022,6 +1043,7 @@ impl Client {
     /// Pages through [`Client::describe_global_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_global_routes_paginator(
         &self,
         request: DescribeGlobalRoutesRequest,
@@ -1067,6 +1089,7 @@ impl Client {
     /// Pages through [`Client::describe_ha_vips`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ha_vips_paginator(
         &self,
         request: DescribeHaVipsRequest,
@@ -1112,6 +1135,7 @@ impl Client {
     /// Pages through [`Client::describe_high_priority_route_tables`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_high_priority_route_tables_paginator(
         &self,
         request: DescribeHighPriorityRouteTablesRequest,
@@ -1160,6 +1184,7 @@ impl Client {
     /// Pages through [`Client::describe_high_priority_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_high_priority_routes_paginator(
         &self,
         request: DescribeHighPriorityRoutesRequest,
@@ -1208,6 +1233,7 @@ impl Client {
     /// Pages through [`Client::describe_ipv6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ipv6_addresses_paginator(
         &self,
         request: DescribeIpv6AddressesRequest,
@@ -1253,6 +1279,7 @@ impl Client {
     /// Pages through [`Client::describe_ip6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ip6_addresses_paginator(
         &self,
         request: DescribeIp6AddressesRequest,
@@ -1298,6 +1325,7 @@ impl Client {
     /// Pages through [`Client::describe_ip6_translators`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_ip6_translators_paginator(
         &self,
         request: DescribeIp6TranslatorsRequest,
@@ -1343,6 +1371,7 @@ impl Client {
     /// Pages through [`Client::describe_local_gateway`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_local_gateway_paginator(
         &self,
         request: DescribeLocalGatewayRequest,
@@ -1388,6 +1417,7 @@ impl Client {
     /// Pages through [`Client::describe_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_nat_gateway_destination_ip_port_translation_nat_rules_paginator(
         &self,
         request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
@@ -1442,6 +1472,7 @@ impl Client {
     /// Pages through [`Client::describe_nat_gateway_source_ip_translation_nat_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_nat_gateway_source_ip_translation_nat_rules_paginator(
         &self,
         request: DescribeNatGatewaySourceIpTranslationNatRulesRequest,
@@ -1494,6 +1525,7 @@ impl Client {
     /// Pages through [`Client::describe_nat_gateways`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_nat_gateways_paginator(
         &self,
         request: DescribeNatGatewaysRequest,
@@ -1539,6 +1571,7 @@ impl Client {
     /// Pages through [`Client::describe_net_detect_states`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_net_detect_states_paginator(
         &self,
         request: DescribeNetDetectStatesRequest,
@@ -1584,6 +1617,7 @@ impl Client {
     /// Pages through [`Client::describe_net_detects`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_net_detects_paginator(
         &self,
         request: DescribeNetDetectsRequest,
@@ -1629,6 +1663,7 @@ impl Client {
     /// Pages through [`Client::describe_network_acl_quintuple_entries`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_network_acl_quintuple_entries_paginator(
         &self,
         request: DescribeNetworkAclQuintupleEntriesRequest,
@@ -1679,6 +1714,7 @@ impl Client {
     /// Pages through [`Client::describe_network_acls`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_network_acls_paginator(
         &self,
         request: DescribeNetworkAclsRequest,
@@ -1724,6 +1760,7 @@ impl Client {
     /// Pages through [`Client::describe_network_interfaces`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_network_interfaces_paginator(
         &self,
         request: DescribeNetworkInterfacesRequest,
@@ -1770,6 +1807,7 @@ impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules_paginator(
         &self,
         request: DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
@@ -1824,6 +1862,7 @@ impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_private_nat_gateway_limits_paginator(
         &self,
         request: DescribePrivateNatGatewayLimitsRequest,
@@ -1872,6 +1911,7 @@ impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_translation_acl_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_private_nat_gateway_translation_acl_rules_paginator(
         &self,
         request: DescribePrivateNatGatewayTranslationAclRulesRequest,
@@ -1924,6 +1964,7 @@ impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_private_nat_gateway_translation_nat_rules_paginator(
         &self,
         request: DescribePrivateNatGatewayTranslationNatRulesRequest,
@@ -1976,6 +2017,7 @@ impl Client {
     /// Pages through [`Client::describe_private_nat_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_private_nat_gateways_paginator(
         &self,
         request: DescribePrivateNatGatewaysRequest,
@@ -2024,6 +2066,7 @@ impl Client {
     /// Pages through [`Client::describe_reserve_ip_addresses`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_reserve_ip_addresses_paginator(
         &self,
         request: DescribeReserveIpAddressesRequest,
@@ -2072,6 +2115,7 @@ impl Client {
     /// Pages through [`Client::describe_route_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_route_list_paginator(
         &self,
         request: DescribeRouteListRequest,
@@ -2117,6 +2161,7 @@ impl Client {
     /// Pages through [`Client::describe_route_policies`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_route_policies_paginator(
         &self,
         request: DescribeRoutePoliciesRequest,
@@ -2162,6 +2207,7 @@ impl Client {
     /// Pages through [`Client::describe_route_policy_entries`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_route_policy_entries_paginator(
         &self,
         request: DescribeRoutePolicyEntriesRequest,
@@ -2210,6 +2256,7 @@ impl Client {
     /// Pages through [`Client::describe_route_table_associated_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_route_table_associated_instances_paginator(
         &self,
         request: DescribeRouteTableAssociatedInstancesRequest,
@@ -2260,6 +2307,7 @@ impl Client {
     /// Pages through [`Client::describe_route_table_selection_policies`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_route_table_selection_policies_paginator(
         &self,
         request: DescribeRouteTableSelectionPoliciesRequest,
@@ -2310,6 +2358,7 @@ impl Client {
     /// Pages through [`Client::describe_route_tables`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_route_tables_paginator(
         &self,
         request: DescribeRouteTablesRequest,
@@ -2355,6 +2404,7 @@ impl Client {
     /// Pages through [`Client::describe_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_routes_paginator(
         &self,
         request: DescribeRoutesRequest,
@@ -2400,6 +2450,7 @@ impl Client {
     /// Pages through [`Client::describe_security_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_security_groups_paginator(
         &self,
         request: DescribeSecurityGroupsRequest,
@@ -2445,6 +2496,7 @@ impl Client {
     /// Pages through [`Client::describe_service_template_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_service_template_groups_paginator(
         &self,
         request: DescribeServiceTemplateGroupsRequest,
@@ -2493,6 +2545,7 @@ impl Client {
     /// Pages through [`Client::describe_service_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_service_templates_paginator(
         &self,
         request: DescribeServiceTemplatesRequest,
@@ -2538,6 +2591,7 @@ impl Client {
     /// Pages through [`Client::describe_snapshot_attached_instances`] with `Offset` and `Limit` (at most 200 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_snapshot_attached_instances_paginator(
         &self,
         request: DescribeSnapshotAttachedInstancesRequest,
@@ -2586,6 +2640,7 @@ impl Client {
     /// Pages through [`Client::describe_snapshot_files`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_snapshot_files_paginator(
         &self,
         request: DescribeSnapshotFilesRequest,
@@ -2631,6 +2686,7 @@ impl Client {
     /// Pages through [`Client::describe_snapshot_policies`] with `Offset` and `Limit` (at most 200 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_snapshot_policies_paginator(
         &self,
         request: DescribeSnapshotPoliciesRequest,
@@ -2676,6 +2732,7 @@ impl Client {
     /// Pages through [`Client::describe_specific_traffic_package_used_details`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_specific_traffic_package_used_details_paginator(
         &self,
         request: DescribeSpecificTrafficPackageUsedDetailsRequest,
@@ -2726,6 +2783,7 @@ impl Client {
     /// Pages through [`Client::describe_subnets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_subnets_paginator(
         &self,
         request: DescribeSubnetsRequest,
@@ -2771,6 +2829,7 @@ impl Client {
     /// Pages through [`Client::describe_tenant_ccns`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_tenant_ccns_paginator(
         &self,
         request: DescribeTenantCcnsRequest,
@@ -2816,6 +2875,7 @@ impl Client {
     /// Pages through [`Client::describe_traffic_mirrors`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_traffic_mirrors_paginator(
         &self,
         request: DescribeTrafficMirrorsRequest,
@@ -2861,6 +2921,7 @@ impl Client {
     /// Pages through [`Client::describe_traffic_packages`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_traffic_packages_paginator(
         &self,
         request: DescribeTrafficPackagesRequest,
@@ -2906,6 +2967,7 @@ impl Client {
     /// Pages through [`Client::describe_used_ip_address`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_used_ip_address_paginator(
         &self,
         request: DescribeUsedIpAddressRequest,
@@ -2951,6 +3013,7 @@ impl Client {
     /// Pages through [`Client::describe_vpc_end_point`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpc_end_point_paginator(
         &self,
         request: DescribeVpcEndPointRequest,
@@ -2996,6 +3059,7 @@ impl Client {
     /// Pages through [`Client::describe_vpc_end_point_service`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpc_end_point_service_paginator(
         &self,
         request: DescribeVpcEndPointServiceRequest,
@@ -3044,6 +3108,7 @@ impl Client {
     /// Pages through [`Client::describe_vpc_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpc_instances_paginator(
         &self,
         request: DescribeVpcInstancesRequest,
@@ -3089,6 +3154,7 @@ impl Client {
     /// Pages through [`Client::describe_vpc_ipv6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpc_ipv6_addresses_paginator(
         &self,
         request: DescribeVpcIpv6AddressesRequest,
@@ -3134,6 +3200,7 @@ impl Client {
     /// Pages through [`Client::describe_vpc_peering_connections`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpc_peering_connections_paginator(
         &self,
         request: DescribeVpcPeeringConnectionsRequest,
@@ -3182,6 +3249,7 @@ impl Client {
     /// Pages through [`Client::describe_vpcs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpcs_paginator(
         &self,
         request: DescribeVpcsRequest,
@@ -3227,6 +3295,7 @@ impl Client {
     /// Pages through [`Client::describe_vpn_connections`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpn_connections_paginator(
         &self,
         request: DescribeVpnConnectionsRequest,
@@ -3272,6 +3341,7 @@ impl Client {
     /// Pages through [`Client::describe_vpn_gateway_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpn_gateway_ccn_routes_paginator(
         &self,
         request: DescribeVpnGatewayCcnRoutesRequest,
@@ -3320,6 +3390,7 @@ impl Client {
     /// Pages through [`Client::describe_vpn_gateway_routes`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpn_gateway_routes_paginator(
         &self,
         request: DescribeVpnGatewayRoutesRequest,
@@ -3365,6 +3436,7 @@ impl Client {
     /// Pages through [`Client::describe_vpn_gateway_ssl_clients`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpn_gateway_ssl_clients_paginator(
         &self,
         request: DescribeVpnGatewaySslClientsRequest,
@@ -3413,6 +3485,7 @@ impl Client {
     /// Pages through [`Client::describe_vpn_gateway_ssl_servers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpn_gateway_ssl_servers_paginator(
         &self,
         request: DescribeVpnGatewaySslServersRequest,
@@ -3461,6 +3534,7 @@ impl Client {
     /// Pages through [`Client::describe_vpn_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn describe_vpn_gateways_paginator(
         &self,
         request: DescribeVpnGatewaysRequest,
@@ -3506,6 +3580,7 @@ impl Client {
     /// Pages through [`Client::get_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
+    #[inline]
     pub fn get_ccn_region_bandwidth_limits_paginator(
         &self,
         request: GetCcnRegionBandwidthLimitsRequest,

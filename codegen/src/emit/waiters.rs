@@ -5,10 +5,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::{doc, ident};
-use crate::resolve::Version;
+use super::tokens::{doc, ident};
+use crate::model::waiters::{Matcher, Waiter};
+use crate::model::Version;
 use crate::spec::extras::AcceptorResult;
-use crate::waiters::{Matcher, Waiter};
 
 /// `waiters.rs`, or `None` without waiters.
 pub fn waiters_rs(version: &Version) -> Option<TokenStream> {

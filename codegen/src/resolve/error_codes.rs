@@ -10,24 +10,8 @@
 use std::collections::BTreeMap;
 
 use crate::docs::to_markdown;
+use crate::model::error_codes::{ErrorCode, ErrorCodeSet};
 use crate::spec::{ServiceVersion, SpecError};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorCodeSet {
-    pub source: String,
-    /// In spec order.
-    pub codes: Vec<ErrorCode>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorCode {
-    pub code: String,
-    pub variant: String,
-    /// As the list has it.
-    pub description: String,
-    /// Rustdoc: the description as Markdown, then the code.
-    pub doc: String,
-}
 
 /// The variant a code gets unless the spec names one.
 pub fn variant_name(code: &str) -> String {

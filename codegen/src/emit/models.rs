@@ -8,16 +8,33 @@
 //! initializer per line where there are several. The files are
 //! `#[rustfmt::skip]`, so nothing reformats them.
 //!
+//! No serde derive: serde's derive macro was most of the compile time of a
+//! generated crate (a visitor, a field enum and, per lenient field, a
+//! wrapper type with its impls, for every struct). Each impl here is a
+//! list of wire names and one call or match arm per member into runtime
+//! helpers written once.
+//!
 //! Directions ([`StructKind`]):
-//! - requests and input types derive `Serialize` and implement
-//!   `Deserialize` through `tencentcloud_runtime::input`, which rejects
-//!   unknown members; optional members are `Option`s, left out when `None`;
-//! - replies and output types derive both with lenient field readers:
-//!   missing or null is `None` or empty, numbers and bools may be strings.
+//! - requests and input types: constructors (`new`, `with_*`),
+//!   `Serialize` through `tencentcloud_runtime::lenient::fields` (`None`
+//!   left out), and, with the crate's [`JSON_FEATURE`], `Deserialize`
+//!   through `tencentcloud_runtime::input`, which rejects unknown members;
+//! - replies and output types: `Deserialize` through
+//!   `tencentcloud_runtime::lenient` (missing or null is `None` or empty,
+//!   numbers and bools may be strings); `Serialize`, the reverse direction,
+//!   only with the [`JSON_FEATURE`]. They are read, not built, so they
+//!   have no constructors.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::resolve::{Member, Repr, RustType, Struct, StructKind, Version, OUTPUT_MODULE};
+/// The generated crates' feature that compiles the reverse directions:
+/// requests read from JSON (strictly), replies written as JSON, and
+/// `Client::invoke` (JSON params in, the reply as JSON out). The mock
+/// feature turns it on.
+pub const JSON_FEATURE: &str = "json";
+
+use crate::model::{Member, Repr, RustType, Struct, StructKind, Version, OUTPUT_MODULE};
 
 /// Requests, replies and input types.
 pub fn models_rs(version: &Version) -> String {
@@ -29,6 +46,7 @@ pub fn models_rs(version: &Version) -> String {
     types_file(
         "Requests, replies and the input types that requests carry.",
         &structs,
+        &compared(version),
     )
 }
 
@@ -45,7 +63,37 @@ pub fn output_rs(version: &Version) -> Option<String> {
     Some(types_file(
         "The output types that replies carry: every field may be missing.",
         &structs,
+        &compared(version),
     ))
+}
+
+/// The paths of the structs that derive `PartialEq`: every request and
+/// input type (a request built in code is compared with one read from a
+/// file), and the output types a paginator compares pages of (to notice a
+/// service that ignores `Offset`), with what they contain. Other replies
+/// are only read; comparing them was a tenth of a crate's build.
+fn compared(version: &Version) -> BTreeSet<String> {
+    let mut compared: BTreeSet<String> = version
+        .structs
+        .iter()
+        .filter(|s| !s.kind.is_output())
+        .map(Struct::path)
+        .collect();
+    let mut pending: Vec<String> = version
+        .pagination
+        .paginators
+        .iter()
+        .filter_map(|p| p.item.named())
+        .collect();
+    while let Some(path) = pending.pop() {
+        if !compared.insert(path.clone()) {
+            continue;
+        }
+        if let Some(s) = version.structs.iter().find(|s| s.path() == path) {
+            pending.extend(s.fields.iter().filter_map(|f| f.ty.named()));
+        }
+    }
+    compared
 }
 
 /// Whether the version has an `output` module.
@@ -53,10 +101,10 @@ pub fn has_output_module(version: &Version) -> bool {
     version.structs.iter().any(|s| s.kind == StructKind::Output)
 }
 
-fn types_file(doc: &str, structs: &[&Struct]) -> String {
+fn types_file(doc: &str, structs: &[&Struct], compared: &BTreeSet<String>) -> String {
     let mut out = String::with_capacity(structs.len() * 2048);
     let _ = writeln!(out, "//! {doc}");
-    out.push_str("use serde::{Deserialize, Serialize};\n");
+    out.push_str("use serde::Deserialize;\n");
     let names_output = structs.iter().any(|s| {
         s.fields.iter().any(|f| {
             matches!(f.ty.named(), Some(path) if path.starts_with(&format!("{OUTPUT_MODULE}::")))
@@ -66,17 +114,26 @@ fn types_file(doc: &str, structs: &[&Struct]) -> String {
         let _ = writeln!(out, "use super::{OUTPUT_MODULE};");
     }
     if structs.iter().any(|s| !s.kind.is_output()) {
+        let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
         out.push_str("use tencentcloud_runtime::input;\n");
     }
+    out.push_str("use tencentcloud_runtime::lenient;\n");
     for model in structs {
         out.push('\n');
-        write_struct(&mut out, model);
+        write_struct(&mut out, model, compared.contains(&model.path()));
         out.push('\n');
-        write_constructors(&mut out, model);
-        if !model.kind.is_output() {
-            out.push('\n');
-            write_strict_input(&mut out, model);
+        // Replies are read, not built: no constructors (they were an
+        // eighth of a crate's front-end time).
+        match model.kind.is_output() {
+            true => write_reply(&mut out, model),
+            false => {
+                write_constructors(&mut out, model);
+                out.push('\n');
+                write_strict_input(&mut out, model);
+            }
         }
+        out.push('\n');
+        write_serialize(&mut out, model);
     }
     out
 }
@@ -107,52 +164,23 @@ fn field_type(member: &Member) -> String {
     }
 }
 
-/// The `#[serde(...)]` arguments of a field. Output fields read numbers
-/// and bools leniently (also from strings) and tolerate `null`; input
-/// fields are exact, and their reading is [`write_strict_input`]'s.
-fn serde_args(kind: StructKind, f: &Member) -> Vec<String> {
-    let mut args = vec![format!("rename = {}", string_literal(&f.wire))];
-    if kind.is_output() {
-        let scalar = |ty: &RustType| {
-            matches!(
-                ty,
-                RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
-            )
-        };
-        let element_scalar = matches!(&f.ty, RustType::Vec(inner) if scalar(inner));
-        let with = match (f.repr, scalar(&f.ty), element_scalar) {
-            (Repr::Optional, true, _) => Some("lenient_option"),
-            (Repr::Optional, _, true) => Some("lenient_option_list"),
-            (Repr::List, _, true) => Some("lenient_list"),
-            (Repr::List, _, _) => Some("null_as_default"),
-            (Repr::Optional | Repr::Plain, _, _) => None,
-        };
-        args.push("default".to_owned());
-        if let Some(with) = with {
-            args.push(format!(
-                "deserialize_with = \"tencentcloud_runtime::de::{with}\""
-            ));
-        }
-    }
-    match f.repr {
-        Repr::Plain => {}
-        Repr::Optional => args.push("skip_serializing_if = \"Option::is_none\"".to_owned()),
-        Repr::List => args.push("skip_serializing_if = \"Vec::is_empty\"".to_owned()),
-    }
-    args
+/// Whether values of `ty` are read leniently as numbers or bools (also
+/// from their string form).
+fn is_scalar(ty: &RustType) -> bool {
+    matches!(
+        ty,
+        RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
+    )
 }
 
-fn write_struct(out: &mut String, s: &Struct) {
+fn write_struct(out: &mut String, s: &Struct, partial_eq: bool) {
     write_doc(out, "", &s.doc);
     let has_plain = s.fields.iter().any(|f| f.repr == Repr::Plain);
-    let default = if has_plain { "" } else { "Default, " };
-    let derives = match s.kind.is_output() {
-        true => "Serialize, Deserialize",
-        false => "Serialize",
-    };
+    let default = if has_plain { "" } else { ", Default" };
+    let eq = if partial_eq { ", PartialEq" } else { "" };
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, PartialEq, {default}{derives})]\n#[non_exhaustive]"
+        "#[derive(Debug, Clone{eq}{default})]\n#[non_exhaustive]"
     );
     if s.fields.is_empty() {
         let _ = writeln!(out, "pub struct {} {{}}", s.name);
@@ -161,10 +189,118 @@ fn write_struct(out: &mut String, s: &Struct) {
     let _ = writeln!(out, "pub struct {} {{", s.name);
     for f in &s.fields {
         write_doc(out, "    ", &f.doc);
-        let _ = writeln!(out, "    #[serde({})]", serde_args(s.kind, f).join(", "));
         let _ = writeln!(out, "    pub {}: {},", f.name, field_type(f));
     }
     out.push_str("}\n");
+}
+
+/// `Serialize` through `tencentcloud_runtime::lenient::fields`: one call
+/// per member, `None` and (in replies) empty lists left out. Replies
+/// travel the other way, so theirs is compiled only with the
+/// [`JSON_FEATURE`] (`Client::invoke` and the mock give replies back as
+/// JSON).
+fn write_serialize(out: &mut String, s: &Struct) {
+    let name = &s.name;
+    if s.kind.is_output() {
+        let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
+    }
+    let _ = writeln!(out, "impl serde::Serialize for {name} {{");
+    out.push_str(
+        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
+    );
+    let names = match s.kind.is_output() {
+        true => "<Self as lenient::Reply>::FIELDS",
+        false => "Self::FIELDS",
+    };
+    if s.fields.is_empty() {
+        let _ = writeln!(
+            out,
+            "        lenient::fields(serializer, {}, 0)?.end()\n    }}\n}}",
+            string_literal(name),
+        );
+        return;
+    }
+    // The count comes from the names, so adding a member changes no line.
+    let _ = writeln!(
+        out,
+        "        let mut fields = lenient::fields(serializer, {}, {names}.len())?;",
+        string_literal(name),
+    );
+    for f in &s.fields {
+        let method = match f.repr {
+            Repr::Plain => "plain",
+            Repr::Optional => "opt",
+            Repr::List => "list",
+        };
+        let _ = writeln!(
+            out,
+            "        fields.{method}({}, &self.{})?;",
+            string_literal(&f.wire),
+            f.name
+        );
+    }
+    out.push_str("        fields.end()\n    }\n}\n");
+}
+
+/// The lenient reader of a reply or output type
+/// (`tencentcloud_runtime::lenient`): missing or null is `None` or empty,
+/// numbers and bools may be strings, unknown members are skipped.
+fn write_reply(out: &mut String, s: &Struct) {
+    let name = &s.name;
+    let _ = writeln!(out, "impl lenient::Reply for {name} {{");
+    let _ = writeln!(
+        out,
+        "    const NAME: &'static str = {};",
+        string_literal(name)
+    );
+    out.push_str("   ");
+    write_field_names(out, s);
+    out.push_str(
+        "    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {\n",
+    );
+    if s.fields.is_empty() {
+        out.push_str("        let _ = (index, map);\n        Ok(())\n");
+    } else {
+        out.push_str("        match index {\n");
+        for (i, f) in s.fields.iter().enumerate() {
+            let element_scalar = matches!(&f.ty, RustType::Vec(inner) if is_scalar(inner));
+            let reader = match (f.repr, is_scalar(&f.ty), element_scalar) {
+                (Repr::Optional, true, _) => "scalar",
+                (Repr::Optional, _, true) => "opt_scalars",
+                (Repr::List, _, true) => "scalars",
+                (Repr::List, _, _) => "list",
+                (Repr::Optional, _, _) => "value",
+                (Repr::Plain, _, _) => "plain",
+            };
+            let _ = writeln!(
+                out,
+                "            {i} => lenient::{reader}(map, &mut self.{}),",
+                f.name
+            );
+        }
+        out.push_str("            _ => Ok(()),\n        }\n");
+    }
+    out.push_str("    }\n}\n\n");
+    let _ = writeln!(out, "impl<'de> Deserialize<'de> for {name} {{");
+    out.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n",
+    );
+    out.push_str("        lenient::deserialize(deserializer)\n");
+    out.push_str("    }\n}\n");
+}
+
+/// `const FIELDS`: the wire names in declaration order.
+fn write_field_names(out: &mut String, s: &Struct) {
+    match s.fields.is_empty() {
+        true => out.push_str(" const FIELDS: &'static [&'static str] = &[];\n"),
+        false => {
+            out.push_str(" const FIELDS: &'static [&'static str] = &[\n");
+            for f in &s.fields {
+                let _ = writeln!(out, "        {},", string_literal(&f.wire));
+            }
+            out.push_str("    ];\n");
+        }
+    }
 }
 
 /// The parameter type a constructor or setter takes, and the stored value
@@ -205,6 +341,13 @@ fn argument(member: &Member, arg: &str) -> (String, String) {
 fn write_constructors(out: &mut String, s: &Struct) {
     let name = &s.name;
     let _ = writeln!(out, "impl {name} {{");
+    write_doc(
+        out,
+        "    ",
+        "The wire names of the members, in declaration order.",
+    );
+    out.push_str("    pub");
+    write_field_names(out, s);
     let required: Vec<&Member> = s.required().collect();
     let new_doc = match (required.is_empty(), s.kind) {
         (true, _) => "With every field unset.",
@@ -261,22 +404,14 @@ fn write_constructors(out: &mut String, s: &Struct) {
 fn write_strict_input(out: &mut String, s: &Struct) {
     let name = &s.name;
     let wires: Vec<String> = s.fields.iter().map(|f| string_literal(&f.wire)).collect();
+    let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
     let _ = writeln!(out, "impl input::Input for {name} {{");
     let _ = writeln!(
         out,
         "    const NAME: &'static str = {};",
         string_literal(name)
     );
-    match wires.is_empty() {
-        true => out.push_str("    const FIELDS: &'static [&'static str] = &[];\n"),
-        false => {
-            out.push_str("    const FIELDS: &'static [&'static str] = &[\n");
-            for wire in &wires {
-                let _ = writeln!(out, "        {wire},");
-            }
-            out.push_str("    ];\n");
-        }
-    }
+    out.push_str("    const FIELDS: &'static [&'static str] = Self::FIELDS;\n");
     out.push_str(
         "    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {\n",
     );
@@ -321,6 +456,7 @@ fn write_strict_input(out: &mut String, s: &Struct) {
         out.push_str("        })\n");
     }
     out.push_str("    }\n}\n\n");
+    let _ = writeln!(out, "#[cfg(feature = {JSON_FEATURE:?})]");
     let _ = writeln!(out, "impl<'de> Deserialize<'de> for {name} {{");
     out.push_str(
         "    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n",

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{doc, ident, inner_doc};
-use crate::resolve::Version;
+use super::tokens::{doc, ident, inner_doc};
+use crate::model::Version;
 
 /// `errors.rs`, or `None` when the version has no `errorcodes.json`.
 pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
@@ -56,14 +56,18 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
             Other(String),
         }
 
+        // The matches are inline: compiled only in a crate that matches
+        // codes, not in every crate that depends on this one.
         impl ErrorCode {
             /// The code of an API error; `None` for other errors (transport,
             /// decoding, …).
+            #[inline]
             pub fn of(error: &tencentcloud_runtime::Error) -> Option<ErrorCode> {
                 error.code().map(ErrorCode::parse)
             }
 
             /// The documented variant of `code`, or [`ErrorCode::Other`].
+            #[inline]
             pub fn parse(code: &str) -> ErrorCode {
                 match code {
                     #(#parse)*
@@ -72,6 +76,7 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
             }
 
             /// The code as the service sends it.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
@@ -80,6 +85,7 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
             }
 
             /// The documented description; `None` for [`ErrorCode::Other`].
+            #[inline]
             pub fn description(&self) -> Option<&'static str> {
                 match self {
                     #(#describe)*
@@ -89,6 +95,7 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
         }
 
         impl From<&str> for ErrorCode {
+            #[inline]
             fn from(code: &str) -> Self {
                 ErrorCode::parse(code)
             }
@@ -96,12 +103,14 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<TokenStream> {
 
         impl std::str::FromStr for ErrorCode {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(code: &str) -> Result<Self, Self::Err> {
                 Ok(ErrorCode::parse(code))
             }
         }
 
         impl std::fmt::Display for ErrorCode {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }

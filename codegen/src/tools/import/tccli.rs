@@ -612,20 +612,6 @@ fn fields(
         .collect()
 }
 
-/// Params that every request carries; they are not part of an example's input.
-const COMMON_PARAMS: [&str; 10] = [
-    "Action",
-    "Version",
-    "Region",
-    "Timestamp",
-    "Nonce",
-    "SecretId",
-    "Signature",
-    "SignatureMethod",
-    "Token",
-    "Language",
-];
-
 fn convert_example(
     api: &ApiJson,
     action: &ApiAction,
@@ -648,7 +634,7 @@ fn convert_example(
                 "the reply is not a JSON object".into(),
             ))
         }
-        Err(_) if crate::example_check::stream_events(&example.output).is_some() => {
+        Err(_) if crate::tools::example_check::stream_events(&example.output).is_some() => {
             return Err((
                 format!("{location}.output"),
                 "the reply is an event stream (a streamed reply; the example check reads it)"
@@ -701,7 +687,8 @@ fn request_from_url(
         .filter(|p| !p.is_empty() && !p.starts_with('<'))
     {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if COMMON_PARAMS.contains(&key) {
+        // Params that every request carries are not part of an example's input.
+        if crate::wire_names::COMMON_PARAMS.contains(&key) {
             continue;
         }
         let value = percent_decode(value);

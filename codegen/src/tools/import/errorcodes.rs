@@ -9,7 +9,7 @@
 //!   `"source"` (the form in which the list was converted from that file).
 //!
 //! Codes are sorted. Two codes whose variant names would clash (see
-//! [`crate::error_codes`]) each get an explicit `variant` with their parts
+//! [`crate::resolve::error_codes`]) each get an explicit `variant` with their parts
 //! joined by `_`, so the result always generates.
 
 use std::collections::BTreeMap;
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::{to_json_text, SpecFiles};
-use crate::error_codes::variant_name;
+use crate::resolve::error_codes::variant_name;
 use crate::spec::extras::{ErrorCodeDef, ErrorCodes};
 
 /// The file the importer writes, in the version folder.

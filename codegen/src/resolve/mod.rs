@@ -1,257 +1,27 @@
-//! Stage 2: the resolved model. Final Rust names, Rust types and field
-//! representations are decided here, and name clashes are reported here,
-//! so the emitter only turns this model into tokens.
+//! Stage 2: resolution. Builds the [`crate::model`] from the loaded spec:
+//! final Rust names ([`naming`]), Rust types and field representations,
+//! directions (input and output types), recursion boxing, and, in their
+//! own modules, pagination, streaming, waiters and error codes. Name
+//! clashes are reported here, so the emitters only write.
+
+pub mod error_codes;
+pub mod naming;
+pub mod paginate;
+pub mod streaming;
+pub mod waiters;
+
+pub use crate::model::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::docs::to_markdown;
-use crate::naming;
-use crate::spec::model::{Family, Field, HttpMethod, ServiceMeta, SigningMethod, Status};
+use crate::spec::model::{Family, Field, HttpMethod, SigningMethod, Status};
 use crate::spec::{Primitive, ServiceVersion, Sourced, SpecError, SpecErrors, TypeRef};
-
-/// One generated crate: every version of one service.
-#[derive(Debug, Clone)]
-pub struct Crate {
-    /// `cvm`.
-    pub service: String,
-    /// `tencentcloud-cvm`.
-    pub package: String,
-    pub title: String,
-    pub versions: Vec<Version>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Version {
-    /// `v20170312`.
-    pub module: String,
-    pub meta: ServiceMeta,
-    /// In action name order.
-    pub operations: Vec<Operation>,
-    /// In Rust name order.
-    pub structs: Vec<Struct>,
-    /// What the mock endpoint needs: each action's input fields and first
-    /// example reply, and the shared types' fields.
-    pub mock_spec: serde_json::Value,
-    /// Which actions get a paginator ([`crate::paginate`]).
-    pub pagination: crate::paginate::Pagination,
-    /// Which actions stream their reply ([`crate::streaming`]).
-    pub streaming: crate::streaming::Streaming,
-    /// The documented error codes (`errorcodes.json`), if any.
-    pub error_codes: Option<crate::error_codes::ErrorCodeSet>,
-    /// Declared waiters (`waiters.json`), in spec order.
-    pub waiters: Vec<crate::waiters::Waiter>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Operation {
-    /// `DescribeInstances`.
-    pub action: String,
-    /// `describe_instances`.
-    pub method: String,
-    pub title: String,
-    pub doc: String,
-    pub deprecated: bool,
-    pub host: Option<String>,
-    pub request: String,
-    pub response: String,
-    /// The wire name of the request's idempotency token (`ClientToken`).
-    pub client_token: Option<String>,
-    /// Only reads, by [`is_read_only_action`]: safe to send twice.
-    pub read_only: bool,
-}
 
 /// The idempotency token field Tencent Cloud actions take.
 pub const CLIENT_TOKEN_FIELD: &str = "ClientToken";
 
-/// An action reads only when its name starts with one of these words and
-/// the next letter is upper case (`DescribeInstances`, `InquiryPriceRunInstances`).
-/// The runtime's `action::READ_ONLY_PREFIXES` holds the same list for
-/// actions called by name.
-pub const READ_ONLY_PREFIXES: [&str; 7] = [
-    "Describe", "Inquiry", "Inquire", "Get", "List", "Query", "Check",
-];
-
-pub fn is_read_only_action(name: &str) -> bool {
-    READ_ONLY_PREFIXES.iter().any(|prefix| {
-        name.strip_prefix(prefix)
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(|c| c.is_ascii_uppercase())
-    })
-}
-
-/// What a struct is, which decides its direction: requests and input
-/// types are exact and strict, replies and output types lenient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StructKind {
-    Request,
-    Response,
-    /// A spec type as requests carry it; at the version's root.
-    Input,
-    /// A spec type as replies carry it; in the version's `output` module.
-    Output,
-}
-
-impl StructKind {
-    /// Travels in replies: every field may be missing or null.
-    pub fn is_output(self) -> bool {
-        matches!(self, StructKind::Response | StructKind::Output)
-    }
-}
-
-/// The module of a version that holds the output types.
-pub const OUTPUT_MODULE: &str = "output";
-
-#[derive(Debug, Clone)]
-pub struct Struct {
-    /// The Rust name, unique within its module.
-    pub name: String,
-    pub doc: String,
-    pub kind: StructKind,
-    pub fields: Vec<Member>,
-}
-
-impl Version {
-    /// Keeps only `actions` and the structs they use, e.g. to review the
-    /// code of a few actions.
-    pub fn retain_actions(&mut self, actions: &[&str]) {
-        self.operations
-            .retain(|op| actions.contains(&op.action.as_str()));
-        self.pagination
-            .paginators
-            .retain(|p| actions.contains(&p.action.as_str()));
-        self.pagination
-            .skipped
-            .retain(|p| actions.contains(&p.action.as_str()));
-        self.waiters
-            .retain(|w| actions.contains(&w.action.as_str()));
-        self.streaming
-            .actions
-            .retain(|s| actions.contains(&s.action.as_str()));
-        self.streaming
-            .skipped
-            .retain(|s| actions.contains(&s.action.as_str()));
-        let mut keep: BTreeSet<String> = BTreeSet::new();
-        let mut pending: Vec<String> = self
-            .operations
-            .iter()
-            .flat_map(|op| [op.request.clone(), op.response.clone()])
-            .collect();
-        while let Some(name) = pending.pop() {
-            if !keep.insert(name.clone()) {
-                continue;
-            }
-            if let Some(s) = find_struct(&self.structs, &name) {
-                pending.extend(s.fields.iter().filter_map(|f| f.ty.named()));
-            }
-        }
-        self.structs.retain(|s| keep.contains(&s.path()));
-    }
-}
-
-impl RustType {
-    /// The struct this refers to, through any lists, as its path from the
-    /// version's root (`Placement`, `output::Placement`).
-    pub fn named(&self) -> Option<String> {
-        match self {
-            RustType::Vec(inner) => inner.named(),
-            RustType::Named { name, output, .. } => Some(type_path(name, *output)),
-            _ => None,
-        }
-    }
-
-    /// The type as Rust spells it anywhere in a version's modules (each of
-    /// them can name the `output` module).
-    pub fn spelling(&self) -> String {
-        match self {
-            RustType::String => "String".to_owned(),
-            RustType::I64 => "i64".to_owned(),
-            RustType::U64 => "u64".to_owned(),
-            RustType::F64 => "f64".to_owned(),
-            RustType::Bool => "bool".to_owned(),
-            RustType::Vec(inner) => format!("Vec<{}>", inner.spelling()),
-            RustType::Named {
-                name,
-                boxed,
-                output,
-            } => {
-                let path = type_path(name, *output);
-                match boxed {
-                    true => format!("Box<{path}>"),
-                    false => path,
-                }
-            }
-        }
-    }
-}
-
-fn type_path(name: &str, output: bool) -> String {
-    match output {
-        true => format!("{OUTPUT_MODULE}::{name}"),
-        false => name.to_owned(),
-    }
-}
-
-impl Struct {
-    /// Fields a caller must give to build the struct.
-    pub fn required(&self) -> impl Iterator<Item = &Member> {
-        self.fields.iter().filter(|f| f.required)
-    }
-
-    /// Its path from the version's root, as [`RustType::named`] gives it.
-    pub fn path(&self) -> String {
-        type_path(&self.name, self.kind == StructKind::Output)
-    }
-}
-
-/// The struct at `path` (from the version's root).
-pub fn find_struct<'a>(structs: &'a [Struct], path: &str) -> Option<&'a Struct> {
-    structs.iter().find(|s| s.path() == path)
-}
-
-#[derive(Debug, Clone)]
-pub struct Member {
-    pub wire: String,
-    pub name: String,
-    /// `with_<name>`.
-    pub setter: String,
-    pub ty: RustType,
-    pub repr: Repr,
-    /// The spec marks it required (for inputs).
-    pub required: bool,
-    pub deprecated: bool,
-    pub doc: String,
-    /// The spec's own text (Chinese for tccli's services), whatever the doc
-    /// language: what rules that read docs use.
-    pub spec_doc: String,
-}
-
-/// How a field is held and (de)serialized.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Repr {
-    /// `T`: must be present.
-    Plain,
-    /// `Option<T>`: left out of the wire when None (so `Some(vec![])` is
-    /// sent as `[]`); missing or null reads as None.
-    Optional,
-    /// `Vec<T>`, in output types only: missing or null reads as empty.
-    List,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RustType {
-    String,
-    I64,
-    U64,
-    F64,
-    Bool,
-    Vec(Box<RustType>),
-    /// A struct; `output` when it is the output type of its spec type.
-    Named {
-        name: String,
-        boxed: bool,
-        output: bool,
-    },
-}
+pub use crate::wire_names::{is_read_only_name as is_read_only_action, READ_ONLY_PREFIXES};
 
 /// Groups loaded versions by service and resolves each.
 pub fn resolve(versions: &[ServiceVersion]) -> Result<Vec<Crate>, SpecErrors> {
@@ -433,15 +203,15 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
     structs.sort_by(|a, b| {
         (a.kind == StructKind::Output, &a.name).cmp(&(b.kind == StructKind::Output, &b.name))
     });
-    let error_codes = crate::error_codes::resolve(version, &mut errors);
-    let waiters = crate::waiters::resolve(version, &operations, &structs, &mut errors);
+    let error_codes = error_codes::resolve(version, &mut errors);
+    let waiters = waiters::resolve(version, &operations, &structs, &mut errors);
 
     if errors.is_empty() {
         Ok(Version {
             module: naming::module_name(&meta.version),
             meta: meta.clone(),
-            pagination: crate::paginate::detect(&operations, &structs),
-            streaming: crate::streaming::detect(&operations, &structs),
+            pagination: paginate::detect(&operations, &structs),
+            streaming: streaming::detect(&operations, &structs),
             error_codes,
             waiters,
             operations,

@@ -1,38 +1,14 @@
-//! Stage 3: tokens. Turns the resolved model into Rust items with `quote`.
-//! Generated code stays thin: calls, encoding and signing live in the runtime.
+//! `lib.rs` (the crate root) and each version's `mod.rs`: the service
+//! constants, the client with one one-line method per action, each
+//! request's `Operation` impl and the `OPERATIONS` table. Generated code
+//! stays thin: calls, encoding and signing live in the runtime.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::resolve::{Crate, Operation, RustType, Version};
+use super::tokens::{doc, ident, inner_doc};
+use crate::model::{Crate, Operation, Version};
 use crate::spec::model::{Family, HttpMethod, SigningMethod};
-
-pub(crate) fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-/// Doc lines with rustdoc's leading space (none on empty lines).
-fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    })
-}
-
-/// `#[doc = "..."]` per line, which prettyplease prints as `///` comments.
-pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote!(#(#[doc = #lines])*)
-}
-
-/// `#![doc = "..."]` per line: docs of the enclosing module.
-pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote!(#(#![doc = #lines])*)
-}
 
 /// The crate root: docs, re-exports and one module per version.
 pub fn lib_rs(krate: &Crate) -> TokenStream {
@@ -166,23 +142,15 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
     let index_base =
         proc_macro2::Literal::usize_unsuffixed(usize::from(protocol.list_encoding.index_base));
     let calls = version.operations.iter().map(call);
-    let invokes = version.operations.iter().map(|op| {
-        let action = &op.action;
-        let method = ident(&op.method);
-        let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-        quote! {
-            #action => {
-                let request = serde_json::from_value(params).map_err(bad_params)?;
-                #allow
-                let reply = self.#method(request).await?;
-                serde_json::to_value(reply).map_err(bad_reply)
-            }
-        }
+    let operations = version.operations.iter().map(operation_impl);
+    let entries = version.operations.iter().map(|op| {
+        let request = ident(&op.request);
+        quote!(runtime::operation::Entry::of::<#request>(),)
     });
     let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
-    let extra_modules = crate::emit_extras::modules(version);
-    let output_module = crate::emit_models::has_output_module(version).then(|| {
-        let module = ident(crate::resolve::OUTPUT_MODULE);
+    let extra_modules = extra_modules(version);
+    let output_module = super::models::has_output_module(version).then(|| {
+        let module = ident(crate::model::OUTPUT_MODULE);
         quote! {
             /// The output types: what replies carry, read leniently.
             #[rustfmt::skip]
@@ -253,32 +221,46 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
             /// Calls an action by its name with JSON params, through its typed
             /// request and reply: the params must fit the request struct.
+            #[cfg(feature = "json")]
             pub async fn invoke(
                 &self,
                 action: &str,
                 params: serde_json::Value,
             ) -> Result<serde_json::Value, Error> {
-                let bad_params = |e: serde_json::Error| Error::Encode {
-                    action: action.to_owned(),
-                    message: format!("the params do not fit the request: {e}"),
-                };
-                let bad_reply = |e: serde_json::Error| Error::Decode {
-                    action: action.to_owned(),
-                    status: 200,
-                    message: e.to_string(),
-                    body: String::new(),
-                };
-                match action {
-                    #(#invokes)*
-                    _ => Err(Error::Config(format!("unknown action `{action}`"))),
-                }
+                runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
             }
         }
+
+        #(#operations)*
+
+        /// Every action of this version, by name: what `Client::invoke` and
+        /// the mock's `decode_reply` look actions up in.
+        #[cfg(feature = "json")]
+        pub const OPERATIONS: &[runtime::operation::Entry] = &[#(#entries)*];
     }
 }
 
 fn call(op: &Operation) -> TokenStream {
     let method = ident(&op.method);
+    let request = ident(&op.request);
+    let response = ident(&op.response);
+    let mut text = format!("{}\n\n", op.title.trim());
+    text.push_str(&op.doc);
+    let docs = doc(text.trim());
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "the service marks this action deprecated")]));
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #method(&self, request: #request) -> Result<#response, Error> {
+            runtime::operation::send(&self.inner, request).await
+        }
+    }
+}
+
+/// The action's facts and reply type, on its request type.
+fn operation_impl(op: &Operation) -> TokenStream {
     let request = ident(&op.request);
     let response = ident(&op.response);
     let action = &op.action;
@@ -291,148 +273,45 @@ fn call(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let read_only = op.read_only;
-    let mut text = format!("{}\n\n", op.title.trim());
-    text.push_str(&op.doc);
-    let docs = doc(text.trim());
-    let deprecated = op
-        .deprecated
-        .then(|| quote!(#[deprecated(note = "the service marks this action deprecated")]));
     quote! {
-        #docs
-        #deprecated
-        pub async fn #method(&self, request: #request) -> Result<#response, Error> {
+        impl runtime::operation::Operation for #request {
+            type Output = #response;
             const ACTION: runtime::Action = runtime::Action {
                 name: #action,
                 host: #host,
                 client_token: #client_token,
                 read_only: #read_only,
             };
-            self.inner.call_action(&ACTION, &request).await
         }
     }
 }
 
-/// Services whose mock keeps a world of its own (`tencentcloud-mock`'s
-/// behaviours), and the expression that makes its default state. The
-/// generated `builder()` plugs it in; the mock never picks one by name.
-const MOCK_BEHAVIOURS: &[(&str, &str)] = &[("cvm", "tencentcloud_mock::cvm::CvmWorld::seeded()")];
-
-/// The `mock` module: this version's spec for `tencentcloud-mock`'s endpoint.
-pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
-    let crate_name = krate.package.replace('-', "_");
-    let example = [
-        "```no_run".to_owned(),
-        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-        format!("use {crate_name}::{}::{{mock, Client}};", version.module),
-        format!("use {crate_name}::{{ClientConfig, Credentials}};"),
-        String::new(),
-        "let credentials = Credentials::new(\"AKIDtest\", \"test-key\");".to_owned(),
-        "let server = mock::builder().credentials(credentials.clone()).start().await?;".to_owned(),
-        "let client = Client::new(ClientConfig::new(credentials).endpoint(server.url()))?;"
-            .to_owned(),
-        "# Ok(())".to_owned(),
-        "# }".to_owned(),
-        "```".to_owned(),
-    ];
-    let example = inner_doc(&example.join("\n"));
-    let behaviour = MOCK_BEHAVIOURS
-        .iter()
-        .find(|(service, _)| *service == krate.service)
-        .map(|(_, make)| {
-            let make: TokenStream = make
-                .parse()
-                .expect("MOCK_BEHAVIOURS holds Rust expressions");
-            quote!(.behaviour(#make))
-        });
-    let decodes = version.operations.iter().map(|op| {
-        let action = &op.action;
-        let response = ident(&op.response);
-        quote!(#action => typed::<super::#response>(action, body),)
+/// The declarations of the version's other modules, each in its own file
+/// when the version has any: paginators, streamed calls, errors, waiters.
+fn extra_modules(version: &Version) -> TokenStream {
+    let paginators = (!version.pagination.paginators.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod paginators;
+        }
     });
-    // Streaming actions: scripted event streams and mid-stream faults.
+    let errors = version.error_codes.is_some().then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod errors;
+        }
+    });
+    let waiters = (!version.waiters.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod waiters;
+        }
+    });
     let streams = (!version.streaming.actions.is_empty()).then(|| {
         quote! {
-            pub use tencentcloud_mock::{MockStream, StreamFault, StreamPart};
+            #[rustfmt::skip]
+            mod streams;
         }
     });
-    quote! {
-        //! The runtime's mock endpoint, loaded with this version's actions,
-        //! params and example replies.
-        //!
-        #example
-
-        pub use tencentcloud_mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
-        #streams
-
-        /// Each action's input fields and example reply, and the shared types.
-        pub const SPEC: &str = include_str!("mock_spec.json");
-
-        /// A mock endpoint that knows this version's actions: it validates
-        /// params and answers with the example replies.
-        pub fn builder() -> MockBuilder {
-            MockServer::builder(&super::SERVICE).spec(SPEC)#behaviour
-        }
-
-        /// Decodes a reply body of `action` as a call does, into the action's
-        /// typed reply, and gives that back as JSON; `None` for an action this
-        /// version does not have. The example checks use it.
-        pub fn decode_reply(
-            action: &str,
-            body: &[u8],
-        ) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
-            fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
-                action: &str,
-                body: &[u8],
-            ) -> Result<serde_json::Value, tencentcloud_runtime::Error> {
-                let reply: T = tencentcloud_runtime::client::decode_reply(
-                    super::SERVICE.family,
-                    action,
-                    200,
-                    body,
-                )?;
-                serde_json::to_value(reply).map_err(|e| tencentcloud_runtime::Error::Decode {
-                    action: action.to_owned(),
-                    status: 200,
-                    message: format!("the typed reply does not serialize: {e}"),
-                    body: String::new(),
-                })
-            }
-            Some(match action {
-                #(#decodes)*
-                _ => return None,
-            })
-        }
-    }
-}
-
-/// A field or item type as tokens, spelled as [`RustType::spelling`] does.
-pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
-    match ty {
-        RustType::Vec(inner) => {
-            let inner = rust_type(inner);
-            quote!(Vec<#inner>)
-        }
-        RustType::Named {
-            name,
-            boxed,
-            output,
-        } => {
-            let name = ident(name);
-            let path = match output {
-                true => {
-                    let module = ident(crate::resolve::OUTPUT_MODULE);
-                    quote!(#module::#name)
-                }
-                false => quote!(#name),
-            };
-            match boxed {
-                true => quote!(Box<#path>),
-                false => path,
-            }
-        }
-        scalar => {
-            let name = ident(&scalar.spelling());
-            quote!(#name)
-        }
-    }
+    quote!(#paginators #streams #errors #waiters)
 }

@@ -5,9 +5,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::{doc, ident, rust_type};
-use crate::paginate::{PageMember, Paginator};
-use crate::resolve::Version;
+use super::tokens::{doc, ident, rust_type};
+use crate::model::pagination::{PageMember, Paginator};
+use crate::model::Version;
 
 /// `paginators.rs`, or `None` when no action is paginated.
 pub fn paginators_rs(version: &Version) -> Option<TokenStream> {
@@ -96,6 +96,9 @@ fn paginator(p: &Paginator) -> TokenStream {
         impl Client {
             #docs
             #allow
+            // Inline: built only in a crate that pages, not for every
+            // paginator in this one (each is a whole call path).
+            #[inline]
             pub fn #method(&self, request: #request) -> Paginator<#request, #response> {
                 let client = self.clone();
                 Paginator::new(#action, #max_limit, request, move |request| {

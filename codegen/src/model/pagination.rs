@@ -1,0 +1,59 @@
+//! Which actions get a paginator ([`crate::resolve::paginate`] decides).
+
+use super::RustType;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paginator {
+    pub action: String,
+    /// `describe_instances_paginator`.
+    pub method: String,
+    /// The action's own method.
+    pub call: String,
+    pub deprecated: bool,
+    pub request: String,
+    pub response: String,
+    pub offset: PageMember,
+    pub limit: PageMember,
+    pub total_count: PageMember,
+    /// The reply's list member (Rust field name) and its element type.
+    pub items: String,
+    pub items_wire: String,
+    pub item: RustType,
+    pub max_limit: u64,
+    /// Where `max_limit` came from, for the report.
+    pub max_limit_source: LimitSource,
+}
+
+/// A scalar member the paginator reads or sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMember {
+    pub wire: String,
+    /// The Rust field name.
+    pub name: String,
+    /// `Option<T>` rather than `T`.
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitSource {
+    /// The documented maximum.
+    Maximum,
+    /// The documented default.
+    Default,
+    /// [`crate::resolve::paginate::FALLBACK_MAX_LIMIT`].
+    Fallback,
+}
+
+/// An action with Offset or Limit that got no paginator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub action: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pagination {
+    /// In action order.
+    pub paginators: Vec<Paginator>,
+    pub skipped: Vec<Skipped>,
+}
