@@ -361,7 +361,10 @@ fn write_decoder_crate(
     let mut table = String::new();
     for (service, version, folder) in versions {
         let krate = format!("tencentcloud_{}", service.replace('-', "_"));
-        let module = tencentcloud_codegen::naming::module_name(version);
+        let module = tencentcloud_codegen::naming::sanitize(
+            version,
+            tencentcloud_codegen::naming::NameKind::Module,
+        );
         table.push_str(&format!(
             "        ({service:?}, {version:?}, {folder:?}, decoder!({krate}::{module}::mock::decode_reply)),\n"
         ));

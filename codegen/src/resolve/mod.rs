@@ -14,6 +14,7 @@ pub use crate::model::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use self::naming::NameKind;
 use crate::docs::to_markdown;
 use crate::spec::model::{Family, Field, HttpMethod, SigningMethod, Status};
 use crate::spec::{Primitive, ServiceVersion, Sourced, SpecError, SpecErrors, TypeRef};
@@ -101,8 +102,8 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
     let mut operations = Vec::new();
     let mut methods: BTreeMap<String, String> = BTreeMap::new();
     for (name, action) in &version.actions {
-        let request = format!("{}Request", naming::type_name(name));
-        let response = format!("{}Response", naming::type_name(name));
+        let request = format!("{}Request", naming::sanitize(name, NameKind::Type));
+        let response = format!("{}Response", naming::sanitize(name, NameKind::Type));
         claim(
             false,
             request.clone(),
@@ -115,7 +116,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             action.error("/name", format!("action `{name}`")),
             &mut errors,
         );
-        let method = naming::method_name(name);
+        let method = naming::sanitize(name, NameKind::Method);
         if let Some(other) = methods.insert(method.clone(), name.clone()) {
             errors.push(action.error(
                 "/name",
@@ -169,7 +170,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
         });
     }
     for (name, ty) in &version.types {
-        let rust = naming::type_name(name);
+        let rust = naming::sanitize(name, NameKind::Type);
         for (kind, reached) in [
             (StructKind::Input, &input_reachable),
             (StructKind::Output, &output_reachable),
@@ -208,7 +209,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
 
     if errors.is_empty() {
         Ok(Version {
-            module: naming::module_name(&meta.version),
+            module: naming::sanitize(&meta.version, NameKind::Module),
             meta: meta.clone(),
             pagination: paginate::detect(&operations, &structs),
             streaming: streaming::detect(&operations, &structs),
@@ -389,10 +390,13 @@ fn members<T>(
 /// Each field's Rust name. Some services carry two fields whose wire names
 /// differ only in case (`DnsFormat` and `DNSFormat`); of such a group the
 /// field whose name is already in UpperCamel form keeps the plain snake
-/// name and the others take [`naming::field_name_by_letter`]. Any clash
+/// name and the others take [`NameKind::FieldByLetter`]. Any clash
 /// left after that is reported by the caller.
 fn field_names(fields: &[Field]) -> Vec<String> {
-    let plain: Vec<String> = fields.iter().map(|f| naming::field_name(&f.name)).collect();
+    let plain: Vec<String> = fields
+        .iter()
+        .map(|f| naming::sanitize(&f.name, NameKind::Field))
+        .collect();
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, name) in plain.iter().enumerate() {
         groups.entry(name.as_str()).or_default().push(i);
@@ -415,7 +419,7 @@ fn field_names(fields: &[Field]) -> Vec<String> {
             .collect();
         for &i in group {
             if !(canonical.len() == 1 && canonical[0] == i) {
-                names[i] = naming::field_name_by_letter(&fields[i].name);
+                names[i] = naming::sanitize(&fields[i].name, NameKind::FieldByLetter);
             }
         }
     }
@@ -448,7 +452,7 @@ fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str, output: 
             RustType::Vec(Box::new(inner))
         }
         TypeRef::Named(name) => RustType::Named {
-            name: naming::type_name(name),
+            name: naming::sanitize(name, NameKind::Type),
             boxed: reaches_directly(version, name, owner, &mut BTreeSet::new()),
             output,
         },

@@ -57,9 +57,59 @@ fn fold_acronyms(name: &str) -> String {
         .fold(name.to_owned(), |acc, (from, to)| acc.replace(from, to))
 }
 
-/// `InstanceIds` → `instance_ids`; keywords get a trailing `_` (`type_`).
-pub fn field_name(wire: &str) -> String {
-    let mut name = fold_acronyms(wire).to_snake_case();
+/// What a wire name is turned into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// `InstanceIds` → `instance_ids`; keywords get a trailing `_` (`type_`).
+    Field,
+    /// For a wire name that differs only in letter case from a sibling's
+    /// (`DNSFormat` beside `DnsFormat`): every capital starts a word, so
+    /// `DNSFormat` → `d_n_s_format`, which keeps the two apart.
+    FieldByLetter,
+    /// `DescribeInstances` → `describe_instances`; the names every client
+    /// has already ([`RESERVED_METHODS`]) get `_action`.
+    Method,
+    /// `Placement` → `Placement`; the names generated modules use
+    /// themselves get a `Type` suffix (`OptionType`).
+    Type,
+    /// `2017-03-12` → `v20170312`; `v2` stays `v2`.
+    Module,
+}
+
+/// The one way a wire name becomes a Rust name, in the manner of typify's
+/// `sanitize`: a pure function of the name and what it names, so a name
+/// never depends on its neighbours. Clashes between the results are the
+/// caller's to report (see `resolve::field_names`).
+pub fn sanitize(wire: &str, kind: NameKind) -> String {
+    match kind {
+        NameKind::Field => escape_snake(fold_acronyms(wire).to_snake_case()),
+        NameKind::FieldByLetter => escape_snake(snake_by_letter(wire)),
+        NameKind::Method => {
+            let name = sanitize(wire, NameKind::Field);
+            if RESERVED_METHODS.contains(&name.as_str()) {
+                format!("{name}_action")
+            } else {
+                name
+            }
+        }
+        NameKind::Type => {
+            let name = fold_acronyms(wire).to_upper_camel_case();
+            if RESERVED_TYPES.contains(&name.as_str()) {
+                format!("{name}Type")
+            } else {
+                name
+            }
+        }
+        NameKind::Module => match wire.starts_with('v') {
+            true => wire.to_owned(),
+            false => format!("v{}", wire.replace('-', "")),
+        },
+    }
+}
+
+/// A snake-case name that is a valid identifier: `f_` before a digit or
+/// nothing, `_` after a keyword.
+fn escape_snake(mut name: String) -> String {
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("f_{name}");
     }
@@ -69,10 +119,7 @@ pub fn field_name(wire: &str) -> String {
     name
 }
 
-/// The field name for a wire name that differs only in letter case from a
-/// sibling's (`DNSFormat` beside `DnsFormat`): every capital starts a word,
-/// so `DNSFormat` → `d_n_s_format`, which keeps the two apart.
-pub fn field_name_by_letter(wire: &str) -> String {
+fn snake_by_letter(wire: &str) -> String {
     let mut name = String::with_capacity(wire.len() * 2);
     for (i, c) in wire.chars().enumerate() {
         if c.is_ascii_uppercase() {
@@ -86,73 +133,39 @@ pub fn field_name_by_letter(wire: &str) -> String {
             name.push('_');
         }
     }
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name = format!("f_{name}");
-    }
-    if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
-    }
     name
-}
-
-/// `DescribeInstances` → `describe_instances`; reserved names get `_action`.
-pub fn method_name(action: &str) -> String {
-    let name = field_name(action);
-    if RESERVED_METHODS.contains(&name.as_str()) {
-        format!("{name}_action")
-    } else {
-        name
-    }
-}
-
-/// `Placement` → `Placement`; reserved names get a `Type` suffix.
-pub fn type_name(wire: &str) -> String {
-    let name = fold_acronyms(wire).to_upper_camel_case();
-    if RESERVED_TYPES.contains(&name.as_str()) {
-        format!("{name}Type")
-    } else {
-        name
-    }
-}
-
-/// `2017-03-12` → `v20170312`; `v2` stays `v2`.
-pub fn module_name(version: &str) -> String {
-    if version.starts_with('v') {
-        version.to_owned()
-    } else {
-        format!("v{}", version.replace('-', ""))
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::NameKind::*;
     use super::*;
 
     #[test]
     fn fields() {
-        assert_eq!(field_name("InstanceIds"), "instance_ids");
-        assert_eq!(field_name("CPU"), "cpu");
-        assert_eq!(field_name("IPv6Addresses"), "ipv6_addresses");
-        assert_eq!(field_name("zoneId"), "zone_id");
-        assert_eq!(field_name("instanceIds"), "instance_ids");
-        assert_eq!(field_name("Type"), "type_");
-        assert_eq!(field_name("self"), "self_");
-        assert_eq!(field_name("Match"), "match_");
-        assert_eq!(field_name("3D"), "f_3d");
-        assert_eq!(field_name_by_letter("DNSFormat"), "d_n_s_format");
-        assert_eq!(field_name_by_letter("UUI"), "u_u_i");
-        assert_eq!(field_name_by_letter("AppID"), "app_i_d");
+        assert_eq!(sanitize("InstanceIds", Field), "instance_ids");
+        assert_eq!(sanitize("CPU", Field), "cpu");
+        assert_eq!(sanitize("IPv6Addresses", Field), "ipv6_addresses");
+        assert_eq!(sanitize("zoneId", Field), "zone_id");
+        assert_eq!(sanitize("instanceIds", Field), "instance_ids");
+        assert_eq!(sanitize("Type", Field), "type_");
+        assert_eq!(sanitize("self", Field), "self_");
+        assert_eq!(sanitize("Match", Field), "match_");
+        assert_eq!(sanitize("3D", Field), "f_3d");
+        assert_eq!(sanitize("DNSFormat", FieldByLetter), "d_n_s_format");
+        assert_eq!(sanitize("UUI", FieldByLetter), "u_u_i");
+        assert_eq!(sanitize("AppID", FieldByLetter), "app_i_d");
     }
 
     #[test]
     fn types_and_methods() {
-        assert_eq!(type_name("Placement"), "Placement");
-        assert_eq!(type_name("Option"), "OptionType");
-        assert_eq!(type_name("Client"), "ClientType");
-        assert_eq!(method_name("DescribeInstances"), "describe_instances");
-        assert_eq!(method_name("New"), "new_action");
-        assert_eq!(method_name("Invoke"), "invoke_action");
-        assert_eq!(module_name("2017-03-12"), "v20170312");
-        assert_eq!(module_name("v2"), "v2");
+        assert_eq!(sanitize("Placement", Type), "Placement");
+        assert_eq!(sanitize("Option", Type), "OptionType");
+        assert_eq!(sanitize("Client", Type), "ClientType");
+        assert_eq!(sanitize("DescribeInstances", Method), "describe_instances");
+        assert_eq!(sanitize("New", Method), "new_action");
+        assert_eq!(sanitize("Invoke", Method), "invoke_action");
+        assert_eq!(sanitize("2017-03-12", Module), "v20170312");
+        assert_eq!(sanitize("v2", Module), "v2");
     }
 }

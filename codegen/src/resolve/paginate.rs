@@ -175,7 +175,7 @@ mod tests {
     fn field(wire: &str, ty: RustType, repr: Repr) -> Member {
         Member {
             wire: wire.into(),
-            name: crate::resolve::naming::field_name(wire),
+            name: crate::resolve::naming::sanitize(wire, crate::resolve::naming::NameKind::Field),
             setter: String::new(),
             ty,
             repr,

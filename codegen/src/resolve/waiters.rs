@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use super::naming;
+use super::naming::{self, NameKind};
 use crate::model::waiters::{Acceptor, Matcher, Waiter};
 use crate::model::{find_struct, Member, Operation, Repr, RustType, Struct};
 use crate::spec::{ServiceVersion, SpecError};
@@ -31,7 +31,10 @@ pub fn resolve(
             fail("name", format!("duplicate waiter `{}`", def.name));
             continue;
         }
-        let method = format!("wait_until_{}", naming::method_name(&def.name));
+        let method = format!(
+            "wait_until_{}",
+            naming::sanitize(&def.name, NameKind::Method)
+        );
         if taken.contains(method.as_str()) {
             fail(
                 "name",
@@ -166,7 +169,7 @@ pub fn resolve(
         waiters.push(Waiter {
             name: def.name.clone(),
             method,
-            constant: naming::method_name(&def.name).to_uppercase(),
+            constant: naming::sanitize(&def.name, NameKind::Method).to_uppercase(),
             description: def.description.clone(),
             action: def.action.clone(),
             call: op.method.clone(),
