@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod de;
 mod endpoint;
@@ -13,6 +14,7 @@ pub mod input;
 pub mod limit;
 pub mod paginate;
 pub mod params;
+pub mod prepare;
 mod reply;
 pub mod retry;
 pub mod service;
@@ -23,10 +25,12 @@ mod transport;
 pub mod waiter;
 
 pub use action::Action;
-pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};
+pub use client::{CallReport, Client};
+pub use config::{ClientConfig, Language};
 pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
 pub use error::{ApiError, Error, ErrorClass, Phase, RetryKind, SendState};
 pub use limit::{LimitConfig, Limiter, Rate};
+pub use prepare::{PreparedRequest, SigningContext};
 pub use retry::RetryConfig;
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 pub use stream::{EventStream, StreamConfig, StreamFailure};

@@ -1,11 +1,9 @@
-//! One-pass decoding of the common reply: an API 3.0 success.
+//! Decoding: a reply body into the typed reply or the matching error kind.
 //!
-//! The general path in [`crate::client::decode_reply`] parses the body into a
-//! `serde_json::Value` first, to look for `Response.Error`, and then decodes
-//! the typed reply from that value: two passes and an allocation per node.
-//! This reads the typed reply straight from the bytes and gives up (returns
-//! `None`) on anything unusual, an `Error` key included, so the general path
-//! makes every error exactly as before.
+//! A success is read in one pass straight from the bytes into the typed
+//! reply: an API 3.0 `{"Response": {...}}` with no `Error` in it, or an API
+//! 2.0 object whose `code` is 0. Anything else is an error, and only then
+//! is the body parsed into a `serde_json::Value` to tell which.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,18 +12,200 @@ use std::marker::PhantomData;
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::error::{body_snippet, bounded, ApiError, Error};
+use crate::service::Family;
+
+/// Turns a reply body into the typed reply or the matching error kind.
+pub fn decode_reply<Resp: DeserializeOwned>(
+    family: Family,
+    action: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<Resp, Error> {
+    decode_reply_with_id(family, action, status, body).0
+}
+
+/// [`decode_reply`], with the reply's `RequestId` when it has one.
+pub(crate) fn decode_reply_with_id<Resp: DeserializeOwned>(
+    family: Family,
+    action: &str,
+    status: u16,
+    body: &[u8],
+) -> (Result<Resp, Error>, Option<String>) {
+    let success = (200..300).contains(&status);
+    // Why the typed reply could not be read from a success.
+    let why = match (family, success) {
+        (Family::Api3, true) => match api3_success(body) {
+            Ok((reply, request_id)) => return (Ok(reply), request_id),
+            Err(why) => Some(why),
+        },
+        (Family::Api2, true) => match api2_success(body) {
+            Ok(reply) => return (Ok(reply), None),
+            Err(why) => why,
+        },
+        (_, false) => None,
+    };
+    let failure = Failure {
+        action,
+        status,
+        body,
+    };
+    let Ok(json) = serde_json::from_slice::<Value>(body) else {
+        return (Err(failure.not_json()), None);
+    };
+    match family {
+        Family::Api3 => {
+            let request_id = json
+                .get("Response")
+                .and_then(|r| r.get("RequestId"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            (Err(failure.api3(&json, why)), request_id)
+        }
+        Family::Api2 => (Err(failure.api2(&json, why)), None),
+    }
+}
+
+/// An API 2.0 success: `code` 0, then the typed reply from the same bytes.
+/// `Err(None)` when the reply is not a success; `Err(Some(why))` when it is
+/// one that does not decode.
+fn api2_success<Resp: DeserializeOwned>(body: &[u8]) -> Result<Resp, Option<String>> {
+    #[derive(Deserialize)]
+    struct Head {
+        code: Option<Value>,
+    }
+    let head: Head = serde_json::from_slice(body).map_err(|e| Some(e.to_string()))?;
+    let ok = match head.code {
+        Some(Value::Number(n)) => n.as_i64() == Some(0),
+        Some(Value::String(s)) => s == "0",
+        _ => false,
+    };
+    if !ok {
+        return Err(None);
+    }
+    serde_json::from_slice(body).map_err(|e| Some(e.to_string()))
+}
+
+/// A reply that is not a typed success, and what it says.
+struct Failure<'a> {
+    action: &'a str,
+    status: u16,
+    body: &'a [u8],
+}
+
+impl Failure<'_> {
+    fn success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    fn decode(&self, message: String) -> Error {
+        Error::Decode {
+            action: self.action.to_owned(),
+            status: self.status,
+            // serde quotes the offending value, which can be huge.
+            message: bounded(message),
+            body: body_snippet(self.body),
+        }
+    }
+
+    fn http(&self) -> Error {
+        Error::Http {
+            action: self.action.to_owned(),
+            status: self.status,
+            body: body_snippet(self.body),
+        }
+    }
+
+    /// A success status without a reply, or a non-success one with a body
+    /// that says nothing.
+    fn or_http(&self, why: &str) -> Error {
+        if self.success() {
+            self.decode(why.to_owned())
+        } else {
+            self.http()
+        }
+    }
+
+    fn not_json(&self) -> Error {
+        if !self.success() {
+            return self.http();
+        }
+        let why = serde_json::from_slice::<IgnoredAny>(self.body)
+            .err()
+            .map_or_else(String::new, |e| e.to_string());
+        self.decode(format!("not JSON: {why}"))
+    }
+
+    fn api3(&self, json: &Value, why: Option<String>) -> Error {
+        let Some(response) = json.get("Response").filter(|r| r.is_object()) else {
+            return self.or_http("no `Response` object");
+        };
+        match response.get("Error") {
+            Some(error) => ApiError {
+                action: self.action.to_owned(),
+                code: text(error.get("Code")).unwrap_or_else(|| "Unknown".into()),
+                message: text(error.get("Message")).unwrap_or_default(),
+                request_id: text(response.get("RequestId")),
+                code_desc: None,
+                http_status: self.status,
+            }
+            .into(),
+            None => match why {
+                Some(why) if self.success() => self.decode(why),
+                _ => self.http(),
+            },
+        }
+    }
+
+    fn api2(&self, json: &Value, why: Option<String>) -> Error {
+        let code = json.get("code");
+        let ok = match code {
+            Some(Value::Number(n)) => n.as_i64() == Some(0),
+            Some(Value::String(s)) => s == "0",
+            _ => return self.or_http("no `code` field"),
+        };
+        if ok {
+            return match why {
+                Some(why) if self.success() => self.decode(why),
+                _ => self.http(),
+            };
+        }
+        ApiError {
+            action: self.action.to_owned(),
+            code: text(code).unwrap_or_default(),
+            message: text(json.get("message")).unwrap_or_default(),
+            request_id: None,
+            code_desc: text(json.get("codeDesc")),
+            http_status: self.status,
+        }
+        .into()
+    }
+}
+
+/// A field of an error reply as text: strings as they are, null as none.
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(bounded(s.clone())),
+        Value::Null => None,
+        other => Some(bounded(other.to_string())),
+    }
+}
 
 /// The typed reply of `{"Response": {...}}` when the body is exactly that,
-/// with no `Error` in `Response`, and its `RequestId` (for tracing).
-pub(crate) fn api3_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<(Resp, Option<String>)> {
+/// with no `Error` in `Response`, and its `RequestId` (for tracing); else
+/// why not.
+fn api3_success<Resp: DeserializeOwned>(body: &[u8]) -> Result<(Resp, Option<String>), String> {
+    let fail = |e: serde_json::Error| e.to_string();
     // Checking UTF-8 once is faster than string by string.
-    let text = std::str::from_utf8(body).ok()?;
+    let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let reply = deserializer
         .deserialize_map(EnvelopeVisitor(PhantomData))
-        .ok()?;
-    deserializer.end().ok()?;
-    Some(reply)
+        .map_err(fail)?;
+    deserializer.end().map_err(fail)?;
+    Ok(reply)
 }
 
 /// An object key, borrowed from the body unless it had escapes.
@@ -173,7 +353,7 @@ mod tests {
     }
 
     fn decode(body: &str) -> Option<Reply> {
-        let (reply, request_id) = api3_success::<Reply>(body.as_bytes())?;
+        let (reply, request_id) = api3_success::<Reply>(body.as_bytes()).ok()?;
         assert_eq!(request_id, reply.request_id, "the id is kept on its way");
         Some(reply)
     }
@@ -193,7 +373,7 @@ mod tests {
     }
 
     #[test]
-    fn leaves_everything_else_to_the_general_path() {
+    fn leaves_everything_else_to_the_error_path() {
         // An error reply, wherever `Error` stands.
         assert_eq!(
             decode(r#"{"Response": {"Error": {"Code": "X"}, "RequestId": "r"}}"#),

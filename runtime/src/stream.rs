@@ -35,11 +35,12 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::action::Action;
-use crate::client::{decode_reply_with_id, fill_client_token, token_is_empty};
-use crate::credentials::ProvideCredentials;
+use crate::client::CallInfo;
 use crate::error::Phase as WirePhase;
 use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
-use crate::retry::{decide, Decision};
+use crate::prepare::Encoded;
+use crate::reply::decode_reply_with_id;
+use crate::retry::Decision;
 use crate::sse::{SseError, SseEvent, SseLimits, SseParser};
 use crate::transport::{read_capped, transport, CappedReadError};
 use crate::{Client, Credentials, SigningContext};
@@ -392,8 +393,9 @@ enum Phase<T> {
 struct Call {
     client: Client,
     action: Action,
-    /// The params, or why they could not be encoded.
-    json: Result<Value, Error>,
+    /// The encoded params and whether the action is idempotent, or why
+    /// they could not be encoded.
+    encoded: Result<(Encoded, bool), Error>,
 }
 
 /// A stream being read.
@@ -528,14 +530,11 @@ impl Client {
             events = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        let json = serde_json::to_value(request).map_err(|e| Error::Encode {
-            action: action.name.to_owned(),
-            message: e.to_string(),
-        });
+        let encoded = self.encode_call(&CallInfo::of(action), request);
         let start = Phase::Start(Box::new(Call {
             client: self.clone(),
             action: *action,
-            json,
+            encoded,
         }));
         let step_span = span.clone();
         let inner = futures_util::stream::unfold(start, move |phase| {
@@ -578,41 +577,18 @@ impl Call {
         let Call {
             client,
             action,
-            json,
+            encoded,
         } = self;
-        let mut json = json?;
-        let config = client.config();
+        let (encoded, idempotent) = encoded?;
         let span = tracing::Span::current();
-        let mut client_token = action.client_token;
-        if let Some(field) = client_token {
-            if config.fills_client_token() {
-                fill_client_token(&mut json, field);
-            } else if token_is_empty(&json, field) {
-                client_token = None;
-            }
-        }
-        if config.logs_bodies() {
-            tracing::trace!(params = %json, "request params");
-        }
-        let idempotent = action.read_only || client_token.is_some();
         let started = tokio::time::Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let credentials = config.credentials().provide_credentials().await?;
-            credentials.validate()?;
-            config
-                .shared_limiter()
-                .acquire(
-                    client.service().family,
-                    credentials.secret_id(),
-                    client.service().service,
-                    action.name,
-                )
-                .await;
+            let credentials = client.acquire(action.name).await?;
             let (error, request_id) =
-                match attempt_once(&client, &credentials, &action, &json).await {
+                match attempt_once(&client, &credentials, &action, &encoded).await {
                     Attempt::Open(open) => {
                         if let Some(id) = &open.request_id {
                             span.record("request_id", id.as_str());
@@ -625,22 +601,13 @@ impl Call {
             if let Some(id) = &request_id {
                 span.record("request_id", id.as_str());
             }
-            if let (true, Some(code)) = (error.is_throttling(), error.code()) {
-                config.shared_limiter().throttled(
-                    client.service().family,
-                    credentials.secret_id(),
-                    client.service().service,
-                    action.name,
-                    code,
-                );
-            }
-            match decide(
-                config.retry_config(),
+            match client.after_failure(
+                &credentials,
+                action.name,
                 &error,
                 attempt,
-                started.elapsed(),
+                started,
                 idempotent,
-                rand::random::<f64>(),
             ) {
                 Decision::RetryAfter(wait) => {
                     tracing::debug!(
@@ -666,17 +633,20 @@ async fn attempt_once<T: DeserializeOwned>(
     client: &Client,
     credentials: &Credentials,
     action: &Action,
-    json: &Value,
+    encoded: &Encoded,
 ) -> Attempt<T> {
     let config = client.config();
-    let stream = *config.stream_config();
-    let prepared = match client.prepare_value(
-        credentials,
-        action.name,
-        action.host,
-        json,
-        SigningContext::now(),
-    ) {
+    let stream = config.stream;
+    let prepared = client
+        .prepare_encoded(
+            credentials,
+            action.name,
+            action.host,
+            encoded,
+            SigningContext::now(),
+        )
+        .and_then(|prepared| Ok((client.url_of(action.host, &prepared.url)?, prepared)));
+    let (url, prepared) = match prepared {
         Ok(prepared) => prepared,
         Err(error) => return Attempt::Failed(error, None),
     };
@@ -689,13 +659,13 @@ async fn attempt_once<T: DeserializeOwned>(
     // stream `max_duration`.
     let mut builder = client
         .http()
-        .request(method, &prepared.url)
-        .timeout(stream.max_duration.saturating_add(config.request_timeout()));
+        .request(method, url)
+        .timeout(stream.max_duration.saturating_add(config.timeout));
     for (name, value) in &prepared.headers {
         builder = builder.header(name, value);
     }
     builder = builder.header("Accept", "text/event-stream, application/json");
-    let timeout = config.request_timeout();
+    let timeout = config.timeout;
     let response = match tokio::time::timeout(timeout, builder.body(prepared.body).send()).await {
         Err(_) => {
             let error = Error::Stream {
@@ -732,18 +702,18 @@ async fn attempt_once<T: DeserializeOwned>(
         response: None,
         status,
         request_id,
-        parser: SseParser::new(stream.limits(config.reply_limit())),
+        parser: SseParser::new(stream.limits(config.max_reply_bytes)),
         idle_timeout: stream.idle_timeout,
         max_duration: stream.max_duration,
         started: tokio::time::Instant::now(),
-        log_bodies: config.logs_bodies(),
+        log_bodies: config.log_bodies,
         parsed: 0,
         ready: VecDeque::new(),
         ended: false,
     };
     if !is_stream || !(200..300).contains(&status) {
         // A JSON reply: an error, or a success the service did not stream.
-        let body = match read_capped(response, config.reply_limit()).await {
+        let body = match read_capped(response, config.max_reply_bytes).await {
             Ok(body) => body,
             Err(CappedReadError::Transport(e)) => {
                 let error = transport(action.name, WirePhase::ReadBody, Some(status), e);
@@ -758,7 +728,7 @@ async fn attempt_once<T: DeserializeOwned>(
                 return Attempt::Failed(error, open.request_id);
             }
         };
-        if config.logs_bodies() {
+        if config.log_bodies {
             tracing::trace!(status, body = %body_snippet(&body), "reply body");
         }
         let (result, id) =

@@ -33,6 +33,7 @@ pub(crate) struct Reply {
 pub(crate) async fn exchange(
     http: &reqwest::Client,
     action: &str,
+    url: reqwest::Url,
     prepared: PreparedRequest,
     limits: &Limits,
 ) -> Result<Reply, Error> {
@@ -40,7 +41,7 @@ pub(crate) async fn exchange(
         HttpMethod::Post => reqwest::Method::POST,
         HttpMethod::Get => reqwest::Method::GET,
     };
-    let mut builder = http.request(method, &prepared.url);
+    let mut builder = http.request(method, url);
     for (name, value) in &prepared.headers {
         builder = builder.header(name, value);
     }
