@@ -17,14 +17,14 @@ use crate::error::{body_snippet, Error, RetryKind};
 use crate::prepare::Encoded;
 use crate::retry::{decide, Decision};
 use crate::service::{HttpMethod, ServiceInfo, SigningMethod};
-use crate::Credentials;
 
 pub use crate::config::{
     ClientConfig, Language, DEFAULT_MAX_REPLY_BYTES, DEFAULT_REQUEST_CLIENT, DEFAULT_ROOT_DOMAIN,
     DEFAULT_TIMEOUT, ENV_NO_PROXY, ENV_PROXIES, ENV_REGION, INTERNATIONAL_ROOT_DOMAIN,
 };
 pub use crate::prepare::{new_client_token, PreparedRequest, SigningContext};
-pub use crate::reply::decode_reply;
+pub use crate::reply::{decode_reply, decode_reply_with_id};
+pub use crate::transport::{read_capped, CappedReadError};
 
 /// A configured client for one service version. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -143,7 +143,7 @@ impl Client {
         let started = tokio::time::Instant::now();
         let mut report = CallReport::default();
         let result = self
-            .attempts(&call, request, &mut report, started)
+            .attempts(call, request, &mut report)
             .instrument(span.clone())
             .await;
         report.elapsed = started.elapsed();
@@ -152,45 +152,43 @@ impl Client {
         (result, report)
     }
 
-    /// The request encoded once (token filled, logged if asked), and the
-    /// action's idempotency: what every attempt of a call starts from.
-    pub(crate) fn encode_call<Req: Serialize + ?Sized>(
-        &self,
-        call: &CallInfo<'_>,
-        request: &Req,
-    ) -> Result<(Encoded, bool), Error> {
-        let config = &self.inner.config;
-        let mut encoded = self.encode(call.name, request)?;
-        // One token for every attempt, so the service does the work once.
-        let has_token = call
-            .client_token
-            .is_some_and(|field| encoded.fill_client_token(field, config.fill_client_token));
-        if config.log_bodies {
-            encoded.log();
-        }
-        Ok((encoded, call.read_only || has_token))
-    }
-
     async fn attempts<Req, Resp>(
         &self,
-        call: &CallInfo<'_>,
+        call: CallInfo<'_>,
         request: &Req,
         report: &mut CallReport,
-        started: tokio::time::Instant,
     ) -> Result<Resp, Error>
     where
         Req: Serialize,
         Resp: DeserializeOwned,
     {
+        let inner = &*self.inner;
+        let config = &inner.config;
         let span = tracing::Span::current();
-        let (encoded, idempotent) = self.encode_call(call, request)?;
+        let limits = crate::transport::Limits {
+            timeout: config.timeout,
+            connect_timeout: config.connect_timeout,
+            max_reply_bytes: config.max_reply_bytes,
+        };
+        let mut attempts = CallAttempts::start(self, call, request)?;
+        let action = call.name;
         loop {
             report.attempts += 1;
-            let attempt = report.attempts;
-            span.record("attempt", attempt);
-            let credentials = self.acquire(call.name).await?;
+            let request = attempts.next_request().await?;
+            let attempt = attempts.attempt();
             let sent = tokio::time::Instant::now();
-            let (result, request_id) = self.send_once::<Resp>(&credentials, call, &encoded).await;
+            let (result, request_id) =
+                match crate::transport::exchange(request, action, &limits).await {
+                    Ok(reply) => {
+                        if config.log_bodies {
+                            let body = body_snippet(&reply.body);
+                            tracing::trace!(status = reply.status, %body, "reply body");
+                        }
+                        let family = inner.service.family;
+                        decode_reply_with_id(family, action, reply.status, &reply.body)
+                    }
+                    Err(error) => (Err(error), None),
+                };
             let latency_ms = sent.elapsed().as_millis() as u64;
             if let Some(id) = &request_id {
                 span.record("request_id", id.as_str());
@@ -202,14 +200,7 @@ impl Client {
                 }
                 Err(error) => error,
             };
-            match self.after_failure(
-                &credentials,
-                call.name,
-                &error,
-                attempt,
-                started,
-                idempotent,
-            ) {
+            match attempts.decide(&error) {
                 Decision::RetryAfter(wait) => {
                     if error.retry_kind() == RetryKind::Ambiguous {
                         report.ambiguous_retries += 1;
@@ -231,112 +222,124 @@ impl Client {
             }
         }
     }
+}
 
-    /// Credentials for one attempt, and its turn under the quota limits.
-    pub(crate) async fn acquire(&self, action: &str) -> Result<Credentials, Error> {
-        let inner = &*self.inner;
+/// The attempts of one call: the low-level hook for callers that send each
+/// attempt and read its reply themselves, such as streamed replies
+/// (`tencentcloud-stream`); [`Client::call_action`] runs on it too.
+///
+/// The params are encoded once, with the client token filled (and logged
+/// with `log_bodies`). Each [`CallAttempts::next_request`] takes fresh
+/// credentials and its turn under the quota limits, and signs the request
+/// anew. After a failure, [`CallAttempts::decide`] tells the limiter of
+/// throttling and decides, as for every call, whether to retry.
+pub struct CallAttempts<'a> {
+    client: Client,
+    call: CallInfo<'a>,
+    encoded: Encoded,
+    idempotent: bool,
+    started: tokio::time::Instant,
+    attempt: u32,
+    secret_id: String,
+}
+
+impl<'a> CallAttempts<'a> {
+    /// Starts a call of `action` with `request`; an error if the request
+    /// cannot be encoded.
+    pub fn new<Req: Serialize + ?Sized>(
+        client: &Client,
+        action: &Action,
+        request: &Req,
+    ) -> Result<CallAttempts<'static>, Error> {
+        CallAttempts::start(client, CallInfo::of(action), request)
+    }
+
+    fn start<Req: Serialize + ?Sized>(
+        client: &Client,
+        call: CallInfo<'a>,
+        request: &Req,
+    ) -> Result<Self, Error> {
+        let config = &client.inner.config;
+        let mut encoded = client.encode(call.name, request)?;
+        // One token for every attempt, so the service does the work once.
+        let has_token = call
+            .client_token
+            .is_some_and(|field| encoded.fill_client_token(field, config.fill_client_token));
+        if config.log_bodies {
+            encoded.log();
+        }
+        Ok(CallAttempts {
+            client: client.clone(),
+            call,
+            encoded,
+            idempotent: call.read_only || has_token,
+            started: tokio::time::Instant::now(),
+            attempt: 0,
+            secret_id: String::new(),
+        })
+    }
+
+    /// Attempts begun so far, counting from 1.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The next attempt's request, signed, with its URL, headers and body,
+    /// and no timeout: the caller sends it and bounds the wait.
+    pub async fn next_request(&mut self) -> Result<reqwest::RequestBuilder, Error> {
+        let inner = &*self.client.inner;
+        self.attempt += 1;
+        tracing::Span::current().record("attempt", self.attempt);
         let credentials = inner.config.credentials.provide_credentials().await?;
         credentials.validate()?;
+        let (family, service) = (inner.service.family, inner.service.service);
+        let (action, host) = (self.call.name, self.call.host);
+        let secret_id = credentials.secret_id();
         inner
             .config
             .limiter
-            .acquire(
-                inner.service.family,
-                credentials.secret_id(),
-                inner.service.service,
-                action,
-            )
+            .acquire(family, secret_id, service, action)
             .await;
-        Ok(credentials)
+        if self.secret_id != secret_id {
+            secret_id.clone_into(&mut self.secret_id);
+        }
+        let context = SigningContext::now();
+        let prepared =
+            self.client
+                .prepare_encoded(&credentials, action, host, &self.encoded, context)?;
+        let url = self.client.url_of(host, &prepared.url)?;
+        Ok(crate::transport::request(&inner.http, url, prepared))
     }
 
-    /// Tells the limiter of throttling, and decides whether to retry.
-    pub(crate) fn after_failure(
-        &self,
-        credentials: &Credentials,
-        action: &str,
-        error: &Error,
-        attempt: u32,
-        started: tokio::time::Instant,
-        idempotent: bool,
-    ) -> Decision {
-        let inner = &*self.inner;
+    /// After the last attempt failed with `error`: throttling slows the
+    /// quota limiter down, and the client's retry settings decide.
+    pub fn decide(&self, error: &Error) -> Decision {
+        let inner = &*self.client.inner;
         if let (true, Some(code)) = (error.is_throttling(), error.code()) {
-            inner.config.limiter.throttled(
-                inner.service.family,
-                credentials.secret_id(),
-                inner.service.service,
-                action,
-                code,
-            );
+            let (family, service) = (inner.service.family, inner.service.service);
+            let limiter = &inner.config.limiter;
+            limiter.throttled(family, &self.secret_id, service, self.call.name, code);
         }
         decide(
             &inner.config.retry,
             error,
-            attempt,
-            started.elapsed(),
-            idempotent,
+            self.attempt,
+            self.started.elapsed(),
+            self.idempotent,
             rand::random::<f64>(),
         )
     }
+}
 
-    /// One signed request and its decoded reply, with the reply's request id.
-    async fn send_once<Resp: DeserializeOwned>(
-        &self,
-        credentials: &Credentials,
-        call: &CallInfo<'_>,
-        encoded: &Encoded,
-    ) -> (Result<Resp, Error>, Option<String>) {
-        let inner = &*self.inner;
-        let prepared = self.prepare_encoded(
-            credentials,
-            call.name,
-            call.host,
-            encoded,
-            SigningContext::now(),
-        );
-        let reply = match prepared {
-            Ok(prepared) => self.exchange(call, prepared).await,
-            Err(error) => return (Err(error), None),
-        };
-        let (status, body) = match reply {
-            Ok(reply) => (reply.status, reply.body),
-            Err(error) => return (Err(error), None),
-        };
-        if inner.config.log_bodies {
-            tracing::trace!(status, body = %body_snippet(&body), "reply body");
-        }
-        crate::reply::decode_reply_with_id(inner.service.family, call.name, status, &body)
-    }
-
-    /// Sends a prepared request and reads its reply whole.
-    async fn exchange(
-        &self,
-        call: &CallInfo<'_>,
-        prepared: PreparedRequest,
-    ) -> Result<crate::transport::Reply, Error> {
-        let inner = &*self.inner;
-        let limits = crate::transport::Limits {
-            timeout: inner.config.timeout,
-            connect_timeout: inner.config.connect_timeout,
-            max_reply_bytes: inner.config.max_reply_bytes,
-        };
-        let url = self.url_of(call.host, &prepared.url)?;
-        crate::transport::exchange(&inner.http, call.name, url, prepared, &limits).await
-    }
-
+impl Client {
     /// The parsed URL of a prepared request: the target's own, parsed when
     /// the client was built, unless a query was added to it.
-    pub(crate) fn url_of(&self, host: Option<&str>, url: &str) -> Result<reqwest::Url, Error> {
+    fn url_of(&self, host: Option<&str>, url: &str) -> Result<reqwest::Url, Error> {
         let target = self.inner.endpoints.target(host).map_err(Error::Config)?;
         if target.url.as_str() == url {
             return Ok(target.url.clone());
         }
         reqwest::Url::parse(url).map_err(|e| Error::Config(format!("request URL: {e}")))
-    }
-
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
     }
 }
 
@@ -353,6 +356,7 @@ pub struct CallReport {
 }
 
 /// The action facts a call runs with.
+#[derive(Clone, Copy)]
 pub(crate) struct CallInfo<'a> {
     pub name: &'a str,
     pub host: Option<&'a str>,
@@ -360,8 +364,8 @@ pub(crate) struct CallInfo<'a> {
     pub read_only: bool,
 }
 
-impl<'a> CallInfo<'a> {
-    pub fn of(action: &'a Action) -> CallInfo<'a> {
+impl CallInfo<'static> {
+    pub fn of(action: &Action) -> CallInfo<'static> {
         CallInfo {
             name: action.name,
             host: action.host,

@@ -28,7 +28,7 @@ pub fn decode_reply<Resp: DeserializeOwned>(
 }
 
 /// [`decode_reply`], with the reply's `RequestId` when it has one.
-pub(crate) fn decode_reply_with_id<Resp: DeserializeOwned>(
+pub fn decode_reply_with_id<Resp: DeserializeOwned>(
     family: Family,
     action: &str,
     status: u16,

@@ -35,15 +35,13 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::action::Action;
-use crate::client::CallInfo;
+use crate::client::decode_reply_with_id;
+use crate::client::{read_capped, CallAttempts, CappedReadError};
 use crate::error::Phase as WirePhase;
 use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
-use crate::prepare::Encoded;
-use crate::reply::decode_reply_with_id;
 use crate::retry::Decision;
 use crate::sse::{SseError, SseEvent, SseLimits, SseParser};
-use crate::transport::{read_capped, transport, CappedReadError};
-use crate::{Client, Credentials, SigningContext};
+use crate::Client;
 
 /// No event for this long ends a stream.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -393,9 +391,8 @@ enum Phase<T> {
 struct Call {
     client: Client,
     action: Action,
-    /// The encoded params and whether the action is idempotent, or why
-    /// they could not be encoded.
-    encoded: Result<(Encoded, bool), Error>,
+    /// The call's attempts, or why its params could not be encoded.
+    attempts: Result<CallAttempts<'static>, Error>,
 }
 
 /// A stream being read.
@@ -452,7 +449,8 @@ impl<T: DeserializeOwned> Open<T> {
         let chunk = match tokio::time::timeout(wait, response.chunk()).await {
             Err(_) => return self.fail(failure),
             Ok(Err(e)) => {
-                let error = transport(self.action.name, WirePhase::ReadBody, Some(self.status), e);
+                let error =
+                    Error::transport(self.action.name, WirePhase::ReadBody, Some(self.status), e);
                 self.ready.push_back(Err(error));
                 return self.end();
             }
@@ -530,11 +528,10 @@ impl Client {
             events = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        let encoded = self.encode_call(&CallInfo::of(action), request);
         let start = Phase::Start(Box::new(Call {
             client: self.clone(),
             action: *action,
-            encoded,
+            attempts: CallAttempts::new(self, action, request),
         }));
         let step_span = span.clone();
         let inner = futures_util::stream::unfold(start, move |phase| {
@@ -577,38 +574,27 @@ impl Call {
         let Call {
             client,
             action,
-            encoded,
+            attempts,
         } = self;
-        let (encoded, idempotent) = encoded?;
+        let mut attempts = attempts?;
         let span = tracing::Span::current();
-        let started = tokio::time::Instant::now();
-        let mut attempt = 0;
         loop {
-            attempt += 1;
-            span.record("attempt", attempt);
-            let credentials = client.acquire(action.name).await?;
-            let (error, request_id) =
-                match attempt_once(&client, &credentials, &action, &encoded).await {
-                    Attempt::Open(open) => {
-                        if let Some(id) = &open.request_id {
-                            span.record("request_id", id.as_str());
-                        }
-                        tracing::debug!(attempt, "stream opened");
-                        return Ok(open);
+            let request = attempts.next_request().await?;
+            let attempt = attempts.attempt();
+            let (error, request_id) = match attempt_once(&client, &action, request).await {
+                Attempt::Open(open) => {
+                    if let Some(id) = &open.request_id {
+                        span.record("request_id", id.as_str());
                     }
-                    Attempt::Failed(error, request_id) => (error, request_id),
-                };
+                    tracing::debug!(attempt, "stream opened");
+                    return Ok(open);
+                }
+                Attempt::Failed(error, request_id) => (error, request_id),
+            };
             if let Some(id) = &request_id {
                 span.record("request_id", id.as_str());
             }
-            match client.after_failure(
-                &credentials,
-                action.name,
-                &error,
-                attempt,
-                started,
-                idempotent,
-            ) {
+            match attempts.decide(&error) {
                 Decision::RetryAfter(wait) => {
                     tracing::debug!(
                         attempt,
@@ -631,42 +617,20 @@ impl Call {
 /// One signed request, read up to its first event.
 async fn attempt_once<T: DeserializeOwned>(
     client: &Client,
-    credentials: &Credentials,
     action: &Action,
-    encoded: &Encoded,
+    builder: reqwest::RequestBuilder,
 ) -> Attempt<T> {
     let config = client.config();
     let stream = config.stream;
-    let prepared = client
-        .prepare_encoded(
-            credentials,
-            action.name,
-            action.host,
-            encoded,
-            SigningContext::now(),
-        )
-        .and_then(|prepared| Ok((client.url_of(action.host, &prepared.url)?, prepared)));
-    let (url, prepared) = match prepared {
-        Ok(prepared) => prepared,
-        Err(error) => return Attempt::Failed(error, None),
-    };
-    let method = match prepared.method {
-        crate::HttpMethod::Post => reqwest::Method::POST,
-        crate::HttpMethod::Get => reqwest::Method::GET,
-    };
     // The client's whole-request timeout would cut a long stream: the
     // headers get `timeout`, then each read `idle_timeout`, and the whole
     // stream `max_duration`.
-    let mut builder = client
-        .http()
-        .request(method, url)
-        .timeout(stream.max_duration.saturating_add(config.timeout));
-    for (name, value) in &prepared.headers {
-        builder = builder.header(name, value);
-    }
-    builder = builder.header("Accept", "text/event-stream, application/json");
+    let builder = builder
+        .timeout(stream.max_duration.saturating_add(config.timeout))
+        .header("Accept", "text/event-stream, application/json");
+
     let timeout = config.timeout;
-    let response = match tokio::time::timeout(timeout, builder.body(prepared.body).send()).await {
+    let response = match tokio::time::timeout(timeout, builder.send()).await {
         Err(_) => {
             let error = Error::Stream {
                 action: action.name.to_owned(),
@@ -681,7 +645,7 @@ async fn attempt_once<T: DeserializeOwned>(
                 true => WirePhase::Connect,
                 false => WirePhase::Send,
             };
-            return Attempt::Failed(transport(action.name, phase, None, e), None);
+            return Attempt::Failed(Error::transport(action.name, phase, None, e), None);
         }
         Ok(Ok(response)) => response,
     };
@@ -716,7 +680,7 @@ async fn attempt_once<T: DeserializeOwned>(
         let body = match read_capped(response, config.max_reply_bytes).await {
             Ok(body) => body,
             Err(CappedReadError::Transport(e)) => {
-                let error = transport(action.name, WirePhase::ReadBody, Some(status), e);
+                let error = Error::transport(action.name, WirePhase::ReadBody, Some(status), e);
                 return Attempt::Failed(error, None);
             }
             Err(CappedReadError::TooLarge { limit }) => {

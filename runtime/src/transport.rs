@@ -27,24 +27,31 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
 }
 
-/// Sends `prepared` and reads the reply. The timeout is applied here, per
-/// phase from one deadline, so that running out of time reads as a timeout
-/// in the phase it hit, not as the body decoding error reqwest reports.
-pub(crate) async fn exchange(
+/// The prepared request for `http` to send.
+pub(crate) fn request(
     http: &reqwest::Client,
-    action: &str,
     url: reqwest::Url,
     prepared: PreparedRequest,
-    limits: &Limits,
-) -> Result<Reply, Error> {
+) -> reqwest::RequestBuilder {
     let method = match prepared.method {
         HttpMethod::Post => reqwest::Method::POST,
         HttpMethod::Get => reqwest::Method::GET,
     };
     let mut builder = http.request(method, url);
-    for (name, value) in &prepared.headers {
+    for (name, value) in prepared.headers {
         builder = builder.header(name, value);
     }
+    builder.body(prepared.body)
+}
+
+/// Sends `builder` and reads the reply. The timeout is applied here, per
+/// phase from one deadline, so that running out of time reads as a timeout
+/// in the phase it hit, not as the body decoding error reqwest reports.
+pub(crate) async fn exchange(
+    builder: reqwest::RequestBuilder,
+    action: &str,
+    limits: &Limits,
+) -> Result<Reply, Error> {
     let deadline = Instant::now() + limits.timeout;
     let timed_out = |phase: Phase, after: Duration, status: Option<u16>| Error::Timeout {
         action: action.to_owned(),
@@ -54,8 +61,7 @@ pub(crate) async fn exchange(
     };
     // reqwest connects inside `send`, and does not tell writing the request
     // apart from waiting for the reply's headers: one phase.
-    let response = match tokio::time::timeout_at(deadline, builder.body(prepared.body).send()).await
-    {
+    let response = match tokio::time::timeout_at(deadline, builder.send()).await {
         Ok(Ok(response)) => response,
         // The HTTP client refused to build it (e.g. a header value with a
         // line break): nothing was sent.
@@ -78,7 +84,7 @@ pub(crate) async fn exchange(
                 };
                 return Err(timed_out(phase, after, None));
             }
-            return Err(transport(action, phase, None, error));
+            return Err(Error::transport(action, phase, None, error));
         }
         Err(_) => return Err(timed_out(Phase::Send, limits.timeout, None)),
     };
@@ -93,36 +99,43 @@ pub(crate) async fn exchange(
         Ok(Err(CappedReadError::Transport(error))) if error.is_timeout() => {
             Err(timed_out(Phase::ReadBody, limits.timeout, Some(status)))
         }
-        Ok(Err(CappedReadError::Transport(error))) => {
-            Err(transport(action, Phase::ReadBody, Some(status), error))
-        }
+        Ok(Err(CappedReadError::Transport(error))) => Err(Error::transport(
+            action,
+            Phase::ReadBody,
+            Some(status),
+            error,
+        )),
         Err(_) => Err(timed_out(Phase::ReadBody, limits.timeout, Some(status))),
     }
 }
 
-pub(crate) fn transport(
-    action: &str,
-    phase: Phase,
-    status: Option<u16>,
-    source: reqwest::Error,
-) -> Error {
-    Error::Transport {
-        action: action.to_owned(),
-        phase,
-        status,
-        // The URL can carry a v1 signature and token: keep it out.
-        source: source.without_url(),
+impl Error {
+    /// A failure of the HTTP client in `phase`, without the request's URL
+    /// (it can carry a v1 signature and token).
+    pub fn transport(
+        action: &str,
+        phase: Phase,
+        status: Option<u16>,
+        source: reqwest::Error,
+    ) -> Error {
+        Error::Transport {
+            action: action.to_owned(),
+            phase,
+            status,
+            source: source.without_url(),
+        }
     }
 }
 
-pub(crate) enum CappedReadError {
+/// Why [`read_capped`] stopped.
+pub enum CappedReadError {
     Transport(reqwest::Error),
     TooLarge { limit: usize },
 }
 
 /// Reads the body chunk by chunk and stops as soon as it passes `limit`,
 /// so an oversized reply is never held in memory whole.
-pub(crate) async fn read_capped(
+pub async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, CappedReadError> {
