@@ -7,7 +7,7 @@
 //! (name compared without case) of type bool. A `Stream` member of another
 //! type (weilingwith's is a video stream's id) is skipped, with the reason.
 //! The events are decoded into the action's reply type; the reading is
-//! the runtime's (`tencentcloud_runtime::stream`).
+//! `tencentcloud-stream`'s.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -105,6 +105,15 @@ pub fn detect(operations: &[Operation], structs: &[Struct]) -> Streaming {
     streaming
 }
 
+/// Whether any version of the crate has a streamed action: then it depends
+/// on `tencentcloud-stream`.
+pub fn streams(krate: &crate::resolve::Crate) -> bool {
+    krate
+        .versions
+        .iter()
+        .any(|version| !version.streaming.actions.is_empty())
+}
+
 /// `streams.rs`, or `None` when no action streams.
 pub fn streams_rs(version: &Version) -> Option<TokenStream> {
     if version.streaming.actions.is_empty() {
@@ -116,7 +125,7 @@ pub fn streams_rs(version: &Version) -> Option<TokenStream> {
         //! reply (`Stream: true`) and reads its server-sent events as a
         //! `futures::Stream` of typed events.
 
-        use tencentcloud_runtime::EventStream;
+        use tencentcloud_stream::EventStream;
 
         use super::*;
 
@@ -170,7 +179,7 @@ fn method(s: &StreamingAction) -> TokenStream {
                 read_only: #read_only,
             };
             #set
-            self.inner.call_stream(&ACTION, &request)
+            tencentcloud_stream::call_stream(&self.inner, &ACTION, &request)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Configuration: [`ClientConfig`], its checks against a service, the
 //! environment and proxy settings, and the HTTP client they make.
 
+use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -100,8 +101,8 @@ pub struct ClientConfig {
     pub(crate) log_bodies: bool,
     pub(crate) max_reply_bytes: usize,
     pub(crate) fill_client_token: bool,
-    /// Streamed replies ([`crate::stream`]).
-    pub(crate) stream: crate::stream::StreamConfig,
+    /// Settings of crates that extend the client, one value per type.
+    extensions: Extensions,
 }
 
 impl ClientConfig {
@@ -125,7 +126,7 @@ impl ClientConfig {
             log_bodies: false,
             max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
             fill_client_token: true,
-            stream: crate::stream::StreamConfig::default(),
+            extensions: Extensions::default(),
         }
     }
 
@@ -368,6 +369,48 @@ impl ClientConfig {
     }
 }
 
+/// Settings for crates that extend the client, such as
+/// `tencentcloud-stream`'s `StreamConfig`: at most one value of each type.
+#[derive(Clone, Default)]
+struct Extensions(Vec<Arc<dyn Any + Send + Sync>>);
+
+impl std::fmt::Debug for Extensions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Extensions({})", self.0.len())
+    }
+}
+
+impl ClientConfig {
+    /// Sets a setting of a crate that extends the client (e.g.
+    /// `tencentcloud-stream`'s `StreamConfig`), replacing one of the same
+    /// type.
+    pub fn extension<T: Any + Send + Sync>(mut self, value: T) -> Self {
+        self.extensions.0.retain(|other| !other.is::<T>());
+        self.extensions.0.push(Arc::new(value));
+        self
+    }
+
+    /// The extension setting of type `T`, if one was set.
+    pub fn get_extension<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.extensions.0.iter().find_map(|value| value.downcast_ref())
+    }
+
+    /// The whole-attempt timeout ([`ClientConfig::timeout`]).
+    pub fn request_timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The largest reply body read ([`ClientConfig::max_reply_bytes`]).
+    pub fn reply_limit(&self) -> usize {
+        self.max_reply_bytes
+    }
+
+    /// Whether params and bodies are traced ([`ClientConfig::log_bodies`]).
+    pub fn logs_bodies(&self) -> bool {
+        self.log_bodies
+    }
+}
+
 // A proxy URL may carry a password: Debug shows it redacted.
 impl std::fmt::Debug for ProxySetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -428,7 +471,6 @@ impl ClientConfig {
             ));
         }
         self.retry.validate().map_err(Error::Config)?;
-        self.stream.validate().map_err(Error::Config)?;
         self.limiter.config().validate().map_err(Error::Config)?;
         validate_root_domain(&self.root_domain).map_err(Error::Config)?;
         if self.request_client.is_empty()

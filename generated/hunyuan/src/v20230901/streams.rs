@@ -4,7 +4,7 @@
 //! Streamed calls: each `<action>_stream` method asks for a streamed
 //! reply (`Stream: true`) and reads its server-sent events as a
 //! `futures::Stream` of typed events.
-use tencentcloud_runtime::EventStream;
+use tencentcloud_stream::EventStream;
 use super::*;
 impl Client {
     /// [`Client::chat_completions`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ChatCompletionsResponse`] (`Choices[].Delta` carries the new text).
@@ -22,7 +22,7 @@ impl Client {
             read_only: false,
         };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        tencentcloud_stream::call_stream(&self.inner, &ACTION, &request)
     }
     /// [`Client::chat_translations`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ChatTranslationsResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -39,7 +39,7 @@ impl Client {
             read_only: false,
         };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        tencentcloud_stream::call_stream(&self.inner, &ACTION, &request)
     }
     /// [`Client::group_chat_completions`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`GroupChatCompletionsResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -56,7 +56,7 @@ impl Client {
             read_only: false,
         };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        tencentcloud_stream::call_stream(&self.inner, &ACTION, &request)
     }
     /// [`Client::image_question`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ImageQuestionResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -73,7 +73,7 @@ impl Client {
             read_only: false,
         };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        tencentcloud_stream::call_stream(&self.inner, &ACTION, &request)
     }
     /// [`Client::run_thread`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`RunThreadResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -90,6 +90,6 @@ impl Client {
             read_only: false,
         };
         request.stream = Some(true);
-        self.inner.call_stream(&ACTION, &request)
+        tencentcloud_stream::call_stream(&self.inner, &ACTION, &request)
     }
 }

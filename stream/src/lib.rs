@@ -17,7 +17,7 @@
 //!   [`Error::Stream`];
 //!
 //! and after an error item the stream ends. Retries (the client's
-//! [`RetryConfig`](crate::RetryConfig) and its usual decision) happen only
+//! `RetryConfig` and its usual decision) happen only
 //! before the first event arrives. Dropping the stream cancels the request
 //! and closes its connection. The call's `tencentcloud.call` span stays open
 //! while the stream is read and records `events` and its `outcome` at the end.
@@ -34,14 +34,16 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::action::Action;
-use crate::client::decode_reply_with_id;
-use crate::client::{read_capped, CallAttempts, CappedReadError};
-use crate::error::Phase as WirePhase;
-use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
-use crate::retry::Decision;
+use tencentcloud_runtime::client::{decode_reply_with_id, read_capped, CallAttempts, CappedReadError};
+use tencentcloud_runtime::error::{body_snippet, bounded};
+use tencentcloud_runtime::retry::Decision;
+use tencentcloud_runtime::{Action, ApiError, Client, Error, Phase as WirePhase, RetryKind};
+
+pub use tencentcloud_runtime::StreamFailure;
+
+pub mod sse;
+
 use crate::sse::{SseError, SseEvent, SseLimits, SseParser};
-use crate::Client;
 
 /// No event for this long ends a stream.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -52,10 +54,11 @@ pub const DEFAULT_MAX_STREAM_BYTES: u64 = 256 * 1024 * 1024;
 /// The longest a stream may last, however often events come.
 pub const DEFAULT_MAX_DURATION: Duration = Duration::from_secs(3600);
 
-/// How streamed replies are read; set with
-/// [`ClientConfig::stream`](crate::ClientConfig::stream). For streams the
-/// client's `timeout` bounds the wait for the reply's headers only; after
-/// them `idle_timeout` bounds each wait for more bytes.
+/// How streamed replies are read; set as an extension of the client's
+/// configuration, `ClientConfig::extension(StreamConfig::default()...)`,
+/// and checked when a stream starts. For streams the client's `timeout`
+/// bounds the wait for the reply's headers only; after them
+/// `idle_timeout` bounds each wait for more bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamConfig {
     pub idle_timeout: Duration,
@@ -96,7 +99,8 @@ impl StreamConfig {
         self
     }
 
-    pub(crate) fn validate(&self) -> Result<(), String> {
+    /// Checks the settings: timeouts and limits above zero.
+    pub fn validate(&self) -> Result<(), String> {
         if self.idle_timeout.is_zero() || self.max_duration.is_zero() {
             return Err("stream: the timeouts must be longer than zero".into());
         }
@@ -115,72 +119,12 @@ impl StreamConfig {
     }
 }
 
-impl crate::ClientConfig {
-    /// Settings of streamed replies (idle timeout, limits).
-    pub fn stream(mut self, stream: StreamConfig) -> Self {
-        self.stream = stream;
-        self
-    }
-
-    pub fn stream_config(&self) -> &StreamConfig {
-        &self.stream
-    }
-}
-
-/// Why a stream stopped, in [`Error::Stream`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StreamFailure {
-    /// No reply headers within the client's timeout.
-    HeadersTimeout(Duration),
-    /// No bytes within the idle timeout.
-    IdleTimeout(Duration),
-    /// The stream lasted longer than `max_duration`.
-    TooLong(Duration),
-    /// An event longer than the limit (bytes).
-    EventTooLarge { limit: usize },
-    /// A stream longer than the limit (bytes).
-    StreamTooLarge { limit: u64 },
-    /// A line that is not UTF-8 (counting from 1).
-    InvalidUtf8 { line: u64 },
-}
-
-impl StreamFailure {
-    pub fn is_timeout(&self) -> bool {
-        matches!(
-            self,
-            StreamFailure::HeadersTimeout(_)
-                | StreamFailure::IdleTimeout(_)
-                | StreamFailure::TooLong(_)
-        )
-    }
-}
-
 impl From<SseError> for StreamFailure {
     fn from(error: SseError) -> Self {
         match error {
             SseError::EventTooLarge { limit } => StreamFailure::EventTooLarge { limit },
             SseError::StreamTooLarge { limit } => StreamFailure::StreamTooLarge { limit },
             SseError::InvalidUtf8 { line } => StreamFailure::InvalidUtf8 { line },
-        }
-    }
-}
-
-impl fmt::Display for StreamFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StreamFailure::HeadersTimeout(t) => write!(f, "no reply headers within {t:?}"),
-            StreamFailure::IdleTimeout(t) => write!(f, "no event within the idle timeout of {t:?}"),
-            StreamFailure::TooLong(t) => write!(f, "the stream lasted longer than {t:?}"),
-            StreamFailure::EventTooLarge { limit } => {
-                write!(f, "an event is longer than the limit of {limit} bytes")
-            }
-            StreamFailure::StreamTooLarge { limit } => {
-                write!(f, "the stream is longer than the limit of {limit} bytes")
-            }
-            StreamFailure::InvalidUtf8 { line } => {
-                write!(f, "line {line} of the stream is not UTF-8")
-            }
         }
     }
 }
@@ -391,6 +335,7 @@ enum Phase<T> {
 struct Call {
     client: Client,
     action: Action,
+    stream: StreamConfig,
     /// The call's attempts, or why its params could not be encoded.
     attempts: Result<CallAttempts<'static>, Error>,
 }
@@ -504,59 +449,67 @@ impl<T: DeserializeOwned> Open<T> {
     }
 }
 
-impl Client {
-    /// Calls a streaming action (one that answers `Stream: true` with
-    /// server-sent events) and reads its events as `T`. `request` must
-    /// already ask for a stream; the generated `<action>_stream` methods
-    /// set `Stream` to true.
-    pub fn call_stream<Req, T>(&self, action: &Action, request: &Req) -> EventStream<T>
-    where
-        Req: Serialize,
-        T: DeserializeOwned + Send + 'static,
-    {
-        let inner = self.config();
-        let span = tracing::info_span!(
-            "tencentcloud.call",
-            service = self.service().service,
-            version = self.service().version,
-            action = action.name,
-            region = inner.region_name().unwrap_or(""),
-            stream = true,
-            request_id = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-            events = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        );
-        let start = Phase::Start(Box::new(Call {
-            client: self.clone(),
-            action: *action,
-            attempts: CallAttempts::new(self, action, request),
-        }));
-        let step_span = span.clone();
-        let inner = futures_util::stream::unfold(start, move |phase| {
-            let span = step_span.clone();
-            async move {
-                let mut open = match phase {
-                    Phase::Done => return None,
-                    Phase::Open(open) => open,
-                    Phase::Start(call) => match call.connect::<T>().await {
-                        Ok(open) => open,
-                        Err(error) => return Some((Err(error), Phase::Done)),
-                    },
-                };
-                open.next().await.map(|item| (item, Phase::Open(open)))
-            }
-            .instrument(span)
-        });
-        EventStream {
-            inner: Box::pin(inner),
-            span,
-            started: tokio::time::Instant::now(),
-            events: 0,
-            failed: false,
-            finished: false,
+/// Calls a streaming action (one that answers `Stream: true` with
+/// server-sent events) and reads its events as `T`. `request` must
+/// already ask for a stream; the generated `<action>_stream` methods
+/// set `Stream` to true. The client's [`StreamConfig`] extension, or the
+/// default, says how the stream is read.
+pub fn call_stream<Req, T>(client: &Client, action: &Action, request: &Req) -> EventStream<T>
+where
+    Req: Serialize,
+    T: DeserializeOwned + Send + 'static,
+{
+    let config = client.config();
+    let span = tracing::info_span!(
+        "tencentcloud.call",
+        service = client.service().service,
+        version = client.service().version,
+        action = action.name,
+        region = config.region_name().unwrap_or(""),
+        stream = true,
+        request_id = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        events = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    let stream = config
+        .get_extension::<StreamConfig>()
+        .copied()
+        .unwrap_or_default();
+    let attempts = match stream.validate() {
+        Ok(()) => CallAttempts::new(client, action, request),
+        Err(why) => Err(Error::Config(why)),
+    };
+    let start = Phase::Start(Box::new(Call {
+        client: client.clone(),
+        action: *action,
+        stream,
+        attempts,
+    }));
+    let step_span = span.clone();
+    let inner = futures_util::stream::unfold(start, move |phase| {
+        let span = step_span.clone();
+        async move {
+            let mut open = match phase {
+                Phase::Done => return None,
+                Phase::Open(open) => open,
+                Phase::Start(call) => match call.connect::<T>().await {
+                    Ok(open) => open,
+                    Err(error) => return Some((Err(error), Phase::Done)),
+                },
+            };
+            open.next().await.map(|item| (item, Phase::Open(open)))
         }
+        .instrument(span)
+    });
+    EventStream {
+        inner: Box::pin(inner),
+        span,
+        started: tokio::time::Instant::now(),
+        events: 0,
+        failed: false,
+        finished: false,
     }
 }
 
@@ -574,6 +527,7 @@ impl Call {
         let Call {
             client,
             action,
+            stream,
             attempts,
         } = self;
         let mut attempts = attempts?;
@@ -581,7 +535,7 @@ impl Call {
         loop {
             let request = attempts.next_request().await?;
             let attempt = attempts.attempt();
-            let (error, request_id) = match attempt_once(&client, &action, request).await {
+            let (error, request_id) = match attempt_once(&client, &action, stream, request).await {
                 Attempt::Open(open) => {
                     if let Some(id) = &open.request_id {
                         span.record("request_id", id.as_str());
@@ -618,18 +572,18 @@ impl Call {
 async fn attempt_once<T: DeserializeOwned>(
     client: &Client,
     action: &Action,
+    stream: StreamConfig,
     builder: reqwest::RequestBuilder,
 ) -> Attempt<T> {
     let config = client.config();
-    let stream = config.stream;
     // The client's whole-request timeout would cut a long stream: the
     // headers get `timeout`, then each read `idle_timeout`, and the whole
     // stream `max_duration`.
     let builder = builder
-        .timeout(stream.max_duration.saturating_add(config.timeout))
+        .timeout(stream.max_duration.saturating_add(config.request_timeout()))
         .header("Accept", "text/event-stream, application/json");
 
-    let timeout = config.timeout;
+    let timeout = config.request_timeout();
     let response = match tokio::time::timeout(timeout, builder.send()).await {
         Err(_) => {
             let error = Error::Stream {
@@ -666,18 +620,18 @@ async fn attempt_once<T: DeserializeOwned>(
         response: None,
         status,
         request_id,
-        parser: SseParser::new(stream.limits(config.max_reply_bytes)),
+        parser: SseParser::new(stream.limits(config.reply_limit())),
         idle_timeout: stream.idle_timeout,
         max_duration: stream.max_duration,
         started: tokio::time::Instant::now(),
-        log_bodies: config.log_bodies,
+        log_bodies: config.logs_bodies(),
         parsed: 0,
         ready: VecDeque::new(),
         ended: false,
     };
     if !is_stream || !(200..300).contains(&status) {
         // A JSON reply: an error, or a success the service did not stream.
-        let body = match read_capped(response, config.max_reply_bytes).await {
+        let body = match read_capped(response, config.reply_limit()).await {
             Ok(body) => body,
             Err(CappedReadError::Transport(e)) => {
                 let error = Error::transport(action.name, WirePhase::ReadBody, Some(status), e);
@@ -692,7 +646,7 @@ async fn attempt_once<T: DeserializeOwned>(
                 return Attempt::Failed(error, open.request_id);
             }
         };
-        if config.log_bodies {
+        if config.logs_bodies() {
             tracing::trace!(status, body = %body_snippet(&body), "reply body");
         }
         let (result, id) =
