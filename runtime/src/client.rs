@@ -308,7 +308,7 @@ impl<'a> CallAttempts<'a> {
             self.client
                 .prepare_encoded(&credentials, action, host, &self.encoded, context)?;
         let url = self.client.url_of(host, &prepared.url)?;
-        Ok(crate::transport::request(&inner.http, url, prepared))
+        crate::transport::request(&inner.http, action, url, prepared)
     }
 
     /// After the last attempt failed with `error`: throttling slows the

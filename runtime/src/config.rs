@@ -392,7 +392,10 @@ impl ClientConfig {
 
     /// The extension setting of type `T`, if one was set.
     pub fn get_extension<T: Any + Send + Sync>(&self) -> Option<&T> {
-        self.extensions.0.iter().find_map(|value| value.downcast_ref())
+        self.extensions
+            .0
+            .iter()
+            .find_map(|value| value.downcast_ref())
     }
 
     /// The whole-attempt timeout ([`ClientConfig::timeout`]).

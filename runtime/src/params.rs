@@ -12,7 +12,7 @@
 
 use std::fmt::{self, Write as _};
 
-use serde::ser::{self, Impossible, Serialize};
+use serde::ser::{self, Serialize};
 use serde_json::Value;
 
 /// Params every request may carry besides the action's own (v1 and legacy).
@@ -271,6 +271,17 @@ impl<'a> ValueSerializer<'a> {
     }
 }
 
+/// `serialize_<type>` for integer types, written by `self.integer`.
+macro_rules! integers {
+    ($($method:ident: $ty:ty),*) => {
+        $(
+            fn $method(self, value: $ty) -> Result<(), EncodeError> {
+                self.integer(value)
+            }
+        )*
+    };
+}
+
 impl<'a> ser::Serializer for ValueSerializer<'a> {
     type Ok = ();
     type Error = EncodeError;
@@ -286,37 +297,10 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         self.scalar(|writer| writer.push_str(if value { "true" } else { "false" }))
     }
 
-    fn serialize_i8(self, value: i8) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
+    integers!(
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64
+    );
 
     /// serde_json's numbers are 64-bit: wider values must fit.
     fn serialize_i128(self, value: i128) -> Result<(), EncodeError> {
@@ -519,57 +503,32 @@ impl SeqSerializer<'_> {
     }
 }
 
-impl ser::SerializeSeq for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
+/// The list traits, each an alias of [`SeqSerializer::element`].
+macro_rules! list_traits {
+    ($($trait:ident::$method:ident),*) => {
+        $(
+            impl ser::$trait for SeqSerializer<'_> {
+                type Ok = ();
+                type Error = EncodeError;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.element(value)
-    }
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+                    self.element(value)
+                }
 
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
+                fn end(self) -> Result<(), EncodeError> {
+                    self.finish()
+                }
+            }
+        )*
+    };
 }
 
-impl ser::SerializeTuple for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
+list_traits!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// An object: each field is named `<name>.<key>` (`<key>` at the top).
 struct MapSerializer<'a> {
@@ -583,19 +542,22 @@ struct MapSerializer<'a> {
 
 impl MapSerializer<'_> {
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {
+        let key = map_key(key).map_err(|error| match self.prefix_name() {
+            "" => error,
+            under => EncodeError(format!("a key under `{under}`: {error}")),
+        })?;
+        self.field_name(&key);
+        Ok(())
+    }
+
+    /// Puts `key` after the object's name, for the value that follows.
+    fn field_name(&mut self, key: &str) {
         self.writer.name.truncate(self.prefix);
         if self.dot {
             self.writer.name.push('.');
         }
-        key.serialize(KeySerializer {
-            name: &mut self.writer.name,
-        })
-        .map_err(|error| match self.prefix_name() {
-            "" => error,
-            under => EncodeError(format!("a key under `{under}`: {error}")),
-        })?;
+        self.writer.name.push_str(key);
         self.key_written = true;
-        Ok(())
     }
 
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
@@ -640,251 +602,54 @@ impl ser::SerializeMap for MapSerializer<'_> {
     }
 }
 
-impl ser::SerializeStruct for MapSerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
+/// The struct traits: their field names are the keys, as written.
+macro_rules! struct_traits {
+    ($($trait:ident),*) => {
+        $(
+            impl ser::$trait for MapSerializer<'_> {
+                type Ok = ();
+                type Error = EncodeError;
 
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        self.key(key)?;
-        self.value(value)
-    }
+                fn serialize_field<T: Serialize + ?Sized>(
+                    &mut self,
+                    key: &'static str,
+                    value: &T,
+                ) -> Result<(), EncodeError> {
+                    self.field_name(key);
+                    self.value(value)
+                }
 
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStructVariant for MapSerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        self.key(key)?;
-        self.value(value)
-    }
-
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
-/// Appends a map key to the name; accepts what serde_json accepts as a key
-/// (strings, chars, bools, integers, finite floats, unit variants and
-/// newtype structs of those), written as serde_json writes it.
-struct KeySerializer<'a> {
-    name: &'a mut String,
-}
-
-const KEY_NOT_A_STRING: &str = "key must be a string";
-
-impl KeySerializer<'_> {
-    fn integer(self, value: impl itoa::Integer) -> Result<(), EncodeError> {
-        self.name.push_str(itoa::Buffer::new().format(value));
-        Ok(())
-    }
-
-    /// serde_json's float key text, from serde_json itself: its float
-    /// formatter is not public, and float keys are rare enough.
-    fn float(self, value: impl Serialize) -> Result<(), EncodeError> {
-        struct OneKey<K>(K);
-        impl<K: Serialize> Serialize for OneKey<K> {
-            fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(Some(1))?;
-                map.serialize_entry(&self.0, &())?;
-                map.end()
+                fn end(self) -> Result<(), EncodeError> {
+                    self.finish()
+                }
             }
+        )*
+    };
+}
+
+struct_traits!(SerializeStruct, SerializeStructVariant);
+
+/// A map key as serde_json writes it, by serde_json's own rules (strings,
+/// chars, bools, numbers, unit variants and newtype structs of those): the
+/// key of a one-entry object, written and read back. Maps are rare in
+/// requests (struct fields take [`MapSerializer::field_name`]).
+fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String, EncodeError> {
+    struct OneKey<'k, K: ?Sized>(&'k K);
+    impl<K: Serialize + ?Sized> Serialize for OneKey<'_, K> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(self.0, &())?;
+            map.end()
         }
-        let value = serde_json::to_value(OneKey(value)).map_err(|e| EncodeError(e.to_string()))?;
-        let key = value
-            .as_object()
-            .and_then(|object| object.keys().next())
-            .ok_or_else(|| EncodeError(KEY_NOT_A_STRING.into()))?;
-        self.name.push_str(key);
-        Ok(())
     }
-}
-
-fn key_not_a_string<T>() -> Result<T, EncodeError> {
-    Err(EncodeError(KEY_NOT_A_STRING.into()))
-}
-
-impl ser::Serializer for KeySerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    type SerializeSeq = Impossible<(), EncodeError>;
-    type SerializeTuple = Impossible<(), EncodeError>;
-    type SerializeTupleStruct = Impossible<(), EncodeError>;
-    type SerializeTupleVariant = Impossible<(), EncodeError>;
-    type SerializeMap = Impossible<(), EncodeError>;
-    type SerializeStruct = Impossible<(), EncodeError>;
-    type SerializeStructVariant = Impossible<(), EncodeError>;
-
-    fn serialize_bool(self, value: bool) -> Result<(), EncodeError> {
-        self.name.push_str(if value { "true" } else { "false" });
-        Ok(())
-    }
-
-    fn serialize_i8(self, value: i8) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_i128(self, value: i128) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_u128(self, value: u128) -> Result<(), EncodeError> {
-        self.integer(value)
-    }
-
-    fn serialize_f32(self, value: f32) -> Result<(), EncodeError> {
-        self.float(value)
-    }
-
-    fn serialize_f64(self, value: f64) -> Result<(), EncodeError> {
-        self.float(value)
-    }
-
-    fn serialize_char(self, value: char) -> Result<(), EncodeError> {
-        self.name.push(value);
-        Ok(())
-    }
-
-    fn serialize_str(self, value: &str) -> Result<(), EncodeError> {
-        self.name.push_str(value);
-        Ok(())
-    }
-
-    fn serialize_bytes(self, _value: &[u8]) -> Result<(), EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_none(self) -> Result<(), EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<(), EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_unit(self) -> Result<(), EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<(), EncodeError> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        value.serialize(self)
-    }
-
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Result<(), EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStruct, EncodeError> {
-        key_not_a_string()
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, EncodeError> {
-        key_not_a_string()
-    }
+    let text = serde_json::to_string(&OneKey(key)).map_err(|e| EncodeError(e.to_string()))?;
+    let object: std::collections::BTreeMap<String, ()> =
+        serde_json::from_str(&text).map_err(|e| EncodeError(e.to_string()))?;
+    object
+        .into_keys()
+        .next()
+        .ok_or_else(|| EncodeError("key must be a string".into()))
 }
 
 /// `text` percent-encoded as RFC 3986 asks: everything but

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use tokio::time::Instant;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use crate::client::PreparedRequest;
 use crate::error::{Error, Phase};
@@ -27,85 +27,116 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
 }
 
-/// The prepared request for `http` to send.
+/// The prepared request for `http` to send. The signers' header names are
+/// known: they are not parsed again.
 pub(crate) fn request(
     http: &reqwest::Client,
+    action: &str,
     url: reqwest::Url,
     prepared: PreparedRequest,
-) -> reqwest::RequestBuilder {
+) -> Result<reqwest::RequestBuilder, Error> {
+    use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
     let method = match prepared.method {
         HttpMethod::Post => reqwest::Method::POST,
         HttpMethod::Get => reqwest::Method::GET,
     };
-    let mut builder = http.request(method, url);
+    let mut headers = HeaderMap::with_capacity(prepared.headers.len());
     for (name, value) in prepared.headers {
-        builder = builder.header(name, value);
+        let name = match name.as_str() {
+            "Authorization" => header::AUTHORIZATION,
+            "Content-Type" => header::CONTENT_TYPE,
+            "X-TC-Action" => HeaderName::from_static("x-tc-action"),
+            "X-TC-Timestamp" => HeaderName::from_static("x-tc-timestamp"),
+            "X-TC-Version" => HeaderName::from_static("x-tc-version"),
+            "X-TC-Region" => HeaderName::from_static("x-tc-region"),
+            "X-TC-Token" => HeaderName::from_static("x-tc-token"),
+            "X-TC-Language" => HeaderName::from_static("x-tc-language"),
+            "X-TC-RequestClient" => HeaderName::from_static("x-tc-requestclient"),
+            _ => HeaderName::try_from(name).map_err(|e| refused(action, &e))?,
+        };
+        // A value with a line break, say, is refused: nothing is sent.
+        let value = HeaderValue::try_from(value).map_err(|e| refused(action, &e))?;
+        headers.append(name, value);
     }
-    builder.body(prepared.body)
+    Ok(http
+        .request(method, url)
+        .headers(headers)
+        .body(prepared.body))
 }
 
-/// Sends `builder` and reads the reply. The timeout is applied here, per
-/// phase from one deadline, so that running out of time reads as a timeout
+fn refused(action: &str, why: &dyn std::fmt::Display) -> Error {
+    Error::Encode {
+        action: action.to_owned(),
+        message: format!("the HTTP client refused the request: {why}"),
+    }
+}
+
+/// Sends `builder` and reads the reply. The timeout is applied here, one
+/// timer for the attempt, so that running out of time reads as a timeout
 /// in the phase it hit, not as the body decoding error reqwest reports.
 pub(crate) async fn exchange(
     builder: reqwest::RequestBuilder,
     action: &str,
     limits: &Limits,
 ) -> Result<Reply, Error> {
-    let deadline = Instant::now() + limits.timeout;
     let timed_out = |phase: Phase, after: Duration, status: Option<u16>| Error::Timeout {
         action: action.to_owned(),
         phase,
         after,
         status,
     };
-    // reqwest connects inside `send`, and does not tell writing the request
-    // apart from waiting for the reply's headers: one phase.
-    let response = match tokio::time::timeout_at(deadline, builder.send()).await {
-        Ok(Ok(response)) => response,
-        // The HTTP client refused to build it (e.g. a header value with a
-        // line break): nothing was sent.
-        Ok(Err(error)) if error.is_builder() => {
-            return Err(Error::Encode {
-                action: action.to_owned(),
-                message: format!("the HTTP client refused the request: {}", causes(&error)),
-            })
-        }
-        Ok(Err(error)) => {
-            let phase = if error.is_connect() {
-                Phase::Connect
-            } else {
-                Phase::Send
-            };
-            if error.is_timeout() {
-                let after = match phase {
-                    Phase::Connect => limits.connect_timeout.unwrap_or(limits.timeout),
-                    _ => limits.timeout,
+    // The reply's status once its headers are in (0 before): where the
+    // exchange was if the one timer for the attempt runs out.
+    let headers_in = AtomicU16::new(0);
+    let exchange = async {
+        // reqwest connects inside `send`, and does not tell writing the
+        // request apart from waiting for the reply's headers: one phase.
+        let response = match builder.send().await {
+            Ok(response) => response,
+            // The HTTP client refused to build it: nothing was sent.
+            Err(error) if error.is_builder() => return Err(refused(action, &causes(&error))),
+            Err(error) => {
+                let phase = if error.is_connect() {
+                    Phase::Connect
+                } else {
+                    Phase::Send
                 };
-                return Err(timed_out(phase, after, None));
+                if error.is_timeout() {
+                    let after = match phase {
+                        Phase::Connect => limits.connect_timeout.unwrap_or(limits.timeout),
+                        _ => limits.timeout,
+                    };
+                    return Err(timed_out(phase, after, None));
+                }
+                return Err(Error::transport(action, phase, None, error));
             }
-            return Err(Error::transport(action, phase, None, error));
+        };
+        let status = response.status().as_u16();
+        headers_in.store(status, Ordering::Relaxed);
+        match read_capped(response, limits.max_reply_bytes).await {
+            Ok(body) => Ok(Reply { status, body }),
+            Err(CappedReadError::TooLarge { limit }) => Err(Error::ReplyTooLarge {
+                action: action.to_owned(),
+                status,
+                limit,
+            }),
+            Err(CappedReadError::Transport(error)) if error.is_timeout() => {
+                Err(timed_out(Phase::ReadBody, limits.timeout, Some(status)))
+            }
+            Err(CappedReadError::Transport(error)) => Err(Error::transport(
+                action,
+                Phase::ReadBody,
+                Some(status),
+                error,
+            )),
         }
-        Err(_) => return Err(timed_out(Phase::Send, limits.timeout, None)),
     };
-    let status = response.status().as_u16();
-    match tokio::time::timeout_at(deadline, read_capped(response, limits.max_reply_bytes)).await {
-        Ok(Ok(body)) => Ok(Reply { status, body }),
-        Ok(Err(CappedReadError::TooLarge { limit })) => Err(Error::ReplyTooLarge {
-            action: action.to_owned(),
-            status,
-            limit,
+    match tokio::time::timeout(limits.timeout, exchange).await {
+        Ok(result) => result,
+        Err(_) => Err(match headers_in.load(Ordering::Relaxed) {
+            0 => timed_out(Phase::Send, limits.timeout, None),
+            status => timed_out(Phase::ReadBody, limits.timeout, Some(status)),
         }),
-        Ok(Err(CappedReadError::Transport(error))) if error.is_timeout() => {
-            Err(timed_out(Phase::ReadBody, limits.timeout, Some(status)))
-        }
-        Ok(Err(CappedReadError::Transport(error))) => Err(Error::transport(
-            action,
-            Phase::ReadBody,
-            Some(status),
-            error,
-        )),
-        Err(_) => Err(timed_out(Phase::ReadBody, limits.timeout, Some(status))),
     }
 }
 

@@ -34,7 +34,9 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use tencentcloud_runtime::client::{decode_reply_with_id, read_capped, CallAttempts, CappedReadError};
+use tencentcloud_runtime::client::{
+    decode_reply_with_id, read_capped, CallAttempts, CappedReadError,
+};
 use tencentcloud_runtime::error::{body_snippet, bounded};
 use tencentcloud_runtime::retry::Decision;
 use tencentcloud_runtime::{Action, ApiError, Client, Error, Phase as WirePhase, RetryKind};

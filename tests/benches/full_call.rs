@@ -238,7 +238,10 @@ fn cpu(c: &mut Criterion<ProcessCpuTime>, server: &Server) {
     group.throughput(Throughput::Elements(1));
     for (name, rt) in [
         ("describe_instances_c1", runtime()),
-        ("describe_instances_c1_current_thread", current_thread_runtime()),
+        (
+            "describe_instances_c1_current_thread",
+            current_thread_runtime(),
+        ),
     ] {
         let client = client(server.port);
         rt.block_on(one_call(&client));
@@ -275,16 +278,26 @@ impl Figures {
 
 /// Client CPU per call and calls/s on `rt`, measured by a plain loop: the
 /// figures the side-by-side table prints (criterion's are in its report).
-fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize) -> Figures {
+/// `in_task`: the loop runs in a spawned task (on a worker thread, as a
+/// server's handlers do), not in `block_on` on the main thread.
+fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize, in_task: bool) -> Figures {
     let client = client(port);
     rt.block_on(one_call(&client));
     let (user, system) = user_and_system_time();
     let started = Instant::now();
-    rt.block_on(async {
-        for _ in 0..calls {
-            one_call(&client).await;
+    let c1 = {
+        let client = client.clone();
+        async move {
+            for _ in 0..calls {
+                one_call(&client).await;
+            }
         }
-    });
+    };
+    if in_task {
+        rt.block_on(rt.spawn(c1)).expect("the loop runs");
+    } else {
+        rt.block_on(c1);
+    }
     let wall_c1 = started.elapsed();
     let (user_after, system_after) = user_and_system_time();
     let per_call = |time: Duration| time / calls as u32;
@@ -307,10 +320,12 @@ fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize) -> Figure
 
 fn side_by_side(server: &Server) {
     const CALLS: usize = 6400;
-    let multi = loop_figures(&runtime(), server.port, CALLS);
-    let single = loop_figures(&current_thread_runtime(), server.port, CALLS);
+    let multi = loop_figures(&runtime(), server.port, CALLS, false);
+    let in_task = loop_figures(&runtime(), server.port, CALLS, true);
+    let single = loop_figures(&current_thread_runtime(), server.port, CALLS, false);
     println!("full call, {CALLS} calls each, one-instance DescribeInstances reply:");
     multi.print("rust, multi-thread");
+    in_task.print("rust, multi-thread task");
     single.print("rust, current_thread");
     let Ok(python) = std::env::var(PYTHON_ENV) else {
         println!("  (set {PYTHON_ENV} to a Python with tencentcloud-sdk-python to compare)");
@@ -345,8 +360,9 @@ fn side_by_side(server: &Server) {
         figures["sdk"].as_str().unwrap_or("?")
     );
     println!(
-        "  ratio: Python uses {:.1}x the client CPU per call of the multi-threaded runtime, {:.1}x that of current_thread",
+        "  ratio: Python uses {:.1}x the client CPU per call of the multi-threaded runtime ({:.1}x in a task), {:.1}x that of current_thread",
         python_cpu / multi.cpu_us(),
+        python_cpu / in_task.cpu_us(),
         python_cpu / single.cpu_us()
     );
 }
@@ -372,8 +388,10 @@ fn main() {
     if quick {
         let server = Server::start();
         println!("full_call smoke run:");
-        loop_figures(&runtime(), server.port, 64).print("rust, multi-thread");
-        loop_figures(&current_thread_runtime(), server.port, 64).print("rust, current_thread");
+        loop_figures(&runtime(), server.port, 64, false).print("rust, multi-thread");
+        loop_figures(&runtime(), server.port, 64, true).print("rust, multi-thread task");
+        loop_figures(&current_thread_runtime(), server.port, 64, false)
+            .print("rust, current_thread");
         return;
     }
     // `FULL_CALL_LOOP_ONLY=1`: only the plain loops (for perf).
