@@ -304,9 +304,13 @@ impl<'a> CallAttempts<'a> {
             secret_id.clone_into(&mut self.secret_id);
         }
         let context = SigningContext::now();
-        let prepared =
-            self.client
-                .prepare_encoded(&credentials, action, host, &self.encoded, context)?;
+        let prepared = self.client.prepare_encoded(
+            &credentials,
+            action,
+            host,
+            self.encoded.clone(),
+            context,
+        )?;
         let url = self.client.url_of(host, &prepared.url)?;
         crate::transport::request(&inner.http, action, url, prepared)
     }

@@ -44,7 +44,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest reply body a client reads by default: far above any real
 /// reply, low enough that a broken or hostile endpoint cannot exhaust memory.
 pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
-const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
+pub(crate) const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
 /// Sent as `X-TC-RequestClient` (TC3) or `RequestClient` (v1, API 3.0).
 pub const DEFAULT_REQUEST_CLIENT: &str = concat!("SDK_RUST_", env!("CARGO_PKG_VERSION"));
 /// The domain the service hosts are under.
@@ -487,48 +487,6 @@ impl ClientConfig {
         }
         Ok((signing_method, http_method))
     }
-
-    /// The HTTP client these settings ask for. Requests are small and
-    /// answered at once, so Nagle's algorithm is off; connections are kept
-    /// alive and reused. The request timeout is applied per phase by the
-    /// transport.
-    pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .tcp_nodelay(true);
-        if let Some(timeout) = self.connect_timeout {
-            builder = builder.connect_timeout(timeout);
-        }
-        match &self.proxy {
-            ProxySetting::System => {}
-            ProxySetting::None => builder = builder.no_proxy(),
-            ProxySetting::Explicit {
-                https,
-                http,
-                no_proxy,
-            } => {
-                let exempt = no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
-                // Without any proxy, the builder must still ignore the environment.
-                builder = builder.no_proxy();
-                for (url, https_only) in [(https, true), (http, false)] {
-                    let Some(url) = url else { continue };
-                    validate_proxy(url).map_err(Error::Config)?;
-                    let proxy = if https_only {
-                        reqwest::Proxy::https(url)
-                    } else {
-                        reqwest::Proxy::http(url)
-                    };
-                    let proxy = proxy
-                        .map_err(|e| Error::Config(format!("proxy `{}`: {e}", redact_url(url))))?
-                        .no_proxy(exempt.clone());
-                    builder = builder.proxy(proxy);
-                }
-            }
-        }
-        builder
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
-    }
 }
 
 fn validate_region(region: &str) -> Result<(), String> {
@@ -565,7 +523,7 @@ fn validate_root_domain(domain: &str) -> Result<(), String> {
     }
 }
 
-fn validate_proxy(url: &str) -> Result<(), String> {
+pub(crate) fn validate_proxy(url: &str) -> Result<(), String> {
     let shown = redact_url(url);
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("proxy `{shown}`: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h")

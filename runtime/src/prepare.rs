@@ -253,7 +253,7 @@ impl Client {
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
         let encoded = self.encode(action, request)?;
-        self.prepare_encoded(credentials, action, host, &encoded, context)
+        self.prepare_encoded(credentials, action, host, encoded, context)
     }
 
     /// The request's params in the form this client sends them. TC3 over
@@ -282,13 +282,13 @@ impl Client {
     }
 
     /// Signs encoded params: the part of [`Client::prepare`] that does not
-    /// depend on the request type, run again for each attempt.
+    /// depend on the request type, run again for each attempt (on a copy).
     pub(crate) fn prepare_encoded(
         &self,
         credentials: &Credentials,
         action: &str,
         host: Option<&str>,
-        encoded: &Encoded,
+        encoded: Encoded,
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
         let inner = &*self.inner;
@@ -304,7 +304,7 @@ impl Client {
                     let payload = Tc3Payload {
                         content_type: "application/json; charset=utf-8",
                         query: String::new(),
-                        body: body.clone(),
+                        body,
                     };
                     self.prepare_tc3(credentials, action, payload, &target, context)
                 }
@@ -317,14 +317,9 @@ impl Client {
                     };
                     self.prepare_tc3(credentials, action, payload, &target, context)
                 }
-                (Some(algorithm), Encoded::Params(params)) => self.prepare_v1(
-                    credentials,
-                    action,
-                    params.clone(),
-                    &target,
-                    context,
-                    algorithm,
-                ),
+                (Some(algorithm), Encoded::Params(params)) => {
+                    self.prepare_v1(credentials, action, params, &target, context, algorithm)
+                }
             }
         });
         prepared.map_err(|message| Error::Encode {

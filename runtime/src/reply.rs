@@ -2,8 +2,10 @@
 //!
 //! A success is read in one pass straight from the bytes into the typed
 //! reply: an API 3.0 `{"Response": {...}}` with no `Error` in it, or an API
-//! 2.0 object whose `code` is 0. Anything else is an error, and only then
-//! is the body parsed into a `serde_json::Value` to tell which.
+//! 2.0 object whose `code` is 0. Only a reply that this refuses (an error
+//! reply, a body that is not one, a repeated key) is parsed into a
+//! `serde_json::Value`, to tell which error it is, or to read an odd
+//! success as the official SDKs do (the last of repeated keys counts).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -34,19 +36,15 @@ pub fn decode_reply_with_id<Resp: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> (Result<Resp, Error>, Option<String>) {
-    let success = (200..300).contains(&status);
-    // Why the typed reply could not be read from a success.
-    let why = match (family, success) {
-        (Family::Api3, true) => match api3_success(body) {
-            Ok((reply, request_id)) => return (Ok(reply), request_id),
-            Err(why) => Some(why),
-        },
-        (Family::Api2, true) => match api2_success(body) {
-            Ok(reply) => return (Ok(reply), None),
-            Err(why) => why,
-        },
-        (_, false) => None,
-    };
+    if (200..300).contains(&status) {
+        let fast = match family {
+            Family::Api3 => api3_success(body),
+            Family::Api2 => api2_success(body).map(|reply| (reply, None)),
+        };
+        if let Some((reply, request_id)) = fast {
+            return (Ok(reply), request_id);
+        }
+    }
     let failure = Failure {
         action,
         status,
@@ -62,30 +60,28 @@ pub fn decode_reply_with_id<Resp: DeserializeOwned>(
                 .and_then(|r| r.get("RequestId"))
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            (Err(failure.api3(&json, why)), request_id)
+            (failure.api3(&json), request_id)
         }
-        Family::Api2 => (Err(failure.api2(&json, why)), None),
+        Family::Api2 => (failure.api2(&json), None),
     }
 }
 
 /// An API 2.0 success: `code` 0, then the typed reply from the same bytes.
-/// `Err(None)` when the reply is not a success; `Err(Some(why))` when it is
-/// one that does not decode.
-fn api2_success<Resp: DeserializeOwned>(body: &[u8]) -> Result<Resp, Option<String>> {
+fn api2_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<Resp> {
     #[derive(Deserialize)]
     struct Head {
         code: Option<Value>,
     }
-    let head: Head = serde_json::from_slice(body).map_err(|e| Some(e.to_string()))?;
+    let head: Head = serde_json::from_slice(body).ok()?;
     let ok = match head.code {
         Some(Value::Number(n)) => n.as_i64() == Some(0),
         Some(Value::String(s)) => s == "0",
         _ => false,
     };
     if !ok {
-        return Err(None);
+        return None;
     }
-    serde_json::from_slice(body).map_err(|e| Some(e.to_string()))
+    serde_json::from_slice(body).ok()
 }
 
 /// A reply that is not a typed success, and what it says.
@@ -138,12 +134,15 @@ impl Failure<'_> {
         self.decode(format!("not JSON: {why}"))
     }
 
-    fn api3(&self, json: &Value, why: Option<String>) -> Error {
+    /// An API 3.0 reply the one-pass decoder did not take: an error, or a
+    /// success it refused (a repeated key, whose last value counts, or a
+    /// field that does not fit), decoded from the parsed reply.
+    fn api3<Resp: DeserializeOwned>(&self, json: &Value) -> Result<Resp, Error> {
         let Some(response) = json.get("Response").filter(|r| r.is_object()) else {
-            return self.or_http("no `Response` object");
+            return Err(self.or_http("no `Response` object"));
         };
-        match response.get("Error") {
-            Some(error) => ApiError {
+        if let Some(error) = response.get("Error") {
+            return Err(ApiError {
                 action: self.action.to_owned(),
                 code: text(error.get("Code")).unwrap_or_else(|| "Unknown".into()),
                 message: text(error.get("Message")).unwrap_or_default(),
@@ -151,36 +150,37 @@ impl Failure<'_> {
                 code_desc: None,
                 http_status: self.status,
             }
-            .into(),
-            None => match why {
-                Some(why) if self.success() => self.decode(why),
-                _ => self.http(),
-            },
+            .into());
         }
+        if !self.success() {
+            return Err(self.http());
+        }
+        Resp::deserialize(response).map_err(|e| self.decode(e.to_string()))
     }
 
-    fn api2(&self, json: &Value, why: Option<String>) -> Error {
+    /// An API 2.0 reply: `code` 0 is a success, anything else an error.
+    fn api2<Resp: DeserializeOwned>(&self, json: &Value) -> Result<Resp, Error> {
         let code = json.get("code");
         let ok = match code {
             Some(Value::Number(n)) => n.as_i64() == Some(0),
             Some(Value::String(s)) => s == "0",
-            _ => return self.or_http("no `code` field"),
+            _ => return Err(self.or_http("no `code` field")),
         };
-        if ok {
-            return match why {
-                Some(why) if self.success() => self.decode(why),
-                _ => self.http(),
-            };
+        if !ok {
+            return Err(ApiError {
+                action: self.action.to_owned(),
+                code: text(code).unwrap_or_default(),
+                message: text(json.get("message")).unwrap_or_default(),
+                request_id: None,
+                code_desc: text(json.get("codeDesc")),
+                http_status: self.status,
+            }
+            .into());
         }
-        ApiError {
-            action: self.action.to_owned(),
-            code: text(code).unwrap_or_default(),
-            message: text(json.get("message")).unwrap_or_default(),
-            request_id: None,
-            code_desc: text(json.get("codeDesc")),
-            http_status: self.status,
+        if !self.success() {
+            return Err(self.http());
         }
-        .into()
+        Resp::deserialize(json).map_err(|e| self.decode(e.to_string()))
     }
 }
 
@@ -194,18 +194,16 @@ fn text(value: Option<&Value>) -> Option<String> {
 }
 
 /// The typed reply of `{"Response": {...}}` when the body is exactly that,
-/// with no `Error` in `Response`, and its `RequestId` (for tracing); else
-/// why not.
-fn api3_success<Resp: DeserializeOwned>(body: &[u8]) -> Result<(Resp, Option<String>), String> {
-    let fail = |e: serde_json::Error| e.to_string();
+/// with no `Error` in `Response`, and its `RequestId` (for tracing).
+fn api3_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<(Resp, Option<String>)> {
     // Checking UTF-8 once is faster than string by string.
-    let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+    let text = std::str::from_utf8(body).ok()?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let reply = deserializer
         .deserialize_map(EnvelopeVisitor(PhantomData))
-        .map_err(fail)?;
-    deserializer.end().map_err(fail)?;
-    Ok(reply)
+        .ok()?;
+    deserializer.end().ok()?;
+    Some(reply)
 }
 
 /// An object key, borrowed from the body unless it had escapes.
@@ -353,7 +351,7 @@ mod tests {
     }
 
     fn decode(body: &str) -> Option<Reply> {
-        let (reply, request_id) = api3_success::<Reply>(body.as_bytes()).ok()?;
+        let (reply, request_id) = api3_success::<Reply>(body.as_bytes())?;
         assert_eq!(request_id, reply.request_id, "the id is kept on its way");
         Some(reply)
     }

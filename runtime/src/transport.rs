@@ -9,6 +9,7 @@ use std::time::Duration;
 use std::sync::atomic::{AtomicU16, Ordering};
 
 use crate::client::PreparedRequest;
+use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, USER_AGENT};
 use crate::error::{Error, Phase};
 use crate::service::HttpMethod;
 
@@ -25,6 +26,50 @@ pub(crate) struct Limits {
 pub(crate) struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
+}
+
+impl ClientConfig {
+    /// The HTTP client these settings ask for: proxies, connect timeout.
+    /// Requests are small and answered at once, so Nagle's algorithm is
+    /// off; connections are kept alive and reused. The request timeout is
+    /// applied by [`exchange`], one timer per attempt.
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .tcp_nodelay(true);
+        if let Some(timeout) = self.connect_timeout {
+            builder = builder.connect_timeout(timeout);
+        }
+        match &self.proxy {
+            ProxySetting::System => {}
+            ProxySetting::None => builder = builder.no_proxy(),
+            ProxySetting::Explicit {
+                https,
+                http,
+                no_proxy,
+            } => {
+                let exempt = no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
+                // Without any proxy, the builder must still ignore the environment.
+                builder = builder.no_proxy();
+                for (url, https_only) in [(https, true), (http, false)] {
+                    let Some(url) = url else { continue };
+                    validate_proxy(url).map_err(Error::Config)?;
+                    let proxy = if https_only {
+                        reqwest::Proxy::https(url)
+                    } else {
+                        reqwest::Proxy::http(url)
+                    };
+                    let proxy = proxy
+                        .map_err(|e| Error::Config(format!("proxy `{}`: {e}", redact_url(url))))?
+                        .no_proxy(exempt.clone());
+                    builder = builder.proxy(proxy);
+                }
+            }
+        }
+        builder
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
 }
 
 /// The prepared request for `http` to send. The signers' header names are
