@@ -367,9 +367,26 @@ fn last_released_spec(
     loaded
 }
 
-/// The workspace crates (name → manifest folder, version) that the
-/// committed generated crates depend on, directly or not: the runtime.
-fn runtime_crates(root: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, String> {
+/// A hand-written crate released beside the service crates.
+struct RuntimeCrate {
+    /// Its folder, relative to the repository.
+    dir: PathBuf,
+    version: String,
+    /// A generated crate depends on it, so the service crates record its
+    /// version (`tencentcloud-credentials`, an add-on, is not one).
+    service_dependency: bool,
+}
+
+/// The hand-written crates to release (name → where, version): the
+/// workspace crates the committed generated crates depend on, directly or
+/// not (the core runtime and the mock), and every other publishable crate
+/// outside `generated/` (the credentials). One that depends on a service
+/// crate (credentials on `tencentcloud-sts`) goes out only with that
+/// service; `services` are the ones being released.
+fn runtime_crates(
+    root: &Path,
+    services: &BTreeSet<String>,
+) -> Result<BTreeMap<String, RuntimeCrate>, String> {
     #[derive(Deserialize)]
     struct Metadata {
         packages: Vec<Package>,
@@ -380,6 +397,7 @@ fn runtime_crates(root: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, St
         version: String,
         manifest_path: PathBuf,
         dependencies: Vec<Dependency>,
+        publish: Option<Vec<String>>,
     }
     #[derive(Deserialize)]
     struct Dependency {
@@ -406,24 +424,46 @@ fn runtime_crates(root: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, St
         .map(|p| (p.name.as_str(), p))
         .collect();
     let generated = root.join("generated");
-    let mut todo: Vec<&str> = Vec::new();
+    let is_service = |p: &Package| p.manifest_path.starts_with(&generated);
+    let local_deps = |p: &'_ Package| -> Vec<String> {
+        p.dependencies
+            .iter()
+            .filter(|d| d.kind.as_deref() != Some("dev") && d.path.is_some())
+            .map(|d| d.name.clone())
+            .collect()
+    };
+    // (name, whether a service crate needs it)
+    let mut todo: Vec<(String, bool)> = Vec::new();
     for package in &metadata.packages {
-        if package.manifest_path.starts_with(&generated) {
-            todo.extend(
-                package
-                    .dependencies
-                    .iter()
-                    .filter(|d| d.kind.as_deref() != Some("dev") && d.path.is_some())
-                    .map(|d| d.name.as_str()),
-            );
+        if is_service(package) {
+            todo.extend(local_deps(package).into_iter().map(|d| (d, true)));
+        } else if package.publish.is_none() {
+            todo.push((package.name.clone(), false));
         }
     }
-    let mut found = BTreeMap::new();
-    while let Some(name) = todo.pop() {
-        let Some(package) = by_name.get(name) else {
+    let mut found: BTreeMap<String, RuntimeCrate> = BTreeMap::new();
+    while let Some((name, service_dependency)) = todo.pop() {
+        let Some(package) = by_name.get(name.as_str()) else {
             continue;
         };
-        if found.contains_key(name) {
+        if is_service(package) {
+            continue;
+        }
+        if let Some(known) = found.get_mut(&name) {
+            known.service_dependency |= service_dependency;
+            if !service_dependency {
+                continue;
+            }
+        }
+        let needs: Vec<String> = local_deps(package)
+            .into_iter()
+            .filter(|d| by_name.get(d.as_str()).is_some_and(|p| is_service(p)))
+            .collect();
+        if let Some(missing) = needs.iter().find(|d| {
+            let service = d.strip_prefix("tencentcloud-").unwrap_or(d);
+            !services.contains(service)
+        }) {
+            eprintln!("release: {name} needs {missing}, which this release leaves out; skipped");
             continue;
         }
         let dir = package
@@ -433,16 +473,19 @@ fn runtime_crates(root: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, St
             .strip_prefix(root)
             .map_err(|_| format!("{name}: not under {}", root.display()))?
             .to_owned();
-        found.insert(name.to_owned(), (dir, package.version.clone()));
+        let known = found.entry(name.clone()).or_insert(RuntimeCrate {
+            dir,
+            version: package.version.clone(),
+            service_dependency,
+        });
+        known.service_dependency |= service_dependency;
         todo.extend(
-            package
-                .dependencies
-                .iter()
-                .filter(|d| d.kind.as_deref() != Some("dev") && d.path.is_some())
-                .map(|d| d.name.as_str()),
+            local_deps(package)
+                .into_iter()
+                .map(|d| (d, service_dependency)),
         );
     }
-    if found.is_empty() {
+    if !found.values().any(|c| c.service_dependency) {
         return Err("the generated crates depend on no workspace crate (cargo metadata)".into());
     }
     Ok(found)
@@ -499,9 +542,17 @@ fn build_workspace(
         calls: Vec::new(),
     };
     // The runtime crates: their own versions, recorded.
-    let runtime = runtime_crates(root)?;
+    let runtime = runtime_crates(root, &specs.keys().cloned().collect())?;
     let mut deps = BTreeMap::new();
-    for (name, (dir, version)) in &runtime {
+    for (
+        name,
+        RuntimeCrate {
+            dir,
+            version,
+            service_dependency,
+        },
+    ) in &runtime
+    {
         let files = read_tree(&root.join(dir))?;
         let code = ledger::fingerprint(&files);
         let (entry, warning) =
@@ -525,7 +576,9 @@ fn build_workspace(
         let mut files = files;
         complete_runtime_manifest(name, &mut files)?;
         write_tree(&target, &files).map_err(|e| format!("{}: {e}", target.display()))?;
-        deps.insert(name.clone(), version.clone());
+        if *service_dependency {
+            deps.insert(name.clone(), version.clone());
+        }
         planned.names.insert(name.clone());
     }
 
@@ -545,7 +598,7 @@ fn build_workspace(
     let changelog_dir = root.join(ledger::CHANGELOG_DIR);
     let mut members: Vec<String> = runtime
         .values()
-        .map(|(dir, _)| dir.to_string_lossy().replace('\\', "/"))
+        .map(|c| c.dir.to_string_lossy().replace('\\', "/"))
         .collect();
     for krate in &crates {
         let service = &krate.service;
@@ -791,7 +844,23 @@ fn write_workspace_manifest(root: &Path, ws: &Path, members: &[String]) -> Resul
             continue;
         }
         if let Some(dir) = path_dependency(line) {
-            if !ws.join(dir).join("Cargo.toml").is_file() {
+            let manifest = ws.join(dir).join("Cargo.toml");
+            if !manifest.is_file() {
+                continue;
+            }
+            // A service crate a runtime crate needs (STS for the
+            // credentials): packaging wants the version it is released at.
+            if dir.starts_with("generated/") && !line.contains("version") {
+                let text = std::fs::read_to_string(&manifest)
+                    .map_err(|e| format!("{}: {e}", manifest.display()))?;
+                let version = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("version = "))
+                    .ok_or_else(|| format!("{}: no version", manifest.display()))?;
+                let name = line.split_once(" = ").map_or(line, |(name, _)| name);
+                out.push_str(&format!(
+                    "{name} = {{ path = {dir:?}, version = {version} }}\n"
+                ));
                 continue;
             }
         }

@@ -1,0 +1,84 @@
+//! The runtime is three crates (issue 13): a program with fixed keys and
+//! one service compiles the core only, neither the credential providers nor
+//! the mock. Checked on the dependency graph cargo resolves.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Package name → its dependencies of `kind` (None: normal), optional ones
+/// included or not.
+fn dependencies(metadata: &Value, package: &str, optional: bool) -> BTreeSet<String> {
+    let packages = metadata["packages"].as_array().expect("packages");
+    let found = packages
+        .iter()
+        .find(|p| p["name"] == package)
+        .unwrap_or_else(|| panic!("{package} is in the workspace"));
+    found["dependencies"]
+        .as_array()
+        .expect("dependencies")
+        .iter()
+        .filter(|d| d["kind"].is_null() && (optional || d["optional"] != true))
+        .map(|d| d["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+fn metadata() -> Value {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("cargo metadata's JSON")
+}
+
+#[test]
+fn a_service_crate_needs_only_the_core_unless_its_mock_is_asked_for() {
+    let metadata = metadata();
+    for service in [
+        "tencentcloud-cvm",
+        "tencentcloud-hunyuan",
+        "tencentcloud-sts",
+    ] {
+        let required = dependencies(&metadata, service, false);
+        let ours: Vec<&String> = required
+            .iter()
+            .filter(|d| d.starts_with("tencentcloud-"))
+            .collect();
+        assert_eq!(ours, ["tencentcloud-runtime"], "{service}: {required:?}");
+        // The mock comes only with the `mock` feature.
+        assert!(dependencies(&metadata, service, true).contains("tencentcloud-mock"));
+    }
+}
+
+#[test]
+fn the_core_depends_on_no_other_crate_of_ours() {
+    let metadata = metadata();
+    let core = dependencies(&metadata, "tencentcloud-runtime", true);
+    assert!(
+        core.iter().all(|d| !d.starts_with("tencentcloud-")),
+        "{core:?}"
+    );
+    // No server side in the core: hyper's server is the mock's.
+    assert!(!core.contains("hyper"), "{core:?}");
+    // The providers call STS through the generated client.
+    let credentials = dependencies(&metadata, "tencentcloud-credentials", false);
+    assert!(credentials.contains("tencentcloud-sts"), "{credentials:?}");
+    assert!(
+        !credentials.contains("tencentcloud-mock"),
+        "{credentials:?}"
+    );
+}
