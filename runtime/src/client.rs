@@ -1,7 +1,7 @@
 //! The call: a [`Client`] for one service version, and each call's
 //! attempts with their retries, quota limits and tracing. Configuration is
 //! in [`crate::config`], preparation in [`crate::prepare`], decoding in
-//! [`crate::reply`].
+//! `reply.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;

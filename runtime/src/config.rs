@@ -247,7 +247,7 @@ impl ClientConfig {
     /// http(s) URL (a local mock at `http://127.0.0.1:PORT`). A bare host,
     /// or a URL whose path is empty or `/`, keeps the service's path
     /// (`/v2/index.php` for API 2.0); any other path is used as given.
-    /// Anything else makes [`Client::new`] fail with [`Error::Config`].
+    /// Anything else makes [`Client::new`](crate::Client::new) fail with [`Error::Config`].
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
