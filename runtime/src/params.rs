@@ -86,6 +86,7 @@ impl Params {
             .find_map(|(existing, value)| (existing == name).then_some(value))
     }
 
+    #[inline]
     pub fn push(&mut self, name: &str, value: &str) {
         self.push_with(name, |text| text.push_str(value));
     }
