@@ -142,10 +142,16 @@ fn cargo_toml(krate: &Crate) -> String {
          \n\
          [dependencies]\n\
          tencentcloud-runtime.workspace = true\n\
+         {stream}\
          tencentcloud-mock = {{ workspace = true, optional = true }}\n\
          serde.workspace = true\n\
          serde_json.workspace = true\n",
         header = header(&krate.service, "#"),
         package = krate.package,
+        stream = if krate.streams() {
+            "tencentcloud-stream.workspace = true\n"
+        } else {
+            ""
+        },
     )
 }

@@ -7,8 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use tencentcloud_runtime::sse::{parse_all, SseLimits, SseParser};
-use tencentcloud_runtime::stream::decode_event;
+use tencentcloud_stream::sse::{parse_all, SseLimits, SseParser};
+use tencentcloud_stream::decode_event;
 
 fuzz_target!(|data: &[u8]| {
     // Byte 0: the event limit; bytes 1-4: up to four cut points.

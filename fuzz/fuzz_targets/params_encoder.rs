@@ -5,7 +5,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use tencentcloud_runtime::params::{decode_query, encode_query, flatten, to_params};
+use tencentcloud_runtime::params::{decode_query, encode_query, to_params};
+
+#[path = "../../runtime/tests/reference/mod.rs"]
+mod reference;
+use reference::flatten;
 use tencentcloud_runtime::signing::{tc3, v1};
 
 fuzz_target!(|data: &[u8]| {

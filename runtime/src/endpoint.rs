@@ -1,22 +1,113 @@
-//! Where requests go: the service's (or the action's) host and the
-//! service's path, or an endpoint override from the configuration.
+//! Endpoint resolution: where a client's requests go, worked out once when
+//! the client is built. An endpoint override from the configuration wins;
+//! then the region's own host (`regional_endpoint`); then the action's or
+//! the service's host under the configured root domain, with the service's
+//! path.
 
-use crate::client::redact_url;
+use std::borrow::Cow;
+
+use crate::config::{redact_url, ClientConfig, DEFAULT_ROOT_DOMAIN};
 use crate::error::Error;
+use crate::service::ServiceInfo;
 
-/// Where one request goes.
+/// Where one request goes, with its URL (no query) parsed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Target {
     pub scheme: String,
     /// `host` or `host:port`, as sent in the Host header.
     pub authority: String,
     pub path: String,
+    /// `scheme://authority/path`, parsed.
+    pub url: reqwest::Url,
+}
+
+impl Target {
+    pub fn new(scheme: &str, authority: String, path: String) -> Result<Target, String> {
+        let text = format!("{scheme}://{authority}{path}");
+        let url = reqwest::Url::parse(&text).map_err(|e| format!("URL `{text}`: {e}"))?;
+        Ok(Target {
+            scheme: scheme.to_owned(),
+            authority,
+            path,
+            url,
+        })
+    }
+}
+
+/// A client's resolved endpoints.
+#[derive(Debug)]
+pub(crate) struct Endpoints {
+    /// Where the service's own actions go.
+    default: Target,
+    /// An override or the regional host: every action goes to `default`.
+    fixed: bool,
+    service_path: &'static str,
+    root_domain: String,
+}
+
+impl Endpoints {
+    pub fn resolve(service: &ServiceInfo, config: &ClientConfig) -> Result<Endpoints, Error> {
+        let root_domain = config.root_domain.clone();
+        let https = |host: &str| {
+            Target::new(
+                "https",
+                with_root_domain(host, &root_domain),
+                service.path.to_owned(),
+            )
+            .map_err(Error::Config)
+        };
+        let (default, fixed) = match (&config.endpoint, config.regional_endpoint) {
+            (Some(endpoint), _) => (Endpoint::parse(endpoint)?.target(service.path)?, true),
+            (None, true) => {
+                let (Some(pattern), Some(region)) =
+                    (service.regional_host, config.region.as_deref())
+                else {
+                    return Err(Error::Config(format!(
+                        "a regional endpoint needs a region, and {} {} to have regional hosts",
+                        service.service, service.version
+                    )));
+                };
+                (https(&pattern.replace("{region}", region))?, true)
+            }
+            (None, false) => (https(service.host)?, false),
+        };
+        Ok(Endpoints {
+            default,
+            fixed,
+            service_path: service.path,
+            root_domain,
+        })
+    }
+
+    /// The target of an action; `host` is the action's own host, if it
+    /// has one.
+    pub fn target(&self, host: Option<&str>) -> Result<Cow<'_, Target>, String> {
+        match host {
+            Some(host) if !self.fixed => Target::new(
+                "https",
+                with_root_domain(host, &self.root_domain),
+                self.service_path.to_owned(),
+            )
+            .map(Cow::Owned),
+            _ => Ok(Cow::Borrowed(&self.default)),
+        }
+    }
+}
+
+/// Moves a host under the default root domain to the configured one.
+fn with_root_domain(host: &str, root_domain: &str) -> String {
+    match host.strip_suffix(DEFAULT_ROOT_DOMAIN) {
+        Some(prefix) if prefix.ends_with('.') && root_domain != DEFAULT_ROOT_DOMAIN => {
+            format!("{prefix}{root_domain}")
+        }
+        _ => host.to_owned(),
+    }
 }
 
 /// An endpoint override ([`ClientConfig::endpoint`](crate::ClientConfig::endpoint)),
 /// checked once when the client is built.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Endpoint {
+struct Endpoint {
     scheme: String,
     authority: String,
     /// The override's own path; `None` (no path, or `/`) keeps the
@@ -28,7 +119,7 @@ impl Endpoint {
     /// A bare host (`cvm.api.qcloud.com`, `127.0.0.1:8080`, reached over
     /// https) or an http(s) URL. Anything else is an [`Error::Config`]
     /// naming the value.
-    pub fn parse(value: &str) -> Result<Endpoint, Error> {
+    fn parse(value: &str) -> Result<Endpoint, Error> {
         // A URL with a password is refused, and named without it.
         let shown = redact_url(value);
         let bad = |why: &str| {
@@ -76,12 +167,9 @@ impl Endpoint {
     }
 
     /// The target of a request to a service whose path is `service_path`.
-    pub fn target(&self, service_path: &str) -> Target {
-        Target {
-            scheme: self.scheme.clone(),
-            authority: self.authority.clone(),
-            path: self.path.as_deref().unwrap_or(service_path).to_owned(),
-        }
+    fn target(&self, service_path: &str) -> Result<Target, Error> {
+        let path = self.path.as_deref().unwrap_or(service_path).to_owned();
+        Target::new(&self.scheme, self.authority.clone(), path).map_err(Error::Config)
     }
 }
 
@@ -91,7 +179,7 @@ mod tests {
 
     fn target(value: &str, service_path: &str) -> (String, String, String) {
         let endpoint = Endpoint::parse(value).expect("a valid endpoint");
-        let target = endpoint.target(service_path);
+        let target = endpoint.target(service_path).expect("a URL");
         (target.scheme, target.authority, target.path)
     }
 
@@ -166,5 +254,21 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains("credentials in the URL"), "{message}");
         assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn the_root_domain_moves_only_its_own_hosts() {
+        assert_eq!(
+            with_root_domain("cvm.tencentcloudapi.com", "tencentcloudapi.woa.com"),
+            "cvm.tencentcloudapi.woa.com"
+        );
+        assert_eq!(
+            with_root_domain("cvm.ap-guangzhou.tencentcloudapi.com", "example.com"),
+            "cvm.ap-guangzhou.example.com"
+        );
+        assert_eq!(
+            with_root_domain("cvm.api.qcloud.com", "example.com"),
+            "cvm.api.qcloud.com"
+        );
     }
 }

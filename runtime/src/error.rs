@@ -78,7 +78,7 @@ pub enum Error {
     /// Credentials are missing or malformed.
     #[error("credentials: {0}")]
     Credentials(String),
-    /// A streamed reply ([`crate::stream`]) stopped: no headers or no event
+    /// A streamed reply (`tencentcloud-stream`) stopped: no headers or no event
     /// in time, an event or the stream over its limit, or bytes that are not
     /// an event stream. The events before it were delivered.
     #[error("{action}: the event stream stopped after {events} events: {failure}")]
@@ -87,7 +87,7 @@ pub enum Error {
         /// Events delivered before the failure.
         events: u64,
         request_id: Option<String>,
-        failure: crate::stream::StreamFailure,
+        failure: StreamFailure,
     },
 }
 
@@ -147,7 +147,7 @@ impl Error {
             Error::Encode { .. } | Error::Config(_) | Error::Credentials(_) => SendState::NotSent,
             // Without headers the stream never began; otherwise the service answered.
             Error::Stream { failure, .. } => match failure {
-                crate::stream::StreamFailure::HeadersTimeout(_) => SendState::SentNoReply,
+                StreamFailure::HeadersTimeout(_) => SendState::SentNoReply,
                 _ => SendState::Replied,
             },
         }
@@ -414,6 +414,54 @@ pub fn bounded(text: String) -> String {
             cut
         }
         None => text,
+    }
+}
+
+/// Why a stream stopped, in [`Error::Stream`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StreamFailure {
+    /// No reply headers within the client's timeout.
+    HeadersTimeout(Duration),
+    /// No bytes within the idle timeout.
+    IdleTimeout(Duration),
+    /// The stream lasted longer than `max_duration`.
+    TooLong(Duration),
+    /// An event longer than the limit (bytes).
+    EventTooLarge { limit: usize },
+    /// A stream longer than the limit (bytes).
+    StreamTooLarge { limit: u64 },
+    /// A line that is not UTF-8 (counting from 1).
+    InvalidUtf8 { line: u64 },
+}
+
+impl StreamFailure {
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            StreamFailure::HeadersTimeout(_)
+                | StreamFailure::IdleTimeout(_)
+                | StreamFailure::TooLong(_)
+        )
+    }
+}
+
+impl fmt::Display for StreamFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamFailure::HeadersTimeout(t) => write!(f, "no reply headers within {t:?}"),
+            StreamFailure::IdleTimeout(t) => write!(f, "no event within the idle timeout of {t:?}"),
+            StreamFailure::TooLong(t) => write!(f, "the stream lasted longer than {t:?}"),
+            StreamFailure::EventTooLarge { limit } => {
+                write!(f, "an event is longer than the limit of {limit} bytes")
+            }
+            StreamFailure::StreamTooLarge { limit } => {
+                write!(f, "the stream is longer than the limit of {limit} bytes")
+            }
+            StreamFailure::InvalidUtf8 { line } => {
+                write!(f, "line {line} of the stream is not UTF-8")
+            }
+        }
     }
 }
 

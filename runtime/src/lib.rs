@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod de;
 mod endpoint;
@@ -15,21 +16,21 @@ pub mod limit;
 pub mod operation;
 pub mod paginate;
 pub mod params;
+pub mod prepare;
 mod reply;
 pub mod retry;
 pub mod service;
 pub mod signing;
-pub mod sse;
-pub mod stream;
 mod transport;
 pub mod waiter;
 pub mod wire_names;
 
 pub use action::Action;
-pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};
+pub use client::{CallReport, Client};
+pub use config::{ClientConfig, Language};
 pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
-pub use error::{ApiError, Error, ErrorClass, Phase, RetryKind, SendState};
+pub use error::{ApiError, Error, ErrorClass, Phase, RetryKind, SendState, StreamFailure};
 pub use limit::{LimitConfig, Limiter, Rate};
+pub use prepare::{PreparedRequest, SigningContext};
 pub use retry::RetryConfig;
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
-pub use stream::{EventStream, StreamConfig, StreamFailure};

@@ -1,11 +1,11 @@
-//! One-pass decoding of the common reply: an API 3.0 success.
+//! Decoding: a reply body into the typed reply or the matching error kind.
 //!
-//! The general path in [`crate::client::decode_reply`] parses the body into a
-//! `serde_json::Value` first, to look for `Response.Error`, and then decodes
-//! the typed reply from that value: two passes and an allocation per node.
-//! This reads the typed reply straight from the bytes and gives up (returns
-//! `None`) on anything unusual, an `Error` key included, so the general path
-//! makes every error exactly as before.
+//! A success is read in one pass straight from the bytes into the typed
+//! reply: an API 3.0 `{"Response": {...}}` with no `Error` in it, or an API
+//! 2.0 object whose `code` is 0. Only a reply that this refuses (an error
+//! reply, a body that is not one, a repeated key) is parsed into a
+//! `serde_json::Value`, to tell which error it is, or to read an odd
+//! success as the official SDKs do (the last of repeated keys counts).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,10 +14,188 @@ use std::marker::PhantomData;
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::error::{body_snippet, bounded, ApiError, Error};
+use crate::service::Family;
+
+/// Turns a reply body into the typed reply or the matching error kind.
+pub fn decode_reply<Resp: DeserializeOwned>(
+    family: Family,
+    action: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<Resp, Error> {
+    decode_reply_with_id(family, action, status, body).0
+}
+
+/// [`decode_reply`], with the reply's `RequestId` when it has one.
+pub fn decode_reply_with_id<Resp: DeserializeOwned>(
+    family: Family,
+    action: &str,
+    status: u16,
+    body: &[u8],
+) -> (Result<Resp, Error>, Option<String>) {
+    if (200..300).contains(&status) {
+        let fast = match family {
+            Family::Api3 => api3_success(body),
+            Family::Api2 => api2_success(body).map(|reply| (reply, None)),
+        };
+        if let Some((reply, request_id)) = fast {
+            return (Ok(reply), request_id);
+        }
+    }
+    let failure = Failure {
+        action,
+        status,
+        body,
+    };
+    let Ok(json) = serde_json::from_slice::<Value>(body) else {
+        return (Err(failure.not_json()), None);
+    };
+    match family {
+        Family::Api3 => {
+            let request_id = json
+                .get("Response")
+                .and_then(|r| r.get("RequestId"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            (failure.api3(&json), request_id)
+        }
+        Family::Api2 => (failure.api2(&json), None),
+    }
+}
+
+/// An API 2.0 success: `code` 0, then the typed reply from the same bytes.
+fn api2_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<Resp> {
+    #[derive(Deserialize)]
+    struct Head {
+        code: Option<Value>,
+    }
+    let head: Head = serde_json::from_slice(body).ok()?;
+    let ok = match head.code {
+        Some(Value::Number(n)) => n.as_i64() == Some(0),
+        Some(Value::String(s)) => s == "0",
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
+}
+
+/// A reply that is not a typed success, and what it says.
+struct Failure<'a> {
+    action: &'a str,
+    status: u16,
+    body: &'a [u8],
+}
+
+impl Failure<'_> {
+    fn success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    fn decode(&self, message: String) -> Error {
+        Error::Decode {
+            action: self.action.to_owned(),
+            status: self.status,
+            // serde quotes the offending value, which can be huge.
+            message: bounded(message),
+            body: body_snippet(self.body),
+        }
+    }
+
+    fn http(&self) -> Error {
+        Error::Http {
+            action: self.action.to_owned(),
+            status: self.status,
+            body: body_snippet(self.body),
+        }
+    }
+
+    /// A success status without a reply, or a non-success one with a body
+    /// that says nothing.
+    fn or_http(&self, why: &str) -> Error {
+        if self.success() {
+            self.decode(why.to_owned())
+        } else {
+            self.http()
+        }
+    }
+
+    fn not_json(&self) -> Error {
+        if !self.success() {
+            return self.http();
+        }
+        let why = serde_json::from_slice::<IgnoredAny>(self.body)
+            .err()
+            .map_or_else(String::new, |e| e.to_string());
+        self.decode(format!("not JSON: {why}"))
+    }
+
+    /// An API 3.0 reply the one-pass decoder did not take: an error, or a
+    /// success it refused (a repeated key, whose last value counts, or a
+    /// field that does not fit), decoded from the parsed reply.
+    fn api3<Resp: DeserializeOwned>(&self, json: &Value) -> Result<Resp, Error> {
+        let Some(response) = json.get("Response").filter(|r| r.is_object()) else {
+            return Err(self.or_http("no `Response` object"));
+        };
+        if let Some(error) = response.get("Error") {
+            return Err(ApiError {
+                action: self.action.to_owned(),
+                code: text(error.get("Code")).unwrap_or_else(|| "Unknown".into()),
+                message: text(error.get("Message")).unwrap_or_default(),
+                request_id: text(response.get("RequestId")),
+                code_desc: None,
+                http_status: self.status,
+            }
+            .into());
+        }
+        if !self.success() {
+            return Err(self.http());
+        }
+        Resp::deserialize(response).map_err(|e| self.decode(e.to_string()))
+    }
+
+    /// An API 2.0 reply: `code` 0 is a success, anything else an error.
+    fn api2<Resp: DeserializeOwned>(&self, json: &Value) -> Result<Resp, Error> {
+        let code = json.get("code");
+        let ok = match code {
+            Some(Value::Number(n)) => n.as_i64() == Some(0),
+            Some(Value::String(s)) => s == "0",
+            _ => return Err(self.or_http("no `code` field")),
+        };
+        if !ok {
+            return Err(ApiError {
+                action: self.action.to_owned(),
+                code: text(code).unwrap_or_default(),
+                message: text(json.get("message")).unwrap_or_default(),
+                request_id: None,
+                code_desc: text(json.get("codeDesc")),
+                http_status: self.status,
+            }
+            .into());
+        }
+        if !self.success() {
+            return Err(self.http());
+        }
+        Resp::deserialize(json).map_err(|e| self.decode(e.to_string()))
+    }
+}
+
+/// A field of an error reply as text: strings as they are, null as none.
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(bounded(s.clone())),
+        Value::Null => None,
+        other => Some(bounded(other.to_string())),
+    }
+}
 
 /// The typed reply of `{"Response": {...}}` when the body is exactly that,
 /// with no `Error` in `Response`, and its `RequestId` (for tracing).
-pub(crate) fn api3_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<(Resp, Option<String>)> {
+fn api3_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<(Resp, Option<String>)> {
     // Checking UTF-8 once is faster than string by string.
     let text = std::str::from_utf8(body).ok()?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -193,7 +371,7 @@ mod tests {
     }
 
     #[test]
-    fn leaves_everything_else_to_the_general_path() {
+    fn leaves_everything_else_to_the_error_path() {
         // An error reply, wherever `Error` stands.
         assert_eq!(
             decode(r#"{"Response": {"Error": {"Code": "X"}, "RequestId": "r"}}"#),

@@ -6,9 +6,10 @@
 
 use std::time::Duration;
 
-use tokio::time::Instant;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use crate::client::PreparedRequest;
+use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, USER_AGENT};
 use crate::error::{Error, Phase};
 use crate::service::HttpMethod;
 
@@ -27,101 +28,190 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
 }
 
-/// Sends `prepared` and reads the reply. The timeout is applied here, per
-/// phase from one deadline, so that running out of time reads as a timeout
-/// in the phase it hit, not as the body decoding error reqwest reports.
-pub(crate) async fn exchange(
+impl ClientConfig {
+    /// The HTTP client these settings ask for: proxies, connect timeout.
+    /// Requests are small and answered at once, so Nagle's algorithm is
+    /// off; connections are kept alive and reused. The request timeout is
+    /// applied by [`exchange`], one timer per attempt.
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .tcp_nodelay(true);
+        if let Some(timeout) = self.connect_timeout {
+            builder = builder.connect_timeout(timeout);
+        }
+        match &self.proxy {
+            ProxySetting::System => {}
+            ProxySetting::None => builder = builder.no_proxy(),
+            ProxySetting::Explicit {
+                https,
+                http,
+                no_proxy,
+            } => {
+                let exempt = no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
+                // Without any proxy, the builder must still ignore the environment.
+                builder = builder.no_proxy();
+                for (url, https_only) in [(https, true), (http, false)] {
+                    let Some(url) = url else { continue };
+                    validate_proxy(url).map_err(Error::Config)?;
+                    let proxy = if https_only {
+                        reqwest::Proxy::https(url)
+                    } else {
+                        reqwest::Proxy::http(url)
+                    };
+                    let proxy = proxy
+                        .map_err(|e| Error::Config(format!("proxy `{}`: {e}", redact_url(url))))?
+                        .no_proxy(exempt.clone());
+                    builder = builder.proxy(proxy);
+                }
+            }
+        }
+        builder
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
+}
+
+/// The prepared request for `http` to send. The signers' header names are
+/// known: they are not parsed again.
+pub(crate) fn request(
     http: &reqwest::Client,
     action: &str,
+    url: reqwest::Url,
     prepared: PreparedRequest,
-    limits: &Limits,
-) -> Result<Reply, Error> {
+) -> Result<reqwest::RequestBuilder, Error> {
+    use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
     let method = match prepared.method {
         HttpMethod::Post => reqwest::Method::POST,
         HttpMethod::Get => reqwest::Method::GET,
     };
-    let mut builder = http.request(method, &prepared.url);
-    for (name, value) in &prepared.headers {
-        builder = builder.header(name, value);
+    let mut headers = HeaderMap::with_capacity(prepared.headers.len());
+    for (name, value) in prepared.headers {
+        let name = match name.as_str() {
+            "Authorization" => header::AUTHORIZATION,
+            "Content-Type" => header::CONTENT_TYPE,
+            "X-TC-Action" => HeaderName::from_static("x-tc-action"),
+            "X-TC-Timestamp" => HeaderName::from_static("x-tc-timestamp"),
+            "X-TC-Version" => HeaderName::from_static("x-tc-version"),
+            "X-TC-Region" => HeaderName::from_static("x-tc-region"),
+            "X-TC-Token" => HeaderName::from_static("x-tc-token"),
+            "X-TC-Language" => HeaderName::from_static("x-tc-language"),
+            "X-TC-RequestClient" => HeaderName::from_static("x-tc-requestclient"),
+            _ => HeaderName::try_from(name).map_err(|e| refused(action, &e))?,
+        };
+        // A value with a line break, say, is refused: nothing is sent.
+        let value = HeaderValue::try_from(value).map_err(|e| refused(action, &e))?;
+        headers.append(name, value);
     }
-    let deadline = Instant::now() + limits.timeout;
+    Ok(http
+        .request(method, url)
+        .headers(headers)
+        .body(prepared.body))
+}
+
+fn refused(action: &str, why: &dyn std::fmt::Display) -> Error {
+    Error::Encode {
+        action: action.to_owned(),
+        message: format!("the HTTP client refused the request: {why}"),
+    }
+}
+
+/// Sends `builder` and reads the reply. The timeout is applied here, one
+/// timer for the attempt, so that running out of time reads as a timeout
+/// in the phase it hit, not as the body decoding error reqwest reports.
+pub(crate) async fn exchange(
+    builder: reqwest::RequestBuilder,
+    action: &str,
+    limits: &Limits,
+) -> Result<Reply, Error> {
     let timed_out = |phase: Phase, after: Duration, status: Option<u16>| Error::Timeout {
         action: action.to_owned(),
         phase,
         after,
         status,
     };
-    // reqwest connects inside `send`, and does not tell writing the request
-    // apart from waiting for the reply's headers: one phase.
-    let response = match tokio::time::timeout_at(deadline, builder.body(prepared.body).send()).await
-    {
-        Ok(Ok(response)) => response,
-        // The HTTP client refused to build it (e.g. a header value with a
-        // line break): nothing was sent.
-        Ok(Err(error)) if error.is_builder() => {
-            return Err(Error::Encode {
-                action: action.to_owned(),
-                message: format!("the HTTP client refused the request: {}", causes(&error)),
-            })
-        }
-        Ok(Err(error)) => {
-            let phase = if error.is_connect() {
-                Phase::Connect
-            } else {
-                Phase::Send
-            };
-            if error.is_timeout() {
-                let after = match phase {
-                    Phase::Connect => limits.connect_timeout.unwrap_or(limits.timeout),
-                    _ => limits.timeout,
+    // The reply's status once its headers are in (0 before): where the
+    // exchange was if the one timer for the attempt runs out.
+    let headers_in = AtomicU16::new(0);
+    let exchange = async {
+        // reqwest connects inside `send`, and does not tell writing the
+        // request apart from waiting for the reply's headers: one phase.
+        let response = match builder.send().await {
+            Ok(response) => response,
+            // The HTTP client refused to build it: nothing was sent.
+            Err(error) if error.is_builder() => return Err(refused(action, &causes(&error))),
+            Err(error) => {
+                let phase = if error.is_connect() {
+                    Phase::Connect
+                } else {
+                    Phase::Send
                 };
-                return Err(timed_out(phase, after, None));
+                if error.is_timeout() {
+                    let after = match phase {
+                        Phase::Connect => limits.connect_timeout.unwrap_or(limits.timeout),
+                        _ => limits.timeout,
+                    };
+                    return Err(timed_out(phase, after, None));
+                }
+                return Err(Error::transport(action, phase, None, error));
             }
-            return Err(transport(action, phase, None, error));
+        };
+        let status = response.status().as_u16();
+        headers_in.store(status, Ordering::Relaxed);
+        match read_capped(response, limits.max_reply_bytes).await {
+            Ok(body) => Ok(Reply { status, body }),
+            Err(CappedReadError::TooLarge { limit }) => Err(Error::ReplyTooLarge {
+                action: action.to_owned(),
+                status,
+                limit,
+            }),
+            Err(CappedReadError::Transport(error)) if error.is_timeout() => {
+                Err(timed_out(Phase::ReadBody, limits.timeout, Some(status)))
+            }
+            Err(CappedReadError::Transport(error)) => Err(Error::transport(
+                action,
+                Phase::ReadBody,
+                Some(status),
+                error,
+            )),
         }
-        Err(_) => return Err(timed_out(Phase::Send, limits.timeout, None)),
     };
-    let status = response.status().as_u16();
-    match tokio::time::timeout_at(deadline, read_capped(response, limits.max_reply_bytes)).await {
-        Ok(Ok(body)) => Ok(Reply { status, body }),
-        Ok(Err(CappedReadError::TooLarge { limit })) => Err(Error::ReplyTooLarge {
-            action: action.to_owned(),
-            status,
-            limit,
+    match tokio::time::timeout(limits.timeout, exchange).await {
+        Ok(result) => result,
+        Err(_) => Err(match headers_in.load(Ordering::Relaxed) {
+            0 => timed_out(Phase::Send, limits.timeout, None),
+            status => timed_out(Phase::ReadBody, limits.timeout, Some(status)),
         }),
-        Ok(Err(CappedReadError::Transport(error))) if error.is_timeout() => {
-            Err(timed_out(Phase::ReadBody, limits.timeout, Some(status)))
-        }
-        Ok(Err(CappedReadError::Transport(error))) => {
-            Err(transport(action, Phase::ReadBody, Some(status), error))
-        }
-        Err(_) => Err(timed_out(Phase::ReadBody, limits.timeout, Some(status))),
     }
 }
 
-pub(crate) fn transport(
-    action: &str,
-    phase: Phase,
-    status: Option<u16>,
-    source: reqwest::Error,
-) -> Error {
-    Error::Transport {
-        action: action.to_owned(),
-        phase,
-        status,
-        // The URL can carry a v1 signature and token: keep it out.
-        source: source.without_url(),
+impl Error {
+    /// A failure of the HTTP client in `phase`, without the request's URL
+    /// (it can carry a v1 signature and token).
+    pub fn transport(
+        action: &str,
+        phase: Phase,
+        status: Option<u16>,
+        source: reqwest::Error,
+    ) -> Error {
+        Error::Transport {
+            action: action.to_owned(),
+            phase,
+            status,
+            source: source.without_url(),
+        }
     }
 }
 
-pub(crate) enum CappedReadError {
+/// Why [`read_capped`] stopped.
+pub enum CappedReadError {
     Transport(reqwest::Error),
     TooLarge { limit: usize },
 }
 
 /// Reads the body chunk by chunk and stops as soon as it passes `limit`,
 /// so an oversized reply is never held in memory whole.
-pub(crate) async fn read_capped(
+pub async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, CappedReadError> {

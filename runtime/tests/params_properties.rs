@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use tencentcloud_runtime::params::{
-    decode_query, encode_component, encode_query, flatten, COMMON_PARAMS,
-};
+use tencentcloud_runtime::params::{decode_query, encode_component, encode_query, COMMON_PARAMS};
+
+mod reference;
+use reference::flatten;
 use tencentcloud_runtime::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 use tencentcloud_runtime::signing::v1;
 use tencentcloud_runtime::{Client, ClientConfig, Credentials, SigningContext};

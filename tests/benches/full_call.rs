@@ -186,11 +186,32 @@ async fn one_call(client: &Client) {
     assert_eq!(reply.instance_set.len(), 1);
 }
 
+/// tokio's default (multi-threaded) runtime, as `#[tokio::main]` makes it.
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime")
+}
+
+/// A single-threaded runtime (`#[tokio::main(flavor = "current_thread")]`):
+/// no wake-ups across threads.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// User and system CPU time of the process so far (all threads).
+fn user_and_system_time() -> (Duration, Duration) {
+    // SAFETY: an all-zero rusage is a valid value to write into.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid, writable rusage.
+    let status = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    assert_eq!(status, 0, "getrusage");
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    (time(usage.ru_utime), time(usage.ru_stime))
 }
 
 fn wall(c: &mut Criterion, server: &Server) {
@@ -213,32 +234,73 @@ fn wall(c: &mut Criterion, server: &Server) {
 }
 
 fn cpu(c: &mut Criterion<ProcessCpuTime>, server: &Server) {
-    let rt = runtime();
-    let client = client(server.port);
-    rt.block_on(one_call(&client));
     let mut group = c.benchmark_group("full_call_cpu");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("describe_instances_c1", |b| {
-        b.to_async(&rt).iter(|| one_call(&client))
-    });
+    for (name, rt) in [
+        ("describe_instances_c1", runtime()),
+        (
+            "describe_instances_c1_current_thread",
+            current_thread_runtime(),
+        ),
+    ] {
+        let client = client(server.port);
+        rt.block_on(one_call(&client));
+        group.bench_function(name, |b| b.to_async(&rt).iter(|| one_call(&client)));
+    }
     group.finish();
 }
 
-/// Client CPU per call and calls/s, measured by a plain loop: the figures
-/// the side-by-side table prints (criterion's are in its report).
-fn loop_figures(port: u16, calls: usize) -> (Duration, f64, f64) {
-    let rt = runtime();
+/// What a plain loop measured: client CPU per call (user, system) at
+/// concurrency 1, and calls/s at concurrency 1 and 32.
+struct Figures {
+    user: Duration,
+    system: Duration,
+    c1: f64,
+    c32: f64,
+}
+
+impl Figures {
+    fn cpu_us(&self) -> f64 {
+        (self.user + self.system).as_secs_f64() * 1e6
+    }
+
+    fn print(&self, name: &str) {
+        println!(
+            "  {name:<22}: client CPU {:>6.1} µs/call ({:.1} user + {:.1} system), {:>6.0} calls/s at concurrency 1, {:>6.0} calls/s at {CONCURRENCY}",
+            self.cpu_us(),
+            self.user.as_secs_f64() * 1e6,
+            self.system.as_secs_f64() * 1e6,
+            self.c1,
+            self.c32
+        );
+    }
+}
+
+/// Client CPU per call and calls/s on `rt`, measured by a plain loop: the
+/// figures the side-by-side table prints (criterion's are in its report).
+/// `in_task`: the loop runs in a spawned task (on a worker thread, as a
+/// server's handlers do), not in `block_on` on the main thread.
+fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize, in_task: bool) -> Figures {
     let client = client(port);
     rt.block_on(one_call(&client));
-    let cpu = process_cpu_time();
+    let (user, system) = user_and_system_time();
     let started = Instant::now();
-    rt.block_on(async {
-        for _ in 0..calls {
-            one_call(&client).await;
+    let c1 = {
+        let client = client.clone();
+        async move {
+            for _ in 0..calls {
+                one_call(&client).await;
+            }
         }
-    });
+    };
+    if in_task {
+        rt.block_on(rt.spawn(c1)).expect("the loop runs");
+    } else {
+        rt.block_on(c1);
+    }
     let wall_c1 = started.elapsed();
-    let cpu_per_call = (process_cpu_time() - cpu) / calls as u32;
+    let (user_after, system_after) = user_and_system_time();
+    let per_call = |time: Duration| time / calls as u32;
     let started = Instant::now();
     rt.block_on(async {
         for _ in 0..calls / CONCURRENCY {
@@ -248,23 +310,23 @@ fn loop_figures(port: u16, calls: usize) -> (Duration, f64, f64) {
     });
     let wall_c32 = started.elapsed();
     let per_second = |calls: usize, wall: Duration| calls as f64 / wall.as_secs_f64();
-    (
-        cpu_per_call,
-        per_second(calls, wall_c1),
-        per_second(calls / CONCURRENCY * CONCURRENCY, wall_c32),
-    )
+    Figures {
+        user: per_call(user_after - user),
+        system: per_call(system_after - system),
+        c1: per_second(calls, wall_c1),
+        c32: per_second(calls / CONCURRENCY * CONCURRENCY, wall_c32),
+    }
 }
 
 fn side_by_side(server: &Server) {
-    const CALLS: usize = 3200;
-    let (cpu, c1, c32) = loop_figures(server.port, CALLS);
+    const CALLS: usize = 6400;
+    let multi = loop_figures(&runtime(), server.port, CALLS, false);
+    let in_task = loop_figures(&runtime(), server.port, CALLS, true);
+    let single = loop_figures(&current_thread_runtime(), server.port, CALLS, false);
     println!("full call, {CALLS} calls each, one-instance DescribeInstances reply:");
-    println!(
-        "  rust  : client CPU {:>7.1} µs/call, {:>7.0} calls/s at concurrency 1, {:>7.0} calls/s at {CONCURRENCY}",
-        cpu.as_secs_f64() * 1e6,
-        c1,
-        c32
-    );
+    multi.print("rust, multi-thread");
+    in_task.print("rust, multi-thread task");
+    single.print("rust, current_thread");
     let Ok(python) = std::env::var(PYTHON_ENV) else {
         println!("  (set {PYTHON_ENV} to a Python with tencentcloud-sdk-python to compare)");
         return;
@@ -290,15 +352,18 @@ fn side_by_side(server: &Server) {
     let number = |key: &str| figures[key].as_f64().expect("a number");
     let python_cpu = number("cpu_us_per_call");
     println!(
-        "  python: client CPU {:>7.1} µs/call, {:>7.0} calls/s at concurrency 1, {:>7.0} calls/s at {CONCURRENCY} ({})",
+        "  {:<22}: client CPU {:>6.1} µs/call, {:>6.0} calls/s at concurrency 1, {:>6.0} calls/s at {CONCURRENCY} ({})",
+        "python",
         python_cpu,
         number("calls_per_s_c1"),
         number("calls_per_s_c32"),
         figures["sdk"].as_str().unwrap_or("?")
     );
     println!(
-        "  ratio : Python uses {:.1}x the client CPU per call",
-        python_cpu / (cpu.as_secs_f64() * 1e6)
+        "  ratio: Python uses {:.1}x the client CPU per call of the multi-threaded runtime ({:.1}x in a task), {:.1}x that of current_thread",
+        python_cpu / multi.cpu_us(),
+        python_cpu / in_task.cpu_us(),
+        python_cpu / single.cpu_us()
     );
 }
 
@@ -322,8 +387,16 @@ fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     if quick {
         let server = Server::start();
-        let (cpu, c1, c32) = loop_figures(server.port, 64);
-        println!("full_call smoke run: {cpu:?} CPU/call, {c1:.0} calls/s, {c32:.0} calls/s at {CONCURRENCY}");
+        println!("full_call smoke run:");
+        loop_figures(&runtime(), server.port, 64, false).print("rust, multi-thread");
+        loop_figures(&runtime(), server.port, 64, true).print("rust, multi-thread task");
+        loop_figures(&current_thread_runtime(), server.port, 64, false)
+            .print("rust, current_thread");
+        return;
+    }
+    // `FULL_CALL_LOOP_ONLY=1`: only the plain loops (for perf).
+    if std::env::var_os("FULL_CALL_LOOP_ONLY").is_some() {
+        side_by_side(&Server::start());
         return;
     }
     benches();

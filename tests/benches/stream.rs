@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tencentcloud_hunyuan::v20230901::ChatCompletionsResponse;
 use tencentcloud_mock::chat_chunk;
-use tencentcloud_runtime::sse::{SseLimits, SseParser};
-use tencentcloud_runtime::stream::{decode_stream, StreamConfig};
+use tencentcloud_stream::sse::{SseLimits, SseParser};
+use tencentcloud_stream::{decode_stream, StreamConfig};
 
 const TOKENS: [&str; 8] = [
     "腾讯", "云", " Hunyuan", " streams", "，", "token", " by", " token",

@@ -1,6 +1,6 @@
-//! The runtime is three crates (issue 13): a program with fixed keys and
-//! one service compiles the core only, neither the credential providers nor
-//! the mock. Checked on the dependency graph cargo resolves.
+//! The runtime is four crates (issue 13): a program with fixed keys and
+//! one service compiles the core only, neither the credential providers,
+//! the mock, nor (unless its actions stream) the streaming crate. Checked on the dependency graph cargo resolves.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -58,7 +58,12 @@ fn a_service_crate_needs_only_the_core_unless_its_mock_is_asked_for() {
             .iter()
             .filter(|d| d.starts_with("tencentcloud-"))
             .collect();
-        assert_eq!(ours, ["tencentcloud-runtime"], "{service}: {required:?}");
+        // Streamed replies come with the crates whose actions stream.
+        let expected: &[&str] = match service {
+            "tencentcloud-hunyuan" => &["tencentcloud-runtime", "tencentcloud-stream"],
+            _ => &["tencentcloud-runtime"],
+        };
+        assert_eq!(ours, expected, "{service}: {required:?}");
         // The mock comes only with the `mock` feature.
         assert!(dependencies(&metadata, service, true).contains("tencentcloud-mock"));
     }
@@ -74,6 +79,13 @@ fn the_core_depends_on_no_other_crate_of_ours() {
     );
     // No server side in the core: hyper's server is the mock's.
     assert!(!core.contains("hyper"), "{core:?}");
+    // The streaming crate builds on the core alone.
+    let stream = dependencies(&metadata, "tencentcloud-stream", true);
+    let ours: Vec<&String> = stream
+        .iter()
+        .filter(|d| d.starts_with("tencentcloud-"))
+        .collect();
+    assert_eq!(ours, ["tencentcloud-runtime"], "{stream:?}");
     // The providers call STS through the generated client.
     let credentials = dependencies(&metadata, "tencentcloud-credentials", false);
     assert!(credentials.contains("tencentcloud-sts"), "{credentials:?}");

@@ -7,7 +7,7 @@ use tencentcloud_codegen::example_check::{check_version, stream_events, Cause};
 use tencentcloud_codegen::spec::load_version;
 use tencentcloud_hunyuan::v20230901::mock::decode_reply;
 use tencentcloud_hunyuan::v20230901::ChatCompletionsResponse;
-use tencentcloud_runtime::stream::{decode_stream, StreamConfig};
+use tencentcloud_stream::{decode_stream, StreamConfig};
 use tencentcloud_tests::workspace_root;
 
 fn examples() -> String {

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde_json::json;
-use tencentcloud_hunyuan::runtime::{Error, RetryConfig, StreamConfig, StreamFailure};
+use tencentcloud_hunyuan::runtime::{Error, RetryConfig, StreamFailure};
+use tencentcloud_hunyuan::stream::StreamConfig;
 use tencentcloud_hunyuan::v20230901::mock::{self, Fault, MockServer, MockStream, StreamFault};
 use tencentcloud_hunyuan::v20230901::{
     ChatCompletionsRequest, ChatCompletionsResponse, Client, Message,
@@ -286,7 +287,7 @@ async fn a_stall_hits_the_idle_timeout() {
     // headers only.
     let config = config(&server)
         .timeout(Duration::from_secs(5))
-        .stream(StreamConfig::default().idle_timeout(idle));
+        .extension(StreamConfig::default().idle_timeout(idle));
     let started = std::time::Instant::now();
     let items = collect(&client(config)).await;
     assert_eq!(tokens(&items), ["a"]);
@@ -313,7 +314,7 @@ async fn a_stall_hits_the_idle_timeout() {
     );
     let config = self::config(&server)
         .timeout(Duration::from_millis(250))
-        .stream(StreamConfig::default().idle_timeout(Duration::from_secs(2)));
+        .extension(StreamConfig::default().idle_timeout(Duration::from_secs(2)));
     let items = collect(&client(config)).await;
     assert_eq!(tokens(&items), ["x", "y", "z"], "{items:?}");
 }
@@ -327,7 +328,7 @@ async fn a_stream_that_never_ends_stops_at_its_longest_duration() {
         Some(MockStream::chat(endless).pace(Duration::from_millis(20))),
     );
     let longest = Duration::from_millis(400);
-    let config = config(&server).stream(
+    let config = config(&server).extension(
         StreamConfig::default()
             .idle_timeout(Duration::from_secs(5))
             .max_duration(longest),
@@ -360,7 +361,7 @@ async fn limits_end_oversized_endless_and_broken_streams() {
                 .split_every(4096),
         ),
     );
-    let items = collect(&client(config(&server).stream(small))).await;
+    let items = collect(&client(config(&server).extension(small))).await;
     assert_eq!(tokens(&items), ["a"]);
     assert!(
         matches!(
@@ -388,7 +389,7 @@ async fn limits_end_oversized_endless_and_broken_streams() {
     let many: Vec<String> = (0..2000).map(|i| i.to_string()).collect();
     server.set_stream("ChatCompletions", Some(MockStream::chat(many)));
     let capped = StreamConfig::default().max_stream_bytes(64 * 1024);
-    let items = collect(&client(config(&server).stream(capped))).await;
+    let items = collect(&client(config(&server).extension(capped))).await;
     assert!(items.len() > 10 && items.len() < 2000, "{}", items.len());
     assert!(
         matches!(

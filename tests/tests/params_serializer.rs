@@ -1,5 +1,5 @@
 //! The `.N` serializer (`params::to_params`) against the reference path it
-//! replaces, `params::flatten(serde_json::to_value(..))`: the same params in
+//! replaces, `reference::flatten(serde_json::to_value(..))`: the same params in
 //! the same order (or both failing), over arbitrary JSON values, arbitrary
 //! values of every serde data shape, and the generated CVM request types
 //! filled from their own specs.
@@ -11,7 +11,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tencentcloud_cvm::{v2, v20170312};
 use tencentcloud_mock::{MockField, MockSpec};
-use tencentcloud_runtime::params::{flatten, to_params};
+use tencentcloud_runtime::params::to_params;
+
+#[path = "../../runtime/tests/reference/mod.rs"]
+mod reference;
+use reference::flatten;
 
 /// `to_params(value)` equals `flatten(to_value(value))`; both fail together.
 fn check_same<T: Serialize>(value: &T, base: usize) -> Result<(), TestCaseError> {

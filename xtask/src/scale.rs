@@ -215,6 +215,7 @@ fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Resul
          [workspace.dependencies]\n\
          tencentcloud-runtime = {{ path = {runtime:?} }}\n\
          tencentcloud-mock = {{ path = {mock:?} }}\n\
+         tencentcloud-stream = {{ path = {stream:?} }}\n\
          tencentcloud-codegen = {{ path = {codegen:?} }}\n\
          {serde}\n{serde_json}\n\
          \n\
@@ -224,6 +225,7 @@ fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Resul
         members = members.concat(),
         runtime = repo.join("runtime").display().to_string(),
         mock = repo.join("mock").display().to_string(),
+        stream = repo.join("stream").display().to_string(),
         codegen = repo.join("codegen").display().to_string(),
         serde = dependency("serde")?,
         serde_json = dependency("serde_json")?,

@@ -26,6 +26,12 @@ pub fn lib_rs(krate: &Crate) -> TokenStream {
         }
     });
     let example = crate_example(krate);
+    // Crates with streamed actions depend on tencentcloud-stream too.
+    let stream = krate.streams().then(|| {
+        quote! {
+            pub use tencentcloud_stream as stream;
+        }
+    });
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -49,6 +55,7 @@ pub fn lib_rs(krate: &Crate) -> TokenStream {
         pub use tencentcloud_runtime::{
             ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod,
         };
+        #stream
 
         #(#modules)*
     }

@@ -19,7 +19,7 @@ pub fn streams_rs(version: &Version) -> Option<TokenStream> {
         //! reply (`Stream: true`) and reads its server-sent events as a
         //! `futures::Stream` of typed events.
 
-        use tencentcloud_runtime::EventStream;
+        use tencentcloud_stream::EventStream;
 
         use super::*;
 
@@ -60,7 +60,7 @@ fn method(s: &StreamingAction) -> TokenStream {
         #[inline]
         pub fn #method(&self, mut request: #request) -> EventStream<#response> {
             #set
-            self.inner.call_stream(&<#request as runtime::operation::Operation>::ACTION, &request)
+            tencentcloud_stream::call_stream(&self.inner, &<#request as runtime::operation::Operation>::ACTION, &request)
         }
     }
 }

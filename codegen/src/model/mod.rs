@@ -23,6 +23,16 @@ pub struct Crate {
     pub versions: Vec<Version>,
 }
 
+impl Crate {
+    /// Whether any version has a streamed action: then the crate depends
+    /// on `tencentcloud-stream`.
+    pub fn streams(&self) -> bool {
+        self.versions
+            .iter()
+            .any(|version| !version.streaming.actions.is_empty())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Version {
     /// `v20170312`.

@@ -7,7 +7,7 @@
 //! (name compared without case) of type bool. A `Stream` member of another
 //! type (weilingwith's is a video stream's id) is skipped, with the reason.
 //! The events are decoded into the action's reply type; the reading is
-//! the runtime's (`tencentcloud_runtime::stream`).
+//! `tencentcloud-stream`'s.
 
 use crate::model::streaming::{Skipped, Streaming, StreamingAction};
 use crate::model::{find_struct, Operation, Repr, RustType, Struct};

@@ -18,6 +18,7 @@ pub use tencentcloud_runtime as runtime;
 pub use tencentcloud_runtime::{
     ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod,
 };
+pub use tencentcloud_stream as stream;
 /// API version 2023-09-01.
 #[rustfmt::skip]
 pub mod v20230901;

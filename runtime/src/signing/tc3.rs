@@ -71,13 +71,13 @@ fn push_signed_headers(out: &mut String, sorted: &[(Cow<'_, str>, &str)]) {
     }
 }
 
-/// Appends the lowercase hex of `bytes`.
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 0xf)] as char);
+/// Appends the lowercase hex of a SHA-256 digest or MAC, encoded by the
+/// hex crate on the stack.
+fn push_hex(out: &mut String, bytes: &[u8; 32]) {
+    let mut text = [0u8; 64];
+    // 32 bytes always fit in 64 digits, and the digits are ASCII.
+    if hex::encode_to_slice(bytes, &mut text).is_ok() {
+        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
     }
 }
 
@@ -103,7 +103,7 @@ fn write_canonical_request(
     out.push('\n');
     push_signed_headers(out, sorted);
     out.push('\n');
-    push_hex(out, &Sha256::digest(request.payload));
+    push_hex(out, &Sha256::digest(request.payload).into());
 }
 
 pub fn canonical_request(request: &Tc3Request<'_>) -> String {
@@ -163,7 +163,7 @@ fn write_string_to_sign(
     out.push('\n');
     push_credential_scope(out, date, service);
     out.push('\n');
-    push_hex(out, &Sha256::digest(canonical_request.as_bytes()));
+    push_hex(out, &Sha256::digest(canonical_request.as_bytes()).into());
 }
 
 pub fn string_to_sign(canonical_request: &str, timestamp: i64, service: &str) -> String {
@@ -236,7 +236,7 @@ fn signing_mac(secret_key: &str, date: &str, service: &str) -> Hmac<Sha256> {
 fn hex_signature(mut mac: Hmac<Sha256>, string_to_sign: &str) -> String {
     mac.update(string_to_sign.as_bytes());
     let mut out = String::with_capacity(64);
-    push_hex(&mut out, &mac.finalize().into_bytes());
+    push_hex(&mut out, &mac.finalize().into_bytes().into());
     out
 }
 
@@ -396,9 +396,10 @@ mod tests {
     #[test]
     fn hex_is_lowercase_two_digits_a_byte() {
         let mut out = String::new();
-        push_hex(&mut out, &[0x00, 0x0f, 0xa5, 0xff]);
-        assert_eq!(out, "000fa5ff");
-        assert_eq!(out, hex::encode([0x00, 0x0f, 0xa5, 0xff]));
+        let mut bytes = [0u8; 32];
+        bytes[..4].copy_from_slice(&[0x00, 0x0f, 0xa5, 0xff]);
+        push_hex(&mut out, &bytes);
+        assert_eq!(out, format!("000fa5ff{}", "0".repeat(56)));
     }
 
     #[test]

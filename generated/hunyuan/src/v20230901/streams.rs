@@ -4,7 +4,7 @@
 //! Streamed calls: each `<action>_stream` method asks for a streamed
 //! reply (`Stream: true`) and reads its server-sent events as a
 //! `futures::Stream` of typed events.
-use tencentcloud_runtime::EventStream;
+use tencentcloud_stream::EventStream;
 use super::*;
 impl Client {
     /// [`Client::chat_completions`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ChatCompletionsResponse`] (`Choices[].Delta` carries the new text).
@@ -17,11 +17,11 @@ impl Client {
         mut request: ChatCompletionsRequest,
     ) -> EventStream<ChatCompletionsResponse> {
         request.stream = Some(true);
-        self.inner
-            .call_stream(
-                &<ChatCompletionsRequest as runtime::operation::Operation>::ACTION,
-                &request,
-            )
+        tencentcloud_stream::call_stream(
+            &self.inner,
+            &<ChatCompletionsRequest as runtime::operation::Operation>::ACTION,
+            &request,
+        )
     }
     /// [`Client::chat_translations`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ChatTranslationsResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -33,11 +33,11 @@ impl Client {
         mut request: ChatTranslationsRequest,
     ) -> EventStream<ChatTranslationsResponse> {
         request.stream = Some(true);
-        self.inner
-            .call_stream(
-                &<ChatTranslationsRequest as runtime::operation::Operation>::ACTION,
-                &request,
-            )
+        tencentcloud_stream::call_stream(
+            &self.inner,
+            &<ChatTranslationsRequest as runtime::operation::Operation>::ACTION,
+            &request,
+        )
     }
     /// [`Client::group_chat_completions`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`GroupChatCompletionsResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -49,11 +49,11 @@ impl Client {
         mut request: GroupChatCompletionsRequest,
     ) -> EventStream<GroupChatCompletionsResponse> {
         request.stream = Some(true);
-        self.inner
-            .call_stream(
-                &<GroupChatCompletionsRequest as runtime::operation::Operation>::ACTION,
-                &request,
-            )
+        tencentcloud_stream::call_stream(
+            &self.inner,
+            &<GroupChatCompletionsRequest as runtime::operation::Operation>::ACTION,
+            &request,
+        )
     }
     /// [`Client::image_question`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ImageQuestionResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -65,11 +65,11 @@ impl Client {
         mut request: ImageQuestionRequest,
     ) -> EventStream<ImageQuestionResponse> {
         request.stream = Some(true);
-        self.inner
-            .call_stream(
-                &<ImageQuestionRequest as runtime::operation::Operation>::ACTION,
-                &request,
-            )
+        tencentcloud_stream::call_stream(
+            &self.inner,
+            &<ImageQuestionRequest as runtime::operation::Operation>::ACTION,
+            &request,
+        )
     }
     /// [`Client::run_thread`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`RunThreadResponse`] (`Choices[].Delta` carries the new text).
     ///
@@ -81,10 +81,10 @@ impl Client {
         mut request: RunThreadRequest,
     ) -> EventStream<RunThreadResponse> {
         request.stream = Some(true);
-        self.inner
-            .call_stream(
-                &<RunThreadRequest as runtime::operation::Operation>::ACTION,
-                &request,
-            )
+        tencentcloud_stream::call_stream(
+            &self.inner,
+            &<RunThreadRequest as runtime::operation::Operation>::ACTION,
+            &request,
+        )
     }
 }

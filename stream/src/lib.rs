@@ -17,7 +17,7 @@
 //!   [`Error::Stream`];
 //!
 //! and after an error item the stream ends. Retries (the client's
-//! [`RetryConfig`](crate::RetryConfig) and its usual decision) happen only
+//! `RetryConfig` and its usual decision) happen only
 //! before the first event arrives. Dropping the stream cancels the request
 //! and closes its connection. The call's `tencentcloud.call` span stays open
 //! while the stream is read and records `events` and its `outcome` at the end.
@@ -34,15 +34,18 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::action::Action;
-use crate::client::{decode_reply_with_id, fill_client_token, token_is_empty};
-use crate::credentials::ProvideCredentials;
-use crate::error::Phase as WirePhase;
-use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
-use crate::retry::{decide, Decision};
+use tencentcloud_runtime::client::{
+    decode_reply_with_id, read_capped, CallAttempts, CappedReadError,
+};
+use tencentcloud_runtime::error::{body_snippet, bounded};
+use tencentcloud_runtime::retry::Decision;
+use tencentcloud_runtime::{Action, ApiError, Client, Error, Phase as WirePhase, RetryKind};
+
+pub use tencentcloud_runtime::StreamFailure;
+
+pub mod sse;
+
 use crate::sse::{SseError, SseEvent, SseLimits, SseParser};
-use crate::transport::{read_capped, transport, CappedReadError};
-use crate::{Client, Credentials, SigningContext};
 
 /// No event for this long ends a stream.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -53,10 +56,11 @@ pub const DEFAULT_MAX_STREAM_BYTES: u64 = 256 * 1024 * 1024;
 /// The longest a stream may last, however often events come.
 pub const DEFAULT_MAX_DURATION: Duration = Duration::from_secs(3600);
 
-/// How streamed replies are read; set with
-/// [`ClientConfig::stream`](crate::ClientConfig::stream). For streams the
-/// client's `timeout` bounds the wait for the reply's headers only; after
-/// them `idle_timeout` bounds each wait for more bytes.
+/// How streamed replies are read; set as an extension of the client's
+/// configuration, `ClientConfig::extension(StreamConfig::default()...)`,
+/// and checked when a stream starts. For streams the client's `timeout`
+/// bounds the wait for the reply's headers only; after them
+/// `idle_timeout` bounds each wait for more bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamConfig {
     pub idle_timeout: Duration,
@@ -97,7 +101,8 @@ impl StreamConfig {
         self
     }
 
-    pub(crate) fn validate(&self) -> Result<(), String> {
+    /// Checks the settings: timeouts and limits above zero.
+    pub fn validate(&self) -> Result<(), String> {
         if self.idle_timeout.is_zero() || self.max_duration.is_zero() {
             return Err("stream: the timeouts must be longer than zero".into());
         }
@@ -116,72 +121,12 @@ impl StreamConfig {
     }
 }
 
-impl crate::ClientConfig {
-    /// Settings of streamed replies (idle timeout, limits).
-    pub fn stream(mut self, stream: StreamConfig) -> Self {
-        self.stream = stream;
-        self
-    }
-
-    pub fn stream_config(&self) -> &StreamConfig {
-        &self.stream
-    }
-}
-
-/// Why a stream stopped, in [`Error::Stream`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StreamFailure {
-    /// No reply headers within the client's timeout.
-    HeadersTimeout(Duration),
-    /// No bytes within the idle timeout.
-    IdleTimeout(Duration),
-    /// The stream lasted longer than `max_duration`.
-    TooLong(Duration),
-    /// An event longer than the limit (bytes).
-    EventTooLarge { limit: usize },
-    /// A stream longer than the limit (bytes).
-    StreamTooLarge { limit: u64 },
-    /// A line that is not UTF-8 (counting from 1).
-    InvalidUtf8 { line: u64 },
-}
-
-impl StreamFailure {
-    pub fn is_timeout(&self) -> bool {
-        matches!(
-            self,
-            StreamFailure::HeadersTimeout(_)
-                | StreamFailure::IdleTimeout(_)
-                | StreamFailure::TooLong(_)
-        )
-    }
-}
-
 impl From<SseError> for StreamFailure {
     fn from(error: SseError) -> Self {
         match error {
             SseError::EventTooLarge { limit } => StreamFailure::EventTooLarge { limit },
             SseError::StreamTooLarge { limit } => StreamFailure::StreamTooLarge { limit },
             SseError::InvalidUtf8 { line } => StreamFailure::InvalidUtf8 { line },
-        }
-    }
-}
-
-impl fmt::Display for StreamFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StreamFailure::HeadersTimeout(t) => write!(f, "no reply headers within {t:?}"),
-            StreamFailure::IdleTimeout(t) => write!(f, "no event within the idle timeout of {t:?}"),
-            StreamFailure::TooLong(t) => write!(f, "the stream lasted longer than {t:?}"),
-            StreamFailure::EventTooLarge { limit } => {
-                write!(f, "an event is longer than the limit of {limit} bytes")
-            }
-            StreamFailure::StreamTooLarge { limit } => {
-                write!(f, "the stream is longer than the limit of {limit} bytes")
-            }
-            StreamFailure::InvalidUtf8 { line } => {
-                write!(f, "line {line} of the stream is not UTF-8")
-            }
         }
     }
 }
@@ -392,8 +337,9 @@ enum Phase<T> {
 struct Call {
     client: Client,
     action: Action,
-    /// The params, or why they could not be encoded.
-    json: Result<Value, Error>,
+    stream: StreamConfig,
+    /// The call's attempts, or why its params could not be encoded.
+    attempts: Result<CallAttempts<'static>, Error>,
 }
 
 /// A stream being read.
@@ -450,7 +396,8 @@ impl<T: DeserializeOwned> Open<T> {
         let chunk = match tokio::time::timeout(wait, response.chunk()).await {
             Err(_) => return self.fail(failure),
             Ok(Err(e)) => {
-                let error = transport(self.action.name, WirePhase::ReadBody, Some(self.status), e);
+                let error =
+                    Error::transport(self.action.name, WirePhase::ReadBody, Some(self.status), e);
                 self.ready.push_back(Err(error));
                 return self.end();
             }
@@ -504,63 +451,67 @@ impl<T: DeserializeOwned> Open<T> {
     }
 }
 
-impl Client {
-    /// Calls a streaming action (one that answers `Stream: true` with
-    /// server-sent events) and reads its events as `T`. `request` must
-    /// already ask for a stream; the generated `<action>_stream` methods
-    /// set `Stream` to true.
-    pub fn call_stream<Req, T>(&self, action: &Action, request: &Req) -> EventStream<T>
-    where
-        Req: Serialize,
-        T: DeserializeOwned + Send + 'static,
-    {
-        let inner = self.config();
-        let span = tracing::info_span!(
-            "tencentcloud.call",
-            service = self.service().service,
-            version = self.service().version,
-            action = action.name,
-            region = inner.region_name().unwrap_or(""),
-            stream = true,
-            request_id = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-            events = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        );
-        let json = serde_json::to_value(request).map_err(|e| Error::Encode {
-            action: action.name.to_owned(),
-            message: e.to_string(),
-        });
-        let start = Phase::Start(Box::new(Call {
-            client: self.clone(),
-            action: *action,
-            json,
-        }));
-        let step_span = span.clone();
-        let inner = futures_util::stream::unfold(start, move |phase| {
-            let span = step_span.clone();
-            async move {
-                let mut open = match phase {
-                    Phase::Done => return None,
-                    Phase::Open(open) => open,
-                    Phase::Start(call) => match call.connect::<T>().await {
-                        Ok(open) => open,
-                        Err(error) => return Some((Err(error), Phase::Done)),
-                    },
-                };
-                open.next().await.map(|item| (item, Phase::Open(open)))
-            }
-            .instrument(span)
-        });
-        EventStream {
-            inner: Box::pin(inner),
-            span,
-            started: tokio::time::Instant::now(),
-            events: 0,
-            failed: false,
-            finished: false,
+/// Calls a streaming action (one that answers `Stream: true` with
+/// server-sent events) and reads its events as `T`. `request` must
+/// already ask for a stream; the generated `<action>_stream` methods
+/// set `Stream` to true. The client's [`StreamConfig`] extension, or the
+/// default, says how the stream is read.
+pub fn call_stream<Req, T>(client: &Client, action: &Action, request: &Req) -> EventStream<T>
+where
+    Req: Serialize,
+    T: DeserializeOwned + Send + 'static,
+{
+    let config = client.config();
+    let span = tracing::info_span!(
+        "tencentcloud.call",
+        service = client.service().service,
+        version = client.service().version,
+        action = action.name,
+        region = config.region_name().unwrap_or(""),
+        stream = true,
+        request_id = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        events = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    let stream = config
+        .get_extension::<StreamConfig>()
+        .copied()
+        .unwrap_or_default();
+    let attempts = match stream.validate() {
+        Ok(()) => CallAttempts::new(client, action, request),
+        Err(why) => Err(Error::Config(why)),
+    };
+    let start = Phase::Start(Box::new(Call {
+        client: client.clone(),
+        action: *action,
+        stream,
+        attempts,
+    }));
+    let step_span = span.clone();
+    let inner = futures_util::stream::unfold(start, move |phase| {
+        let span = step_span.clone();
+        async move {
+            let mut open = match phase {
+                Phase::Done => return None,
+                Phase::Open(open) => open,
+                Phase::Start(call) => match call.connect::<T>().await {
+                    Ok(open) => open,
+                    Err(error) => return Some((Err(error), Phase::Done)),
+                },
+            };
+            open.next().await.map(|item| (item, Phase::Open(open)))
         }
+        .instrument(span)
+    });
+    EventStream {
+        inner: Box::pin(inner),
+        span,
+        started: tokio::time::Instant::now(),
+        events: 0,
+        failed: false,
+        finished: false,
     }
 }
 
@@ -578,70 +529,28 @@ impl Call {
         let Call {
             client,
             action,
-            json,
+            stream,
+            attempts,
         } = self;
-        let mut json = json?;
-        let config = client.config();
+        let mut attempts = attempts?;
         let span = tracing::Span::current();
-        let mut client_token = action.client_token;
-        if let Some(field) = client_token {
-            if config.fills_client_token() {
-                fill_client_token(&mut json, field);
-            } else if token_is_empty(&json, field) {
-                client_token = None;
-            }
-        }
-        if config.logs_bodies() {
-            tracing::trace!(params = %json, "request params");
-        }
-        let idempotent = action.read_only || client_token.is_some();
-        let started = tokio::time::Instant::now();
-        let mut attempt = 0;
         loop {
-            attempt += 1;
-            span.record("attempt", attempt);
-            let credentials = config.credentials().provide_credentials().await?;
-            credentials.validate()?;
-            config
-                .shared_limiter()
-                .acquire(
-                    client.service().family,
-                    credentials.secret_id(),
-                    client.service().service,
-                    action.name,
-                )
-                .await;
-            let (error, request_id) =
-                match attempt_once(&client, &credentials, &action, &json).await {
-                    Attempt::Open(open) => {
-                        if let Some(id) = &open.request_id {
-                            span.record("request_id", id.as_str());
-                        }
-                        tracing::debug!(attempt, "stream opened");
-                        return Ok(open);
+            let request = attempts.next_request().await?;
+            let attempt = attempts.attempt();
+            let (error, request_id) = match attempt_once(&client, &action, stream, request).await {
+                Attempt::Open(open) => {
+                    if let Some(id) = &open.request_id {
+                        span.record("request_id", id.as_str());
                     }
-                    Attempt::Failed(error, request_id) => (error, request_id),
-                };
+                    tracing::debug!(attempt, "stream opened");
+                    return Ok(open);
+                }
+                Attempt::Failed(error, request_id) => (error, request_id),
+            };
             if let Some(id) = &request_id {
                 span.record("request_id", id.as_str());
             }
-            if let (true, Some(code)) = (error.is_throttling(), error.code()) {
-                config.shared_limiter().throttled(
-                    client.service().family,
-                    credentials.secret_id(),
-                    client.service().service,
-                    action.name,
-                    code,
-                );
-            }
-            match decide(
-                config.retry_config(),
-                &error,
-                attempt,
-                started.elapsed(),
-                idempotent,
-                rand::random::<f64>(),
-            ) {
+            match attempts.decide(&error) {
                 Decision::RetryAfter(wait) => {
                     tracing::debug!(
                         attempt,
@@ -664,39 +573,20 @@ impl Call {
 /// One signed request, read up to its first event.
 async fn attempt_once<T: DeserializeOwned>(
     client: &Client,
-    credentials: &Credentials,
     action: &Action,
-    json: &Value,
+    stream: StreamConfig,
+    builder: reqwest::RequestBuilder,
 ) -> Attempt<T> {
     let config = client.config();
-    let stream = *config.stream_config();
-    let prepared = match client.prepare_value(
-        credentials,
-        action.name,
-        action.host,
-        json,
-        SigningContext::now(),
-    ) {
-        Ok(prepared) => prepared,
-        Err(error) => return Attempt::Failed(error, None),
-    };
-    let method = match prepared.method {
-        crate::HttpMethod::Post => reqwest::Method::POST,
-        crate::HttpMethod::Get => reqwest::Method::GET,
-    };
     // The client's whole-request timeout would cut a long stream: the
     // headers get `timeout`, then each read `idle_timeout`, and the whole
     // stream `max_duration`.
-    let mut builder = client
-        .http()
-        .request(method, &prepared.url)
-        .timeout(stream.max_duration.saturating_add(config.request_timeout()));
-    for (name, value) in &prepared.headers {
-        builder = builder.header(name, value);
-    }
-    builder = builder.header("Accept", "text/event-stream, application/json");
+    let builder = builder
+        .timeout(stream.max_duration.saturating_add(config.request_timeout()))
+        .header("Accept", "text/event-stream, application/json");
+
     let timeout = config.request_timeout();
-    let response = match tokio::time::timeout(timeout, builder.body(prepared.body).send()).await {
+    let response = match tokio::time::timeout(timeout, builder.send()).await {
         Err(_) => {
             let error = Error::Stream {
                 action: action.name.to_owned(),
@@ -711,7 +601,7 @@ async fn attempt_once<T: DeserializeOwned>(
                 true => WirePhase::Connect,
                 false => WirePhase::Send,
             };
-            return Attempt::Failed(transport(action.name, phase, None, e), None);
+            return Attempt::Failed(Error::transport(action.name, phase, None, e), None);
         }
         Ok(Ok(response)) => response,
     };
@@ -746,7 +636,7 @@ async fn attempt_once<T: DeserializeOwned>(
         let body = match read_capped(response, config.reply_limit()).await {
             Ok(body) => body,
             Err(CappedReadError::Transport(e)) => {
-                let error = transport(action.name, WirePhase::ReadBody, Some(status), e);
+                let error = Error::transport(action.name, WirePhase::ReadBody, Some(status), e);
                 return Attempt::Failed(error, None);
             }
             Err(CappedReadError::TooLarge { limit }) => {

@@ -1,0 +1,632 @@
+//! Configuration: [`ClientConfig`], its checks against a service, the
+//! environment and proxy settings, and the HTTP client they make.
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
+use crate::error::Error;
+use crate::limit::{LimitConfig, Limiter};
+use crate::retry::RetryConfig;
+use crate::service::{HttpMethod, ServiceInfo, SigningMethod};
+use crate::Credentials;
+
+/// Reply language for messages and names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    ZhCn,
+    EnUs,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "zh-CN" => Ok(Language::ZhCn),
+            "en-US" => Ok(Language::EnUs),
+            other => Err(format!("language `{other}`: expected zh-CN or en-US")),
+        }
+    }
+}
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest reply body a client reads by default: far above any real
+/// reply, low enough that a broken or hostile endpoint cannot exhaust memory.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
+/// Sent as `X-TC-RequestClient` (TC3) or `RequestClient` (v1, API 3.0).
+pub const DEFAULT_REQUEST_CLIENT: &str = concat!("SDK_RUST_", env!("CARGO_PKG_VERSION"));
+/// The domain the service hosts are under.
+pub const DEFAULT_ROOT_DOMAIN: &str = "tencentcloudapi.com";
+/// The root domain of Tencent Cloud International ([`ClientConfig::international`]).
+pub const INTERNATIONAL_ROOT_DOMAIN: &str = "intl.tencentcloudapi.com";
+
+/// Environment variables read by [`ClientConfig::from_env`] and
+/// [`ClientConfig::env`], as the official SDKs and tccli read them.
+pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
+/// Proxy variables, as curl, Go's and Python's HTTP clients read them.
+pub const ENV_PROXIES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+pub const ENV_NO_PROXY: [&str; 2] = ["NO_PROXY", "no_proxy"];
+
+/// Where the client sends requests through.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum ProxySetting {
+    /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the process, read by the transport.
+    System,
+    None,
+    /// `https` / `http`: proxies by scheme; `no_proxy`: hosts to reach directly.
+    Explicit {
+        https: Option<String>,
+        http: Option<String>,
+        no_proxy: Option<String>,
+    },
+}
+
+/// Settings of a client. Everything but the credentials is optional; the
+/// service's defaults apply.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub(crate) credentials: SharedCredentialsProvider,
+    pub(crate) region: Option<String>,
+    pub(crate) signing_method: Option<SigningMethod>,
+    pub(crate) http_method: Option<HttpMethod>,
+    pub(crate) language: Option<Language>,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) regional_endpoint: bool,
+    pub(crate) root_domain: String,
+    pub(crate) proxy: ProxySetting,
+    pub(crate) request_client: String,
+    pub(crate) retry: RetryConfig,
+    pub(crate) limiter: Arc<Limiter>,
+    pub(crate) log_bodies: bool,
+    pub(crate) max_reply_bytes: usize,
+    pub(crate) fill_client_token: bool,
+    /// Settings of crates that extend the client, one value per type.
+    extensions: Extensions,
+}
+
+impl ClientConfig {
+    /// `credentials` is fixed [`Credentials`] or any provider of them.
+    pub fn new(credentials: impl ProvideCredentials + 'static) -> Self {
+        ClientConfig {
+            credentials: SharedCredentialsProvider::new(credentials),
+            region: None,
+            signing_method: None,
+            http_method: None,
+            language: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: None,
+            endpoint: None,
+            regional_endpoint: false,
+            root_domain: DEFAULT_ROOT_DOMAIN.to_owned(),
+            proxy: ProxySetting::System,
+            request_client: DEFAULT_REQUEST_CLIENT.to_owned(),
+            retry: RetryConfig::default(),
+            limiter: Arc::new(Limiter::new(LimitConfig::default())),
+            log_bodies: false,
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
+            fill_client_token: true,
+            extensions: Extensions::default(),
+        }
+    }
+
+    /// Credentials from `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`
+    /// and `TENCENTCLOUD_SESSION_TOKEN`, and the settings of
+    /// [`ClientConfig::env`] from the process environment.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(Credentials::from_env()?).env_settings()
+    }
+
+    /// Credentials from `provider` (e.g. `tencentcloud-credentials`'
+    /// default chain), and the settings of [`ClientConfig::env`] from the
+    /// process environment.
+    pub fn from_env_with(provider: impl ProvideCredentials + 'static) -> Result<Self, Error> {
+        Self::new(provider).env_settings()
+    }
+
+    /// [`ClientConfig::env`] over the process environment; a value that is
+    /// not UTF-8 is an error naming its variable.
+    fn env_settings(self) -> Result<Self, Error> {
+        let mut bad = None;
+        let lookup = |name: &str| match std::env::var(name) {
+            Ok(value) => Some(value),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                bad.get_or_insert_with(|| name.to_owned());
+                None
+            }
+        };
+        let config = self.env(lookup);
+        if let Some(name) = bad {
+            return Err(Error::Config(format!(
+                "environment variable {name}: the value is not valid UTF-8"
+            )));
+        }
+        config
+    }
+
+    /// Reads the settings the official SDKs take from the environment
+    /// through `lookup` (e.g. `|name| std::env::var(name).ok()`):
+    /// the region from `TENCENTCLOUD_REGION`, and proxies from
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+    /// lower-case forms). Empty values count as unset. A bad value is an
+    /// error that names the variable.
+    pub fn env(mut self, lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut lookup = lookup;
+        let mut read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let env_error =
+            |name: &str, why: String| Error::Config(format!("environment variable {name}: {why}"));
+        if let Some(region) = read(ENV_REGION) {
+            validate_region(&region).map_err(|why| env_error(ENV_REGION, why))?;
+            self.region = Some(region);
+        }
+        let mut first = |names: &[&'static str]| {
+            names
+                .iter()
+                .find_map(|name| read(name).map(|value| (*name, value)))
+        };
+        let https = first(&ENV_PROXIES[0..2]);
+        let http = first(&ENV_PROXIES[2..4]);
+        let all = first(&ENV_PROXIES[4..6]);
+        let no_proxy = first(&ENV_NO_PROXY);
+        for (name, url) in [&https, &http, &all].into_iter().flatten() {
+            validate_proxy(url).map_err(|why| env_error(name, why))?;
+        }
+        if https.is_some() || http.is_some() || all.is_some() {
+            let all = all.map(|(_, url)| url);
+            self.proxy = ProxySetting::Explicit {
+                https: https.map(|(_, url)| url).or_else(|| all.clone()),
+                http: http.map(|(_, url)| url).or(all),
+                no_proxy: no_proxy.map(|(_, hosts)| hosts),
+            };
+        }
+        Ok(self)
+    }
+
+    /// The region, e.g. `ap-guangzhou`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    pub fn signing_method(mut self, method: SigningMethod) -> Self {
+        self.signing_method = Some(method);
+        self
+    }
+
+    pub fn http_method(mut self, method: HttpMethod) -> Self {
+        self.http_method = Some(method);
+        self
+    }
+
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// The whole-request timeout of one attempt (connect, send, read the
+    /// reply), [`DEFAULT_TIMEOUT`] unless set. Running out of it is an
+    /// [`Error::Timeout`] naming the phase it hit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long opening a connection may take (within the timeout). Set
+    /// shorter than the timeout, it tells a connection that never opened
+    /// (nothing sent, so retried for any action) from a request that got
+    /// no reply.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends every request to this endpoint instead of the service's (or
+    /// the action's) host: a bare host, reached over https
+    /// (`cvm.ap-guangzhou.tencentcloudapi.com`, `127.0.0.1:8443`), or an
+    /// http(s) URL (a local mock at `http://127.0.0.1:PORT`). A bare host,
+    /// or a URL whose path is empty or `/`, keeps the service's path
+    /// (`/v2/index.php` for API 2.0); any other path is used as given.
+    /// Anything else makes [`Client::new`](crate::Client::new) fail with [`Error::Config`].
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// The domain the service hosts are under, `tencentcloudapi.com` by
+    /// default: `cvm.tencentcloudapi.com` becomes `cvm.<root_domain>`.
+    /// Hosts of other domains (API 2.0's `cvm.api.qcloud.com`) stay.
+    pub fn root_domain(mut self, domain: impl Into<String>) -> Self {
+        self.root_domain = domain.into();
+        self
+    }
+
+    /// Tencent Cloud International: API 3.0 hosts become
+    /// `<service>.intl.tencentcloudapi.com`, and with
+    /// [`regional_endpoint`](Self::regional_endpoint)
+    /// `<service>.<region>.intl.tencentcloudapi.com`, as tccli-intl-en
+    /// configures them. The same as `root_domain("intl.tencentcloudapi.com")`;
+    /// `false` goes back to the default domain.
+    pub fn international(self, on: bool) -> Self {
+        self.root_domain(match on {
+            true => INTERNATIONAL_ROOT_DOMAIN,
+            false => DEFAULT_ROOT_DOMAIN,
+        })
+    }
+
+    /// Sends every request through this proxy URL.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.proxy = ProxySetting::Explicit {
+            https: Some(url.clone()),
+            http: Some(url),
+            no_proxy: None,
+        };
+        self
+    }
+
+    /// Connects directly, ignoring the proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::None;
+        self
+    }
+
+    /// The `X-TC-RequestClient` string, `SDK_RUST_<version>` by default.
+    pub fn request_client(mut self, name: impl Into<String>) -> Self {
+        self.request_client = name.into();
+        self
+    }
+
+    /// When and how failed calls are sent again; [`RetryConfig::disabled`]
+    /// sends each call once.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Client-side quota limiting; [`LimitConfig::disabled`] turns it off.
+    /// Clients built from clones of this config share the buckets.
+    pub fn rate_limits(mut self, limits: LimitConfig) -> Self {
+        self.limiter = Arc::new(Limiter::new(limits));
+        self
+    }
+
+    /// Shares buckets with other configs.
+    pub fn limiter(mut self, limiter: Arc<Limiter>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    pub fn shared_limiter(&self) -> &Arc<Limiter> {
+        &self.limiter
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    pub fn region_name(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Logs request params and reply bodies at TRACE level. Off by default:
+    /// they can hold personal data. Signatures, keys and tokens are never logged.
+    pub fn log_bodies(mut self, on: bool) -> Self {
+        self.log_bodies = on;
+        self
+    }
+
+    /// Sends requests to the region's own host (`cvm.ap-guangzhou.tencentcloudapi.com`)
+    /// instead of the nearest one; needs a region and a service that has one.
+    pub fn regional_endpoint(mut self, on: bool) -> Self {
+        self.regional_endpoint = on;
+        self
+    }
+
+    /// The largest reply body to read ([`DEFAULT_MAX_REPLY_BYTES`] unless
+    /// set); a longer one fails with [`Error::ReplyTooLarge`].
+    pub fn max_reply_bytes(mut self, limit: usize) -> Self {
+        self.max_reply_bytes = limit;
+        self
+    }
+
+    /// Fills an empty `ClientToken` with a random UUID, once per call (on
+    /// by default). Off, the param is sent as the caller left it, and a call
+    /// without a token is retried only when the action only reads.
+    pub fn fill_client_token(mut self, on: bool) -> Self {
+        self.fill_client_token = on;
+        self
+    }
+
+    /// Replaces the credentials provider.
+    pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.credentials = provider;
+        self
+    }
+
+    pub fn credentials(&self) -> &SharedCredentialsProvider {
+        &self.credentials
+    }
+}
+
+/// Settings for crates that extend the client, such as
+/// `tencentcloud-stream`'s `StreamConfig`: at most one value of each type.
+#[derive(Clone, Default)]
+struct Extensions(Vec<Arc<dyn Any + Send + Sync>>);
+
+impl std::fmt::Debug for Extensions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Extensions({})", self.0.len())
+    }
+}
+
+impl ClientConfig {
+    /// Sets a setting of a crate that extends the client (e.g.
+    /// `tencentcloud-stream`'s `StreamConfig`), replacing one of the same
+    /// type.
+    pub fn extension<T: Any + Send + Sync>(mut self, value: T) -> Self {
+        self.extensions.0.retain(|other| !other.is::<T>());
+        self.extensions.0.push(Arc::new(value));
+        self
+    }
+
+    /// The extension setting of type `T`, if one was set.
+    pub fn get_extension<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.extensions
+            .0
+            .iter()
+            .find_map(|value| value.downcast_ref())
+    }
+
+    /// The whole-attempt timeout ([`ClientConfig::timeout`]).
+    pub fn request_timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The largest reply body read ([`ClientConfig::max_reply_bytes`]).
+    pub fn reply_limit(&self) -> usize {
+        self.max_reply_bytes
+    }
+
+    /// Whether params and bodies are traced ([`ClientConfig::log_bodies`]).
+    pub fn logs_bodies(&self) -> bool {
+        self.log_bodies
+    }
+}
+
+// A proxy URL may carry a password: Debug shows it redacted.
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxySetting::System => f.write_str("System"),
+            ProxySetting::None => f.write_str("None"),
+            ProxySetting::Explicit {
+                https,
+                http,
+                no_proxy,
+            } => f
+                .debug_struct("Explicit")
+                .field("https", &https.as_deref().map(redact_url))
+                .field("http", &http.as_deref().map(redact_url))
+                .field("no_proxy", no_proxy)
+                .finish(),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// Checks every setting against what `service` accepts, and picks the
+    /// signing and HTTP methods.
+    pub(crate) fn check(
+        &self,
+        service: &ServiceInfo,
+    ) -> Result<(SigningMethod, HttpMethod), Error> {
+        self.credentials.check()?;
+        let signing_method = self
+            .signing_method
+            .unwrap_or(service.default_signing_method);
+        if !service.signing_methods.contains(&signing_method) {
+            return Err(Error::Config(format!(
+                "{} {} does not accept the signing method {signing_method:?}",
+                service.service, service.version
+            )));
+        }
+        let http_method = match self.http_method {
+            Some(method) => method,
+            None => *service.http_methods.first().ok_or_else(|| {
+                Error::Config(format!("{} lists no HTTP method", service.service))
+            })?,
+        };
+        if !service.http_methods.contains(&http_method) {
+            return Err(Error::Config(format!(
+                "{} {} does not accept HTTP {}",
+                service.service,
+                service.version,
+                http_method.as_str()
+            )));
+        }
+        if let Some(region) = &self.region {
+            validate_region(region).map_err(Error::Config)?;
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::Config(
+                "the timeouts must be longer than zero".into(),
+            ));
+        }
+        self.retry.validate().map_err(Error::Config)?;
+        self.limiter.config().validate().map_err(Error::Config)?;
+        validate_root_domain(&self.root_domain).map_err(Error::Config)?;
+        if self.request_client.is_empty()
+            || !self.request_client.chars().all(|c| c.is_ascii_graphic())
+            || self.request_client.len() > 128
+        {
+            return Err(Error::Config(format!(
+                "request client `{}`: expected 1 to 128 visible ASCII characters",
+                self.request_client
+            )));
+        }
+        Ok((signing_method, http_method))
+    }
+}
+
+fn validate_region(region: &str) -> Result<(), String> {
+    let valid = !region.is_empty()
+        && region.len() <= 64
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "region `{region}`: expected lowercase letters, digits and `-`, like ap-guangzhou"
+        ))
+    }
+}
+
+fn validate_root_domain(domain: &str) -> Result<(), String> {
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if domain.len() <= 253 && domain.contains('.') && domain.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "root domain `{domain}`: expected a DNS name like tencentcloudapi.com"
+        ))
+    }
+}
+
+pub(crate) fn validate_proxy(url: &str) -> Result<(), String> {
+    let shown = redact_url(url);
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("proxy `{shown}`: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h")
+        || parsed.host_str().is_none()
+    {
+        return Err(format!(
+            "proxy `{shown}`: expected a URL like http://proxy.example:3128"
+        ));
+    }
+    Ok(())
+}
+
+/// A URL without its password, for messages.
+pub(crate) fn redact_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Unparsable: it may still hold a password after `:` and before `@`.
+        Err(_) => match url.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl FnMut(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    fn config() -> ClientConfig {
+        ClientConfig::new(Credentials::new("AKIDtest", "key"))
+    }
+
+    #[test]
+    fn the_environment_sets_region_and_proxies() {
+        let config = config()
+            .env(env(&[
+                ("TENCENTCLOUD_REGION", "ap-shanghai"),
+                ("https_proxy", "http://proxy.example:3128"),
+                ("NO_PROXY", "127.0.0.1,localhost"),
+            ]))
+            .expect("valid environment");
+        assert_eq!(config.region_name(), Some("ap-shanghai"));
+        assert_eq!(
+            config.proxy,
+            ProxySetting::Explicit {
+                https: Some("http://proxy.example:3128".into()),
+                http: None,
+                no_proxy: Some("127.0.0.1,localhost".into()),
+            }
+        );
+        let untouched = config.clone().env(env(&[])).expect("empty environment");
+        assert_eq!(untouched.region_name(), Some("ap-shanghai"));
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_its_variable() {
+        let error = config()
+            .env(env(&[("TENCENTCLOUD_REGION", "Ap Guangzhou")]))
+            .expect_err("an invalid region");
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: environment variable TENCENTCLOUD_REGION: region `Ap Guangzhou`: expected lowercase letters, digits and `-`, like ap-guangzhou"
+        );
+        let error = config()
+            .env(env(&[("HTTP_PROXY", "http://user:hunter2@[bad")]))
+            .expect_err("an invalid proxy");
+        let text = error.to_string();
+        assert!(
+            text.contains("environment variable HTTP_PROXY: proxy"),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn proxy_passwords_stay_out_of_debug_output() {
+        let config = config().proxy("http://user:hunter2@proxy.example:3128");
+        let debug = format!("{config:?}");
+        assert!(debug.contains("proxy.example:3128"), "{debug}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
+    fn root_domains_are_dns_names() {
+        assert!(validate_root_domain("tencentcloudapi.com").is_ok());
+        assert!(validate_root_domain("bad domain.com").is_err());
+        assert!(validate_root_domain("com").is_err());
+    }
+}
