@@ -7,10 +7,15 @@ use quote::quote;
 use super::tokens::inner_doc;
 use crate::model::{Crate, Version};
 
-/// Services whose mock keeps a world of its own (`tencentcloud-mock`'s
-/// behaviours), and the expression that makes its default state. The
-/// generated `builder()` plugs it in; the mock never picks one by name.
-const MOCK_BEHAVIOURS: &[(&str, &str)] = &[("cvm", "tencentcloud_mock::cvm::CvmWorld::seeded()")];
+/// The services whose mock keeps a world of its own (`tencentcloud-mock`'s
+/// behaviours): the call that plugs its default state into `builder()`.
+/// The generator decides; the mock never picks one by service name.
+fn behaviour(service: &str) -> Option<TokenStream> {
+    match service {
+        "cvm" => Some(quote!(.behaviour(tencentcloud_mock::cvm::CvmWorld::seeded()))),
+        _ => None,
+    }
+}
 
 /// The `mock` module: this version's spec for `tencentcloud-mock`'s endpoint.
 pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
@@ -30,15 +35,7 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         "```".to_owned(),
     ];
     let example = inner_doc(&example.join("\n"));
-    let behaviour = MOCK_BEHAVIOURS
-        .iter()
-        .find(|(service, _)| *service == krate.service)
-        .map(|(_, make)| {
-            let make: TokenStream = make
-                .parse()
-                .expect("MOCK_BEHAVIOURS holds Rust expressions");
-            quote!(.behaviour(#make))
-        });
+    let behaviour = behaviour(&krate.service);
     // Streaming actions: scripted event streams and mid-stream faults.
     let streams = (!version.streaming.actions.is_empty()).then(|| {
         quote! {
