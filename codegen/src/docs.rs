@@ -1070,10 +1070,15 @@ fn is_url_char(c: char) -> bool {
 
 /// Wraps a bare `http(s)://` URL in `<...>` (rustdoc::bare_urls).
 fn bare_url(toks: &[Tok], out: &mut String) -> usize {
-    let head: String = toks.iter().take(8).map(|t| t.ch()).collect();
-    if strip_prefix_ignore_case(&head, "http://").is_none()
-        && strip_prefix_ignore_case(&head, "https://").is_none()
-    {
+    // Checked on the tokens: this runs at every character of every doc.
+    let starts_with = |prefix: &str| {
+        toks.len() >= prefix.len()
+            && toks
+                .iter()
+                .zip(prefix.chars())
+                .all(|(t, c)| t.ch().eq_ignore_ascii_case(&c))
+    };
+    if !starts_with("http://") && !starts_with("https://") {
         return 0;
     }
     let len = toks.iter().take_while(|t| is_url_char(t.ch())).count();

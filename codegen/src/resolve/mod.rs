@@ -376,12 +376,11 @@ fn members<T>(
             required: field.required,
             deprecated: field.deprecated,
             doc: field_doc(field),
-            spec_doc: to_markdown(
-                field
-                    .spec_description
-                    .as_deref()
-                    .unwrap_or(&field.description),
-            ),
+            spec_text: field
+                .spec_description
+                .as_ref()
+                .unwrap_or(&field.description)
+                .clone(),
         });
     }
     out

@@ -14,6 +14,7 @@
 //! ("默认为20"); failing that, [`FALLBACK_MAX_LIMIT`], the default every
 //! Tencent Cloud list action documents.
 
+use crate::docs::to_markdown;
 use crate::model::pagination::{LimitSource, PageMember, Pagination, Paginator, Skipped};
 use crate::model::{find_struct, Member, Operation, Repr, RustType, Struct};
 
@@ -97,8 +98,8 @@ fn paginator(
     if taken.contains(&method.as_str()) {
         return Err(format!("the method name `{method}` is taken by an action"));
     }
-    let limit_doc = member(request, "Limit").map_or("", |m| m.spec_doc.as_str());
-    let (max_limit, max_limit_source) = documented_max_limit(limit_doc);
+    let limit_doc = member(request, "Limit").map_or(String::new(), |m| to_markdown(&m.spec_text));
+    let (max_limit, max_limit_source) = documented_max_limit(&limit_doc);
     Ok(Paginator {
         action: op.action.clone(),
         method,
@@ -182,7 +183,7 @@ mod tests {
             required: false,
             deprecated: false,
             doc: String::new(),
-            spec_doc: String::new(),
+            spec_text: String::new(),
         }
     }
 

@@ -99,7 +99,7 @@ mod tests {
                     required: false,
                     deprecated: false,
                     doc: String::new(),
-                    spec_doc: String::new(),
+                    spec_text: String::new(),
                 })
                 .collect(),
         }
