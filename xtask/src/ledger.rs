@@ -31,8 +31,12 @@ use crate::sources::Pin;
 
 /// Where the ledger lives, relative to the workspace root.
 pub const LEDGER_FILE: &str = "api-spec/versions.json";
-/// The folder of the per-crate changelogs, relative to the workspace root.
-pub const CHANGELOG_DIR: &str = "api-spec/changelog";
+/// The folder of the per-crate changelogs under the workspace `root`: in
+/// the spec root, where the spec loader skips it by its name.
+pub fn changelog_dir(root: &std::path::Path) -> std::path::PathBuf {
+    root.join("api-spec")
+        .join(tencentcloud_codegen::spec::CHANGELOG_DIR)
+}
 
 const DOC: &str = "Written by `cargo xtask release`; see README.md, 'Releases'. \
 Service crates: version, spec and code fingerprints (sha256), the tccli / tccli-intl-en \

@@ -20,6 +20,10 @@ const SCHEMA: &str = include_str!("../../../api-spec/schema/spec.schema.json");
 /// The folder under the spec root that holds the schema, not a service.
 pub const SCHEMA_DIR: &str = "schema";
 
+/// The folder under the spec root that holds the published crates'
+/// changelogs (`cargo xtask release`), not a service.
+pub const CHANGELOG_DIR: &str = "changelog";
+
 /// One problem in one spec file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
@@ -118,7 +122,8 @@ pub fn version_dirs(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name == SCHEMA_DIR || !(services.is_empty() || services.contains(&name)) {
+        let service = name != SCHEMA_DIR && name != CHANGELOG_DIR;
+        if !service || !(services.is_empty() || services.contains(&name)) {
             continue;
         }
         let versions = sorted_dirs(&service_dir, &mut errors);
@@ -584,5 +589,27 @@ fn sorted_dirs(dir: &Path, errors: &mut Vec<SpecError>) -> Vec<PathBuf> {
             errors.push(file_error(dir, format!("cannot read folder: {e}")));
             Vec::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_and_changelog_folders_are_not_services() {
+        let root =
+            std::env::temp_dir().join(format!("codegen-version-dirs-{}", std::process::id()));
+        for dir in [SCHEMA_DIR, CHANGELOG_DIR, "cvm/2017-03-12"] {
+            std::fs::create_dir_all(root.join(dir)).expect("temp dir");
+        }
+        let found = version_dirs(&root, &[]);
+        std::fs::remove_dir_all(&root).expect("temp dir removed");
+        let names: Vec<String> = found
+            .expect("a spec root")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["cvm"]);
     }
 }
