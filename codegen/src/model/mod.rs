@@ -196,11 +196,23 @@ impl Struct {
     pub fn path(&self) -> String {
         type_path(&self.name, self.kind == StructKind::Output)
     }
+
+    /// Whether [`Struct::path`] is `path`, without building it: lookups
+    /// run per action over every struct.
+    pub fn is_at(&self, path: &str) -> bool {
+        match self.kind == StructKind::Output {
+            true => path
+                .strip_prefix(OUTPUT_MODULE)
+                .and_then(|rest| rest.strip_prefix("::"))
+                .is_some_and(|name| name == self.name),
+            false => path == self.name,
+        }
+    }
 }
 
 /// The struct at `path` (from the version's root).
 pub fn find_struct<'a>(structs: &'a [Struct], path: &str) -> Option<&'a Struct> {
-    structs.iter().find(|s| s.path() == path)
+    structs.iter().find(|s| s.is_at(path))
 }
 
 #[derive(Debug, Clone)]
