@@ -1,9 +1,8 @@
-//! A writer of generated Rust as text, in the layout below. The emitters
-//! say what goes on each line; the writer adds the indentation, the
-//! closing lines of blocks, the blank lines between items and the doc
-//! comment markers. The type files are written through it; the files that
-//! are still `quote` tokens move to it next, so that one writer makes every
-//! generated file.
+//! The one writer of generated Rust: every `.rs` file the generator makes
+//! is written as text through a [`RustWriter`], in the layout below. The
+//! emitters say what goes on each line; the writer adds the indentation,
+//! the closing lines of blocks, the blank lines between items and the doc
+//! comment markers.
 //!
 //! # Layout
 //!
@@ -21,13 +20,17 @@
 //!   parameter, derive and `use` lists, short fixed lists, expressions. No
 //!   line is ever wrapped.
 //! - Docs are `///` (or `//!`) lines with rustdoc's leading space, none on
-//!   an empty line. A line that a comment cannot hold (a carriage return,
-//!   another control character except tab, or a bidirectional-text control,
-//!   which rustc rejects in comments) is written as `#[doc = "..."]` (or
-//!   `#![doc = "..."]`) instead, which rustdoc renders the same.
+//!   an empty line. A line a comment cannot hold (a carriage return or a
+//!   bidirectional-text control, which rustc rejects in a doc comment) or
+//!   should not (another control character but tab, invisible there) is
+//!   written as `#[doc = "..."]` (or `#![doc = "..."]`) instead, which
+//!   rustdoc renders the same.
 //!
-//! Generated files are `#[rustfmt::skip]` (the crate root
-//! `#![cfg_attr(rustfmt, rustfmt::skip)]`), so `cargo fmt` keeps this layout.
+//! The writer keeps the first, second and last rule; the emitters keep the
+//! other two, since each says what one line holds.
+//!
+//! The crate root says `#![cfg_attr(rustfmt, rustfmt::skip)]` and declares
+//! every module `#[rustfmt::skip]`, so `cargo fmt` keeps this layout.
 //! The output is a pure function of what the emitters write: the same spec
 //! gives the same bytes.
 
